@@ -26,7 +26,10 @@ export function ensureInstalled() {
   const manifest = join(root, 'package.json');
   const stale = !existsSync(marker) || mtime(lock) > mtime(marker) || mtime(manifest) > mtime(marker);
   if (stale) {
-    const args = existsSync(lock) && process.env.CI ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+    const args =
+      existsSync(lock) && process.env.CI
+        ? ['ci', '--no-audit', '--no-fund']
+        : ['install', '--no-audit', '--no-fund'];
     run('npm', args, `npm ${args[0]}`);
   }
 }

@@ -40,6 +40,10 @@ console.error(`[test] running ${selected.length} test files`);
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=2', '--test-reporter=spec', ...selected],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error' } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error' },
+  },
 );
 process.exit(result.status ?? 1);

@@ -1,1 +1,15 @@
+export * from './crypto/address.js';
+export * from './crypto/ed25519.js';
 export * from './crypto/hash.js';
+export type * from './crypto/suite.js';
+export * from './encoding/canonical.js';
+export * from './encoding/codec.js';
+export * from './encoding/hex.js';
+export * from './encoding/json.js';
+export * from './errors/codes.js';
+export * from './errors/hanglianError.js';
+export * from './merkle/list.js';
+export * from './schema/common.js';
+export * from './types/block.js';
+export * from './types/result.js';
+export * from './types/transaction.js';
