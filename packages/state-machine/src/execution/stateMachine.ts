@@ -1,0 +1,380 @@
+/**
+ * The state machine: everything the engine (consensus, mempool, storage) asks of the application goes
+ * through this one class, in the spirit of Lisk's ABI: init genesis, check a transaction for the mempool,
+ * execute a block, answer a query. It never reads a clock, randomness, the environment or files; the
+ * engine hands it the block's facts and a state to read and write.
+ */
+import {
+  type Address,
+  type ChainEvent,
+  CoreErrors,
+  type CryptoSuite,
+  type DecodedTx,
+  encodeCanonical,
+  errorCodeSpec,
+  HanglianError,
+  RESULT_OK,
+  sha256,
+  type TxResult,
+  verifyTxSignatures,
+} from '@hanglian/core';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ExecutionErrors } from '../framework/errors.js';
+import type { BlockInfo, Command, CommandContext, Module, Query, TxSigners } from '../framework/module.js';
+import { StateOverlay, type StateReader, type StateWriter } from '../framework/state.js';
+import { KernelGas, SimpleGasMeter } from './gas.js';
+import { nonceStore } from './nonceStore.js';
+
+/** What the executor needs to know about membership; the identity module provides it. */
+export interface MembershipOracle {
+  /** True when `address` is an active member identity at `time` (block milliseconds). */
+  isActiveMember(state: StateReader, address: Address, time: number): boolean;
+}
+
+export const GenesisDocumentSchema = Type.Object(
+  {
+    chainId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
+    /** Unix milliseconds; the first block's time must be later. */
+    genesisTime: Type.Integer({ minimum: 0 }),
+    cryptoSuite: Type.Literal('ed25519-sha256'),
+    modules: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type GenesisDocument = Static<typeof GenesisDocumentSchema>;
+
+export interface StateMachineOptions {
+  readonly chainId: string;
+  readonly modules: readonly Module[];
+  readonly membership: MembershipOracle;
+  readonly suite: CryptoSuite;
+  /** Verifies a transaction's signatures; the node passes a cached verifier so each is checked once. */
+  readonly verifySignatures?: (tx: DecodedTx) => void;
+  /** How far ahead of the current height a transaction's expiry may be. */
+  readonly maxTxLifetime?: number;
+  readonly txGasLimit?: number;
+}
+
+export interface BlockExecution {
+  /** Results of the included transactions, in order. */
+  readonly txResults: TxResult[];
+  readonly blockEvents: ChainEvent[];
+  /** Transactions left out of a proposal because they failed authentication, with the reason. */
+  readonly excluded: Array<{ tx: DecodedTx; error: HanglianError }>;
+  /** The transactions that were included (all of them when verifying a block). */
+  readonly included: DecodedTx[];
+}
+
+interface CompiledCommand {
+  readonly module: Module;
+  readonly command: Command;
+  readonly check: ReturnType<typeof TypeCompiler.Compile>;
+}
+
+interface CompiledQuery {
+  readonly module: Module;
+  readonly query: Query;
+  readonly check: ReturnType<typeof TypeCompiler.Compile>;
+}
+
+export const DEFAULT_MAX_TX_LIFETIME = 10_000;
+
+export class StateMachine {
+  readonly chainId: string;
+  readonly modules: readonly Module[];
+  readonly #membership: MembershipOracle;
+  readonly #verifySignatures: (tx: DecodedTx) => void;
+  readonly #maxTxLifetime: number;
+  readonly #txGasLimit: number;
+  readonly #commands = new Map<string, CompiledCommand>();
+  readonly #queries = new Map<string, CompiledQuery>();
+
+  constructor(options: StateMachineOptions) {
+    this.chainId = options.chainId;
+    this.modules = options.modules;
+    this.#membership = options.membership;
+    this.#verifySignatures = options.verifySignatures ?? ((tx) => verifyTxSignatures(tx, options.suite));
+    this.#maxTxLifetime = options.maxTxLifetime ?? DEFAULT_MAX_TX_LIFETIME;
+    this.#txGasLimit = options.txGasLimit ?? KernelGas.defaultTxLimit;
+    const names = new Set<string>();
+    for (const module of options.modules) {
+      if (names.has(module.name)) throw new Error(`module ${module.name} registered twice`);
+      names.add(module.name);
+      for (const command of module.commands) {
+        this.#commands.set(`${module.name}.${command.name}`, {
+          module,
+          command,
+          check: TypeCompiler.Compile(command.paramsSchema),
+        });
+      }
+      for (const query of module.queries) {
+        this.#queries.set(`${module.name}.${query.name}`, {
+          module,
+          query,
+          check: TypeCompiler.Compile(query.paramsSchema),
+        });
+      }
+    }
+  }
+
+  /** Writes the initial state of every module from the genesis document. */
+  initGenesis(genesis: GenesisDocument, state: StateWriter): void {
+    const checkDoc = TypeCompiler.Compile(GenesisDocumentSchema);
+    if (!checkDoc.Check(genesis)) {
+      const e = checkDoc.Errors(genesis).First();
+      throw new HanglianError(
+        ExecutionErrors.GENESIS_INVALID,
+        `genesis ${e?.path ?? ''} ${e?.message ?? ''}`,
+      );
+    }
+    if (genesis.chainId !== this.chainId) {
+      throw new HanglianError(ExecutionErrors.GENESIS_INVALID, `genesis is for chain ${genesis.chainId}`);
+    }
+    for (const name of Object.keys(genesis.modules)) {
+      if (!this.modules.some((m) => m.name === name)) {
+        throw new HanglianError(ExecutionErrors.GENESIS_INVALID, `genesis names unknown module ${name}`);
+      }
+    }
+    for (const module of this.modules) {
+      const section = genesis.modules[module.name];
+      if (module.genesisSchema !== undefined) {
+        const check = TypeCompiler.Compile(module.genesisSchema);
+        if (!check.Check(section)) {
+          const e = check.Errors(section).First();
+          throw new HanglianError(
+            ExecutionErrors.GENESIS_INVALID,
+            `genesis of ${module.name}: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
+          );
+        }
+      }
+      module.initGenesis?.({ chainId: genesis.chainId, genesisTime: genesis.genesisTime, state }, section);
+    }
+  }
+
+  /** The command a transaction names, or TX_UNKNOWN_COMMAND. */
+  #commandOf(tx: DecodedTx): CompiledCommand {
+    const compiled = this.#commands.get(`${tx.body.module}.${tx.body.command}`);
+    if (compiled === undefined) {
+      throw new HanglianError(
+        ExecutionErrors.TX_UNKNOWN_COMMAND,
+        `unknown command ${tx.body.module}.${tx.body.command}`,
+      );
+    }
+    return compiled;
+  }
+
+  /**
+   * The checks that make a transaction admissible at all, before any command runs: chain, command, params
+   * shape, expiry, membership, nonce and signatures. A transaction failing them is never included in a
+   * block, and a block containing one is invalid.
+   */
+  authenticate(
+    tx: DecodedTx,
+    state: StateReader,
+    block: Pick<BlockInfo, 'height' | 'time'>,
+    allowNonceGap = false,
+  ): void {
+    if (tx.body.chainId !== this.chainId) {
+      throw new HanglianError(CoreErrors.TX_WRONG_CHAIN, `transaction is for chain ${tx.body.chainId}`);
+    }
+    const compiled = this.#commandOf(tx);
+    if (!compiled.check.Check(tx.body.params)) {
+      const e = compiled.check.Errors(tx.body.params).First();
+      throw new HanglianError(
+        ExecutionErrors.TX_BAD_PARAMS,
+        `${tx.body.module}.${tx.body.command} params ${e?.path || '/'} ${e?.message ?? 'invalid'}`,
+        { details: { path: e?.path ?? '' } },
+      );
+    }
+    if (tx.body.expiresAt < block.height) {
+      throw new HanglianError(
+        ExecutionErrors.TX_EXPIRED,
+        `transaction expired at height ${tx.body.expiresAt}`,
+        {
+          details: { expiresAt: tx.body.expiresAt, height: block.height },
+        },
+      );
+    }
+    if (tx.body.expiresAt > block.height + this.#maxTxLifetime) {
+      throw new HanglianError(
+        ExecutionErrors.TX_EXPIRY_TOO_FAR,
+        `expiry ${tx.body.expiresAt} is more than ${this.#maxTxLifetime} blocks ahead`,
+      );
+    }
+    if (!this.#membership.isActiveMember(state, tx.submitter, block.time)) {
+      throw new HanglianError(
+        ExecutionErrors.TX_NOT_MEMBER,
+        `${tx.submitter} is not an active member identity`,
+        {
+          details: { submitter: tx.submitter },
+        },
+      );
+    }
+    const expected = nonceStore.get(state, tx.submitter)?.next ?? 0;
+    if (tx.body.nonce < expected) {
+      throw new HanglianError(ExecutionErrors.TX_NONCE_TOO_LOW, `nonce ${tx.body.nonce} already used`, {
+        details: { nonce: tx.body.nonce, expected },
+      });
+    }
+    if (tx.body.nonce > expected && !allowNonceGap) {
+      throw new HanglianError(
+        ExecutionErrors.TX_NONCE_GAP,
+        `nonce ${tx.body.nonce} is ahead of ${expected}`,
+        {
+          details: { nonce: tx.body.nonce, expected },
+        },
+      );
+    }
+    this.#verifySignatures(tx);
+  }
+
+  /**
+   * Mempool admission against the latest committed state: like `authenticate`, but a nonce ahead of the
+   * next expected one is accepted (the mempool orders a sender's transactions).
+   */
+  checkTx(tx: DecodedTx, state: StateReader, next: Pick<BlockInfo, 'height' | 'time'>): void {
+    this.authenticate(tx, state, next, true);
+  }
+
+  /**
+   * Executes a block's transactions over `state`. With `mode: 'propose'` transactions that fail
+   * authentication are left out (and reported); with `mode: 'verify'` such a transaction makes the whole
+   * block invalid (BLOCK_TX_INVALID), because an honest proposer would never have included it.
+   */
+  executeBlock(
+    block: BlockInfo,
+    txs: readonly DecodedTx[],
+    state: StateWriter,
+    mode: 'propose' | 'verify',
+  ): BlockExecution {
+    const blockEvents: ChainEvent[] = [];
+    const hookContext = (module: Module) => ({
+      block,
+      state,
+      emit: (name: string, data: unknown, topics: readonly string[] = []) => {
+        blockEvents.push({ module: module.name, name, topics: [...topics], data });
+      },
+    });
+    for (const module of this.modules) module.beforeTransactions?.(hookContext(module));
+
+    const txResults: TxResult[] = [];
+    const excluded: Array<{ tx: DecodedTx; error: HanglianError }> = [];
+    const included: DecodedTx[] = [];
+    for (const tx of txs) {
+      try {
+        this.authenticate(tx, state, block);
+      } catch (error) {
+        const failure = asHanglianError(error);
+        if (mode === 'verify') {
+          throw new HanglianError(
+            ExecutionErrors.BLOCK_TX_INVALID,
+            `transaction failed authentication: ${failure.message}`,
+            {
+              details: { txId: Buffer.from(tx.id).toString('hex'), code: failure.code },
+              cause: failure,
+            },
+          );
+        }
+        excluded.push({ tx, error: failure });
+        continue;
+      }
+      // The nonce is consumed even if the command then fails, so a failed transaction cannot be replayed.
+      nonceStore.set(state, tx.submitter, { next: tx.body.nonce + 1 });
+      included.push(tx);
+      txResults.push(this.#runCommand(tx, block, state));
+    }
+
+    for (const module of this.modules) module.afterTransactions?.(hookContext(module));
+    return { txResults, blockEvents, excluded, included };
+  }
+
+  #runCommand(tx: DecodedTx, block: BlockInfo, state: StateWriter): TxResult {
+    const compiled = this.#commandOf(tx);
+    const gas = new SimpleGasMeter(this.#txGasLimit);
+    const overlay = new StateOverlay(state);
+    const events: ChainEvent[] = [];
+    const signers: TxSigners = {
+      id: tx.id,
+      submitter: tx.submitter,
+      submitterKey: tx.body.submitter,
+      actors: tx.actors,
+      actorKeys: tx.body.actors,
+    };
+    const signerSet = new Set<Address>([tx.submitter, ...tx.actors]);
+    const moduleName = compiled.module.name;
+    const ctx: CommandContext = {
+      params: tx.body.params,
+      tx: signers,
+      block,
+      state: overlay,
+      gas,
+      emit(name, data, topics = []) {
+        gas.charge(KernelGas.perEvent, 'event');
+        events.push({ module: moduleName, name, topics: [...topics], data });
+      },
+      signedBy: (address) => signerSet.has(address),
+    };
+    try {
+      gas.charge(KernelGas.txBase + KernelGas.perTxByte * tx.bytes.byteLength, 'transaction');
+      compiled.command.execute(ctx);
+      gas.charge(KernelGas.perStateByteWritten * overlay.bytesWritten, 'state writes');
+      // Events must be encodable: a command emitting a non-canonical value fails its own transaction.
+      for (const e of events) encodeCanonical(e.data);
+    } catch (error) {
+      const failure = asHanglianError(error);
+      return { txId: tx.id, code: failure.code, message: failure.message, gasUsed: gas.used, events: [] };
+    }
+    overlay.commitTo(state);
+    return { txId: tx.id, code: RESULT_OK, message: '', gasUsed: gas.used, events };
+  }
+
+  /** Runs a read-only query against a state. */
+  query(module: string, name: string, params: unknown, state: StateReader, height: number): unknown {
+    const compiled = this.#queries.get(`${module}.${name}`);
+    if (compiled === undefined)
+      throw new HanglianError(ExecutionErrors.QUERY_UNKNOWN, `unknown query ${module}.${name}`);
+    if (!compiled.check.Check(params)) {
+      const e = compiled.check.Errors(params).First();
+      throw new HanglianError(
+        ExecutionErrors.QUERY_BAD_PARAMS,
+        `${module}.${name} params ${e?.path || '/'} ${e?.message ?? ''}`,
+      );
+    }
+    return compiled.query.execute({ params, state, height });
+  }
+
+  /** Every command and query, for the API description. */
+  describe(): Array<{
+    module: string;
+    commands: Array<{ name: string; summary: string; params: TSchema }>;
+    queries: Array<{ name: string; summary: string; params: TSchema }>;
+  }> {
+    return this.modules.map((m) => ({
+      module: m.name,
+      commands: m.commands.map((c) => ({ name: c.name, summary: c.summary, params: c.paramsSchema })),
+      queries: m.queries.map((q) => ({ name: q.name, summary: q.summary, params: q.paramsSchema })),
+    }));
+  }
+}
+
+/**
+ * Commands fail with HanglianErrors. Anything else is a bug in a command: it still fails only its own
+ * transaction (deterministically, since every node runs the same code), under TX_FAILED.
+ */
+function asHanglianError(error: unknown): HanglianError {
+  if (error instanceof HanglianError && errorCodeSpec(error.code) !== undefined) return error;
+  // The message of a JavaScript engine error may differ between Node versions, and results are part of
+  // consensus: record only the error's class name; the node logs the full error locally.
+  const kind = error instanceof Error ? error.name : typeof error;
+  return new HanglianError(ExecutionErrors.TX_FAILED, `command failed with an internal ${kind}`, {
+    cause: error,
+  });
+}
+
+/** A digest of results for logs and tests. */
+export function resultsDigest(results: readonly TxResult[]): string {
+  return Buffer.from(sha256(encodeCanonical(results.map((r) => [r.txId, r.code, r.gasUsed])))).toString(
+    'hex',
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * The shape every module has (kernel modules and, later, commerce modules):
+ *
+ *   module.ts      the class: name, stores, commands, events, queries, genesis, block hooks
+ *   commands/*.ts  one command per file: params schema, execute (verify inside, then effects)
+ *   stores.ts      its stores and their schemas (key layouts in the README)
+ *   events.ts      the events it emits
+ *   method.ts      what other modules may call (pure functions of a state)
+ *   queries.ts     read-only queries (the API serves them)
+ *   expected.ts    what it needs from other modules, as interfaces
+ *   errors.ts      its error codes
+ *   README.md      its spec
+ *
+ * Commands never read a clock, randomness, the environment or files: time comes from `ctx.block.time`.
+ */
+
+import type { Address, ChainEvent } from '@hanglian/core';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { StateReader, StateWriter } from './state.js';
+
+/** Facts about the block being executed: the only clock and identity of the moment. */
+export interface BlockInfo {
+  readonly chainId: string;
+  readonly height: number;
+  /** Unix milliseconds from the block header. */
+  readonly time: number;
+  readonly proposer: Address;
+}
+
+/** Who signed the transaction. */
+export interface TxSigners {
+  readonly id: Uint8Array;
+  /** The member identity that submitted the transaction. */
+  readonly submitter: Address;
+  readonly submitterKey: Uint8Array;
+  /** Further signers (e.g. a consumer's one-time key), in body order. */
+  readonly actors: readonly Address[];
+  readonly actorKeys: readonly Uint8Array[];
+}
+
+export interface GasMeter {
+  readonly limit: number;
+  readonly used: number;
+  /** Charges gas; throws TX_OUT_OF_GAS past the limit. */
+  charge(amount: number, reason: string): void;
+}
+
+export interface EventSink {
+  emit(module: string, name: string, data: unknown, topics?: readonly string[]): void;
+}
+
+export interface CommandContext<P = unknown> {
+  readonly params: P;
+  readonly tx: TxSigners;
+  readonly block: BlockInfo;
+  readonly state: StateWriter;
+  readonly gas: GasMeter;
+  /** Emits an event of the command's own module. */
+  emit(name: string, data: unknown, topics?: readonly string[]): void;
+  /** True when `address` signed this transaction (as submitter or actor). */
+  signedBy(address: Address): boolean;
+}
+
+export interface Command<S extends TSchema = TSchema> {
+  readonly name: string;
+  /** One line for the API description and the CLI. */
+  readonly summary: string;
+  readonly paramsSchema: S;
+  /** Checks and effects. Throw a HanglianError to fail the transaction; its writes are then reverted. */
+  execute(ctx: CommandContext<Static<S>>): void;
+}
+
+export interface QueryContext<P = unknown> {
+  readonly params: P;
+  readonly state: StateReader;
+  /** Height of the state being read. */
+  readonly height: number;
+}
+
+export interface Query<S extends TSchema = TSchema, R = unknown> {
+  readonly name: string;
+  readonly summary: string;
+  readonly paramsSchema: S;
+  execute(ctx: QueryContext<Static<S>>): R;
+}
+
+/** Block-level hooks: deadlines, validator updates and other work no single transaction owns. */
+export interface BlockHookContext {
+  readonly block: BlockInfo;
+  readonly state: StateWriter;
+  emit(name: string, data: unknown, topics?: readonly string[]): void;
+}
+
+export interface GenesisContext {
+  readonly chainId: string;
+  readonly genesisTime: number;
+  readonly state: StateWriter;
+}
+
+export interface StoreDescription {
+  readonly name: string;
+  readonly keyLayout: string;
+  readonly summary: string;
+}
+
+export interface Module {
+  readonly name: string;
+  readonly commands: readonly Command<any>[];
+  readonly queries: readonly Query<any, any>[];
+  /** For documentation and the README check: every store with its key layout. */
+  readonly stores: readonly StoreDescription[];
+  readonly genesisSchema?: TSchema;
+  /** Writes the module's initial state from its section of the genesis document (already schema-checked). */
+  initGenesis?(ctx: GenesisContext, genesis: unknown): void;
+  beforeTransactions?(ctx: BlockHookContext): void;
+  afterTransactions?(ctx: BlockHookContext): void;
+}
+
+export type { ChainEvent };
