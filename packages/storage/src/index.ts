@@ -1,0 +1,20 @@
+export { runStorageBench, type StorageBenchFigures, type StorageBenchOptions } from './bench.js';
+export * from './blocks/blockStore.js';
+export * from './errors.js';
+export * from './kv/kvStore.js';
+export * from './state/stateStore.js';
+export {
+  encodeInternalRecord,
+  encodeLeafRecord,
+  internalHash,
+  leafHash,
+  pathBit,
+  SparseMerkleTree,
+  type StateChange,
+  type StateProof,
+  TREE_DEPTH,
+  type TreeNodeReader,
+  type TreeNodeWrite,
+  type TreeUpdate,
+} from './state/tree.js';
+export * from './storage.js';
