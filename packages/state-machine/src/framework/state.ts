@@ -6,10 +6,16 @@
  */
 import { compareBytes } from '@hanglian/core';
 
+/** One key and its value; the same shape the storage package yields. */
+export interface StateEntry {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
 export interface StateReader {
   get(key: Uint8Array): Uint8Array | undefined;
   /** Entries whose key starts with `prefix`, in byte-wise key order. */
-  iterate(prefix: Uint8Array): Iterable<[Uint8Array, Uint8Array]>;
+  iterate(prefix: Uint8Array): Iterable<StateEntry>;
 }
 
 export interface StateWriter extends StateReader {
@@ -57,7 +63,7 @@ export class StateOverlay implements StateWriter {
     this.#writes.set(hexKey(key), [key, null]);
   }
 
-  *iterate(prefix: Uint8Array): Iterable<[Uint8Array, Uint8Array]> {
+  *iterate(prefix: Uint8Array): Iterable<StateEntry> {
     const own = [...this.#writes.values()]
       .filter(([k]) => hasPrefix(k, prefix))
       .sort((a, b) => compareBytes(a[0], b[0]));
@@ -67,10 +73,10 @@ export class StateOverlay implements StateWriter {
     // Merge two sorted sequences; the overlay wins on equal keys.
     while (!p.done || i < own.length) {
       const o = own[i];
-      if (o !== undefined && (p.done || compareBytes(o[0], p.value[0]) <= 0)) {
-        if (!p.done && compareBytes(o[0], p.value[0]) === 0) p = parent.next();
+      if (o !== undefined && (p.done || compareBytes(o[0], p.value.key) <= 0)) {
+        if (!p.done && compareBytes(o[0], p.value.key) === 0) p = parent.next();
         i++;
-        if (o[1] !== null) yield [o[0], o[1]];
+        if (o[1] !== null) yield { key: o[0], value: o[1] };
       } else if (!p.done) {
         yield p.value;
         p = parent.next();
@@ -113,10 +119,10 @@ export class MemoryState implements StateWriter {
     this.#entries.delete(hexKey(key));
   }
 
-  *iterate(prefix: Uint8Array): Iterable<[Uint8Array, Uint8Array]> {
+  *iterate(prefix: Uint8Array): Iterable<StateEntry> {
     const matching = [...this.#entries.values()].filter(([k]) => hasPrefix(k, prefix));
     matching.sort((a, b) => compareBytes(a[0], b[0]));
-    yield* matching;
+    for (const [key, value] of matching) yield { key, value };
   }
 
   get size(): number {

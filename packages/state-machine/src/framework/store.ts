@@ -48,7 +48,7 @@ export class Store<V> {
 
   /** Entries whose id starts with `idPrefix`, in key order. */
   *entries(state: StateReader, idPrefix = ''): Iterable<[string, V]> {
-    for (const [key, value] of state.iterate(utf8(this.#prefixText + idPrefix))) {
+    for (const { key, value } of state.iterate(utf8(this.#prefixText + idPrefix))) {
       yield [this.idOf(key), this.codec.decode(value)];
     }
   }
