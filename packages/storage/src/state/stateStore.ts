@@ -12,7 +12,7 @@ import { ZERO_HASH } from '@hanglian/core';
 import { bytesEqual, compareBytes, hexOf } from '../bytes.js';
 import { StorageError, StorageErrorCode } from '../errors.js';
 import { type KvEntry, type KvEnvironment, type KvSubDb, MAX_KEY_BYTES } from '../kv/kvStore.js';
-import { SparseMerkleTree, type StateChange, type StateProof } from './tree.js';
+import { SparseMerkleTree, type StateChange, type StateProof, type TreeUpdate } from './tree.js';
 
 /** Sub-databases the state store owns. Their key layouts are specified in README.md. */
 export const StateSubDb = {
@@ -122,12 +122,21 @@ export class StateStore {
     return new StateOverlay(this, this.latestVersion());
   }
 
+  /**
+   * @internal The tree update `changes` would make over the latest root, without writing anything. The
+   * proposer needs the new root for the block header before the block can be committed.
+   */
+  computeUpdate(changes: readonly StateChange[]): TreeUpdate {
+    return this.#tree.update(this.latestRoot(), changes);
+  }
+
   /** @internal Called by `StateOverlay.commit`. */
   commitChanges(
     baseVersion: number | undefined,
     version: number,
     changes: readonly StateChange[],
     extraWrites: readonly ExtraWrite[],
+    precomputed?: TreeUpdate,
   ): CommittedVersion {
     checkVersion(version);
     const latest = this.latestVersion();
@@ -155,7 +164,7 @@ export class StateStore {
       }
     }
 
-    const update = this.#tree.update(this.latestRoot(), changes);
+    const update = precomputed ?? this.#tree.update(this.latestRoot(), changes);
     const batch = this.#kv.createBatch();
     for (const { key, value } of changes) {
       if (value === null) batch.delete(StateSubDb.Values, key);
@@ -189,6 +198,8 @@ export class StateOverlay {
   readonly #baseVersion: number | undefined;
   readonly #changes = new Map<string, StateChange>();
   #finished = false;
+  /** The tree update for the current changes, once computed; any write invalidates it. */
+  #update: TreeUpdate | undefined;
 
   /** @internal Use `StateStore.beginBlock()`. */
   constructor(store: StateStore, baseVersion: number | undefined) {
@@ -211,6 +222,7 @@ export class StateOverlay {
   set(key: Uint8Array, value: Uint8Array): void {
     this.#assertActive();
     checkKey(key);
+    this.#update = undefined;
     // Copies, so a caller reusing its buffers cannot change what will be committed.
     this.#changes.set(hexOf(key), { key: key.slice(), value: value.slice() });
   }
@@ -218,6 +230,7 @@ export class StateOverlay {
   delete(key: Uint8Array): void {
     this.#assertActive();
     checkKey(key);
+    this.#update = undefined;
     this.#changes.set(hexOf(key), { key: key.slice(), value: null });
   }
 
@@ -259,9 +272,25 @@ export class StateOverlay {
    * Lands this overlay as `version`, with `extraWrites`, in one atomic, durable transaction.
    * On failure nothing is written and the overlay stays usable.
    */
+  /**
+   * The state root this overlay would commit, computed without writing. Cached until the next write, so
+   * the commit that follows does not redo the tree work.
+   */
+  previewRoot(): Uint8Array {
+    this.#assertActive();
+    this.#update ??= this.#store.computeUpdate(this.changes());
+    return this.#update.root;
+  }
+
   commit(version: number, extraWrites: readonly ExtraWrite[] = []): CommittedVersion {
     this.#assertActive();
-    const committed = this.#store.commitChanges(this.#baseVersion, version, this.changes(), extraWrites);
+    const committed = this.#store.commitChanges(
+      this.#baseVersion,
+      version,
+      this.changes(),
+      extraWrites,
+      this.#update,
+    );
     this.#finished = true;
     return committed;
   }
