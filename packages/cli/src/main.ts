@@ -1,0 +1,52 @@
+/**
+ * `hanglian`: the command line of operators and developers. Each command lives in its own file under
+ * commands/; this file only assembles them. Errors print their stable code and message, and exit with
+ * a code that says what kind of failure it was.
+ */
+import { HanglianError } from '@hanglian/core';
+import { Command, CommanderError } from 'commander';
+import { registerInit } from './commands/init.js';
+import { registerNode } from './commands/node.js';
+
+const EXIT_CODE_OF_KIND: Record<string, number> = {
+  invalid: 2,
+  unauthorized: 3,
+  forbidden: 3,
+  not_found: 4,
+  conflict: 5,
+  too_large: 2,
+  rate_limited: 6,
+  unavailable: 6,
+  internal: 1,
+};
+
+export function buildProgram(): Command {
+  const program = new Command('hanglian')
+    .description('Hanglian (行链): the e-commerce industry chain')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .addHelpText('after', '\nExamples:\n  hanglian init --dir ./net\n  hanglian node start --dir ./net\n');
+  registerInit(program);
+  registerNode(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof HanglianError) {
+      process.stderr.write(`error ${error.code}: ${error.message}\n`);
+      return EXIT_CODE_OF_KIND[error.kind] ?? 1;
+    }
+    process.stderr.write(`error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code !== 0) process.exitCode = code;

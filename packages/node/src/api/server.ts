@@ -1,0 +1,255 @@
+/**
+ * The node's HTTP API (v1), the seed of the full API: status and health, transaction submission and
+ * status, blocks with their commits and results, state reads with proofs, and module queries.
+ * Transactions arrive as canonical bytes (hex in JSON, or raw `application/octet-stream`); everything
+ * returned is JSON with bytes as hex. Every error is `{ code, message, details? }` with the HTTP status
+ * of its kind.
+ */
+import {
+  blockHash,
+  bytesToHex,
+  type ErrorKind,
+  errorCodeSpec,
+  HanglianError,
+  hexToBytes,
+  listErrorCodes,
+  toJsonValue,
+  utf8,
+} from '@hanglian/core';
+import { Type } from '@sinclair/typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { NodeErrors } from '../errors.js';
+import type { HanglianNode } from '../node.js';
+
+export interface ApiServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** Largest request body: a transaction is at most 64 KiB, hex doubles it. */
+const BODY_LIMIT = 256 * 1024;
+const DEFAULT_WAIT_MS = 15_000;
+const MAX_WAIT_MS = 120_000;
+
+function notFound(what: string): HanglianError {
+  return new HanglianError(NodeErrors.NOT_FOUND, `${what} not found`);
+}
+
+function parseHeight(raw: string, latest: number): number {
+  if (raw === 'latest') return latest;
+  if (!/^\d{1,15}$/.test(raw))
+    throw new HanglianError(NodeErrors.BAD_REQUEST, 'height must be a number or "latest"');
+  return Number(raw);
+}
+
+export async function startApiServer(
+  node: HanglianNode,
+  listen: { host: string; port: number },
+): Promise<ApiServer> {
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof HanglianError) {
+      const kind = errorCodeSpec(error.code)?.kind ?? 'internal';
+      void reply.status(STATUS_OF_KIND[kind]).send(toJsonValue(error.toJSON()));
+      return;
+    }
+    const fastifyError = error as {
+      statusCode?: number;
+      code?: string;
+      message: string;
+      validation?: unknown;
+    };
+    if (fastifyError.validation !== undefined) {
+      void reply.status(400).send({ code: NodeErrors.BAD_REQUEST, message: fastifyError.message });
+      return;
+    }
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      void reply
+        .status(413)
+        .send({ code: 'ENCODING_TOO_LARGE', message: `request body exceeds ${BODY_LIMIT} bytes` });
+      return;
+    }
+    if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
+      void reply
+        .status(fastifyError.statusCode)
+        .send({ code: NodeErrors.BAD_REQUEST, message: fastifyError.message });
+      return;
+    }
+    node.logger.error({ err: error }, 'unexpected API error');
+    void reply.status(500).send({ code: 'INTERNAL', message: 'internal error' });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send({ code: NodeErrors.NOT_FOUND, message: `no route ${request.method} ${request.url}` });
+  });
+
+  app.get('/v1/status', async () => {
+    const chain = node.chain;
+    return toJsonValue({
+      node: node.name,
+      chainId: chain.chainId,
+      genesisHash: chain.genesisHash,
+      height: chain.height,
+      latestBlockHash: chain.latestHash,
+      latestBlockTime: chain.latestTime,
+      stateRoot: chain.stateRoot,
+      mempool: { size: node.mempool.size, bytes: node.mempool.bytes },
+    });
+  });
+
+  app.get('/v1/health', async () => ({ status: 'ok' }));
+
+  app.get('/v1/errors', async () => ({ errors: listErrorCodes() }));
+
+  app.post(
+    '/v1/txs',
+    {
+      schema: {
+        querystring: Type.Object({
+          wait: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('commit')])),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAIT_MS })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as unknown;
+      let bytes: Uint8Array;
+      if (Buffer.isBuffer(body)) bytes = new Uint8Array(body);
+      else if (
+        typeof body === 'object' &&
+        body !== null &&
+        typeof (body as { tx?: unknown }).tx === 'string'
+      ) {
+        bytes = hexToBytes((body as { tx: string }).tx);
+      } else {
+        throw new HanglianError(
+          NodeErrors.BAD_REQUEST,
+          'send {"tx": "<hex of the signed transaction>"} or raw bytes',
+        );
+      }
+      const tx = node.submit(bytes);
+      const txId = bytesToHex(tx.id);
+      const query = request.query as { wait?: string; timeoutMs?: number };
+      if (query.wait !== 'commit') {
+        void reply.status(202);
+        return { txId, status: 'pending' };
+      }
+      const status = await node.waitForTx(txId, query.timeoutMs ?? DEFAULT_WAIT_MS);
+      return toJsonValue(status);
+    },
+  );
+
+  app.get('/v1/txs/:id', async (request) => {
+    const { id } = request.params as { id: string };
+    if (!/^[0-9a-fA-F]{64}$/.test(id))
+      throw new HanglianError(NodeErrors.BAD_REQUEST, 'a transaction id is 64 hex digits');
+    return toJsonValue(node.txStatus(id.toLowerCase()));
+  });
+
+  app.get('/v1/blocks/:height', async (request) => {
+    const chain = node.chain;
+    const height = parseHeight((request.params as { height: string }).height, chain.height);
+    const block = chain.getBlock(height);
+    if (block === undefined) throw notFound(`block ${height}`);
+    return toJsonValue({
+      hash: blockHash(block.header),
+      header: block.header,
+      txs: block.txs,
+      lastCommit: block.lastCommit,
+      commit: chain.getCommit(height) ?? null,
+    });
+  });
+
+  app.get('/v1/blocks/:height/results', async (request) => {
+    const chain = node.chain;
+    const height = parseHeight((request.params as { height: string }).height, chain.height);
+    const results = chain.getResults(height);
+    if (results === undefined) throw notFound(`results of block ${height}`);
+    return toJsonValue(results);
+  });
+
+  app.get(
+    '/v1/state/proof',
+    {
+      schema: {
+        querystring: Type.Object({
+          key: Type.Optional(Type.String({ pattern: '^([0-9a-f]{2})+$', maxLength: 4000 })),
+          path: Type.Optional(Type.String({ minLength: 1, maxLength: 1900 })),
+          height: Type.Optional(Type.Integer({ minimum: 0 })),
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query as { key?: string; path?: string; height?: number };
+      if ((q.key === undefined) === (q.path === undefined)) {
+        throw new HanglianError(
+          NodeErrors.BAD_REQUEST,
+          'give exactly one of key (hex) or path (text such as settlement/balances/hl…)',
+        );
+      }
+      const key = q.key !== undefined ? hexToBytes(q.key) : utf8(q.path!);
+      const height = q.height ?? node.chain.height;
+      if (height > node.chain.height) throw notFound(`height ${height}`);
+      const proof = node.chain.prove(key, height);
+      return toJsonValue({
+        height: proof.version,
+        root: proof.root,
+        key: proof.key,
+        value: proof.value,
+        proof: proof.proof,
+        header: height === 0 ? null : (node.chain.getBlock(height)?.header ?? null),
+        commit: height === 0 ? null : (node.chain.getCommit(height) ?? null),
+      });
+    },
+  );
+
+  const runQuery = (module: string, name: string, params: unknown) => {
+    const { height, result } = node.chain.query(module, name, params);
+    return toJsonValue({ height, result });
+  };
+
+  app.get('/v1/query/:module/:name', async (request) => {
+    const { module, name } = request.params as { module: string; name: string };
+    const raw = (request.query as { params?: string }).params;
+    let params: unknown = {};
+    if (raw !== undefined) {
+      try {
+        params = JSON.parse(raw);
+      } catch {
+        throw new HanglianError(NodeErrors.BAD_REQUEST, 'params must be JSON');
+      }
+    }
+    return runQuery(module, name, params);
+  });
+
+  app.post('/v1/query/:module/:name', async (request) => {
+    const { module, name } = request.params as { module: string; name: string };
+    const body = (request.body ?? {}) as { params?: unknown };
+    return runQuery(module, name, body.params ?? {});
+  });
+
+  await app.listen({ host: listen.host, port: listen.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : listen.port;
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  return { url: `http://${host}:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,35 @@
+/**
+ * The application a node runs: the state machine with the kernel modules, and where the validator sets
+ * live in its state. One place assembles it, so every node of a network runs the same modules in the
+ * same order (the order is part of consensus: hooks run in it).
+ */
+import type { CryptoSuite, DecodedTx } from '@hanglian/core';
+import { createKernel, StateMachine } from '@hanglian/state-machine';
+import type { ValidatorSource } from './chain/chain.js';
+
+export interface Application {
+  readonly stateMachine: StateMachine;
+  readonly validators: ValidatorSource;
+}
+
+export function createApplication(args: {
+  chainId: string;
+  suite: CryptoSuite;
+  verifySignatures?: (tx: DecodedTx) => void;
+}): Application {
+  const kernel = createKernel();
+  const stateMachine = new StateMachine({
+    chainId: args.chainId,
+    modules: kernel.modules,
+    membership: kernel.membership,
+    suite: args.suite,
+    ...(args.verifySignatures === undefined ? {} : { verifySignatures: args.verifySignatures }),
+  });
+  return {
+    stateMachine,
+    validators: {
+      current: (state) => kernel.governance.method.currentValidators(state),
+      next: (state) => kernel.governance.method.nextValidators(state),
+    },
+  };
+}

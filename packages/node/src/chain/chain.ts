@@ -1,0 +1,368 @@
+/**
+ * The chain: the ledger of one node. It owns the storage, runs the state machine over it, and knows how
+ * to build a block (as proposer), verify a block (as validator or syncing node), and commit a block with
+ * its commit certificate, atomically with the state it produced. It knows nothing of who proposes or how
+ * votes are gathered: that is the consensus engine's (or the solo producer's) job.
+ */
+import {
+  addressFromPublicKey,
+  type Block,
+  type BlockHeader,
+  type BlockResults,
+  blockCodec,
+  blockHash,
+  blockResultsCodec,
+  bytesEqual,
+  bytesToHex,
+  type ChainEvent,
+  type Commit,
+  CoreErrors,
+  type CryptoSuite,
+  commitCodec,
+  commitHash,
+  type DecodedTx,
+  decodeTx,
+  encodeCanonical,
+  HanglianError,
+  merkleListRoot,
+  sha256,
+  type TxResult,
+  txResultCodec,
+  utf8,
+  type Validator,
+  validatorSetHash,
+} from '@hanglian/core';
+import type { GenesisDocument, StateMachine, StateReader } from '@hanglian/state-machine';
+import {
+  BlockStore,
+  type KvDurability,
+  openStorage,
+  type StateOverlay,
+  type StateProofAtVersion,
+  type Storage,
+} from '@hanglian/storage';
+import { NodeErrors } from '../errors.js';
+
+/** Where the chain finds the validator sets; the governance module's methods in a real node. */
+export interface ValidatorSource {
+  /** The set that signs the block after the state `state` (the next block). */
+  current(state: StateReader): Validator[];
+  /** The set that signs the block after that one. */
+  next(state: StateReader): Validator[];
+}
+
+export interface ChainOptions {
+  readonly dataDir: string;
+  readonly genesis: GenesisDocument;
+  readonly stateMachine: StateMachine;
+  readonly suite: CryptoSuite;
+  readonly validators: ValidatorSource;
+  readonly durability?: KvDurability;
+}
+
+/** A block executed over an uncommitted overlay, waiting for its commit certificate. */
+export interface PreparedBlock {
+  readonly block: Block;
+  readonly hash: Uint8Array;
+  readonly txs: readonly DecodedTx[];
+  readonly results: BlockResults;
+  readonly overlay: StateOverlay;
+  /** Proposal only: transactions left out because they failed authentication. */
+  readonly excluded: ReadonlyArray<{ tx: DecodedTx; error: HanglianError }>;
+}
+
+const META_DB = 'node_meta';
+const COMMITS_DB = 'commits';
+const GENESIS_HASH_KEY = utf8('genesis_hash');
+
+/** The hash that stands for the genesis document: the parent hash of block 1. */
+export function genesisHashOf(genesis: GenesisDocument): Uint8Array {
+  return sha256(encodeCanonical(genesis));
+}
+
+function heightKey(height: number): Uint8Array {
+  const key = new Uint8Array(8);
+  new DataView(key.buffer).setBigUint64(0, BigInt(height));
+  return key;
+}
+
+/** The results root: Merkle root over each transaction's encoded result, then the block-level events. */
+export function resultsRootOf(
+  txResults: readonly TxResult[],
+  blockEvents: readonly ChainEvent[],
+): Uint8Array {
+  return merkleListRoot([...txResults.map((r) => txResultCodec.encode(r)), encodeCanonical(blockEvents)]);
+}
+
+export class Chain {
+  readonly chainId: string;
+  readonly genesis: GenesisDocument;
+  readonly genesisHash: Uint8Array;
+  readonly storage: Storage;
+  readonly #sm: StateMachine;
+  readonly #suite: CryptoSuite;
+  readonly #validators: ValidatorSource;
+  #latestHeader: BlockHeader | undefined;
+  #latestHash: Uint8Array;
+
+  private constructor(options: ChainOptions, storage: Storage) {
+    this.chainId = options.genesis.chainId;
+    this.genesis = options.genesis;
+    this.genesisHash = genesisHashOf(options.genesis);
+    this.storage = storage;
+    this.#sm = options.stateMachine;
+    this.#suite = options.suite;
+    this.#validators = options.validators;
+    this.#latestHash = this.genesisHash;
+  }
+
+  /** Opens (or creates) the ledger in `dataDir`; writes the genesis state on first open. */
+  static open(options: ChainOptions): Chain {
+    const storage = openStorage({
+      path: options.dataDir,
+      extraSubDbs: [META_DB, COMMITS_DB],
+      ...(options.durability === undefined ? {} : { durability: options.durability }),
+    });
+    const chain = new Chain(options, storage);
+    try {
+      chain.#initOrCheckGenesis();
+      chain.#loadLatest();
+    } catch (error) {
+      void storage.close();
+      throw error;
+    }
+    return chain;
+  }
+
+  #initOrCheckGenesis(): void {
+    const stored = this.storage.kv.subDb(META_DB).get(GENESIS_HASH_KEY);
+    if (stored !== undefined) {
+      if (!bytesEqual(stored, this.genesisHash)) {
+        throw new HanglianError(
+          NodeErrors.GENESIS_MISMATCH,
+          'the data directory was created from another genesis',
+          {
+            details: { stored: bytesToHex(stored), expected: bytesToHex(this.genesisHash) },
+          },
+        );
+      }
+      return;
+    }
+    const overlay = this.storage.state.beginBlock();
+    this.#sm.initGenesis(this.genesis, overlay);
+    overlay.commit(0, [[META_DB, GENESIS_HASH_KEY, this.genesisHash]]);
+  }
+
+  #loadLatest(): void {
+    const height = this.storage.state.latestVersion() ?? 0;
+    if (height === 0) return;
+    const bytes = this.storage.blocks.getBlock(height);
+    if (bytes === undefined) {
+      throw new HanglianError(
+        NodeErrors.STORED_BLOCK_INVALID,
+        `state is at height ${height} but its block is missing`,
+      );
+    }
+    const block = blockCodec.decode(bytes);
+    this.#latestHeader = block.header;
+    this.#latestHash = blockHash(block.header);
+  }
+
+  /** Height of the latest committed block (0: only the genesis state). */
+  get height(): number {
+    return this.#latestHeader?.height ?? 0;
+  }
+
+  get latestHeader(): BlockHeader | undefined {
+    return this.#latestHeader;
+  }
+
+  /** Hash of the latest block, or the genesis hash before block 1. */
+  get latestHash(): Uint8Array {
+    return this.#latestHash;
+  }
+
+  /** Time of the latest block, or the genesis time. */
+  get latestTime(): number {
+    return this.#latestHeader?.time ?? this.genesis.genesisTime;
+  }
+
+  get stateRoot(): Uint8Array {
+    return this.storage.state.latestRoot();
+  }
+
+  /** The latest committed state, for queries and mempool checks. */
+  reader(): StateReader {
+    return this.storage.state.reader();
+  }
+
+  /** The validators that sign the next block. */
+  currentValidators(): Validator[] {
+    return this.#validators.current(this.reader());
+  }
+
+  /**
+   * Builds the next block from candidate transactions: executes them over a fresh overlay (leaving out
+   * those that fail authentication) and fills in every root. Nothing is written until `commitBlock`.
+   */
+  prepareProposal(args: {
+    time: number;
+    proposer: Uint8Array;
+    txs: readonly DecodedTx[];
+    lastCommit: Commit | null;
+  }): PreparedBlock {
+    const height = this.height + 1;
+    const overlay = this.storage.state.beginBlock();
+    try {
+      const validators = this.#validators.current(overlay);
+      const nextValidators = this.#validators.next(overlay);
+      const execution = this.#sm.executeBlock(
+        { chainId: this.chainId, height, time: args.time, proposer: addressFromPublicKey(args.proposer) },
+        args.txs,
+        overlay,
+        'propose',
+      );
+      const txBytes = execution.included.map((tx) => tx.bytes);
+      const header: BlockHeader = {
+        v: 1,
+        chainId: this.chainId,
+        height,
+        time: args.time,
+        previousBlockHash: this.#latestHash,
+        txRoot: merkleListRoot(txBytes),
+        txCount: txBytes.length,
+        stateRoot: overlay.previewRoot(),
+        resultsRoot: resultsRootOf(execution.txResults, execution.blockEvents),
+        proposer: addressFromPublicKey(args.proposer),
+        validatorSetHash: validatorSetHash(validators),
+        nextValidatorSetHash: validatorSetHash(nextValidators),
+        lastCommitHash: commitHash(args.lastCommit),
+      };
+      const block: Block = { header, txs: txBytes, lastCommit: args.lastCommit };
+      return {
+        block,
+        hash: blockHash(header),
+        txs: execution.included,
+        results: { height, txResults: execution.txResults, blockEvents: execution.blockEvents },
+        overlay,
+        excluded: execution.excluded,
+      };
+    } catch (error) {
+      overlay.discard();
+      throw error;
+    }
+  }
+
+  /**
+   * Verifies a block received from another node (or read back for replay): structure, parent, time,
+   * last commit, then re-executes it and compares every root. Throws BLOCK_INVALID with the reason.
+   */
+  verifyBlock(block: Block): PreparedBlock {
+    const invalid = (reason: string): never => {
+      throw new HanglianError(CoreErrors.BLOCK_INVALID, `block ${block.header.height}: ${reason}`);
+    };
+    const h = block.header;
+    if (h.chainId !== this.chainId) invalid('wrong chain id');
+    if (h.height !== this.height + 1) invalid(`expected height ${this.height + 1}`);
+    if (!bytesEqual(h.previousBlockHash, this.#latestHash)) invalid('does not extend the latest block');
+    if (h.time <= this.latestTime) invalid('time does not move forward');
+    if (h.txCount !== block.txs.length) invalid('txCount does not match');
+    if (!bytesEqual(h.txRoot, merkleListRoot(block.txs))) invalid('txRoot does not match the transactions');
+    if (!bytesEqual(h.lastCommitHash, commitHash(block.lastCommit))) invalid('lastCommitHash does not match');
+    if (this.height > 0) {
+      if (block.lastCommit === null) invalid('missing the commit of the previous block');
+    }
+    const txs = block.txs.map((bytes) => {
+      try {
+        return decodeTx(bytes, this.chainId);
+      } catch (error) {
+        return invalid(`holds a malformed transaction: ${(error as Error).message}`);
+      }
+    });
+    const overlay = this.storage.state.beginBlock();
+    try {
+      if (!bytesEqual(h.validatorSetHash, validatorSetHash(this.#validators.current(overlay)))) {
+        invalid('validatorSetHash does not match the chain state');
+      }
+      if (!bytesEqual(h.nextValidatorSetHash, validatorSetHash(this.#validators.next(overlay)))) {
+        invalid('nextValidatorSetHash does not match the chain state');
+      }
+      const execution = this.#sm.executeBlock(
+        { chainId: this.chainId, height: h.height, time: h.time, proposer: h.proposer },
+        txs,
+        overlay,
+        'verify',
+      );
+      if (!bytesEqual(h.resultsRoot, resultsRootOf(execution.txResults, execution.blockEvents))) {
+        invalid('resultsRoot does not match re-execution');
+      }
+      if (!bytesEqual(h.stateRoot, overlay.previewRoot())) invalid('stateRoot does not match re-execution');
+      return {
+        block,
+        hash: blockHash(h),
+        txs,
+        results: { height: h.height, txResults: execution.txResults, blockEvents: execution.blockEvents },
+        overlay,
+        excluded: [],
+      };
+    } catch (error) {
+      overlay.discard();
+      throw error;
+    }
+  }
+
+  /** Lands a prepared block with its commit certificate, atomically with its state. */
+  commitBlock(prepared: PreparedBlock, commit: Commit): void {
+    const height = prepared.block.header.height;
+    if (commit.height !== height || !bytesEqual(commit.blockHash, prepared.hash)) {
+      throw new HanglianError(CoreErrors.BLOCK_INVALID, 'the commit is for another block');
+    }
+    BlockStore.commitBlock(
+      prepared.overlay,
+      {
+        height,
+        hash: prepared.hash,
+        block: blockCodec.encode(prepared.block),
+        transactionIds: prepared.txs.map((tx) => tx.id),
+        results: blockResultsCodec.encode(prepared.results),
+      },
+      [[COMMITS_DB, heightKey(height), commitCodec.encode(commit)]],
+    );
+    this.#latestHeader = prepared.block.header;
+    this.#latestHash = prepared.hash;
+  }
+
+  getBlock(height: number): Block | undefined {
+    const bytes = this.storage.blocks.getBlock(height);
+    return bytes === undefined ? undefined : blockCodec.decode(bytes);
+  }
+
+  /** The commit certificate stored for a block. */
+  getCommit(height: number): Commit | undefined {
+    const bytes = this.storage.kv.subDb(COMMITS_DB).get(heightKey(height));
+    return bytes === undefined ? undefined : commitCodec.decode(bytes);
+  }
+
+  getResults(height: number): BlockResults | undefined {
+    const bytes = this.storage.blocks.getResults(height);
+    return bytes === undefined ? undefined : blockResultsCodec.decode(bytes);
+  }
+
+  locateTx(txId: Uint8Array): { height: number; index: number } | undefined {
+    return this.storage.blocks.locateTransaction(txId);
+  }
+
+  /** A proof of a state key's value (or absence) at a height (default: latest). */
+  prove(key: Uint8Array, height?: number): StateProofAtVersion {
+    return this.storage.state.prove(key, height);
+  }
+
+  query(module: string, name: string, params: unknown): { height: number; result: unknown } {
+    const height = this.height;
+    return { height, result: this.#sm.query(module, name, params, this.reader(), height) };
+  }
+
+  close(): Promise<void> {
+    return this.storage.close();
+  }
+}

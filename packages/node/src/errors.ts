@@ -1,0 +1,31 @@
+import { defineErrorCodes } from '@hanglian/core';
+
+/** Error codes of the node: admission, lookups, configuration and keys. */
+export const NodeErrors = defineErrorCodes('node', {
+  MEMPOOL_FULL: { kind: 'rate_limited', summary: 'The mempool is at capacity; retry later.' },
+  MEMPOOL_SENDER_LIMIT: {
+    kind: 'rate_limited',
+    summary: 'This submitter has too many pending transactions.',
+  },
+  MEMPOOL_DUPLICATE: { kind: 'conflict', summary: 'The same transaction is already pending.' },
+  MEMPOOL_NONCE_TAKEN: {
+    kind: 'conflict',
+    summary: 'Another pending transaction of this submitter has that nonce.',
+  },
+  NOT_FOUND: { kind: 'not_found', summary: 'No such block, transaction or record.' },
+  BAD_REQUEST: { kind: 'invalid', summary: 'The request is malformed.' },
+  COMMIT_TIMEOUT: {
+    kind: 'unavailable',
+    summary: 'The transaction was accepted but not committed within the wait.',
+  },
+  NODE_NOT_READY: { kind: 'unavailable', summary: 'The node is starting or stopping.' },
+  GENESIS_MISMATCH: { kind: 'invalid', summary: 'The data directory belongs to another genesis.' },
+  CONFIG_INVALID: { kind: 'invalid', summary: 'A configuration file is missing or broken.' },
+  KEYSTORE_BAD_PASSPHRASE: { kind: 'unauthorized', summary: 'The passphrase does not decrypt the key file.' },
+  KEYSTORE_INVALID: { kind: 'invalid', summary: 'The key file is not a Hanglian keystore.' },
+  STORED_BLOCK_INVALID: {
+    kind: 'internal',
+    summary: 'A block on disk does not replay to its recorded state.',
+  },
+  RATE_LIMITED: { kind: 'rate_limited', summary: 'Too many requests; slow down.' },
+});

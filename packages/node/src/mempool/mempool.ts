@@ -1,0 +1,157 @@
+/**
+ * Pending transactions. Admission runs every check a block would (chain, command, params, expiry,
+ * membership, signatures) against the latest committed state, except that a nonce ahead of the next
+ * expected one is accepted and waits for its predecessors. Blocks take transactions in arrival order of
+ * submitters, each submitter's in nonce order, so nonces are never reordered.
+ */
+import { bytesToHex, type DecodedTx, decodeTx, HanglianError } from '@hanglian/core';
+import { nonceStore, type StateMachine, type StateReader } from '@hanglian/state-machine';
+import { NodeErrors } from '../errors.js';
+
+export interface MempoolOptions {
+  /** Most transactions held at once. */
+  readonly capacity: number;
+  /** Most pending transactions of one submitter. */
+  readonly perSubmitterLimit: number;
+}
+
+export const defaultMempoolOptions: MempoolOptions = { capacity: 50_000, perSubmitterLimit: 2_000 };
+
+interface SubmitterQueue {
+  /** nonce -> transaction */
+  readonly byNonce: Map<number, DecodedTx>;
+}
+
+export interface ReapLimits {
+  readonly maxTxs: number;
+  readonly maxBytes: number;
+}
+
+export class Mempool {
+  readonly #options: MempoolOptions;
+  readonly #sm: StateMachine;
+  readonly #chainId: string;
+  readonly #byId = new Map<string, DecodedTx>();
+  // Insertion order of submitters is their arrival order: blocks serve them in that order.
+  readonly #bySubmitter = new Map<string, SubmitterQueue>();
+  #bytes = 0;
+
+  constructor(stateMachine: StateMachine, chainId: string, options: Partial<MempoolOptions> = {}) {
+    this.#sm = stateMachine;
+    this.#chainId = chainId;
+    this.#options = { ...defaultMempoolOptions, ...options };
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  has(txIdHex: string): boolean {
+    return this.#byId.has(txIdHex);
+  }
+
+  /**
+   * Decodes and checks a transaction and keeps it for the next blocks. Throws a HanglianError with the
+   * reason when it is refused; nothing is kept then.
+   */
+  add(bytes: Uint8Array, state: StateReader, next: { height: number; time: number }): DecodedTx {
+    const tx = decodeTx(bytes, this.#chainId);
+    const id = bytesToHex(tx.id);
+    if (this.#byId.has(id)) {
+      throw new HanglianError(NodeErrors.MEMPOOL_DUPLICATE, 'the transaction is already pending', {
+        details: { txId: id },
+      });
+    }
+    const queue = this.#bySubmitter.get(tx.submitter);
+    if (queue?.byNonce.has(tx.body.nonce)) {
+      throw new HanglianError(
+        NodeErrors.MEMPOOL_NONCE_TAKEN,
+        `nonce ${tx.body.nonce} is taken by another pending transaction`,
+      );
+    }
+    if (this.#byId.size >= this.#options.capacity) {
+      throw new HanglianError(NodeErrors.MEMPOOL_FULL, `the mempool holds ${this.#byId.size} transactions`);
+    }
+    if ((queue?.byNonce.size ?? 0) >= this.#options.perSubmitterLimit) {
+      throw new HanglianError(
+        NodeErrors.MEMPOOL_SENDER_LIMIT,
+        `${tx.submitter} has too many pending transactions`,
+      );
+    }
+    this.#sm.checkTx(tx, state, next);
+    this.#insert(tx, id);
+    return tx;
+  }
+
+  #insert(tx: DecodedTx, id: string): void {
+    let queue = this.#bySubmitter.get(tx.submitter);
+    if (queue === undefined) {
+      queue = { byNonce: new Map() };
+      this.#bySubmitter.set(tx.submitter, queue);
+    }
+    queue.byNonce.set(tx.body.nonce, tx);
+    this.#byId.set(id, tx);
+    this.#bytes += tx.bytes.byteLength;
+  }
+
+  #remove(tx: DecodedTx): void {
+    const id = bytesToHex(tx.id);
+    if (!this.#byId.delete(id)) return;
+    this.#bytes -= tx.bytes.byteLength;
+    const queue = this.#bySubmitter.get(tx.submitter);
+    queue?.byNonce.delete(tx.body.nonce);
+    if (queue !== undefined && queue.byNonce.size === 0) this.#bySubmitter.delete(tx.submitter);
+  }
+
+  /**
+   * Transactions for the next block: for each submitter (in arrival order, round robin), its run of
+   * consecutive nonces from the next expected one. A submitter with a gap contributes nothing until the
+   * missing nonce arrives.
+   */
+  reap(state: StateReader, limits: ReapLimits): DecodedTx[] {
+    const runs: DecodedTx[][] = [];
+    for (const [submitter, queue] of this.#bySubmitter) {
+      let nonce = nonceStore.get(state, submitter)?.next ?? 0;
+      const run: DecodedTx[] = [];
+      for (let tx = queue.byNonce.get(nonce); tx !== undefined; tx = queue.byNonce.get(++nonce)) run.push(tx);
+      if (run.length > 0) runs.push(run);
+    }
+    const out: DecodedTx[] = [];
+    let bytes = 0;
+    // Round robin so one busy submitter cannot fill a block while others wait.
+    for (let i = 0; out.length < limits.maxTxs; i++) {
+      let took = false;
+      for (const run of runs) {
+        const tx = run[i];
+        if (tx === undefined) continue;
+        if (bytes + tx.bytes.byteLength > limits.maxBytes) return out;
+        out.push(tx);
+        bytes += tx.bytes.byteLength;
+        took = true;
+        if (out.length >= limits.maxTxs) break;
+      }
+      if (!took) break;
+    }
+    return out;
+  }
+
+  /** After a block: drop what it included, then what can no longer be included (used nonces, expired). */
+  update(included: readonly DecodedTx[], state: StateReader, height: number): void {
+    for (const tx of included) this.#remove(tx);
+    for (const [submitter, queue] of [...this.#bySubmitter]) {
+      const next = nonceStore.get(state, submitter)?.next ?? 0;
+      for (const tx of [...queue.byNonce.values()]) {
+        if (tx.body.nonce < next || tx.body.expiresAt <= height) this.#remove(tx);
+      }
+    }
+  }
+
+  /** Drops a transaction that a proposal found inadmissible. */
+  evict(tx: DecodedTx): void {
+    this.#remove(tx);
+  }
+}
