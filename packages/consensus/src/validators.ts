@@ -103,9 +103,9 @@ export class ValidatorSet {
    */
   withChanges(changes: readonly Validator[]): ValidatorSet {
     const byAddress = new Map<string, { power: number; priority: number | undefined }>();
-    this.validators.forEach((v, i) =>
-      byAddress.set(v.address, { power: v.power, priority: this.priorities[i] }),
-    );
+    for (const [i, v] of this.validators.entries()) {
+      byAddress.set(v.address, { power: v.power, priority: this.priorities[i] });
+    }
     for (const change of changes) {
       if (change.power === 0) byAddress.delete(change.address);
       else

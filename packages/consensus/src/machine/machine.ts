@@ -323,14 +323,25 @@ export class ConsensusMachine {
     }
     const state = this.admitHeight(message, vote.height);
     if (state === null) return;
-    if (vote.round > state.round + this.limits.maxRoundsAhead) return this.ignore('round-out-of-range');
+    if (vote.round > state.round + this.limits.maxRoundsAhead) {
+      this.ignore('round-out-of-range');
+      return;
+    }
     const power = state.validators.powerOf(vote.validator);
-    if (power === 0) return this.ignore('non-validator');
+    if (power === 0) {
+      this.ignore('non-validator');
+      return;
+    }
     const round = state.roundState(vote.round);
     const set = vote.type === 'prevote' ? round.prevotes : round.precommits;
-    const existing = set.get(vote.validator);
-    if (existing !== undefined && existing.vote.blockHash === vote.blockHash) return this.ignore('duplicate');
-    if (!fromSelf && !this.verifier.verifyVote(vote, message.signature)) return this.ignore('bad-signature');
+    if (set.has(vote.validator, vote.blockHash)) {
+      this.ignore('duplicate');
+      return;
+    }
+    if (!fromSelf && !this.verifier.verifyVote(vote, message.signature)) {
+      this.ignore('bad-signature');
+      return;
+    }
     this.countVote(message, power);
   }
 
@@ -341,7 +352,11 @@ export class ConsensusMachine {
     const round = state.roundState(vote.round);
     const set = vote.type === 'prevote' ? round.prevotes : round.precommits;
     const result = set.add(message, power);
-    if (result.kind === 'conflict') {
+    if (result.kind === 'duplicate') {
+      this.ignore('duplicate');
+      return;
+    }
+    if (result.kind === 'conflict' || result.kind === 'dropped') {
       this.ignore('equivocation');
       const key = `${vote.validator}/${vote.round}/${vote.type}`;
       if (!state.evidenceReported.has(key)) {
@@ -358,7 +373,7 @@ export class ConsensusMachine {
       }
       return;
     }
-    if (result.kind === 'added') round.senders.set(vote.validator, power);
+    round.senders.set(vote.validator, power);
   }
 
   private onProposal(message: SignedProposal, fromSelf: boolean): void {
@@ -380,14 +395,26 @@ export class ConsensusMachine {
     }
     const state = this.admitHeight(message, proposal.height);
     if (state === null) return;
-    if (proposal.round > state.round + this.limits.maxRoundsAhead) return this.ignore('round-out-of-range');
-    if (state.validators.proposer(proposal.round) !== proposal.proposer) return this.ignore('wrong-proposer');
+    if (proposal.round > state.round + this.limits.maxRoundsAhead) {
+      this.ignore('round-out-of-range');
+      return;
+    }
+    if (state.validators.proposer(proposal.round) !== proposal.proposer) {
+      this.ignore('wrong-proposer');
+      return;
+    }
     const round = state.roundState(proposal.round);
-    if (round.proposals.some((p) => p.proposal.blockHash === proposal.blockHash))
-      return this.ignore('duplicate');
-    if (round.proposals.length >= this.limits.maxProposalsPerRound) return this.ignore('buffer-full');
+    if (round.proposals.some((p) => p.proposal.blockHash === proposal.blockHash)) {
+      this.ignore('duplicate');
+      return;
+    }
+    if (round.proposals.length >= this.limits.maxProposalsPerRound) {
+      this.ignore('buffer-full');
+      return;
+    }
     if (!fromSelf && !this.verifier.verifyProposal(proposal, message.signature)) {
-      return this.ignore('bad-signature');
+      this.ignore('bad-signature');
+      return;
     }
     round.proposals.push(message);
     round.senders.set(proposal.proposer, state.validators.powerOf(proposal.proposer));
@@ -490,9 +517,13 @@ export class ConsensusMachine {
       this.ignore('stale-input');
       return;
     }
-    if (!(payload instanceof Uint8Array) || !isRound(certificate.round)) return this.ignore('malformed');
+    if (!(payload instanceof Uint8Array) || !isRound(certificate.round)) {
+      this.ignore('malformed');
+      return;
+    }
     if (!verifyCommitCertificate(certificate, state.validators, this.verifier).ok) {
-      return this.ignore('bad-certificate');
+      this.ignore('bad-certificate');
+      return;
     }
     this.decide(certificate, payload);
   }

@@ -3,32 +3,60 @@ import type { BlockHash, SignedVote, ValidatorAddress } from '../types.js';
 /** Map key for a nil vote (block hashes are hex, so this cannot collide). */
 export const NIL = 'nil';
 
+/** Distinct values counted per validator per step; more are dropped (bounds memory against equivocators). */
+export const MAX_VALUES_PER_VALIDATOR = 3;
+
 export type AddVoteResult =
   | { readonly kind: 'added' }
   | { readonly kind: 'duplicate' }
-  | { readonly kind: 'conflict'; readonly existing: SignedVote };
+  /** Counted, but the validator had already voted for something else: equivocation. */
+  | { readonly kind: 'conflict'; readonly existing: SignedVote }
+  | { readonly kind: 'dropped'; readonly existing: SignedVote };
 
-/** The votes of one type in one round: at most one counted vote per validator, power summed per value. */
+/**
+ * The votes of one type in one round.
+ *
+ * An equivocating validator's votes count towards every value it voted for, as in the paper, where "2f+1
+ * PREVOTE for v" means messages for v from distinct senders. That is safe (two quorums for different values
+ * would still share a correct validator) and it is needed for liveness: if each node kept only the first
+ * vote it saw from an equivocator, nodes could disagree forever on whether a round had a polka.
+ * The "any value" total counts each validator once.
+ */
 export class VoteSet {
-  private readonly byValidator = new Map<ValidatorAddress, SignedVote>();
+  private readonly first = new Map<ValidatorAddress, SignedVote>();
+  private readonly byValue = new Map<string, Map<ValidatorAddress, SignedVote>>();
   private readonly powerByValue = new Map<string, number>();
-  private power = 0;
+  private readonly valueCount = new Map<ValidatorAddress, number>();
+  private anyPower = 0;
 
+  /** The first vote seen from `validator`. */
   get(validator: ValidatorAddress): SignedVote | undefined {
-    return this.byValidator.get(validator);
+    return this.first.get(validator);
   }
 
-  /** Adds a vote whose signature the caller has checked; the first vote of a validator is the one counted. */
+  has(validator: ValidatorAddress, blockHash: BlockHash | null): boolean {
+    return this.byValue.get(blockHash ?? NIL)?.has(validator) ?? false;
+  }
+
+  /** Adds a vote whose signature and membership the caller has checked. */
   add(message: SignedVote, power: number): AddVoteResult {
     const { validator, blockHash } = message.vote;
-    const existing = this.byValidator.get(validator);
-    if (existing !== undefined) {
-      return existing.vote.blockHash === blockHash ? { kind: 'duplicate' } : { kind: 'conflict', existing };
-    }
-    this.byValidator.set(validator, message);
     const key = blockHash ?? NIL;
+    if (this.byValue.get(key)?.has(validator)) return { kind: 'duplicate' };
+    const existing = this.first.get(validator);
+    const count = this.valueCount.get(validator) ?? 0;
+    if (existing !== undefined && count >= MAX_VALUES_PER_VALIDATOR) return { kind: 'dropped', existing };
+    let voters = this.byValue.get(key);
+    if (voters === undefined) {
+      voters = new Map();
+      this.byValue.set(key, voters);
+    }
+    voters.set(validator, message);
     this.powerByValue.set(key, (this.powerByValue.get(key) ?? 0) + power);
-    this.power += power;
+    this.valueCount.set(validator, count + 1);
+    if (existing !== undefined) return { kind: 'conflict', existing };
+    this.first.set(validator, message);
+    this.anyPower += power;
     return { kind: 'added' };
   }
 
@@ -37,19 +65,17 @@ export class VoteSet {
     return this.powerByValue.get(blockHash ?? NIL) ?? 0;
   }
 
-  /** Power that voted at all, for any value. */
+  /** Power that voted at all, each validator counted once. */
   get totalPower(): number {
-    return this.power;
+    return this.anyPower;
   }
 
-  /** The non-nil value with the most power, for "is there a quorum for some block". */
-  *values(): IterableIterator<[string, number]> {
-    yield* this.powerByValue;
+  /** Every value voted for, with its power; nil appears under the key `NIL`. */
+  values(): IterableIterator<[string, number]> {
+    return this.powerByValue.entries();
   }
 
   votesFor(blockHash: BlockHash | null): SignedVote[] {
-    const out: SignedVote[] = [];
-    for (const v of this.byValidator.values()) if (v.vote.blockHash === blockHash) out.push(v);
-    return out;
+    return [...(this.byValue.get(blockHash ?? NIL)?.values() ?? [])];
   }
 }

@@ -1,0 +1,10 @@
+export * from './app.js';
+export * from './checker.js';
+export * from './keyring.js';
+export * from './messages.js';
+export { SimNode } from './node.js';
+export { Prng } from './prng.js';
+export * from './run.js';
+export * from './scenario.js';
+export { Simulation } from './simulation.js';
+export { ValidatorSchedule } from './validatorSchedule.js';
