@@ -1,0 +1,82 @@
+import { UintSchema } from '@hanglian/core';
+import { Type } from '@sinclair/typebox';
+import type { Query } from '../../framework/module.js';
+import type { GovernanceMethod } from './method.js';
+import {
+  type GovernanceParameters,
+  openProposalStore,
+  type Proposal,
+  ProposalStatusSchema,
+  proposalStore,
+  type Validator,
+} from './stores.js';
+import { pendingChanges } from './validators.js';
+
+const ProposalParams = Type.Object({ id: UintSchema }, { additionalProperties: false });
+const ProposalsParams = Type.Object(
+  {
+    status: Type.Optional(ProposalStatusSchema),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+const NoParams = Type.Object({}, { additionalProperties: false });
+
+export interface ValidatorsView {
+  /** Signs the next block. */
+  current: Validator[];
+  /** Signs the block after it. */
+  next: Validator[];
+  /** Approved changes that reach `next` at the end of the current block. */
+  pending: Array<{ publicKey: Uint8Array; power: number; org: string }>;
+}
+
+export function createGovernanceQueries(governance: GovernanceMethod): Query<any, any>[] {
+  const proposal: Query<typeof ProposalParams, Proposal | null> = {
+    name: 'proposal',
+    summary: 'One proposal by id, or null.',
+    paramsSchema: ProposalParams,
+    execute: (ctx) => governance.getProposal(ctx.state, ctx.params.id) ?? null,
+  };
+  const proposals: Query<typeof ProposalsParams, Proposal[]> = {
+    name: 'proposals',
+    summary: 'Proposals, open ones first (oldest first), then closed ones (newest first).',
+    paramsSchema: ProposalsParams,
+    execute: (ctx) => {
+      const limit = ctx.params.limit ?? 100;
+      const wanted = (p: Proposal) => ctx.params.status === undefined || p.status === ctx.params.status;
+      const out: Proposal[] = [];
+      for (const [id] of openProposalStore.entries(ctx.state)) {
+        const p = proposalStore.get(ctx.state, id);
+        if (p !== undefined && wanted(p)) out.push(p);
+        if (out.length >= limit) return out;
+      }
+      if (ctx.params.status === 'open') return out;
+      const closed = [...proposalStore.entries(ctx.state)]
+        .map(([, p]) => p)
+        .filter((p) => p.status !== 'open');
+      for (let i = closed.length - 1; i >= 0 && out.length < limit; i--) {
+        const p = closed[i]!;
+        if (wanted(p)) out.push(p);
+      }
+      return out;
+    },
+  };
+  const validators: Query<typeof NoParams, ValidatorsView> = {
+    name: 'validators',
+    summary: 'The current validator set, the next one, and changes pending for the end of this block.',
+    paramsSchema: NoParams,
+    execute: (ctx) => ({
+      current: governance.currentValidators(ctx.state),
+      next: governance.nextValidators(ctx.state),
+      pending: pendingChanges(ctx.state),
+    }),
+  };
+  const parameters: Query<typeof NoParams, GovernanceParameters> = {
+    name: 'parameters',
+    summary: 'The governance parameters in force.',
+    paramsSchema: NoParams,
+    execute: (ctx) => governance.parameters(ctx.state),
+  };
+  return [proposal, proposals, validators, parameters];
+}

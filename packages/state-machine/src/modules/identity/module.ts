@@ -1,0 +1,112 @@
+import { HanglianError, hexToBytes, IdentifierSchema, UintSchema } from '@hanglian/core';
+import { type Static, Type } from '@sinclair/typebox';
+import type { MembershipOracle } from '../../execution/stateMachine.js';
+import { ExecutionErrors } from '../../framework/errors.js';
+import type { Command, GenesisContext, Module, Query, StoreDescription } from '../../framework/module.js';
+import type { StateReader } from '../../framework/state.js';
+import { CertifyIdentityCommand } from './commands/certifyIdentity.js';
+import { RevokeIdentityCommand } from './commands/revokeIdentity.js';
+import { RotateKeyCommand } from './commands/rotateKey.js';
+import { IdentityMethod } from './method.js';
+import { createIdentityQueries } from './queries.js';
+import {
+  IdentityKindSchema,
+  identityStore,
+  MODULE_NAME,
+  memberIndexStore,
+  OrgNameSchema,
+  organisationStore,
+  PermissionsSchema,
+  RolesSchema,
+} from './stores.js';
+
+/** Public keys in the genesis file are lower-case hex: the genesis is a JSON document people read. */
+export const HexPublicKeySchema = Type.String({ pattern: '^[0-9a-f]{64}$' });
+
+export const IdentityGenesisSchema = Type.Object(
+  {
+    organisations: Type.Array(
+      Type.Object(
+        { id: IdentifierSchema, name: OrgNameSchema, roles: RolesSchema, rootPublicKey: HexPublicKeySchema },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+    identities: Type.Array(
+      Type.Object(
+        {
+          publicKey: HexPublicKeySchema,
+          org: IdentifierSchema,
+          kind: IdentityKindSchema,
+          permissions: PermissionsSchema,
+          expiresAt: Type.Optional(UintSchema),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type IdentityGenesis = Static<typeof IdentityGenesisSchema>;
+
+/**
+ * Membership: organisations with business roles and root keys, and the member identities they certify.
+ * The root of the kernel: it depends on no other module, and the executor asks it who may submit.
+ */
+export class IdentityModule implements Module, MembershipOracle {
+  readonly name = MODULE_NAME;
+  readonly method = new IdentityMethod();
+  readonly commands: readonly Command<any>[] = [
+    new CertifyIdentityCommand(this.method),
+    new RevokeIdentityCommand(this.method),
+    new RotateKeyCommand(this.method),
+  ];
+  readonly queries: readonly Query<any, any>[] = createIdentityQueries(this.method);
+  readonly stores: readonly StoreDescription[] = [
+    { name: organisationStore.name, keyLayout: 'identity/orgs/<orgId>', summary: 'Organisations.' },
+    {
+      name: identityStore.name,
+      keyLayout: 'identity/identities/<address>',
+      summary: 'Member identities, active and revoked (a key is never registered twice).',
+    },
+    {
+      name: memberIndexStore.name,
+      keyLayout: 'identity/members/<orgId>/<address>',
+      summary: 'Index of each organisation’s identities.',
+    },
+  ];
+  readonly genesisSchema = IdentityGenesisSchema;
+
+  isActiveMember(state: StateReader, address: string, time: number): boolean {
+    return this.method.isActiveMember(state, address, time);
+  }
+
+  initGenesis(ctx: GenesisContext, genesis: unknown): void {
+    const section = genesis as IdentityGenesis;
+    try {
+      for (const org of section.organisations) {
+        this.method.admitOrganisation(ctx.state, { ...org, rootPublicKey: hexToBytes(org.rootPublicKey) }, 0);
+      }
+      for (const identity of section.identities) {
+        if (!organisationStore.has(ctx.state, identity.org)) {
+          throw new Error(`identity of unknown organisation ${identity.org}`);
+        }
+        if (identity.kind === 'root')
+          throw new Error('root identities come from organisations[].rootPublicKey');
+        this.method.registerIdentity(
+          ctx.state,
+          { ...identity, publicKey: hexToBytes(identity.publicKey) },
+          0,
+        );
+      }
+    } catch (error) {
+      throw new HanglianError(
+        ExecutionErrors.GENESIS_INVALID,
+        `genesis of identity: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { AddressSchema, IdentifierSchema } from '@hanglian/core';
+import { Type } from '@sinclair/typebox';
+import type { Query, QueryContext } from '../../framework/module.js';
+import type { IdentityMethod } from './method.js';
+import { type Identity, identityStore, memberIndexStore, type Organisation } from './stores.js';
+
+const OrganisationParams = Type.Object({ id: IdentifierSchema }, { additionalProperties: false });
+const NoParams = Type.Object({}, { additionalProperties: false });
+const IdentityParams = Type.Object({ address: AddressSchema }, { additionalProperties: false });
+const MembersParams = Type.Object({ org: IdentifierSchema }, { additionalProperties: false });
+
+export function createIdentityQueries(identity: IdentityMethod): Query<any, any>[] {
+  const organisation: Query<typeof OrganisationParams, Organisation | null> = {
+    name: 'organisation',
+    summary: 'One organisation by id, or null.',
+    paramsSchema: OrganisationParams,
+    execute: (ctx) => identity.getOrganisation(ctx.state, ctx.params.id) ?? null,
+  };
+  const organisations: Query<typeof NoParams, Organisation[]> = {
+    name: 'organisations',
+    summary: 'Every organisation, in id order.',
+    paramsSchema: NoParams,
+    execute: (ctx) => identity.listOrganisations(ctx.state),
+  };
+  const identityQuery: Query<typeof IdentityParams, Identity | null> = {
+    name: 'identity',
+    summary: 'One identity by address (active or revoked), or null.',
+    paramsSchema: IdentityParams,
+    execute: (ctx) => identity.getIdentity(ctx.state, ctx.params.address) ?? null,
+  };
+  const members: Query<typeof MembersParams, Identity[]> = {
+    name: 'members',
+    summary: 'Every identity of an organisation (active and revoked), in address order.',
+    paramsSchema: MembersParams,
+    execute: (ctx: QueryContext<{ org: string }>) => {
+      const out: Identity[] = [];
+      for (const [id] of memberIndexStore.entries(ctx.state, `${ctx.params.org}/`)) {
+        const found = identityStore.get(ctx.state, id.slice(ctx.params.org.length + 1));
+        if (found !== undefined) out.push(found);
+      }
+      return out;
+    },
+  };
+  return [organisation, organisations, identityQuery, members];
+}

@@ -1,0 +1,106 @@
+/**
+ * Stores of the identity module. Key layouts (UTF-8, see README):
+ *   identity/orgs/<orgId>                      Organisation
+ *   identity/identities/<address>              Identity
+ *   identity/members/<orgId>/<address>         MemberIndexEntry (lists an organisation's identities)
+ */
+import { AddressSchema, createCodec, IdentifierSchema, PublicKeySchema, UintSchema } from '@hanglian/core';
+import { type Static, Type } from '@sinclair/typebox';
+import { Store } from '../../framework/store.js';
+
+export const MODULE_NAME = 'identity';
+
+/** What an organisation does in the industry; other modules gate their commands on these. */
+export const BUSINESS_ROLES = [
+  'producer',
+  'distributor',
+  'merchant',
+  'platform',
+  'payment',
+  'carrier',
+  'host',
+  'regulator',
+  'arbiter',
+  'issuer',
+] as const;
+export type BusinessRole = (typeof BUSINESS_ROLES)[number];
+export const BusinessRoleSchema = Type.Union(BUSINESS_ROLES.map((r) => Type.Literal(r)));
+export const RolesSchema = Type.Array(BusinessRoleSchema, {
+  minItems: 1,
+  maxItems: BUSINESS_ROLES.length,
+  uniqueItems: true,
+});
+
+export const IDENTITY_KINDS = ['root', 'node', 'service', 'person'] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+export const IdentityKindSchema = Type.Union(IDENTITY_KINDS.map((k) => Type.Literal(k)));
+
+export const PERMISSIONS = ['admin', 'transact'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+export const PermissionSchema = Type.Union(PERMISSIONS.map((p) => Type.Literal(p)));
+export const PermissionsSchema = Type.Array(PermissionSchema, {
+  minItems: 1,
+  maxItems: PERMISSIONS.length,
+  uniqueItems: true,
+});
+
+export const OrgNameSchema = Type.String({ minLength: 1, maxLength: 128 });
+
+export const OrganisationSchema = Type.Object(
+  {
+    id: IdentifierSchema,
+    name: OrgNameSchema,
+    /** Sorted, so that one set of roles has one encoding. */
+    roles: RolesSchema,
+    status: Type.Union([Type.Literal('active'), Type.Literal('suspended')]),
+    rootPublicKey: PublicKeySchema,
+    /** Height of admission (0 for genesis organisations). */
+    admittedAt: UintSchema,
+  },
+  { additionalProperties: false },
+);
+export type Organisation = Static<typeof OrganisationSchema>;
+
+export const IdentitySchema = Type.Object(
+  {
+    address: AddressSchema,
+    publicKey: PublicKeySchema,
+    org: IdentifierSchema,
+    kind: IdentityKindSchema,
+    /** Sorted, so that one set of permissions has one encoding. */
+    permissions: PermissionsSchema,
+    status: Type.Union([Type.Literal('active'), Type.Literal('revoked')]),
+    /** Height at which the identity was registered. */
+    registeredAt: UintSchema,
+    /** Block milliseconds after which the identity may no longer submit transactions. */
+    expiresAt: Type.Optional(UintSchema),
+    revokedAt: Type.Optional(UintSchema),
+    /** Set when the identity was revoked by a key rotation: the address that took over. */
+    rotatedTo: Type.Optional(AddressSchema),
+  },
+  { additionalProperties: false },
+);
+export type Identity = Static<typeof IdentitySchema>;
+
+export const MemberIndexEntrySchema = Type.Object({}, { additionalProperties: false });
+
+export const organisationStore = new Store(
+  MODULE_NAME,
+  'orgs',
+  createCodec('Organisation', OrganisationSchema, { maxBytes: 1024 }),
+);
+export const identityStore = new Store(
+  MODULE_NAME,
+  'identities',
+  createCodec('Identity', IdentitySchema, { maxBytes: 1024 }),
+);
+export const memberIndexStore = new Store(
+  MODULE_NAME,
+  'members',
+  createCodec('MemberIndexEntry', MemberIndexEntrySchema, { maxBytes: 8 }),
+);
+
+/** Sorts a set of literals into the one order stored on chain. */
+export function sortedSet<T extends string>(values: readonly T[]): T[] {
+  return [...new Set(values)].sort();
+}
