@@ -9,6 +9,7 @@ export * from './encoding/json.js';
 export * from './errors/codes.js';
 export * from './errors/hanglianError.js';
 export * from './merkle/list.js';
+export * from './merkle/stateProof.js';
 export * from './schema/common.js';
 export * from './types/block.js';
 export * from './types/result.js';

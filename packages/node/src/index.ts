@@ -10,3 +10,4 @@ export * from './mempool/mempool.js';
 export * from './mempool/signatureCache.js';
 export * from './node.js';
 export * from './producer/soloProducer.js';
+export * from './chain/replay.js';

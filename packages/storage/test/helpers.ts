@@ -3,21 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StateProof } from '../src/index.js';
 
-export type VerifyStateProof = (
-  root: Uint8Array,
-  key: Uint8Array,
-  value: Uint8Array | null,
-  proof: StateProof,
-) => boolean;
-
-// `verifyStateProof` lives in core's merkle/stateProof.ts but core's index does not re-export it yet, so the
-// module file is loaded next to core's resolved entry point. Switch to a plain import once it is exported.
-const stateProofModule = new URL('./merkle/stateProof.js', import.meta.resolve('@hanglian/core')).href;
-export const { verifyStateProof } = (await import(stateProofModule)) as {
-  verifyStateProof: VerifyStateProof;
-};
+export { verifyStateProof } from '@hanglian/core';
 
 export function scratchDirectory(label: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), `hanglian-storage-${label}-`));

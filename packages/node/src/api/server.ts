@@ -12,10 +12,12 @@ import {
   errorCodeSpec,
   HanglianError,
   hexToBytes,
+  isAddress,
   listErrorCodes,
   toJsonValue,
   utf8,
 } from '@hanglian/core';
+import { nonceStore } from '@hanglian/state-machine';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { NodeErrors } from '../errors.js';
@@ -163,6 +165,13 @@ export async function startApiServer(
     if (!/^[0-9a-fA-F]{64}$/.test(id))
       throw new HanglianError(NodeErrors.BAD_REQUEST, 'a transaction id is 64 hex digits');
     return toJsonValue(node.txStatus(id.toLowerCase()));
+  });
+
+  app.get('/v1/accounts/:address', async (request) => {
+    const { address } = request.params as { address: string };
+    if (!isAddress(address)) throw new HanglianError(NodeErrors.BAD_REQUEST, 'an address is "hl" followed by 40 hex digits');
+    const state = node.chain.reader();
+    return { address, height: node.chain.height, nextNonce: nonceStore.get(state, address)?.next ?? 0 };
   });
 
   app.get('/v1/blocks/:height', async (request) => {
