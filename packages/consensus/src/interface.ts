@@ -196,6 +196,7 @@ export type IgnoreReason =
   | 'wrong-proposer'
   | 'bad-signature'
   | 'duplicate'
+  /** More distinct votes from one validator in one step than are worth counting. */
   | 'equivocation'
   | 'bad-certificate'
   | 'stale-input'

@@ -357,7 +357,8 @@ export class ConsensusMachine {
       return;
     }
     if (result.kind === 'conflict' || result.kind === 'dropped') {
-      this.ignore('equivocation');
+      // A conflicting vote still counts for its own value (see VoteSet); only the surplus is dropped.
+      if (result.kind === 'dropped') this.ignore('equivocation');
       const key = `${vote.validator}/${vote.round}/${vote.type}`;
       if (!state.evidenceReported.has(key)) {
         state.evidenceReported.add(key);
