@@ -5,3 +5,8 @@ export * from './framework/errors.js';
 export type * from './framework/module.js';
 export * from './framework/state.js';
 export * from './framework/store.js';
+export * from './kernel.js';
+export * from './modules/governance/index.js';
+export * from './modules/identity/index.js';
+export * from './modules/settlement/index.js';
+export * from './testing/index.js';

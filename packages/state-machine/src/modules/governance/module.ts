@@ -19,10 +19,10 @@ import { checkParameters, ProposalLifecycle } from './proposals.js';
 import { createGovernanceQueries } from './queries.js';
 import {
   DEFAULT_GOVERNANCE_PARAMETERS,
+  GOVERNANCE_MODULE,
   GovernanceParametersSchema,
   MAX_VALIDATOR_POWER,
   MAX_VALIDATORS,
-  MODULE_NAME,
   openProposalStore,
   parametersStore,
   proposalStore,
@@ -55,7 +55,7 @@ export type GovernanceGenesis = Static<typeof GovernanceGenesisSchema>;
  * replacement, validators, parameters), and the validator set with its two-block activation delay.
  */
 export class GovernanceModule implements Module {
-  readonly name = MODULE_NAME;
+  readonly name = GOVERNANCE_MODULE;
   readonly method = new GovernanceMethod();
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[] = createGovernanceQueries(this.method);

@@ -13,7 +13,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 import { OrgNameSchema, RolesSchema } from '../identity/stores.js';
 
-export const MODULE_NAME = 'governance';
+export const GOVERNANCE_MODULE = 'governance';
 
 /** Bounds that keep consensus messages and block hooks small. */
 export const MAX_VALIDATORS = 150;
@@ -156,34 +156,34 @@ export const ProposalSchema = Type.Object(
 export type Proposal = Static<typeof ProposalSchema>;
 
 export const parametersStore = new Store(
-  MODULE_NAME,
+  GOVERNANCE_MODULE,
   'params',
   createCodec('GovernanceParameters', GovernanceParametersSchema, { maxBytes: 256 }),
 );
 export const counterStore = new Store(
-  MODULE_NAME,
+  GOVERNANCE_MODULE,
   'counters',
   createCodec('ProposalCounter', Type.Object({ next: UintSchema }, { additionalProperties: false }), {
     maxBytes: 32,
   }),
 );
 export const proposalStore = new Store(
-  MODULE_NAME,
+  GOVERNANCE_MODULE,
   'proposals',
   createCodec('Proposal', ProposalSchema, { maxBytes: 64 * 1024 }),
 );
 export const openProposalStore = new Store(
-  MODULE_NAME,
+  GOVERNANCE_MODULE,
   'open',
   createCodec('OpenMarker', Type.Object({}, { additionalProperties: false }), { maxBytes: 8 }),
 );
 export const validatorSetStore = new Store(
-  MODULE_NAME,
+  GOVERNANCE_MODULE,
   'validators',
   createCodec('ValidatorSet', ValidatorSetSchema, { maxBytes: 64 * 1024 }),
 );
 export const pendingValidatorStore = new Store(
-  MODULE_NAME,
+  GOVERNANCE_MODULE,
   'validatorChanges',
   createCodec(
     'PendingValidatorChanges',

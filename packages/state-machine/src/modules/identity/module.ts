@@ -10,9 +10,9 @@ import { RotateKeyCommand } from './commands/rotateKey.js';
 import { IdentityMethod } from './method.js';
 import { createIdentityQueries } from './queries.js';
 import {
+  IDENTITY_MODULE,
   IdentityKindSchema,
   identityStore,
-  MODULE_NAME,
   memberIndexStore,
   OrgNameSchema,
   organisationStore,
@@ -54,7 +54,7 @@ export type IdentityGenesis = Static<typeof IdentityGenesisSchema>;
  * The root of the kernel: it depends on no other module, and the executor asks it who may submit.
  */
 export class IdentityModule implements Module, MembershipOracle {
-  readonly name = MODULE_NAME;
+  readonly name = IDENTITY_MODULE;
   readonly method = new IdentityMethod();
   readonly commands: readonly Command<any>[] = [
     new CertifyIdentityCommand(this.method),

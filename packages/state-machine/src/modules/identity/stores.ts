@@ -8,7 +8,7 @@ import { AddressSchema, createCodec, IdentifierSchema, PublicKeySchema, UintSche
 import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 
-export const MODULE_NAME = 'identity';
+export const IDENTITY_MODULE = 'identity';
 
 /** What an organisation does in the industry; other modules gate their commands on these. */
 export const BUSINESS_ROLES = [
@@ -85,17 +85,17 @@ export type Identity = Static<typeof IdentitySchema>;
 export const MemberIndexEntrySchema = Type.Object({}, { additionalProperties: false });
 
 export const organisationStore = new Store(
-  MODULE_NAME,
+  IDENTITY_MODULE,
   'orgs',
   createCodec('Organisation', OrganisationSchema, { maxBytes: 1024 }),
 );
 export const identityStore = new Store(
-  MODULE_NAME,
+  IDENTITY_MODULE,
   'identities',
   createCodec('Identity', IdentitySchema, { maxBytes: 1024 }),
 );
 export const memberIndexStore = new Store(
-  MODULE_NAME,
+  IDENTITY_MODULE,
   'members',
   createCodec('MemberIndexEntry', MemberIndexEntrySchema, { maxBytes: 8 }),
 );

@@ -1,0 +1,44 @@
+/**
+ * The composition root of the kernel modules: the one place that knows how they depend on each other.
+ * Each module states what it needs in its own expected.ts; here those needs are met with constructor
+ * arguments (no globals, no registry lookups), so a test can wire a module against a stub instead.
+ *
+ *   identity  <-  governance   (admission, suspension, roles, root keys)
+ *   identity  <-  settlement   (issuer role, permissions)
+ *
+ * The order of `modules` is the order of genesis and of block hooks: identity first, because the others
+ * check organisations while they read their own genesis sections.
+ */
+import type { MembershipOracle } from './execution/stateMachine.js';
+import type { Module } from './framework/module.js';
+import { GovernanceModule } from './modules/governance/module.js';
+import { IdentityModule } from './modules/identity/module.js';
+import { SettlementModule } from './modules/settlement/module.js';
+
+export interface KernelOptions {
+  /** Modules built on the kernel (escrow, items, registry), run after the kernel modules in this order. */
+  readonly extraModules?: readonly Module[];
+}
+
+export interface Kernel {
+  readonly identity: IdentityModule;
+  readonly governance: GovernanceModule;
+  readonly settlement: SettlementModule;
+  /** Every module for the StateMachine, in genesis and hook order. */
+  readonly modules: readonly Module[];
+  /** Who may submit transactions: active identities of active organisations, not expired. */
+  readonly membership: MembershipOracle;
+}
+
+export function createKernel(options: KernelOptions = {}): Kernel {
+  const identity = new IdentityModule();
+  const governance = new GovernanceModule(identity.method);
+  const settlement = new SettlementModule(identity.method);
+  return {
+    identity,
+    governance,
+    settlement,
+    modules: [identity, governance, settlement, ...(options.extraModules ?? [])],
+    membership: identity,
+  };
+}

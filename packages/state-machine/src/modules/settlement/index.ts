@@ -1,0 +1,11 @@
+export * from './commands/attestReserves.js';
+export * from './commands/issue.js';
+export * from './commands/redeem.js';
+export * from './commands/transfer.js';
+export * from './errors.js';
+export * from './events.js';
+export type * from './expected.js';
+export * from './method.js';
+export * from './module.js';
+export type { BalanceView, SupplyView } from './queries.js';
+export * from './stores.js';

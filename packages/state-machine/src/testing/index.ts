@@ -1,0 +1,3 @@
+export * from './genesisBuilder.js';
+export * from './keys.js';
+export * from './testChain.js';
