@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './gas.js';
+export type * from './interface.js';
+export * from './options.js';
+export { CONTRACT_INTRINSICS, ContractSandbox } from './sandbox/sandbox.js';
