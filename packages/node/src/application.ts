@@ -3,13 +3,18 @@
  * live in its state. One place assembles it, so every node of a network runs the same modules in the
  * same order (the order is part of consensus: hooks run in it).
  */
-import type { CryptoSuite, DecodedTx } from '@hanglian/core';
+import type { CryptoSuite, DecodedTx, Validator } from '@hanglian/core';
 import { createKernel, StateMachine } from '@hanglian/state-machine';
 import type { ValidatorSource } from './chain/chain.js';
 
 export interface Application {
   readonly stateMachine: StateMachine;
   readonly validators: ValidatorSource;
+}
+
+/** The fields of a validator that the header's validator-set hash commits to. */
+function toHeaderValidator(v: { publicKey: Uint8Array; power: number; org: string }): Validator {
+  return { publicKey: v.publicKey, power: v.power, org: v.org };
 }
 
 export function createApplication(args: {
@@ -28,8 +33,8 @@ export function createApplication(args: {
   return {
     stateMachine,
     validators: {
-      current: (state) => kernel.governance.method.currentValidators(state),
-      next: (state) => kernel.governance.method.nextValidators(state),
+      current: (state) => kernel.governance.method.currentValidators(state).map(toHeaderValidator),
+      next: (state) => kernel.governance.method.nextValidators(state).map(toHeaderValidator),
     },
   };
 }

@@ -1,6 +1,7 @@
 export * from './api/server.js';
 export * from './application.js';
 export * from './chain/chain.js';
+export * from './chain/replay.js';
 export * from './config/init.js';
 export * from './config/network.js';
 export * from './errors.js';
@@ -10,4 +11,3 @@ export * from './mempool/mempool.js';
 export * from './mempool/signatureCache.js';
 export * from './node.js';
 export * from './producer/soloProducer.js';
-export * from './chain/replay.js';

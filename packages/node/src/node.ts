@@ -211,8 +211,8 @@ export class HanglianNode {
     this.#rejections.set(txIdHex, { code: error.code, message: error.message });
   }
 
-  /** Proposes, executes, signs and commits the next block (solo mode). */
-  #produceBlock(): void {
+  /** Proposes, executes, signs and commits the next block (solo mode). False when it could not. */
+  #produceBlock(): boolean {
     const chain = this.chain;
     const time = Math.max(this.#clock(), chain.latestTime + 1);
     const txs = this.mempool.reap(chain.reader(), {
@@ -231,7 +231,7 @@ export class HanglianNode {
       });
     } catch (error) {
       this.logger.error({ err: error, height }, 'cannot build a block');
-      return;
+      return false;
     }
     for (const { tx, error } of prepared.excluded) {
       this.mempool.evict(tx);
@@ -245,7 +245,7 @@ export class HanglianNode {
     } catch (error) {
       prepared.overlay.discard();
       this.logger.error({ err: error, height }, 'cannot commit a block');
-      return;
+      return false;
     }
     this.mempool.update(prepared.txs, chain.reader(), height);
     const txIds = prepared.txs.map((tx) => bytesToHex(tx.id));
@@ -254,6 +254,7 @@ export class HanglianNode {
     for (const id of txIds) this.#settle(id);
     const event: CommittedBlockEvent = { height, hash: bytesToHex(prepared.hash), txIds };
     this.events.emit('block', event);
+    return true;
   }
 
   async stop(): Promise<void> {

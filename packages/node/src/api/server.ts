@@ -169,7 +169,8 @@ export async function startApiServer(
 
   app.get('/v1/accounts/:address', async (request) => {
     const { address } = request.params as { address: string };
-    if (!isAddress(address)) throw new HanglianError(NodeErrors.BAD_REQUEST, 'an address is "hl" followed by 40 hex digits');
+    if (!isAddress(address))
+      throw new HanglianError(NodeErrors.BAD_REQUEST, 'an address is "hl" followed by 40 hex digits');
     const state = node.chain.reader();
     return { address, height: node.chain.height, nextNonce: nonceStore.get(state, address)?.next ?? 0 };
   });

@@ -3,7 +3,7 @@
  * exactly as a syncing node would, and must reproduce every header's state and results roots. This is
  * how an operator (or a test) proves that what is on disk is what the blocks say.
  */
-import { HanglianError, bytesEqual, bytesToHex, ed25519Sha256 } from '@hanglian/core';
+import { bytesEqual, bytesToHex, ed25519Sha256, HanglianError } from '@hanglian/core';
 import { createApplication } from '../application.js';
 import { NodeErrors } from '../errors.js';
 import { Chain } from './chain.js';
@@ -13,7 +13,11 @@ export interface ReplayReport {
   readonly stateRoot: string;
 }
 
-export function replayChain(args: { source: Chain; targetDir: string; onProgress?: (height: number) => void }): ReplayReport {
+export function replayChain(args: {
+  source: Chain;
+  targetDir: string;
+  onProgress?: (height: number) => void;
+}): ReplayReport {
   const { source } = args;
   const application = createApplication({ chainId: source.chainId, suite: ed25519Sha256 });
   const target = Chain.open({
@@ -35,17 +39,25 @@ export function replayChain(args: { source: Chain; targetDir: string; onProgress
       try {
         prepared = target.verifyBlock(block);
       } catch (error) {
-        throw new HanglianError(NodeErrors.STORED_BLOCK_INVALID, `stored block ${height} does not replay: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new HanglianError(
+          NodeErrors.STORED_BLOCK_INVALID,
+          `stored block ${height} does not replay: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
       target.commitBlock(prepared, commit);
       args.onProgress?.(height);
     }
     if (!bytesEqual(target.stateRoot, source.stateRoot)) {
-      throw new HanglianError(NodeErrors.STORED_BLOCK_INVALID, 'replayed state root differs from the stored one', {
-        details: { replayed: bytesToHex(target.stateRoot), stored: bytesToHex(source.stateRoot) },
-      });
+      throw new HanglianError(
+        NodeErrors.STORED_BLOCK_INVALID,
+        'replayed state root differs from the stored one',
+        {
+          details: { replayed: bytesToHex(target.stateRoot), stored: bytesToHex(source.stateRoot) },
+        },
+      );
     }
     return { height: target.height, stateRoot: bytesToHex(target.stateRoot) };
   } finally {

@@ -5,7 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { bytesToHex, ed25519Sha256, HanglianError, type SigningKey } from '@hanglian/core';
+import {
+  addressFromPublicKey,
+  bytesToHex,
+  ed25519Sha256,
+  HanglianError,
+  type SigningKey,
+} from '@hanglian/core';
 import type { GenesisDocument } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 import { writeKeyFile } from '../keystore/keystore.js';
@@ -41,6 +47,11 @@ export const BOOK_STORY_ORGANISATIONS: readonly OrganisationSpec[] = [
   { id: 'carrier-b', name: 'Cloud Express 云端快递', roles: ['carrier'] },
   { id: 'host-a', name: 'Live Host Lin 林主播', roles: ['host'] },
 ];
+
+/** Opening balance of each organisation's operations account: 1,000,000.00 in minor units. */
+export const OPENING_BALANCE = 100_000_000;
+/** Opening attested reserves of each issuer: 1,000,000,000.00 in minor units. */
+export const ISSUER_OPENING_RESERVES = 100_000_000_000;
 
 export interface InitNetworkOptions {
   readonly dir: string;
@@ -102,6 +113,8 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
   };
 
   const manifestOrgs: ManifestOrganisation[] = [];
+  const openingBalances: Array<{ address: string; amount: number; issuer: string }> = [];
+  const issuers = organisations.filter((o) => o.roles.includes('issuer')).map((o) => o.id);
   const genesisOrgs: Array<{ id: string; name: string; roles: string[]; rootPublicKey: string }> = [];
   const genesisIdentities: Array<{ publicKey: string; org: string; kind: string; permissions: string[] }> =
     [];
@@ -122,6 +135,10 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
       kind: 'service',
       permissions: ['transact'],
     });
+    if (issuers.length > 0) {
+      const issuer = issuers[0]!;
+      openingBalances.push({ address: addressFromPublicKey(ops.publicKey), amount: OPENING_BALANCE, issuer });
+    }
     manifestOrgs.push({
       id: org.id,
       name: org.name,
@@ -161,7 +178,18 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     modules: {
       identity: { organisations: genesisOrgs, identities: genesisIdentities },
       governance: { validators },
-      settlement: { symbol: options.currencySymbol ?? 'CNYS' },
+      settlement: {
+        symbol: options.currencySymbol ?? 'CNYS',
+        decimals: 2,
+        // Each issuer starts with an attested reserve that backs the opening balances and leaves room to
+        // issue more; a real consortium replaces these figures with audited ones.
+        issuers: issuers.map((org) => ({
+          org,
+          reserves: ISSUER_OPENING_RESERVES,
+          reportRef: 'genesis-attestation',
+        })),
+        balances: openingBalances,
+      },
     },
   };
   const manifest: NetworkManifest = { version: 1, chainId, dev, organisations: manifestOrgs, nodes };

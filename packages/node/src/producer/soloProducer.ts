@@ -22,7 +22,7 @@ export function soloCommit(chainId: string, height: number, blockHash: Uint8Arra
 /** Decides when the next block is due; the node calls `produce` at those moments. */
 export class SoloScheduler {
   readonly #timing: ProducerTiming;
-  readonly #produce: () => void;
+  readonly #produce: () => boolean;
   readonly #hasWork: () => boolean;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
@@ -31,7 +31,7 @@ export class SoloScheduler {
 
   constructor(args: {
     timing: ProducerTiming;
-    produce: () => void;
+    produce: () => boolean;
     hasWork: () => boolean;
     now: () => number;
   }) {
@@ -55,7 +55,7 @@ export class SoloScheduler {
 
   /** Called when a transaction arrives: bring the next block forward if it is only waiting for work. */
   poke(): void {
-    if (!this.#running) return;
+    if (!this.#running || this.#timer === undefined) return;
     const since = this.#now() - this.#lastBlockAt;
     this.#schedule(Math.max(0, this.#timing.minBlockIntervalMs - since));
   }
@@ -69,12 +69,15 @@ export class SoloScheduler {
     this.#timer = undefined;
     if (!this.#running) return;
     const since = this.#now() - this.#lastBlockAt;
+    let failed = false;
     if (this.#hasWork() || since >= this.#timing.emptyBlockIntervalMs) {
       this.#lastBlockAt = this.#now();
-      this.#produce();
+      failed = !this.#produce();
     }
     if (!this.#running) return;
-    const nextDelay = this.#hasWork() ? this.#timing.minBlockIntervalMs : this.#timing.emptyBlockIntervalMs;
+    // After a failure, wait a whole empty-block interval: retrying at once would only repeat the error.
+    const nextDelay =
+      this.#hasWork() && !failed ? this.#timing.minBlockIntervalMs : this.#timing.emptyBlockIntervalMs;
     this.#schedule(nextDelay);
   }
 }

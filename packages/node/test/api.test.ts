@@ -1,0 +1,163 @@
+// The node end to end in one process: status, transfers committed through the API, queries, and a state
+// proof checked the way a light client checks it (proof -> header state root -> commit signatures).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  addressFromPublicKey,
+  blockHash,
+  bytesEqual,
+  ed25519Sha256,
+  hexToBytes,
+  utf8,
+  verifyCommit,
+  verifyStateProof,
+} from '@hanglian/core';
+import { HanglianNode } from '../src/index.js';
+import { createTestNetwork, http, makeTx, submitHex, type TestNetwork } from './helpers.js';
+
+describe('node API', () => {
+  let net: TestNetwork;
+  let node: HanglianNode;
+  before(async () => {
+    net = createTestNetwork();
+    node = await HanglianNode.start({
+      name: 'node0',
+      dataDir: `${net.dir}/nodes/node0/data`,
+      genesis: net.genesis,
+      validatorKey: net.key('node0'),
+      api: { host: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+      producer: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
+    });
+  });
+  after(async () => {
+    await node.stop();
+    net.remove();
+  });
+
+  it('reports its status', async () => {
+    const { status, body } = await http(node.apiUrl, '/v1/status');
+    assert.equal(status, 200);
+    assert.equal(body.chainId, 'hanglian-test');
+    assert.equal(typeof body.height, 'number');
+    assert.match(body.latestBlockHash, /^[0-9a-f]{64}$/);
+  });
+
+  it('commits a transfer and shows it in balances, blocks and results', async () => {
+    const alice = net.key('bookstore/ops');
+    const bob = net.key('bookpress/ops');
+    const bobAddress = addressFromPublicKey(bob.publicKey);
+    const before = await http(
+      node.apiUrl,
+      `/v1/query/settlement/balance?params=${encodeURIComponent(JSON.stringify({ address: bobAddress }))}`,
+    );
+    assert.equal(before.status, 200, JSON.stringify(before.body));
+    const tx = makeTx(alice, {
+      module: 'settlement',
+      command: 'transfer',
+      params: { to: bobAddress, amount: 1234 },
+      nonce: 0,
+    });
+    const submitted = await submitHex(node.apiUrl, tx);
+    assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+    assert.equal(submitted.body.status, 'committed');
+    assert.equal(submitted.body.result.code, 'OK');
+    const afterQuery = await http(
+      node.apiUrl,
+      `/v1/query/settlement/balance?params=${encodeURIComponent(JSON.stringify({ address: bobAddress }))}`,
+    );
+    assert.equal(
+      JSON.stringify(afterQuery.body.result).includes('100001234'),
+      true,
+      JSON.stringify(afterQuery.body),
+    );
+
+    const status = await http(node.apiUrl, `/v1/txs/${submitted.body.txId}`);
+    assert.equal(status.body.status, 'committed');
+    const block = await http(node.apiUrl, `/v1/blocks/${submitted.body.height}`);
+    assert.equal(block.status, 200);
+    assert.equal(block.body.txs.length, block.body.header.txCount);
+    const results = await http(node.apiUrl, `/v1/blocks/${submitted.body.height}/results`);
+    assert.equal(results.body.txResults[submitted.body.index].txId, submitted.body.txId);
+    const account = await http(node.apiUrl, `/v1/accounts/${addressFromPublicKey(alice.publicKey)}`);
+    assert.equal(account.body.nextNonce, 1);
+  });
+
+  it('serves a state value with a proof that checks against a signed header', async () => {
+    const address = addressFromPublicKey(net.key('bookpress/ops').publicKey);
+    const path = `settlement/balances/${address}`;
+    const { status, body } = await http(node.apiUrl, `/v1/state/proof?path=${encodeURIComponent(path)}`);
+    assert.equal(status, 200, JSON.stringify(body));
+    const proof = {
+      siblings: body.proof.siblings.map(hexToBytes),
+      leaf:
+        body.proof.leaf === null
+          ? null
+          : {
+              keyHash: hexToBytes(body.proof.leaf.keyHash),
+              valueHash: hexToBytes(body.proof.leaf.valueHash),
+            },
+    };
+    const root = hexToBytes(body.root);
+    assert.ok(verifyStateProof(root, utf8(path), hexToBytes(body.value), proof));
+    assert.ok(!verifyStateProof(root, utf8(path), utf8('forged'), proof));
+    // The root is the state root of the header at that height, and the header is signed by the validators.
+    const header = {
+      ...body.header,
+      previousBlockHash: hexToBytes(body.header.previousBlockHash),
+      txRoot: hexToBytes(body.header.txRoot),
+      stateRoot: hexToBytes(body.header.stateRoot),
+      resultsRoot: hexToBytes(body.header.resultsRoot),
+      validatorSetHash: hexToBytes(body.header.validatorSetHash),
+      nextValidatorSetHash: hexToBytes(body.header.nextValidatorSetHash),
+      lastCommitHash: hexToBytes(body.header.lastCommitHash),
+    };
+    assert.ok(bytesEqual(header.stateRoot, root));
+    const commit = {
+      height: body.commit.height,
+      round: body.commit.round,
+      blockHash: hexToBytes(body.commit.blockHash),
+      signatures: body.commit.signatures.map((s: { validator: string; signature: string }) => ({
+        validator: hexToBytes(s.validator),
+        signature: hexToBytes(s.signature),
+      })),
+    };
+    const validators = [{ publicKey: net.key('node0').publicKey, power: 10, org: 'regulator' }];
+    const check = verifyCommit(commit, 'hanglian-test', blockHash(header), validators, ed25519Sha256);
+    assert.ok(check.ok, check.reason);
+  });
+
+  it('proves absence of a key that was never written', async () => {
+    const path = 'settlement/balances/hl0000000000000000000000000000000000000000';
+    const { body } = await http(node.apiUrl, `/v1/state/proof?path=${encodeURIComponent(path)}`);
+    assert.equal(body.value, null);
+    const proof = {
+      siblings: body.proof.siblings.map(hexToBytes),
+      leaf:
+        body.proof.leaf === null
+          ? null
+          : {
+              keyHash: hexToBytes(body.proof.leaf.keyHash),
+              valueHash: hexToBytes(body.proof.leaf.valueHash),
+            },
+    };
+    assert.ok(verifyStateProof(hexToBytes(body.root), utf8(path), null, proof));
+  });
+
+  it('answers unknown routes, blocks and queries with typed errors', async () => {
+    assert.equal((await http(node.apiUrl, '/v1/nothing')).body.code, 'NOT_FOUND');
+    assert.equal((await http(node.apiUrl, '/v1/blocks/999999999')).status, 404);
+    assert.equal((await http(node.apiUrl, '/v1/blocks/abc')).body.code, 'BAD_REQUEST');
+    const q = await http(node.apiUrl, '/v1/query/settlement/nope');
+    assert.equal(q.status, 404);
+    assert.equal(q.body.code, 'QUERY_UNKNOWN');
+    const bad = await http(
+      node.apiUrl,
+      `/v1/query/settlement/balance?params=${encodeURIComponent('{"address": 5}')}`,
+    );
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, 'QUERY_BAD_PARAMS');
+    const errors = await http(node.apiUrl, '/v1/errors');
+    assert.ok(errors.body.errors.some((e: { code: string }) => e.code === 'TX_NONCE_TOO_LOW'));
+  });
+});

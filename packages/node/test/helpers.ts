@@ -1,0 +1,103 @@
+// Shared helpers of the node tests: scratch networks, keys, transactions and HTTP calls.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
+import { type InitNetworkResult, initNetwork, readKeyFile } from '../src/index.js';
+
+/** A cheap scrypt cost for test keys only: real key files use 2^15. */
+export const TEST_SCRYPT_N = 1024;
+
+export interface TestNetwork extends InitNetworkResult {
+  readonly dir: string;
+  /** The decrypted key of `<org>/admin`, `<org>/ops` or a node (`node0`). */
+  key(label: string): SigningKey;
+  remove(): void;
+}
+
+export function createTestNetwork(options: { validators?: number; genesisTime?: number } = {}): TestNetwork {
+  const dir = mkdtempSync(join(tmpdir(), 'hanglian-node-'));
+  const result = initNetwork({
+    dir,
+    chainId: 'hanglian-test',
+    validators: options.validators ?? 1,
+    genesisTime: options.genesisTime ?? 1_700_000_000_000,
+    scryptN: TEST_SCRYPT_N,
+    basePort: 0,
+  });
+  const cache = new Map<string, SigningKey>();
+  return {
+    ...result,
+    dir,
+    key(label: string) {
+      let key = cache.get(label);
+      if (key === undefined) {
+        const path = label.startsWith('node')
+          ? join(dir, 'nodes', label, 'node-key.json')
+          : join(dir, 'keys', ...label.split('/')) + '.json';
+        key = readKeyFile(path, result.passphrase);
+        cache.set(label, key);
+      }
+      return key;
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export function makeTx(
+  key: SigningKey,
+  args: {
+    module: string;
+    command: string;
+    params: unknown;
+    nonce: number;
+    expiresAt?: number;
+    chainId?: string;
+    actors?: SigningKey[];
+  },
+): Uint8Array {
+  const body: TxBody = {
+    v: 1,
+    chainId: args.chainId ?? 'hanglian-test',
+    module: args.module,
+    command: args.command,
+    params: args.params,
+    submitter: key.publicKey,
+    nonce: args.nonce,
+    expiresAt: args.expiresAt ?? 5_000,
+    actors: (args.actors ?? []).map((a) => a.publicKey),
+  };
+  return signTx(body, key, args.actors ?? []);
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body: any;
+}
+
+export async function http(
+  base: string,
+  path: string,
+  init: { method?: string; json?: unknown; raw?: Uint8Array } = {},
+): Promise<HttpResult> {
+  const headers: Record<string, string> = {};
+  let body: string | Uint8Array | undefined;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  } else if (init.raw !== undefined) {
+    headers['content-type'] = 'application/octet-stream';
+    body = init.raw;
+  }
+  const response = await fetch(base + path, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text.length > 0 ? JSON.parse(text) : undefined };
+}
+
+export function submitHex(base: string, tx: Uint8Array, wait = true): Promise<HttpResult> {
+  return http(base, `/v1/txs${wait ? '?wait=commit&timeoutMs=20000' : ''}`, { json: { tx: bytesToHex(tx) } });
+}
