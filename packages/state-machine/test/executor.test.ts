@@ -9,10 +9,10 @@ import {
   type Module,
   nonceStore,
   StateOverlay,
+  standardTestNetwork,
   TestChain,
   testAddress,
   testKey,
-  standardTestNetwork,
 } from '../src/index.js';
 import { assertFails, assertOk, thrownCode } from './helpers.js';
 
@@ -43,7 +43,9 @@ function probeModule(): Module {
 }
 
 function probeChain(): TestChain {
-  return new TestChain(standardTestNetwork().build(), { kernel: createKernel({ extraModules: [probeModule()] }) });
+  return new TestChain(standardTestNetwork().build(), {
+    kernel: createKernel({ extraModules: [probeModule()] }),
+  });
 }
 
 const admin = testKey('brand/admin');
@@ -51,7 +53,10 @@ const admin = testKey('brand/admin');
 describe('executor rules', () => {
   it('rejects an unknown module or command', () => {
     const chain = new TestChain();
-    assert.equal(thrownCode(() => chain.submit(admin, 'nope', 'x', {})), ExecutionErrors.TX_UNKNOWN_COMMAND);
+    assert.equal(
+      thrownCode(() => chain.submit(admin, 'nope', 'x', {})),
+      ExecutionErrors.TX_UNKNOWN_COMMAND,
+    );
     assert.equal(
       thrownCode(() => chain.submit(admin, 'settlement', 'mint', {})),
       ExecutionErrors.TX_UNKNOWN_COMMAND,
@@ -82,7 +87,10 @@ describe('executor rules', () => {
       ExecutionErrors.TX_EXPIRY_TOO_FAR,
     );
     // Expiring exactly at the block's height is still in time.
-    assert.equal(chain.submit(admin, 'settlement', 'transfer', params, { expiresAt: 6 }).code, 'SETTLEMENT_INSUFFICIENT_BALANCE');
+    assert.equal(
+      chain.submit(admin, 'settlement', 'transfer', params, { expiresAt: 6 }).code,
+      'SETTLEMENT_INSUFFICIENT_BALANCE',
+    );
   });
 
   it('rejects a submitter that is not a member identity', () => {

@@ -4,11 +4,11 @@ import {
   ExecutionErrors,
   GenesisBuilder,
   GovernanceErrors,
+  IdentityErrors,
   type Proposal,
   type ProposalAction,
-  IdentityErrors,
-  TestChain,
   standardTestNetwork,
+  TestChain,
   testAddress,
   testKey,
   type ValidatorsView,
@@ -24,10 +24,15 @@ const admins = {
 
 function propose(chain: TestChain, action: ProposalAction, by = admins.brand): number {
   const result = assertOk(chain.submit(by, 'governance', 'submitProposal', { title: action.type, action }));
-  return (result.events[0]?.data as { id: number }).id;
+  return (result.events[0]!.data as { id: number }).id;
 }
 
-function vote(chain: TestChain, voter: keyof typeof admins, proposalId: number, choice: 'yes' | 'no' = 'yes') {
+function vote(
+  chain: TestChain,
+  voter: keyof typeof admins,
+  proposalId: number,
+  choice: 'yes' | 'no' = 'yes',
+) {
   return chain.submit(admins[voter], 'governance', 'vote', { proposalId, vote: choice });
 }
 
@@ -88,7 +93,9 @@ describe('governance: proposals and votes', () => {
   });
 
   it('expires a proposal at the end of its voting period', () => {
-    const chain = new TestChain(standardTestNetwork().governanceParameters({ votingPeriodBlocks: 3 }).build());
+    const chain = new TestChain(
+      standardTestNetwork().governanceParameters({ votingPeriodBlocks: 3 }).build(),
+    );
     const id = propose(chain, admitCarrier); // block 1, votes accepted through block 4
     assert.equal(proposal(chain, id).votingEndsAt, 4);
     chain.advance(2);
@@ -109,7 +116,10 @@ describe('governance: proposals and votes', () => {
     );
     assertFails(vote(chain, 'shop', 99), GovernanceErrors.GOV_PROPOSAL_NOT_FOUND);
     assertFails(
-      chain.submit(testKey('shop/clerk'), 'governance', 'submitProposal', { title: 't', action: admitCarrier }),
+      chain.submit(testKey('shop/clerk'), 'governance', 'submitProposal', {
+        title: 't',
+        action: admitCarrier,
+      }),
       IdentityErrors.IDENTITY_PERMISSION_REQUIRED,
     );
   });
@@ -154,7 +164,10 @@ describe('governance: proposals and votes', () => {
     assert.equal(closed.status, 'failed');
     assert.equal(closed.failure?.code, IdentityErrors.ORG_ALREADY_EXISTS);
     assert.equal(closing.events.at(-1)?.name, 'proposalClosed');
-    assert.equal(chain.kernel.identity.method.getIdentity(chain.state, testAddress('carrier/root-b')), undefined);
+    assert.equal(
+      chain.kernel.identity.method.getIdentity(chain.state, testAddress('carrier/root-b')),
+      undefined,
+    );
   });
 
   it('lists open proposals first, then closed ones newest first', () => {
@@ -168,7 +181,10 @@ describe('governance: proposals and votes', () => {
       chain.query<Proposal[]>('governance', 'proposals', { status: 'open' }).map((p) => p.id),
       [b],
     );
-    assert.equal(chain.query<{ votingPeriodBlocks: number }>('governance', 'parameters').votingPeriodBlocks, 50);
+    assert.equal(
+      chain.query<{ votingPeriodBlocks: number }>('governance', 'parameters').votingPeriodBlocks,
+      50,
+    );
   });
 });
 
@@ -196,7 +212,9 @@ describe('governance: membership actions', () => {
     pass(chain, { type: 'replaceRootKey', org: 'shop', rootPublicKey: newRoot.publicKey });
     assert.equal(
       thrownCode(() =>
-        chain.submit(testKey('shop/root'), 'identity', 'revokeIdentity', { address: testAddress('shop/clerk') }),
+        chain.submit(testKey('shop/root'), 'identity', 'revokeIdentity', {
+          address: testAddress('shop/clerk'),
+        }),
       ),
       ExecutionErrors.TX_NOT_MEMBER,
     );
@@ -223,7 +241,8 @@ describe('governance: validator set', () => {
     assert.equal(has(view().current), false);
     assert.equal(has(view().next), true);
     const scheduled = chain.blocks[h]?.blockEvents.find((e) => e.name === 'validatorSetScheduled');
-    assert.equal((scheduled?.data as { activatesAt: number }).activatesAt, h + 2);
+    assert.ok(scheduled !== undefined, 'block h announces the scheduled set');
+    assert.equal((scheduled.data as { activatesAt: number }).activatesAt, h + 2);
     chain.advance(1); // block h+1
     assert.equal(has(view().current), true, 'signs block h+2');
     assert.equal(view().current.length, 5);
@@ -248,8 +267,12 @@ describe('governance: validator set', () => {
       GovernanceErrors.GOV_VALIDATOR_NOT_FOUND,
     );
     // One organisation: its own yes is more than 2/3, so the proposal passes at once.
-    assertOk(submit({ type: 'setValidator', publicKey: testKey('solo/node2').publicKey, power: 1, org: 'solo' }));
-    assertOk(submit({ type: 'setValidator', publicKey: testKey('solo/node').publicKey, power: 0, org: 'solo' }));
+    assertOk(
+      submit({ type: 'setValidator', publicKey: testKey('solo/node2').publicKey, power: 1, org: 'solo' }),
+    );
+    assertOk(
+      submit({ type: 'setValidator', publicKey: testKey('solo/node').publicKey, power: 0, org: 'solo' }),
+    );
     chain.advance(1);
     const current = chain.kernel.governance.method.currentValidators(chain.state);
     assert.deepEqual(

@@ -7,9 +7,9 @@ import {
   type Identity,
   IdentityErrors,
   type Organisation,
-  TestChain,
-  TEST_GENESIS_TIME,
   standardTestNetwork,
+  TEST_GENESIS_TIME,
+  TestChain,
   testAddress,
   testKey,
 } from '../src/index.js';
@@ -44,7 +44,10 @@ describe('identity: genesis', () => {
       .identity('b/admin', { org: 'b' })
       .validator('a/root', 'a')
       .build();
-    assert.equal(thrownCode(() => new TestChain(genesis)), ExecutionErrors.GENESIS_INVALID);
+    assert.equal(
+      thrownCode(() => new TestChain(genesis)),
+      ExecutionErrors.GENESIS_INVALID,
+    );
   });
 });
 
@@ -53,7 +56,9 @@ describe('identity: certifyIdentity', () => {
     const chain = new TestChain();
     const result = assertOk(certify(chain));
     assert.equal(result.events[0]?.name, 'identityCertified');
-    const identity = chain.query<Identity>('identity', 'identity', { address: testAddress('brand/newcomer') });
+    const identity = chain.query<Identity>('identity', 'identity', {
+      address: testAddress('brand/newcomer'),
+    });
     assert.equal(identity.org, 'brand');
     assert.equal(identity.kind, 'service');
     // Included (authentication passed); the transfer itself fails for want of money.
@@ -70,9 +75,15 @@ describe('identity: certifyIdentity', () => {
 
   it('refuses to certify a root identity, a known key, or an expiry in the past', () => {
     const chain = new TestChain();
-    assertFails(certify(chain, brandAdmin, 'x', { kind: 'root' }), IdentityErrors.IDENTITY_ROOT_NOT_CERTIFIABLE);
+    assertFails(
+      certify(chain, brandAdmin, 'x', { kind: 'root' }),
+      IdentityErrors.IDENTITY_ROOT_NOT_CERTIFIABLE,
+    );
     assertFails(certify(chain, brandAdmin, 'shop/admin'), IdentityErrors.IDENTITY_ALREADY_EXISTS);
-    assertFails(certify(chain, brandAdmin, 'y', { expiresAt: TEST_GENESIS_TIME }), IdentityErrors.IDENTITY_EXPIRY_PASSED);
+    assertFails(
+      certify(chain, brandAdmin, 'y', { expiresAt: TEST_GENESIS_TIME }),
+      IdentityErrors.IDENTITY_EXPIRY_PASSED,
+    );
   });
 
   it('stops an expired identity from submitting, without stopping the chain', () => {
@@ -101,7 +112,9 @@ describe('identity: revokeIdentity', () => {
     const clerk = testKey('shop/clerk');
     assertOk(chain.submit(clerk, 'identity', 'revokeIdentity', { address: testAddress('shop/clerk') }));
     assert.equal(
-      thrownCode(() => chain.submit(clerk, 'identity', 'revokeIdentity', { address: testAddress('shop/clerk') })),
+      thrownCode(() =>
+        chain.submit(clerk, 'identity', 'revokeIdentity', { address: testAddress('shop/clerk') }),
+      ),
       ExecutionErrors.TX_NOT_MEMBER,
     );
     const record = chain.query<Identity>('identity', 'identity', { address: testAddress('shop/clerk') });
@@ -116,10 +129,14 @@ describe('identity: revokeIdentity', () => {
       IdentityErrors.IDENTITY_PERMISSION_REQUIRED,
     );
     assertOk(
-      chain.submit(testKey('shop/admin'), 'identity', 'revokeIdentity', { address: testAddress('shop/clerk') }),
+      chain.submit(testKey('shop/admin'), 'identity', 'revokeIdentity', {
+        address: testAddress('shop/clerk'),
+      }),
     );
     assertFails(
-      chain.submit(testKey('shop/admin'), 'identity', 'revokeIdentity', { address: testAddress('shop/clerk') }),
+      chain.submit(testKey('shop/admin'), 'identity', 'revokeIdentity', {
+        address: testAddress('shop/clerk'),
+      }),
       IdentityErrors.IDENTITY_NOT_ACTIVE,
     );
   });
@@ -127,7 +144,9 @@ describe('identity: revokeIdentity', () => {
   it('protects a root identity from its organisation’s admins', () => {
     const chain = new TestChain();
     assertFails(
-      chain.submit(testKey('shop/admin'), 'identity', 'revokeIdentity', { address: testAddress('shop/root') }),
+      chain.submit(testKey('shop/admin'), 'identity', 'revokeIdentity', {
+        address: testAddress('shop/root'),
+      }),
       IdentityErrors.IDENTITY_PERMISSION_REQUIRED,
     );
   });
@@ -171,7 +190,13 @@ describe('identity: rotateKey', () => {
     );
     const someoneElse = testKey('brand/other');
     assertFails(
-      chain.submit(brandAdmin, 'identity', 'rotateKey', { newPublicKey: newKey.publicKey }, { actors: [someoneElse] }),
+      chain.submit(
+        brandAdmin,
+        'identity',
+        'rotateKey',
+        { newPublicKey: newKey.publicKey },
+        { actors: [someoneElse] },
+      ),
       IdentityErrors.IDENTITY_NEW_KEY_NOT_SIGNED,
     );
   });
@@ -180,7 +205,13 @@ describe('identity: rotateKey', () => {
     const chain = new TestChain();
     const taken = testKey('brand/clerk');
     assertFails(
-      chain.submit(brandAdmin, 'identity', 'rotateKey', { newPublicKey: taken.publicKey }, { actors: [taken] }),
+      chain.submit(
+        brandAdmin,
+        'identity',
+        'rotateKey',
+        { newPublicKey: taken.publicKey },
+        { actors: [taken] },
+      ),
       IdentityErrors.IDENTITY_ALREADY_EXISTS,
     );
   });
@@ -189,7 +220,13 @@ describe('identity: rotateKey', () => {
     const chain = new TestChain();
     const newRoot = testKey('brand/root#2');
     assertOk(
-      chain.submit(testKey('brand/root'), 'identity', 'rotateKey', { newPublicKey: newRoot.publicKey }, { actors: [newRoot] }),
+      chain.submit(
+        testKey('brand/root'),
+        'identity',
+        'rotateKey',
+        { newPublicKey: newRoot.publicKey },
+        { actors: [newRoot] },
+      ),
     );
     const org = chain.query<Organisation>('identity', 'organisation', { id: 'brand' });
     assert.equal(addressFromPublicKey(org.rootPublicKey), testAddress('brand/root#2'));
