@@ -195,12 +195,13 @@ export class HanglianNode {
     });
   }
 
-  #settle(txIdHex: string): void {
+  /** Tells everyone waiting for `txIdHex` its final status (computed once, only if someone waits). */
+  #settle(txIdHex: string, status?: TxStatus): void {
     const list = this.#waiters.get(txIdHex);
     if (list === undefined) return;
     this.#waiters.delete(txIdHex);
-    const status = this.txStatus(txIdHex);
-    for (const w of list) w(status);
+    const final = status ?? this.txStatus(txIdHex);
+    for (const w of list) w(final);
   }
 
   #recordRejection(txIdHex: string, error: HanglianError): void {
@@ -251,7 +252,12 @@ export class HanglianNode {
     const txIds = prepared.txs.map((tx) => bytesToHex(tx.id));
     this.logger.debug({ height, txs: txIds.length }, 'block committed');
     for (const { tx } of prepared.excluded) this.#settle(bytesToHex(tx.id));
-    for (const id of txIds) this.#settle(id);
+    // Settle from the block just committed: looking each one up again would decode the block's results
+    // once per transaction.
+    txIds.forEach((txId, index) => {
+      const result = prepared.results.txResults[index]!;
+      this.#settle(txId, { txId, status: 'committed', height, index, result });
+    });
     const event: CommittedBlockEvent = { height, hash: bytesToHex(prepared.hash), txIds };
     this.events.emit('block', event);
     return true;

@@ -87,6 +87,36 @@ export function encodeCanonical(value: unknown): Uint8Array {
  * ENCODING_NOT_CANONICAL when the bytes are a valid but non-canonical encoding.
  */
 export function decodeCanonical(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECODE_BYTES): unknown {
+  const value = decodeWellFormed(bytes, maxBytes);
+  let again: Uint8Array;
+  try {
+    again = encodeCanonical(value);
+  } catch (error) {
+    throw new HanglianError(
+      CoreErrors.ENCODING_NOT_CANONICAL,
+      `value outside the canonical data model: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  if (!bytesEqual(again, bytes)) {
+    throw new HanglianError(
+      CoreErrors.ENCODING_NOT_CANONICAL,
+      'bytes are not the canonical encoding of their value',
+    );
+  }
+  return value;
+}
+
+/**
+ * Decodes bytes that this node itself encoded canonically and stored (state values, its own blocks):
+ * the same strict decoding, without re-encoding to prove canonical form, which would double the cost of
+ * every state read. Never use it for bytes that arrive from outside.
+ */
+export function decodeStoredCanonical(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECODE_BYTES): unknown {
+  return decodeWellFormed(bytes, maxBytes);
+}
+
+function decodeWellFormed(bytes: Uint8Array, maxBytes: number): unknown {
   if (!(bytes instanceof Uint8Array)) {
     throw new HanglianError(CoreErrors.ENCODING_MALFORMED, 'expected bytes');
   }
@@ -107,22 +137,6 @@ export function decodeCanonical(bytes: Uint8Array, maxBytes = DEFAULT_MAX_DECODE
     throw new HanglianError(CoreErrors.ENCODING_MALFORMED, `malformed CBOR: ${(error as Error).message}`, {
       cause: error,
     });
-  }
-  let again: Uint8Array;
-  try {
-    again = encodeCanonical(value);
-  } catch (error) {
-    throw new HanglianError(
-      CoreErrors.ENCODING_NOT_CANONICAL,
-      `value outside the canonical data model: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  if (!bytesEqual(again, bytes)) {
-    throw new HanglianError(
-      CoreErrors.ENCODING_NOT_CANONICAL,
-      'bytes are not the canonical encoding of their value',
-    );
   }
   return value;
 }

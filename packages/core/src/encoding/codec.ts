@@ -8,7 +8,7 @@ import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { CoreErrors } from '../errors/codes.js';
 import { HanglianError } from '../errors/hanglianError.js';
-import { decodeCanonical, encodeCanonical } from './canonical.js';
+import { decodeCanonical, decodeStoredCanonical, encodeCanonical } from './canonical.js';
 
 export interface Codec<T> {
   /** The name of the type, used in error messages. */
@@ -17,6 +17,8 @@ export interface Codec<T> {
   readonly maxBytes: number;
   encode(value: T): Uint8Array;
   decode(bytes: Uint8Array): T;
+  /** Decodes bytes this node stored itself: schema-checked, without the canonical re-encoding proof. */
+  decodeStored(bytes: Uint8Array): T;
   /** Throws SCHEMA_MISMATCH unless `value` matches the schema; returns it typed. */
   check(value: unknown): T;
   is(value: unknown): value is T;
@@ -63,6 +65,9 @@ export function createCodec<S extends TSchema>(
     },
     decode(bytes) {
       return check(decodeCanonical(bytes, options.maxBytes));
+    },
+    decodeStored(bytes) {
+      return check(decodeStoredCanonical(bytes, options.maxBytes));
     },
   };
 }

@@ -72,6 +72,7 @@ export interface PreparedBlock {
 }
 
 const META_DB = 'node_meta';
+const RESULTS_CACHE_BLOCKS = 16;
 const COMMITS_DB = 'commits';
 const GENESIS_HASH_KEY = utf8('genesis_hash');
 
@@ -104,6 +105,7 @@ export class Chain {
   readonly #validators: ValidatorSource;
   #latestHeader: BlockHeader | undefined;
   #latestHash: Uint8Array;
+  readonly #resultsCache = new Map<number, BlockResults>();
 
   private constructor(options: ChainOptions, storage: Storage) {
     this.chainId = options.genesis.chainId;
@@ -163,7 +165,7 @@ export class Chain {
         `state is at height ${height} but its block is missing`,
       );
     }
-    const block = blockCodec.decode(bytes);
+    const block = blockCodec.decodeStored(bytes);
     this.#latestHeader = block.header;
     this.#latestHash = blockHash(block.header);
   }
@@ -334,18 +336,28 @@ export class Chain {
 
   getBlock(height: number): Block | undefined {
     const bytes = this.storage.blocks.getBlock(height);
-    return bytes === undefined ? undefined : blockCodec.decode(bytes);
+    return bytes === undefined ? undefined : blockCodec.decodeStored(bytes);
   }
 
   /** The commit certificate stored for a block. */
   getCommit(height: number): Commit | undefined {
     const bytes = this.storage.kv.subDb(COMMITS_DB).get(heightKey(height));
-    return bytes === undefined ? undefined : commitCodec.decode(bytes);
+    return bytes === undefined ? undefined : commitCodec.decodeStored(bytes);
   }
 
+  /** A block's results; the latest few are kept decoded, since status lookups cluster on recent blocks. */
   getResults(height: number): BlockResults | undefined {
+    const cached = this.#resultsCache.get(height);
+    if (cached !== undefined) return cached;
     const bytes = this.storage.blocks.getResults(height);
-    return bytes === undefined ? undefined : blockResultsCodec.decode(bytes);
+    if (bytes === undefined) return undefined;
+    const results = blockResultsCodec.decodeStored(bytes);
+    if (this.#resultsCache.size >= RESULTS_CACHE_BLOCKS) {
+      const oldest = this.#resultsCache.keys().next().value;
+      if (oldest !== undefined) this.#resultsCache.delete(oldest);
+    }
+    this.#resultsCache.set(height, results);
+    return results;
   }
 
   locateTx(txId: Uint8Array): { height: number; index: number } | undefined {

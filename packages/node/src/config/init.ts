@@ -70,6 +70,11 @@ export interface InitNetworkOptions {
   readonly scryptN?: number;
   /** Settlement unit symbol. */
   readonly currencySymbol?: string;
+  /**
+   * Extra funded service identities of the first organisation (`keys/<org>/account-<i>.json`), for load
+   * generators that need many independent submitters.
+   */
+  readonly extraAccounts?: number;
 }
 
 export interface InitNetworkResult {
@@ -145,6 +150,25 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
       roles: [...org.roles],
       keys: { admin: relative(dir, `${keysDir}/admin.json`), ops: relative(dir, `${keysDir}/ops.json`) },
     });
+  }
+
+  const firstOrg = organisations[0]!;
+  for (let i = 0; i < (options.extraAccounts ?? 0); i++) {
+    const label = `account-${i}`;
+    const key = keyOf(`${networkPaths.orgKeys(dir, firstOrg.id)}/${label}.json`, `${firstOrg.id}/${label}`);
+    genesisIdentities.push({
+      publicKey: bytesToHex(key.publicKey),
+      org: firstOrg.id,
+      kind: 'service',
+      permissions: ['transact'],
+    });
+    if (issuers.length > 0) {
+      openingBalances.push({
+        address: addressFromPublicKey(key.publicKey),
+        amount: OPENING_BALANCE,
+        issuer: issuers[0]!,
+      });
+    }
   }
 
   const nodes: ManifestNode[] = [];

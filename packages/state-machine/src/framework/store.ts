@@ -31,7 +31,7 @@ export class Store<V> {
 
   get(state: StateReader, id: string): V | undefined {
     const bytes = state.get(this.key(id));
-    return bytes === undefined ? undefined : this.codec.decode(bytes);
+    return bytes === undefined ? undefined : this.codec.decodeStored(bytes);
   }
 
   has(state: StateReader, id: string): boolean {
@@ -49,7 +49,7 @@ export class Store<V> {
   /** Entries whose id starts with `idPrefix`, in key order. */
   *entries(state: StateReader, idPrefix = ''): Iterable<[string, V]> {
     for (const { key, value } of state.iterate(utf8(this.#prefixText + idPrefix))) {
-      yield [this.idOf(key), this.codec.decode(value)];
+      yield [this.idOf(key), this.codec.decodeStored(value)];
     }
   }
 }

@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: prints the machine's limits and the chain's figures measured in the same run.
+ * Flags: --json (one JSON object), --seconds N (load duration), --quick (short runs, for CI smoke).
+ */
+import { cpus } from 'node:os';
+import { runStorageBench } from '@hanglian/storage';
+import { runMicroBench } from './micro.js';
+import { runSoloChainBench } from './soloChain.js';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const secondsFlag = args.indexOf('--seconds');
+const seconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : quick ? 3 : 15;
+const log = (line: string) => {
+  if (!json) process.stdout.write(`${line}\n`);
+};
+
+const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
+log(`Hanglian benchmark — ${machine.cores} cores (${machine.cpu}), Node ${machine.node}`);
+log('machines here are shared and noisy: compare ratios and medians, not single figures\n');
+
+log('primitives (one core):');
+const micro = runMicroBench(quick ? 150 : 500);
+const fmt = (n: number) => n.toLocaleString('en-US');
+log(`  transaction encode        ${fmt(micro.txEncodesPerSecond)}/s`);
+log(`  transaction decode+check  ${fmt(micro.txDecodesPerSecond)}/s`);
+log(`  SHA-256 (256 B)           ${fmt(micro.sha256PerSecond256B)}/s`);
+log(`  Ed25519 sign              ${fmt(micro.ed25519SignsPerSecond)}/s`);
+log(`  Ed25519 verify            ${fmt(micro.ed25519VerifiesPerSecond)}/s`);
+log(`  schema check (typebox)    ${fmt(micro.schemaChecksPerSecond)}/s`);
+
+log('\nstate store (LMDB + sparse Merkle tree):');
+const storage = await runStorageBench(quick ? { keys: 10_000 } : {});
+log(`  ${JSON.stringify(storage)}`);
+
+log(`\nsolo chain, closed loop over HTTP (${seconds} s):`);
+const solo = await runSoloChainBench({
+  seconds,
+  onProgress: log,
+  ...(quick ? { clients: 8, window: 8 } : {}),
+});
+const bound = micro.ed25519VerifiesPerSecond;
+log(
+  `  committed transfers       ${fmt(solo.transfersPerSecond)}/s (${fmt(solo.committed)} in ${solo.seconds} s, ${solo.rejected} rejected)`,
+);
+log(`  commit latency            p50 ${solo.commitLatencyMs.p50} ms, p99 ${solo.commitLatencyMs.p99} ms`);
+log(`  blocks                    ${solo.blocks}, ${solo.averageTxsPerBlock} transfers per block on average`);
+log(`  signature-verify bound    ${fmt(bound)}/s on one core (measured above)`);
+log(`  ratio to the bound        ${(solo.transfersPerSecond / bound).toFixed(2)}`);
+
+if (json)
+  process.stdout.write(`${JSON.stringify({ machine, micro, storage, solo, verifyBoundPerSecond: bound })}\n`);
