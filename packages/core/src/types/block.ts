@@ -180,3 +180,24 @@ export function verifyCommit(
   if (signedPower * 3 <= totalPower * 2) return fail('less than 2/3 of the voting power signed', signedPower);
   return { ok: true, signedPower, totalPower };
 }
+
+/** What a proposer signs: the block it proposes at (height, round), and the round of its proof of lock. */
+export const ProposalSignSchema = Type.Object(
+  {
+    chainId: ChainIdSchema,
+    height: UintSchema,
+    round: UintSchema,
+    blockHash: HashSchema,
+    /** -1 when the proposer has no proof-of-lock round. */
+    polRound: Type.Integer({ minimum: -1, maximum: Number.MAX_SAFE_INTEGER }),
+  },
+  { additionalProperties: false },
+);
+export type ProposalSign = Static<typeof ProposalSignSchema>;
+export const proposalSignCodec = createCodec('ProposalSign', ProposalSignSchema, { maxBytes: 512 });
+
+const PROPOSAL_SIGN_DOMAIN = utf8('hanglian/proposal/v1\n');
+
+export function proposalSignBytes(proposal: ProposalSign): Uint8Array {
+  return concatBytes(PROPOSAL_SIGN_DOMAIN, proposalSignCodec.encode(proposal));
+}

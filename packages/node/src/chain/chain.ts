@@ -20,6 +20,7 @@ import {
   type CryptoSuite,
   commitCodec,
   commitHash,
+  concatBytes,
   type DecodedTx,
   decodeTx,
   encodeCanonical,
@@ -30,7 +31,9 @@ import {
   txResultCodec,
   utf8,
   type Validator,
+  validatorSetCodec,
   validatorSetHash,
+  verifyCommit,
 } from '@hanglian/core';
 import type { GenesisDocument, StateMachine, StateReader } from '@hanglian/state-machine';
 import {
@@ -63,6 +66,8 @@ export interface ChainOptions {
 /** A block executed over an uncommitted overlay, waiting for its commit certificate. */
 export interface PreparedBlock {
   readonly block: Block;
+  /** The validators that must sign this block's commit. */
+  readonly validators: readonly Validator[];
   readonly hash: Uint8Array;
   readonly txs: readonly DecodedTx[];
   readonly results: BlockResults;
@@ -79,6 +84,10 @@ const GENESIS_HASH_KEY = utf8('genesis_hash');
 /** The hash that stands for the genesis document: the parent hash of block 1. */
 export function genesisHashOf(genesis: GenesisDocument): Uint8Array {
   return sha256(encodeCanonical(genesis));
+}
+
+function validatorsKey(height: number): Uint8Array {
+  return concatBytes(utf8('validators/'), heightKey(height));
 }
 
 function heightKey(height: number): Uint8Array {
@@ -243,6 +252,7 @@ export class Chain {
       const block: Block = { header, txs: txBytes, lastCommit: args.lastCommit };
       return {
         block,
+        validators,
         hash: blockHash(header),
         txs: execution.included,
         results: { height, txResults: execution.txResults, blockEvents: execution.blockEvents },
@@ -271,9 +281,7 @@ export class Chain {
     if (h.txCount !== block.txs.length) invalid('txCount does not match');
     if (!bytesEqual(h.txRoot, merkleListRoot(block.txs))) invalid('txRoot does not match the transactions');
     if (!bytesEqual(h.lastCommitHash, commitHash(block.lastCommit))) invalid('lastCommitHash does not match');
-    if (this.height > 0) {
-      if (block.lastCommit === null) invalid('missing the commit of the previous block');
-    }
+    if (h.height > 1 && block.lastCommit === null) invalid('missing the commit of the previous block');
     const txs = block.txs.map((bytes) => {
       try {
         return decodeTx(bytes, this.chainId);
@@ -281,9 +289,17 @@ export class Chain {
         return invalid(`holds a malformed transaction: ${(error as Error).message}`);
       }
     });
+    if (h.height === 1 && block.lastCommit !== null) invalid('the first block has no previous commit');
+    if (h.height > 1) {
+      const previous = this.validatorsAt(h.height - 1);
+      if (previous === undefined) invalid('the validators of the previous block are unknown');
+      const check = verifyCommit(block.lastCommit!, this.chainId, this.#latestHash, previous!, this.#suite);
+      if (!check.ok) invalid(`the previous block's commit does not verify: ${check.reason}`);
+    }
     const overlay = this.storage.state.beginBlock();
     try {
-      if (!bytesEqual(h.validatorSetHash, validatorSetHash(this.#validators.current(overlay)))) {
+      const validators = this.#validators.current(overlay);
+      if (!bytesEqual(h.validatorSetHash, validatorSetHash(validators))) {
         invalid('validatorSetHash does not match the chain state');
       }
       if (!bytesEqual(h.nextValidatorSetHash, validatorSetHash(this.#validators.next(overlay)))) {
@@ -301,6 +317,7 @@ export class Chain {
       if (!bytesEqual(h.stateRoot, overlay.previewRoot())) invalid('stateRoot does not match re-execution');
       return {
         block,
+        validators,
         hash: blockHash(h),
         txs,
         results: { height: h.height, txResults: execution.txResults, blockEvents: execution.blockEvents },
@@ -328,7 +345,10 @@ export class Chain {
         transactionIds: prepared.txs.map((tx) => tx.id),
         results: blockResultsCodec.encode(prepared.results),
       },
-      [[COMMITS_DB, heightKey(height), commitCodec.encode(commit)]],
+      [
+        [COMMITS_DB, heightKey(height), commitCodec.encode(commit)],
+        [META_DB, validatorsKey(height), validatorSetCodec.encode([...prepared.validators])],
+      ],
     );
     this.#latestHeader = prepared.block.header;
     this.#latestHash = prepared.hash;
@@ -343,6 +363,12 @@ export class Chain {
   getCommit(height: number): Commit | undefined {
     const bytes = this.storage.kv.subDb(COMMITS_DB).get(heightKey(height));
     return bytes === undefined ? undefined : commitCodec.decodeStored(bytes);
+  }
+
+  /** The validators that signed (or must sign) the block at `height`, once it is committed. */
+  validatorsAt(height: number): Validator[] | undefined {
+    const bytes = this.storage.kv.subDb(META_DB).get(validatorsKey(height));
+    return bytes === undefined ? undefined : validatorSetCodec.decodeStored(bytes);
   }
 
   /** A block's results; the latest few are kept decoded, since status lookups cluster on recent blocks. */
