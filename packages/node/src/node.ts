@@ -4,6 +4,7 @@
  * wired in; everything else is the same on a network.
  */
 import { EventEmitter } from 'node:events';
+import type { TimeoutOptions } from '@hanglian/consensus';
 import {
   bytesToHex,
   type CryptoSuite,
@@ -17,27 +18,30 @@ import type { GenesisDocument, StateMachine } from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
 import { type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
-import { Chain } from './chain/chain.js';
+import { Chain, type PreparedBlock } from './chain/chain.js';
+import { type BlockTiming, ConsensusDriver, defaultBlockTiming } from './consensus/driver.js';
+import { FileWal } from './consensus/fileWal.js';
+import { NoPeers, type PeerTransport } from './consensus/transport.js';
 import { NodeErrors } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Mempool, type MempoolOptions } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
-import {
-  defaultProducerTiming,
-  type ProducerTiming,
-  SoloScheduler,
-  soloCommit,
-} from './producer/soloProducer.js';
 
 export interface NodeOptions {
   /** A short name for logs and status, e.g. `node0`. */
   readonly name: string;
   readonly dataDir: string;
   readonly genesis: GenesisDocument;
-  /** The validator key of this node: signs blocks and commits. */
-  readonly validatorKey: SigningKey;
+  /** The validator key of this node: signs proposals and votes. Absent for a full node. */
+  readonly validatorKey?: SigningKey;
+  /** The consensus write-ahead log; kept apart from the ledger directory (default: beside it). */
+  readonly walPath?: string;
   readonly api: { readonly host: string; readonly port: number };
-  readonly producer?: Partial<ProducerTiming>;
+  readonly blockTiming?: Partial<BlockTiming>;
+  /** Consensus timeouts (propose/prevote/precommit base and per-round delta, in ms). */
+  readonly timeouts?: Partial<TimeoutOptions>;
+  /** Links to the other member nodes; none for a single-validator chain. */
+  readonly transport?: PeerTransport;
   readonly mempool?: Partial<MempoolOptions>;
   readonly maxBlockTxs?: number;
   readonly maxBlockBytes?: number;
@@ -78,7 +82,8 @@ export class HanglianNode {
   readonly application: Application;
   readonly #options: NodeOptions;
   readonly #clock: () => number;
-  readonly #scheduler: SoloScheduler;
+  readonly #driver: ConsensusDriver;
+  readonly #transport: PeerTransport;
   readonly #waiters = new Map<string, Array<(status: TxStatus) => void>>();
   readonly #rejections = new Map<string, { code: string; message: string }>();
   #api: ApiServer | undefined;
@@ -100,12 +105,24 @@ export class HanglianNode {
     this.#clock = options.clock ?? Date.now;
     this.mempool = new Mempool(application.stateMachine, chain.chainId, options.mempool);
     this.events.setMaxListeners(1000);
-    this.#scheduler = new SoloScheduler({
-      timing: { ...defaultProducerTiming, ...options.producer },
-      produce: () => this.#produceBlock(),
-      hasWork: () => this.mempool.size > 0,
-      now: this.#clock,
+    this.#transport = options.transport ?? new NoPeers();
+    this.#driver = new ConsensusDriver({
+      chain,
+      mempool: this.mempool,
+      key: options.validatorKey,
+      suite: options.suite ?? ed25519Sha256,
+      transport: this.#transport,
+      wal: new FileWal(options.walPath ?? `${options.dataDir}.consensus.wal`),
+      timing: { ...defaultBlockTiming, ...options.blockTiming },
+      ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+      maxBlockTxs: options.maxBlockTxs ?? 5_000,
+      maxBlockBytes: options.maxBlockBytes ?? 8 * 1024 * 1024,
+      clock: this.#clock,
+      logger,
+      onCommitted: (prepared) => this.#onCommitted(prepared),
+      onExcluded: (tx, error) => this.#recordRejection(bytesToHex(tx.id), error),
     });
+    this.#transport.onMessage('tx', (_peer, payload) => this.#onGossipedTx(payload));
   }
 
   static async start(options: NodeOptions): Promise<HanglianNode> {
@@ -132,7 +149,7 @@ export class HanglianNode {
       await chain.close();
       throw error;
     }
-    node.#scheduler.start();
+    node.#driver.start();
     logger.info({ height: chain.height, api: node.apiUrl, chainId: chain.chainId }, 'node started');
     return node;
   }
@@ -148,12 +165,33 @@ export class HanglianNode {
   /** Admits a transaction to the mempool; throws a HanglianError saying why when it is refused. */
   submit(bytes: Uint8Array): DecodedTx {
     if (this.#stopping) throw new HanglianError(NodeErrors.NODE_NOT_READY, 'the node is stopping');
+    const tx = this.#admit(bytes);
+    this.#transport.broadcast('tx', bytes);
+    return tx;
+  }
+
+  #admit(bytes: Uint8Array): DecodedTx {
     const tx = this.mempool.add(bytes, this.chain.reader(), {
       height: this.chain.height + 1,
       time: Math.max(this.#clock(), this.chain.latestTime + 1),
     });
-    this.#scheduler.poke();
+    this.#driver.onTransactionAdmitted();
     return tx;
+  }
+
+  /** A transaction relayed by a peer: admitted like a local one, but refusals are nobody's business here. */
+  #onGossipedTx(bytes: Uint8Array): void {
+    if (this.#stopping) return;
+    try {
+      this.#admit(bytes);
+    } catch (error) {
+      this.logger.trace({ code: (error as HanglianError).code }, 'gossiped transaction refused');
+    }
+  }
+
+  /** Consensus state for status and metrics. */
+  get consensus(): { height: number | undefined; round: number | undefined; peers: number } {
+    return { height: this.#driver.height, round: this.#driver.round, peers: this.#transport.peers().length };
   }
 
   txStatus(txIdHex: string): TxStatus {
@@ -212,62 +250,28 @@ export class HanglianNode {
     this.#rejections.set(txIdHex, { code: error.code, message: error.message });
   }
 
-  /** Proposes, executes, signs and commits the next block (solo mode). False when it could not. */
-  #produceBlock(): boolean {
-    const chain = this.chain;
-    const time = Math.max(this.#clock(), chain.latestTime + 1);
-    const txs = this.mempool.reap(chain.reader(), {
-      maxTxs: this.#options.maxBlockTxs ?? 5_000,
-      maxBytes: this.#options.maxBlockBytes ?? 8 * 1024 * 1024,
-    });
-    const height = chain.height + 1;
-    const lastCommit = chain.height === 0 ? null : (chain.getCommit(chain.height) ?? null);
-    let prepared: ReturnType<Chain['prepareProposal']>;
-    try {
-      prepared = chain.prepareProposal({
-        time,
-        proposer: this.#options.validatorKey.publicKey,
-        txs,
-        lastCommit,
-      });
-    } catch (error) {
-      this.logger.error({ err: error, height }, 'cannot build a block');
-      return false;
-    }
-    for (const { tx, error } of prepared.excluded) {
-      this.mempool.evict(tx);
-      const id = bytesToHex(tx.id);
-      this.#recordRejection(id, error);
-      this.logger.debug({ txId: id, code: error.code }, 'transaction left out of the block');
-    }
-    const commit = soloCommit(chain.chainId, height, prepared.hash, this.#options.validatorKey);
-    try {
-      chain.commitBlock(prepared, commit);
-    } catch (error) {
-      prepared.overlay.discard();
-      this.logger.error({ err: error, height }, 'cannot commit a block');
-      return false;
-    }
-    this.mempool.update(prepared.txs, chain.reader(), height);
+  /** After each committed block: tell waiters, update the mempool's view, announce the block. */
+  #onCommitted(prepared: PreparedBlock): void {
+    const height = prepared.block.header.height;
     const txIds = prepared.txs.map((tx) => bytesToHex(tx.id));
     this.logger.debug({ height, txs: txIds.length }, 'block committed');
-    for (const { tx } of prepared.excluded) this.#settle(bytesToHex(tx.id));
     // Settle from the block just committed: looking each one up again would decode the block's results
     // once per transaction.
     txIds.forEach((txId, index) => {
       const result = prepared.results.txResults[index]!;
       this.#settle(txId, { txId, status: 'committed', height, index, result });
     });
+    for (const id of [...this.#waiters.keys()]) if (this.#rejections.has(id)) this.#settle(id);
     const event: CommittedBlockEvent = { height, hash: bytesToHex(prepared.hash), txIds };
     this.events.emit('block', event);
-    return true;
   }
 
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
-    this.#scheduler.stop();
+    this.#driver.stop();
     await this.#api?.close();
+    await this.#transport.close();
     await this.chain.close();
     this.logger.info('node stopped');
   }

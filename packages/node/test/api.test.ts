@@ -27,7 +27,7 @@ describe('node API', () => {
       validatorKey: net.key('node0'),
       api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
-      producer: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
+      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
     });
   });
   after(async () => {

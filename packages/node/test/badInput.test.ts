@@ -28,7 +28,7 @@ describe('bad input', () => {
       validatorKey: net.key('node0'),
       api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
-      producer: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 },
+      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 },
     });
   });
   after(async () => {

@@ -58,6 +58,7 @@ export function registerNode(program: Command): void {
         const running = await HanglianNode.start({
           name: entry.name,
           dataDir: networkPaths.nodeData(opts.dir, entry.name),
+          walPath: networkPaths.nodeWal(opts.dir, entry.name),
           genesis: readGenesis(opts.dir),
           validatorKey: readKeyFile(networkPaths.nodeKey(opts.dir, entry.name), passphrase),
           api: { host: opts.host, port },

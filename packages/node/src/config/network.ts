@@ -7,6 +7,7 @@
  *   DIR/keys/<org>/<identity>.json   encrypted member keys (admin root key, operations key)
  *   DIR/nodes/<node>/node-key.json   the node's encrypted validator key
  *   DIR/nodes/<node>/data/           the node's ledger (LMDB)
+ *   DIR/nodes/<node>/consensus.wal   what the node signed in consensus (kept when the ledger is wiped)
  *
  * A production node never reads DEV-ONLY-PASSPHRASE.txt: it takes its passphrase from a file named on
  * the command line or from the HANGLIAN_PASSPHRASE environment variable.
@@ -52,6 +53,7 @@ export const networkPaths = {
   nodeDir: (dir: string, node: string) => join(dir, 'nodes', node),
   nodeKey: (dir: string, node: string) => join(dir, 'nodes', node, 'node-key.json'),
   nodeData: (dir: string, node: string) => join(dir, 'nodes', node, 'data'),
+  nodeWal: (dir: string, node: string) => join(dir, 'nodes', node, 'consensus.wal'),
 };
 
 function readJson<T>(path: string, what: string): T {

@@ -1,0 +1,522 @@
+/**
+ * The consensus driver: runs the pure consensus machine (@hanglian/consensus) inside a node. It turns the
+ * machine's outputs into effects (durable WAL writes before anything leaves the node, broadcasts, timers,
+ * building and verifying blocks through the chain, committing decisions) and the world's events (peer
+ * messages, timers, blocks learned by sync) into the machine's inputs. It decides nothing itself.
+ */
+import {
+  type CommitCertificate,
+  type ConsensusInput,
+  ConsensusMachine,
+  type ConsensusOutput,
+  recordsForHeight,
+  type TimeoutOptions,
+  ValidatorSet,
+  type WalRecord,
+} from '@hanglian/consensus';
+import {
+  blockCodec,
+  blockHash,
+  bytesToHex,
+  type Commit,
+  CoreErrors,
+  type CryptoSuite,
+  commitCodec,
+  type DecodedTx,
+  HanglianError,
+  hexToBytes,
+  type SigningKey,
+} from '@hanglian/core';
+import type { Chain, PreparedBlock } from '../chain/chain.js';
+import type { Logger } from '../logger.js';
+import type { Mempool } from '../mempool/mempool.js';
+import { consensusAddressOf, Ed25519ConsensusSigner, Ed25519ConsensusVerifier } from './ed25519Signer.js';
+import type { FileWal } from './fileWal.js';
+import type { PeerTransport } from './transport.js';
+import {
+  decodeConsensusMessage,
+  encodeConsensusMessage,
+  SYNC_BATCH_BLOCKS,
+  type SyncWire,
+  syncWireCodec,
+} from './wire.js';
+
+export interface BlockTiming {
+  /** Least time between two blocks: lets transactions gather (Tendermint's commit timeout). */
+  readonly minBlockIntervalMs: number;
+  /** With no transactions waiting, a block is still made this often, so time and deadlines move. */
+  readonly emptyBlockIntervalMs: number;
+}
+
+export const defaultBlockTiming: BlockTiming = { minBlockIntervalMs: 20, emptyBlockIntervalMs: 1_000 };
+
+export interface ConsensusDriverOptions {
+  readonly chain: Chain;
+  readonly mempool: Mempool;
+  /** This node's validator key; undefined for a full node, which follows without voting. */
+  readonly key: SigningKey | undefined;
+  readonly suite: CryptoSuite;
+  readonly transport: PeerTransport;
+  readonly wal: FileWal;
+  readonly timing: BlockTiming;
+  readonly timeouts?: Partial<TimeoutOptions>;
+  readonly maxBlockTxs: number;
+  readonly maxBlockBytes: number;
+  /** Largest accepted lead of a proposed block's time over this node's clock. */
+  readonly maxClockDriftMs?: number;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  /** Called after every committed block, with what it committed. */
+  readonly onCommitted: (prepared: PreparedBlock) => void;
+  /** Called for each transaction this node's proposal left out because it failed authentication. */
+  readonly onExcluded: (tx: DecodedTx, error: HanglianError) => void;
+}
+
+const GOSSIP_INTERVAL_MS = 1_000;
+const STATUS_INTERVAL_MS = 2_000;
+const SYNC_ANSWER_MAX_BYTES = 8 * 1024 * 1024;
+
+export class ConsensusDriver {
+  readonly #o: ConsensusDriverOptions;
+  readonly #verifier: Ed25519ConsensusVerifier;
+  #machine: ConsensusMachine;
+  readonly #inputs: ConsensusInput[] = [];
+  #draining = false;
+  /** Executed blocks by hex hash, waiting for a decision at the current height. */
+  readonly #prepared = new Map<string, PreparedBlock>();
+  /** Certified blocks learned from peers, by height, waiting to be fed in order. */
+  readonly #synced = new Map<number, { certificate: CommitCertificate; payload: Uint8Array }>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #peerHeights = new Map<string, number>();
+  #nextHeightTimer: NodeJS.Timeout | undefined;
+  #waitingToStart: number | undefined;
+  #lastCommitAt = 0;
+  #stopped = false;
+  #halted = false;
+
+  constructor(options: ConsensusDriverOptions) {
+    this.#o = options;
+    this.#verifier = new Ed25519ConsensusVerifier(options.chain.chainId, options.suite);
+    this.#machine = this.#newMachine();
+  }
+
+  #newMachine(): ConsensusMachine {
+    const signer =
+      this.#o.key === undefined ? undefined : new Ed25519ConsensusSigner(this.#o.chain.chainId, this.#o.key);
+    return new ConsensusMachine({
+      ...(signer === undefined ? {} : { signer }),
+      verifier: this.#verifier,
+      ...(this.#o.timeouts === undefined ? {} : { timeouts: this.#o.timeouts }),
+    });
+  }
+
+  get height(): number | undefined {
+    return this.#machine.height;
+  }
+
+  get round(): number | undefined {
+    return this.#machine.round;
+  }
+
+  /** Peers' last announced heights (public key hex → height). */
+  get peerHeights(): ReadonlyMap<string, number> {
+    return this.#peerHeights;
+  }
+
+  start(): void {
+    const { transport } = this.#o;
+    transport.onMessage('consensus', (peer, payload) => this.#onConsensusMessage(peer, payload));
+    transport.onMessage('sync', (peer, payload) => this.#onSyncMessage(peer, payload));
+    this.#lastCommitAt = this.#o.clock();
+    const height = this.#o.chain.height + 1;
+    const recovered = recordsForHeight(this.#o.wal.replay() as WalRecord[], height);
+    if (recovered.length > 0)
+      this.#o.logger.info({ height, records: recovered.length }, 'recovering consensus from the WAL');
+    this.#startHeight(height, recovered);
+    this.#every(GOSSIP_INTERVAL_MS, () => {
+      for (const message of this.#machine.ownMessages())
+        transport.broadcast('consensus', encodeConsensusMessage(message));
+    });
+    this.#every(STATUS_INTERVAL_MS, () => this.#announce());
+    this.#announce();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    if (this.#nextHeightTimer !== undefined) clearTimeout(this.#nextHeightTimer);
+    for (const p of this.#prepared.values()) p.overlay.discard();
+    this.#prepared.clear();
+    this.#o.wal.close();
+  }
+
+  /** Called by the node when a transaction enters the mempool: a waiting height may start now. */
+  onTransactionAdmitted(): void {
+    if (this.#waitingToStart !== undefined && this.#nextHeightTimer !== undefined) {
+      this.#scheduleStart(
+        this.#waitingToStart,
+        this.#o.timing.minBlockIntervalMs - (this.#o.clock() - this.#lastCommitAt),
+      );
+    }
+  }
+
+  #every(ms: number, fn: () => void): void {
+    const tick = () => {
+      if (this.#stopped) return;
+      fn();
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        tick();
+      }, ms);
+      this.#timers.add(t);
+    };
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      tick();
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  #after(ms: number, fn: () => void): void {
+    const t = setTimeout(
+      () => {
+        this.#timers.delete(t);
+        if (!this.#stopped) fn();
+      },
+      Math.max(0, ms),
+    );
+    this.#timers.add(t);
+  }
+
+  #announce(): void {
+    this.#o.transport.broadcast(
+      'sync',
+      syncWireCodec.encode({ kind: 'status', height: this.#o.chain.height }),
+    );
+  }
+
+  #validatorSet(): ValidatorSet {
+    return ValidatorSet.create(
+      this.#o.chain
+        .currentValidators()
+        .map((v) => ({ address: consensusAddressOf(v.publicKey), power: v.power })),
+    );
+  }
+
+  #startHeight(height: number, recovered?: readonly WalRecord[]): void {
+    this.#waitingToStart = undefined;
+    this.#nextHeightTimer = undefined;
+    this.#feed({
+      type: 'start-height',
+      height,
+      validators: this.#validatorSet(),
+      ...(recovered ? { recovered } : {}),
+    });
+  }
+
+  /**
+   * After a commit, the next height starts when there is work (after the minimum block interval), or
+   * when the empty-block interval has passed, or at once when peers are already there or sync has blocks.
+   */
+  #scheduleNextHeight(height: number): void {
+    this.#waitingToStart = height;
+    const sinceCommit = this.#o.clock() - this.#lastCommitAt;
+    const { minBlockIntervalMs, emptyBlockIntervalMs } = this.#o.timing;
+    const hasWork = this.#o.mempool.size > 0;
+    const delay = this.#synced.has(height)
+      ? 0
+      : hasWork
+        ? minBlockIntervalMs - sinceCommit
+        : emptyBlockIntervalMs - sinceCommit;
+    this.#scheduleStart(height, delay);
+  }
+
+  #scheduleStart(height: number, delayMs: number): void {
+    if (this.#nextHeightTimer !== undefined) clearTimeout(this.#nextHeightTimer);
+    this.#nextHeightTimer = setTimeout(
+      () => {
+        if (this.#stopped || this.#waitingToStart !== height) return;
+        this.#startHeight(height);
+      },
+      Math.max(0, delayMs),
+    );
+  }
+
+  #feed(input?: ConsensusInput): void {
+    if (input !== undefined) this.#inputs.push(input);
+    if (this.#draining || this.#halted) return;
+    this.#draining = true;
+    try {
+      while (!this.#stopped && !this.#halted) {
+        const next = this.#inputs.shift() ?? this.#takeSynced();
+        if (next === undefined) break;
+        this.#carryOut(this.#machine.step(next));
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #takeSynced(): ConsensusInput | undefined {
+    const height = this.#machine.height;
+    if (height === undefined || this.#machine.decided || this.#waitingToStart !== undefined) return undefined;
+    for (const h of [...this.#synced.keys()]) if (h < height) this.#synced.delete(h);
+    const entry = this.#synced.get(height);
+    if (entry === undefined) return undefined;
+    this.#synced.delete(height);
+    return { type: 'commit-received', certificate: entry.certificate, payload: entry.payload };
+  }
+
+  #carryOut(outputs: readonly ConsensusOutput[]): void {
+    let unsynced = false;
+    for (const output of outputs) {
+      if (output.type === 'wal-write') {
+        this.#o.wal.append(output.record);
+        unsynced = true;
+        continue;
+      }
+      // The WAL contract: what was written is on disk before anything that follows it leaves the node.
+      if (unsynced) {
+        this.#o.wal.sync();
+        unsynced = false;
+      }
+      this.#carryOutOne(output);
+    }
+    if (unsynced) this.#o.wal.sync();
+  }
+
+  #carryOutOne(output: Exclude<ConsensusOutput, { type: 'wal-write' }>): void {
+    switch (output.type) {
+      case 'broadcast':
+        this.#o.transport.broadcast('consensus', encodeConsensusMessage(output.message));
+        return;
+      case 'schedule-timeout':
+        this.#after(output.delayMs, () =>
+          this.#feed({
+            type: 'timeout-fired',
+            timeout: output.timeout,
+            height: output.height,
+            round: output.round,
+          }),
+        );
+        return;
+      case 'build-proposal':
+        setImmediate(() => this.#buildProposal(output.height, output.round));
+        return;
+      case 'validate-proposal':
+        setImmediate(() => this.#validateProposal(output.height, output.blockHash, output.payload));
+        return;
+      case 'decide':
+        this.#decide(output.height, output.blockHash, output.payload, output.certificate);
+        return;
+      case 'evidence':
+        this.#o.logger.warn(
+          { evidence: output.evidence.kind, validator: output.evidence.validator },
+          'equivocation seen',
+        );
+        return;
+    }
+  }
+
+  #buildProposal(height: number, round: number): void {
+    if (this.#stopped || this.#machine.height !== height) return;
+    const { chain, mempool } = this.#o;
+    try {
+      const txs = mempool.reap(chain.reader(), {
+        maxTxs: this.#o.maxBlockTxs,
+        maxBytes: this.#o.maxBlockBytes,
+      });
+      const prepared = chain.prepareProposal({
+        time: Math.max(this.#o.clock(), chain.latestTime + 1),
+        proposer: this.#o.key!.publicKey,
+        txs,
+        lastCommit: height === 1 ? null : (chain.getCommit(height - 1) ?? null),
+      });
+      for (const { tx, error } of prepared.excluded) {
+        mempool.evict(tx);
+        this.#o.onExcluded(tx, error);
+      }
+      const hash = bytesToHex(prepared.hash);
+      this.#keepPrepared(hash, prepared);
+      this.#feed({
+        type: 'proposal-built',
+        height,
+        round,
+        blockHash: hash,
+        payload: blockCodec.encode(prepared.block),
+      });
+    } catch (error) {
+      // Without a proposal the round times out and the next proposer takes over.
+      this.#o.logger.error({ err: error, height, round }, 'cannot build a proposal');
+    }
+  }
+
+  #keepPrepared(hash: string, prepared: PreparedBlock): void {
+    const old = this.#prepared.get(hash);
+    if (old !== undefined && old !== prepared) old.overlay.discard();
+    this.#prepared.set(hash, prepared);
+  }
+
+  /** Decodes and verifies a proposed block; a block is valid only if it re-executes to its header. */
+  #verifyPayload(blockHashHex: string, payload: Uint8Array): PreparedBlock {
+    const known = this.#prepared.get(blockHashHex);
+    if (known !== undefined) return known;
+    const block = blockCodec.decode(payload);
+    if (bytesToHex(blockHash(block.header)) !== blockHashHex) {
+      throw new HanglianError(
+        CoreErrors.BLOCK_INVALID,
+        'the payload does not hash to the proposed block hash',
+      );
+    }
+    const prepared = this.#o.chain.verifyBlock(block);
+    this.#keepPrepared(blockHashHex, prepared);
+    return prepared;
+  }
+
+  #validateProposal(height: number, blockHashHex: string, payload: Uint8Array): void {
+    if (this.#stopped || this.#machine.height !== height) return;
+    let result: 'valid' | 'invalid' = 'valid';
+    try {
+      const prepared = this.#verifyPayload(blockHashHex, payload);
+      const drift = prepared.block.header.time - this.#o.clock();
+      if (drift > (this.#o.maxClockDriftMs ?? 10_000)) {
+        result = 'invalid';
+        this.#o.logger.warn({ height, drift }, 'proposal is too far in the future');
+      }
+    } catch (error) {
+      result = 'invalid';
+      this.#o.logger.warn(
+        { height, code: (error as HanglianError).code, reason: (error as Error).message },
+        'invalid proposal',
+      );
+    }
+    this.#feed({ type: 'validation-result', height, blockHash: blockHashHex, result });
+  }
+
+  #decide(height: number, blockHashHex: string, payload: Uint8Array, certificate: CommitCertificate): void {
+    const { chain, mempool } = this.#o;
+    let prepared: PreparedBlock;
+    try {
+      prepared = this.#verifyPayload(blockHashHex, payload);
+    } catch (error) {
+      // More than 2/3 of the voting power decided a block this node cannot execute: its state or code
+      // differs from theirs. Going on would fork it from the network, so it stops here.
+      this.#halted = true;
+      this.#o.logger.fatal(
+        { err: error, height },
+        'decided block does not verify: consensus halted on this node',
+      );
+      return;
+    }
+    const commit: Commit = {
+      height,
+      round: certificate.round,
+      blockHash: hexToBytes(blockHashHex),
+      signatures: certificate.signatures.map((s) => ({
+        validator: hexToBytes(s.validator),
+        signature: s.signature,
+      })),
+    };
+    chain.commitBlock(prepared, commit);
+    this.#prepared.delete(blockHashHex);
+    for (const other of this.#prepared.values()) other.overlay.discard();
+    this.#prepared.clear();
+    this.#lastCommitAt = this.#o.clock();
+    mempool.update(prepared.txs, chain.reader(), height);
+    this.#o.wal.truncateBelow(height + 1);
+    this.#o.onCommitted(prepared);
+    this.#scheduleNextHeight(height + 1);
+  }
+
+  #onConsensusMessage(peer: string, payload: Uint8Array): void {
+    if (this.#stopped) return;
+    let message: ReturnType<typeof decodeConsensusMessage>;
+    try {
+      message = decodeConsensusMessage(payload);
+    } catch {
+      this.#o.logger.debug({ peer }, 'undecodable consensus message');
+      return;
+    }
+    const at = message.kind === 'vote' ? message.vote.height : message.proposal.height;
+    const mine = this.#o.chain.height + 1;
+    if (at > mine) this.#requestBlocks(peer, mine);
+    // A peer already working on the height this node waits to start: start it now.
+    if (at === this.#waitingToStart) this.#startHeight(at);
+    this.#feed(
+      message.kind === 'vote' ? { type: 'vote-received', message } : { type: 'proposal-received', message },
+    );
+  }
+
+  #requestBlocks(peer: string, from: number): void {
+    this.#o.transport.send(
+      peer,
+      'sync',
+      syncWireCodec.encode({ kind: 'blocks-request', from, count: SYNC_BATCH_BLOCKS }),
+    );
+  }
+
+  #onSyncMessage(peer: string, payload: Uint8Array): void {
+    if (this.#stopped) return;
+    let message: SyncWire;
+    try {
+      message = syncWireCodec.decode(payload);
+    } catch {
+      this.#o.logger.debug({ peer }, 'undecodable sync message');
+      return;
+    }
+    const chain = this.#o.chain;
+    switch (message.kind) {
+      case 'status':
+        this.#peerHeights.set(peer, message.height);
+        if (message.height > chain.height) this.#requestBlocks(peer, chain.height + 1);
+        return;
+      case 'blocks-request': {
+        const items: Array<{ block: Uint8Array; commit: Uint8Array }> = [];
+        let bytes = 0;
+        for (let h = message.from; h < message.from + message.count && h <= chain.height; h++) {
+          const block = chain.storage.blocks.getBlock(h);
+          const commit = chain.getCommit(h);
+          if (block === undefined || commit === undefined) break;
+          bytes += block.byteLength;
+          if (items.length > 0 && bytes > SYNC_ANSWER_MAX_BYTES) break;
+          items.push({ block, commit: commitCodec.encode(commit) });
+        }
+        if (items.length > 0)
+          this.#o.transport.send(peer, 'sync', syncWireCodec.encode({ kind: 'blocks', items }));
+        return;
+      }
+      case 'blocks': {
+        let highest = chain.height;
+        for (const item of message.items) {
+          try {
+            const commit = commitCodec.decode(item.commit);
+            if (commit.height <= chain.height) continue;
+            this.#synced.set(commit.height, {
+              certificate: {
+                height: commit.height,
+                round: commit.round,
+                blockHash: bytesToHex(commit.blockHash),
+                signatures: commit.signatures.map((s) => ({
+                  validator: bytesToHex(s.validator),
+                  signature: s.signature,
+                })),
+              },
+              payload: item.block,
+            });
+            highest = Math.max(highest, commit.height);
+          } catch {
+            this.#o.logger.debug({ peer }, 'undecodable block in a sync answer');
+            return;
+          }
+        }
+        // Blocks for the height this node waits to start: start it now, and feed them in order.
+        if (this.#waitingToStart !== undefined && this.#synced.has(this.#waitingToStart))
+          this.#startHeight(this.#waitingToStart);
+        this.#feed();
+        if (message.items.length === SYNC_BATCH_BLOCKS) this.#requestBlocks(peer, highest + 1);
+        return;
+      }
+    }
+  }
+}

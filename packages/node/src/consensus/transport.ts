@@ -1,0 +1,67 @@
+/**
+ * What the consensus driver and the mempool need from the network: channels of opaque bytes to and from
+ * member peers. The network package provides the real one (authenticated, encrypted TCP links);
+ * `LoopbackHub` connects nodes in one process for tests.
+ */
+export type Channel = 'consensus' | 'sync' | 'tx';
+
+export type MessageHandler = (peer: string, payload: Uint8Array) => void;
+
+export interface PeerTransport {
+  /** Sends to every connected peer. */
+  broadcast(channel: Channel, payload: Uint8Array): void;
+  /** Sends to one peer (by its public key hex); dropped when it is not connected. */
+  send(peer: string, channel: Channel, payload: Uint8Array): void;
+  /** Registers the one handler of a channel. */
+  onMessage(channel: Channel, handler: MessageHandler): void;
+  /** Public keys (hex) of the peers connected now. */
+  peers(): string[];
+  close(): Promise<void>;
+}
+
+/** A transport with no peers: a single-validator chain. */
+export class NoPeers implements PeerTransport {
+  broadcast(): void {}
+  send(): void {}
+  onMessage(): void {}
+  peers(): string[] {
+    return [];
+  }
+  async close(): Promise<void> {}
+}
+
+/** Connects transports in one process; messages are delivered asynchronously, as a network would. */
+export class LoopbackHub {
+  readonly #members = new Map<string, Map<Channel, MessageHandler>>();
+  readonly #cut = new Set<string>();
+
+  connect(id: string): PeerTransport {
+    const handlers = new Map<Channel, MessageHandler>();
+    this.#members.set(id, handlers);
+    const deliver = (to: string, channel: Channel, payload: Uint8Array) => {
+      if (this.#cut.has(id) || this.#cut.has(to)) return;
+      const handler = this.#members.get(to)?.get(channel);
+      if (handler !== undefined) setImmediate(() => handler(id, payload));
+    };
+    return {
+      broadcast: (channel, payload) => {
+        for (const to of this.#members.keys()) if (to !== id) deliver(to, channel, payload);
+      },
+      send: (to, channel, payload) => deliver(to, channel, payload),
+      onMessage: (channel, handler) => {
+        handlers.set(channel, handler);
+      },
+      peers: () =>
+        [...this.#members.keys()].filter((p) => p !== id && !this.#cut.has(p) && !this.#cut.has(id)),
+      close: async () => {
+        this.#members.delete(id);
+      },
+    };
+  }
+
+  /** Cuts (or restores) every link of one member. */
+  setCut(id: string, cut: boolean): void {
+    if (cut) this.#cut.add(id);
+    else this.#cut.delete(id);
+  }
+}
