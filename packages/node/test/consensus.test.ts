@@ -1,0 +1,94 @@
+// Four validators in one process, linked by the loopback hub: they agree on every block, keep committing
+// with one of them cut off (f = 1), and the cut node catches up by block sync once its links return.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { addressFromPublicKey, bytesToHex } from '@hanglian/core';
+import { HanglianNode, LoopbackHub, networkPaths } from '../src/index.js';
+import { createTestNetwork, makeTx, submitHex, type TestNetwork } from './helpers.js';
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function assertSameChain(nodes: HanglianNode[], upTo: number): void {
+  for (let h = 1; h <= upTo; h++) {
+    const hashes = new Set(
+      nodes.map((n) => bytesToHex(n.chain.getBlock(h) ? n.chain.getCommit(h)!.blockHash : new Uint8Array())),
+    );
+    assert.equal(hashes.size, 1, `nodes disagree at height ${h}`);
+  }
+}
+
+describe('BFT consensus among 4 validators (loopback)', () => {
+  let net: TestNetwork;
+  const hub = new LoopbackHub();
+  const nodes: HanglianNode[] = [];
+
+  before(async () => {
+    net = createTestNetwork({ validators: 4 });
+    for (const entry of net.manifest.nodes) {
+      const key = net.key(entry.name);
+      nodes.push(
+        await HanglianNode.start({
+          name: entry.name,
+          dataDir: networkPaths.nodeData(net.dir, entry.name),
+          walPath: networkPaths.nodeWal(net.dir, entry.name),
+          genesis: net.genesis,
+          validatorKey: key,
+          api: { host: '127.0.0.1', port: 0 },
+          logLevel: 'silent',
+          transport: hub.connect(bytesToHex(key.publicKey)),
+          blockTiming: { minBlockIntervalMs: 10, emptyBlockIntervalMs: 200 },
+          timeouts: { proposeBaseMs: 400, prevoteBaseMs: 200, precommitBaseMs: 200 },
+        }),
+      );
+    }
+  });
+
+  after(async () => {
+    for (const node of nodes) await node.stop();
+    net.remove();
+  });
+
+  it('commits transactions submitted to any node, and all nodes agree on every block', async () => {
+    const to = addressFromPublicKey(net.key('bookpress/ops').publicKey);
+    const key = net.key('bookstore/ops');
+    for (let nonce = 0; nonce < 6; nonce++) {
+      const node = nodes[nonce % nodes.length]!;
+      const response = await submitHex(
+        node.apiUrl,
+        makeTx(key, { module: 'settlement', command: 'transfer', params: { to, amount: 5 }, nonce }),
+      );
+      assert.equal(response.body.status, 'committed', JSON.stringify(response.body));
+    }
+    const target = Math.max(...nodes.map((n) => n.chain.height));
+    await waitFor(
+      () => nodes.every((n) => n.chain.height >= target),
+      10_000,
+      'all nodes to reach the same height',
+    );
+    assertSameChain(nodes, target);
+    const commit = nodes[0]!.chain.getCommit(target)!;
+    assert.ok(commit.signatures.length >= 3, 'a commit carries more than 2/3 of the signatures');
+  });
+
+  it('keeps committing with one validator cut off, which then catches up', async () => {
+    const cut = nodes[3]!;
+    hub.setCut(bytesToHex(net.key('node3').publicKey), true);
+    const start = nodes[0]!.chain.height;
+    await waitFor(() => nodes[0]!.chain.height >= start + 5, 15_000, 'three validators to commit 5 blocks');
+    const cutHeight = cut.chain.height;
+    assert.ok(cutHeight < nodes[0]!.chain.height, 'the cut node fell behind');
+    hub.setCut(bytesToHex(net.key('node3').publicKey), false);
+    await waitFor(
+      () => cut.chain.height >= nodes[0]!.chain.height - 1 && cut.chain.height > cutHeight + 4,
+      15_000,
+      'the cut node to catch up',
+    );
+    assertSameChain(nodes, Math.min(...nodes.map((n) => n.chain.height)));
+  });
+});
