@@ -26,11 +26,8 @@ export function ensureInstalled() {
   const manifest = join(root, 'package.json');
   const stale = !existsSync(marker) || mtime(lock) > mtime(marker) || mtime(manifest) > mtime(marker);
   if (stale) {
-    const args =
-      existsSync(lock) && process.env.CI
-        ? ['ci', '--no-audit', '--no-fund']
-        : ['install', '--no-audit', '--no-fund'];
-    run('npm', args, `npm ${args[0]}`);
+    // `npm install` honours the committed lock; `npm ci` refuses npm 11's own platform-trimmed locks.
+    run('npm', ['install', '--no-audit', '--no-fund'], 'npm install');
   }
 }
 
