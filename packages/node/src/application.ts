@@ -22,7 +22,7 @@ export function createApplication(args: {
   suite: CryptoSuite;
   verifySignatures?: (tx: DecodedTx) => void;
 }): Application {
-  const kernel = createKernel();
+  const kernel = createKernel({ suite: args.suite });
   const stateMachine = new StateMachine({
     chainId: args.chainId,
     modules: kernel.modules,

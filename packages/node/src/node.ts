@@ -1,20 +1,26 @@
 /**
- * A Hanglian node: the chain (storage + state machine), the mempool, a block producer and the HTTP API,
- * assembled from one options object. The solo producer stands in for consensus until the BFT engine is
- * wired in; everything else is the same on a network.
+ * A Hanglian node: the chain (storage + state machine), the mempool, the consensus driver, the links to
+ * other member nodes and the HTTP API, assembled from one options object. A single-validator chain runs
+ * the same consensus as a network; it simply has no peers.
  */
 import { EventEmitter } from 'node:events';
-import type { TimeoutOptions } from '@hanglian/consensus';
+import type { Evidence, TimeoutOptions } from '@hanglian/consensus';
 import {
+  addressFromPublicKey,
   bytesToHex,
   type CryptoSuite,
   type DecodedTx,
   ed25519Sha256,
   HanglianError,
+  hexToBytes,
   type SigningKey,
+  signTx,
+  type TxBody,
   type TxResult,
+  VOTE_PRECOMMIT,
+  VOTE_PREVOTE,
 } from '@hanglian/core';
-import type { GenesisDocument, StateMachine } from '@hanglian/state-machine';
+import { type GenesisDocument, nonceStore, type StateMachine } from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
 import { type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
@@ -121,6 +127,7 @@ export class HanglianNode {
       logger,
       onCommitted: (prepared) => this.#onCommitted(prepared),
       onExcluded: (tx, error) => this.#recordRejection(bytesToHex(tx.id), error),
+      onEvidence: (evidence) => this.#reportEvidence(evidence),
     });
     this.#transport.onMessage('tx', (_peer, payload) => this.#onGossipedTx(payload));
   }
@@ -186,6 +193,48 @@ export class HanglianNode {
       this.#admit(bytes);
     } catch (error) {
       this.logger.trace({ code: (error as HanglianError).code }, 'gossiped transaction refused');
+    }
+  }
+
+  /**
+   * Puts a proven double vote on chain, signed by this node's own identity, so that the offence is
+   * recorded against the validator's organisation for everyone to see.
+   */
+  #reportEvidence(evidence: Evidence): void {
+    const key = this.#options.validatorKey;
+    if (key === undefined) return;
+    const toVote = (signed: Evidence['first']) => ({
+      type: signed.vote.type === 'prevote' ? VOTE_PREVOTE : VOTE_PRECOMMIT,
+      height: signed.vote.height,
+      round: signed.vote.round,
+      blockHash: signed.vote.blockHash === null ? null : hexToBytes(signed.vote.blockHash),
+      signature: signed.signature,
+    });
+    const submitter = addressFromPublicKey(key.publicKey);
+    const state = this.chain.reader();
+    const body: TxBody = {
+      v: 1,
+      chainId: this.chain.chainId,
+      module: 'evidence',
+      command: 'reportEquivocation',
+      params: {
+        validator: hexToBytes(evidence.validator),
+        first: toVote(evidence.first),
+        second: toVote(evidence.second),
+      },
+      submitter: key.publicKey,
+      nonce: this.mempool.nextNonce(submitter, nonceStore.get(state, submitter)?.next ?? 0),
+      expiresAt: this.chain.height + 100,
+      actors: [],
+    };
+    try {
+      this.submit(signTx(body, key));
+      this.logger.warn(
+        { validator: evidence.validator, height: evidence.first.vote.height },
+        'equivocation reported on chain',
+      );
+    } catch (error) {
+      this.logger.warn({ code: (error as HanglianError).code }, 'could not report equivocation');
     }
   }
 

@@ -5,17 +5,22 @@
  *
  *   identity  <-  governance   (admission, suspension, roles, root keys)
  *   identity  <-  settlement   (issuer role, permissions)
+ *   identity  <-  evidence     (which organisation a validator key belongs to)
  *
  * The order of `modules` is the order of genesis and of block hooks: identity first, because the others
  * check organisations while they read their own genesis sections.
  */
+import { type CryptoSuite, ed25519Sha256 } from '@hanglian/core';
 import type { MembershipOracle } from './execution/stateMachine.js';
 import type { Module } from './framework/module.js';
+import { EvidenceModule } from './modules/evidence/module.js';
 import { GovernanceModule } from './modules/governance/module.js';
 import { IdentityModule } from './modules/identity/module.js';
 import { SettlementModule } from './modules/settlement/module.js';
 
 export interface KernelOptions {
+  /** The chain's crypto suite, for modules that check signatures inside transactions (evidence). */
+  readonly suite?: CryptoSuite;
   /** Modules built on the kernel (escrow, items, registry), run after the kernel modules in this order. */
   readonly extraModules?: readonly Module[];
 }
@@ -24,6 +29,7 @@ export interface Kernel {
   readonly identity: IdentityModule;
   readonly governance: GovernanceModule;
   readonly settlement: SettlementModule;
+  readonly evidence: EvidenceModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -34,11 +40,13 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const identity = new IdentityModule();
   const governance = new GovernanceModule(identity.method);
   const settlement = new SettlementModule(identity.method);
+  const evidence = new EvidenceModule(identity.method, options.suite ?? ed25519Sha256);
   return {
     identity,
     governance,
     settlement,
-    modules: [identity, governance, settlement, ...(options.extraModules ?? [])],
+    evidence,
+    modules: [identity, governance, settlement, evidence, ...(options.extraModules ?? [])],
     membership: identity,
   };
 }

@@ -9,6 +9,7 @@ import {
   type ConsensusInput,
   ConsensusMachine,
   type ConsensusOutput,
+  type Evidence,
   recordsForHeight,
   type TimeoutOptions,
   ValidatorSet,
@@ -68,6 +69,8 @@ export interface ConsensusDriverOptions {
   readonly logger: Logger;
   /** Called after every committed block, with what it committed. */
   readonly onCommitted: (prepared: PreparedBlock) => void;
+  /** Called when the machine proves a validator signed two conflicting votes. */
+  readonly onEvidence: (evidence: Evidence) => void;
   /** Called for each transaction this node's proposal left out because it failed authentication. */
   readonly onExcluded: (tx: DecodedTx, error: HanglianError) => void;
 }

@@ -107,6 +107,14 @@ export class Mempool {
     if (queue !== undefined && queue.byNonce.size === 0) this.#bySubmitter.delete(tx.submitter);
   }
 
+  /** The nonce a new transaction of `submitter` should carry, given the next one the state expects. */
+  nextNonce(submitter: string, stateNext: number): number {
+    let nonce = stateNext;
+    const queue = this.#bySubmitter.get(submitter);
+    while (queue?.byNonce.has(nonce)) nonce++;
+    return nonce;
+  }
+
   /**
    * Transactions for the next block: for each submitter (in arrival order, round robin), its run of
    * consecutive nonces from the next expected one. A submitter with a gap contributes nothing until the
