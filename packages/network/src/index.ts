@@ -1,0 +1,10 @@
+export * from './errors.js';
+export * from './handshake.js';
+export type * from './interface.js';
+export { GOODBYE_REASONS, Link, type LinkParams } from './link.js';
+export { createNetwork, Network } from './network.js';
+export * from './options.js';
+export * from './peerAddress.js';
+export { SeenCache } from './seenCache.js';
+export { TokenBucket } from './tokenBucket.js';
+export * from './wire.js';
