@@ -174,3 +174,46 @@ test('state: everything survives close and reopen', async () => {
     dir.remove();
   }
 });
+
+test('state: a version is served in chunks that together are exactly its entries, in path order', () =>
+  withStorage(({ state }) => {
+    const first = state.beginBlock();
+    for (let i = 0; i < 500; i++) first.set(utf8(`k/${i}`), utf8(`v${i}`));
+    first.commit(0);
+    // A later version must not change what version 0 serves.
+    const second = state.beginBlock();
+    for (let i = 0; i < 500; i += 3) second.delete(utf8(`k/${i}`));
+    second.set(utf8('k/new'), utf8('later'));
+    second.commit(1);
+
+    for (const [version, expected] of [
+      [0, 500],
+      [1, 500 - 167 + 1],
+    ] as const) {
+      const seen: string[] = [];
+      let after: Uint8Array | null = null;
+      let previous: Uint8Array | null = null;
+      for (;;) {
+        const chunk = state.snapshotChunk(version, after, 37);
+        if (chunk.length === 0) break;
+        for (const entry of chunk) {
+          if (previous !== null) assert.ok(Buffer.compare(previous, entry.keyHash) < 0, 'path order');
+          previous = entry.keyHash;
+          seen.push(`${text(entry.key)}=${text(entry.value)}`);
+        }
+        after = chunk[chunk.length - 1]!.keyHash;
+      }
+      assert.equal(seen.length, expected);
+      assert.equal(new Set(seen).size, seen.length, 'no entry twice');
+      const tree = new SparseMerkleTree({ getNode: () => undefined });
+      const rebuilt = tree.update(
+        ZERO_HASH,
+        seen.map((s) => ({ key: utf8(s.split('=')[0]!), value: utf8(s.split('=')[1]!) })),
+      );
+      assert.equal(
+        hex(rebuilt.root),
+        hex(state.rootAt(version)!),
+        `the chunks rebuild the root of version ${version}`,
+      );
+    }
+  }));

@@ -108,6 +108,18 @@ export class StateStore {
   }
 
   /**
+   * A chunk of the state at `version` for state sync: up to `limit` entries whose key hash follows
+   * `afterKeyHash` (null: from the start), read from that version's tree, so later commits do not move it.
+   */
+  snapshotChunk(
+    version: number,
+    afterKeyHash: Uint8Array | null,
+    limit: number,
+  ): Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }> {
+    return this.#tree.entriesAfter(this.#requireRoot(version), afterKeyHash, limit);
+  }
+
+  /**
    * A read-only view of the latest state for queries. Reads made in one synchronous run see one version
    * (commits are synchronous too); a query that awaits between reads may see a later version, and should
    * use `getAt(key, version)` when it needs one fixed version.

@@ -145,6 +145,48 @@ export class SparseMerkleTree {
     }
   }
 
+  /**
+   * Up to `limit` key/values under `root` whose path (sha256 of the key) comes after `after` (or from the
+   * start when null), in path order. Subtrees wholly before `after` are skipped without being read, so a
+   * snapshot can be served chunk by chunk in time proportional to what is sent.
+   */
+  entriesAfter(
+    root: Uint8Array,
+    after: Uint8Array | null,
+    limit: number,
+  ): Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }> {
+    const out: Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }> = [];
+    // `bounded`: this subtree's path prefix equals `after`'s so far, so its paths may fall on either side.
+    const stack: Array<{ hash: Uint8Array; depth: number; bounded: boolean }> = [
+      { hash: root, depth: 0, bounded: after !== null },
+    ];
+    while (stack.length > 0 && out.length < limit) {
+      const { hash, depth, bounded } = stack.pop()!;
+      const node = this.#load(hash);
+      if (node.kind === 'leaf') {
+        if (!bounded || compareBytes(node.keyHash, after!) > 0)
+          out.push({ keyHash: node.keyHash, key: node.key, value: node.value });
+      } else if (node.kind === 'internal') {
+        if (!bounded) {
+          stack.push(
+            { hash: node.right, depth: depth + 1, bounded: false },
+            { hash: node.left, depth: depth + 1, bounded: false },
+          );
+        } else if (pathBit(after!, depth) === 0) {
+          // The left child continues `after`'s path; everything on the right comes after it.
+          stack.push(
+            { hash: node.right, depth: depth + 1, bounded: false },
+            { hash: node.left, depth: depth + 1, bounded: true },
+          );
+        } else {
+          // Everything on the left comes before `after`: skipped unread.
+          stack.push({ hash: node.right, depth: depth + 1, bounded: true });
+        }
+      }
+    }
+    return out;
+  }
+
   // `changes[from..to)` are sorted by path and share the first `depth` bits with `node`'s position. Ranges,
   // not copies, are passed down: the batch is split once per level.
   #updateSubtree(
