@@ -28,4 +28,12 @@ export const NodeErrors = defineErrorCodes('node', {
     summary: 'A block on disk does not replay to its recorded state.',
   },
   RATE_LIMITED: { kind: 'rate_limited', summary: 'Too many requests; slow down.' },
+  STATE_SYNC_MISMATCH: {
+    kind: 'invalid',
+    summary: 'What a peer sent during state sync does not match the verified headers.',
+  },
+  STATE_SYNC_FAILED: {
+    kind: 'unavailable',
+    summary: 'State sync could not complete with the peers available.',
+  },
 });

@@ -15,3 +15,4 @@ export * from './logger.js';
 export * from './mempool/mempool.js';
 export * from './mempool/signatureCache.js';
 export * from './node.js';
+export * from './sync/stateSync.js';

@@ -4,6 +4,8 @@
  * the same consensus as a network; it simply has no peers.
  */
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Evidence, TimeoutOptions } from '@hanglian/consensus';
 import {
   addressFromPublicKey,
@@ -32,6 +34,7 @@ import { NodeErrors } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Mempool, type MempoolOptions } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
+import { fetchVerifiedSnapshot } from './sync/stateSync.js';
 
 export interface NodeOptions {
   /** A short name for logs and status, e.g. `node0`. */
@@ -48,6 +51,11 @@ export interface NodeOptions {
   readonly timeouts?: Partial<TimeoutOptions>;
   /** Links to the other member nodes; none for a single-validator chain. */
   readonly transport?: PeerTransport;
+  /**
+   * On an empty ledger, fetch and verify the state from peers instead of replaying from the genesis
+   * (a new or wiped node). Needs a transport with peers.
+   */
+  readonly stateSync?: boolean;
   readonly mempool?: Partial<MempoolOptions>;
   readonly maxBlockTxs?: number;
   readonly maxBlockBytes?: number;
@@ -141,14 +149,32 @@ export class HanglianNode {
       suite,
       verifySignatures: (tx) => signatures.verify(tx),
     });
-    const chain = Chain.open({
+    const chainOptions = {
       dataDir: options.dataDir,
       genesis: options.genesis,
       stateMachine: application.stateMachine,
       suite,
       validators: application.validators,
       ...(options.durability === undefined ? {} : { durability: options.durability }),
-    });
+    };
+    if (
+      options.stateSync &&
+      options.transport !== undefined &&
+      !existsSync(join(options.dataDir, 'data.mdb'))
+    ) {
+      const snapshot = await fetchVerifiedSnapshot({
+        transport: options.transport,
+        genesis: options.genesis,
+        application,
+        suite,
+        logger,
+      });
+      if (snapshot !== undefined) {
+        Chain.importSnapshot(chainOptions, snapshot);
+        logger.info({ height: snapshot.block.header.height }, 'state sync complete');
+      }
+    }
+    const chain = Chain.open(chainOptions);
     const node = new HanglianNode(options, chain, application, signatures, logger);
     try {
       node.#api = await startApiServer(node, options.api);

@@ -1,6 +1,7 @@
 // Four validators in one process, linked by the loopback hub: they agree on every block, keep committing
 // with one of them cut off (f = 1), and the cut node catches up by block sync once its links return.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey, bytesToHex } from '@hanglian/core';
 import { HanglianNode, LoopbackHub, networkPaths } from '../src/index.js';
@@ -28,25 +29,26 @@ describe('BFT consensus among 4 validators (loopback)', () => {
   const hub = new LoopbackHub();
   const nodes: HanglianNode[] = [];
 
+  async function startNode(name: string, stateSync = false): Promise<HanglianNode> {
+    const key = net.key(name);
+    return HanglianNode.start({
+      name,
+      dataDir: networkPaths.nodeData(net.dir, name),
+      walPath: networkPaths.nodeWal(net.dir, name),
+      genesis: net.genesis,
+      validatorKey: key,
+      api: { host: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+      transport: hub.connect(bytesToHex(key.publicKey)),
+      blockTiming: { minBlockIntervalMs: 10, emptyBlockIntervalMs: 200 },
+      timeouts: { proposeBaseMs: 400, prevoteBaseMs: 200, precommitBaseMs: 200 },
+      stateSync,
+    });
+  }
+
   before(async () => {
     net = createTestNetwork({ validators: 4 });
-    for (const entry of net.manifest.nodes) {
-      const key = net.key(entry.name);
-      nodes.push(
-        await HanglianNode.start({
-          name: entry.name,
-          dataDir: networkPaths.nodeData(net.dir, entry.name),
-          walPath: networkPaths.nodeWal(net.dir, entry.name),
-          genesis: net.genesis,
-          validatorKey: key,
-          api: { host: '127.0.0.1', port: 0 },
-          logLevel: 'silent',
-          transport: hub.connect(bytesToHex(key.publicKey)),
-          blockTiming: { minBlockIntervalMs: 10, emptyBlockIntervalMs: 200 },
-          timeouts: { proposeBaseMs: 400, prevoteBaseMs: 200, precommitBaseMs: 200 },
-        }),
-      );
-    }
+    for (const entry of net.manifest.nodes) nodes.push(await startNode(entry.name));
   });
 
   after(async () => {
@@ -90,5 +92,35 @@ describe('BFT consensus among 4 validators (loopback)', () => {
       'the cut node to catch up',
     );
     assertSameChain(nodes, Math.min(...nodes.map((n) => n.chain.height)));
+  });
+
+  it('lets a wiped validator rejoin by state sync, verified from the genesis, without old blocks', async () => {
+    const old = nodes[2]!;
+    await old.stop();
+    rmSync(networkPaths.nodeData(net.dir, 'node2'), { recursive: true, force: true });
+    const others = [nodes[0]!, nodes[1]!, nodes[3]!];
+    const before = others[0]!.chain.height;
+    await waitFor(
+      () => others.every((n) => n.chain.height >= before + 2),
+      15_000,
+      'three validators to go on',
+    );
+    const synced = await startNode('node2', true);
+    nodes[2] = synced;
+    const joinedAt = synced.chain.height;
+    assert.ok(joinedAt >= before, `state sync brought the node to height ${joinedAt}`);
+    assert.equal(synced.chain.getBlock(1), undefined, 'no history below the snapshot');
+    await waitFor(() => synced.chain.height >= joinedAt + 3, 15_000, 'the synced node to follow new blocks');
+    for (let h = joinedAt; h <= synced.chain.height; h++) {
+      assert.equal(
+        bytesToHex(synced.chain.getCommit(h)!.blockHash),
+        bytesToHex(others[0]!.chain.getCommit(h)?.blockHash ?? new Uint8Array()),
+        `height ${h}`,
+      );
+    }
+    assert.equal(
+      bytesToHex(synced.chain.stateRoot),
+      bytesToHex(others[0]!.chain.storage.state.rootAt(synced.chain.height)!),
+    );
   });
 });

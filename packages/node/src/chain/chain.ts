@@ -63,6 +63,15 @@ export interface ChainOptions {
   readonly durability?: KvDurability;
 }
 
+/** What state sync hands the chain: a verified block, its commit and signers, and the state after it. */
+export interface LedgerSnapshot {
+  readonly block: Block;
+  readonly commit: Commit;
+  readonly validators: readonly Validator[];
+  readonly results: BlockResults;
+  readonly entries: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>;
+}
+
 /** A block executed over an uncommitted overlay, waiting for its commit certificate. */
 export interface PreparedBlock {
   readonly block: Block;
@@ -143,6 +152,58 @@ export class Chain {
       throw error;
     }
     return chain;
+  }
+
+  /**
+   * Creates a ledger from a state snapshot instead of the genesis (state sync): the entries must rebuild
+   * the header's state root, the results must match its results root. `block`, `commit` and `validators`
+   * must already be verified by the caller (a header chain checked from the genesis validator set).
+   * Blocks below the snapshot are not stored: this node serves state and new blocks, not old history.
+   */
+  static importSnapshot(options: ChainOptions, snapshot: LedgerSnapshot): void {
+    const storage = openStorage({
+      path: options.dataDir,
+      extraSubDbs: [META_DB, COMMITS_DB],
+      ...(options.durability === undefined ? {} : { durability: options.durability }),
+    });
+    try {
+      if (storage.state.latestVersion() !== undefined) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, 'state sync needs an empty ledger directory');
+      }
+      const { block, commit, validators, results, entries } = snapshot;
+      const height = block.header.height;
+      const hash = blockHash(block.header);
+      const mismatch = (what: string) =>
+        new HanglianError(NodeErrors.STATE_SYNC_MISMATCH, `snapshot at height ${height}: ${what}`);
+      if (!bytesEqual(merkleListRoot(block.txs), block.header.txRoot))
+        throw mismatch('transactions do not match the txRoot');
+      if (!bytesEqual(resultsRootOf(results.txResults, results.blockEvents), block.header.resultsRoot)) {
+        throw mismatch('results do not match the resultsRoot');
+      }
+      const overlay = storage.state.beginBlock();
+      for (const { key, value } of entries) overlay.set(key, value);
+      if (!bytesEqual(overlay.previewRoot(), block.header.stateRoot)) {
+        overlay.discard();
+        throw mismatch('the state entries do not rebuild the stateRoot');
+      }
+      BlockStore.commitBlock(
+        overlay,
+        {
+          height,
+          hash,
+          block: blockCodec.encode(block),
+          transactionIds: block.txs.map((bytes) => decodeTx(bytes).id),
+          results: blockResultsCodec.encode(results),
+        },
+        [
+          [COMMITS_DB, heightKey(height), commitCodec.encode(commit)],
+          [META_DB, validatorsKey(height), validatorSetCodec.encode([...validators])],
+          [META_DB, GENESIS_HASH_KEY, genesisHashOf(options.genesis)],
+        ],
+      );
+    } finally {
+      void storage.close();
+    }
   }
 
   #initOrCheckGenesis(): void {

@@ -18,6 +18,7 @@ import {
 import {
   blockCodec,
   blockHash,
+  blockHeaderCodec,
   bytesToHex,
   type Commit,
   CoreErrors,
@@ -27,6 +28,7 @@ import {
   HanglianError,
   hexToBytes,
   type SigningKey,
+  validatorSetCodec,
 } from '@hanglian/core';
 import type { Chain, PreparedBlock } from '../chain/chain.js';
 import type { Logger } from '../logger.js';
@@ -37,6 +39,7 @@ import type { PeerTransport } from './transport.js';
 import {
   decodeConsensusMessage,
   encodeConsensusMessage,
+  SNAPSHOT_CHUNK_ENTRIES,
   SYNC_BATCH_BLOCKS,
   type SyncWire,
   syncWireCodec,
@@ -483,12 +486,54 @@ export class ConsensusDriver {
           if (block === undefined || commit === undefined) break;
           bytes += block.byteLength;
           if (items.length > 0 && bytes > SYNC_ANSWER_MAX_BYTES) break;
-          items.push({ block, commit: commitCodec.encode(commit) });
+          const results = chain.storage.blocks.getResults(h);
+          items.push({
+            block,
+            commit: commitCodec.encode(commit),
+            ...(results === undefined ? {} : { results }),
+          });
         }
         if (items.length > 0)
           this.#o.transport.send(peer, 'sync', syncWireCodec.encode({ kind: 'blocks', items }));
         return;
       }
+      case 'headers-request': {
+        const items: Array<{ header: Uint8Array; commit: Uint8Array; validators: Uint8Array }> = [];
+        for (let h = message.from; h < message.from + message.count && h <= chain.height; h++) {
+          const block = chain.getBlock(h);
+          const commit = chain.getCommit(h);
+          const validators = chain.validatorsAt(h);
+          if (block === undefined || commit === undefined || validators === undefined) break;
+          items.push({
+            header: blockHeaderCodec.encode(block.header),
+            commit: commitCodec.encode(commit),
+            validators: validatorSetCodec.encode(validators),
+          });
+        }
+        if (items.length > 0)
+          this.#o.transport.send(peer, 'sync', syncWireCodec.encode({ kind: 'headers', items }));
+        return;
+      }
+      case 'snapshot-request': {
+        if (message.height < 1 || message.height > chain.height) return;
+        const entries = chain.storage.state.snapshotChunk(
+          message.height,
+          message.after,
+          SNAPSHOT_CHUNK_ENTRIES,
+        );
+        const answer = {
+          kind: 'snapshot-chunk' as const,
+          height: message.height,
+          entries: entries.map((e) => ({ key: e.key, value: e.value })),
+          done: entries.length < SNAPSHOT_CHUNK_ENTRIES,
+        };
+        this.#o.transport.send(peer, 'sync', syncWireCodec.encode(answer));
+        return;
+      }
+      case 'headers':
+      case 'snapshot-chunk':
+        // Answers for a state-syncing node; a running node never asked for them.
+        return;
       case 'blocks': {
         let highest = chain.height;
         for (const item of message.items) {
