@@ -49,7 +49,7 @@ export function decodeHello(bytes: Uint8Array, expectedChainHash: Uint8Array): H
     return { ok: false, reason: 'malformed-handshake' };
   if (compareBytes(bytes.subarray(4, 36), expectedChainHash) !== 0)
     return { ok: false, reason: 'wrong-chain' };
-  return { ok: true, ephemeralPublicKey: bytes.slice(36, 68) };
+  return { ok: true, ephemeralPublicKey: new Uint8Array(bytes.subarray(36, 68)) };
 }
 
 /** What both sides agree on after the hellos: keys for each direction and what each side must sign. */
@@ -116,7 +116,7 @@ export function encodeAuth(nodeKey: SigningKey, secrets: HandshakeSecrets): Buff
 /** The remote node key proven by an auth frame's plaintext, or null when the frame is malformed or forged. */
 export function verifyAuth(plaintext: Uint8Array, secrets: HandshakeSecrets): Uint8Array | null {
   if (plaintext.byteLength !== AUTH_PLAINTEXT_LENGTH || plaintext[0] !== FrameType.auth) return null;
-  const publicKey = plaintext.slice(1, 33);
+  const publicKey = new Uint8Array(plaintext.subarray(1, 33));
   const signature = plaintext.subarray(33, 97);
   return ed25519Sha256.verify(publicKey, secrets.remoteAuthMessage, signature) ? publicKey : null;
 }

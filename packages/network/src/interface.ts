@@ -57,7 +57,7 @@ export interface PeerInfo {
  * Receives one message of a channel. Return `false` when the payload is invalid: the peer is penalised and a
  * gossip message is not relayed. Anything else accepts it.
  */
-export type ChannelHandler = (peerPublicKey: Uint8Array, payload: Uint8Array) => undefined | boolean | void;
+export type ChannelHandler = (peerPublicKey: Uint8Array, payload: Uint8Array) => boolean | undefined;
 
 export interface NetworkEvents {
   'peer:connected': PeerInfo;

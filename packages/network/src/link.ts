@@ -48,7 +48,7 @@ const PRE_OPEN_BUFFER_LIMIT = 4096;
 /** Largest handshake-phase frame after auth: a goodbye (type + reason). */
 const CONTROL_FRAME_LIMIT = 2;
 /** After a goodbye, how long the socket may take to flush before it is destroyed. */
-const GOODBYE_FLUSH_MS = 2000;
+const GOODBYE_FLUSH_MS = 1000;
 
 type LinkState = 'hello' | 'auth' | 'authorizing' | 'awaiting-ready' | 'open' | 'closed';
 
@@ -154,7 +154,11 @@ export class Link {
     const reasonCode = GOODBYE_REASONS.indexOf(reason);
     if (options.goodbye === true && this.#sendCipher !== null && reasonCode >= 0 && !this.#socket.destroyed) {
       this.#socket.end(this.#sendCipher.seal(Uint8Array.of(FrameType.goodbye, reasonCode)));
-      setTimeout(() => this.#socket.destroy(), GOODBYE_FLUSH_MS).unref();
+      // Read on (and discard) so the remote's FIN is seen and the socket closes at once; the timer bounds
+      // how long a remote that never closes can hold it (and keeps a stopping server.close() moving).
+      this.#socket.resume();
+      const destroyTimer = setTimeout(() => this.#socket.destroy(), GOODBYE_FLUSH_MS);
+      this.#socket.once('close', () => clearTimeout(destroyTimer));
     } else {
       this.#socket.destroy();
     }
@@ -236,14 +240,20 @@ export class Link {
 
   #onHello(hello: Buffer): void {
     const decoded = decodeHello(hello, this.#params.chainHash);
-    if (!decoded.ok) return this.close(decoded.reason);
+    if (!decoded.ok) {
+      this.close(decoded.reason);
+      return;
+    }
     const secrets = deriveHandshakeSecrets(
       this.#params.chainHash,
       this.#ephemeral!,
       decoded.ephemeralPublicKey,
     );
     this.#ephemeral = null; // forward secrecy: the private half is not needed again
-    if (secrets === null) return this.close('malformed-handshake');
+    if (secrets === null) {
+      this.close('malformed-handshake');
+      return;
+    }
     this.#secrets = secrets;
     this.#sendCipher = new FrameCipher(secrets.sendKey);
     this.#receiveCipher = new FrameCipher(secrets.receiveKey);
@@ -254,7 +264,10 @@ export class Link {
   #onAuth(frame: Buffer): void {
     const remoteKey = verifyAuth(frame, this.#secrets!);
     this.#secrets = null;
-    if (remoteKey === null) return this.close('bad-signature');
+    if (remoteKey === null) {
+      this.close('bad-signature');
+      return;
+    }
     this.remotePublicKey = remoteKey;
     this.#state = 'authorizing';
     // Read nothing more from a peer we have not accepted: the kernel holds its bytes meanwhile.
@@ -267,7 +280,10 @@ export class Link {
 
   #onAuthorized(refusal: DisconnectReason | null): void {
     if (this.#state !== 'authorizing') return;
-    if (refusal !== null) return this.close(refusal, { goodbye: true });
+    if (refusal !== null) {
+      this.close(refusal, { goodbye: true });
+      return;
+    }
     this.#socket.write(this.#sendCipher!.seal(Uint8Array.of(FrameType.ready)));
     this.#state = 'awaiting-ready';
     this.#socket.resume();
@@ -285,14 +301,20 @@ export class Link {
       this.#params.onOpen(this);
       return;
     }
-    if (frame[0] === FrameType.goodbye) return this.#onGoodbye(frame);
+    if (frame[0] === FrameType.goodbye) {
+      this.#onGoodbye(frame);
+      return;
+    }
     this.close('malformed-handshake');
   }
 
   #onOpenFrame(frame: Buffer): void {
     switch (frame[0]) {
       case FrameType.ping:
-        if (frame.byteLength !== 9) return this.close('malformed-frame');
+        if (frame.byteLength !== 9) {
+          this.close('malformed-frame');
+          return;
+        }
         this.#socket.write(
           this.#sendCipher!.seal(Buffer.concat([Buffer.of(FrameType.pong), frame.subarray(1)])),
         );
@@ -300,7 +322,8 @@ export class Link {
       case FrameType.pong:
         return; // receiving it already refreshed the idle clock
       case FrameType.goodbye:
-        return this.#onGoodbye(frame);
+        this.#onGoodbye(frame);
+        return;
       default:
         this.#params.onFrame(this, frame);
     }
@@ -313,7 +336,10 @@ export class Link {
 
   #keepAlive(): void {
     if (this.#state !== 'open') return;
-    if (Date.now() - this.#lastReceivedMs > this.#params.idleTimeoutMs) return this.close('idle-timeout');
+    if (Date.now() - this.#lastReceivedMs > this.#params.idleTimeoutMs) {
+      this.close('idle-timeout');
+      return;
+    }
     const ping = Buffer.allocUnsafe(9);
     ping[0] = FrameType.ping;
     ping.writeDoubleBE(Date.now(), 1);

@@ -73,6 +73,8 @@ export class Network {
   readonly #peers = new Map<string, Peer>();
   readonly #peerByLink = new WeakMap<Link, Peer>();
   readonly #pending = new Set<Link>();
+  /** Links whose identity passed admission but whose handshake has not finished: they count against maxPeers. */
+  readonly #admitted = new Map<Link, string>();
   readonly #targets: DialTarget[] = [];
   readonly #targetByLink = new WeakMap<Link, DialTarget>();
   readonly #seen: SeenCache;
@@ -360,7 +362,10 @@ export class Network {
     if (target.keyHex !== null) {
       if (this.#peers.has(target.keyHex) || this.#blocked.has(target.keyHex)) return; // redialled on loss/unblock
       const bannedUntil = this.#scores.bannedUntil(target.keyHex, Date.now());
-      if (bannedUntil > 0) return this.#scheduleDial(target, bannedUntil - Date.now() + 1);
+      if (bannedUntil > 0) {
+        this.#scheduleDial(target, bannedUntil - Date.now() + 1);
+        return;
+      }
     }
     const socket = connect({ host: target.address.host, port: target.address.port });
     const link = this.#createLink(socket, 'outbound', target);
@@ -402,7 +407,11 @@ export class Network {
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       pingIntervalMs: this.options.pingIntervalMs,
       idleTimeoutMs: this.options.idleTimeoutMs,
-      authorize: (remoteKey) => this.#authorize(remoteKey, target),
+      authorize: async (remoteKey) => {
+        const refusal = await this.#authorize(remoteKey, target);
+        if (refusal === null) this.#admitted.set(link, bytesToHex(remoteKey));
+        return refusal;
+      },
       onOpen: (opened) => this.#onLinkOpen(opened),
       onFrame: (from, plaintext) => this.#onFrame(from, plaintext),
       onClose: (closed, reason, wasOpen) => this.#onLinkClose(closed, reason, wasOpen),
@@ -427,7 +436,11 @@ export class Network {
     if (!this.#running) return 'stopped';
     if (this.#isBlocked(hex)) return 'blocked';
     if (this.#scores.bannedUntil(hex, Date.now()) > 0) return 'banned';
-    if (!this.#peers.has(hex) && this.#peers.size >= this.options.maxPeers) return 'too-many-peers';
+    if (!this.#peers.has(hex)) {
+      const admittedOthers = new Set([...this.#admitted.values()].filter((other) => !this.#peers.has(other)));
+      admittedOthers.delete(hex);
+      if (this.#peers.size + admittedOthers.size >= this.options.maxPeers) return 'too-many-peers';
+    }
     return null;
   }
 
@@ -457,13 +470,20 @@ export class Network {
 
   #onLinkOpen(link: Link): void {
     this.#pending.delete(link);
+    this.#admitted.delete(link);
     const hex = bytesToHex(link.remotePublicKey!);
-    if (!this.#running) return link.close('stopped', { goodbye: true });
+    if (!this.#running) {
+      link.close('stopped', { goodbye: true });
+      return;
+    }
     const target = this.#targetByLink.get(link);
     if (target !== undefined && target.keyHex === null) target.keyHex = hex;
     const existing = this.#peers.get(hex);
     if (existing !== undefined) {
-      if (!this.#keepNewLink(existing.link, link)) return link.close('duplicate', { goodbye: true });
+      if (!this.#keepNewLink(existing.link, link)) {
+        link.close('duplicate', { goodbye: true });
+        return;
+      }
       this.#peers.delete(hex); // replaced silently: the peer stays connected
       existing.link.close('duplicate', { goodbye: true });
     }
@@ -476,6 +496,7 @@ export class Network {
 
   #onLinkClose(link: Link, reason: DisconnectReason, wasOpen: boolean): void {
     this.#pending.delete(link);
+    this.#admitted.delete(link);
     const hex = link.remotePublicKey === null ? null : bytesToHex(link.remotePublicKey);
     if (wasOpen && hex !== null) {
       this.#counters.linksClosed += 1;
@@ -518,22 +539,26 @@ export class Network {
     if (peer === undefined || this.#peers.get(peer.publicKeyHex) !== peer) return; // a replaced duplicate
     if (plaintext[0] !== FrameType.message || plaintext.byteLength < 2) {
       this.#counters.malformedFrames += 1;
-      return this.#penalise(peer.publicKeyHex, 'malformed');
+      this.#penalise(peer.publicKeyHex, 'malformed');
+      return;
     }
     const channel = this.#channelsById.get(plaintext[1]!);
     if (channel === undefined) {
       this.#counters.malformedFrames += 1;
-      return this.#penalise(peer.publicKeyHex, 'malformed');
+      this.#penalise(peer.publicKeyHex, 'malformed');
+      return;
     }
     const counters = this.#counters.channels[channel.name]!;
     const payload = plaintext.subarray(2);
     if (payload.byteLength > channel.options.maxPayloadBytes) {
       counters.droppedOversized += 1;
-      return this.#penalise(peer.publicKeyHex, 'payload-too-large');
+      this.#penalise(peer.publicKeyHex, 'payload-too-large');
+      return;
     }
     if (!peer.allowInbound(channel, payload.byteLength, Date.now())) {
       counters.droppedRateLimited += 1;
-      return this.#penalise(peer.publicKeyHex, 'rate-limited');
+      this.#penalise(peer.publicKeyHex, 'rate-limited');
+      return;
     }
     counters.receivedMessages += 1;
     counters.receivedBytes += payload.byteLength;
@@ -550,7 +575,10 @@ export class Network {
         this.#emit('handler:error', { channel: channel.name, error });
         return;
       }
-      if (verdict === false) return this.#penalise(peer.publicKeyHex, 'invalid');
+      if (verdict === false) {
+        this.#penalise(peer.publicKeyHex, 'invalid');
+        return;
+      }
     }
     if (channel.options.relay) {
       for (const other of this.#peers.values()) {
