@@ -5,6 +5,7 @@
  */
 import { HanglianError } from '@hanglian/core';
 import { Command, CommanderError } from 'commander';
+import { registerDevnet } from './commands/devnet.js';
 import { registerInit } from './commands/init.js';
 import { registerNode } from './commands/node.js';
 
@@ -25,9 +26,13 @@ export function buildProgram(): Command {
     .description('Hanglian (行链): the e-commerce industry chain')
     .version('0.1.0')
     .showHelpAfterError()
-    .addHelpText('after', '\nExamples:\n  hanglian init --dir ./net\n  hanglian node start --dir ./net\n');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hanglian devnet --dir ./devnet        a local 4-validator network\n  hanglian init --dir ./net\n  hanglian node start --dir ./net --node node0\n',
+    );
   registerInit(program);
   registerNode(program);
+  registerDevnet(program);
   return program;
 }
 

@@ -6,10 +6,13 @@
 import type { CryptoSuite, DecodedTx, Validator } from '@hanglian/core';
 import { createKernel, StateMachine } from '@hanglian/state-machine';
 import type { ValidatorSource } from './chain/chain.js';
+import type { NodeIdentityLookup } from './consensus/networkTransport.js';
 
 export interface Application {
   readonly stateMachine: StateMachine;
   readonly validators: ValidatorSource;
+  /** Who is a member node: answers the network's admission checks. */
+  readonly identity: NodeIdentityLookup;
 }
 
 /** The fields of a validator that the header's validator-set hash commits to. */
@@ -32,6 +35,7 @@ export function createApplication(args: {
   });
   return {
     stateMachine,
+    identity: kernel.identity.method,
     validators: {
       current: (state) => kernel.governance.method.currentValidators(state).map(toHeaderValidator),
       next: (state) => kernel.governance.method.nextValidators(state).map(toHeaderValidator),

@@ -213,13 +213,18 @@ export class HanglianNode {
   }
 
   /** A transaction relayed by a peer: admitted like a local one, but refusals are nobody's business here. */
-  #onGossipedTx(bytes: Uint8Array): void {
-    if (this.#stopping) return;
+  #onGossipedTx(bytes: Uint8Array): boolean | undefined {
+    if (this.#stopping) return undefined;
     try {
       this.#admit(bytes);
     } catch (error) {
-      this.logger.trace({ code: (error as HanglianError).code }, 'gossiped transaction refused');
+      // Refusals are normal (a duplicate, a nonce raced by a block); only garbage counts against a peer.
+      const code = (error as HanglianError).code;
+      this.logger.trace({ code }, 'gossiped transaction refused');
+      if (code === 'ENCODING_MALFORMED' || code === 'ENCODING_NOT_CANONICAL' || code === 'TX_BAD_SIGNATURE')
+        return false;
     }
+    return true;
   }
 
   /**

@@ -1,15 +1,17 @@
 import { HanglianError } from '@hanglian/core';
-import {
-  HanglianNode,
-  type LogLevel,
-  NodeErrors,
-  networkPaths,
-  readGenesis,
-  readKeyFile,
-  readManifest,
-  resolvePassphrase,
-} from '@hanglian/node';
+import { type LogLevel, launchNode, NodeErrors, readManifest, resolvePassphrase } from '@hanglian/node';
 import type { Command } from 'commander';
+
+interface NodeStartOptions {
+  dir: string;
+  node: string;
+  host: string;
+  apiPort?: string;
+  passphraseFile?: string;
+  logLevel: string;
+  stateSync?: boolean;
+  json?: boolean;
+}
 
 export function registerNode(program: Command): void {
   const node = program.command('node').description('run and inspect a node');
@@ -25,66 +27,54 @@ export function registerNode(program: Command): void {
       'file holding the key passphrase (else HANGLIAN_PASSPHRASE, else the dev file)',
     )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent', 'info')
+    .option(
+      '--state-sync',
+      'on an empty ledger, fetch the verified state from peers instead of replaying blocks',
+    )
     .option('--json', 'print the start-up line as JSON')
     .addHelpText('after', '\nExample:\n  hanglian node start --dir ./net --node node0\n')
-    .action(
-      async (opts: {
-        dir: string;
-        node: string;
-        host: string;
-        apiPort?: string;
-        passphraseFile?: string;
-        logLevel: string;
-        json?: boolean;
-      }) => {
-        const manifest = readManifest(opts.dir);
-        const entry = manifest.nodes.find((n) => n.name === opts.node);
-        if (entry === undefined) {
-          throw new HanglianError(
-            NodeErrors.CONFIG_INVALID,
-            `no node "${opts.node}" in ${networkPaths.manifest(opts.dir)} (nodes: ${manifest.nodes.map((n) => n.name).join(', ')})`,
-          );
-        }
-        const passphrase = resolvePassphrase({
-          dir: opts.dir,
-          manifest,
-          passphraseFile: opts.passphraseFile,
-          envPassphrase: process.env.HANGLIAN_PASSPHRASE,
-        });
-        const port = opts.apiPort === undefined ? entry.apiPort : Number(opts.apiPort);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) {
-          throw new HanglianError(NodeErrors.CONFIG_INVALID, `--api-port must be 0-65535`);
-        }
-        const running = await HanglianNode.start({
-          name: entry.name,
-          dataDir: networkPaths.nodeData(opts.dir, entry.name),
-          walPath: networkPaths.nodeWal(opts.dir, entry.name),
-          genesis: readGenesis(opts.dir),
-          validatorKey: readKeyFile(networkPaths.nodeKey(opts.dir, entry.name), passphrase),
-          api: { host: opts.host, port },
-          logLevel: opts.logLevel as LogLevel,
-        });
-        const line = {
-          event: 'listening',
-          node: entry.name,
-          api: running.apiUrl,
-          chainId: running.chain.chainId,
-          height: running.chain.height,
+    .action(async (opts: NodeStartOptions) => {
+      const manifest = readManifest(opts.dir);
+      const passphrase = resolvePassphrase({
+        dir: opts.dir,
+        manifest,
+        passphraseFile: opts.passphraseFile,
+        envPassphrase: process.env.HANGLIAN_PASSPHRASE,
+      });
+      const port = opts.apiPort === undefined ? undefined : Number(opts.apiPort);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
+      }
+      const running = await launchNode({
+        dir: opts.dir,
+        node: opts.node,
+        passphrase,
+        host: opts.host,
+        ...(port === undefined ? {} : { apiPort: port }),
+        logLevel: opts.logLevel as LogLevel,
+        stateSync: opts.stateSync === true,
+      });
+      const entry = { name: running.name };
+      const line = {
+        event: 'listening',
+        node: entry.name,
+        api: running.apiUrl,
+        chainId: running.chain.chainId,
+        height: running.chain.height,
+      };
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(line)}\n`
+          : `node ${entry.name} of ${line.chainId} at height ${line.height}\nAPI listening at ${running.apiUrl}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void running.stop().then(resolve);
         };
-        process.stdout.write(
-          opts.json
-            ? `${JSON.stringify(line)}\n`
-            : `node ${entry.name} of ${line.chainId} at height ${line.height}\nAPI listening at ${running.apiUrl}\n`,
-        );
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            void running.stop().then(resolve);
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
-      },
-    );
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
 }

@@ -189,9 +189,11 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     nodes.push({
       name,
       org: org.id,
+      publicKey: bytesToHex(key.publicKey),
+      host: '127.0.0.1',
       validator: isValidator,
-      apiPort: basePort + 2 * i,
-      p2pPort: basePort + 2 * i + 1,
+      apiPort: basePort === 0 ? 0 : basePort + 2 * i,
+      p2pPort: basePort === 0 ? 0 : basePort + 2 * i + 1,
     });
   }
 

@@ -31,6 +31,10 @@ export interface ManifestOrganisation {
 export interface ManifestNode {
   readonly name: string;
   readonly org: string;
+  /** The node key's public key (hex): peers dial it expecting exactly this key. */
+  readonly publicKey: string;
+  /** Where the node is reached by other nodes and by clients. */
+  readonly host: string;
   readonly validator: boolean;
   readonly apiPort: number;
   readonly p2pPort: number;

@@ -80,7 +80,8 @@ export interface ConsensusDriverOptions {
 
 const GOSSIP_INTERVAL_MS = 1_000;
 const STATUS_INTERVAL_MS = 2_000;
-const SYNC_ANSWER_MAX_BYTES = 8 * 1024 * 1024;
+// Below the network's 8 MiB cap on a sync message, with room for the framing.
+const SYNC_ANSWER_MAX_BYTES = 6 * 1024 * 1024;
 
 export class ConsensusDriver {
   readonly #o: ConsensusDriverOptions;
@@ -435,14 +436,14 @@ export class ConsensusDriver {
     this.#scheduleNextHeight(height + 1);
   }
 
-  #onConsensusMessage(peer: string, payload: Uint8Array): void {
-    if (this.#stopped) return;
+  #onConsensusMessage(peer: string, payload: Uint8Array): boolean | undefined {
+    if (this.#stopped) return undefined;
     let message: ReturnType<typeof decodeConsensusMessage>;
     try {
       message = decodeConsensusMessage(payload);
     } catch {
       this.#o.logger.debug({ peer }, 'undecodable consensus message');
-      return;
+      return false;
     }
     const at = message.kind === 'vote' ? message.vote.height : message.proposal.height;
     const mine = this.#o.chain.height + 1;
@@ -462,21 +463,21 @@ export class ConsensusDriver {
     );
   }
 
-  #onSyncMessage(peer: string, payload: Uint8Array): void {
-    if (this.#stopped) return;
+  #onSyncMessage(peer: string, payload: Uint8Array): boolean | undefined {
+    if (this.#stopped) return undefined;
     let message: SyncWire;
     try {
       message = syncWireCodec.decode(payload);
     } catch {
       this.#o.logger.debug({ peer }, 'undecodable sync message');
-      return;
+      return false;
     }
     const chain = this.#o.chain;
     switch (message.kind) {
       case 'status':
         this.#peerHeights.set(peer, message.height);
         if (message.height > chain.height) this.#requestBlocks(peer, chain.height + 1);
-        return;
+        return true;
       case 'blocks-request': {
         const items: Array<{ block: Uint8Array; commit: Uint8Array }> = [];
         let bytes = 0;
@@ -515,7 +516,7 @@ export class ConsensusDriver {
         return;
       }
       case 'snapshot-request': {
-        if (message.height < 1 || message.height > chain.height) return;
+        if (message.height < 1 || message.height > chain.height) return true;
         const entries = chain.storage.state.snapshotChunk(
           message.height,
           message.after,
@@ -528,12 +529,12 @@ export class ConsensusDriver {
           done: entries.length < SNAPSHOT_CHUNK_ENTRIES,
         };
         this.#o.transport.send(peer, 'sync', syncWireCodec.encode(answer));
-        return;
+        return true;
       }
       case 'headers':
       case 'snapshot-chunk':
         // Answers for a state-syncing node; a running node never asked for them.
-        return;
+        return true;
       case 'blocks': {
         let highest = chain.height;
         for (const item of message.items) {
@@ -555,7 +556,7 @@ export class ConsensusDriver {
             highest = Math.max(highest, commit.height);
           } catch {
             this.#o.logger.debug({ peer }, 'undecodable block in a sync answer');
-            return;
+            return false;
           }
         }
         // Blocks for the height this node waits to start: start it now, and feed them in order.
@@ -563,7 +564,7 @@ export class ConsensusDriver {
           this.#startHeight(this.#waitingToStart);
         this.#feed();
         if (message.items.length === SYNC_BATCH_BLOCKS) this.#requestBlocks(peer, highest + 1);
-        return;
+        return true;
       }
     }
   }

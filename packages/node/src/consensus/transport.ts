@@ -5,7 +5,8 @@
  */
 export type Channel = 'consensus' | 'sync' | 'tx';
 
-export type MessageHandler = (peer: string, payload: Uint8Array) => void;
+/** Handles one message; returning false says the peer sent garbage (the network lowers its score). */
+export type MessageHandler = (peer: string, payload: Uint8Array) => boolean | undefined;
 
 export interface PeerTransport {
   /** Sends to every connected peer. */
@@ -41,7 +42,7 @@ export class LoopbackHub {
     const deliver = (to: string, channel: Channel, payload: Uint8Array) => {
       if (this.#cut.has(id) || this.#cut.has(to)) return;
       const handler = this.#members.get(to)?.get(channel);
-      if (handler !== undefined) setImmediate(() => handler(id, payload));
+      if (handler !== undefined) setImmediate(() => void handler(id, payload));
     };
     return {
       broadcast: (channel, payload) => {

@@ -61,7 +61,7 @@ export async function fetchVerifiedSnapshot(options: StateSyncOptions): Promise<
     try {
       message = syncWireCodec.decode(payload);
     } catch {
-      return;
+      return false;
     }
     if (message.kind === 'status') heights.set(peer, message.height);
     else if (waiting !== undefined && waiting.peer === peer && message.kind === waiting.kind) {
@@ -69,6 +69,7 @@ export async function fetchVerifiedSnapshot(options: StateSyncOptions): Promise<
       waiting = undefined;
       w.resolve(message as Answer);
     }
+    return true;
   });
   const ask = <K extends Answer['kind']>(
     peer: string,

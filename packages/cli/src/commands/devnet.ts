@@ -1,0 +1,154 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HanglianError } from '@hanglian/core';
+import { initNetwork, NodeErrors, networkPaths, readManifest } from '@hanglian/node';
+import type { Command } from 'commander';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
+
+interface DevnetOptions {
+  dir: string;
+  validators: string;
+  fullNodes: string;
+  basePort: string;
+  fresh?: boolean;
+  logLevel: string;
+  json?: boolean;
+}
+
+interface RunningNode {
+  readonly name: string;
+  readonly child: ChildProcess;
+  api?: string;
+}
+
+/** Starts one node process and resolves with its API address once it listens. */
+function startNodeProcess(dir: string, name: string, logLevel: string): Promise<RunningNode> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'node', 'start', '--dir', dir, '--node', name, '--json', '--log-level', logLevel],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const running: RunningNode = { name, child };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line === undefined) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      running.api = (JSON.parse(line) as { api: string }).api;
+      resolve(running);
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new HanglianError(NodeErrors.CONFIG_INVALID, `${name} exited during start-up (code ${code})`)),
+    );
+  });
+}
+
+export function registerDevnet(program: Command): void {
+  program
+    .command('devnet')
+    .description(
+      'run a local network: every node of a network directory as its own process (created on first run)',
+    )
+    .requiredOption('--dir <dir>', 'network directory (created when absent)')
+    .option('--validators <n>', 'validator nodes when creating the network', '4')
+    .option('--full-nodes <n>', 'non-voting full nodes when creating the network', '0')
+    .option(
+      '--base-port <port>',
+      'first port when creating the network; node i uses base+2i (API) and base+2i+1 (P2P)',
+      '26650',
+    )
+    .option('--fresh', 'delete the directory first and start a new chain')
+    .option('--log-level <level>', 'log level of the nodes', 'warn')
+    .option('--json', 'print one JSON line per node, then {"event":"ready"}')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hanglian devnet --dir ./devnet\n  hanglian devnet --dir ./devnet --validators 7 --full-nodes 1 --fresh\n',
+    )
+    .action(async (opts: DevnetOptions) => {
+      const say = (text: string) => {
+        if (!opts.json) process.stdout.write(`${text}\n`);
+      };
+      if (opts.fresh && existsSync(opts.dir)) rmSync(opts.dir, { recursive: true, force: true });
+      if (!existsSync(networkPaths.manifest(opts.dir))) {
+        const validators = Number(opts.validators);
+        const fullNodes = Number(opts.fullNodes);
+        const basePort = Number(opts.basePort);
+        if (
+          ![validators, fullNodes, basePort].every((n) => Number.isInteger(n) && n >= 0) ||
+          validators < 1
+        ) {
+          throw new HanglianError(
+            NodeErrors.CONFIG_INVALID,
+            '--validators, --full-nodes and --base-port must be whole numbers',
+          );
+        }
+        say(`creating a network of ${validators} validators and ${fullNodes} full nodes in ${opts.dir}…`);
+        initNetwork({ dir: opts.dir, validators, fullNodes, basePort, genesisTime: Date.now() });
+      } else {
+        say(`resuming the network in ${opts.dir} (use --fresh to start over)`);
+      }
+      const manifest = readManifest(opts.dir);
+      const nodes: RunningNode[] = [];
+      let stopping = false;
+      const stopAll = async () => {
+        stopping = true;
+        await Promise.all(
+          nodes.map(
+            (n) =>
+              new Promise<void>((resolve) => {
+                if (n.child.exitCode !== null || n.child.signalCode !== null) return resolve();
+                n.child.once('exit', () => resolve());
+                n.child.kill('SIGTERM');
+              }),
+          ),
+        );
+      };
+      try {
+        // Nodes start together: each waits for the others through its links, not for their start-up.
+        const started = await Promise.all(
+          manifest.nodes.map((n) => startNodeProcess(opts.dir, n.name, opts.logLevel)),
+        );
+        nodes.push(...started);
+      } catch (error) {
+        await stopAll();
+        throw error;
+      }
+      for (const n of nodes) {
+        const entry = manifest.nodes.find((m) => m.name === n.name)!;
+        n.child.once('exit', (code, signal) => {
+          if (!stopping) process.stderr.write(`${n.name} exited (${signal ?? `code ${code}`})\n`);
+        });
+        if (opts.json) {
+          process.stdout.write(
+            `${JSON.stringify({ event: 'node', name: n.name, org: entry.org, validator: entry.validator, api: n.api, pid: n.child.pid })}\n`,
+          );
+        } else {
+          say(
+            `  ${n.name.padEnd(7)} ${(entry.validator ? 'validator' : 'full node').padEnd(9)} ${entry.org.padEnd(11)} API ${n.api}`,
+          );
+        }
+      }
+      if (opts.json)
+        process.stdout.write(`${JSON.stringify({ event: 'ready', chainId: manifest.chainId })}\n`);
+      else say(`network ${manifest.chainId} is running; Ctrl-C stops every node`);
+      await new Promise<void>((resolve) => {
+        const onSignal = () => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          say('stopping…');
+          void stopAll().then(resolve);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
+    });
+}

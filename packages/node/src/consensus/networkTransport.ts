@@ -1,0 +1,71 @@
+/**
+ * The node's links to other member nodes over @hanglian/network (authenticated, encrypted TCP). Only an
+ * active node identity of an active organisation may connect: membership is read from the chain's
+ * identity module (or from the genesis before the ledger exists, during state sync).
+ */
+import { addressFromPublicKey, bytesToHex, hexToBytes, type SigningKey } from '@hanglian/core';
+import { createNetwork, type Network, type PeerAddress } from '@hanglian/network';
+import type { StateReader } from '@hanglian/state-machine';
+import type { Channel, MessageHandler, PeerTransport } from './transport.js';
+
+export interface NodeIdentityLookup {
+  getIdentity(state: StateReader, address: string): { kind: string } | undefined;
+  isActiveMember(state: StateReader, address: string, time: number): boolean;
+}
+
+export interface NetworkTransportOptions {
+  readonly chainId: string;
+  readonly nodeKey: SigningKey;
+  readonly listen: { readonly host: string; readonly port: number } | null;
+  readonly peers: readonly PeerAddress[];
+  /** The state to check membership against, and the block time to check expiry at. */
+  readonly membershipState: () => { state: StateReader; time: number };
+  readonly identity: NodeIdentityLookup;
+}
+
+export class NetworkTransport implements PeerTransport {
+  readonly network: Network;
+
+  private constructor(network: Network) {
+    this.network = network;
+  }
+
+  static async start(options: NetworkTransportOptions): Promise<NetworkTransport> {
+    const network = createNetwork({
+      chainId: options.chainId,
+      nodeKey: options.nodeKey,
+      listen: options.listen,
+      peers: options.peers,
+      isMember: (publicKey) => {
+        const { state, time } = options.membershipState();
+        const address = addressFromPublicKey(publicKey);
+        return (
+          options.identity.getIdentity(state, address)?.kind === 'node' &&
+          options.identity.isActiveMember(state, address, time)
+        );
+      },
+    });
+    await network.start();
+    return new NetworkTransport(network);
+  }
+
+  broadcast(channel: Channel, payload: Uint8Array): void {
+    this.network.broadcast(channel, payload);
+  }
+
+  send(peer: string, channel: Channel, payload: Uint8Array): void {
+    this.network.send(hexToBytes(peer), channel, payload);
+  }
+
+  onMessage(channel: Channel, handler: MessageHandler): void {
+    this.network.handle(channel, (publicKey, payload) => handler(bytesToHex(publicKey), payload));
+  }
+
+  peers(): string[] {
+    return this.network.peers().map((p) => bytesToHex(p.publicKey));
+  }
+
+  close(): Promise<void> {
+    return this.network.stop();
+  }
+}
