@@ -28,6 +28,7 @@ export const NodeErrors = defineErrorCodes('node', {
     summary: 'A block on disk does not replay to its recorded state.',
   },
   RATE_LIMITED: { kind: 'rate_limited', summary: 'Too many requests; slow down.' },
+  ADMIN_UNAUTHORIZED: { kind: 'unauthorized', summary: 'Operator endpoints need the node admin token.' },
   STATE_SYNC_MISMATCH: {
     kind: 'invalid',
     summary: 'What a peer sent during state sync does not match the verified headers.',

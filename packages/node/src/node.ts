@@ -49,6 +49,11 @@ export interface NodeOptions {
   readonly blockTiming?: Partial<BlockTiming>;
   /** Consensus timeouts (propose/prevote/precommit base and per-round delta, in ms). */
   readonly timeouts?: Partial<TimeoutOptions>;
+  /**
+   * Enables the operator endpoints under /v1/admin, which require `Authorization: Bearer <token>`.
+   * Absent: those endpoints do not exist.
+   */
+  readonly adminToken?: string;
   /** Links to the other member nodes; none for a single-validator chain. */
   readonly transport?: PeerTransport;
   /**
@@ -177,7 +182,7 @@ export class HanglianNode {
     const chain = Chain.open(chainOptions);
     const node = new HanglianNode(options, chain, application, signatures, logger);
     try {
-      node.#api = await startApiServer(node, options.api);
+      node.#api = await startApiServer(node, options.api, options.adminToken);
     } catch (error) {
       await chain.close();
       throw error;
@@ -270,8 +275,18 @@ export class HanglianNode {
   }
 
   /** Consensus state for status and metrics. */
-  get consensus(): { height: number | undefined; round: number | undefined; peers: number } {
-    return { height: this.#driver.height, round: this.#driver.round, peers: this.#transport.peers().length };
+  get consensus(): { height: number | undefined; round: number | undefined; peers: string[] } {
+    return { height: this.#driver.height, round: this.#driver.round, peers: this.#transport.peers() };
+  }
+
+  /** Cuts (true) or restores (false) every link to other nodes: an operator's tool. */
+  setIsolated(isolated: boolean): void {
+    if (isolated) this.#transport.isolate();
+    else this.#transport.restore();
+    this.logger.warn(
+      { isolated },
+      isolated ? 'links to peers cut by an operator' : 'links to peers restored',
+    );
   }
 
   txStatus(txIdHex: string): TxStatus {

@@ -28,6 +28,7 @@ describe('node API', () => {
       api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
       blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
+      adminToken: 'test-admin-token',
     });
   });
   after(async () => {
@@ -159,5 +160,26 @@ describe('node API', () => {
     assert.equal(bad.body.code, 'QUERY_BAD_PARAMS');
     const errors = await http(node.apiUrl, '/v1/errors');
     assert.ok(errors.body.errors.some((e: { code: string }) => e.code === 'TX_NONCE_TOO_LOW'));
+  });
+
+  it('guards the operator endpoints with the admin token', async () => {
+    const isolate = (token?: string) =>
+      fetch(`${node.apiUrl}/v1/admin/network/isolate`, {
+        method: 'POST',
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      });
+    const none = await isolate();
+    assert.equal(none.status, 401);
+    assert.equal(((await none.json()) as { code: string }).code, 'ADMIN_UNAUTHORIZED');
+    assert.equal((await isolate('wrong-token-of-same-len')).status, 401);
+    const ok = await isolate('test-admin-token');
+    assert.equal(ok.status, 200);
+    const restored = await fetch(`${node.apiUrl}/v1/admin/network/restore`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin-token' },
+    });
+    assert.equal(restored.status, 200);
+    const status = await http(node.apiUrl, '/v1/status');
+    assert.deepEqual(status.body.consensus.peers, []);
   });
 });

@@ -5,6 +5,7 @@
  * returned is JSON with bytes as hex. Every error is `{ code, message, details? }` with the HTTP status
  * of its kind.
  */
+import { timingSafeEqual } from 'node:crypto';
 import {
   blockHash,
   bytesToHex,
@@ -59,6 +60,7 @@ function parseHeight(raw: string, latest: number): number {
 export async function startApiServer(
   node: HanglianNode,
   listen: { host: string; port: number },
+  adminToken?: string,
 ): Promise<ApiServer> {
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
 
@@ -115,6 +117,7 @@ export async function startApiServer(
       latestBlockTime: chain.latestTime,
       stateRoot: chain.stateRoot,
       mempool: { size: node.mempool.size, bytes: node.mempool.bytes },
+      consensus: node.consensus,
     });
   });
 
@@ -231,6 +234,30 @@ export async function startApiServer(
       });
     },
   );
+
+  if (adminToken !== undefined) {
+    const expected = Buffer.from(`Bearer ${adminToken}`);
+    app.register(async (admin) => {
+      admin.addHook('onRequest', async (request) => {
+        const given = Buffer.from(request.headers.authorization ?? '');
+        // Constant-time comparison: the token must not leak through response timing.
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          throw new HanglianError(
+            NodeErrors.ADMIN_UNAUTHORIZED,
+            'operator endpoints need the node admin token',
+          );
+        }
+      });
+      admin.post('/v1/admin/network/isolate', async () => {
+        node.setIsolated(true);
+        return { isolated: true };
+      });
+      admin.post('/v1/admin/network/restore', async () => {
+        node.setIsolated(false);
+        return { isolated: false };
+      });
+    });
+  }
 
   const runQuery = (module: string, name: string, params: unknown) => {
     const { height, result } = node.chain.query(module, name, params);

@@ -179,6 +179,9 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     const name = `node${i}`;
     ensureDir(networkPaths.nodeDir(dir, name));
     const key = keyOf(networkPaths.nodeKey(dir, name), `${name} (${org.id})`);
+    writeFileSync(networkPaths.nodeAdminToken(dir, name), `${randomBytes(24).toString('base64url')}\n`, {
+      mode: 0o600,
+    });
     genesisIdentities.push({
       publicKey: bytesToHex(key.publicKey),
       org: org.id,

@@ -2,6 +2,7 @@
  * Starting one node of a network directory: keys, genesis, ports and peers come from the directory;
  * links to the other nodes are opened when the network has any.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { ed25519Sha256, HanglianError } from '@hanglian/core';
 import { MemoryState, type StateReader } from '@hanglian/state-machine';
 import { createApplication } from '../application.js';
@@ -69,6 +70,9 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(transport === undefined ? {} : { transport }),
       stateSync: options.stateSync ?? false,
+      ...(existsSync(networkPaths.nodeAdminToken(options.dir, entry.name))
+        ? { adminToken: readFileSync(networkPaths.nodeAdminToken(options.dir, entry.name), 'utf8').trim() }
+        : {}),
     });
   } catch (error) {
     await transport?.close();

@@ -8,6 +8,7 @@
  *   DIR/nodes/<node>/node-key.json   the node's encrypted validator key
  *   DIR/nodes/<node>/data/           the node's ledger (LMDB)
  *   DIR/nodes/<node>/consensus.wal   what the node signed in consensus (kept when the ledger is wiped)
+ *   DIR/nodes/<node>/admin-token     the bearer token of the node's operator endpoints (/v1/admin)
  *
  * A production node never reads DEV-ONLY-PASSPHRASE.txt: it takes its passphrase from a file named on
  * the command line or from the HANGLIAN_PASSPHRASE environment variable.
@@ -58,6 +59,7 @@ export const networkPaths = {
   nodeKey: (dir: string, node: string) => join(dir, 'nodes', node, 'node-key.json'),
   nodeData: (dir: string, node: string) => join(dir, 'nodes', node, 'data'),
   nodeWal: (dir: string, node: string) => join(dir, 'nodes', node, 'consensus.wal'),
+  nodeAdminToken: (dir: string, node: string) => join(dir, 'nodes', node, 'admin-token'),
 };
 
 function readJson<T>(path: string, what: string): T {

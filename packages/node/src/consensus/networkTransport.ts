@@ -65,6 +65,14 @@ export class NetworkTransport implements PeerTransport {
     return this.network.peers().map((p) => bytesToHex(p.publicKey));
   }
 
+  isolate(): void {
+    this.network.blockAll();
+  }
+
+  restore(): void {
+    this.network.unblockAll();
+  }
+
   close(): Promise<void> {
     return this.network.stop();
   }

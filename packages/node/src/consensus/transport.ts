@@ -17,6 +17,9 @@ export interface PeerTransport {
   onMessage(channel: Channel, handler: MessageHandler): void;
   /** Public keys (hex) of the peers connected now. */
   peers(): string[];
+  /** Cuts every link and refuses new ones until `restore` (an operator's tool, and the fault tests'). */
+  isolate(): void;
+  restore(): void;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,8 @@ export class NoPeers implements PeerTransport {
   peers(): string[] {
     return [];
   }
+  isolate(): void {}
+  restore(): void {}
   async close(): Promise<void> {}
 }
 
@@ -54,6 +59,8 @@ export class LoopbackHub {
       },
       peers: () =>
         [...this.#members.keys()].filter((p) => p !== id && !this.#cut.has(p) && !this.#cut.has(id)),
+      isolate: () => this.setCut(id, true),
+      restore: () => this.setCut(id, false),
       close: async () => {
         this.#members.delete(id);
       },
