@@ -1,11 +1,12 @@
 /**
- * The node's HTTP API (v1), the seed of the full API: status and health, transaction submission and
- * status, blocks with their commits and results, state reads with proofs, and module queries.
+ * The node's HTTP API (v1): the handlers of the endpoints defined once in @hanglian/api (status, health,
+ * OpenAPI, transactions, blocks, state proofs, module queries, operator endpoints).
  * Transactions arrive as canonical bytes (hex in JSON, or raw `application/octet-stream`); everything
  * returned is JSON with bytes as hex. Every error is `{ code, message, details? }` with the HTTP status
  * of its kind.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { type EndpointDefinition, endpoints, openApiDocument, openApiHtml } from '@hanglian/api';
 import {
   blockHash,
   bytesToHex,
@@ -13,14 +14,12 @@ import {
   errorCodeSpec,
   HanglianError,
   hexToBytes,
-  isAddress,
   listErrorCodes,
   toJsonValue,
   utf8,
 } from '@hanglian/core';
 import { nonceStore } from '@hanglian/state-machine';
-import { Type } from '@sinclair/typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NodeErrors } from '../errors.js';
 import type { HanglianNode } from '../node.js';
 
@@ -44,7 +43,6 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
 /** Largest request body: a transaction is at most 64 KiB, hex doubles it. */
 const BODY_LIMIT = 256 * 1024;
 const DEFAULT_WAIT_MS = 15_000;
-const MAX_WAIT_MS = 120_000;
 
 function notFound(what: string): HanglianError {
   return new HanglianError(NodeErrors.NOT_FOUND, `${what} not found`);
@@ -106,8 +104,32 @@ export async function startApiServer(
       .send({ code: NodeErrors.NOT_FOUND, message: `no route ${request.method} ${request.url}` });
   });
 
-  app.get('/v1/status', async () => {
+  /** Registers the handler of one endpoint definition: the definition gives path, method and schemas. */
+  const route = (
+    endpoint: EndpointDefinition,
+    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+    scope: FastifyInstance = app,
+  ) => {
+    scope.route({
+      method: endpoint.method,
+      url: endpoint.path,
+      schema: {
+        ...(endpoint.params === undefined ? {} : { params: endpoint.params }),
+        ...(endpoint.query === undefined ? {} : { querystring: endpoint.query }),
+        // A raw-body endpoint validates its JSON body itself, since the schema cannot describe bytes.
+        ...(endpoint.body === undefined || endpoint.acceptsRawBody ? {} : { body: endpoint.body }),
+      },
+      handler: async (request, reply) => {
+        const result = await handler(request, reply);
+        if (endpoint.produces !== undefined) void reply.type(endpoint.produces);
+        return result;
+      },
+    });
+  };
+
+  route(endpoints.getStatus, async () => {
     const chain = node.chain;
+    const consensus = node.consensus;
     return toJsonValue({
       node: node.name,
       chainId: chain.chainId,
@@ -117,68 +139,51 @@ export async function startApiServer(
       latestBlockTime: chain.latestTime,
       stateRoot: chain.stateRoot,
       mempool: { size: node.mempool.size, bytes: node.mempool.bytes },
-      consensus: node.consensus,
+      consensus: { height: consensus.height ?? null, round: consensus.round ?? null, peers: consensus.peers },
     });
   });
 
-  app.get('/v1/health', async () => ({ status: 'ok' }));
+  const document = openApiDocument({ version: '0.1.0' });
+  const page = openApiHtml(document);
+  route(endpoints.getOpenApi, async () => document);
+  route(endpoints.getDocs, async () => page);
+  route(endpoints.getHealth, async () => ({ status: 'ok' }));
+  route(endpoints.listErrors, async () => ({ errors: listErrorCodes() }));
 
-  app.get('/v1/errors', async () => ({ errors: listErrorCodes() }));
+  route(endpoints.submitTransaction, async (request, reply) => {
+    const body = request.body as unknown;
+    let bytes: Uint8Array;
+    if (Buffer.isBuffer(body)) bytes = new Uint8Array(body);
+    else if (typeof body === 'object' && body !== null && typeof (body as { tx?: unknown }).tx === 'string') {
+      bytes = hexToBytes((body as { tx: string }).tx);
+    } else {
+      throw new HanglianError(
+        NodeErrors.BAD_REQUEST,
+        'send {"tx": "<hex of the signed transaction>"} or raw bytes',
+      );
+    }
+    const tx = node.submit(bytes);
+    const txId = bytesToHex(tx.id);
+    const query = request.query as { wait?: string; timeoutMs?: number };
+    if (query.wait !== 'commit') {
+      void reply.status(202);
+      return { txId, status: 'pending' };
+    }
+    return toJsonValue(await node.waitForTx(txId, query.timeoutMs ?? DEFAULT_WAIT_MS));
+  });
 
-  app.post(
-    '/v1/txs',
-    {
-      schema: {
-        querystring: Type.Object({
-          wait: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('commit')])),
-          timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAIT_MS })),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const body = request.body as unknown;
-      let bytes: Uint8Array;
-      if (Buffer.isBuffer(body)) bytes = new Uint8Array(body);
-      else if (
-        typeof body === 'object' &&
-        body !== null &&
-        typeof (body as { tx?: unknown }).tx === 'string'
-      ) {
-        bytes = hexToBytes((body as { tx: string }).tx);
-      } else {
-        throw new HanglianError(
-          NodeErrors.BAD_REQUEST,
-          'send {"tx": "<hex of the signed transaction>"} or raw bytes',
-        );
-      }
-      const tx = node.submit(bytes);
-      const txId = bytesToHex(tx.id);
-      const query = request.query as { wait?: string; timeoutMs?: number };
-      if (query.wait !== 'commit') {
-        void reply.status(202);
-        return { txId, status: 'pending' };
-      }
-      const status = await node.waitForTx(txId, query.timeoutMs ?? DEFAULT_WAIT_MS);
-      return toJsonValue(status);
-    },
-  );
-
-  app.get('/v1/txs/:id', async (request) => {
+  route(endpoints.getTransaction, async (request) => {
     const { id } = request.params as { id: string };
-    if (!/^[0-9a-fA-F]{64}$/.test(id))
-      throw new HanglianError(NodeErrors.BAD_REQUEST, 'a transaction id is 64 hex digits');
     return toJsonValue(node.txStatus(id.toLowerCase()));
   });
 
-  app.get('/v1/accounts/:address', async (request) => {
+  route(endpoints.getAccount, async (request) => {
     const { address } = request.params as { address: string };
-    if (!isAddress(address))
-      throw new HanglianError(NodeErrors.BAD_REQUEST, 'an address is "hl" followed by 40 hex digits');
     const state = node.chain.reader();
     return { address, height: node.chain.height, nextNonce: nonceStore.get(state, address)?.next ?? 0 };
   });
 
-  app.get('/v1/blocks/:height', async (request) => {
+  route(endpoints.getBlock, async (request) => {
     const chain = node.chain;
     const height = parseHeight((request.params as { height: string }).height, chain.height);
     const block = chain.getBlock(height);
@@ -192,7 +197,7 @@ export async function startApiServer(
     });
   });
 
-  app.get('/v1/blocks/:height/results', async (request) => {
+  route(endpoints.getBlockResults, async (request) => {
     const chain = node.chain;
     const height = parseHeight((request.params as { height: string }).height, chain.height);
     const results = chain.getResults(height);
@@ -200,40 +205,55 @@ export async function startApiServer(
     return toJsonValue(results);
   });
 
-  app.get(
-    '/v1/state/proof',
-    {
-      schema: {
-        querystring: Type.Object({
-          key: Type.Optional(Type.String({ pattern: '^([0-9a-f]{2})+$', maxLength: 4000 })),
-          path: Type.Optional(Type.String({ minLength: 1, maxLength: 1900 })),
-          height: Type.Optional(Type.Integer({ minimum: 0 })),
-        }),
-      },
-    },
-    async (request) => {
-      const q = request.query as { key?: string; path?: string; height?: number };
-      if ((q.key === undefined) === (q.path === undefined)) {
-        throw new HanglianError(
-          NodeErrors.BAD_REQUEST,
-          'give exactly one of key (hex) or path (text such as settlement/balances/hl…)',
-        );
+  route(endpoints.getStateProof, async (request) => {
+    const q = request.query as { key?: string; path?: string; height?: number };
+    if ((q.key === undefined) === (q.path === undefined)) {
+      throw new HanglianError(
+        NodeErrors.BAD_REQUEST,
+        'give exactly one of key (hex) or path (text such as settlement/balances/hl…)',
+      );
+    }
+    const key = q.key !== undefined ? hexToBytes(q.key) : utf8(q.path!);
+    const height = q.height ?? node.chain.height;
+    if (height > node.chain.height || node.chain.storage.state.rootAt(height) === undefined) {
+      throw notFound(`state at height ${height}`);
+    }
+    const proof = node.chain.prove(key, height);
+    return toJsonValue({
+      height: proof.version,
+      root: proof.root,
+      key: proof.key,
+      value: proof.value,
+      proof: proof.proof,
+      header: height === 0 ? null : (node.chain.getBlock(height)?.header ?? null),
+      commit: height === 0 ? null : (node.chain.getCommit(height) ?? null),
+    });
+  });
+
+  const runQuery = (module: string, name: string, params: unknown) => {
+    const { height, result } = node.chain.query(module, name, params);
+    return toJsonValue({ height, result });
+  };
+
+  route(endpoints.getQuery, async (request) => {
+    const { module, name } = request.params as { module: string; name: string };
+    const raw = (request.query as { params?: string }).params;
+    let params: unknown = {};
+    if (raw !== undefined) {
+      try {
+        params = JSON.parse(raw);
+      } catch {
+        throw new HanglianError(NodeErrors.BAD_REQUEST, 'params must be JSON');
       }
-      const key = q.key !== undefined ? hexToBytes(q.key) : utf8(q.path!);
-      const height = q.height ?? node.chain.height;
-      if (height > node.chain.height) throw notFound(`height ${height}`);
-      const proof = node.chain.prove(key, height);
-      return toJsonValue({
-        height: proof.version,
-        root: proof.root,
-        key: proof.key,
-        value: proof.value,
-        proof: proof.proof,
-        header: height === 0 ? null : (node.chain.getBlock(height)?.header ?? null),
-        commit: height === 0 ? null : (node.chain.getCommit(height) ?? null),
-      });
-    },
-  );
+    }
+    return runQuery(module, name, params);
+  });
+
+  route(endpoints.postQuery, async (request) => {
+    const { module, name } = request.params as { module: string; name: string };
+    const body = (request.body ?? {}) as { params?: unknown };
+    return runQuery(module, name, body.params ?? {});
+  });
 
   if (adminToken !== undefined) {
     const expected = Buffer.from(`Bearer ${adminToken}`);
@@ -248,41 +268,24 @@ export async function startApiServer(
           );
         }
       });
-      admin.post('/v1/admin/network/isolate', async () => {
-        node.setIsolated(true);
-        return { isolated: true };
-      });
-      admin.post('/v1/admin/network/restore', async () => {
-        node.setIsolated(false);
-        return { isolated: false };
-      });
+      route(
+        endpoints.isolateNetwork,
+        async () => {
+          node.setIsolated(true);
+          return { isolated: true };
+        },
+        admin,
+      );
+      route(
+        endpoints.restoreNetwork,
+        async () => {
+          node.setIsolated(false);
+          return { isolated: false };
+        },
+        admin,
+      );
     });
   }
-
-  const runQuery = (module: string, name: string, params: unknown) => {
-    const { height, result } = node.chain.query(module, name, params);
-    return toJsonValue({ height, result });
-  };
-
-  app.get('/v1/query/:module/:name', async (request) => {
-    const { module, name } = request.params as { module: string; name: string };
-    const raw = (request.query as { params?: string }).params;
-    let params: unknown = {};
-    if (raw !== undefined) {
-      try {
-        params = JSON.parse(raw);
-      } catch {
-        throw new HanglianError(NodeErrors.BAD_REQUEST, 'params must be JSON');
-      }
-    }
-    return runQuery(module, name, params);
-  });
-
-  app.post('/v1/query/:module/:name', async (request) => {
-    const { module, name } = request.params as { module: string; name: string };
-    const body = (request.body ?? {}) as { params?: unknown };
-    return runQuery(module, name, body.params ?? {});
-  });
 
   await app.listen({ host: listen.host, port: listen.port });
   const address = app.server.address();

@@ -1,0 +1,240 @@
+/**
+ * Every endpoint of the node's HTTP API, defined once: the node registers its handlers through these
+ * definitions, the OpenAPI document is generated from them, and the SDK's client calls them. A route
+ * that is not here does not exist.
+ */
+import { type TSchema, Type } from '@sinclair/typebox';
+import {
+  AccountView,
+  Address,
+  BlockResultsView,
+  BlockView,
+  ErrorCatalogueView,
+  Hash,
+  QueryView,
+  StateProofView,
+  StatusView,
+  TxStatusView,
+} from './views.js';
+
+export type HttpMethod = 'GET' | 'POST';
+
+export interface EndpointDefinition {
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** Fastify-style path with `:param` segments. */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: 'node' | 'transactions' | 'blocks' | 'state' | 'operator';
+  readonly params?: TSchema;
+  readonly query?: TSchema;
+  readonly body?: TSchema;
+  readonly response: TSchema;
+  readonly successStatus?: number;
+  /** Error codes this endpoint is known to answer with (besides the generic ones). */
+  readonly errors?: readonly string[];
+  /** `admin`: needs `Authorization: Bearer <node admin token>`. */
+  readonly auth?: 'admin';
+  /** Also accepts the body as raw `application/octet-stream` bytes (the schema then applies to JSON only). */
+  readonly acceptsRawBody?: boolean;
+  /** The response is not JSON (a page): its media type. */
+  readonly produces?: string;
+}
+
+const HeightParam = Type.Object({
+  height: Type.String({ pattern: '^(latest|[0-9]{1,15})$', description: 'a height, or "latest"' }),
+});
+const QueryPathParams = Type.Object({
+  module: Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,47}$' }),
+  name: Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,47}$' }),
+});
+const MAX_WAIT_MS = 120_000;
+
+function define<const E extends EndpointDefinition>(endpoint: E): E {
+  return endpoint;
+}
+
+export const endpoints = {
+  getStatus: define({
+    id: 'getStatus',
+    method: 'GET',
+    path: '/v1/status',
+    tag: 'node',
+    summary: 'Chain id, height, latest block and state root, mempool and consensus state of this node',
+    response: StatusView,
+  }),
+  getOpenApi: define({
+    id: 'getOpenApi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    tag: 'node',
+    summary: 'This API described in OpenAPI 3.1',
+    response: Type.Object({ openapi: Type.Literal('3.1.0') }, { additionalProperties: true }),
+  }),
+  getDocs: define({
+    id: 'getDocs',
+    method: 'GET',
+    path: '/docs',
+    tag: 'node',
+    summary: 'A readable page of this API',
+    response: Type.String(),
+    produces: 'text/html',
+  }),
+  getHealth: define({
+    id: 'getHealth',
+    method: 'GET',
+    path: '/v1/health',
+    tag: 'node',
+    summary: 'Liveness: the process answers',
+    response: Type.Object({ status: Type.Literal('ok') }),
+  }),
+  listErrors: define({
+    id: 'listErrors',
+    method: 'GET',
+    path: '/v1/errors',
+    tag: 'node',
+    summary: 'The catalogue of every error code, its owner, kind and meaning',
+    response: ErrorCatalogueView,
+  }),
+  submitTransaction: define({
+    id: 'submitTransaction',
+    method: 'POST',
+    path: '/v1/txs',
+    tag: 'transactions',
+    summary: 'Submit a signed transaction',
+    description:
+      'The body is `{"tx": "<hex of the signed transaction>"}`, or the raw bytes as `application/octet-stream`. ' +
+      'Answers 202 with the transaction id once admitted to the mempool, or, with `wait=commit`, its final ' +
+      'status once committed or rejected.',
+    query: Type.Object({
+      wait: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('commit')])),
+      timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAIT_MS })),
+    }),
+    body: Type.Object({ tx: Type.String({ pattern: '^(0x)?([0-9a-fA-F]{2})+$' }) }),
+    response: TxStatusView,
+    successStatus: 202,
+    acceptsRawBody: true,
+    errors: [
+      'ENCODING_MALFORMED',
+      'ENCODING_NOT_CANONICAL',
+      'ENCODING_TOO_LARGE',
+      'TX_BAD_SIGNATURE',
+      'TX_WRONG_CHAIN',
+      'TX_UNKNOWN_COMMAND',
+      'TX_BAD_PARAMS',
+      'TX_NOT_MEMBER',
+      'TX_NONCE_TOO_LOW',
+      'TX_EXPIRED',
+      'MEMPOOL_FULL',
+      'COMMIT_TIMEOUT',
+    ],
+  }),
+  getTransaction: define({
+    id: 'getTransaction',
+    method: 'GET',
+    path: '/v1/txs/:id',
+    tag: 'transactions',
+    summary: 'The status of a transaction: pending, committed (with its result), rejected or unknown',
+    params: Type.Object({ id: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }) }),
+    response: TxStatusView,
+  }),
+  getAccount: define({
+    id: 'getAccount',
+    method: 'GET',
+    path: '/v1/accounts/:address',
+    tag: 'transactions',
+    summary: 'The next nonce a submitter must use',
+    params: Type.Object({ address: Address }),
+    response: AccountView,
+  }),
+  getBlock: define({
+    id: 'getBlock',
+    method: 'GET',
+    path: '/v1/blocks/:height',
+    tag: 'blocks',
+    summary: 'A block: header, transactions, the commit of its parent and its own commit certificate',
+    params: HeightParam,
+    response: BlockView,
+    errors: ['NOT_FOUND'],
+  }),
+  getBlockResults: define({
+    id: 'getBlockResults',
+    method: 'GET',
+    path: '/v1/blocks/:height/results',
+    tag: 'blocks',
+    summary: "Each transaction's result code, gas and events, and the block-level events",
+    params: HeightParam,
+    response: BlockResultsView,
+    errors: ['NOT_FOUND'],
+  }),
+  getStateProof: define({
+    id: 'getStateProof',
+    method: 'GET',
+    path: '/v1/state/proof',
+    tag: 'state',
+    summary:
+      'A state value (or its absence) with a Merkle proof, the header it checks against and its commit',
+    query: Type.Object({
+      key: Type.Optional(
+        Type.String({ pattern: '^([0-9a-f]{2})+$', maxLength: 4000, description: 'the key as hex' }),
+      ),
+      path: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 1900,
+          description: 'the key as text, e.g. settlement/balances/hl…',
+        }),
+      ),
+      height: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+    response: StateProofView,
+    errors: ['NOT_FOUND'],
+  }),
+  getQuery: define({
+    id: 'getQuery',
+    method: 'GET',
+    path: '/v1/query/:module/:name',
+    tag: 'state',
+    summary: "Run a module's read-only query; `params` is its JSON parameters",
+    params: QueryPathParams,
+    query: Type.Object({ params: Type.Optional(Type.String({ description: 'JSON' })) }),
+    response: QueryView,
+    errors: ['QUERY_UNKNOWN', 'QUERY_BAD_PARAMS'],
+  }),
+  postQuery: define({
+    id: 'postQuery',
+    method: 'POST',
+    path: '/v1/query/:module/:name',
+    tag: 'state',
+    summary: "Run a module's read-only query with parameters in the body",
+    params: QueryPathParams,
+    body: Type.Object({ params: Type.Optional(Type.Unknown()) }),
+    response: QueryView,
+    errors: ['QUERY_UNKNOWN', 'QUERY_BAD_PARAMS'],
+  }),
+  isolateNetwork: define({
+    id: 'isolateNetwork',
+    method: 'POST',
+    path: '/v1/admin/network/isolate',
+    tag: 'operator',
+    summary: "Cut every link to other nodes until restored (an operator's tool)",
+    response: Type.Object({ isolated: Type.Literal(true) }),
+    auth: 'admin',
+    errors: ['ADMIN_UNAUTHORIZED'],
+  }),
+  restoreNetwork: define({
+    id: 'restoreNetwork',
+    method: 'POST',
+    path: '/v1/admin/network/restore',
+    tag: 'operator',
+    summary: 'Restore the links cut by isolate',
+    response: Type.Object({ isolated: Type.Literal(false) }),
+    auth: 'admin',
+    errors: ['ADMIN_UNAUTHORIZED'],
+  }),
+} as const satisfies Record<string, EndpointDefinition>;
+
+export type EndpointId = keyof typeof endpoints;
+
+export { Hash };

@@ -1,0 +1,3 @@
+export * from './endpoints.js';
+export * from './openapi.js';
+export * from './views.js';

@@ -1,0 +1,120 @@
+/**
+ * The OpenAPI 3.1 document of the API, generated from the endpoint definitions (OpenAPI 3.1 speaks JSON
+ * Schema, which TypeBox schemas are), and a readable HTML page of it that needs nothing from the network.
+ */
+import type { TObject, TSchema } from '@sinclair/typebox';
+import { type EndpointDefinition, endpoints } from './endpoints.js';
+import { ErrorView } from './views.js';
+
+function openApiPath(path: string): string {
+  return path.replace(/:([a-zA-Z]+)/g, '{$1}');
+}
+
+function parametersOf(schema: TSchema | undefined, where: 'path' | 'query'): unknown[] {
+  if (schema === undefined) return [];
+  const object = schema as TObject;
+  const required = new Set(object.required ?? []);
+  return Object.entries(object.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || required.has(name),
+    schema: property,
+    ...((property as { description?: string }).description === undefined
+      ? {}
+      : { description: (property as { description?: string }).description }),
+  }));
+}
+
+/** Plain JSON (TypeBox schemas carry symbols; JSON.stringify drops them). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function openApiDocument(
+  info: { version: string; serverUrl?: string } = { version: '0.1.0' },
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const endpoint of Object.values(endpoints) as EndpointDefinition[]) {
+    const path = openApiPath(endpoint.path);
+    paths[path] ??= {};
+    const success = String(endpoint.successStatus ?? 200);
+    paths[path][endpoint.method.toLowerCase()] = {
+      operationId: endpoint.id,
+      summary: endpoint.summary,
+      ...(endpoint.description === undefined ? {} : { description: endpoint.description }),
+      tags: [endpoint.tag],
+      parameters: [...parametersOf(endpoint.params, 'path'), ...parametersOf(endpoint.query, 'query')],
+      ...(endpoint.body === undefined
+        ? {}
+        : { requestBody: { required: true, content: { 'application/json': { schema: endpoint.body } } } }),
+      ...(endpoint.auth === 'admin' ? { security: [{ adminToken: [] }] } : {}),
+      responses: {
+        [success]: { description: 'success', content: { 'application/json': { schema: endpoint.response } } },
+        default: {
+          description: `an error${endpoint.errors === undefined ? '' : ` (e.g. ${endpoint.errors.join(', ')})`}`,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
+    };
+  }
+  return plain({
+    openapi: '3.1.0',
+    info: {
+      title: 'Hanglian node API',
+      version: info.version,
+      description:
+        'The HTTP API every Hanglian node serves. Bytes are lower-case hex; heights, times (unix ms) and amounts ' +
+        '(minor units) are integers. Every error is a JSON object with a stable `code`.',
+    },
+    ...(info.serverUrl === undefined ? {} : { servers: [{ url: info.serverUrl }] }),
+    paths,
+    components: {
+      schemas: { Error: ErrorView },
+      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } },
+    },
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** A self-contained page listing every endpoint with its parameters and response shape. */
+export function openApiHtml(document: Record<string, unknown>): string {
+  const paths = document.paths as Record<
+    string,
+    Record<
+      string,
+      {
+        summary: string;
+        description?: string;
+        parameters: Array<{ name: string; in: string; required: boolean }>;
+        responses: Record<string, { content?: { 'application/json': { schema: unknown } } }>;
+      }
+    >
+  >;
+  const sections = Object.entries(paths)
+    .flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => {
+        const params = op.parameters
+          .map(
+            (p) => `<li><code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})</li>`,
+          )
+          .join('');
+        const success = Object.entries(op.responses).find(([code]) => code !== 'default');
+        const schema = success?.[1].content?.['application/json'].schema;
+        return `<section><h3><span class="m">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
+<p>${escapeHtml(op.summary)}</p>${op.description ? `<p>${escapeHtml(op.description)}</p>` : ''}
+${params ? `<ul>${params}</ul>` : ''}
+<details><summary>response ${success?.[0] ?? ''}</summary><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre></details></section>`;
+      }),
+    )
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Hanglian node API</title><style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
+code,pre{font-family:ui-monospace,monospace}pre{background:#f4f4f4;padding:.75rem;overflow:auto}.m{background:#0b5;color:#fff;padding:0 .4rem;border-radius:3px}
+section{border-top:1px solid #ddd;padding:.5rem 0}</style></head><body><h1>Hanglian node API</h1>
+<p>${escapeHtml(String((document.info as { description: string }).description))}</p>
+<p>The machine-readable description: <a href="/v1/openapi.json">/v1/openapi.json</a>.</p>
+${sections}</body></html>`;
+}

@@ -1,0 +1,156 @@
+/**
+ * The JSON shapes the API returns. Bytes are lower-case hex strings; heights, times (unix ms) and amounts
+ * (minor units) are integers. These schemas document the API (OpenAPI) and are checked against real
+ * responses in tests, so the description cannot drift from the server.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+
+export const Hex = Type.String({ pattern: '^([0-9a-f]{2})*$', description: 'bytes as lower-case hex' });
+export const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'a 32-byte hash as hex' });
+export const Address = Type.String({ pattern: '^hl[0-9a-f]{40}$', description: 'an account address' });
+export const Uint = Type.Integer({ minimum: 0 });
+
+export const ErrorView = Type.Object(
+  {
+    code: Type.String({ description: 'stable error code, e.g. TX_NONCE_TOO_LOW (see GET /v1/errors)' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'Error', description: 'every error the API returns' },
+);
+export type ErrorView = Static<typeof ErrorView>;
+
+export const StatusView = Type.Object(
+  {
+    node: Type.String(),
+    chainId: Type.String(),
+    genesisHash: Hash,
+    height: Uint,
+    latestBlockHash: Hash,
+    latestBlockTime: Uint,
+    stateRoot: Hash,
+    mempool: Type.Object({ size: Uint, bytes: Uint }),
+    consensus: Type.Object({
+      height: Type.Union([Uint, Type.Null()]),
+      round: Type.Union([Uint, Type.Null()]),
+      peers: Type.Array(Hex, { description: 'public keys of the connected member nodes' }),
+    }),
+  },
+  { $id: 'Status' },
+);
+export type StatusView = Static<typeof StatusView>;
+
+export const EventView = Type.Object(
+  { module: Type.String(), name: Type.String(), topics: Type.Array(Type.String()), data: Type.Unknown() },
+  { $id: 'Event' },
+);
+
+export const TxResultView = Type.Object(
+  {
+    txId: Hash,
+    code: Type.String({ description: '"OK" or an error code' }),
+    message: Type.String(),
+    gasUsed: Uint,
+    events: Type.Array(EventView),
+  },
+  { $id: 'TxResult' },
+);
+
+export const TxStatusView = Type.Union(
+  [
+    Type.Object({ txId: Hash, status: Type.Literal('pending') }),
+    Type.Object({
+      txId: Hash,
+      status: Type.Literal('committed'),
+      height: Uint,
+      index: Uint,
+      result: TxResultView,
+    }),
+    Type.Object({
+      txId: Hash,
+      status: Type.Literal('rejected'),
+      code: Type.String(),
+      message: Type.String(),
+    }),
+    Type.Object({ txId: Hash, status: Type.Literal('unknown') }),
+  ],
+  { $id: 'TxStatus' },
+);
+export type TxStatusView = Static<typeof TxStatusView>;
+
+export const AccountView = Type.Object(
+  { address: Address, height: Uint, nextNonce: Uint },
+  { $id: 'Account' },
+);
+
+export const HeaderView = Type.Object(
+  {
+    v: Type.Literal(1),
+    chainId: Type.String(),
+    height: Uint,
+    time: Uint,
+    previousBlockHash: Hash,
+    txRoot: Hash,
+    txCount: Uint,
+    stateRoot: Hash,
+    resultsRoot: Hash,
+    proposer: Address,
+    validatorSetHash: Hash,
+    nextValidatorSetHash: Hash,
+    lastCommitHash: Hash,
+  },
+  { $id: 'BlockHeader' },
+);
+
+export const CommitView = Type.Object(
+  {
+    height: Uint,
+    round: Uint,
+    blockHash: Hash,
+    signatures: Type.Array(Type.Object({ validator: Hex, signature: Hex })),
+  },
+  { $id: 'Commit' },
+);
+
+export const BlockView = Type.Object(
+  {
+    hash: Hash,
+    header: HeaderView,
+    txs: Type.Array(Hex, { description: 'the signed transactions, canonical bytes as hex' }),
+    lastCommit: Type.Union([CommitView, Type.Null()]),
+    commit: Type.Union([CommitView, Type.Null()], { description: "this block's own commit certificate" }),
+  },
+  { $id: 'Block' },
+);
+
+export const BlockResultsView = Type.Object(
+  { height: Uint, txResults: Type.Array(TxResultView), blockEvents: Type.Array(EventView) },
+  { $id: 'BlockResults' },
+);
+
+export const StateProofView = Type.Object(
+  {
+    height: Uint,
+    root: Hash,
+    key: Hex,
+    value: Type.Union([Hex, Type.Null()], { description: 'null: the key is absent (the proof proves it)' }),
+    proof: Type.Object({
+      siblings: Type.Array(Hash),
+      leaf: Type.Union([Type.Object({ keyHash: Hash, valueHash: Hash }), Type.Null()]),
+    }),
+    header: Type.Union([HeaderView, Type.Null()]),
+    commit: Type.Union([CommitView, Type.Null()]),
+  },
+  { $id: 'StateProof' },
+);
+
+export const QueryView = Type.Object({ height: Uint, result: Type.Unknown() }, { $id: 'QueryResult' });
+
+export const ErrorCatalogueView = Type.Object(
+  {
+    errors: Type.Array(
+      Type.Object({ code: Type.String(), owner: Type.String(), kind: Type.String(), summary: Type.String() }),
+    ),
+  },
+  { $id: 'ErrorCatalogue' },
+);

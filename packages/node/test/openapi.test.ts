@@ -1,0 +1,117 @@
+// The API description must match the server: every defined endpoint answers on a live node (no route is
+// missing), every success response matches its declared schema, and the OpenAPI document lists them all.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type EndpointDefinition, endpoints, openApiDocument } from '@hanglian/api';
+import { addressFromPublicKey } from '@hanglian/core';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { HanglianNode } from '../src/index.js';
+import { createTestNetwork, makeTx, submitHex, type TestNetwork } from './helpers.js';
+
+describe('API description matches the server', () => {
+  let net: TestNetwork;
+  let node: HanglianNode;
+  let committed: { txId: string; height: number };
+
+  before(async () => {
+    net = createTestNetwork();
+    node = await HanglianNode.start({
+      name: 'node0',
+      dataDir: `${net.dir}/nodes/node0/data`,
+      genesis: net.genesis,
+      validatorKey: net.key('node0'),
+      api: { host: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
+      adminToken: 'openapi-test-token',
+    });
+    const to = addressFromPublicKey(net.key('bookpress/ops').publicKey);
+    const tx = makeTx(net.key('bookstore/ops'), {
+      module: 'settlement',
+      command: 'transfer',
+      params: { to, amount: 7 },
+      nonce: 0,
+    });
+    const response = await submitHex(node.apiUrl, tx);
+    committed = { txId: response.body.txId, height: response.body.height };
+  });
+  after(async () => {
+    await node.stop();
+    net.remove();
+  });
+
+  /** A concrete request for each endpoint: path with parameters filled in, query string, body. */
+  function exampleRequest(endpoint: EndpointDefinition): {
+    url: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  } {
+    const address = addressFromPublicKey(net.key('bookstore/ops').publicKey);
+    const fill: Record<string, string> = {
+      id: committed.txId,
+      address,
+      height: String(committed.height),
+      module: 'settlement',
+      name: 'supply',
+    };
+    const path = endpoint.path.replace(/:([a-zA-Z]+)/g, (_, p: string) => fill[p]!);
+    const queries: Record<string, string> = {
+      getStateProof: `?path=${encodeURIComponent(`settlement/balances/${address}`)}`,
+      submitTransaction: '?wait=commit&timeoutMs=20000',
+    };
+    const headers = endpoint.auth === 'admin' ? { authorization: 'Bearer openapi-test-token' } : undefined;
+    if (endpoint.id === 'submitTransaction') {
+      const to = addressFromPublicKey(net.key('bookpress/ops').publicKey);
+      const tx = makeTx(net.key('carrier-a/ops'), {
+        module: 'settlement',
+        command: 'transfer',
+        params: { to, amount: 1 },
+        nonce: 0,
+      });
+      return { url: path + queries.submitTransaction, body: { tx: Buffer.from(tx).toString('hex') } };
+    }
+    if (endpoint.method === 'POST')
+      return {
+        url: path + (queries[endpoint.id] ?? ''),
+        body: endpoint.id === 'postQuery' ? { params: {} } : {},
+        ...(headers ? { headers } : {}),
+      };
+    return { url: path + (queries[endpoint.id] ?? ''), ...(headers ? { headers } : {}) };
+  }
+
+  for (const endpoint of Object.values(endpoints) as EndpointDefinition[]) {
+    it(`${endpoint.method} ${endpoint.path} answers with its declared response`, async () => {
+      const request = exampleRequest(endpoint);
+      const response = await fetch(node.apiUrl + request.url, {
+        method: endpoint.method,
+        headers: {
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...request.headers,
+        },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      });
+      const text = await response.text();
+      assert.ok(response.status < 300, `${endpoint.id}: HTTP ${response.status} ${text}`);
+      const value = endpoint.produces === undefined ? JSON.parse(text) : text;
+      const check = TypeCompiler.Compile(endpoint.response);
+      const first = check.Errors(value).First();
+      assert.ok(
+        check.Check(value),
+        `${endpoint.id}: ${first?.path} ${first?.message}: ${text.slice(0, 300)}`,
+      );
+    });
+  }
+
+  it('describes every endpoint in the OpenAPI document', () => {
+    const document = openApiDocument() as { paths: Record<string, Record<string, { operationId: string }>> };
+    const operations = Object.values(document.paths).flatMap((methods) =>
+      Object.values(methods).map((m) => m.operationId),
+    );
+    assert.deepEqual(operations.sort(), Object.keys(endpoints).sort());
+  });
+
+  it('has no route that is not defined', async () => {
+    const response = await fetch(`${node.apiUrl}/v1/undefined-route`);
+    assert.equal(response.status, 404);
+  });
+});
