@@ -79,6 +79,8 @@ export interface ConsensusDriverOptions {
 }
 
 const GOSSIP_INTERVAL_MS = 1_000;
+/** Bounds the proposer-rotation increments computed per height (large, coprime voting powers). */
+const MAX_ROTATION_PERIOD = 4_096;
 const STATUS_INTERVAL_MS = 2_000;
 // Below the network's 8 MiB cap on a sync message, with room for the framing.
 const SYNC_ANSWER_MAX_BYTES = 6 * 1024 * 1024;
@@ -203,12 +205,23 @@ export class ConsensusDriver {
     );
   }
 
-  #validatorSet(): ValidatorSet {
-    return ValidatorSet.create(
-      this.#o.chain
-        .currentValidators()
-        .map((v) => ({ address: consensusAddressOf(v.publicKey), power: v.power })),
-    );
+  /**
+   * The set for `height`, its round-0 proposer rotated by the height. The set is rebuilt from the chain's
+   * validators each height (a restarted node must compute the same proposer as everyone else), so the
+   * rotation is a pure function of the height: `(height - 1) mod period` increments of a fresh set, where
+   * the period (total power / gcd of powers) is when the priorities repeat. Without these increments every
+   * height started from the same priorities and one validator proposed every block.
+   */
+  #validatorSet(height: number): ValidatorSet {
+    const validators = this.#o.chain
+      .currentValidators()
+      .map((v) => ({ address: consensusAddressOf(v.publicKey), power: v.power }));
+    let set = ValidatorSet.create(validators);
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    const divisor = validators.reduce((g, v) => gcd(g, v.power), 0);
+    const period = Math.min(set.totalPower / Math.max(1, divisor), MAX_ROTATION_PERIOD);
+    for (let i = 0; i < (height - 1) % period; i++) set = set.next();
+    return set;
   }
 
   #startHeight(height: number, recovered?: readonly WalRecord[]): void {
@@ -217,7 +230,7 @@ export class ConsensusDriver {
     this.#feed({
       type: 'start-height',
       height,
-      validators: this.#validatorSet(),
+      validators: this.#validatorSet(height),
       ...(recovered ? { recovered } : {}),
     });
   }
