@@ -89,6 +89,36 @@ export const endpoints = {
     summary: 'Liveness: the process answers',
     response: Type.Object({ status: Type.Literal('ok') }),
   }),
+  getMetrics: define({
+    id: 'getMetrics',
+    method: 'GET',
+    path: '/metrics',
+    tag: 'node',
+    summary: 'Prometheus metrics: height, round, peers, mempool, commit latency, throughput, storage size',
+    response: Type.String(),
+    produces: 'text/plain; version=0.0.4; charset=utf-8',
+  }),
+  subscribe: define({
+    id: 'subscribe',
+    method: 'GET',
+    path: '/v1/subscribe',
+    tag: 'blocks',
+    summary: "A stream of server-sent events: new blocks, one transaction's fate, chain events by filter",
+    description:
+      'Server-sent events (text/event-stream). `event: subscribed` first, then `event: block` for each block when ' +
+      '`blocks=true`, `event: tx` once the transaction named by `tx` is committed or rejected, and `event: chain-event` ' +
+      'for each event of a committed transaction matching every filter given (`module`, `name`, `topic`).',
+    query: Type.Object({
+      blocks: Type.Optional(Type.Boolean()),
+      tx: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+      module: Type.Optional(Type.String({ maxLength: 48 })),
+      name: Type.Optional(Type.String({ maxLength: 48 })),
+      topic: Type.Optional(Type.String({ maxLength: 128 })),
+    }),
+    response: Type.String({ description: 'an event stream' }),
+    produces: 'text/event-stream',
+    errors: ['RATE_LIMITED'],
+  }),
   listErrors: define({
     id: 'listErrors',
     method: 'GET',

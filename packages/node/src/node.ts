@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Evidence, TimeoutOptions } from '@hanglian/consensus';
 import {
   addressFromPublicKey,
+  type BlockResults,
   bytesToHex,
   type CryptoSuite,
   type DecodedTx,
@@ -24,7 +25,7 @@ import {
 } from '@hanglian/core';
 import { type GenesisDocument, nonceStore, type StateMachine } from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
-import { type ApiServer, startApiServer } from './api/server.js';
+import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
 import { Chain, type PreparedBlock } from './chain/chain.js';
 import { type BlockTiming, ConsensusDriver, defaultBlockTiming } from './consensus/driver.js';
@@ -34,6 +35,7 @@ import { NodeErrors } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Mempool, type MempoolOptions } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
+import { NodeMetrics } from './metrics/metrics.js';
 import { fetchVerifiedSnapshot } from './sync/stateSync.js';
 
 export interface NodeOptions {
@@ -45,7 +47,7 @@ export interface NodeOptions {
   readonly validatorKey?: SigningKey;
   /** The consensus write-ahead log; kept apart from the ledger directory (default: beside it). */
   readonly walPath?: string;
-  readonly api: { readonly host: string; readonly port: number };
+  readonly api: ApiOptions;
   readonly blockTiming?: Partial<BlockTiming>;
   /** Consensus timeouts (propose/prevote/precommit base and per-round delta, in ms). */
   readonly timeouts?: Partial<TimeoutOptions>;
@@ -83,10 +85,13 @@ export type TxStatus =
   | { readonly txId: string; readonly status: 'rejected'; readonly code: string; readonly message: string }
   | { readonly txId: string; readonly status: 'unknown' };
 
+/** Emitted as `block` on `node.events` after every committed block. */
 export interface CommittedBlockEvent {
   readonly height: number;
   readonly hash: string;
+  readonly time: number;
   readonly txIds: readonly string[];
+  readonly results: BlockResults;
 }
 
 const REJECTIONS_KEPT = 10_000;
@@ -105,6 +110,9 @@ export class HanglianNode {
   readonly #transport: PeerTransport;
   readonly #waiters = new Map<string, Array<(status: TxStatus) => void>>();
   readonly #rejections = new Map<string, { code: string; message: string }>();
+  /** Admission times of transactions submitted to this node, for the commit-latency histogram. */
+  readonly #admittedAt = new Map<string, number>();
+  readonly metrics: NodeMetrics;
   #api: ApiServer | undefined;
   #stopping = false;
 
@@ -143,6 +151,17 @@ export class HanglianNode {
       onEvidence: (evidence) => this.#reportEvidence(evidence),
     });
     this.#transport.onMessage('tx', (_peer, payload) => this.#onGossipedTx(payload));
+    this.metrics = new NodeMetrics(
+      {
+        dataDir: options.dataDir,
+        height: () => this.chain.height,
+        round: () => this.#driver.round,
+        peers: () => this.#transport.peers().length,
+        mempool: () => ({ size: this.mempool.size, bytes: this.mempool.bytes }),
+        signatureCache: () => ({ hits: this.signatures.hits, misses: this.signatures.misses }),
+      },
+      { node: options.name, chainId: chain.chainId },
+    );
   }
 
   static async start(options: NodeOptions): Promise<HanglianNode> {
@@ -205,6 +224,7 @@ export class HanglianNode {
     if (this.#stopping) throw new HanglianError(NodeErrors.NODE_NOT_READY, 'the node is stopping');
     const tx = this.#admit(bytes);
     this.#transport.broadcast('tx', bytes);
+    if (this.#admittedAt.size < 100_000) this.#admittedAt.set(bytesToHex(tx.id), performance.now());
     return tx;
   }
 
@@ -343,6 +363,7 @@ export class HanglianNode {
       if (oldest !== undefined) this.#rejections.delete(oldest);
     }
     this.#rejections.set(txIdHex, { code: error.code, message: error.message });
+    this.#admittedAt.delete(txIdHex);
   }
 
   /** After each committed block: tell waiters, update the mempool's view, announce the block. */
@@ -352,12 +373,28 @@ export class HanglianNode {
     this.logger.debug({ height, txs: txIds.length }, 'block committed');
     // Settle from the block just committed: looking each one up again would decode the block's results
     // once per transaction.
+    const now = performance.now();
     txIds.forEach((txId, index) => {
       const result = prepared.results.txResults[index]!;
       this.#settle(txId, { txId, status: 'committed', height, index, result });
+      const admitted = this.#admittedAt.get(txId);
+      if (admitted !== undefined) {
+        this.#admittedAt.delete(txId);
+        this.metrics.commitLatency.observe((now - admitted) / 1000);
+      }
+      if (result.code !== 'OK') this.metrics.transactionsFailed.inc();
     });
+    this.metrics.blocksCommitted.inc();
+    this.metrics.transactionsCommitted.inc(txIds.length);
+    this.metrics.blockTransactions.observe(txIds.length);
     for (const id of [...this.#waiters.keys()]) if (this.#rejections.has(id)) this.#settle(id);
-    const event: CommittedBlockEvent = { height, hash: bytesToHex(prepared.hash), txIds };
+    const event: CommittedBlockEvent = {
+      height,
+      hash: bytesToHex(prepared.hash),
+      time: prepared.block.header.time,
+      txIds,
+      results: prepared.results,
+    };
     this.events.emit('block', event);
   }
 

@@ -8,6 +8,13 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { HanglianNode } from '../src/index.js';
 import { createTestNetwork, makeTx, submitHex, type TestNetwork } from './helpers.js';
 
+async function firstChunk(response: Response): Promise<string> {
+  const reader = response.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return new TextDecoder().decode(value);
+}
+
 describe('API description matches the server', () => {
   let net: TestNetwork;
   let node: HanglianNode;
@@ -90,8 +97,16 @@ describe('API description matches the server', () => {
         },
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       });
-      const text = await response.text();
+      // A stream never ends: read its first event only.
+      const text =
+        endpoint.produces === 'text/event-stream' ? await firstChunk(response) : await response.text();
       assert.ok(response.status < 300, `${endpoint.id}: HTTP ${response.status} ${text}`);
+      if (endpoint.produces !== undefined) {
+        assert.ok(
+          response.headers.get('content-type')?.startsWith(endpoint.produces.split(';')[0]!),
+          `${endpoint.id} media type`,
+        );
+      }
       const value = endpoint.produces === undefined ? JSON.parse(text) : text;
       const check = TypeCompiler.Compile(endpoint.response);
       const first = check.Errors(value).First();

@@ -6,6 +6,7 @@
  * of its kind.
  */
 import { timingSafeEqual } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import { type EndpointDefinition, endpoints, openApiDocument, openApiHtml } from '@hanglian/api';
 import {
   blockHash,
@@ -21,7 +22,7 @@ import {
 import { nonceStore } from '@hanglian/state-machine';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NodeErrors } from '../errors.js';
-import type { HanglianNode } from '../node.js';
+import type { CommittedBlockEvent, HanglianNode } from '../node.js';
 
 export interface ApiServer {
   readonly url: string;
@@ -43,6 +44,7 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
 /** Largest request body: a transaction is at most 64 KiB, hex doubles it. */
 const BODY_LIMIT = 256 * 1024;
 const DEFAULT_WAIT_MS = 15_000;
+const MAX_SUBSCRIBERS = 1_000;
 
 function notFound(what: string): HanglianError {
   return new HanglianError(NodeErrors.NOT_FOUND, `${what} not found`);
@@ -55,12 +57,36 @@ function parseHeight(raw: string, latest: number): number {
   return Number(raw);
 }
 
+export interface ApiOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Requests per client address per window before 429 RATE_LIMITED. */
+  readonly rateLimit?: { readonly max: number; readonly windowMs: number };
+}
+
+/** Generous by default: a node's own apps and load tests come from one address. */
+export const DEFAULT_RATE_LIMIT = { max: 100_000, windowMs: 60_000 };
+
 export async function startApiServer(
   node: HanglianNode,
-  listen: { host: string; port: number },
+  listen: ApiOptions,
   adminToken?: string,
 ): Promise<ApiServer> {
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const limit = listen.rateLimit ?? DEFAULT_RATE_LIMIT;
+  await app.register(rateLimit, {
+    global: true,
+    max: limit.max,
+    timeWindow: limit.windowMs,
+    errorResponseBuilder: (_request, context) =>
+      new HanglianError(
+        NodeErrors.RATE_LIMITED,
+        `more than ${context.max} requests in ${limit.windowMs} ms`,
+        {
+          details: { retryAfterMs: context.ttl },
+        },
+      ),
+  });
 
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),
@@ -121,6 +147,8 @@ export async function startApiServer(
       },
       handler: async (request, reply) => {
         const result = await handler(request, reply);
+        // A streaming handler has taken over the raw response.
+        if (reply.sent) return reply;
         if (endpoint.produces !== undefined) void reply.type(endpoint.produces);
         return result;
       },
@@ -148,6 +176,69 @@ export async function startApiServer(
   route(endpoints.getOpenApi, async () => document);
   route(endpoints.getDocs, async () => page);
   route(endpoints.getHealth, async () => ({ status: 'ok' }));
+  route(endpoints.getMetrics, async () => node.metrics.registry.metrics());
+
+  let subscribers = 0;
+  route(endpoints.subscribe, async (request, reply) => {
+    const q = request.query as {
+      blocks?: boolean;
+      tx?: string;
+      module?: string;
+      name?: string;
+      topic?: string;
+    };
+    if (subscribers >= MAX_SUBSCRIBERS) {
+      throw new HanglianError(
+        NodeErrors.RATE_LIMITED,
+        `this node already serves ${MAX_SUBSCRIBERS} subscriptions`,
+      );
+    }
+    subscribers++;
+    reply.hijack();
+    const out = reply.raw;
+    out.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    const send = (event: string, data: unknown) =>
+      out.write(`event: ${event}\ndata: ${JSON.stringify(toJsonValue(data))}\n\n`);
+    const txId = q.tx?.toLowerCase();
+    const wantsEvents = q.module !== undefined || q.name !== undefined || q.topic !== undefined;
+    const onBlock = (block: CommittedBlockEvent) => {
+      if (q.blocks)
+        send('block', {
+          height: block.height,
+          hash: block.hash,
+          time: block.time,
+          txCount: block.txIds.length,
+        });
+      if (txId !== undefined && block.txIds.includes(txId)) send('tx', node.txStatus(txId));
+      if (!wantsEvents) return;
+      block.results.txResults.forEach((result, index) => {
+        for (const e of result.events) {
+          if (q.module !== undefined && e.module !== q.module) continue;
+          if (q.name !== undefined && e.name !== q.name) continue;
+          if (q.topic !== undefined && !e.topics.includes(q.topic)) continue;
+          send('chain-event', { height: block.height, txId: block.txIds[index], index, ...e });
+        }
+      });
+    };
+    node.events.on('block', onBlock);
+    // Comments keep proxies from closing an idle stream.
+    const keepAlive = setInterval(() => out.write(': keep-alive\n\n'), 15_000);
+    const close = () => {
+      clearInterval(keepAlive);
+      node.events.off('block', onBlock);
+      subscribers--;
+    };
+    request.raw.once('close', close);
+    send('subscribed', { height: node.chain.height });
+    if (txId !== undefined) {
+      const status = node.txStatus(txId);
+      if (status.status === 'committed' || status.status === 'rejected') send('tx', status);
+    }
+  });
   route(endpoints.listErrors, async () => ({ errors: listErrorCodes() }));
 
   route(endpoints.submitTransaction, async (request, reply) => {

@@ -1,0 +1,119 @@
+/**
+ * Prometheus metrics of a node (prom-client). Names carry their unit (`_seconds`, `_bytes`, `_total`).
+ * Gauges are read from the node when scraped, so nothing is computed on the hot path but counters and
+ * the commit-latency histogram.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface NodeMetricsSource {
+  readonly dataDir: string;
+  height(): number;
+  round(): number | undefined;
+  peers(): number;
+  mempool(): { size: number; bytes: number };
+  signatureCache(): { hits: number; misses: number };
+}
+
+export class NodeMetrics {
+  readonly registry = new Registry();
+  readonly blocksCommitted: Counter;
+  readonly transactionsCommitted: Counter;
+  readonly transactionsFailed: Counter;
+  readonly commitLatency: Histogram;
+  readonly blockTransactions: Histogram;
+
+  constructor(source: NodeMetricsSource, labels: { node: string; chainId: string }) {
+    const registers = [this.registry];
+    this.registry.setDefaultLabels(labels);
+    collectDefaultMetrics({ register: this.registry, prefix: 'hanglian_' });
+    new Gauge({
+      name: 'hanglian_chain_height',
+      help: 'Height of the latest committed block',
+      registers,
+      collect() {
+        this.set(source.height());
+      },
+    });
+    new Gauge({
+      name: 'hanglian_consensus_round',
+      help: 'Consensus round at the current height (rises when proposers fail)',
+      registers,
+      collect() {
+        this.set(source.round() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'hanglian_peers',
+      help: 'Member nodes linked to this node',
+      registers,
+      collect() {
+        this.set(source.peers());
+      },
+    });
+    new Gauge({
+      name: 'hanglian_mempool_transactions',
+      help: 'Transactions waiting in the mempool',
+      registers,
+      collect() {
+        this.set(source.mempool().size);
+      },
+    });
+    new Gauge({
+      name: 'hanglian_mempool_bytes',
+      help: 'Bytes of the transactions waiting in the mempool',
+      registers,
+      collect() {
+        this.set(source.mempool().bytes);
+      },
+    });
+    new Gauge({
+      name: 'hanglian_storage_bytes',
+      help: 'Size of the ledger file on disk',
+      registers,
+      collect() {
+        try {
+          this.set(statSync(join(source.dataDir, 'data.mdb')).size);
+        } catch {
+          this.set(0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'hanglian_signature_cache_hits',
+      help: 'Signature checks answered from the cache (each transaction is verified once per node)',
+      registers,
+      collect() {
+        this.set(source.signatureCache().hits);
+      },
+    });
+    this.blocksCommitted = new Counter({
+      name: 'hanglian_blocks_committed_total',
+      help: 'Blocks committed',
+      registers,
+    });
+    this.transactionsCommitted = new Counter({
+      name: 'hanglian_transactions_committed_total',
+      help: 'Transactions committed (rate() of it is the throughput)',
+      registers,
+    });
+    this.transactionsFailed = new Counter({
+      name: 'hanglian_transactions_failed_total',
+      help: 'Committed transactions whose command failed (their nonce was consumed, their effects reverted)',
+      registers,
+    });
+    this.commitLatency = new Histogram({
+      name: 'hanglian_tx_commit_latency_seconds',
+      help: 'Time from admission to this node to commit, for transactions submitted here',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers,
+    });
+    this.blockTransactions = new Histogram({
+      name: 'hanglian_block_transactions',
+      help: 'Transactions per committed block',
+      buckets: [0, 1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+      registers,
+    });
+  }
+}

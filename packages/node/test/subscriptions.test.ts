@@ -1,0 +1,143 @@
+// Subscriptions (server-sent events) and metrics: a client sees new blocks, its transaction's fate and the
+// chain events it filtered for, as they are committed; Prometheus metrics count what happened.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { addressFromPublicKey, bytesToHex, signedTxCodec, txIdOf } from '@hanglian/core';
+import { HanglianNode } from '../src/index.js';
+import { createTestNetwork, http, makeTx, submitHex, type TestNetwork } from './helpers.js';
+
+/** Collects server-sent events until `done` says enough or the time runs out. */
+async function collectEvents(
+  url: string,
+  done: (events: Array<{ event: string; data: any }>) => boolean,
+  timeoutMs: number,
+  onOpen: () => Promise<void>,
+): Promise<Array<{ event: string; data: any }>> {
+  const controller = new AbortController();
+  const response = await fetch(url, { signal: controller.signal });
+  assert.equal(response.status, 200);
+  const reader = response.body!.getReader();
+  const events: Array<{ event: string; data: any }> = [];
+  let buffer = '';
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let opened = false;
+  try {
+    while (!done(events)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      buffer += new TextDecoder().decode(value);
+      let cut = buffer.indexOf('\n\n');
+      while (cut >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) });
+        cut = buffer.indexOf('\n\n');
+      }
+      if (!opened && events.some((e) => e.event === 'subscribed')) {
+        opened = true;
+        await onOpen();
+      }
+    }
+  } catch (error) {
+    if ((error as Error).name !== 'AbortError') throw error;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return events;
+}
+
+describe('subscriptions and metrics', () => {
+  let net: TestNetwork;
+  let node: HanglianNode;
+  before(async () => {
+    net = createTestNetwork();
+    node = await HanglianNode.start({
+      name: 'node0',
+      dataDir: `${net.dir}/nodes/node0/data`,
+      genesis: net.genesis,
+      validatorKey: net.key('node0'),
+      api: { host: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 },
+    });
+  });
+  after(async () => {
+    await node.stop();
+    net.remove();
+  });
+
+  it('streams blocks, the fate of one transaction and the filtered chain events', async () => {
+    const bob = addressFromPublicKey(net.key('bookpress/ops').publicKey);
+    const tx = makeTx(net.key('bookstore/ops'), {
+      module: 'settlement',
+      command: 'transfer',
+      params: { to: bob, amount: 42 },
+      nonce: 0,
+    });
+    const txId = bytesToHex(txIdOf(signedTxCodec.decode(tx).body));
+    const url = `${node.apiUrl}/v1/subscribe?blocks=true&tx=${txId}&module=settlement&name=transferred&topic=${bob}`;
+    const events = await collectEvents(
+      url,
+      (es) =>
+        es.some((e) => e.event === 'tx') &&
+        es.some((e) => e.event === 'chain-event') &&
+        es.filter((e) => e.event === 'block').length >= 2,
+      10_000,
+      async () => {
+        const response = await submitHex(node.apiUrl, tx, false);
+        assert.equal(response.status, 202);
+      },
+    );
+    const fate = events.find((e) => e.event === 'tx');
+    assert.equal(fate?.data.status, 'committed');
+    assert.equal(fate?.data.result.code, 'OK');
+    const chainEvent = events.find((e) => e.event === 'chain-event');
+    assert.equal(chainEvent?.data.module, 'settlement');
+    assert.equal(chainEvent?.data.name, 'transferred');
+    assert.equal(chainEvent?.data.txId, txId);
+    assert.equal(chainEvent?.data.data.amount, 42);
+    const heights = events.filter((e) => e.event === 'block').map((e) => e.data.height as number);
+    assert.deepEqual(
+      heights,
+      [...heights].sort((a, b) => a - b),
+      'blocks arrive in order',
+    );
+  });
+
+  it('counts blocks, transactions and commit latency in Prometheus metrics', async () => {
+    const response = await fetch(`${node.apiUrl}/metrics`);
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    const value = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    assert.ok(value('hanglian_chain_height') >= 1);
+    assert.ok(value('hanglian_transactions_committed_total') >= 1);
+    assert.equal(value('hanglian_tx_commit_latency_seconds_count'), 1);
+    assert.ok(value('hanglian_storage_bytes') > 0);
+    assert.match(text, /hanglian_process_resident_memory_bytes/);
+  });
+
+  it('refuses a client over its rate limit with 429 RATE_LIMITED', async () => {
+    const limited = await HanglianNode.start({
+      name: 'limited',
+      dataDir: `${net.dir}/limited-data`,
+      walPath: `${net.dir}/limited.wal`,
+      genesis: net.genesis,
+      validatorKey: net.key('node0'),
+      api: { host: '127.0.0.1', port: 0, rateLimit: { max: 5, windowMs: 60_000 } },
+      logLevel: 'silent',
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) statuses.push((await http(limited.apiUrl, '/v1/health')).status);
+      assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
+      const refused = await http(limited.apiUrl, '/v1/health');
+      assert.equal(refused.status, 429);
+      assert.equal(refused.body.code, 'RATE_LIMITED');
+    } finally {
+      await limited.stop();
+    }
+  });
+});
