@@ -1,23 +1,13 @@
-import { createHash, hash as oneShotHash } from 'node:crypto';
+/**
+ * SHA-256, the chain's one hash. The implementation is chosen when the package is resolved, through the
+ * `#crypto/hash` entry of this package's `imports` map: node:crypto on Node (native, the fastest path:
+ * BRIEF §4), @noble/hashes under the `browser` condition, where node:crypto does not exist. Both give the
+ * same bytes (packages/core/test/cryptoImplementations.test.ts); every caller imports this file only.
+ */
+export { CRYPTO_HASH_IMPLEMENTATION, sha256, sha256Concat } from '#crypto/hash';
 
 /** Length in bytes of every hash on the chain (SHA-256). */
 export const HASH_LENGTH = 32;
 
 /** The all-zero hash: the parent of the first block, the root of an empty tree. */
 export const ZERO_HASH: Uint8Array = new Uint8Array(HASH_LENGTH);
-
-function asBytes(b: Buffer): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
-/** SHA-256 of one byte string (node's one-shot `crypto.hash`, the fastest path for small inputs). */
-export function sha256(data: Uint8Array): Uint8Array {
-  return asBytes(oneShotHash('sha256', data, 'buffer') as unknown as Buffer);
-}
-
-/** SHA-256 of the concatenation of several byte strings, without building the concatenation. */
-export function sha256Concat(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return asBytes(h.digest());
-}
