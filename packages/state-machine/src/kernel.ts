@@ -6,6 +6,7 @@
  *   identity  <-  governance   (admission, suspension, roles, root keys)
  *   identity  <-  settlement   (issuer role, permissions)
  *   identity  <-  evidence     (which organisation a validator key belongs to)
+ *   identity  <-  items        (the producer role, the organisation of a signer)
  *
  * The order of `modules` is the order of genesis and of block hooks: identity first, because the others
  * check organisations while they read their own genesis sections.
@@ -16,6 +17,7 @@ import type { Module } from './framework/module.js';
 import { EvidenceModule } from './modules/evidence/module.js';
 import { GovernanceModule } from './modules/governance/module.js';
 import { IdentityModule } from './modules/identity/module.js';
+import { ItemsModule } from './modules/items/module.js';
 import { SettlementModule } from './modules/settlement/module.js';
 
 export interface KernelOptions {
@@ -30,6 +32,7 @@ export interface Kernel {
   readonly governance: GovernanceModule;
   readonly settlement: SettlementModule;
   readonly evidence: EvidenceModule;
+  readonly items: ItemsModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -41,12 +44,14 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const governance = new GovernanceModule(identity.method);
   const settlement = new SettlementModule(identity.method);
   const evidence = new EvidenceModule(identity.method, options.suite ?? ed25519Sha256);
+  const items = new ItemsModule(identity.method);
   return {
     identity,
     governance,
     settlement,
     evidence,
-    modules: [identity, governance, settlement, evidence, ...(options.extraModules ?? [])],
+    items,
+    modules: [identity, governance, settlement, evidence, items, ...(options.extraModules ?? [])],
     membership: identity,
   };
 }

@@ -1,0 +1,6 @@
+export const ItemsEvents = {
+  productRegistered: 'productRegistered',
+  batchMinted: 'batchMinted',
+  traceRecorded: 'traceRecorded',
+  batchRecalled: 'batchRecalled',
+} as const;

@@ -1,0 +1,127 @@
+/**
+ * What other modules (distribution, orders) may do with items: resolve a code to its product, batch and
+ * current state (materialising the default state of a never-touched item), and move or mark items with a
+ * trace event. Authorisation is the caller's job: these methods trust their caller.
+ */
+import { HanglianError } from '@hanglian/core';
+import type { StateReader, StateWriter } from '../../framework/state.js';
+import { ItemsErrors } from './errors.js';
+import {
+  type Batch,
+  batchStore,
+  batchTraceStore,
+  type ItemState,
+  itemStore,
+  orgParty,
+  type Party,
+  type Product,
+  parseItemCode,
+  productStore,
+  sequenceKey,
+  type TraceEvent,
+  traceStore,
+} from './stores.js';
+
+export interface ResolvedItem {
+  readonly code: string;
+  readonly product: Product;
+  readonly batch: Batch;
+  readonly serial: number;
+  readonly state: ItemState;
+}
+
+export class ItemsMethod {
+  getProduct(state: StateReader, sku: string): Product | undefined {
+    return productStore.get(state, sku);
+  }
+
+  getBatch(state: StateReader, sku: string, batch: string): Batch | undefined {
+    return batchStore.get(state, `${sku}/${batch}`);
+  }
+
+  /** The item a code names, or undefined when the code is malformed or names nothing minted. */
+  find(state: StateReader, code: string): ResolvedItem | undefined {
+    const parsed = parseItemCode(code);
+    if (parsed === undefined) return undefined;
+    const product = productStore.get(state, parsed.sku);
+    const batch = batchStore.get(state, `${parsed.sku}/${parsed.batch}`);
+    if (product === undefined || batch === undefined || parsed.serial > batch.count) return undefined;
+    // An item nobody has touched yet is in stock with its producer.
+    const itemState = itemStore.get(state, code) ?? {
+      owner: orgParty(product.producer),
+      custodian: orgParty(product.producer),
+      status: 'in-stock' as const,
+      events: 0,
+    };
+    return { code, product, batch, serial: parsed.serial, state: itemState };
+  }
+
+  /** Like `find`, but throws ITEMS_BAD_CODE / ITEMS_UNKNOWN_CODE. */
+  resolve(state: StateReader, code: string): ResolvedItem {
+    if (parseItemCode(code) === undefined) {
+      throw new HanglianError(ItemsErrors.ITEMS_BAD_CODE, `"${code}" is not an item code`, {
+        details: { code },
+      });
+    }
+    const item = this.find(state, code);
+    if (item === undefined) {
+      throw new HanglianError(ItemsErrors.ITEMS_UNKNOWN_CODE, `no item ${code} was minted`, {
+        details: { code },
+      });
+    }
+    return item;
+  }
+
+  /**
+   * Changes an item's owner, custodian or status and records the trace event that explains it, in one
+   * step: state never changes without its event.
+   */
+  apply(
+    state: StateWriter,
+    item: ResolvedItem,
+    change: Partial<Pick<ItemState, 'owner' | 'custodian' | 'status'>>,
+    event: Omit<TraceEvent, 'disposition'>,
+  ): ItemState {
+    if (
+      item.batch.recalled &&
+      change.status !== 'recalled' &&
+      change.status !== 'returned' &&
+      change.status !== 'destroyed'
+    ) {
+      throw new HanglianError(
+        ItemsErrors.ITEMS_RECALLED,
+        `batch ${item.batch.sku}:${item.batch.batch} is recalled`,
+      );
+    }
+    const next: ItemState = {
+      owner: change.owner ?? item.state.owner,
+      custodian: change.custodian ?? item.state.custodian,
+      status: change.status ?? item.state.status,
+      events: item.state.events + 1,
+    };
+    traceStore.set(state, `${item.code}/${sequenceKey(item.state.events)}`, {
+      ...event,
+      disposition: next.status,
+    });
+    itemStore.set(state, item.code, next);
+    return next;
+  }
+
+  /** The item's history: its batch's events (commissioning, recall) and its own, in time order. */
+  history(state: StateReader, item: ResolvedItem): TraceEvent[] {
+    const events = [
+      ...[...batchTraceStore.entries(state, `${item.batch.sku}/${item.batch.batch}/`)].map(([, e]) => e),
+      ...[...traceStore.entries(state, `${item.code}/`)].map(([, e]) => e),
+    ];
+    return events.sort((a, b) => a.height - b.height || a.time - b.time);
+  }
+
+  appendBatchEvent(state: StateWriter, batch: Batch, sequence: number, event: TraceEvent): void {
+    batchTraceStore.set(state, `${batch.sku}/${batch.batch}/${sequenceKey(sequence)}`, event);
+  }
+
+  /** Is `party` the organisation that owns or holds the item? */
+  holds(item: ResolvedItem, party: Party): boolean {
+    return item.state.owner === party || item.state.custodian === party;
+  }
+}

@@ -1,0 +1,57 @@
+import type { Command, Module, Query, StoreDescription } from '../../framework/module.js';
+import { MintBatchCommand } from './commands/mintBatch.js';
+import { RecallBatchCommand } from './commands/recallBatch.js';
+import { RecordEventCommand } from './commands/recordEvent.js';
+import { RegisterProductCommand } from './commands/registerProduct.js';
+import type { IdentityForItems } from './expected.js';
+import { ItemsMethod } from './method.js';
+import { createItemsQueries } from './queries.js';
+import { ITEMS_MODULE } from './stores.js';
+
+/**
+ * One code per physical item (一物一码): products, batches minted as ranges, the state of each item
+ * (owner, custodian, status) and its traceability history. Other modules move items through `method`.
+ */
+export class ItemsModule implements Module {
+  readonly name = ITEMS_MODULE;
+  readonly method = new ItemsMethod();
+  readonly commands: readonly Command<any>[];
+  readonly queries: readonly Query<any, any>[] = createItemsQueries(this.method);
+  readonly stores: readonly StoreDescription[] = [
+    { name: 'products', keyLayout: 'items/products/<sku>', summary: 'Registered products.' },
+    {
+      name: 'byProducer',
+      keyLayout: 'items/byProducer/<org>/<sku>',
+      summary: "Index of a producer's products.",
+    },
+    {
+      name: 'batches',
+      keyLayout: 'items/batches/<sku>/<batch>',
+      summary: 'Minted batches (one record per batch).',
+    },
+    {
+      name: 'items',
+      keyLayout: 'items/items/<sku>:<batch>:<serial>',
+      summary: 'Items that have changed since minting.',
+    },
+    {
+      name: 'trace',
+      keyLayout: 'items/trace/<code>/<seq:10 digits>',
+      summary: 'Item-level traceability events.',
+    },
+    {
+      name: 'batchTrace',
+      keyLayout: 'items/batchTrace/<sku>/<batch>/<seq:10 digits>',
+      summary: 'Batch events.',
+    },
+  ];
+
+  constructor(identity: IdentityForItems) {
+    this.commands = [
+      new RegisterProductCommand(identity),
+      new MintBatchCommand(identity, this.method),
+      new RecordEventCommand(identity, this.method),
+      new RecallBatchCommand(identity, this.method),
+    ];
+  }
+}
