@@ -228,16 +228,18 @@ describe('gossip', () => {
     const channels = { ...defaultChannels, tx: { ...defaultChannels.tx!, relay: true } };
     const nodes = membership.keys.map((key) => testNetwork(key, membership, { channels }));
     const deliveries = nodes.map(() => 0);
-    nodes.forEach((node, i) =>
+    nodes.forEach((node, i) => {
       node.handle('tx', () => {
         deliveries[i]! += 1;
         return undefined;
-      }),
-    );
+      });
+    });
     try {
       await Promise.all(nodes.map((node) => node.start()));
       // A ring 0-1-2-3-0: node 2 is two hops from node 0 by both ways round.
-      nodes.forEach((node, i) => node.dial(addressOf(nodes[(i + 1) % 4]!)));
+      nodes.forEach((node, i) => {
+        node.dial(addressOf(nodes[(i + 1) % 4]!));
+      });
       await waitFor('ring', () => nodes.every((node) => node.peers().length === 2));
 
       nodes[0]!.broadcast('tx', Buffer.from('tx-1'));
