@@ -7,6 +7,7 @@
  *   identity  <-  settlement   (issuer role, permissions)
  *   identity  <-  evidence     (which organisation a validator key belongs to)
  *   identity  <-  items        (the producer role, the organisation of a signer)
+ *   identity, items  <-  distribution   (organisations; moving items with their trace events)
  *
  * The order of `modules` is the order of genesis and of block hooks: identity first, because the others
  * check organisations while they read their own genesis sections.
@@ -14,6 +15,7 @@
 import { type CryptoSuite, ed25519Sha256 } from '@hanglian/core';
 import type { MembershipOracle } from './execution/stateMachine.js';
 import type { Module } from './framework/module.js';
+import { DistributionModule } from './modules/distribution/module.js';
 import { EvidenceModule } from './modules/evidence/module.js';
 import { GovernanceModule } from './modules/governance/module.js';
 import { IdentityModule } from './modules/identity/module.js';
@@ -33,6 +35,7 @@ export interface Kernel {
   readonly settlement: SettlementModule;
   readonly evidence: EvidenceModule;
   readonly items: ItemsModule;
+  readonly distribution: DistributionModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -45,13 +48,23 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const settlement = new SettlementModule(identity.method);
   const evidence = new EvidenceModule(identity.method, options.suite ?? ed25519Sha256);
   const items = new ItemsModule(identity.method);
+  const distribution = new DistributionModule(identity.method, items.method);
   return {
     identity,
     governance,
     settlement,
     evidence,
     items,
-    modules: [identity, governance, settlement, evidence, items, ...(options.extraModules ?? [])],
+    distribution,
+    modules: [
+      identity,
+      governance,
+      settlement,
+      evidence,
+      items,
+      distribution,
+      ...(options.extraModules ?? []),
+    ],
     membership: identity,
   };
 }

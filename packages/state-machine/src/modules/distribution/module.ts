@@ -1,0 +1,41 @@
+import type { Command, Module, Query, StoreDescription } from '../../framework/module.js';
+import { AuthoriseChannelCommand, RevokeChannelCommand } from './commands/authoriseChannel.js';
+import { ReceiveCommand } from './commands/receive.js';
+import { ShipCommand } from './commands/ship.js';
+import type { IdentityForDistribution, ItemsForDistribution } from './expected.js';
+import { DistributionMethod } from './method.js';
+import { createDistributionQueries } from './queries.js';
+import { DISTRIBUTION_MODULE } from './stores.js';
+
+/**
+ * Wholesale between organisations: producers authorise channels (products, regions, until), and named
+ * items move by shipment (send, then receive-confirm) so that ownership follows custody one item at a time.
+ */
+export class DistributionModule implements Module {
+  readonly name = DISTRIBUTION_MODULE;
+  readonly method = new DistributionMethod();
+  readonly commands: readonly Command<any>[];
+  readonly queries: readonly Query<any, any>[];
+  readonly stores: readonly StoreDescription[] = [
+    {
+      name: 'channels',
+      keyLayout: 'distribution/channels/<producer>/<org>',
+      summary: 'Channel authorisations.',
+    },
+    {
+      name: 'shipments',
+      keyLayout: 'distribution/shipments/<from>/<id>',
+      summary: 'Shipments between organisations.',
+    },
+  ];
+
+  constructor(identity: IdentityForDistribution, items: ItemsForDistribution) {
+    this.commands = [
+      new AuthoriseChannelCommand(identity),
+      new RevokeChannelCommand(identity),
+      new ShipCommand(identity, items),
+      new ReceiveCommand(identity, items),
+    ];
+    this.queries = createDistributionQueries(items, this.method);
+  }
+}
