@@ -8,6 +8,7 @@
 import { addressFromPublicKey, HanglianError } from '@hanglian/core';
 import { StateOverlay, type StateWriter } from '../../framework/state.js';
 import { IdentityErrors } from '../identity/errors.js';
+import { registerStandard, setRegistryParameters } from '../registry/standards.js';
 import { GovernanceErrors } from './errors.js';
 import { GovernanceEvents, type ProposalClosedData } from './events.js';
 import type { IdentityForGovernance } from './expected.js';
@@ -141,6 +142,15 @@ export class ProposalLifecycle {
         const merged: GovernanceParameters = { ...this.#governance.parameters(state), ...changes };
         checkParameters(merged);
         parametersStore.set(state, 'current', merged);
+        return;
+      }
+      // The registry's state is written by the registry's own functions: governance only decides.
+      case 'registerStandard':
+        registerStandard(state, action.standard, height);
+        return;
+      case 'setRegistryParameters': {
+        const { type: _type, ...changes } = action;
+        setRegistryParameters(state, changes);
         return;
       }
     }

@@ -12,6 +12,7 @@ import { AddressSchema, createCodec, IdentifierSchema, PublicKeySchema, UintSche
 import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 import { OrgNameSchema, RolesSchema } from '../identity/stores.js';
+import { RegistryParametersSchema, StandardDefinitionSchema } from '../registry/stores.js';
 
 export const GOVERNANCE_MODULE = 'governance';
 
@@ -116,6 +117,17 @@ export const SetParametersActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Adds a standard to the registry (a changed standard is a new version: a new id). */
+export const RegisterStandardActionSchema = Type.Object(
+  { type: Type.Literal('registerStandard'), standard: StandardDefinitionSchema },
+  { additionalProperties: false },
+);
+/** Changes the registry's deployment policy and limits (merged into the current ones). */
+export const SetRegistryParametersActionSchema = Type.Object(
+  { type: Type.Literal('setRegistryParameters'), ...Type.Partial(RegistryParametersSchema).properties },
+  { additionalProperties: false },
+);
+
 export const ProposalActionSchema = Type.Union([
   AdmitOrganisationActionSchema,
   SuspendOrganisationActionSchema,
@@ -124,6 +136,8 @@ export const ProposalActionSchema = Type.Union([
   ReplaceRootKeyActionSchema,
   SetValidatorActionSchema,
   SetParametersActionSchema,
+  RegisterStandardActionSchema,
+  SetRegistryParametersActionSchema,
 ]);
 export type ProposalAction = Static<typeof ProposalActionSchema>;
 

@@ -1,0 +1,36 @@
+/** Messages between the executor's thread and the contract worker (executionThread.ts explains the protocol). */
+import type {
+  CallContext,
+  CallRequest,
+  CallResult,
+  ContractEvent,
+  HostCallRequest,
+} from '@hanglian/contract-runtime';
+
+export type HostOp =
+  | { readonly name: 'getCode'; readonly codeId: string }
+  | { readonly name: 'getState'; readonly key: string }
+  | { readonly name: 'setState'; readonly key: string; readonly value: string }
+  | { readonly name: 'deleteState'; readonly key: string }
+  | { readonly name: 'emitEvent'; readonly event: ContractEvent }
+  | { readonly name: 'hostCall'; readonly request: HostCallRequest };
+
+export type ToWorker =
+  | {
+      readonly kind: 'run';
+      readonly mode: 'call' | 'query';
+      readonly request: CallRequest;
+      readonly context: CallContext;
+      /** The code of `request.codeId`, sent along to save a round trip. */
+      readonly source: string | null;
+    }
+  | { readonly kind: 'hostResult'; readonly ok: true; readonly value: unknown }
+  | { readonly kind: 'hostResult'; readonly ok: false; readonly message: string };
+
+export type ToCaller =
+  | { readonly kind: 'host'; readonly op: HostOp }
+  | { readonly kind: 'done'; readonly result: CallResult }
+  | { readonly kind: 'fault'; readonly message: string; readonly wasmFailed: boolean };
+
+export const SIGNAL_TO_CALLER = 0;
+export const SIGNAL_TO_WORKER = 1;

@@ -1,0 +1,163 @@
+/**
+ * The sandbox on a dedicated Worker thread, called synchronously from the executor's thread.
+ *
+ * Why: QuickJS's stack limit is deterministic only if the host's native stack is much larger than the
+ * WebAssembly shadow stack (contract-runtime README, "Native stack"); Node's main thread has ~1 MB, a Worker
+ * can have 8 MiB (`resourceLimits.stackSizeMb`). Commands are synchronous, so the caller blocks in
+ * `Atomics.wait` while the worker runs the call. The worker asks for state through the same channel:
+ * it posts a host request and blocks in turn; the caller answers it and waits again. Messages travel on a
+ * MessagePort and are taken with `receiveMessageOnPort` (synchronous); a two-slot Int32Array on a
+ * SharedArrayBuffer says "a message is waiting for you". The two sides strictly alternate, so one flag per
+ * direction is enough.
+ */
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import {
+  type CallRequest,
+  type CallResult,
+  type ContractHost,
+  SandboxFaultError,
+} from '@hanglian/contract-runtime';
+import type { HostOp, ToCaller, ToWorker } from './executionProtocol.js';
+import type { ContractExecutor } from './executor.js';
+
+export interface ContractExecutionThreadOptions {
+  /** Native stack of the worker, MiB. The runtime needs ≥ 4; default 8. */
+  readonly stackSizeMb?: number;
+  /**
+   * How long the caller waits for one message from the worker before it declares a fault. Gas bounds a
+   * call far below this; it exists so that a worker that died (its heap limit, a crash) stops the block
+   * instead of hanging the node. Default 120 s.
+   */
+  readonly replyTimeoutMs?: number;
+}
+
+const TO_CALLER = 0;
+const TO_WORKER = 1;
+
+export class ContractExecutionThread implements ContractExecutor {
+  readonly #stackSizeMb: number;
+  readonly #replyTimeoutMs: number;
+  #worker: Worker | undefined;
+  #port: MessagePort | undefined;
+  #signal: Int32Array | undefined;
+  #busy = false;
+
+  constructor(options: ContractExecutionThreadOptions = {}) {
+    this.#stackSizeMb = options.stackSizeMb ?? 8;
+    this.#replyTimeoutMs = options.replyTimeoutMs ?? 120_000;
+  }
+
+  call(request: CallRequest, host: ContractHost): CallResult {
+    return this.#run('call', request, host);
+  }
+
+  query(request: CallRequest, host: ContractHost): CallResult {
+    return this.#run('query', request, host);
+  }
+
+  /** Stops the worker; the next call starts a new one. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#port?.close();
+    this.#port = undefined;
+    if (worker !== undefined) await worker.terminate();
+  }
+
+  #start(): { port: MessagePort; signal: Int32Array } {
+    if (this.#port !== undefined && this.#signal !== undefined)
+      return { port: this.#port, signal: this.#signal };
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(8));
+    const workerFile = fileURLToPath(new URL('./executionWorker.js', import.meta.url));
+    const worker = new Worker(workerFile, {
+      workerData: { port: port2, signal },
+      transferList: [port2],
+      resourceLimits: { stackSizeMb: this.#stackSizeMb },
+    });
+    // The worker only ever works while a caller blocks on it: it must not keep the process alive.
+    worker.unref();
+    port1.unref();
+    this.#worker = worker;
+    this.#port = port1;
+    this.#signal = signal;
+    return { port: port1, signal };
+  }
+
+  #receive(port: MessagePort, signal: Int32Array): ToCaller {
+    for (;;) {
+      const waited = Atomics.wait(signal, TO_CALLER, 0, this.#replyTimeoutMs);
+      Atomics.store(signal, TO_CALLER, 0);
+      const received = receiveMessageOnPort(port);
+      if (received !== undefined) return received.message as ToCaller;
+      if (waited === 'timed-out') {
+        void this.close();
+        throw new SandboxFaultError(`contract worker did not answer within ${this.#replyTimeoutMs} ms`);
+      }
+    }
+  }
+
+  #run(mode: 'call' | 'query', request: CallRequest, host: ContractHost): CallResult {
+    // Re-entry from a host call would need a second worker (the first one is blocked); nested contract
+    // calls are not offered yet, so this only guards against misuse.
+    if (this.#busy) throw new SandboxFaultError('contract execution thread re-entered');
+    this.#busy = true;
+    try {
+      const { port, signal } = this.#start();
+      const message: ToWorker = {
+        kind: 'run',
+        mode,
+        request,
+        context: host.context,
+        source: host.getCode(request.codeId) ?? null,
+      };
+      port.postMessage(message);
+      let hostFailure: unknown;
+      for (;;) {
+        const reply = this.#receive(port, signal);
+        if (reply.kind === 'done') return reply.result;
+        if (reply.kind === 'fault') {
+          if (reply.wasmFailed) void this.close();
+          throw new SandboxFaultError(`contract worker: ${reply.message}`, { cause: hostFailure });
+        }
+        let answer: ToWorker;
+        try {
+          answer = { kind: 'hostResult', ok: true, value: serveHost(host, reply.op) };
+        } catch (error) {
+          hostFailure = error;
+          answer = {
+            kind: 'hostResult',
+            ok: false,
+            message: error instanceof Error ? error.message : String(error),
+          };
+        }
+        port.postMessage(answer);
+        Atomics.store(signal, TO_WORKER, 1);
+        Atomics.notify(signal, TO_WORKER);
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
+
+function serveHost(host: ContractHost, op: HostOp): unknown {
+  switch (op.name) {
+    case 'getCode':
+      return host.getCode(op.codeId) ?? null;
+    case 'getState':
+      return host.getState(op.key) ?? null;
+    case 'setState':
+      host.setState(op.key, op.value);
+      return null;
+    case 'deleteState':
+      host.deleteState(op.key);
+      return null;
+    case 'emitEvent':
+      host.emitEvent(op.event);
+      return null;
+    case 'hostCall':
+      return host.hostCall(op.request);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The contract worker: one ContractSandbox on a thread with a large native stack. It runs one call at a
+ * time, asking the caller for state synchronously (executionThread.ts explains the protocol).
+ */
+import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import {
+  type CallContext,
+  type CallResult,
+  type ContractEvent,
+  type ContractHost,
+  ContractSandbox,
+  type HostCallRequest,
+  type HostCallResult,
+} from '@hanglian/contract-runtime';
+import {
+  type HostOp,
+  SIGNAL_TO_CALLER,
+  SIGNAL_TO_WORKER,
+  type ToCaller,
+  type ToWorker,
+} from './executionProtocol.js';
+
+const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
+
+function send(message: ToCaller): void {
+  port.postMessage(message);
+  Atomics.store(signal, SIGNAL_TO_CALLER, 1);
+  Atomics.notify(signal, SIGNAL_TO_CALLER);
+}
+
+/** Asks the caller to do one host operation and blocks until it answers. */
+function ask(op: HostOp): unknown {
+  send({ kind: 'host', op });
+  for (;;) {
+    Atomics.wait(signal, SIGNAL_TO_WORKER, 0);
+    Atomics.store(signal, SIGNAL_TO_WORKER, 0);
+    const received = receiveMessageOnPort(port);
+    if (received === undefined) continue;
+    const reply = received.message as ToWorker;
+    if (reply.kind !== 'hostResult') throw new Error(`unexpected ${reply.kind} during a host call`);
+    // The sandbox turns a throwing host into a SandboxFaultError: a node fault, never a contract result.
+    if (!reply.ok) throw new Error(`host failed: ${reply.message}`);
+    return reply.value;
+  }
+}
+
+function proxyHost(context: CallContext, codeId: string, source: string | null): ContractHost {
+  return {
+    context,
+    getCode: (id) =>
+      id === codeId && source !== null
+        ? source
+        : ((ask({ name: 'getCode', codeId: id }) as string | null) ?? undefined),
+    getState: (key) => (ask({ name: 'getState', key }) as string | null) ?? undefined,
+    setState: (key, value) => void ask({ name: 'setState', key, value }),
+    deleteState: (key) => void ask({ name: 'deleteState', key }),
+    emitEvent: (event: ContractEvent) => void ask({ name: 'emitEvent', event }),
+    hostCall: (request: HostCallRequest) => ask({ name: 'hostCall', request }) as HostCallResult,
+  };
+}
+
+const sandboxReady = ContractSandbox.create();
+let queue: Promise<void> = Promise.resolve();
+
+async function run(message: Extract<ToWorker, { kind: 'run' }>): Promise<void> {
+  const sandbox = await sandboxReady;
+  if (sandbox.isFaulted) await sandbox.reset();
+  const host = proxyHost(message.context, message.request.codeId, message.source);
+  let result: CallResult;
+  try {
+    result =
+      message.mode === 'call' ? sandbox.call(message.request, host) : sandbox.query(message.request, host);
+  } catch (error) {
+    send({
+      kind: 'fault',
+      message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      wasmFailed: sandbox.isFaulted,
+    });
+    return;
+  }
+  send({ kind: 'done', result });
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.kind !== 'run') return;
+  // One call at a time, in arrival order (the caller blocks, so there is never more than one).
+  queue = queue.then(() => run(message));
+});

@@ -1,0 +1,17 @@
+export * from './calls.js';
+export * from './commands/call.js';
+export * from './commands/deployCode.js';
+export * from './commands/registerImplementation.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './executionThread.js';
+export type * from './executor.js';
+export type * from './expected.js';
+export * from './host.js';
+export * from './jsonSchema.js';
+export * from './method.js';
+export * from './module.js';
+export type { ReadOnlyCallView } from './queries.js';
+export * from './samples/logisticsQuote.js';
+export * from './standards.js';
+export * from './stores.js';
