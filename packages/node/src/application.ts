@@ -4,7 +4,7 @@
  * same order (the order is part of consensus: hooks run in it).
  */
 import type { CryptoSuite, DecodedTx, Validator } from '@hanglian/core';
-import { createKernel, StateMachine } from '@hanglian/state-machine';
+import { createKernel, RegistryModule, StateMachine } from '@hanglian/state-machine';
 import type { ValidatorSource } from './chain/chain.js';
 import type { NodeIdentityLookup } from './consensus/networkTransport.js';
 
@@ -25,7 +25,7 @@ export function createApplication(args: {
   suite: CryptoSuite;
   verifySignatures?: (tx: DecodedTx) => void;
 }): Application {
-  const kernel = createKernel({ suite: args.suite });
+  const kernel = createKernel({ suite: args.suite, extraModules: [new RegistryModule()] });
   const stateMachine = new StateMachine({
     chainId: args.chainId,
     modules: kernel.modules,
