@@ -6,6 +6,7 @@ export type * from './framework/module.js';
 export * from './framework/state.js';
 export * from './framework/store.js';
 export * from './kernel.js';
+export * from './modules/catalog/index.js';
 export * from './modules/distribution/index.js';
 export * from './modules/evidence/index.js';
 export * from './modules/governance/index.js';

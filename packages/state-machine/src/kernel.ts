@@ -8,6 +8,7 @@
  *   identity  <-  evidence     (which organisation a validator key belongs to)
  *   identity  <-  items        (the producer role, the organisation of a signer)
  *   identity, items  <-  distribution   (organisations; moving items with their trace events)
+ *   identity, items, distribution  <-  catalog   (roles; stock; channel verdicts)
  *
  * The order of `modules` is the order of genesis and of block hooks: identity first, because the others
  * check organisations while they read their own genesis sections.
@@ -15,6 +16,7 @@
 import { type CryptoSuite, ed25519Sha256 } from '@hanglian/core';
 import type { MembershipOracle } from './execution/stateMachine.js';
 import type { Module } from './framework/module.js';
+import { CatalogModule } from './modules/catalog/module.js';
 import { DistributionModule } from './modules/distribution/module.js';
 import { EvidenceModule } from './modules/evidence/module.js';
 import { GovernanceModule } from './modules/governance/module.js';
@@ -36,6 +38,7 @@ export interface Kernel {
   readonly evidence: EvidenceModule;
   readonly items: ItemsModule;
   readonly distribution: DistributionModule;
+  readonly catalog: CatalogModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -49,6 +52,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const evidence = new EvidenceModule(identity.method, options.suite ?? ed25519Sha256);
   const items = new ItemsModule(identity.method);
   const distribution = new DistributionModule(identity.method, items.method);
+  const catalog = new CatalogModule(identity.method, items.method, distribution.method);
   return {
     identity,
     governance,
@@ -56,6 +60,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     evidence,
     items,
     distribution,
+    catalog,
     modules: [
       identity,
       governance,
@@ -63,6 +68,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       evidence,
       items,
       distribution,
+      catalog,
       ...(options.extraModules ?? []),
     ],
     membership: identity,

@@ -10,7 +10,9 @@ import {
   type Batch,
   batchStore,
   batchTraceStore,
+  holdingsStore,
   type ItemState,
+  type ItemStatus,
   itemStore,
   orgParty,
   type Party,
@@ -104,7 +106,37 @@ export class ItemsMethod {
       disposition: next.status,
     });
     itemStore.set(state, item.code, next);
+    holdingsStore.delete(state, `${item.state.owner}/${item.product.sku}/${item.code}`);
+    holdingsStore.set(state, `${next.owner}/${item.product.sku}/${item.code}`, { status: next.status });
     return next;
+  }
+
+  /**
+   * Codes of `sku` that `owner` holds with `status` (default in stock), in key order, at most `limit`.
+   * Items still with their producer since minting are not indexed: producers sell through channels.
+   */
+  holdings(
+    state: StateReader,
+    owner: Party,
+    sku: string,
+    limit: number,
+    status: ItemStatus = 'in-stock',
+  ): string[] {
+    const codes: string[] = [];
+    for (const [key, holding] of holdingsStore.entries(state, `${owner}/${sku}/`)) {
+      if (holding.status !== status) continue;
+      codes.push(key.slice(owner.length + sku.length + 2));
+      if (codes.length >= limit) break;
+    }
+    return codes;
+  }
+
+  /** How many items of `sku` `owner` holds in stock. */
+  stock(state: StateReader, owner: Party, sku: string): number {
+    let count = 0;
+    for (const [, holding] of holdingsStore.entries(state, `${owner}/${sku}/`))
+      if (holding.status === 'in-stock') count++;
+    return count;
   }
 
   /** The item's history: its batch's events (commissioning, recall) and its own, in time order. */

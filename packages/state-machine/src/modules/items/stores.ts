@@ -156,6 +156,18 @@ export const productsByProducerStore = new Store(
   createCodec('Empty', Type.Object({}, { additionalProperties: false }), { maxBytes: 8 }),
 );
 
+/**
+ * `items/holdings/<owner party>/<sku>/<code>` → status: every item that left its producer, indexed by
+ * owner, so a merchant's stock of a product is one prefix scan. Kept in step by `ItemsMethod.apply`.
+ */
+export const holdingsStore = new Store(
+  ITEMS_MODULE,
+  'holdings',
+  createCodec('Holding', Type.Object({ status: ItemStatusSchema }, { additionalProperties: false }), {
+    maxBytes: 64,
+  }),
+);
+
 /** Sequence numbers are zero-padded in keys so that key order is event order. */
 export function sequenceKey(sequence: number): string {
   return sequence.toString().padStart(10, '0');

@@ -1,0 +1,6 @@
+export * from './commands/createSession.js';
+export * from './commands/listings.js';
+export * from './errors.js';
+export * from './module.js';
+export * from './queries.js';
+export * from './stores.js';

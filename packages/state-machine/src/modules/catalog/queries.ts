@@ -1,0 +1,99 @@
+import { IdentifierSchema } from '@hanglian/core';
+import { Type } from '@sinclair/typebox';
+import type { Query } from '../../framework/module.js';
+import type { StateReader } from '../../framework/state.js';
+import { orgParty } from '../items/stores.js';
+import type { DistributionForCatalog, ItemsForCatalog } from './expected.js';
+import { type Listing, listingStore, listingsBySkuStore, type Session, sessionStore } from './stores.js';
+
+export interface ListingView extends Listing {
+  /** Items the merchant holds in stock now. */
+  stock: number;
+  /** Whether the product's producer authorised this merchant (anti-串货). */
+  channel: 'authorised' | 'outside-channel';
+  producer: string;
+  category: string;
+}
+
+const ListingsParams = Type.Object(
+  {
+    sku: Type.Optional(Type.String({ maxLength: 64 })),
+    merchant: Type.Optional(IdentifierSchema),
+    /** Include paused listings too. */
+    includePaused: Type.Optional(Type.Boolean()),
+    /** Continue after this listing id (pagination). */
+    after: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export function createCatalogQueries(
+  items: ItemsForCatalog,
+  distribution: DistributionForCatalog,
+): Query<any, any>[] {
+  const view = (state: StateReader, listing: Listing, height: number): ListingView | undefined => {
+    const product = items.getProduct(state, listing.sku);
+    if (product === undefined) return undefined;
+    return {
+      ...listing,
+      stock: items.stock(state, orgParty(listing.merchant), listing.sku),
+      channel: distribution.isAuthorised(state, {
+        producer: product.producer,
+        org: listing.merchant,
+        sku: listing.sku,
+        time: height,
+      })
+        ? 'authorised'
+        : 'outside-channel',
+      producer: product.producer,
+      category: product.category,
+    };
+  };
+
+  const listing: Query<any, ListingView | null> = {
+    name: 'listing',
+    summary: 'A listing with its stock and channel verdict.',
+    paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+    execute: (ctx) => {
+      const found = listingStore.get(ctx.state, (ctx.params as { id: string }).id);
+      return found === undefined ? null : (view(ctx.state, found, 0) ?? null);
+    },
+  };
+
+  const listings: Query<typeof ListingsParams, ListingView[]> = {
+    name: 'listings',
+    summary: 'The public catalogue: active listings (of a product or a merchant), with stock, in id order.',
+    paramsSchema: ListingsParams,
+    execute: (ctx) => {
+      const { sku, merchant, includePaused, after, limit = 100 } = ctx.params;
+      let ids: Iterable<string>;
+      if (sku !== undefined)
+        ids = [...listingsBySkuStore.entries(ctx.state, `${sku}/`)].map(([key]) => key.slice(sku.length + 1));
+      else
+        ids = [...listingStore.entries(ctx.state, merchant === undefined ? '' : `${merchant}/`)].map(
+          ([id]) => id,
+        );
+      const out: ListingView[] = [];
+      for (const id of ids) {
+        if (after !== undefined && id <= after) continue;
+        const found = listingStore.get(ctx.state, id);
+        if (found === undefined || (merchant !== undefined && found.merchant !== merchant)) continue;
+        if (found.status !== 'active' && !includePaused) continue;
+        const v = view(ctx.state, found, 0);
+        if (v !== undefined) out.push(v);
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
+  };
+
+  const session: Query<any, Session | null> = {
+    name: 'session',
+    summary: 'A live-stream session and its featured listings.',
+    paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+    execute: (ctx) => sessionStore.get(ctx.state, (ctx.params as { id: string }).id) ?? null,
+  };
+
+  return [listing, listings, session];
+}
