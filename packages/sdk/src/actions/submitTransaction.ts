@@ -1,0 +1,48 @@
+import { endpoints } from '@hanglian/api';
+import { bytesToHex } from '@hanglian/core';
+import type { BaseClient } from '../client.js';
+import type { ResponseOf } from '../transport.js';
+
+export interface SubmitTransactionParameters {
+  /** The signed transaction: its canonical bytes (from `signTx`), or their hex. */
+  readonly tx: Uint8Array | string;
+  /**
+   * Wait until the transaction is committed (or rejected) and return its final status, instead of
+   * returning `pending` once the mempool has admitted it. Default false.
+   */
+  readonly waitForCommit?: boolean;
+  /** How long the node waits for the commit, in milliseconds (default 30,000; at most 120,000). */
+  readonly timeoutMs?: number;
+}
+export type SubmitTransactionReturnType = ResponseOf<typeof endpoints.submitTransaction>;
+
+const DEFAULT_COMMIT_WAIT_MS = 30_000;
+
+/**
+ * Submits a signed transaction. A transaction the node refuses (bad signature, nonce, expiry, params...)
+ * throws a `HanglianSdkError` with the node's code; a committed transaction whose command failed is
+ * returned with `status: 'committed'` and its `result.code` (use `signAndSubmit` to have that thrown).
+ *
+ * @example
+ * ```ts
+ * const status = await submitTransaction(client, { tx: signTx(body, key), waitForCommit: true });
+ * if (status.status === 'committed' && status.result.code === 'OK') console.log('done at', status.height);
+ * ```
+ */
+export function submitTransaction(
+  client: BaseClient,
+  parameters: SubmitTransactionParameters,
+): Promise<SubmitTransactionReturnType> {
+  const hex = typeof parameters.tx === 'string' ? parameters.tx : bytesToHex(parameters.tx);
+  const timeoutMs = parameters.timeoutMs ?? DEFAULT_COMMIT_WAIT_MS;
+  return client.request(endpoints.submitTransaction, {
+    body: { tx: hex },
+    ...(parameters.waitForCommit
+      ? {
+          query: { wait: 'commit', timeoutMs },
+          // The HTTP request must outlive the node's own wait, so that the node's answer (even a timeout) arrives.
+          timeoutMs: timeoutMs + 10_000,
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * The client: a base (URL and request function) with every action bound to it, viem style. Actions are
+ * also exported as plain functions taking the client first, so an app that bundles for browsers can
+ * import only the ones it uses.
+ */
+import { getAccount } from './actions/getAccount.js';
+import { getBlock } from './actions/getBlock.js';
+import { getBlockResults } from './actions/getBlockResults.js';
+import { getStateProof } from './actions/getStateProof.js';
+import { getStatus } from './actions/getStatus.js';
+import { getTransaction } from './actions/getTransaction.js';
+import { listErrors } from './actions/listErrors.js';
+import { type QueryParameters, type QueryReturnType, query } from './actions/query.js';
+import { submitTransaction } from './actions/submitTransaction.js';
+import { waitForTransaction } from './actions/waitForTransaction.js';
+import { createRequestFunction, type RequestFunction, type TransportOptions } from './transport.js';
+
+/** What every action needs: where the node is and how to call it. */
+export interface BaseClient {
+  readonly url: string;
+  readonly request: RequestFunction;
+}
+
+type Bound<F> = F extends (client: BaseClient, ...rest: infer A) => infer R ? (...args: A) => R : never;
+
+/** A client with every action bound: `client.getStatus()` is `getStatus(client)`. */
+export interface Client extends BaseClient {
+  readonly getStatus: Bound<typeof getStatus>;
+  readonly getBlock: Bound<typeof getBlock>;
+  readonly getBlockResults: Bound<typeof getBlockResults>;
+  readonly getTransaction: Bound<typeof getTransaction>;
+  readonly submitTransaction: Bound<typeof submitTransaction>;
+  readonly waitForTransaction: Bound<typeof waitForTransaction>;
+  readonly getAccount: Bound<typeof getAccount>;
+  readonly getStateProof: Bound<typeof getStateProof>;
+  readonly query: <T = unknown>(parameters: QueryParameters) => Promise<QueryReturnType<T>>;
+  readonly listErrors: Bound<typeof listErrors>;
+}
+
+export type ClientOptions = TransportOptions;
+
+/**
+ * Creates a client of one node's HTTP API.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@hanglian/sdk';
+ * const client = createClient({ url: 'http://127.0.0.1:26650' });
+ * const { chainId, height } = await client.getStatus();
+ * ```
+ */
+export function createClient(options: ClientOptions): Client {
+  const base: BaseClient = { url: options.url, request: createRequestFunction(options) };
+  return {
+    ...base,
+    getStatus: (...args) => getStatus(base, ...args),
+    getBlock: (...args) => getBlock(base, ...args),
+    getBlockResults: (...args) => getBlockResults(base, ...args),
+    getTransaction: (...args) => getTransaction(base, ...args),
+    submitTransaction: (...args) => submitTransaction(base, ...args),
+    waitForTransaction: (...args) => waitForTransaction(base, ...args),
+    getAccount: (...args) => getAccount(base, ...args),
+    getStateProof: (...args) => getStateProof(base, ...args),
+    query: (parameters) => query(base, parameters),
+    listErrors: (...args) => listErrors(base, ...args),
+  };
+}

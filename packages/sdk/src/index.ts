@@ -1,0 +1,30 @@
+/**
+ * @hanglian/sdk: a typed client of a Hanglian node's HTTP API, builders for every kernel transaction, a
+ * consumer wallet with one-time order keys and an encrypted keystore, and light-client verification of
+ * state reads. No node: imports, so it bundles for browsers (core's crypto switches to @noble there).
+ */
+export * from './actions/getAccount.js';
+export * from './actions/getBlock.js';
+export * from './actions/getBlockResults.js';
+export * from './actions/getStateProof.js';
+export * from './actions/getStatus.js';
+export * from './actions/getTransaction.js';
+export * from './actions/listErrors.js';
+export * from './actions/query.js';
+export * from './actions/submitTransaction.js';
+export * from './actions/waitForTransaction.js';
+export * from './client.js';
+export * from './errors.js';
+export * from './light/lightClient.js';
+export * from './light/verify.js';
+export * from './signer.js';
+export * from './transactions/call.js';
+export * from './transactions/evidence.js';
+export * from './transactions/governance.js';
+export * from './transactions/identity.js';
+export * from './transactions/settlement.js';
+export * from './transactions/signAndSubmit.js';
+export * from './transport.js';
+export * from './wallet/derivation.js';
+export * from './wallet/keystore.js';
+export * from './wallet/wallet.js';

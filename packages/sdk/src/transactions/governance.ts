@@ -1,0 +1,62 @@
+/** Builders for the governance module's commands (packages/state-machine/src/modules/governance/README.md). */
+import { definedOnly, type TxCall } from './call.js';
+
+type Role = string;
+
+/** What an approved proposal does. */
+export type ProposalAction =
+  | { type: 'admitOrganisation'; id: string; name: string; roles: Role[]; rootPublicKey: Uint8Array }
+  | { type: 'suspendOrganisation'; org: string }
+  | { type: 'reinstateOrganisation'; org: string }
+  | { type: 'setOrganisationRoles'; org: string; roles: Role[] }
+  | { type: 'replaceRootKey'; org: string; rootPublicKey: Uint8Array }
+  /** Power 0 removes the validator. */
+  | { type: 'setValidator'; publicKey: Uint8Array; power: number; org: string }
+  | {
+      type: 'setParameters';
+      votingPeriodBlocks?: number;
+      thresholdNumerator?: number;
+      thresholdDenominator?: number;
+      maxOpenProposals?: number;
+    };
+
+export interface SubmitProposalParams {
+  /** At most 200 characters. */
+  title: string;
+  action: ProposalAction;
+}
+export interface VoteParams {
+  proposalId: number;
+  vote: 'yes' | 'no';
+}
+
+const call = <P extends object>(command: string, params: P): TxCall<P> => ({
+  module: 'governance',
+  command,
+  params,
+});
+
+export const governance = {
+  /**
+   * An organisation's admin proposes a change to the consortium.
+   *
+   * @example
+   * ```ts
+   * governance.submitProposal({
+   *   title: 'Admit Harbour Books',
+   *   action: { type: 'admitOrganisation', id: 'harbour', name: 'Harbour Books', roles: ['merchant'], rootPublicKey },
+   * });
+   * ```
+   */
+  submitProposal: (params: SubmitProposalParams): TxCall<SubmitProposalParams> =>
+    call('submitProposal', { title: params.title, action: definedOnly(params.action) }),
+  /**
+   * An organisation's admin votes on an open proposal.
+   *
+   * @example
+   * ```ts
+   * governance.vote({ proposalId: 3, vote: 'yes' });
+   * ```
+   */
+  vote: (params: VoteParams): TxCall<VoteParams> => call('vote', params),
+} as const;
