@@ -5,6 +5,7 @@
  */
 import { HanglianError } from '@hanglian/core';
 import { Command, CommanderError } from 'commander';
+import { registerContract } from './commands/contract.js';
 import { registerDevnet } from './commands/devnet.js';
 import { registerInit } from './commands/init.js';
 import { registerNode } from './commands/node.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerNode(program);
   registerDevnet(program);
+  registerContract(program);
   return program;
 }
 
