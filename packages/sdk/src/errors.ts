@@ -16,10 +16,6 @@ export const SdkErrors = defineErrorCodes('sdk', {
     summary: 'The node answered something that is not the API response.',
   },
   SDK_TIMEOUT: { kind: 'unavailable', summary: 'The operation did not finish in the time allowed.' },
-  SDK_TX_FAILED: {
-    kind: 'conflict',
-    summary: 'A transaction was committed but its command failed; details carry the command error code.',
-  },
   SDK_VERIFY_FAILED: {
     kind: 'forbidden',
     summary: 'A node answer did not verify (proof, header hash, commit signatures or validator set).',
