@@ -17,7 +17,7 @@ import {
   type StandardDefinition,
 } from '@hanglian/contract-sdk/testing';
 import { addressFromPublicKey, bytesToHex, HanglianError, signTx } from '@hanglian/core';
-import { NodeErrors, networkPaths, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
+import { NodeErrors, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
 import type { Command } from 'commander';
 import { build } from 'esbuild';
 

@@ -51,3 +51,13 @@ log(`  ratio to the bound        ${(solo.transfersPerSecond / bound).toFixed(2)}
 
 if (json)
   process.stdout.write(`${JSON.stringify({ machine, micro, storage, solo, verifyBoundPerSecond: bound })}\n`);
+
+// Contract calls through the registry beside the same logic as kernel code (docs/decisions/0005).
+log('\ncontract calls through the registry module:');
+const { benchmarkRegistryCalls } = await import('@hanglian/state-machine');
+for (const figure of await benchmarkRegistryCalls(quick ? 50 : 200)) {
+  const gas = figure.gas === undefined ? '' : `, gas ${fmt(figure.gas)}`;
+  log(
+    `  ${figure.label.padEnd(58)} ${figure.microsPerCall.toFixed(1)} µs (${fmt(Math.round(figure.callsPerSecond))}/s${gas})`,
+  );
+}

@@ -1,3 +1,4 @@
+export * from './bench.js';
 export * from './calls.js';
 export * from './commands/call.js';
 export * from './commands/deployCode.js';
