@@ -14,7 +14,6 @@ export type LinkDirection = 'inbound' | 'outbound';
 export type DisconnectReason =
   | 'malformed-handshake'
   | 'handshake-timeout'
-  | 'handshake-overflow'
   | 'wrong-chain'
   | 'bad-signature'
   | 'not-member'

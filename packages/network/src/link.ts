@@ -43,8 +43,11 @@ export const GOODBYE_REASONS: readonly DisconnectReason[] = [
   'malformed-frame',
 ];
 
-/** Bytes a peer may have queued past its handshake frames while we check its identity. */
-const PRE_OPEN_BUFFER_LIMIT = 4096;
+/**
+ * Bytes read ahead before the link opens. A peer that accepted us first may already send messages while we
+ * still check it; past this we stop reading, so TCP flow control (not our memory) holds the rest.
+ */
+const PRE_OPEN_READ_AHEAD_BYTES = 64 * 1024;
 /** Largest handshake-phase frame after auth: a goodbye (type + reason). */
 const CONTROL_FRAME_LIMIT = 2;
 /** After a goodbye, how long the socket may take to flush before it is destroyed. */
@@ -175,11 +178,10 @@ export class Link {
   #onData(chunk: Buffer): void {
     if (this.#state === 'closed') return;
     this.#incoming.push(chunk);
-    if (this.#state !== 'open' && this.#incoming.length > PRE_OPEN_BUFFER_LIMIT) {
-      this.close('handshake-overflow');
-      return;
-    }
     this.#pump();
+    if (!this.isOpen && !this.isClosed && this.#incoming.length > PRE_OPEN_READ_AHEAD_BYTES) {
+      this.#socket.pause();
+    }
   }
 
   #pump(): void {
@@ -298,6 +300,7 @@ export class Link {
       this.#handshakeTimer = null;
       this.#pingTimer = setInterval(() => this.#keepAlive(), this.#params.pingIntervalMs);
       this.#pingTimer.unref();
+      this.#socket.resume(); // it may have been paused on read-ahead
       this.#params.onOpen(this);
       return;
     }

@@ -184,6 +184,11 @@ export class Network {
     return [...this.#peers.values()].map((peer) => peer.info(this.#scores.score(peer.publicKeyHex, now)));
   }
 
+  /** Connections still in their handshake (inbound and outbound). */
+  pendingHandshakes(): number {
+    return this.#pending.size;
+  }
+
   isConnected(publicKey: Uint8Array): boolean {
     return this.#peers.has(bytesToHex(publicKey));
   }
@@ -472,8 +477,16 @@ export class Network {
     this.#pending.delete(link);
     this.#admitted.delete(link);
     const hex = bytesToHex(link.remotePublicKey!);
-    if (!this.#running) {
-      link.close('stopped', { goodbye: true });
+    // Blocked or banned while the handshake finished: admission is checked again at the last moment.
+    const refusal = this.#running
+      ? this.#isBlocked(hex)
+        ? 'blocked'
+        : this.#scores.bannedUntil(hex, Date.now()) > 0
+          ? 'banned'
+          : null
+      : 'stopped';
+    if (refusal !== null) {
+      link.close(refusal, { goodbye: true });
       return;
     }
     const target = this.#targetByLink.get(link);

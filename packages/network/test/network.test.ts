@@ -15,7 +15,10 @@ describe('a full mesh of four member nodes', () => {
       for (const node of nodes) {
         for (const other of nodes) if (other !== node) node.dial(addressOf(other));
       }
-      await waitFor('full mesh', () => nodes.every((node) => node.peers().length === 3));
+      // Settled: three peers each and no handshake in flight, so no duplicate link is still to be replaced.
+      await waitFor('full mesh', () =>
+        nodes.every((node) => node.peers().length === 3 && node.pendingHandshakes() === 0),
+      );
 
       const received = nodes.map(() => [] as Array<{ from: string; text: string }>);
       nodes.forEach((node, i) => {
@@ -196,7 +199,13 @@ describe('peer manager', () => {
       await b.start();
       a.dial(addressOf(b));
       b.dial(addressOf(a)); // b keeps trying to come back while blocked
-      await waitFor('link', () => a.isConnected(b.publicKey) && b.isConnected(a.publicKey));
+      await waitFor(
+        'settled link',
+        () =>
+          a.isConnected(b.publicKey) &&
+          b.isConnected(a.publicKey) &&
+          a.pendingHandshakes() + b.pendingHandshakes() === 0,
+      );
 
       a.block(b.publicKey);
       assert.equal(a.isConnected(b.publicKey), false);
