@@ -3,9 +3,21 @@ import { HanglianError } from '../errors/hanglianError.js';
 
 const HEX_PATTERN = /^(?:[0-9a-f]{2})*$/;
 
+/**
+ * Node's Buffer when it exists (native and fast: these run on every decode and root comparison), plain
+ * Uint8Array code in browsers, where Buffer does not exist.
+ */
+const NodeBuffer: typeof Buffer | undefined = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Lower-case hex without a prefix: the one text form of bytes in the API, logs and JSON files. */
 export function bytesToHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  if (NodeBuffer !== undefined)
+    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  let out = '';
+  for (const byte of bytes) out += HEX_DIGITS[byte];
+  return out;
 }
 
 /** Parses lower- or upper-case hex (an optional `0x` prefix is accepted). */
@@ -16,20 +28,29 @@ export function hexToBytes(hex: string): Uint8Array {
       details: { length: hex.length },
     });
   }
-  return new Uint8Array(Buffer.from(clean, 'hex'));
+  if (NodeBuffer !== undefined) return new Uint8Array(NodeBuffer.from(clean, 'hex'));
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
-  // Native comparison: this runs on every decode (the canonical check) and every root comparison.
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
-    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
-  );
+  if (NodeBuffer !== undefined) {
+    return NodeBuffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+      NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength),
+    );
+  }
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Byte-wise order, the order of keys in the state store. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(a, b);
+  if (NodeBuffer !== undefined) return NodeBuffer.compare(a, b);
+  const n = Math.min(a.byteLength, b.byteLength);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.byteLength === b.byteLength ? 0 : a.byteLength < b.byteLength ? -1 : 1;
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

@@ -11,7 +11,7 @@ import { type Address, addressFromPublicKey } from '../crypto/address.js';
 import { sha256 } from '../crypto/hash.js';
 import type { CryptoSuite, SigningKey } from '../crypto/suite.js';
 import { createCodec } from '../encoding/codec.js';
-import { concatBytes, utf8 } from '../encoding/hex.js';
+import { bytesEqual, bytesToHex, concatBytes, utf8 } from '../encoding/hex.js';
 import {
   AddressSchema,
   ChainIdSchema,
@@ -157,8 +157,8 @@ export function verifyCommit(
     totalPower,
     reason,
   });
-  if (Buffer.compare(commit.blockHash, expectedBlockHash) !== 0) return fail('commit is for another block');
-  const byKey = new Map(validators.map((v) => [Buffer.from(v.publicKey).toString('hex'), v]));
+  if (!bytesEqual(commit.blockHash, expectedBlockHash)) return fail('commit is for another block');
+  const byKey = new Map(validators.map((v) => [bytesToHex(v.publicKey), v]));
   const seen = new Set<string>();
   const message = voteSignBytes({
     chainId,
@@ -169,7 +169,7 @@ export function verifyCommit(
   });
   let signedPower = 0;
   for (const sig of commit.signatures) {
-    const id = Buffer.from(sig.validator).toString('hex');
+    const id = bytesToHex(sig.validator);
     const validator = byKey.get(id);
     if (validator === undefined) return fail('signature by a non-validator', signedPower);
     if (seen.has(id)) return fail('duplicate signature', signedPower);
