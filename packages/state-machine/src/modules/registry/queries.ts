@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
 import type { ContractOutcome } from './calls.js';
 import { CONFORMANCE_CALLER } from './calls.js';
-import { RegistryErrors } from './errors.js';
 import type { ContractExecutor } from './executor.js';
 import type { SettlementForRegistry } from './expected.js';
 import { type RegistryMethod, runReadOnlyCall } from './method.js';
