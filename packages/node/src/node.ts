@@ -95,6 +95,7 @@ export interface CommittedBlockEvent {
 }
 
 const REJECTIONS_KEPT = 10_000;
+const MEMBERSHIP_RECHECK_BLOCKS = 10;
 
 export class HanglianNode {
   readonly name: string;
@@ -385,6 +386,9 @@ export class HanglianNode {
       if (result.code !== 'OK') this.metrics.transactionsFailed.inc();
     });
     this.metrics.blocksCommitted.inc();
+    // Membership can change in any block (a revoked node identity, a suspended organisation): linked
+    // peers are asked again, every few blocks to keep the cost bounded.
+    if (height % MEMBERSHIP_RECHECK_BLOCKS === 0) this.#transport.revalidate();
     this.metrics.transactionsCommitted.inc(txIds.length);
     this.metrics.blockTransactions.observe(txIds.length);
     for (const id of [...this.#waiters.keys()]) if (this.#rejections.has(id)) this.#settle(id);
@@ -402,6 +406,9 @@ export class HanglianNode {
     if (this.#stopping) return;
     this.#stopping = true;
     this.#driver.stop();
+    // Answer every waiting client now (its transaction is still pending): a waiter's timer would
+    // otherwise keep the stopped process alive until it fires.
+    for (const id of [...this.#waiters.keys()]) this.#settle(id);
     await this.#api?.close();
     await this.#transport.close();
     await this.chain.close();

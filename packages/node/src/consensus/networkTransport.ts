@@ -65,6 +65,10 @@ export class NetworkTransport implements PeerTransport {
     return this.network.peers().map((p) => bytesToHex(p.publicKey));
   }
 
+  revalidate(): void {
+    void this.network.revalidatePeers();
+  }
+
   isolate(): void {
     this.network.blockAll();
   }

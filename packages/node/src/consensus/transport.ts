@@ -17,6 +17,8 @@ export interface PeerTransport {
   onMessage(channel: Channel, handler: MessageHandler): void;
   /** Public keys (hex) of the peers connected now. */
   peers(): string[];
+  /** Asks again whether each linked peer is still a member, and drops those that are not (after revocations). */
+  revalidate(): void;
   /** Cuts every link and refuses new ones until `restore` (an operator's tool, and the fault tests'). */
   isolate(): void;
   restore(): void;
@@ -31,6 +33,7 @@ export class NoPeers implements PeerTransport {
   peers(): string[] {
     return [];
   }
+  revalidate(): void {}
   isolate(): void {}
   restore(): void {}
   async close(): Promise<void> {}
@@ -59,6 +62,7 @@ export class LoopbackHub {
       },
       peers: () =>
         [...this.#members.keys()].filter((p) => p !== id && !this.#cut.has(p) && !this.#cut.has(id)),
+      revalidate: () => {},
       isolate: () => this.setCut(id, true),
       restore: () => this.setCut(id, false),
       close: async () => {
