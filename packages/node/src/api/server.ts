@@ -72,7 +72,13 @@ export async function startApiServer(
   listen: ApiOptions,
   adminToken?: string,
 ): Promise<ApiServer> {
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    // A stopping node ends every connection: waiting requests (`wait=commit`, subscriptions) and idle
+    // keep-alive ones would otherwise hold `close()` (and SIGTERM) for up to the 72 s keep-alive timeout.
+    forceCloseConnections: true,
+  });
   const limit = listen.rateLimit ?? DEFAULT_RATE_LIMIT;
   await app.register(rateLimit, {
     global: true,
