@@ -55,11 +55,17 @@ describe(`fault tests with real processes (seed ${SEED}; HANGLIAN_FAULTS_SEED re
   /** After a fault has healed: every node moves on by PROGRESS_BLOCKS, then agreement and no lost ack. */
   async function healedChecks(label: string, stateSynced: string[] = []): Promise<void> {
     const acksBefore = load.acked.length;
+    const t0 = Date.now();
     const heights = await cluster.heights();
     const top = Math.max(...Object.values(heights));
     await cluster.waitForHeight(top + PROGRESS_BLOCKS, 45_000);
+    const t1 = Date.now();
     const common = await checker.agreement(stateSynced);
+    const t2 = Date.now();
     const acked = await checker.acked(load);
+    note(
+      `${label}: +${PROGRESS_BLOCKS} blocks in ${t1 - t0} ms, headers checked in ${t2 - t1} ms, acks in ${Date.now() - t2} ms`,
+    );
     assert.ok(load.acked.length > acksBefore, `${label}: no transaction acknowledged after the fault healed`);
     note(
       `${label}: healed; heights ${JSON.stringify(await cluster.heights())}, agreement up to ${common}, ${acked} acked transactions on every node (${load.errors} client retries so far)`,
@@ -121,8 +127,13 @@ describe(`fault tests with real processes (seed ${SEED}; HANGLIAN_FAULTS_SEED re
     assert.ok(victim?.validator, `block ${latest} proposed by ${proposer}, not a validator of the manifest`);
     const down = between(6_000, 9_000);
     note(`proposer: ${victim.name} proposed block ${latest}; SIGTERM it for ${down} ms`);
+    let t = Date.now();
     const exit = await cluster.signal(victim.name, 'SIGTERM');
     assert.equal(exit.code, 0, 'clean shutdown on SIGTERM');
+    const stopMs = Date.now() - t;
+    note(`proposer: ${victim.name} exited in ${stopMs} ms`);
+    // Clients wait on it (`wait=commit`, keep-alive): a clean stop must still be prompt.
+    assert.ok(stopMs < 5_000, `SIGTERM under load took ${stopMs} ms`);
     const from = await cluster.height('node0');
     await sleep(down);
     const to = await cluster.height('node0');
@@ -136,7 +147,9 @@ describe(`fault tests with real processes (seed ${SEED}; HANGLIAN_FAULTS_SEED re
       `no height needed a second round while ${victim.name} was down (rounds ${rounds.join(',')})`,
     );
     note(`proposer: ${to - from} blocks while it was down, rounds ${rounds.join(',')}`);
+    t = Date.now();
     await cluster.start(victim.name);
+    note(`proposer: ${victim.name} restarted in ${Date.now() - t} ms`);
     checker.forget(victim.name);
     await healedChecks('proposer');
   });
@@ -194,7 +207,7 @@ describe(`fault tests with real processes (seed ${SEED}; HANGLIAN_FAULTS_SEED re
     const names = cluster.nodes.map((n) => n.name);
     note(`restart: SIGTERM all at heights ${JSON.stringify(before)}`);
     const exits = await Promise.all(names.map((n) => cluster.signal(n, 'SIGTERM')));
-    exits.forEach((exit, i) => assert.equal(exit.code, 0, `${names[i]} did not stop cleanly`));
+    for (const [i, exit] of exits.entries()) assert.equal(exit.code, 0, `${names[i]} did not stop cleanly`);
     await cluster.startAll();
     const afterRestart = await cluster.heights();
     for (const n of names)
