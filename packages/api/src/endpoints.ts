@@ -14,7 +14,9 @@ import {
   QueryView,
   StateProofView,
   StatusView,
+  TxProofView,
   TxStatusView,
+  ValidatorsView,
 } from './views.js';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -169,6 +171,16 @@ export const endpoints = {
     params: Type.Object({ id: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }) }),
     response: TxStatusView,
   }),
+  getTransactionProof: define({
+    id: 'getTransactionProof',
+    method: 'GET',
+    path: '/v1/txs/:id/proof',
+    tag: 'transactions',
+    summary: 'A committed transaction with its inclusion and result proofs, header, commit and validators',
+    params: Type.Object({ id: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }) }),
+    response: TxProofView,
+    errors: ['NOT_FOUND'],
+  }),
   getAccount: define({
     id: 'getAccount',
     method: 'GET',
@@ -196,6 +208,16 @@ export const endpoints = {
     summary: "Each transaction's result code, gas and events, and the block-level events",
     params: HeightParam,
     response: BlockResultsView,
+    errors: ['NOT_FOUND'],
+  }),
+  getBlockValidators: define({
+    id: 'getBlockValidators',
+    method: 'GET',
+    path: '/v1/blocks/:height/validators',
+    tag: 'blocks',
+    summary: "The validator set that signed a block's commit",
+    params: HeightParam,
+    response: ValidatorsView,
     errors: ['NOT_FOUND'],
   }),
   getStateProof: define({

@@ -154,3 +154,38 @@ export const ErrorCatalogueView = Type.Object(
   },
   { $id: 'ErrorCatalogue' },
 );
+
+export const InclusionProofView = Type.Object(
+  { index: Uint, count: Uint, path: Type.Array(Hash) },
+  { $id: 'InclusionProof', description: 'a Merkle path from a list item to its root' },
+);
+
+export const ValidatorView = Type.Object(
+  { publicKey: Hex, power: Uint, org: Type.String() },
+  { $id: 'Validator' },
+);
+
+export const ValidatorsView = Type.Object(
+  { height: Uint, validators: Type.Array(ValidatorView) },
+  { $id: 'Validators' },
+);
+
+export const TxProofView = Type.Object(
+  {
+    txId: Hash,
+    height: Uint,
+    index: Uint,
+    tx: Hex,
+    inclusion: InclusionProofView,
+    resultBytes: Hex,
+    result: TxResultView,
+    resultInclusion: InclusionProofView,
+    header: HeaderView,
+    commit: CommitView,
+    validators: Type.Array(ValidatorView),
+  },
+  {
+    $id: 'TransactionProof',
+    description: 'a committed transaction with everything needed to check it offline',
+  },
+);

@@ -7,6 +7,7 @@ import { HanglianError } from '@hanglian/core';
 import { Command, CommanderError } from 'commander';
 import { registerContract } from './commands/contract.js';
 import { registerDevnet } from './commands/devnet.js';
+import { registerEvidence } from './commands/evidence.js';
 import { registerInit } from './commands/init.js';
 import { registerNode } from './commands/node.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerNode(program);
   registerDevnet(program);
+  registerEvidence(program);
   registerContract(program);
   return program;
 }

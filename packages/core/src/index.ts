@@ -14,3 +14,4 @@ export * from './schema/common.js';
 export * from './types/block.js';
 export * from './types/result.js';
 export * from './types/transaction.js';
+export * from './evidence/bundle.js';

@@ -3,6 +3,7 @@
  * consumer wallet with one-time order keys and an encrypted keystore, and light-client verification of
  * state reads. No node: imports, so it bundles for browsers (core's crypto switches to @noble there).
  */
+export * from './actions/exportEvidence.js';
 export * from './actions/getAccount.js';
 export * from './actions/getBlock.js';
 export * from './actions/getBlockResults.js';

@@ -12,11 +12,14 @@ import {
   blockHash,
   bytesToHex,
   type ErrorKind,
+  encodeCanonical,
   errorCodeSpec,
   HanglianError,
   hexToBytes,
   listErrorCodes,
+  merkleListProof,
   toJsonValue,
+  txResultCodec,
   utf8,
 } from '@hanglian/core';
 import { nonceStore } from '@hanglian/state-machine';
@@ -272,6 +275,50 @@ export async function startApiServer(
   route(endpoints.getTransaction, async (request) => {
     const { id } = request.params as { id: string };
     return toJsonValue(node.txStatus(id.toLowerCase()));
+  });
+
+  route(endpoints.getTransactionProof, async (request) => {
+    const { id } = request.params as { id: string };
+    const chain = node.chain;
+    const location = chain.locateTx(hexToBytes(id));
+    const block = location === undefined ? undefined : chain.getBlock(location.height);
+    const results = location === undefined ? undefined : chain.getResults(location.height);
+    const commit = location === undefined ? undefined : chain.getCommit(location.height);
+    const validators = location === undefined ? undefined : chain.validatorsAt(location.height);
+    if (
+      location === undefined ||
+      block === undefined ||
+      results === undefined ||
+      commit === undefined ||
+      validators === undefined
+    ) {
+      throw notFound(`committed transaction ${id}`);
+    }
+    const resultItems = [
+      ...results.txResults.map((r) => txResultCodec.encode(r)),
+      encodeCanonical(results.blockEvents),
+    ];
+    return toJsonValue({
+      txId: id.toLowerCase(),
+      height: location.height,
+      index: location.index,
+      tx: block.txs[location.index],
+      inclusion: merkleListProof(block.txs, location.index),
+      resultBytes: resultItems[location.index],
+      result: results.txResults[location.index],
+      resultInclusion: merkleListProof(resultItems, location.index),
+      header: block.header,
+      commit,
+      validators,
+    });
+  });
+
+  route(endpoints.getBlockValidators, async (request) => {
+    const chain = node.chain;
+    const height = parseHeight((request.params as { height: string }).height, chain.height);
+    const validators = chain.validatorsAt(height);
+    if (validators === undefined) throw notFound(`validators of block ${height}`);
+    return toJsonValue({ height, validators });
   });
 
   route(endpoints.getAccount, async (request) => {
