@@ -335,6 +335,7 @@ export class ConsensusDriver {
           { evidence: output.evidence.kind, validator: output.evidence.validator },
           'equivocation seen',
         );
+        this.#o.onEvidence(output.evidence);
         return;
     }
   }
