@@ -5,11 +5,16 @@
  */
 import { HanglianError } from '@hanglian/core';
 import { Command, CommanderError } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerContract } from './commands/contract.js';
 import { registerDevnet } from './commands/devnet.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerInit } from './commands/init.js';
+import { registerItems } from './commands/items.js';
+import { registerKeys } from './commands/keys.js';
 import { registerNode } from './commands/node.js';
+import { registerOrg } from './commands/org.js';
+import { registerTransactions } from './commands/transactions.js';
 
 const EXIT_CODE_OF_KIND: Record<string, number> = {
   invalid: 2,
@@ -36,6 +41,11 @@ export function buildProgram(): Command {
   registerNode(program);
   registerDevnet(program);
   registerEvidence(program);
+  registerKeys(program);
+  registerOrg(program);
+  registerTransactions(program);
+  registerItems(program);
+  registerBench(program);
   registerContract(program);
   return program;
 }

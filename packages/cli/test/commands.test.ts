@@ -1,0 +1,243 @@
+// The operator's command line end to end, against a real node process: keys, generic transactions and
+// queries, item verification, organisation admission by vote, key rotation, evidence export and verify.
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { addressFromPublicKey } from '@hanglian/core';
+import { initNetwork, readKeyFile } from '@hanglian/node';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hanglian.js');
+const run = promisify(execFile);
+
+/** Runs the CLI; resolves with its output and exit code (never rejects on a non-zero exit). */
+async function hanglian(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('hanglian CLI against a running node', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hanglian-cli-'));
+  const net = join(dir, 'net');
+  let node: ChildProcess;
+  let api: string;
+
+  before(async () => {
+    // A random port range: this test runs beside others on the same machine.
+    const basePort = 40_000 + Math.floor(Math.random() * 10_000) * 2;
+    initNetwork({ dir: net, chainId: 'hanglian-cli', genesisTime: Date.now(), basePort, scryptN: 1024 });
+    node = spawn(process.execPath, [CLI, 'node', 'start', '--dir', net, '--json', '--log-level', 'error'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    api = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      node.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line !== undefined) resolve((JSON.parse(line) as { api: string }).api);
+      });
+      node.once('exit', (code) => reject(new Error(`node exited ${code}`)));
+    });
+  });
+
+  after(async () => {
+    node.kill('SIGTERM');
+    await new Promise((r) => node.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const signer = (org: string, key = 'ops') => ['--network', net, '--org', org, '--key', key, '--api', api];
+
+  it('creates and shows encrypted keys', async () => {
+    writeFileSync(join(dir, 'secret.txt'), 'a long passphrase\n');
+    const created = await hanglian(
+      'keys',
+      'new',
+      '--out',
+      join(dir, 'k.json'),
+      '--passphrase-file',
+      join(dir, 'secret.txt'),
+      '--json',
+    );
+    assert.equal(created.code, 0, created.stderr);
+    const shown = await hanglian('keys', 'show', join(dir, 'k.json'), '--json');
+    assert.equal(JSON.parse(shown.stdout).publicKey, JSON.parse(created.stdout).publicKey);
+    assert.ok(!readFileSync(join(dir, 'k.json'), 'utf8').includes('a long passphrase'));
+    const again = await hanglian(
+      'keys',
+      'new',
+      '--out',
+      join(dir, 'k.json'),
+      '--passphrase-file',
+      join(dir, 'secret.txt'),
+    );
+    assert.notEqual(again.code, 0, 'never overwrites a key file');
+  });
+
+  it('submits any command and runs any query; a failed command exits with its code', async () => {
+    const pass = readFileSync(join(net, 'DEV-ONLY-PASSPHRASE.txt'), 'utf8').trim();
+    const to = addressFromPublicKey(readKeyFile(join(net, 'keys', 'bookpress', 'ops.json'), pass).publicKey);
+    const paid = await hanglian(
+      'tx',
+      'settlement',
+      'transfer',
+      JSON.stringify({ to, amount: 1_234 }),
+      ...signer('bookstore'),
+      '--json',
+    );
+    assert.equal(paid.code, 0, paid.stderr);
+    assert.equal(JSON.parse(paid.stdout).result.code, 'OK');
+    const balance = await hanglian(
+      'query',
+      'settlement',
+      'balance',
+      JSON.stringify({ address: to }),
+      '--api',
+      api,
+    );
+    assert.equal(JSON.parse(balance.stdout).result.amount, 100_001_234);
+    const tooMuch = await hanglian(
+      'tx',
+      'settlement',
+      'transfer',
+      JSON.stringify({ to, amount: 10 ** 15 }),
+      ...signer('bookstore'),
+    );
+    assert.notEqual(tooMuch.code, 0);
+    assert.match(tooMuch.stderr, /SETTLEMENT_INSUFFICIENT_BALANCE/);
+    const badJson = await hanglian('tx', 'settlement', 'transfer', '{not json', ...signer('bookstore'));
+    assert.equal(badJson.code, 2);
+    assert.match(badJson.stderr, /BAD_REQUEST/);
+  });
+
+  it('verifies item codes: genuine exits 0, unknown exits 8', async () => {
+    const product = {
+      sku: 'isbn-9787020002207',
+      name: 'Dream of the Red Chamber',
+      category: 'books',
+      factoryPrice: 3500,
+    };
+    assert.equal(
+      (await hanglian('tx', 'items', 'registerProduct', JSON.stringify(product), ...signer('bookpress')))
+        .code,
+      0,
+    );
+    assert.equal(
+      (
+        await hanglian(
+          'tx',
+          'items',
+          'mintBatch',
+          JSON.stringify({ sku: product.sku, batch: 'b1', count: 10_000, site: 'press-1' }),
+          ...signer('bookpress'),
+        )
+      ).code,
+      0,
+    );
+    const genuine = await hanglian('item', 'verify', `${product.sku}:b1:9999`, '--api', api);
+    assert.equal(genuine.code, 0, genuine.stdout + genuine.stderr);
+    assert.match(genuine.stdout, /GENUINE/);
+    assert.match(genuine.stdout, /commissioning/);
+    const clone = await hanglian('item', 'verify', `${product.sku}:b1:10001`, '--api', api);
+    assert.equal(clone.code, 8);
+    assert.match(clone.stdout, /UNKNOWN/);
+  });
+
+  it('admits an organisation by the votes of more than 2/3 of the members', async () => {
+    writeFileSync(join(dir, 'newshop-secret.txt'), 'another passphrase\n');
+    const root = JSON.parse(
+      (
+        await hanglian(
+          'keys',
+          'new',
+          '--out',
+          join(dir, 'newshop.json'),
+          '--passphrase-file',
+          join(dir, 'newshop-secret.txt'),
+          '--json',
+        )
+      ).stdout,
+    );
+    const proposed = await hanglian(
+      'org',
+      'propose-admission',
+      '--id',
+      'newshop',
+      '--name',
+      'New Shop',
+      '--roles',
+      'merchant',
+      '--root-key',
+      root.publicKey,
+      ...signer('regulator', 'admin'),
+    );
+    assert.equal(proposed.code, 0, proposed.stderr);
+    const id = /proposal (\d+)/.exec(proposed.stdout)?.[1];
+    assert.ok(id !== undefined, proposed.stdout);
+    // Ten organisations: the proposer's yes and six more make 7 > 2/3 of 10.
+    for (const org of ['platform-a', 'paybank-a', 'carrier-a', 'bookpress', 'bookstore', 'platform-b']) {
+      const voted = await hanglian('org', 'vote', id, 'yes', ...signer(org, 'admin'));
+      assert.equal(voted.code, 0, voted.stderr);
+    }
+    const org = await hanglian(
+      'query',
+      'identity',
+      'organisation',
+      JSON.stringify({ id: 'newshop' }),
+      '--api',
+      api,
+    );
+    assert.equal(JSON.parse(org.stdout).result?.status, 'active');
+  });
+
+  it('exports an evidence bundle and verifies it offline against the genesis validators', async () => {
+    const pass = readFileSync(join(net, 'DEV-ONLY-PASSPHRASE.txt'), 'utf8').trim();
+    const to = addressFromPublicKey(readKeyFile(join(net, 'keys', 'host-a', 'ops.json'), pass).publicKey);
+    const paid = JSON.parse(
+      (
+        await hanglian(
+          'tx',
+          'settlement',
+          'transfer',
+          JSON.stringify({ to, amount: 77 }),
+          ...signer('platform-a'),
+          '--json',
+        )
+      ).stdout,
+    );
+    const out = join(dir, 'case.json');
+    const exported = await hanglian(
+      'evidence',
+      'export',
+      '--api',
+      api,
+      '--tx',
+      paid.txId,
+      '--path',
+      `settlement/balances/${to}`,
+      '--title',
+      'case 7',
+      '--out',
+      out,
+    );
+    assert.equal(exported.code, 0, exported.stderr);
+    const verified = await hanglian('evidence', 'verify', out, '--validators', join(net, 'genesis.json'));
+    assert.equal(verified.code, 0, verified.stdout);
+    assert.match(verified.stdout, /VERIFIED/);
+    const bundle = JSON.parse(readFileSync(out, 'utf8'));
+    bundle.heights[0].header.stateRoot = '00'.repeat(32);
+    writeFileSync(out, JSON.stringify(bundle));
+    const forged = await hanglian('evidence', 'verify', out);
+    assert.equal(forged.code, 7);
+    assert.match(forged.stdout, /NOT VERIFIED/);
+  });
+});
