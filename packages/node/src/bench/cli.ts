@@ -61,3 +61,31 @@ for (const figure of await benchmarkRegistryCalls(quick ? 50 : 200)) {
     `  ${figure.label.padEnd(58)} ${figure.microsPerCall.toFixed(1)} µs (${fmt(Math.round(figure.callsPerSecond))}/s${gas})`,
   );
 }
+
+// ---- a 4-validator network of processes under open-loop load (skipped with --no-network) ----
+if (!args.includes('--no-network')) {
+  const { runNetworkBench } = await import('./network.js');
+  const validators = 4;
+  log(`\n${validators}-validator network (processes), open-loop transfers at rising offered rates:`);
+  const network = await runNetworkBench({
+    validators,
+    stepSeconds: quick ? 3 : 6,
+    rates: quick ? [100, 400] : [100, 200, 400, 800, 1600, 3200],
+    onProgress: log,
+  });
+  // Every node verifies every transfer's signature once, and the nodes share the machine's cores.
+  const networkBound = Math.round((machine.cores * micro.ed25519VerifiesPerSecond) / validators);
+  const best = network.steps.reduce(
+    (a, b) => (b.committedPerSecond > a.committedPerSecond ? b : a),
+    network.steps[0]!,
+  );
+  log(
+    `  max committed             ${fmt(network.maxCommittedPerSecond)}/s (offered ${fmt(best.offeredPerSecond)}/s)`,
+  );
+  log(
+    `  signature-verify bound    ${fmt(networkBound)}/s = ${machine.cores} cores x ${fmt(micro.ed25519VerifiesPerSecond)} verifies/s / ${validators} validators`,
+  );
+  log(`  ratio to the bound        ${(network.maxCommittedPerSecond / networkBound).toFixed(2)}`);
+  if (json)
+    process.stdout.write(`${JSON.stringify({ network, networkVerifyBoundPerSecond: networkBound })}\n`);
+}

@@ -1,0 +1,272 @@
+/**
+ * A 4-validator network of real node processes under OPEN-loop load: transfers are offered at a fixed
+ * rate (whatever the chain does), in steps of rising rates, spread over the validators' APIs, each sender
+ * pinned to one node (its nonces stay in order). For each rate: committed transfers per second, commit
+ * latency p50/p99 (from sending to the `wait=commit` answer), and per node CPU (utime+stime deltas from
+ * /proc/<pid>/stat) and resident memory. Stops raising the rate once commits no longer keep up.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
+import { initNetwork } from '../config/init.js';
+import { readKeyFile } from '../keystore/keystore.js';
+
+const CLI = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  '..',
+  'cli',
+  'bin',
+  'hanglian.js',
+);
+const CHAIN_ID = 'hanglian-bench-net';
+/** Clock ticks per second of /proc/<pid>/stat on Linux. */
+const CLK_TCK = 100;
+
+export interface NodeUsage {
+  readonly name: string;
+  /** CPU used during the step, in percent of one core. */
+  readonly cpuPercent: number;
+  readonly rssMiB: number;
+}
+
+export interface RateStep {
+  readonly offeredPerSecond: number;
+  readonly sent: number;
+  readonly committed: number;
+  /** Commits answered during the step window, per second of the window. */
+  readonly committedPerSecond: number;
+  readonly failed: number;
+  readonly latencyMs: { readonly p50: number; readonly p99: number };
+  readonly blocks: number;
+  readonly nodes: readonly NodeUsage[];
+}
+
+export interface NetworkBenchFigures {
+  readonly validators: number;
+  readonly senders: number;
+  readonly stepSeconds: number;
+  readonly steps: readonly RateStep[];
+  readonly maxCommittedPerSecond: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+}
+
+async function freeBase(count: number): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + 2 * Math.floor(Math.random() * 20_000);
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await free(base + i);
+    if (ok) return base;
+  }
+  throw new Error('no free port range');
+}
+
+function cpuTicks(pid: number): number {
+  // Fields after the command name (which may hold spaces) start at field 3; utime is 14, stime 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+function startNode(dir: string, name: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'node', 'start', '--dir', dir, '--node', name, '--api-port', '0', '--json', '--log-level', 'error'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let resolved = false;
+    // Keeps reading stdout after the start-up line, so the node never blocks on a full pipe.
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (resolved) return;
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line === undefined) return;
+      resolved = true;
+      resolve({ child, url: (JSON.parse(line) as { api: string }).api });
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+}
+
+async function getJson(url: string): Promise<any> {
+  return (await fetch(url, { signal: AbortSignal.timeout(10_000) })).json();
+}
+
+export async function runNetworkBench(
+  options: {
+    rates?: readonly number[];
+    stepSeconds?: number;
+    senders?: number;
+    validators?: number;
+    onProgress?: (line: string) => void;
+  } = {},
+): Promise<NetworkBenchFigures> {
+  const rates = options.rates ?? [100, 200, 400, 800, 1600, 3200];
+  const stepSeconds = options.stepSeconds ?? 6;
+  const senderCount = options.senders ?? 256;
+  const validators = options.validators ?? 4;
+  const log = options.onProgress ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), 'hanglian-bench-net-'));
+  const net = initNetwork({
+    dir,
+    chainId: CHAIN_ID,
+    validators,
+    genesisTime: Date.now(),
+    scryptN: 1024,
+    extraAccounts: senderCount,
+    basePort: await freeBase(2 * validators),
+  });
+  const org = net.manifest.organisations[0]!.id;
+  const keys: SigningKey[] = [];
+  for (let i = 0; i < senderCount; i++)
+    keys.push(readKeyFile(join(dir, 'keys', org, `account-${i}.json`), net.passphrase));
+  const sink = addressFromPublicKey(keys[0]!.publicKey);
+  const nonces = keys.map(() => 0);
+
+  const nodes: Array<{ name: string; child: ChildProcess; url: string }> = [];
+  try {
+    // Each node is recorded as soon as it runs, so a failed start still stops the others.
+    await Promise.all(
+      net.manifest.nodes.map(async (n) => {
+        nodes.push({ name: n.name, ...(await startNode(dir, n.name)) });
+      }),
+    );
+    nodes.sort((a, b) => a.name.localeCompare(b.name));
+    const deadline = Date.now() + 30_000;
+    while (((await getJson(`${nodes[0]!.url}/v1/status`)).height as number) < 2) {
+      if (Date.now() > deadline) throw new Error('the network made no block in 30 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const steps: RateStep[] = [];
+    let sender = 0;
+    for (const rate of rates) {
+      // Sign the step's transfers first: the load generator shares the machine with the nodes.
+      const total = Math.round(rate * stepSeconds);
+      const height = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
+      const planned: Array<{ node: number; hex: string }> = [];
+      for (let i = 0; i < total; i++) {
+        const s = sender++ % senderCount;
+        const key = keys[s]!;
+        const body: TxBody = {
+          v: 1,
+          chainId: CHAIN_ID,
+          module: 'settlement',
+          command: 'transfer',
+          params: { to: s === 0 ? addressFromPublicKey(keys[1]!.publicKey) : sink, amount: 1 },
+          submitter: key.publicKey,
+          nonce: nonces[s]!++,
+          expiresAt: height + 5_000,
+          actors: [],
+        };
+        planned.push({ node: s % nodes.length, hex: bytesToHex(signTx(body, key)) });
+      }
+
+      const pids = nodes.map((n) => n.child.pid!);
+      const cpuBefore = pids.map(cpuTicks);
+      const heightBefore = height;
+      const latencies: number[] = [];
+      let failed = 0;
+      const inFlight: Promise<void>[] = [];
+      const t0 = performance.now();
+      // Open loop: each 10 ms, send what the offered rate owes by now, answered or not.
+      let next = 0;
+      while (next < planned.length) {
+        const due = Math.min(planned.length, Math.floor(((performance.now() - t0) / 1000) * rate));
+        for (; next < due; next++) {
+          const { node, hex } = planned[next]!;
+          const sentAt = performance.now();
+          inFlight.push(
+            fetch(`${nodes[node]!.url}/v1/txs?wait=commit&timeoutMs=20000`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ tx: hex }),
+            })
+              .then((r) => r.json() as Promise<any>)
+              .then((answer) => {
+                if (answer.status === 'committed' && answer.result?.code === 'OK')
+                  latencies.push(performance.now() - sentAt);
+                else failed++;
+              })
+              .catch(() => {
+                failed++;
+              }),
+          );
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const sendEnd = performance.now();
+      // Let the step's transfers settle (bounded), so the next step starts from an empty pipeline.
+      await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 15_000))]);
+      const elapsed = (performance.now() - t0) / 1000;
+      const cpuAfter = pids.map(cpuTicks);
+      const heightAfter = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
+      latencies.sort((a, b) => a - b);
+      const step: RateStep = {
+        offeredPerSecond: rate,
+        sent: planned.length,
+        committed: latencies.length,
+        // Transfers answered as committed, over the time from the first send to the last answer.
+        committedPerSecond: Math.round(latencies.length / Math.max(elapsed, (sendEnd - t0) / 1000)),
+        failed,
+        latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+        blocks: heightAfter - heightBefore,
+        nodes: nodes.map((n, i) => ({
+          name: n.name,
+          cpuPercent: Math.round(((cpuAfter[i]! - cpuBefore[i]!) / CLK_TCK / elapsed) * 100),
+          rssMiB: rssMiB(pids[i]!),
+        })),
+      };
+      steps.push(step);
+      log(
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks, ${failed} failed; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')}; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+      );
+      // Commits no longer keep up with the offer: stop raising it.
+      if (step.committedPerSecond < 0.8 * rate || step.latencyMs.p99 > 5_000 || failed > 0.05 * total) break;
+    }
+    return {
+      validators,
+      senders: senderCount,
+      stepSeconds,
+      steps,
+      maxCommittedPerSecond: Math.max(0, ...steps.map((s) => s.committedPerSecond)),
+    };
+  } finally {
+    await Promise.all(
+      nodes.map(
+        (n) =>
+          new Promise<void>((resolve) => {
+            if (n.child.exitCode !== null || n.child.signalCode !== null) return resolve();
+            n.child.once('exit', () => resolve());
+            n.child.kill('SIGTERM');
+            setTimeout(() => n.child.kill('SIGKILL'), 10_000).unref();
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
