@@ -12,6 +12,7 @@ export * from './modules/evidence/index.js';
 export * from './modules/governance/index.js';
 export * from './modules/identity/index.js';
 export * from './modules/items/index.js';
+export * from './modules/orders/index.js';
 export * from './modules/registry/index.js';
 export * from './modules/settlement/index.js';
 export * from './testing/index.js';

@@ -9,6 +9,11 @@
  *   identity  <-  items        (the producer role, the organisation of a signer)
  *   identity, items  <-  distribution   (organisations; moving items with their trace events)
  *   identity, items, distribution  <-  catalog   (roles; stock; channel verdicts)
+ *   identity, items, catalog, settlement, registry  <-  orders   (gateways and roles; reserving and
+ *                                  moving items; listings and sessions; escrow; calling implementations)
+ *
+ * The registry runs contract code on a worker thread, so it joins only when the caller supplies one
+ * (`options.registry`); the orders module, which calls implementations through it, comes with it.
  *
  * The order of `modules` is the order of genesis and of block hooks: identity first, because the others
  * check organisations while they read their own genesis sections.
@@ -22,12 +27,19 @@ import { EvidenceModule } from './modules/evidence/module.js';
 import { GovernanceModule } from './modules/governance/module.js';
 import { IdentityModule } from './modules/identity/module.js';
 import { ItemsModule } from './modules/items/module.js';
+import { OrdersModule } from './modules/orders/module.js';
+import type { RegistryModule } from './modules/registry/module.js';
 import { SettlementModule } from './modules/settlement/module.js';
 
 export interface KernelOptions {
   /** The chain's crypto suite, for modules that check signatures inside transactions (evidence). */
   readonly suite?: CryptoSuite;
-  /** Modules built on the kernel (escrow, items, registry), run after the kernel modules in this order. */
+  /**
+   * The standards registry. When given, it and the orders module join the kernel (after catalog, in
+   * that order); without it the kernel has no commerce (orders need implementations to call).
+   */
+  readonly registry?: RegistryModule;
+  /** Modules built on the kernel, run after the kernel modules in this order. */
   readonly extraModules?: readonly Module[];
 }
 
@@ -39,6 +51,9 @@ export interface Kernel {
   readonly items: ItemsModule;
   readonly distribution: DistributionModule;
   readonly catalog: CatalogModule;
+  /** Present when `options.registry` was given. */
+  readonly registry?: RegistryModule;
+  readonly orders?: OrdersModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -53,6 +68,17 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const items = new ItemsModule(identity.method);
   const distribution = new DistributionModule(identity.method, items.method);
   const catalog = new CatalogModule(identity.method, items.method, distribution.method);
+  const registry = options.registry;
+  const orders =
+    registry === undefined
+      ? undefined
+      : new OrdersModule({
+          identity: identity.method,
+          items: items.method,
+          catalog: catalog.method,
+          settlement: settlement.method,
+          registry,
+        });
   return {
     identity,
     governance,
@@ -61,6 +87,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     items,
     distribution,
     catalog,
+    ...(registry === undefined ? {} : { registry }),
+    ...(orders === undefined ? {} : { orders }),
     modules: [
       identity,
       governance,
@@ -69,6 +97,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       items,
       distribution,
       catalog,
+      ...(registry === undefined || orders === undefined ? [] : [registry, orders]),
       ...(options.extraModules ?? []),
     ],
     membership: identity,

@@ -2,6 +2,7 @@ import type { Command, Module, Query, StoreDescription } from '../../framework/m
 import { CreateSessionCommand } from './commands/createSession.js';
 import { CreateListingCommand, UpdateListingCommand } from './commands/listings.js';
 import type { DistributionForCatalog, IdentityForCatalog, ItemsForCatalog } from './expected.js';
+import { CatalogMethod } from './method.js';
 import { createCatalogQueries } from './queries.js';
 import { CATALOG_MODULE } from './stores.js';
 
@@ -12,6 +13,7 @@ import { CATALOG_MODULE } from './stores.js';
  */
 export class CatalogModule implements Module {
   readonly name = CATALOG_MODULE;
+  readonly method = new CatalogMethod();
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[];
   readonly stores: readonly StoreDescription[] = [

@@ -34,6 +34,13 @@ export const ListingSchema = Type.Object(
     returnPolicy: ReturnPolicySchema,
     /** What the merchant pays a live-stream host who sells it, in basis points of the price; 0: none. */
     hostCommissionBps: BasisPointsSchema,
+    /**
+     * The merchant's inventory implementation (`commerce.inventory/1`) that chooses which item codes an
+     * order gets; absent: the orders module's built-in FIFO (first codes in key order).
+     */
+    inventory: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' })),
+    /** Where the merchant ships from (the logistics quote's origin); orders need it. */
+    shipsFrom: Type.Optional(RegionSchema),
     status: Type.Union([Type.Literal('active'), Type.Literal('paused')]),
     createdAt: UintSchema,
     updatedAt: UintSchema,

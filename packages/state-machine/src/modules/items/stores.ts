@@ -90,6 +90,8 @@ export type ItemState = Static<typeof ItemStateSchema>;
 export const BIZ_STEPS = [
   'commissioning',
   'packing',
+  // An order set the item aside for its buyer (or released it again): CBV's `reserving`.
+  'reserving',
   'shipping',
   'receiving',
   'selling',

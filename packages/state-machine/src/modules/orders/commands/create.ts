@@ -1,0 +1,329 @@
+import { AddressSchema, bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
+import { type Static, Type } from '@sinclair/typebox';
+import type { Command, CommandContext } from '../../../framework/module.js';
+import type { StateReader } from '../../../framework/state.js';
+import type { Listing } from '../../catalog/stores.js';
+import { RegionSchema } from '../../distribution/stores.js';
+import { accountParty, orgParty } from '../../items/stores.js';
+import { badAnswer, isRecord, type StandardCaller } from '../contracts.js';
+import { OrdersErrors } from '../errors.js';
+import { type CreatedData, OrdersEvents } from '../events.js';
+import type { CatalogForOrders, IdentityForOrders, ItemsForOrders } from '../expected.js';
+import { bps, type OrderLifecycle, type StepContext } from '../lifecycle.js';
+import {
+  type Composition,
+  deliveryStore,
+  ImplementationRefSchema,
+  INVENTORY_STANDARD,
+  LOGISTICS_STANDARD,
+  MAX_DELIVERY_DETAILS_BYTES,
+  MAX_ORDER_QUANTITY,
+  type Order,
+  orderStore,
+  ordersParameters,
+  PAYMENT_STANDARD,
+} from '../stores.js';
+
+export const CreateOrderParamsSchema = Type.Object(
+  {
+    /** The consumer's one-time order key (its address); it must sign the transaction as an actor. */
+    buyer: AddressSchema,
+    listing: Type.String({ minLength: 3, maxLength: 200 }),
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_ORDER_QUANTITY }),
+    payment: ImplementationRefSchema,
+    logistics: ImplementationRefSchema,
+    /** The platform that referred the consumer (paid the platform fee). */
+    platform: IdentifierSchema,
+    /** A live session of a host featuring this listing (the host is paid a commission if it is running). */
+    session: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })),
+    arbiter: IdentifierSchema,
+    buyerRegion: RegionSchema,
+    /** Delivery details as the SDK sealed them to the carrier's key; stored as given, never read here. */
+    delivery: Type.Uint8Array({ maxByteLength: MAX_DELIVERY_DETAILS_BYTES }),
+    weightGrams: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateOrderParams = Static<typeof CreateOrderParamsSchema>;
+
+/**
+ * An order: the merchant's inventory implementation (or FIFO) picks the items, the carrier's logistics
+ * implementation quotes shipping, the payment implementation prices its fee, and the composition is fixed
+ * here, from the listing's price, once and for all. The items are reserved; nothing is paid yet.
+ */
+export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchema> {
+  readonly name = 'create';
+  readonly summary =
+    'Place an order (a gateway submits, the order key co-signs): reserves items and fixes the price composition.';
+  readonly paramsSchema = CreateOrderParamsSchema;
+  readonly #identity: IdentityForOrders;
+  readonly #items: ItemsForOrders;
+  readonly #catalog: CatalogForOrders;
+  readonly #standards: StandardCaller;
+  readonly #lifecycle: OrderLifecycle;
+
+  constructor(
+    identity: IdentityForOrders,
+    items: ItemsForOrders,
+    catalog: CatalogForOrders,
+    standards: StandardCaller,
+    lifecycle: OrderLifecycle,
+  ) {
+    this.#identity = identity;
+    this.#items = items;
+    this.#catalog = catalog;
+    this.#standards = standards;
+    this.#lifecycle = lifecycle;
+  }
+
+  execute(ctx: CommandContext<CreateOrderParams>): void {
+    const p = ctx.params;
+    const { state } = ctx;
+    const gatewayOrg = this.#identity.orgOf(state, ctx.tx.submitter);
+    if (
+      gatewayOrg === undefined ||
+      !(
+        this.#identity.orgHasRole(state, gatewayOrg, 'platform') ||
+        this.#identity.orgHasRole(state, gatewayOrg, 'payment')
+      )
+    ) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_NOT_GATEWAY,
+        'orders come through a platform or payment gateway',
+      );
+    }
+    if (p.buyer === ctx.tx.submitter || !ctx.signedBy(p.buyer)) {
+      throw new HanglianError(OrdersErrors.ORDERS_NOT_BUYER, 'the order key must co-sign the order');
+    }
+    const listing = this.#catalog.getListing(state, p.listing);
+    if (listing === undefined || listing.status !== 'active') {
+      throw new HanglianError(OrdersErrors.ORDERS_LISTING_UNAVAILABLE, `listing ${p.listing} is not on sale`);
+    }
+    if (listing.shipsFrom === undefined) {
+      throw new HanglianError(OrdersErrors.ORDERS_LISTING_NO_ORIGIN, `listing ${p.listing} has no shipsFrom`);
+    }
+    if (listing.shipsTo.length > 0 && !listing.shipsTo.includes(p.buyerRegion)) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_REGION_NOT_SERVED,
+        `${p.listing} does not ship to ${p.buyerRegion}`,
+      );
+    }
+    if (!this.#identity.orgHasRole(state, p.platform, 'platform')) {
+      throw new HanglianError(OrdersErrors.ORDERS_NOT_PLATFORM, `${p.platform} is not an active platform`);
+    }
+    if (!this.#identity.orgHasRole(state, p.arbiter, 'arbiter')) {
+      throw new HanglianError(OrdersErrors.ORDERS_NOT_ARBITER, `${p.arbiter} is not an active arbiter`);
+    }
+    const payment = this.#standards.implementation(ctx, p.payment, PAYMENT_STANDARD);
+    if (!this.#identity.orgHasRole(state, payment.org, 'payment')) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_NOT_PAYMENT_PROVIDER,
+        `${payment.org} is not a payment provider`,
+      );
+    }
+    const logistics = this.#standards.implementation(ctx, p.logistics, LOGISTICS_STANDARD);
+    if (
+      !listing.carriers.includes(logistics.org) ||
+      !this.#identity.orgHasRole(state, logistics.org, 'carrier')
+    ) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_CARRIER_NOT_OFFERED,
+        `${logistics.org} is not a carrier of ${p.listing}`,
+      );
+    }
+    const id = bytesToHex(ctx.tx.id).slice(0, 32);
+    if (orderStore.has(state, id))
+      throw new HanglianError(OrdersErrors.ORDERS_ORDER_EXISTS, `order ${id} exists`);
+
+    const codes = this.#chooseItems(ctx, listing);
+    const quote = this.#quote(ctx, listing.shipsFrom, p.logistics);
+    const composition = this.#compose(ctx, listing, quote.fee);
+
+    const params = ordersParameters(state);
+    const order: Order = {
+      id,
+      buyer: p.buyer,
+      gateway: ctx.tx.submitter,
+      listing: listing.id,
+      merchant: listing.merchant,
+      sku: listing.sku,
+      quantity: p.quantity,
+      unitPrice: listing.price,
+      codes,
+      implementations: {
+        ...(listing.inventory === undefined ? {} : { inventory: listing.inventory }),
+        payment: p.payment,
+        logistics: p.logistics,
+      },
+      paymentProvider: payment.org,
+      carrier: logistics.org,
+      platform: p.platform,
+      arbiter: p.arbiter,
+      ...(composition.hostOrg === undefined ? {} : { host: composition.hostOrg, session: p.session! }),
+      fromRegion: listing.shipsFrom,
+      buyerRegion: p.buyerRegion,
+      weightGrams: p.weightGrams,
+      deliveryDays: quote.days,
+      returnPolicy: listing.returnPolicy,
+      composition: composition.parts,
+      status: 'created',
+      deadline: ctx.block.time + params.paymentWindowMs,
+      createdAt: ctx.block.time,
+    };
+    this.#lifecycle.insert(state, order);
+    deliveryStore.set(state, id, { sealed: p.delivery });
+    const step: StepContext = {
+      state,
+      block: ctx.block,
+      txId: bytesToHex(ctx.tx.id),
+      by: p.buyer,
+      emit: ctx.emit,
+    };
+    this.#lifecycle.moveItems(
+      step,
+      order,
+      { status: 'reserved' },
+      {
+        bizStep: 'reserving',
+        by: accountParty(p.buyer),
+        source: orgParty(listing.merchant),
+        destination: accountParty(p.buyer),
+      },
+    );
+    const data: CreatedData = {
+      order: id,
+      listing: listing.id,
+      quantity: p.quantity,
+      codes,
+      composition: composition.parts,
+      implementations: order.implementations,
+      host: order.host ?? null,
+      deadline: order.deadline,
+    };
+    ctx.emit(OrdersEvents.created, data, this.#lifecycle.topics(order));
+  }
+
+  /**
+   * The items: offered the merchant's in-stock codes of the SKU (recalled batches left out), the
+   * listing's inventory implementation chooses; without one, the first codes in key order (FIFO).
+   */
+  #chooseItems(ctx: CommandContext<CreateOrderParams>, listing: Listing): string[] {
+    const { quantity } = ctx.params;
+    const params = ordersParameters(ctx.state);
+    const available = this.#items
+      .holdings(ctx.state, orgParty(listing.merchant), listing.sku, params.maxAvailableOffered + 64)
+      .filter((code) => !this.#recalled(ctx.state, code))
+      .slice(0, params.maxAvailableOffered);
+    if (available.length < quantity) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_OUT_OF_STOCK,
+        `${listing.merchant} holds ${available.length} of ${listing.sku} in stock, fewer than ${quantity}`,
+        { details: { listing: listing.id, available: available.length, quantity } },
+      );
+    }
+    if (listing.inventory === undefined) return available.slice(0, quantity);
+    const implementation = listing.inventory;
+    this.#standards.implementation(ctx, implementation, INVENTORY_STANDARD);
+    const answer = this.#standards.call(ctx, implementation, 'choose', {
+      listing: listing.id,
+      sku: listing.sku,
+      quantity,
+      available,
+    });
+    const codes = isRecord(answer) ? answer.codes : undefined;
+    if (!Array.isArray(codes)) badAnswer(implementation, 'choose returned no codes');
+    const offered = new Set(available);
+    const chosen = new Set<string>();
+    for (const code of codes) {
+      if (typeof code !== 'string' || !offered.has(code))
+        badAnswer(implementation, `chose ${String(code)}, not offered`);
+      if (chosen.has(code)) badAnswer(implementation, `chose ${code} twice`);
+      chosen.add(code);
+    }
+    if (chosen.size !== quantity)
+      badAnswer(implementation, `chose ${chosen.size} codes for a quantity of ${quantity}`);
+    return [...chosen];
+  }
+
+  #recalled(state: StateReader, code: string): boolean {
+    const [sku, batch] = code.split(':') as [string, string];
+    return this.#items.getBatch(state, sku, batch)?.recalled ?? true;
+  }
+
+  #quote(
+    ctx: CommandContext<CreateOrderParams>,
+    fromRegion: string,
+    implementation: string,
+  ): { fee: number; days: number } {
+    const p = ctx.params;
+    const answer = this.#standards.call(ctx, implementation, 'quote', {
+      items: p.quantity,
+      weightGrams: p.weightGrams,
+      fromRegion,
+      toRegion: p.buyerRegion,
+    });
+    const fee = isRecord(answer) ? answer.fee : undefined;
+    const days = isRecord(answer) ? answer.days : undefined;
+    if (typeof fee !== 'number' || !Number.isSafeInteger(fee) || fee < 0)
+      badAnswer(implementation, `quoted a fee of ${String(fee)}`);
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > 365) {
+      badAnswer(implementation, `quoted ${String(days)} days`);
+    }
+    return { fee, days };
+  }
+
+  /**
+   * The composition: goods = price × quantity; total = goods + shipping; the carrier gets the shipping,
+   * the payment provider its fee (asked of its implementation for the total), the platform
+   * `platformFeeBps` of the goods, the host of a running session featuring the listing its agreed
+   * commission of the goods (all rounded down), the merchant the rest. The parts sum to the total.
+   */
+  #compose(
+    ctx: CommandContext<CreateOrderParams>,
+    listing: Listing,
+    shipping: number,
+  ): { parts: Composition; hostOrg: string | undefined } {
+    const p = ctx.params;
+    const goods = listing.price * p.quantity;
+    const total = goods + shipping;
+    if (!Number.isSafeInteger(total)) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_FEES_EXCEED_PRICE,
+        'the total is beyond the largest safe amount',
+      );
+    }
+    const feeAnswer = this.#standards.call(ctx, p.payment, 'fee', { amount: total });
+    const payment = isRecord(feeAnswer) ? feeAnswer.fee : undefined;
+    if (typeof payment !== 'number' || !Number.isSafeInteger(payment) || payment < 0 || payment > total) {
+      badAnswer(p.payment, `asked a fee of ${String(payment)} on ${total}`);
+    }
+    const platform = bps(goods, ordersParameters(ctx.state).platformFeeBps);
+    let hostOrg: string | undefined;
+    let host = 0;
+    if (p.session !== undefined) {
+      const session = this.#catalog.getSession(ctx.state, p.session);
+      const featured = session?.featured.find((f) => f.listing === listing.id);
+      // A session that is over (or never featured this listing) earns nothing; the order still stands.
+      if (
+        session !== undefined &&
+        featured !== undefined &&
+        session.startsAt <= ctx.block.time &&
+        ctx.block.time < session.endsAt
+      ) {
+        hostOrg = session.host;
+        host = bps(goods, featured.commissionBps);
+      }
+    }
+    const merchant = total - shipping - payment - platform - host;
+    if (merchant < 0) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_FEES_EXCEED_PRICE,
+        `shipping ${shipping}, payment ${payment}, platform ${platform} and host ${host} exceed ${total}`,
+      );
+    }
+    return {
+      parts: { goods, shipping, total, merchant, carrier: shipping, payment, platform, host },
+      hostOrg,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { HanglianError } from '@hanglian/core';
+import type { Static } from '@sinclair/typebox';
+import type { Command, CommandContext } from '../../../framework/module.js';
+import { OrdersErrors } from '../errors.js';
+import { commandStep, type OrderLifecycle } from '../lifecycle.js';
+import { OPEN_STATUSES } from '../stores.js';
+import { OrderRefSchema } from './common.js';
+
+export type RefundRecalledParams = Static<typeof OrderRefSchema>;
+
+/**
+ * Refunds an open order holding recalled items at once, instead of at its deadline (where the same
+ * refund happens by default). The outcome is fixed by the rule, so any member may trigger it.
+ */
+export class RefundRecalledCommand implements Command<typeof OrderRefSchema> {
+  readonly name = 'refundRecalled';
+  readonly summary = 'Refund an open order whose items were recalled (any member; the rule decides).';
+  readonly paramsSchema = OrderRefSchema;
+  readonly #lifecycle: OrderLifecycle;
+
+  constructor(lifecycle: OrderLifecycle) {
+    this.#lifecycle = lifecycle;
+  }
+
+  execute(ctx: CommandContext<RefundRecalledParams>): void {
+    const order = this.#lifecycle.require(ctx.state, ctx.params.order);
+    if (!OPEN_STATUSES.has(order.status)) this.#lifecycle.requireStatus(order, ...OPEN_STATUSES);
+    if (!this.#lifecycle.isRecalled(ctx.state, order)) {
+      throw new HanglianError(OrdersErrors.ORDERS_NOT_RECALLED, `order ${order.id} holds no recalled item`);
+    }
+    this.#lifecycle.refundInFull(commandStep(ctx, ctx.tx.submitter), order, 'recall', true);
+  }
+}

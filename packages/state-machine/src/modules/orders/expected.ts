@@ -1,0 +1,31 @@
+/** What the orders module needs from other modules (Cosmos' expected keepers): wired in kernel.ts. */
+import type { Address } from '@hanglian/core';
+import type { StateReader, StateWriter } from '../../framework/state.js';
+import type { CatalogMethod } from '../catalog/method.js';
+import type { BusinessRole, Organisation, Permission } from '../identity/stores.js';
+import type { ItemsMethod } from '../items/method.js';
+import type { ContractExecutor } from '../registry/executor.js';
+import type { RegistryMethod } from '../registry/method.js';
+
+export interface IdentityForOrders {
+  orgOf(state: StateReader, address: Address): string | undefined;
+  orgHasRole(state: StateReader, orgId: string, role: BusinessRole): boolean;
+  getOrganisation(state: StateReader, id: string): Organisation | undefined;
+  hasPermission(state: StateReader, address: Address, permission: Permission): boolean;
+}
+
+export type ItemsForOrders = Pick<ItemsMethod, 'resolve' | 'apply' | 'holdings' | 'getBatch'>;
+export type CatalogForOrders = Pick<CatalogMethod, 'getListing' | 'getSession'>;
+
+/** Money: the escrow moves it with `transfer` under this module's rules (no signature of the escrow exists). */
+export interface SettlementForOrders {
+  balanceOf(state: StateReader, address: Address): number;
+  transfer(state: StateWriter, from: Address, to: Address, amount: number): void;
+  credit(state: StateWriter, to: Address, amount: number): void;
+}
+
+/** The registry: which implementation is which, and where its code runs. */
+export interface RegistryForOrders {
+  readonly method: Pick<RegistryMethod, 'requireDeployment'>;
+  readonly executor: ContractExecutor;
+}

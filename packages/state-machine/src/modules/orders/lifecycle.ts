@@ -1,0 +1,441 @@
+/**
+ * The order state machine's effects, shared by the commands and the deadline hook so that a transition
+ * does the same thing whoever triggers it: saving an order with its deadline index, moving its items with
+ * their trace events, and paying out of its escrow. Callers check who may act; this file checks nothing
+ * about signers.
+ */
+import { type Address, addressFromPublicKey, bytesToHex, HanglianError } from '@hanglian/core';
+import type { BlockInfo, CommandContext } from '../../framework/module.js';
+import type { StateReader, StateWriter } from '../../framework/state.js';
+import { accountParty, type ItemState, orgParty, type TraceEvent } from '../items/stores.js';
+import { OrdersErrors } from './errors.js';
+import { type EndedData, OrdersEvents } from './events.js';
+import type { IdentityForOrders, ItemsForOrders, SettlementForOrders } from './expected.js';
+import {
+  byArbiterStore,
+  byCarrierStore,
+  byMerchantStore,
+  byPaymentStore,
+  DAY_MS,
+  deadlineKey,
+  deadlineStore,
+  type EscrowTotals,
+  escrowAccount,
+  escrowTotalsStore,
+  OPEN_STATUSES,
+  type Order,
+  type OrderStatus,
+  orderStore,
+  ordersParameters,
+  type Payouts,
+  payeeStore,
+} from './stores.js';
+
+/** Who did a step, where the effects are written, and the record that explains it. */
+export interface StepContext {
+  readonly state: StateWriter;
+  readonly block: BlockInfo;
+  /** The transaction id (hex), or a derived id for a default transition applied by a block hook. */
+  readonly txId: string;
+  /** The signer who triggered it, or `deadline`. */
+  readonly by: Address | 'deadline';
+  emit(name: string, data: unknown, topics?: readonly string[]): void;
+}
+
+const NO_PAYOUTS: Payouts = { refund: 0, merchant: 0, carrier: 0, payment: 0, platform: 0, host: 0 };
+
+export class OrderLifecycle {
+  readonly #identity: IdentityForOrders;
+  readonly #items: ItemsForOrders;
+  readonly #settlement: SettlementForOrders;
+
+  constructor(identity: IdentityForOrders, items: ItemsForOrders, settlement: SettlementForOrders) {
+    this.#identity = identity;
+    this.#items = items;
+    this.#settlement = settlement;
+  }
+
+  require(state: StateReader, id: string): Order {
+    const order = orderStore.get(state, id);
+    if (order === undefined) throw new HanglianError(OrdersErrors.ORDERS_UNKNOWN_ORDER, `no order ${id}`);
+    return order;
+  }
+
+  requireStatus(order: Order, ...allowed: OrderStatus[]): void {
+    if (!allowed.includes(order.status)) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_BAD_STATE,
+        `order ${order.id} is ${order.status}, not ${allowed.join(' or ')}`,
+        { details: { order: order.id, status: order.status } },
+      );
+    }
+  }
+
+  /** True when an item of the order is in a recalled batch (then the order can only be refunded). */
+  isRecalled(state: StateReader, order: Order): boolean {
+    const batches = new Set(order.codes.map((code) => code.slice(0, code.lastIndexOf(':'))));
+    for (const skuBatch of batches) {
+      const [sku, batch] = skuBatch.split(':') as [string, string];
+      if (this.#items.getBatch(state, sku, batch)?.recalled) return true;
+    }
+    return false;
+  }
+
+  requireNotRecalled(state: StateReader, order: Order): void {
+    if (this.isRecalled(state, order)) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_RECALLED,
+        `order ${order.id} holds recalled items: refund it (refundRecalled) instead`,
+      );
+    }
+  }
+
+  /** Writes a new order with its indexes. */
+  insert(state: StateWriter, order: Order): void {
+    orderStore.set(state, order.id, order);
+    byMerchantStore.set(state, `${order.merchant}/${order.id}`, {});
+    byCarrierStore.set(state, `${order.carrier}/${order.id}`, {});
+    byPaymentStore.set(state, `${order.paymentProvider}/${order.id}`, {});
+    byArbiterStore.set(state, `${order.arbiter}/${order.id}`, {});
+    deadlineStore.set(state, deadlineKey(order.deadline, order.id), {});
+  }
+
+  /** Saves a changed order, moving its deadline entry (an ended order has none). */
+  update(state: StateWriter, before: Order, after: Order): void {
+    if (before.deadline !== 0) deadlineStore.delete(state, deadlineKey(before.deadline, before.id));
+    if (OPEN_STATUSES.has(after.status)) deadlineStore.set(state, deadlineKey(after.deadline, after.id), {});
+    orderStore.set(state, after.id, after);
+  }
+
+  /** Moves an open order to its next open state and announces it. */
+  step(
+    ctx: StepContext,
+    order: Order,
+    status: OrderStatus,
+    deadline: number,
+    changes: Partial<Order> = {},
+  ): Order {
+    const next: Order = { ...order, ...changes, status, deadline };
+    this.update(ctx.state, order, next);
+    ctx.emit(OrdersEvents[stepEvent(status)], { order: order.id, status, deadline }, this.topics(order));
+    return next;
+  }
+
+  topics(order: Order): string[] {
+    return [order.id, order.merchant, order.carrier, order.paymentProvider];
+  }
+
+  // ---- items ----
+
+  /** Applies one change with its trace event to every item of the order. */
+  moveItems(
+    ctx: StepContext,
+    order: Order,
+    change: Partial<Pick<ItemState, 'owner' | 'custodian' | 'status'>>,
+    event: Pick<TraceEvent, 'bizStep' | 'by'> & Partial<Pick<TraceEvent, 'source' | 'destination' | 'where'>>,
+  ): void {
+    for (const code of order.codes) {
+      const item = this.#items.resolve(ctx.state, code);
+      this.#items.apply(ctx.state, item, change, {
+        bizStep: event.bizStep,
+        time: ctx.block.time,
+        height: ctx.block.height,
+        where: event.where ?? '',
+        why: `order ${order.id}`,
+        by: event.by,
+        ...(event.source === undefined ? {} : { source: event.source }),
+        ...(event.destination === undefined ? {} : { destination: event.destination }),
+        txId: ctx.txId,
+      });
+    }
+  }
+
+  /**
+   * The items go back to the merchant: owned by it again and in stock (or `recalled`, the only status a
+   * recalled batch's items may take). A recall leaves custody where it is (the recall collects them);
+   * otherwise the merchant holds them again.
+   */
+  itemsBackToMerchant(ctx: StepContext, order: Order, recalled: boolean, where = ''): void {
+    const merchant = orgParty(order.merchant);
+    const holder = this.#items.resolve(ctx.state, order.codes[0]!).state.custodian;
+    const reserved = holder === merchant && order.shippedAt === undefined;
+    this.moveItems(
+      ctx,
+      order,
+      recalled
+        ? { owner: merchant, status: 'recalled' }
+        : { owner: merchant, custodian: merchant, status: 'in-stock' },
+      reserved
+        ? { bizStep: 'reserving', by: merchant, where }
+        : { bizStep: 'returning', by: merchant, source: holder, destination: merchant, where },
+    );
+  }
+
+  /** The buyer owns and holds the items: the merchant sells (unless it already did), the buyer receives. */
+  itemsToBuyer(ctx: StepContext, order: Order, where = ''): void {
+    const merchant = orgParty(order.merchant);
+    const buyer = accountParty(order.buyer);
+    const first = this.#items.resolve(ctx.state, order.codes[0]!).state;
+    if (first.owner !== buyer) {
+      this.moveItems(
+        ctx,
+        order,
+        { owner: buyer, status: 'sold' },
+        {
+          bizStep: 'selling',
+          by: merchant,
+          source: merchant,
+          destination: buyer,
+          where,
+        },
+      );
+    }
+    if (first.custodian !== buyer) {
+      this.moveItems(
+        ctx,
+        order,
+        { custodian: buyer, status: 'sold' },
+        {
+          bizStep: 'receiving',
+          by: buyer,
+          source: first.custodian,
+          destination: buyer,
+          where,
+        },
+      );
+    }
+  }
+
+  // ---- money ----
+
+  /** Where an organisation's shares are paid: the payee it set, or its root key's address. */
+  payeeOf(state: StateReader, org: string): Address {
+    const set = payeeStore.get(state, org)?.address;
+    if (set !== undefined) return set;
+    const organisation = this.#identity.getOrganisation(state, org);
+    if (organisation === undefined) throw new Error(`organisation ${org} vanished`);
+    return addressFromPublicKey(organisation.rootPublicKey);
+  }
+
+  /**
+   * Ends an order: pays `payouts` out of its escrow (when it was funded; the parts must sum to the total),
+   * records the outcome and removes its deadline. The one place an escrow is emptied.
+   */
+  end(
+    ctx: StepContext,
+    order: Order,
+    status: OrderStatus,
+    reason: string,
+    payouts: Payouts = NO_PAYOUTS,
+  ): Order {
+    const funded = order.payer !== undefined;
+    const paidOut =
+      payouts.refund + payouts.merchant + payouts.carrier + payouts.payment + payouts.platform + payouts.host;
+    if (funded ? paidOut !== order.composition.total : paidOut !== 0) {
+      throw new Error(
+        `order ${order.id}: payouts ${paidOut} do not empty an escrow of ${order.composition.total}`,
+      );
+    }
+    if (funded) {
+      const escrow = escrowAccount(order.id);
+      const pay = (to: Address, amount: number) => {
+        if (amount > 0) this.#settlement.transfer(ctx.state, escrow, to, amount);
+      };
+      pay(order.payer!, payouts.refund);
+      pay(this.payeeOf(ctx.state, order.merchant), payouts.merchant);
+      pay(this.payeeOf(ctx.state, order.carrier), payouts.carrier);
+      pay(this.payeeOf(ctx.state, order.paymentProvider), payouts.payment);
+      pay(this.payeeOf(ctx.state, order.platform), payouts.platform);
+      if (order.host !== undefined) pay(this.payeeOf(ctx.state, order.host), payouts.host);
+      else if (payouts.host !== 0) throw new Error(`order ${order.id}: a host share without a host`);
+      const totals = escrowTotals(ctx.state);
+      escrowTotalsStore.set(ctx.state, 'all', {
+        ...totals,
+        held: totals.held - order.composition.total,
+        released: totals.released + paidOut - payouts.refund,
+        refunded: totals.refunded + payouts.refund,
+      });
+    }
+    const ended: Order = { ...order, status, deadline: 0, endedAt: ctx.block.time, reason, payouts };
+    this.update(ctx.state, order, ended);
+    const data: EndedData = { order: order.id, status, reason, payouts, by: ctx.by };
+    ctx.emit(OrdersEvents.ended, data, [...this.topics(order), status]);
+    return ended;
+  }
+
+  /** Moves the total from the payer into the order's escrow. */
+  fund(ctx: StepContext, order: Order, payer: Address): void {
+    this.#settlement.transfer(ctx.state, payer, escrowAccount(order.id), order.composition.total);
+    const totals = escrowTotals(ctx.state);
+    escrowTotalsStore.set(ctx.state, 'all', {
+      ...totals,
+      held: totals.held + order.composition.total,
+      funded: totals.funded + order.composition.total,
+    });
+  }
+
+  // ---- the ends of an order ----
+
+  /** Everything back as it was: the items to the merchant, the whole escrow (if any) to the payer. */
+  refundInFull(
+    ctx: StepContext,
+    order: Order,
+    reason: string,
+    recalled = this.isRecalled(ctx.state, order),
+  ): Order {
+    this.itemsBackToMerchant(ctx, order, recalled);
+    if (order.payer === undefined) return this.end(ctx, order, 'cancelled', reason);
+    return this.end(ctx, order, 'refunded', reason, { ...NO_PAYOUTS, refund: order.composition.total });
+  }
+
+  /** The sale stands: the escrow pays the composition. The only path that pays the host's commission. */
+  release(ctx: StepContext, order: Order, reason: string): Order {
+    const { merchant, carrier, payment, platform, host } = order.composition;
+    return this.end(ctx, order, 'completed', reason, {
+      refund: 0,
+      merchant,
+      carrier,
+      payment,
+      platform,
+      host,
+    });
+  }
+
+  /**
+   * A return came back: the items are the merchant's again, the buyer gets the total less the restocking
+   * fee (basis points of the goods, the listing's rule at creation), which the merchant keeps. No other
+   * share is paid: a returned sale earns no commission or fee.
+   */
+  completeReturn(ctx: StepContext, order: Order, reason: string, where = ''): Order {
+    const recalled = this.isRecalled(ctx.state, order);
+    const merchant = orgParty(order.merchant);
+    this.moveItems(
+      ctx,
+      order,
+      recalled
+        ? { owner: merchant, custodian: merchant, status: 'recalled' }
+        : { owner: merchant, custodian: merchant, status: 'in-stock' },
+      { bizStep: 'receiving', by: merchant, source: accountParty(order.buyer), destination: merchant, where },
+    );
+    const fee = recalled ? 0 : restockingFee(order);
+    return this.end(ctx, order, 'returned', reason, {
+      ...NO_PAYOUTS,
+      refund: order.composition.total - fee,
+      merchant: fee,
+    });
+  }
+
+  /**
+   * The arbiter's split. The buyer gets `refund`; the rest pays, in this order and each only as far as it
+   * reaches, the carrier's share (only if the items were shipped), the payment provider's and the
+   * platform's; the merchant gets what is left. A disputed sale pays the host nothing.
+   */
+  arbitrate(
+    ctx: StepContext,
+    order: Order,
+    refund: number,
+    itemsTo: 'buyer' | 'merchant',
+    reason: string,
+  ): Order {
+    const { total, carrier, payment, platform } = order.composition;
+    if (itemsTo === 'buyer') this.itemsToBuyer(ctx, order);
+    else this.itemsBackToMerchant(ctx, order, false);
+    let rest = total - refund;
+    const take = (share: number) => {
+      const paid = Math.min(share, rest);
+      rest -= paid;
+      return paid;
+    };
+    const shipped = order.shippedAt !== undefined;
+    const payouts: Payouts = {
+      refund,
+      carrier: shipped ? take(carrier) : 0,
+      payment: take(payment),
+      platform: take(platform),
+      host: 0,
+      merchant: 0,
+    };
+    payouts.merchant = rest;
+    return this.end(ctx, order, 'arbitrated', reason, payouts);
+  }
+
+  /**
+   * The default transition of an order whose deadline passed. A recalled order is refunded whatever its
+   * state (the recall wins over every other default).
+   */
+  applyDeadline(ctx: StepContext, order: Order): void {
+    if (this.isRecalled(ctx.state, order)) {
+      this.refundInFull(ctx, order, 'recall', true);
+      return;
+    }
+    const params = ordersParameters(ctx.state);
+    switch (order.status) {
+      case 'created':
+        this.refundInFull(ctx, order, 'not-paid');
+        return;
+      case 'paid':
+        this.refundInFull(ctx, order, 'not-shipped');
+        return;
+      case 'shipped':
+        // A parcel not delivered in time may be lost or refused: the arbiter named at creation decides.
+        this.step(ctx, order, 'disputed', ctx.block.time + params.arbitrationWindowMs, {
+          disputedFrom: 'shipped',
+          disputedBy: 'deadline',
+          disputedAt: ctx.block.time,
+        });
+        return;
+      case 'delivered':
+        this.release(ctx, order, 'confirmation-window-passed');
+        return;
+      case 'returning':
+        this.completeReturn(ctx, order, 'return-not-recorded');
+        return;
+      case 'disputed':
+        this.refundInFull(ctx, order, 'arbiter-silent', false);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** When the delivered state ends by default: the later of the confirmation window and the return period. */
+  deliveredDeadline(state: StateReader, order: Order, deliveredAt: number): number {
+    const params = ordersParameters(state);
+    return deliveredAt + Math.max(params.confirmationWindowMs, order.returnPolicy.days * DAY_MS);
+  }
+}
+
+export function restockingFee(order: Order): number {
+  return bps(order.composition.goods, order.returnPolicy.restockingFeeBps);
+}
+
+/** ⌊amount × bps / 10,000⌋ without losing precision on large amounts. */
+export function bps(amount: number, basisPoints: number): number {
+  return Number((BigInt(amount) * BigInt(basisPoints)) / 10_000n);
+}
+
+export function escrowTotals(state: StateReader): EscrowTotals {
+  return escrowTotalsStore.get(state, 'all') ?? { held: 0, funded: 0, released: 0, refunded: 0 };
+}
+
+function stepEvent(status: OrderStatus): 'paid' | 'shipped' | 'delivered' | 'returnRequested' | 'disputed' {
+  switch (status) {
+    case 'paid':
+      return 'paid';
+    case 'shipped':
+      return 'shipped';
+    case 'delivered':
+      return 'delivered';
+    case 'returning':
+      return 'returnRequested';
+    case 'disputed':
+      return 'disputed';
+    default:
+      throw new Error(`${status} is not a step`);
+  }
+}
+
+/** The step context of a command: its state, block and transaction, triggered by `by`. */
+export function commandStep(ctx: CommandContext, by: Address): StepContext {
+  return { state: ctx.state, block: ctx.block, txId: bytesToHex(ctx.tx.id), by, emit: ctx.emit };
+}

@@ -1,0 +1,137 @@
+import { type Address, bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
+import { Type } from '@sinclair/typebox';
+import { ExecutionErrors } from '../../framework/errors.js';
+import type { Query } from '../../framework/module.js';
+import type { Store } from '../../framework/store.js';
+import type { SettlementForOrders } from './expected.js';
+import { escrowTotals, type OrderLifecycle } from './lifecycle.js';
+import {
+  byArbiterStore,
+  byCarrierStore,
+  byMerchantStore,
+  byPaymentStore,
+  deliveryStore,
+  type EscrowTotals,
+  escrowAccount,
+  type Order,
+  OrderIdSchema,
+  OrderStatusSchema,
+  type OrdersParameters,
+  orderStore,
+  ordersParameters,
+} from './stores.js';
+
+export interface OrderView extends Order {
+  /** The order's escrow account and what it holds now. */
+  escrow: Address;
+  escrowBalance: number;
+}
+
+const OrdersParams = Type.Object(
+  {
+    merchant: Type.Optional(IdentifierSchema),
+    carrier: Type.Optional(IdentifierSchema),
+    paymentProvider: Type.Optional(IdentifierSchema),
+    arbiter: Type.Optional(IdentifierSchema),
+    status: Type.Optional(OrderStatusSchema),
+    /** Continue after this order id (pagination). */
+    after: Type.Optional(OrderIdSchema),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export function createOrdersQueries(
+  settlement: SettlementForOrders,
+  lifecycle: OrderLifecycle,
+): Query<any, any>[] {
+  const view = (state: Parameters<typeof settlement.balanceOf>[0], order: Order): OrderView => ({
+    ...order,
+    escrow: escrowAccount(order.id),
+    escrowBalance: settlement.balanceOf(state, escrowAccount(order.id)),
+  });
+
+  const order: Query<any, OrderView | null> = {
+    name: 'order',
+    summary: 'An order with its composition, status, deadline and escrow balance.',
+    paramsSchema: Type.Object({ id: OrderIdSchema }, { additionalProperties: false }),
+    execute: (ctx) => {
+      const found = orderStore.get(ctx.state, (ctx.params as { id: string }).id);
+      return found === undefined ? null : view(ctx.state, found);
+    },
+  };
+
+  const orders: Query<typeof OrdersParams, OrderView[]> = {
+    name: 'orders',
+    summary:
+      'Orders of one merchant, carrier, payment provider or arbiter (exactly one), optionally by status.',
+    paramsSchema: OrdersParams,
+    execute: (ctx) => {
+      const { merchant, carrier, paymentProvider, arbiter, status, after, limit = 100 } = ctx.params;
+      const parties: Array<[string | undefined, Store<object>]> = [
+        [merchant, byMerchantStore],
+        [carrier, byCarrierStore],
+        [paymentProvider, byPaymentStore],
+        [arbiter, byArbiterStore],
+      ];
+      const chosen = parties.filter(([org]) => org !== undefined);
+      if (chosen.length !== 1) {
+        throw new HanglianError(
+          ExecutionErrors.QUERY_BAD_PARAMS,
+          'name exactly one of merchant, carrier, paymentProvider, arbiter',
+        );
+      }
+      const [org, index] = chosen[0]! as [string, Store<object>];
+      const out: OrderView[] = [];
+      for (const [key] of index.entries(ctx.state, `${org}/`)) {
+        const id = key.slice(org.length + 1);
+        if (after !== undefined && id <= after) continue;
+        const found = orderStore.get(ctx.state, id);
+        if (found === undefined || (status !== undefined && found.status !== status)) continue;
+        out.push(view(ctx.state, found));
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
+  };
+
+  const escrow: Query<any, EscrowTotals> = {
+    name: 'escrow',
+    summary: 'Money in order escrows now, and all ever funded, released and refunded.',
+    paramsSchema: Type.Object({}, { additionalProperties: false }),
+    execute: (ctx) => escrowTotals(ctx.state),
+  };
+
+  const delivery: Query<any, { sealed: string } | null> = {
+    name: 'delivery',
+    summary: "An order's sealed delivery details (hex; only the carrier's key opens them).",
+    paramsSchema: Type.Object({ id: OrderIdSchema }, { additionalProperties: false }),
+    execute: (ctx) => {
+      const found = deliveryStore.get(ctx.state, (ctx.params as { id: string }).id);
+      return found === undefined ? null : { sealed: bytesToHex(found.sealed) };
+    },
+  };
+
+  const payee: Query<any, { org: string; address: Address } | null> = {
+    name: 'payee',
+    summary: "Where an organisation's order shares are paid.",
+    paramsSchema: Type.Object({ org: IdentifierSchema }, { additionalProperties: false }),
+    execute: (ctx) => {
+      const { org } = ctx.params as { org: string };
+      try {
+        return { org, address: lifecycle.payeeOf(ctx.state, org) };
+      } catch {
+        return null;
+      }
+    },
+  };
+
+  const parameters: Query<any, OrdersParameters> = {
+    name: 'parameters',
+    summary: 'Fee and deadline parameters of the orders module.',
+    paramsSchema: Type.Object({}, { additionalProperties: false }),
+    execute: (ctx) => ordersParameters(ctx.state),
+  };
+
+  return [order, orders, escrow, delivery, payee, parameters];
+}
