@@ -15,7 +15,7 @@ build();
 
 const devnet = spawn(
   process.execPath,
-  [cli, 'devnet', '--dir', dir, '--validators', '4', ...(fresh ? ['--fresh'] : [])],
+  [cli, 'devnet', '--dir', dir, '--validators', '4', '--demo', ...(fresh ? ['--fresh'] : [])],
   {
     stdio: 'inherit',
   },

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HanglianError } from '@hanglian/core';
 import { initNetwork, NodeErrors, networkPaths, readManifest } from '@hanglian/node';
 import type { Command } from 'commander';
+import { seedBookStory } from '../demo/bookStory.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 
@@ -14,6 +15,7 @@ interface DevnetOptions {
   fullNodes: string;
   basePort: string;
   fresh?: boolean;
+  demo?: boolean;
   logLevel: string;
   json?: boolean;
 }
@@ -67,6 +69,10 @@ export function registerDevnet(program: Command): void {
       '26650',
     )
     .option('--fresh', 'delete the directory first and start a new chain')
+    .option(
+      '--demo',
+      "seed the book story's demo data once (products, items, channels, listings, a live session)",
+    )
     .option('--log-level <level>', 'log level of the nodes', 'warn')
     .option('--json', 'print one JSON line per node, then {"event":"ready"}')
     .addHelpText(
@@ -137,9 +143,19 @@ export function registerDevnet(program: Command): void {
           );
         }
       }
+      const seededMarker = join(opts.dir, 'demo-seeded.json');
+      if (opts.demo && !existsSync(seededMarker) && nodes[0]?.api !== undefined) {
+        say('seeding the book story (once)…');
+        const steps = await seedBookStory({ dir: opts.dir, api: nodes[0].api, onStep: say });
+        writeFileSync(seededMarker, `${JSON.stringify(steps, null, 2)}\n`);
+      }
       if (opts.json)
         process.stdout.write(`${JSON.stringify({ event: 'ready', chainId: manifest.chainId })}\n`);
-      else say(`network ${manifest.chainId} is running; Ctrl-C stops every node`);
+      else {
+        const first = nodes[0]?.api ?? '';
+        say(`network ${manifest.chainId} is running; Ctrl-C stops every node`);
+        say(`  API docs: ${first}/docs   OpenAPI: ${first}/v1/openapi.json   metrics: ${first}/metrics`);
+      }
       await new Promise<void>((resolve) => {
         const onSignal = () => {
           process.off('SIGINT', onSignal);

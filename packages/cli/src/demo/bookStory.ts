@@ -1,0 +1,125 @@
+/**
+ * The seed's book story as demo data (BRIEF §1): a publisher prints a book and mints one code per copy,
+ * authorises a bookstore as its channel and ships it copies, the bookstore lists the book with two
+ * carriers and a return policy, and a live-stream host features it. Run once on a fresh network by
+ * `hanglian devnet --demo`; every step is an ordinary signed transaction through the SDK, so the chain's
+ * history shows exactly what a real member would do.
+ */
+import { join } from 'node:path';
+import type { SigningKey } from '@hanglian/core';
+import { readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
+import { type Client, createClient, memberSigner, signAndSubmit } from '@hanglian/sdk';
+
+export const BOOK = {
+  sku: 'isbn-9787020002207',
+  name: '红楼梦 Dream of the Red Chamber',
+  category: 'books',
+  factoryPrice: 3_500,
+  attributes: { author: '曹雪芹 Cao Xueqin', publisher: 'Spring Press 春风出版社', language: 'zh' },
+};
+export const BATCH = 'b2026-11';
+export const LISTING_ID = 'bookstore/hlm-2026';
+
+export interface DemoStep {
+  readonly name: string;
+  readonly txId: string;
+}
+
+export async function seedBookStory(args: {
+  dir: string;
+  api: string;
+  onStep?: (line: string) => void;
+}): Promise<DemoStep[]> {
+  const manifest = readManifest(args.dir);
+  const passphrase = resolvePassphrase({
+    dir: args.dir,
+    manifest,
+    envPassphrase: process.env.HANGLIAN_PASSPHRASE,
+  });
+  const keyOf = (org: string, label = 'ops'): SigningKey => {
+    const path = manifest.organisations.find((o) => o.id === org)?.keys[label];
+    if (path === undefined) throw new Error(`the demo needs organisation ${org}`);
+    return readKeyFile(join(args.dir, path), passphrase);
+  };
+  const client: Client = createClient({ url: args.api });
+  const steps: DemoStep[] = [];
+  const step = async (name: string, org: string, module: string, command: string, params: unknown) => {
+    const outcome = await signAndSubmit(client, {
+      signer: memberSigner(keyOf(org)),
+      module,
+      command,
+      params,
+    });
+    const status = outcome.status;
+    if (status.status !== 'committed' || status.result.code !== 'OK') {
+      throw new Error(`demo step "${name}" failed: ${JSON.stringify(status)}`);
+    }
+    steps.push({ name, txId: outcome.txId });
+    args.onStep?.(`  ✓ ${name}`);
+  };
+
+  await step('the publisher registers the book', 'bookpress', 'items', 'registerProduct', BOOK);
+  await step(
+    'the publisher prints and mints 10,000 copies, one code each',
+    'bookpress',
+    'items',
+    'mintBatch',
+    {
+      sku: BOOK.sku,
+      batch: BATCH,
+      count: 10_000,
+      site: 'Spring Press, Shanghai',
+    },
+  );
+  await step(
+    'the publisher authorises the bookstore to sell it in China',
+    'bookpress',
+    'distribution',
+    'authoriseChannel',
+    {
+      org: 'bookstore',
+      skus: [BOOK.sku],
+      regions: ['CN'],
+    },
+  );
+  await step('the publisher ships 200 named copies to the bookstore', 'bookpress', 'distribution', 'ship', {
+    shipment: 'wholesale-001',
+    to: 'bookstore',
+    items: { range: { sku: BOOK.sku, batch: BATCH, from: 1, to: 200 } },
+    where: 'Spring Press dock 3',
+  });
+  await step('the bookstore confirms it received those copies', 'bookstore', 'distribution', 'receive', {
+    from: 'bookpress',
+    shipment: 'wholesale-001',
+    accept: true,
+    where: 'Riverside Books warehouse',
+  });
+  await step(
+    'the bookstore lists the book at one price for everyone',
+    'bookstore',
+    'catalog',
+    'createListing',
+    {
+      listing: 'hlm-2026',
+      sku: BOOK.sku,
+      title: '红楼梦 (2026 edition, hardcover)',
+      price: 5_980,
+      carriers: ['carrier-a', 'carrier-b'],
+      shipsTo: ['CN'],
+      returnPolicy: { days: 7, restockingFeeBps: 500 },
+      hostCommissionBps: 800,
+    },
+  );
+  const now = Date.now();
+  await step('a live-stream host features the book tonight', 'host-a', 'catalog', 'createSession', {
+    session: 'reading-night',
+    title: '读书夜 Reading night with Lin',
+    startsAt: now,
+    endsAt: now + 7 * 24 * 3_600_000,
+    listings: [LISTING_ID],
+  });
+  args.onStep?.(
+    `  book: ${BOOK.sku}:${BATCH}:1 … :10000; verify one with: hanglian item verify ${BOOK.sku}:${BATCH}:42 --api ${args.api}`,
+  );
+  return steps;
+}
