@@ -12,24 +12,15 @@ import {
   verifyCommit,
   verifyStateProof,
 } from '@hanglian/core';
-import { HanglianNode } from '../src/index.js';
-import { createTestNetwork, http, makeTx, submitHex, type TestNetwork } from './helpers.js';
+import type { HanglianNode } from '../src/index.js';
+import { createTestNetwork, http, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
 
 describe('node API', () => {
   let net: TestNetwork;
   let node: HanglianNode;
   before(async () => {
     net = createTestNetwork();
-    node = await HanglianNode.start({
-      name: 'node0',
-      dataDir: `${net.dir}/nodes/node0/data`,
-      genesis: net.genesis,
-      validatorKey: net.key('node0'),
-      api: { host: '127.0.0.1', port: 0 },
-      logLevel: 'silent',
-      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
-      adminToken: 'test-admin-token',
-    });
+    node = await startTestNode(net, { adminToken: 'test-admin-token' });
   });
   after(async () => {
     await node.stop();

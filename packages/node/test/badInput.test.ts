@@ -10,8 +10,8 @@ import {
   encodeCanonical,
   signedTxCodec,
 } from '@hanglian/core';
-import { HanglianNode } from '../src/index.js';
-import { createTestNetwork, http, makeTx, submitHex, type TestNetwork } from './helpers.js';
+import type { HanglianNode } from '../src/index.js';
+import { createTestNetwork, http, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
 
 describe('bad input', () => {
   let net: TestNetwork;
@@ -21,15 +21,7 @@ describe('bad input', () => {
 
   before(async () => {
     net = createTestNetwork();
-    node = await HanglianNode.start({
-      name: 'node0',
-      dataDir: `${net.dir}/nodes/node0/data`,
-      genesis: net.genesis,
-      validatorKey: net.key('node0'),
-      api: { host: '127.0.0.1', port: 0 },
-      logLevel: 'silent',
-      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 },
-    });
+    node = await startTestNode(net, { blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 } });
   });
   after(async () => {
     await node.stop();

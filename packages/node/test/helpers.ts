@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { type InitNetworkResult, initNetwork, readKeyFile } from '../src/index.js';
+import {
+  HanglianNode,
+  type InitNetworkResult,
+  initNetwork,
+  type NodeOptions,
+  readKeyFile,
+} from '../src/index.js';
 
 /** A cheap scrypt cost for test keys only: real key files use 2^15. */
 export const TEST_SCRYPT_N = 1024;
@@ -100,4 +106,21 @@ export async function http(
 
 export function submitHex(base: string, tx: Uint8Array, wait = true): Promise<HttpResult> {
   return http(base, `/v1/txs${wait ? '?wait=commit&timeoutMs=20000' : ''}`, { json: { tx: bytesToHex(tx) } });
+}
+
+/**
+ * Starts node0 of a test network in this process, API on a free port, quick blocks; `options` override
+ * any field (a second node of the same network needs its own `name`, `dataDir` and `walPath`).
+ */
+export function startTestNode(net: TestNetwork, options: Partial<NodeOptions> = {}): Promise<HanglianNode> {
+  return HanglianNode.start({
+    name: 'node0',
+    dataDir: `${net.dir}/nodes/node0/data`,
+    genesis: net.genesis,
+    validatorKey: net.key('node0'),
+    api: { host: '127.0.0.1', port: 0 },
+    logLevel: 'silent',
+    blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
+    ...options,
+  });
 }

@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { type EndpointDefinition, endpoints, openApiDocument } from '@hanglian/api';
 import { addressFromPublicKey } from '@hanglian/core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { HanglianNode } from '../src/index.js';
-import { createTestNetwork, makeTx, submitHex, type TestNetwork } from './helpers.js';
+import type { HanglianNode } from '../src/index.js';
+import { createTestNetwork, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
 
 async function firstChunk(response: Response): Promise<string> {
   const reader = response.body!.getReader();
@@ -22,16 +22,7 @@ describe('API description matches the server', () => {
 
   before(async () => {
     net = createTestNetwork();
-    node = await HanglianNode.start({
-      name: 'node0',
-      dataDir: `${net.dir}/nodes/node0/data`,
-      genesis: net.genesis,
-      validatorKey: net.key('node0'),
-      api: { host: '127.0.0.1', port: 0 },
-      logLevel: 'silent',
-      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
-      adminToken: 'openapi-test-token',
-    });
+    node = await startTestNode(net, { adminToken: 'openapi-test-token' });
     const to = addressFromPublicKey(net.key('bookpress/ops').publicKey);
     const tx = makeTx(net.key('bookstore/ops'), {
       module: 'settlement',

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey, bytesToHex, signedTxCodec, txIdOf } from '@hanglian/core';
 import { HanglianNode } from '../src/index.js';
-import { createTestNetwork, http, makeTx, submitHex, type TestNetwork } from './helpers.js';
+import { createTestNetwork, http, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
 
 /** Collects server-sent events until `done` says enough or the time runs out. */
 async function collectEvents(
@@ -54,15 +54,7 @@ describe('subscriptions and metrics', () => {
   let node: HanglianNode;
   before(async () => {
     net = createTestNetwork();
-    node = await HanglianNode.start({
-      name: 'node0',
-      dataDir: `${net.dir}/nodes/node0/data`,
-      genesis: net.genesis,
-      validatorKey: net.key('node0'),
-      api: { host: '127.0.0.1', port: 0 },
-      logLevel: 'silent',
-      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 },
-    });
+    node = await startTestNode(net, { blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 } });
   });
   after(async () => {
     await node.stop();
