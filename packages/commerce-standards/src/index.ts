@@ -5,3 +5,4 @@ export * from './standards/inventory.js';
 export * from './standards/logistics.js';
 export * from './standards/payment.js';
 export * from './standards/search.js';
+export * from './testing.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ContractSandbox } from '@hanglian/contract-runtime';
-import { bytesToHex, RESULT_OK, type SigningKey, sha256, type TxResult, utf8 } from '@hanglian/core';
+import { RESULT_OK, type SigningKey, type TxResult } from '@hanglian/core';
 import {
   type CalledData,
   CONFORMANCE_CALLER,
@@ -25,19 +25,19 @@ import {
   testKey,
 } from '@hanglian/state-machine';
 import { commerceGenesisSection } from '../src/genesis.js';
-import { buildReferenceImplementations, REFERENCE_ORGANISATIONS } from '../src/references.js';
+import { buildReferenceImplementations } from '../src/references.js';
+import {
+  deployAndRegister,
+  deployReferenceImplementations,
+  withReferenceOrganisations,
+} from '../src/testing.js';
 import { BROKEN, CATALOGUE, HISTORY, QUERY } from './fixtures.js';
 
 const registry = new RegistryModule();
 after(() => (registry.executor as ContractExecutionThread).close());
 
 function commerceChain(): TestChain {
-  const builder = standardTestNetwork();
-  // `shop` (merchant) is in the standard test network already; the others publish implementations.
-  for (const org of REFERENCE_ORGANISATIONS.filter((o) => o.id !== 'shop')) {
-    builder.organisation(org.id, org.roles, org.name).identity(`${org.id}/admin`, { org: org.id });
-  }
-  const genesis = builder.build();
+  const genesis = withReferenceOrganisations(standardTestNetwork()).build();
   genesis.modules.registry = commerceGenesisSection();
   return new TestChain(genesis, { kernel: createKernel({ extraModules: [registry] }) });
 }
@@ -51,18 +51,8 @@ function assertOk(result: TxResult): TxResult {
   return result;
 }
 
-function deployAndRegister(signer: SigningKey, id: string, standard: string, source: string): TxResult {
-  const codeHash = bytesToHex(sha256(utf8(source)));
-  if (chain.query('registry', 'code', { hash: codeHash }) === null) {
-    const deployed = chain.submit(signer, 'registry', 'deployCode', { source });
-    if (deployed.code !== RESULT_OK) return deployed;
-  }
-  return chain.submit(signer, 'registry', 'registerImplementation', {
-    id,
-    standard,
-    codeHash,
-    displayName: id,
-  });
+function register(signer: SigningKey, id: string, standard: string, source: string): TxResult {
+  return deployAndRegister(chain, signer, { id, standard, source });
 }
 
 /** Calls a method in a transaction signed by the shop's clerk; returns the contract's result. */
@@ -106,15 +96,7 @@ describe('commerce standards on a chain', () => {
   });
 
   it('deploys and registers every reference implementation by its own organisation', () => {
-    for (const implementation of buildReferenceImplementations()) {
-      const result = deployAndRegister(
-        admin(implementation.org),
-        implementation.id,
-        implementation.standard,
-        implementation.source,
-      );
-      assertOk(result);
-    }
+    deployReferenceImplementations(chain);
     const listed = chain.query<Implementation[]>('registry', 'implementations', {});
     assert.deepEqual(
       listed.map((i) => [i.id, i.standard, i.org, i.codeHash]).sort(),
@@ -222,7 +204,7 @@ describe('commerce standards on a chain', () => {
 
   it('refuses at registration implementations that break a promise', () => {
     const refused = (org: string, id: string, standard: string, source: string, vector: RegExp) => {
-      const result = deployAndRegister(admin(org), id, standard, source);
+      const result = register(admin(org), id, standard, source);
       assert.equal(result.code, 'REGISTRY_CONFORMANCE_FAILED', `${id}: ${result.code} ${result.message}`);
       assert.match(result.message, vector);
       assert.equal(chain.query('registry', 'implementation', { id }), null);
