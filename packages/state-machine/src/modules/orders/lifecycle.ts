@@ -8,6 +8,7 @@ import { type Address, addressFromPublicKey, bytesToHex, HanglianError } from '@
 import type { BlockInfo, CommandContext } from '../../framework/module.js';
 import type { StateReader, StateWriter } from '../../framework/state.js';
 import { accountParty, type ItemState, orgParty, type TraceEvent } from '../items/stores.js';
+import { bps } from './composition.js';
 import { OrdersErrors } from './errors.js';
 import { type EndedData, OrdersEvents } from './events.js';
 import type { IdentityForOrders, ItemsForOrders, SettlementForOrders } from './expected.js';
@@ -407,11 +408,6 @@ export class OrderLifecycle {
 
 export function restockingFee(order: Order): number {
   return bps(order.composition.goods, order.returnPolicy.restockingFeeBps);
-}
-
-/** ⌊amount × bps / 10,000⌋ without losing precision on large amounts. */
-export function bps(amount: number, basisPoints: number): number {
-  return Number((BigInt(amount) * BigInt(basisPoints)) / 10_000n);
 }
 
 export function escrowTotals(state: StateReader): EscrowTotals {

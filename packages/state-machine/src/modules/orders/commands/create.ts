@@ -5,11 +5,12 @@ import type { StateReader } from '../../../framework/state.js';
 import type { Listing } from '../../catalog/stores.js';
 import { RegionSchema } from '../../distribution/stores.js';
 import { accountParty, orgParty } from '../../items/stores.js';
+import { composeOrder } from '../composition.js';
 import { badAnswer, isRecord, type StandardCaller } from '../contracts.js';
 import { OrdersErrors } from '../errors.js';
 import { type CreatedData, OrdersEvents } from '../events.js';
 import type { CatalogForOrders, IdentityForOrders, ItemsForOrders } from '../expected.js';
-import { bps, type OrderLifecycle, type StepContext } from '../lifecycle.js';
+import type { OrderLifecycle, StepContext } from '../lifecycle.js';
 import {
   type Composition,
   deliveryStore,
@@ -273,10 +274,8 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
   }
 
   /**
-   * The composition: goods = price × quantity; total = goods + shipping; the carrier gets the shipping,
-   * the payment provider its fee (asked of its implementation for the total), the platform
-   * `platformFeeBps` of the goods, the host of a running session featuring the listing its agreed
-   * commission of the goods (all rounded down), the merchant the rest. The parts sum to the total.
+   * Asks the payment implementation its fee on the total and finds the host of a running session that
+   * features the listing, then applies the composition rule (composition.ts).
    */
   #compose(
     ctx: CommandContext<CreateOrderParams>,
@@ -284,8 +283,7 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
     shipping: number,
   ): { parts: Composition; hostOrg: string | undefined } {
     const p = ctx.params;
-    const goods = listing.price * p.quantity;
-    const total = goods + shipping;
+    const total = listing.price * p.quantity + shipping;
     if (!Number.isSafeInteger(total)) {
       throw new HanglianError(
         OrdersErrors.ORDERS_FEES_EXCEED_PRICE,
@@ -293,13 +291,17 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
       );
     }
     const feeAnswer = this.#standards.call(ctx, p.payment, 'fee', { amount: total });
-    const payment = isRecord(feeAnswer) ? feeAnswer.fee : undefined;
-    if (typeof payment !== 'number' || !Number.isSafeInteger(payment) || payment < 0 || payment > total) {
-      badAnswer(p.payment, `asked a fee of ${String(payment)} on ${total}`);
+    const paymentFee = isRecord(feeAnswer) ? feeAnswer.fee : undefined;
+    if (
+      typeof paymentFee !== 'number' ||
+      !Number.isSafeInteger(paymentFee) ||
+      paymentFee < 0 ||
+      paymentFee > total
+    ) {
+      badAnswer(p.payment, `asked a fee of ${String(paymentFee)} on ${total}`);
     }
-    const platform = bps(goods, ordersParameters(ctx.state).platformFeeBps);
     let hostOrg: string | undefined;
-    let host = 0;
+    let hostCommissionBps = 0;
     if (p.session !== undefined) {
       const session = this.#catalog.getSession(ctx.state, p.session);
       const featured = session?.featured.find((f) => f.listing === listing.id);
@@ -311,19 +313,17 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
         ctx.block.time < session.endsAt
       ) {
         hostOrg = session.host;
-        host = bps(goods, featured.commissionBps);
+        hostCommissionBps = featured.commissionBps;
       }
     }
-    const merchant = total - shipping - payment - platform - host;
-    if (merchant < 0) {
-      throw new HanglianError(
-        OrdersErrors.ORDERS_FEES_EXCEED_PRICE,
-        `shipping ${shipping}, payment ${payment}, platform ${platform} and host ${host} exceed ${total}`,
-      );
-    }
-    return {
-      parts: { goods, shipping, total, merchant, carrier: shipping, payment, platform, host },
-      hostOrg,
-    };
+    const parts = composeOrder({
+      price: listing.price,
+      quantity: p.quantity,
+      shipping,
+      paymentFee,
+      platformFeeBps: ordersParameters(ctx.state).platformFeeBps,
+      hostCommissionBps,
+    });
+    return { parts, hostOrg };
   }
 }
