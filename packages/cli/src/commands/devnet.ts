@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commerceGenesisSection } from '@hanglian/commerce-standards';
 import { HanglianError } from '@hanglian/core';
 import { initNetwork, NodeErrors, networkPaths, readManifest } from '@hanglian/node';
 import type { Command } from 'commander';
@@ -98,7 +99,14 @@ export function registerDevnet(program: Command): void {
           );
         }
         say(`creating a network of ${validators} validators and ${fullNodes} full nodes in ${opts.dir}…`);
-        initNetwork({ dir: opts.dir, validators, fullNodes, basePort, genesisTime: Date.now() });
+        initNetwork({
+          dir: opts.dir,
+          validators,
+          fullNodes,
+          basePort,
+          genesisTime: Date.now(),
+          registry: commerceGenesisSection(),
+        });
       } else {
         say(`resuming the network in ${opts.dir} (use --fresh to start over)`);
       }

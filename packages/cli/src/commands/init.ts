@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { commerceGenesisSection } from '@hanglian/commerce-standards';
 import { HanglianError } from '@hanglian/core';
 import { initNetwork, NodeErrors } from '@hanglian/node';
 import type { Command } from 'commander';
@@ -46,6 +47,8 @@ export function registerInit(program: Command): void {
           fullNodes: toInt('--full-nodes', opts.fullNodes),
           basePort: toInt('--base-port', opts.basePort),
           genesisTime: Date.now(),
+          // The commerce standards are the industry chain's contract: on chain from the genesis.
+          registry: commerceGenesisSection(),
           ...(passphrase === undefined ? {} : { passphrase }),
         });
         const summary = {

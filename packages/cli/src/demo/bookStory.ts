@@ -1,11 +1,13 @@
 /**
  * The seed's book story as demo data (BRIEF §1): a publisher prints a book and mints one code per copy,
  * authorises a bookstore as its channel and ships it copies, the bookstore lists the book with two
- * carriers and a return policy, and a live-stream host features it. Run once on a fresh network by
+ * carriers and a return policy, a live-stream host features it, and each member deploys and registers its
+ * implementations of the commerce standards (search, payment, logistics, inventory). Run once on a fresh network by
  * `hanglian devnet --demo`; every step is an ordinary signed transaction through the SDK, so the chain's
  * history shows exactly what a real member would do.
  */
 import { join } from 'node:path';
+import { buildReferenceImplementations } from '@hanglian/commerce-standards';
 import type { SigningKey } from '@hanglian/core';
 import { readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
 import { type Client, createClient, memberSigner, signAndSubmit } from '@hanglian/sdk';
@@ -43,9 +45,16 @@ export async function seedBookStory(args: {
   };
   const client: Client = createClient({ url: args.api });
   const steps: DemoStep[] = [];
-  const step = async (name: string, org: string, module: string, command: string, params: unknown) => {
+  const step = async (
+    name: string,
+    org: string,
+    module: string,
+    command: string,
+    params: unknown,
+    key = 'ops',
+  ) => {
     const outcome = await signAndSubmit(client, {
-      signer: memberSigner(keyOf(org)),
+      signer: memberSigner(keyOf(org, key)),
       module,
       command,
       params,
@@ -118,6 +127,33 @@ export async function seedBookStory(args: {
     endsAt: now + 7 * 24 * 3_600_000,
     listings: [LISTING_ID],
   });
+  // Every implementation of a commerce standard is deployed and registered by its own organisation (an
+  // admin key); registration runs the standard's conformance vectors on chain.
+  for (const implementation of buildReferenceImplementations()) {
+    // The reference merchant implementation belongs to whichever merchant runs it: here the bookstore.
+    const org = implementation.org === 'shop' ? 'bookstore' : implementation.org;
+    await step(
+      `${org} deploys ${implementation.id}`,
+      org,
+      'registry',
+      'deployCode',
+      { source: implementation.source },
+      'admin',
+    );
+    await step(
+      `${org} registers ${implementation.id} (${implementation.standard})`,
+      org,
+      'registry',
+      'registerImplementation',
+      {
+        id: implementation.id,
+        standard: implementation.standard,
+        codeHash: implementation.codeHash,
+        displayName: implementation.displayName,
+      },
+      'admin',
+    );
+  }
   args.onStep?.(
     `  book: ${BOOK.sku}:${BATCH}:1 … :10000; verify one with: hanglian item verify ${BOOK.sku}:${BATCH}:42 --api ${args.api}`,
   );

@@ -71,6 +71,11 @@ export interface InitNetworkOptions {
   /** Settlement unit symbol. */
   readonly currencySymbol?: string;
   /**
+   * The registry's genesis section: standards (and registry parameters) on chain from the start, e.g. the
+   * commerce standards. Absent: no standards until governance adds them.
+   */
+  readonly registry?: unknown;
+  /**
    * Extra funded service identities of the first organisation (`keys/<org>/account-<i>.json`), for load
    * generators that need many independent submitters.
    */
@@ -207,6 +212,7 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     modules: {
       identity: { organisations: genesisOrgs, identities: genesisIdentities },
       governance: { validators },
+      ...(options.registry === undefined ? {} : { registry: options.registry }),
       settlement: {
         symbol: options.currencySymbol ?? 'CNYS',
         decimals: 2,
