@@ -57,6 +57,11 @@ export class GasMeter {
     return !this.exhausted;
   }
 
+  /** Marks the meter exhausted whatever was used (a nested call spent everything that was left). */
+  exhaust(): void {
+    this.exhausted = true;
+  }
+
   get isExhausted(): boolean {
     return this.exhausted;
   }

@@ -16,10 +16,17 @@ describe('registry determinism across processes', () => {
     ]);
     assert.equal(first.stdout, second.stdout, `seed ${seed}: the runs differ`);
     const lines = first.stdout.trim().split('\n');
-    assert.equal(lines.length, 4 + 40 + 1);
+    assert.equal(lines.length, 7 + 40 + 20 + 1);
     assert.match(lines.at(-1)!, /^state [0-9a-f]{64}$/);
     // The sequence is not trivial: successes and several failure kinds are in it.
-    const codes = new Set(lines.slice(4, -1).map((l) => l.split(' ')[2]));
+    const codes = new Set(lines.slice(7, 47).map((l) => l.split(' ')[2]));
     assert.ok(codes.has('OK') && codes.size >= 3, `seed ${seed}: codes ${[...codes].join(', ')}`);
+    // So are call trees of contracts calling contracts (the digest covers their `called` events).
+    const nested = lines.slice(47, -1);
+    assert.ok(nested.every((l) => l.startsWith('nested ')));
+    assert.ok(
+      nested.some((l) => l.split(' ')[3] === 'OK'),
+      `seed ${seed}: no nested call tree succeeded`,
+    );
   });
 });

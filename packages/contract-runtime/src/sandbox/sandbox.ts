@@ -206,6 +206,9 @@ export class ContractSandbox {
             charge(bytes * gas.ioByte);
             const result = host.hostCall({ name, argsJson, readOnly, gasAvailable: meter.remaining });
             charge(result.gasUsed);
+            // A nested call that ran out of gas spent all this call had left: this call is out of gas too,
+            // and catching the error must not let it finish.
+            if (!result.ok && result.code === ContractErrorCode.OUT_OF_GAS) meter.exhaust();
             if (!result.ok) throw guestError('HostCallError', `${result.code}: ${result.message}`);
             charge(checkSize(result.resultJson, options.maxJsonBytes, 'host call result') * gas.ioByte);
             return ctx.newString(result.resultJson);

@@ -3,15 +3,32 @@
  * sandbox call, and conformance runs. Shared by the `call` command, the `callReadOnly` query, registration,
  * and `runReadOnlyCall` (a wallet's local run), so the four cannot drift.
  */
-import type { CallResult, JsonValue } from '@hanglian/contract-runtime';
+import type { CallResult, ContractEvent, HostCallResult, JsonValue } from '@hanglian/contract-runtime';
 import { type Address, addressFromPublicKey, sha256, utf8 } from '@hanglian/core';
-import { MemoryState, type StateWriter } from '../../framework/state.js';
+import { MemoryState, StateOverlay, type StateWriter } from '../../framework/state.js';
 import { RegistryErrors } from './errors.js';
 import type { ContractExecutor } from './executor.js';
 import type { SettlementForRegistry } from './expected.js';
-import { type ContractTransfer, contractAccount, ImplementationHost } from './host.js';
+import {
+  type ContractTransfer,
+  contractAccount,
+  ImplementationHost,
+  type NestedContractCall,
+} from './host.js';
 import { jsonEqual, jsonSchemaError } from './jsonSchema.js';
-import type { ConformanceVector, Standard } from './stores.js';
+import {
+  type ConformanceVector,
+  codeStore,
+  implementationStore,
+  type Standard,
+  standardStore,
+} from './stores.js';
+
+/**
+ * Most contract frames on one call stack, the transaction's own call included. Each frame holds a QuickJS
+ * runtime (its own memory limit) and native stack on the contract worker, so the depth bounds both.
+ */
+export const MAX_CONTRACT_CALL_DEPTH = 4;
 
 export type ContractOutcome =
   | { readonly ok: true; readonly value: JsonValue; readonly gasUsed: number }
@@ -34,6 +51,25 @@ export interface ContractCallInput {
   readonly gasLimit: number;
   readonly memoryLimitBytes: number;
   readonly readOnly: boolean;
+  /** Implementations already running above this call, outermost first (nested calls only). */
+  readonly callStack?: readonly string[];
+}
+
+/** One successful use of an implementation by another contract, with what it did. */
+export interface NestedCallRecord {
+  readonly implementation: string;
+  readonly standard: string;
+  readonly codeHash: string;
+  readonly method: string;
+  /** The calling contract's account: what the callee saw as `chain.caller`. */
+  readonly caller: Address;
+  readonly callerImplementation: string;
+  /** Contract frames above it: 1 for a call made by the transaction's contract. */
+  readonly depth: number;
+  readonly resultJson: string;
+  readonly contractGas: number;
+  readonly events: readonly ContractEvent[];
+  readonly transfers: readonly ContractTransfer[];
 }
 
 export interface ContractCallReport {
@@ -41,6 +77,8 @@ export interface ContractCallReport {
   /** Events the contract emitted (only on success), as the sandbox gave them. */
   readonly events: ReadonlyArray<{ name: string; dataJson: string }>;
   readonly transfers: readonly ContractTransfer[];
+  /** Nested calls that succeeded and whose effects were kept, innermost first (only on success). */
+  readonly nested: readonly NestedCallRecord[];
 }
 
 /** Runs one method, checking arguments and output against the standard. Never throws for contract faults. */
@@ -49,6 +87,7 @@ export function runContractCall(input: ContractCallInput): ContractCallReport {
     outcome: { ok: false, code, message, gasUsed },
     events: [],
     transfers: [],
+    nested: [],
   });
   const method = input.standard.methods.find((m) => m.name === input.method);
   if (method === undefined) {
@@ -62,6 +101,8 @@ export function runContractCall(input: ContractCallInput): ContractCallReport {
     const error = jsonSchemaError(param.schema, input.args[i], `/${param.name}`);
     if (error !== undefined) return fail(RegistryErrors.REGISTRY_BAD_ARGS, `${method.name}: ${error}`);
   }
+  const stack = [...(input.callStack ?? []), input.implementationId];
+  const nested: NestedCallRecord[] = [];
   const host = new ImplementationHost({
     state: input.state,
     implementationId: input.implementationId,
@@ -74,6 +115,7 @@ export function runContractCall(input: ContractCallInput): ContractCallReport {
       time: input.time,
     },
     settlement: input.settlement,
+    callContract: (call) => runNestedCall(input, stack, nested, call),
   });
   const request = {
     codeId: input.codeHash,
@@ -92,7 +134,88 @@ export function runContractCall(input: ContractCallInput): ContractCallReport {
   if (outputError !== undefined) {
     return fail(RegistryErrors.REGISTRY_BAD_OUTPUT, `${method.name}: ${outputError}`, result.gasUsed);
   }
-  return { outcome: result, events: host.events, transfers: host.transfers };
+  return { outcome: result, events: host.events, transfers: host.transfers, nested };
+}
+
+/**
+ * A contract's call into another implementation (`chain.call('contract.call', id, method, args)`). The
+ * callee runs with its own state and account, as a sub-transaction: its writes and payments go to a layer
+ * over the caller's state that is merged only if it succeeds, so a failure the caller catches leaves
+ * nothing behind, and a caller that fails later takes the merged effects down with its own layer (or the
+ * transaction). Its gas is the caller's remaining gas and is charged to the caller by the sandbox.
+ */
+function runNestedCall(
+  parent: ContractCallInput,
+  stack: readonly string[],
+  nested: NestedCallRecord[],
+  call: NestedContractCall,
+): HostCallResult {
+  const refuse = (code: string, message: string): HostCallResult => ({
+    ok: false,
+    code,
+    message,
+    gasUsed: 0,
+  });
+  if (stack.length >= MAX_CONTRACT_CALL_DEPTH) {
+    return refuse(
+      RegistryErrors.REGISTRY_CALL_DEPTH,
+      `a call stack holds at most ${MAX_CONTRACT_CALL_DEPTH} contracts`,
+    );
+  }
+  // The caller's own writes are buffered inside the sandbox until it returns: a re-entered contract would
+  // read stale state and its writes would be overwritten. Refused, like any contract already on the stack.
+  if (stack.includes(call.implementationId)) {
+    return refuse(RegistryErrors.REGISTRY_REENTRY, `${call.implementationId} is already on the call stack`);
+  }
+  const implementation = implementationStore.get(parent.state, call.implementationId);
+  if (implementation === undefined) {
+    return refuse(
+      RegistryErrors.REGISTRY_IMPLEMENTATION_NOT_FOUND,
+      `no implementation ${call.implementationId}`,
+    );
+  }
+  // Both exist by construction: registration checked them, and neither is ever deleted.
+  const standard = standardStore.get(parent.state, implementation.standard)!;
+  const code = codeStore.get(parent.state, implementation.codeHash)!;
+  const layer = new StateOverlay(parent.state);
+  const caller = contractAccount(parent.implementationId);
+  const report = runContractCall({
+    executor: parent.executor,
+    standard,
+    implementationId: implementation.id,
+    codeHash: code.hash,
+    source: code.source,
+    method: call.method,
+    args: call.args,
+    caller,
+    height: parent.height,
+    time: parent.time,
+    state: layer,
+    settlement: parent.settlement,
+    gasLimit: call.gasLimit,
+    memoryLimitBytes: parent.memoryLimitBytes,
+    readOnly: call.readOnly,
+    callStack: stack,
+  });
+  const { outcome } = report;
+  if (!outcome.ok)
+    return { ok: false, code: outcome.code, message: outcome.message, gasUsed: outcome.gasUsed };
+  layer.commitTo(parent.state);
+  const resultJson = JSON.stringify(outcome.value);
+  nested.push(...report.nested, {
+    implementation: implementation.id,
+    standard: standard.id,
+    codeHash: code.hash,
+    method: call.method,
+    caller,
+    callerImplementation: parent.implementationId,
+    depth: stack.length,
+    resultJson,
+    contractGas: outcome.gasUsed,
+    events: report.events,
+    transfers: report.transfers,
+  });
+  return { ok: true, resultJson, gasUsed: outcome.gasUsed };
 }
 
 /** Who calls during conformance runs when a vector names nobody: a fixed address, so runs are reproducible. */

@@ -42,6 +42,15 @@ export const RegistryErrors = defineErrorCodes('registry', {
     kind: 'forbidden',
     summary: 'A contract asked for a host call that does not exist or is not allowed to it.',
   },
+  REGISTRY_REENTRY: {
+    kind: 'forbidden',
+    summary:
+      'A contract called a contract that is already on the call stack (its pending writes would be invisible).',
+  },
+  REGISTRY_CALL_DEPTH: {
+    kind: 'invalid',
+    summary: 'A contract call would nest deeper than the most contract frames allowed on one call stack.',
+  },
   REGISTRY_BAD_PARAMETERS: { kind: 'invalid', summary: 'The registry parameters break a rule.' },
   CONTRACT_INVALID_REQUEST: { kind: 'invalid', summary: 'The contract call request was unusable.' },
   CONTRACT_CODE_NOT_FOUND: { kind: 'not_found', summary: 'The sandbox found no code under the code id.' },

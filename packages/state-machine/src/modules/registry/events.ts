@@ -37,6 +37,10 @@ export interface CalledData {
   /** The return value as JSON text (contracts may return data the canonical encoding refuses, e.g. floats). */
   resultJson: string;
   contractGas: number;
+  /** Only on a nested use (a contract called another): the calling implementation. */
+  callerImplementation?: string;
+  /** Only on a nested use: contract frames above this one (the transaction's call is depth 0). */
+  depth?: number;
 }
 export interface ContractEventData {
   implementation: string;

@@ -23,13 +23,15 @@ export type ToWorker =
       readonly context: CallContext;
       /** The code of `request.codeId`, sent along to save a round trip. */
       readonly source: string | null;
+      /** 1 for a transaction's call, more for a nested call run while the worker waits in a host call. */
+      readonly depth: number;
     }
   | { readonly kind: 'hostResult'; readonly ok: true; readonly value: unknown }
   | { readonly kind: 'hostResult'; readonly ok: false; readonly message: string };
 
 export type ToCaller =
   | { readonly kind: 'host'; readonly op: HostOp }
-  | { readonly kind: 'done'; readonly result: CallResult }
+  | { readonly kind: 'done'; readonly result: CallResult; readonly depth: number }
   | { readonly kind: 'fault'; readonly message: string; readonly wasmFailed: boolean };
 
 export const SIGNAL_TO_CALLER = 0;

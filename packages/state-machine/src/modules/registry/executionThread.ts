@@ -9,6 +9,14 @@
  * MessagePort and are taken with `receiveMessageOnPort` (synchronous); a two-slot Int32Array on a
  * SharedArrayBuffer says "a message is waiting for you". The two sides strictly alternate, so one flag per
  * direction is enough.
+ *
+ * Nested calls (a contract calling another through `chain.call('contract.call', ...)`): the worker asked
+ * for a host call and is blocked waiting for its answer; the registry, serving it on this thread, runs the
+ * callee through this executor again. That nested `run` is posted to the blocked worker instead of an
+ * answer; the worker runs it itself on the same sandbox (QuickJS allows a second runtime of the same
+ * module while the first one is suspended in a host function), with host operations routed here exactly
+ * like the outer call's, sends `done`, and goes back to waiting for the outer answer. Messages therefore
+ * nest like a call stack; both sides keep a depth counter and check it on every `run`/`done`.
  */
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -41,7 +49,8 @@ export class ContractExecutionThread implements ContractExecutor {
   #worker: Worker | undefined;
   #port: MessagePort | undefined;
   #signal: Int32Array | undefined;
-  #busy = false;
+  /** Calls in progress on this executor: 0 idle, 1 a call, more while nested calls run. */
+  #depth = 0;
 
   constructor(options: ContractExecutionThreadOptions = {}) {
     this.#stackSizeMb = options.stackSizeMb ?? 8;
@@ -99,10 +108,10 @@ export class ContractExecutionThread implements ContractExecutor {
   }
 
   #run(mode: 'call' | 'query', request: CallRequest, host: ContractHost): CallResult {
-    // Re-entry from a host call would need a second worker (the first one is blocked); nested contract
-    // calls are not offered yet, so this only guards against misuse.
-    if (this.#busy) throw new SandboxFaultError('contract execution thread re-entered');
-    this.#busy = true;
+    // Re-entered while serving a host call of the worker: the worker is blocked in that host call and
+    // accepts a nested `run` in place of the answer (see the header).
+    const nested = this.#depth > 0;
+    this.#depth++;
     try {
       const { port, signal } = this.#start();
       const message: ToWorker = {
@@ -111,14 +120,23 @@ export class ContractExecutionThread implements ContractExecutor {
         request,
         context: host.context,
         source: host.getCode(request.codeId) ?? null,
+        depth: this.#depth,
       };
       port.postMessage(message);
+      // An idle worker takes the outer `run` from its event loop; a blocked one needs the signal.
+      if (nested) this.#wakeWorker(signal);
       let hostFailure: unknown;
       for (;;) {
         const reply = this.#receive(port, signal);
-        if (reply.kind === 'done') return reply.result;
+        if (reply.kind === 'done') {
+          if (reply.depth !== this.#depth) {
+            throw new SandboxFaultError(`contract worker answered depth ${reply.depth} at ${this.#depth}`);
+          }
+          return reply.result;
+        }
         if (reply.kind === 'fault') {
-          if (reply.wasmFailed) void this.close();
+          // Only the outermost level may stop the worker: outer levels are still waiting on it.
+          if (reply.wasmFailed && !nested) void this.close();
           throw new SandboxFaultError(`contract worker: ${reply.message}`, { cause: hostFailure });
         }
         let answer: ToWorker;
@@ -133,12 +151,16 @@ export class ContractExecutionThread implements ContractExecutor {
           };
         }
         port.postMessage(answer);
-        Atomics.store(signal, TO_WORKER, 1);
-        Atomics.notify(signal, TO_WORKER);
+        this.#wakeWorker(signal);
       }
     } finally {
-      this.#busy = false;
+      this.#depth--;
     }
+  }
+
+  #wakeWorker(signal: Int32Array): void {
+    Atomics.store(signal, TO_WORKER, 1);
+    Atomics.notify(signal, TO_WORKER);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The contract worker: one ContractSandbox on a thread with a large native stack. It runs one call at a
- * time, asking the caller for state synchronously (executionThread.ts explains the protocol).
+ * time, asking the caller for state synchronously; a nested call arrives while it waits in a host call and
+ * runs right there, on the same sandbox (executionThread.ts explains the protocol).
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
@@ -28,7 +29,13 @@ function send(message: ToCaller): void {
   Atomics.notify(signal, SIGNAL_TO_CALLER);
 }
 
-/** Asks the caller to do one host operation and blocks until it answers. */
+/** Calls running on this worker: the outer call and the nested calls made inside it. */
+let depth = 0;
+
+/**
+ * Asks the caller to do one host operation and blocks until it answers. While it waits, the caller may send
+ * nested calls (a `contract.call` host call being served): each runs here, to completion, before the answer.
+ */
 function ask(op: HostOp): unknown {
   send({ kind: 'host', op });
   for (;;) {
@@ -37,7 +44,13 @@ function ask(op: HostOp): unknown {
     const received = receiveMessageOnPort(port);
     if (received === undefined) continue;
     const reply = received.message as ToWorker;
-    if (reply.kind !== 'hostResult') throw new Error(`unexpected ${reply.kind} during a host call`);
+    if (reply.kind === 'run') {
+      if (readySandbox === undefined || reply.depth !== depth + 1) {
+        throw new Error(`nested call at depth ${reply.depth} while running depth ${depth}`);
+      }
+      send(runOn(readySandbox, reply));
+      continue;
+    }
     // The sandbox turns a throwing host into a SandboxFaultError: a node fault, never a contract result.
     if (!reply.ok) throw new Error(`host failed: ${reply.message}`);
     return reply.value;
@@ -60,25 +73,35 @@ function proxyHost(context: CallContext, codeId: string, source: string | null):
 }
 
 const sandboxReady = ContractSandbox.create();
+/** The sandbox once created; nested calls run synchronously and cannot await it. */
+let readySandbox: ContractSandbox | undefined;
 let queue: Promise<void> = Promise.resolve();
 
-async function run(message: Extract<ToWorker, { kind: 'run' }>): Promise<void> {
-  const sandbox = await sandboxReady;
-  if (sandbox.isFaulted) await sandbox.reset();
+/** Runs one call (outer or nested) synchronously; its host operations go through `ask`. */
+function runOn(sandbox: ContractSandbox, message: Extract<ToWorker, { kind: 'run' }>): ToCaller {
   const host = proxyHost(message.context, message.request.codeId, message.source);
   let result: CallResult;
+  depth++;
   try {
     result =
       message.mode === 'call' ? sandbox.call(message.request, host) : sandbox.query(message.request, host);
   } catch (error) {
-    send({
+    return {
       kind: 'fault',
       message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       wasmFailed: sandbox.isFaulted,
-    });
-    return;
+    };
+  } finally {
+    depth--;
   }
-  send({ kind: 'done', result });
+  return { kind: 'done', result, depth: message.depth };
+}
+
+async function run(message: Extract<ToWorker, { kind: 'run' }>): Promise<void> {
+  const sandbox = await sandboxReady;
+  if (sandbox.isFaulted) await sandbox.reset();
+  readySandbox = sandbox;
+  send(runOn(sandbox, message));
 }
 
 port.on('message', (message: ToWorker) => {

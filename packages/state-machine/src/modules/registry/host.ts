@@ -4,6 +4,7 @@
  *
  *   settlement.balanceOf(address?)   → integer   balance of an account (default: the contract's own)
  *   settlement.transfer(to, amount)  → null      pay from the contract's own account, never another's
+ *   contract.call(implementation, method, args)  → the callee's result   (routed to `callContract`, calls.ts)
  *
  * Anything else is refused with REGISTRY_HOST_CALL_DENIED, which the contract sees as a HostCallError.
  * The contract's own account is an address derived from its implementation id (`contractAccount`): nobody
@@ -48,6 +49,22 @@ export interface ImplementationHostOptions {
   readonly source: string;
   readonly context: CallContext;
   readonly settlement: SettlementForRegistry;
+  /**
+   * Runs a method of another implementation for this contract (calls.ts owns the depth, re-entry and revert
+   * rules). Absent: `contract.call` is refused.
+   */
+  readonly callContract?: (call: NestedContractCall) => HostCallResult;
+}
+
+/** What a contract asked for with `chain.call('contract.call', implementation, method, args)`. */
+export interface NestedContractCall {
+  readonly implementationId: string;
+  readonly method: string;
+  readonly args: readonly unknown[];
+  /** The caller runs read-only, so the callee must too. */
+  readonly readOnly: boolean;
+  /** The caller's remaining gas: the callee cannot use more. */
+  readonly gasLimit: number;
 }
 
 /** A host for one call; collects the contract's events and transfers for the caller to record. */
@@ -126,6 +143,28 @@ export class ImplementationHost implements ContractHost {
         }
         this.transfers.push({ from: self, to, amount });
         return { ok: true, resultJson: 'null', gasUsed };
+      }
+      case 'contract.call': {
+        const [implementationId, method, callArgs] = list;
+        if (
+          this.#options.callContract === undefined ||
+          typeof implementationId !== 'string' ||
+          typeof method !== 'string' ||
+          !Array.isArray(callArgs)
+        ) {
+          return refuse(
+            RegistryErrors.REGISTRY_HOST_CALL_DENIED,
+            'contract.call takes (implementation, method, args[])',
+            0,
+          );
+        }
+        return this.#options.callContract({
+          implementationId,
+          method,
+          args: callArgs,
+          readOnly: request.readOnly,
+          gasLimit: request.gasAvailable,
+        });
       }
       default:
         return refuse(RegistryErrors.REGISTRY_HOST_CALL_DENIED, `no host call ${request.name}`, 0);

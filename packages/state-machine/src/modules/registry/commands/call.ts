@@ -50,7 +50,7 @@ export class CallCommand implements Command<typeof CallParamsSchema> {
       ctx.params.implementation,
     );
     const params = registryParameters(ctx.state);
-    const { outcome, events, transfers } = runContractCall({
+    const { outcome, events, transfers, nested } = runContractCall({
       executor: this.#executor(),
       standard,
       implementationId: implementation.id,
@@ -73,19 +73,43 @@ export class CallCommand implements Command<typeof CallParamsSchema> {
         details: { implementation: implementation.id, method: ctx.params.method },
       });
     }
-    const topics = [implementation.id, standard.id];
-    for (const transfer of transfers) {
-      const data: ContractTransferredData = { implementation: implementation.id, ...transfer };
-      ctx.emit(RegistryEvents.contractTransferred, data, [implementation.id, transfer.from, transfer.to]);
-    }
-    for (const event of events) {
-      const data: ContractEventData = {
-        implementation: implementation.id,
-        name: event.name,
-        dataJson: event.dataJson,
+    const emitEffects = (
+      implementationId: string,
+      madeTransfers: typeof transfers,
+      madeEvents: typeof events,
+    ): void => {
+      for (const transfer of madeTransfers) {
+        const data: ContractTransferredData = { implementation: implementationId, ...transfer };
+        ctx.emit(RegistryEvents.contractTransferred, data, [implementationId, transfer.from, transfer.to]);
+      }
+      for (const event of madeEvents) {
+        const data: ContractEventData = {
+          implementation: implementationId,
+          name: event.name,
+          dataJson: event.dataJson,
+        };
+        ctx.emit(RegistryEvents.contractEvent, data, [implementationId, event.name]);
+      }
+    };
+    // Every implementation that served this transaction is recorded, nested ones first (innermost first),
+    // each with the code hash that ran, so long-lived work can tell which version it used.
+    for (const use of nested) {
+      emitEffects(use.implementation, use.transfers, use.events);
+      const data: CalledData = {
+        implementation: use.implementation,
+        standard: use.standard,
+        codeHash: use.codeHash,
+        method: use.method,
+        caller: use.caller,
+        resultJson: use.resultJson,
+        contractGas: use.contractGas,
+        callerImplementation: use.callerImplementation,
+        depth: use.depth,
       };
-      ctx.emit(RegistryEvents.contractEvent, data, [implementation.id, event.name]);
+      ctx.emit(RegistryEvents.called, data, [use.implementation, use.standard]);
     }
+    const topics = [implementation.id, standard.id];
+    emitEffects(implementation.id, transfers, events);
     const called: CalledData = {
       implementation: implementation.id,
       standard: standard.id,
