@@ -194,8 +194,15 @@ export const PRICE = 5_980;
  * 10 % restocking fee, host commission 8 %), `shop/hlm-lifo` (the same books through the shop's own
  * inventory implementation, no returns). Live session `live/launch` features the first for 48 hours.
  */
-export function market(options: { parameters?: Partial<OrdersParameters>; stock?: number } = {}): Market {
-  const registry = new RegistryModule();
+export function market(
+  options: {
+    parameters?: Partial<OrdersParameters>;
+    stock?: number;
+    executor?: ContractExecutionThread;
+  } = {},
+): Market {
+  // A shared executor (one worker for many markets) is closed by whoever made it.
+  const registry = new RegistryModule(options.executor === undefined ? {} : { executor: options.executor });
   const kernel = createKernel({ registry });
   const builder = standardTestNetwork()
     .organisation('plat', ['platform'], 'Platform Co.')
@@ -295,7 +302,10 @@ export function market(options: { parameters?: Partial<OrdersParameters>; stock?
   return {
     chain,
     registry,
-    close: () => (registry.executor as ContractExecutionThread).close(),
+    close: () =>
+      options.executor === undefined
+        ? (registry.executor as ContractExecutionThread).close()
+        : Promise.resolve(),
   };
 }
 
