@@ -29,6 +29,14 @@ export interface GasSchedule {
    * JSON.stringify/parse. Without it `'x'.repeat(1e4)` in a loop runs ~100 µs per poll point.
    */
   readonly builtinByte: number;
+  /**
+   * Per array element walked, moved or produced by native array builtins (fill, concat, slice, splice,
+   * sort ×⌈log2 n⌉, indexOf, iteration and spread, Array.from, apply's argument list, Object.keys...).
+   * Measured: Array.prototype.fill ~35 ns per element including growth; scans and copies 2–10 ns.
+   */
+  readonly builtinElement: number;
+  /** Per 8-byte word of binary data allocated, copied or walked (ArrayBuffer and typed arrays). */
+  readonly binaryWord: number;
 }
 
 export const DEFAULT_GAS_SCHEDULE: GasSchedule = Object.freeze({
@@ -41,6 +49,8 @@ export const DEFAULT_GAS_SCHEDULE: GasSchedule = Object.freeze({
   eventByte: 50,
   ioByte: 20,
   builtinByte: 10,
+  builtinElement: 40,
+  binaryWord: 8,
 });
 
 /** Counts gas for one call. Once the limit is crossed it stays exhausted; usage is then reported as the limit. */

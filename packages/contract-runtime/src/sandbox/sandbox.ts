@@ -216,8 +216,12 @@ export class ContractSandbox {
         );
         const rawCharge = ctx.newFunction(
           'charge',
-          guarded((sizeHandle) => {
-            charge(Math.max(0, ctx.getNumber(sizeHandle!)) * gas.builtinByte);
+          guarded((sizeHandle, kindHandle) => {
+            // Kinds as in the prelude: 0 characters, 1 array elements, 2 eight-byte words of binary data.
+            const kind = kindHandle === undefined ? 0 : ctx.getNumber(kindHandle);
+            const rate = kind === 1 ? gas.builtinElement : kind === 2 ? gas.binaryWord : gas.builtinByte;
+            const size = ctx.getNumber(sizeHandle!);
+            charge((size > 0 ? size : 0) * rate);
             return undefined;
           }),
         );

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { ContractSandbox, DEFAULT_GAS_SCHEDULE } from '../src/index.js';
+import { MemoryHost, request } from './support/memoryHost.js';
+
+/**
+ * Native builtins that loop or allocate by the size of their data, each called in a loop: without a
+ * per-size charge every one ran > 20 s on 20 M gas (one poll point per call); with it each runs out of gas
+ * in well under a second.
+ */
+const BOMBS: Record<string, string> = {
+  fillBomb: 'const a = []; for (;;) a.push(new Array(100000).fill(7));',
+  typedAlloc: 'for (;;) new Uint8Array(1 << 23);',
+  spread: 'const a = new Array(2e5).fill(1); for (;;) [...a];',
+  spreadCall: 'const a = new Array(60000).fill(1); for (;;) Math.max(...a);',
+  slice: 'const a = []; for (let i = 0; i < 1e5; i++) a.push(i); for (;;) a.slice();',
+  concat: 'const a = []; for (let i = 0; i < 1e5; i++) a.push(i); for (;;) a.concat(a);',
+  arrayFrom: 'const a = []; for (let i = 0; i < 1e5; i++) a.push(i); for (;;) Array.from(a);',
+  sort: 'const a = []; for (let i = 0; i < 1e5; i++) a.push(i); for (;;) a.sort();',
+  includes: 'const a = []; for (let i = 0; i < 1e5; i++) a.push(i); for (;;) a.includes(-1);',
+  split: "const s = 'ab'.repeat(1e5); for (;;) s.split('');",
+  replaceAll: "const s = 'ab'.repeat(1e5); for (;;) s.replaceAll('a', 'cc');",
+  typedSet: 'const a = new Array(2e5).fill(1); const u = new Uint8Array(2e5); for (;;) u.set(a);',
+  hugeFill: 'new Array(1e9).fill(0);',
+};
+const SOURCE = `var contract = {
+  ${Object.entries(BOMBS)
+    .map(([name, body]) => `${name}() { ${body} }`)
+    .join(',\n  ')},
+  small() { const a = [3, 1, 2]; let s = 0; for (const x of a) s += x; return [a.slice().sort(), [...a].length, 'a,b'.split(','), s]; },
+};`;
+
+describe('ContractSandbox: builtins charged by size', () => {
+  let sandbox: ContractSandbox;
+  before(async () => {
+    sandbox = await ContractSandbox.create();
+  });
+
+  for (const name of Object.keys(BOMBS)) {
+    it(`${name} runs out of gas within a second`, () => {
+      const started = performance.now();
+      const result = sandbox.call(
+        request(name, [], { gasLimit: 20_000_000, memoryLimitBytes: 16 << 20 }),
+        new MemoryHost({ main: SOURCE }),
+      );
+      const ms = performance.now() - started;
+      assert.equal(!result.ok && result.code, 'CONTRACT_OUT_OF_GAS', JSON.stringify(result));
+      assert.ok(ms < 1_000, `${name} took ${ms.toFixed(0)} ms`);
+    });
+  }
+
+  it('small calls of the metered builtins still work and cost no host crossing', () => {
+    const result = sandbox.call(request('small'), new MemoryHost({ main: SOURCE }));
+    assert.deepEqual(result.ok && result.value, [[1, 2, 3], 3, ['a', 'b'], 6]);
+    assert.ok(DEFAULT_GAS_SCHEDULE.builtinElement > 0 && DEFAULT_GAS_SCHEDULE.binaryWord > 0);
+  });
+});
