@@ -25,7 +25,8 @@ export function createApplication(args: {
   suite: CryptoSuite;
   verifySignatures?: (tx: DecodedTx) => void;
 }): Application {
-  const kernel = createKernel({ suite: args.suite, extraModules: [new RegistryModule()] });
+  // The registry brings the commerce processes: orders call implementations of standards through it.
+  const kernel = createKernel({ suite: args.suite, registry: new RegistryModule() });
   const stateMachine = new StateMachine({
     chainId: args.chainId,
     modules: kernel.modules,

@@ -137,7 +137,8 @@ export class StateMachine {
       }
     }
     for (const module of this.modules) {
-      const section = genesis.modules[module.name];
+      // An absent section is an empty one: modules with defaults accept it, others name what is missing.
+      const section = genesis.modules[module.name] ?? {};
       if (module.genesisSchema !== undefined) {
         const check = TypeCompiler.Compile(module.genesisSchema);
         if (!check.Check(section)) {
