@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { buildReferenceImplementations } from '@hanglian/commerce-standards';
 import type { SigningKey } from '@hanglian/core';
 import { readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
-import { type Client, createClient, memberSigner, signAndSubmit } from '@hanglian/sdk';
+import {
+  type Client,
+  createClient,
+  generateWallet,
+  memberSigner,
+  type Signer,
+  signAndSubmit,
+} from '@hanglian/sdk';
 
 export const BOOK = {
   sku: 'isbn-9787020002207',
@@ -52,8 +59,10 @@ export async function seedBookStory(args: {
     command: string,
     params: unknown,
     key = 'ops',
-  ) => {
+    actors: readonly Signer[] = [],
+  ): Promise<string> => {
     const outcome = await signAndSubmit(client, {
+      actors,
       signer: memberSigner(keyOf(org, key)),
       module,
       command,
@@ -65,6 +74,7 @@ export async function seedBookStory(args: {
     }
     steps.push({ name, txId: outcome.txId });
     args.onStep?.(`  ✓ ${name}`);
+    return outcome.txId;
   };
 
   await step('the publisher registers the book', 'bookpress', 'items', 'registerProduct', BOOK);
@@ -115,6 +125,7 @@ export async function seedBookStory(args: {
       price: 5_980,
       carriers: ['carrier-a', 'carrier-b'],
       shipsTo: ['CN'],
+      shipsFrom: 'CN-31',
       returnPolicy: { days: 7, restockingFeeBps: 500 },
       hostCommissionBps: 800,
     },
@@ -154,6 +165,66 @@ export async function seedBookStory(args: {
       'admin',
     );
   }
+  // A consumer buys one copy through platform A during the live session, pays with PayBank A, ships with
+  // Swift Logistics: the order is signed by a one-time key from the consumer's wallet, so nothing on the
+  // ledger links it to the consumer or to their other orders.
+  const wallet = generateWallet();
+  const orderKey = wallet.orderKey(0);
+  const createTx = await step(
+    'a consumer orders one copy on platform A during the live session (a one-time order key signs)',
+    'platform-a',
+    'orders',
+    'create',
+    {
+      buyer: orderKey.address,
+      listing: LISTING_ID,
+      quantity: 1,
+      payment: 'paybank-a.payment',
+      logistics: 'carrier-a.express',
+      platform: 'platform-a',
+      session: 'host-a/reading-night',
+      arbiter: 'regulator',
+      buyerRegion: 'CN-11',
+      // Delivery details travel sealed for the carrier; the demo uses a stand-in blob, never a real address.
+      delivery: new TextEncoder().encode('sealed-for-carrier-a'),
+      weightGrams: 1_200,
+    },
+    'ops',
+    [orderKey],
+  );
+  const order = createTx.slice(0, 32);
+  const orderStep = (
+    name: string,
+    org: string,
+    command: string,
+    params: unknown,
+    actors: readonly Signer[] = [],
+  ) => step(name, org, 'orders', command, params, 'ops', actors);
+  await orderStep(
+    'PayBank A confirms the payment: the total goes into the order escrow',
+    'paybank-a',
+    'confirmPayment',
+    { order },
+  );
+  await orderStep('the bookstore hands the book to Swift Logistics', 'bookstore', 'ship', {
+    order,
+    where: 'Riverside Books',
+  });
+  await orderStep(
+    'Swift Logistics delivers; the order key signs the receipt',
+    'carrier-a',
+    'deliver',
+    { order, where: 'Beijing' },
+    [orderKey],
+  );
+  await orderStep(
+    'the consumer confirms: the escrow pays merchant, platform, payment, carrier and host',
+    'platform-a',
+    'confirm',
+    { order },
+    [orderKey],
+  );
+  args.onStep?.(`  order ${order}: hanglian query orders order '{"id":"${order}"}' --api ${args.api}`);
   args.onStep?.(
     `  book: ${BOOK.sku}:${BATCH}:1 … :10000; verify one with: hanglian item verify ${BOOK.sku}:${BATCH}:42 --api ${args.api}`,
   );

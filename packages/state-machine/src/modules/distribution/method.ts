@@ -1,6 +1,14 @@
 import type { StateReader } from '../../framework/state.js';
 import { type Channel, channelStore } from './stores.js';
 
+/**
+ * Does a list of ISO 3166 regions cover `region`? A country covers its subdivisions (`CN` covers `CN-31`);
+ * a subdivision covers only itself. One rule for channels, shipping areas and anything else with regions.
+ */
+export function regionsCover(regions: readonly string[], region: string): boolean {
+  return regions.some((r) => region === r || region.startsWith(`${r}-`));
+}
+
 /** Channel checks that other modules (catalogue, orders) and verification use. */
 export class DistributionMethod {
   channel(state: StateReader, producer: string, org: string): Channel | undefined {
@@ -20,8 +28,7 @@ export class DistributionMethod {
     if (channel.until !== 0 && args.time > channel.until) return false;
     if (channel.skus.length > 0 && !channel.skus.includes(args.sku)) return false;
     if (args.region !== undefined && channel.regions.length > 0) {
-      // A channel for CN covers CN-31; one for CN-31 does not cover CN-11.
-      if (!channel.regions.some((r) => args.region === r || args.region!.startsWith(`${r}-`))) return false;
+      if (!regionsCover(channel.regions, args.region)) return false;
     }
     return true;
   }

@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import type { StateReader } from '../../../framework/state.js';
 import type { Listing } from '../../catalog/stores.js';
+import { regionsCover } from '../../distribution/method.js';
 import { RegionSchema } from '../../distribution/stores.js';
 import { accountParty, orgParty } from '../../items/stores.js';
 import { composeOrder } from '../composition.js';
@@ -103,7 +104,7 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
     if (listing.shipsFrom === undefined) {
       throw new HanglianError(OrdersErrors.ORDERS_LISTING_NO_ORIGIN, `listing ${p.listing} has no shipsFrom`);
     }
-    if (listing.shipsTo.length > 0 && !listing.shipsTo.includes(p.buyerRegion)) {
+    if (listing.shipsTo.length > 0 && !regionsCover(listing.shipsTo, p.buyerRegion)) {
       throw new HanglianError(
         OrdersErrors.ORDERS_REGION_NOT_SERVED,
         `${p.listing} does not ship to ${p.buyerRegion}`,
