@@ -221,7 +221,7 @@ export class ContractSandbox {
             const kind = kindHandle === undefined ? 0 : ctx.getNumber(kindHandle);
             const rate = kind === 1 ? gas.builtinElement : kind === 2 ? gas.binaryWord : gas.builtinByte;
             const size = ctx.getNumber(sizeHandle!);
-            charge((size > 0 ? size : 0) * rate);
+            charge(Math.max(size, 0) * rate);
             return undefined;
           }),
         );
