@@ -62,6 +62,12 @@ export class GasMeter {
 
   /** Adds `amount`; returns false (and marks the meter exhausted) if the limit is now exceeded. */
   charge(amount: number): boolean {
+    // Fails closed: an amount that is not a finite non-negative number (a bug, or hostile input reaching a
+    // charge) exhausts the meter instead of making `used` NaN, which no limit comparison would ever stop.
+    if (!Number.isFinite(amount) || amount < 0) {
+      this.exhausted = true;
+      return false;
+    }
     this.used += amount;
     if (this.used > this.limit) this.exhausted = true;
     return !this.exhausted;

@@ -221,7 +221,9 @@ export class ContractSandbox {
             const kind = kindHandle === undefined ? 0 : ctx.getNumber(kindHandle);
             const rate = kind === 1 ? gas.builtinElement : kind === 2 ? gas.binaryWord : gas.builtinByte;
             const size = ctx.getNumber(sizeHandle!);
-            charge(Math.max(size, 0) * rate);
+            // A size that is not a positive finite number (NaN from hostile code) is charged as zero, never
+            // as NaN, which would poison the gas meter's comparisons.
+            charge(Number.isFinite(size) && size > 0 ? size * rate : 0);
             return undefined;
           }),
         );
