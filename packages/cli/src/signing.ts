@@ -17,12 +17,12 @@ export interface MemberKeyOptions {
   passphraseFile?: string;
 }
 
-/** Adds the options every signing command takes. */
-export function withMemberKeyOptions(command: Command): Command {
+/** Adds the options every signing command takes; `defaultKey` is the label used without `--key`. */
+export function withMemberKeyOptions(command: Command, defaultKey: 'ops' | 'admin' = 'ops'): Command {
   return command
     .requiredOption('--network <dir>', 'network directory (hanglian init) holding the member keys')
     .requiredOption('--org <org>', 'the organisation that signs')
-    .option('--key <label>', 'which of its keys: ops or admin', 'ops')
+    .option('--key <label>', 'which of its keys: ops or admin', defaultKey)
     .option('--api <url>', 'a node API (default: the first node of the network)')
     .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)');
 }

@@ -1,57 +1,29 @@
 // The operator's command line end to end, against a real node process: keys, generic transactions and
 // queries, item verification, organisation admission by vote, key rotation, evidence export and verify.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { addressFromPublicKey } from '@hanglian/core';
 import { initNetwork, readKeyFile } from '@hanglian/node';
-
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hanglian.js');
-const run = promisify(execFile);
-
-/** Runs the CLI; resolves with its output and exit code (never rejects on a non-zero exit). */
-async function hanglian(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+import { hanglian, type RunningNode, randomBasePort, startNodeProcess } from './helpers.js';
 
 describe('hanglian CLI against a running node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-cli-'));
   const net = join(dir, 'net');
-  let node: ChildProcess;
+  let node: RunningNode;
   let api: string;
 
   before(async () => {
-    // A random port range: this test runs beside others on the same machine.
-    const basePort = 40_000 + Math.floor(Math.random() * 10_000) * 2;
+    const basePort = randomBasePort();
     initNetwork({ dir: net, chainId: 'hanglian-cli', genesisTime: Date.now(), basePort, scryptN: 1024 });
-    node = spawn(process.execPath, [CLI, 'node', 'start', '--dir', net, '--json', '--log-level', 'error'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    api = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      node.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line !== undefined) resolve((JSON.parse(line) as { api: string }).api);
-      });
-      node.once('exit', (code) => reject(new Error(`node exited ${code}`)));
-    });
+    node = await startNodeProcess(net);
+    api = node.api;
   });
 
   after(async () => {
-    node.kill('SIGTERM');
-    await new Promise((r) => node.once('exit', r));
+    await node.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,28 +2,13 @@
 // on a real implementation), deploy and register two implementations against a real node process, then
 // switch a transaction from one to the other.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { LOGISTICS_QUOTE_STANDARD } from '@hanglian/contract-sdk/testing';
 import { initNetwork } from '@hanglian/node';
-
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hanglian.js');
-const run = promisify(execFile);
-
-async function hanglian(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+import { hanglian, type RunningNode, randomBasePort, startNodeProcess } from './helpers.js';
 
 /** A real implementation for each carrier: the two differ in price and days, so a switch is visible. */
 function implementation(base: number, perKg: number): string {
@@ -49,11 +34,11 @@ export default defineContract({
 describe('hanglian contract: scaffold, build, test, deploy, register, switch', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-contract-'));
   const net = join(dir, 'net');
-  let node: ChildProcess;
+  let node: RunningNode;
   let api: string;
 
   before(async () => {
-    const basePort = 40_000 + Math.floor(Math.random() * 10_000) * 2;
+    const basePort = randomBasePort();
     // The sample standard is on chain from genesis, through the registry's genesis section.
     initNetwork({
       dir: net,
@@ -63,23 +48,12 @@ describe('hanglian contract: scaffold, build, test, deploy, register, switch', (
       scryptN: 1024,
       registry: { standards: [LOGISTICS_QUOTE_STANDARD] },
     });
-    node = spawn(process.execPath, [CLI, 'node', 'start', '--dir', net, '--json', '--log-level', 'error'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    api = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      node.stdout!.on('data', (c: Buffer) => {
-        out += c.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line !== undefined) resolve((JSON.parse(line) as { api: string }).api);
-      });
-      node.once('exit', (code) => reject(new Error(`node exited ${code}`)));
-    });
+    node = await startNodeProcess(net);
+    api = node.api;
   });
 
   after(async () => {
-    node.kill('SIGTERM');
-    await new Promise((r) => node.once('exit', r));
+    await node.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -16,10 +16,12 @@ import {
   runConformanceLocally,
   type StandardDefinition,
 } from '@hanglian/contract-sdk/testing';
-import { addressFromPublicKey, bytesToHex, HanglianError, signTx } from '@hanglian/core';
-import { NodeErrors, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
+import { HanglianError } from '@hanglian/core';
+import { NodeErrors } from '@hanglian/node';
+import { createClient, signAndSubmit } from '@hanglian/sdk';
 import type { Command } from 'commander';
 import { build } from 'esbuild';
+import { loadMemberSigner, type MemberKeyOptions, withMemberKeyOptions } from '../signing.js';
 
 const BUILT_IN_STANDARDS: Record<string, StandardDefinition> = {
   [LOGISTICS_QUOTE_STANDARD.id]: LOGISTICS_QUOTE_STANDARD,
@@ -144,60 +146,27 @@ export async function buildContract(
   return { source, path, hash: codeHashOf(source), bytes: Buffer.byteLength(source) };
 }
 
-interface SubmitOptions {
-  network: string;
-  org: string;
-  key: string;
-  api?: string;
-  passphraseFile?: string;
+interface SubmitOptions extends MemberKeyOptions {
   json?: boolean;
 }
 
-/** Signs one transaction with a member key of a network directory and waits for its commit. */
+/** Signs one registry transaction with a member key of a network directory and waits for its commit. */
 async function submit(
   opts: SubmitOptions,
   command: string,
   params: unknown,
   log: (line: string) => void,
 ): Promise<any> {
-  const manifest = readManifest(opts.network);
-  const org =
-    manifest.organisations.find((o) => o.id === opts.org) ??
-    fail(`no organisation ${opts.org} in ${opts.network}`);
-  const keyPath = org.keys[opts.key] ?? fail(`organisation ${opts.org} has no key ${opts.key}`);
-  const passphrase = resolvePassphrase({
-    dir: opts.network,
-    manifest,
-    passphraseFile: opts.passphraseFile,
-    envPassphrase: process.env.HANGLIAN_PASSPHRASE,
+  const { signer, api } = loadMemberSigner(opts);
+  log(`submitting registry.${command} as ${opts.org}/${opts.key} (${signer.address}) to ${api} …`);
+  const outcome = await signAndSubmit(createClient({ url: api }), {
+    signer,
+    module: 'registry',
+    command,
+    params,
+    expiresInBlocks: 100,
   });
-  const key = readKeyFile(join(opts.network, keyPath), passphrase);
-  const api =
-    opts.api ?? `http://127.0.0.1:${manifest.nodes[0]?.apiPort ?? fail('the network has no nodes')}`;
-  const status = await fetchJson(`${api}/v1/status`);
-  const address = addressFromPublicKey(key.publicKey);
-  const account = await fetchJson(`${api}/v1/accounts/${address}`);
-  const tx = signTx(
-    {
-      v: 1,
-      chainId: status.chainId,
-      module: 'registry',
-      command,
-      params,
-      submitter: key.publicKey,
-      nonce: account.nextNonce,
-      expiresAt: status.height + 100,
-      actors: [],
-    },
-    key,
-  );
-  log(`submitting registry.${command} as ${opts.org}/${opts.key} (${address}) to ${api} …`);
-  const answer = await fetchJson(`${api}/v1/txs?wait=commit`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tx: bytesToHex(tx) }),
-  });
-  return answer;
+  return outcome.status;
 }
 
 function report(answer: any, json: boolean | undefined, extra: Record<string, unknown>): void {
@@ -208,13 +177,7 @@ function report(answer: any, json: boolean | undefined, extra: Record<string, un
 }
 
 function addSubmitOptions(command: Command): Command {
-  return command
-    .requiredOption('--network <dir>', 'network directory (hanglian init) holding the member keys')
-    .requiredOption('--org <org>', 'the organisation that signs')
-    .option('--key <label>', 'which key of the organisation', 'admin')
-    .option('--api <url>', 'a node API (default: the first node of the network)')
-    .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)')
-    .option('--json', 'print the result as JSON');
+  return withMemberKeyOptions(command, 'admin').option('--json', 'print the result as JSON');
 }
 
 export function registerContract(program: Command): void {
