@@ -14,5 +14,6 @@ export * from './modules/identity/index.js';
 export * from './modules/items/index.js';
 export * from './modules/orders/index.js';
 export * from './modules/registry/index.js';
+export * from './modules/reviews/index.js';
 export * from './modules/settlement/index.js';
 export * from './testing/index.js';

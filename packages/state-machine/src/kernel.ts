@@ -29,6 +29,7 @@ import { IdentityModule } from './modules/identity/module.js';
 import { ItemsModule } from './modules/items/module.js';
 import { OrdersModule } from './modules/orders/module.js';
 import type { RegistryModule } from './modules/registry/module.js';
+import { ReviewsModule } from './modules/reviews/module.js';
 import { SettlementModule } from './modules/settlement/module.js';
 
 export interface KernelOptions {
@@ -54,6 +55,7 @@ export interface Kernel {
   /** Present when `options.registry` was given. */
   readonly registry?: RegistryModule;
   readonly orders?: OrdersModule;
+  readonly reviews?: ReviewsModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -79,6 +81,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
           settlement: settlement.method,
           registry,
         });
+  const reviews = orders === undefined ? undefined : new ReviewsModule(orders.method, identity.method);
   return {
     identity,
     governance,
@@ -89,6 +92,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     catalog,
     ...(registry === undefined ? {} : { registry }),
     ...(orders === undefined ? {} : { orders }),
+    ...(reviews === undefined ? {} : { reviews }),
     modules: [
       identity,
       governance,
@@ -97,7 +101,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       items,
       distribution,
       catalog,
-      ...(registry === undefined || orders === undefined ? [] : [registry, orders]),
+      ...(registry === undefined || orders === undefined || reviews === undefined
+        ? []
+        : [registry, orders, reviews]),
       ...(options.extraModules ?? []),
     ],
     membership: identity,
