@@ -224,6 +224,19 @@ export async function seedBookStory(args: {
     { order },
     [orderKey],
   );
+  await step(
+    'the consumer reviews the book, signed by the same order key (a verified buyer)',
+    'platform-a',
+    'reviews',
+    'write',
+    { order, rating: 5, text: '装帧精美，物流很快。Beautiful binding, fast delivery.' },
+    'ops',
+    [orderKey],
+  );
+  await step('the bookstore answers the review', 'bookstore', 'reviews', 'reply', {
+    order,
+    text: '谢谢！Thank you for reading with us.',
+  });
   args.onStep?.(`  order ${order}: hanglian query orders order '{"id":"${order}"}' --api ${args.api}`);
   args.onStep?.(
     `  book: ${BOOK.sku}:${BATCH}:1 … :10000; verify one with: hanglian item verify ${BOOK.sku}:${BATCH}:42 --api ${args.api}`,
