@@ -13,6 +13,7 @@ export * from './actions/getTransaction.js';
 export * from './actions/listErrors.js';
 export * from './actions/query.js';
 export * from './actions/submitTransaction.js';
+export * from './actions/subscribe.js';
 export * from './actions/waitForTransaction.js';
 export * from './client.js';
 export * from './errors.js';

@@ -1,0 +1,91 @@
+// Subscriptions through the SDK against a real node: blocks stream in order, a transaction's fate and its
+// filtered chain events arrive as it commits, closing stops the stream, and a dead node is reported.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { addressFromPublicKey } from '@hanglian/core';
+import {
+  type BlockNotice,
+  type ChainEventNotice,
+  type Client,
+  createClient,
+  type HanglianSdkError,
+  memberSigner,
+  settlement,
+  signAndSubmit,
+  subscribe,
+} from '../src/index.js';
+import { startTestChain, type TestChain } from './helpers.js';
+
+describe('subscribe', () => {
+  let chain: TestChain;
+  let client: Client;
+  before(async () => {
+    chain = await startTestChain();
+    client = createClient({ url: chain.url });
+  });
+  after(() => chain.stop());
+
+  it('delivers blocks in order, and the events of a committed transfer', async () => {
+    const to = addressFromPublicKey(chain.key('bookpress/ops').publicKey);
+    const blocks: BlockNotice[] = [];
+    const events: ChainEventNotice[] = [];
+    const sub = subscribe(
+      client,
+      { blocks: true, module: 'settlement', name: 'transferred', topic: to },
+      {
+        onBlock: (b) => blocks.push(b),
+        onEvent: (e) => events.push(e),
+      },
+    );
+    const height = await sub.ready;
+    assert.ok(height >= 0);
+    const paid = await signAndSubmit(client, {
+      signer: memberSigner(chain.key('bookstore/ops')),
+      ...settlement.transfer({ to, amount: 321 }),
+    });
+    const deadline = Date.now() + 5_000;
+    while ((events.length === 0 || blocks.length < 2) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    sub.close();
+    assert.equal(events.length, 1, 'exactly the one matching event');
+    assert.equal(events[0]!.txId, paid.txId);
+    assert.equal((events[0]!.data as { amount: number }).amount, 321);
+    const heights = blocks.map((b) => b.height);
+    assert.deepEqual(
+      heights,
+      [...heights].sort((a, b) => a - b),
+    );
+    const count = blocks.length;
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(blocks.length, count, 'nothing arrives after close');
+  });
+
+  it('tells a transaction’s fate, at once when it is already final', async () => {
+    const to = addressFromPublicKey(chain.key('carrier-a/ops').publicKey);
+    const paid = await signAndSubmit(client, {
+      signer: memberSigner(chain.key('platform-a/ops')),
+      ...settlement.transfer({ to, amount: 5 }),
+    });
+    const fate = await new Promise<{ status: string }>((resolve) => {
+      const sub = subscribe(
+        client,
+        { tx: paid.txId },
+        {
+          onTx: (status) => {
+            sub.close();
+            resolve(status);
+          },
+        },
+      );
+    });
+    assert.equal(fate.status, 'committed');
+  });
+
+  it('reports a node that cannot be reached', async () => {
+    const dead = createClient({ url: 'http://127.0.0.1:9' });
+    const error = await new Promise<HanglianSdkError>((resolve) => {
+      subscribe(dead, { blocks: true }, { onError: resolve });
+    });
+    assert.equal(error.code, 'SDK_NETWORK');
+  });
+});
