@@ -14,4 +14,5 @@ export * from './merkle/stateProof.js';
 export * from './schema/common.js';
 export * from './types/block.js';
 export * from './types/result.js';
+export * from './types/sealed.js';
 export * from './types/transaction.js';

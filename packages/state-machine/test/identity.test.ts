@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addressFromPublicKey } from '@hanglian/core';
+import { addressFromPublicKey, bytesToHex } from '@hanglian/core';
 import {
   ExecutionErrors,
   GenesisBuilder,
@@ -11,6 +11,7 @@ import {
   TEST_GENESIS_TIME,
   TestChain,
   testAddress,
+  testEncryptionKey,
   testKey,
 } from '../src/index.js';
 import { assertFails, assertOk, thrownCode } from './helpers.js';
@@ -247,6 +248,52 @@ describe('identity: methods for other modules', () => {
     assert.equal(
       thrownCode(() => identity.requireOrgRole(chain.state, testAddress('shop/admin'), 'issuer')),
       IdentityErrors.ORG_ROLE_REQUIRED,
+    );
+  });
+});
+
+describe('identity: setEncryptionKey', () => {
+  const key = (label: string) => testEncryptionKey(label);
+  const view = (chain: TestChain, org: string) =>
+    chain.query<{ org: string; publicKey: string; setAt: number } | null>('identity', 'encryptionKey', {
+      org,
+    });
+
+  it('records an organisation’s X25519 key from genesis and lets its admin replace it', () => {
+    const chain = new TestChain(standardTestNetwork().encryptionKey('shop').build());
+    assert.equal(view(chain, 'shop')?.publicKey, bytesToHex(key('shop')));
+    assert.equal(view(chain, 'shop')?.setAt, 0);
+    assert.equal(view(chain, 'brand'), null);
+    const result = assertOk(
+      chain.submit(testKey('shop/admin'), 'identity', 'setEncryptionKey', { publicKey: key('shop/2') }),
+    );
+    assert.deepEqual(
+      result.events.map((e) => [e.name, e.topics]),
+      [['encryptionKeySet', ['shop']]],
+    );
+    assert.equal(view(chain, 'shop')?.publicKey, bytesToHex(key('shop/2')));
+    assert.equal(view(chain, 'shop')?.setAt, chain.height);
+  });
+
+  it('refuses a non-admin, the all-zero key, the same key again and a malformed key, changing nothing', () => {
+    const chain = new TestChain(standardTestNetwork().encryptionKey('shop').build());
+    const set = (signer: string, publicKey: Uint8Array) =>
+      chain.submit(testKey(signer), 'identity', 'setEncryptionKey', { publicKey });
+    assertFails(set('shop/clerk', key('x')), IdentityErrors.IDENTITY_PERMISSION_REQUIRED);
+    assertFails(set('shop/admin', new Uint8Array(32)), IdentityErrors.IDENTITY_ENCRYPTION_KEY_INVALID);
+    assertFails(set('shop/admin', key('shop')), IdentityErrors.IDENTITY_ENCRYPTION_KEY_UNCHANGED);
+    assert.equal(
+      thrownCode(() => set('shop/admin', new Uint8Array(31))),
+      'TX_BAD_PARAMS',
+    );
+    assert.equal(view(chain, 'shop')?.publicKey, bytesToHex(key('shop')));
+  });
+
+  it('refuses an all-zero key at genesis', () => {
+    const genesis = standardTestNetwork().encryptionKey('shop', new Uint8Array(32)).build();
+    assert.equal(
+      thrownCode(() => new TestChain(genesis)),
+      ExecutionErrors.GENESIS_INVALID,
     );
   });
 });

@@ -26,6 +26,7 @@ import {
   standardTestNetwork,
   TestChain,
   testKey,
+  testSealedEnvelope,
 } from '../src/index.js';
 import { assertOk } from './helpers.js';
 
@@ -215,6 +216,8 @@ export function market(
       .identity(`${org}/admin`, { org, permissions: ['admin', 'transact'] })
       .identity(`${org}/clerk`, { org, permissions: ['transact'] });
   }
+  // The carriers and the shop publish X25519 keys: delivery details are sealed to them.
+  for (const org of ['post', 'express', 'shop']) builder.encryptionKey(org);
   builder.issuer('pay2', 100_000_000);
   builder.balance(address(keys.pay), 50_000_000, 'pay');
   builder.balance(address(keys.pay2), 50_000_000, 'pay2');
@@ -331,7 +334,11 @@ export function orderParams(request: OrderRequest): Record<string, unknown> {
     ...(request.session === undefined ? {} : { session: request.session }),
     arbiter: 'reg',
     buyerRegion: request.buyerRegion ?? 'CN-11',
-    delivery: utf8(`sealed-to-post:${address(request.key).slice(2, 12)}`),
+    // Sealed (in form) to the carrier of the logistics implementation (`<carrier>.quote.v1`) and the shop.
+    delivery: testSealedEnvelope(
+      [(request.logistics ?? 'post.quote.v1').split('.')[0]!, 'shop'],
+      address(request.key),
+    ),
     weightGrams: 800,
   };
 }

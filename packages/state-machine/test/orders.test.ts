@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SigningKey, TxResult } from '@hanglian/core';
+import { type SigningKey, sealedEnvelopeCodec, type TxResult, utf8 } from '@hanglian/core';
 import fc from 'fast-check';
 import {
   composeOrder,
@@ -16,7 +16,9 @@ import {
   type SupplyView,
   type TestChain,
   testAddress,
+  testEncryptionKey,
   testKey,
+  testSealedEnvelope,
 } from '../src/index.js';
 import { assertFails, assertOk, thrownCode } from './helpers.js';
 import {
@@ -231,7 +233,7 @@ describe('orders: creation refuses', () => {
         platform: 'plat',
         arbiter: 'reg',
         buyerRegion: 'CN-11',
-        delivery: new Uint8Array(16),
+        delivery: testSealedEnvelope(['post', 'shop'], 'refused'),
         weightGrams: 800,
         ...params,
       },
@@ -253,6 +255,46 @@ describe('orders: creation refuses', () => {
       thrownCode(() => create({ delivery: new Uint8Array(2049) })),
       'TX_BAD_PARAMS',
     );
+  });
+
+  it('delivery details the carrier could not read, or that strangers could', () => {
+    const sealed = (recipients: Parameters<typeof testSealedEnvelope>[0]) => ({
+      delivery: testSealedEnvelope(recipients, 'refused'),
+    });
+    assertFails(create({ delivery: new Uint8Array(16) }), OrdersErrors.ORDERS_DELIVERY_MALFORMED);
+    assertFails(create({ delivery: utf8('北京市海淀区 李华') }), OrdersErrors.ORDERS_DELIVERY_MALFORMED);
+    // Recipients out of order (the canonical form names each org once, sorted).
+    const good = testSealedEnvelope(['post', 'shop'], 'refused');
+    const decoded = sealedEnvelopeCodec.decode(good);
+    const reversed = sealedEnvelopeCodec.encode({
+      ...decoded,
+      recipients: [...decoded.recipients].reverse(),
+    });
+    assertFails(create({ delivery: reversed }), OrdersErrors.ORDERS_DELIVERY_MALFORMED);
+    assertFails(create(sealed(['shop'])), OrdersErrors.ORDERS_DELIVERY_NOT_FOR_CARRIER);
+    assertFails(create(sealed(['express', 'shop'])), OrdersErrors.ORDERS_DELIVERY_NOT_FOR_CARRIER);
+    assertFails(create(sealed(['plat', 'post'])), OrdersErrors.ORDERS_DELIVERY_STRANGER);
+    assertFails(
+      create(sealed([{ org: 'post', key: testEncryptionKey('someone-else') }])),
+      OrdersErrors.ORDERS_DELIVERY_WRONG_KEY,
+    );
+    // The carrier alone is enough: the merchant reads them only when the consumer chooses so.
+    const alone = create(sealed(['post']), { actors: [testKey('consumer/refused')] });
+    assertOk(alone);
+    const aloneId = (alone.events.find((e) => e.name === 'created')!.data as { order: string }).order;
+    assertOk(asBuyer('cancel', aloneId, testKey('consumer/refused')));
+  });
+
+  it('a wallet finds the orders of each of its keys (orders { buyer })', () => {
+    const key = testKey('consumer/indexed');
+    const first = placed({ key });
+    const found = chain.query<OrderView[]>('orders', 'orders', { buyer: address(key) });
+    assert.deepEqual(
+      found.map((o) => o.id),
+      [first],
+    );
+    assert.deepEqual(chain.query<OrderView[]>('orders', 'orders', { buyer: address(nextKey()) }), []);
+    assertOk(asBuyer('cancel', first, key));
   });
 
   it('fails with the contract’s code when it throws, and never trusts its answers', () => {

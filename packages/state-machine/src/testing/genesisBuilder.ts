@@ -6,6 +6,7 @@ import type { IdentityGenesis } from '../modules/identity/module.js';
 import type { BusinessRole, IdentityKind, Permission } from '../modules/identity/stores.js';
 import type { SettlementGenesis } from '../modules/settlement/module.js';
 import { testKey } from './keys.js';
+import { testEncryptionKey } from './sealed.js';
 
 export const TEST_CHAIN_ID = 'hanglian-test';
 /** 2026-01-01T00:00:00Z: a fixed genesis time keeps block times, and so results, reproducible. */
@@ -34,6 +35,14 @@ export class GenesisBuilder {
       roles: [...roles],
       rootPublicKey: bytesToHex(testKey(`${id}/root`).publicKey),
     });
+    return this;
+  }
+
+  /** Gives an organisation listed before its X25519 key for sealed data (default: `testEncryptionKey(org)`). */
+  encryptionKey(org: string, publicKey: Uint8Array = testEncryptionKey(org)): this {
+    const entry = this.#identity.organisations.find((o) => o.id === org);
+    if (entry === undefined) throw new Error(`organisation ${org} is not listed yet`);
+    entry.encryptionPublicKey = bytesToHex(publicKey);
     return this;
   }
 

@@ -1,3 +1,4 @@
 export * from './genesisBuilder.js';
 export * from './keys.js';
+export * from './sealed.js';
 export * from './testChain.js';

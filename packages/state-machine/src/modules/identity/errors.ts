@@ -29,4 +29,12 @@ export const IdentityErrors = defineErrorCodes('identity', {
     kind: 'unauthorized',
     summary: 'A key rotation must be co-signed by the new key (as an actor) to prove possession.',
   },
+  IDENTITY_ENCRYPTION_KEY_INVALID: {
+    kind: 'invalid',
+    summary: 'The encryption key is not a usable X25519 public key (all zero).',
+  },
+  IDENTITY_ENCRYPTION_KEY_UNCHANGED: {
+    kind: 'conflict',
+    summary: "That key is already the organisation's encryption key.",
+  },
 });

@@ -9,6 +9,7 @@ export const IdentityEvents = {
   identityCertified: 'identityCertified',
   identityRevoked: 'identityRevoked',
   keyRotated: 'keyRotated',
+  encryptionKeySet: 'encryptionKeySet',
 } as const;
 
 export interface IdentityCertifiedData {
@@ -23,6 +24,11 @@ export interface IdentityRevokedData {
   address: Address;
   org: string;
   revokedBy: Address;
+}
+export interface EncryptionKeySetData {
+  org: string;
+  publicKey: Uint8Array;
+  setBy: Address;
 }
 export interface KeyRotatedData {
   org: string;

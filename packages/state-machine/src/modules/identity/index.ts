@@ -1,6 +1,7 @@
 export * from './commands/certifyIdentity.js';
 export * from './commands/revokeIdentity.js';
 export * from './commands/rotateKey.js';
+export * from './commands/setEncryptionKey.js';
 export * from './errors.js';
 export * from './events.js';
 export type * from './expected.js';

@@ -7,6 +7,7 @@ import type { StateReader, StateWriter } from '../../framework/state.js';
 import { IdentityErrors } from './errors.js';
 import {
   type BusinessRole,
+  encryptionKeyStore,
   type Identity,
   type IdentityKind,
   identityStore,
@@ -194,6 +195,19 @@ export class IdentityMethod {
     const updated: Organisation = { ...org, status };
     organisationStore.set(state, orgId, updated);
     return updated;
+  }
+
+  /** The organisation's X25519 public key for sealed data, if it published one. */
+  encryptionKeyOf(state: StateReader, orgId: string): Uint8Array | undefined {
+    return encryptionKeyStore.get(state, orgId)?.publicKey;
+  }
+
+  /** Records the organisation's X25519 public key (its setEncryptionKey command and genesis). */
+  setEncryptionKey(state: StateWriter, orgId: string, publicKey: Uint8Array, height: number): void {
+    if (!organisationStore.has(state, orgId)) {
+      throw new HanglianError(IdentityErrors.ORG_NOT_FOUND, `no organisation ${orgId}`);
+    }
+    encryptionKeyStore.set(state, orgId, { publicKey: new Uint8Array(publicKey), setAt: height });
   }
 
   setOrganisationRoles(state: StateWriter, orgId: string, roles: readonly BusinessRole[]): Organisation {

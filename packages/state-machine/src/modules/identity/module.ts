@@ -7,9 +7,11 @@ import type { StateReader } from '../../framework/state.js';
 import { CertifyIdentityCommand } from './commands/certifyIdentity.js';
 import { RevokeIdentityCommand } from './commands/revokeIdentity.js';
 import { RotateKeyCommand } from './commands/rotateKey.js';
+import { SetEncryptionKeyCommand } from './commands/setEncryptionKey.js';
 import { IdentityMethod } from './method.js';
 import { createIdentityQueries } from './queries.js';
 import {
+  encryptionKeyStore,
   IDENTITY_MODULE,
   IdentityKindSchema,
   identityStore,
@@ -27,7 +29,14 @@ export const IdentityGenesisSchema = Type.Object(
   {
     organisations: Type.Array(
       Type.Object(
-        { id: IdentifierSchema, name: OrgNameSchema, roles: RolesSchema, rootPublicKey: HexPublicKeySchema },
+        {
+          id: IdentifierSchema,
+          name: OrgNameSchema,
+          roles: RolesSchema,
+          rootPublicKey: HexPublicKeySchema,
+          /** The organisation's X25519 key for sealed data (hex), if it has one from the start. */
+          encryptionPublicKey: Type.Optional(HexPublicKeySchema),
+        },
         { additionalProperties: false },
       ),
       { minItems: 1 },
@@ -60,6 +69,7 @@ export class IdentityModule implements Module, MembershipOracle {
     new CertifyIdentityCommand(this.method),
     new RevokeIdentityCommand(this.method),
     new RotateKeyCommand(this.method),
+    new SetEncryptionKeyCommand(this.method),
   ];
   readonly queries: readonly Query<any, any>[] = createIdentityQueries(this.method);
   readonly stores: readonly StoreDescription[] = [
@@ -74,6 +84,11 @@ export class IdentityModule implements Module, MembershipOracle {
       keyLayout: 'identity/members/<orgId>/<address>',
       summary: 'Index of each organisation’s identities.',
     },
+    {
+      name: encryptionKeyStore.name,
+      keyLayout: 'identity/encryptionKeys/<orgId>',
+      summary: 'Each organisation’s X25519 key for sealed delivery details.',
+    },
   ];
   readonly genesisSchema = IdentityGenesisSchema;
 
@@ -84,8 +99,13 @@ export class IdentityModule implements Module, MembershipOracle {
   initGenesis(ctx: GenesisContext, genesis: unknown): void {
     const section = genesis as IdentityGenesis;
     try {
-      for (const org of section.organisations) {
+      for (const { encryptionPublicKey, ...org } of section.organisations) {
         this.method.admitOrganisation(ctx.state, { ...org, rootPublicKey: hexToBytes(org.rootPublicKey) }, 0);
+        if (encryptionPublicKey !== undefined) {
+          const key = hexToBytes(encryptionPublicKey);
+          if (key.every((b) => b === 0)) throw new Error(`the encryption key of ${org.id} is all zero`);
+          this.method.setEncryptionKey(ctx.state, org.id, key, 0);
+        }
       }
       for (const identity of section.identities) {
         if (!organisationStore.has(ctx.state, identity.org)) {

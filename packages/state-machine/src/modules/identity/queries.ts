@@ -1,13 +1,20 @@
-import { AddressSchema, IdentifierSchema } from '@hanglian/core';
+import { AddressSchema, bytesToHex, IdentifierSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import type { Query, QueryContext } from '../../framework/module.js';
 import type { IdentityMethod } from './method.js';
-import { type Identity, identityStore, memberIndexStore, type Organisation } from './stores.js';
+import {
+  encryptionKeyStore,
+  type Identity,
+  identityStore,
+  memberIndexStore,
+  type Organisation,
+} from './stores.js';
 
 const OrganisationParams = Type.Object({ id: IdentifierSchema }, { additionalProperties: false });
 const NoParams = Type.Object({}, { additionalProperties: false });
 const IdentityParams = Type.Object({ address: AddressSchema }, { additionalProperties: false });
 const MembersParams = Type.Object({ org: IdentifierSchema }, { additionalProperties: false });
+const EncryptionKeyParams = Type.Object({ org: IdentifierSchema }, { additionalProperties: false });
 
 export function createIdentityQueries(identity: IdentityMethod): Query<any, any>[] {
   const organisation: Query<typeof OrganisationParams, Organisation | null> = {
@@ -41,5 +48,19 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
       return out;
     },
   };
-  return [organisation, organisations, identityQuery, members];
+  const encryptionKey: Query<
+    typeof EncryptionKeyParams,
+    { org: string; publicKey: string; setAt: number } | null
+  > = {
+    name: 'encryptionKey',
+    summary: "An organisation's X25519 key for sealed delivery details (hex), or null.",
+    paramsSchema: EncryptionKeyParams,
+    execute: (ctx) => {
+      const found = encryptionKeyStore.get(ctx.state, ctx.params.org);
+      return found === undefined
+        ? null
+        : { org: ctx.params.org, publicKey: bytesToHex(found.publicKey), setAt: found.setAt };
+    },
+  };
+  return [organisation, organisations, identityQuery, members, encryptionKey];
 }

@@ -3,6 +3,7 @@
  *   identity/orgs/<orgId>                      Organisation
  *   identity/identities/<address>              Identity
  *   identity/members/<orgId>/<address>         MemberIndexEntry (lists an organisation's identities)
+ *   identity/encryptionKeys/<orgId>            EncryptionKey (X25519, for sealed delivery details)
  */
 import { AddressSchema, createCodec, IdentifierSchema, PublicKeySchema, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
@@ -82,6 +83,18 @@ export const IdentitySchema = Type.Object(
 );
 export type Identity = Static<typeof IdentitySchema>;
 
+/** An organisation's X25519 public key for sealed data (delivery details). */
+export const EncryptionPublicKeySchema = Type.Uint8Array({ minByteLength: 32, maxByteLength: 32 });
+export const EncryptionKeySchema = Type.Object(
+  {
+    publicKey: EncryptionPublicKeySchema,
+    /** Height at which it was set (0: genesis). */
+    setAt: UintSchema,
+  },
+  { additionalProperties: false },
+);
+export type EncryptionKey = Static<typeof EncryptionKeySchema>;
+
 export const MemberIndexEntrySchema = Type.Object({}, { additionalProperties: false });
 
 export const organisationStore = new Store(
@@ -98,6 +111,12 @@ export const memberIndexStore = new Store(
   IDENTITY_MODULE,
   'members',
   createCodec('MemberIndexEntry', MemberIndexEntrySchema, { maxBytes: 8 }),
+);
+/** `identity/encryptionKeys/<orgId>`: the organisation's current key for sealed data. */
+export const encryptionKeyStore = new Store(
+  IDENTITY_MODULE,
+  'encryptionKeys',
+  createCodec('EncryptionKey', EncryptionKeySchema, { maxBytes: 128 }),
 );
 
 /** Sorts a set of literals into the one order stored on chain. */

@@ -23,6 +23,24 @@ export const OrdersErrors = defineErrorCodes('orders', {
     kind: 'invalid',
     summary: "The logistics implementation's carrier is not one of the listing's carriers.",
   },
+  ORDERS_DELIVERY_MALFORMED: {
+    kind: 'invalid',
+    summary: 'The delivery details are not a well-formed sealed envelope (core types/sealed.ts).',
+  },
+  ORDERS_DELIVERY_NOT_FOR_CARRIER: {
+    kind: 'invalid',
+    summary: "The delivery details are not sealed to the order's carrier, which could not read them.",
+  },
+  ORDERS_DELIVERY_STRANGER: {
+    kind: 'forbidden',
+    summary:
+      "The delivery details are sealed to an organisation other than the order's carrier and merchant.",
+  },
+  ORDERS_DELIVERY_WRONG_KEY: {
+    kind: 'invalid',
+    summary:
+      "A recipient of the delivery details is not named with its organisation's registered encryption key.",
+  },
   ORDERS_NOT_PAYMENT_PROVIDER: {
     kind: 'invalid',
     summary: "The payment implementation's organisation is not an active payment provider.",

@@ -12,6 +12,8 @@ export interface IdentityForOrders {
   orgHasRole(state: StateReader, orgId: string, role: BusinessRole): boolean;
   getOrganisation(state: StateReader, id: string): Organisation | undefined;
   hasPermission(state: StateReader, address: Address, permission: Permission): boolean;
+  /** The organisation's registered X25519 key, to which delivery details must be sealed. */
+  encryptionKeyOf(state: StateReader, orgId: string): Uint8Array | undefined;
 }
 
 export type ItemsForOrders = Pick<ItemsMethod, 'resolve' | 'apply' | 'holdings' | 'getBatch'>;

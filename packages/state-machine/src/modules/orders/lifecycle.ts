@@ -14,6 +14,7 @@ import { type EndedData, OrdersEvents } from './events.js';
 import type { IdentityForOrders, ItemsForOrders, SettlementForOrders } from './expected.js';
 import {
   byArbiterStore,
+  byBuyerStore,
   byCarrierStore,
   byMerchantStore,
   byPaymentStore,
@@ -98,6 +99,7 @@ export class OrderLifecycle {
     byCarrierStore.set(state, `${order.carrier}/${order.id}`, {});
     byPaymentStore.set(state, `${order.paymentProvider}/${order.id}`, {});
     byArbiterStore.set(state, `${order.arbiter}/${order.id}`, {});
+    byBuyerStore.set(state, `${order.buyer}/${order.id}`, {});
     deadlineStore.set(state, deadlineKey(order.deadline, order.id), {});
   }
 

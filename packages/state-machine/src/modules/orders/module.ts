@@ -88,6 +88,11 @@ export class OrdersModule implements Module {
       summary: 'Orders by payment provider.',
     },
     { name: 'byArbiter', keyLayout: 'orders/byArbiter/<org>/<orderId>', summary: 'Orders by arbiter.' },
+    {
+      name: 'byBuyer',
+      keyLayout: 'orders/byBuyer/<buyer address>/<orderId>',
+      summary: 'Orders by order key (the wallet lists its purchases key by key).',
+    },
     { name: 'payees', keyLayout: 'orders/payees/<org>', summary: "Where an organisation's shares are paid." },
     { name: 'params', keyLayout: 'orders/params/current', summary: 'Fees and deadline windows.' },
     { name: 'totals', keyLayout: 'orders/totals/all', summary: 'Escrow totals.' },

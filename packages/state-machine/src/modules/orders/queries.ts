@@ -1,4 +1,4 @@
-import { type Address, bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
+import { type Address, AddressSchema, bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../framework/errors.js';
 import type { Query } from '../../framework/module.js';
@@ -7,6 +7,7 @@ import type { SettlementForOrders } from './expected.js';
 import { escrowTotals, type OrderLifecycle } from './lifecycle.js';
 import {
   byArbiterStore,
+  byBuyerStore,
   byCarrierStore,
   byMerchantStore,
   byPaymentStore,
@@ -33,6 +34,8 @@ const OrdersParams = Type.Object(
     carrier: Type.Optional(IdentifierSchema),
     paymentProvider: Type.Optional(IdentifierSchema),
     arbiter: Type.Optional(IdentifierSchema),
+    /** An order key's address: the orders it placed (a wallet asks this for each of its keys). */
+    buyer: Type.Optional(AddressSchema),
     status: Type.Optional(OrderStatusSchema),
     /** Continue after this order id (pagination). */
     after: Type.Optional(OrderIdSchema),
@@ -64,21 +67,22 @@ export function createOrdersQueries(
   const orders: Query<typeof OrdersParams, OrderView[]> = {
     name: 'orders',
     summary:
-      'Orders of one merchant, carrier, payment provider or arbiter (exactly one), optionally by status.',
+      'Orders of one merchant, carrier, payment provider, arbiter or order key (exactly one), optionally by status.',
     paramsSchema: OrdersParams,
     execute: (ctx) => {
-      const { merchant, carrier, paymentProvider, arbiter, status, after, limit = 100 } = ctx.params;
+      const { merchant, carrier, paymentProvider, arbiter, buyer, status, after, limit = 100 } = ctx.params;
       const parties: Array<[string | undefined, Store<object>]> = [
         [merchant, byMerchantStore],
         [carrier, byCarrierStore],
         [paymentProvider, byPaymentStore],
         [arbiter, byArbiterStore],
+        [buyer, byBuyerStore],
       ];
       const chosen = parties.filter(([org]) => org !== undefined);
       if (chosen.length !== 1) {
         throw new HanglianError(
           ExecutionErrors.QUERY_BAD_PARAMS,
-          'name exactly one of merchant, carrier, paymentProvider, arbiter',
+          'name exactly one of merchant, carrier, paymentProvider, arbiter, buyer',
         );
       }
       const [org, index] = chosen[0]! as [string, Store<object>];

@@ -232,6 +232,8 @@ export const byMerchantStore = new Store(ORDERS_MODULE, 'byMerchant', empty);
 export const byCarrierStore = new Store(ORDERS_MODULE, 'byCarrier', empty);
 export const byPaymentStore = new Store(ORDERS_MODULE, 'byPayment', empty);
 export const byArbiterStore = new Store(ORDERS_MODULE, 'byArbiter', empty);
+/** `orders/byBuyer/<order key address>/<id>`: what a wallet asks for each of its order keys. */
+export const byBuyerStore = new Store(ORDERS_MODULE, 'byBuyer', empty);
 /** `orders/payees/<org>`: where an organisation's shares are paid (default: its root key's address). */
 export const payeeStore = new Store(
   ORDERS_MODULE,

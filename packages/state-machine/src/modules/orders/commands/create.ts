@@ -1,4 +1,11 @@
-import { AddressSchema, bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
+import {
+  AddressSchema,
+  bytesToHex,
+  HanglianError,
+  IdentifierSchema,
+  sealedEnvelopeCodec,
+  sealedEnvelopeProblem,
+} from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import type { StateReader } from '../../../framework/state.js';
@@ -40,7 +47,11 @@ export const CreateOrderParamsSchema = Type.Object(
     session: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })),
     arbiter: IdentifierSchema,
     buyerRegion: RegionSchema,
-    /** Delivery details as the SDK sealed them to the carrier's key; stored as given, never read here. */
+    /**
+     * Delivery details as the SDK sealed them (core `types/sealed.ts`): to the carrier's registered key,
+     * and the merchant's if it must read them. The form and the recipients are checked; the content is
+     * never read here.
+     */
     delivery: Type.Uint8Array({ maxByteLength: MAX_DELIVERY_DETAILS_BYTES }),
     weightGrams: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   },
@@ -133,6 +144,7 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
         `${logistics.org} is not a carrier of ${p.listing}`,
       );
     }
+    this.#checkDelivery(state, p.delivery, logistics.org, listing.merchant);
     const id = bytesToHex(ctx.tx.id).slice(0, 32);
     if (orderStore.has(state, id))
       throw new HanglianError(OrdersErrors.ORDERS_ORDER_EXISTS, `order ${id} exists`);
@@ -203,6 +215,43 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
       deadline: order.deadline,
     };
     ctx.emit(OrdersEvents.created, data, this.#lifecycle.topics(order));
+  }
+
+  /**
+   * The delivery details must be an envelope the carrier can open: well formed, sealed to the carrier,
+   * to nobody but the carrier and the merchant, each with its organisation's registered key. The order
+   * key signs the transaction, so the gateway that submits it cannot have swapped them.
+   */
+  #checkDelivery(state: StateReader, delivery: Uint8Array, carrier: string, merchant: string): void {
+    const problem = sealedEnvelopeProblem(delivery);
+    if (problem !== undefined) {
+      throw new HanglianError(OrdersErrors.ORDERS_DELIVERY_MALFORMED, `delivery details: ${problem}`);
+    }
+    const { recipients } = sealedEnvelopeCodec.decode(delivery);
+    if (!recipients.some((r) => r.org === carrier)) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_DELIVERY_NOT_FOR_CARRIER,
+        `the delivery details are not sealed to the carrier ${carrier}`,
+      );
+    }
+    for (const recipient of recipients) {
+      if (recipient.org !== carrier && recipient.org !== merchant) {
+        throw new HanglianError(
+          OrdersErrors.ORDERS_DELIVERY_STRANGER,
+          `the delivery details are sealed to ${recipient.org}, neither the carrier nor the merchant`,
+        );
+      }
+      const registered = this.#identity.encryptionKeyOf(state, recipient.org);
+      if (registered === undefined || !equalBytes(registered, recipient.key)) {
+        throw new HanglianError(
+          OrdersErrors.ORDERS_DELIVERY_WRONG_KEY,
+          registered === undefined
+            ? `${recipient.org} has no registered encryption key`
+            : `the delivery details are sealed to a key that is not ${recipient.org}'s registered one`,
+          { details: { org: recipient.org } },
+        );
+      }
+    }
   }
 
   /**
@@ -327,4 +376,8 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
     });
     return { parts, hostOrg };
   }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);
 }
