@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { bytesToHex, ed25519Sha256, HanglianError } from '@hanglian/core';
-import { NodeErrors, readKeyFile, writeKeyFile } from '../src/index.js';
+import {
+  generateEncryptionKeyPair,
+  NodeErrors,
+  readEncryptionKeyFile,
+  readKeyFile,
+  writeEncryptionKeyFile,
+  writeKeyFile,
+} from '../src/index.js';
 import { TEST_SCRYPT_N } from './helpers.js';
 
 function codeOf(fn: () => unknown): string {
@@ -67,6 +74,46 @@ describe('keystore', () => {
     writeFileSync(junk, 'not json');
     assert.equal(
       codeOf(() => readKeyFile(junk, 'x')),
+      NodeErrors.KEYSTORE_INVALID,
+    );
+  });
+});
+
+describe('keystore: an organisation’s X25519 encryption key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hanglian-enc-keys-'));
+  const pair = generateEncryptionKeyPair();
+  const path = join(dir, 'encryption.json');
+  writeEncryptionKeyFile(path, pair, 'correct horse', 'carrier/encryption', TEST_SCRYPT_N);
+
+  it('round-trips the pair and never writes the private key in the clear', () => {
+    const text = readFileSync(path, 'utf8');
+    assert.ok(!text.includes(bytesToHex(pair.privateKey)));
+    assert.equal(JSON.parse(text).suite, 'x25519');
+    const back = readEncryptionKeyFile(path, 'correct horse');
+    assert.deepEqual(back.publicKey, pair.publicKey);
+    assert.deepEqual(back.privateKey, pair.privateKey);
+    assert.notDeepEqual(generateEncryptionKeyPair().publicKey, pair.publicKey);
+  });
+
+  it('refuses a wrong passphrase, a swapped public key and a signing-key file', () => {
+    assert.equal(
+      codeOf(() => readEncryptionKeyFile(path, 'wrong')),
+      NodeErrors.KEYSTORE_BAD_PASSPHRASE,
+    );
+    const swapped = join(dir, 'swapped.json');
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(
+      swapped,
+      JSON.stringify({ ...file, publicKey: bytesToHex(generateEncryptionKeyPair().publicKey) }),
+    );
+    assert.equal(
+      codeOf(() => readEncryptionKeyFile(swapped, 'correct horse')),
+      NodeErrors.KEYSTORE_BAD_PASSPHRASE,
+    );
+    const signing = join(dir, 'signing.json');
+    writeKeyFile(signing, ed25519Sha256.generateSigningKey(), 'correct horse', 'x', TEST_SCRYPT_N);
+    assert.equal(
+      codeOf(() => readEncryptionKeyFile(signing, 'correct horse')),
       NodeErrors.KEYSTORE_INVALID,
     );
   });

@@ -29,6 +29,26 @@ export const SdkErrors = defineErrorCodes('sdk', {
     kind: 'invalid',
     summary: 'The backup phrase has an unknown word or a wrong checksum.',
   },
+  SDK_SEALED_INVALID: {
+    kind: 'invalid',
+    summary: 'The sealed envelope is not well formed, or the details to seal are not acceptable.',
+  },
+  SDK_SEALED_NOT_RECIPIENT: {
+    kind: 'forbidden',
+    summary: 'The envelope is not sealed to this organisation (or to this key of it).',
+  },
+  SDK_SEALED_OPEN_FAILED: {
+    kind: 'forbidden',
+    summary: 'The envelope does not open with this key and context (wrong key, wrong order, or altered).',
+  },
+  SDK_SHARE_INVALID: {
+    kind: 'forbidden',
+    summary: 'A share package does not verify (signature, ownership, scope or a state proof).',
+  },
+  SDK_GRANT_INACTIVE: {
+    kind: 'forbidden',
+    summary: 'The grant is unknown, revoked or expired on chain, so nothing more is shared under it.',
+  },
 });
 
 export interface HanglianSdkErrorOptions {

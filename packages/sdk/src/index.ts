@@ -19,6 +19,7 @@ export * from './client.js';
 export * from './errors.js';
 export * from './light/lightClient.js';
 export * from './light/verify.js';
+export * from './privacy/seal.js';
 export * from './signer.js';
 export * from './transactions/call.js';
 export * from './transactions/evidence.js';

@@ -26,7 +26,7 @@ import { IdentifierSchema } from '../schema/common.js';
 
 export const SEALED_VERSION = 1;
 export const SEALED_MAX_RECIPIENTS = 4;
-export const SEALED_PAD_BLOCK = 256;
+export const SEALED_PAD_BLOCK = 512;
 /** Largest encoded envelope (the orders module keeps delivery details to 2 KiB). */
 export const SEALED_MAX_BYTES = 2048;
 

@@ -14,7 +14,7 @@ import {
 } from '@hanglian/core';
 import type { GenesisDocument } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
-import { writeKeyFile } from '../keystore/keystore.js';
+import { generateEncryptionKeyPair, writeEncryptionKeyFile, writeKeyFile } from '../keystore/keystore.js';
 import {
   ensureDir,
   type ManifestNode,
@@ -125,7 +125,13 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
   const manifestOrgs: ManifestOrganisation[] = [];
   const openingBalances: Array<{ address: string; amount: number; issuer: string }> = [];
   const issuers = organisations.filter((o) => o.roles.includes('issuer')).map((o) => o.id);
-  const genesisOrgs: Array<{ id: string; name: string; roles: string[]; rootPublicKey: string }> = [];
+  const genesisOrgs: Array<{
+    id: string;
+    name: string;
+    roles: string[];
+    rootPublicKey: string;
+    encryptionPublicKey: string;
+  }> = [];
   const genesisIdentities: Array<{ publicKey: string; org: string; kind: string; permissions: string[] }> =
     [];
   for (const org of organisations) {
@@ -133,11 +139,22 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     ensureDir(keysDir);
     const admin = keyOf(`${keysDir}/admin.json`, `${org.id}/admin`);
     const ops = keyOf(`${keysDir}/ops.json`, `${org.id}/ops`);
+    // Every organisation gets an X25519 key for sealed data (carriers and merchants open delivery
+    // details with it); the private half is encrypted like the signing keys.
+    const encryption = generateEncryptionKeyPair();
+    writeEncryptionKeyFile(
+      `${keysDir}/encryption.json`,
+      encryption,
+      passphrase,
+      `${org.id}/encryption`,
+      options.scryptN,
+    );
     genesisOrgs.push({
       id: org.id,
       name: org.name,
       roles: [...org.roles],
       rootPublicKey: bytesToHex(admin.publicKey),
+      encryptionPublicKey: bytesToHex(encryption.publicKey),
     });
     genesisIdentities.push({
       publicKey: bytesToHex(ops.publicKey),
@@ -154,6 +171,7 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
       name: org.name,
       roles: [...org.roles],
       keys: { admin: relative(dir, `${keysDir}/admin.json`), ops: relative(dir, `${keysDir}/ops.json`) },
+      encryptionKey: relative(dir, `${keysDir}/encryption.json`),
     });
   }
 

@@ -27,6 +27,8 @@ export interface ManifestOrganisation {
   readonly roles: readonly string[];
   /** Key files relative to the network directory, by identity label (`admin`, `ops`). */
   readonly keys: Readonly<Record<string, string>>;
+  /** The organisation's X25519 key file for sealed delivery details (relative), when it has one. */
+  readonly encryptionKey?: string;
 }
 
 export interface ManifestNode {
