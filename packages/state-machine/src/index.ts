@@ -13,6 +13,7 @@ export * from './modules/governance/index.js';
 export * from './modules/identity/index.js';
 export * from './modules/items/index.js';
 export * from './modules/orders/index.js';
+export * from './modules/privacy/index.js';
 export * from './modules/registry/index.js';
 export * from './modules/reviews/index.js';
 export * from './modules/settlement/index.js';

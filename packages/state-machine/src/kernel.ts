@@ -11,6 +11,7 @@
  *   identity, items, distribution  <-  catalog   (roles; stock; channel verdicts)
  *   identity, items, catalog, settlement, registry  <-  orders   (gateways and roles; reserving and
  *                                  moving items; listings and sessions; escrow; calling implementations)
+ *   identity  <-  privacy      (grantees are active organisations; grants name no order)
  *
  * The registry runs contract code on a worker thread, so it joins only when the caller supplies one
  * (`options.registry`); the orders module, which calls implementations through it, comes with it.
@@ -28,6 +29,7 @@ import { GovernanceModule } from './modules/governance/module.js';
 import { IdentityModule } from './modules/identity/module.js';
 import { ItemsModule } from './modules/items/module.js';
 import { OrdersModule } from './modules/orders/module.js';
+import { PrivacyModule } from './modules/privacy/module.js';
 import type { RegistryModule } from './modules/registry/module.js';
 import { ReviewsModule } from './modules/reviews/module.js';
 import { SettlementModule } from './modules/settlement/module.js';
@@ -56,6 +58,8 @@ export interface Kernel {
   readonly registry?: RegistryModule;
   readonly orders?: OrdersModule;
   readonly reviews?: ReviewsModule;
+  /** Grants of purchase history (needs identity only, so always present). */
+  readonly privacy: PrivacyModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -82,6 +86,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
           registry,
         });
   const reviews = orders === undefined ? undefined : new ReviewsModule(orders.method, identity.method);
+  const privacy = new PrivacyModule(identity.method);
   return {
     identity,
     governance,
@@ -93,6 +98,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     ...(registry === undefined ? {} : { registry }),
     ...(orders === undefined ? {} : { orders }),
     ...(reviews === undefined ? {} : { reviews }),
+    privacy,
     modules: [
       identity,
       governance,
@@ -104,6 +110,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       ...(registry === undefined || orders === undefined || reviews === undefined
         ? []
         : [registry, orders, reviews]),
+      privacy,
       ...(options.extraModules ?? []),
     ],
     membership: identity,

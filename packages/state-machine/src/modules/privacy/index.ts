@@ -1,0 +1,9 @@
+export * from './commands/grant.js';
+export * from './commands/revoke.js';
+export * from './errors.js';
+export * from './events.js';
+export type * from './expected.js';
+export * from './method.js';
+export * from './module.js';
+export * from './queries.js';
+export * from './stores.js';

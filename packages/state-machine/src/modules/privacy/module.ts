@@ -1,0 +1,59 @@
+import { HanglianError } from '@hanglian/core';
+import { type Static, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ExecutionErrors } from '../../framework/errors.js';
+import type { Command, GenesisContext, Module, Query, StoreDescription } from '../../framework/module.js';
+import { GrantCommand } from './commands/grant.js';
+import { RevokeCommand } from './commands/revoke.js';
+import type { IdentityForPrivacy } from './expected.js';
+import { PrivacyMethod } from './method.js';
+import { privacyQueries } from './queries.js';
+import {
+  DEFAULT_PRIVACY_PARAMETERS,
+  PRIVACY_MODULE,
+  PrivacyParametersSchema,
+  privacyParamsStore,
+} from './stores.js';
+
+export const PrivacyGenesisSchema = Type.Object(
+  { parameters: Type.Optional(Type.Partial(PrivacyParametersSchema, { additionalProperties: false })) },
+  { additionalProperties: false },
+);
+export type PrivacyGenesis = Static<typeof PrivacyGenesisSchema>;
+const checkGenesis = TypeCompiler.Compile(PrivacyGenesisSchema);
+
+/**
+ * Purchase history belongs to the consumer (BRIEF §1 item 5, §2): grants of a scoped part of it to an
+ * organisation, for a purpose, until an expiry, revocable. The sharing itself happens off chain (SDK
+ * share packages); the chain records who may receive what, and when that ends. See README.md.
+ */
+export class PrivacyModule implements Module {
+  readonly name = PRIVACY_MODULE;
+  readonly method = new PrivacyMethod();
+  readonly commands: readonly Command<any>[];
+  readonly queries: readonly Query<any, any>[] = privacyQueries;
+  readonly genesisSchema = PrivacyGenesisSchema;
+  readonly stores: readonly StoreDescription[] = [
+    { name: 'grants', keyLayout: 'privacy/grants/<grant key address>', summary: 'Grants and their status.' },
+    { name: 'byGrantee', keyLayout: 'privacy/byGrantee/<org>/<grant>', summary: 'Grants by grantee.' },
+    { name: 'params', keyLayout: 'privacy/params/current', summary: 'The longest grant.' },
+  ];
+
+  constructor(identity: IdentityForPrivacy) {
+    this.commands = [new GrantCommand(identity), new RevokeCommand()];
+  }
+
+  initGenesis(ctx: GenesisContext, genesis: unknown): void {
+    if (genesis === undefined) return;
+    if (!checkGenesis.Check(genesis)) {
+      const e = checkGenesis.Errors(genesis).First();
+      throw new HanglianError(
+        ExecutionErrors.GENESIS_INVALID,
+        `genesis of privacy: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
+      );
+    }
+    if (genesis.parameters !== undefined) {
+      privacyParamsStore.set(ctx.state, 'current', { ...DEFAULT_PRIVACY_PARAMETERS, ...genesis.parameters });
+    }
+  }
+}
