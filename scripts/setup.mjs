@@ -33,4 +33,5 @@ export function ensureInstalled() {
 
 export function build() {
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-b'], 'compiling TypeScript (tsc -b)');
+  run('npm', ['run', 'build:web', '--silent', '-w', '@hanglian/console'], 'building the web console (vite)');
 }

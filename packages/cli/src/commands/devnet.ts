@@ -6,6 +6,7 @@ import { commerceGenesisSection } from '@hanglian/commerce-standards';
 import { HanglianError } from '@hanglian/core';
 import { initNetwork, NodeErrors, networkPaths, readManifest } from '@hanglian/node';
 import type { Command } from 'commander';
+import { findConsoleBuild } from '../consoleBuild.js';
 import { seedBookStory } from '../demo/bookStory.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
@@ -28,10 +29,15 @@ interface RunningNode {
 }
 
 /** Starts one node process and resolves with its API address once it listens. */
-function startNodeProcess(dir: string, name: string, logLevel: string): Promise<RunningNode> {
+function startNodeProcess(
+  dir: string,
+  name: string,
+  logLevel: string,
+  extra: readonly string[] = [],
+): Promise<RunningNode> {
   const child = spawn(
     process.execPath,
-    [CLI, 'node', 'start', '--dir', dir, '--node', name, '--json', '--log-level', logLevel],
+    [CLI, 'node', 'start', '--dir', dir, '--node', name, '--json', '--log-level', logLevel, ...extra],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -129,7 +135,10 @@ export function registerDevnet(program: Command): void {
       try {
         // Nodes start together: each waits for the others through its links, not for their start-up.
         const started = await Promise.all(
-          manifest.nodes.map((n) => startNodeProcess(opts.dir, n.name, opts.logLevel)),
+          // A dev network's console may sign as its organisations (their passphrase is on disk anyway).
+          manifest.nodes.map((n) =>
+            startNodeProcess(opts.dir, n.name, opts.logLevel, manifest.dev ? ['--console-dev-keys'] : []),
+          ),
         );
         nodes.push(...started);
       } catch (error) {
@@ -163,6 +172,7 @@ export function registerDevnet(program: Command): void {
         const first = nodes[0]?.api ?? '';
         say(`network ${manifest.chainId} is running; Ctrl-C stops every node`);
         say(`  API docs: ${first}/docs   OpenAPI: ${first}/v1/openapi.json   metrics: ${first}/metrics`);
+        if (findConsoleBuild() !== undefined) say(`  web console: ${first}/   (shop, item verification, explorer, company views)`);
       }
       await new Promise<void>((resolve) => {
         const onSignal = () => {

@@ -1,6 +1,7 @@
 import { HanglianError } from '@hanglian/core';
 import { type LogLevel, launchNode, NodeErrors, readManifest, resolvePassphrase } from '@hanglian/node';
 import type { Command } from 'commander';
+import { findConsoleBuild } from '../consoleBuild.js';
 
 interface NodeStartOptions {
   dir: string;
@@ -11,6 +12,9 @@ interface NodeStartOptions {
   logLevel: string;
   stateSync?: boolean;
   json?: boolean;
+  console: boolean;
+  consoleDir?: string;
+  consoleDevKeys?: boolean;
 }
 
 export function registerNode(program: Command): void {
@@ -32,6 +36,12 @@ export function registerNode(program: Command): void {
       'on an empty ledger, fetch the verified state from peers instead of replaying blocks',
     )
     .option('--json', 'print the start-up line as JSON')
+    .option('--console-dir <dir>', 'serve this web console build at / (default: packages/console/dist/web when built)')
+    .option('--no-console', 'do not serve the web console')
+    .option(
+      '--console-dev-keys',
+      "DEV ONLY: let the console sign as this dev network's organisations (refused on other networks)",
+    )
     .addHelpText('after', '\nExample:\n  hanglian node start --dir ./net --node node0\n')
     .action(async (opts: NodeStartOptions) => {
       const manifest = readManifest(opts.dir);
@@ -45,6 +55,7 @@ export function registerNode(program: Command): void {
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
         throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
       }
+      const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
       const running = await launchNode({
         dir: opts.dir,
         node: opts.node,
@@ -53,6 +64,7 @@ export function registerNode(program: Command): void {
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
         stateSync: opts.stateSync === true,
+        ...(consoleDir === undefined ? {} : { consoleDir, consoleDevKeys: opts.consoleDevKeys === true }),
       });
       const entry = { name: running.name };
       const line = {
@@ -61,6 +73,7 @@ export function registerNode(program: Command): void {
         api: running.apiUrl,
         chainId: running.chain.chainId,
         height: running.chain.height,
+        ...(consoleDir === undefined ? {} : { console: `${running.apiUrl}/` }),
       };
       process.stdout.write(
         opts.json

@@ -26,6 +26,7 @@ import { nonceStore } from '@hanglian/state-machine';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NodeErrors } from '../errors.js';
 import type { CommittedBlockEvent, HanglianNode } from '../node.js';
+import { type ConsoleOptions, registerConsole } from './console.js';
 
 export interface ApiServer {
   readonly url: string;
@@ -65,6 +66,8 @@ export interface ApiOptions {
   readonly port: number;
   /** Requests per client address per window before 429 RATE_LIMITED. */
   readonly rateLimit?: { readonly max: number; readonly windowMs: number };
+  /** Serve the web console's build at `/` (packages/node/src/api/console.ts). */
+  readonly console?: ConsoleOptions;
 }
 
 /** Generous by default: a node's own apps and load tests come from one address. */
@@ -398,6 +401,8 @@ export async function startApiServer(
     const body = (request.body ?? {}) as { params?: unknown };
     return runQuery(module, name, body.params ?? {});
   });
+
+  if (listen.console !== undefined) await registerConsole(app, listen.console);
 
   if (adminToken !== undefined) {
     const expected = Buffer.from(`Bearer ${adminToken}`);

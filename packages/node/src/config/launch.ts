@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ed25519Sha256, HanglianError } from '@hanglian/core';
 import { MemoryState, type StateReader } from '@hanglian/state-machine';
+import { devKeysOfNetwork } from '../api/console.js';
 import { createApplication } from '../application.js';
 import { NetworkTransport } from '../consensus/networkTransport.js';
 import { NodeErrors } from '../errors.js';
@@ -22,6 +23,10 @@ export interface LaunchOptions {
   readonly apiPort?: number;
   readonly logLevel?: LogLevel;
   readonly stateSync?: boolean;
+  /** Serve this console build at `/` (packages/console/dist/web). */
+  readonly consoleDir?: string;
+  /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
+  readonly consoleDevKeys?: boolean;
 }
 
 export async function launchNode(options: LaunchOptions): Promise<HanglianNode> {
@@ -66,7 +71,20 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       walPath: networkPaths.nodeWal(options.dir, entry.name),
       genesis,
       ...(entry.validator ? { validatorKey: nodeKey } : {}),
-      api: { host: options.host ?? entry.host, port: options.apiPort ?? entry.apiPort },
+      api: {
+        host: options.host ?? entry.host,
+        port: options.apiPort ?? entry.apiPort,
+        ...(options.consoleDir === undefined
+          ? {}
+          : {
+              console: {
+                dir: options.consoleDir,
+                ...(options.consoleDevKeys
+                  ? { devKeys: devKeysOfNetwork(options.dir, manifest, options.passphrase) }
+                  : {}),
+              },
+            }),
+      },
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(transport === undefined ? {} : { transport }),
       stateSync: options.stateSync ?? false,

@@ -1,0 +1,210 @@
+/**
+ * Everything the console reads from the chain, through @hanglian/sdk only: one client of the node that
+ * serves the console (or the one named by `?api=`), and typed wrappers of the module queries it uses. The
+ * shapes below are the module READMEs' query results (packages/state-machine/src/modules/<m>/README.md).
+ */
+import { type Client, createClient } from '@hanglian/sdk';
+
+export interface Organisation {
+  id: string;
+  name: string;
+  roles: string[];
+  status: 'active' | 'suspended';
+  admittedAt: number;
+}
+
+export interface Listing {
+  id: string;
+  sku: string;
+  title: string;
+  price: number;
+  status: string;
+  merchant: string;
+  carriers: string[];
+  shipsTo: string[];
+  shipsFrom?: string;
+  returnPolicy?: { days: number; restockingFeeBps: number };
+  hostCommissionBps?: number;
+  stock: number;
+  channel: 'authorised' | 'outside-channel';
+  producer: string;
+  category: string;
+  createdAt: number;
+}
+
+export interface Product {
+  sku: string;
+  name: string;
+  category: string;
+  producer: string;
+  factoryPrice: number;
+  attributes: Record<string, string>;
+  registeredAt: number;
+}
+
+export interface Batch {
+  sku: string;
+  batch: string;
+  count: number;
+  site?: string;
+  mintedAt: number;
+  recalled: boolean;
+}
+
+export interface TraceEvent {
+  by: string;
+  bizStep: string;
+  disposition?: string;
+  where?: string;
+  why?: string;
+  time: number;
+  height: number;
+  txId: string;
+  source?: string;
+  destination?: string;
+}
+
+export interface ItemView {
+  code: string;
+  product: Product;
+  batch: Batch;
+  serial: number;
+  state: { owner: string; custodian: string; status: string; events: number };
+  history: TraceEvent[];
+}
+
+export interface VerificationView {
+  code: string;
+  verdict: 'genuine' | 'suspect' | 'unknown';
+  flags: string[];
+  item: ItemView | null;
+}
+
+export interface ProvenanceView {
+  code: string;
+  channel: 'direct' | 'authorised' | 'outside-channel' | 'unknown-code';
+  org: string | null;
+}
+
+export interface Implementation {
+  id: string;
+  org: string;
+  standard: string;
+  displayName?: string;
+  codeHash: string;
+  registeredAt: number;
+}
+
+export interface Review {
+  order: string;
+  listing: string;
+  merchant: string;
+  sku: string;
+  rating: number;
+  text: string;
+  writtenAt: number;
+  reply?: { text: string; writtenAt: number };
+}
+
+/** Who gets what of an order's total (orders README: `total = merchant + carrier + payment + platform + host`). */
+export interface Composition {
+  goods: number;
+  shipping: number;
+  total: number;
+  merchant: number;
+  carrier: number;
+  payment: number;
+  platform: number;
+  host: number;
+}
+
+export interface OrderView {
+  id: string;
+  buyer: string;
+  gateway: string;
+  listing: string;
+  merchant: string;
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+  codes: string[];
+  implementations: { inventory?: string; payment: string; logistics: string };
+  paymentProvider: string;
+  carrier: string;
+  platform: string;
+  arbiter: string;
+  host?: string;
+  session?: string;
+  deliveryDays: number;
+  returnPolicy: { days: number; restockingFeeBps: number };
+  composition: Composition;
+  status: string;
+  deadline: number;
+  createdAt: number;
+  paidAt?: number;
+  shippedAt?: number;
+  deliveredAt?: number;
+  endedAt?: number;
+  escrow: string;
+  escrowBalance: number;
+}
+
+/** The node's base URL: the page's own origin (the node serves the console), or `?api=` when developing. */
+export function nodeUrl(): string {
+  const fromQuery = new URLSearchParams(window.location.search).get('api');
+  if (fromQuery !== null && /^https?:\/\//.test(fromQuery)) return fromQuery.replace(/\/+$/, '');
+  return window.location.origin;
+}
+
+let shared: Client | undefined;
+export function client(): Client {
+  shared ??= createClient({ url: nodeUrl(), timeoutMs: 20_000 });
+  return shared;
+}
+
+export async function q<T>(module: string, name: string, params: unknown = {}): Promise<T> {
+  const { result } = await client().query<T>({ module, name, params });
+  return result;
+}
+
+export const chain = {
+  organisations: () => q<Organisation[]>('identity', 'organisations'),
+  listings: (params: { sku?: string; merchant?: string; includePaused?: boolean } = {}) =>
+    q<Listing[]>('catalog', 'listings', params),
+  listing: (id: string) => q<Listing | null>('catalog', 'listing', { id }),
+  product: (sku: string) => q<Product | null>('items', 'product', { sku }),
+  products: (producer: string) => q<Product[]>('items', 'products', { producer }),
+  item: (code: string) => q<ItemView | null>('items', 'item', { code }),
+  verify: (code: string, claimedOwner?: string) =>
+    q<VerificationView>('items', 'verify', claimedOwner === undefined ? { code } : { code, claimedOwner }),
+  provenance: (code: string) => q<ProvenanceView>('distribution', 'provenance', { code }),
+  channels: (producer: string) => q<Array<Record<string, unknown>>>('distribution', 'channels', { producer }),
+  implementations: (standard?: string) =>
+    q<Implementation[]>('registry', 'implementations', standard === undefined ? {} : { standard }),
+  reviews: (listing: string) => q<Review[]>('reviews', 'reviews', { listing }),
+  rating: (listing: string) =>
+    q<{ count: number; averageTimes100: number }>('reviews', 'rating', { listing }),
+  ordersParameters: () => q<{ platformFeeBps: number; returnWindowMs: number }>('orders', 'parameters'),
+  session: (id: string) =>
+    q<{ host: string; title: string; startsAt: number; endsAt: number; listings: string[] } | null>(
+      'catalog',
+      'session',
+      { id },
+    ),
+  order: (id: string) => q<OrderView | null>('orders', 'order', { id }),
+  orders: (party: Record<string, string>) => q<OrderView[]>('orders', 'orders', party),
+  /** Runs a read-only method of a registered implementation on the node (no transaction, gas-capped). */
+  async callReadOnly<T>(implementation: string, method: string, args: unknown[]): Promise<T> {
+    const outcome = await q<{ ok: boolean; value?: T; code?: string; message?: string }>(
+      'registry',
+      'callReadOnly',
+      { implementation, method, args },
+    );
+    if (!outcome.ok) {
+      throw new Error(
+        `${implementation}.${method}: ${outcome.code ?? 'failed'} ${outcome.message ?? ''}`.trim(),
+      );
+    }
+    return outcome.value as T;
+  },
+};

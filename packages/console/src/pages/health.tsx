@@ -1,0 +1,7 @@
+import type { ReactNode } from 'react';
+import { useApp } from '../app.js';
+
+export function HealthPage(): ReactNode {
+  const { t } = useApp();
+  return <p>{t('common.loading')}</p>;
+}

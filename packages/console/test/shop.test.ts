@@ -1,0 +1,125 @@
+/**
+ * The shop front in a real browser against a one-validator devnet with the book story: the catalogue
+ * ranked by the implementation the shopper picks (and switched), the product page with price, stock,
+ * provenance, the price composition and the reviews, in both languages.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  collectPageErrors,
+  type Devnet,
+  launchBrowser,
+  screenshot,
+  skipUnlessReady,
+  startDevnet,
+  text,
+} from './helpers.js';
+
+describe('console: the shop front', { timeout: 240_000, ...skipUnlessReady() }, () => {
+  let devnet: Devnet;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let base: string;
+
+  before(async () => {
+    devnet = await startDevnet(1);
+    base = devnet.apis[0]!;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    errors = collectPageErrors(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await devnet?.stop();
+  });
+
+  it('serves the console at / beside the API', async () => {
+    const response = await page.goto(`${base}/`);
+    assert.equal(response?.status(), 200);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    // The API still answers as before.
+    const status = (await (await fetch(`${base}/v1/status`)).json()) as { height: number };
+    assert.equal(typeof status.height, 'number');
+    const missing = await fetch(`${base}/v1/nothing`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { code: string }).code, 'NOT_FOUND');
+  });
+
+  it('shows the catalogue ranked by the chosen search implementation, and switches', async () => {
+    await page.goto(`${base}/#/shop`);
+    await page.getByTestId('listing').first().waitFor();
+    assert.match(await text(page.getByTestId('ranker-choice')), /platform-a\.relevance/);
+    assert.match(await text(page.getByTestId('listing').first()), /红楼梦/);
+    await page.getByTestId('query').fill('红楼');
+    await page.getByTestId('search').click();
+    await page.getByTestId('ranker-platform-b.bestprice').check();
+    await page.getByText(/platform-b\.bestprice, published by platform-b/).waitFor();
+    await page.getByTestId('listing').first().waitFor();
+    assert.match(await text(page.getByTestId('listing').first()), /¥59\.80/);
+    await screenshot(page, 'shop-en');
+    // The shopper's own category filter keeps nothing for a category the book is not in.
+    await page.getByTestId('categories').fill('stationery');
+    await page.getByTestId('search').click();
+    await page.getByText(/kept by my filter: stationery/).waitFor();
+    await page.getByText(/Nothing matches/).waitFor();
+    await page.getByTestId('categories').fill('books');
+    await page.getByTestId('search').click();
+    await page.getByTestId('listing').first().waitFor();
+  });
+
+  it('refuses a search that is too long with a clear message', async () => {
+    await page.getByTestId('query').fill('x'.repeat(201));
+    await page.getByTestId('search').click();
+    await page.getByRole('alert').filter({ hasText: 'at most 200 characters' }).waitFor();
+  });
+
+  it('shows the product: price, stock, provenance, who gets what, and the verified review', async () => {
+    await page.goto(`${base}/#/product/bookstore%2Fhlm-2026`);
+    await page.getByTestId('product-title').waitFor();
+    assert.equal(await text(page.getByTestId('price')), '¥59.80');
+    assert.match(await text(page.getByTestId('stock')), /in stock/);
+    const provenance = await text(page.getByTestId('provenance'));
+    assert.match(provenance, /bookpress/);
+    assert.match(provenance, /authorised channel/);
+    await page.getByTestId('composition-total').waitFor();
+    const composition = await text(page.getByTestId('composition'));
+    for (const who of ['Merchant', 'Carrier', 'Payment provider', 'Platform', 'Live-stream host']) {
+      assert.match(composition, new RegExp(who));
+    }
+    // Swift Logistics to Beijing: 1,200 + 300 for one item = ¥15.00; the book ¥59.80; total ¥74.80.
+    assert.equal(await text(page.getByTestId('composition-total')), '¥74.80');
+    await page.getByTestId('reviews').getByText('Beautiful binding').waitFor();
+    await page.getByTestId('reviews').getByText('Thank you for reading with us').waitFor();
+    await screenshot(page, 'product-en');
+    // Another carrier changes the composition.
+    await page.getByTestId('carrier').selectOption('carrier-b.economy');
+    await page.getByTestId('composition-total').waitFor();
+    assert.notEqual(await text(page.getByTestId('composition-total')), '¥74.80');
+  });
+
+  it('speaks Chinese after the switch, and keeps it', async () => {
+    await page.getByTestId('lang').click();
+    await page.getByRole('heading', { name: '价格构成：谁得多少' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: '价格构成：谁得多少' }).waitFor();
+    await screenshot(page, 'product-zh');
+    await page.getByTestId('lang').click();
+  });
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/#/shop`);
+    await page.getByTestId('listing').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`);
+    await screenshot(page, 'shop-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('logged no errors', () => {
+    assert.deepEqual(errors, []);
+  });
+});
