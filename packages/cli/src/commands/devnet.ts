@@ -172,7 +172,8 @@ export function registerDevnet(program: Command): void {
         const first = nodes[0]?.api ?? '';
         say(`network ${manifest.chainId} is running; Ctrl-C stops every node`);
         say(`  API docs: ${first}/docs   OpenAPI: ${first}/v1/openapi.json   metrics: ${first}/metrics`);
-        if (findConsoleBuild() !== undefined) say(`  web console: ${first}/   (shop, item verification, explorer, company views)`);
+        if (findConsoleBuild() !== undefined)
+          say(`  web console: ${first}/   (shop, item verification, explorer, company views)`);
       }
       await new Promise<void>((resolve) => {
         const onSignal = () => {

@@ -36,7 +36,10 @@ export function registerNode(program: Command): void {
       'on an empty ledger, fetch the verified state from peers instead of replaying blocks',
     )
     .option('--json', 'print the start-up line as JSON')
-    .option('--console-dir <dir>', 'serve this web console build at / (default: packages/console/dist/web when built)')
+    .option(
+      '--console-dir <dir>',
+      'serve this web console build at / (default: packages/console/dist/web when built)',
+    )
     .option('--no-console', 'do not serve the web console')
     .option(
       '--console-dev-keys',
