@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { hexToBytes } from '@hanglian/core';
 import {
   type Client,
   createClient,
@@ -20,6 +21,7 @@ import {
   getStatus,
   query,
   type Signer,
+  sealDelivery,
   signAndSubmit,
   type Wallet,
 } from '@hanglian/sdk';
@@ -83,6 +85,15 @@ describe('commerce scenarios on a 4-validator devnet with the book story', { tim
     return (await read<{ amount: number }>('settlement', 'balance', { address: payee.address })).amount;
   };
 
+  let carrierA: { org: string; publicKey: Uint8Array } | undefined;
+  const carrierAKey = async () => {
+    if (carrierA === undefined) {
+      const found = await read<{ publicKey: string }>('identity', 'encryptionKey', { org: 'carrier-a' });
+      carrierA = { org: 'carrier-a', publicKey: hexToBytes(found.publicKey) };
+    }
+    return carrierA;
+  };
+
   /** A consumer's order of one copy, through platform A, paid by PayBank A and shipped by carrier A. */
   const placeOrder = async (options: { session?: boolean } = {}) => {
     const key = wallet.orderKey(nextOrderKey++);
@@ -100,7 +111,12 @@ describe('commerce scenarios on a 4-validator devnet with the book story', { tim
         ...(options.session ? { session: 'host-a/reading-night' } : {}),
         arbiter: 'regulator',
         buyerRegion: 'CN-44',
-        delivery: new TextEncoder().encode('sealed-for-carrier-a'),
+        // Sealed by the wallet to carrier A's registered key, bound to this order key.
+        delivery: sealDelivery(
+          { name: '王芳', phone: '+86 139 0000 0000', address: '广州市天河区体育西路 1 号', region: 'CN-44' },
+          [await carrierAKey()],
+          { context: key.address },
+        ),
         weightGrams: 1_200,
       },
       [key],

@@ -8,15 +8,33 @@
  */
 import { join } from 'node:path';
 import { buildReferenceImplementations } from '@hanglian/commerce-standards';
-import type { SigningKey } from '@hanglian/core';
-import { readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
+import { hexToBytes, type SigningKey } from '@hanglian/core';
 import {
+  readEncryptionKeyFile,
+  readGenesis,
+  readKeyFile,
+  readManifest,
+  resolvePassphrase,
+} from '@hanglian/node';
+import {
+  buildSharePackage,
   type Client,
   createClient,
+  createLightClient,
   generateWallet,
+  genesisHashOf,
+  getStatus,
+  HanglianSdkError,
+  listPurchases,
   memberSigner,
+  openDelivery,
+  privacy,
+  query,
   type Signer,
+  sealDelivery,
   signAndSubmit,
+  validatorSetFromGenesis,
+  verifySharePackage,
 } from '@hanglian/sdk';
 
 export const BOOK = {
@@ -170,6 +188,28 @@ export async function seedBookStory(args: {
   // ledger links it to the consumer or to their other orders.
   const wallet = generateWallet();
   const orderKey = wallet.orderKey(0);
+  // The wallet seals the delivery details to the carrier's and the bookstore's registered keys, bound to
+  // this order key: the gateway submits them but cannot read them, and no one else can.
+  const encryptionKeyOf = async (org: string) => {
+    const { result } = await query<{ publicKey: string } | null>(client, {
+      module: 'identity',
+      name: 'encryptionKey',
+      params: { org },
+    });
+    if (result === null) throw new Error(`${org} has no encryption key`);
+    return { org, publicKey: hexToBytes(result.publicKey) };
+  };
+  const delivery = sealDelivery(
+    {
+      name: '李华 Li Hua',
+      phone: '+86 138 0013 8000',
+      address: '北京市海淀区中关村大街 27 号 3 单元 502',
+      region: 'CN-11',
+      postcode: '100080',
+    },
+    [await encryptionKeyOf('carrier-a'), await encryptionKeyOf('bookstore')],
+    { context: orderKey.address },
+  );
   const createTx = await step(
     'a consumer orders one copy on platform A during the live session (a one-time order key signs)',
     'platform-a',
@@ -185,8 +225,7 @@ export async function seedBookStory(args: {
       session: 'host-a/reading-night',
       arbiter: 'regulator',
       buyerRegion: 'CN-11',
-      // Delivery details travel sealed for the carrier; the demo uses a stand-in blob, never a real address.
-      delivery: new TextEncoder().encode('sealed-for-carrier-a'),
+      delivery,
       weightGrams: 1_200,
     },
     'ops',
@@ -205,6 +244,22 @@ export async function seedBookStory(args: {
     'paybank-a',
     'confirmPayment',
     { order },
+  );
+  // Only Swift Logistics (and the bookstore) can open the delivery details, with their own X25519 key.
+  const carrierKey = readEncryptionKeyFile(
+    join(args.dir, manifest.organisations.find((o) => o.id === 'carrier-a')!.encryptionKey!),
+    passphrase,
+  );
+  const { result: sealed } = await query<{ sealed: string }>(client, {
+    module: 'orders',
+    name: 'delivery',
+    params: { id: order },
+  });
+  const label = openDelivery(hexToBytes(sealed.sealed), 'carrier-a', carrierKey.privateKey, {
+    context: orderKey.address,
+  });
+  args.onStep?.(
+    `  ✓ Swift Logistics opens the sealed delivery details and prints a label for ${label.region}`,
   );
   await orderStep('the bookstore hands the book to Swift Logistics', 'bookstore', 'ship', {
     order,
@@ -237,6 +292,61 @@ export async function seedBookStory(args: {
     order,
     text: '谢谢！Thank you for reading with us.',
   });
+  // Purchase history belongs to the consumer: platform B asks to see the consumer's book purchases for
+  // recommendations; the wallet grants it (a grant key of its own signs), shares the orders with proofs,
+  // and later revokes the grant, after which platform B's verification refuses the package.
+  const purchases = await listPurchases(client, wallet);
+  args.onStep?.(
+    `  ✓ the wallet lists its purchases by re-deriving its order keys: ${purchases.length} found`,
+  );
+  const grantKey = wallet.grantKey(0);
+  const { latestBlockTime } = await getStatus(client);
+  await step(
+    'the consumer grants platform B its book purchases for 30 days (signed by a one-time grant key)',
+    'platform-b',
+    'privacy',
+    'grant',
+    privacy.grant({
+      grantKey: grantKey.publicKey,
+      grantee: 'platform-b',
+      scope: { categories: [BOOK.category] },
+      purpose: 'book recommendations 图书推荐',
+      expiresAt: latestBlockTime + 30 * 24 * 3_600_000,
+    }).params,
+    'ops',
+    [grantKey],
+  );
+  const genesis = readGenesis(args.dir);
+  const light = createLightClient({
+    client,
+    trust: {
+      chainId: genesis.chainId,
+      height: 0,
+      blockHash: genesisHashOf(genesis),
+      validators: validatorSetFromGenesis(genesis),
+    },
+  });
+  const pkg = await buildSharePackage(client, { wallet, grantIndex: 0, purchases });
+  const shared = await verifySharePackage(client, pkg, { grantee: 'platform-b', trusted: light });
+  args.onStep?.(
+    `  ✓ platform B verifies the shared orders against the chain: ${shared.orders.length} order(s), each signed by its own key`,
+  );
+  await step(
+    'the consumer revokes the grant (any gateway submits; the grant key signs)',
+    'platform-a',
+    'privacy',
+    'revoke',
+    privacy.revoke({ grant: grantKey.address }).params,
+    'ops',
+    [grantKey],
+  );
+  try {
+    await verifySharePackage(client, pkg, { grantee: 'platform-b', trusted: light });
+    throw new Error('a share package still verified after its grant was revoked');
+  } catch (error) {
+    if (!(error instanceof HanglianSdkError) || error.code !== 'SDK_GRANT_INACTIVE') throw error;
+    args.onStep?.('  ✓ after the revocation, platform B refuses the package: the grant is inactive');
+  }
   args.onStep?.(`  order ${order}: hanglian query orders order '{"id":"${order}"}' --api ${args.api}`);
   args.onStep?.(
     `  book: ${BOOK.sku}:${BATCH}:1 … :10000; verify one with: hanglian item verify ${BOOK.sku}:${BATCH}:42 --api ${args.api}`,

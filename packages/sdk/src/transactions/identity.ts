@@ -19,6 +19,10 @@ export interface RevokeIdentityParams {
 export interface RotateKeyParams {
   newPublicKey: Uint8Array;
 }
+export interface SetEncryptionKeyParams {
+  /** The organisation's X25519 public key (32 bytes), e.g. `generateEncryptionKey().publicKey`. */
+  publicKey: Uint8Array;
+}
 
 const call = <P extends object>(command: string, params: P): TxCall<P> => ({
   module: 'identity',
@@ -56,4 +60,15 @@ export const identity = {
    * ```
    */
   rotateKey: (params: RotateKeyParams): TxCall<RotateKeyParams> => call('rotateKey', params),
+  /**
+   * An admin publishes the organisation's X25519 key, to which consumers seal delivery details.
+   *
+   * @example
+   * ```ts
+   * const keys = generateEncryptionKey(); // keep keys.privateKey in the organisation's keystore
+   * identity.setEncryptionKey({ publicKey: keys.publicKey });
+   * ```
+   */
+  setEncryptionKey: (params: SetEncryptionKeyParams): TxCall<SetEncryptionKeyParams> =>
+    call('setEncryptionKey', params),
 } as const;

@@ -19,17 +19,31 @@ import { sha256 } from '@noble/hashes/sha2.js';
 export const WALLET_SEED_LENGTH = 32;
 export const WALLET_HKDF_SALT: Uint8Array = new TextEncoder().encode('hanglian/wallet/v1');
 export const ORDER_KEY_INFO_PREFIX: Uint8Array = new TextEncoder().encode('hanglian/order-key/v1');
+/**
+ * Grant keys (privacy module) come from the same seed under another `info`, so they are independent of
+ * every order key: a grant links to no order, and two grants link to each other only through the wallet.
+ */
+export const GRANT_KEY_INFO_PREFIX: Uint8Array = new TextEncoder().encode('hanglian/grant-key/v1');
 /** Indexes are uint32: 4,294,967,296 orders per wallet. */
 export const MAX_ORDER_INDEX = 0xffff_ffff;
 
 /** The HKDF `info` of order key `index`: the prefix followed by the index as 4 big-endian bytes. */
 export function orderKeyInfo(index: number): Uint8Array {
+  return indexedInfo(ORDER_KEY_INFO_PREFIX, index);
+}
+
+/** The HKDF `info` of grant key `index`: `hanglian/grant-key/v1` followed by the index (4 bytes, BE). */
+export function grantKeyInfo(index: number): Uint8Array {
+  return indexedInfo(GRANT_KEY_INFO_PREFIX, index);
+}
+
+function indexedInfo(prefix: Uint8Array, index: number): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index > MAX_ORDER_INDEX) {
-    throw new RangeError(`an order key index is an integer from 0 to ${MAX_ORDER_INDEX}`);
+    throw new RangeError(`a key index is an integer from 0 to ${MAX_ORDER_INDEX}`);
   }
-  const info = new Uint8Array(ORDER_KEY_INFO_PREFIX.length + 4);
-  info.set(ORDER_KEY_INFO_PREFIX);
-  new DataView(info.buffer).setUint32(ORDER_KEY_INFO_PREFIX.length, index, false);
+  const info = new Uint8Array(prefix.length + 4);
+  info.set(prefix);
+  new DataView(info.buffer).setUint32(prefix.length, index, false);
   return info;
 }
 
@@ -57,4 +71,19 @@ export function deriveOrderKeySeed(walletSeed: Uint8Array, index: number): Uint8
  */
 export function deriveOrderKey(walletSeed: Uint8Array, index: number): SigningKey {
   return ed25519Sha256.signingKeyFromSeed(deriveOrderKeySeed(walletSeed, index));
+}
+
+/**
+ * The signing key of grant key `index` (HKDF as for order keys, with `grantKeyInfo(index)`).
+ *
+ * @example
+ * ```ts
+ * const key = deriveGrantKey(walletSeed, 0);
+ * ```
+ */
+export function deriveGrantKey(walletSeed: Uint8Array, index: number): SigningKey {
+  if (walletSeed.byteLength !== WALLET_SEED_LENGTH) throw new RangeError('a wallet seed is 32 bytes');
+  return ed25519Sha256.signingKeyFromSeed(
+    hkdf(sha256, walletSeed, WALLET_HKDF_SALT, grantKeyInfo(index), 32),
+  );
 }

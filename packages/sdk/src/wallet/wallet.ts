@@ -8,7 +8,7 @@ import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from '@scure/b
 import { wordlist as english } from '@scure/bip39/wordlists/english.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
 import type { Signer } from '../signer.js';
-import { deriveOrderKey, WALLET_SEED_LENGTH } from './derivation.js';
+import { deriveGrantKey, deriveOrderKey, WALLET_SEED_LENGTH } from './derivation.js';
 import { type EncryptKeystoreOptions, encryptKeystore, type Keystore } from './keystore.js';
 
 /** One order key: its index, public key, address, and a signer to co-sign the order's transactions. */
@@ -32,12 +32,17 @@ export interface Wallet {
   orderKey(index: number): OrderKey;
   /** `count` consecutive order keys from `from` (default 0). */
   orderKeys(range: { from?: number; count: number }): OrderKey[];
+  /**
+   * The key of grant `index` (privacy module): one per grant, independent of every order key, so grants
+   * link neither to orders nor to each other on chain.
+   */
+  grantKey(index: number): OrderKey;
   /** The seed encrypted under a password (see `encryptKeystore`). */
   encrypt(password: string, options?: EncryptKeystoreOptions): Promise<Keystore>;
 }
 
-function makeOrderKey(seed: Uint8Array, index: number): OrderKey {
-  const signingKey = deriveOrderKey(seed, index);
+function makeOrderKey(seed: Uint8Array, index: number, derive = deriveOrderKey): OrderKey {
+  const signingKey = derive(seed, index);
   return {
     index,
     address: addressFromPublicKey(signingKey.publicKey),
@@ -65,6 +70,7 @@ export function walletFromSeed(seed: Uint8Array): Wallet {
     orderKey: (index) => makeOrderKey(secret, index),
     orderKeys: ({ from = 0, count }) =>
       Array.from({ length: count }, (_, i) => makeOrderKey(secret, from + i)),
+    grantKey: (index) => makeOrderKey(secret, index, deriveGrantKey),
     encrypt: (password, options) => encryptKeystore(secret, password, { kind: 'wallet', ...options }),
   };
   // Keep the seed out of console output and JSON.
