@@ -11,6 +11,7 @@ export * from './modules/distribution/index.js';
 export * from './modules/evidence/index.js';
 export * from './modules/governance/index.js';
 export * from './modules/identity/index.js';
+export * from './modules/insights/index.js';
 export * from './modules/items/index.js';
 export * from './modules/orders/index.js';
 export * from './modules/privacy/index.js';

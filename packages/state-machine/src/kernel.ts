@@ -9,8 +9,10 @@
  *   identity  <-  items        (the producer role, the organisation of a signer)
  *   identity, items  <-  distribution   (organisations; moving items with their trace events)
  *   identity, items, distribution  <-  catalog   (roles; stock; channel verdicts)
- *   identity, items, catalog, settlement, registry  <-  orders   (gateways and roles; reserving and
- *                                  moving items; listings and sessions; escrow; calling implementations)
+ *   identity, items, catalog, settlement, registry, insights  <-  orders   (gateways and roles;
+ *                                  reserving and moving items; listings and sessions; escrow; calling
+ *                                  implementations; counting demand and sales)
+ *   items  <-  insights   (the producer of a SKU)
  *   identity  <-  privacy      (grantees are active organisations; grants name no order)
  *
  * The registry runs contract code on a worker thread, so it joins only when the caller supplies one
@@ -27,6 +29,7 @@ import { DistributionModule } from './modules/distribution/module.js';
 import { EvidenceModule } from './modules/evidence/module.js';
 import { GovernanceModule } from './modules/governance/module.js';
 import { IdentityModule } from './modules/identity/module.js';
+import { InsightsModule } from './modules/insights/module.js';
 import { ItemsModule } from './modules/items/module.js';
 import { OrdersModule } from './modules/orders/module.js';
 import { PrivacyModule } from './modules/privacy/module.js';
@@ -60,6 +63,8 @@ export interface Kernel {
   readonly reviews?: ReviewsModule;
   /** Grants of purchase history (needs identity only, so always present). */
   readonly privacy: PrivacyModule;
+  /** Sales and demand aggregates for producers (needs items only; orders feed it when present). */
+  readonly insights: InsightsModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -75,6 +80,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const distribution = new DistributionModule(identity.method, items.method);
   const catalog = new CatalogModule(identity.method, items.method, distribution.method);
   const registry = options.registry;
+  const insights = new InsightsModule(items.method);
   const orders =
     registry === undefined
       ? undefined
@@ -84,6 +90,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
           catalog: catalog.method,
           settlement: settlement.method,
           registry,
+          insights: insights.method,
         });
   const reviews = orders === undefined ? undefined : new ReviewsModule(orders.method, identity.method);
   const privacy = new PrivacyModule(identity.method);
@@ -99,6 +106,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     ...(orders === undefined ? {} : { orders }),
     ...(reviews === undefined ? {} : { reviews }),
     privacy,
+    insights,
     modules: [
       identity,
       governance,
@@ -110,6 +118,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       ...(registry === undefined || orders === undefined || reviews === undefined
         ? []
         : [registry, orders, reviews]),
+      insights,
       privacy,
       ...(options.extraModules ?? []),
     ],

@@ -8,6 +8,7 @@
 import { addressFromPublicKey, HanglianError } from '@hanglian/core';
 import { StateOverlay, type StateWriter } from '../../framework/state.js';
 import { IdentityErrors } from '../identity/errors.js';
+import { setInsightsParameters } from '../insights/method.js';
 import { registerStandard, setRegistryParameters } from '../registry/standards.js';
 import { GovernanceErrors } from './errors.js';
 import { GovernanceEvents, type ProposalClosedData } from './events.js';
@@ -153,6 +154,9 @@ export class ProposalLifecycle {
         setRegistryParameters(state, changes);
         return;
       }
+      case 'setInsightsParameters':
+        setInsightsParameters(state, { minGroupSize: action.minGroupSize });
+        return;
     }
   }
 }

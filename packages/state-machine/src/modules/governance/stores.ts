@@ -12,6 +12,7 @@ import { AddressSchema, createCodec, IdentifierSchema, PublicKeySchema, UintSche
 import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 import { OrgNameSchema, RolesSchema } from '../identity/stores.js';
+import { InsightsParametersSchema } from '../insights/stores.js';
 import { RegistryParametersSchema, StandardDefinitionSchema } from '../registry/stores.js';
 
 export const GOVERNANCE_MODULE = 'governance';
@@ -128,6 +129,15 @@ export const SetRegistryParametersActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Changes the minimum group size of insights answers (months closed later use it). */
+export const SetInsightsParametersActionSchema = Type.Object(
+  {
+    type: Type.Literal('setInsightsParameters'),
+    minGroupSize: InsightsParametersSchema.properties.minGroupSize,
+  },
+  { additionalProperties: false },
+);
+
 export const ProposalActionSchema = Type.Union([
   AdmitOrganisationActionSchema,
   SuspendOrganisationActionSchema,
@@ -138,6 +148,7 @@ export const ProposalActionSchema = Type.Union([
   SetParametersActionSchema,
   RegisterStandardActionSchema,
   SetRegistryParametersActionSchema,
+  SetInsightsParametersActionSchema,
 ]);
 export type ProposalAction = Static<typeof ProposalActionSchema>;
 

@@ -26,6 +26,22 @@ export interface SettlementForOrders {
   credit(state: StateWriter, to: Address, amount: number): void;
 }
 
+/**
+ * Sales and demand counters (the insights module): told when an order is placed and when it ends, with
+ * the order's figures and its buyer's coarse region, never its buyer.
+ */
+export interface InsightsForOrders {
+  recordPlaced(state: StateWriter, order: OrderFigures, time: number): void;
+  recordEnded(state: StateWriter, order: OrderFigures, ending: string, time: number): void;
+}
+export interface OrderFigures {
+  readonly sku: string;
+  readonly region: string;
+  readonly quantity: number;
+  /** Unit price × quantity (no shipping, no fees). */
+  readonly amount: number;
+}
+
 /** The registry: which implementation is which, and where its code runs. */
 export interface RegistryForOrders {
   readonly method: Pick<RegistryMethod, 'requireDeployment'>;

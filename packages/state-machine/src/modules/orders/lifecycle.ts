@@ -11,7 +11,13 @@ import { accountParty, type ItemState, orgParty, type TraceEvent } from '../item
 import { bps } from './composition.js';
 import { OrdersErrors } from './errors.js';
 import { type EndedData, OrdersEvents } from './events.js';
-import type { IdentityForOrders, ItemsForOrders, SettlementForOrders } from './expected.js';
+import type {
+  IdentityForOrders,
+  InsightsForOrders,
+  ItemsForOrders,
+  OrderFigures,
+  SettlementForOrders,
+} from './expected.js';
 import {
   byArbiterStore,
   byBuyerStore,
@@ -51,10 +57,18 @@ export class OrderLifecycle {
   readonly #items: ItemsForOrders;
   readonly #settlement: SettlementForOrders;
 
-  constructor(identity: IdentityForOrders, items: ItemsForOrders, settlement: SettlementForOrders) {
+  readonly #insights: InsightsForOrders | undefined;
+
+  constructor(
+    identity: IdentityForOrders,
+    items: ItemsForOrders,
+    settlement: SettlementForOrders,
+    insights?: InsightsForOrders,
+  ) {
     this.#identity = identity;
     this.#items = items;
     this.#settlement = settlement;
+    this.#insights = insights;
   }
 
   require(state: StateReader, id: string): Order {
@@ -101,6 +115,7 @@ export class OrderLifecycle {
     byArbiterStore.set(state, `${order.arbiter}/${order.id}`, {});
     byBuyerStore.set(state, `${order.buyer}/${order.id}`, {});
     deadlineStore.set(state, deadlineKey(order.deadline, order.id), {});
+    this.#insights?.recordPlaced(state, orderFigures(order), order.createdAt);
   }
 
   /** Saves a changed order, moving its deadline entry (an ended order has none). */
@@ -261,6 +276,7 @@ export class OrderLifecycle {
     }
     const ended: Order = { ...order, status, deadline: 0, endedAt: ctx.block.time, reason, payouts };
     this.update(ctx.state, order, ended);
+    this.#insights?.recordEnded(ctx.state, orderFigures(order), status, ctx.block.time);
     const data: EndedData = { order: order.id, status, reason, payouts, by: ctx.by };
     ctx.emit(OrdersEvents.ended, data, [...this.topics(order), status]);
     return ended;
@@ -406,6 +422,16 @@ export class OrderLifecycle {
     const params = ordersParameters(state);
     return deliveredAt + Math.max(params.confirmationWindowMs, order.returnPolicy.days * DAY_MS);
   }
+}
+
+/** What insights counts of an order: never its buyer key, only the coarse region it ships to. */
+function orderFigures(order: Order): OrderFigures {
+  return {
+    sku: order.sku,
+    region: order.buyerRegion,
+    quantity: order.quantity,
+    amount: order.composition.goods,
+  };
 }
 
 export function restockingFee(order: Order): number {

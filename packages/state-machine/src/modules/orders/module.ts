@@ -28,6 +28,7 @@ import { OrdersEvents } from './events.js';
 import type {
   CatalogForOrders,
   IdentityForOrders,
+  InsightsForOrders,
   ItemsForOrders,
   RegistryForOrders,
   SettlementForOrders,
@@ -59,6 +60,8 @@ export interface OrdersModuleDependencies {
   readonly settlement: SettlementForOrders;
   /** The registry (its executor starts lazily, so it is asked for at each call). */
   readonly registry: RegistryForOrders;
+  /** Sales and demand counters; absent, nothing is counted. */
+  readonly insights?: InsightsForOrders;
 }
 
 /**
@@ -100,7 +103,7 @@ export class OrdersModule implements Module {
   readonly #lifecycle: OrderLifecycle;
 
   constructor(deps: OrdersModuleDependencies) {
-    this.#lifecycle = new OrderLifecycle(deps.identity, deps.items, deps.settlement);
+    this.#lifecycle = new OrderLifecycle(deps.identity, deps.items, deps.settlement, deps.insights);
     const lifecycle = this.#lifecycle;
     const standards = new StandardCaller(() => deps.registry, deps.settlement);
     this.commands = [

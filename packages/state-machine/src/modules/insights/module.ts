@@ -1,0 +1,106 @@
+import { HanglianError } from '@hanglian/core';
+import { type Static, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ExecutionErrors } from '../../framework/errors.js';
+import type {
+  BlockHookContext,
+  Command,
+  GenesisContext,
+  Module,
+  Query,
+  StoreDescription,
+} from '../../framework/module.js';
+import { InsightsEvents, type MonthClosedData } from './events.js';
+import type { ItemsForInsights } from './expected.js';
+import { InsightsMethod } from './method.js';
+import { createInsightsQueries } from './queries.js';
+import {
+  clockStore,
+  closedStore,
+  DEFAULT_INSIGHTS_PARAMETERS,
+  INSIGHTS_MODULE,
+  InsightsParametersSchema,
+  insightsParameters,
+  insightsParamsStore,
+  periodsOf,
+} from './stores.js';
+
+export const InsightsGenesisSchema = Type.Object(
+  {
+    parameters: Type.Optional(Type.Partial(InsightsParametersSchema, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+export type InsightsGenesis = Static<typeof InsightsGenesisSchema>;
+const checkGenesis = TypeCompiler.Compile(InsightsGenesisSchema);
+
+/**
+ * From 带货 to 带数 (BRIEF §1 item 9): counters of demand, sales, returns, cancellations and disputes by
+ * SKU, buyer region and period, kept by the orders module's calls, and a query that gives producers their
+ * closed months with groups of fewer than `minGroupSize` orders suppressed. No command: the counters are
+ * written only by orders; the parameter is governance's (`setInsightsParameters`). See README.md.
+ */
+export class InsightsModule implements Module {
+  readonly name = INSIGHTS_MODULE;
+  readonly method: InsightsMethod;
+  readonly commands: readonly Command<any>[] = [];
+  readonly queries: readonly Query<any, any>[];
+  readonly genesisSchema = InsightsGenesisSchema;
+  readonly stores: readonly StoreDescription[] = [
+    {
+      name: 'cells',
+      keyLayout: 'insights/cells/<sku>/<YYYY-MM | YYYY-MM-DD>/<region>',
+      summary: 'Counters of each measure by SKU, period (month or day) and buyer region.',
+    },
+    { name: 'skus', keyLayout: 'insights/skus/<producer>/<sku>', summary: "A producer's SKUs with counts." },
+    { name: 'clock', keyLayout: 'insights/clock/month', summary: 'The month of the last block.' },
+    {
+      name: 'closed',
+      keyLayout: 'insights/closed/<YYYY-MM>',
+      summary: 'Closed months and the group size each closed with.',
+    },
+    { name: 'params', keyLayout: 'insights/params/current', summary: 'Minimum group size, calendar offset.' },
+  ];
+
+  constructor(items: ItemsForInsights) {
+    this.method = new InsightsMethod(items);
+    this.queries = createInsightsQueries(items);
+  }
+
+  initGenesis(ctx: GenesisContext, genesis: unknown): void {
+    if (genesis === undefined) return;
+    if (!checkGenesis.Check(genesis)) {
+      const e = checkGenesis.Errors(genesis).First();
+      throw new HanglianError(
+        ExecutionErrors.GENESIS_INVALID,
+        `genesis of insights: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
+      );
+    }
+    if (genesis.parameters !== undefined) {
+      insightsParamsStore.set(ctx.state, 'current', {
+        ...DEFAULT_INSIGHTS_PARAMETERS,
+        ...genesis.parameters,
+      });
+    }
+  }
+
+  /**
+   * Closes the previous month at the first block of a new one (block times only move forward, so no
+   * later event can fall in it): its counts are final from here on, and it keeps today's group size.
+   * One read per block, one write per month.
+   */
+  beforeTransactions(ctx: BlockHookContext): void {
+    const params = insightsParameters(ctx.state);
+    const { month } = periodsOf(ctx.block.time, params.utcOffsetMinutes);
+    const previous = clockStore.get(ctx.state, 'month')?.month;
+    if (previous === month) return;
+    clockStore.set(ctx.state, 'month', { month });
+    if (previous === undefined) return;
+    closedStore.set(ctx.state, previous, {
+      minGroupSize: params.minGroupSize,
+      closedAt: ctx.block.time,
+    });
+    const data: MonthClosedData = { month: previous, minGroupSize: params.minGroupSize };
+    ctx.emit(InsightsEvents.monthClosed, data, [previous]);
+  }
+}
