@@ -1,10 +1,13 @@
 /**
- * The shop front in a real browser against a one-validator devnet with the book story: the catalogue
- * ranked by the implementation the shopper picks (and switched), the product page with price, stock,
- * provenance, the price composition and the reviews, in both languages.
+ * The console in a real browser against a one-validator devnet with the book story (the node serves the
+ * console): the shop front (catalogue ranked by the implementation the shopper picks, switched; the
+ * product page with price, stock, provenance, the price composition and the reviews; both languages; a
+ * phone screen), item verification (genuine with its proof checked in the browser, a clone, an unknown
+ * code, bad input, QR codes), and the block explorer. Screenshots go to artifacts/screenshots.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createClient } from '@hanglian/sdk';
 import type { Browser, Page } from 'playwright-core';
 import {
   collectPageErrors,
@@ -16,7 +19,22 @@ import {
   text,
 } from './helpers.js';
 
-describe('console: the shop front', { timeout: 240_000, ...skipUnlessReady() }, () => {
+/** The code of the copy the demo's consumer bought (read through the SDK, as any app would). */
+async function soldCode(api: string): Promise<string> {
+  const { result } = await createClient({ url: api }).query<Array<{ codes: string[]; status: string }>>({
+    module: 'orders',
+    name: 'orders',
+    params: { merchant: 'bookstore' },
+  });
+  const order = result.find((o) => o.status === 'completed');
+  assert.ok(order, 'the demo completed an order');
+  return order.codes[0]!;
+}
+
+describe('console on a one-validator devnet with the book story', {
+  timeout: 240_000,
+  ...skipUnlessReady(),
+}, () => {
   let devnet: Devnet;
   let browser: Browser;
   let page: Page;
@@ -117,6 +135,52 @@ describe('console: the shop front', { timeout: 240_000, ...skipUnlessReady() }, 
     assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`);
     await screenshot(page, 'shop-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('verifies a genuine copy, with its story and the proof checked in the browser', async () => {
+    await page.goto(`${base}/#/verify`);
+    await page.getByTestId('code').fill('isbn-9787020002207:b2026-11:42');
+    await page.getByTestId('verify').click();
+    await page.getByTestId('verdict').waitFor();
+    assert.equal(await text(page.getByTestId('verdict')), 'Genuine');
+    assert.match(await text(page.getByTestId('story')), /Made and coded[\s\S]*Shipped[\s\S]*Received/);
+    await page.getByTestId('proof-verdict').waitFor({ timeout: 60_000 });
+    assert.match(await text(page.getByTestId('proof-verdict')), /Proof valid/);
+    assert.equal(await page.getByTestId('qr').count(), 1);
+    await screenshot(page, 'verify-genuine');
+  });
+
+  it('detects a clone: the code of the sold copy offered as new by a shop', async () => {
+    const sold = await soldCode(base);
+    await page.goto(`${base}/#/verify`);
+    await page.getByTestId('code').fill(sold);
+    await page.getByTestId('owner-claim').selectOption('org:bookstore');
+    await page.getByTestId('verify').click();
+    await page.getByTestId('verdict').waitFor();
+    assert.match(await text(page.getByTestId('verdict')), /^Clone/);
+    assert.match(await text(page.getByTestId('story')), /Sold|Received/);
+    await page.getByTestId('proof-verdict').waitFor({ timeout: 60_000 });
+    assert.match(await text(page.getByTestId('proof-verdict')), /Proof valid/);
+    await screenshot(page, 'verify-clone');
+  });
+
+  it('flags a code that was never minted, and explains bad input', async () => {
+    await page.goto(`${base}/#/verify/${encodeURIComponent('isbn-9787020002207:b2026-11:20000')}`);
+    await page.getByTestId('verdict').waitFor();
+    assert.match(await text(page.getByTestId('verdict')), /^Unknown code/);
+    await page.getByTestId('code').fill('not a code');
+    await page.getByTestId('verify').click();
+    await page.getByRole('alert').filter({ hasText: 'should look like sku:batch:serial' }).waitFor();
+    await page.getByTestId('code').fill('');
+    await page.getByTestId('verify').click();
+    await page.getByRole('alert').filter({ hasText: 'Enter an item code' }).waitFor();
+  });
+
+  it('prints a sheet of QR codes for a range of items', async () => {
+    await page.getByRole('button', { name: 'Make the sheet' }).click();
+    await page.getByTestId('qr-sheet').waitFor();
+    assert.equal(await page.getByTestId('qr-sheet').getByTestId('qr').count(), 12);
+    await screenshot(page, 'verify-qr-sheet');
   });
 
   it('logged no errors', () => {
