@@ -1,5 +1,6 @@
 export * from './api/server.js';
 export * from './application.js';
+export { type MicroFigures, runMicroBench } from './bench/micro.js';
 export * from './chain/chain.js';
 export * from './chain/replay.js';
 export * from './config/init.js';

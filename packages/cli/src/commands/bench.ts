@@ -2,26 +2,47 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 
+interface BenchOptions {
+  seconds?: string;
+  quick?: boolean;
+  json?: boolean;
+  /** `--commerce`: true (only that part); `--no-commerce`: false; neither: undefined (every part). */
+  commerce?: boolean;
+}
+
 export function registerBench(program: Command): void {
   program
     .command('bench')
     .description(
-      'measure this machine: primitives, state store, chain throughput and latency (as npm run bench)',
+      'measure this machine: primitives, state store, chain throughput and latency, and order lifecycles on a 4-validator network (as npm run bench)',
     )
     .option('--seconds <n>', 'load duration per run')
     .option('--quick', 'short runs')
-    .option('--json', 'one JSON object')
+    .option('--json', 'one JSON object per part')
+    .option('--commerce', 'only the commerce part: order lifecycles per second on 4 validators')
+    .option('--no-commerce', 'skip the commerce part')
     .allowUnknownOption()
-    .action((opts: { seconds?: string; quick?: boolean; json?: boolean }, command: Command) => {
-      // The benchmark lives with the node; it runs as its own process so its figures are its own.
-      const benchCli = fileURLToPath(new URL('./bench/cli.js', import.meta.resolve('@hanglian/node')));
-      const args = [
+    .addHelpText(
+      'after',
+      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --commerce --seconds 10\n  hanglian bench --no-network --no-commerce --json\n',
+    )
+    .action((opts: BenchOptions, command: Command) => {
+      const common = [
         ...(opts.seconds === undefined ? [] : ['--seconds', opts.seconds]),
         ...(opts.quick ? ['--quick'] : []),
         ...(opts.json ? ['--json'] : []),
-        ...command.args,
       ];
-      const result = spawnSync(process.execPath, [benchCli, ...args], { stdio: 'inherit' });
-      process.exitCode = result.status ?? 1;
+      // Each part runs as its own process so its figures are its own.
+      const run = (script: string, extra: readonly string[]) =>
+        spawnSync(process.execPath, [script, ...common, ...extra], { stdio: 'inherit' }).status ?? 1;
+      let status = 0;
+      if (opts.commerce !== true) {
+        const nodeBench = fileURLToPath(new URL('./bench/cli.js', import.meta.resolve('@hanglian/node')));
+        status = run(nodeBench, command.args);
+      }
+      if (status === 0 && opts.commerce !== false) {
+        status = run(fileURLToPath(new URL('../bench/commerceCli.js', import.meta.url)), []);
+      }
+      process.exitCode = status;
     });
 }

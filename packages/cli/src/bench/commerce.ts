@@ -1,0 +1,354 @@
+/**
+ * The commerce benchmark (issue #5): order lifecycles on a 4-validator network of real node processes.
+ * `hanglian devnet --demo` brings the network up and plays the book story (product, 10,000 codes, channel,
+ * listing, the eight implementations registered); the publisher then ships the bookstore enough copies,
+ * and lifecycles are started OPEN-loop at rising rates: each lifecycle is the five transactions of a sale —
+ * create (platform gateway + one-time order key; the inventory, payment and logistics contracts run),
+ * confirmPayment (payment provider), ship (merchant), deliver (carrier + order key), confirm (order key:
+ * the escrow pays out by the composition) — each sent once the previous one committed. Reported per rate:
+ * completed lifecycles per second, lifecycle latency p50/p99, each step's commit latency p50, blocks,
+ * and the signature bound measured in the same run (cores × Ed25519 verifies per second ÷ validators ÷
+ * signatures per lifecycle), since every validator verifies every signature.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hexToBytes } from '@hanglian/core';
+import {
+  type Client,
+  createClient,
+  generateWallet,
+  getAccount,
+  getStatus,
+  query,
+  type Signer,
+  sealDelivery,
+  signAndSubmit,
+} from '@hanglian/sdk';
+import { BATCH, BOOK, LISTING_ID } from '../demo/bookStory.js';
+import { openNetworkMembers } from '../demo/members.js';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
+
+/** The five steps of a sale, in order. */
+export const LIFECYCLE_STEPS = ['create', 'confirmPayment', 'ship', 'deliver', 'confirm'] as const;
+type Step = (typeof LIFECYCLE_STEPS)[number];
+/** Signatures each validator verifies per lifecycle: create, deliver and confirm carry the order key too. */
+export const SIGNATURES_PER_LIFECYCLE = 8;
+
+export interface CommerceRateStep {
+  readonly offeredPerSecond: number;
+  readonly started: number;
+  readonly completed: number;
+  readonly failed: number;
+  /** Completed lifecycles per second, over the time from the first start to the last completion. */
+  readonly completedPerSecond: number;
+  readonly lifecycleMs: { readonly p50: number; readonly p99: number };
+  /** Median commit latency of each step. */
+  readonly stepP50Ms: Readonly<Record<Step, number>>;
+  readonly blocks: number;
+  /** The first failure's code and message, if any. */
+  readonly firstError?: string;
+}
+
+export interface CommerceBenchFigures {
+  readonly validators: number;
+  readonly stepSeconds: number;
+  readonly setupSeconds: number;
+  readonly steps: readonly CommerceRateStep[];
+  readonly maxCompletedPerSecond: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+}
+
+async function freeBase(count: number): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + 2 * Math.floor(Math.random() * 20_000);
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await free(base + i);
+    if (ok) return base;
+  }
+  throw new Error('no free port range');
+}
+
+/** Starts `hanglian devnet --demo` in `dir`; resolves with the nodes' API addresses once the demo ran. */
+function startDevnet(
+  dir: string,
+  validators: number,
+  basePort: number,
+): Promise<{ child: ChildProcess; apis: string[] }> {
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'devnet',
+      '--dir',
+      dir,
+      '--validators',
+      String(validators),
+      '--demo',
+      '--json',
+      '--base-port',
+      String(basePort),
+      '--log-level',
+      'error',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    const apis: string[] = [];
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (!line.startsWith('{')) continue;
+        const event = JSON.parse(line) as { event: string; api?: string };
+        if (event.event === 'node' && event.api !== undefined) apis.push(event.api);
+        if (event.event === 'ready') resolve({ child, apis });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the devnet exited (${code}) before it was ready`)));
+  });
+}
+
+/**
+ * One member key sending many transactions at once: nonces are handed out locally in send order, and every
+ * transaction of the key goes to the same node, so the node's mempool sees them in order (it holds a
+ * nonce ahead of the next one until the gap fills).
+ */
+class MemberSender {
+  #next: number;
+  constructor(
+    readonly signer: Signer,
+    readonly client: Client,
+    firstNonce: number,
+    readonly chainId: string,
+    readonly expiresAt: number,
+  ) {
+    this.#next = firstNonce;
+  }
+  static async open(signer: Signer, client: Client, chainId: string, expiresAt: number) {
+    const { nextNonce } = await getAccount(client, { address: signer.address });
+    return new MemberSender(signer, client, nextNonce, chainId, expiresAt);
+  }
+  send(module: string, command: string, params: unknown, actors: readonly Signer[] = []) {
+    return signAndSubmit(this.client, {
+      signer: this.signer,
+      actors,
+      module,
+      command,
+      params,
+      nonce: this.#next++,
+      chainId: this.chainId,
+      expiresAt: this.expiresAt,
+      timeoutMs: 60_000,
+    });
+  }
+}
+
+export async function runCommerceBench(
+  options: {
+    rates?: readonly number[];
+    stepSeconds?: number;
+    validators?: number;
+    onProgress?: (line: string) => void;
+  } = {},
+): Promise<CommerceBenchFigures> {
+  const rates = options.rates ?? [2, 4, 8, 16, 32, 64];
+  const stepSeconds = options.stepSeconds ?? 8;
+  const validators = options.validators ?? 4;
+  const log = options.onProgress ?? (() => {});
+  const dir = mkdtempSync(join(tmpdir(), 'hanglian-bench-commerce-'));
+  const setupStart = performance.now();
+  log(`  starting ${validators} validators and playing the book story…`);
+  const devnet = await startDevnet(dir, validators, await freeBase(2 * validators));
+  try {
+    const members = openNetworkMembers(dir);
+    const clients = devnet.apis.map((url) => createClient({ url }));
+    const status = await getStatus(clients[0]!);
+    const expiresAt = status.height + 10_000;
+    // Each member sends through its own node: the load spreads over the validators.
+    const roles = ['platform-a', 'paybank-a', 'bookstore', 'carrier-a', 'bookpress'] as const;
+    const senders = Object.fromEntries(
+      await Promise.all(
+        roles.map(async (org, i) => [
+          org,
+          await MemberSender.open(
+            members.signer(org),
+            clients[i % clients.length]!,
+            status.chainId,
+            expiresAt,
+          ),
+        ]),
+      ),
+    ) as Record<(typeof roles)[number], MemberSender>;
+
+    // Stock for every lifecycle the rates can start: the demo shipped copies 1-200 (one is sold).
+    const needed = Math.ceil(rates.reduce((sum, rate) => sum + rate * stepSeconds, 0) * 1.1);
+    const first = 201;
+    const last = Math.min(10_000, first + needed);
+    log(`  the publisher ships copies ${first}-${last} to the bookstore…`);
+    for (let from = first; from <= last; from += 2_000) {
+      const to = Math.min(last, from + 1_999);
+      const shipment = `bench-${from}`;
+      await senders.bookpress.send('distribution', 'ship', {
+        shipment,
+        to: 'bookstore',
+        items: { range: { sku: BOOK.sku, batch: BATCH, from, to } },
+        where: 'Spring Press dock 3',
+      });
+      await senders.bookstore.send('distribution', 'receive', {
+        from: 'bookpress',
+        shipment,
+        accept: true,
+        where: 'Riverside Books warehouse',
+      });
+    }
+    const setupSeconds = Math.round((performance.now() - setupStart) / 100) / 10;
+    log(`  set up in ${setupSeconds} s`);
+
+    const carrier = await query<{ publicKey: string }>(clients[0]!, {
+      module: 'identity',
+      name: 'encryptionKey',
+      params: { org: 'carrier-a' },
+    });
+    const carrierKey = { org: 'carrier-a', publicKey: hexToBytes(carrier.result.publicKey) };
+    const wallet = generateWallet();
+    let orderIndex = 0;
+    const lifecycle = async (stepTimes: Record<Step, number[]>): Promise<number> => {
+      const key = wallet.orderKey(orderIndex++);
+      const t0 = performance.now();
+      const timed = async (step: Step, run: () => Promise<unknown>) => {
+        const start = performance.now();
+        await run();
+        stepTimes[step].push(performance.now() - start);
+      };
+      let order = '';
+      await timed('create', async () => {
+        const outcome = await senders['platform-a'].send(
+          'orders',
+          'create',
+          {
+            buyer: key.address,
+            listing: LISTING_ID,
+            quantity: 1,
+            payment: 'paybank-a.payment',
+            logistics: 'carrier-a.express',
+            platform: 'platform-a',
+            arbiter: 'regulator',
+            buyerRegion: 'CN-11',
+            // The wallet seals the address to the carrier, bound to this order key (part of the cost).
+            delivery: sealDelivery(
+              {
+                name: '李雷',
+                phone: '+86 138 0000 0000',
+                address: '北京市海淀区中关村大街 1 号',
+                region: 'CN-11',
+              },
+              [carrierKey],
+              { context: key.address },
+            ),
+            weightGrams: 1_200,
+          },
+          [key],
+        );
+        order = outcome.txId.slice(0, 32);
+      });
+      await timed('confirmPayment', () => senders['paybank-a'].send('orders', 'confirmPayment', { order }));
+      await timed('ship', () =>
+        senders.bookstore.send('orders', 'ship', { order, where: 'Riverside Books' }),
+      );
+      await timed('deliver', () =>
+        senders['carrier-a'].send('orders', 'deliver', { order, where: 'Beijing' }, [key]),
+      );
+      await timed('confirm', () => senders['platform-a'].send('orders', 'confirm', { order }, [key]));
+      return performance.now() - t0;
+    };
+
+    const steps: CommerceRateStep[] = [];
+    for (const rate of rates) {
+      const total = Math.round(rate * stepSeconds);
+      const heightBefore = (await getStatus(clients[0]!)).height;
+      const stepTimes = Object.fromEntries(LIFECYCLE_STEPS.map((s) => [s, [] as number[]])) as Record<
+        Step,
+        number[]
+      >;
+      const durations: number[] = [];
+      let failed = 0;
+      let firstError: string | undefined;
+      const running: Promise<void>[] = [];
+      const t0 = performance.now();
+      let started = 0;
+      // Open loop: every 10 ms, start the lifecycles the offered rate owes by now.
+      while (started < total) {
+        const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+        for (; started < due; started++) {
+          running.push(
+            lifecycle(stepTimes).then(
+              (ms) => void durations.push(ms),
+              (error: Error & { code?: string }) => {
+                failed++;
+                firstError ??= `${error.code ?? 'ERROR'}: ${error.message}`;
+              },
+            ),
+          );
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 120_000))]);
+      const elapsed = (performance.now() - t0) / 1000;
+      const heightAfter = (await getStatus(clients[0]!)).height;
+      durations.sort((a, b) => a - b);
+      for (const times of Object.values(stepTimes)) times.sort((a, b) => a - b);
+      const step: CommerceRateStep = {
+        offeredPerSecond: rate,
+        started: total,
+        completed: durations.length,
+        failed,
+        completedPerSecond: Math.round((durations.length / elapsed) * 10) / 10,
+        lifecycleMs: { p50: percentile(durations, 50), p99: percentile(durations, 99) },
+        stepP50Ms: Object.fromEntries(
+          LIFECYCLE_STEPS.map((s) => [s, percentile(stepTimes[s], 50)]),
+        ) as Record<Step, number>,
+        blocks: heightAfter - heightBefore,
+        ...(firstError === undefined ? {} : { firstError }),
+      };
+      steps.push(step);
+      log(
+        `  offered ${String(rate).padStart(3)}/s: completed ${String(step.completedPerSecond).padStart(5)}/s (${step.completed}/${total}, ${failed} failed), lifecycle p50 ${step.lifecycleMs.p50} ms p99 ${step.lifecycleMs.p99} ms; step p50 ${LIFECYCLE_STEPS.map((s) => `${s} ${step.stepP50Ms[s]}`).join(', ')} ms; ${step.blocks} blocks`,
+      );
+      if (firstError !== undefined) log(`    first failure: ${firstError}`);
+      // Completions no longer keep up with the offer: stop raising it.
+      if (step.completedPerSecond < 0.8 * rate || failed > 0.05 * total) break;
+    }
+    return {
+      validators,
+      stepSeconds,
+      setupSeconds,
+      steps,
+      maxCompletedPerSecond: Math.max(0, ...steps.map((s) => s.completedPerSecond)),
+    };
+  } finally {
+    await new Promise<void>((resolve) => {
+      if (devnet.child.exitCode !== null || devnet.child.signalCode !== null) return resolve();
+      devnet.child.once('exit', () => resolve());
+      devnet.child.kill('SIGTERM');
+      setTimeout(() => devnet.child.kill('SIGKILL'), 15_000).unref();
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

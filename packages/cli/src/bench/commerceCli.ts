@@ -1,0 +1,50 @@
+/**
+ * `hanglian bench --commerce` (and the last part of `npm run bench`): order lifecycles per second on a
+ * 4-validator network beside the signature bound measured in the same run.
+ * Flags: --json (one JSON object), --seconds N (per rate step), --quick (two short steps).
+ */
+import { cpus } from 'node:os';
+import { runMicroBench } from '@hanglian/node';
+import { runCommerceBench, SIGNATURES_PER_LIFECYCLE } from './commerce.js';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const secondsFlag = args.indexOf('--seconds');
+const stepSeconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : quick ? 4 : 8;
+const log = (line: string) => {
+  if (!json) process.stdout.write(`${line}\n`);
+};
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
+const validators = 4;
+log(
+  `\ncommerce: order lifecycles on a ${validators}-validator network (processes), open loop at rising rates`,
+);
+log(
+  `  each lifecycle = create, confirmPayment, ship, deliver, confirm (5 transactions, ${SIGNATURES_PER_LIFECYCLE} signatures)`,
+);
+const micro = runMicroBench(quick ? 150 : 400);
+const figures = await runCommerceBench({
+  validators,
+  stepSeconds,
+  rates: quick ? [2, 8] : [2, 4, 8, 16, 32, 64],
+  onProgress: log,
+});
+// Every validator verifies every signature of every lifecycle, and the validators share the cores.
+const bound =
+  Math.round(
+    ((machine.cores * micro.ed25519VerifiesPerSecond) / validators / SIGNATURES_PER_LIFECYCLE) * 10,
+  ) / 10;
+log(
+  `  max completed lifecycles  ${fmt(figures.maxCompletedPerSecond)}/s (${fmt(figures.maxCompletedPerSecond * 5)} transactions/s)`,
+);
+log(
+  `  signature-verify bound    ${fmt(bound)} lifecycles/s = ${machine.cores} cores x ${fmt(micro.ed25519VerifiesPerSecond)} verifies/s / ${validators} validators / ${SIGNATURES_PER_LIFECYCLE} signatures`,
+);
+log(`  ratio to the bound        ${(figures.maxCompletedPerSecond / bound).toFixed(2)}`);
+if (json)
+  process.stdout.write(
+    `${JSON.stringify({ machine, commerce: figures, lifecycleVerifyBoundPerSecond: bound })}\n`,
+  );
