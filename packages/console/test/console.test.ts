@@ -31,6 +31,16 @@ async function soldCode(api: string): Promise<string> {
   return order.codes[0]!;
 }
 
+async function latestTxId(api: string): Promise<string> {
+  const client = createClient({ url: api });
+  for (let height = (await client.getStatus()).height; height > 0; height--) {
+    const results = await client.getBlockResults({ height });
+    const first = results.txResults[0];
+    if (first !== undefined) return first.txId;
+  }
+  throw new Error('no transaction on chain');
+}
+
 describe('console on a one-validator devnet with the book story', {
   timeout: 240_000,
   ...skipUnlessReady(),
@@ -181,6 +191,42 @@ describe('console on a one-validator devnet with the book story', {
     await page.getByTestId('qr-sheet').waitFor();
     assert.equal(await page.getByTestId('qr-sheet').getByTestId('qr').count(), 12);
     await screenshot(page, 'verify-qr-sheet');
+  });
+
+  it('explores blocks: the block of the order with its transactions, results and checked commit signatures', async () => {
+    const create = devnet.steps.find((step) => step.name.startsWith('a consumer orders'));
+    await page.goto(`${base}/#/explorer`);
+    await page.getByTestId('blocks').waitFor();
+    assert.ok((await page.getByTestId('blocks').locator('tbody tr').count()) > 0);
+    await screenshot(page, 'explorer-blocks');
+    // Jump by transaction id (the demo's order), then to its block.
+    const txId = create?.txId ?? (await latestTxId(base));
+    await page.getByTestId('jump').fill(txId);
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByTestId('tx-detail').getByText('committed').waitFor();
+    await page.getByTestId('tx-detail').getByRole('link').first().click();
+    await page.getByTestId('commit-check').waitFor();
+    assert.match(await text(page.getByTestId('commit-check')), /Checked here/);
+    assert.ok((await page.getByTestId('tx').count()) >= 1);
+    assert.match(await text(page.getByTestId('block')), /hash recomputed/);
+    await screenshot(page, 'explorer-block');
+    await page.getByTestId('jump').fill('not-a-height');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Enter a block height' }).waitFor();
+  });
+
+  it('shows validators, governance, evidence and the network health', async () => {
+    await page.goto(`${base}/#/explorer/validators`);
+    await page.getByTestId('validators').waitFor();
+    assert.equal(await page.getByTestId('validators').locator('tbody tr').count(), 1);
+    await page.goto(`${base}/#/explorer/governance`);
+    await page.getByTestId('proposals').waitFor();
+    await page.goto(`${base}/#/explorer/evidence`);
+    await page.getByTestId('evidence').waitFor();
+    await page.goto(`${base}/#/health`);
+    await page.getByTestId('health-height').waitFor();
+    assert.ok(Number(await text(page.getByTestId('health-height'))) > 0);
+    await screenshot(page, 'health');
   });
 
   it('logged no errors', () => {
