@@ -18,7 +18,9 @@ export type ProposalAction =
       thresholdNumerator?: number;
       thresholdDenominator?: number;
       maxOpenProposals?: number;
-    };
+    }
+  /** The smallest group insights answers release (2..1,000); months closed later use it. */
+  | { type: 'setInsightsParameters'; minGroupSize: number };
 
 export interface SubmitProposalParams {
   /** At most 200 characters. */

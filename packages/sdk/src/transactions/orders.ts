@@ -1,0 +1,197 @@
+/**
+ * Builders for the orders module's commands (packages/state-machine/src/modules/orders/README.md). A
+ * consumer is not a member: a gateway (a platform's or payment provider's identity) submits, and the
+ * order's one-time key (`wallet.orderKey(i)`) co-signs as an actor wherever the buyer acts: `create`,
+ * `deliver` (the receipt), `confirm`, `cancel`, `return`, and `dispute` by the buyer.
+ */
+import { definedOnly, type TxCall } from './call.js';
+
+export interface CreateOrderParams {
+  /** The order key's address; the key must co-sign. */
+  buyer: string;
+  /** The listing id, `<merchant>/<id>`. */
+  listing: string;
+  /** 1..100. */
+  quantity: number;
+  /** The `commerce.payment/1` implementation chosen (its organisation is the payment provider). */
+  payment: string;
+  /** The `commerce.logistics/1` implementation chosen (its organisation is the carrier). */
+  logistics: string;
+  /** The platform that referred the consumer. */
+  platform: string;
+  /** A live session (`<host>/<id>`) featuring the listing: its host earns the commission if it is running. */
+  session?: string;
+  /** The arbiter organisation that decides a dispute. */
+  arbiter: string;
+  /** The buyer's ISO 3166 region (`CN-11`): coarse on purpose, it is public. */
+  buyerRegion: string;
+  /** The delivery details sealed by `sealDelivery` to the carrier's (and merchant's) registered keys. */
+  delivery: Uint8Array;
+  /** Parcel weight for the carrier's quote, 1..1,000,000 g. */
+  weightGrams: number;
+}
+export interface ConfirmPaymentParams {
+  order: string;
+  /** The account paying into escrow (default the submitter); it must sign. */
+  from?: string;
+}
+/** An order id, for steps that need nothing else. */
+export interface OrderRefParams {
+  /** 32 hex digits: the start of the creating transaction's id. */
+  order: string;
+}
+/** A physical step of an order, and where it happened (at most 128 characters; public). */
+export interface OrderStepParams {
+  order: string;
+  where?: string;
+}
+export interface DisputeParams {
+  order: string;
+  /** 1..256 characters. */
+  reason: string;
+}
+export interface ArbitrateParams {
+  order: string;
+  /** What the buyer gets back, 0..total; the rest pays the shares by the rule of the orders README. */
+  refund: number;
+  /** Who ends up with the items. */
+  items: 'buyer' | 'merchant';
+}
+export interface SetPayeeParams {
+  /** The account the organisation's shares are paid to; it must co-sign. */
+  address: string;
+}
+
+const call = <P extends object>(command: string, params: P): TxCall<P> => ({
+  module: 'orders',
+  command,
+  params: definedOnly(params),
+});
+
+export const orders = {
+  /**
+   * Places an order: a gateway submits, the order key co-signs.
+   *
+   * @example
+   * ```ts
+   * const key = wallet.orderKey(0);
+   * await signAndSubmit(client, {
+   *   signer: platformGateway,
+   *   actors: [key],
+   *   ...orders.create({
+   *     buyer: key.address,
+   *     listing: 'bookstore/hlm-2026',
+   *     quantity: 1,
+   *     payment: 'paybank-a.payment',
+   *     logistics: 'carrier-a.express',
+   *     platform: 'platform-a',
+   *     arbiter: 'regulator',
+   *     buyerRegion: 'CN-11',
+   *     delivery: sealDelivery(details, [carrierKey, merchantKey], { context: key.address }),
+   *     weightGrams: 1_200,
+   *   }),
+   * });
+   * ```
+   */
+  create: (params: CreateOrderParams): TxCall<CreateOrderParams> => call('create', params),
+  /**
+   * The payment provider moves the total into the order's escrow.
+   *
+   * @example
+   * ```ts
+   * orders.confirmPayment({ order });
+   * ```
+   */
+  confirmPayment: (params: ConfirmPaymentParams): TxCall<ConfirmPaymentParams> =>
+    call('confirmPayment', params),
+  /**
+   * The merchant hands the items to the carrier.
+   *
+   * @example
+   * ```ts
+   * orders.ship({ order, where: 'Riverside Books' });
+   * ```
+   */
+  ship: (params: OrderStepParams): TxCall<OrderStepParams> => call('ship', params),
+  /**
+   * The carrier delivers; the order key co-signs the receipt.
+   *
+   * @example
+   * ```ts
+   * await signAndSubmit(client, { signer: carrier, actors: [key], ...orders.deliver({ order, where: 'Beijing' }) });
+   * ```
+   */
+  deliver: (params: OrderStepParams): TxCall<OrderStepParams> => call('deliver', params),
+  /**
+   * The buyer confirms: the escrow pays the composition.
+   *
+   * @example
+   * ```ts
+   * await signAndSubmit(client, { signer: gateway, actors: [key], ...orders.confirm({ order }) });
+   * ```
+   */
+  confirm: (params: OrderRefParams): TxCall<OrderRefParams> => call('confirm', params),
+  /**
+   * The buyer cancels before shipment (a funded escrow goes back to the payer in full).
+   *
+   * @example
+   * ```ts
+   * await signAndSubmit(client, { signer: gateway, actors: [key], ...orders.cancel({ order }) });
+   * ```
+   */
+  cancel: (params: OrderRefParams): TxCall<OrderRefParams> => call('cancel', params),
+  /**
+   * The buyer sends the items back within the listing's return period.
+   *
+   * @example
+   * ```ts
+   * await signAndSubmit(client, { signer: gateway, actors: [key], ...orders.return({ order }) });
+   * ```
+   */
+  return: (params: OrderStepParams): TxCall<OrderStepParams> => call('return', params),
+  /**
+   * The merchant records the returned items: refund less the restocking fee.
+   *
+   * @example
+   * ```ts
+   * orders.returnReceived({ order, where: 'Riverside Books' });
+   * ```
+   */
+  returnReceived: (params: OrderStepParams): TxCall<OrderStepParams> => call('returnReceived', params),
+  /**
+   * The buyer (order key co-signing) or the merchant disputes the order: the arbiter decides.
+   *
+   * @example
+   * ```ts
+   * orders.dispute({ order, reason: 'the parcel arrived damaged' });
+   * ```
+   */
+  dispute: (params: DisputeParams): TxCall<DisputeParams> => call('dispute', params),
+  /**
+   * The arbiter named at creation splits the escrow.
+   *
+   * @example
+   * ```ts
+   * orders.arbitrate({ order, refund: 3_000, items: 'buyer' });
+   * ```
+   */
+  arbitrate: (params: ArbitrateParams): TxCall<ArbitrateParams> => call('arbitrate', params),
+  /**
+   * Any member refunds an open order holding recalled items.
+   *
+   * @example
+   * ```ts
+   * orders.refundRecalled({ order });
+   * ```
+   */
+  refundRecalled: (params: OrderRefParams): TxCall<OrderRefParams> => call('refundRecalled', params),
+  /**
+   * An organisation's admin names the account its order shares are paid to (the account co-signs).
+   *
+   * @example
+   * ```ts
+   * await signAndSubmit(client, { signer: admin, actors: [payee], ...orders.setPayee({ address: payee.address }) });
+   * ```
+   */
+  setPayee: (params: SetPayeeParams): TxCall<SetPayeeParams> => call('setPayee', params),
+} as const;
