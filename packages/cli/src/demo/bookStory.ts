@@ -19,20 +19,27 @@ import {
 import {
   buildSharePackage,
   type Client,
+  catalog,
   createClient,
   createLightClient,
+  distribution,
   generateWallet,
   genesisHashOf,
   getStatus,
   HanglianSdkError,
+  items,
   listPurchases,
   memberSigner,
   openDelivery,
+  orders,
   privacy,
   query,
+  registry,
+  reviews,
   type Signer,
   sealDelivery,
   signAndSubmit,
+  type TxCall,
   validatorSetFromGenesis,
   verifySharePackage,
 } from '@hanglian/sdk';
@@ -94,49 +101,50 @@ export async function seedBookStory(args: {
     args.onStep?.(`  ✓ ${name}`);
     return outcome.txId;
   };
+  /** A step built by an SDK builder (`items.mintBatch(…)` and the like). */
+  const run = (
+    name: string,
+    org: string,
+    call: TxCall,
+    key = 'ops',
+    actors: readonly Signer[] = [],
+  ): Promise<string> => step(name, org, call.module, call.command, call.params, key, actors);
 
-  await step('the publisher registers the book', 'bookpress', 'items', 'registerProduct', BOOK);
-  await step(
+  await run('the publisher registers the book', 'bookpress', items.registerProduct(BOOK));
+  await run(
     'the publisher prints and mints 10,000 copies, one code each',
     'bookpress',
-    'items',
-    'mintBatch',
-    {
-      sku: BOOK.sku,
-      batch: BATCH,
-      count: 10_000,
-      site: 'Spring Press, Shanghai',
-    },
+    items.mintBatch({ sku: BOOK.sku, batch: BATCH, count: 10_000, site: 'Spring Press, Shanghai' }),
   );
-  await step(
+  await run(
     'the publisher authorises the bookstore to sell it in China',
     'bookpress',
-    'distribution',
-    'authoriseChannel',
-    {
-      org: 'bookstore',
-      skus: [BOOK.sku],
-      regions: ['CN'],
-    },
+    distribution.authoriseChannel({ org: 'bookstore', skus: [BOOK.sku], regions: ['CN'] }),
   );
-  await step('the publisher ships 200 named copies to the bookstore', 'bookpress', 'distribution', 'ship', {
-    shipment: 'wholesale-001',
-    to: 'bookstore',
-    items: { range: { sku: BOOK.sku, batch: BATCH, from: 1, to: 200 } },
-    where: 'Spring Press dock 3',
-  });
-  await step('the bookstore confirms it received those copies', 'bookstore', 'distribution', 'receive', {
-    from: 'bookpress',
-    shipment: 'wholesale-001',
-    accept: true,
-    where: 'Riverside Books warehouse',
-  });
-  await step(
+  await run(
+    'the publisher ships 200 named copies to the bookstore',
+    'bookpress',
+    distribution.ship({
+      shipment: 'wholesale-001',
+      to: 'bookstore',
+      items: { range: { sku: BOOK.sku, batch: BATCH, from: 1, to: 200 } },
+      where: 'Spring Press dock 3',
+    }),
+  );
+  await run(
+    'the bookstore confirms it received those copies',
+    'bookstore',
+    distribution.receive({
+      from: 'bookpress',
+      shipment: 'wholesale-001',
+      accept: true,
+      where: 'Riverside Books warehouse',
+    }),
+  );
+  await run(
     'the bookstore lists the book at one price for everyone',
     'bookstore',
-    'catalog',
-    'createListing',
-    {
+    catalog.createListing({
       listing: 'hlm-2026',
       sku: BOOK.sku,
       title: '红楼梦 (2026 edition, hardcover)',
@@ -146,40 +154,40 @@ export async function seedBookStory(args: {
       shipsFrom: 'CN-31',
       returnPolicy: { days: 7, restockingFeeBps: 500 },
       hostCommissionBps: 800,
-    },
+    }),
   );
   const now = Date.now();
-  await step('a live-stream host features the book tonight', 'host-a', 'catalog', 'createSession', {
-    session: 'reading-night',
-    title: '读书夜 Reading night with Lin',
-    startsAt: now,
-    endsAt: now + 7 * 24 * 3_600_000,
-    listings: [LISTING_ID],
-  });
+  await run(
+    'a live-stream host features the book tonight',
+    'host-a',
+    catalog.createSession({
+      session: 'reading-night',
+      title: '读书夜 Reading night with Lin',
+      startsAt: now,
+      endsAt: now + 7 * 24 * 3_600_000,
+      listings: [LISTING_ID],
+    }),
+  );
   // Every implementation of a commerce standard is deployed and registered by its own organisation (an
   // admin key); registration runs the standard's conformance vectors on chain.
   for (const implementation of buildReferenceImplementations()) {
     // The reference merchant implementation belongs to whichever merchant runs it: here the bookstore.
     const org = implementation.org === 'shop' ? 'bookstore' : implementation.org;
-    await step(
+    await run(
       `${org} deploys ${implementation.id}`,
       org,
-      'registry',
-      'deployCode',
-      { source: implementation.source },
+      registry.deployCode({ source: implementation.source }),
       'admin',
     );
-    await step(
+    await run(
       `${org} registers ${implementation.id} (${implementation.standard})`,
       org,
-      'registry',
-      'registerImplementation',
-      {
+      registry.registerImplementation({
         id: implementation.id,
         standard: implementation.standard,
         codeHash: implementation.codeHash,
         displayName: implementation.displayName,
-      },
+      }),
       'admin',
     );
   }
@@ -210,12 +218,10 @@ export async function seedBookStory(args: {
     [await encryptionKeyOf('carrier-a'), await encryptionKeyOf('bookstore')],
     { context: orderKey.address },
   );
-  const createTx = await step(
+  const createTx = await run(
     'a consumer orders one copy on platform A during the live session (a one-time order key signs)',
     'platform-a',
-    'orders',
-    'create',
-    {
+    orders.create({
       buyer: orderKey.address,
       listing: LISTING_ID,
       quantity: 1,
@@ -227,23 +233,15 @@ export async function seedBookStory(args: {
       buyerRegion: 'CN-11',
       delivery,
       weightGrams: 1_200,
-    },
+    }),
     'ops',
     [orderKey],
   );
   const order = createTx.slice(0, 32);
-  const orderStep = (
-    name: string,
-    org: string,
-    command: string,
-    params: unknown,
-    actors: readonly Signer[] = [],
-  ) => step(name, org, 'orders', command, params, 'ops', actors);
-  await orderStep(
+  await run(
     'PayBank A confirms the payment: the total goes into the order escrow',
     'paybank-a',
-    'confirmPayment',
-    { order },
+    orders.confirmPayment({ order }),
   );
   // Only Swift Logistics (and the bookstore) can open the delivery details, with their own X25519 key.
   const carrierKey = readEncryptionKeyFile(
@@ -261,37 +259,37 @@ export async function seedBookStory(args: {
   args.onStep?.(
     `  ✓ Swift Logistics opens the sealed delivery details and prints a label for ${label.region}`,
   );
-  await orderStep('the bookstore hands the book to Swift Logistics', 'bookstore', 'ship', {
-    order,
-    where: 'Riverside Books',
-  });
-  await orderStep(
+  await run(
+    'the bookstore hands the book to Swift Logistics',
+    'bookstore',
+    orders.ship({ order, where: 'Riverside Books' }),
+  );
+  await run(
     'Swift Logistics delivers; the order key signs the receipt',
     'carrier-a',
-    'deliver',
-    { order, where: 'Beijing' },
-    [orderKey],
-  );
-  await orderStep(
-    'the consumer confirms: the escrow pays merchant, platform, payment, carrier and host',
-    'platform-a',
-    'confirm',
-    { order },
-    [orderKey],
-  );
-  await step(
-    'the consumer reviews the book, signed by the same order key (a verified buyer)',
-    'platform-a',
-    'reviews',
-    'write',
-    { order, rating: 5, text: '装帧精美，物流很快。Beautiful binding, fast delivery.' },
+    orders.deliver({ order, where: 'Beijing' }),
     'ops',
     [orderKey],
   );
-  await step('the bookstore answers the review', 'bookstore', 'reviews', 'reply', {
-    order,
-    text: '谢谢！Thank you for reading with us.',
-  });
+  await run(
+    'the consumer confirms: the escrow pays merchant, platform, payment, carrier and host',
+    'platform-a',
+    orders.confirm({ order }),
+    'ops',
+    [orderKey],
+  );
+  await run(
+    'the consumer reviews the book, signed by the same order key (a verified buyer)',
+    'platform-a',
+    reviews.write({ order, rating: 5, text: '装帧精美，物流很快。Beautiful binding, fast delivery.' }),
+    'ops',
+    [orderKey],
+  );
+  await run(
+    'the bookstore answers the review',
+    'bookstore',
+    reviews.reply({ order, text: '谢谢！Thank you for reading with us.' }),
+  );
   // Purchase history belongs to the consumer: platform B asks to see the consumer's book purchases for
   // recommendations; the wallet grants it (a grant key of its own signs), shares the orders with proofs,
   // and later revokes the grant, after which platform B's verification refuses the package.
