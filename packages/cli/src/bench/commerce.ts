@@ -67,7 +67,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 }
 
-async function freeBase(count: number): Promise<number> {
+export async function freeBase(count: number): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
       const server = createServer();
@@ -84,7 +84,7 @@ async function freeBase(count: number): Promise<number> {
 }
 
 /** Starts `hanglian devnet --demo` in `dir`; resolves with the nodes' API addresses once the demo ran. */
-function startDevnet(
+export function startDevnet(
   dir: string,
   validators: number,
   basePort: number,

@@ -8,23 +8,27 @@ interface BenchOptions {
   json?: boolean;
   /** `--commerce`: true (only that part); `--no-commerce`: false; neither: undefined (every part). */
   commerce?: boolean;
+  /** `--api`: true (only that part); `--no-api`: false; neither: undefined (every part). */
+  api?: boolean;
 }
 
 export function registerBench(program: Command): void {
   program
     .command('bench')
     .description(
-      'measure this machine: primitives, state store, chain throughput and latency, and order lifecycles on a 4-validator network (as npm run bench)',
+      'measure this machine: primitives, state store, chain throughput and latency, order lifecycles and the HTTP API under open-loop load on a 4-validator network (as npm run bench)',
     )
     .option('--seconds <n>', 'load duration per run')
     .option('--quick', 'short runs')
     .option('--json', 'one JSON object per part')
     .option('--commerce', 'only the commerce part: order lifecycles per second on 4 validators')
     .option('--no-commerce', 'skip the commerce part')
+    .option('--api', 'only the API part: queries and submissions over HTTP, open loop, on 4 validators')
+    .option('--no-api', 'skip the API part')
     .allowUnknownOption()
     .addHelpText(
       'after',
-      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --commerce --seconds 10\n  hanglian bench --no-network --no-commerce --json\n',
+      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
     )
     .action((opts: BenchOptions, command: Command) => {
       const common = [
@@ -36,12 +40,17 @@ export function registerBench(program: Command): void {
       const run = (script: string, extra: readonly string[]) =>
         spawnSync(process.execPath, [script, ...common, ...extra], { stdio: 'inherit' }).status ?? 1;
       let status = 0;
-      if (opts.commerce !== true) {
+      // `--api` alone runs only that part; with `--commerce` too, both.
+      const only = opts.api === true || opts.commerce === true;
+      if (!only) {
         const nodeBench = fileURLToPath(new URL('./bench/cli.js', import.meta.resolve('@hanglian/node')));
         status = run(nodeBench, command.args);
       }
-      if (status === 0 && opts.commerce !== false) {
+      if (status === 0 && (only ? opts.commerce === true : opts.commerce !== false)) {
         status = run(fileURLToPath(new URL('../bench/commerceCli.js', import.meta.url)), []);
+      }
+      if (status === 0 && (only ? opts.api === true : opts.api !== false)) {
+        status = run(fileURLToPath(new URL('../bench/apiLoadCli.js', import.meta.url)), []);
       }
       process.exitCode = status;
     });
