@@ -11,6 +11,7 @@ import {
   BlockView,
   ErrorCatalogueView,
   Hash,
+  HeaderAndCommitView,
   QueryView,
   StateProofView,
   StatusView,
@@ -36,8 +37,12 @@ export interface EndpointDefinition {
   readonly successStatus?: number;
   /** Error codes this endpoint is known to answer with (besides the generic ones). */
   readonly errors?: readonly string[];
-  /** `admin`: needs `Authorization: Bearer <node admin token>`. */
-  readonly auth?: 'admin';
+  /**
+   * `admin`: needs `Authorization: Bearer <node admin token>`. `members`: a member identity signs the
+   * request (core's readRequest.ts). `depends`: open for public queries and stores, signed otherwise.
+   * Absent: open to anyone.
+   */
+  readonly auth?: 'admin' | 'members' | 'depends';
   /** Also accepts the body as raw `application/octet-stream` bytes (the schema then applies to JSON only). */
   readonly acceptsRawBody?: boolean;
   /** The response is not JSON (a page): its media type. */
@@ -107,7 +112,9 @@ export const endpoints = {
     tag: 'blocks',
     summary: "A stream of server-sent events: new blocks, one transaction's fate, chain events by filter",
     description:
-      'Server-sent events (text/event-stream). `event: subscribed` first, then `event: block` for each block when ' +
+      "Server-sent events (text/event-stream). New blocks and a transaction's fate are open to anyone; chain " +
+      "events (`module`, `name`, `topic`) are members' reads. " +
+      '`event: subscribed` first, then `event: block` for each block when ' +
       '`blocks=true`, `event: tx` once the transaction named by `tx` is committed or rejected, and `event: chain-event` ' +
       'for each event of a committed transaction matching every filter given (`module`, `name`, `topic`).',
     query: Type.Object({
@@ -119,7 +126,8 @@ export const endpoints = {
     }),
     response: Type.String({ description: 'an event stream' }),
     produces: 'text/event-stream',
-    errors: ['RATE_LIMITED'],
+    auth: 'depends',
+    errors: ['READ_AUTH_REQUIRED', 'READ_AUTH_INVALID', 'READ_NOT_MEMBER', 'RATE_LIMITED'],
   }),
   listErrors: define({
     id: 'listErrors',
@@ -179,7 +187,8 @@ export const endpoints = {
     summary: 'A committed transaction with its inclusion and result proofs, header, commit and validators',
     params: Type.Object({ id: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }) }),
     response: TxProofView,
-    errors: ['NOT_FOUND'],
+    auth: 'members',
+    errors: ['READ_AUTH_REQUIRED', 'READ_AUTH_INVALID', 'READ_NOT_MEMBER', 'NOT_FOUND'],
   }),
   getAccount: define({
     id: 'getAccount',
@@ -198,6 +207,17 @@ export const endpoints = {
     summary: 'A block: header, transactions, the commit of its parent and its own commit certificate',
     params: HeightParam,
     response: BlockView,
+    auth: 'members',
+    errors: ['READ_AUTH_REQUIRED', 'READ_AUTH_INVALID', 'READ_NOT_MEMBER', 'NOT_FOUND'],
+  }),
+  getHeader: define({
+    id: 'getHeader',
+    method: 'GET',
+    path: '/v1/headers/:height',
+    tag: 'blocks',
+    summary: "A block's header and commit certificate without its transactions (what a light client follows)",
+    params: HeightParam,
+    response: HeaderAndCommitView,
     errors: ['NOT_FOUND'],
   }),
   getBlockResults: define({
@@ -208,7 +228,8 @@ export const endpoints = {
     summary: "Each transaction's result code, gas and events, and the block-level events",
     params: HeightParam,
     response: BlockResultsView,
-    errors: ['NOT_FOUND'],
+    auth: 'members',
+    errors: ['READ_AUTH_REQUIRED', 'READ_AUTH_INVALID', 'READ_NOT_MEMBER', 'NOT_FOUND'],
   }),
   getBlockValidators: define({
     id: 'getBlockValidators',
@@ -241,7 +262,8 @@ export const endpoints = {
       height: Type.Optional(Type.Integer({ minimum: 0 })),
     }),
     response: StateProofView,
-    errors: ['NOT_FOUND'],
+    auth: 'depends',
+    errors: ['READ_AUTH_REQUIRED', 'READ_AUTH_INVALID', 'READ_NOT_MEMBER', 'NOT_FOUND'],
   }),
   getQuery: define({
     id: 'getQuery',
@@ -252,7 +274,14 @@ export const endpoints = {
     params: QueryPathParams,
     query: Type.Object({ params: Type.Optional(Type.String({ description: 'JSON' })) }),
     response: QueryView,
-    errors: ['QUERY_UNKNOWN', 'QUERY_BAD_PARAMS'],
+    auth: 'depends',
+    errors: [
+      'READ_AUTH_REQUIRED',
+      'READ_AUTH_INVALID',
+      'READ_NOT_MEMBER',
+      'QUERY_UNKNOWN',
+      'QUERY_BAD_PARAMS',
+    ],
   }),
   postQuery: define({
     id: 'postQuery',
@@ -263,7 +292,14 @@ export const endpoints = {
     params: QueryPathParams,
     body: Type.Object({ params: Type.Optional(Type.Unknown()) }),
     response: QueryView,
-    errors: ['QUERY_UNKNOWN', 'QUERY_BAD_PARAMS'],
+    auth: 'depends',
+    errors: [
+      'READ_AUTH_REQUIRED',
+      'READ_AUTH_INVALID',
+      'READ_NOT_MEMBER',
+      'QUERY_UNKNOWN',
+      'QUERY_BAD_PARAMS',
+    ],
   }),
   isolateNetwork: define({
     id: 'isolateNetwork',

@@ -47,7 +47,7 @@ export function openApiDocument(
       ...(endpoint.body === undefined
         ? {}
         : { requestBody: { required: true, content: { 'application/json': { schema: endpoint.body } } } }),
-      ...(endpoint.auth === 'admin' ? { security: [{ adminToken: [] }] } : {}),
+      ...(endpoint.auth === undefined ? {} : { security: SECURITY_OF[endpoint.auth] }),
       responses: {
         [success]: { description: 'success', content: { 'application/json': { schema: endpoint.response } } },
         default: {
@@ -70,10 +70,28 @@ export function openApiDocument(
     paths,
     components: {
       schemas: { Error: ErrorView },
-      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        adminToken: { type: 'http', scheme: 'bearer' },
+        memberReader: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-hanglian-reader',
+          description:
+            'A member identity signs the request: `<public key hex>.<unix ms>.<Ed25519 signature hex>` over ' +
+            '"hanglian/read/v1\\n<chainId>\\n<METHOD>\\n<path?query>\\n<ms>\\n<sha256 hex of the body>"; ' +
+            'the SDK does this when the client is given a `reader`.',
+        },
+      },
     },
   });
 }
+
+/** `depends`: public for some requests (public queries and stores), members' for the others. */
+const SECURITY_OF = {
+  admin: [{ adminToken: [] }],
+  members: [{ memberReader: [] }],
+  depends: [{}, { memberReader: [] }],
+} as const;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

@@ -123,6 +123,15 @@ export const BlockView = Type.Object(
   { $id: 'Block' },
 );
 
+export const HeaderAndCommitView = Type.Object(
+  {
+    hash: Hash,
+    header: HeaderView,
+    commit: Type.Union([CommitView, Type.Null()], { description: "this block's own commit certificate" }),
+  },
+  { $id: 'HeaderAndCommit' },
+);
+
 export const BlockResultsView = Type.Object(
   { height: Uint, txResults: Type.Array(TxResultView), blockEvents: Type.Array(EventView) },
   { $id: 'BlockResults' },

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { HanglianError } from '@hanglian/core';
 import { NodeErrors, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
-import { memberSigner, type Signer } from '@hanglian/sdk';
+import { type Client, createClient, memberSigner, type Signer } from '@hanglian/sdk';
 import type { Command } from 'commander';
 
 export interface MemberKeyOptions {
@@ -62,4 +62,40 @@ export function parseJsonArgument(text: string | undefined, what: string): unkno
   } catch (error) {
     throw new HanglianError(NodeErrors.BAD_REQUEST, `${what} is not JSON: ${(error as Error).message}`);
   }
+}
+
+export interface ReaderOptions {
+  api?: string;
+  network?: string;
+  org?: string;
+  key: string;
+  passphraseFile?: string;
+}
+
+/**
+ * Adds the options of a command that reads: `--api`, and optionally a member key (`--network` and
+ * `--org`) that signs members-only reads (blocks, balances, order queues, 带数); public reads need none.
+ */
+export function withReaderOptions(command: Command): Command {
+  return command
+    .option('--api <url>', 'a node API (default: the first node of --network)')
+    .option('--network <dir>', 'network directory holding the member key that signs members-only reads')
+    .option('--org <org>', 'the organisation whose key signs members-only reads')
+    .option('--key <label>', 'which of its keys: ops or admin', 'ops')
+    .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)');
+}
+
+/** A client for reading: signed by the member key when `--network` and `--org` are given. */
+export function readerClient(opts: ReaderOptions): Client {
+  if (opts.network !== undefined && opts.org !== undefined) {
+    const { signer, api } = loadMemberSigner({ ...opts, network: opts.network, org: opts.org });
+    return createClient({ url: api, reader: signer });
+  }
+  if (opts.api === undefined) {
+    throw new HanglianError(
+      NodeErrors.BAD_REQUEST,
+      'give --api, or --network and --org (members-only reads are signed by a member key)',
+    );
+  }
+  return createClient({ url: opts.api });
 }

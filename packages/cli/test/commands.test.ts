@@ -68,7 +68,8 @@ describe('hanglian CLI against a running node', () => {
     );
     assert.equal(paid.code, 0, paid.stderr);
     assert.equal(JSON.parse(paid.stdout).result.code, 'OK');
-    const balance = await hanglian(
+    // A balance is a members-only read: without a member key it is refused with its code.
+    const anonymous = await hanglian(
       'query',
       'settlement',
       'balance',
@@ -76,6 +77,16 @@ describe('hanglian CLI against a running node', () => {
       '--api',
       api,
     );
+    assert.notEqual(anonymous.code, 0);
+    assert.match(anonymous.stderr, /READ_AUTH_REQUIRED/);
+    const balance = await hanglian(
+      'query',
+      'settlement',
+      'balance',
+      JSON.stringify({ address: to }),
+      ...signer('bookpress'),
+    );
+    assert.equal(balance.code, 0, balance.stderr);
     assert.equal(JSON.parse(balance.stdout).result.amount, 100_001_234);
     const tooMuch = await hanglian(
       'tx',
@@ -190,8 +201,8 @@ describe('hanglian CLI against a running node', () => {
     const exported = await hanglian(
       'evidence',
       'export',
-      '--api',
-      api,
+      // Transactions and balances are members-only reads: the regulator's key signs them.
+      ...signer('regulator'),
       '--tx',
       paid.txId,
       '--path',

@@ -166,8 +166,9 @@ describe('privacy: an outside member parses every block and state value', { time
       });
       devnet.once('exit', (code) => reject(new Error(`devnet exited ${code} before it was ready`)));
     });
-    clients = apis.map((url) => createClient({ url }));
     members = openNetworkMembers(dir, undefined);
+    // The outside member reads blocks (members-only data) with its own signed requests.
+    clients = apis.map((url) => createClient({ url, reader: members.signer('regulator') }));
     const genesis = readGenesis(dir);
     light = createLightClient({
       client: clients[3]!,

@@ -166,8 +166,9 @@ describe('commerce scenarios on a 4-validator devnet with the book story', { tim
       });
       devnet.once('exit', (code) => reject(new Error(`devnet exited ${code} before it was ready`)));
     });
-    clients = apis.map((url) => createClient({ url }));
     members = openNetworkMembers(dir, undefined);
+    // Balances are members-only reads: the regulator's key signs them.
+    clients = apis.map((url) => createClient({ url, reader: members.signer('regulator') }));
   });
 
   after(async () => {
@@ -335,7 +336,7 @@ describe('commerce scenarios on a 4-validator devnet with the book story', { tim
     const height = Math.min(...(await Promise.all(clients.map(async (c) => (await getStatus(c)).height))));
     const hashes = await Promise.all(
       apis.map(async (api) => {
-        const answer = (await (await fetch(`${api}/v1/blocks/${height}`)).json()) as { hash: string };
+        const answer = (await (await fetch(`${api}/v1/headers/${height}`)).json()) as { hash: string };
         return answer.hash;
       }),
     );

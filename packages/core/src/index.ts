@@ -13,6 +13,7 @@ export * from './merkle/list.js';
 export * from './merkle/stateProof.js';
 export * from './schema/common.js';
 export * from './types/block.js';
+export * from './types/readRequest.js';
 export * from './types/result.js';
 export * from './types/sealed.js';
 export * from './types/transaction.js';

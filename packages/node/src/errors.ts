@@ -29,6 +29,18 @@ export const NodeErrors = defineErrorCodes('node', {
   },
   RATE_LIMITED: { kind: 'rate_limited', summary: 'Too many requests; slow down.' },
   ADMIN_UNAUTHORIZED: { kind: 'unauthorized', summary: 'Operator endpoints need the node admin token.' },
+  READ_AUTH_REQUIRED: {
+    kind: 'unauthorized',
+    summary: 'Members-only data: sign the request with a member identity (header x-hanglian-reader).',
+  },
+  READ_AUTH_INVALID: {
+    kind: 'unauthorized',
+    summary: 'The x-hanglian-reader header is malformed, its signature fails, or its time is too far off.',
+  },
+  READ_NOT_MEMBER: {
+    kind: 'forbidden',
+    summary: 'The key that signed the read is not an active member identity.',
+  },
   STATE_SYNC_MISMATCH: {
     kind: 'invalid',
     summary: 'What a peer sent during state sync does not match the verified headers.',

@@ -8,14 +8,25 @@ import {
   bytesEqual,
   ed25519Sha256,
   hexToBytes,
+  READ_REQUEST_HEADER,
   utf8,
   verifyCommit,
   verifyStateProof,
 } from '@hanglian/core';
 import type { HanglianNode } from '../src/index.js';
-import { createTestNetwork, http, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
+import {
+  createTestNetwork,
+  http,
+  makeTx,
+  readerHeader,
+  startTestNode,
+  submitHex,
+  type TestNetwork,
+} from './helpers.js';
 
 describe('node API', () => {
+  /** A member identity's signed reads (bookstore's operations key). */
+  const member = () => ({ key: net.key('bookstore/ops'), chainId: 'hanglian-test' });
   let net: TestNetwork;
   let node: HanglianNode;
   before(async () => {
@@ -42,6 +53,7 @@ describe('node API', () => {
     const before = await http(
       node.apiUrl,
       `/v1/query/settlement/balance?params=${encodeURIComponent(JSON.stringify({ address: bobAddress }))}`,
+      { reader: member() },
     );
     assert.equal(before.status, 200, JSON.stringify(before.body));
     const tx = makeTx(alice, {
@@ -57,6 +69,7 @@ describe('node API', () => {
     const afterQuery = await http(
       node.apiUrl,
       `/v1/query/settlement/balance?params=${encodeURIComponent(JSON.stringify({ address: bobAddress }))}`,
+      { reader: member() },
     );
     assert.equal(
       JSON.stringify(afterQuery.body.result).includes('100001234'),
@@ -66,10 +79,12 @@ describe('node API', () => {
 
     const status = await http(node.apiUrl, `/v1/txs/${submitted.body.txId}`);
     assert.equal(status.body.status, 'committed');
-    const block = await http(node.apiUrl, `/v1/blocks/${submitted.body.height}`);
+    const block = await http(node.apiUrl, `/v1/blocks/${submitted.body.height}`, { reader: member() });
     assert.equal(block.status, 200);
     assert.equal(block.body.txs.length, block.body.header.txCount);
-    const results = await http(node.apiUrl, `/v1/blocks/${submitted.body.height}/results`);
+    const results = await http(node.apiUrl, `/v1/blocks/${submitted.body.height}/results`, {
+      reader: member(),
+    });
     assert.equal(results.body.txResults[submitted.body.index].txId, submitted.body.txId);
     const account = await http(node.apiUrl, `/v1/accounts/${addressFromPublicKey(alice.publicKey)}`);
     assert.equal(account.body.nextNonce, 1);
@@ -78,7 +93,9 @@ describe('node API', () => {
   it('serves a state value with a proof that checks against a signed header', async () => {
     const address = addressFromPublicKey(net.key('bookpress/ops').publicKey);
     const path = `settlement/balances/${address}`;
-    const { status, body } = await http(node.apiUrl, `/v1/state/proof?path=${encodeURIComponent(path)}`);
+    const { status, body } = await http(node.apiUrl, `/v1/state/proof?path=${encodeURIComponent(path)}`, {
+      reader: member(),
+    });
     assert.equal(status, 200, JSON.stringify(body));
     const proof = {
       siblings: body.proof.siblings.map(hexToBytes),
@@ -121,7 +138,9 @@ describe('node API', () => {
 
   it('proves absence of a key that was never written', async () => {
     const path = 'settlement/balances/hl0000000000000000000000000000000000000000';
-    const { body } = await http(node.apiUrl, `/v1/state/proof?path=${encodeURIComponent(path)}`);
+    const { body } = await http(node.apiUrl, `/v1/state/proof?path=${encodeURIComponent(path)}`, {
+      reader: member(),
+    });
     assert.equal(body.value, null);
     const proof = {
       siblings: body.proof.siblings.map(hexToBytes),
@@ -138,7 +157,7 @@ describe('node API', () => {
 
   it('answers unknown routes, blocks and queries with typed errors', async () => {
     assert.equal((await http(node.apiUrl, '/v1/nothing')).body.code, 'NOT_FOUND');
-    assert.equal((await http(node.apiUrl, '/v1/blocks/999999999')).status, 404);
+    assert.equal((await http(node.apiUrl, '/v1/blocks/999999999', { reader: member() })).status, 404);
     assert.equal((await http(node.apiUrl, '/v1/blocks/abc')).body.code, 'BAD_REQUEST');
     const q = await http(node.apiUrl, '/v1/query/settlement/nope');
     assert.equal(q.status, 404);
@@ -147,10 +166,84 @@ describe('node API', () => {
       node.apiUrl,
       `/v1/query/settlement/balance?params=${encodeURIComponent('{"address": 5}')}`,
     );
+    // Bad params fail as such before any question of who asks.
     assert.equal(bad.status, 400);
     assert.equal(bad.body.code, 'QUERY_BAD_PARAMS');
     const errors = await http(node.apiUrl, '/v1/errors');
     assert.ok(errors.body.errors.some((e: { code: string }) => e.code === 'TX_NONCE_TOO_LOW'));
+  });
+
+  it('serves members-only data only to signed reads of active member identities', async () => {
+    const height = (await http(node.apiUrl, '/v1/status')).body.height as number;
+    const blockPath = `/v1/blocks/${height}`;
+    // Public: status, headers, the catalogue, item verification, public state.
+    const header = await http(node.apiUrl, `/v1/headers/${height}`);
+    assert.equal(header.status, 200, JSON.stringify(header.body));
+    assert.equal(header.body.header.height, height);
+    assert.equal(header.body.txs, undefined, 'a header carries no transactions');
+    const verify = await http(node.apiUrl, '/v1/query/items/verify', {
+      json: { params: { code: 'sku:b:1' } },
+    });
+    assert.equal(verify.status, 200, JSON.stringify(verify.body));
+    const org = await http(
+      node.apiUrl,
+      `/v1/state/proof?path=${encodeURIComponent('identity/orgs/bookstore')}`,
+    );
+    assert.equal(org.status, 200, JSON.stringify(org.body));
+    // Members only: unsigned, malformed, stale, moved to another path, or signed by a stranger.
+    const unsigned = await http(node.apiUrl, blockPath);
+    assert.deepEqual([unsigned.status, unsigned.body.code], [401, 'READ_AUTH_REQUIRED']);
+    const garbage = await fetch(node.apiUrl + blockPath, { headers: { [READ_REQUEST_HEADER]: 'nope' } });
+    assert.deepEqual(
+      [garbage.status, ((await garbage.json()) as { code: string }).code],
+      [401, 'READ_AUTH_INVALID'],
+    );
+    const stale = await http(node.apiUrl, blockPath, {
+      reader: { ...member(), time: Date.now() - 10 * 60_000 },
+    });
+    assert.deepEqual([stale.status, stale.body.code], [401, 'READ_AUTH_INVALID']);
+    const signedForAnother = readerHeader(member(), 'GET', '/v1/blocks/1');
+    const moved = await fetch(node.apiUrl + blockPath, {
+      headers: { [READ_REQUEST_HEADER]: signedForAnother },
+    });
+    assert.equal(moved.status, 401);
+    const stranger = ed25519Sha256.generateSigningKey();
+    const foreign = await http(node.apiUrl, blockPath, {
+      reader: { key: stranger, chainId: 'hanglian-test' },
+    });
+    assert.deepEqual([foreign.status, foreign.body.code], [403, 'READ_NOT_MEMBER']);
+    const otherChain = await http(node.apiUrl, blockPath, {
+      reader: { ...member(), chainId: 'another-chain' },
+    });
+    assert.equal(otherChain.status, 401);
+    // The body is signed too: a signed query cannot be replayed with other parameters.
+    const query = '/v1/query/settlement/balance';
+    const body = JSON.stringify({
+      params: { address: addressFromPublicKey(net.key('bookpress/ops').publicKey) },
+    });
+    const forBody = readerHeader(member(), 'POST', query, body);
+    const swapped = await fetch(node.apiUrl + query, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [READ_REQUEST_HEADER]: forBody },
+      body: JSON.stringify({ params: { address: addressFromPublicKey(net.key('node0').publicKey) } }),
+    });
+    assert.equal(swapped.status, 401);
+    const same = await fetch(node.apiUrl + query, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [READ_REQUEST_HEADER]: forBody },
+      body,
+    });
+    assert.equal(same.status, 200);
+    const balances = await http(
+      node.apiUrl,
+      `/v1/state/proof?path=${encodeURIComponent('settlement/balances/hl0000000000000000000000000000000000000000')}`,
+    );
+    assert.equal(balances.status, 401);
+    const signed = await http(node.apiUrl, blockPath, { reader: member() });
+    assert.equal(signed.status, 200, JSON.stringify(signed.body));
+    // The event stream: blocks are public, chain events are members'.
+    const events = await fetch(`${node.apiUrl}/v1/subscribe?module=settlement`);
+    assert.equal(events.status, 401);
   });
 
   it('guards the operator endpoints with the admin token', async () => {

@@ -282,7 +282,7 @@ export async function headerHashes(
   const out = new Map<number, string | undefined>();
   const heights = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
   await pool(heights, 16, async (h) => {
-    const response = await httpJson(`${url}/v1/blocks/${h}`, { timeoutMs: 10_000 });
+    const response = await httpJson(`${url}/v1/headers/${h}`, { timeoutMs: 10_000 });
     out.set(h, response.status === 200 ? (response.body.hash as string) : undefined);
   });
   return out;

@@ -120,9 +120,9 @@ describe(`fault tests with real processes (seed ${SEED}; HANGLIAN_FAULTS_SEED re
     // Proposers rotate with the height: among the last blocks several validators proposed.
     const proposers = new Set<string>();
     for (let h = Math.max(1, latest - 19); h <= latest; h++)
-      proposers.add((await httpJson(`${url}/v1/blocks/${h}`)).body.header.proposer);
+      proposers.add((await httpJson(`${url}/v1/headers/${h}`)).body.header.proposer);
     assert.ok(proposers.size >= 3, `proposers do not rotate: ${[...proposers].join(', ')}`);
-    const proposer = (await httpJson(`${url}/v1/blocks/${latest}`)).body.header.proposer as string;
+    const proposer = (await httpJson(`${url}/v1/headers/${latest}`)).body.header.proposer as string;
     const victim = cluster.nodes.find((n) => n.address === proposer);
     assert.ok(victim?.validator, `block ${latest} proposed by ${proposer}, not a validator of the manifest`);
     const down = between(6_000, 9_000);
@@ -145,7 +145,7 @@ describe(`fault tests with real processes (seed ${SEED}; HANGLIAN_FAULTS_SEED re
       // Its turns came while it was down: those heights were decided in a later round.
       const rounds: number[] = [];
       for (let h = from + 1; h <= to; h++)
-        rounds.push((await httpJson(`${observerUrl}/v1/blocks/${h}`)).body.commit.round);
+        rounds.push((await httpJson(`${observerUrl}/v1/headers/${h}`)).body.commit.round);
       assert.ok(
         rounds.some((r) => r > 0),
         `no height needed a second round while ${victim.name} was down (rounds ${rounds.join(',')})`,
@@ -197,7 +197,7 @@ describe(`fault tests with real processes (seed ${SEED}; HANGLIAN_FAULTS_SEED re
     const synced = await cluster.height(victim);
     assert.ok(synced > 1, `${victim} came back at height ${synced}: no state was synced`);
     // Below its snapshot a state-synced node has no blocks: height 1 must be missing, the snapshot present.
-    assert.equal((await httpJson(`${node.url}/v1/blocks/1`)).status, 404, 'blocks below the snapshot exist');
+    assert.equal((await httpJson(`${node.url}/v1/headers/1`)).status, 404, 'blocks below the snapshot exist');
     note(`wipe: ${victim} state-synced to ${synced} in ${Date.now() - started} ms`);
     await healedChecks('wipe', [victim]);
     assert.ok(

@@ -2,7 +2,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
+import {
+  bytesToHex,
+  formatReaderHeader,
+  READ_REQUEST_HEADER,
+  readRequestSignBytes,
+  type SigningKey,
+  signTx,
+  type TxBody,
+  utf8,
+} from '@hanglian/core';
 import {
   HanglianNode,
   type InitNetworkResult,
@@ -84,7 +93,13 @@ export interface HttpResult {
 export async function http(
   base: string,
   path: string,
-  init: { method?: string; json?: unknown; raw?: Uint8Array } = {},
+  init: {
+    method?: string;
+    json?: unknown;
+    raw?: Uint8Array;
+    /** A member key that signs the read (members-only data), for the chain given. */
+    reader?: { key: SigningKey; chainId: string; time?: number };
+  } = {},
 ): Promise<HttpResult> {
   const headers: Record<string, string> = {};
   let body: string | Uint8Array | undefined;
@@ -95,13 +110,30 @@ export async function http(
     headers['content-type'] = 'application/octet-stream';
     body = init.raw;
   }
+  const method = init.method ?? (body === undefined ? 'GET' : 'POST');
+  if (init.reader !== undefined) headers[READ_REQUEST_HEADER] = readerHeader(init.reader, method, path, body);
   const response = await fetch(base + path, {
-    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    method,
     headers,
     body,
   });
   const text = await response.text();
   return { status: response.status, body: text.length > 0 ? JSON.parse(text) : undefined };
+}
+
+/** The `x-hanglian-reader` header of a member's signed read (core's readRequest.ts). */
+export function readerHeader(
+  reader: { key: SigningKey; chainId: string; time?: number },
+  method: string,
+  path: string,
+  body?: string | Uint8Array,
+): string {
+  const time = reader.time ?? Date.now();
+  const bytes = body === undefined ? new Uint8Array(0) : typeof body === 'string' ? utf8(body) : body;
+  const signature = reader.key.sign(
+    readRequestSignBytes({ chainId: reader.chainId, method, path, time, body: bytes }),
+  );
+  return formatReaderHeader({ publicKey: reader.key.publicKey, time, signature });
 }
 
 export function submitHex(base: string, tx: Uint8Array, wait = true): Promise<HttpResult> {

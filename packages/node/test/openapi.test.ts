@@ -3,10 +3,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type EndpointDefinition, endpoints, openApiDocument } from '@hanglian/api';
-import { addressFromPublicKey } from '@hanglian/core';
+import { addressFromPublicKey, READ_REQUEST_HEADER } from '@hanglian/core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { HanglianNode } from '../src/index.js';
-import { createTestNetwork, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
+import {
+  createTestNetwork,
+  makeTx,
+  readerHeader,
+  startTestNode,
+  submitHex,
+  type TestNetwork,
+} from './helpers.js';
 
 async function firstChunk(response: Response): Promise<string> {
   const reader = response.body!.getReader();
@@ -80,13 +87,27 @@ describe('API description matches the server', () => {
   for (const endpoint of Object.values(endpoints) as EndpointDefinition[]) {
     it(`${endpoint.method} ${endpoint.path} answers with its declared response`, async () => {
       const request = exampleRequest(endpoint);
+      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+      // Members-only reads are signed by a member identity, as the SDK does with a `reader`.
+      const signed: Record<string, string> =
+        endpoint.auth === 'members' || endpoint.auth === 'depends'
+          ? {
+              [READ_REQUEST_HEADER]: readerHeader(
+                { key: net.key('bookstore/ops'), chainId: 'hanglian-test' },
+                endpoint.method,
+                request.url,
+                body,
+              ),
+            }
+          : {};
       const response = await fetch(node.apiUrl + request.url, {
         method: endpoint.method,
         headers: {
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...request.headers,
+          ...signed,
         },
-        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        ...(body === undefined ? {} : { body }),
       });
       // A stream never ends: read its first event only.
       const text =

@@ -2,9 +2,26 @@
 // chain events it filtered for, as they are committed; Prometheus metrics count what happened.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { addressFromPublicKey, bytesToHex, signedTxCodec, txIdOf } from '@hanglian/core';
+import {
+  addressFromPublicKey,
+  bytesToHex,
+  READ_REQUEST_HEADER,
+  type SigningKey,
+  signedTxCodec,
+  txIdOf,
+} from '@hanglian/core';
 import { HanglianNode } from '../src/index.js';
-import { createTestNetwork, http, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
+import {
+  createTestNetwork,
+  http,
+  makeTx,
+  readerHeader,
+  startTestNode,
+  submitHex,
+  type TestNetwork,
+} from './helpers.js';
+
+let signingMember: () => SigningKey;
 
 /** Collects server-sent events until `done` says enough or the time runs out. */
 async function collectEvents(
@@ -14,7 +31,13 @@ async function collectEvents(
   onOpen: () => Promise<void>,
 ): Promise<Array<{ event: string; data: any }>> {
   const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal });
+  // Chain events are members' reads: a member identity signs the stream's request.
+  const path = url.slice(url.indexOf('/v1/'));
+  const member = { key: signingMember(), chainId: 'hanglian-test' };
+  const response = await fetch(url, {
+    signal: controller.signal,
+    headers: { [READ_REQUEST_HEADER]: readerHeader(member, 'GET', path) },
+  });
   assert.equal(response.status, 200);
   const reader = response.body!.getReader();
   const events: Array<{ event: string; data: any }> = [];
@@ -54,6 +77,7 @@ describe('subscriptions and metrics', () => {
   let node: HanglianNode;
   before(async () => {
     net = createTestNetwork();
+    signingMember = () => net.key('bookstore/ops');
     node = await startTestNode(net, { blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 } });
   });
   after(async () => {

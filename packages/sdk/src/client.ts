@@ -6,6 +6,7 @@
 import { getAccount } from './actions/getAccount.js';
 import { getBlock } from './actions/getBlock.js';
 import { getBlockResults } from './actions/getBlockResults.js';
+import { getHeader } from './actions/getHeader.js';
 import { getStateProof } from './actions/getStateProof.js';
 import { getStatus } from './actions/getStatus.js';
 import { getTransaction } from './actions/getTransaction.js';
@@ -13,12 +14,20 @@ import { listErrors } from './actions/listErrors.js';
 import { type QueryParameters, type QueryReturnType, query } from './actions/query.js';
 import { submitTransaction } from './actions/submitTransaction.js';
 import { waitForTransaction } from './actions/waitForTransaction.js';
-import { createRequestFunction, type RequestFunction, type TransportOptions } from './transport.js';
+import {
+  createReadHeaderFunction,
+  createRequestFunction,
+  type ReadHeaderFunction,
+  type RequestFunction,
+  type TransportOptions,
+} from './transport.js';
 
 /** What every action needs: where the node is and how to call it. */
 export interface BaseClient {
   readonly url: string;
   readonly request: RequestFunction;
+  /** Signs a members-only read made outside `request` (the event stream); none without a reader. */
+  readonly readHeaders?: ReadHeaderFunction;
 }
 
 type Bound<F> = F extends (client: BaseClient, ...rest: infer A) => infer R ? (...args: A) => R : never;
@@ -28,6 +37,7 @@ export interface Client extends BaseClient {
   readonly getStatus: Bound<typeof getStatus>;
   readonly getBlock: Bound<typeof getBlock>;
   readonly getBlockResults: Bound<typeof getBlockResults>;
+  readonly getHeader: Bound<typeof getHeader>;
   readonly getTransaction: Bound<typeof getTransaction>;
   readonly submitTransaction: Bound<typeof submitTransaction>;
   readonly waitForTransaction: Bound<typeof waitForTransaction>;
@@ -50,12 +60,17 @@ export type ClientOptions = TransportOptions;
  * ```
  */
 export function createClient(options: ClientOptions): Client {
-  const base: BaseClient = { url: options.url, request: createRequestFunction(options) };
+  const base: BaseClient = {
+    url: options.url,
+    request: createRequestFunction(options),
+    readHeaders: createReadHeaderFunction(options),
+  };
   return {
     ...base,
     getStatus: (...args) => getStatus(base, ...args),
     getBlock: (...args) => getBlock(base, ...args),
     getBlockResults: (...args) => getBlockResults(base, ...args),
+    getHeader: (...args) => getHeader(base, ...args),
     getTransaction: (...args) => getTransaction(base, ...args),
     submitTransaction: (...args) => submitTransaction(base, ...args),
     waitForTransaction: (...args) => waitForTransaction(base, ...args),

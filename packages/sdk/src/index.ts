@@ -7,6 +7,7 @@ export * from './actions/exportEvidence.js';
 export * from './actions/getAccount.js';
 export * from './actions/getBlock.js';
 export * from './actions/getBlockResults.js';
+export * from './actions/getHeader.js';
 export * from './actions/getInsights.js';
 export * from './actions/getStateProof.js';
 export * from './actions/getStatus.js';

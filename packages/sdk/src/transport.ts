@@ -4,8 +4,10 @@
  * its types are the schemas' types. Uses the platform's `fetch` (Node >= 18, browsers) or one given.
  */
 import type { EndpointDefinition } from '@hanglian/api';
+import { formatReaderHeader, READ_REQUEST_HEADER, readRequestSignBytes, utf8 } from '@hanglian/core';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { HanglianSdkError, SdkErrors } from './errors.js';
+import type { Signer } from './signer.js';
 
 /** A `fetch` function: the global one, or any compatible one (a test double, a proxying fetch). */
 export type FetchFunction = (input: string, init?: RequestInit) => Promise<Response>;
@@ -42,6 +44,13 @@ export interface TransportOptions {
   readonly timeoutMs?: number;
   /** Headers sent with every request (e.g. `authorization` for operator endpoints). */
   readonly headers?: Record<string, string>;
+  /**
+   * A member identity that signs requests for members-only data (blocks, balances, order queues, 带数):
+   * the `x-hanglian-reader` header of core's readRequest.ts. Without it, only public reads work.
+   */
+  readonly reader?: Signer;
+  /** The chain the reader signs for; default: read once from the node's status. */
+  readonly chainId?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -66,6 +75,43 @@ function queryStringOf(query: Record<string, unknown> | undefined): string {
   return text.length === 0 ? '' : `?${text}`;
 }
 
+/** Headers that sign a members-only read (none without a `reader`). */
+export type ReadHeaderFunction = (
+  method: string,
+  path: string,
+  body: string | Uint8Array | undefined,
+) => Promise<Record<string, string>>;
+
+/**
+ * Signs members-only reads with the transport's `reader` (core's readRequest.ts); the chain id is read
+ * once from the node's public status unless given.
+ */
+export function createReadHeaderFunction(options: TransportOptions): ReadHeaderFunction {
+  const base = options.url.replace(/\/+$/, '');
+  const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const reader = options.reader;
+  let chainId: Promise<string> | undefined =
+    options.chainId === undefined ? undefined : Promise.resolve(options.chainId);
+  return async (method, path, body): Promise<Record<string, string>> => {
+    if (reader === undefined) return {};
+    chainId ??= fetchFn(`${base}/v1/status`, { method: 'GET', headers: { accept: 'application/json' } })
+      .then((r) => r.json() as Promise<{ chainId: string }>)
+      .then((status) => status.chainId)
+      .catch((error: unknown) => {
+        chainId = undefined;
+        throw new HanglianSdkError(SdkErrors.SDK_NETWORK, `cannot reach the node at ${base}`, {
+          cause: error,
+        });
+      });
+    const time = Date.now();
+    const bytes = body === undefined ? new Uint8Array(0) : typeof body === 'string' ? utf8(body) : body;
+    const signature = await reader.sign(
+      readRequestSignBytes({ chainId: await chainId, method: method.toUpperCase(), path, time, body: bytes }),
+    );
+    return { [READ_REQUEST_HEADER]: formatReaderHeader({ publicKey: reader.publicKey, time, signature }) };
+  };
+}
+
 /**
  * Creates the request function a client uses. Failures become `HanglianSdkError`s: the node's own error
  * code and status when it answered with an error, `SDK_NETWORK` when it could not be reached,
@@ -82,16 +128,17 @@ export function createRequestFunction(options: TransportOptions): RequestFunctio
   const base = options.url.replace(/\/+$/, '');
   const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const defaultTimeout = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const readHeaders = createReadHeaderFunction(options);
 
   return async function request<E extends EndpointDefinition>(
     endpoint: E,
     args: RequestArgs<E> = {},
   ): Promise<ResponseOf<E>> {
     const label = `${endpoint.method} ${endpoint.path}`;
-    const url =
-      base +
+    const path =
       pathOf(endpoint.path, args.params as Record<string, unknown> | undefined) +
       queryStringOf(args.query as Record<string, unknown> | undefined);
+    const url = base + path;
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     let body: string | Uint8Array | undefined;
     if (args.rawBody !== undefined) {
@@ -100,6 +147,9 @@ export function createRequestFunction(options: TransportOptions): RequestFunctio
     } else if (args.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(args.body);
+    }
+    if (endpoint.auth === 'members' || endpoint.auth === 'depends') {
+      Object.assign(headers, await readHeaders(endpoint.method, path, body));
     }
     const timeoutMs = args.timeoutMs ?? defaultTimeout;
     const timeout = AbortSignal.timeout(timeoutMs);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey } from '@hanglian/core';
-import { type Client, createClient, getStatus, HanglianSdkError } from '../src/index.js';
+import { type Client, createClient, getStatus, HanglianSdkError, memberSigner } from '../src/index.js';
 import { rejectsWithCode, startTestChain, type TestChain, waitForHeight } from './helpers.js';
 
 describe('client actions against a real node', () => {
@@ -9,7 +9,7 @@ describe('client actions against a real node', () => {
   let client: Client;
   before(async () => {
     chain = await startTestChain();
-    client = createClient({ url: chain.url });
+    client = createClient({ url: chain.url, reader: memberSigner(chain.key('bookstore/ops')) });
     await waitForHeight(chain, 1);
   });
   after(() => chain.stop());
@@ -91,6 +91,7 @@ describe('client actions against a real node', () => {
     const seen: string[] = [];
     const spied = createClient({
       url: `${chain.url}/`,
+      reader: memberSigner(chain.key('bookstore/ops')),
       fetch: (input, init) => {
         seen.push(`${init?.method} ${new URL(input).pathname}${new URL(input).search}`);
         return fetch(input, init);
@@ -98,7 +99,9 @@ describe('client actions against a real node', () => {
     });
     await spied.getBlock({ height: 1 });
     await spied.getStateProof({ path: 'settlement/totals/all', height: 1 });
+    // The reader's chain id is read once from the public status.
     assert.deepEqual(seen, [
+      'GET /v1/status',
       'GET /v1/blocks/1',
       'GET /v1/state/proof?path=settlement%2Ftotals%2Fall&height=1',
     ]);

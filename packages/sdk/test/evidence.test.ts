@@ -27,7 +27,7 @@ describe('evidence bundles', () => {
 
   before(async () => {
     chain = await startTestChain();
-    client = createClient({ url: chain.url });
+    client = createClient({ url: chain.url, reader: memberSigner(chain.key('bookstore/ops')) });
     to = addressFromPublicKey(chain.key('bookpress/ops').publicKey);
     const paid = await signAndSubmit(client, {
       signer: memberSigner(chain.key('bookstore/ops')),

@@ -49,6 +49,7 @@ describe('examples', () => {
       HANGLIAN_URL: chain.url,
       HANGLIAN_GENESIS: genesisFile,
       HANGLIAN_ADDRESS: to,
+      HANGLIAN_MEMBER_SEED: seed,
     });
     assert.equal(verified.amount, 100_000_100);
     assert.ok(verified.height >= sent.height);

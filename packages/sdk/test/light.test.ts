@@ -44,7 +44,7 @@ describe('light-client verification against a real node', () => {
   let path: string;
   before(async () => {
     chain = await startTestChain();
-    client = createClient({ url: chain.url });
+    client = createClient({ url: chain.url, reader: memberSigner(chain.key('bookstore/ops')) });
     validators = validatorSetFromGenesis(chain.genesis);
     address = addressFromPublicKey(chain.key('bookpress/ops').publicKey);
     path = `settlement/balances/${address}`;
@@ -169,6 +169,7 @@ describe('light-client verification against a real node', () => {
     it('a light client talking through a tampering proxy refuses what it is told', async () => {
       const lying = createClient({
         url: chain.url,
+        reader: memberSigner(chain.key('bookstore/ops')),
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           if (!input.includes('/v1/state/proof')) return response;

@@ -21,7 +21,7 @@ describe('subscribe', () => {
   let client: Client;
   before(async () => {
     chain = await startTestChain();
-    client = createClient({ url: chain.url });
+    client = createClient({ url: chain.url, reader: memberSigner(chain.key('bookstore/ops')) });
   });
   after(() => chain.stop());
 

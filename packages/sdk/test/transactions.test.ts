@@ -38,7 +38,7 @@ describe('transaction builders and signAndSubmit against a real node', () => {
   let client: Client;
   before(async () => {
     chain = await startTestChain();
-    client = createClient({ url: chain.url });
+    client = createClient({ url: chain.url, reader: memberSigner(chain.key('bookstore/ops')) });
   });
   after(() => chain.stop());
 

@@ -8,8 +8,9 @@ import {
   verifyEvidenceBundle,
 } from '@hanglian/core';
 import { NodeErrors } from '@hanglian/node';
-import { createClient, exportEvidence } from '@hanglian/sdk';
+import { exportEvidence } from '@hanglian/sdk';
 import type { Command } from 'commander';
+import { type ReaderOptions, readerClient, withReaderOptions } from '../signing.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -33,10 +34,13 @@ function readTrustedSets(path: string): Validator[][] {
 
 export function registerEvidence(program: Command): void {
   const evidence = program.command('evidence').description('export and verify evidence bundles (证据先行)');
-  evidence
-    .command('export')
-    .description('pack transactions and state values with their proofs, headers and signatures into one file')
-    .requiredOption('--api <url>', 'a node API, e.g. http://127.0.0.1:26650')
+  withReaderOptions(
+    evidence
+      .command('export')
+      .description(
+        'pack transactions and state values with their proofs, headers and signatures into one file (a member key signs the reads)',
+      ),
+  )
     .option('--tx <id>', 'a committed transaction id (repeat for several)', collect, [])
     .option(
       '--path <key>',
@@ -48,13 +52,13 @@ export function registerEvidence(program: Command): void {
     .requiredOption('--out <file>', 'where to write the bundle (JSON)')
     .addHelpText(
       'after',
-      '\nExample:\n  hanglian evidence export --api http://127.0.0.1:26650 --tx 3f2a… --path items/items/isbn-1:b1:7 --out case.json\n',
+      '\nExample:\n  hanglian evidence export --network .hanglian/devnet --org regulator --tx 3f2a… --path items/items/isbn-1:b1:7 --out case.json\n',
     )
-    .action(async (opts: { api: string; tx: string[]; path: string[]; title: string; out: string }) => {
+    .action(async (opts: ReaderOptions & { tx: string[]; path: string[]; title: string; out: string }) => {
       if (opts.tx.length === 0 && opts.path.length === 0) {
         throw new HanglianError(NodeErrors.BAD_REQUEST, 'name at least one --tx or --path');
       }
-      const client = createClient({ url: opts.api });
+      const client = readerClient(opts);
       process.stderr.write(
         `exporting ${opts.tx.length} transactions and ${opts.path.length} state values…\n`,
       );

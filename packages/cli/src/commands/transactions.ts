@@ -4,7 +4,10 @@ import {
   loadMemberSigner,
   type MemberKeyOptions,
   parseJsonArgument,
+  type ReaderOptions,
+  readerClient,
   withMemberKeyOptions,
+  withReaderOptions,
 } from '../signing.js';
 
 /** Prints a committed transaction's outcome; a failed command exits non-zero with its code. */
@@ -55,16 +58,22 @@ export function registerTransactions(program: Command): void {
       },
     );
 
-  program
-    .command('query')
-    .description("run a module's read-only query on a node")
-    .argument('<module>', 'module name, e.g. items')
-    .argument('<name>', 'query name, e.g. verify')
+  withReaderOptions(
+    program
+      .command('query')
+      .description(
+        "run a module's read-only query on a node (members-only queries are signed with --network/--org)",
+      )
+      .argument('<module>', 'module name, e.g. items')
+      .argument('<name>', 'query name, e.g. verify'),
+  )
     .argument('[params]', 'the query parameters as JSON')
-    .requiredOption('--api <url>', 'a node API, e.g. http://127.0.0.1:26650')
-    .addHelpText('after', `\nExample:\n  hanglian query settlement supply --api http://127.0.0.1:26650\n`)
-    .action(async (module: string, name: string, params: string | undefined, opts: { api: string }) => {
-      const answer = await query(createClient({ url: opts.api }), {
+    .addHelpText(
+      'after',
+      `\nExamples:\n  hanglian query settlement supply --api http://127.0.0.1:26650\n  hanglian query orders orders '{"merchant":"bookstore"}' --network .hanglian/devnet --org bookstore\n`,
+    )
+    .action(async (module: string, name: string, params: string | undefined, opts: ReaderOptions) => {
+      const answer = await query(readerClient(opts), {
         module,
         name,
         params: parseJsonArgument(params, 'params'),

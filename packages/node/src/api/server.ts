@@ -12,6 +12,7 @@ import {
   blockHash,
   bytesToHex,
   type ErrorKind,
+  ed25519Sha256,
   encodeCanonical,
   errorCodeSpec,
   HanglianError,
@@ -27,6 +28,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { NodeErrors } from '../errors.js';
 import type { CommittedBlockEvent, HanglianNode } from '../node.js';
 import { type ConsoleOptions, registerConsole } from './console.js';
+import { RAW_BODY, type ReaderCheckContext, requireReader } from './readerAuth.js';
 
 export interface ApiServer {
   readonly url: string;
@@ -103,6 +105,18 @@ export async function startApiServer(
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) =>
     done(null, body),
   );
+  // JSON as fastify parses it (prototype-poisoning checks included), keeping the bytes for signed reads.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    (request as FastifyRequest & { [RAW_BODY]?: Uint8Array })[RAW_BODY] = utf8(body as string);
+    parseJson(request, body as string, done);
+  });
+  const readers: ReaderCheckContext = {
+    chainId: node.chain.chainId,
+    suite: ed25519Sha256,
+    isActiveMember: (address) => node.chain.isActiveMember(address),
+    now: () => Date.now(),
+  };
 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof HanglianError) {
@@ -158,6 +172,7 @@ export async function startApiServer(
         ...(endpoint.body === undefined || endpoint.acceptsRawBody ? {} : { body: endpoint.body }),
       },
       handler: async (request, reply) => {
+        if (endpoint.auth === 'members') requireReader(request, 'members', readers);
         const result = await handler(request, reply);
         // A streaming handler has taken over the raw response.
         if (reply.sent) return reply;
@@ -199,6 +214,9 @@ export async function startApiServer(
       name?: string;
       topic?: string;
     };
+    // Blocks and a transaction's fate are anyone's; chain events are members' reads.
+    const filtersEvents = q.module !== undefined || q.name !== undefined || q.topic !== undefined;
+    requireReader(request, filtersEvents ? 'members' : 'public', readers);
     if (subscribers >= MAX_SUBSCRIBERS) {
       throw new HanglianError(
         NodeErrors.RATE_LIMITED,
@@ -344,6 +362,18 @@ export async function startApiServer(
     });
   });
 
+  route(endpoints.getHeader, async (request) => {
+    const chain = node.chain;
+    const height = parseHeight((request.params as { height: string }).height, chain.height);
+    const block = chain.getBlock(height);
+    if (block === undefined) throw notFound(`block ${height}`);
+    return toJsonValue({
+      hash: blockHash(block.header),
+      header: block.header,
+      commit: chain.getCommit(height) ?? null,
+    });
+  });
+
   route(endpoints.getBlockResults, async (request) => {
     const chain = node.chain;
     const height = parseHeight((request.params as { height: string }).height, chain.height);
@@ -361,6 +391,7 @@ export async function startApiServer(
       );
     }
     const key = q.key !== undefined ? hexToBytes(q.key) : utf8(q.path!);
+    requireReader(request, node.chain.stateAccess(q.path ?? new TextDecoder().decode(key)), readers);
     const height = q.height ?? node.chain.height;
     if (height > node.chain.height || node.chain.storage.state.rootAt(height) === undefined) {
       throw notFound(`state at height ${height}`);
@@ -377,7 +408,9 @@ export async function startApiServer(
     });
   });
 
-  const runQuery = (module: string, name: string, params: unknown) => {
+  const runQuery = (request: FastifyRequest, module: string, name: string, params: unknown) => {
+    // Unknown queries and bad params fail first, with their own codes; then who may ask.
+    requireReader(request, node.chain.queryAccess(module, name, params), readers);
     const { height, result } = node.chain.query(module, name, params);
     return toJsonValue({ height, result });
   };
@@ -393,13 +426,13 @@ export async function startApiServer(
         throw new HanglianError(NodeErrors.BAD_REQUEST, 'params must be JSON');
       }
     }
-    return runQuery(module, name, params);
+    return runQuery(request, module, name, params);
   });
 
   route(endpoints.postQuery, async (request) => {
     const { module, name } = request.params as { module: string; name: string };
     const body = (request.body ?? {}) as { params?: unknown };
-    return runQuery(module, name, body.params ?? {});
+    return runQuery(request, module, name, body.params ?? {});
   });
 
   if (listen.console !== undefined) await registerConsole(app, listen.console);

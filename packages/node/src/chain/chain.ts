@@ -5,6 +5,7 @@
  * votes are gathered: that is the consensus engine's (or the solo producer's) job.
  */
 import {
+  type Address,
   addressFromPublicKey,
   type Block,
   type BlockHeader,
@@ -35,7 +36,7 @@ import {
   validatorSetHash,
   verifyCommit,
 } from '@hanglian/core';
-import type { GenesisDocument, StateMachine, StateReader } from '@hanglian/state-machine';
+import type { GenesisDocument, ReadAccess, StateMachine, StateReader } from '@hanglian/state-machine';
 import {
   BlockStore,
   type KvDurability,
@@ -459,6 +460,20 @@ export class Chain {
   query(module: string, name: string, params: unknown): { height: number; result: unknown } {
     const height = this.height;
     return { height, result: this.#sm.query(module, name, params, this.reader(), height) };
+  }
+
+  /** Who may read through the API: the state machine decides per query and per store. */
+  queryAccess(module: string, name: string, params: unknown): ReadAccess {
+    return this.#sm.queryAccess(module, name, params);
+  }
+
+  stateAccess(key: string): ReadAccess {
+    return this.#sm.stateAccess(key);
+  }
+
+  /** True when `address` is an active member identity in the latest committed state. */
+  isActiveMember(address: Address): boolean {
+    return this.#sm.isActiveMember(this.reader(), address, this.latestTime);
   }
 
   close(): Promise<void> {

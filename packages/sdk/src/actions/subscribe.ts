@@ -106,7 +106,12 @@ export function subscribe(
   };
   void (async () => {
     try {
-      const response = await fetchFn(`${client.url}/v1/subscribe?${query}`, { signal: controller.signal });
+      const path = `/v1/subscribe?${query}`;
+      const headers = (await client.readHeaders?.('GET', path, undefined)) ?? {};
+      const response = await fetchFn(`${client.url.replace(/\/+$/, '')}${path}`, {
+        headers,
+        signal: controller.signal,
+      });
       if (!response.ok || response.body === null) {
         const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
         throw new HanglianSdkError(

@@ -21,7 +21,7 @@ import {
   validatorSetHash,
   verifyCommit,
 } from '@hanglian/core';
-import { getBlock } from '../actions/getBlock.js';
+import { getHeader } from '../actions/getHeader.js';
 import { getStateProof } from '../actions/getStateProof.js';
 import { getStatus } from '../actions/getStatus.js';
 import type { BaseClient } from '../client.js';
@@ -122,7 +122,7 @@ export function createLightClient(options: LightClientOptions): LightClient {
       const from = height + 1;
       const to = Math.min(target, height + batchSize);
       const blocks = await Promise.all(
-        Array.from({ length: to - from + 1 }, (_, i) => getBlock(client, { height: from + i })),
+        Array.from({ length: to - from + 1 }, (_, i) => getHeader(client, { height: from + i })),
       );
       for (const block of blocks) {
         const h = height + 1;

@@ -21,7 +21,15 @@ import {
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ExecutionErrors } from '../framework/errors.js';
-import type { BlockInfo, Command, CommandContext, Module, Query, TxSigners } from '../framework/module.js';
+import type {
+  BlockInfo,
+  Command,
+  CommandContext,
+  Module,
+  Query,
+  ReadAccess,
+  TxSigners,
+} from '../framework/module.js';
 import { StateOverlay, type StateReader, type StateWriter } from '../framework/state.js';
 import { KernelGas, SimpleGasMeter } from './gas.js';
 import { nonceStore } from './nonceStore.js';
@@ -332,6 +340,11 @@ export class StateMachine {
 
   /** Runs a read-only query against a state. */
   query(module: string, name: string, params: unknown, state: StateReader, height: number): unknown {
+    return this.#checkedQuery(module, name, params).query.execute({ params, state, height });
+  }
+
+  /** The query, once its params pass its schema (QUERY_UNKNOWN / QUERY_BAD_PARAMS otherwise). */
+  #checkedQuery(module: string, name: string, params: unknown): CompiledQuery {
     const compiled = this.#queries.get(`${module}.${name}`);
     if (compiled === undefined)
       throw new HanglianError(ExecutionErrors.QUERY_UNKNOWN, `unknown query ${module}.${name}`);
@@ -342,19 +355,49 @@ export class StateMachine {
         `${module}.${name} params ${e?.path || '/'} ${e?.message ?? ''}`,
       );
     }
-    return compiled.query.execute({ params, state, height });
+    return compiled;
+  }
+
+  /**
+   * Who may run a query through a node's API (framework `ReadAccess`): `members` unless the query says
+   * otherwise. Unknown queries and bad params throw as `query` does, so they fail before any auth check.
+   */
+  queryAccess(module: string, name: string, params: unknown): ReadAccess {
+    const access = this.#checkedQuery(module, name, params).query.access ?? 'members';
+    return typeof access === 'string' ? access : access(params);
+  }
+
+  /** Who may read a state key through a node's API: its store's `access`, `members` by default. */
+  stateAccess(key: string): ReadAccess {
+    for (const module of this.modules) {
+      if (!key.startsWith(`${module.name}/`)) continue;
+      for (const store of module.stores) {
+        if (key.startsWith(`${module.name}/${store.name}/`)) return store.access ?? 'members';
+      }
+    }
+    return 'members';
+  }
+
+  /** True when `address` is an active member identity at `time` (a node checks signed reads with it). */
+  isActiveMember(state: StateReader, address: Address, time: number): boolean {
+    return this.#membership.isActiveMember(state, address, time);
   }
 
   /** Every command and query, for the API description. */
   describe(): Array<{
     module: string;
     commands: Array<{ name: string; summary: string; params: TSchema }>;
-    queries: Array<{ name: string; summary: string; params: TSchema }>;
+    queries: Array<{ name: string; summary: string; params: TSchema; access: ReadAccess | 'depends' }>;
   }> {
     return this.modules.map((m) => ({
       module: m.name,
       commands: m.commands.map((c) => ({ name: c.name, summary: c.summary, params: c.paramsSchema })),
-      queries: m.queries.map((q) => ({ name: q.name, summary: q.summary, params: q.paramsSchema })),
+      queries: m.queries.map((q) => ({
+        name: q.name,
+        summary: q.summary,
+        params: q.paramsSchema,
+        access: typeof q.access === 'function' ? ('depends' as const) : (q.access ?? 'members'),
+      })),
     }));
   }
 }

@@ -77,10 +77,19 @@ export interface QueryContext<P = unknown> {
   readonly height: number;
 }
 
+/**
+ * Who may run a query or read a store through a node's API: `public` (anyone: the catalogue, item
+ * verification, reviews) or `members` (a request signed by a member identity: core's readRequest.ts).
+ * Every member replicates the whole state, so this keeps data from non-members, not between members.
+ */
+export type ReadAccess = 'public' | 'members';
+
 export interface Query<S extends TSchema = TSchema, R = unknown> {
   readonly name: string;
   readonly summary: string;
   readonly paramsSchema: S;
+  /** Default `members`. A function decides by the (already checked) params, e.g. a buyer's own listing. */
+  readonly access?: ReadAccess | ((params: Static<S>) => ReadAccess);
   execute(ctx: QueryContext<Static<S>>): R;
 }
 
@@ -101,6 +110,8 @@ export interface StoreDescription {
   readonly name: string;
   readonly keyLayout: string;
   readonly summary: string;
+  /** Whether state proofs of its keys are served to anyone; default `members`. */
+  readonly access?: ReadAccess;
 }
 
 export interface Module {

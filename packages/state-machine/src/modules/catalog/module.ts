@@ -17,9 +17,24 @@ export class CatalogModule implements Module {
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[];
   readonly stores: readonly StoreDescription[] = [
-    { name: 'listings', keyLayout: 'catalog/listings/<merchant>/<id>', summary: 'Listings.' },
-    { name: 'bySku', keyLayout: 'catalog/bySku/<sku>/<merchant>/<id>', summary: 'Listings by product.' },
-    { name: 'sessions', keyLayout: 'catalog/sessions/<host>/<id>', summary: 'Live-stream sessions.' },
+    {
+      name: 'listings',
+      access: 'public',
+      keyLayout: 'catalog/listings/<merchant>/<id>',
+      summary: 'Listings.',
+    },
+    {
+      name: 'bySku',
+      access: 'public',
+      keyLayout: 'catalog/bySku/<sku>/<merchant>/<id>',
+      summary: 'Listings by product.',
+    },
+    {
+      name: 'sessions',
+      access: 'public',
+      keyLayout: 'catalog/sessions/<host>/<id>',
+      summary: 'Live-stream sessions.',
+    },
   ];
 
   constructor(identity: IdentityForCatalog, items: ItemsForCatalog, distribution: DistributionForCatalog) {

@@ -53,6 +53,7 @@ export function createCatalogQueries(
 
   const listing: Query<any, ListingView | null> = {
     name: 'listing',
+    access: 'public',
     summary: 'A listing with its stock and channel verdict.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
     execute: (ctx) => {
@@ -63,6 +64,7 @@ export function createCatalogQueries(
 
   const listings: Query<typeof ListingsParams, ListingView[]> = {
     name: 'listings',
+    access: 'public',
     summary: 'The public catalogue: active listings (of a product or a merchant), with stock, in id order.',
     paramsSchema: ListingsParams,
     execute: (ctx) => {
@@ -90,6 +92,7 @@ export function createCatalogQueries(
 
   const session: Query<any, Session | null> = {
     name: 'session',
+    access: 'public',
     summary: 'A live-stream session and its featured listings.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
     execute: (ctx) => sessionStore.get(ctx.state, (ctx.params as { id: string }).id) ?? null,

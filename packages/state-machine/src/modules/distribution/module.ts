@@ -19,6 +19,7 @@ export class DistributionModule implements Module {
   readonly stores: readonly StoreDescription[] = [
     {
       name: 'channels',
+      access: 'public',
       keyLayout: 'distribution/channels/<producer>/<org>',
       summary: 'Channel authorisations.',
     },

@@ -19,6 +19,7 @@ export function createDistributionQueries(
 ): Query<any, any>[] {
   const channels: Query<TObject<{ producer: typeof IdentifierSchema }>, Channel[]> = {
     name: 'channels',
+    access: 'public',
     summary: "A producer's authorised channels.",
     paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
     execute: (ctx) => [...channelStore.entries(ctx.state, `${ctx.params.producer}/`)].map(([, c]) => c),
@@ -43,6 +44,7 @@ export function createDistributionQueries(
   );
   const provenance: Query<typeof ProvenanceParams, ProvenanceView> = {
     name: 'provenance',
+    access: 'public',
     summary:
       'Is the item where its producer authorised it to be (anti-串货)? Judges its owner, or its seller once sold.',
     paramsSchema: ProvenanceParams,

@@ -13,10 +13,16 @@ export class EvidenceModule implements Module {
   readonly stores: readonly StoreDescription[] = [
     {
       name: equivocationStore.name,
+      access: 'public',
       keyLayout: 'evidence/equivocations/<id>',
       summary: 'Proven double votes.',
     },
-    { name: byOrgStore.name, keyLayout: 'evidence/byOrg/<org>/<id>', summary: 'Offences by organisation.' },
+    {
+      name: byOrgStore.name,
+      access: 'public',
+      keyLayout: 'evidence/byOrg/<org>/<id>',
+      summary: 'Offences by organisation.',
+    },
   ];
 
   constructor(identity: IdentityForEvidence, suite: CryptoSuite) {

@@ -60,17 +60,39 @@ export class GovernanceModule implements Module {
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[] = createGovernanceQueries(this.method);
   readonly stores: readonly StoreDescription[] = [
-    { name: 'params', keyLayout: 'governance/params/current', summary: 'Governance parameters.' },
-    { name: 'counters', keyLayout: 'governance/counters/proposal', summary: 'The next proposal id.' },
-    { name: 'proposals', keyLayout: 'governance/proposals/<id:12 digits>', summary: 'Every proposal.' },
-    { name: 'open', keyLayout: 'governance/open/<id:12 digits>', summary: 'Index of open proposals.' },
+    {
+      name: 'params',
+      access: 'public',
+      keyLayout: 'governance/params/current',
+      summary: 'Governance parameters.',
+    },
+    {
+      name: 'counters',
+      access: 'public',
+      keyLayout: 'governance/counters/proposal',
+      summary: 'The next proposal id.',
+    },
+    {
+      name: 'proposals',
+      access: 'public',
+      keyLayout: 'governance/proposals/<id:12 digits>',
+      summary: 'Every proposal.',
+    },
+    {
+      name: 'open',
+      access: 'public',
+      keyLayout: 'governance/open/<id:12 digits>',
+      summary: 'Index of open proposals.',
+    },
     {
       name: 'validators',
+      access: 'public',
       keyLayout: 'governance/validators/{current|next}',
       summary: 'The set that signs the next block, and the one after.',
     },
     {
       name: 'validatorChanges',
+      access: 'public',
       keyLayout: 'governance/validatorChanges/pending',
       summary: 'Approved validator changes applied to `next` at the end of the block.',
     },

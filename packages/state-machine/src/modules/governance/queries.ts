@@ -34,12 +34,14 @@ export interface ValidatorsView {
 export function createGovernanceQueries(governance: GovernanceMethod): Query<any, any>[] {
   const proposal: Query<typeof ProposalParams, Proposal | null> = {
     name: 'proposal',
+    access: 'public',
     summary: 'One proposal by id, or null.',
     paramsSchema: ProposalParams,
     execute: (ctx) => governance.getProposal(ctx.state, ctx.params.id) ?? null,
   };
   const proposals: Query<typeof ProposalsParams, Proposal[]> = {
     name: 'proposals',
+    access: 'public',
     summary: 'Proposals, open ones first (oldest first), then closed ones (newest first).',
     paramsSchema: ProposalsParams,
     execute: (ctx) => {
@@ -64,6 +66,7 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
   };
   const validators: Query<typeof NoParams, ValidatorsView> = {
     name: 'validators',
+    access: 'public',
     summary: 'The current validator set, the next one, and changes pending for the end of this block.',
     paramsSchema: NoParams,
     execute: (ctx) => ({
@@ -74,6 +77,7 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
   };
   const parameters: Query<typeof NoParams, GovernanceParameters> = {
     name: 'parameters',
+    access: 'public',
     summary: 'The governance parameters in force.',
     paramsSchema: NoParams,
     execute: (ctx) => governance.parameters(ctx.state),

@@ -73,19 +73,27 @@ export class IdentityModule implements Module, MembershipOracle {
   ];
   readonly queries: readonly Query<any, any>[] = createIdentityQueries(this.method);
   readonly stores: readonly StoreDescription[] = [
-    { name: organisationStore.name, keyLayout: 'identity/orgs/<orgId>', summary: 'Organisations.' },
+    {
+      name: organisationStore.name,
+      access: 'public',
+      keyLayout: 'identity/orgs/<orgId>',
+      summary: 'Organisations.',
+    },
     {
       name: identityStore.name,
+      access: 'public',
       keyLayout: 'identity/identities/<address>',
       summary: 'Member identities, active and revoked (a key is never registered twice).',
     },
     {
       name: memberIndexStore.name,
+      access: 'public',
       keyLayout: 'identity/members/<orgId>/<address>',
       summary: 'Index of each organisation’s identities.',
     },
     {
       name: encryptionKeyStore.name,
+      access: 'public',
       keyLayout: 'identity/encryptionKeys/<orgId>',
       summary: 'Each organisation’s X25519 key for sealed delivery details.',
     },

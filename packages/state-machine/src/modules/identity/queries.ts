@@ -19,24 +19,28 @@ const EncryptionKeyParams = Type.Object({ org: IdentifierSchema }, { additionalP
 export function createIdentityQueries(identity: IdentityMethod): Query<any, any>[] {
   const organisation: Query<typeof OrganisationParams, Organisation | null> = {
     name: 'organisation',
+    access: 'public',
     summary: 'One organisation by id, or null.',
     paramsSchema: OrganisationParams,
     execute: (ctx) => identity.getOrganisation(ctx.state, ctx.params.id) ?? null,
   };
   const organisations: Query<typeof NoParams, Organisation[]> = {
     name: 'organisations',
+    access: 'public',
     summary: 'Every organisation, in id order.',
     paramsSchema: NoParams,
     execute: (ctx) => identity.listOrganisations(ctx.state),
   };
   const identityQuery: Query<typeof IdentityParams, Identity | null> = {
     name: 'identity',
+    access: 'public',
     summary: 'One identity by address (active or revoked), or null.',
     paramsSchema: IdentityParams,
     execute: (ctx) => identity.getIdentity(ctx.state, ctx.params.address) ?? null,
   };
   const members: Query<typeof MembersParams, Identity[]> = {
     name: 'members',
+    access: 'public',
     summary: 'Every identity of an organisation (active and revoked), in address order.',
     paramsSchema: MembersParams,
     execute: (ctx: QueryContext<{ org: string }>) => {
@@ -53,6 +57,7 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
     { org: string; publicKey: string; setAt: number } | null
   > = {
     name: 'encryptionKey',
+    access: 'public',
     summary: "An organisation's X25519 key for sealed delivery details (hex), or null.",
     paramsSchema: EncryptionKeyParams,
     execute: (ctx) => {

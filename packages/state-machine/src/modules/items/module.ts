@@ -18,29 +18,39 @@ export class ItemsModule implements Module {
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[] = createItemsQueries(this.method);
   readonly stores: readonly StoreDescription[] = [
-    { name: 'products', keyLayout: 'items/products/<sku>', summary: 'Registered products.' },
+    {
+      name: 'products',
+      access: 'public',
+      keyLayout: 'items/products/<sku>',
+      summary: 'Registered products.',
+    },
     {
       name: 'byProducer',
+      access: 'public',
       keyLayout: 'items/byProducer/<org>/<sku>',
       summary: "Index of a producer's products.",
     },
     {
       name: 'batches',
+      access: 'public',
       keyLayout: 'items/batches/<sku>/<batch>',
       summary: 'Minted batches (one record per batch).',
     },
     {
       name: 'items',
+      access: 'public',
       keyLayout: 'items/items/<sku>:<batch>:<serial>',
       summary: 'Items that have changed since minting.',
     },
     {
       name: 'trace',
+      access: 'public',
       keyLayout: 'items/trace/<code>/<seq:10 digits>',
       summary: 'Item-level traceability events.',
     },
     {
       name: 'batchTrace',
+      access: 'public',
       keyLayout: 'items/batchTrace/<sku>/<batch>/<seq:10 digits>',
       summary: 'Batch events.',
     },

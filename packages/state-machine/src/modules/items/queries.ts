@@ -51,6 +51,7 @@ export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
 
   const product: Query<TObject<{ sku: typeof SkuSchema }>, Product | null> = {
     name: 'product',
+    access: 'public',
     summary: 'A product by SKU.',
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
     execute: (ctx) => items.getProduct(ctx.state, ctx.params.sku) ?? null,
@@ -58,6 +59,7 @@ export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
 
   const products: Query<TObject<{ producer: typeof IdentifierSchema }>, Product[]> = {
     name: 'products',
+    access: 'public',
     summary: "A producer's products.",
     paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
     execute: (ctx) =>
@@ -68,6 +70,7 @@ export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
 
   const batch: Query<TObject<{ sku: typeof SkuSchema; batch: typeof BatchIdSchema }>, Batch | null> = {
     name: 'batch',
+    access: 'public',
     summary: 'A minted batch.',
     paramsSchema: Type.Object({ sku: SkuSchema, batch: BatchIdSchema }, { additionalProperties: false }),
     execute: (ctx) => items.getBatch(ctx.state, ctx.params.sku, ctx.params.batch) ?? null,
@@ -75,6 +78,7 @@ export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
 
   const item: Query<typeof CodeParams, ItemView | null> = {
     name: 'item',
+    access: 'public',
     summary: 'An item by code: product, batch, owner, custodian, status and its whole history.',
     paramsSchema: CodeParams,
     execute: (ctx) => view(ctx.state, ctx.params.code),
@@ -82,6 +86,7 @@ export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
 
   const verify: Query<typeof VerifyParams, VerificationView> = {
     name: 'verify',
+    access: 'public',
     summary:
       'Verify a scanned code: genuine, or flagged (unknown, recalled, sold to someone else, destroyed).',
     paramsSchema: VerifyParams,

@@ -76,8 +76,13 @@ export class OrdersModule implements Module {
   readonly queries: readonly Query<any, any>[];
   readonly genesisSchema = OrdersGenesisSchema;
   readonly stores: readonly StoreDescription[] = [
-    { name: 'orders', keyLayout: 'orders/orders/<orderId>', summary: 'Orders.' },
-    { name: 'delivery', keyLayout: 'orders/delivery/<orderId>', summary: 'Sealed delivery details.' },
+    { name: 'orders', access: 'public', keyLayout: 'orders/orders/<orderId>', summary: 'Orders.' },
+    {
+      name: 'delivery',
+      access: 'public',
+      keyLayout: 'orders/delivery/<orderId>',
+      summary: 'Sealed delivery details.',
+    },
     {
       name: 'deadlines',
       keyLayout: 'orders/deadlines/<time ms:15 digits>/<orderId>',
@@ -93,11 +98,17 @@ export class OrdersModule implements Module {
     { name: 'byArbiter', keyLayout: 'orders/byArbiter/<org>/<orderId>', summary: 'Orders by arbiter.' },
     {
       name: 'byBuyer',
+      access: 'public',
       keyLayout: 'orders/byBuyer/<buyer address>/<orderId>',
       summary: 'Orders by order key (the wallet lists its purchases key by key).',
     },
     { name: 'payees', keyLayout: 'orders/payees/<org>', summary: "Where an organisation's shares are paid." },
-    { name: 'params', keyLayout: 'orders/params/current', summary: 'Fees and deadline windows.' },
+    {
+      name: 'params',
+      access: 'public',
+      keyLayout: 'orders/params/current',
+      summary: 'Fees and deadline windows.',
+    },
     { name: 'totals', keyLayout: 'orders/totals/all', summary: 'Escrow totals.' },
   ];
   readonly #lifecycle: OrderLifecycle;

@@ -56,6 +56,7 @@ export function createOrdersQueries(
 
   const order: Query<any, OrderView | null> = {
     name: 'order',
+    access: 'public',
     summary: 'An order with its composition, status, deadline and escrow balance.',
     paramsSchema: Type.Object({ id: OrderIdSchema }, { additionalProperties: false }),
     execute: (ctx) => {
@@ -69,6 +70,12 @@ export function createOrdersQueries(
     summary:
       'Orders of one merchant, carrier, payment provider, arbiter or order key (exactly one), optionally by status.',
     paramsSchema: OrdersParams,
+    // A wallet lists its own one-time keys' orders without being a member; company queues are members'.
+    access: (params) =>
+      params.buyer !== undefined &&
+      [params.merchant, params.carrier, params.paymentProvider, params.arbiter].every((p) => p === undefined)
+        ? 'public'
+        : 'members',
     execute: (ctx) => {
       const { merchant, carrier, paymentProvider, arbiter, buyer, status, after, limit = 100 } = ctx.params;
       const parties: Array<[string | undefined, Store<object>]> = [
@@ -101,6 +108,7 @@ export function createOrdersQueries(
 
   const escrow: Query<any, EscrowTotals> = {
     name: 'escrow',
+    access: 'public',
     summary: 'Money in order escrows now, and all ever funded, released and refunded.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => escrowTotals(ctx.state),
@@ -108,6 +116,8 @@ export function createOrdersQueries(
 
   const delivery: Query<any, { sealed: string } | null> = {
     name: 'delivery',
+    // Sealed to the carrier (and merchant): ciphertext, as public as the order it belongs to.
+    access: 'public',
     summary: "An order's sealed delivery details (hex; only the carrier's key opens them).",
     paramsSchema: Type.Object({ id: OrderIdSchema }, { additionalProperties: false }),
     execute: (ctx) => {
@@ -132,6 +142,7 @@ export function createOrdersQueries(
 
   const parameters: Query<any, OrdersParameters> = {
     name: 'parameters',
+    access: 'public',
     summary: 'Fee and deadline parameters of the orders module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => ordersParameters(ctx.state),

@@ -34,9 +34,14 @@ export class PrivacyModule implements Module {
   readonly queries: readonly Query<any, any>[] = privacyQueries;
   readonly genesisSchema = PrivacyGenesisSchema;
   readonly stores: readonly StoreDescription[] = [
-    { name: 'grants', keyLayout: 'privacy/grants/<grant key address>', summary: 'Grants and their status.' },
+    {
+      name: 'grants',
+      access: 'public',
+      keyLayout: 'privacy/grants/<grant key address>',
+      summary: 'Grants and their status.',
+    },
     { name: 'byGrantee', keyLayout: 'privacy/byGrantee/<org>/<grant>', summary: 'Grants by grantee.' },
-    { name: 'params', keyLayout: 'privacy/params/current', summary: 'The longest grant.' },
+    { name: 'params', access: 'public', keyLayout: 'privacy/params/current', summary: 'The longest grant.' },
   ];
 
   constructor(identity: IdentityForPrivacy) {

@@ -27,6 +27,7 @@ const GrantsParams = Type.Object(
 export const privacyQueries: Query<any, any>[] = [
   {
     name: 'grant',
+    access: 'public',
     summary: 'One grant by id (its key’s address), or null.',
     paramsSchema: Type.Object({ id: AddressSchema }, { additionalProperties: false }),
     execute: (ctx): Grant | null => grantStore.get(ctx.state, (ctx.params as { id: string }).id) ?? null,
@@ -61,6 +62,7 @@ export const privacyQueries: Query<any, any>[] = [
   } satisfies Query<any, Grant[]>,
   {
     name: 'parameters',
+    access: 'public',
     summary: 'Parameters of the privacy module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx): PrivacyParameters => privacyParameters(ctx.state),

@@ -48,12 +48,33 @@ export class RegistryModule implements Module {
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[];
   readonly stores: readonly StoreDescription[] = [
-    { name: 'params', keyLayout: 'registry/params/current', summary: 'Deployment policy and limits.' },
-    { name: 'standards', keyLayout: 'registry/standards/<standardId>', summary: 'Registered standards.' },
-    { name: 'code', keyLayout: 'registry/code/<sha256 hex>', summary: 'Deployed contract bundles.' },
-    { name: 'implementations', keyLayout: 'registry/implementations/<implId>', summary: 'Implementations.' },
+    {
+      name: 'params',
+      access: 'public',
+      keyLayout: 'registry/params/current',
+      summary: 'Deployment policy and limits.',
+    },
+    {
+      name: 'standards',
+      access: 'public',
+      keyLayout: 'registry/standards/<standardId>',
+      summary: 'Registered standards.',
+    },
+    {
+      name: 'code',
+      access: 'public',
+      keyLayout: 'registry/code/<sha256 hex>',
+      summary: 'Deployed contract bundles.',
+    },
+    {
+      name: 'implementations',
+      access: 'public',
+      keyLayout: 'registry/implementations/<implId>',
+      summary: 'Implementations.',
+    },
     {
       name: 'byStandard',
+      access: 'public',
       keyLayout: 'registry/byStandard/<standardId>/<implId>',
       summary: 'Index of implementations per standard.',
     },

@@ -52,30 +52,35 @@ export function createRegistryQueries(
 ): Query<any, any>[] {
   const standard: Query<typeof StandardParams, Standard | null> = {
     name: 'standard',
+    access: 'public',
     summary: 'One standard (methods, schemas, events, behaviour, vectors), or null.',
     paramsSchema: StandardParams,
     execute: (ctx) => registry.getStandard(ctx.state, ctx.params.id) ?? null,
   };
   const standards: Query<typeof NoParams, Standard[]> = {
     name: 'standards',
+    access: 'public',
     summary: 'Every registered standard.',
     paramsSchema: NoParams,
     execute: (ctx) => registry.listStandards(ctx.state),
   };
   const implementation: Query<typeof ImplementationParams, Implementation | null> = {
     name: 'implementation',
+    access: 'public',
     summary: 'One implementation (standard, code hash, owner, account), or null.',
     paramsSchema: ImplementationParams,
     execute: (ctx) => registry.getImplementation(ctx.state, ctx.params.id) ?? null,
   };
   const implementations: Query<typeof ImplementationsParams, Implementation[]> = {
     name: 'implementations',
+    access: 'public',
     summary: 'Implementations of a standard (or all), by id.',
     paramsSchema: ImplementationsParams,
     execute: (ctx) => registry.listImplementations(ctx.state, ctx.params.standard),
   };
   const code: Query<typeof CodeParams, DeployedCode | null> = {
     name: 'code',
+    access: 'public',
     summary: 'Deployed code with its source (a wallet fetches it to run read-only calls locally), or null.',
     paramsSchema: CodeParams,
     execute: (ctx) => registry.getCode(ctx.state, ctx.params.hash) ?? null,
@@ -92,12 +97,14 @@ export function createRegistryQueries(
   };
   const parameters: Query<typeof NoParams, RegistryParameters> = {
     name: 'parameters',
+    access: 'public',
     summary: 'The registry parameters (deployment policy, size and gas limits).',
     paramsSchema: NoParams,
     execute: (ctx) => registryParameters(ctx.state),
   };
   const callReadOnly: Query<typeof CallReadOnlyParamsSchema, ReadOnlyCallView> = {
     name: 'callReadOnly',
+    access: 'public',
     summary: 'Run a method read-only (no consensus, gas-capped); writes fail with CONTRACT_READ_ONLY.',
     paramsSchema: CallReadOnlyParamsSchema,
     execute: (ctx) => {

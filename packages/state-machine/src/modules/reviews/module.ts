@@ -11,10 +11,21 @@ export class ReviewsModule implements Module {
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[] = reviewsQueries;
   readonly stores: readonly StoreDescription[] = [
-    { name: 'reviews', keyLayout: 'reviews/reviews/<order>', summary: 'One review per delivered order.' },
-    { name: 'byListing', keyLayout: 'reviews/byListing/<listing>/<order>', summary: "A listing's reviews." },
+    {
+      name: 'reviews',
+      access: 'public',
+      keyLayout: 'reviews/reviews/<order>',
+      summary: 'One review per delivered order.',
+    },
+    {
+      name: 'byListing',
+      access: 'public',
+      keyLayout: 'reviews/byListing/<listing>/<order>',
+      summary: "A listing's reviews.",
+    },
     {
       name: 'ratings',
+      access: 'public',
       keyLayout: 'reviews/ratings/{listing|merchant}/<id>',
       summary: 'Count and sum of stars.',
     },

@@ -20,6 +20,7 @@ const ListingParams = Type.Object(
 export const reviewsQueries: Query<any, any>[] = [
   {
     name: 'review',
+    access: 'public',
     summary: 'The review of an order (with the merchant’s answer), if any.',
     paramsSchema: Type.Object({ order: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
     execute: (ctx): Review | null =>
@@ -27,6 +28,7 @@ export const reviewsQueries: Query<any, any>[] = [
   } satisfies Query<any, Review | null>,
   {
     name: 'reviews',
+    access: 'public',
     summary: "A listing's reviews.",
     paramsSchema: ListingParams,
     execute: (ctx): Review[] => {
@@ -42,6 +44,7 @@ export const reviewsQueries: Query<any, any>[] = [
   } satisfies Query<any, Review[]>,
   {
     name: 'rating',
+    access: 'public',
     summary: 'Aggregate rating of a listing or of a merchant.',
     paramsSchema: Type.Union([
       Type.Object({ listing: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),

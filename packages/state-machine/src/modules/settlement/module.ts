@@ -51,10 +51,25 @@ export class SettlementModule implements Module {
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[] = createSettlementQueries(this.method);
   readonly stores: readonly StoreDescription[] = [
-    { name: 'config', keyLayout: 'settlement/config/unit', summary: 'Symbol and decimals, from genesis.' },
+    {
+      name: 'config',
+      access: 'public',
+      keyLayout: 'settlement/config/unit',
+      summary: 'Symbol and decimals, from genesis.',
+    },
     { name: 'balances', keyLayout: 'settlement/balances/<address>', summary: 'Non-zero balances.' },
-    { name: 'issuers', keyLayout: 'settlement/issuers/<orgId>', summary: 'Issuer reserves and outstanding.' },
-    { name: 'totals', keyLayout: 'settlement/totals/all', summary: 'Total supply and total reserves.' },
+    {
+      name: 'issuers',
+      access: 'public',
+      keyLayout: 'settlement/issuers/<orgId>',
+      summary: 'Issuer reserves and outstanding.',
+    },
+    {
+      name: 'totals',
+      access: 'public',
+      keyLayout: 'settlement/totals/all',
+      summary: 'Total supply and total reserves.',
+    },
   ];
   readonly genesisSchema = SettlementGenesisSchema;
   readonly #identity: IdentityForSettlement;

@@ -39,6 +39,7 @@ export function createSettlementQueries(settlement: SettlementMethod): Query<any
   };
   const supply: Query<typeof NoParams, SupplyView> = {
     name: 'supply',
+    access: 'public',
     summary: 'Total supply, total attested reserves, and every issuer’s account.',
     paramsSchema: NoParams,
     execute: (ctx) => ({
@@ -49,6 +50,7 @@ export function createSettlementQueries(settlement: SettlementMethod): Query<any
   };
   const issuer: Query<typeof IssuerParams, IssuerAccount | null> = {
     name: 'issuer',
+    access: 'public',
     summary: 'One issuer’s reserves, outstanding amount and last attestation, or null.',
     paramsSchema: IssuerParams,
     execute: (ctx) => settlement.issuer(ctx.state, ctx.params.org) ?? null,
