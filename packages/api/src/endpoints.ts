@@ -13,6 +13,7 @@ import {
   Hash,
   HeaderAndCommitView,
   QueryView,
+  ReadinessView,
   StateProofView,
   StatusView,
   TxProofView,
@@ -95,6 +96,20 @@ export const endpoints = {
     tag: 'node',
     summary: 'Liveness: the process answers',
     response: Type.Object({ status: Type.Literal('ok') }),
+  }),
+  getReady: define({
+    id: 'getReady',
+    method: 'GET',
+    path: '/v1/ready',
+    tag: 'node',
+    summary:
+      'Readiness: 200 when the node serves current data, 503 NODE_NOT_READY with the reasons otherwise',
+    description:
+      'Ready when the node committed a block in the last 30 s, is within 2 blocks of its highest peer, and has ' +
+      'a peer on a network of several validators. Load balancers send traffic by it; `/v1/health` only says ' +
+      'the process answers.',
+    response: ReadinessView,
+    errors: ['NODE_NOT_READY'],
   }),
   getMetrics: define({
     id: 'getMetrics',

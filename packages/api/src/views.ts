@@ -123,6 +123,17 @@ export const BlockView = Type.Object(
   { $id: 'Block' },
 );
 
+export const ReadinessView = Type.Object(
+  {
+    status: Type.Literal('ready'),
+    height: Uint,
+    highestPeer: Type.Integer({ minimum: 0, description: 'the highest height a peer announced' }),
+    peers: Type.Integer({ minimum: 0 }),
+    lastCommitAgeMs: Type.Integer({ minimum: 0 }),
+  },
+  { $id: 'Readiness' },
+);
+
 export const HeaderAndCommitView = Type.Object(
   {
     hash: Hash,

@@ -97,6 +97,21 @@ export interface CommittedBlockEvent {
 const REJECTIONS_KEPT = 10_000;
 const MEMBERSHIP_RECHECK_BLOCKS = 10;
 
+/** Blocks behind the highest peer that still count as current. */
+export const READY_MAX_BEHIND = 2;
+/** A node that has not committed for this long is not ready (blocks come every second or faster). */
+export const READY_MAX_COMMIT_AGE_MS = 30_000;
+
+export interface Readiness {
+  readonly ready: boolean;
+  /** Why not, in words an operator reads. */
+  readonly reasons: readonly string[];
+  readonly height: number;
+  readonly highestPeer: number;
+  readonly peers: number;
+  readonly lastCommitAgeMs: number;
+}
+
 export class HanglianNode {
   readonly name: string;
   readonly chain: Chain;
@@ -298,6 +313,27 @@ export class HanglianNode {
   /** Consensus state for status and metrics. */
   get consensus(): { height: number | undefined; round: number | undefined; peers: string[] } {
     return { height: this.#driver.height, round: this.#driver.round, peers: this.#transport.peers() };
+  }
+
+  /**
+   * Readiness, as a load balancer asks it (liveness is `/v1/health`): the node serves current data when
+   * it has committed a block recently, is not catching up (within 2 blocks of the highest peer), and,
+   * on a network of several validators, has at least one peer.
+   */
+  readiness(now: number = this.#clock()): Readiness {
+    const height = this.chain.height;
+    const peers = this.#transport.peers().length;
+    let highestPeer = height;
+    for (const h of this.#driver.peerHeights.values()) highestPeer = Math.max(highestPeer, h);
+    const lastCommitAgeMs = Math.max(0, now - this.#driver.lastCommitAt);
+    const validators = this.chain.currentValidators().length;
+    const reasons: string[] = [];
+    if (highestPeer - height > READY_MAX_BEHIND)
+      reasons.push(`catching up: height ${height}, peers at ${highestPeer}`);
+    if (validators > 1 && peers === 0) reasons.push('no peers');
+    if (lastCommitAgeMs > READY_MAX_COMMIT_AGE_MS)
+      reasons.push(`no block committed for ${Math.round(lastCommitAgeMs / 1000)} s`);
+    return { ready: reasons.length === 0, reasons, height, highestPeer, peers, lastCommitAgeMs };
   }
 
   /** Cuts (true) or restores (false) every link to other nodes: an operator's tool. */

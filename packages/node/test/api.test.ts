@@ -246,6 +246,30 @@ describe('node API', () => {
     assert.equal(events.status, 401);
   });
 
+  it('is live and ready; readiness fails with its reasons when blocks stop or peers are missing', async () => {
+    assert.deepEqual((await http(node.apiUrl, '/v1/health')).body, { status: 'ok' });
+    const ready = await http(node.apiUrl, '/v1/ready');
+    assert.equal(ready.status, 200, JSON.stringify(ready.body));
+    assert.equal(ready.body.status, 'ready');
+    // A minute with no commit: not ready, and the reason says so.
+    const stale = node.readiness(Date.now() + 60_000);
+    assert.equal(stale.ready, false);
+    assert.match(stale.reasons.join(), /no block committed/);
+    // One validator of four, alone: alive but not ready (no peers, no blocks).
+    const four = createTestNetwork({ validators: 4 });
+    const lonely = await startTestNode(four);
+    try {
+      assert.equal((await http(lonely.apiUrl, '/v1/health')).status, 200);
+      const refused = await http(lonely.apiUrl, '/v1/ready');
+      assert.equal(refused.status, 503);
+      assert.equal(refused.body.code, 'NODE_NOT_READY');
+      assert.ok(refused.body.details.reasons.includes('no peers'), JSON.stringify(refused.body));
+    } finally {
+      await lonely.stop();
+      four.remove();
+    }
+  });
+
   it('guards the operator endpoints with the admin token', async () => {
     const isolate = (token?: string) =>
       fetch(`${node.apiUrl}/v1/admin/network/isolate`, {

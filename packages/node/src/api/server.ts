@@ -203,6 +203,15 @@ export async function startApiServer(
   route(endpoints.getOpenApi, async () => document);
   route(endpoints.getDocs, async () => page);
   route(endpoints.getHealth, async () => ({ status: 'ok' }));
+  route(endpoints.getReady, async () => {
+    const { ready, reasons, ...figures } = node.readiness();
+    if (!ready) {
+      throw new HanglianError(NodeErrors.NODE_NOT_READY, `not ready: ${reasons.join('; ')}`, {
+        details: { reasons, ...figures },
+      });
+    }
+    return { status: 'ready', ...figures };
+  });
   route(endpoints.getMetrics, async () => node.metrics.registry.metrics());
 
   let subscribers = 0;

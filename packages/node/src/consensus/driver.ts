@@ -127,6 +127,11 @@ export class ConsensusDriver {
     return this.#machine.round;
   }
 
+  /** This node's clock reading when it last committed a block (or started). */
+  get lastCommitAt(): number {
+    return this.#lastCommitAt;
+  }
+
   /** Peers' last announced heights (public key hex → height). */
   get peerHeights(): ReadonlyMap<string, number> {
     return this.#peerHeights;
