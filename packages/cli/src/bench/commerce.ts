@@ -44,7 +44,12 @@ export interface CommerceRateStep {
   readonly started: number;
   readonly completed: number;
   readonly failed: number;
-  /** Completed lifecycles per second, over the time from the first start to the last completion. */
+  /**
+   * Completed lifecycles per second in the steady part of the step: completions between a third of the
+   * way in (once the first lifecycles had time to finish) and the last start, over that window's length.
+   * Counting from the first start to the last completion would charge one lifecycle's latency to the
+   * throughput and under-report it.
+   */
   readonly completedPerSecond: number;
   readonly lifecycleMs: { readonly p50: number; readonly p99: number };
   /** Median commit latency of each step. */
@@ -288,6 +293,7 @@ export async function runCommerceBench(
         number[]
       >;
       const durations: number[] = [];
+      const completedAt: number[] = [];
       let failed = 0;
       let firstError: string | undefined;
       const running: Promise<void>[] = [];
@@ -299,7 +305,10 @@ export async function runCommerceBench(
         for (; started < due; started++) {
           running.push(
             lifecycle(stepTimes).then(
-              (ms) => void durations.push(ms),
+              (ms) => {
+                durations.push(ms);
+                completedAt.push(performance.now());
+              },
               (error: Error & { code?: string }) => {
                 failed++;
                 firstError ??= `${error.code ?? 'ERROR'}: ${error.message}`;
@@ -310,7 +319,9 @@ export async function runCommerceBench(
         await new Promise((r) => setTimeout(r, 10));
       }
       await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 120_000))]);
-      const elapsed = (performance.now() - t0) / 1000;
+      const windowStart = t0 + (stepSeconds * 1000) / 3;
+      const windowEnd = t0 + stepSeconds * 1000;
+      const inWindow = completedAt.filter((t) => t >= windowStart && t <= windowEnd).length;
       const heightAfter = (await getStatus(clients[0]!)).height;
       durations.sort((a, b) => a - b);
       for (const times of Object.values(stepTimes)) times.sort((a, b) => a - b);
@@ -319,7 +330,7 @@ export async function runCommerceBench(
         started: total,
         completed: durations.length,
         failed,
-        completedPerSecond: Math.round((durations.length / elapsed) * 10) / 10,
+        completedPerSecond: Math.round((inWindow / ((windowEnd - windowStart) / 1000)) * 10) / 10,
         lifecycleMs: { p50: percentile(durations, 50), p99: percentile(durations, 99) },
         stepP50Ms: Object.fromEntries(
           LIFECYCLE_STEPS.map((s) => [s, percentile(stepTimes[s], 50)]),
@@ -332,8 +343,14 @@ export async function runCommerceBench(
         `  offered ${String(rate).padStart(3)}/s: completed ${String(step.completedPerSecond).padStart(5)}/s (${step.completed}/${total}, ${failed} failed), lifecycle p50 ${step.lifecycleMs.p50} ms p99 ${step.lifecycleMs.p99} ms; step p50 ${LIFECYCLE_STEPS.map((s) => `${s} ${step.stepP50Ms[s]}`).join(', ')} ms; ${step.blocks} blocks`,
       );
       if (firstError !== undefined) log(`    first failure: ${firstError}`);
-      // Completions no longer keep up with the offer: stop raising it.
-      if (step.completedPerSecond < 0.8 * rate || failed > 0.05 * total) break;
+      // Completions no longer keep up with the offer, or lifecycles queue up: stop raising it.
+      if (
+        step.completedPerSecond < 0.8 * rate ||
+        failed > 0.05 * total ||
+        step.completed < total ||
+        step.lifecycleMs.p99 > 20_000
+      )
+        break;
     }
     return {
       validators,
