@@ -55,7 +55,14 @@ export interface TransportOptions {
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** Fills `:name` segments of a path from `params`, URL-encoded. */
+/**
+ * Fills `:name` segments of a path from `params`, URL-encoded.
+ *
+ * @example
+ * ```ts
+ * pathOf('/v1/blocks/:height', { height: 7 }); // '/v1/blocks/7'
+ * ```
+ */
 export function pathOf(path: string, params: Record<string, unknown> | undefined): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
     const value = params?.[name];
@@ -85,6 +92,12 @@ export type ReadHeaderFunction = (
 /**
  * Signs members-only reads with the transport's `reader` (core's readRequest.ts); the chain id is read
  * once from the node's public status unless given.
+ *
+ * @example
+ * ```ts
+ * const readHeaders = createReadHeaderFunction({ url, reader: memberSigner(key) });
+ * const headers = await readHeaders('GET', '/v1/blocks/7', undefined); // { 'x-hanglian-reader': '…' }
+ * ```
  */
 export function createReadHeaderFunction(options: TransportOptions): ReadHeaderFunction {
   const base = options.url.replace(/\/+$/, '');

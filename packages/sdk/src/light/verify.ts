@@ -46,6 +46,14 @@ export interface TrustedValidators {
 
 export type StateKey = { readonly path: string } | { readonly key: Uint8Array | string };
 
+/**
+ * The bytes of a state key given as a text path or as bytes (hex accepted).
+ *
+ * @example
+ * ```ts
+ * stateKeyBytes({ path: 'settlement/totals/all' }); // UTF-8 bytes of the path
+ * ```
+ */
 export function stateKeyBytes(key: StateKey): Uint8Array {
   if ('path' in key) return utf8(key.path);
   return typeof key.key === 'string' ? hexToBytes(key.key) : key.key;

@@ -3,6 +3,15 @@ import type { CommitView, HeaderView } from '@hanglian/api';
 import { type BlockHeader, type Commit, hexToBytes, type StateProof } from '@hanglian/core';
 import type { Static } from '@sinclair/typebox';
 
+/**
+ * A header from its JSON view (hex fields back to bytes), ready for `blockHash` and commit checks.
+ *
+ * @example
+ * ```ts
+ * const { header } = await getHeader(client, { height: 7 });
+ * const hash = blockHash(headerFromView(header));
+ * ```
+ */
 export function headerFromView(view: Static<typeof HeaderView>): BlockHeader {
   return {
     v: view.v,
@@ -21,6 +30,15 @@ export function headerFromView(view: Static<typeof HeaderView>): BlockHeader {
   };
 }
 
+/**
+ * A commit certificate from its JSON view.
+ *
+ * @example
+ * ```ts
+ * const { commit } = await getHeader(client, { height: 7 });
+ * if (commit) verifyCommit(commitFromView(commit), chainId, hash, validators, ed25519Sha256);
+ * ```
+ */
 export function commitFromView(view: Static<typeof CommitView>): Commit {
   return {
     height: view.height,
@@ -33,6 +51,15 @@ export function commitFromView(view: Static<typeof CommitView>): Commit {
   };
 }
 
+/**
+ * A state proof from its JSON view.
+ *
+ * @example
+ * ```ts
+ * const answer = await getStateProof(client, { path: 'items/products/isbn-1' });
+ * verifyStateProof(hexToBytes(answer.root), utf8('items/products/isbn-1'), value, proofFromView(answer.proof));
+ * ```
+ */
 export function proofFromView(view: {
   siblings: string[];
   leaf: { keyHash: string; valueHash: string } | null;

@@ -226,7 +226,14 @@ export function openSealed(
   }
 }
 
-/** The organisations an envelope is sealed to, from its public header (no key needed). */
+/**
+ * The organisations an envelope is sealed to, from its public header (no key needed).
+ *
+ * @example
+ * ```ts
+ * sealedRecipients(sealed); // ['bookstore', 'carrier-a']
+ * ```
+ */
 export function sealedRecipients(sealed: Uint8Array): string[] {
   const problem = sealedEnvelopeProblem(sealed);
   if (problem !== undefined) invalid(`not a sealed envelope: ${problem}`);

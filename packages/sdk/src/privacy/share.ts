@@ -83,12 +83,26 @@ export type ShareTrust = TrustedValidators | LightClient;
 const SHARE_DOMAIN = 'hanglian/share/v1\n';
 const PACKAGE_DOMAIN = 'hanglian/share-package/v1\n';
 
-/** The bytes an order key signs to attach its order to a grant. */
+/**
+ * The bytes an order key signs to attach its order to a grant.
+ *
+ * @example
+ * ```ts
+ * const signature = await orderKey.sign(shareMessage(chainId, grantId, orderId));
+ * ```
+ */
 export function shareMessage(chainId: string, grant: string, order: string): Uint8Array {
   return utf8(`${SHARE_DOMAIN}${chainId}\n${grant}\n${order}`);
 }
 
-/** The bytes the grant key signs over a package's order ids (in package order). */
+/**
+ * The bytes the grant key signs over a package's order ids (in package order).
+ *
+ * @example
+ * ```ts
+ * const signature = await grantKey.sign(sharePackageMessage(chainId, grantId, ['0a1b…', '2c3d…']));
+ * ```
+ */
 export function sharePackageMessage(chainId: string, grant: string, orders: readonly string[]): Uint8Array {
   return utf8(`${PACKAGE_DOMAIN}${chainId}\n${grant}\n${orders.join('\n')}`);
 }
@@ -137,7 +151,14 @@ export async function listPurchases(
   return keys.flatMap((key) => (found.get(key.address) ?? []).map((order) => ({ key, order })));
 }
 
-/** Whether an order of `category` created at `createdAt` is within a grant's scope. */
+/**
+ * Whether an order of `category` created at `createdAt` is within a grant's scope.
+ *
+ * @example
+ * ```ts
+ * inScope({ categories: ['books'], until: Date.now() }, 'books', order.createdAt); // true
+ * ```
+ */
 export function inScope(scope: GrantRecord['scope'], category: string, createdAt: number): boolean {
   if (scope.categories.length > 0 && !scope.categories.includes(category)) return false;
   if (scope.from !== undefined && createdAt < scope.from) return false;

@@ -55,7 +55,14 @@ export function buildTxBody(call: TxCall, context: TxContext): TxBody {
   return body;
 }
 
-/** Drops keys whose value is undefined: the canonical encoding refuses `undefined`. */
+/**
+ * Drops keys whose value is undefined: the canonical encoding refuses `undefined`.
+ *
+ * @example
+ * ```ts
+ * definedOnly({ to: 'hl…', memo: undefined }); // { to: 'hl…' }
+ * ```
+ */
 export function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -27,12 +27,26 @@ export const GRANT_KEY_INFO_PREFIX: Uint8Array = new TextEncoder().encode('hangl
 /** Indexes are uint32: 4,294,967,296 orders per wallet. */
 export const MAX_ORDER_INDEX = 0xffff_ffff;
 
-/** The HKDF `info` of order key `index`: the prefix followed by the index as 4 big-endian bytes. */
+/**
+ * The HKDF `info` of order key `index`: the prefix followed by the index as 4 big-endian bytes.
+ *
+ * @example
+ * ```ts
+ * orderKeyInfo(0); // 'hanglian/order-key/v1' bytes followed by 00 00 00 00
+ * ```
+ */
 export function orderKeyInfo(index: number): Uint8Array {
   return indexedInfo(ORDER_KEY_INFO_PREFIX, index);
 }
 
-/** The HKDF `info` of grant key `index`: `hanglian/grant-key/v1` followed by the index (4 bytes, BE). */
+/**
+ * The HKDF `info` of grant key `index`: `hanglian/grant-key/v1` followed by the index (4 bytes, BE).
+ *
+ * @example
+ * ```ts
+ * grantKeyInfo(2); // 'hanglian/grant-key/v1' bytes followed by 00 00 00 02
+ * ```
+ */
 export function grantKeyInfo(index: number): Uint8Array {
   return indexedInfo(GRANT_KEY_INFO_PREFIX, index);
 }
