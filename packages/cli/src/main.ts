@@ -10,11 +10,14 @@ import { registerContract } from './commands/contract.js';
 import { registerDevnet } from './commands/devnet.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerInit } from './commands/init.js';
+import { registerInsights } from './commands/insights.js';
 import { registerItems } from './commands/items.js';
 import { registerKeys } from './commands/keys.js';
 import { registerNode } from './commands/node.js';
+import { registerOrder } from './commands/order.js';
 import { registerOrg } from './commands/org.js';
 import { registerTransactions } from './commands/transactions.js';
+import { registerWallet } from './commands/wallet.js';
 
 const EXIT_CODE_OF_KIND: Record<string, number> = {
   invalid: 2,
@@ -45,6 +48,9 @@ export function buildProgram(): Command {
   registerOrg(program);
   registerTransactions(program);
   registerItems(program);
+  registerWallet(program);
+  registerOrder(program);
+  registerInsights(program);
   registerBench(program);
   registerContract(program);
   return program;

@@ -77,8 +77,8 @@ describe('hanglian CLI against a running node', () => {
       '--api',
       api,
     );
-    assert.notEqual(anonymous.code, 0);
-    assert.match(anonymous.stderr, /READ_AUTH_REQUIRED/);
+    assert.notEqual(anonymous.code, 0, anonymous.stdout + anonymous.stderr);
+    assert.match(anonymous.stderr, /READ_AUTH_REQUIRED/, anonymous.stdout + anonymous.stderr);
     const balance = await hanglian(
       'query',
       'settlement',
@@ -100,6 +100,32 @@ describe('hanglian CLI against a running node', () => {
     const badJson = await hanglian('tx', 'settlement', 'transfer', '{not json', ...signer('bookstore'));
     assert.equal(badJson.code, 2);
     assert.match(badJson.stderr, /BAD_REQUEST/);
+  });
+
+  it("reads a producer's 带数 aggregates only as a member, and only for closed months", async () => {
+    const args = (month: string, measure = 'sales') => [
+      'insights',
+      '--producer',
+      'bookpress',
+      '--month',
+      month,
+      '--measure',
+      measure,
+    ];
+    const anonymous = await hanglian(...args('2020-01'), '--api', api);
+    assert.notEqual(anonymous.code, 0, anonymous.stdout);
+    assert.match(anonymous.stderr, /READ_AUTH_REQUIRED/);
+    // A month before the chain is closed and empty; the current month (chain calendar, UTC+8) is open.
+    const before = await hanglian(...args('2020-01'), ...signer('bookpress'), '--json');
+    assert.equal(before.code, 0, before.stderr);
+    assert.equal(JSON.parse(before.stdout).month, '2020-01');
+    const current = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const open = await hanglian(...args(current), ...signer('bookpress'));
+    assert.notEqual(open.code, 0, open.stdout);
+    assert.match(open.stderr, /INSIGHTS_MONTH_OPEN/);
+    const badMeasure = await hanglian(...args('2020-01', 'profits'), ...signer('bookpress'));
+    assert.equal(badMeasure.code, 2);
+    assert.match(badMeasure.stderr, /--measure must be one of/);
   });
 
   it('verifies item codes: genuine exits 0, unknown exits 8', async () => {
