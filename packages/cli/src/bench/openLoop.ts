@@ -16,6 +16,8 @@ export interface LoadRequest {
   readonly url: string;
   /** A JSON body (POST). */
   readonly body?: string;
+  /** More headers, e.g. a member's read signature. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** Figures are kept per tag (e.g. `accept` and `commit`); one tag `all` when not given. */
   readonly tag?: string;
   /** Whether a 2xx answer's body is a success; any 2xx is when not given. */
@@ -124,7 +126,7 @@ function send(
       settled = true;
       resolve(value);
     };
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(req.body));
