@@ -9,6 +9,7 @@ import {
   withMemberKeyOptions,
   withReaderOptions,
 } from '../signing.js';
+import { decodeBytes, type OrderKeyOptions, orderKeyActors, withOrderKeyOptions } from '../walletFile.js';
 
 /** Prints a committed transaction's outcome; a failed command exits non-zero with its code. */
 function printOutcome(outcome: Awaited<ReturnType<typeof signAndSubmit>>, json: boolean | undefined): void {
@@ -25,33 +26,47 @@ function printOutcome(outcome: Awaited<ReturnType<typeof signAndSubmit>>, json: 
 }
 
 export function registerTransactions(program: Command): void {
-  withMemberKeyOptions(
-    program
-      .command('tx')
-      .description('sign and submit any command of any module, and wait for its commit')
-      .argument('<module>', 'module name, e.g. settlement')
-      .argument('<command>', 'command name, e.g. transfer')
-      .argument('[params]', 'the command parameters as JSON'),
+  withOrderKeyOptions(
+    withMemberKeyOptions(
+      program
+        .command('tx')
+        .description('sign and submit any command of any module, and wait for its commit')
+        .argument('<module>', 'module name, e.g. settlement')
+        .argument('<command>', 'command name, e.g. transfer')
+        .argument('[params]', 'the command parameters as JSON; bytes are written {"$hex": "…"}'),
+    ),
   )
     .option('--no-wait', 'return once the node admitted it')
     .option('--json', 'print the final status as JSON')
     .addHelpText(
       'after',
-      `\nExample:\n  hanglian tx settlement transfer '{"to":"hl…","amount":1000}' --network ./net --org bookstore\n`,
+      `
+Bytes in params: an object {"$hex": "<hex digits>"} stands for those bytes, at any depth, e.g. the sealed
+delivery of orders create: {"delivery": {"$hex": "01a4…"}} (a bad one is CLI_BAD_BYTES, exit code 2).
+A consumer's step: --wallet FILE --order-key I adds that one-time order key as a co-signing actor (the
+wallet passphrase from --wallet-passphrase-file or HANGLIAN_WALLET_PASSPHRASE).
+
+Examples:
+  hanglian tx settlement transfer '{"to":"hl…","amount":1000}' --network ./net --org bookstore
+  hanglian tx orders confirm '{"order":"<id>"}' --network ./net --org platform-a --wallet consumer.wallet --order-key 0
+`,
     )
     .action(
       async (
         module: string,
         command: string,
         params: string | undefined,
-        opts: MemberKeyOptions & { wait: boolean; json?: boolean },
+        opts: MemberKeyOptions & OrderKeyOptions & { wait: boolean; json?: boolean },
       ) => {
+        const parsed = decodeBytes(parseJsonArgument(params, 'params'));
+        const actors = await orderKeyActors(opts);
         const { signer, api } = loadMemberSigner(opts);
         const outcome = await signAndSubmit(createClient({ url: api }), {
           signer,
+          actors,
           module,
           command,
-          params: parseJsonArgument(params, 'params'),
+          params: parsed,
           waitForCommit: opts.wait,
         });
         printOutcome(outcome, opts.json);

@@ -1,0 +1,291 @@
+/**
+ * `hanglian order`: the order lifecycle's steps that need more than `hanglian tx`.
+ *
+ *   order create   a gateway places an order; the consumer's order key co-signs; prints the order id
+ *   order show     an order's status, items, composition and payouts (or one field, for scripts)
+ *   order delivery the carrier (or merchant) opens the sealed delivery details with its encryption key
+ *
+ * The other steps are ordinary commands: `hanglian tx orders confirmPayment|ship|deliver|confirm …`
+ * (with `--wallet --order-key` where the buyer co-signs).
+ */
+import { join } from 'node:path';
+import { HanglianError, hexToBytes } from '@hanglian/core';
+import { readEncryptionKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
+import { createClient, openDelivery, orders, type PurchasedOrder, query, signAndSubmit } from '@hanglian/sdk';
+import type { Command } from 'commander';
+import { CliErrors } from '../errors.js';
+import {
+  loadMemberSigner,
+  type MemberKeyOptions,
+  type ReaderOptions,
+  readerClient,
+  withMemberKeyOptions,
+  withReaderOptions,
+} from '../signing.js';
+import { type OrderKeyOptions, orderKeyActors, parseIndex, withOrderKeyOptions } from '../walletFile.js';
+
+interface CreateOptions extends MemberKeyOptions, OrderKeyOptions {
+  listing: string;
+  quantity: string;
+  payment: string;
+  logistics: string;
+  platform?: string;
+  session?: string;
+  arbiter: string;
+  region: string;
+  weight: string;
+  delivery: string;
+  json?: boolean;
+}
+
+type OrderView = PurchasedOrder & {
+  codes: string[];
+  paymentProvider: string;
+  carrier: string;
+  platform: string;
+  arbiter: string;
+  buyerRegion: string;
+  payouts?: Record<string, number>;
+  reason?: string;
+  escrowBalance?: number;
+};
+
+async function readOrder(opts: ReaderOptions, id: string): Promise<OrderView> {
+  const { result } = await query<OrderView | null>(readerClient(opts), {
+    module: 'orders',
+    name: 'order',
+    params: { id },
+  });
+  if (result === null) throw new HanglianError(CliErrors.CLI_ORDER_NOT_FOUND, `no order ${id}`);
+  return result;
+}
+
+function positive(raw: string, option: string): number {
+  const n = parseIndex(raw, option);
+  if (n < 1) throw new HanglianError(CliErrors.CLI_BAD_OPTION, `${option} must be at least 1`);
+  return n;
+}
+
+export function registerOrder(program: Command): void {
+  const order = program
+    .command('order')
+    .description("an order's steps beyond hanglian tx: create with an order key, show, open the delivery")
+    .addHelpText(
+      'after',
+      `
+The other steps are ordinary commands, e.g.
+  hanglian tx orders ship '{"order":"<id>"}' --network ./net --org bookstore
+  hanglian tx orders confirm '{"order":"<id>"}' --network ./net --org platform-a --wallet consumer.wallet --order-key 0
+`,
+    );
+
+  withOrderKeyOptions(
+    withMemberKeyOptions(
+      order
+        .command('create')
+        .description(
+          "place an order through a gateway (--org: a platform or payment provider); the wallet's order key co-signs as the buyer; prints the order id",
+        ),
+    ),
+  )
+    .requiredOption('--listing <id>', 'the listing, <merchant>/<id>')
+    .option('--quantity <n>', 'how many, 1..100', '1')
+    .requiredOption(
+      '--payment <implementation>',
+      'the commerce.payment/1 implementation, e.g. paybank-a.payment',
+    )
+    .requiredOption(
+      '--logistics <implementation>',
+      'the commerce.logistics/1 implementation, e.g. carrier-a.express',
+    )
+    .option('--platform <org>', 'the platform that referred the consumer (default: --org)')
+    .option('--session <host/id>', 'the live session featuring the listing (its host earns the commission)')
+    .requiredOption('--arbiter <org>', 'the arbiter organisation that decides a dispute')
+    .requiredOption(
+      '--region <region>',
+      "the buyer's ISO 3166-2 region, e.g. CN-11 (public: coarse on purpose)",
+    )
+    .requiredOption('--weight <grams>', 'parcel weight for the carrier quote')
+    .requiredOption('--delivery <hex>', 'the sealed delivery details (hanglian wallet seal)')
+    .option('--json', 'print {order, txId, height, codes, composition} as JSON')
+    .addHelpText(
+      'after',
+      `\nExample:
+  ORDER=$(hanglian order create --listing bookstore/hlm-2026 --payment paybank-a.payment \\
+    --logistics carrier-a.express --arbiter regulator --region CN-11 --weight 1200 --delivery $SEALED \\
+    --wallet consumer.wallet --order-key 0 --network .hanglian/devnet --org platform-a)
+`,
+    )
+    .action(async (opts: CreateOptions) => {
+      if (opts.wallet === undefined || opts.orderKey === undefined) {
+        throw new HanglianError(
+          CliErrors.CLI_BAD_OPTION,
+          'an order is signed by its buyer: give --wallet and --order-key',
+        );
+      }
+      const quantity = positive(opts.quantity, '--quantity');
+      const weightGrams = positive(opts.weight, '--weight');
+      const hex = opts.delivery.startsWith('0x') ? opts.delivery.slice(2) : opts.delivery;
+      if (!/^([0-9a-fA-F]{2})+$/.test(hex)) {
+        throw new HanglianError(
+          CliErrors.CLI_BAD_BYTES,
+          '--delivery must be hex (hanglian wallet seal prints it)',
+        );
+      }
+      const [buyer] = await orderKeyActors(opts);
+      const { signer, api } = loadMemberSigner(opts);
+      const outcome = await signAndSubmit(createClient({ url: api }), {
+        signer,
+        actors: [buyer!],
+        ...orders.create({
+          buyer: buyer!.address,
+          listing: opts.listing,
+          quantity,
+          payment: opts.payment,
+          logistics: opts.logistics,
+          platform: opts.platform ?? opts.org,
+          ...(opts.session === undefined ? {} : { session: opts.session }),
+          arbiter: opts.arbiter,
+          buyerRegion: opts.region,
+          delivery: hexToBytes(hex.toLowerCase()),
+          weightGrams,
+        }),
+      });
+      const id = outcome.txId.slice(0, 32);
+      if (!opts.json) {
+        process.stdout.write(`${id}\n`);
+        return;
+      }
+      const status = outcome.status;
+      const created =
+        status.status === 'committed'
+          ? (status.result.events.find((e) => e.module === 'orders' && e.name === 'created')?.data as
+              | { codes?: string[]; composition?: unknown }
+              | undefined)
+          : undefined;
+      process.stdout.write(
+        `${JSON.stringify({
+          order: id,
+          txId: outcome.txId,
+          height: status.status === 'committed' ? status.height : null,
+          codes: created?.codes ?? null,
+          composition: created?.composition ?? null,
+        })}\n`,
+      );
+    });
+
+  withReaderOptions(
+    order
+      .command('show')
+      .description("an order's status, parties, items, composition and payouts")
+      .argument('<id>', 'the order id (32 hex digits)'),
+  )
+    .option('--field <name>', 'print one field only (a list prints one value per line), e.g. status or codes')
+    .option('--json', 'print the order as JSON')
+    .addHelpText(
+      'after',
+      `\nExamples:
+  hanglian order show $ORDER --api http://127.0.0.1:26650
+  CODE=$(hanglian order show $ORDER --field codes --api http://127.0.0.1:26650)
+`,
+    )
+    .action(async (id: string, opts: ReaderOptions & { field?: string; json?: boolean }) => {
+      const found = await readOrder(opts, id);
+      if (opts.field !== undefined) {
+        if (!Object.hasOwn(found, opts.field)) {
+          throw new HanglianError(
+            CliErrors.CLI_BAD_OPTION,
+            `an order has no field ${opts.field} (fields: ${Object.keys(found).join(', ')})`,
+          );
+        }
+        const value = (found as Record<string, unknown>)[opts.field];
+        const lines = Array.isArray(value) ? value : [value];
+        for (const v of lines)
+          process.stdout.write(`${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}\n`);
+        return;
+      }
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+        return;
+      }
+      const c = found.composition as Record<string, number>;
+      const lines = [
+        `order ${found.id}: ${found.status.toUpperCase()}${found.reason === undefined ? '' : ` (${found.reason})`}`,
+        `  ${found.quantity} × ${found.sku} from listing ${found.listing}`,
+        `  items     ${found.codes.join(', ')}`,
+        `  buyer     ${found.buyer} (a one-time order key), region ${found.buyerRegion}`,
+        `  parties   merchant ${found.merchant}, carrier ${found.carrier}, payment ${found.paymentProvider}, platform ${found.platform}, arbiter ${found.arbiter}`,
+        `  total     ${c.total} = goods ${c.goods} + shipping ${c.shipping}; merchant ${c.merchant}, carrier ${c.carrier}, payment ${c.payment}, platform ${c.platform}, host ${c.host}`,
+      ];
+      if (found.escrowBalance !== undefined) lines.push(`  escrow    ${found.escrowBalance}`);
+      if (found.payouts !== undefined) {
+        lines.push(
+          `  paid out  ${Object.entries(found.payouts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        );
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  order
+    .command('delivery')
+    .description(
+      "open an order's sealed delivery details as an organisation it was sealed to (the carrier, or the merchant)",
+    )
+    .argument('<id>', 'the order id')
+    .requiredOption('--network <dir>', "network directory holding the organisation's encryption key")
+    .requiredOption('--org <org>', 'the organisation that opens them')
+    .option('--api <url>', 'a node API (default: the first node of the network)')
+    .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)')
+    .option('--json', 'print the details as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  hanglian order delivery $ORDER --network .hanglian/devnet --org carrier-a\n',
+    )
+    .action(
+      async (
+        id: string,
+        opts: { network: string; org: string; api?: string; passphraseFile?: string; json?: boolean },
+      ) => {
+        const manifest = readManifest(opts.network);
+        const org = manifest.organisations.find((o) => o.id === opts.org);
+        if (org?.encryptionKey === undefined) {
+          throw new HanglianError(
+            CliErrors.CLI_NO_ENCRYPTION_KEY,
+            `${opts.network} holds no encryption key of ${opts.org}`,
+          );
+        }
+        const first = manifest.nodes[0];
+        const api = opts.api ?? (first === undefined ? undefined : `http://${first.host}:${first.apiPort}`);
+        if (api === undefined) throw new HanglianError(CliErrors.CLI_BAD_OPTION, 'give --api <url>');
+        const reader: ReaderOptions = { api, key: 'ops' };
+        const found = await readOrder(reader, id);
+        const client = createClient({ url: api });
+        const { result } = await query<{ sealed: string } | null>(client, {
+          module: 'orders',
+          name: 'delivery',
+          params: { id },
+        });
+        if (result === null)
+          throw new HanglianError(CliErrors.CLI_ORDER_NOT_FOUND, `order ${id} has no delivery details`);
+        const passphrase = resolvePassphrase({
+          dir: opts.network,
+          manifest,
+          passphraseFile: opts.passphraseFile,
+          envPassphrase: process.env.HANGLIAN_PASSPHRASE,
+        });
+        const key = readEncryptionKeyFile(join(opts.network, org.encryptionKey), passphrase);
+        const details = openDelivery(hexToBytes(result.sealed), opts.org, key.privateKey, {
+          context: found.buyer,
+        });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(details)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `deliver order ${id} to:\n  ${details.name}\n  ${details.phone}\n  ${details.address}\n  ${details.region}${details.postcode === undefined ? '' : ` ${details.postcode}`}\n${details.note === undefined ? '' : `  note: ${details.note}\n`}`,
+        );
+      },
+    );
+}
