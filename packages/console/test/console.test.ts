@@ -19,16 +19,17 @@ import {
   text,
 } from './helpers.js';
 
-/** The code of the copy the demo's consumer bought (read through the SDK, as any app would). */
-async function soldCode(api: string): Promise<string> {
-  const { result } = await createClient({ url: api }).query<Array<{ codes: string[]; status: string }>>({
+/** The code of the copy the demo's consumer bought: its order (public by id) from the demo's steps. */
+async function soldCode(api: string, steps: Devnet['steps']): Promise<string> {
+  const create = steps.find((step) => step.name.startsWith('a consumer orders'));
+  assert.ok(create, 'the demo placed an order');
+  const { result } = await createClient({ url: api }).query<{ codes: string[]; status: string } | null>({
     module: 'orders',
-    name: 'orders',
-    params: { merchant: 'bookstore' },
+    name: 'order',
+    params: { id: create.txId.slice(0, 32) },
   });
-  const order = result.find((o) => o.status === 'completed');
-  assert.ok(order, 'the demo completed an order');
-  return order.codes[0]!;
+  assert.ok(result !== null);
+  return result.codes[0]!;
 }
 
 async function latestTxId(api: string): Promise<string> {
@@ -161,7 +162,7 @@ describe('console on a one-validator devnet with the book story', {
   });
 
   it('detects a clone: the code of the sold copy offered as new by a shop', async () => {
-    const sold = await soldCode(base);
+    const sold = await soldCode(base, devnet.steps);
     await page.goto(`${base}/#/verify`);
     await page.getByTestId('code').fill(sold);
     await page.getByTestId('owner-claim').selectOption('org:bookstore');
@@ -227,6 +228,53 @@ describe('console on a one-validator devnet with the book story', {
     await page.getByTestId('health-height').waitFor();
     assert.ok(Number(await text(page.getByTestId('health-height'))) > 0);
     await screenshot(page, 'health');
+  });
+
+  it('buys with a browser wallet: order key co-signs, paid, shipped, delivered, confirmed, reviewed, listed', async () => {
+    await page.goto(`${base}/#/wallet`);
+    await page.getByTestId('wallet-password').fill('short');
+    await page.getByTestId('wallet-repeat').fill('short');
+    await page.getByTestId('wallet-create-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'at least 8 characters' }).waitFor();
+    await page.getByTestId('wallet-password').fill('correct horse battery');
+    await page.getByTestId('wallet-repeat').fill('correct horse battery');
+    await page.getByTestId('wallet-create-submit').click();
+    await page.getByTestId('backup').waitFor({ timeout: 30_000 });
+    assert.equal((await text(page.getByTestId('backup').locator('code'))).split(' ').length, 24);
+    // The seed is stored only encrypted.
+    const stored = await page.evaluate(() => localStorage.getItem('hanglian.console.wallet') ?? '');
+    assert.match(stored, /"ciphertext"/);
+    await page.goto(`${base}/#/product/bookstore%2Fhlm-2026`);
+    await page.getByTestId('buy').waitFor();
+    await page.getByTestId('buy-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'Enter a name' }).waitFor();
+    await page.getByTestId('buy-name').fill('王芳 Wang Fang');
+    await page.getByTestId('buy-phone').fill('+86 139 0000 0000');
+    await page.getByTestId('buy-address').fill('上海市黄浦区南京东路 100 号');
+    await page.getByTestId('buy-submit').click();
+    await page.getByTestId('order-status').getByText('Placed').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'order-placed');
+    for (const [step, status] of [
+      ['pay', 'Paid into escrow'],
+      ['ship', 'Shipped'],
+      ['deliver', 'Delivered'],
+      ['confirm', 'Completed'],
+    ] as const) {
+      await page.getByTestId(`order-${step}`).click();
+      await page.getByTestId('order-status').getByText(status).waitFor({ timeout: 60_000 });
+    }
+    // Each step arrived live through the subscription.
+    assert.ok((await page.getByTestId('order-events').locator('li').count()) >= 4);
+    await page.getByTestId('review-text').fill('Arrived well packed. 包装很好。');
+    await page.getByTestId('review-submit').click();
+    await page.getByTestId('review-submit').waitFor({ state: 'visible' });
+    await screenshot(page, 'order-completed');
+    await page.goto(`${base}/#/wallet`);
+    await page.getByTestId('purchases').getByText('bookstore/hlm-2026').waitFor();
+    assert.match(await text(page.getByTestId('purchases')), /Completed/);
+    await screenshot(page, 'wallet');
+    await page.goto(`${base}/#/product/bookstore%2Fhlm-2026`);
+    await page.getByTestId('reviews').getByText('Arrived well packed').waitFor({ timeout: 30_000 });
   });
 
   it('logged no errors', () => {

@@ -46,8 +46,21 @@ function randomBasePort(): number {
   return 41_000 + Math.floor(Math.random() * 9_000) * 2;
 }
 
-/** `hanglian devnet --demo` with `validators` nodes; resolves once the book story is on chain. */
+/**
+ * `hanglian devnet --demo` with `validators` nodes; resolves once the book story is on chain. Other tests
+ * on this machine take ports too, so a start that fails is tried again on other ports.
+ */
 export async function startDevnet(validators: number): Promise<Devnet> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevnetOnce(validators);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startDevnetOnce(validators: number): Promise<Devnet> {
   // A developer may point the tests at a devnet already running (`npm start`) to iterate faster.
   const existing = process.env.HANGLIAN_CONSOLE_TEST_API;
   if (existing !== undefined && existing.length > 0) {

@@ -157,6 +157,23 @@ export function nodeUrl(): string {
 }
 
 let shared: Client | undefined;
+const members = new Map<string, Client>();
+
+/**
+ * A client whose members-only reads (blocks, results, order queues, event streams) are signed by a member
+ * identity. In the console that is a dev network's key of the organisation viewed (lib/devKeys.ts); on
+ * other networks members-only reads are refused and the pages say so.
+ */
+export async function memberClient(org: string): Promise<Client> {
+  let found = members.get(org);
+  if (found === undefined) {
+    const { devSigner } = await import('./devKeys.js');
+    found = createClient({ url: nodeUrl(), timeoutMs: 20_000, reader: await devSigner(org) });
+    members.set(org, found);
+  }
+  return found;
+}
+
 export function client(): Client {
   shared ??= createClient({ url: nodeUrl(), timeoutMs: 20_000 });
   return shared;

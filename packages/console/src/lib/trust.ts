@@ -70,7 +70,7 @@ async function pinFromNode(): Promise<Checkpoint> {
   const answer = await client().getStateProof({ path: CURRENT_VALIDATORS_PATH, height });
   if (answer.value === null) throw new Error('the node has no validator set in state');
   const validators = decodeValidators(hexToBytes(answer.value));
-  const blockHash = height === 0 ? status.genesisHash : (await client().getBlock({ height })).hash;
+  const blockHash = height === 0 ? status.genesisHash : (await client().getHeader({ height })).hash;
   const now = Date.now();
   return {
     chainId: status.chainId,

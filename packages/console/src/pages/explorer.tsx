@@ -16,7 +16,10 @@ import {
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
-import { client, q } from '../lib/chain.js';
+import { client, memberClient, q } from '../lib/chain.js';
+
+const READ_AUTH = 'members-only read: this node gives the console no member key';
+
 import { short, time } from '../lib/format.js';
 import { href, navigate } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';
@@ -117,7 +120,7 @@ function Blocks(): ReactNode {
   const blocks = useAsync(async () => {
     const { height } = await client().getStatus();
     const heights = Array.from({ length: Math.min(RECENT, height) }, (_, i) => height - i);
-    return Promise.all(heights.map((h) => client().getBlock({ height: h })));
+    return Promise.all(heights.map((h) => client().getHeader({ height: h })));
   }, []);
   if (blocks.loading && blocks.data === undefined) return <Loading />;
   if (blocks.error !== undefined) return <ErrorBox error={blocks.error} onRetry={blocks.reload} />;
@@ -180,12 +183,18 @@ function decodeTx(hex: string): {
 }
 
 function BlockDetail({ height }: { height: number }): ReactNode {
-  const { t, lang } = useApp();
+  const { t, lang, org } = useApp();
   const data = useAsync(async () => {
-    const [block, results, validators] = await Promise.all([
-      client().getBlock({ height }),
-      client().getBlockResults({ height }),
+    // Headers and commits are public; transactions and results are members-only reads.
+    const reader = await memberClient(org ?? 'regulator').catch(() => undefined);
+    const [block, validators, body] = await Promise.all([
+      client().getHeader({ height }),
       q<{ current: ValidatorEntry[] }>('governance', 'validators'),
+      reader === undefined
+        ? Promise.resolve(undefined)
+        : Promise.all([reader.getBlock({ height }), reader.getBlockResults({ height })]).catch(
+            (error: unknown) => error as Error,
+          ),
     ]);
     const header = headerOf(block.header);
     const hashOk = bytesToHex(blockHash(header)) === block.hash;
@@ -198,11 +207,14 @@ function BlockDetail({ height }: { height: number }): ReactNode {
       block.commit === null
         ? undefined
         : verifyCommit(commitOf(block.commit), header.chainId, blockHash(header), set, ed25519Sha256);
-    return { block, results, validators: validators.current, hashOk, check };
-  }, [height]);
+    const txs = Array.isArray(body) ? body[0].txs : [];
+    const results = Array.isArray(body) ? body[1] : { txResults: [] };
+    const membersOnly = Array.isArray(body) ? undefined : (body ?? new Error(READ_AUTH));
+    return { block, txs, results, membersOnly, validators: validators.current, hashOk, check };
+  }, [height, org]);
   if (data.loading && data.data === undefined) return <Loading />;
   if (data.error !== undefined) return <ErrorBox error={data.error} onRetry={data.reload} />;
-  const { block, results, validators, hashOk, check } = data.data!;
+  const { block, txs, results, membersOnly, validators, hashOk, check } = data.data!;
   const h = block.header;
   const orgOf = (publicKey: string) =>
     validators.find((v) => v.publicKey === publicKey)?.org ?? short(publicKey);
@@ -278,9 +290,14 @@ function BlockDetail({ height }: { height: number }): ReactNode {
           </div>
         </>
       )}
-      <h3>{t('explorer.transactions', { n: block.txs.length })}</h3>
-      {block.txs.length === 0 && <p className="muted">{t('explorer.empty')}</p>}
-      {block.txs.map((tx, i) => {
+      <h3>{t('explorer.transactions', { n: h.txCount })}</h3>
+      {membersOnly !== undefined && h.txCount > 0 && (
+        <p className="banner warn">
+          {t('explorer.membersOnly', { org: org ?? 'regulator' })} <code>{membersOnly.message}</code>
+        </p>
+      )}
+      {h.txCount === 0 && <p className="muted">{t('explorer.empty')}</p>}
+      {txs.map((tx, i) => {
         const body = decodeTx(tx);
         const result = results.txResults[i];
         return (

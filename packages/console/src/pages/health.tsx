@@ -18,7 +18,7 @@ export function HealthPage(): ReactNode {
   const data = useAsync(async () => {
     const status = await client().getStatus();
     const heights = Array.from({ length: Math.min(WINDOW, status.height) }, (_, i) => status.height - i);
-    const blocks = await Promise.all(heights.map((height) => client().getBlock({ height })));
+    const blocks = await Promise.all(heights.map((height) => client().getHeader({ height })));
     const times = blocks.map((b) => b.header.time);
     const interval =
       times.length > 1 ? (times[0]! - times[times.length - 1]!) / (times.length - 1) : undefined;

@@ -129,7 +129,7 @@ export function ProductPage({ listingId }: { listingId: string }): ReactNode {
   const [payment, setPayment] = useState<string | undefined>();
   const [region, setRegion] = useState<string>('CN-11');
   const [quantity, setQuantity] = useState(1);
-  const [live, setLive] = useState(true);
+  const [live, setLive] = useState(false);
 
   if (data.loading && data.data === undefined) return <Loading />;
   if (data.error !== undefined) return <ErrorBox error={data.error} onRetry={data.reload} />;
@@ -310,12 +310,14 @@ export function ProductPage({ listingId }: { listingId: string }): ReactNode {
             />
             <BuyBox
               listing={listing}
-              logistics={chosenLogistics}
+              logistics={{
+                id: chosenLogistics,
+                org: carriers.find((c) => c.id === chosenLogistics)?.org ?? chosenLogistics,
+              }}
               payment={chosenPayment}
               region={region}
               quantity={quantity}
               weightGrams={weightGrams}
-              live={live}
             />
           </>
         )}
