@@ -6,13 +6,16 @@
  * - the machine's HTTP ceiling: a bare fastify process answering a trivial JSON route under the same
  *   generator, while the network idles beside it, so every query figure reads as a share of it;
  * - queries a real app makes, each kind on its own at rising rates, spread over the nodes: the catalogue
- *   (by product, by merchant), item verification, an order read, a state value with its Merkle proof, and
- *   the node's status: achieved rate and latency p50/p90/p99 (from the due time), errors, and 429s apart;
+ *   (by product, by merchant), item verification, an order read, a member's balance with its Merkle proof,
+ *   and the node's status: achieved rate and latency p50/p90/p99 (from the due time), errors, and 429s apart;
  * - transaction submission: settlement transfers between the member organisations' ops accounts (one
  *   sender per organisation, pinned to one node, nonces handed out locally and signed before the step);
  *   every other round of transactions asks for the acceptance answer only (`POST /v1/txs`), the rest waits
  *   for commit (`?wait=commit`), so both latencies come from the same load; committed transfers per
- *   second are counted from the senders' nonces on chain.
+ *   second are counted from the senders' nonces on chain, from the step's first due time until the chain
+ *   holds its last transfer. Steps of submission are twice as long as query steps.
+ * - a member's balance proof is members-only data: each request is signed by the member's key
+ *   (`x-hanglian-reader`), as the SDK signs it, so that cost is on the client side of the figure.
  *
  * The nodes' API rate limit (packages/node/src/api/server.ts) counts requests per client address over a
  * fixed window and does not exempt loopback: every request here comes from 127.0.0.1, so each node
@@ -65,7 +68,7 @@ export interface SubmitStep {
   readonly commitMs: Percentiles;
   /** Transfers of the step the chain committed (the senders' nonces on chain). */
   readonly committed: number;
-  /** Committed per second from a third of the step until the chain held its last transfer (nonces on chain). */
+  /** Committed per second from the first due time until the chain held the step's last transfer. */
   readonly committedPerSecond: number;
   /** Whether every transfer of the step committed within 60 s of its end. */
   readonly settled: boolean;
@@ -189,8 +192,8 @@ async function getJson<T>(url: string): Promise<T> {
 export async function runApiLoadBench(options: ApiLoadOptions = {}): Promise<ApiLoadFigures> {
   const validators = options.validators ?? 4;
   const stepSeconds = options.stepSeconds ?? 4;
-  const ceilingRates = options.ceilingRates ?? [500, 1_000, 2_000, 4_000, 8_000, 16_000];
-  const queryRates = options.queryRates ?? [100, 200, 400, 800, 1_600, 3_200, 6_400];
+  const ceilingRates = options.ceilingRates ?? [500, 1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 12_000];
+  const queryRates = options.queryRates ?? [100, 200, 400, 800, 1_200, 1_600, 2_400, 3_200, 4_800, 6_400];
   const submitRates = options.submitRates ?? [25, 50, 100, 200, 400, 800];
   const submitSeconds = options.submitSeconds ?? 2 * stepSeconds;
   const maxInFlight = options.maxInFlight ?? 1_024;
@@ -311,7 +314,6 @@ export async function runApiLoadBench(options: ApiLoadOptions = {}): Promise<Api
             (await getJson<{ nextNonce: number }>(`${apis[nodeOf(s)]}/v1/accounts/${address}`)).nextNonce,
         ),
       );
-    const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
     const nonces = await nextNonces();
     log(
       `  submission: ${senders} senders (the organisations' ops keys), each pinned to one node; half the rounds wait for commit`,
@@ -345,15 +347,6 @@ export async function runApiLoadBench(options: ApiLoadOptions = {}): Promise<Api
       }
       const refused: number[] = [];
       const t0 = performance.now();
-      // The commit rate is counted from a third of the step (once the pipeline is full) until the chain
-      // holds the step's last transfer: in a steady state that is the offered rate exactly (what is
-      // queued at the start drains at the end), and past saturation it is what the chain managed.
-      const sample = async (atMs: number) => {
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, t0 + atMs - performance.now())));
-        const count = sum(await nextNonces());
-        return { count, at: performance.now() };
-      };
-      const early = sample((submitSeconds * 1000) / 3);
       const load = await runOpenLoop({
         ratePerSecond: rate,
         seconds: submitSeconds,
@@ -395,7 +388,6 @@ export async function runApiLoadBench(options: ApiLoadOptions = {}): Promise<Api
           body: JSON.stringify({ tx: tx.hex }),
         }).catch(() => undefined);
       }
-      const { count: earlyCount, at: earlyAt } = await early;
       // Wait (bounded) until the chain holds every transfer of the step.
       const scheduleEnd = t0 + submitSeconds * 1000;
       const deadline = performance.now() + 60_000;
@@ -408,9 +400,11 @@ export async function runApiLoadBench(options: ApiLoadOptions = {}): Promise<Api
       }
       const settled = onChain.every((nonce, s) => nonce >= nonces[s]!);
       const drainMs = Math.round(doneAt - scheduleEnd);
-      const steadyCommittedPerSecond =
-        Math.round(((sum(onChain) - earlyCount) / ((doneAt - earlyAt) / 1000)) * 10) / 10;
       const committed = onChain.reduce((n, nonce, s) => n + (nonce - before[s]!), 0);
+      // Committed per second from the first due time until the chain held the step's last transfer: a
+      // chain that keeps up loses only its drain time (one commit latency) against the offer; one that
+      // does not shows what it managed over the whole step.
+      const committedPerSecond = Math.round((committed / ((doneAt - t0) / 1000)) * 10) / 10;
       // Start the next step from what the chain has: a stuck transfer must not hold the next ones.
       if (!settled) for (let s = 0; s < senders; s++) nonces[s] = onChain[s]!;
       const heightAfter = (await getJson<{ height: number }>(`${apis[0]}/v1/status`)).height;
@@ -418,7 +412,7 @@ export async function runApiLoadBench(options: ApiLoadOptions = {}): Promise<Api
       const t = load.total;
       const keptUp =
         settled &&
-        steadyCommittedPerSecond >= 0.8 * rate &&
+        committedPerSecond >= 0.8 * rate &&
         (load.byTag.commit?.latencyMs.p99 ?? 0) <= 5_000 &&
         t.errors + t.rateLimited <= 0.05 * total;
       const step: SubmitStep = {
@@ -427,7 +421,7 @@ export async function runApiLoadBench(options: ApiLoadOptions = {}): Promise<Api
         acceptMs: load.byTag.accept?.latencyMs ?? none,
         commitMs: load.byTag.commit?.latencyMs ?? none,
         committed,
-        committedPerSecond: steadyCommittedPerSecond,
+        committedPerSecond,
         settled,
         drainMs,
         resubmitted: again.length,
