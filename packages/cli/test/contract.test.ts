@@ -167,9 +167,15 @@ describe('hanglian contract: scaffold, build, test, deploy, register, switch', (
       'registry',
       'contractState',
       JSON.stringify({ implementation: 'carrier-b.quote.v1', key: 'shipment/order-1' }),
+      // A contract's state is a members-only read: the carrier's own key signs it.
+      '--network',
+      net,
+      '--org',
+      'carrier-b',
       '--api',
       api,
     );
+    assert.equal(state.code, 0, state.stderr);
     assert.equal(JSON.parse(state.stdout).result.value, 'booked');
   });
 });
