@@ -8,7 +8,7 @@ import {
   verifyEvidenceBundle,
 } from '@hanglian/core';
 import { NodeErrors } from '@hanglian/node';
-import { exportEvidence } from '@hanglian/sdk';
+import { exportEvidence, validatorSetFromGenesis } from '@hanglian/sdk';
 import type { Command } from 'commander';
 import { type ReaderOptions, readerClient, withReaderOptions } from '../signing.js';
 
@@ -24,7 +24,8 @@ function readTrustedSets(path: string): Validator[][] {
     list.map((v) => ({ publicKey: hexToBytes(v.publicKey), power: v.power, org: v.org }));
   const genesisValidators = (json as { modules?: { governance?: { validators?: unknown } } }).modules
     ?.governance?.validators;
-  if (Array.isArray(genesisValidators)) return [toSet(genesisValidators as never)];
+  // The chain orders a validator set by address: the genesis lists it in another order.
+  if (Array.isArray(genesisValidators)) return [validatorSetFromGenesis(json as never)];
   if (Array.isArray(json) && json.every(Array.isArray)) return (json as never[]).map(toSet);
   throw new HanglianError(
     NodeErrors.CONFIG_INVALID,
