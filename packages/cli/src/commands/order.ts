@@ -220,8 +220,8 @@ The other steps are ordinary commands, e.g.
       if (found.escrowBalance !== undefined) lines.push(`  escrow    ${found.escrowBalance}`);
       if (found.payouts !== undefined) {
         lines.push(
-          `  paid out  ${Object.entries(found.payouts)
-            .map(([k, v]) => `${k} ${v}`)
+          `  paid out  ${['refund', 'merchant', 'carrier', 'payment', 'platform', 'host']
+            .map((k) => `${k} ${found.payouts?.[k] ?? 0}`)
             .join(', ')}`,
         );
       }

@@ -109,7 +109,7 @@ function printPhrase(phrase: string): string {
       `  ${words
         .slice(i, i + 6)
         .map((w, j) => `${String(i + j + 1).padStart(2)}. ${w.padEnd(9)}`)
-        .join(' ')}`,
+        .join(' ')}`.trimEnd(),
     );
   }
   return rows.join('\n');
