@@ -166,5 +166,13 @@ describe('catalog with a carrier', () => {
       [{ listing: 'shop/hlm-2026', commissionBps: 800 }],
       'the agreed rate stays',
     );
+    // Sessions are listed by host, by featured listing and by the time they run.
+    const ids = (params: object) =>
+      chain.query<Session[]>('catalog', 'sessions', params).map((found) => found.id);
+    assert.deepEqual(ids({}), ['shop/night-1']);
+    assert.deepEqual(ids({ host: 'shop', listing: 'shop/hlm-2026', at: 1 }), ['shop/night-1']);
+    assert.deepEqual(ids({ at: 2 }), [], 'over at its end');
+    assert.deepEqual(ids({ listing: 'shop/no-commission' }), []);
+    assert.deepEqual(ids({ host: 'reg' }), []);
   });
 });

@@ -94,6 +94,14 @@ describe('items: one code per item', () => {
     assert.equal(item.state.status, 'in-stock');
     assert.equal(item.history[0]?.bizStep, 'commissioning');
     assert.equal(chain.query('items', 'item', { code: 'isbn-9787020002207:b2026-11:100001' }), null);
+    const batches = chain.query<Array<{ batch: string; count: number }>>('items', 'batches', {
+      sku: 'isbn-9787020002207',
+    });
+    assert.deepEqual(
+      batches.map((b) => [b.batch, b.count]),
+      [['b2026-11', 100_000]],
+    );
+    assert.deepEqual(chain.query('items', 'batches', { sku: 'nothing' }), []);
   });
 
   it('records trace events only from the holder, and never edits them', () => {

@@ -98,5 +98,34 @@ export function createCatalogQueries(
     execute: (ctx) => sessionStore.get(ctx.state, (ctx.params as { id: string }).id) ?? null,
   };
 
-  return [listing, listings, session];
+  const SessionsParams = Type.Object(
+    {
+      host: Type.Optional(IdentifierSchema),
+      /** Only sessions featuring this listing. */
+      listing: Type.Optional(Type.String({ maxLength: 200 })),
+      /** Only sessions running at this time (unix ms): `startsAt ≤ at < endsAt`. */
+      at: Type.Optional(Type.Integer({ minimum: 0 })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    },
+    { additionalProperties: false },
+  );
+  const sessions: Query<typeof SessionsParams, Session[]> = {
+    name: 'sessions',
+    access: 'public',
+    summary: 'Live-stream sessions (of a host, featuring a listing, running at a time), in id order.',
+    paramsSchema: SessionsParams,
+    execute: (ctx) => {
+      const { host, listing: featured, at, limit = 100 } = ctx.params;
+      const out: Session[] = [];
+      for (const [, found] of sessionStore.entries(ctx.state, host === undefined ? '' : `${host}/`)) {
+        if (featured !== undefined && !found.featured.some((f) => f.listing === featured)) continue;
+        if (at !== undefined && !(found.startsAt <= at && at < found.endsAt)) continue;
+        out.push(found);
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
+  };
+
+  return [listing, listings, session, sessions];
 }

@@ -5,6 +5,7 @@ import type { ItemsMethod } from './method.js';
 import {
   type Batch,
   BatchIdSchema,
+  batchStore,
   type ItemState,
   PartySchema,
   type Product,
@@ -76,6 +77,14 @@ export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
     execute: (ctx) => items.getBatch(ctx.state, ctx.params.sku, ctx.params.batch) ?? null,
   };
 
+  const batches: Query<TObject<{ sku: typeof SkuSchema }>, Batch[]> = {
+    name: 'batches',
+    access: 'public',
+    summary: "A product's minted batches, in batch id order.",
+    paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
+    execute: (ctx) => [...batchStore.entries(ctx.state, `${ctx.params.sku}/`)].map(([, value]) => value),
+  };
+
   const item: Query<typeof CodeParams, ItemView | null> = {
     name: 'item',
     access: 'public',
@@ -110,5 +119,5 @@ export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
     },
   };
 
-  return [product, products, batch, item, verify];
+  return [product, products, batch, batches, item, verify];
 }
