@@ -489,7 +489,9 @@ Example:
     .addHelpText(
       'after',
       `\nA revoked, expired or foreign grant is refused with SDK_GRANT_INACTIVE; a package that does not verify
-with SDK_SHARE_INVALID (both exit code 3).
+with SDK_SHARE_INVALID (both exit code 3). Trust comes from the genesis validators (--genesis, or the
+network's genesis.json): every read is checked against a commit of that set, so after a change of the
+validator set verification fails with SDK_VERIFY_FAILED (the SDK's light client follows such changes).
 
 Example:
   hanglian share verify share.json --network .hanglian/devnet --org platform-b
