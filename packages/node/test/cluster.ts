@@ -30,7 +30,7 @@ async function portsFree(ports: number[]): Promise<boolean> {
 /** A base port such that base..base+count-1 are free now (probed by binding each). */
 export async function freePortRange(count: number, random: () => number = Math.random): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + 2 * Math.floor(random() * 20_000);
+    const base = 10_000 + 2 * Math.floor(random() * 11_000);
     const ports = Array.from({ length: count }, (_, i) => base + i);
     if (await portsFree(ports)) return base;
   }

@@ -69,7 +69,7 @@ async function freeBase(count: number): Promise<number> {
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + 2 * Math.floor(Math.random() * 20_000);
+    const base = 10_000 + 2 * Math.floor(Math.random() * 11_000);
     let ok = true;
     for (let i = 0; i < count && ok; i++) ok = await free(base + i);
     if (ok) return base;
