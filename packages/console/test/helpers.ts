@@ -42,8 +42,9 @@ export interface Devnet {
   stop(): Promise<void>;
 }
 
+/** Below Linux's ephemeral range (32768-60999), where outgoing connections take their local ports. */
 function randomBasePort(): number {
-  return 41_000 + Math.floor(Math.random() * 9_000) * 2;
+  return 10_000 + Math.floor(Math.random() * 11_000) * 2;
 }
 
 /**

@@ -28,12 +28,16 @@ interface RunningNode {
   api?: string;
 }
 
-/** Starts one node process and resolves with its API address once it listens. */
+/**
+ * Starts one node process and resolves with its API address once it listens. `onSpawn` gets the process
+ * at once, so a failed start-up of another node can still stop this one (no orphans).
+ */
 function startNodeProcess(
   dir: string,
   name: string,
   logLevel: string,
-  extra: readonly string[] = [],
+  extra: readonly string[],
+  onSpawn: (node: RunningNode) => void,
 ): Promise<RunningNode> {
   const child = spawn(
     process.execPath,
@@ -43,6 +47,7 @@ function startNodeProcess(
     },
   );
   const running: RunningNode = { name, child };
+  onSpawn(running);
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (chunk: Buffer) => {
@@ -134,14 +139,20 @@ export function registerDevnet(program: Command): void {
       };
       try {
         // Nodes start together: each waits for the others through its links, not for their start-up.
-        const started = await Promise.all(
+        await Promise.all(
           // A dev network's console may sign as its organisations (their passphrase is on disk anyway).
           manifest.nodes.map((n) =>
-            startNodeProcess(opts.dir, n.name, opts.logLevel, manifest.dev ? ['--console-dev-keys'] : []),
+            startNodeProcess(
+              opts.dir,
+              n.name,
+              opts.logLevel,
+              manifest.dev ? ['--console-dev-keys'] : [],
+              (spawned) => nodes.push(spawned),
+            ),
           ),
         );
-        nodes.push(...started);
       } catch (error) {
+        // One node failed to start (its own error is on stderr above): stop the others, then exit.
         await stopAll();
         throw error;
       }
