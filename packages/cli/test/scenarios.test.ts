@@ -332,6 +332,26 @@ describe('commerce scenarios on a 4-validator devnet with the book story', { tim
     );
   });
 
+  it("counts every order in the publisher's 带数 aggregates, released only once the month closes", async () => {
+    // Members-only reads (the regulator's client signs them); the counters name no buyer.
+    const products = await read<string[]>('insights', 'products', { producer: 'bookpress' });
+    assert.deepEqual(products, [BOOK.sku]);
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    await assert.rejects(
+      read('insights', 'aggregates', { producer: 'bookpress', month, measure: 'sales' }),
+      (error: Error & { code?: string }) => error.code === 'INSIGHTS_MONTH_OPEN',
+    );
+    // Without a member's signature the aggregates are not served at all.
+    await assert.rejects(
+      query(createClient({ url: apis[0]! }), {
+        module: 'insights',
+        name: 'products',
+        params: { producer: 'bookpress' },
+      }),
+      (error: Error & { code?: string }) => error.code === 'READ_AUTH_REQUIRED',
+    );
+  });
+
   it('every node has the same chain', async () => {
     const height = Math.min(...(await Promise.all(clients.map(async (c) => (await getStatus(c)).height))));
     const hashes = await Promise.all(
