@@ -3,6 +3,7 @@
  * in one language does not compile; `{name}` placeholders are filled by `translate`.
  */
 import type { Lang } from './lib/settings.js';
+import { companyEn, companyZh } from './messagesCompany.js';
 
 const en = {
   'a11y.skip': 'Skip to content',
@@ -374,6 +375,7 @@ const en = {
   'company.insights': '带数: sales and demand',
   'company.insightsSoon':
     'Coming next: privacy-safe aggregates of sales and demand by SKU, region and period.',
+  ...companyEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -729,6 +731,7 @@ const zh: Record<MessageKey, string> = {
   'company.queuesSoon': '即将推出：待发货订单、待确认付款、待派送包裹、退货、仲裁与收入。',
   'company.insights': '带数：销售与需求',
   'company.insightsSoon': '即将推出：按 SKU、地区和时段的隐私安全销售与需求汇总。',
+  ...companyZh,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

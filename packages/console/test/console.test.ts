@@ -43,7 +43,7 @@ async function latestTxId(api: string): Promise<string> {
 }
 
 describe('console on a one-validator devnet with the book story', {
-  timeout: 240_000,
+  timeout: 360_000,
   ...skipUnlessReady(),
 }, () => {
   let devnet: Devnet;
@@ -275,6 +275,124 @@ describe('console on a one-validator devnet with the book story', {
     await screenshot(page, 'wallet');
     await page.goto(`${base}/#/product/bookstore%2Fhlm-2026`);
     await page.getByTestId('reviews').getByText('Arrived well packed').waitFor({ timeout: 30_000 });
+  });
+
+  /** The console as `role` (the header's switch), on its company page. */
+  const asRole = async (role: string) => {
+    await page.getByTestId('role').selectOption(role);
+    await page.getByTestId('nav-company').click();
+    await page.getByTestId(`company-${role}`).waitFor();
+  };
+  /** The shopper buys one copy (the wallet is unlocked by the test above); the new order's id. */
+  const buyOne = async (): Promise<string> => {
+    await page.getByTestId('role').selectOption('shopper');
+    await page.goto(`${base}/#/product/bookstore%2Fhlm-2026`);
+    await page.getByTestId('buy-name').fill('王芳 Wang Fang');
+    await page.getByTestId('buy-phone').fill('+86 139 0000 0000');
+    await page.getByTestId('buy-address').fill('上海市黄浦区南京东路 100 号');
+    await page.getByTestId('buy-submit').click();
+    await page.getByTestId('order-status').getByText('Placed').waitFor({ timeout: 60_000 });
+    const id = /#\/order\/([0-9a-f]{32})/.exec(page.url())?.[1];
+    assert.ok(id, page.url());
+    return id;
+  };
+  let disputedOrder = '';
+
+  it('the payment provider confirms, the merchant ships and answers a review', async () => {
+    const order = await buyOne();
+    const orderUrl = page.url();
+    await asRole('payment');
+    await page.getByTestId(`confirm-${order}`).click();
+    await page.getByTestId('queue-action').getByTestId('act-done').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'company-payment');
+    await asRole('merchant');
+    assert.equal(await page.getByTestId('org').inputValue(), 'bookstore');
+    await page.getByTestId('merchant-listings').waitFor();
+    assert.match(await text(page.getByTestId('stock-bookstore/hlm-2026')), /^\d+$/);
+    await page.getByTestId(`ship-${order}`).click();
+    await page.getByTestId('merchant-action').getByTestId('act-done').waitFor({ timeout: 60_000 });
+    await page.getByTestId(`ship-${order}`).waitFor({ state: 'detached' });
+    // The review the shopper wrote above waits for an answer; an empty answer is refused in words.
+    const review = page.getByTestId('review-to-answer').filter({ hasText: 'Arrived well packed' });
+    await review.getByTestId('reply-submit').click();
+    await review.getByRole('alert').filter({ hasText: 'Write an answer first' }).waitFor();
+    await review.getByTestId('reply-text').fill('谢谢惠顾！Thank you, enjoy the book.');
+    await screenshot(page, 'company-merchant');
+    await review.getByTestId('reply-submit').click();
+    await review.waitFor({ state: 'detached', timeout: 60_000 });
+    assert.match(await text(page.getByTestId('earnings-paid')), /¥/);
+    await page.goto(`${base}/#/product/bookstore%2Fhlm-2026`);
+    await page.getByTestId('reviews').getByText('enjoy the book').waitFor({ timeout: 30_000 });
+    // The shopper takes the parcel and disputes it: the arbiter's turn below.
+    await page.getByTestId('role').selectOption('shopper');
+    await page.goto(orderUrl);
+    await page.getByTestId('order-deliver').click();
+    await page.getByTestId('order-status').getByText('Delivered').waitFor({ timeout: 60_000 });
+    await page.getByTestId('order-dispute').click();
+    await page.getByTestId('order-status').getByText('With the arbiter').waitFor({ timeout: 60_000 });
+    disputedOrder = order;
+  });
+
+  it('the arbiter decides a dispute with a split', async () => {
+    assert.ok(disputedOrder, 'the test above left a disputed order');
+    await asRole('arbiter');
+    const row = page.getByTestId('disputed').locator(`[data-order="${disputedOrder}"]`);
+    await row.getByTestId('split-refund').fill('lots');
+    await row.getByTestId('split-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'Enter the refund in yuan' }).waitFor();
+    await row.getByTestId('split-refund').fill('9999');
+    await row.getByTestId('split-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'cannot be more than the total' }).waitFor();
+    await row.getByTestId('split-refund').fill('30.00');
+    await row.getByTestId('split-items').selectOption('buyer');
+    assert.match(await text(row.getByTestId('split-preview')), /Refund ¥30\.00/);
+    await screenshot(page, 'company-arbiter');
+    await row.getByTestId('split-submit').click();
+    await page.getByTestId('queue-action').getByTestId('act-done').waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('ended-orders')
+      .locator(`[data-order="${disputedOrder}"]`)
+      .getByText('Decided by the arbiter')
+      .waitFor();
+    const { result } = await createClient({ url: base }).query<{
+      status: string;
+      payouts: { refund: number };
+    }>({ module: 'orders', name: 'order', params: { id: disputedOrder } });
+    assert.equal(result.status, 'arbitrated');
+    assert.equal(result.payouts.refund, 3_000);
+  });
+
+  it('the producer mints a batch with progress and sees 带数: the open month and a closed one', async () => {
+    await asRole('producer');
+    await page.getByTestId('product-card').first().waitFor();
+    await page.getByTestId('mint-batch').fill('Bad Batch');
+    await page.getByTestId('mint-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'A batch id is lower-case' }).waitFor();
+    await page.getByTestId('mint-batch').fill('b2027-01');
+    await page.getByTestId('mint-count').fill('5000');
+    await page.getByTestId('mint-site').fill('Spring Press, Suzhou');
+    await page.getByTestId('mint-submit').click();
+    await page.getByTestId('producer-action').getByRole('status').first().waitFor();
+    await page.getByTestId('producer-action').getByTestId('act-done').waitFor({ timeout: 60_000 });
+    await page.getByTestId('batch-b2027-01').waitFor();
+    // 带数: the current month is open, with when it closes; the month before is answered (suppressed).
+    const note = await text(page.getByTestId('insights-open-note'));
+    assert.match(note, /is still open: its figures appear when it closes/);
+    await page.getByTestId('insights-total').waitFor({ timeout: 30_000 });
+    assert.match(await text(page.getByTestId('insights-total')), /suppressed/);
+    await page.getByTestId('insights').scrollIntoViewIfNeeded();
+    await screenshot(page, 'company-producer');
+    const current = (await page
+      .getByTestId('insights-month')
+      .locator('option')
+      .first()
+      .getAttribute('value'))!;
+    await page.getByTestId('insights-month').selectOption(current);
+    await page.getByTestId('insights-month-open').waitFor();
+    await page.getByTestId('lang').click();
+    await page.getByText('本月', { exact: false }).first().waitFor();
+    await screenshot(page, 'company-producer-zh');
+    await page.getByTestId('lang').click();
   });
 
   it('logged no errors', () => {

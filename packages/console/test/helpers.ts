@@ -162,6 +162,12 @@ export function collectPageErrors(page: Page): string[] {
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
+  // Which request failed, so a "Failed to load resource" above can be traced.
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      errors.push(`response: ${response.status()} ${response.request().method()} ${response.url()}`);
+    }
+  });
   return errors;
 }
 

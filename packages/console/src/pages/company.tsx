@@ -1,47 +1,62 @@
 /**
- * The company view of the organisation chosen in the header: who it is, its roles, and the
- * implementations of commerce standards it publishes. Queues, earnings and the 带数 dashboard are marked
- * places still to build (README "Not built yet").
+ * The company view of the organisation chosen in the header, for the role chosen: the producer's,
+ * the merchant's, and the queues of platforms, payment providers, carriers, hosts and arbiters. Each acts
+ * with the organisation's key, which on a devnet is the node's dev key (lib/devKeys.ts): members-only
+ * reads are signed with it, and so are the commands.
  */
 import type { ReactNode } from 'react';
 import { useApp } from '../app.js';
-import { ErrorBox, Loading } from '../components/status.js';
-import { chain } from '../lib/chain.js';
+import { ImplementationsUsage } from '../components/companyParts.js';
+import { Loading } from '../components/status.js';
+import { devSigners } from '../lib/devKeys.js';
 import { useAsync } from '../lib/useAsync.js';
+import { MerchantView } from './merchant.js';
+import { ProducerView } from './producer.js';
+import { QueuesView } from './queues.js';
 
 export function CompanyPage(): ReactNode {
   const { t, org, organisations, role } = useApp();
-  const impls = useAsync(() => chain.implementations(), []);
+  const keys = useAsync(() => devSigners().catch(() => undefined), []);
   const me = organisations.find((o) => o.id === org);
   if (role === 'shopper') return <p>{t('company.pickRole')}</p>;
   if (me === undefined) return <Loading />;
-  const mine = impls.data?.filter((i) => i.org === me.id) ?? [];
+  const canAct = keys.data?.has(me.id) === true;
+  let view: ReactNode;
+  switch (role) {
+    case 'producer':
+      view = <ProducerView org={me.id} />;
+      break;
+    case 'merchant':
+      view = <MerchantView org={me.id} />;
+      break;
+    case 'platform':
+    case 'payment':
+    case 'carrier':
+    case 'host':
+    case 'arbiter':
+      view = <QueuesView org={me.id} companyRole={role} />;
+      break;
+    default:
+      view = <ImplementationsUsage org={me.id} orders={undefined} />;
+  }
   return (
-    <section>
+    <section data-testid={`company-${role}`}>
       <h1 data-testid="company-name">{me.name}</h1>
-      <p className="lead">{t('company.roles', { roles: me.roles.join(', '), id: me.id })}</p>
-      <h2>{t('company.implementations')}</h2>
-      {impls.loading && <Loading />}
-      <ErrorBox error={impls.error} onRetry={impls.reload} />
-      {impls.data !== undefined && mine.length === 0 && <p>{t('company.noImplementations')}</p>}
-      <ul>
-        {mine.map((i) => (
-          <li key={i.id}>
-            <strong>{i.displayName ?? i.id}</strong> <code>{i.id}</code> · {i.standard}
-          </li>
-        ))}
-      </ul>
-      <section className="placeholder" data-placeholder="company-queues">
-        {/* PLACEHOLDER (issue #7, step 5): queues (orders to ship, payments to confirm, parcels to deliver,
-            disputes), earnings, products/batches/channels/recalls, how often each implementation is chosen. */}
-        <h2>{t('company.queues')}</h2>
-        <p>{t('company.queuesSoon')}</p>
-      </section>
-      <section className="placeholder" data-placeholder="insights-dashboard">
-        {/* PLACEHOLDER: the 带数 dashboard (insights module aggregates by SKU, region and period). */}
-        <h2>{t('company.insights')}</h2>
-        <p>{t('company.insightsSoon')}</p>
-      </section>
+      <p className="lead">
+        {t('company.roles', { roles: me.roles.join(', '), id: me.id })} {t(`role.${role}` as 'role.producer')}
+      </p>
+      {keys.loading && <Loading />}
+      {!keys.loading && !canAct && (
+        <p className="banner warn" data-testid="no-dev-key">
+          {t('company.noKey', { org: me.id })}
+        </p>
+      )}
+      {!keys.loading && canAct && (
+        <p className="muted" data-testid="acting-as">
+          {t('company.actingAs', { org: me.id })}
+        </p>
+      )}
+      {!keys.loading && view}
     </section>
   );
 }
