@@ -395,6 +395,57 @@ describe('console on a one-validator devnet with the book story', {
     await page.getByTestId('lang').click();
   });
 
+  it('grants platform B part of the history, which verifies; revoked, the same package is refused', async () => {
+    await page.getByTestId('role').selectOption('shopper');
+    await page.goto(`${base}/#/wallet`);
+    await page.getByTestId('grant-form').waitFor();
+    await page.getByTestId('grant-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'Say what the platform may use it for' }).waitFor();
+    await page.getByTestId('grant-grantee').selectOption('platform-b');
+    await page.getByTestId('grant-categories').fill('books');
+    await page.getByTestId('grant-purpose').fill('book recommendations 图书推荐');
+    await page.getByTestId('grant-days').fill('400');
+    await page.getByTestId('grant-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'whole number of days from 1 to 365' }).waitFor();
+    await page.getByTestId('grant-days').fill('30');
+    await page.getByTestId('grant-submit').click();
+    await page.getByTestId('grant-action').getByTestId('act-done').waitFor({ timeout: 60_000 });
+    const grant = page.getByTestId('grant').first();
+    await grant.getByTestId('grant-status').getByText('active until').waitFor();
+    assert.match(await text(grant.getByTestId('grant-covers')), /Of my purchases, [1-9]\d* fall within it/);
+    await grant.getByTestId('grant-share').click();
+    await grant.getByTestId('grant-package').waitFor({ timeout: 60_000 });
+    const pkg = await grant.getByTestId('grant-package').inputValue();
+    assert.match(pkg, /"grantSignature"/);
+    await screenshot(page, 'wallet-grants');
+
+    const verifyAsPlatformB = async () => {
+      await asRole('platform');
+      await page.getByTestId('org').selectOption('platform-b');
+      await page.getByTestId('package-text').fill(pkg);
+      await page.getByTestId('package-verify').click();
+    };
+    await verifyAsPlatformB();
+    await page.getByTestId('package-accepted').waitFor({ timeout: 60_000 });
+    assert.match(await text(page.getByTestId('package-accepted')), /Accepted: [1-9]\d* orders/);
+    await page.getByTestId('package-check').scrollIntoViewIfNeeded();
+    await screenshot(page, 'grantee-accepted');
+    // Bad input says what is wrong.
+    await page.getByTestId('package-text').fill('{"hello": 1}');
+    await page.getByTestId('package-verify').click();
+    await page.getByTestId('package-refused').getByText('This is not a share package').waitFor();
+
+    await page.getByTestId('role').selectOption('shopper');
+    await page.goto(`${base}/#/wallet`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('grant').first().getByTestId('grant-revoke').click();
+    await page.getByTestId('grant-action').getByTestId('act-done').waitFor({ timeout: 60_000 });
+    await page.getByTestId('grant').first().getByTestId('grant-status').getByText('revoked').waitFor();
+    await verifyAsPlatformB();
+    await page.getByTestId('package-refused').getByText('SDK_GRANT_INACTIVE').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'grantee-refused');
+  });
+
   it('logged no errors', () => {
     assert.deepEqual(errors, []);
   });

@@ -20,6 +20,8 @@ interface StoredWallet {
   readonly keystore: Keystore;
   /** Order keys 0 … used-1 have been handed out (one per order). */
   readonly used: number;
+  /** Grant keys 0 … grants-1 signed a grant recorded on chain (one key per grant). */
+  readonly grants?: number;
 }
 
 const KEY = 'wallet';
@@ -90,6 +92,19 @@ export const browserWallet = {
   },
   orderKeys(): OrderKey[] {
     return unlocked === undefined ? [] : unlocked.orderKeys({ count: browserWallet.used() });
+  },
+  /** How many grants this wallet has made (grant keys 0 … n-1). */
+  grants: () => stored()?.grants ?? 0,
+  /** The grant key a new grant will use; `grantRecorded` counts it once the chain has the grant. */
+  nextGrantKey(): { index: number; key: OrderKey } {
+    const value = stored();
+    if (value === undefined || unlocked === undefined) throw new Error('unlock the wallet first');
+    const index = value.grants ?? 0;
+    return { index, key: unlocked.grantKey(index) };
+  },
+  grantRecorded(index: number): void {
+    const value = stored();
+    if (value !== undefined && (value.grants ?? 0) <= index) save({ ...value, grants: index + 1 });
   },
   /** The order key that placed an order (the order's `buyer`), if this wallet holds it. */
   keyFor(buyer: string): OrderKey | undefined {

@@ -9,6 +9,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { type Runner, RunnerStatus, useRunner } from '../components/action.js';
 import { Earnings, ImplementationsUsage, OrdersTable } from '../components/companyParts.js';
+import { PackageCheck } from '../components/grants.js';
 import { ErrorBox, Loading } from '../components/status.js';
 import { act, type CompanyOrder, ordersOf, parseYuan } from '../lib/company.js';
 import { money, short } from '../lib/format.js';
@@ -164,6 +165,7 @@ export function QueuesView({ org, companyRole: role }: { org: string; companyRol
         <Earnings org={org} companyRole={role} orders={all} />
       )}
       <ImplementationsUsage org={org} orders={orders.data} />
+      {role === 'platform' && <PackageCheck org={org} />}
     </>
   );
 }

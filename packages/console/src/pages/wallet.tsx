@@ -1,11 +1,12 @@
 /**
  * The browser wallet: create (or restore from 24 words) a seed that never leaves this browser, kept
  * encrypted at rest; unlock, lock; and "my purchases", which only this wallet can list, by re-deriving
- * its one-time order keys and asking for the orders each placed.
+ * its one-time order keys and asking for the orders each placed; grants of that history to a platform.
  */
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { useWalletState } from '../components/buy.js';
+import { WalletGrants } from '../components/grants.js';
 import { ErrorBox, Loading } from '../components/status.js';
 import { chain } from '../lib/chain.js';
 import { money, short } from '../lib/format.js';
@@ -168,12 +169,13 @@ export function WalletPage(): ReactNode {
           <Purchases />
         </>
       )}
-      <section aria-labelledby="grants" className="placeholder" data-placeholder="privacy-grants">
-        <h2 id="grants">{t('wallet.grants')}</h2>
-        {/* PLACEHOLDER (issue #7): grants of purchase history (privacy module: grant/revoke, share packages,
-            listPurchases in the SDK) are to be wired here: scope, purpose, expiry, what each covers, revoke. */}
-        <p>{t('wallet.grantsSoon')}</p>
-      </section>
+      {state.unlocked ? (
+        <WalletGrants />
+      ) : (
+        <p className="muted" data-testid="grants-locked">
+          {t('grants.unlock')}
+        </p>
+      )}
       {state.exists && (
         <p>
           <button
