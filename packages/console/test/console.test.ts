@@ -284,9 +284,13 @@ describe('console on a one-validator devnet with the book story', {
     await page.getByTestId(`company-${role}`).waitFor();
   };
   /** The shopper buys one copy (the wallet is unlocked by the test above); the new order's id. */
-  const buyOne = async (): Promise<string> => {
+  const buyOne = async (session?: string): Promise<string> => {
     await page.getByTestId('role').selectOption('shopper');
     await page.goto(`${base}/#/product/bookstore%2Fhlm-2026`);
+    if (session !== undefined) {
+      await page.getByTestId('session').selectOption(session);
+      await page.getByTestId('composition-total').waitFor();
+    }
     await page.getByTestId('buy-name').fill('王芳 Wang Fang');
     await page.getByTestId('buy-phone').fill('+86 139 0000 0000');
     await page.getByTestId('buy-address').fill('上海市黄浦区南京东路 100 号');
@@ -299,7 +303,15 @@ describe('console on a one-validator devnet with the book story', {
   let disputedOrder = '';
 
   it('the payment provider confirms, the merchant ships and answers a review', async () => {
-    const order = await buyOne();
+    // Bought during the host's live session: the order carries the host and its commission.
+    const order = await buyOne('host-a/reading-night');
+    const placed = await createClient({ url: base }).query<{ host?: string; session?: string }>({
+      module: 'orders',
+      name: 'order',
+      params: { id: order },
+    });
+    assert.equal(placed.result.host, 'host-a');
+    assert.equal(placed.result.session, 'host-a/reading-night');
     const orderUrl = page.url();
     await asRole('payment');
     await page.getByTestId(`confirm-${order}`).click();
@@ -399,6 +411,17 @@ describe('console on a one-validator devnet with the book story', {
     await page.getByTestId('role').selectOption('shopper');
     await page.goto(`${base}/#/wallet`);
     await page.getByTestId('grant-form').waitFor();
+    // Personalised ranking from the wallet's own purchases, run in this browser and labelled so.
+    await page.goto(`${base}/#/shop`);
+    await page.getByTestId('personal').check();
+    await page
+      .getByTestId('personal-choice')
+      .getByText(/books ×\d+/)
+      .waitFor({ timeout: 30_000 });
+    assert.match(await text(page.getByTestId('personal-choice')), /Personalised locally/);
+    await page.getByTestId('listing').first().waitFor();
+    await screenshot(page, 'shop-personal');
+    await page.goto(`${base}/#/wallet`);
     await page.getByTestId('grant-submit').click();
     await page.getByRole('alert').filter({ hasText: 'Say what the platform may use it for' }).waitFor();
     await page.getByTestId('grant-grantee').selectOption('platform-b');

@@ -20,6 +20,8 @@ export interface BuyBoxProps {
   readonly region: string;
   readonly quantity: number;
   readonly weightGrams: number;
+  /** The live session the shopper buys in (its host is paid a commission on completion). */
+  readonly session?: string;
 }
 
 export function useWalletState(): { exists: boolean; unlocked: boolean } {

@@ -106,6 +106,16 @@ export interface Review {
   reply?: { text: string; writtenAt: number };
 }
 
+/** A live-stream session (catalog README): its window and the listings it features with their commission. */
+export interface Session {
+  id: string;
+  host: string;
+  title: string;
+  startsAt: number;
+  endsAt: number;
+  featured: Array<{ listing: string; commissionBps: number }>;
+}
+
 /** Who gets what of an order's total (orders README: `total = merchant + carrier + payment + platform + host`). */
 export interface Composition {
   goods: number;
@@ -202,12 +212,10 @@ export const chain = {
   rating: (listing: string) =>
     q<{ count: number; averageTimes100: number }>('reviews', 'rating', { listing }),
   ordersParameters: () => q<{ platformFeeBps: number; returnWindowMs: number }>('orders', 'parameters'),
-  session: (id: string) =>
-    q<{ host: string; title: string; startsAt: number; endsAt: number; listings: string[] } | null>(
-      'catalog',
-      'session',
-      { id },
-    ),
+  session: (id: string) => q<Session | null>('catalog', 'session', { id }),
+  /** Live sessions featuring a listing that are running at `at` (block time, ms). */
+  sessions: (params: { listing?: string; host?: string; at?: number }) =>
+    q<Session[]>('catalog', 'sessions', params),
   order: (id: string) => q<OrderView | null>('orders', 'order', { id }),
   orders: (party: Record<string, string>) => q<OrderView[]>('orders', 'orders', party),
   /** Runs a read-only method of a registered implementation on the node (no transaction, gas-capped). */

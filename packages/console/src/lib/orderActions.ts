@@ -47,6 +47,7 @@ export interface PlaceOrder {
   readonly platform: string;
   readonly arbiter: string;
   readonly details: DeliveryDetails;
+  readonly session?: string;
 }
 
 /** Places an order with a fresh order key; the delivery details are sealed to the carrier and the merchant. */
@@ -68,6 +69,7 @@ export async function placeOrder(order: PlaceOrder): Promise<{ id: string; key: 
       payment: order.payment,
       logistics: order.logistics.id,
       platform: order.platform,
+      ...(order.session === undefined ? {} : { session: order.session }),
       arbiter: order.arbiter,
       buyerRegion: order.region,
       delivery,

@@ -7,7 +7,7 @@ import { type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { BuyBox } from '../components/buy.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
-import { chain, type Listing } from '../lib/chain.js';
+import { chain, client, type Listing } from '../lib/chain.js';
 import { previewComposition } from '../lib/composition.js';
 import { bps, money, time } from '../lib/format.js';
 import { href } from '../lib/router.js';
@@ -25,13 +25,16 @@ export function weightOf(attributes: Record<string, string> | undefined, quantit
 async function loadProduct(listingId: string) {
   const listing = await chain.listing(listingId);
   if (listing === null) return null;
-  const [product, reviews, rating, channels, logistics, payments] = await Promise.all([
+  const { latestBlockTime } = await client().getStatus();
+  const [product, reviews, rating, channels, logistics, payments, sessions] = await Promise.all([
     chain.product(listing.sku),
     chain.reviews(listing.id),
     chain.rating(listing.id),
     chain.channels(listing.producer),
     chain.implementations('commerce.logistics/1'),
     chain.implementations('commerce.payment/1'),
+    // Sessions running now that feature the listing: an order naming one pays its host (orders README).
+    chain.sessions({ listing: listing.id, at: latestBlockTime }),
   ]);
   return {
     listing,
@@ -43,6 +46,7 @@ async function loadProduct(listingId: string) {
       | undefined,
     carriers: logistics.filter((i) => listing.carriers.includes(i.org)),
     payments,
+    sessions,
   };
 }
 
@@ -129,7 +133,7 @@ export function ProductPage({ listingId }: { listingId: string }): ReactNode {
   const [payment, setPayment] = useState<string | undefined>();
   const [region, setRegion] = useState<string>('CN-11');
   const [quantity, setQuantity] = useState(1);
-  const [live, setLive] = useState(false);
+  const [session, setSession] = useState('');
 
   if (data.loading && data.data === undefined) return <Loading />;
   if (data.error !== undefined) return <ErrorBox error={data.error} onRetry={data.reload} />;
@@ -143,10 +147,11 @@ export function ProductPage({ listingId }: { listingId: string }): ReactNode {
       </section>
     );
   }
-  const { listing, product, reviews, rating, channel, carriers, payments } = data.data;
+  const { listing, product, reviews, rating, channel, carriers, payments, sessions } = data.data;
   const chosenLogistics = logistics ?? carriers[0]?.id;
   const chosenPayment = payment ?? payments[0]?.id;
-  const hostBps = live ? (listing.hostCommissionBps ?? 0) : 0;
+  const live = sessions.find((s) => s.id === session);
+  const hostBps = live?.featured.find((f) => f.listing === listing.id)?.commissionBps ?? 0;
   const weightGrams = weightOf(product?.attributes, quantity);
 
   return (
@@ -288,10 +293,26 @@ export function ProductPage({ listingId }: { listingId: string }): ReactNode {
               }}
             />
           </label>
-          {(listing.hostCommissionBps ?? 0) > 0 && (
-            <label className="check">
-              <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} />
-              <span>{t('product.live', { bps: bps(listing.hostCommissionBps) })}</span>
+          {sessions.length > 0 && (
+            <label htmlFor="session">
+              <span>{t('product.session')}</span>
+              <select
+                id="session"
+                data-testid="session"
+                value={session}
+                onChange={(e) => setSession(e.target.value)}
+              >
+                <option value="">{t('product.noSession')}</option>
+                {sessions.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {t('product.live', {
+                      title: s.title,
+                      host: s.host,
+                      bps: bps(s.featured.find((f) => f.listing === listing.id)?.commissionBps),
+                    })}
+                  </option>
+                ))}
+              </select>
             </label>
           )}
         </div>
@@ -318,6 +339,7 @@ export function ProductPage({ listingId }: { listingId: string }): ReactNode {
               region={region}
               quantity={quantity}
               weightGrams={weightGrams}
+              {...(live === undefined ? {} : { session: live.id })}
             />
           </>
         )}

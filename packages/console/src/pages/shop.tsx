@@ -5,9 +5,11 @@
  */
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
+import { useWalletState } from '../components/buy.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { chain, type Implementation, type Listing } from '../lib/chain.js';
 import { money } from '../lib/format.js';
+import { myCategoryCounts, personalRank } from '../lib/personal.js';
 import { href } from '../lib/router.js';
 import { settings } from '../lib/settings.js';
 import { useAsync } from '../lib/useAsync.js';
@@ -100,6 +102,18 @@ export function ShopPage(): ReactNode {
   const impls = useAsync(() => chain.implementations(SEARCH_STANDARD), []);
   const results = useAsync(() => search(ranker, query, categories), [ranker, query, categories]);
   const chosen: Implementation | undefined = impls.data?.find((i) => i.id === ranker);
+  const wallet = useWalletState();
+  const [personal, setPersonal] = useState(false);
+  const counts = useAsync(
+    async () => (personal && wallet.unlocked ? myCategoryCounts() : undefined),
+    [personal, wallet.unlocked],
+  );
+  const shown =
+    results.data === undefined
+      ? undefined
+      : counts.data === undefined
+        ? results.data.listings
+        : personalRank(results.data.listings, counts.data);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -183,6 +197,36 @@ export function ShopPage(): ReactNode {
         {t('shop.choice', { name: chosen?.displayName ?? ranker, id: ranker, org: chosen?.org ?? '?' })}
         {categories.length > 0 && ` ${t('shop.choiceFilter', { categories })}`}
       </p>
+      <div className="personal">
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="personal"
+            checked={personal}
+            disabled={!wallet.unlocked}
+            onChange={(e) => setPersonal(e.target.checked)}
+          />
+          <span>{t('shop.personal')}</span>
+        </label>{' '}
+        {!wallet.unlocked && (
+          <span className="muted">
+            {t('shop.personalNeedsWallet')} <a href={href('wallet')}>{t('nav.wallet')}</a>
+          </span>
+        )}
+        {counts.loading && personal && <Loading label={t('shop.personalReading')} />}
+        <ErrorBox error={counts.error} onRetry={counts.reload} />
+        {counts.data !== undefined && (
+          <p className="choice" data-testid="personal-choice">
+            {t('shop.personalChoice', {
+              id: ranker,
+              bought:
+                counts.data.size === 0
+                  ? t('shop.personalNothing')
+                  : [...counts.data].map(([c, n]) => `${c} ×${n}`).join(', '),
+            })}
+          </p>
+        )}
+      </div>
       {results.loading && <Loading label={t('shop.ranking', { id: ranker })} />}
       <ErrorBox error={results.error} onRetry={results.reload} />
       {results.data !== undefined && !results.loading && (
@@ -190,11 +234,11 @@ export function ShopPage(): ReactNode {
           <p className="muted" data-testid="result-count">
             {t('shop.results', { shown: results.data.listings.length, total: results.data.total })}
           </p>
-          {results.data.listings.length === 0 ? (
+          {shown === undefined || shown.length === 0 ? (
             <p>{t('shop.nothing')}</p>
           ) : (
             <ul className="grid">
-              {results.data.listings.map((l) => (
+              {shown.map((l) => (
                 <ListingCard key={l.id} listing={l} />
               ))}
             </ul>
