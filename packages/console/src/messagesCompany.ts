@@ -213,6 +213,20 @@ export const companyEn = {
   'grantee.refused': 'Refused',
   'grantee.accepted': 'Accepted: {n} orders, each proven and signed by its order key',
   'grantee.grant': 'Grant “{purpose}”, active until {expires}, read at block {height}.',
+  'evidence.title': 'Export an evidence bundle',
+  'evidence.lead':
+    'Transactions and state values with every header, commit and validator set needed to check them offline (hanglian evidence verify). Proofs of transactions are members-only: read as {org}.',
+  'evidence.caseTitle': 'What the case is about',
+  'evidence.txs': 'Transaction ids (one per line)',
+  'evidence.paths': 'State paths (one per line, optional)',
+  'evidence.export': 'Export',
+  'evidence.working': 'Collecting proofs, headers and commits…',
+  'evidence.ready': 'The bundle holds {items} items proven at {heights} heights.',
+  'evidence.download': 'Download {name}',
+  'evidence.needTitle': 'Give the case a title.',
+  'evidence.needItems': 'Name at least one transaction or state path.',
+  'evidence.badTx': 'Not a transaction id (64 hexadecimal characters): {id}',
+  'evidence.badPath': 'Not a state path like orders/orders/<id>: {path}',
 } as const;
 
 export type CompanyMessageKey = keyof typeof companyEn;
@@ -424,4 +438,18 @@ export const companyZh: Record<CompanyMessageKey, string> = {
   'grantee.refused': '已拒绝',
   'grantee.accepted': '已接受：{n} 个订单，均有证明并由其订单密钥签名',
   'grantee.grant': '授权“{purpose}”，有效至 {expires}，于区块 {height} 读取。',
+  'evidence.title': '导出证据包',
+  'evidence.lead':
+    '交易与状态值，连同离线核验所需的全部区块头、提交签名与验证者集合（hanglian evidence verify）。交易证明仅限成员读取：以 {org} 身份读取。',
+  'evidence.caseTitle': '案件说明',
+  'evidence.txs': '交易 ID（每行一个）',
+  'evidence.paths': '状态路径（每行一个，可选）',
+  'evidence.export': '导出',
+  'evidence.working': '正在收集证明、区块头与提交签名…',
+  'evidence.ready': '证据包包含 {items} 项，在 {heights} 个高度上得到证明。',
+  'evidence.download': '下载 {name}',
+  'evidence.needTitle': '请填写案件说明。',
+  'evidence.needItems': '请至少填写一个交易或状态路径。',
+  'evidence.badTx': '不是交易 ID（64 位十六进制字符）：{id}',
+  'evidence.badPath': '不是形如 orders/orders/<id> 的状态路径：{path}',
 };

@@ -6,7 +6,9 @@
  * code, bad input, QR codes), and the block explorer. Screenshots go to artifacts/screenshots.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { ed25519Sha256, parseEvidenceBundle, verifyEvidenceBundle } from '@hanglian/core';
 import { createClient } from '@hanglian/sdk';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -467,6 +469,35 @@ describe('console on a one-validator devnet with the book story', {
     await verifyAsPlatformB();
     await page.getByTestId('package-refused').getByText('SDK_GRANT_INACTIVE').waitFor({ timeout: 60_000 });
     await screenshot(page, 'grantee-refused');
+  });
+
+  it('exports an evidence bundle of a transaction from the explorer, which verifies offline', async () => {
+    const create = devnet.steps.find((step) => step.name.startsWith('a consumer orders'));
+    const txId = create?.txId ?? (await latestTxId(base));
+    await page.getByTestId('role').selectOption('regulator');
+    await page.goto(`${base}/#/explorer/tx/${txId}`);
+    await page.getByTestId('evidence-export').waitFor();
+    assert.equal(await page.getByTestId('evidence-txs').inputValue(), txId);
+    await page.getByTestId('evidence-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'Give the case a title' }).waitFor();
+    await page.getByTestId('evidence-title').fill('order dispute 订单纠纷');
+    await page.getByTestId('evidence-paths').fill('not a path');
+    await page.getByTestId('evidence-submit').click();
+    await page.getByRole('alert').filter({ hasText: 'Not a state path' }).waitFor();
+    await page.getByTestId('evidence-paths').fill('items/products/isbn-9787020002207');
+    await page.getByTestId('evidence-submit').click();
+    await page.getByTestId('evidence-ready').waitFor({ timeout: 60_000 });
+    await screenshot(page, 'explorer-evidence');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('evidence-download').click(),
+    ]);
+    const path = await download.path();
+    const bundle = parseEvidenceBundle(JSON.parse(readFileSync(path, 'utf8')));
+    assert.equal(bundle.title, 'order dispute 订单纠纷');
+    assert.equal(bundle.items.length, 2);
+    const verified = verifyEvidenceBundle(bundle, ed25519Sha256);
+    assert.ok(verified.ok, JSON.stringify(verified.checks.filter((c) => !c.ok)));
   });
 
   it('logged no errors', () => {

@@ -15,6 +15,7 @@ import {
 } from '@hanglian/core';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
+import { EvidenceExport } from '../components/evidenceExport.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { client, memberClient, q } from '../lib/chain.js';
 
@@ -389,6 +390,7 @@ function TxDetail({ id }: { id: string }): ReactNode {
           </>
         )}
       </dl>
+      {s.status === 'committed' && <EvidenceExport tx={id} />}
     </article>
   );
 }
@@ -476,30 +478,39 @@ function Evidence(): ReactNode {
   const records = useAsync(() => q<Equivocation[]>('evidence', 'equivocations', {}), []);
   if (records.loading) return <Loading />;
   if (records.error !== undefined) return <ErrorBox error={records.error} onRetry={records.reload} />;
-  if (records.data!.length === 0) return <p data-testid="evidence">{t('explorer.noEvidence')}</p>;
+  if (records.data!.length === 0)
+    return (
+      <>
+        <p data-testid="evidence">{t('explorer.noEvidence')}</p>
+        <EvidenceExport />
+      </>
+    );
   return (
-    <div className="table-wrap">
-      <table data-testid="evidence">
-        <thead>
-          <tr>
-            <th scope="col">{t('role.org')}</th>
-            <th scope="col">{t('explorer.height')}</th>
-            <th scope="col">{t('explorer.reporter')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {records.data!.map((r) => (
-            <tr key={r.id}>
-              <td>{r.org}</td>
-              <td>
-                {r.height} / {r.round} ({t('explorer.recordedAt', { height: r.recordedAt })})
-              </td>
-              <td>{r.reporter}</td>
+    <>
+      <div className="table-wrap">
+        <table data-testid="evidence">
+          <thead>
+            <tr>
+              <th scope="col">{t('role.org')}</th>
+              <th scope="col">{t('explorer.height')}</th>
+              <th scope="col">{t('explorer.reporter')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody>
+            {records.data!.map((r) => (
+              <tr key={r.id}>
+                <td>{r.org}</td>
+                <td>
+                  {r.height} / {r.round} ({t('explorer.recordedAt', { height: r.recordedAt })})
+                </td>
+                <td>{r.reporter}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <EvidenceExport />
+    </>
   );
 }
 
