@@ -340,8 +340,6 @@ const en = {
   'wallet.noPurchases': 'No purchases yet.',
   'wallet.orderKey': 'order key {key}',
   'wallet.grants': 'Grants of my purchase history',
-  'wallet.grantsSoon':
-    'Coming next: give a platform a scoped, expiring, revocable view of part of your history, and revoke it.',
   'wallet.forget': 'Remove the wallet from this browser',
   'wallet.forgetConfirm':
     'Remove the encrypted wallet from this browser? Only your 24 backup words can restore it.',
@@ -377,12 +375,7 @@ const en = {
   'company.roles': 'Organisation {id}, roles: {roles}.',
   'company.implementations': 'Implementations it publishes',
   'company.noImplementations': 'It publishes no implementation of a commerce standard.',
-  'company.queues': 'Queues and earnings',
-  'company.queuesSoon':
-    'Coming next: orders to ship, payments to confirm, parcels to deliver, returns, disputes and earnings.',
   'company.insights': '带数: sales and demand',
-  'company.insightsSoon':
-    'Coming next: privacy-safe aggregates of sales and demand by SKU, region and period.',
   ...companyEn,
 } as const;
 
@@ -709,7 +702,6 @@ const zh: Record<MessageKey, string> = {
   'wallet.noPurchases': '暂无购买记录。',
   'wallet.orderKey': '订单密钥 {key}',
   'wallet.grants': '购买记录的定向授权',
-  'wallet.grantsSoon': '即将推出：向平台授予范围明确、到期失效、可撤销的部分记录访问权，并可随时撤销。',
   'wallet.forget': '从本浏览器移除钱包',
   'wallet.forgetConfirm': '从本浏览器移除加密钱包？之后只能用 24 个助记词恢复。',
   'order.title': '我的订单',
@@ -743,10 +735,7 @@ const zh: Record<MessageKey, string> = {
   'company.roles': '机构 {id}，角色：{roles}。',
   'company.implementations': '它发布的实现',
   'company.noImplementations': '它没有发布任何商业标准的实现。',
-  'company.queues': '待办与收入',
-  'company.queuesSoon': '即将推出：待发货订单、待确认付款、待派送包裹、退货、仲裁与收入。',
   'company.insights': '带数：销售与需求',
-  'company.insightsSoon': '即将推出：按 SKU、地区和时段的隐私安全销售与需求汇总。',
   ...companyZh,
 };
 
