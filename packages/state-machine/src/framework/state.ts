@@ -68,19 +68,26 @@ export class StateOverlay implements StateWriter {
       .filter(([k]) => hasPrefix(k, prefix))
       .sort((a, b) => compareBytes(a[0], b[0]));
     const parent = this.#parent.iterate(prefix)[Symbol.iterator]();
-    let p = parent.next();
-    let i = 0;
-    // Merge two sorted sequences; the overlay wins on equal keys.
-    while (!p.done || i < own.length) {
-      const o = own[i];
-      if (o !== undefined && (p.done || compareBytes(o[0], p.value.key) <= 0)) {
-        if (!p.done && compareBytes(o[0], p.value.key) === 0) p = parent.next();
-        i++;
-        if (o[1] !== null) yield { key: o[0], value: o[1] };
-      } else if (!p.done) {
-        yield p.value;
-        p = parent.next();
+    try {
+      let p = parent.next();
+      let i = 0;
+      // Merge two sorted sequences; the overlay wins on equal keys.
+      while (!p.done || i < own.length) {
+        const o = own[i];
+        if (o !== undefined && (p.done || compareBytes(o[0], p.value.key) <= 0)) {
+          if (!p.done && compareBytes(o[0], p.value.key) === 0) p = parent.next();
+          i++;
+          if (o[1] !== null) yield { key: o[0], value: o[1] };
+        } else if (!p.done) {
+          yield p.value;
+          p = parent.next();
+        }
       }
+    } finally {
+      // A caller that stops early (a `break`, a limit) must close the parent's iteration too: over
+      // LMDB it holds a read transaction, and leaked ones exhaust the environment's reader slots
+      // (MDB_READERS_FULL) under load.
+      parent.return?.();
     }
   }
 
