@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { HanglianError } from '@hanglian/core';
-import { NodeErrors, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
+import { NodeErrors, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
 import { type Client, createClient, memberSigner, type Signer } from '@hanglian/sdk';
 import type { Command } from 'commander';
 

@@ -17,10 +17,9 @@ import {
   type StandardDefinition,
 } from '@hanglian/contract-sdk/testing';
 import { HanglianError } from '@hanglian/core';
-import { NodeErrors } from '@hanglian/node';
+import { NodeErrors } from '@hanglian/node/offline';
 import { createClient, signAndSubmit } from '@hanglian/sdk';
 import type { Command } from 'commander';
-import { build } from 'esbuild';
 import { loadMemberSigner, type MemberKeyOptions, withMemberKeyOptions } from '../signing.js';
 
 const BUILT_IN_STANDARDS: Record<string, StandardDefinition> = {
@@ -123,6 +122,8 @@ export async function buildContract(
   if (!existsSync(entry)) fail(`${entry} not found`);
   // The SDK resolves from the CLI's installation, so a project needs no npm install to build.
   const sdk = fileURLToPath(import.meta.resolve('@hanglian/contract-sdk'));
+  // esbuild loads only when a contract is built.
+  const { build } = await import('esbuild');
   const result = await build({
     stdin: {
       contents: "import methods from './src/contract.ts';\nglobalThis.contract = methods;\n",

@@ -2,12 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commerceGenesisSection } from '@hanglian/commerce-standards';
 import { HanglianError } from '@hanglian/core';
-import { initNetwork, NodeErrors, networkPaths, readManifest } from '@hanglian/node';
+import { NodeErrors, networkPaths, readManifest } from '@hanglian/node/offline';
 import type { Command } from 'commander';
 import { findConsoleBuild } from '../consoleBuild.js';
-import { seedBookStory } from '../demo/bookStory.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 
@@ -110,6 +108,9 @@ export function registerDevnet(program: Command): void {
           );
         }
         say(`creating a network of ${validators} validators and ${fullNodes} full nodes in ${opts.dir}…`);
+        // Loaded when used: the other commands start without the node and the standards' bundles.
+        const { initNetwork } = await import('@hanglian/node');
+        const { commerceGenesisSection } = await import('@hanglian/commerce-standards');
         initNetwork({
           dir: opts.dir,
           validators,
@@ -174,6 +175,7 @@ export function registerDevnet(program: Command): void {
       const seededMarker = join(opts.dir, 'demo-seeded.json');
       if (opts.demo && !existsSync(seededMarker) && nodes[0]?.api !== undefined) {
         say('seeding the book story (once)…');
+        const { seedBookStory } = await import('../demo/bookStory.js');
         const steps = await seedBookStory({ dir: opts.dir, api: nodes[0].api, onStep: say });
         writeFileSync(seededMarker, `${JSON.stringify(steps, null, 2)}\n`);
       }

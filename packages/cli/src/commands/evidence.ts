@@ -7,7 +7,7 @@ import {
   type Validator,
   verifyEvidenceBundle,
 } from '@hanglian/core';
-import { NodeErrors } from '@hanglian/node';
+import { NodeErrors } from '@hanglian/node/offline';
 import { exportEvidence, validatorSetFromGenesis } from '@hanglian/sdk';
 import type { Command } from 'commander';
 import { type ReaderOptions, readerClient, withReaderOptions } from '../signing.js';

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { commerceGenesisSection } from '@hanglian/commerce-standards';
 import { HanglianError } from '@hanglian/core';
-import { initNetwork, NodeErrors } from '@hanglian/node';
+import { NodeErrors } from '@hanglian/node/offline';
 import type { Command } from 'commander';
 
 export function registerInit(program: Command): void {
@@ -23,7 +22,7 @@ export function registerInit(program: Command): void {
       '\nExamples:\n  hanglian init --dir ./net\n  hanglian init --dir ./net --validators 4 --passphrase-file ./secret.txt\n',
     )
     .action(
-      (opts: {
+      async (opts: {
         dir: string;
         chainId: string;
         validators: string;
@@ -40,6 +39,8 @@ export function registerInit(program: Command): void {
         };
         const passphrase =
           opts.passphraseFile === undefined ? undefined : readFileSync(opts.passphraseFile, 'utf8').trim();
+        const { initNetwork } = await import('@hanglian/node');
+        const { commerceGenesisSection } = await import('@hanglian/commerce-standards');
         const result = initNetwork({
           dir: opts.dir,
           chainId: opts.chainId,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ed25519Sha256, HanglianError } from '@hanglian/core';
-import { type KeystoreFile, NodeErrors, writeKeyFile } from '@hanglian/node';
+import { type KeystoreFile, NodeErrors, writeKeyFile } from '@hanglian/node/offline';
 import type { Command } from 'commander';
 
 export function registerKeys(program: Command): void {

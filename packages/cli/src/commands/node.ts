@@ -1,5 +1,6 @@
 import { HanglianError } from '@hanglian/core';
-import { type LogLevel, launchNode, NodeErrors, readManifest, resolvePassphrase } from '@hanglian/node';
+import type { LogLevel } from '@hanglian/node';
+import { NodeErrors, readManifest, resolvePassphrase } from '@hanglian/node/offline';
 import type { Command } from 'commander';
 import { findConsoleBuild } from '../consoleBuild.js';
 
@@ -59,6 +60,7 @@ export function registerNode(program: Command): void {
         throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
       }
       const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
+      const { launchNode } = await import('@hanglian/node');
       const running = await launchNode({
         dir: opts.dir,
         node: opts.node,

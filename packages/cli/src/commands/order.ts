@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { HanglianError, hexToBytes } from '@hanglian/core';
-import { readEncryptionKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
+import { readEncryptionKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
 import { createClient, openDelivery, orders, type PurchasedOrder, query, signAndSubmit } from '@hanglian/sdk';
 import type { Command } from 'commander';
 import { CliErrors } from '../errors.js';

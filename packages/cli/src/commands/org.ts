@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { bytesToHex, HanglianError, hexToBytes } from '@hanglian/core';
-import { NodeErrors, readKeyFile } from '@hanglian/node';
+import { NodeErrors, readKeyFile } from '@hanglian/node/offline';
 import { createClient, governance, identity, memberSigner, signAndSubmit } from '@hanglian/sdk';
 import type { Command } from 'commander';
 import { loadMemberSigner, type MemberKeyOptions, withMemberKeyOptions } from '../signing.js';

@@ -16,7 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HanglianError, hexToBytes } from '@hanglian/core';
-import { readGenesis, readManifest } from '@hanglian/node';
+import { readGenesis, readManifest } from '@hanglian/node/offline';
 import {
   buildSharePackage,
   type Client,

@@ -15,7 +15,7 @@ import {
   readKeyFile,
   readManifest,
   resolvePassphrase,
-} from '@hanglian/node';
+} from '@hanglian/node/offline';
 import {
   buildSharePackage,
   type Client,

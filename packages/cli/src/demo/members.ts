@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { SigningKey } from '@hanglian/core';
-import { readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node';
+import { readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
 import { memberSigner, type Signer } from '@hanglian/sdk';
 
 export interface NetworkMembers {
