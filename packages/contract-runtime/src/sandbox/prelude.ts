@@ -1,8 +1,10 @@
 /**
- * Trusted JavaScript evaluated inside every fresh QuickJS context before the contract's code. It
+ * Trusted JavaScript evaluated once per QuickJS instance, before any contract's code (engine.ts keeps a copy
+ * of the instance's memory right after it, and every call starts from that copy). It
  * (1) captures the intrinsics the sandbox relies on, so a contract that rewrites `JSON`, `Object` or
  * `Array.prototype` only breaks itself; (2) removes what could differ between nodes or bypass metering;
- * (3) defines the frozen `chain` global the contract talks to; (4) returns the entry function the host calls.
+ * (3) returns the entry function the host calls, which defines the frozen `chain` global the contract talks to
+ * from the call's context, then loads the contract and runs the method.
  *
  * The entry function never lets a contract-controlled value escape: whatever happens, it returns one string
  * whose first character is a status (see `GuestStatus`) and the rest a payload. The only way out other than
@@ -19,7 +21,7 @@ export const GuestStatus = {
   LOAD_FAILED: 'L',
 } as const;
 
-const PRELUDE_WITH_COMMENTS = String.raw`(function (rawGet, rawSet, rawDelete, rawEmit, rawCall, rawCharge, contextJson, maxJsonDepth, maxMessageLength) {
+const PRELUDE_WITH_COMMENTS = String.raw`(function (rawGet, rawSet, rawDelete, rawEmit, rawCall, rawCharge, maxJsonDepth, maxMessageLength) {
   'use strict';
   const G = globalThis;
   const apply = Reflect.apply;
@@ -269,36 +271,6 @@ const PRELUDE_WITH_COMMENTS = String.raw`(function (rawGet, rawSet, rawDelete, r
     return value;
   }
 
-  // --- The chain, as the contract sees it. ---
-  const context = nativeParse(contextJson);
-  const state = freeze({
-    get: function get(key) {
-      return rawGet(checkString(key, 'state key'));
-    },
-    set: function set(key, value) {
-      rawSet(checkString(key, 'state key'), checkString(value, 'state value'));
-    },
-    delete: function (key) {
-      rawDelete(checkString(key, 'state key'));
-    },
-  });
-  const chain = freeze({
-    contract: context.contract,
-    caller: context.caller,
-    height: context.height,
-    time: context.time,
-    state: state,
-    emit: function emit(name, data) {
-      rawEmit(checkString(name, 'event name'), encodeJson(data === undefined ? null : data, 'event data'));
-    },
-    call: function call(name) {
-      const args = [];
-      for (let i = 1; i < arguments.length; i++) args[args.length] = arguments[i];
-      return nativeParse(rawCall(checkString(name, 'host call name'), encodeJson(args, 'host call arguments')));
-    },
-  });
-  defineProperty(G, 'chain', { value: chain, writable: false, enumerable: false, configurable: false });
-
   function describeThrown(thrown) {
     try {
       if (thrown !== null && typeof thrown === 'object') {
@@ -315,7 +287,39 @@ const PRELUDE_WITH_COMMENTS = String.raw`(function (rawGet, rawSet, rawDelete, r
     }
   }
 
-  return function enter(source, method, argsJson) {
+  // The host evaluates everything above once per WebAssembly instance and keeps a copy of the memory right
+  // after it (see engine.ts); every call starts from that copy and runs enter once.
+  return function enter(contextJson, source, method, argsJson) {
+    // --- The chain, as the contract sees it (per call: it carries the call's context). ---
+    const context = nativeParse(contextJson);
+    const state = freeze({
+      get: function get(key) {
+        return rawGet(checkString(key, 'state key'));
+      },
+      set: function set(key, value) {
+        rawSet(checkString(key, 'state key'), checkString(value, 'state value'));
+      },
+      delete: function (key) {
+        rawDelete(checkString(key, 'state key'));
+      },
+    });
+    const chain = freeze({
+      contract: context.contract,
+      caller: context.caller,
+      height: context.height,
+      time: context.time,
+      state: state,
+      emit: function emit(name, data) {
+        rawEmit(checkString(name, 'event name'), encodeJson(data === undefined ? null : data, 'event data'));
+      },
+      call: function call(name) {
+        const args = [];
+        for (let i = 1; i < arguments.length; i++) args[args.length] = arguments[i];
+        return nativeParse(rawCall(checkString(name, 'host call name'), encodeJson(args, 'host call arguments')));
+      },
+    });
+    defineProperty(G, 'chain', { value: chain, writable: false, enumerable: false, configurable: false });
+
     try {
       indirectEval(source);
     } catch (thrown) {
@@ -346,8 +350,8 @@ const PRELUDE_WITH_COMMENTS = String.raw`(function (rawGet, rawSet, rawDelete, r
 })`;
 
 /**
- * QuickJS parses at roughly 8 MB/s inside WebAssembly and every call parses the prelude, so whole-line
- * comments and indentation are dropped once at load (no string literal in the prelude spans lines).
+ * QuickJS parses at roughly 8 MB/s inside WebAssembly, so whole-line comments and indentation are dropped
+ * once at load (no string literal in the prelude spans lines).
  */
 export const PRELUDE_SOURCE = PRELUDE_WITH_COMMENTS.split('\n')
   .map((line) => line.trim())

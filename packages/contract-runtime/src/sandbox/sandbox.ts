@@ -1,32 +1,17 @@
-import {
-  DefaultIntrinsics,
-  type Intrinsics,
-  newQuickJSWASMModule,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSWASMModule,
-  RELEASE_SYNC,
-} from 'quickjs-emscripten';
+import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
 import { ContractErrorCode, SandboxFaultError } from '../errors.js';
 import { GasMeter } from '../gas.js';
 import type { CallRequest, CallResult, ContractHost, JsonValue } from '../interface.js';
 import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from '../options.js';
+import { Engine, type EngineCall } from './engine.js';
 import { encodePlainJson, parsePlainJson } from './json.js';
-import { GuestStatus, PRELUDE_SOURCE } from './prelude.js';
+import { GuestStatus } from './prelude.js';
 import { CallEffects } from './writeBuffer.js';
 
-/**
- * QuickJS intrinsics given to contracts: the defaults minus Date (a clock). Promise stays: QuickJS 2025-09-13
- * aborts the whole WebAssembly instance when a runtime without the Promise intrinsic touches an async
- * function, which a hostile contract could use to crash the node. The sandbox never drains the job queue, so
- * promise reactions and code after `await` never run: contracts are synchronous, and a promise returned is
- * CONTRACT_BAD_RETURN. Eval stays as an intrinsic because the host's own evaluation goes through it; the
- * prelude removes `eval` and the Function constructors from the contract's reach.
- */
-export const CONTRACT_INTRINSICS: Intrinsics = Object.freeze({ ...DefaultIntrinsics, Date: false });
+export { CONTRACT_INTRINSICS } from './engine.js';
 
-/** Longest thrown message kept in a failure result; longer ones are cut (deterministically). */
-const MAX_MESSAGE_LENGTH = 1024;
+/** Calls one sandbox runs at once by default: the registry's MAX_CONTRACT_CALL_DEPTH (4) frames. */
+export const DEFAULT_MAX_NESTING = 4;
 
 const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
 
@@ -37,22 +22,32 @@ type StickyStop =
   | { kind: 'hostFault'; cause: unknown };
 
 /**
- * Runs contract methods in QuickJS (WebAssembly), one fresh runtime and context per call, so no call can see
- * anything another call left behind. `call` and `query` are synchronous.
+ * Runs contract methods in QuickJS (WebAssembly). Each call starts from the same copy of an instance's memory
+ * taken right after the prelude was evaluated (engine.ts), so no call can see anything another call left
+ * behind, and the prelude is not parsed per call. `call` and `query` are synchronous.
  */
 export class ContractSandbox {
   private faulted: SandboxFaultError | undefined;
+  /** Calls running on this sandbox right now: the outer call and the nested calls made inside it. */
+  private depth = 0;
 
   private constructor(
-    private module: QuickJSWASMModule,
+    private engines: Engine[],
     readonly options: SandboxOptions,
+    private readonly maxNesting: number,
   ) {}
 
-  static async create(options: Partial<SandboxOptions> = {}): Promise<ContractSandbox> {
-    return new ContractSandbox(await newQuickJSWASMModule(RELEASE_SYNC), {
-      ...DEFAULT_SANDBOX_OPTIONS,
-      ...options,
-    });
+  /**
+   * `maxNesting`: calls that may run on this sandbox at once (an outer call and the calls nested in it through
+   * `hostCall`); one WebAssembly instance each, created here. A call nested deeper fails with
+   * CONTRACT_INVALID_REQUEST.
+   */
+  static async create(
+    options: Partial<SandboxOptions> = {},
+    { maxNesting = DEFAULT_MAX_NESTING }: { maxNesting?: number } = {},
+  ): Promise<ContractSandbox> {
+    const full = { ...DEFAULT_SANDBOX_OPTIONS, ...options };
+    return new ContractSandbox(await createEngines(full, maxNesting), full, maxNesting);
   }
 
   /** True after a fault that may have corrupted the WebAssembly instance; `reset()` replaces it. */
@@ -60,10 +55,17 @@ export class ContractSandbox {
     return this.faulted !== undefined;
   }
 
-  /** Replaces the WebAssembly instance after a fault. */
+  /** Replaces the WebAssembly instances after a fault. */
   async reset(): Promise<void> {
-    this.module = await newQuickJSWASMModule(RELEASE_SYNC);
+    for (const engine of this.engines) engine.dispose();
+    this.engines = await createEngines(this.options, this.maxNesting);
     this.faulted = undefined;
+    this.depth = 0;
+  }
+
+  /** Bytes of WebAssembly memory copied back before each call (the benchmark reports it). */
+  get restoredBytesPerCall(): number {
+    return this.engines[0]?.restoredBytes ?? 0;
   }
 
   /** Executes a method as part of a transaction: writes and events reach the host only if it succeeds. */
@@ -102,150 +104,134 @@ export class ContractSandbox {
     meter.charge(codeBytes * gas.codeByte + utf8Length(args.json) * gas.ioByte);
     if (meter.isExhausted) return outOfGas(meter);
 
+    if (this.depth >= this.engines.length) {
+      return fail(
+        ContractErrorCode.INVALID_REQUEST,
+        `calls nested deeper than ${this.engines.length} on one sandbox`,
+        0,
+      );
+    }
+    const engine = this.engines[this.depth]!;
+    // The interrupts the prelude's own setup reached, as when every call evaluated it: the same every call.
+    if (!meter.charge(engine.interruptsBeforeCall * gas.executionTick)) return outOfGas(meter);
+
     const effects = new CallEffects();
     let stop: StickyStop = { kind: 'none' };
-    const runtime = this.module.newRuntime();
-    let status: string | undefined;
-    try {
-      // Everything the runtime allocates, the engine's own baseline included, counts: the same on every node.
-      runtime.setMemoryLimit(request.memoryLimitBytes);
-      runtime.setMaxStackSize(options.maxStackBytes);
-      runtime.setInterruptHandler(() => !meter.charge(gas.executionTick) || stop.kind !== 'none');
-      const ctx = runtime.newContext({ intrinsics: CONTRACT_INTRINSICS });
-      try {
-        // Host functions: each charges gas first, then checks, then acts. A thrown Error becomes a guest
-        // exception (name and message only); the sticky `stop` and the meter make sure a contract that
-        // catches it still fails.
-        const charge = (amount: number): void => {
-          if (!meter.charge(amount)) throw guestError('OutOfGas', 'out of gas');
-        };
-        const refuseIfReadOnly = (what: string): void => {
-          if (!readOnly) return;
-          if (stop.kind === 'none') stop = { kind: 'readOnly', what };
-          throw guestError('ReadOnlyError', `${what} is not allowed in a read-only call`);
-        };
-        const guarded =
-          (fn: (...handles: QuickJSHandle[]) => QuickJSHandle | undefined) =>
-          (...handles: QuickJSHandle[]): QuickJSHandle | undefined => {
-            try {
-              return fn(...handles);
-            } catch (error) {
-              if (error instanceof GuestError) throw error;
-              // The host interface failed: a node fault, not the contract's doing.
-              if (stop.kind !== 'hostFault') stop = { kind: 'hostFault', cause: error };
-              throw guestError('HostFault', 'host failure');
-            }
-          };
-        const checkSize = (s: string, max: number, what: string): number => {
-          const bytes = utf8Length(s);
-          if (bytes > max) throw guestError('RangeError', `${what} exceeds ${max} bytes`);
-          return bytes;
-        };
+    // Host functions: each charges gas first, then checks, then acts. A thrown Error becomes a guest
+    // exception (name and message only); the sticky `stop` and the meter make sure a contract that
+    // catches it still fails.
+    const charge = (amount: number): void => {
+      if (!meter.charge(amount)) throw guestError('OutOfGas', 'out of gas');
+    };
+    const refuseIfReadOnly = (what: string): void => {
+      if (!readOnly) return;
+      if (stop.kind === 'none') stop = { kind: 'readOnly', what };
+      throw guestError('ReadOnlyError', `${what} is not allowed in a read-only call`);
+    };
+    const guarded =
+      (fn: (ctx: QuickJSContext, ...handles: QuickJSHandle[]) => QuickJSHandle | undefined) =>
+      (ctx: QuickJSContext, ...handles: QuickJSHandle[]): QuickJSHandle | undefined => {
+        try {
+          return fn(ctx, ...handles);
+        } catch (error) {
+          if (error instanceof GuestError) throw error;
+          // The host interface failed: a node fault, not the contract's doing.
+          if (stop.kind !== 'hostFault') stop = { kind: 'hostFault', cause: error };
+          throw guestError('HostFault', 'host failure');
+        }
+      };
+    const checkSize = (s: string, max: number, what: string): number => {
+      const bytes = utf8Length(s);
+      if (bytes > max) throw guestError('RangeError', `${what} exceeds ${max} bytes`);
+      return bytes;
+    };
 
-        const rawGet = ctx.newFunction(
-          'get',
-          guarded((keyHandle) => {
-            charge(gas.hostCallBase);
-            const key = ctx.getString(keyHandle!);
-            const keyBytes = checkSize(key, options.maxKeyBytes, 'state key');
-            const value = effects.read(key, (k) => host.getState(k));
-            charge((keyBytes + (value === undefined ? 0 : utf8Length(value))) * gas.stateReadByte);
-            return value === undefined ? ctx.null : ctx.newString(value);
-          }),
-        );
-        const rawSet = ctx.newFunction(
-          'set',
-          guarded((keyHandle, valueHandle) => {
-            refuseIfReadOnly('state.set');
-            charge(gas.hostCallBase);
-            const key = ctx.getString(keyHandle!);
-            const value = ctx.getString(valueHandle!);
-            const bytes =
-              checkSize(key, options.maxKeyBytes, 'state key') +
-              checkSize(value, options.maxValueBytes, 'state value');
-            charge(bytes * gas.stateWriteByte);
-            effects.set(key, value);
-            return undefined;
-          }),
-        );
-        const rawDelete = ctx.newFunction(
-          'delete',
-          guarded((keyHandle) => {
-            refuseIfReadOnly('state.delete');
-            charge(gas.hostCallBase);
-            const key = ctx.getString(keyHandle!);
-            charge(checkSize(key, options.maxKeyBytes, 'state key') * gas.stateWriteByte);
-            effects.delete(key);
-            return undefined;
-          }),
-        );
-        const rawEmit = ctx.newFunction(
-          'emit',
-          guarded((nameHandle, dataHandle) => {
-            refuseIfReadOnly('emit');
-            charge(gas.hostCallBase);
-            const name = ctx.getString(nameHandle!);
-            const dataJson = ctx.getString(dataHandle!);
-            const bytes =
-              checkSize(name, options.maxKeyBytes, 'event name') +
-              checkSize(dataJson, options.maxJsonBytes, 'event data');
-            charge(bytes * gas.eventByte);
-            effects.emit(name, dataJson);
-            return undefined;
-          }),
-        );
-        const rawCall = ctx.newFunction(
-          'call',
-          guarded((nameHandle, argsHandle) => {
-            charge(gas.hostCallBase);
-            const name = ctx.getString(nameHandle!);
-            const argsJson = ctx.getString(argsHandle!);
-            const bytes =
-              checkSize(name, options.maxKeyBytes, 'host call name') +
-              checkSize(argsJson, options.maxJsonBytes, 'host call arguments');
-            charge(bytes * gas.ioByte);
-            const result = host.hostCall({ name, argsJson, readOnly, gasAvailable: meter.remaining });
-            charge(result.gasUsed);
-            // A nested call that ran out of gas spent all this call had left: this call is out of gas too,
-            // and catching the error must not let it finish.
-            if (!result.ok && result.code === ContractErrorCode.OUT_OF_GAS) meter.exhaust();
-            if (!result.ok) throw guestError('HostCallError', `${result.code}: ${result.message}`);
-            charge(checkSize(result.resultJson, options.maxJsonBytes, 'host call result') * gas.ioByte);
-            return ctx.newString(result.resultJson);
-          }),
-        );
-        const rawCharge = ctx.newFunction(
-          'charge',
-          guarded((sizeHandle, kindHandle) => {
-            // Kinds as in the prelude: 0 characters, 1 array elements, 2 eight-byte words of binary data.
-            const kind = kindHandle === undefined ? 0 : ctx.getNumber(kindHandle);
-            const rate = kind === 1 ? gas.builtinElement : kind === 2 ? gas.binaryWord : gas.builtinByte;
-            const size = ctx.getNumber(sizeHandle!);
-            // A size that is not a positive finite number (NaN from hostile code) is charged as zero, never
-            // as NaN, which would poison the gas meter's comparisons.
-            charge(Number.isFinite(size) && size > 0 ? size * rate : 0);
-            return undefined;
-          }),
-        );
-        const contextJson = JSON.stringify(host.context);
-        status = runGuest(ctx, [rawGet, rawSet, rawDelete, rawEmit, rawCall, rawCharge], {
-          contextJson,
-          maxJsonDepth: options.maxJsonDepth,
-          source,
-          method: request.method,
-          argsJson: args.json,
-        });
-      } finally {
-        // Reading the outcome and tearing down must not be stopped by the contract's limits.
-        runtime.setMemoryLimit(-1);
-        runtime.removeInterruptHandler();
-        ctx.dispose();
-      }
+    const engineCall: EngineCall = {
+      interrupt: () => !meter.charge(gas.executionTick) || stop.kind !== 'none',
+      hostFunctions: {
+        get: guarded((ctx, keyHandle) => {
+          charge(gas.hostCallBase);
+          const key = ctx.getString(keyHandle!);
+          const keyBytes = checkSize(key, options.maxKeyBytes, 'state key');
+          const value = effects.read(key, (k) => host.getState(k));
+          charge((keyBytes + (value === undefined ? 0 : utf8Length(value))) * gas.stateReadByte);
+          return value === undefined ? ctx.null : ctx.newString(value);
+        }),
+        set: guarded((ctx, keyHandle, valueHandle) => {
+          refuseIfReadOnly('state.set');
+          charge(gas.hostCallBase);
+          const key = ctx.getString(keyHandle!);
+          const value = ctx.getString(valueHandle!);
+          const bytes =
+            checkSize(key, options.maxKeyBytes, 'state key') +
+            checkSize(value, options.maxValueBytes, 'state value');
+          charge(bytes * gas.stateWriteByte);
+          effects.set(key, value);
+          return undefined;
+        }),
+        delete: guarded((ctx, keyHandle) => {
+          refuseIfReadOnly('state.delete');
+          charge(gas.hostCallBase);
+          const key = ctx.getString(keyHandle!);
+          charge(checkSize(key, options.maxKeyBytes, 'state key') * gas.stateWriteByte);
+          effects.delete(key);
+          return undefined;
+        }),
+        emit: guarded((ctx, nameHandle, dataHandle) => {
+          refuseIfReadOnly('emit');
+          charge(gas.hostCallBase);
+          const name = ctx.getString(nameHandle!);
+          const dataJson = ctx.getString(dataHandle!);
+          const bytes =
+            checkSize(name, options.maxKeyBytes, 'event name') +
+            checkSize(dataJson, options.maxJsonBytes, 'event data');
+          charge(bytes * gas.eventByte);
+          effects.emit(name, dataJson);
+          return undefined;
+        }),
+        call: guarded((ctx, nameHandle, argsHandle) => {
+          charge(gas.hostCallBase);
+          const name = ctx.getString(nameHandle!);
+          const argsJson = ctx.getString(argsHandle!);
+          const bytes =
+            checkSize(name, options.maxKeyBytes, 'host call name') +
+            checkSize(argsJson, options.maxJsonBytes, 'host call arguments');
+          charge(bytes * gas.ioByte);
+          const result = host.hostCall({ name, argsJson, readOnly, gasAvailable: meter.remaining });
+          charge(result.gasUsed);
+          // A nested call that ran out of gas spent all this call had left: this call is out of gas too,
+          // and catching the error must not let it finish.
+          if (!result.ok && result.code === ContractErrorCode.OUT_OF_GAS) meter.exhaust();
+          if (!result.ok) throw guestError('HostCallError', `${result.code}: ${result.message}`);
+          charge(checkSize(result.resultJson, options.maxJsonBytes, 'host call result') * gas.ioByte);
+          return ctx.newString(result.resultJson);
+        }),
+        charge: guarded((ctx, sizeHandle, kindHandle) => {
+          // Kinds as in the prelude: 0 characters, 1 array elements, 2 eight-byte words of binary data.
+          const kind = kindHandle === undefined ? 0 : ctx.getNumber(kindHandle);
+          const rate = kind === 1 ? gas.builtinElement : kind === 2 ? gas.binaryWord : gas.builtinByte;
+          const size = ctx.getNumber(sizeHandle!);
+          // A size that is not a positive finite number (NaN from hostile code) is charged as zero, never
+          // as NaN, which would poison the gas meter's comparisons.
+          charge(Number.isFinite(size) && size > 0 ? size * rate : 0);
+          return undefined;
+        }),
+      },
+    };
+    let status: string | undefined;
+    this.depth++;
+    try {
+      status = engine.run(engineCall, request.memoryLimitBytes, {
+        contextJson: JSON.stringify(host.context),
+        source,
+        method: request.method,
+        argsJson: args.json,
+      });
     } catch (error) {
       this.faulted = new SandboxFaultError('the QuickJS WebAssembly instance failed', { cause: error });
       throw this.faulted;
     } finally {
-      if (!this.faulted) runtime.dispose();
+      this.depth--;
     }
 
     // Host-side reasons to stop win over what the guest reported: a contract cannot catch them away.
@@ -327,47 +313,6 @@ export class ContractSandbox {
   }
 }
 
-/**
- * Evaluates the prelude, calls it with the host functions to get the entry function, and calls the entry.
- * Returns the entry's status string, or undefined if an exception escaped it (gas interrupt, or allocation
- * failure while reporting). The escaped value is contract-influenced, so it is disposed without being read.
- */
-function runGuest(
-  ctx: QuickJSContext,
-  hostFunctions: QuickJSHandle[],
-  call: { contextJson: string; maxJsonDepth: number; source: string; method: string; argsJson: string },
-): string | undefined {
-  const owned: QuickJSHandle[] = [...hostFunctions];
-  try {
-    const factory = ctx.evalCode(PRELUDE_SOURCE, 'prelude.js');
-    if (factory.error) return discard(factory.error);
-    owned.push(factory.value);
-    const setupArgs = [
-      ...hostFunctions,
-      ctx.newString(call.contextJson),
-      ctx.newNumber(call.maxJsonDepth),
-      ctx.newNumber(MAX_MESSAGE_LENGTH),
-    ];
-    owned.push(...setupArgs.slice(hostFunctions.length));
-    const entry = ctx.callFunction(factory.value, ctx.undefined, ...setupArgs);
-    if (entry.error) return discard(entry.error);
-    owned.push(entry.value);
-    const entryArgs = [ctx.newString(call.source), ctx.newString(call.method), ctx.newString(call.argsJson)];
-    owned.push(...entryArgs);
-    const outcome = ctx.callFunction(entry.value, ctx.undefined, ...entryArgs);
-    if (outcome.error) return discard(outcome.error);
-    owned.push(outcome.value);
-    return ctx.typeof(outcome.value) === 'string' ? ctx.getString(outcome.value) : undefined;
-  } finally {
-    for (const handle of owned) if (handle.alive) handle.dispose();
-  }
-}
-
-function discard(handle: QuickJSHandle): undefined {
-  handle.dispose();
-  return undefined;
-}
-
 /** An exception meant for the contract (name and message cross into QuickJS), not a host failure. */
 class GuestError extends Error {}
 
@@ -384,6 +329,14 @@ function callHost<T>(fn: () => T): T {
   } catch (error) {
     throw new SandboxFaultError('the contract host failed', { cause: error });
   }
+}
+
+async function createEngines(options: SandboxOptions, count: number): Promise<Engine[]> {
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new RangeError('maxNesting must be a positive integer');
+  const engines: Engine[] = [];
+  for (let i = 0; i < count; i++) engines.push(await Engine.create(options));
+  return engines;
 }
 
 function fail(code: ContractErrorCode, message: string, gasUsed: number): CallResult {

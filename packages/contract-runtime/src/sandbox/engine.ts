@@ -1,0 +1,229 @@
+import {
+  DefaultIntrinsics,
+  type Intrinsics,
+  newQuickJSWASMModule,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+  RELEASE_SYNC,
+} from 'quickjs-emscripten';
+import type { SandboxOptions } from '../options.js';
+import { PRELUDE_SOURCE } from './prelude.js';
+
+/**
+ * QuickJS intrinsics given to contracts: the defaults minus Date (a clock). Promise stays: QuickJS 2025-09-13
+ * aborts the whole WebAssembly instance when a runtime without the Promise intrinsic touches an async
+ * function, which a hostile contract could use to crash the node. The sandbox never drains the job queue, so
+ * promise reactions and code after `await` never run: contracts are synchronous, and a promise returned is
+ * CONTRACT_BAD_RETURN. Eval stays as an intrinsic because the host's own evaluation goes through it; the
+ * prelude removes `eval` and the Function constructors from the contract's reach.
+ */
+export const CONTRACT_INTRINSICS: Intrinsics = Object.freeze({ ...DefaultIntrinsics, Date: false });
+
+/** Longest thrown message kept in a failure result; longer ones are cut (deterministically). */
+export const MAX_MESSAGE_LENGTH = 1024;
+
+/** The host functions the prelude receives, in its parameter order. */
+export const HOST_FUNCTION_NAMES = ['get', 'set', 'delete', 'emit', 'call', 'charge'] as const;
+
+export type HostFunctionName = (typeof HOST_FUNCTION_NAMES)[number];
+
+/** What the engine's host functions and interrupt handler dispatch to while a call runs. */
+export interface EngineCall {
+  readonly hostFunctions: Record<
+    HostFunctionName,
+    (ctx: QuickJSContext, ...handles: QuickJSHandle[]) => QuickJSHandle | undefined
+  >;
+  /** Called at every interrupt poll that reaches the handler; true stops the guest (uncatchable). */
+  readonly interrupt: () => boolean;
+}
+
+/**
+ * A region of linear memory that is copied back before every call. Everything live between calls is in one of
+ * them: static data and bss at the bottom, the heap (runtime, context, prelude) at the top. Between them lies
+ * the emscripten shadow stack, dead whenever no call is running on this instance (the stack pointer is back at
+ * its top), so what a call leaves there is never read: C code writes a stack slot before reading it.
+ */
+interface Region {
+  readonly start: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The static-data region is restored up to this far past its last non-zero byte at snapshot time, so
+ * zero-initialised variables (bss) after the last written one are reset too. QuickJS's bss is a few KiB.
+ */
+const STATIC_MARGIN_BYTES = 256 * 1024;
+/** The heap region is restored from this far below its first non-zero byte (covers the live stack top). */
+const STACK_TOP_MARGIN_BYTES = 256 * 1024;
+/** A zero run at least this long is taken for the shadow stack between static data and heap. */
+const MIN_STACK_GAP_BYTES = 1024 * 1024;
+
+/**
+ * One QuickJS WebAssembly instance holding one runtime and one context in which the prelude has been
+ * evaluated, and a copy of the instance's memory taken right then. Before every call the memory is copied
+ * back, so each call starts from the byte-identical state (same objects, same allocator layout, same
+ * interrupt counter, same GC thresholds and memory accounting) whatever ran before: the prelude is parsed
+ * once per instance instead of once per call, and no call can see what another left behind.
+ *
+ * An instance serves one call at a time from the JavaScript top level (the memory copy would destroy a call
+ * below it), so nested calls use another engine.
+ */
+export class Engine {
+  private current: EngineCall | undefined;
+  private regions: Region[] = [];
+  private entry!: QuickJSHandle;
+  /** Interrupt-handler invocations while building the snapshot: every call is charged them. */
+  private setupInterrupts = 0;
+  private building = true;
+
+  private constructor(
+    private readonly module: QuickJSWASMModule,
+    private readonly runtime: QuickJSRuntime,
+    private readonly ctx: QuickJSContext,
+  ) {}
+
+  static async create(options: SandboxOptions): Promise<Engine> {
+    const module = await newQuickJSWASMModule(RELEASE_SYNC);
+    const runtime = module.newRuntime();
+    runtime.setMaxStackSize(options.maxStackBytes);
+    const ctx = runtime.newContext({ intrinsics: CONTRACT_INTRINSICS });
+    const engine = new Engine(module, runtime, ctx);
+    engine.build(options);
+    return engine;
+  }
+
+  /** Interrupts a call pays before its first instruction (those seen while the prelude was set up). */
+  get interruptsBeforeCall(): number {
+    return this.setupInterrupts;
+  }
+
+  private build(options: SandboxOptions): void {
+    const { runtime, ctx } = this;
+    // Installed once (it is state inside the runtime, so it is part of the snapshot); counts while building.
+    runtime.setInterruptHandler(() => {
+      const call = this.current;
+      if (call === undefined) {
+        if (this.building) this.setupInterrupts++;
+        return false;
+      }
+      return call.interrupt();
+    });
+    const functions = HOST_FUNCTION_NAMES.map((name) =>
+      ctx.newFunction(name, (...handles: QuickJSHandle[]) => {
+        const call = this.current;
+        if (call === undefined) throw new Error('host function called outside a call');
+        return call.hostFunctions[name](ctx, ...handles);
+      }),
+    );
+    const limits = [ctx.newNumber(options.maxJsonDepth), ctx.newNumber(MAX_MESSAGE_LENGTH)];
+    const factory = ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, 'prelude.js'));
+    this.entry = ctx.unwrapResult(ctx.callFunction(factory, ctx.undefined, ...functions, ...limits));
+    factory.dispose();
+    for (const handle of [...functions, ...limits]) handle.dispose();
+    this.building = false;
+    this.snapshot();
+  }
+
+  private memory(): Uint8Array {
+    return new Uint8Array(this.module.getWasmMemory().buffer);
+  }
+
+  private snapshot(): void {
+    const memory = this.memory();
+    const words = new Uint32Array(memory.buffer);
+    let last = words.length - 1;
+    while (last >= 0 && words[last] === 0) last--;
+    const end = (last + 1) * 4;
+    // The longest run of zero words below `end` is the shadow stack's unused part.
+    let gapStart = 0;
+    let gapEnd = 0;
+    let runStart = -1;
+    for (let i = 0; i < last; i++) {
+      if (words[i] === 0) {
+        if (runStart < 0) runStart = i;
+      } else if (runStart >= 0) {
+        if (i - runStart > gapEnd - gapStart) {
+          gapStart = runStart;
+          gapEnd = i;
+        }
+        runStart = -1;
+      }
+    }
+    const low = Math.min(gapStart * 4 + STATIC_MARGIN_BYTES, end);
+    const high = Math.max(gapEnd * 4 - STACK_TOP_MARGIN_BYTES, low);
+    const ranges: Array<[number, number]> =
+      (gapEnd - gapStart) * 4 >= MIN_STACK_GAP_BYTES && high > low
+        ? [
+            [0, low],
+            [high, end],
+          ]
+        : [[0, end]];
+    this.regions = ranges.map(([start, stop]) => ({ start, bytes: memory.slice(start, stop) }));
+  }
+
+  /** Bytes copied back before each call (for the benchmark and the README). */
+  get restoredBytes(): number {
+    return this.regions.reduce((sum, region) => sum + region.bytes.length, 0);
+  }
+
+  /**
+   * Restores the snapshot, sets the call's limits, calls the prelude's entry function and returns the status
+   * string it produced, or undefined if an exception escaped (gas interrupt, allocation failure while
+   * reporting); the escaped value is contract-influenced, so it is disposed without being read.
+   */
+  run(
+    call: EngineCall,
+    memoryLimitBytes: number,
+    args: { contextJson: string; source: string; method: string; argsJson: string },
+  ): string | undefined {
+    const { ctx, runtime } = this;
+    const memory = this.memory();
+    for (const region of this.regions) memory.set(region.bytes, region.start);
+    const owned: QuickJSHandle[] = [];
+    try {
+      // Everything the runtime allocates counts, the engine's own baseline and the prelude included.
+      runtime.setMemoryLimit(memoryLimitBytes);
+      this.current = call;
+      const entryArgs = [
+        ctx.newString(args.contextJson),
+        ctx.newString(args.source),
+        ctx.newString(args.method),
+        ctx.newString(args.argsJson),
+      ];
+      owned.push(...entryArgs);
+      const outcome = ctx.callFunction(this.entry, ctx.undefined, ...entryArgs);
+      if (outcome.error) {
+        outcome.error.dispose();
+        return undefined;
+      }
+      owned.push(outcome.value);
+      return ctx.typeof(outcome.value) === 'string' ? ctx.getString(outcome.value) : undefined;
+    } finally {
+      // Reading the outcome and tearing down must not be stopped by the contract's limits. The next call
+      // restores the memory anyway; handles are disposed so that the host side holds nothing stale.
+      this.current = undefined;
+      runtime.setMemoryLimit(-1);
+      for (const handle of owned) if (handle.alive) handle.dispose();
+    }
+  }
+
+  /** For tests: the regions restored before each call, and whether memory outside them still matches. */
+  inspect(): { regions: Array<{ start: number; length: number }>; memory: Uint8Array } {
+    return {
+      regions: this.regions.map((region) => ({ start: region.start, length: region.bytes.length })),
+      memory: this.memory(),
+    };
+  }
+
+  dispose(): void {
+    try {
+      this.entry.dispose();
+      this.ctx.dispose();
+      this.runtime.dispose();
+    } catch {
+      // A faulted instance may fail to tear down; it is dropped either way.
+    }
+  }
+}
