@@ -104,6 +104,41 @@ describe('distribution: wholesale by named items', () => {
     );
   });
 
+  it('lists the shipments addressed to an organisation, by status', () => {
+    const chain = stocked();
+    const ship = (shipment: string, to: string, from: number, until: number) =>
+      assertOk(
+        chain.submit(brand, 'distribution', 'ship', {
+          shipment,
+          to,
+          items: range(from, until),
+          where: 'press-1/dock',
+        }),
+      );
+    ship('s1', 'shop', 1, 10);
+    ship('s2', 'shop', 11, 20);
+    ship('s3', 'reg', 21, 30);
+    assertOk(
+      chain.submit(shop, 'distribution', 'receive', {
+        from: 'brand',
+        shipment: 's1',
+        accept: true,
+        where: 'w',
+      }),
+    );
+    type Row = { id: string; from: string; to: string; status: string; count: number };
+    const list = (params: object) =>
+      chain.query<Row[]>('distribution', 'shipments', params).map((s) => `${s.from}/${s.id}:${s.status}`);
+    assert.deepEqual(list({ to: 'shop' }), ['brand/s1:received', 'brand/s2:sent']);
+    assert.deepEqual(list({ to: 'shop', status: 'sent' }), ['brand/s2:sent']);
+    assert.deepEqual(list({ to: 'shop', limit: 1 }), ['brand/s1:received']);
+    assert.deepEqual(list({ to: 'shop', after: 'brand/s1' }), ['brand/s2:sent']);
+    assert.deepEqual(list({ to: 'reg' }), ['brand/s3:sent']);
+    assert.deepEqual(list({ to: 'brand' }), []);
+    const [first] = chain.query<Row[]>('distribution', 'shipments', { to: 'shop' });
+    assert.equal(first?.count, 10);
+  });
+
   it('returns refused shipments to the sender', () => {
     const chain = stocked();
     assertOk(

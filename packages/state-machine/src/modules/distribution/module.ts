@@ -28,6 +28,11 @@ export class DistributionModule implements Module {
       keyLayout: 'distribution/shipments/<from>/<id>',
       summary: 'Shipments between organisations.',
     },
+    {
+      name: 'byReceiver',
+      keyLayout: 'distribution/byReceiver/<to>/<from>/<id>',
+      summary: 'Index of the shipments addressed to an organisation (written by ship).',
+    },
   ];
 
   constructor(identity: IdentityForDistribution, items: ItemsForDistribution) {

@@ -3,7 +3,14 @@ import { type TObject, Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
 import type { ItemsForDistribution } from './expected.js';
 import type { DistributionMethod } from './method.js';
-import { type Channel, channelStore, RegionSchema, type Shipment, shipmentStore } from './stores.js';
+import {
+  type Channel,
+  channelStore,
+  RegionSchema,
+  type Shipment,
+  shipmentStore,
+  shipmentsByReceiverStore,
+} from './stores.js';
 
 export interface ProvenanceView {
   code: string;
@@ -36,6 +43,37 @@ export function createDistributionQueries(
       { additionalProperties: false },
     ),
     execute: (ctx) => shipmentStore.get(ctx.state, `${ctx.params.from}/${ctx.params.id}`) ?? null,
+  };
+
+  const ShipmentsParams = Type.Object(
+    {
+      to: IdentifierSchema,
+      status: Type.Optional(
+        Type.Union([Type.Literal('sent'), Type.Literal('received'), Type.Literal('refused')]),
+      ),
+      /** Continue after this `<from>/<id>` (pagination). */
+      after: Type.Optional(Type.String({ maxLength: 200 })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    },
+    { additionalProperties: false },
+  );
+  const shipments: Query<typeof ShipmentsParams, Shipment[]> = {
+    name: 'shipments',
+    summary: 'Shipments addressed to an organisation, by sender and id; optionally only those in one status.',
+    paramsSchema: ShipmentsParams,
+    execute: (ctx) => {
+      const { to, status, after, limit = 100 } = ctx.params;
+      const out: Shipment[] = [];
+      for (const [key] of shipmentsByReceiverStore.entries(ctx.state, `${to}/`)) {
+        const fromAndId = key.slice(to.length + 1);
+        if (after !== undefined && fromAndId <= after) continue;
+        const record = shipmentStore.get(ctx.state, fromAndId);
+        if (record === undefined || (status !== undefined && record.status !== status)) continue;
+        out.push(record);
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
   };
 
   const ProvenanceParams = Type.Object(
@@ -74,5 +112,5 @@ export function createDistributionQueries(
     },
   };
 
-  return [channels, shipment, provenance];
+  return [channels, shipment, shipments, provenance];
 }

@@ -54,3 +54,9 @@ export const shipmentStore = new Store(
   'shipments',
   createCodec('Shipment', ShipmentSchema, { maxBytes: 64 * 1024 }),
 );
+/** `distribution/byReceiver/<to>/<from>/<id>`: `{}`, written by `ship`: the shipments addressed to an organisation. */
+export const shipmentsByReceiverStore = new Store(
+  DISTRIBUTION_MODULE,
+  'byReceiver',
+  createCodec('Empty', Type.Object({}, { additionalProperties: false }), { maxBytes: 8 }),
+);

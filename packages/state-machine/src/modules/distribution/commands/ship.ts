@@ -6,7 +6,7 @@ import { ItemSelectionSchema, selectedCodes } from '../../items/commands/recordE
 import { orgParty } from '../../items/stores.js';
 import { DistributionErrors } from '../errors.js';
 import type { IdentityForDistribution, ItemsForDistribution } from '../expected.js';
-import { shipmentStore } from '../stores.js';
+import { shipmentStore, shipmentsByReceiverStore } from '../stores.js';
 
 export const ShipParamsSchema = Type.Object(
   {
@@ -92,6 +92,7 @@ export class ShipCommand implements Command<typeof ShipParamsSchema> {
       status: 'sent',
       sentAt: ctx.block.height,
     });
+    shipmentsByReceiverStore.set(ctx.state, `${to}/${from}/${shipment}`, {});
     ctx.emit('shipped', { shipment: `${from}/${shipment}`, from, to, count: codes.length }, [from, to]);
   }
 }
