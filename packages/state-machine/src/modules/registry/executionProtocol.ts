@@ -29,9 +29,17 @@ export type ToWorker =
   | { readonly kind: 'hostResult'; readonly ok: true; readonly value: unknown }
   | { readonly kind: 'hostResult'; readonly ok: false; readonly message: string };
 
+/** Host operations that return nothing: the worker sends them with its next message instead of one each. */
+export type EffectOp = Extract<HostOp, { name: 'setState' | 'deleteState' | 'emitEvent' }>;
+
 export type ToCaller =
-  | { readonly kind: 'host'; readonly op: HostOp }
-  | { readonly kind: 'done'; readonly result: CallResult; readonly depth: number }
+  | { readonly kind: 'host'; readonly op: HostOp; readonly effects: readonly EffectOp[] }
+  | {
+      readonly kind: 'done';
+      readonly result: CallResult;
+      readonly depth: number;
+      readonly effects: readonly EffectOp[];
+    }
   | { readonly kind: 'fault'; readonly message: string; readonly wasmFailed: boolean };
 
 export const SIGNAL_TO_CALLER = 0;

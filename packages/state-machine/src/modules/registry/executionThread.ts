@@ -13,9 +13,10 @@
  * Nested calls (a contract calling another through `chain.call('contract.call', ...)`): the worker asked
  * for a host call and is blocked waiting for its answer; the registry, serving it on this thread, runs the
  * callee through this executor again. That nested `run` is posted to the blocked worker instead of an
- * answer; the worker runs it itself on the same sandbox (QuickJS allows a second runtime of the same
- * module while the first one is suspended in a host function), with host operations routed here exactly
- * like the outer call's, sends `done`, and goes back to waiting for the outer answer. Messages therefore
+ * answer; the worker runs it itself on the same sandbox (which keeps one QuickJS instance per nesting
+ * level, so the suspended outer call is untouched), with host operations routed here exactly like the outer
+ * call's, sends `done`, and goes back to waiting for the outer answer. Writes and events do not cost a round
+ * trip each: the worker sends them with its next message and they are applied here first. Messages therefore
  * nest like a call stack; both sides keep a depth counter and check it on every `run`/`done`.
  */
 import { fileURLToPath } from 'node:url';
@@ -26,7 +27,7 @@ import {
   type ContractHost,
   SandboxFaultError,
 } from '@hanglian/contract-runtime';
-import type { HostOp, ToCaller, ToWorker } from './executionProtocol.js';
+import type { EffectOp, HostOp, ToCaller, ToWorker } from './executionProtocol.js';
 import type { ContractExecutor } from './executor.js';
 
 export interface ContractExecutionThreadOptions {
@@ -132,6 +133,7 @@ export class ContractExecutionThread implements ContractExecutor {
           if (reply.depth !== this.#depth) {
             throw new SandboxFaultError(`contract worker answered depth ${reply.depth} at ${this.#depth}`);
           }
+          applyEffects(host, reply.effects);
           return reply.result;
         }
         if (reply.kind === 'fault') {
@@ -141,6 +143,7 @@ export class ContractExecutionThread implements ContractExecutor {
         }
         let answer: ToWorker;
         try {
+          for (const effect of reply.effects) serveHost(host, effect);
           answer = { kind: 'hostResult', ok: true, value: serveHost(host, reply.op) };
         } catch (error) {
           hostFailure = error;
@@ -161,6 +164,15 @@ export class ContractExecutionThread implements ContractExecutor {
   #wakeWorker(signal: Int32Array): void {
     Atomics.store(signal, TO_WORKER, 1);
     Atomics.notify(signal, TO_WORKER);
+  }
+}
+
+/** Writes and events the worker sent with `done` (see executionWorker.ts); a host failure is a fault. */
+function applyEffects(host: ContractHost, effects: readonly EffectOp[]): void {
+  try {
+    for (const effect of effects) serveHost(host, effect);
+  } catch (error) {
+    throw new SandboxFaultError('the contract host failed', { cause: error });
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type HostCallResult,
 } from '@hanglian/contract-runtime';
 import {
+  type EffectOp,
   type HostOp,
   SIGNAL_TO_CALLER,
   SIGNAL_TO_WORKER,
@@ -36,8 +37,8 @@ let depth = 0;
  * Asks the caller to do one host operation and blocks until it answers. While it waits, the caller may send
  * nested calls (a `contract.call` host call being served): each runs here, to completion, before the answer.
  */
-function ask(op: HostOp): unknown {
-  send({ kind: 'host', op });
+function ask(op: HostOp, effects: EffectOp[]): unknown {
+  send({ kind: 'host', op, effects: effects.splice(0) });
   for (;;) {
     Atomics.wait(signal, SIGNAL_TO_WORKER, 0);
     Atomics.store(signal, SIGNAL_TO_WORKER, 0);
@@ -57,18 +58,28 @@ function ask(op: HostOp): unknown {
   }
 }
 
-function proxyHost(context: CallContext, codeId: string, source: string | null): ContractHost {
+/**
+ * Writes and events answer nothing, so they are not a round trip each: they queue in `effects` and travel
+ * with the next message (the next host request, or `done`), where the caller applies them in order before
+ * anything else. The sandbox only writes after the contract finished, so in practice they ride on `done`.
+ */
+function proxyHost(
+  context: CallContext,
+  codeId: string,
+  source: string | null,
+  effects: EffectOp[],
+): ContractHost {
   return {
     context,
     getCode: (id) =>
       id === codeId && source !== null
         ? source
-        : ((ask({ name: 'getCode', codeId: id }) as string | null) ?? undefined),
-    getState: (key) => (ask({ name: 'getState', key }) as string | null) ?? undefined,
-    setState: (key, value) => void ask({ name: 'setState', key, value }),
-    deleteState: (key) => void ask({ name: 'deleteState', key }),
-    emitEvent: (event: ContractEvent) => void ask({ name: 'emitEvent', event }),
-    hostCall: (request: HostCallRequest) => ask({ name: 'hostCall', request }) as HostCallResult,
+        : ((ask({ name: 'getCode', codeId: id }, effects) as string | null) ?? undefined),
+    getState: (key) => (ask({ name: 'getState', key }, effects) as string | null) ?? undefined,
+    setState: (key, value) => void effects.push({ name: 'setState', key, value }),
+    deleteState: (key) => void effects.push({ name: 'deleteState', key }),
+    emitEvent: (event: ContractEvent) => void effects.push({ name: 'emitEvent', event }),
+    hostCall: (request: HostCallRequest) => ask({ name: 'hostCall', request }, effects) as HostCallResult,
   };
 }
 
@@ -79,7 +90,8 @@ let queue: Promise<void> = Promise.resolve();
 
 /** Runs one call (outer or nested) synchronously; its host operations go through `ask`. */
 function runOn(sandbox: ContractSandbox, message: Extract<ToWorker, { kind: 'run' }>): ToCaller {
-  const host = proxyHost(message.context, message.request.codeId, message.source);
+  const effects: EffectOp[] = [];
+  const host = proxyHost(message.context, message.request.codeId, message.source, effects);
   let result: CallResult;
   depth++;
   try {
@@ -94,7 +106,7 @@ function runOn(sandbox: ContractSandbox, message: Extract<ToWorker, { kind: 'run
   } finally {
     depth--;
   }
-  return { kind: 'done', result, depth: message.depth };
+  return { kind: 'done', result, depth: message.depth, effects };
 }
 
 async function run(message: Extract<ToWorker, { kind: 'run' }>): Promise<void> {
