@@ -15,5 +15,5 @@ console.log(
 );
 console.log(row('kernel: same logic, TypeScript on a Map', figures.kernelEquivalent));
 console.log(`sandbox / kernel ratio: ${figures.sandboxToKernelRatio}x`);
-console.log(row('fresh QuickJS runtime + context', figures.freshRuntimeAndContext));
-console.log(row('pooled runtime, fresh context (rejected)', figures.pooledRuntimeFreshContext));
+console.log(row('fresh QuickJS runtime + context (before)', figures.freshRuntimeAndContext));
+console.log(row('pooled runtime, fresh context (not used)', figures.pooledRuntimeFreshContext));

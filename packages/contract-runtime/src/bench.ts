@@ -22,9 +22,9 @@ export interface SandboxBenchmark {
   readonly kernelEquivalent: Throughput;
   /** typicalCall.microsPerCall / kernelEquivalent.microsPerCall. */
   readonly sandboxToKernelRatio: number;
-  /** Creating and disposing a fresh QuickJS runtime and context (what every call pays). */
+  /** Creating and disposing a fresh QuickJS runtime and context (what every call paid before the copy). */
   readonly freshRuntimeAndContext: Throughput;
-  /** Only a fresh context in a reused runtime (the pooled alternative, rejected; see README). */
+  /** Only a fresh context in a reused runtime (an alternative considered; see README). */
   readonly pooledRuntimeFreshContext: Throughput;
 }
 

@@ -26,7 +26,8 @@ import {
 
 /**
  * Most contract frames on one call stack, the transaction's own call included. Each frame holds a QuickJS
- * runtime (its own memory limit) and native stack on the contract worker, so the depth bounds both.
+ * instance (its own memory limit; the sandbox keeps one per level, 4 by default) and native stack on the
+ * contract worker, so the depth bounds both.
  */
 export const MAX_CONTRACT_CALL_DEPTH = 4;
 
