@@ -4,6 +4,7 @@
  */
 import type { Lang } from './lib/settings.js';
 import { companyEn, companyZh } from './messagesCompany.js';
+import { storyEn, storyZh } from './messagesStory.js';
 
 const en = {
   'a11y.skip': 'Skip to content',
@@ -377,6 +378,7 @@ const en = {
   'company.noImplementations': 'It publishes no implementation of a commerce standard.',
   'company.insights': '带数: sales and demand',
   ...companyEn,
+  ...storyEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -737,6 +739,7 @@ const zh: Record<MessageKey, string> = {
   'company.noImplementations': '它没有发布任何商业标准的实现。',
   'company.insights': '带数：销售与需求',
   ...companyZh,
+  ...storyZh,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

@@ -7,6 +7,7 @@
 import type { ReactNode } from 'react';
 import { useApp } from '../app.js';
 import { ImplementationsUsage } from '../components/companyParts.js';
+import { HostSessions } from '../components/hostSessions.js';
 import { Loading } from '../components/status.js';
 import { devSigners } from '../lib/devKeys.js';
 import { useAsync } from '../lib/useAsync.js';
@@ -29,10 +30,17 @@ export function CompanyPage(): ReactNode {
     case 'merchant':
       view = <MerchantView org={me.id} />;
       break;
+    case 'host':
+      view = (
+        <>
+          <HostSessions org={me.id} />
+          <QueuesView org={me.id} companyRole={role} />
+        </>
+      );
+      break;
     case 'platform':
     case 'payment':
     case 'carrier':
-    case 'host':
     case 'arbiter':
       view = <QueuesView org={me.id} companyRole={role} />;
       break;

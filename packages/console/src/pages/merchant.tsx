@@ -9,6 +9,8 @@ import { type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { RunnerStatus, useRunner } from '../components/action.js';
 import { Earnings, ImplementationsUsage, OrdersTable } from '../components/companyParts.js';
+import { CreateListingForm, EditListingForm } from '../components/listingForms.js';
+import { ShipmentsInbox } from '../components/shipmentsInbox.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { chain, type Review } from '../lib/chain.js';
 import { act, type CompanyOrder, ordersOf } from '../lib/company.js';
@@ -72,6 +74,8 @@ export function MerchantView({ org }: { org: string }): ReactNode {
     return lists.flat();
   }, [listings.data]);
   const runner = useRunner(reload);
+  const [editing, setEditing] = useState<string | undefined>();
+  const editedListing = listings.data?.find((l) => l.id === editing);
 
   const all = orders.data ?? [];
   const by = (status: string) => all.filter((o) => o.status === status);
@@ -94,6 +98,8 @@ export function MerchantView({ org }: { org: string }): ReactNode {
 
   return (
     <>
+      <RunnerStatus runner={runner} testId="merchant-action" />
+      <ShipmentsInbox org={org} runner={runner} tick={tick} />
       <section aria-labelledby="listings">
         <h2 id="listings">{t('merchant.listings')}</h2>
         {listings.loading && <Loading />}
@@ -113,6 +119,7 @@ export function MerchantView({ org }: { org: string }): ReactNode {
                   </th>
                   <th scope="col">{t('merchant.channel')}</th>
                   <th scope="col">{t('co.status')}</th>
+                  <th scope="col">{t('co.action')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -121,7 +128,9 @@ export function MerchantView({ org }: { org: string }): ReactNode {
                     <td>
                       <a href={href('product', l.id)}>{l.title}</a> <code>{l.id}</code>
                     </td>
-                    <td className="num">{money(l.price)}</td>
+                    <td className="num" data-testid={`price-${l.id}`}>
+                      {money(l.price)}
+                    </td>
                     <td className="num" data-testid={`stock-${l.id}`}>
                       {l.stock}
                     </td>
@@ -133,15 +142,38 @@ export function MerchantView({ org }: { org: string }): ReactNode {
                       )}
                     </td>
                     <td>{l.status}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="secondary"
+                        data-testid={`edit-${l.id}`}
+                        aria-expanded={editing === l.id}
+                        onClick={() => {
+                          runner.clear();
+                          setEditing(editing === l.id ? undefined : l.id);
+                        }}
+                      >
+                        {t('listing.edit')}
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
         )}
+        {editedListing !== undefined && (
+          <EditListingForm
+            key={editedListing.id}
+            org={org}
+            runner={runner}
+            listing={editedListing}
+            onClose={() => setEditing(undefined)}
+          />
+        )}
+        <CreateListingForm org={org} runner={runner} listings={listings.data ?? []} />
       </section>
 
-      <RunnerStatus runner={runner} testId="merchant-action" />
       {orders.loading && <Loading label={t('co.loadingOrders')} />}
       <ErrorBox error={orders.error} onRetry={orders.reload} />
       {orders.data !== undefined && (

@@ -8,10 +8,12 @@ import { distribution, items as itemCalls } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { RunnerStatus, useRunner } from '../components/action.js';
+import { RegisterProductForm } from '../components/registerProduct.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import type { Batch, Product } from '../lib/chain.js';
 import { act, BATCH_PATTERN, producerReads, REGION_PATTERN, SKU_PATTERN } from '../lib/company.js';
 import { money, time } from '../lib/format.js';
+import { MAX_CODES, parseCodes } from '../lib/forms.js';
 import { href } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';
 import { InsightsDashboard } from './insights.js';
@@ -138,11 +140,16 @@ export function ProducerView({ org }: { org: string }): ReactNode {
     if (to - from + 1 > MAX_RANGE) throw new Error(t('producer.rangeTooBig', { max: MAX_RANGE }));
     return { range: { sku, batch, from, to } };
   };
-  const [ship, setShip] = useState({ shipment: '', to: '', where: '' });
+  const [ship, setShip] = useState({ shipment: '', to: '', where: '', mode: 'range', codes: '' });
+  const codesOf = () => {
+    const sku = range.sku || firstSku;
+    const batch = range.batch || catalogue.data?.find((c) => c.product.sku === sku)?.batches[0]?.batch || '';
+    return parseCodes(t, ship.codes, sku, batch);
+  };
   const submitShip = (e: FormEvent) => {
     e.preventDefault();
     try {
-      const selection = rangeOf();
+      const selection = ship.mode === 'codes' ? codesOf() : rangeOf();
       const to = ship.to || others[0]?.id || '';
       if (!BATCH_PATTERN.test(ship.shipment)) throw new Error(t('producer.badShipment'));
       if (to === '') throw new Error(t('producer.needOrg'));
@@ -238,6 +245,7 @@ export function ProducerView({ org }: { org: string }): ReactNode {
         {catalogue.loading && <Loading />}
         <ErrorBox error={catalogue.error} onRetry={catalogue.reload} />
         {catalogue.data?.length === 0 && <p>{t('producer.noProducts')}</p>}
+        <RegisterProductForm org={org} runner={runner} />
         {catalogue.data?.map(({ product, batches }) => (
           <div key={product.sku} className="card" data-testid="product-card">
             <h3>
@@ -430,6 +438,28 @@ export function ProducerView({ org }: { org: string }): ReactNode {
                 onChange={(v) => setShip({ ...ship, shipment: v })}
               />
               {orgSelect('ship-to', ship.to, (v) => setShip({ ...ship, to: v }))}
+              <label htmlFor="ship-mode">
+                <span>{t('shipCodes.mode')}</span>
+                <select
+                  id="ship-mode"
+                  data-testid="ship-mode"
+                  value={ship.mode}
+                  onChange={(e) => setShip({ ...ship, mode: e.target.value })}
+                >
+                  <option value="range">{t('shipCodes.range')}</option>
+                  <option value="codes">{t('shipCodes.codes')}</option>
+                </select>
+              </label>
+              {ship.mode === 'codes' && (
+                <Field
+                  label={t('shipCodes.codesLabel', { max: MAX_CODES })}
+                  id="ship-codes"
+                  value={ship.codes}
+                  placeholder="1-10, 15"
+                  grow
+                  onChange={(v) => setShip({ ...ship, codes: v })}
+                />
+              )}
               <Field
                 label={t('producer.where')}
                 id="ship-where"
