@@ -98,7 +98,7 @@ describe('the book story clicked through for a new product', {
     await page.getByTestId('register-attributes').fill('author=Gabriel García Márquez\ntranslator=范晔');
     await screenshot(page, 'story-producer-register');
     await page.getByTestId('register-submit').click();
-    await done('producer-action', `${SKU} registered`);
+    await done('register-action', `${SKU} registered`);
     await page.getByTestId('product-card').filter({ hasText: SKU }).getByText('¥39.50').waitFor();
   });
 
@@ -146,7 +146,7 @@ describe('the book story clicked through for a new product', {
     await page.getByTestId('inbox-where').fill('Riverside Books warehouse');
     await screenshot(page, 'story-merchant-inbox');
     await row.getByTestId('inbox-receive').click();
-    await done('merchant-action', 'Receiving bookpress/wholesale-solitude');
+    await done('inbox-action', 'Receiving bookpress/wholesale-solitude');
     await page.getByTestId('inbox-none').waitFor();
     await page.getByTestId('listing-held').getByText(SKU).waitFor();
 
@@ -171,7 +171,7 @@ describe('the book story clicked through for a new product', {
     await page.getByTestId('listing-form').scrollIntoViewIfNeeded();
     await screenshot(page, 'story-merchant-listing-form');
     await page.getByTestId('listing-submit').click();
-    await done('merchant-action', `Listing ${LISTING}`);
+    await done('listing-action', `Listing ${LISTING}`);
     // Stock is live: the 11 copies received.
     await page.getByTestId(`stock-${LISTING}`).getByText('11', { exact: true }).waitFor();
 
@@ -182,8 +182,9 @@ describe('the book story clicked through for a new product', {
     await page.getByTestId('edit-price').fill('42');
     await screenshot(page, 'story-merchant-listing-edit');
     await page.getByTestId('edit-submit').click();
-    await done('merchant-action', `Updating ${LISTING}`);
+    await done('edit-action', `Updating ${LISTING}`);
     await page.getByTestId(`price-${LISTING}`).getByText('¥42.00').waitFor();
+    await page.getByTestId('edit-cancel').click();
     await page.getByTestId('listing-edit-form').waitFor({ state: 'detached' });
   });
 

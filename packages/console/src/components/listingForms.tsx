@@ -15,7 +15,7 @@ import {
   listingUpdateParams,
 } from '../lib/forms.js';
 import { useAsync } from '../lib/useAsync.js';
-import type { Runner } from './action.js';
+import { RunnerStatus, useRunner } from './action.js';
 import { CheckList, TextField } from './fields.js';
 import type { ShipmentView } from './shipmentsInbox.js';
 
@@ -121,14 +121,15 @@ const NEW: ListingDraft = {
 
 export function CreateListingForm({
   org,
-  runner,
   listings,
+  onDone,
 }: {
   org: string;
-  runner: Runner;
   listings: readonly Listing[];
+  onDone: () => void;
 }): ReactNode {
   const { t } = useApp();
+  const runner = useRunner(onDone);
   const [draft, setDraft] = useState<ListingDraft>(NEW);
   const set = (patch: Partial<ListingDraft>) => setDraft({ ...draft, ...patch });
   const held = useAsync(() => receivedSkus(org), [org, listings]);
@@ -205,6 +206,7 @@ export function CreateListingForm({
           {t('listing.submit')}
         </button>
       </div>
+      <RunnerStatus runner={runner} testId="listing-action" />
     </form>
   );
 }
@@ -213,16 +215,17 @@ const pct = (bps: number) => (bps / 100).toString();
 
 export function EditListingForm({
   org,
-  runner,
   listing,
+  onSaved,
   onClose,
 }: {
   org: string;
-  runner: Runner;
   listing: Listing;
+  onSaved: () => void;
   onClose: () => void;
 }): ReactNode {
   const { t } = useApp();
+  const runner = useRunner(onSaved);
   const [draft, setDraft] = useState<ListingTermsDraft & { status: 'active' | 'paused' }>({
     price: (listing.price / 100).toFixed(2),
     carriers: [...listing.carriers],
@@ -242,13 +245,9 @@ export function EditListingForm({
     } catch (error) {
       return runner.fail(error);
     }
-    void runner
-      .run(t('listing.saving', { id: listing.id }), (step) =>
-        act(org, catalog.updateListing(params), [], step),
-      )
-      .then((ok) => {
-        if (ok) onClose();
-      });
+    void runner.run(t('listing.saving', { id: listing.id }), (step) =>
+      act(org, catalog.updateListing(params), [], step),
+    );
   };
   return (
     <form className="card" onSubmit={submit} data-testid="listing-edit-form" noValidate>
@@ -272,9 +271,10 @@ export function EditListingForm({
           {t('listing.save')}
         </button>
         <button type="button" className="secondary" data-testid="edit-cancel" onClick={onClose}>
-          {t('listing.cancel')}
+          {t('listing.close')}
         </button>
       </div>
+      <RunnerStatus runner={runner} testId="edit-action" />
     </form>
   );
 }

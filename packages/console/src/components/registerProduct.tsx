@@ -8,13 +8,14 @@ import { useApp } from '../app.js';
 import { chain } from '../lib/chain.js';
 import { act } from '../lib/company.js';
 import { type ProductDraft, productParams } from '../lib/forms.js';
-import type { Runner } from './action.js';
+import { RunnerStatus, useRunner } from './action.js';
 import { TextField } from './fields.js';
 
 const EMPTY: ProductDraft = { sku: '', name: '', category: '', price: '', attributes: '' };
 
-export function RegisterProductForm({ org, runner }: { org: string; runner: Runner }): ReactNode {
+export function RegisterProductForm({ org, onDone }: { org: string; onDone: () => void }): ReactNode {
   const { t } = useApp();
+  const runner = useRunner(onDone);
   const [draft, setDraft] = useState<ProductDraft>(EMPTY);
   const set = (patch: Partial<ProductDraft>) => setDraft({ ...draft, ...patch });
   const submit = (e: FormEvent) => {
@@ -89,6 +90,7 @@ export function RegisterProductForm({ org, runner }: { org: string; runner: Runn
           {t('register.submit')}
         </button>
       </div>
+      <RunnerStatus runner={runner} testId="register-action" />
     </form>
   );
 }

@@ -9,7 +9,7 @@ import { useApp } from '../app.js';
 import { act, memberQuery } from '../lib/company.js';
 import { href } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';
-import type { Runner } from './action.js';
+import { RunnerStatus, useRunner } from './action.js';
 import { TextField } from './fields.js';
 import { ErrorBox, Loading } from './status.js';
 
@@ -30,14 +30,15 @@ export const incomingShipments = (org: string) =>
 
 export function ShipmentsInbox({
   org,
-  runner,
   tick,
+  onDone,
 }: {
   org: string;
-  runner: Runner;
   tick: number;
+  onDone: () => void;
 }): ReactNode {
   const { t } = useApp();
+  const runner = useRunner(onDone);
   const shipments = useAsync(() => incomingShipments(org), [org, tick]);
   const [where, setWhere] = useState('');
   const settle = (s: ShipmentView, accept: boolean) => {
@@ -72,6 +73,7 @@ export function ShipmentsInbox({
     <section aria-labelledby="inbox" data-testid="inbox">
       <h2 id="inbox">{t('inbox.title')}</h2>
       <p className="muted">{t('inbox.lead')}</p>
+      <RunnerStatus runner={runner} testId="inbox-action" />
       {shipments.loading && <Loading label={t('inbox.loading')} />}
       <ErrorBox error={shipments.error} onRetry={shipments.reload} />
       {shipments.data !== undefined && list.length === 0 && (

@@ -98,8 +98,7 @@ export function MerchantView({ org }: { org: string }): ReactNode {
 
   return (
     <>
-      <RunnerStatus runner={runner} testId="merchant-action" />
-      <ShipmentsInbox org={org} runner={runner} tick={tick} />
+      <ShipmentsInbox org={org} tick={tick} onDone={reload} />
       <section aria-labelledby="listings">
         <h2 id="listings">{t('merchant.listings')}</h2>
         {listings.loading && <Loading />}
@@ -148,10 +147,7 @@ export function MerchantView({ org }: { org: string }): ReactNode {
                         className="secondary"
                         data-testid={`edit-${l.id}`}
                         aria-expanded={editing === l.id}
-                        onClick={() => {
-                          runner.clear();
-                          setEditing(editing === l.id ? undefined : l.id);
-                        }}
+                        onClick={() => setEditing(editing === l.id ? undefined : l.id)}
                       >
                         {t('listing.edit')}
                       </button>
@@ -166,13 +162,15 @@ export function MerchantView({ org }: { org: string }): ReactNode {
           <EditListingForm
             key={editedListing.id}
             org={org}
-            runner={runner}
             listing={editedListing}
+            onSaved={reload}
             onClose={() => setEditing(undefined)}
           />
         )}
-        <CreateListingForm org={org} runner={runner} listings={listings.data ?? []} />
+        <CreateListingForm org={org} listings={listings.data ?? []} onDone={reload} />
       </section>
+
+      <RunnerStatus runner={runner} testId="merchant-action" />
 
       {orders.loading && <Loading label={t('co.loadingOrders')} />}
       <ErrorBox error={orders.error} onRetry={orders.reload} />

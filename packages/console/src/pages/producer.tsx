@@ -245,7 +245,7 @@ export function ProducerView({ org }: { org: string }): ReactNode {
         {catalogue.loading && <Loading />}
         <ErrorBox error={catalogue.error} onRetry={catalogue.reload} />
         {catalogue.data?.length === 0 && <p>{t('producer.noProducts')}</p>}
-        <RegisterProductForm org={org} runner={runner} />
+        <RegisterProductForm org={org} onDone={reload} />
         {catalogue.data?.map(({ product, batches }) => (
           <div key={product.sku} className="card" data-testid="product-card">
             <h3>
