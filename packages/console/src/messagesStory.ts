@@ -52,6 +52,8 @@ export const storyEn = {
   'register.checking': 'Checking {sku} is new',
   'register.registering': 'Registering {sku}',
   'register.done': '{sku} registered',
+  'channel.replaces':
+    '{org} is already authorised for {skus} in {regions}: authorising again replaces those terms, so name every product it may keep selling.',
   'shipCodes.mode': 'Which items',
   'shipCodes.range': 'The range above',
   'shipCodes.codes': 'Named codes',
@@ -173,6 +175,8 @@ export const storyZh: Record<StoryKey, string> = {
   'register.checking': '正在确认 {sku} 尚未注册',
   'register.registering': '正在注册 {sku}',
   'register.done': '{sku} 已注册',
+  'channel.replaces':
+    '{org} 已获授权销售 {skus}（地区：{regions}）：再次授权会替换这些条件，请列出它可以继续销售的每个产品。',
   'shipCodes.mode': '哪些商品',
   'shipCodes.range': '上面的范围',
   'shipCodes.codes': '指定的码',

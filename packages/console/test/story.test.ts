@@ -112,7 +112,8 @@ describe('the book story clicked through for a new product', {
     await page.getByTestId(`batch-${BATCH}`).waitFor();
 
     await page.getByTestId('channel-org').selectOption('bookstore');
-    // Authorising again replaces the terms: the bookstore keeps the first book too.
+    // Authorising again replaces the terms, as the form says: the bookstore keeps the first book too.
+    assert.match(await text(page.getByTestId('channel-replaces')), new RegExp(`authorised for ${OLD_SKU}`));
     await page.getByTestId('channel-skus').fill(`${OLD_SKU}, ${SKU}`);
     await page.getByTestId('channel-regions').fill('CN');
     await page.getByTestId('channel-submit').click();

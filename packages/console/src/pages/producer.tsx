@@ -234,6 +234,7 @@ export function ProducerView({ org }: { org: string }): ReactNode {
       </select>
     </label>
   );
+  const current = channels.data?.find((c) => c.org === (channel.org || others[0]?.id));
   const rangeSku = range.sku || firstSku;
   const rangeBatches = catalogue.data?.find((c) => c.product.sku === rangeSku)?.batches ?? [];
 
@@ -390,6 +391,15 @@ export function ProducerView({ org }: { org: string }): ReactNode {
               {t('producer.authoriseSubmit')}
             </button>
           </div>
+          {current !== undefined && (
+            <p className="banner warn" data-testid="channel-replaces">
+              {t('channel.replaces', {
+                org: current.org,
+                skus: current.skus.length === 0 ? t('producer.all') : current.skus.join(', '),
+                regions: current.regions.length === 0 ? t('producer.all') : current.regions.join(', '),
+              })}
+            </p>
+          )}
         </form>
       </section>
 
