@@ -1,7 +1,8 @@
 /**
  * The whole story clicked through for a NEW product on a one-validator devnet (the demo's organisations
  * and implementations, none of its book): the publisher registers the product, mints a batch, authorises
- * the bookstore and ships it named codes; the bookstore receives them, lists the product and edits the
+ * the bookstore and ships it named codes twice; the bookstore refuses one shipment and receives the
+ * other, lists the product and edits the
  * listing; a host features it in a live session; a shopper finds it by search and buys it in the session
  * with the browser wallet; the payment provider confirms and the bookstore ships in their company pages;
  * the shopper takes delivery, confirms and reviews on the order page; the copy verifies as genuine, then
@@ -134,9 +135,24 @@ describe('the book story clicked through for a new product', {
     await screenshot(page, 'story-producer-ship-codes');
     await page.getByTestId('ship-submit').click();
     await done('producer-action', 'Shipping to bookstore');
+    // A second shipment, which the bookstore will refuse.
+    await page.getByTestId('ship-id').fill('wholesale-extra');
+    await page.getByTestId('ship-codes').fill('20-21');
+    await page.getByTestId('ship-submit').click();
+    const api = createClient({ url: base });
+    for (let tries = 0; ; tries++) {
+      const { result } = await api.query<{ state: { status: string } } | null>({
+        module: 'items',
+        name: 'item',
+        params: { code: `${SKU}:${BATCH}:21` },
+      });
+      if (result?.state.status === 'in-transit') break;
+      assert.ok(tries < 100, 'the second shipment left');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   });
 
-  it('the merchant receives the shipment, lists the product and edits the listing', async () => {
+  it('the merchant refuses one shipment, receives the other, lists the product and edits the listing', async () => {
     await asRole('merchant');
     assert.equal(await page.getByTestId('org').inputValue(), 'bookstore');
     const row = page.getByTestId('inbox-row').filter({ hasText: 'wholesale-solitude' });
@@ -146,6 +162,14 @@ describe('the book story clicked through for a new product', {
     await alert('Say where the items arrive');
     await page.getByTestId('inbox-where').fill('Riverside Books warehouse');
     await screenshot(page, 'story-merchant-inbox');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page
+      .getByTestId('inbox-row')
+      .filter({ hasText: 'wholesale-extra' })
+      .getByTestId('inbox-refuse')
+      .click();
+    await done('inbox-action', 'Refusing bookpress/wholesale-extra');
+    await page.getByTestId('inbox-row').filter({ hasText: 'wholesale-extra' }).waitFor({ state: 'detached' });
     await row.getByTestId('inbox-receive').click();
     await done('inbox-action', 'Receiving bookpress/wholesale-solitude');
     await page.getByTestId('inbox-none').waitFor();
