@@ -1,12 +1,12 @@
 /**
  * The whole story clicked through for a NEW product on a one-validator devnet (the demo's organisations
- * and implementations, none of its book): the publisher registers the product, mints a batch, authorises
- * the bookstore and ships it named codes twice; the bookstore refuses one shipment and receives the
- * other, lists the product and edits the
- * listing; a host features it in a live session; a shopper finds it by search and buys it in the session
- * with the browser wallet; the payment provider confirms and the bookstore ships in their company pages;
- * the shopper takes delivery, confirms and reviews on the order page; the copy verifies as genuine, then
- * as a clone when a shop offers it. Bad input is refused in words at each form. Screenshots of each page.
+ * and implementations; a product the demo does not have): the publisher registers the product, mints a
+ * batch, authorises the bookstore and ships it named codes twice; the bookstore refuses one shipment and
+ * receives the other, lists the product and edits the listing; a host features it in a live session; a
+ * shopper finds it by search and buys it in the session with the browser wallet; the payment provider
+ * confirms and the bookstore ships in their company pages; the shopper takes delivery, confirms and
+ * reviews on the order page; the copy verifies as genuine, then as a clone when a shop offers it. Bad
+ * input is refused in words at each form. Screenshots of each page.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
