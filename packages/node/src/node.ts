@@ -66,6 +66,8 @@ export interface NodeOptions {
   readonly mempool?: Partial<MempoolOptions>;
   readonly maxBlockTxs?: number;
   readonly maxBlockBytes?: number;
+  /** Gas after which this node's proposals take no more transactions (default 120 M: ~30 order creations). */
+  readonly maxBlockGas?: number;
   readonly logLevel?: LogLevel;
   readonly durability?: KvDurability;
   /** The wall clock, injected so tests can drive time; the default is the system clock. */
@@ -96,6 +98,12 @@ export interface CommittedBlockEvent {
 
 const REJECTIONS_KEPT = 10_000;
 const MEMBERSHIP_RECHECK_BLOCKS = 10;
+
+/**
+ * Default gas after which a proposal takes no more transactions. An order's creation uses ~4 M (its three
+ * contract calls), a transfer ~7 k: a block holds ~30 creations, or thousands of cheap transactions.
+ */
+export const DEFAULT_MAX_BLOCK_GAS = 120_000_000;
 
 /** Blocks behind the highest peer that still count as current. */
 export const READY_MAX_BEHIND = 2;
@@ -160,6 +168,7 @@ export class HanglianNode {
       ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
       maxBlockTxs: options.maxBlockTxs ?? 5_000,
       maxBlockBytes: options.maxBlockBytes ?? 8 * 1024 * 1024,
+      maxBlockGas: options.maxBlockGas ?? DEFAULT_MAX_BLOCK_GAS,
       clock: this.#clock,
       logger,
       onCommitted: (prepared) => this.#onCommitted(prepared),

@@ -164,4 +164,33 @@ describe('executor rules', () => {
     );
     assert.equal(chain.nextNonce(testAddress('brand/admin')), 3);
   });
+
+  it("stops a proposal at the proposer's gas limit; the rest wait, and verifying ignores the limit", () => {
+    const chain = probeChain();
+    const txs = [0, 1, 2, 3].map(() => chain.buildTx(admin, 'probe', 'write', { fail: false }));
+    const one = new StateOverlay(chain.state);
+    const full = chain.machine.executeBlock(chain.blockInfo(), txs, one, 'propose');
+    const gasOfOne = full.txResults[0]!.gasUsed;
+    assert.ok(gasOfOne > 0);
+    // A limit just above two transactions' gas: the third crosses it, the fourth waits.
+    const capped = chain.machine.executeBlock(
+      chain.blockInfo(),
+      txs,
+      new StateOverlay(chain.state),
+      'propose',
+      { maxGas: 2 * gasOfOne + 1 },
+    );
+    assert.equal(capped.included.length, 3);
+    assert.equal(capped.excluded.length, 0, 'waiting is not exclusion: the mempool keeps them');
+    const verified = chain.machine.executeBlock(
+      chain.blockInfo(),
+      txs,
+      new StateOverlay(chain.state),
+      'verify',
+      {
+        maxGas: 1,
+      },
+    );
+    assert.equal(verified.included.length, 4);
+  });
 });

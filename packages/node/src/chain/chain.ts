@@ -283,6 +283,8 @@ export class Chain {
     proposer: Uint8Array;
     txs: readonly DecodedTx[];
     lastCommit: Commit | null;
+    /** Stop including transactions once they used this much gas (the proposer's choice). */
+    maxGas?: number;
   }): PreparedBlock {
     const height = this.height + 1;
     const overlay = this.storage.state.beginBlock();
@@ -294,6 +296,7 @@ export class Chain {
         args.txs,
         overlay,
         'propose',
+        args.maxGas === undefined ? {} : { maxGas: args.maxGas },
       );
       const txBytes = execution.included.map((tx) => tx.bytes);
       const header: BlockHeader = {

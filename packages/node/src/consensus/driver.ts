@@ -66,6 +66,11 @@ export interface ConsensusDriverOptions {
   readonly timeouts?: Partial<TimeoutOptions>;
   readonly maxBlockTxs: number;
   readonly maxBlockBytes: number;
+  /**
+   * Gas after which this node's proposals stop taking transactions: keeps a block's execution short
+   * enough for its round under load, so throughput plateaus instead of collapsing into round timeouts.
+   */
+  readonly maxBlockGas?: number;
   /** Largest accepted lead of a proposed block's time over this node's clock. */
   readonly maxClockDriftMs?: number;
   readonly clock: () => number;
@@ -358,6 +363,7 @@ export class ConsensusDriver {
         proposer: this.#o.key!.publicKey,
         txs,
         lastCommit: height === 1 ? null : (chain.getCommit(height - 1) ?? null),
+        ...(this.#o.maxBlockGas === undefined ? {} : { maxGas: this.#o.maxBlockGas }),
       });
       for (const { tx, error } of prepared.excluded) {
         mempool.evict(tx);

@@ -256,6 +256,11 @@ export class StateMachine {
     txs: readonly DecodedTx[],
     state: StateWriter,
     mode: 'propose' | 'verify',
+    /**
+     * A proposer's own limit: once the included transactions have used this much gas, the rest wait for a
+     * later block (neither included nor excluded). Not a validity rule: any block verifies by re-execution.
+     */
+    limits: { readonly maxGas?: number } = {},
   ): BlockExecution {
     const blockEvents: ChainEvent[] = [];
     const hookContext = (module: Module) => ({
@@ -270,7 +275,9 @@ export class StateMachine {
     const txResults: TxResult[] = [];
     const excluded: Array<{ tx: DecodedTx; error: HanglianError }> = [];
     const included: DecodedTx[] = [];
+    let gasUsed = 0;
     for (const tx of txs) {
+      if (mode === 'propose' && limits.maxGas !== undefined && gasUsed >= limits.maxGas) break;
       try {
         this.authenticate(tx, state, block);
       } catch (error) {
@@ -291,7 +298,9 @@ export class StateMachine {
       // The nonce is consumed even if the command then fails, so a failed transaction cannot be replayed.
       nonceStore.set(state, tx.submitter, { next: tx.body.nonce + 1 });
       included.push(tx);
-      txResults.push(this.#runCommand(tx, block, state));
+      const result = this.#runCommand(tx, block, state);
+      gasUsed += result.gasUsed;
+      txResults.push(result);
     }
 
     for (const module of this.modules) module.afterTransactions?.(hookContext(module));
