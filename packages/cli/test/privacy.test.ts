@@ -11,7 +11,6 @@
  * the purchases come together (listPurchases), and a share package verifies until its grant is revoked.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,8 +52,8 @@ import {
 } from '@hanglian/sdk';
 import { openStorage } from '@hanglian/storage';
 import { BOOK, LISTING_ID } from '../src/demo/bookStory.js';
+import { type DevnetProcess, freePortBase, startDevnetProcess } from '../src/demo/devnetProcess.js';
 import { type NetworkMembers, openNetworkMembers } from '../src/demo/members.js';
-import { CLI, randomBasePort } from './helpers.js';
 
 interface Consumer {
   readonly label: string;
@@ -104,7 +103,7 @@ const CARRIERS = [
 
 describe('privacy: an outside member parses every block and state value', { timeout: 600_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-privacy-'));
-  let devnet: ChildProcess;
+  let devnet: DevnetProcess | undefined;
   let clients: Client[] = [];
   let members: NetworkMembers;
   let light: LightClient;
@@ -132,40 +131,8 @@ describe('privacy: an outside member parses every block and state value', { time
   });
 
   before(async () => {
-    devnet = spawn(
-      process.execPath,
-      [
-        CLI,
-        'devnet',
-        '--dir',
-        dir,
-        '--validators',
-        '4',
-        '--demo',
-        '--json',
-        '--base-port',
-        String(randomBasePort()),
-        '--log-level',
-        'error',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const apis = await new Promise<string[]>((resolve, reject) => {
-      const found: string[] = [];
-      let buffer = '';
-      devnet.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (!line.startsWith('{')) continue;
-          const event = JSON.parse(line) as { event: string; api?: string };
-          if (event.event === 'node' && event.api !== undefined) found.push(event.api);
-          if (event.event === 'ready') resolve(found);
-        }
-      });
-      devnet.once('exit', (code) => reject(new Error(`devnet exited ${code} before it was ready`)));
-    });
+    devnet = await startDevnetProcess({ dir, validators: 4, basePort: await freePortBase(8) });
+    const apis = devnet.apis;
     members = openNetworkMembers(dir, undefined);
     // The outside member reads blocks (members-only data) with its own signed requests.
     clients = apis.map((url) => createClient({ url, reader: members.signer('regulator') }));
@@ -182,11 +149,7 @@ describe('privacy: an outside member parses every block and state value', { time
   });
 
   after(async () => {
-    if (devnet !== undefined && devnet.exitCode === null) {
-      const exited = new Promise((r) => devnet.once('exit', r));
-      devnet.kill('SIGTERM');
-      await exited;
-    }
+    await devnet?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -359,9 +322,7 @@ describe('privacy: an outside member parses every block and state value', { time
       chunks.push(new TextEncoder().encode(JSON.stringify(await getBlockResults(outsider, { height: h }))));
     }
     // State: the regulator's own node database, every key and value, once the network has stopped.
-    const exited = new Promise((r) => devnet.once('exit', r));
-    devnet.kill('SIGTERM');
-    await exited;
+    await devnet!.stop();
     const storage = openStorage({ path: join(dir, 'nodes', 'node0', 'data') });
     const state = new Map<string, Uint8Array>();
     try {

@@ -8,7 +8,6 @@
  * every node has the same chain.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +25,8 @@ import {
   type Wallet,
 } from '@hanglian/sdk';
 import { BATCH, BOOK, LISTING_ID } from '../src/demo/bookStory.js';
+import { type DevnetProcess, freePortBase, startDevnetProcess } from '../src/demo/devnetProcess.js';
 import { type NetworkMembers, openNetworkMembers } from '../src/demo/members.js';
-import { CLI, randomBasePort } from './helpers.js';
 
 interface OrderView {
   id: string;
@@ -51,7 +50,7 @@ interface OrderView {
 
 describe('commerce scenarios on a 4-validator devnet with the book story', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-scenarios-'));
-  let devnet: ChildProcess;
+  let devnet: DevnetProcess | undefined;
   let apis: string[] = [];
   let clients: Client[] = [];
   let members: NetworkMembers;
@@ -130,53 +129,15 @@ describe('commerce scenarios on a 4-validator devnet with the book story', { tim
   };
 
   before(async () => {
-    devnet = spawn(
-      process.execPath,
-      [
-        CLI,
-        'devnet',
-        '--dir',
-        dir,
-        '--validators',
-        '4',
-        '--demo',
-        '--json',
-        '--base-port',
-        String(randomBasePort()),
-        '--log-level',
-        'error',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    apis = await new Promise<string[]>((resolve, reject) => {
-      const found: string[] = [];
-      let buffer = '';
-      devnet.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        let newline = buffer.indexOf('\n');
-        while (newline >= 0) {
-          const line = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          newline = buffer.indexOf('\n');
-          if (!line.startsWith('{')) continue;
-          const event = JSON.parse(line) as { event: string; api?: string };
-          if (event.event === 'node' && event.api !== undefined) found.push(event.api);
-          if (event.event === 'ready') resolve(found);
-        }
-      });
-      devnet.once('exit', (code) => reject(new Error(`devnet exited ${code} before it was ready`)));
-    });
+    devnet = await startDevnetProcess({ dir, validators: 4, basePort: await freePortBase(8) });
+    apis = devnet.apis;
     members = openNetworkMembers(dir, undefined);
     // Balances are members-only reads: the regulator's key signs them.
     clients = apis.map((url) => createClient({ url, reader: members.signer('regulator') }));
   });
 
   after(async () => {
-    if (devnet !== undefined && devnet.exitCode === null) {
-      const exited = new Promise((r) => devnet.once('exit', r));
-      devnet.kill('SIGTERM');
-      await exited;
-    }
+    await devnet?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -38,8 +38,8 @@ import {
 } from '@hanglian/core';
 import { DEFAULT_RATE_LIMIT } from '@hanglian/node';
 import { BATCH, BOOK } from '../demo/bookStory.js';
+import { freePortBase, startDevnetProcess } from '../demo/devnetProcess.js';
 import { openNetworkMembers } from '../demo/members.js';
-import { freeBase, startDevnet } from './commerce.js';
 import {
   createAgent,
   type LoadRequest,
@@ -202,7 +202,7 @@ export async function runApiLoadBench(options: ApiLoadOptions = {}): Promise<Api
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-bench-api-'));
   const setupStart = performance.now();
   log(`  starting ${validators} validators and playing the book story…`);
-  const devnet = await startDevnet(dir, validators, await freeBase(2 * validators));
+  const devnet = await startDevnetProcess({ dir, validators, basePort: await freePortBase(2 * validators) });
   let ceilingServer: ChildProcess | undefined;
   try {
     const apis = devnet.apis;

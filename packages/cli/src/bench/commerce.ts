@@ -10,12 +10,9 @@
  * and the signature bound measured in the same run (cores × Ed25519 verifies per second ÷ validators ÷
  * signatures per lifecycle), since every validator verifies every signature.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { hexToBytes } from '@hanglian/core';
 import {
   type Client,
@@ -29,9 +26,8 @@ import {
   signAndSubmit,
 } from '@hanglian/sdk';
 import { BATCH, BOOK, LISTING_ID } from '../demo/bookStory.js';
+import { freePortBase, startDevnetProcess } from '../demo/devnetProcess.js';
 import { openNetworkMembers } from '../demo/members.js';
-
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 
 /** The five steps of a sale, in order. */
 export const LIFECYCLE_STEPS = ['create', 'confirmPayment', 'ship', 'deliver', 'confirm'] as const;
@@ -70,64 +66,6 @@ export interface CommerceBenchFigures {
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
-}
-
-export async function freeBase(count: number): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 10_000 + 2 * Math.floor(Math.random() * 11_000);
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) ok = await free(base + i);
-    if (ok) return base;
-  }
-  throw new Error('no free port range');
-}
-
-/** Starts `hanglian devnet --demo` in `dir`; resolves with the nodes' API addresses once the demo ran. */
-export function startDevnet(
-  dir: string,
-  validators: number,
-  basePort: number,
-): Promise<{ child: ChildProcess; apis: string[] }> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'devnet',
-      '--dir',
-      dir,
-      '--validators',
-      String(validators),
-      '--demo',
-      '--json',
-      '--base-port',
-      String(basePort),
-      '--log-level',
-      'error',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    const apis: string[] = [];
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (!line.startsWith('{')) continue;
-        const event = JSON.parse(line) as { event: string; api?: string };
-        if (event.event === 'node' && event.api !== undefined) apis.push(event.api);
-        if (event.event === 'ready') resolve({ child, apis });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the devnet exited (${code}) before it was ready`)));
-  });
 }
 
 /**
@@ -180,7 +118,7 @@ export async function runCommerceBench(
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-bench-commerce-'));
   const setupStart = performance.now();
   log(`  starting ${validators} validators and playing the book story…`);
-  const devnet = await startDevnet(dir, validators, await freeBase(2 * validators));
+  const devnet = await startDevnetProcess({ dir, validators, basePort: await freePortBase(2 * validators) });
   try {
     const members = openNetworkMembers(dir);
     const clients = devnet.apis.map((url) => createClient({ url }));
@@ -360,12 +298,7 @@ export async function runCommerceBench(
       maxCompletedPerSecond: Math.max(0, ...steps.map((s) => s.completedPerSecond)),
     };
   } finally {
-    await new Promise<void>((resolve) => {
-      if (devnet.child.exitCode !== null || devnet.child.signalCode !== null) return resolve();
-      devnet.child.once('exit', () => resolve());
-      devnet.child.kill('SIGTERM');
-      setTimeout(() => devnet.child.kill('SIGKILL'), 15_000).unref();
-    });
+    await devnet.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
