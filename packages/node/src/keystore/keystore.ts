@@ -42,6 +42,77 @@ export interface KeystoreFile {
   };
 }
 
+/**
+ * The one envelope of every key file: scrypt derives an AES-256-GCM key from the passphrase; the public
+ * key is authenticated data, so swapping it in the file makes decryption fail.
+ */
+function sealSecret(
+  secret: Uint8Array,
+  publicKey: Uint8Array,
+  passphrase: string,
+  N: number,
+): KeystoreFile['crypto'] {
+  if (passphrase.length === 0) {
+    throw new HanglianError(
+      NodeErrors.KEYSTORE_BAD_PASSPHRASE,
+      'an empty passphrase would not protect the key',
+    );
+  }
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const r = 8;
+  const p = 1;
+  const cipher = createCipheriv('aes-256-gcm', deriveKey(passphrase, salt, N, r, p), iv);
+  cipher.setAAD(Buffer.from(publicKey));
+  const ciphertext = Buffer.concat([cipher.update(secret), cipher.final()]);
+  return {
+    kdf: 'scrypt',
+    kdfParams: { N, r, p, salt: salt.toString('hex') },
+    cipher: 'aes-256-gcm',
+    iv: iv.toString('hex'),
+    tag: cipher.getAuthTag().toString('hex'),
+    ciphertext: ciphertext.toString('hex'),
+  };
+}
+
+function openSecret(
+  crypto: KeystoreFile['crypto'],
+  publicKey: Uint8Array,
+  passphrase: string,
+  label: string,
+): Buffer {
+  const { N, r, p, salt } = crypto.kdfParams;
+  try {
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      deriveKey(passphrase, hexToBytes(salt), N, r, p),
+      hexToBytes(crypto.iv),
+    );
+    decipher.setAAD(Buffer.from(publicKey));
+    decipher.setAuthTag(Buffer.from(hexToBytes(crypto.tag)));
+    return Buffer.concat([decipher.update(hexToBytes(crypto.ciphertext)), decipher.final()]);
+  } catch (error) {
+    throw new HanglianError(
+      NodeErrors.KEYSTORE_BAD_PASSPHRASE,
+      `cannot decrypt key "${label}": wrong passphrase or damaged file`,
+      { cause: error },
+    );
+  }
+}
+
+function writeJsonKeyFile<F>(path: string, file: F): F {
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+function readJsonKeyFile<F>(path: string): F {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as F;
+  } catch (error) {
+    throw new HanglianError(NodeErrors.KEYSTORE_INVALID, `cannot read key file ${path}`, { cause: error });
+  }
+}
+
 /** scrypt cost: 2^15 takes ~100 ms here, which slows passphrase guessing without slowing a node's start. */
 export const DEFAULT_SCRYPT_N = 2 ** 15;
 
@@ -55,34 +126,13 @@ export function encryptKey(
   label: string,
   N = DEFAULT_SCRYPT_N,
 ): KeystoreFile {
-  if (passphrase.length === 0) {
-    throw new HanglianError(
-      NodeErrors.KEYSTORE_BAD_PASSPHRASE,
-      'an empty passphrase would not protect the key',
-    );
-  }
-  const salt = randomBytes(16);
-  const iv = randomBytes(12);
-  const r = 8;
-  const p = 1;
-  const cipher = createCipheriv('aes-256-gcm', deriveKey(passphrase, salt, N, r, p), iv);
-  // The public key is authenticated data: swapping it in the file makes decryption fail.
-  cipher.setAAD(Buffer.from(key.publicKey));
-  const ciphertext = Buffer.concat([cipher.update(key.exportSeed()), cipher.final()]);
   return {
     version: 1,
     suite: 'ed25519-sha256',
     label,
     publicKey: bytesToHex(key.publicKey),
     address: addressFromPublicKey(key.publicKey),
-    crypto: {
-      kdf: 'scrypt',
-      kdfParams: { N, r, p, salt: salt.toString('hex') },
-      cipher: 'aes-256-gcm',
-      iv: iv.toString('hex'),
-      tag: cipher.getAuthTag().toString('hex'),
-      ciphertext: ciphertext.toString('hex'),
-    },
+    crypto: sealSecret(key.exportSeed(), key.publicKey, passphrase, N),
   };
 }
 
@@ -90,27 +140,7 @@ export function decryptKey(file: KeystoreFile, passphrase: string): SigningKey {
   if (file?.version !== 1 || file.crypto?.kdf !== 'scrypt' || file.crypto?.cipher !== 'aes-256-gcm') {
     throw new HanglianError(NodeErrors.KEYSTORE_INVALID, 'not a version-1 Hanglian keystore');
   }
-  const { N, r, p, salt } = file.crypto.kdfParams;
-  const publicKey = hexToBytes(file.publicKey);
-  let seed: Buffer;
-  try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      deriveKey(passphrase, hexToBytes(salt), N, r, p),
-      hexToBytes(file.crypto.iv),
-    );
-    decipher.setAAD(Buffer.from(publicKey));
-    decipher.setAuthTag(Buffer.from(hexToBytes(file.crypto.tag)));
-    seed = Buffer.concat([decipher.update(hexToBytes(file.crypto.ciphertext)), decipher.final()]);
-  } catch (error) {
-    throw new HanglianError(
-      NodeErrors.KEYSTORE_BAD_PASSPHRASE,
-      `cannot decrypt key "${file.label}": wrong passphrase or damaged file`,
-      {
-        cause: error,
-      },
-    );
-  }
+  const seed = openSecret(file.crypto, hexToBytes(file.publicKey), passphrase, file.label);
   const key = ed25519Sha256.signingKeyFromSeed(seed);
   seed.fill(0);
   if (bytesToHex(key.publicKey) !== file.publicKey) {
@@ -129,19 +159,11 @@ export function writeKeyFile(
   label: string,
   N?: number,
 ): KeystoreFile {
-  const file = encryptKey(key, passphrase, label, N);
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  return file;
+  return writeJsonKeyFile(path, encryptKey(key, passphrase, label, N));
 }
 
 export function readKeyFile(path: string, passphrase: string): SigningKey {
-  let file: KeystoreFile;
-  try {
-    file = JSON.parse(readFileSync(path, 'utf8')) as KeystoreFile;
-  } catch (error) {
-    throw new HanglianError(NodeErrors.KEYSTORE_INVALID, `cannot read key file ${path}`, { cause: error });
-  }
-  return decryptKey(file, passphrase);
+  return decryptKey(readJsonKeyFile<KeystoreFile>(path), passphrase);
 }
 
 /** An X25519 key pair: an organisation's key for sealed data (delivery details). */
@@ -187,32 +209,12 @@ export function encryptEncryptionKey(
   label: string,
   N = DEFAULT_SCRYPT_N,
 ): EncryptionKeystoreFile {
-  if (passphrase.length === 0) {
-    throw new HanglianError(
-      NodeErrors.KEYSTORE_BAD_PASSPHRASE,
-      'an empty passphrase would not protect the key',
-    );
-  }
-  const salt = randomBytes(16);
-  const iv = randomBytes(12);
-  const r = 8;
-  const p = 1;
-  const cipher = createCipheriv('aes-256-gcm', deriveKey(passphrase, salt, N, r, p), iv);
-  cipher.setAAD(Buffer.from(pair.publicKey));
-  const ciphertext = Buffer.concat([cipher.update(pair.privateKey), cipher.final()]);
   return {
     version: 1,
     suite: 'x25519',
     label,
     publicKey: bytesToHex(pair.publicKey),
-    crypto: {
-      kdf: 'scrypt',
-      kdfParams: { N, r, p, salt: salt.toString('hex') },
-      cipher: 'aes-256-gcm',
-      iv: iv.toString('hex'),
-      tag: cipher.getAuthTag().toString('hex'),
-      ciphertext: ciphertext.toString('hex'),
-    },
+    crypto: sealSecret(pair.privateKey, pair.publicKey, passphrase, N),
   };
 }
 
@@ -225,25 +227,8 @@ export function decryptEncryptionKey(file: EncryptionKeystoreFile, passphrase: s
   ) {
     throw new HanglianError(NodeErrors.KEYSTORE_INVALID, 'not a version-1 Hanglian X25519 keystore');
   }
-  const { N, r, p, salt } = file.crypto.kdfParams;
   const publicKey = hexToBytes(file.publicKey);
-  let privateKey: Buffer;
-  try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      deriveKey(passphrase, hexToBytes(salt), N, r, p),
-      hexToBytes(file.crypto.iv),
-    );
-    decipher.setAAD(Buffer.from(publicKey));
-    decipher.setAuthTag(Buffer.from(hexToBytes(file.crypto.tag)));
-    privateKey = Buffer.concat([decipher.update(hexToBytes(file.crypto.ciphertext)), decipher.final()]);
-  } catch (error) {
-    throw new HanglianError(
-      NodeErrors.KEYSTORE_BAD_PASSPHRASE,
-      `cannot decrypt key "${file.label}": wrong passphrase or damaged file`,
-      { cause: error },
-    );
-  }
+  const privateKey = openSecret(file.crypto, publicKey, passphrase, file.label);
   if (privateKey.byteLength !== 32 || bytesToHex(x25519PublicKey(privateKey)) !== file.publicKey) {
     throw new HanglianError(
       NodeErrors.KEYSTORE_INVALID,
@@ -260,17 +245,9 @@ export function writeEncryptionKeyFile(
   label: string,
   N?: number,
 ): EncryptionKeystoreFile {
-  const file = encryptEncryptionKey(pair, passphrase, label, N);
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  return file;
+  return writeJsonKeyFile(path, encryptEncryptionKey(pair, passphrase, label, N));
 }
 
 export function readEncryptionKeyFile(path: string, passphrase: string): EncryptionKeyPair {
-  let file: EncryptionKeystoreFile;
-  try {
-    file = JSON.parse(readFileSync(path, 'utf8')) as EncryptionKeystoreFile;
-  } catch (error) {
-    throw new HanglianError(NodeErrors.KEYSTORE_INVALID, `cannot read key file ${path}`, { cause: error });
-  }
-  return decryptEncryptionKey(file, passphrase);
+  return decryptEncryptionKey(readJsonKeyFile<EncryptionKeystoreFile>(path), passphrase);
 }
