@@ -21,6 +21,7 @@ export * from './client.js';
 export * from './errors.js';
 export * from './light/lightClient.js';
 export * from './light/verify.js';
+export * from './light/views.js';
 export * from './privacy/seal.js';
 export * from './privacy/share.js';
 export * from './signer.js';

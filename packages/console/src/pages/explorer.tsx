@@ -13,6 +13,7 @@ import {
   txBodyCodec,
   verifyCommit,
 } from '@hanglian/core';
+import { commitFromView, headerFromView } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { EvidenceExport } from '../components/evidenceExport.js';
@@ -24,7 +25,6 @@ const READ_AUTH = 'members-only read: this node gives the console no member key'
 import { short, time } from '../lib/format.js';
 import { href, navigate } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';
-import { commitOf, headerOf } from '../lib/views.js';
 
 const RECENT = 15;
 
@@ -197,7 +197,7 @@ function BlockDetail({ height }: { height: number }): ReactNode {
             (error: unknown) => error as Error,
           ),
     ]);
-    const header = headerOf(block.header);
+    const header = headerFromView(block.header);
     const hashOk = bytesToHex(blockHash(header)) === block.hash;
     const set = validators.current.map((v) => ({
       publicKey: hexToBytes(v.publicKey),
@@ -207,7 +207,7 @@ function BlockDetail({ height }: { height: number }): ReactNode {
     const check =
       block.commit === null
         ? undefined
-        : verifyCommit(commitOf(block.commit), header.chainId, blockHash(header), set, ed25519Sha256);
+        : verifyCommit(commitFromView(block.commit), header.chainId, blockHash(header), set, ed25519Sha256);
     const txs = Array.isArray(body) ? body[0].txs : [];
     const results = Array.isArray(body) ? body[1] : { txResults: [] };
     const membersOnly = Array.isArray(body) ? undefined : (body ?? new Error(READ_AUTH));
