@@ -419,8 +419,9 @@ export async function startApiServer(
 
   const runQuery = (request: FastifyRequest, module: string, name: string, params: unknown) => {
     // Unknown queries and bad params fail first, with their own codes; then who may ask.
-    requireReader(request, node.chain.queryAccess(module, name, params), readers);
-    const { height, result } = node.chain.query(module, name, params);
+    const { height, result } = node.chain.query(module, name, params, (access) =>
+      requireReader(request, access, readers),
+    );
     return toJsonValue({ height, result });
   };
 

@@ -460,16 +460,18 @@ export class Chain {
     return this.storage.state.prove(key, height);
   }
 
-  query(module: string, name: string, params: unknown): { height: number; result: unknown } {
+  /** A module query on the latest state; `authorize` refuses callers the query's access excludes. */
+  query(
+    module: string,
+    name: string,
+    params: unknown,
+    authorize?: (access: ReadAccess) => void,
+  ): { height: number; result: unknown } {
     const height = this.height;
-    return { height, result: this.#sm.query(module, name, params, this.reader(), height) };
+    return { height, result: this.#sm.query(module, name, params, this.reader(), height, authorize) };
   }
 
-  /** Who may read through the API: the state machine decides per query and per store. */
-  queryAccess(module: string, name: string, params: unknown): ReadAccess {
-    return this.#sm.queryAccess(module, name, params);
-  }
-
+  /** Who may read a state key through the API: the state machine decides per store. */
   stateAccess(key: string): ReadAccess {
     return this.#sm.stateAccess(key);
   }

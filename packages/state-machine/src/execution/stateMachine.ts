@@ -347,9 +347,25 @@ export class StateMachine {
     return { txId: tx.id, code: RESULT_OK, message: '', gasUsed: gas.used, events };
   }
 
-  /** Runs a read-only query against a state. */
-  query(module: string, name: string, params: unknown, state: StateReader, height: number): unknown {
-    return this.#checkedQuery(module, name, params).query.execute({ params, state, height });
+  /**
+   * Runs a read-only query against a state. `authorize` (a node's API) is told who may ask — framework
+   * `ReadAccess`, `members` unless the query says otherwise — once the params passed their schema and
+   * before anything is read; it throws to refuse.
+   */
+  query(
+    module: string,
+    name: string,
+    params: unknown,
+    state: StateReader,
+    height: number,
+    authorize?: (access: ReadAccess) => void,
+  ): unknown {
+    const { query } = this.#checkedQuery(module, name, params);
+    if (authorize !== undefined) {
+      const access = query.access ?? 'members';
+      authorize(typeof access === 'string' ? access : access(params));
+    }
+    return query.execute({ params, state, height });
   }
 
   /** The query, once its params pass its schema (QUERY_UNKNOWN / QUERY_BAD_PARAMS otherwise). */
@@ -365,15 +381,6 @@ export class StateMachine {
       );
     }
     return compiled;
-  }
-
-  /**
-   * Who may run a query through a node's API (framework `ReadAccess`): `members` unless the query says
-   * otherwise. Unknown queries and bad params throw as `query` does, so they fail before any auth check.
-   */
-  queryAccess(module: string, name: string, params: unknown): ReadAccess {
-    const access = this.#checkedQuery(module, name, params).query.access ?? 'members';
-    return typeof access === 'string' ? access : access(params);
   }
 
   /** Who may read a state key through a node's API: its store's `access`, `members` by default. */
