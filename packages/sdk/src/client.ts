@@ -60,10 +60,11 @@ export type ClientOptions = TransportOptions;
  * ```
  */
 export function createClient(options: ClientOptions): Client {
+  const readHeaders = createReadHeaderFunction(options);
   const base: BaseClient = {
     url: options.url,
-    request: createRequestFunction(options),
-    readHeaders: createReadHeaderFunction(options),
+    request: createRequestFunction(options, readHeaders),
+    readHeaders,
   };
   return {
     ...base,

@@ -137,11 +137,14 @@ export function createReadHeaderFunction(options: TransportOptions): ReadHeaderF
  * const status = await request(endpoints.getStatus);
  * ```
  */
-export function createRequestFunction(options: TransportOptions): RequestFunction {
+export function createRequestFunction(
+  options: TransportOptions,
+  /** Shared with other callers (the client's event stream), so the chain id is read once. */
+  readHeaders: ReadHeaderFunction = createReadHeaderFunction(options),
+): RequestFunction {
   const base = options.url.replace(/\/+$/, '');
   const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const defaultTimeout = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const readHeaders = createReadHeaderFunction(options);
 
   return async function request<E extends EndpointDefinition>(
     endpoint: E,
