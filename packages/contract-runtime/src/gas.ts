@@ -1,19 +1,20 @@
+import { DEFAULT_INSTRUCTION_WEIGHTS, type InstructionWeights } from './metering/wasmMeter.js';
+
 /**
  * The gas schedule. Every node must use the same numbers: they are consensus parameters, and changing one
- * changes which calls run out of gas. The unit is calibrated so that 1 gas is roughly 1 ns of work on the
- * reference machine (2 cores, Node 20); see README for the measurements behind each figure.
+ * changes which calls run out of gas and the gas recorded in results. The engine meters its own
+ * WebAssembly instructions (metering/wasmMeter.ts: `instruction`, baked into the engine binary, whose hash
+ * is pinned); the items below price what the host does around them. Each is set from its measured worst
+ * case on the reference machine so that a gas unit never takes more than the bound stated in the README
+ * (`npm run bench -- --gas` measures it; test/worstCase.test.ts checks it).
  */
 export interface GasSchedule {
-  /** Every call: a fresh QuickJS runtime and context, the prelude, the entry into WebAssembly. */
-  readonly callBase: number;
-  /** Per byte of contract source parsed on each call (parsing is not seen by the interrupt counter). */
-  readonly codeByte: number;
   /**
-   * Per invocation of QuickJS's interrupt handler. QuickJS calls it once every 10,000 "poll points"
-   * (function calls and backward jumps), so this prices about 10,000 interpreted steps.
+   * Every call: copying the engine's memory snapshot back, creating the call's strings, the entry into
+   * WebAssembly and back, and reading the result.
    */
-  readonly executionTick: number;
-  /** Every host function the contract calls (state get/set/delete, emit, call). */
+  readonly callBase: number;
+  /** Every host function the contract calls (state get/set/delete, emit, call): the crossing itself. */
   readonly hostCallBase: number;
   /** Per byte of key and value read from state. */
   readonly stateReadByte: number;
@@ -21,37 +22,24 @@ export interface GasSchedule {
   readonly stateWriteByte: number;
   /** Per byte of event name and data. */
   readonly eventByte: number;
-  /** Per byte of call arguments, call result, and host-call arguments and results crossing the boundary. */
+  /**
+   * Per byte of contract source, call arguments, call result, and host-call arguments and results crossing
+   * the boundary (converted and copied by the host, outside the engine's own metering).
+   */
   readonly ioByte: number;
-  /**
-   * Per character produced or consumed by the native builtins whose cost grows with their data and that the
-   * interrupt counter does not see: String.prototype.repeat/padStart/padEnd, Array.prototype.join,
-   * JSON.stringify/parse. Without it `'x'.repeat(1e4)` in a loop runs ~100 µs per poll point.
-   */
-  readonly builtinByte: number;
-  /**
-   * Per array element walked, moved or produced by native array builtins (fill, concat, slice, splice,
-   * sort ×⌈log2 n⌉, indexOf, iteration and spread, Array.from, apply's argument list, Object.keys...).
-   * Measured: Array.prototype.fill ~35 ns per element including growth; scans and copies 2–10 ns.
-   */
-  readonly builtinElement: number;
-  /** Per 8-byte word of binary data allocated, copied or walked (ArrayBuffer and typed arrays). */
-  readonly binaryWord: number;
 }
 
 export const DEFAULT_GAS_SCHEDULE: GasSchedule = Object.freeze({
-  callBase: 1_500_000,
-  codeByte: 150,
-  executionTick: 500_000,
-  hostCallBase: 5_000,
+  callBase: 200_000,
+  hostCallBase: 25_000,
   stateReadByte: 20,
   stateWriteByte: 200,
   eventByte: 50,
   ioByte: 20,
-  builtinByte: 10,
-  builtinElement: 40,
-  binaryWord: 8,
 });
+
+/** The engine's instruction weights (part of the schedule, compiled into the engine: see wasmMeter.ts). */
+export const ENGINE_INSTRUCTION_WEIGHTS: InstructionWeights = DEFAULT_INSTRUCTION_WEIGHTS;
 
 /** Counts gas for one call. Once the limit is crossed it stays exhausted; usage is then reported as the limit. */
 export class GasMeter {

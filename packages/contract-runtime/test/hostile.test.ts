@@ -36,9 +36,11 @@ describe('ContractSandbox: hostile contracts', () => {
     assertFails(attack('spinCatching'), 'CONTRACT_OUT_OF_GAS', GAS);
   });
 
-  it('memory bombs run out of memory (or gas, for cheap strings charged by size)', () => {
-    assertFails(attack('arrayBomb'), 'CONTRACT_OUT_OF_MEMORY');
-    assertFails(attack('stringBomb'), 'CONTRACT_OUT_OF_MEMORY');
+  it('memory bombs run out of memory when gas allows, and out of gas when it does not', () => {
+    // Filling 8 MiB with small arrays costs a few hundred million gas: the memory limit stops it first.
+    assertFails(attack('arrayBomb', { gasLimit: 2_000_000_000 }), 'CONTRACT_OUT_OF_MEMORY');
+    assertFails(attack('arrayBomb', { gasLimit: 20_000_000 }), 'CONTRACT_OUT_OF_GAS', 20_000_000);
+    assertFails(attack('stringBomb', { gasLimit: 2_000_000_000 }), 'CONTRACT_OUT_OF_MEMORY');
     assertFails(attack('repeatLoop'), 'CONTRACT_OUT_OF_GAS', GAS);
   });
 

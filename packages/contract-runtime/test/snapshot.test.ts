@@ -105,7 +105,7 @@ describe('ContractSandbox: every call starts from the same state', () => {
   });
 
   it('still enforces the memory limit, the same way every time', () => {
-    const limit = { memoryLimitBytes: 1024 * 1024 };
+    const limit = { memoryLimitBytes: 1024 * 1024, gasLimit: 2_000_000_000 };
     const results = [1, 2, 3].map(() => run(warm, 'allocate', [200_000], limit));
     for (const result of results) {
       assert.equal(!result.ok && result.code, 'CONTRACT_OUT_OF_MEMORY');

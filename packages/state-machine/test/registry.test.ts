@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ContractSandbox } from '@hanglian/contract-runtime';
+import { ContractSandbox, DEFAULT_GAS_SCHEDULE } from '@hanglian/contract-runtime';
 import { addressFromPublicKey, type TxResult } from '@hanglian/core';
 import {
   type CalledData,
@@ -40,7 +40,8 @@ describe('registry: two carriers implement logistics.quote/1', () => {
     const a = assertOk(deployAndRegister(chain, carrierA, 'carrier-a.quote.v1', CARRIER_A));
     const b = assertOk(deployAndRegister(chain, carrierB, 'carrier-b.quote.v1', CARRIER_B));
     // Conformance ran in the sandbox: four vectors, each at least the runtime's per-call base.
-    assert.ok(a.gasUsed > 4 * 1_500_000 && b.gasUsed > 4 * 1_500_000, `gas ${a.gasUsed}, ${b.gasUsed}`);
+    const base = DEFAULT_GAS_SCHEDULE.callBase;
+    assert.ok(a.gasUsed > 4 * base && b.gasUsed > 4 * base, `gas ${a.gasUsed}, ${b.gasUsed}`);
     const listed = chain.query<Implementation[]>('registry', 'implementations', {
       standard: 'logistics.quote/1',
     });
@@ -96,7 +97,7 @@ describe('registry: two carriers implement logistics.quote/1', () => {
     });
     assertFails(again, 'CONTRACT_THREW');
     assert.match(again.message, /already booked: order-7/);
-    assert.ok(again.gasUsed > 1_500_000);
+    assert.ok(again.gasUsed > DEFAULT_GAS_SCHEDULE.callBase);
     assertFails(
       chain.submit(shopClerk, 'registry', 'call', {
         implementation: 'carrier-a.quote.v1',
@@ -160,7 +161,7 @@ describe('registry: two carriers implement logistics.quote/1', () => {
     const forgetful = deployAndRegister(chain, carrierA, 'carrier-a.forgetful', CARRIER_FORGETFUL);
     assertFails(forgetful, 'REGISTRY_CONFORMANCE_FAILED');
     assert.match(forgetful.message, /books a shipment/);
-    assert.ok(forgetful.gasUsed > 1_500_000, 'the vectors that ran are paid for');
+    assert.ok(forgetful.gasUsed > DEFAULT_GAS_SCHEDULE.callBase, 'the vectors that ran are paid for');
     assertFails(
       deployAndRegister(chain, carrierB, 'carrier-b.partial', CARRIER_QUOTE_ONLY),
       'REGISTRY_METHOD_MISSING',

@@ -1,13 +1,12 @@
 import {
   DefaultIntrinsics,
   type Intrinsics,
-  newQuickJSWASMModule,
   type QuickJSContext,
   type QuickJSHandle,
   type QuickJSRuntime,
-  type QuickJSWASMModule,
-  RELEASE_SYNC,
 } from 'quickjs-emscripten';
+import { createMeteredQuickJS, type MeteredQuickJS } from '../metering/meteredQuickJS.js';
+import { UNMETERED_GAS } from '../metering/wasmMeter.js';
 import type { SandboxOptions } from '../options.js';
 import { PRELUDE_SOURCE } from './prelude.js';
 
@@ -25,7 +24,7 @@ export const CONTRACT_INTRINSICS: Intrinsics = Object.freeze({ ...DefaultIntrins
 export const MAX_MESSAGE_LENGTH = 1024;
 
 /** The host functions the prelude receives, in its parameter order. */
-export const HOST_FUNCTION_NAMES = ['get', 'set', 'delete', 'emit', 'call', 'charge'] as const;
+export const HOST_FUNCTION_NAMES = ['get', 'set', 'delete', 'emit', 'call'] as const;
 
 export type HostFunctionName = (typeof HOST_FUNCTION_NAMES)[number];
 
@@ -37,7 +36,20 @@ export interface EngineCall {
   >;
   /** Called at every interrupt poll that reaches the handler; true stops the guest (uncatchable). */
   readonly interrupt: () => boolean;
+  /** Gas the engine may still use (-1 once the call's meter is exhausted). */
+  readonly gasAvailable: () => number;
+  /** The engine's own instructions used this much gas since it was last told `gasAvailable`. */
+  readonly engineUsed: (gas: number) => void;
 }
+
+/** What a call on the engine ended with. */
+export type EngineOutcome =
+  /** The status string the prelude's entry function returned. */
+  | { readonly kind: 'status'; readonly status: string }
+  /** An exception escaped the entry function (interrupt, allocation failure while reporting). */
+  | { readonly kind: 'escaped' }
+  /** The metered engine's counter went below zero and it trapped. */
+  | { readonly kind: 'outOfGas' };
 
 /**
  * A region of linear memory that is copied back before every call. Everything live between calls is in one of
@@ -74,47 +86,45 @@ export class Engine {
   private current: EngineCall | undefined;
   private regions: Region[] = [];
   private entry!: QuickJSHandle;
-  /** Interrupt-handler invocations while building the snapshot: every call is charged them. */
-  private setupInterrupts = 0;
-  private building = true;
+  /** The shadow stack pointer when no call runs: restored before every call (a trap leaves it deeper). */
+  private idleStackPointer = 0;
+  /** What the engine was last given: what it used since is this minus what is left. */
+  private given = 0;
 
   private constructor(
-    private readonly module: QuickJSWASMModule,
+    private readonly engine: MeteredQuickJS,
     private readonly runtime: QuickJSRuntime,
     private readonly ctx: QuickJSContext,
   ) {}
 
   static async create(options: SandboxOptions): Promise<Engine> {
-    const module = await newQuickJSWASMModule(RELEASE_SYNC);
-    const runtime = module.newRuntime();
+    const metered = await createMeteredQuickJS();
+    const runtime = metered.module.newRuntime();
     runtime.setMaxStackSize(options.maxStackBytes);
     const ctx = runtime.newContext({ intrinsics: CONTRACT_INTRINSICS });
-    const engine = new Engine(module, runtime, ctx);
+    const engine = new Engine(metered, runtime, ctx);
     engine.build(options);
     return engine;
   }
 
-  /** Interrupts a call pays before its first instruction (those seen while the prelude was set up). */
-  get interruptsBeforeCall(): number {
-    return this.setupInterrupts;
-  }
-
   private build(options: SandboxOptions): void {
     const { runtime, ctx } = this;
-    // Installed once (it is state inside the runtime, so it is part of the snapshot); counts while building.
-    runtime.setInterruptHandler(() => {
-      const call = this.current;
-      if (call === undefined) {
-        if (this.building) this.setupInterrupts++;
-        return false;
-      }
-      return call.interrupt();
-    });
+    // Installed once (it is state inside the runtime, so it is part of the snapshot). It charges nothing:
+    // the engine meters its own instructions; it only lets the host stop a call (read-only, host fault).
+    runtime.setInterruptHandler(() => this.current?.interrupt() ?? false);
     const functions = HOST_FUNCTION_NAMES.map((name) =>
       ctx.newFunction(name, (...handles: QuickJSHandle[]) => {
         const call = this.current;
         if (call === undefined) throw new Error('host function called outside a call');
-        return call.hostFunctions[name](ctx, ...handles);
+        // The engine handed its counter over in the budget and runs unmetered while the host works
+        // (wasmMeter.ts): what the contract used so far is reported first, and the budget is set to what
+        // is left after the host's charges; the contract's code takes it back on return.
+        this.report(call, this.engine.getBudget());
+        try {
+          return call.hostFunctions[name](ctx, ...handles);
+        } finally {
+          this.engine.setBudget(BigInt(this.give(call)));
+        }
       }),
     );
     const limits = [ctx.newNumber(options.maxJsonDepth), ctx.newNumber(MAX_MESSAGE_LENGTH)];
@@ -122,12 +132,24 @@ export class Engine {
     this.entry = ctx.unwrapResult(ctx.callFunction(factory, ctx.undefined, ...functions, ...limits));
     factory.dispose();
     for (const handle of [...functions, ...limits]) handle.dispose();
-    this.building = false;
+    this.idleStackPointer = this.engine.getStackPointer();
     this.snapshot();
   }
 
+  /** Charges the call for the engine's instructions since it was last given gas (`left` is what remains). */
+  private report(call: EngineCall, left: bigint): void {
+    call.engineUsed(this.given - Number(left));
+    this.given = 0;
+  }
+
+  /** What the call has left for the engine (negative when nothing: the next check traps). */
+  private give(call: EngineCall): number {
+    this.given = call.gasAvailable();
+    return this.given;
+  }
+
   private memory(): Uint8Array {
-    return new Uint8Array(this.module.getWasmMemory().buffer);
+    return new Uint8Array(this.engine.memory.buffer);
   }
 
   private snapshot(): void {
@@ -168,20 +190,29 @@ export class Engine {
     return this.regions.reduce((sum, region) => sum + region.bytes.length, 0);
   }
 
+  /** Copies the snapshot back and puts the stack pointer where it was: the state every call starts from. */
+  private restore(): void {
+    const memory = this.memory();
+    for (const region of this.regions) memory.set(region.bytes, region.start);
+    this.engine.setStackPointer(this.idleStackPointer);
+    this.engine.setGas(UNMETERED_GAS);
+  }
+
   /**
-   * Restores the snapshot, sets the call's limits, calls the prelude's entry function and returns the status
-   * string it produced, or undefined if an exception escaped (gas interrupt, allocation failure while
-   * reporting); the escaped value is contract-influenced, so it is disposed without being read.
+   * Restores the snapshot, sets the call's limits, calls the prelude's entry function with the engine
+   * metered, and returns how it ended. An exception that escaped is contract-influenced, so it is disposed
+   * without being read. When the engine runs out of gas it traps wherever it was: nothing of that call is
+   * touched again (not even to free it); the memory is copied back at once.
    */
   run(
     call: EngineCall,
     memoryLimitBytes: number,
     args: { contextJson: string; source: string; method: string; argsJson: string },
-  ): string | undefined {
+  ): EngineOutcome {
     const { ctx, runtime } = this;
-    const memory = this.memory();
-    for (const region of this.regions) memory.set(region.bytes, region.start);
+    this.restore();
     const owned: QuickJSHandle[] = [];
+    let trapped = false;
     try {
       // Everything the runtime allocates counts, the engine's own baseline and the prelude included.
       runtime.setMemoryLimit(memoryLimitBytes);
@@ -193,19 +224,38 @@ export class Engine {
         ctx.newString(args.argsJson),
       ];
       owned.push(...entryArgs);
-      const outcome = ctx.callFunction(this.entry, ctx.undefined, ...entryArgs);
+      this.engine.setGas(BigInt(this.give(call)));
+      let outcome: ReturnType<QuickJSContext['callFunction']>;
+      try {
+        outcome = ctx.callFunction(this.entry, ctx.undefined, ...entryArgs);
+      } catch (error) {
+        const left = this.engine.getGas();
+        if (left < 0n) {
+          trapped = true;
+          this.report(call, left);
+          return { kind: 'outOfGas' };
+        }
+        throw error;
+      }
+      this.report(call, this.engine.getGas());
+      this.engine.setGas(UNMETERED_GAS);
       if (outcome.error) {
         outcome.error.dispose();
-        return undefined;
+        return { kind: 'escaped' };
       }
       owned.push(outcome.value);
-      return ctx.typeof(outcome.value) === 'string' ? ctx.getString(outcome.value) : undefined;
+      if (ctx.typeof(outcome.value) !== 'string') return { kind: 'escaped' };
+      return { kind: 'status', status: ctx.getString(outcome.value) };
     } finally {
       // Reading the outcome and tearing down must not be stopped by the contract's limits. The next call
       // restores the memory anyway; handles are disposed so that the host side holds nothing stale.
       this.current = undefined;
-      runtime.setMemoryLimit(-1);
-      for (const handle of owned) if (handle.alive) handle.dispose();
+      if (trapped) this.restore();
+      else {
+        this.engine.setGas(UNMETERED_GAS);
+        runtime.setMemoryLimit(-1);
+        for (const handle of owned) if (handle.alive) handle.dispose();
+      }
     }
   }
 

@@ -21,12 +21,10 @@ export const GuestStatus = {
   LOAD_FAILED: 'L',
 } as const;
 
-const PRELUDE_WITH_COMMENTS = String.raw`(function (rawGet, rawSet, rawDelete, rawEmit, rawCall, rawCharge, maxJsonDepth, maxMessageLength) {
+const PRELUDE_WITH_COMMENTS = String.raw`(function (rawGet, rawSet, rawDelete, rawEmit, rawCall, maxJsonDepth, maxMessageLength) {
   'use strict';
   const G = globalThis;
   const apply = Reflect.apply;
-  const reflectConstruct = Reflect.construct;
-  const ProxyCtor = Proxy;
   const freeze = Object.freeze;
   const defineProperty = Object.defineProperty;
   const getPrototypeOf = Object.getPrototypeOf;
@@ -92,126 +90,8 @@ const PRELUDE_WITH_COMMENTS = String.raw`(function (rawGet, rawSet, rawDelete, r
   };
   defineProperty(JSON, 'stringify', { value: boundedStringify, writable: true, configurable: true });
 
-  // Native builtins whose work grows with their data run between two interrupt polls; charge them by size.
-  // rawCharge(units, kind): kind 0 = characters (builtinByte), 1 = array elements (builtinElement), 2 =
-  // 8-byte words of binary data (binaryWord). Up to SMALL units ride on the poll point of the wrapper's own
-  // call, so the common small call does not cross into the host.
-  const SMALL = 32;
-  const CHARS = 0;
-  const ELEMENTS = 1;
-  const WORDS = 2;
-  const mathMax = Math.max;
-  const mathMin = Math.min;
-  const mathCeil = Math.ceil;
-  const mathLog2 = Math.log2;
-  function units(n, kind) {
-    if (n > SMALL) rawCharge(n, kind);
-  }
-  // before(this, args): work that needs no new memory (scans, sorts, fills, moves) or that would allocate it
-  // all at once, charged before it runs, so a huge request runs out of gas instead of running.
-  // after(result, args): what was produced, charged after (its size is bounded by the memory limit).
-  function meter(owner, name, before, beforeKind, after, afterKind) {
-    const original = owner[name];
-    const metered = {
-      [name](...args) {
-        if (before !== null) units(before(this, args), beforeKind);
-        const result = apply(original, this, args);
-        if (after !== null) units(after(result, args), afterKind);
-        return result;
-      },
-    }[name];
-    defineProperty(owner, name, { value: metered, writable: false, configurable: false });
-    return metered;
-  }
-  function lengthOf(o) {
-    if (o === null || o === undefined) return 0;
-    const n = +o.length;
-    return n > 0 ? mathMin(n, 9007199254740991) : 0;
-  }
-  function argLength(args, i) {
-    const a = args[i];
-    return typeof a === 'string' || (a !== null && typeof a === 'object') ? lengthOf(a) : 0;
-  }
-  const words = (bytes) => mathCeil(bytes / 8);
-  const charsOfResult = (result) => (typeof result === 'string' ? result.length : 0);
-  const elementsOfResult = (result) => lengthOf(result);
-  const charsOfThis = (self) => (typeof self === 'string' ? self.length : 0);
-  const elementsOfThis = (self) => lengthOf(self);
-  const sortCost = (self) => {
-    const n = lengthOf(self);
-    return n > 1 ? n * mathCeil(mathLog2(n)) : 0;
-  };
-  const wordsOfThis = (self) => words(lengthOf(self) * (self !== null && self !== undefined && self.BYTES_PER_ELEMENT > 0 ? self.BYTES_PER_ELEMENT : 8));
-  // Strings: output of the builders; scans by the input, before; copies by the output, after.
-  meter(String.prototype, 'repeat', null, 0, charsOfResult, CHARS);
-  meter(String.prototype, 'padStart', null, 0, charsOfResult, CHARS);
-  meter(String.prototype, 'padEnd', null, 0, charsOfResult, CHARS);
-  meter(String.prototype, 'concat', null, 0, charsOfResult, CHARS);
-  meter(String.prototype, 'split', charsOfThis, CHARS, elementsOfResult, ELEMENTS);
-  meter(String.prototype, 'replace', charsOfThis, CHARS, charsOfResult, CHARS);
-  meter(String.prototype, 'replaceAll', charsOfThis, CHARS, charsOfResult, CHARS);
-  const stringScans = ['indexOf', 'lastIndexOf', 'includes', 'startsWith', 'endsWith', 'localeCompare', 'normalize', 'toLowerCase', 'toUpperCase', 'trim', 'trimStart', 'trimEnd'];
-  for (let i = 0; i < stringScans.length; i++) meter(String.prototype, stringScans[i], charsOfThis, CHARS, null, 0);
-  meter(JSON, 'stringify', null, 0, charsOfResult, CHARS);
-  meter(JSON, 'parse', (self, args) => (typeof args[0] === 'string' ? args[0].length : 0), CHARS, null, 0);
-  // Arrays: every native method that walks or moves the elements, by length (sort: n log n).
-  meter(ArrayPrototype, 'join', null, 0, charsOfResult, CHARS);
-  const arrayWalks = ['fill', 'slice', 'splice', 'copyWithin', 'reverse', 'indexOf', 'lastIndexOf', 'includes', 'shift', 'unshift', 'toReversed', 'toSpliced', 'with', 'flat', 'keys', 'entries'];
-  for (let i = 0; i < arrayWalks.length; i++) meter(ArrayPrototype, arrayWalks[i], elementsOfThis, ELEMENTS, null, 0);
-  meter(ArrayPrototype, 'concat', (self, args) => {
-    let n = lengthOf(self);
-    for (let i = 0; i < args.length; i++) n += argLength(args, i);
-    return n;
-  }, ELEMENTS, null, 0);
-  meter(ArrayPrototype, 'sort', sortCost, ELEMENTS, null, 0);
-  meter(ArrayPrototype, 'toSorted', sortCost, ELEMENTS, null, 0);
-  meter(Array, 'from', null, 0, elementsOfResult, ELEMENTS);
-  meter(Object, 'keys', null, 0, elementsOfResult, ELEMENTS);
-  meter(Object, 'values', null, 0, elementsOfResult, ELEMENTS);
-  meter(Object, 'entries', null, 0, elementsOfResult, ELEMENTS);
-  // Iterating an array (for-of, spread, destructuring) starts at Symbol.iterator: charged by length.
-  // Replacing the intrinsic also turns off QuickJS's native fast path for spread, which copied a whole
-  // array between two polls.
-  const arrayValues = meter(ArrayPrototype, 'values', elementsOfThis, ELEMENTS, null, 0);
-  defineProperty(ArrayPrototype, Symbol.iterator, { value: arrayValues, writable: false, configurable: false });
-  // Function.prototype.apply and Reflect.apply/construct copy their argument list natively.
-  meter(Function.prototype, 'apply', (self, args) => argLength(args, 1), ELEMENTS, null, 0);
-  meter(Reflect, 'apply', (self, args) => argLength(args, 2), ELEMENTS, null, 0);
-  meter(Reflect, 'construct', (self, args) => argLength(args, 1), ELEMENTS, null, 0);
-  // Binary data: walks and copies in 8-byte words.
-  const TypedArray = getPrototypeOf(Uint8Array);
-  const TypedArrayPrototype = TypedArray.prototype;
-  const typedWalks = ['fill', 'slice', 'copyWithin', 'reverse', 'indexOf', 'lastIndexOf', 'includes', 'sort', 'toSorted', 'toReversed', 'with', 'join', 'keys', 'entries'];
-  for (let i = 0; i < typedWalks.length; i++) meter(TypedArrayPrototype, typedWalks[i], wordsOfThis, WORDS, null, 0);
-  meter(TypedArrayPrototype, 'set', (self, args) => words(argLength(args, 0) * (self !== null && self !== undefined && self.BYTES_PER_ELEMENT > 0 ? self.BYTES_PER_ELEMENT : 8)), WORDS, null, 0);
-  const typedValues = meter(TypedArrayPrototype, 'values', wordsOfThis, WORDS, null, 0);
-  defineProperty(TypedArrayPrototype, Symbol.iterator, { value: typedValues, writable: false, configurable: false });
-  meter(TypedArray, 'from', null, 0, wordsOfThis, WORDS);
-  meter(ArrayBuffer.prototype, 'slice', (self) => words(self.byteLength), WORDS, null, 0);
-  // Constructors allocate (zeroed) or copy: each is replaced by a Proxy (same prototype, instanceof and
-  // statics) that charges by the size asked for: a length, a byte length, or an array-like to copy.
-  function meterConstructor(name, bytesPerElement) {
-    const Original = G[name];
-    const sizeOf = (args) => {
-      const a = args[0];
-      if (typeof a === 'number') return words(mathMax(0, a) * bytesPerElement);
-      if (a !== null && typeof a === 'object') {
-        const n = a.byteLength !== undefined && bytesPerElement === 1 ? +a.byteLength : lengthOf(a) * bytesPerElement;
-        return words(n > 0 ? n : 0);
-      }
-      return 0;
-    };
-    const Metered = new ProxyCtor(Original, {
-      construct(target, args, newTarget) {
-        units(sizeOf(args), WORDS);
-        return reflectConstruct(target, args, newTarget === Metered ? target : newTarget);
-      },
-    });
-    defineProperty(Original.prototype, 'constructor', { value: Metered, writable: true, configurable: true });
-    defineProperty(G, name, { value: Metered, writable: true, configurable: true, enumerable: false });
-  }
-  const binaryTypes = [['ArrayBuffer', 1], ['SharedArrayBuffer', 1], ['Int8Array', 1], ['Uint8Array', 1], ['Uint8ClampedArray', 1], ['Int16Array', 2], ['Uint16Array', 2], ['Float16Array', 2], ['Int32Array', 4], ['Uint32Array', 4], ['Float32Array', 4], ['Float64Array', 8], ['BigInt64Array', 8], ['BigUint64Array', 8]];
-  for (let i = 0; i < binaryTypes.length; i++) meterConstructor(binaryTypes[i][0], binaryTypes[i][1]);
+  // No builtin needs a price of its own: the engine meters the WebAssembly instructions it executes, native
+  // builtins and operators included (metering/wasmMeter.ts).
 
   // --- Plain JSON data, read once, copied, checked. ---
   function isWellFormed(s) {

@@ -3,7 +3,7 @@ import { ContractErrorCode, SandboxFaultError } from '../errors.js';
 import { GasMeter } from '../gas.js';
 import type { CallRequest, CallResult, ContractHost, JsonValue } from '../interface.js';
 import { DEFAULT_SANDBOX_OPTIONS, type SandboxOptions } from '../options.js';
-import { Engine, type EngineCall } from './engine.js';
+import { Engine, type EngineCall, type EngineOutcome } from './engine.js';
 import { encodePlainJson, parsePlainJson } from './json.js';
 import { GuestStatus } from './prelude.js';
 import { CallEffects } from './writeBuffer.js';
@@ -101,7 +101,9 @@ export class ContractSandbox {
     if (codeBytes > options.maxCodeBytes) {
       return fail(ContractErrorCode.LOAD_FAILED, `code exceeds ${options.maxCodeBytes} bytes`, meter.gasUsed);
     }
-    meter.charge(codeBytes * gas.codeByte + utf8Length(args.json) * gas.ioByte);
+    // The source and arguments are converted and copied by the host; parsing and running them is metered
+    // by the engine itself.
+    meter.charge((codeBytes + utf8Length(args.json)) * gas.ioByte);
     if (meter.isExhausted) return outOfGas(meter);
 
     if (this.depth >= this.engines.length) {
@@ -112,8 +114,6 @@ export class ContractSandbox {
       );
     }
     const engine = this.engines[this.depth]!;
-    // The interrupts the prelude's own setup reached, as when every call evaluated it: the same every call.
-    if (!meter.charge(engine.interruptsBeforeCall * gas.executionTick)) return outOfGas(meter);
 
     const effects = new CallEffects();
     let stop: StickyStop = { kind: 'none' };
@@ -147,7 +147,9 @@ export class ContractSandbox {
     };
 
     const engineCall: EngineCall = {
-      interrupt: () => !meter.charge(gas.executionTick) || stop.kind !== 'none',
+      interrupt: () => stop.kind !== 'none',
+      gasAvailable: () => (meter.isExhausted ? -1 : meter.remaining),
+      engineUsed: (used) => void meter.charge(used),
       hostFunctions: {
         get: guarded((ctx, keyHandle) => {
           charge(gas.hostCallBase);
@@ -206,22 +208,12 @@ export class ContractSandbox {
           charge(checkSize(result.resultJson, options.maxJsonBytes, 'host call result') * gas.ioByte);
           return ctx.newString(result.resultJson);
         }),
-        charge: guarded((ctx, sizeHandle, kindHandle) => {
-          // Kinds as in the prelude: 0 characters, 1 array elements, 2 eight-byte words of binary data.
-          const kind = kindHandle === undefined ? 0 : ctx.getNumber(kindHandle);
-          const rate = kind === 1 ? gas.builtinElement : kind === 2 ? gas.binaryWord : gas.builtinByte;
-          const size = ctx.getNumber(sizeHandle!);
-          // A size that is not a positive finite number (NaN from hostile code) is charged as zero, never
-          // as NaN, which would poison the gas meter's comparisons.
-          charge(Number.isFinite(size) && size > 0 ? size * rate : 0);
-          return undefined;
-        }),
       },
     };
-    let status: string | undefined;
+    let outcome: EngineOutcome;
     this.depth++;
     try {
-      status = engine.run(engineCall, request.memoryLimitBytes, {
+      outcome = engine.run(engineCall, request.memoryLimitBytes, {
         contextJson: JSON.stringify(host.context),
         source,
         method: request.method,
@@ -247,8 +239,10 @@ export class ContractSandbox {
         meter.gasUsed,
       );
     }
+    if (outcome.kind === 'outOfGas') return outOfGas(meter);
     // No status: the guest could not even report (it only fails so while allocating): out of memory.
-    if (status === undefined) return outOfMemory(request, meter);
+    if (outcome.kind === 'escaped') return outOfMemory(request, meter);
+    const status = outcome.status;
     const payload = status.slice(1);
     switch (status[0]) {
       case GuestStatus.RESULT: {

@@ -83,7 +83,7 @@ export async function runDeterminismScenario(seed: number, calls: number): Promi
       height: 100 + i,
       time: 1_700_000_000_000 + i * 1000,
     };
-    const gasLimit = pick([3_000_000, 20_000_000, 200_000_000]);
+    const gasLimit = pick([3_000_000, 20_000_000, 200_000_000, 2_000_000_000]);
     const memoryLimitBytes = pick([2 * 1024 * 1024, 8 * 1024 * 1024]);
     const result =
       random() < 0.2
