@@ -4,7 +4,7 @@
  * same order (the order is part of consensus: hooks run in it).
  */
 import type { CryptoSuite, DecodedTx, Validator } from '@hanglian/core';
-import { createKernel, RegistryModule, StateMachine } from '@hanglian/state-machine';
+import { ContractExecutionThread, createKernel, RegistryModule, StateMachine } from '@hanglian/state-machine';
 import type { ValidatorSource } from './chain/chain.js';
 import type { NodeIdentityLookup } from './consensus/networkTransport.js';
 
@@ -24,9 +24,17 @@ export function createApplication(args: {
   chainId: string;
   suite: CryptoSuite;
   verifySignatures?: (tx: DecodedTx) => void;
+  /**
+   * Told when contract execution fails on this node (its worker timed out or died): never a result, the
+   * node must stop (docs/decisions/0006-gas-schedule.md, "No clock decides a result").
+   */
+  onExecutionFault?: (fault: Error) => void;
 }): Application {
   // The registry brings the commerce processes: orders call implementations of standards through it.
-  const kernel = createKernel({ suite: args.suite, registry: new RegistryModule() });
+  const executor = new ContractExecutionThread(
+    args.onExecutionFault === undefined ? {} : { onFault: args.onExecutionFault },
+  );
+  const kernel = createKernel({ suite: args.suite, registry: new RegistryModule({ executor }) });
   const stateMachine = new StateMachine({
     chainId: args.chainId,
     modules: kernel.modules,

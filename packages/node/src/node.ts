@@ -139,6 +139,8 @@ export class HanglianNode {
   readonly metrics: NodeMetrics;
   #api: ApiServer | undefined;
   #stopping = false;
+  #driverStopped = false;
+  #fault: Error | undefined;
 
   private constructor(
     options: NodeOptions,
@@ -193,10 +195,15 @@ export class HanglianNode {
     const suite = options.suite ?? ed25519Sha256;
     const logger = createLogger(options.name, options.logLevel);
     const signatures = new SignatureCache(suite);
+    let started: HanglianNode | undefined;
     const application = createApplication({
       chainId: options.genesis.chainId,
       suite,
       verifySignatures: (tx) => signatures.verify(tx),
+      onExecutionFault: (fault) => {
+        if (started !== undefined) started.#haltOnFault(fault);
+        else logger.fatal({ err: fault }, 'local execution fault while starting');
+      },
     });
     const chainOptions = {
       dataDir: options.dataDir,
@@ -225,6 +232,7 @@ export class HanglianNode {
     }
     const chain = Chain.open(chainOptions);
     const node = new HanglianNode(options, chain, application, signatures, logger);
+    started = node;
     try {
       node.#api = await startApiServer(node, options.api, options.adminToken);
     } catch (error) {
@@ -234,6 +242,29 @@ export class HanglianNode {
     node.#driver.start();
     logger.info({ height: chain.height, api: node.apiUrl, chainId: chain.chainId }, 'node started');
     return node;
+  }
+
+  /**
+   * Set when this node stopped itself on a local fault: its contract worker timed out or died while
+   * executing a block. Such a fault is never a transaction's result (another node would have gone on), so
+   * the node stops executing and voting at once, says so loudly (log, `fault` event, readiness), and
+   * waits to be restarted; the block is executed again from the start after the restart.
+   */
+  get fault(): Error | undefined {
+    return this.#fault;
+  }
+
+  #haltOnFault(fault: Error): void {
+    if (this.#fault !== undefined) return;
+    this.#fault = fault;
+    // Synchronously, from inside the block's execution: no vote may leave after this.
+    this.#driverStopped = true;
+    this.#driver.stop();
+    this.logger.fatal(
+      { err: fault },
+      'local execution fault: this node stopped executing and voting; restart it',
+    );
+    setImmediate(() => this.events.emit('fault', fault));
   }
 
   get apiUrl(): string {
@@ -340,6 +371,7 @@ export class HanglianNode {
     if (highestPeer - height > READY_MAX_BEHIND)
       reasons.push(`catching up: height ${height}, peers at ${highestPeer}`);
     if (validators > 1 && peers === 0) reasons.push('no peers');
+    if (this.#fault !== undefined) reasons.push(`stopped on a local fault: ${this.#fault.message}`);
     if (lastCommitAgeMs > READY_MAX_COMMIT_AGE_MS)
       reasons.push(`no block committed for ${Math.round(lastCommitAgeMs / 1000)} s`);
     return { ready: reasons.length === 0, reasons, height, highestPeer, peers, lastCommitAgeMs };
@@ -450,7 +482,8 @@ export class HanglianNode {
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
-    this.#driver.stop();
+    if (!this.#driverStopped) this.#driver.stop();
+    this.#driverStopped = true;
     // Answer every waiting client now (its transaction is still pending): a waiter's timer would
     // otherwise keep the stopped process alive until it fires.
     for (const id of [...this.#waiters.keys()]) this.#settle(id);

@@ -4,6 +4,9 @@ import { NodeErrors, readManifest, resolvePassphrase } from '@hanglian/node/offl
 import type { Command } from 'commander';
 import { findConsoleBuild } from '../consoleBuild.js';
 
+/** Exit code of `hanglian node start` when the node stopped itself on a local execution fault. */
+export const NODE_FAULT_EXIT_CODE = 70;
+
 interface NodeStartOptions {
   dir: string;
   node: string;
@@ -93,6 +96,13 @@ export function registerNode(program: Command): void {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // A local execution fault (the contract worker timed out or died) stops the node: it must not
+        // vote on a block it could not execute. It exits non-zero, for a supervisor to restart it.
+        running.events.once('fault', (fault: Error) => {
+          process.stderr.write(`node ${entry.name} stopped on a local fault: ${fault.message}\n`);
+          process.exitCode = NODE_FAULT_EXIT_CODE;
+          stop();
+        });
       });
     });
 }

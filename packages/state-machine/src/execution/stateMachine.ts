@@ -4,6 +4,8 @@
  * execute a block, answer a query. It never reads a clock, randomness, the environment or files; the
  * engine hands it the block's facts and a state to read and write.
  */
+
+import { SandboxFaultError } from '@hanglian/contract-runtime';
 import {
   type Address,
   type ChainEvent,
@@ -340,6 +342,9 @@ export class StateMachine {
       // Events must be encodable: a command emitting a non-canonical value fails its own transaction.
       for (const e of events) encodeCanonical(e.data);
     } catch (error) {
+      // A fault of this node (its contract worker timed out or died) is not the transaction's outcome:
+      // another node would have gone on. It stops the block instead of becoming a result.
+      if (isLocalFault(error)) throw error;
       const failure = asHanglianError(error);
       return { txId: tx.id, code: failure.code, message: failure.message, gasUsed: gas.used, events: [] };
     }
@@ -422,6 +427,15 @@ export class StateMachine {
  * Commands fail with HanglianErrors. Anything else is a bug in a command: it still fails only its own
  * transaction (deterministically, since every node runs the same code), under TX_FAILED.
  */
+/**
+ * Errors that say something failed on this node rather than in the transaction: the contract sandbox's
+ * faults (`SandboxFaultError`: its worker timed out, died or broke its protocol). They must never be
+ * recorded as a result, because a result is consensus and the fault is local.
+ */
+export function isLocalFault(error: unknown): boolean {
+  return error instanceof SandboxFaultError;
+}
+
 function asHanglianError(error: unknown): HanglianError {
   if (error instanceof HanglianError && errorCodeSpec(error.code) !== undefined) return error;
   // The message of a JavaScript engine error may differ between Node versions, and results are part of

@@ -35,10 +35,18 @@ export interface ContractExecutionThreadOptions {
   readonly stackSizeMb?: number;
   /**
    * How long the caller waits for one message from the worker before it declares a fault. Gas bounds a
-   * call far below this; it exists so that a worker that died (its heap limit, a crash) stops the block
-   * instead of hanging the node. Default 120 s.
+   * call far below this (a call's whole gas limit runs in well under a second, see the contract runtime's
+   * README); it exists so that a worker that died (its heap limit, a crash) does not hang the node. It never
+   * decides a result: hitting it is a fault of this node (see `onFault`). Default 120 s.
    */
   readonly replyTimeoutMs?: number;
+  /**
+   * Told of every fault before it is thrown (the worker timed out, failed or broke the protocol, or the host
+   * threw). A fault is this node's, never the contract's: the state machine does not record it as a result
+   * but stops the block, and the node given here stops itself (loudly, recoverable by a restart), because
+   * another node would have gone on. Called at most once per fault, possibly once per nesting level.
+   */
+  readonly onFault?: (fault: SandboxFaultError) => void;
 }
 
 const TO_CALLER = 0;
@@ -47,6 +55,7 @@ const TO_WORKER = 1;
 export class ContractExecutionThread implements ContractExecutor {
   readonly #stackSizeMb: number;
   readonly #replyTimeoutMs: number;
+  readonly #onFault: ((fault: SandboxFaultError) => void) | undefined;
   #worker: Worker | undefined;
   #port: MessagePort | undefined;
   #signal: Int32Array | undefined;
@@ -56,6 +65,14 @@ export class ContractExecutionThread implements ContractExecutor {
   constructor(options: ContractExecutionThreadOptions = {}) {
     this.#stackSizeMb = options.stackSizeMb ?? 8;
     this.#replyTimeoutMs = options.replyTimeoutMs ?? 120_000;
+    this.#onFault = options.onFault;
+  }
+
+  /** Reports a fault to the node and returns it, to be thrown. */
+  #fault(message: string, cause?: unknown): SandboxFaultError {
+    const fault = new SandboxFaultError(message, cause === undefined ? undefined : { cause });
+    this.#onFault?.(fault);
+    return fault;
   }
 
   call(request: CallRequest, host: ContractHost): CallResult {
@@ -103,7 +120,7 @@ export class ContractExecutionThread implements ContractExecutor {
       if (received !== undefined) return received.message as ToCaller;
       if (waited === 'timed-out') {
         void this.close();
-        throw new SandboxFaultError(`contract worker did not answer within ${this.#replyTimeoutMs} ms`);
+        throw this.#fault(`contract worker did not answer within ${this.#replyTimeoutMs} ms`);
       }
     }
   }
@@ -131,15 +148,19 @@ export class ContractExecutionThread implements ContractExecutor {
         const reply = this.#receive(port, signal);
         if (reply.kind === 'done') {
           if (reply.depth !== this.#depth) {
-            throw new SandboxFaultError(`contract worker answered depth ${reply.depth} at ${this.#depth}`);
+            throw this.#fault(`contract worker answered depth ${reply.depth} at ${this.#depth}`);
           }
-          applyEffects(host, reply.effects);
+          try {
+            applyEffects(host, reply.effects);
+          } catch (error) {
+            throw this.#fault('the contract host failed', error);
+          }
           return reply.result;
         }
         if (reply.kind === 'fault') {
           // Only the outermost level may stop the worker: outer levels are still waiting on it.
           if (reply.wasmFailed && !nested) void this.close();
-          throw new SandboxFaultError(`contract worker: ${reply.message}`, { cause: hostFailure });
+          throw this.#fault(`contract worker: ${reply.message}`, hostFailure);
         }
         let answer: ToWorker;
         try {
@@ -169,11 +190,7 @@ export class ContractExecutionThread implements ContractExecutor {
 
 /** Writes and events the worker sent with `done` (see executionWorker.ts); a host failure is a fault. */
 function applyEffects(host: ContractHost, effects: readonly EffectOp[]): void {
-  try {
-    for (const effect of effects) serveHost(host, effect);
-  } catch (error) {
-    throw new SandboxFaultError('the contract host failed', { cause: error });
-  }
+  for (const effect of effects) serveHost(host, effect);
 }
 
 function serveHost(host: ContractHost, op: HostOp): unknown {
