@@ -4,7 +4,13 @@
  * same order (the order is part of consensus: hooks run in it).
  */
 import type { CryptoSuite, DecodedTx, Validator } from '@hanglian/core';
-import { ContractExecutionThread, createKernel, RegistryModule, StateMachine } from '@hanglian/state-machine';
+import {
+  ContractExecutionThread,
+  type ContractExecutor,
+  createKernel,
+  RegistryModule,
+  StateMachine,
+} from '@hanglian/state-machine';
 import type { ValidatorSource } from './chain/chain.js';
 import type { NodeIdentityLookup } from './consensus/networkTransport.js';
 
@@ -29,12 +35,22 @@ export function createApplication(args: {
    * node must stop (docs/decisions/0006-gas-schedule.md, "No clock decides a result").
    */
   onExecutionFault?: (fault: Error) => void;
+  /** Where contract code runs; default a `ContractExecutionThread` (its own worker, big native stack). */
+  contractExecutor?: ContractExecutor;
+  /** The node's cap on a read-only contract call's gas (the registry's `queryGasCap`). */
+  queryGasCap?: number;
 }): Application {
   // The registry brings the commerce processes: orders call implementations of standards through it.
-  const executor = new ContractExecutionThread(
-    args.onExecutionFault === undefined ? {} : { onFault: args.onExecutionFault },
-  );
-  const kernel = createKernel({ suite: args.suite, registry: new RegistryModule({ executor }) });
+  const executor =
+    args.contractExecutor ??
+    new ContractExecutionThread(
+      args.onExecutionFault === undefined ? {} : { onFault: args.onExecutionFault },
+    );
+  const registry = new RegistryModule({
+    executor,
+    ...(args.queryGasCap === undefined ? {} : { queryGasCap: args.queryGasCap }),
+  });
+  const kernel = createKernel({ suite: args.suite, registry });
   const stateMachine = new StateMachine({
     chainId: args.chainId,
     modules: kernel.modules,

@@ -28,6 +28,15 @@ export const NodeErrors = defineErrorCodes('node', {
     summary: 'A block on disk does not replay to its recorded state.',
   },
   RATE_LIMITED: { kind: 'rate_limited', summary: 'Too many requests; slow down.' },
+  QUERY_BUSY: {
+    kind: 'unavailable',
+    summary:
+      "The node's read-only contract workers are busy and its query queue is full; retry later (or ask another node).",
+  },
+  QUERY_FAILED: {
+    kind: 'internal',
+    summary: 'A read-only query failed on this node (its worker stopped or faulted); not the query’s fault.',
+  },
   ADMIN_UNAUTHORIZED: { kind: 'unauthorized', summary: 'Operator endpoints need the node admin token.' },
   READ_AUTH_REQUIRED: {
     kind: 'unauthorized',

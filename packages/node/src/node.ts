@@ -23,7 +23,12 @@ import {
   VOTE_PRECOMMIT,
   VOTE_PREVOTE,
 } from '@hanglian/core';
-import { type GenesisDocument, nonceStore, type StateMachine } from '@hanglian/state-machine';
+import {
+  type GenesisDocument,
+  nonceStore,
+  type ReadAccess,
+  type StateMachine,
+} from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
@@ -36,6 +41,7 @@ import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Mempool, type MempoolOptions } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
 import { NodeMetrics } from './metrics/metrics.js';
+import { type QueryAnswer, QueryPool, type QueryPoolOptions } from './query/queryPool.js';
 import { fetchVerifiedSnapshot } from './sync/stateSync.js';
 
 export interface NodeOptions {
@@ -70,6 +76,11 @@ export interface NodeOptions {
   readonly maxBlockGas?: number;
   readonly logLevel?: LogLevel;
   readonly durability?: KvDurability;
+  /**
+   * Queries that run contract code (`registry.callReadOnly`) run on their own workers, apart from block
+   * execution: how many, how many may wait (then QUERY_BUSY), and this node's gas cap for each.
+   */
+  readonly query?: Partial<QueryPoolOptions>;
   /** The wall clock, injected so tests can drive time; the default is the system clock. */
   readonly clock?: () => number;
   readonly suite?: CryptoSuite;
@@ -137,6 +148,7 @@ export class HanglianNode {
   /** Admission times of transactions submitted to this node, for the commit-latency histogram. */
   readonly #admittedAt = new Map<string, number>();
   readonly metrics: NodeMetrics;
+  readonly #queries: QueryPool;
   #api: ApiServer | undefined;
   #stopping = false;
   #driverStopped = false;
@@ -177,6 +189,10 @@ export class HanglianNode {
       onExcluded: (tx, error) => this.#recordRejection(bytesToHex(tx.id), error),
       onEvidence: (evidence) => this.#reportEvidence(evidence),
     });
+    this.#queries = new QueryPool(
+      { dataDir: options.dataDir, durability: options.durability, chainId: chain.chainId },
+      options.query,
+    );
     this.#transport.onMessage('tx', (_peer, payload) => this.#onGossipedTx(payload));
     this.metrics = new NodeMetrics(
       {
@@ -265,6 +281,24 @@ export class HanglianNode {
       'local execution fault: this node stopped executing and voting; restart it',
     );
     setImmediate(() => this.events.emit('fault', fault));
+  }
+
+  /**
+   * Answers a module query on the latest state. `authorize` is told the query's access once its params
+   * passed their schema. A query that runs contract code goes to the query workers (it may be refused with
+   * QUERY_BUSY); the others are lookups answered here at once.
+   */
+  async query(
+    module: string,
+    name: string,
+    params: unknown,
+    authorize?: (access: ReadAccess) => void,
+  ): Promise<QueryAnswer> {
+    if (!this.stateMachine.queryRunsContracts(module, name)) {
+      return this.chain.query(module, name, params, authorize);
+    }
+    this.stateMachine.checkQuery(module, name, params, authorize);
+    return this.#queries.run(module, name, params);
   }
 
   get apiUrl(): string {
@@ -488,6 +522,7 @@ export class HanglianNode {
     // otherwise keep the stopped process alive until it fires.
     for (const id of [...this.#waiters.keys()]) this.#settle(id);
     await this.#api?.close();
+    await this.#queries.close();
     await this.#transport.close();
     await this.chain.close();
     this.logger.info('node stopped');

@@ -30,7 +30,9 @@ export interface TestNetwork extends InitNetworkResult {
   remove(): void;
 }
 
-export function createTestNetwork(options: { validators?: number; genesisTime?: number } = {}): TestNetwork {
+export function createTestNetwork(
+  options: { validators?: number; genesisTime?: number; registry?: unknown } = {},
+): TestNetwork {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-node-'));
   const result = initNetwork({
     dir,
@@ -39,6 +41,7 @@ export function createTestNetwork(options: { validators?: number; genesisTime?: 
     genesisTime: options.genesisTime ?? 1_700_000_000_000,
     scryptN: TEST_SCRYPT_N,
     basePort: 0,
+    ...(options.registry === undefined ? {} : { registry: options.registry }),
   });
   const cache = new Map<string, SigningKey>();
   return {

@@ -417,9 +417,10 @@ export async function startApiServer(
     });
   });
 
-  const runQuery = (request: FastifyRequest, module: string, name: string, params: unknown) => {
-    // Unknown queries and bad params fail first, with their own codes; then who may ask.
-    const { height, result } = node.chain.query(module, name, params, (access) =>
+  const runQuery = async (request: FastifyRequest, module: string, name: string, params: unknown) => {
+    // Unknown queries and bad params fail first, with their own codes; then who may ask. Queries that run
+    // contract code are answered by the node's query workers, never on this thread (QUERY_BUSY when full).
+    const { height, result } = await node.query(module, name, params, (access) =>
       requireReader(request, access, readers),
     );
     return toJsonValue({ height, result });

@@ -89,6 +89,8 @@ export interface PreparedBlock {
 const META_DB = 'node_meta';
 const RESULTS_CACHE_BLOCKS = 16;
 const COMMITS_DB = 'commits';
+/** The node's own sub-databases beside the storage's: whoever opens the environment names the same set. */
+export const CHAIN_SUB_DBS: readonly string[] = [META_DB, COMMITS_DB];
 const GENESIS_HASH_KEY = utf8('genesis_hash');
 
 /** The hash that stands for the genesis document: the parent hash of block 1. */
@@ -141,7 +143,7 @@ export class Chain {
   static open(options: ChainOptions): Chain {
     const storage = openStorage({
       path: options.dataDir,
-      extraSubDbs: [META_DB, COMMITS_DB],
+      extraSubDbs: CHAIN_SUB_DBS,
       ...(options.durability === undefined ? {} : { durability: options.durability }),
     });
     const chain = new Chain(options, storage);

@@ -373,6 +373,23 @@ export class StateMachine {
     return query.execute({ params, state, height });
   }
 
+  /**
+   * True when the query exists and runs contract code (`Query.runsContracts`): a node runs those apart
+   * from block execution.
+   */
+  queryRunsContracts(module: string, name: string): boolean {
+    return this.#queries.get(`${module}.${name}`)?.query.runsContracts === true;
+  }
+
+  /** Checks a query without running it: it exists, its params pass its schema, `authorize` accepts it. */
+  checkQuery(module: string, name: string, params: unknown, authorize?: (access: ReadAccess) => void): void {
+    const { query } = this.#checkedQuery(module, name, params);
+    if (authorize !== undefined) {
+      const access = query.access ?? 'members';
+      authorize(typeof access === 'string' ? access : access(params));
+    }
+  }
+
   /** The query, once its params pass its schema (QUERY_UNKNOWN / QUERY_BAD_PARAMS otherwise). */
   #checkedQuery(module: string, name: string, params: unknown): CompiledQuery {
     const compiled = this.#queries.get(`${module}.${name}`);

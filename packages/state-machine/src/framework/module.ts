@@ -90,6 +90,12 @@ export interface Query<S extends TSchema = TSchema, R = unknown> {
   readonly paramsSchema: S;
   /** Default `members`. A function decides by the (already checked) params, e.g. a buyer's own listing. */
   readonly access?: ReadAccess | ((params: Static<S>) => ReadAccess);
+  /**
+   * True for a query that runs contract code (bounded by gas, but far longer than a lookup): a node runs
+   * it apart from block execution, on its own workers with their own gas cap and queue (the node's
+   * `query` options), so that it never holds up the chain or the API.
+   */
+  readonly runsContracts?: boolean;
   execute(ctx: QueryContext<Static<S>>): R;
 }
 

@@ -36,6 +36,11 @@ export interface RegistryModuleOptions {
    * started at the first call); see docs/decisions/0005-contract-execution-thread.md.
    */
   readonly executor?: ContractExecutor;
+  /**
+   * A node's own cap on the gas of a read-only call (`callReadOnly`), below the chain's `queryGasLimit`:
+   * queries are not consensus, so each node may spend less on strangers' requests. Default: none.
+   */
+  readonly queryGasCap?: number;
 }
 
 /**
@@ -92,7 +97,7 @@ export class RegistryModule implements Module {
       new RegisterImplementationCommand(identity, settlement, executor),
       new CallCommand(this.method, settlement, executor),
     ];
-    this.queries = createRegistryQueries(this.method, settlement, executor);
+    this.queries = createRegistryQueries(this.method, settlement, executor, options.queryGasCap);
   }
 
   initGenesis(ctx: GenesisContext, genesis: unknown): void {

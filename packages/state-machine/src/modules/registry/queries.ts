@@ -49,6 +49,8 @@ export function createRegistryQueries(
   registry: RegistryMethod,
   settlement: SettlementForRegistry,
   executor: () => ContractExecutor,
+  /** This node's own cap on a read-only call's gas, below the chain's `queryGasLimit` (default: none). */
+  queryGasCap = Number.POSITIVE_INFINITY,
 ): Query<any, any>[] {
   const standard: Query<typeof StandardParams, Standard | null> = {
     name: 'standard',
@@ -107,6 +109,7 @@ export function createRegistryQueries(
     access: 'public',
     summary: 'Run a method read-only (no consensus, gas-capped); writes fail with CONTRACT_READ_ONLY.',
     paramsSchema: CallReadOnlyParamsSchema,
+    runsContracts: true,
     execute: (ctx) => {
       const deployment = registry.requireDeployment(ctx.state, ctx.params.implementation);
       const params = registryParameters(ctx.state);
@@ -120,7 +123,7 @@ export function createRegistryQueries(
         caller: ctx.params.caller ?? CONFORMANCE_CALLER,
         height: ctx.height,
         time: ctx.params.time ?? 0,
-        gasLimit: params.queryGasLimit,
+        gasLimit: Math.min(params.queryGasLimit, queryGasCap),
         memoryLimitBytes: params.memoryLimitBytes,
       });
       return { ...outcome, implementation: deployment.implementation.id, codeHash: deployment.code.hash };

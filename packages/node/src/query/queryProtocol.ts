@@ -1,0 +1,31 @@
+/** Messages between a node and its read-only query workers (queryPool.ts). */
+import type { KvDurability } from '@hanglian/storage';
+
+export interface QueryWorkerData {
+  readonly dataDir: string;
+  readonly durability: KvDurability | undefined;
+  readonly chainId: string;
+  /** The node's cap on a read-only contract call's gas. */
+  readonly gasCap: number;
+  /** Niceness of the worker's thread (Linux): block execution and the API come first. */
+  readonly nice: number;
+}
+
+export interface QueryJob {
+  readonly id: number;
+  readonly module: string;
+  readonly name: string;
+  readonly params: unknown;
+}
+
+export type QueryReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'result'; readonly id: number; readonly height: number; readonly result: unknown }
+  | {
+      readonly kind: 'error';
+      readonly id: number;
+      readonly code: string;
+      readonly message: string;
+      /** False for a HanglianError (the query's own refusal); true for anything else (a fault). */
+      readonly fault: boolean;
+    };
