@@ -16,6 +16,12 @@ export interface GasSchedule {
   readonly callBase: number;
   /** Every host function the contract calls (state get/set/delete, emit, call): the crossing itself. */
   readonly hostCallBase: number;
+  /**
+   * More for a host function whose answer the contract waits for (`chain.state.get`, `chain.call`): on a
+   * node the contract runs on its own thread, and each such answer is a round trip to the thread that holds
+   * the state (20 µs on a quiet reference machine, over 100 µs when its 2 cores are loaded).
+   */
+  readonly hostRoundTrip: number;
   /** Per byte of key and value read from state. */
   readonly stateReadByte: number;
   /** Per byte of key and value written (or key deleted): state is stored and hashed by every node forever. */
@@ -32,11 +38,19 @@ export interface GasSchedule {
 export const DEFAULT_GAS_SCHEDULE: GasSchedule = Object.freeze({
   callBase: 200_000,
   hostCallBase: 25_000,
+  hostRoundTrip: 75_000,
   stateReadByte: 20,
   stateWriteByte: 200,
   eventByte: 50,
   ioByte: 20,
 });
+
+/**
+ * The promise the schedule keeps: no contract makes a million gas take longer than this on the reference
+ * machine (2 cores, Node 20), so that a full block (maxBlockGas, 120 M by default) executes in at most 0.6 s,
+ * a fifth of the propose timeout. Checked on every generated worst case (test/worstCase.test.ts).
+ */
+export const MAX_MS_PER_MILLION_GAS = 5;
 
 /** The engine's instruction weights (part of the schedule, compiled into the engine: see wasmMeter.ts). */
 export const ENGINE_INSTRUCTION_WEIGHTS: InstructionWeights = DEFAULT_INSTRUCTION_WEIGHTS;

@@ -10,6 +10,11 @@ interface BenchOptions {
   commerce?: boolean;
   /** `--api`: true (only that part); `--no-api`: false; neither: undefined (every part). */
   api?: boolean;
+  /** `--gas`: only the gas part (ms per million gas of every worst-case contract). */
+  gas?: boolean;
+  /** With `--gas`: only the cases whose name matches; how many slowest cases to print. */
+  filter?: string;
+  top?: string;
 }
 
 export function registerBench(program: Command): void {
@@ -25,10 +30,16 @@ export function registerBench(program: Command): void {
     .option('--no-commerce', 'skip the commerce part')
     .option('--api', 'only the API part: queries and submissions over HTTP, open loop, on 4 validators')
     .option('--no-api', 'skip the API part')
+    .option(
+      '--gas',
+      'only the gas part: ms per million gas of every worst-case contract, beside the schedule’s bound',
+    )
+    .option('--filter <regex>', 'with --gas: only the cases whose name matches')
+    .option('--top <n>', 'with --gas: how many of the slowest cases to print (default 25)')
     .allowUnknownOption()
     .addHelpText(
       'after',
-      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
+      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
     )
     .action((opts: BenchOptions, command: Command) => {
       const common = [
@@ -39,6 +50,16 @@ export function registerBench(program: Command): void {
       // Each part runs as its own process so its figures are its own.
       const run = (script: string, extra: readonly string[]) =>
         spawnSync(process.execPath, [script, ...common, ...extra], { stdio: 'inherit' }).status ?? 1;
+      if (opts.gas === true) {
+        const gasBench = fileURLToPath(
+          new URL('./gas-bench-cli.js', import.meta.resolve('@hanglian/contract-runtime')),
+        );
+        process.exitCode = run(gasBench, [
+          ...(opts.filter === undefined ? [] : ['--filter', opts.filter]),
+          ...(opts.top === undefined ? [] : ['--top', opts.top]),
+        ]);
+        return;
+      }
       let status = 0;
       // `--api` alone runs only that part; with `--commerce` too, both.
       const only = opts.api === true || opts.commerce === true;

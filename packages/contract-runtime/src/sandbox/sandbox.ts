@@ -152,7 +152,7 @@ export class ContractSandbox {
       engineUsed: (used) => void meter.charge(used),
       hostFunctions: {
         get: guarded((ctx, keyHandle) => {
-          charge(gas.hostCallBase);
+          charge(gas.hostCallBase + gas.hostRoundTrip);
           const key = ctx.getString(keyHandle!);
           const keyBytes = checkSize(key, options.maxKeyBytes, 'state key');
           const value = effects.read(key, (k) => host.getState(k));
@@ -192,7 +192,7 @@ export class ContractSandbox {
           return undefined;
         }),
         call: guarded((ctx, nameHandle, argsHandle) => {
-          charge(gas.hostCallBase);
+          charge(gas.hostCallBase + gas.hostRoundTrip);
           const name = ctx.getString(nameHandle!);
           const argsJson = ctx.getString(argsHandle!);
           const bytes =
