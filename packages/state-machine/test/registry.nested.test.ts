@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_GAS_SCHEDULE } from '@hanglian/contract-runtime';
 import { addressFromPublicKey, type TxResult } from '@hanglian/core';
 import {
   type ContractExecutionThread,
@@ -132,7 +133,7 @@ describe('registry: contracts calling contracts', () => {
     );
     const nestedGas = (withCall.events.find((e) => e.name === 'called')!.data as { contractGas: number })
       .contractGas;
-    assert.ok(nestedGas > 1_500_000, `nested gas ${nestedGas}`);
+    assert.ok(nestedGas > DEFAULT_GAS_SCHEDULE.callBase, `nested gas ${nestedGas}`);
     assert.ok(
       withCall.gasUsed >= alone.gasUsed + nestedGas,
       `${withCall.gasUsed} vs ${alone.gasUsed} + ${nestedGas}`,
