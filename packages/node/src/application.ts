@@ -35,6 +35,8 @@ export function createApplication(args: {
    * node must stop (docs/decisions/0006-gas-schedule.md, "No clock decides a result").
    */
   onExecutionFault?: (fault: Error) => void;
+  /** Safety timeout of the default executor's worker (ContractExecutionThread `replyTimeoutMs`). */
+  contractReplyTimeoutMs?: number;
   /** Where contract code runs; default a `ContractExecutionThread` (its own worker, big native stack). */
   contractExecutor?: ContractExecutor;
   /** The node's cap on a read-only contract call's gas (the registry's `queryGasCap`). */
@@ -43,9 +45,10 @@ export function createApplication(args: {
   // The registry brings the commerce processes: orders call implementations of standards through it.
   const executor =
     args.contractExecutor ??
-    new ContractExecutionThread(
-      args.onExecutionFault === undefined ? {} : { onFault: args.onExecutionFault },
-    );
+    new ContractExecutionThread({
+      ...(args.onExecutionFault === undefined ? {} : { onFault: args.onExecutionFault }),
+      ...(args.contractReplyTimeoutMs === undefined ? {} : { replyTimeoutMs: args.contractReplyTimeoutMs }),
+    });
   const registry = new RegistryModule({
     executor,
     ...(args.queryGasCap === undefined ? {} : { queryGasCap: args.queryGasCap }),

@@ -81,6 +81,11 @@ export interface NodeOptions {
    * execution: how many, how many may wait (then QUERY_BUSY), and this node's gas cap for each.
    */
   readonly query?: Partial<QueryPoolOptions>;
+  /**
+   * Safety timeout of the block executor's contract worker (default 120 s): only for a worker that died.
+   * Hitting it stops this node (a local fault), it never decides a result.
+   */
+  readonly contractReplyTimeoutMs?: number;
   /** The wall clock, injected so tests can drive time; the default is the system clock. */
   readonly clock?: () => number;
   readonly suite?: CryptoSuite;
@@ -216,6 +221,9 @@ export class HanglianNode {
       chainId: options.genesis.chainId,
       suite,
       verifySignatures: (tx) => signatures.verify(tx),
+      ...(options.contractReplyTimeoutMs === undefined
+        ? {}
+        : { contractReplyTimeoutMs: options.contractReplyTimeoutMs }),
       onExecutionFault: (fault) => {
         if (started !== undefined) started.#haltOnFault(fault);
         else logger.fatal({ err: fault }, 'local execution fault while starting');
