@@ -30,7 +30,7 @@ export interface QueryPoolOptions {
 export const DEFAULT_QUERY_POOL_OPTIONS: QueryPoolOptions = Object.freeze({
   workers: 1,
   queueLimit: 16,
-  gasCap: 20_000_000,
+  gasCap: 50_000_000,
   nice: 10,
 });
 
