@@ -89,9 +89,10 @@ export function createDistributionQueries(
     execute: (ctx) => {
       const item = items.find(ctx.state, ctx.params.code);
       if (item === undefined) return { code: ctx.params.code, channel: 'unknown-code', org: null };
-      // Once sold to a consumer, the organisation to judge is the one that sold it.
+      // Once sold to a consumer, the organisation to judge is the one that sold it, at the time of the
+      // sale; before, the one that owns it, now (a channel past its end date no longer covers its stock).
       let party = item.state.owner;
-      let time = Number.MAX_SAFE_INTEGER;
+      let time = ctx.time;
       if (party.startsWith('acct:')) {
         const sale = items.history(ctx.state, item).findLast((e) => e.bizStep === 'selling');
         if (sale === undefined) return { code: ctx.params.code, channel: 'outside-channel', org: null };
@@ -105,7 +106,7 @@ export function createDistributionQueries(
         producer,
         org,
         sku: item.product.sku,
-        time: time === Number.MAX_SAFE_INTEGER ? 0 : time,
+        time,
         ...(ctx.params.region === undefined ? {} : { region: ctx.params.region }),
       });
       return { code: ctx.params.code, channel: authorised ? 'authorised' : 'outside-channel', org };
