@@ -553,6 +553,86 @@ describe('orders: a recall refunds the open orders holding its items', () => {
   });
 });
 
+describe('orders: a destroyed item stays destroyed, and its order resolves by refund', () => {
+  const destroy = (signer: SigningKey, code: string) =>
+    chain.submit(signer, 'items', 'recordEvent', {
+      items: { codes: [code] },
+      bizStep: 'destroying',
+      where: 'depot',
+      why: 'water damage',
+    });
+  const verdict = (code: string, claimedOwner?: string) =>
+    chain.query<{ verdict: string; flags: string[] }>(
+      'items',
+      'verify',
+      claimedOwner === undefined ? { code } : { code, claimedOwner },
+    );
+
+  it('the merchant destroys a reserved copy and the buyer cancels: the copy does not come back in stock', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    assertOk(pay(id));
+    const code = order(id).codes[0]!;
+    assertOk(destroy(keys.shop, code));
+    const refunded = ended(assertOk(asBuyer('cancel', id, buyer)));
+    assert.deepEqual([refunded.status, refunded.payouts.refund], ['refunded', 6_980]);
+    assert.equal(item(code).state.status, 'destroyed', 'cancelling revives nothing');
+    assert.equal(verdict(code).verdict, 'suspect');
+    assert.ok(verdict(code).flags.includes('destroyed'));
+    // No later order is ever given it (FIFO would offer it first, were it in stock again).
+    const again = placed({ key: nextKey(), quantity: 3 });
+    assert.ok(!order(again).codes.includes(code), 'a destroyed code is never reserved again');
+  });
+
+  it('the carrier destroys the parcel in its custody: it cannot deliver it, and the order is refunded', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    assertOk(pay(id));
+    assertOk(ship(id));
+    const code = order(id).codes[0]!;
+    assertOk(destroy(keys.post, code));
+    assertFails(deliver(id, buyer), OrdersErrors.ORDERS_ITEM_DESTROYED);
+    assertFails(asBuyer('dispute', id, buyer, { reason: 'never came' }), OrdersErrors.ORDERS_ITEM_DESTROYED);
+    const refunded = ended(assertOk(chain.submit(keys.brand, 'orders', 'refundRecalled', { order: id })));
+    assert.deepEqual(
+      [refunded.status, refunded.reason, refunded.payouts.refund],
+      ['refunded', 'item-destroyed', 6_980],
+    );
+    assert.equal(item(code).state.status, 'destroyed');
+    assert.notEqual(verdict(code, `acct:${address(buyer)}`).verdict, 'genuine');
+  });
+
+  it('by default at its deadline, an order holding a destroyed item is refunded (not disputed or released)', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    assertOk(pay(id));
+    assertOk(ship(id));
+    const code = order(id).codes[0]!;
+    assertOk(destroy(keys.post, code));
+    advanceUntilNot(id, 'shipped');
+    assert.deepEqual([order(id).status, order(id).reason], ['refunded', 'item-destroyed']);
+    assert.equal(item(code).state.status, 'destroyed');
+  });
+
+  it('a parcel destroyed on its way back: the merchant cannot record it in stock; the buyer is refunded', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    assertOk(pay(id));
+    assertOk(ship(id));
+    assertOk(deliver(id, buyer));
+    assertOk(asBuyer('return', id, buyer));
+    const code = order(id).codes[0]!;
+    assertOk(destroy(keys.post, code));
+    assertFails(
+      chain.submit(keys.shop, 'orders', 'returnReceived', { order: id }),
+      OrdersErrors.ORDERS_ITEM_DESTROYED,
+    );
+    const refunded = ended(assertOk(chain.submit(keys.brand, 'orders', 'refundRecalled', { order: id })));
+    assert.deepEqual([refunded.status, refunded.payouts.refund], ['refunded', 6_980]);
+    assert.equal(item(code).state.status, 'destroyed');
+  });
+});
+
 describe('orders: the composition rule', () => {
   it('parts are non-negative integers that sum to the total exactly, or the order is refused', () => {
     fc.assert(

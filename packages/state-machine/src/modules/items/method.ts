@@ -84,6 +84,18 @@ export class ItemsMethod {
     change: Partial<Pick<ItemState, 'owner' | 'custodian' | 'status'>>,
     event: Omit<TraceEvent, 'disposition'>,
   ): ItemState {
+    // Destroyed is terminal: no order, return, cancel or delivery may bring the item back. Events that
+    // change nothing (an inspection of the remains) may still be recorded.
+    if (
+      item.state.status === 'destroyed' &&
+      ((change.owner !== undefined && change.owner !== item.state.owner) ||
+        (change.custodian !== undefined && change.custodian !== item.state.custodian) ||
+        (change.status !== undefined && change.status !== 'destroyed'))
+    ) {
+      throw new HanglianError(ItemsErrors.ITEMS_DESTROYED, `item ${item.code} was destroyed`, {
+        details: { code: item.code },
+      });
+    }
     if (
       item.batch.recalled &&
       change.status !== 'recalled' &&

@@ -79,7 +79,15 @@ export const OrdersErrors = defineErrorCodes('orders', {
     kind: 'conflict',
     summary: 'An item of the order is in a recalled batch: the order can only be refunded.',
   },
-  ORDERS_NOT_RECALLED: { kind: 'conflict', summary: 'No item of the order is in a recalled batch.' },
+  ORDERS_NOT_RECALLED: {
+    kind: 'conflict',
+    summary:
+      'No item of the order is in a recalled batch or destroyed: it cannot be refunded on that ground.',
+  },
+  ORDERS_ITEM_DESTROYED: {
+    kind: 'conflict',
+    summary: 'An item of the order was destroyed: the order can only be refunded.',
+  },
   ORDERS_NOT_ADMIN: {
     kind: 'forbidden',
     summary: 'Only an admin identity of an active organisation sets its payee.',

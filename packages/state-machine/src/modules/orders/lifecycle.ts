@@ -7,6 +7,7 @@
 import { type Address, addressFromPublicKey, bytesToHex, HanglianError } from '@hanglian/core';
 import type { BlockInfo, CommandContext } from '../../framework/module.js';
 import type { StateReader, StateWriter } from '../../framework/state.js';
+import type { ResolvedItem } from '../items/method.js';
 import { accountParty, type ItemState, orgParty, type TraceEvent } from '../items/stores.js';
 import { bps } from './composition.js';
 import { OrdersErrors } from './errors.js';
@@ -97,12 +98,37 @@ export class OrderLifecycle {
     return false;
   }
 
-  requireNotRecalled(state: StateReader, order: Order): void {
-    if (this.isRecalled(state, order)) {
-      throw new HanglianError(
-        OrdersErrors.ORDERS_RECALLED,
-        `order ${order.id} holds recalled items: refund it (refundRecalled) instead`,
-      );
+  /** True when an item of the order was destroyed (a terminal state: it can be neither sold nor restocked). */
+  holdsDestroyed(state: StateReader, order: Order): boolean {
+    return order.codes.some((code) => this.#items.resolve(state, code).state.status === 'destroyed');
+  }
+
+  /**
+   * Why the order can only be refunded: `recall` (an item's batch was recalled; the recall wins) or
+   * `item-destroyed` (an item was destroyed while the merchant or the carrier held it); undefined when
+   * its items can still be delivered.
+   */
+  voidReason(state: StateReader, order: Order): 'recall' | 'item-destroyed' | undefined {
+    if (this.isRecalled(state, order)) return 'recall';
+    if (this.holdsDestroyed(state, order)) return 'item-destroyed';
+    return undefined;
+  }
+
+  /** Throws ORDERS_RECALLED or ORDERS_ITEM_DESTROYED for an order that can only be refunded. */
+  requireDeliverable(state: StateReader, order: Order): void {
+    switch (this.voidReason(state, order)) {
+      case 'recall':
+        throw new HanglianError(
+          OrdersErrors.ORDERS_RECALLED,
+          `order ${order.id} holds recalled items: refund it (refundRecalled) instead`,
+        );
+      case 'item-destroyed':
+        throw new HanglianError(
+          OrdersErrors.ORDERS_ITEM_DESTROYED,
+          `an item of order ${order.id} was destroyed: refund it (refundRecalled) instead`,
+        );
+      default:
+        return;
     }
   }
 
@@ -145,15 +171,21 @@ export class OrderLifecycle {
 
   // ---- items ----
 
-  /** Applies one change with its trace event to every item of the order. */
+  /** The order's items that were not destroyed (a destroyed one stays as it is, whatever the order does). */
+  liveItems(state: StateReader, order: Order): ResolvedItem[] {
+    return order.codes
+      .map((code) => this.#items.resolve(state, code))
+      .filter((item) => item.state.status !== 'destroyed');
+  }
+
+  /** Applies one change with its trace event to every item of the order that was not destroyed. */
   moveItems(
     ctx: StepContext,
     order: Order,
     change: Partial<Pick<ItemState, 'owner' | 'custodian' | 'status'>>,
     event: Pick<TraceEvent, 'bizStep' | 'by'> & Partial<Pick<TraceEvent, 'source' | 'destination' | 'where'>>,
   ): void {
-    for (const code of order.codes) {
-      const item = this.#items.resolve(ctx.state, code);
+    for (const item of this.liveItems(ctx.state, order)) {
       this.#items.apply(ctx.state, item, change, {
         bizStep: event.bizStep,
         time: ctx.block.time,
@@ -175,7 +207,10 @@ export class OrderLifecycle {
    */
   itemsBackToMerchant(ctx: StepContext, order: Order, recalled: boolean, where = ''): void {
     const merchant = orgParty(order.merchant);
-    const holder = this.#items.resolve(ctx.state, order.codes[0]!).state.custodian;
+    // The items of an order move together, so the first one still whole says who holds them all.
+    const first = this.liveItems(ctx.state, order)[0];
+    if (first === undefined) return;
+    const holder = first.state.custodian;
     const reserved = holder === merchant && order.shippedAt === undefined;
     this.moveItems(
       ctx,
@@ -193,7 +228,8 @@ export class OrderLifecycle {
   itemsToBuyer(ctx: StepContext, order: Order, where = ''): void {
     const merchant = orgParty(order.merchant);
     const buyer = accountParty(order.buyer);
-    const first = this.#items.resolve(ctx.state, order.codes[0]!).state;
+    const first = this.liveItems(ctx.state, order)[0]?.state;
+    if (first === undefined) return;
     if (first.owner !== buyer) {
       this.moveItems(
         ctx,
@@ -379,12 +415,13 @@ export class OrderLifecycle {
   }
 
   /**
-   * The default transition of an order whose deadline passed. A recalled order is refunded whatever its
-   * state (the recall wins over every other default).
+   * The default transition of an order whose deadline passed. An order holding recalled or destroyed
+   * items is refunded whatever its state (that wins over every other default).
    */
   applyDeadline(ctx: StepContext, order: Order): void {
-    if (this.isRecalled(ctx.state, order)) {
-      this.refundInFull(ctx, order, 'recall', true);
+    const voided = this.voidReason(ctx.state, order);
+    if (voided !== undefined) {
+      this.refundInFull(ctx, order, voided, voided === 'recall');
       return;
     }
     const params = ordersParameters(ctx.state);

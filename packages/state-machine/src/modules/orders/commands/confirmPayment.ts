@@ -44,7 +44,7 @@ export class ConfirmPaymentCommand implements Command<typeof ConfirmPaymentParam
       'payment provider',
     );
     this.#lifecycle.requireStatus(order, 'created');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     const payer = ctx.params.from ?? ctx.tx.submitter;
     if (!ctx.signedBy(payer)) throw new HanglianError(ExecutionErrors.TX_NOT_SIGNER, `${payer} did not sign`);
     const step = commandStep(ctx, ctx.tx.submitter);

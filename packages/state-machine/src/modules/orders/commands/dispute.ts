@@ -35,6 +35,8 @@ export class DisputeCommand implements Command<typeof DisputeParamsSchema> {
       );
     }
     this.#lifecycle.requireStatus(order, 'paid', 'shipped', 'delivered', 'returning');
+    // Nothing is left to decide about an order that can only be refunded.
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     const params = ordersParameters(ctx.state);
     this.#lifecycle.step(
       commandStep(ctx, byBuyer ? order.buyer : ctx.tx.submitter),

@@ -31,7 +31,7 @@ export class RequestReturnCommand implements Command<typeof RequestReturnParamsS
     const order = this.#lifecycle.require(ctx.state, ctx.params.order);
     requireBuyer(ctx, order);
     this.#lifecycle.requireStatus(order, 'delivered');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     const closesAt = (order.deliveredAt ?? 0) + order.returnPolicy.days * DAY_MS;
     if (order.returnPolicy.days === 0 || ctx.block.time >= closesAt) {
       throw new HanglianError(OrdersErrors.ORDERS_RETURN_CLOSED, `returns of order ${order.id} closed`, {

@@ -30,7 +30,7 @@ export class ShipOrderCommand implements Command<typeof ShipOrderParamsSchema> {
     const order = this.#lifecycle.require(ctx.state, ctx.params.order);
     requireOrg(this.#identity, ctx, order.merchant, OrdersErrors.ORDERS_NOT_MERCHANT, 'merchant');
     this.#lifecycle.requireStatus(order, 'paid');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     const step = commandStep(ctx, ctx.tx.submitter);
     this.#lifecycle.moveItems(
       step,
