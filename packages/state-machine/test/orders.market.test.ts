@@ -135,7 +135,37 @@ export const STANDARDS: StandardDefinition[] = [
     ],
     implementerRoles: ['carrier'],
   },
+  {
+    id: 'test.treasury/1',
+    title: 'Pays from its own account',
+    behaviour: 'pay({to, amount}) moves amount from the contract’s account to `to`.',
+    methods: [
+      {
+        name: 'pay',
+        summary: 'Pay someone.',
+        params: one('request', looseObject),
+        output: schemaValue(looseObject),
+        readOnly: false,
+      },
+    ],
+    events: [],
+    vectors: [
+      {
+        name: 'pays one',
+        method: 'pay',
+        args: [{ to: `hl${'1'.repeat(40)}`, amount: 1 }],
+        balances: { $self: 10 },
+        expect: { ok: true },
+      },
+    ],
+    implementerRoles: ['merchant'],
+  },
 ];
+
+/** test.treasury/1: pays whoever it is told to from its own account (a contract's settlement transfer). */
+export const TREASURY = `var contract = {
+  pay(r) { chain.call('settlement.transfer', r.to, r.amount); return { paid: r.amount }; },
+};`;
 
 /** Last in, first out; on a quantity of 7 it answers a code nobody offered (a hostile merchant). */
 export const SHOP_INVENTORY = `var contract = {

@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type SigningKey, sealedEnvelopeCodec, type TxResult, utf8 } from '@hanglian/core';
+import { bytesToHex, type SigningKey, sealedEnvelopeCodec, type TxResult, utf8 } from '@hanglian/core';
 import fc from 'fast-check';
 import {
   composeOrder,
+  contractAccount,
   type EscrowTotals,
+  escrowAccount,
   type ItemView,
   OrdersErrors,
   type OrderView,
@@ -24,14 +26,17 @@ import { assertFails, assertOk, thrownCode } from './helpers.js';
 import {
   address,
   DAY,
+  deploy,
   HOUR,
   keys,
   LISTING,
   type Market,
   market,
   orderKey,
+  orderParams,
   PRICE,
   placeOrder,
+  TREASURY,
 } from './orders.market.test.js';
 
 let m: Market;
@@ -630,6 +635,90 @@ describe('orders: a destroyed item stays destroyed, and its order resolves by re
     const refunded = ended(assertOk(chain.submit(keys.brand, 'orders', 'refundRecalled', { order: id })));
     assert.deepEqual([refunded.status, refunded.payouts.refund], ['refunded', 6_980]);
     assert.equal(item(code).state.status, 'destroyed');
+  });
+});
+
+describe('orders: money sent to an escrow address is never stranded', () => {
+  const transfer = (from: SigningKey, to: string, amount: number) =>
+    chain.submit(from, 'settlement', 'transfer', { to, amount });
+
+  it('refuses a member’s transfer into an order’s escrow, open or ended; nothing is left after settlement', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    const escrow = escrowAccount(id);
+    assertFails(transfer(keys.pay, escrow, 500), 'SETTLEMENT_MODULE_ACCOUNT');
+    // Nor may an issuer issue new units into it.
+    assertFails(
+      chain.submit(keys.pay, 'settlement', 'issue', { to: escrow, amount: 500, reference: 'x' }),
+      'SETTLEMENT_MODULE_ACCOUNT',
+    );
+    assertOk(pay(id));
+    assertFails(transfer(keys.pay, escrow, 500), 'SETTLEMENT_MODULE_ACCOUNT');
+    assertOk(ship(id));
+    assertOk(deliver(id, buyer));
+    assertOk(asBuyer('confirm', id, buyer));
+    assert.equal(balance(escrow), 0, 'the escrow is empty once the order settled');
+    assertFails(transfer(keys.pay, escrow, 500), 'SETTLEMENT_MODULE_ACCOUNT');
+    assert.equal(balance(escrow), 0);
+  });
+
+  it('refuses a contract’s settlement transfer into an escrow', () => {
+    deploy(chain, keys.shopAdmin, 'shop.treasury.v1', 'test.treasury/1', TREASURY);
+    const treasury = contractAccount('shop.treasury.v1');
+    assertOk(transfer(keys.pay, treasury, 1_000));
+    const id = placed({ key: nextKey() });
+    const result = chain.submit(keys.shop, 'registry', 'call', {
+      implementation: 'shop.treasury.v1',
+      method: 'pay',
+      args: [{ to: escrowAccount(id), amount: 100 }],
+    });
+    assert.notEqual(result.code, 'OK');
+    assert.match(result.message, /SETTLEMENT_MODULE_ACCOUNT/);
+    assert.equal(balance(escrowAccount(id)), 0);
+    assert.equal(balance(treasury), 1_000);
+    // The same contract pays an ordinary account.
+    assertOk(
+      chain.submit(keys.shop, 'registry', 'call', {
+        implementation: 'shop.treasury.v1',
+        method: 'pay',
+        args: [{ to: address(keys.shop), amount: 100 }],
+      }),
+    );
+  });
+
+  /** Sends money to the escrow of an order before the order exists (its id is its transaction's). */
+  function frontRun(buyer: SigningKey, amount: number): string {
+    const tx = chain.buildTx(keys.platform, 'orders', 'create', orderParams({ key: buyer }), {
+      actors: [buyer],
+    });
+    const id = bytesToHex(tx.id).slice(0, 32);
+    assertOk(transfer(keys.pay2, escrowAccount(id), amount));
+    const [created] = chain.executeBlock([tx]).txResults;
+    assertOk(created!);
+    return id;
+  }
+
+  it('returns money sent before the order existed to the payer when the order settles', () => {
+    const buyer = nextKey();
+    const id = frontRun(buyer, 500);
+    assert.equal(balance(escrowAccount(id)), 500);
+    assertOk(pay(id));
+    assertOk(ship(id));
+    assertOk(deliver(id, buyer));
+    const payerBefore = balance(address(keys.pay));
+    const result = ended(assertOk(asBuyer('confirm', id, buyer)));
+    assert.equal(result.status, 'completed');
+    assert.equal(balance(escrowAccount(id)), 0, 'nothing stays locked');
+    assert.equal(balance(address(keys.pay)), payerBefore + 500, 'the surplus goes where refunds go');
+    assert.equal(order(id).surplus, 500);
+  });
+
+  it('returns it to the order key when the order ends unfunded', () => {
+    const buyer = nextKey();
+    const id = frontRun(buyer, 300);
+    ended(assertOk(asBuyer('cancel', id, buyer)));
+    assert.equal(balance(escrowAccount(id)), 0);
+    assert.equal(balance(address(buyer)), 300, 'the wallet holds the order key');
   });
 });
 

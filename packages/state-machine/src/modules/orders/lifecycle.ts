@@ -32,6 +32,7 @@ import {
   escrowAccount,
   escrowTotalsStore,
   OPEN_STATUSES,
+  ORDERS_MODULE,
   type Order,
   type OrderStatus,
   orderStore,
@@ -141,6 +142,8 @@ export class OrderLifecycle {
     byArbiterStore.set(state, `${order.arbiter}/${order.id}`, {});
     byBuyerStore.set(state, `${order.buyer}/${order.id}`, {});
     deadlineStore.set(state, deadlineKey(order.deadline, order.id), {});
+    // From now on only this order's payment step pays into its escrow (settlement refuses the rest).
+    this.#settlement.openModuleAccount(state, escrowAccount(order.id), ORDERS_MODULE);
     this.#insights?.recordPlaced(state, orderFigures(order), order.createdAt);
   }
 
@@ -273,7 +276,7 @@ export class OrderLifecycle {
 
   /**
    * Ends an order: pays `payouts` out of its escrow (when it was funded; the parts must sum to the total),
-   * records the outcome and removes its deadline. The one place an escrow is emptied.
+   * returns any surplus, records the outcome and removes its deadline. The one place an escrow is emptied.
    */
   end(
     ctx: StepContext,
@@ -310,17 +313,43 @@ export class OrderLifecycle {
         refunded: totals.refunded + payouts.refund,
       });
     }
-    const ended: Order = { ...order, status, deadline: 0, endedAt: ctx.block.time, reason, payouts };
+    // Money sent to the escrow address before the order existed (its id is its transaction's, known
+    // from the mempool) is no part of the order: it goes where a refund would, so nothing stays locked.
+    const surplus = this.#settlement.balanceOf(ctx.state, escrowAccount(order.id));
+    if (surplus > 0)
+      this.#settlement.transfer(ctx.state, escrowAccount(order.id), order.payer ?? order.buyer, surplus);
+    const ended: Order = {
+      ...order,
+      status,
+      deadline: 0,
+      endedAt: ctx.block.time,
+      reason,
+      payouts,
+      ...(surplus > 0 ? { surplus } : {}),
+    };
     this.update(ctx.state, order, ended);
     this.#insights?.recordEnded(ctx.state, orderFigures(order), status, ctx.block.time);
-    const data: EndedData = { order: order.id, status, reason, payouts, by: ctx.by };
+    const data: EndedData = {
+      order: order.id,
+      status,
+      reason,
+      payouts,
+      by: ctx.by,
+      ...(surplus > 0 ? { surplus } : {}),
+    };
     ctx.emit(OrdersEvents.ended, data, [...this.topics(order), status]);
     return ended;
   }
 
-  /** Moves the total from the payer into the order's escrow. */
+  /** Moves the total from the payer into the order's escrow (the one payment its escrow accepts). */
   fund(ctx: StepContext, order: Order, payer: Address): void {
-    this.#settlement.transfer(ctx.state, payer, escrowAccount(order.id), order.composition.total);
+    this.#settlement.deposit(
+      ctx.state,
+      payer,
+      escrowAccount(order.id),
+      order.composition.total,
+      ORDERS_MODULE,
+    );
     const totals = escrowTotals(ctx.state);
     escrowTotalsStore.set(ctx.state, 'all', {
       ...totals,

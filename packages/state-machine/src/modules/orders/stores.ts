@@ -149,6 +149,11 @@ export const OrderSchema = Type.Object(
     /** Why the order ended (e.g. `cancelled-by-buyer`, `not-shipped`, `recall`, `arbiter-silent`). */
     reason: Type.Optional(Type.String({ maxLength: 64 })),
     payouts: Type.Optional(PayoutsSchema),
+    /**
+     * Money found in the escrow at the end beyond what the order put there (sent to its address before
+     * the order existed), returned with any refund: to the payer, or to the order key if never funded.
+     */
+    surplus: Type.Optional(UintSchema),
   },
   { additionalProperties: false },
 );
