@@ -13,6 +13,7 @@ export * from './actions/getStateProof.js';
 export * from './actions/getStatus.js';
 export * from './actions/getTransaction.js';
 export * from './actions/listErrors.js';
+export * from './actions/previewOrder.js';
 export * from './actions/query.js';
 export * from './actions/submitTransaction.js';
 export * from './actions/subscribe.js';

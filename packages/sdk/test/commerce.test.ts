@@ -192,6 +192,9 @@ function samples(): TxCall[] {
       delivery,
       weightGrams: 500,
       session: undefined,
+      maxTotal: 1_000,
+      unitPrice: undefined,
+      maxShipping: 800,
     }),
     orders.confirmPayment({ order: order32 }),
     orders.confirmPayment({ order: order32, from: address(testKey('o')) }),
@@ -399,6 +402,9 @@ describe('a market run with nothing but the builders', () => {
           buyerRegion: 'CN-11',
           delivery,
           weightGrams: 800,
+          // 59.80 and the carrier's flat 8.00, as a wallet would have shown the buyer.
+          maxTotal: 6_780,
+          unitPrice: 5_980,
         }),
         [key],
       );

@@ -34,6 +34,7 @@ import {
   market,
   orderKey,
   orderParams,
+  POST_SURGE,
   PRICE,
   placeOrder,
   TREASURY,
@@ -240,6 +241,8 @@ describe('orders: creation refuses', () => {
         buyerRegion: 'CN-11',
         delivery: testSealedEnvelope(['post', 'shop'], 'refused'),
         weightGrams: 800,
+        // 59.80 + 10.00 shipping: what the buyer saw and its key signs.
+        maxTotal: 6_980,
         ...params,
       },
       { actors: options.actors ?? [key] },
@@ -260,6 +263,29 @@ describe('orders: creation refuses', () => {
       thrownCode(() => create({ delivery: new Uint8Array(2049) })),
       'TX_BAD_PARAMS',
     );
+  });
+
+  it('a total the order key never signed: a quote beyond its maximum fails the order', () => {
+    // Passes its conformance vector (500 g), then quotes 1,500.00 for the 800 g parcel of a live order.
+    deploy(chain, testKey('post/admin'), 'post.surge.v1', 'commerce.logistics/1', POST_SURGE);
+    const surged = create({ logistics: 'post.surge.v1' });
+    assertFails(surged, OrdersErrors.ORDERS_PRICE_NOT_AGREED);
+    assert.match(surged.message, /155980/);
+    assertFails(create({ maxTotal: 6_979 }), OrdersErrors.ORDERS_PRICE_NOT_AGREED);
+    // The parts the buyer knows: the unit price it saw, the most it accepts for shipping.
+    assertFails(create({ unitPrice: 5_500 }), OrdersErrors.ORDERS_PRICE_NOT_AGREED);
+    assertFails(create({ maxShipping: 999 }), OrdersErrors.ORDERS_PRICE_NOT_AGREED);
+    const { maxTotal: _omitted, ...unbounded } = orderParams({ key });
+    assert.equal(
+      thrownCode(() => chain.submit(keys.platform, 'orders', 'create', unbounded, { actors: [key] })),
+      'TX_BAD_PARAMS',
+      'an order without a maximum total is malformed',
+    );
+    const agreed = assertOk(create({ maxTotal: 6_980, unitPrice: PRICE, maxShipping: 1_000 }));
+    const id = (agreed.events.find((e) => e.name === 'created')!.data as { order: string }).order;
+    assert.equal(order(id).maxTotal, 6_980);
+    assert.equal(order(id).composition.total, 6_980);
+    assertOk(asBuyer('cancel', id, key));
   });
 
   it('delivery details the carrier could not read, or that strangers could', () => {

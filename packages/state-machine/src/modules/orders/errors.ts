@@ -58,6 +58,11 @@ export const OrdersErrors = defineErrorCodes('orders', {
     kind: 'conflict',
     summary: "Shipping, payment, platform and host shares leave the merchant's share negative.",
   },
+  ORDERS_PRICE_NOT_AGREED: {
+    kind: 'conflict',
+    summary:
+      'The price is beyond what the order key signed: the total exceeds maxTotal, the unit price is not the one seen, or shipping exceeds maxShipping.',
+  },
   ORDERS_BAD_STATE: { kind: 'conflict', summary: 'The order is not in a state that allows this.' },
   ORDERS_NOT_BUYER: { kind: 'forbidden', summary: "The order's key did not sign the transaction." },
   ORDERS_NOT_MERCHANT: {

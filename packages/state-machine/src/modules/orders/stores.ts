@@ -128,6 +128,8 @@ export const OrderSchema = Type.Object(
     deliveryDays: Type.Integer({ minimum: 0, maximum: 365 }),
     returnPolicy: ReturnPolicySchema,
     composition: CompositionSchema,
+    /** The most the buyer agreed to pay (signed by the order key); the total never exceeds it. */
+    maxTotal: UintSchema,
     status: OrderStatusSchema,
     /** Block time (ms) at which the current state's default transition applies; 0 once ended. */
     deadline: UintSchema,
