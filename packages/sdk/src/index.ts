@@ -17,6 +17,7 @@ export * from './actions/previewOrder.js';
 export * from './actions/query.js';
 export * from './actions/submitTransaction.js';
 export * from './actions/subscribe.js';
+export * from './actions/verifyItem.js';
 export * from './actions/waitForTransaction.js';
 export * from './client.js';
 export * from './errors.js';

@@ -18,6 +18,7 @@ import {
   standardTestNetwork,
   TestChain,
   testKey,
+  type VerificationView,
 } from '@hanglian/state-machine';
 import type { Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -74,7 +75,9 @@ const paramsMatch: [
   Same<Sdk.GetInsightsParameters, Kernel.AggregatesParams>,
   // What the node answers reads as the SDK's type.
   [AggregatesView] extends [Sdk.InsightsAggregates] ? true : false,
+  [VerificationView] extends [Sdk.ItemVerification] ? true : false,
 ] = [
+  true,
   true,
   true,
   true,

@@ -203,7 +203,7 @@ describe('distribution: wholesale by named items', () => {
     );
     assert.equal(provenance(`${SKU}:b1:3`).channel, 'authorised');
     assert.equal(provenance(`${SKU}:b1:3`, 'CN-31').channel, 'authorised');
-    assert.equal(provenance(`${SKU}:b1:3`, 'CN-11').channel, 'outside-channel', 'another region');
+    assert.equal(provenance(`${SKU}:b1:3`, 'CN-11').channel, 'outside-region', 'another region');
     assertOk(chain.submit(brand, 'distribution', 'revokeChannel', { org: 'shop' }));
     assert.equal(provenance(`${SKU}:b1:3`).channel, 'outside-channel');
     assert.equal(provenance('nope:b1:1').channel, 'unknown-code');

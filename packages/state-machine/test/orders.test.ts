@@ -748,6 +748,72 @@ describe('orders: money sent to an escrow address is never stranded', () => {
   });
 });
 
+describe('item verification says what the chain knows, without the shopper asking', () => {
+  type Verification = {
+    verdict: string;
+    flags: string[];
+    channel: { channel: string; org: string | null; region: string | null };
+  };
+  const verify = (code: string, claimedOwner?: string) =>
+    chain.query<Verification>(
+      'items',
+      'verify',
+      claimedOwner === undefined ? { code } : { code, claimedOwner },
+    );
+  const deliveredCopy = (buyerRegion = 'CN-11'): { code: string; buyer: SigningKey } => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer, buyerRegion });
+    assertOk(pay(id));
+    assertOk(ship(id));
+    assertOk(deliver(id, buyer));
+    assertOk(asBuyer('confirm', id, buyer));
+    return { code: order(id).codes[0]!, buyer };
+  };
+
+  it('stock held without the producer’s authorisation is outside its channel (串货) in the verdict itself', () => {
+    // The market's publisher never authorised the shop: every copy it holds is 串货.
+    const code = order(placed({ key: nextKey() })).codes[0]!;
+    const answer = verify(code);
+    assert.equal(answer.verdict, 'suspect');
+    assert.ok(answer.flags.includes('outside-channel'), JSON.stringify(answer.flags));
+    assert.deepEqual([answer.channel.channel, answer.channel.org], ['outside-channel', 'shop']);
+  });
+
+  it('a sold code scanned without an owner reads "sold", not "genuine"; its owner sees it genuine', () => {
+    assertOk(chain.submit(keys.brand, 'distribution', 'authoriseChannel', { org: 'shop' }));
+    const { code, buyer } = deliveredCopy();
+    const anyone = verify(code);
+    assert.equal(anyone.verdict, 'sold', 'someone already bought this copy');
+    assert.deepEqual(anyone.flags, ['sold']);
+    assert.equal(verify(code, `acct:${address(buyer)}`).verdict, 'genuine', 'the buyer’s own copy');
+    const offered = verify(code, 'org:shop');
+    assert.equal(offered.verdict, 'suspect');
+    assert.ok(offered.flags.includes('sold-to-another'));
+  });
+
+  it('a copy sold into a region outside its seller’s channel is outside its region', () => {
+    assertOk(
+      chain.submit(keys.brand, 'distribution', 'authoriseChannel', { org: 'shop', regions: ['CN-31'] }),
+    );
+    const inside = deliveredCopy('CN-31');
+    assert.equal(verify(inside.code, `acct:${address(inside.buyer)}`).verdict, 'genuine');
+    const outside = deliveredCopy('CN-11');
+    const answer = verify(outside.code, `acct:${address(outside.buyer)}`);
+    assert.equal(answer.verdict, 'suspect');
+    assert.deepEqual(answer.flags, ['outside-region']);
+    assert.deepEqual(
+      [answer.channel.channel, answer.channel.org, answer.channel.region],
+      ['outside-region', 'shop', 'CN-11'],
+    );
+    // Provenance says the same, judged at the sale.
+    assert.equal(
+      chain.query<{ channel: string }>('distribution', 'provenance', { code: outside.code }).channel,
+      'outside-region',
+    );
+    assertOk(chain.submit(keys.brand, 'distribution', 'revokeChannel', { org: 'shop' }));
+  });
+});
+
 describe('orders: the composition rule', () => {
   it('parts are non-negative integers that sum to the total exactly, or the order is refused', () => {
     fc.assert(

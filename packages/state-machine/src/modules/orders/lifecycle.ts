@@ -186,7 +186,8 @@ export class OrderLifecycle {
     ctx: StepContext,
     order: Order,
     change: Partial<Pick<ItemState, 'owner' | 'custodian' | 'status'>>,
-    event: Pick<TraceEvent, 'bizStep' | 'by'> & Partial<Pick<TraceEvent, 'source' | 'destination' | 'where'>>,
+    event: Pick<TraceEvent, 'bizStep' | 'by'> &
+      Partial<Pick<TraceEvent, 'source' | 'destination' | 'where' | 'region'>>,
   ): void {
     for (const item of this.liveItems(ctx.state, order)) {
       this.#items.apply(ctx.state, item, change, {
@@ -198,6 +199,7 @@ export class OrderLifecycle {
         by: event.by,
         ...(event.source === undefined ? {} : { source: event.source }),
         ...(event.destination === undefined ? {} : { destination: event.destination }),
+        ...(event.region === undefined ? {} : { region: event.region }),
         txId: ctx.txId,
       });
     }
@@ -227,7 +229,10 @@ export class OrderLifecycle {
     );
   }
 
-  /** The buyer owns and holds the items: the merchant sells (unless it already did), the buyer receives. */
+  /**
+   * The buyer owns and holds the items: the merchant sells (unless it already did), the buyer receives.
+   * Both events carry the buyer's region, so a sale outside the seller's channel regions shows.
+   */
   itemsToBuyer(ctx: StepContext, order: Order, where = ''): void {
     const merchant = orgParty(order.merchant);
     const buyer = accountParty(order.buyer);
@@ -244,6 +249,7 @@ export class OrderLifecycle {
           source: merchant,
           destination: buyer,
           where,
+          region: order.buyerRegion,
         },
       );
     }
@@ -258,6 +264,7 @@ export class OrderLifecycle {
           source: first.custodian,
           destination: buyer,
           where,
+          region: order.buyerRegion,
         },
       );
     }
