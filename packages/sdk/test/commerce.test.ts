@@ -72,11 +72,16 @@ const paramsMatch: [
     Extract<Sdk.ProposalAction, { type: 'setInsightsParameters' }>,
     Static<typeof Kernel.SetInsightsParametersActionSchema>
   >,
+  Same<
+    Extract<Sdk.ProposalAction, { type: 'setOrdersParameters' }>,
+    Static<typeof Kernel.SetOrdersParametersActionSchema>
+  >,
   Same<Sdk.GetInsightsParameters, Kernel.AggregatesParams>,
   // What the node answers reads as the SDK's type.
   [AggregatesView] extends [Sdk.InsightsAggregates] ? true : false,
   [VerificationView] extends [Sdk.ItemVerification] ? true : false,
 ] = [
+  true,
   true,
   true,
   true,
@@ -450,6 +455,14 @@ describe('a market run with nothing but the builders', () => {
     const payee = testKey('sdk-commerce/payee');
     run('shop/admin', orders.setPayee({ address: address(payee) }), [payee]);
     run('brand/clerk', distribution.revokeChannel({ org: 'shop' }));
+    // Governance can set the orders' deadline windows with the SDK's action type.
+    run(
+      'brand/admin',
+      governance.submitProposal({
+        title: 'A day to pay',
+        action: { type: 'setOrdersParameters', paymentWindowMs: 86_400_000 },
+      }),
+    );
     // Governance can set the insights group size with the SDK's action type.
     run(
       'brand/admin',

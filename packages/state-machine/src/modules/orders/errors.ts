@@ -93,6 +93,10 @@ export const OrdersErrors = defineErrorCodes('orders', {
     kind: 'conflict',
     summary: 'An item of the order was destroyed: the order can only be refunded.',
   },
+  ORDERS_BAD_PARAMETERS: {
+    kind: 'invalid',
+    summary: 'Orders parameters out of their bounds (the deadline windows, fee and limits of the README).',
+  },
   ORDERS_NOT_ADMIN: {
     kind: 'forbidden',
     summary: 'Only an admin identity of an active organisation sets its payee.',

@@ -36,7 +36,6 @@ import {
   type Order,
   type OrderStatus,
   orderStore,
-  ordersParameters,
   type Payouts,
   payeeStore,
 } from './stores.js';
@@ -460,7 +459,6 @@ export class OrderLifecycle {
       this.refundInFull(ctx, order, voided, voided === 'recall');
       return;
     }
-    const params = ordersParameters(ctx.state);
     switch (order.status) {
       case 'created':
         this.refundInFull(ctx, order, 'not-paid');
@@ -470,7 +468,7 @@ export class OrderLifecycle {
         return;
       case 'shipped':
         // A parcel not delivered in time may be lost or refused: the arbiter named at creation decides.
-        this.step(ctx, order, 'disputed', ctx.block.time + params.arbitrationWindowMs, {
+        this.step(ctx, order, 'disputed', ctx.block.time + order.windows.arbitrationWindowMs, {
           disputedFrom: 'shipped',
           disputedBy: 'deadline',
           disputedAt: ctx.block.time,
@@ -491,9 +489,8 @@ export class OrderLifecycle {
   }
 
   /** When the delivered state ends by default: the later of the confirmation window and the return period. */
-  deliveredDeadline(state: StateReader, order: Order, deliveredAt: number): number {
-    const params = ordersParameters(state);
-    return deliveredAt + Math.max(params.confirmationWindowMs, order.returnPolicy.days * DAY_MS);
+  deliveredDeadline(order: Order, deliveredAt: number): number {
+    return deliveredAt + Math.max(order.windows.confirmationWindowMs, order.returnPolicy.days * DAY_MS);
   }
 }
 

@@ -31,6 +31,7 @@ import {
   type Order,
   orderStore,
   ordersParameters,
+  orderWindows,
   PAYMENT_STANDARD,
 } from '../stores.js';
 
@@ -200,6 +201,7 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
       returnPolicy: listing.returnPolicy,
       composition: composition.parts,
       maxTotal: p.maxTotal,
+      windows: orderWindows(params),
       status: 'created',
       deadline: ctx.block.time + params.paymentWindowMs,
       createdAt: ctx.block.time,

@@ -36,14 +36,8 @@ export class DeliverCommand implements Command<typeof DeliverParamsSchema> {
     this.#lifecycle.requireDeliverable(ctx.state, order);
     const step = commandStep(ctx, ctx.tx.submitter);
     this.#lifecycle.itemsToBuyer(step, order, ctx.params.where ?? '');
-    this.#lifecycle.step(
-      step,
-      order,
-      'delivered',
-      this.#lifecycle.deliveredDeadline(ctx.state, order, ctx.block.time),
-      {
-        deliveredAt: ctx.block.time,
-      },
-    );
+    this.#lifecycle.step(step, order, 'delivered', this.#lifecycle.deliveredDeadline(order, ctx.block.time), {
+      deliveredAt: ctx.block.time,
+    });
   }
 }

@@ -4,7 +4,7 @@ import type { Command, CommandContext } from '../../../framework/module.js';
 import { accountParty, orgParty } from '../../items/stores.js';
 import { OrdersErrors } from '../errors.js';
 import { commandStep, type OrderLifecycle } from '../lifecycle.js';
-import { DAY_MS, OrderIdSchema, ordersParameters } from '../stores.js';
+import { DAY_MS, OrderIdSchema } from '../stores.js';
 import { requireBuyer, WhereSchema } from './common.js';
 
 export const RequestReturnParamsSchema = Type.Object(
@@ -51,8 +51,7 @@ export class RequestReturnCommand implements Command<typeof RequestReturnParamsS
         where: ctx.params.where ?? '',
       },
     );
-    const params = ordersParameters(ctx.state);
-    this.#lifecycle.step(step, order, 'returning', ctx.block.time + params.returnWindowMs, {
+    this.#lifecycle.step(step, order, 'returning', ctx.block.time + order.windows.returnWindowMs, {
       returnedAt: ctx.block.time,
     });
   }
