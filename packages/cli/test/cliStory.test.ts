@@ -428,6 +428,8 @@ describe('the README book story, by hand with the CLI, against a real node', { t
       buyerRegion: 'CN-31',
       delivery: { $hex: '@SEALED@' },
       weightGrams: 900,
+      // The most order key 1 agrees to pay: 42.80 and carrier A's 15.00 (12.00 a parcel, 3.00 an item).
+      maxTotal: 5_780,
     });
     const { sealed, buyer: buyer1 } = JSON.parse(seal.stdout) as { sealed: string; buyer: string };
     const placed = await shell.run(

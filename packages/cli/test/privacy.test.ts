@@ -40,6 +40,7 @@ import {
   type LightClient,
   listPurchases,
   openDelivery,
+  previewOrder,
   privacy,
   query,
   SdkErrors,
@@ -165,23 +166,29 @@ describe('privacy: an outside member parses every block and state value', { time
         const key = consumer.wallet.orderKey(keyIndex);
         const gateway = GATEWAYS[(round + consumers.indexOf(consumer)) % GATEWAYS.length]!;
         const carrier = CARRIERS[n++ % CARRIERS.length]!;
+        const request = {
+          listing: LISTING_ID,
+          quantity: 1,
+          payment: round === 2 ? 'paybank-b.payment' : 'paybank-a.payment',
+          logistics: carrier.logistics,
+          buyerRegion: consumer.details.region,
+          weightGrams: 1_200,
+        };
+        // The wallet signs the total it showed: the quote's composition is public anyway.
+        const { total } = await previewOrder(clients[0]!, request);
         const txId = await submit(
           gateway,
           'orders',
           'create',
           {
+            ...request,
             buyer: key.address,
-            listing: LISTING_ID,
-            quantity: 1,
-            payment: round === 2 ? 'paybank-b.payment' : 'paybank-a.payment',
-            logistics: carrier.logistics,
             platform: gateway === 'platform-b' ? 'platform-b' : 'platform-a',
             arbiter: 'regulator',
-            buyerRegion: consumer.details.region,
             delivery: sealDelivery(consumer.details, [carrierKeys[carrier.org]!, shop], {
               context: key.address,
             }),
-            weightGrams: 1_200,
+            maxTotal: total,
           },
           [key],
         );

@@ -18,6 +18,7 @@ import {
   createClient,
   generateWallet,
   getStatus,
+  previewOrder,
   query,
   type Signer,
   sealDelivery,
@@ -96,27 +97,33 @@ describe('commerce scenarios on a 4-validator devnet with the book story', { tim
   /** A consumer's order of one copy, through platform A, paid by PayBank A and shipped by carrier A. */
   const placeOrder = async (options: { session?: boolean } = {}) => {
     const key = wallet.orderKey(nextOrderKey++);
+    const request = {
+      listing: LISTING_ID,
+      quantity: 1,
+      payment: 'paybank-a.payment',
+      logistics: 'carrier-a.express',
+      ...(options.session ? { session: 'host-a/reading-night' } : {}),
+      buyerRegion: 'CN-44',
+      weightGrams: 1_200,
+    };
+    // The total the shopper is shown is the most its order key signs for.
+    const { total } = await previewOrder(clients[0]!, request);
     const txId = await submit(
       'platform-a',
       'orders',
       'create',
       {
+        ...request,
         buyer: key.address,
-        listing: LISTING_ID,
-        quantity: 1,
-        payment: 'paybank-a.payment',
-        logistics: 'carrier-a.express',
         platform: 'platform-a',
-        ...(options.session ? { session: 'host-a/reading-night' } : {}),
         arbiter: 'regulator',
-        buyerRegion: 'CN-44',
+        maxTotal: total,
         // Sealed by the wallet to carrier A's registered key, bound to this order key.
         delivery: sealDelivery(
           { name: '王芳', phone: '+86 139 0000 0000', address: '广州市天河区体育西路 1 号', region: 'CN-44' },
           [await carrierAKey()],
           { context: key.address },
         ),
-        weightGrams: 1_200,
       },
       [key],
     );

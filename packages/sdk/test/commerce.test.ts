@@ -18,6 +18,7 @@ import {
   standardTestNetwork,
   TestChain,
   testKey,
+  type VerificationView,
 } from '@hanglian/state-machine';
 import type { Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -71,10 +72,17 @@ const paramsMatch: [
     Extract<Sdk.ProposalAction, { type: 'setInsightsParameters' }>,
     Static<typeof Kernel.SetInsightsParametersActionSchema>
   >,
+  Same<
+    Extract<Sdk.ProposalAction, { type: 'setOrdersParameters' }>,
+    Static<typeof Kernel.SetOrdersParametersActionSchema>
+  >,
   Same<Sdk.GetInsightsParameters, Kernel.AggregatesParams>,
   // What the node answers reads as the SDK's type.
   [AggregatesView] extends [Sdk.InsightsAggregates] ? true : false,
+  [VerificationView] extends [Sdk.ItemVerification] ? true : false,
 ] = [
+  true,
+  true,
   true,
   true,
   true,
@@ -192,6 +200,9 @@ function samples(): TxCall[] {
       delivery,
       weightGrams: 500,
       session: undefined,
+      maxTotal: 1_000,
+      unitPrice: undefined,
+      maxShipping: 800,
     }),
     orders.confirmPayment({ order: order32 }),
     orders.confirmPayment({ order: order32, from: address(testKey('o')) }),
@@ -399,6 +410,9 @@ describe('a market run with nothing but the builders', () => {
           buyerRegion: 'CN-11',
           delivery,
           weightGrams: 800,
+          // 59.80 and the carrier's flat 8.00, as a wallet would have shown the buyer.
+          maxTotal: 6_780,
+          unitPrice: 5_980,
         }),
         [key],
       );
@@ -441,6 +455,14 @@ describe('a market run with nothing but the builders', () => {
     const payee = testKey('sdk-commerce/payee');
     run('shop/admin', orders.setPayee({ address: address(payee) }), [payee]);
     run('brand/clerk', distribution.revokeChannel({ org: 'shop' }));
+    // Governance can set the orders' deadline windows with the SDK's action type.
+    run(
+      'brand/admin',
+      governance.submitProposal({
+        title: 'A day to pay',
+        action: { type: 'setOrdersParameters', paymentWindowMs: 86_400_000 },
+      }),
+    );
     // Governance can set the insights group size with the SDK's action type.
     run(
       'brand/admin',

@@ -6,7 +6,8 @@
  *   identity  <-  governance   (admission, suspension, roles, root keys)
  *   identity  <-  settlement   (issuer role, permissions)
  *   identity  <-  evidence     (which organisation a validator key belongs to)
- *   identity  <-  items        (the producer role, the organisation of a signer)
+ *   identity, distribution's channel judge  <-  items   (the producer role, the organisation of a
+ *                                  signer; whether a verified item is outside its channel or region)
  *   identity, items  <-  distribution   (organisations; moving items with their trace events)
  *   identity, items, distribution  <-  catalog   (roles; stock; channel verdicts)
  *   identity, items, catalog, settlement, registry, insights  <-  orders   (gateways and roles;
@@ -25,6 +26,7 @@ import { type CryptoSuite, ed25519Sha256 } from '@hanglian/core';
 import type { MembershipOracle } from './execution/stateMachine.js';
 import type { Module } from './framework/module.js';
 import { CatalogModule } from './modules/catalog/module.js';
+import { DistributionMethod } from './modules/distribution/method.js';
 import { DistributionModule } from './modules/distribution/module.js';
 import { EvidenceModule } from './modules/evidence/module.js';
 import { GovernanceModule } from './modules/governance/module.js';
@@ -76,8 +78,10 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const governance = new GovernanceModule(identity.method);
   const settlement = new SettlementModule(identity.method);
   const evidence = new EvidenceModule(identity.method, options.suite ?? ed25519Sha256);
-  const items = new ItemsModule(identity.method);
-  const distribution = new DistributionModule(identity.method, items.method);
+  // Channels are distribution's, but an item's verification reports 串货 too: one stateless judge for both.
+  const channels = new DistributionMethod();
+  const items = new ItemsModule(identity.method, channels);
+  const distribution = new DistributionModule(identity.method, items.method, channels);
   const catalog = new CatalogModule(identity.method, items.method, distribution.method);
   const registry = options.registry;
   const insights = new InsightsModule(items.method);

@@ -132,6 +132,20 @@ describe('catalog with a carrier', () => {
     );
   });
 
+  it('shows a listing outside its channel once the channel’s end date has passed', () => {
+    const chain = withCarrier();
+    assertOk(chain.submit(shop, 'catalog', 'createListing', listing));
+    const until = chain.blockInfo().time + 5_000;
+    assertOk(chain.submit(brand, 'distribution', 'authoriseChannel', { org: 'shop', skus: [SKU], until }));
+    const verdicts = () => [
+      chain.query<ListingView>('catalog', 'listing', { id: 'shop/hlm-2026' }).channel,
+      chain.query<ListingView[]>('catalog', 'listings', { sku: SKU })[0]?.channel,
+    ];
+    assert.deepEqual(verdicts(), ['authorised', 'authorised']);
+    while (chain.blockInfo(chain.height).time <= until) chain.advance();
+    assert.deepEqual(verdicts(), ['outside-channel', 'outside-channel']);
+  });
+
   it('features listings in a host’s session at the commission offered then', () => {
     const chain = withCarrier();
     assertOk(chain.submit(shop, 'catalog', 'createListing', listing));

@@ -203,9 +203,43 @@ describe('distribution: wholesale by named items', () => {
     );
     assert.equal(provenance(`${SKU}:b1:3`).channel, 'authorised');
     assert.equal(provenance(`${SKU}:b1:3`, 'CN-31').channel, 'authorised');
-    assert.equal(provenance(`${SKU}:b1:3`, 'CN-11').channel, 'outside-channel', 'another region');
+    assert.equal(provenance(`${SKU}:b1:3`, 'CN-11').channel, 'outside-region', 'another region');
     assertOk(chain.submit(brand, 'distribution', 'revokeChannel', { org: 'shop' }));
     assert.equal(provenance(`${SKU}:b1:3`).channel, 'outside-channel');
     assert.equal(provenance('nope:b1:1').channel, 'unknown-code');
+  });
+
+  it('an expired channel no longer authorises the stock it still holds (provenance and listings)', () => {
+    const chain = stocked();
+    assertOk(
+      chain.submit(brand, 'distribution', 'ship', {
+        shipment: 's1',
+        to: 'shop',
+        items: range(1, 5),
+        where: 'd',
+      }),
+    );
+    assertOk(
+      chain.submit(shop, 'distribution', 'receive', {
+        from: 'brand',
+        shipment: 's1',
+        accept: true,
+        where: 'w',
+      }),
+    );
+    // The channel ends five blocks from now (blocks are one second apart).
+    const until = chain.blockInfo().time + 5_000;
+    assertOk(chain.submit(brand, 'distribution', 'authoriseChannel', { org: 'shop', skus: [SKU], until }));
+    const provenance = () =>
+      chain.query<ProvenanceView>('distribution', 'provenance', { code: `${SKU}:b1:3` });
+    assert.equal(provenance().channel, 'authorised', 'within its dates');
+    while (chain.blockInfo(chain.height).time <= until) chain.advance();
+    const after = provenance();
+    assert.equal(
+      after.channel,
+      'outside-channel',
+      'past its end date the shop holds it without authorisation',
+    );
+    assert.equal(after.org, 'shop');
   });
 });

@@ -135,7 +135,37 @@ export const STANDARDS: StandardDefinition[] = [
     ],
     implementerRoles: ['carrier'],
   },
+  {
+    id: 'test.treasury/1',
+    title: 'Pays from its own account',
+    behaviour: 'pay({to, amount}) moves amount from the contract’s account to `to`.',
+    methods: [
+      {
+        name: 'pay',
+        summary: 'Pay someone.',
+        params: one('request', looseObject),
+        output: schemaValue(looseObject),
+        readOnly: false,
+      },
+    ],
+    events: [],
+    vectors: [
+      {
+        name: 'pays one',
+        method: 'pay',
+        args: [{ to: `hl${'1'.repeat(40)}`, amount: 1 }],
+        balances: { $self: 10 },
+        expect: { ok: true },
+      },
+    ],
+    implementerRoles: ['merchant'],
+  },
 ];
+
+/** test.treasury/1: pays whoever it is told to from its own account (a contract's settlement transfer). */
+export const TREASURY = `var contract = {
+  pay(r) { chain.call('settlement.transfer', r.to, r.amount); return { paid: r.amount }; },
+};`;
 
 /** Last in, first out; on a quantity of 7 it answers a code nobody offered (a hostile merchant). */
 export const SHOP_INVENTORY = `var contract = {
@@ -159,6 +189,10 @@ export const POST_QUOTE = `var contract = {
   },
 };`;
 export const EXPRESS_QUOTE = 'var contract = { quote(r) { return { fee: 2000, days: 1 }; } };';
+/** Behaves on its conformance vector (500 g), then quotes 1,500.00 for an 800 g parcel on the live chain. */
+export const POST_SURGE = `var contract = {
+  quote(r) { return { fee: r.weightGrams === 800 ? 150000 : 800, days: 1 }; },
+};`;
 
 export interface Market {
   readonly chain: TestChain;
@@ -321,6 +355,8 @@ export interface OrderRequest {
   readonly session?: string;
   readonly buyerRegion?: string;
   readonly gateway?: SigningKey;
+  /** The most the order key agrees to pay; default a bound above every total these tests reach. */
+  readonly maxTotal?: number;
 }
 
 export function orderParams(request: OrderRequest): Record<string, unknown> {
@@ -340,8 +376,12 @@ export function orderParams(request: OrderRequest): Record<string, unknown> {
       address(request.key),
     ),
     weightGrams: 800,
+    maxTotal: request.maxTotal ?? MAX_TEST_TOTAL,
   };
 }
+
+/** 1,000.00: above any order of these tests (at most a few books and a parcel), far below a surge. */
+export const MAX_TEST_TOTAL = 100_000;
 
 /** Places an order; returns the result and the order id (from the `created` event). */
 export function placeOrder(chain: TestChain, request: OrderRequest): { result: TxResult; id: string } {

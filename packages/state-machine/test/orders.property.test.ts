@@ -1,9 +1,14 @@
 /**
  * Property: whatever interleaving of order actions members and buyers submit (valid or not, several per
- * block, deadlines passing in between, a recall at any moment), after every block:
- *   - money is conserved: the settlement supply never changes; each order's escrow holds its total exactly
- *     while it is funded and open, and nothing otherwise; funded = released + refunded + held, and held is
- *     the sum of the escrow balances; an ended funded order paid out exactly its total;
+ * block, deadlines passing in between, a recall at any moment, money sent to escrow addresses by members
+ * and by a contract, before and after their orders exist, items destroyed by the merchant or the carrier
+ * holding them), after every block:
+ *   - money is conserved: the settlement supply never changes and equals Σ balances and Σ issuers'
+ *     outstanding; each order's escrow holds its total exactly while it is funded and open (plus what was
+ *     sent to its address before the order existed), and nothing once ended (that surplus went back);
+ *     every transfer into an existing escrow is refused; funded = released + refunded + held, and held is
+ *     what open orders put in their escrows; an ended funded order paid out exactly its total;
+ *   - a destroyed item stays destroyed, whatever its orders do;
  *   - every item has exactly one owner (one holdings entry, agreeing with its record), is in at most one
  *     open order, and is reserved or in transit only while an open order holds it;
  *   - every open order has exactly one deadline entry, at its deadline; ended orders have none;
@@ -13,10 +18,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { DecodedTx, SigningKey } from '@hanglian/core';
+import { bytesToHex, type DecodedTx, type SigningKey, type TxResult } from '@hanglian/core';
 import fc from 'fast-check';
 import {
+  balanceStore,
   ContractExecutionThread,
+  contractAccount,
   deadlineKey,
   deadlineStore,
   type EscrowTotals,
@@ -31,7 +38,7 @@ import {
   testAddress,
   testKey,
 } from '../src/index.js';
-import { address, HOUR, keys, LISTING, market, orderParams } from './orders.market.test.js';
+import { address, deploy, HOUR, keys, LISTING, market, orderParams, TREASURY } from './orders.market.test.js';
 
 const settlement = new SettlementMethod();
 const ORDER_REF = fc.nat(1_000);
@@ -72,6 +79,32 @@ const actionArb = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('refundRecalled' as const), order: ORDER_REF }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('recall' as const) }) },
+  // An order placed right after someone sent money to its (predictable) escrow address.
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('frontRun' as const),
+      amount: fc.integer({ min: 1, max: 900 }),
+    }),
+  },
+  // Money sent to an existing order's escrow: by a member, or by a contract from its own account.
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('toEscrow' as const),
+      order: ORDER_REF,
+      byContract: fc.boolean(),
+    }),
+  },
+  // The merchant (reserved copies) or the carrier (parcels in its custody) destroys an order's item.
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('destroy' as const),
+      order: ORDER_REF,
+      byCarrier: fc.boolean(),
+    }),
+  },
   // The step the order's state calls for next: without it most orders would only time out.
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('progress' as const), order: ORDER_REF }) },
   {
@@ -102,9 +135,24 @@ function allOrders(chain: TestChain): Order[] {
   return [...orderStore.entries(chain.state)].map(([, o]) => o);
 }
 
-function checkInvariants(chain: TestChain, initialSupply: number): void {
+/** What the run knows besides the chain: money sent to escrows before their orders, destroyed codes. */
+interface Ledger {
+  /** Order id → what was sent to its escrow address before it existed. */
+  readonly preFunded: Map<string, number>;
+  readonly destroyed: Set<string>;
+}
+
+function checkInvariants(chain: TestChain, initialSupply: number, ledger: Ledger): void {
   const { state } = chain;
   assert.equal(settlement.totals(state).supply, initialSupply, 'the supply never changes');
+  let balances = 0;
+  for (const [, balance] of balanceStore.entries(state)) balances += balance.amount;
+  assert.equal(balances, initialSupply, 'supply = Σ balances');
+  const outstanding = settlement.listIssuers(state).reduce((sum, issuer) => sum + issuer.outstanding, 0);
+  assert.equal(outstanding, initialSupply, "supply = Σ issuers' outstanding");
+  for (const code of ledger.destroyed) {
+    assert.equal(itemStore.get(state, code)?.status, 'destroyed', `${code} stays destroyed`);
+  }
   const orders = allOrders(chain);
   let held = 0;
   let hostCommissions = 0;
@@ -113,9 +161,11 @@ function checkInvariants(chain: TestChain, initialSupply: number): void {
   for (const order of orders) {
     const open = OPEN_STATUSES.has(order.status);
     const escrow = settlement.balanceOf(state, escrowAccount(order.id));
-    const expected = open && order.payer !== undefined ? order.composition.total : 0;
-    assert.equal(escrow, expected, `escrow of ${order.id} (${order.status})`);
-    held += escrow;
+    const preFunded = ledger.preFunded.get(order.id) ?? 0;
+    const own = open && order.payer !== undefined ? order.composition.total : 0;
+    assert.equal(escrow, own + (open ? preFunded : 0), `escrow of ${order.id} (${order.status})`);
+    if (!open) assert.equal(order.surplus ?? 0, preFunded, `${order.id} returned what was sent before it`);
+    held += own;
     if (open) {
       assert.ok(
         deadlines.delete(deadlineKey(order.deadline, order.id)),
@@ -135,7 +185,7 @@ function checkInvariants(chain: TestChain, initialSupply: number): void {
   }
   assert.equal(deadlines.size, 0, 'no deadline entry without its open order');
   const totals = chain.query<EscrowTotals>('orders', 'escrow');
-  assert.equal(totals.held, held, 'held = Σ escrow balances');
+  assert.equal(totals.held, held, 'held = what open orders put in their escrows');
   assert.equal(
     totals.funded,
     totals.released + totals.refunded + totals.held,
@@ -166,7 +216,17 @@ function txFor(
   placed: Placed[],
   run: number,
   counter: KeyCounter,
-): DecodedTx | undefined {
+): DecodedTx | DecodedTx[] | undefined {
+  if (action.kind === 'frontRun') {
+    const key = testKey(`prop/${run}/${counter.n++}`);
+    counter.keys.set(address(key), key);
+    const create = chain.buildTx(keys.platform, 'orders', 'create', orderParams({ key }), { actors: [key] });
+    const escrow = escrowAccount(bytesToHex(create.id).slice(0, 32));
+    return [
+      chain.buildTx(keys.pay2, 'settlement', 'transfer', { to: escrow, amount: action.amount }),
+      create,
+    ];
+  }
   if (action.kind === 'create') {
     const key = testKey(`prop/${run}/${counter.n++}`);
     counter.keys.set(address(key), key);
@@ -218,6 +278,24 @@ function txFor(
     );
   }
   switch (action.kind) {
+    case 'toEscrow':
+      return action.byContract
+        ? chain.buildTx(keys.shop, 'registry', 'call', {
+            implementation: 'shop.treasury.v1',
+            method: 'pay',
+            args: [{ to: escrowAccount(target.id), amount: 10 }],
+          })
+        : chain.buildTx(keys.pay2, 'settlement', 'transfer', { to: escrowAccount(target.id), amount: 10 });
+    case 'destroy': {
+      const code = orderStore.get(chain.state, target.id)?.codes[0];
+      if (code === undefined) return undefined;
+      return chain.buildTx(action.byCarrier ? keys.post : keys.shop, 'items', 'recordEvent', {
+        items: { codes: [code] },
+        bizStep: 'destroying',
+        where: action.byCarrier ? 'depot' : 'shop',
+        why: 'damaged',
+      });
+    }
     case 'confirmPayment': {
       const current = orderStore.get(chain.state, target.id);
       return chain.buildTx(
@@ -257,6 +335,8 @@ function txFor(
 describe('orders: random interleavings of every action across many orders', () => {
   it('conserve money, keep one owner per item, pay commissions only on release, and settle every order', () => {
     let run = 0;
+    let frontRuns = 0;
+    let destroyed = 0;
     const outcomes = new Map<string, number>();
     fc.assert(
       fc.property(fc.array(blockArb, { minLength: 20, maxLength: 50 }), (blocks) => {
@@ -268,45 +348,81 @@ describe('orders: random interleavings of every action across many orders', () =
           parameters: { paymentWindowMs: 12 * HOUR, shippingWindowMs: 12 * HOUR },
         });
         const { chain } = m;
+        // A contract that pays whoever it is told to, with money of its own.
+        deploy(chain, keys.shopAdmin, 'shop.treasury.v1', 'test.treasury/1', TREASURY);
+        chain.submit(keys.pay2, 'settlement', 'transfer', {
+          to: contractAccount('shop.treasury.v1'),
+          amount: 100_000,
+        });
         const initialSupply = settlement.totals(chain.state).supply;
         const placed: Placed[] = [];
         const counter: KeyCounter = { n: 0, keys: new Map() };
-        checkInvariants(chain, initialSupply);
+        const ledger: Ledger = { preFunded: new Map(), destroyed: new Set() };
+        checkInvariants(chain, initialSupply, ledger);
         for (const actions of blocks) {
           const txs: DecodedTx[] = [];
+          const kinds: Action['kind'][] = [];
           let advance = 0;
           for (const action of actions) {
             if (action.kind === 'advance') advance += action.blocks;
-            const tx = txFor(chain, action, placed, run, counter);
-            if (tx !== undefined) txs.push(tx);
+            const built = txFor(chain, action, placed, run, counter);
+            for (const tx of built === undefined ? [] : Array.isArray(built) ? built : [built]) {
+              txs.push(tx);
+              kinds.push(action.kind);
+            }
           }
           const execution = chain.executeBlock(txs);
-          execution.txResults.forEach((result, i) => {
+          let sentBefore = 0;
+          execution.txResults.forEach((result: TxResult, i) => {
+            const kind = kinds[i]!;
+            if (kind === 'toEscrow') {
+              assert.notEqual(result.code, 'OK', 'money into an existing escrow is refused');
+              // A contract's refused host call fails its call with the settlement code in the message.
+              assert.match(`${result.code} ${result.message}`, /SETTLEMENT_MODULE_ACCOUNT/);
+            }
+            if (kind === 'destroy' && result.code === 'OK') {
+              const event = result.events.find((e) => e.name === 'traceRecorded');
+              assert.ok(event, 'a recorded destruction announces itself');
+              ledger.destroyed.add((event.data as { first: string }).first);
+            }
+            // A front-run is a transfer followed by its order's creation.
+            if (kind === 'frontRun' && txs[i]!.body.command === 'transfer') {
+              sentBefore = result.code === 'OK' ? (txs[i]!.body.params as { amount: number }).amount : 0;
+            }
             const created = result.events.find((e) => e.module === 'orders' && e.name === 'created');
             if (created === undefined) return;
             const key = counter.keys.get(txs[i]!.actors[0]!)!;
-            placed.push({ id: (created.data as { order: string }).order, key });
+            const id = (created.data as { order: string }).order;
+            placed.push({ id, key });
+            if (kind === 'frontRun' && sentBefore > 0) ledger.preFunded.set(id, sentBefore);
           });
-          checkInvariants(chain, initialSupply);
+          checkInvariants(chain, initialSupply, ledger);
           for (let i = 0; i < advance; i++) {
             chain.advance();
-            checkInvariants(chain, initialSupply);
+            checkInvariants(chain, initialSupply, ledger);
           }
         }
         // Every deadline passes: nothing stays open, nothing stays in escrow.
         for (let i = 0; i < 100; i++) {
           chain.advance();
-          checkInvariants(chain, initialSupply);
+          checkInvariants(chain, initialSupply, ledger);
         }
         for (const order of allOrders(chain)) {
           assert.ok(!OPEN_STATUSES.has(order.status), `order ${order.id} ended (${order.status})`);
           outcomes.set(order.status, (outcomes.get(order.status) ?? 0) + 1);
         }
         assert.equal(chain.query<EscrowTotals>('orders', 'escrow').held, 0);
+        for (const order of allOrders(chain)) {
+          assert.equal(settlement.balanceOf(chain.state, escrowAccount(order.id)), 0, 'nothing locked');
+        }
+        frontRuns += ledger.preFunded.size;
+        destroyed += ledger.destroyed.size;
       }),
       { numRuns: 12, seed: 20_260_101 },
     );
     // The interleavings reached every ending (a weak generator would prove nothing).
+    assert.ok(frontRuns > 0, 'some escrow received money before its order existed');
+    assert.ok(destroyed > 0, 'some item of an order was destroyed');
     for (const status of ['cancelled', 'refunded', 'completed', 'returned', 'arbitrated']) {
       assert.ok(
         (outcomes.get(status) ?? 0) > 0,

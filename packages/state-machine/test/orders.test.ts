@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type SigningKey, sealedEnvelopeCodec, type TxResult, utf8 } from '@hanglian/core';
+import { bytesToHex, type SigningKey, sealedEnvelopeCodec, type TxResult, utf8 } from '@hanglian/core';
 import fc from 'fast-check';
 import {
   composeOrder,
+  contractAccount,
   type EscrowTotals,
+  escrowAccount,
   type ItemView,
   OrdersErrors,
   type OrderView,
@@ -24,14 +26,18 @@ import { assertFails, assertOk, thrownCode } from './helpers.js';
 import {
   address,
   DAY,
+  deploy,
   HOUR,
   keys,
   LISTING,
   type Market,
   market,
   orderKey,
+  orderParams,
+  POST_SURGE,
   PRICE,
   placeOrder,
+  TREASURY,
 } from './orders.market.test.js';
 
 let m: Market;
@@ -235,6 +241,8 @@ describe('orders: creation refuses', () => {
         buyerRegion: 'CN-11',
         delivery: testSealedEnvelope(['post', 'shop'], 'refused'),
         weightGrams: 800,
+        // 59.80 + 10.00 shipping: what the buyer saw and its key signs.
+        maxTotal: 6_980,
         ...params,
       },
       { actors: options.actors ?? [key] },
@@ -255,6 +263,29 @@ describe('orders: creation refuses', () => {
       thrownCode(() => create({ delivery: new Uint8Array(2049) })),
       'TX_BAD_PARAMS',
     );
+  });
+
+  it('a total the order key never signed: a quote beyond its maximum fails the order', () => {
+    // Passes its conformance vector (500 g), then quotes 1,500.00 for the 800 g parcel of a live order.
+    deploy(chain, testKey('post/admin'), 'post.surge.v1', 'commerce.logistics/1', POST_SURGE);
+    const surged = create({ logistics: 'post.surge.v1' });
+    assertFails(surged, OrdersErrors.ORDERS_PRICE_NOT_AGREED);
+    assert.match(surged.message, /155980/);
+    assertFails(create({ maxTotal: 6_979 }), OrdersErrors.ORDERS_PRICE_NOT_AGREED);
+    // The parts the buyer knows: the unit price it saw, the most it accepts for shipping.
+    assertFails(create({ unitPrice: 5_500 }), OrdersErrors.ORDERS_PRICE_NOT_AGREED);
+    assertFails(create({ maxShipping: 999 }), OrdersErrors.ORDERS_PRICE_NOT_AGREED);
+    const { maxTotal: _omitted, ...unbounded } = orderParams({ key });
+    assert.equal(
+      thrownCode(() => chain.submit(keys.platform, 'orders', 'create', unbounded, { actors: [key] })),
+      'TX_BAD_PARAMS',
+      'an order without a maximum total is malformed',
+    );
+    const agreed = assertOk(create({ maxTotal: 6_980, unitPrice: PRICE, maxShipping: 1_000 }));
+    const id = (agreed.events.find((e) => e.name === 'created')!.data as { order: string }).order;
+    assert.equal(order(id).maxTotal, 6_980);
+    assert.equal(order(id).composition.total, 6_980);
+    assertOk(asBuyer('cancel', id, key));
   });
 
   it('delivery details the carrier could not read, or that strangers could', () => {
@@ -550,6 +581,236 @@ describe('orders: a recall refunds the open orders holding its items', () => {
       order(fresh).codes.every((c) => c.includes(':b1:')),
       'recalled items are never offered',
     );
+  });
+});
+
+describe('orders: a destroyed item stays destroyed, and its order resolves by refund', () => {
+  const destroy = (signer: SigningKey, code: string) =>
+    chain.submit(signer, 'items', 'recordEvent', {
+      items: { codes: [code] },
+      bizStep: 'destroying',
+      where: 'depot',
+      why: 'water damage',
+    });
+  const verdict = (code: string, claimedOwner?: string) =>
+    chain.query<{ verdict: string; flags: string[] }>(
+      'items',
+      'verify',
+      claimedOwner === undefined ? { code } : { code, claimedOwner },
+    );
+
+  it('the merchant destroys a reserved copy and the buyer cancels: the copy does not come back in stock', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    assertOk(pay(id));
+    const code = order(id).codes[0]!;
+    assertOk(destroy(keys.shop, code));
+    const refunded = ended(assertOk(asBuyer('cancel', id, buyer)));
+    assert.deepEqual([refunded.status, refunded.payouts.refund], ['refunded', 6_980]);
+    assert.equal(item(code).state.status, 'destroyed', 'cancelling revives nothing');
+    assert.equal(verdict(code).verdict, 'suspect');
+    assert.ok(verdict(code).flags.includes('destroyed'));
+    // No later order is ever given it (FIFO would offer it first, were it in stock again).
+    const again = placed({ key: nextKey(), quantity: 3 });
+    assert.ok(!order(again).codes.includes(code), 'a destroyed code is never reserved again');
+  });
+
+  it('the carrier destroys the parcel in its custody: it cannot deliver it, and the order is refunded', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    assertOk(pay(id));
+    assertOk(ship(id));
+    const code = order(id).codes[0]!;
+    assertOk(destroy(keys.post, code));
+    assertFails(deliver(id, buyer), OrdersErrors.ORDERS_ITEM_DESTROYED);
+    assertFails(asBuyer('dispute', id, buyer, { reason: 'never came' }), OrdersErrors.ORDERS_ITEM_DESTROYED);
+    const refunded = ended(assertOk(chain.submit(keys.brand, 'orders', 'refundRecalled', { order: id })));
+    assert.deepEqual(
+      [refunded.status, refunded.reason, refunded.payouts.refund],
+      ['refunded', 'item-destroyed', 6_980],
+    );
+    assert.equal(item(code).state.status, 'destroyed');
+    assert.notEqual(verdict(code, `acct:${address(buyer)}`).verdict, 'genuine');
+  });
+
+  it('by default at its deadline, an order holding a destroyed item is refunded (not disputed or released)', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    assertOk(pay(id));
+    assertOk(ship(id));
+    const code = order(id).codes[0]!;
+    assertOk(destroy(keys.post, code));
+    advanceUntilNot(id, 'shipped');
+    assert.deepEqual([order(id).status, order(id).reason], ['refunded', 'item-destroyed']);
+    assert.equal(item(code).state.status, 'destroyed');
+  });
+
+  it('a parcel destroyed on its way back: the merchant cannot record it in stock; the buyer is refunded', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    assertOk(pay(id));
+    assertOk(ship(id));
+    assertOk(deliver(id, buyer));
+    assertOk(asBuyer('return', id, buyer));
+    const code = order(id).codes[0]!;
+    assertOk(destroy(keys.post, code));
+    assertFails(
+      chain.submit(keys.shop, 'orders', 'returnReceived', { order: id }),
+      OrdersErrors.ORDERS_ITEM_DESTROYED,
+    );
+    const refunded = ended(assertOk(chain.submit(keys.brand, 'orders', 'refundRecalled', { order: id })));
+    assert.deepEqual([refunded.status, refunded.payouts.refund], ['refunded', 6_980]);
+    assert.equal(item(code).state.status, 'destroyed');
+  });
+});
+
+describe('orders: money sent to an escrow address is never stranded', () => {
+  const transfer = (from: SigningKey, to: string, amount: number) =>
+    chain.submit(from, 'settlement', 'transfer', { to, amount });
+
+  it('refuses a member’s transfer into an order’s escrow, open or ended; nothing is left after settlement', () => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer });
+    const escrow = escrowAccount(id);
+    assertFails(transfer(keys.pay, escrow, 500), 'SETTLEMENT_MODULE_ACCOUNT');
+    // Nor may an issuer issue new units into it.
+    assertFails(
+      chain.submit(keys.pay, 'settlement', 'issue', { to: escrow, amount: 500, reference: 'x' }),
+      'SETTLEMENT_MODULE_ACCOUNT',
+    );
+    assertOk(pay(id));
+    assertFails(transfer(keys.pay, escrow, 500), 'SETTLEMENT_MODULE_ACCOUNT');
+    assertOk(ship(id));
+    assertOk(deliver(id, buyer));
+    assertOk(asBuyer('confirm', id, buyer));
+    assert.equal(balance(escrow), 0, 'the escrow is empty once the order settled');
+    assertFails(transfer(keys.pay, escrow, 500), 'SETTLEMENT_MODULE_ACCOUNT');
+    assert.equal(balance(escrow), 0);
+  });
+
+  it('refuses a contract’s settlement transfer into an escrow', () => {
+    deploy(chain, keys.shopAdmin, 'shop.treasury.v1', 'test.treasury/1', TREASURY);
+    const treasury = contractAccount('shop.treasury.v1');
+    assertOk(transfer(keys.pay, treasury, 1_000));
+    const id = placed({ key: nextKey() });
+    const result = chain.submit(keys.shop, 'registry', 'call', {
+      implementation: 'shop.treasury.v1',
+      method: 'pay',
+      args: [{ to: escrowAccount(id), amount: 100 }],
+    });
+    assert.notEqual(result.code, 'OK');
+    assert.match(result.message, /SETTLEMENT_MODULE_ACCOUNT/);
+    assert.equal(balance(escrowAccount(id)), 0);
+    assert.equal(balance(treasury), 1_000);
+    // The same contract pays an ordinary account.
+    assertOk(
+      chain.submit(keys.shop, 'registry', 'call', {
+        implementation: 'shop.treasury.v1',
+        method: 'pay',
+        args: [{ to: address(keys.shop), amount: 100 }],
+      }),
+    );
+  });
+
+  /** Sends money to the escrow of an order before the order exists (its id is its transaction's). */
+  function frontRun(buyer: SigningKey, amount: number): string {
+    const tx = chain.buildTx(keys.platform, 'orders', 'create', orderParams({ key: buyer }), {
+      actors: [buyer],
+    });
+    const id = bytesToHex(tx.id).slice(0, 32);
+    assertOk(transfer(keys.pay2, escrowAccount(id), amount));
+    const [created] = chain.executeBlock([tx]).txResults;
+    assertOk(created!);
+    return id;
+  }
+
+  it('returns money sent before the order existed to the payer when the order settles', () => {
+    const buyer = nextKey();
+    const id = frontRun(buyer, 500);
+    assert.equal(balance(escrowAccount(id)), 500);
+    assertOk(pay(id));
+    assertOk(ship(id));
+    assertOk(deliver(id, buyer));
+    const payerBefore = balance(address(keys.pay));
+    const result = ended(assertOk(asBuyer('confirm', id, buyer)));
+    assert.equal(result.status, 'completed');
+    assert.equal(balance(escrowAccount(id)), 0, 'nothing stays locked');
+    assert.equal(balance(address(keys.pay)), payerBefore + 500, 'the surplus goes where refunds go');
+    assert.equal(order(id).surplus, 500);
+  });
+
+  it('returns it to the order key when the order ends unfunded', () => {
+    const buyer = nextKey();
+    const id = frontRun(buyer, 300);
+    ended(assertOk(asBuyer('cancel', id, buyer)));
+    assert.equal(balance(escrowAccount(id)), 0);
+    assert.equal(balance(address(buyer)), 300, 'the wallet holds the order key');
+  });
+});
+
+describe('item verification says what the chain knows, without the shopper asking', () => {
+  type Verification = {
+    verdict: string;
+    flags: string[];
+    channel: { channel: string; org: string | null; region: string | null };
+  };
+  const verify = (code: string, claimedOwner?: string) =>
+    chain.query<Verification>(
+      'items',
+      'verify',
+      claimedOwner === undefined ? { code } : { code, claimedOwner },
+    );
+  const deliveredCopy = (buyerRegion = 'CN-11'): { code: string; buyer: SigningKey } => {
+    const buyer = nextKey();
+    const id = placed({ key: buyer, buyerRegion });
+    assertOk(pay(id));
+    assertOk(ship(id));
+    assertOk(deliver(id, buyer));
+    assertOk(asBuyer('confirm', id, buyer));
+    return { code: order(id).codes[0]!, buyer };
+  };
+
+  it('stock held without the producer’s authorisation is outside its channel (串货) in the verdict itself', () => {
+    // The market's publisher never authorised the shop: every copy it holds is 串货.
+    const code = order(placed({ key: nextKey() })).codes[0]!;
+    const answer = verify(code);
+    assert.equal(answer.verdict, 'suspect');
+    assert.ok(answer.flags.includes('outside-channel'), JSON.stringify(answer.flags));
+    assert.deepEqual([answer.channel.channel, answer.channel.org], ['outside-channel', 'shop']);
+  });
+
+  it('a sold code scanned without an owner reads "sold", not "genuine"; its owner sees it genuine', () => {
+    assertOk(chain.submit(keys.brand, 'distribution', 'authoriseChannel', { org: 'shop' }));
+    const { code, buyer } = deliveredCopy();
+    const anyone = verify(code);
+    assert.equal(anyone.verdict, 'sold', 'someone already bought this copy');
+    assert.deepEqual(anyone.flags, ['sold']);
+    assert.equal(verify(code, `acct:${address(buyer)}`).verdict, 'genuine', 'the buyer’s own copy');
+    const offered = verify(code, 'org:shop');
+    assert.equal(offered.verdict, 'suspect');
+    assert.ok(offered.flags.includes('sold-to-another'));
+  });
+
+  it('a copy sold into a region outside its seller’s channel is outside its region', () => {
+    assertOk(
+      chain.submit(keys.brand, 'distribution', 'authoriseChannel', { org: 'shop', regions: ['CN-31'] }),
+    );
+    const inside = deliveredCopy('CN-31');
+    assert.equal(verify(inside.code, `acct:${address(inside.buyer)}`).verdict, 'genuine');
+    const outside = deliveredCopy('CN-11');
+    const answer = verify(outside.code, `acct:${address(outside.buyer)}`);
+    assert.equal(answer.verdict, 'suspect');
+    assert.deepEqual(answer.flags, ['outside-region']);
+    assert.deepEqual(
+      [answer.channel.channel, answer.channel.org, answer.channel.region],
+      ['outside-region', 'shop', 'CN-11'],
+    );
+    // Provenance says the same, judged at the sale.
+    assert.equal(
+      chain.query<{ channel: string }>('distribution', 'provenance', { code: outside.code }).channel,
+      'outside-region',
+    );
+    assertOk(chain.submit(keys.brand, 'distribution', 'revokeChannel', { org: 'shop' }));
   });
 });
 

@@ -20,6 +20,7 @@ import {
   generateWallet,
   getAccount,
   getStatus,
+  previewOrder,
   query,
   type Signer,
   sealDelivery,
@@ -170,6 +171,15 @@ export async function runCommerceBench(
       params: { org: 'carrier-a' },
     });
     const carrierKey = { org: 'carrier-a', publicKey: hexToBytes(carrier.result.publicKey) };
+    // Every order is the same book by the same carrier: the total each order key signs, quoted once.
+    const { total: maxTotal } = await previewOrder(clients[0]!, {
+      listing: LISTING_ID,
+      quantity: 1,
+      payment: 'paybank-a.payment',
+      logistics: 'carrier-a.express',
+      buyerRegion: 'CN-11',
+      weightGrams: 1_200,
+    });
     const wallet = generateWallet();
     let orderIndex = 0;
     const lifecycle = async (stepTimes: Record<Step, number[]>): Promise<number> => {
@@ -206,6 +216,7 @@ export async function runCommerceBench(
               { context: key.address },
             ),
             weightGrams: 1_200,
+            maxTotal,
           },
           [key],
         );

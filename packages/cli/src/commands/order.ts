@@ -11,7 +11,15 @@
 import { join } from 'node:path';
 import { HanglianError, hexToBytes } from '@hanglian/core';
 import { readEncryptionKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
-import { createClient, openDelivery, orders, type PurchasedOrder, query, signAndSubmit } from '@hanglian/sdk';
+import {
+  createClient,
+  openDelivery,
+  orders,
+  type PurchasedOrder,
+  previewOrder,
+  query,
+  signAndSubmit,
+} from '@hanglian/sdk';
 import type { Command } from 'commander';
 import { CliErrors } from '../errors.js';
 import {
@@ -35,6 +43,7 @@ interface CreateOptions extends MemberKeyOptions, OrderKeyOptions {
   region: string;
   weight: string;
   delivery: string;
+  maxTotal?: string;
   json?: boolean;
 }
 
@@ -63,6 +72,15 @@ async function readOrder(opts: ReaderOptions, id: string): Promise<OrderView> {
 function positive(raw: string, option: string): number {
   const n = parseIndex(raw, option);
   if (n < 1) throw new HanglianError(CliErrors.CLI_BAD_OPTION, `${option} must be at least 1`);
+  return n;
+}
+
+/** An amount in minor units: a whole number up to the largest safe integer. */
+function amount(raw: string, option: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) {
+    throw new HanglianError(CliErrors.CLI_BAD_OPTION, `${option} must be a whole amount in minor units`);
+  }
   return n;
 }
 
@@ -107,13 +125,22 @@ The other steps are ordinary commands, e.g.
     )
     .requiredOption('--weight <grams>', 'parcel weight for the carrier quote')
     .requiredOption('--delivery <hex>', 'the sealed delivery details (hanglian wallet seal)')
-    .option('--json', 'print {order, txId, height, codes, composition} as JSON')
+    .option(
+      '--max-total <amount>',
+      'the most the order key agrees to pay, in minor units (default: the total quoted now, printed on stderr)',
+    )
+    .option('--json', 'print {order, txId, height, codes, composition, quoted, maxTotal} as JSON')
     .addHelpText(
       'after',
       `\nExample:
   ORDER=$(hanglian order create --listing bookstore/hlm-2026 --payment paybank-a.payment \\
     --logistics carrier-a.express --arbiter regulator --region CN-11 --weight 1200 --delivery $SEALED \\
     --wallet consumer.wallet --order-key 0 --network .hanglian/devnet --org platform-a)
+
+It first asks the node what the order would cost now (the listing's price, the carrier's quote, the
+payment provider's fee) and prints it on stderr; the order key signs that total as the order's maxTotal
+(or --max-total), so an implementation that quotes more when the order runs fails it with
+ORDERS_PRICE_NOT_AGREED (exit code 5) instead of charging more.
 `,
     )
     .action(async (opts: CreateOptions) => {
@@ -132,23 +159,36 @@ The other steps are ordinary commands, e.g.
           '--delivery must be hex (hanglian wallet seal prints it)',
         );
       }
+      const maxTotal = opts.maxTotal === undefined ? undefined : amount(opts.maxTotal, '--max-total');
       const [buyer] = await orderKeyActors(opts);
       const { signer, api } = loadMemberSigner(opts);
-      const outcome = await signAndSubmit(createClient({ url: api }), {
+      const client = createClient({ url: api });
+      const request = {
+        listing: opts.listing,
+        quantity,
+        payment: opts.payment,
+        logistics: opts.logistics,
+        buyerRegion: opts.region,
+        weightGrams,
+        ...(opts.session === undefined ? {} : { session: opts.session }),
+      };
+      // What the buyer is shown is what its key signs: the total quoted now (or a bound it chose).
+      const quoted = await previewOrder(client, request);
+      const signedMax = maxTotal ?? quoted.total;
+      process.stderr.write(
+        `quoted: goods ${quoted.goods} (${quantity} × ${quoted.unitPrice}) + shipping ${quoted.shipping} (${opts.logistics}, ${quoted.days} days) = total ${quoted.total}; the order key signs at most ${signedMax}\n`,
+      );
+      const outcome = await signAndSubmit(client, {
         signer,
         actors: [buyer!],
         ...orders.create({
+          ...request,
           buyer: buyer!.address,
-          listing: opts.listing,
-          quantity,
-          payment: opts.payment,
-          logistics: opts.logistics,
           platform: opts.platform ?? opts.org,
-          ...(opts.session === undefined ? {} : { session: opts.session }),
           arbiter: opts.arbiter,
-          buyerRegion: opts.region,
           delivery: hexToBytes(hex.toLowerCase()),
-          weightGrams,
+          maxTotal: signedMax,
+          unitPrice: quoted.unitPrice,
         }),
       });
       const id = outcome.txId.slice(0, 32);
@@ -170,6 +210,8 @@ The other steps are ordinary commands, e.g.
           height: status.status === 'committed' ? status.height : null,
           codes: created?.codes ?? null,
           composition: created?.composition ?? null,
+          quoted,
+          maxTotal: signedMax,
         })}\n`,
       );
     });

@@ -32,6 +32,7 @@ import {
   memberSigner,
   openDelivery,
   orders,
+  previewOrder,
   privacy,
   query,
   registry,
@@ -218,21 +219,28 @@ export async function seedBookStory(args: {
     [await encryptionKeyOf('carrier-a'), await encryptionKeyOf('bookstore')],
     { context: orderKey.address },
   );
+  const request = {
+    listing: LISTING_ID,
+    quantity: 1,
+    payment: 'paybank-a.payment',
+    logistics: 'carrier-a.express',
+    session: 'host-a/reading-night',
+    buyerRegion: 'CN-11',
+    weightGrams: 1_200,
+  };
+  // The consumer is shown the price; the order key signs that total as the most it will pay.
+  const quoted = await previewOrder(client, request);
   const createTx = await run(
-    'a consumer orders one copy on platform A during the live session (a one-time order key signs)',
+    `a consumer orders one copy on platform A during the live session for ${quoted.total} (a one-time order key signs it)`,
     'platform-a',
     orders.create({
+      ...request,
       buyer: orderKey.address,
-      listing: LISTING_ID,
-      quantity: 1,
-      payment: 'paybank-a.payment',
-      logistics: 'carrier-a.express',
       platform: 'platform-a',
-      session: 'host-a/reading-night',
       arbiter: 'regulator',
-      buyerRegion: 'CN-11',
       delivery,
-      weightGrams: 1_200,
+      maxTotal: quoted.total,
+      unitPrice: quoted.unitPrice,
     }),
     'ops',
     [orderKey],

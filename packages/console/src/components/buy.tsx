@@ -20,6 +20,8 @@ export interface BuyBoxProps {
   readonly region: string;
   readonly quantity: number;
   readonly weightGrams: number;
+  /** The total the shopper was shown: the order key signs it as the most the order may cost. */
+  readonly maxTotal: number;
   /** The live session the shopper buys in (its host is paid a commission on completion). */
   readonly session?: string;
 }

@@ -73,17 +73,17 @@ export interface ItemView {
   history: TraceEvent[];
 }
 
+/** The items module's `verify` answer: the verdict with everything the chain knows (items README). */
 export interface VerificationView {
   code: string;
-  verdict: 'genuine' | 'suspect' | 'unknown';
+  verdict: 'genuine' | 'sold' | 'suspect' | 'unknown';
   flags: string[];
+  channel: {
+    channel: 'direct' | 'authorised' | 'outside-channel' | 'outside-region';
+    org: string | null;
+    region: string | null;
+  } | null;
   item: ItemView | null;
-}
-
-export interface ProvenanceView {
-  code: string;
-  channel: 'direct' | 'authorised' | 'outside-channel' | 'unknown-code';
-  org: string | null;
 }
 
 export interface Implementation {
@@ -204,7 +204,6 @@ export const chain = {
   item: (code: string) => q<ItemView | null>('items', 'item', { code }),
   verify: (code: string, claimedOwner?: string) =>
     q<VerificationView>('items', 'verify', claimedOwner === undefined ? { code } : { code, claimedOwner }),
-  provenance: (code: string) => q<ProvenanceView>('distribution', 'provenance', { code }),
   channels: (producer: string) => q<Array<Record<string, unknown>>>('distribution', 'channels', { producer }),
   implementations: (standard?: string) =>
     q<Implementation[]>('registry', 'implementations', standard === undefined ? {} : { standard }),

@@ -44,6 +44,8 @@ export interface PlaceOrder {
   readonly region: string;
   readonly quantity: number;
   readonly weightGrams: number;
+  /** The total shown to the shopper; a quote above it when the order runs fails the order. */
+  readonly maxTotal: number;
   readonly platform: string;
   readonly arbiter: string;
   readonly details: DeliveryDetails;
@@ -74,6 +76,8 @@ export async function placeOrder(order: PlaceOrder): Promise<{ id: string; key: 
       buyerRegion: order.region,
       delivery,
       weightGrams: order.weightGrams,
+      maxTotal: order.maxTotal,
+      unitPrice: order.listing.price,
     },
     [key],
   );

@@ -1,29 +1,34 @@
 /**
- * The verdict shown for a scanned code, from the items module's `verify` answer and the distribution
- * module's `provenance` answer (the same rule as `hanglian item verify`):
+ * The verdict shown for a scanned code, from the items module's `verify` answer (the same answer
+ * `hanglian item verify` prints):
  * - unknown: the code was never minted (a made-up code);
  * - clone: the code belongs to an item already sold to someone else (or destroyed): the thing in hand is a copy;
  * - recalled: its batch was recalled by the producer;
  * - outside-channel: it is (or was sold) with an organisation the producer did not authorise (串货);
+ * - outside-region: it was sold (or is offered) outside the regions its channel covers (regional 串货);
+ * - sold: genuine, but already sold to someone: a copy offered as new is not;
  * - genuine: none of these.
  */
-import type { ProvenanceView, VerificationView } from './chain.js';
+import type { VerificationView } from './chain.js';
 
-export type Verdict = 'genuine' | 'clone' | 'recalled' | 'outside-channel' | 'unknown';
+export type Verdict =
+  | 'genuine'
+  | 'sold'
+  | 'clone'
+  | 'recalled'
+  | 'outside-channel'
+  | 'outside-region'
+  | 'unknown';
 
-export function verdictOf(
-  verification: VerificationView,
-  provenance: ProvenanceView,
-): {
-  verdict: Verdict;
-  reasons: Verdict[];
-} {
+export function verdictOf(verification: VerificationView): { verdict: Verdict; reasons: Verdict[] } {
   if (verification.verdict === 'unknown') return { verdict: 'unknown', reasons: ['unknown'] };
+  const { flags } = verification;
   const reasons: Verdict[] = [];
-  if (verification.flags.includes('sold-to-another') || verification.flags.includes('destroyed'))
-    reasons.push('clone');
-  if (verification.flags.includes('recalled')) reasons.push('recalled');
-  if (provenance.channel === 'outside-channel') reasons.push('outside-channel');
+  if (flags.includes('sold-to-another') || flags.includes('destroyed')) reasons.push('clone');
+  if (flags.includes('recalled')) reasons.push('recalled');
+  if (flags.includes('outside-channel')) reasons.push('outside-channel');
+  if (flags.includes('outside-region')) reasons.push('outside-region');
+  if (flags.includes('sold')) reasons.push('sold');
   return { verdict: reasons[0] ?? 'genuine', reasons };
 }
 

@@ -100,7 +100,8 @@ export function OrderPage({ orderId }: { orderId: string }): ReactNode {
           <dt>{t('order.items')}</dt>
           <dd>
             {o.codes.map((code) => (
-              <a key={code} href={href('verify', code)}>
+              // The buyer checks its own copy: as its owner, a sold copy reads genuine (not merely sold).
+              <a key={code} href={`${href('verify', code)}?owner=${encodeURIComponent(`acct:${o.buyer}`)}`}>
                 {code}{' '}
               </a>
             ))}

@@ -8,7 +8,7 @@ import { useApp } from '../app.js';
 import { BuyBox } from '../components/buy.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { chain, client, type Listing } from '../lib/chain.js';
-import { previewComposition } from '../lib/composition.js';
+import { type CompositionPreview, previewComposition } from '../lib/composition.js';
 import { bps, money, time } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';
@@ -58,6 +58,7 @@ export function CompositionTable({
   quantity,
   weightGrams,
   hostBps,
+  then,
 }: {
   listing: Listing;
   logistics: string;
@@ -66,6 +67,8 @@ export function CompositionTable({
   quantity: number;
   weightGrams: number;
   hostBps: number;
+  /** What follows the table once priced (buying: the order key signs the total shown here). */
+  then?: (preview: CompositionPreview) => ReactNode;
 }): ReactNode {
   const { t } = useApp();
   const preview = useAsync(
@@ -93,36 +96,39 @@ export function CompositionTable({
     [t('composition.host'), bps(hostBps), c.host],
   ];
   return (
-    <table className="composition" data-testid="composition">
-      <caption>{t('composition.caption', { days: c.days })}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('composition.who')}</th>
-          <th scope="col">{t('composition.detail')}</th>
-          <th scope="col" className="num">
-            {t('composition.amount')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(([who, detail, amount]) => (
-          <tr key={who}>
-            <th scope="row">{who}</th>
-            <td>{detail}</td>
-            <td className="num">{money(amount)}</td>
+    <>
+      <table className="composition" data-testid="composition">
+        <caption>{t('composition.caption', { days: c.days })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('composition.who')}</th>
+            <th scope="col">{t('composition.detail')}</th>
+            <th scope="col" className="num">
+              {t('composition.amount')}
+            </th>
           </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row">{t('composition.total')}</th>
-          <td>{t('composition.totalDetail', { goods: money(c.goods), shipping: money(c.shipping) })}</td>
-          <td className="num" data-testid="composition-total">
-            {money(c.total)}
-          </td>
-        </tr>
-      </tfoot>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(([who, detail, amount]) => (
+            <tr key={who}>
+              <th scope="row">{who}</th>
+              <td>{detail}</td>
+              <td className="num">{money(amount)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t('composition.total')}</th>
+            <td>{t('composition.totalDetail', { goods: money(c.goods), shipping: money(c.shipping) })}</td>
+            <td className="num" data-testid="composition-total">
+              {money(c.total)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      {then?.(c)}
+    </>
   );
 }
 
@@ -319,29 +325,30 @@ export function ProductPage({ listingId }: { listingId: string }): ReactNode {
         {chosenLogistics === undefined || chosenPayment === undefined ? (
           <p className="banner warn">{t('product.noImplementations')}</p>
         ) : (
-          <>
-            <CompositionTable
-              listing={listing}
-              logistics={chosenLogistics}
-              payment={chosenPayment}
-              region={region}
-              quantity={quantity}
-              weightGrams={weightGrams}
-              hostBps={hostBps}
-            />
-            <BuyBox
-              listing={listing}
-              logistics={{
-                id: chosenLogistics,
-                org: carriers.find((c) => c.id === chosenLogistics)?.org ?? chosenLogistics,
-              }}
-              payment={chosenPayment}
-              region={region}
-              quantity={quantity}
-              weightGrams={weightGrams}
-              {...(live === undefined ? {} : { session: live.id })}
-            />
-          </>
+          <CompositionTable
+            listing={listing}
+            logistics={chosenLogistics}
+            payment={chosenPayment}
+            region={region}
+            quantity={quantity}
+            weightGrams={weightGrams}
+            hostBps={hostBps}
+            then={(preview) => (
+              <BuyBox
+                listing={listing}
+                logistics={{
+                  id: chosenLogistics,
+                  org: carriers.find((c) => c.id === chosenLogistics)?.org ?? chosenLogistics,
+                }}
+                payment={chosenPayment}
+                region={region}
+                quantity={quantity}
+                weightGrams={weightGrams}
+                maxTotal={preview.total}
+                {...(live === undefined ? {} : { session: live.id })}
+              />
+            )}
+          />
         )}
       </section>
 

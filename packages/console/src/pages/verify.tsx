@@ -25,8 +25,8 @@ const MAX_CODE = 200;
 const MAX_QR_SHEET = 100;
 
 async function check(code: string, owner: string | undefined) {
-  const [verification, provenance] = await Promise.all([chain.verify(code, owner), chain.provenance(code)]);
-  return { verification, provenance, ...verdictOf(verification, provenance) };
+  const verification = await chain.verify(code, owner);
+  return { verification, ...verdictOf(verification) };
 }
 
 interface ProofResult {
@@ -225,7 +225,7 @@ function Result({ code, owner }: { code: string; owner: string | undefined }): R
               <dt>{t('verify.status')}</dt>
               <dd>{item.state.status}</dd>
               <dt>{t('product.channel')}</dt>
-              <dd>{t(`channel.${r.provenance.channel}`)}</dd>
+              <dd>{t(`channel.${r.verification.channel?.channel ?? 'unknown-code'}`)}</dd>
             </dl>
           )}
         </section>

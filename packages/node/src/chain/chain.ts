@@ -470,7 +470,8 @@ export class Chain {
     authorize?: (access: ReadAccess) => void,
   ): { height: number; result: unknown } {
     const height = this.height;
-    return { height, result: this.#sm.query(module, name, params, this.reader(), height, authorize) };
+    const at = { height, time: this.latestTime };
+    return { height, result: this.#sm.query(module, name, params, this.reader(), at, authorize) };
   }
 
   /** Who may read a state key through the API: the state machine decides per store. */

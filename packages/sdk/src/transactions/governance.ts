@@ -20,7 +20,24 @@ export type ProposalAction =
       maxOpenProposals?: number;
     }
   /** The smallest group insights answers release (2..1,000); months closed later use it. */
-  | { type: 'setInsightsParameters'; minGroupSize: number };
+  | { type: 'setInsightsParameters'; minGroupSize: number }
+  /**
+   * The orders module's parameters, each within its bounds (orders README, "Deadlines"): deadline windows
+   * in ms (payment 1 min…90 days; shipping, delivery grace, confirmation, return 1 h…90 days; arbitration
+   * 1 h…180 days), the platform fee, the per-block limits. Orders already created keep their windows.
+   */
+  | {
+      type: 'setOrdersParameters';
+      platformFeeBps?: number;
+      paymentWindowMs?: number;
+      shippingWindowMs?: number;
+      deliveryGraceMs?: number;
+      confirmationWindowMs?: number;
+      returnWindowMs?: number;
+      arbitrationWindowMs?: number;
+      maxAvailableOffered?: number;
+      maxDeadlinesPerBlock?: number;
+    };
 
 export interface SubmitProposalParams {
   /** At most 200 characters. */

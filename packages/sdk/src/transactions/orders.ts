@@ -29,6 +29,16 @@ export interface CreateOrderParams {
   delivery: Uint8Array;
   /** Parcel weight for the carrier's quote, 1..1,000,000 g. */
   weightGrams: number;
+  /**
+   * The most the buyer agrees to pay, signed by the order key: the order fails
+   * (`ORDERS_PRICE_NOT_AGREED`) if goods + the carrier's quote come to more. Set it to the total the buyer
+   * was shown (`previewOrder`).
+   */
+  maxTotal: number;
+  /** The unit price the buyer saw; the order fails if the listing's price changed. */
+  unitPrice?: number;
+  /** The most the buyer accepts for shipping; the order fails if the carrier quotes more. */
+  maxShipping?: number;
 }
 export interface ConfirmPaymentParams {
   order: string;
@@ -70,25 +80,25 @@ const call = <P extends object>(command: string, params: P): TxCall<P> => ({
 
 export const orders = {
   /**
-   * Places an order: a gateway submits, the order key co-signs.
+   * Places an order: a gateway submits, the order key co-signs, and so signs the most it will pay.
    *
    * @example
    * ```ts
    * const key = wallet.orderKey(0);
+   * const request = { listing: 'bookstore/hlm-2026', quantity: 1, payment: 'paybank-a.payment',
+   *   logistics: 'carrier-a.express', buyerRegion: 'CN-11', weightGrams: 1_200 };
+   * const preview = await previewOrder(client, request); // shown to the buyer
    * await signAndSubmit(client, {
    *   signer: platformGateway,
    *   actors: [key],
    *   ...orders.create({
+   *     ...request,
    *     buyer: key.address,
-   *     listing: 'bookstore/hlm-2026',
-   *     quantity: 1,
-   *     payment: 'paybank-a.payment',
-   *     logistics: 'carrier-a.express',
    *     platform: 'platform-a',
    *     arbiter: 'regulator',
-   *     buyerRegion: 'CN-11',
    *     delivery: sealDelivery(details, [carrierKey, merchantKey], { context: key.address }),
-   *     weightGrams: 1_200,
+   *     maxTotal: preview.total,
+   *     unitPrice: preview.unitPrice,
    *   }),
    * });
    * ```

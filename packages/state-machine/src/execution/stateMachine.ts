@@ -353,7 +353,7 @@ export class StateMachine {
   }
 
   /**
-   * Runs a read-only query against a state. `authorize` (a node's API) is told who may ask — framework
+   * Runs a read-only query against a state, produced by the block `at` (its height and time). `authorize` (a node's API) is told who may ask — framework
    * `ReadAccess`, `members` unless the query says otherwise — once the params passed their schema and
    * before anything is read; it throws to refuse.
    */
@@ -362,7 +362,7 @@ export class StateMachine {
     name: string,
     params: unknown,
     state: StateReader,
-    height: number,
+    at: { readonly height: number; readonly time: number },
     authorize?: (access: ReadAccess) => void,
   ): unknown {
     const { query } = this.#checkedQuery(module, name, params);
@@ -370,7 +370,7 @@ export class StateMachine {
       const access = query.access ?? 'members';
       authorize(typeof access === 'string' ? access : access(params));
     }
-    return query.execute({ params, state, height });
+    return query.execute({ params, state, height: at.height, time: at.time });
   }
 
   /**

@@ -75,6 +75,11 @@ export interface QueryContext<P = unknown> {
   readonly state: StateReader;
   /** Height of the state being read. */
   readonly height: number;
+  /**
+   * Time (unix ms) of the block that produced that state: the "now" of an answer that depends on time
+   * (a channel past its end date). A query never reads a clock, so every node answers alike.
+   */
+  readonly time: number;
 }
 
 /**

@@ -165,7 +165,8 @@ export class TestChain {
   }
 
   query<T = unknown>(module: string, name: string, params: unknown = {}): T {
-    return this.machine.query(module, name, params, this.state, this.#height) as T;
+    const at = { height: this.#height, time: this.blockInfo(this.#height).time };
+    return this.machine.query(module, name, params, this.state, at) as T;
   }
 
   /** Every state entry in key order, as hex pairs. */

@@ -32,7 +32,8 @@ export function createCatalogQueries(
   items: ItemsForCatalog,
   distribution: DistributionForCatalog,
 ): Query<any, any>[] {
-  const view = (state: StateReader, listing: Listing, height: number): ListingView | undefined => {
+  /** The listing as the public sees it at block time `time` (a channel past its end date no longer counts). */
+  const view = (state: StateReader, listing: Listing, time: number): ListingView | undefined => {
     const product = items.getProduct(state, listing.sku);
     if (product === undefined) return undefined;
     return {
@@ -42,7 +43,7 @@ export function createCatalogQueries(
         producer: product.producer,
         org: listing.merchant,
         sku: listing.sku,
-        time: height,
+        time,
       })
         ? 'authorised'
         : 'outside-channel',
@@ -58,7 +59,7 @@ export function createCatalogQueries(
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
     execute: (ctx) => {
       const found = listingStore.get(ctx.state, (ctx.params as { id: string }).id);
-      return found === undefined ? null : (view(ctx.state, found, 0) ?? null);
+      return found === undefined ? null : (view(ctx.state, found, ctx.time) ?? null);
     },
   };
 
@@ -82,7 +83,7 @@ export function createCatalogQueries(
         const found = listingStore.get(ctx.state, id);
         if (found === undefined || (merchant !== undefined && found.merchant !== merchant)) continue;
         if (found.status !== 'active' && !includePaused) continue;
-        const v = view(ctx.state, found, 0);
+        const v = view(ctx.state, found, ctx.time);
         if (v !== undefined) out.push(v);
         if (out.length >= limit) break;
       }

@@ -9,4 +9,7 @@ export interface IdentityForDistribution {
 }
 
 /** What distribution needs from items: resolving codes and moving items with their trace events. */
-export type ItemsForDistribution = Pick<ItemsMethod, 'resolve' | 'find' | 'apply' | 'history' | 'getProduct'>;
+export type ItemsForDistribution = Pick<
+  ItemsMethod,
+  'resolve' | 'find' | 'apply' | 'history' | 'getProduct' | 'provenance'
+>;

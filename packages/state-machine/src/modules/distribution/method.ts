@@ -1,4 +1,5 @@
 import type { StateReader } from '../../framework/state.js';
+import type { ChannelJudgement } from '../items/expected.js';
 import { type Channel, channelStore } from './stores.js';
 
 /**
@@ -22,14 +23,31 @@ export class DistributionMethod {
     state: StateReader,
     args: { producer: string; org: string; sku: string; time: number; region?: string },
   ): boolean {
-    if (args.org === args.producer) return true;
+    const judgement = this.judge(state, args);
+    return judgement === 'direct' || judgement === 'authorised';
+  }
+
+  /**
+   * Where the producer's channels put `org` for `sku` at `time` (and in `region`, when given): the
+   * producer itself (`direct`), an `authorised` channel, no channel for that product at that time
+   * (`outside-channel`: none, revoked, past its `until`, or not for this SKU), or a channel that does not
+   * cover that region (`outside-region`).
+   */
+  judge(
+    state: StateReader,
+    args: { producer: string; org: string; sku: string; time: number; region?: string },
+  ): ChannelJudgement {
+    if (args.org === args.producer) return 'direct';
     const channel = this.channel(state, args.producer, args.org);
-    if (channel === undefined) return false;
-    if (channel.until !== 0 && args.time > channel.until) return false;
-    if (channel.skus.length > 0 && !channel.skus.includes(args.sku)) return false;
-    if (args.region !== undefined && channel.regions.length > 0) {
-      if (!regionsCover(channel.regions, args.region)) return false;
-    }
-    return true;
+    if (channel === undefined) return 'outside-channel';
+    if (channel.until !== 0 && args.time > channel.until) return 'outside-channel';
+    if (channel.skus.length > 0 && !channel.skus.includes(args.sku)) return 'outside-channel';
+    if (
+      args.region !== undefined &&
+      channel.regions.length > 0 &&
+      !regionsCover(channel.regions, args.region)
+    )
+      return 'outside-region';
+    return 'authorised';
   }
 }

@@ -13,7 +13,7 @@ import { DISTRIBUTION_MODULE } from './stores.js';
  */
 export class DistributionModule implements Module {
   readonly name = DISTRIBUTION_MODULE;
-  readonly method = new DistributionMethod();
+  readonly method: DistributionMethod;
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[];
   readonly stores: readonly StoreDescription[] = [
@@ -35,7 +35,13 @@ export class DistributionModule implements Module {
     },
   ];
 
-  constructor(identity: IdentityForDistribution, items: ItemsForDistribution) {
+  /** `method` may be given when another module (items' verification) was built with it first. */
+  constructor(
+    identity: IdentityForDistribution,
+    items: ItemsForDistribution,
+    method: DistributionMethod = new DistributionMethod(),
+  ) {
+    this.method = method;
     this.commands = [
       new AuthoriseChannelCommand(identity),
       new RevokeChannelCommand(identity),

@@ -1,6 +1,7 @@
 import { IdentifierSchema } from '@hanglian/core';
 import { type TObject, Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
+import type { ChannelJudgement } from '../items/expected.js';
 import type { ItemsForDistribution } from './expected.js';
 import type { DistributionMethod } from './method.js';
 import {
@@ -14,10 +15,15 @@ import {
 
 export interface ProvenanceView {
   code: string;
-  /** `direct`: still with its producer; `authorised`: with (or sold by) an authorised channel. */
-  channel: 'direct' | 'authorised' | 'outside-channel' | 'unknown-code';
+  /**
+   * `direct`: still with its producer; `authorised`: with (or sold by) an authorised channel;
+   * `outside-channel`: 串货; `outside-region`: a channel, but not for the region judged.
+   */
+  channel: ChannelJudgement | 'unknown-code';
   /** The organisation whose position is judged: the current owner, or the seller of a sold item. */
   org: string | null;
+  /** The region judged: the one asked about, else the region of the sale. */
+  region: string | null;
 }
 
 export function createDistributionQueries(
@@ -84,31 +90,25 @@ export function createDistributionQueries(
     name: 'provenance',
     access: 'public',
     summary:
-      'Is the item where its producer authorised it to be (anti-串货)? Judges its owner, or its seller once sold.',
+      'Is the item where its producer authorised it to be (anti-串货)? Judges its owner now, or its seller at the sale.',
     paramsSchema: ProvenanceParams,
     execute: (ctx) => {
       const item = items.find(ctx.state, ctx.params.code);
-      if (item === undefined) return { code: ctx.params.code, channel: 'unknown-code', org: null };
-      // Once sold to a consumer, the organisation to judge is the one that sold it.
-      let party = item.state.owner;
-      let time = Number.MAX_SAFE_INTEGER;
-      if (party.startsWith('acct:')) {
-        const sale = items.history(ctx.state, item).findLast((e) => e.bizStep === 'selling');
-        if (sale === undefined) return { code: ctx.params.code, channel: 'outside-channel', org: null };
-        party = sale.by;
-        time = sale.time;
+      if (item === undefined) {
+        return {
+          code: ctx.params.code,
+          channel: 'unknown-code',
+          org: null,
+          region: ctx.params.region ?? null,
+        };
       }
-      const org = party.slice('org:'.length);
-      const producer = item.product.producer;
-      if (org === producer) return { code: ctx.params.code, channel: 'direct', org };
-      const authorised = distribution.isAuthorised(ctx.state, {
-        producer,
-        org,
-        sku: item.product.sku,
-        time: time === Number.MAX_SAFE_INTEGER ? 0 : time,
-        ...(ctx.params.region === undefined ? {} : { region: ctx.params.region }),
-      });
-      return { code: ctx.params.code, channel: authorised ? 'authorised' : 'outside-channel', org };
+      return {
+        code: ctx.params.code,
+        ...items.provenance(ctx.state, item, distribution, {
+          time: ctx.time,
+          ...(ctx.params.region === undefined ? {} : { region: ctx.params.region }),
+        }),
+      };
     },
   };
 

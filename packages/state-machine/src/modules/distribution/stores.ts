@@ -2,14 +2,12 @@ import { createCodec, IdentifierSchema, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 import { ItemSelectionSchema } from '../items/commands/recordEvent.js';
-import { SkuSchema } from '../items/stores.js';
+import { RegionSchema, SkuSchema } from '../items/stores.js';
 
 export const DISTRIBUTION_MODULE = 'distribution';
 
-export const RegionSchema = Type.String({
-  pattern: '^[A-Z]{2}(-[A-Z0-9]{1,3})?$',
-  description: 'ISO 3166 code, e.g. CN or CN-31',
-});
+/** Regions are defined with items (trace events carry them); channels, listings and orders use them. */
+export { RegionSchema };
 
 /** A producer's authorisation of a channel organisation to sell its products (all, or some) in regions. */
 export const ChannelSchema = Type.Object(

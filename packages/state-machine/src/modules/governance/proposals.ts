@@ -9,6 +9,7 @@ import { addressFromPublicKey, HanglianError } from '@hanglian/core';
 import { StateOverlay, type StateWriter } from '../../framework/state.js';
 import { IdentityErrors } from '../identity/errors.js';
 import { setInsightsParameters } from '../insights/method.js';
+import { setOrdersParameters } from '../orders/method.js';
 import { registerStandard, setRegistryParameters } from '../registry/standards.js';
 import { GovernanceErrors } from './errors.js';
 import { GovernanceEvents, type ProposalClosedData } from './events.js';
@@ -157,6 +158,11 @@ export class ProposalLifecycle {
       case 'setInsightsParameters':
         setInsightsParameters(state, { minGroupSize: action.minGroupSize });
         return;
+      case 'setOrdersParameters': {
+        const { type: _type, ...changes } = action;
+        setOrdersParameters(state, changes);
+        return;
+      }
     }
   }
 }

@@ -13,6 +13,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 import { OrgNameSchema, RolesSchema } from '../identity/stores.js';
 import { InsightsParametersSchema } from '../insights/stores.js';
+import { OrdersParametersSchema } from '../orders/stores.js';
 import { RegistryParametersSchema, StandardDefinitionSchema } from '../registry/stores.js';
 
 export const GOVERNANCE_MODULE = 'governance';
@@ -138,6 +139,16 @@ export const SetInsightsParametersActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Changes the orders module's parameters (merged into the current ones), each within the bounds of the
+ * orders README: the deadline windows, the platform fee, the per-block limits. Orders already created
+ * keep the windows they recorded.
+ */
+export const SetOrdersParametersActionSchema = Type.Object(
+  { type: Type.Literal('setOrdersParameters'), ...Type.Partial(OrdersParametersSchema).properties },
+  { additionalProperties: false },
+);
+
 export const ProposalActionSchema = Type.Union([
   AdmitOrganisationActionSchema,
   SuspendOrganisationActionSchema,
@@ -149,6 +160,7 @@ export const ProposalActionSchema = Type.Union([
   RegisterStandardActionSchema,
   SetRegistryParametersActionSchema,
   SetInsightsParametersActionSchema,
+  SetOrdersParametersActionSchema,
 ]);
 export type ProposalAction = Static<typeof ProposalActionSchema>;
 

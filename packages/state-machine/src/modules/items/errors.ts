@@ -16,5 +16,9 @@ export const ItemsErrors = defineErrorCodes('items', {
     summary: 'Only the organisation that owns or holds an item may record what happens to it.',
   },
   ITEMS_RECALLED: { kind: 'conflict', summary: 'The batch is recalled: its items can no longer move.' },
+  ITEMS_DESTROYED: {
+    kind: 'conflict',
+    summary: 'The item was destroyed: its owner, custodian and status never change again.',
+  },
   ITEMS_TOO_MANY: { kind: 'invalid', summary: 'Too many item codes in one transaction; use a range.' },
 });

@@ -6,6 +6,7 @@
 import { HanglianError } from '@hanglian/core';
 import type { StateReader, StateWriter } from '../../framework/state.js';
 import { ItemsErrors } from './errors.js';
+import type { ChannelJudgement, ChannelsForItems } from './expected.js';
 import {
   type Batch,
   batchStore,
@@ -23,6 +24,26 @@ import {
   type TraceEvent,
   traceStore,
 } from './stores.js';
+
+/**
+ * Who answers for where an item is (anti-串货): its owner while an organisation owns it; once sold to
+ * an account, the organisation that sold it, judged at the time and in the region of that sale.
+ */
+export interface AnswerableParty {
+  /** The organisation, or null for an item an account holds with no sale on record. */
+  readonly org: string | null;
+  /** The sale, when the item was sold to an account. */
+  readonly sale?: TraceEvent;
+}
+
+/** Where an item stands with its producer's channels, and whom and which region that judges. */
+export interface ItemProvenance {
+  readonly channel: ChannelJudgement;
+  /** The organisation judged (see `AnswerableParty`), or null. */
+  readonly org: string | null;
+  /** The region judged: the one asked about, else the region of the sale; null when neither is known. */
+  readonly region: string | null;
+}
 
 export interface ResolvedItem {
   readonly code: string;
@@ -84,6 +105,18 @@ export class ItemsMethod {
     change: Partial<Pick<ItemState, 'owner' | 'custodian' | 'status'>>,
     event: Omit<TraceEvent, 'disposition'>,
   ): ItemState {
+    // Destroyed is terminal: no order, return, cancel or delivery may bring the item back. Events that
+    // change nothing (an inspection of the remains) may still be recorded.
+    if (
+      item.state.status === 'destroyed' &&
+      ((change.owner !== undefined && change.owner !== item.state.owner) ||
+        (change.custodian !== undefined && change.custodian !== item.state.custodian) ||
+        (change.status !== undefined && change.status !== 'destroyed'))
+    ) {
+      throw new HanglianError(ItemsErrors.ITEMS_DESTROYED, `item ${item.code} was destroyed`, {
+        details: { code: item.code },
+      });
+    }
     if (
       item.batch.recalled &&
       change.status !== 'recalled' &&
@@ -146,6 +179,39 @@ export class ItemsMethod {
       ...[...traceStore.entries(state, `${item.code}/`)].map(([, e]) => e),
     ];
     return events.sort((a, b) => a.height - b.height || a.time - b.time);
+  }
+
+  /** Who answers for where the item is: its owning organisation, or its seller once sold (see the type). */
+  answerable(state: StateReader, item: ResolvedItem, history?: readonly TraceEvent[]): AnswerableParty {
+    const owner = item.state.owner;
+    if (owner.startsWith('org:')) return { org: owner.slice('org:'.length) };
+    const sale = (history ?? this.history(state, item)).findLast((e) => e.bizStep === 'selling');
+    if (sale === undefined || !sale.by.startsWith('org:')) return { org: null };
+    return { org: sale.by.slice('org:'.length), sale };
+  }
+
+  /**
+   * The item's standing with its producer's channels: the answerable organisation judged at the time of
+   * its sale, or now (`time`, the block's) while no account owns it; in `region` if asked, else in the
+   * region of the sale. An item an account holds without any sale on record is outside its channel.
+   */
+  provenance(
+    state: StateReader,
+    item: ResolvedItem,
+    channels: ChannelsForItems,
+    at: { readonly time: number; readonly region?: string; readonly history?: readonly TraceEvent[] },
+  ): ItemProvenance {
+    const { org, sale } = this.answerable(state, item, at.history);
+    const region = at.region ?? sale?.region;
+    if (org === null) return { channel: 'outside-channel', org: null, region: region ?? null };
+    const channel = channels.judge(state, {
+      producer: item.product.producer,
+      org,
+      sku: item.product.sku,
+      time: sale?.time ?? at.time,
+      ...(region === undefined ? {} : { region }),
+    });
+    return { channel, org, region: region ?? null };
   }
 
   appendBatchEvent(state: StateWriter, batch: Batch, sequence: number, event: TraceEvent): void {

@@ -3,7 +3,7 @@ import { MintBatchCommand } from './commands/mintBatch.js';
 import { RecallBatchCommand } from './commands/recallBatch.js';
 import { RecordEventCommand } from './commands/recordEvent.js';
 import { RegisterProductCommand } from './commands/registerProduct.js';
-import type { IdentityForItems } from './expected.js';
+import type { ChannelsForItems, IdentityForItems } from './expected.js';
 import { ItemsMethod } from './method.js';
 import { createItemsQueries } from './queries.js';
 import { ITEMS_MODULE } from './stores.js';
@@ -16,7 +16,7 @@ export class ItemsModule implements Module {
   readonly name = ITEMS_MODULE;
   readonly method = new ItemsMethod();
   readonly commands: readonly Command<any>[];
-  readonly queries: readonly Query<any, any>[] = createItemsQueries(this.method);
+  readonly queries: readonly Query<any, any>[];
   readonly stores: readonly StoreDescription[] = [
     {
       name: 'products',
@@ -56,7 +56,12 @@ export class ItemsModule implements Module {
     },
   ];
 
-  constructor(identity: IdentityForItems) {
+  /**
+   * `channels` judges an item's position against its producer's channels (the distribution module's
+   * method, wired by the kernel), so that a verification reports 串货 by itself.
+   */
+  constructor(identity: IdentityForItems, channels?: ChannelsForItems) {
+    this.queries = createItemsQueries(this.method, channels);
     this.commands = [
       new RegisterProductCommand(identity),
       new MintBatchCommand(identity, this.method),

@@ -1,7 +1,8 @@
 import { IdentifierSchema } from '@hanglian/core';
 import { type TObject, Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
-import type { ItemsMethod } from './method.js';
+import type { ChannelsForItems } from './expected.js';
+import type { ItemProvenance, ItemsMethod } from './method.js';
 import {
   type Batch,
   BatchIdSchema,
@@ -10,6 +11,7 @@ import {
   PartySchema,
   type Product,
   productsByProducerStore,
+  RegionSchema,
   SkuSchema,
   type TraceEvent,
 } from './stores.js';
@@ -23,13 +25,36 @@ export interface ItemView {
   history: TraceEvent[];
 }
 
-export type VerificationFlag = 'unknown-code' | 'recalled' | 'sold-to-another' | 'destroyed';
+export type VerificationFlag =
+  | 'unknown-code'
+  | 'recalled'
+  | 'destroyed'
+  | 'sold'
+  | 'sold-to-another'
+  | 'outside-channel'
+  | 'outside-region';
+
+/** Flags that make a code suspect: the thing in hand is not what the code says, or not where it may be. */
+const SUSPECT_FLAGS: ReadonlySet<VerificationFlag> = new Set([
+  'recalled',
+  'destroyed',
+  'sold-to-another',
+  'outside-channel',
+  'outside-region',
+]);
 
 export interface VerificationView {
   code: string;
-  /** `genuine`: minted, not recalled, and (when a claimed owner is given) owned by it or not yet sold. */
-  verdict: 'genuine' | 'suspect' | 'unknown';
+  /**
+   * `unknown`: never minted. `suspect`: recalled, destroyed, sold to someone other than the claimed
+   * owner, or outside its producer's channel or region (串货). `sold`: genuine, but already sold to
+   * someone (no claimed owner given): a copy offered as new is not. `genuine`: none of these (a sold
+   * copy is genuine to its claimed owner).
+   */
+  verdict: 'genuine' | 'sold' | 'suspect' | 'unknown';
   flags: VerificationFlag[];
+  /** Its standing with the producer's channels (null for an unknown code, or without a channel judge). */
+  channel: ItemProvenance | null;
   item: ItemView | null;
 }
 
@@ -39,11 +64,17 @@ const VerifyParams = Type.Object(
     code: Type.String({ maxLength: 200 }),
     /** Who the person scanning believes owns it (e.g. the order key that bought it). */
     claimedOwner: Type.Optional(PartySchema),
+    /** Where the item is offered, if the scanner knows (default: the region of its sale, if any). */
+    region: Type.Optional(RegionSchema),
   },
   { additionalProperties: false },
 );
 
-export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
+/**
+ * The items module's queries. `channels` (the distribution module's judge, wired by the kernel) lets a
+ * verification say whether the item is outside its channel or region; without it that part is left out.
+ */
+export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForItems): Query<any, any>[] {
   const view = (state: Parameters<ItemsMethod['find']>[0], code: string): ItemView | null => {
     const item = items.find(state, code);
     if (item === undefined) return null;
@@ -97,25 +128,38 @@ export function createItemsQueries(items: ItemsMethod): Query<any, any>[] {
     name: 'verify',
     access: 'public',
     summary:
-      'Verify a scanned code: genuine, or flagged (unknown, recalled, sold to someone else, destroyed).',
+      'Verify a scanned code: genuine, sold, or flagged (unknown, recalled, destroyed, sold to someone else, outside its channel or region).',
     paramsSchema: VerifyParams,
     execute: (ctx) => {
-      const found = view(ctx.state, ctx.params.code);
+      const { code, claimedOwner, region } = ctx.params;
+      const found = view(ctx.state, code);
       if (found === null)
-        return { code: ctx.params.code, verdict: 'unknown', flags: ['unknown-code'], item: null };
+        return { code, verdict: 'unknown', flags: ['unknown-code'], channel: null, item: null };
       const flags: VerificationFlag[] = [];
       if (found.batch.recalled) flags.push('recalled');
       if (found.state.status === 'destroyed') flags.push('destroyed');
-      const claimed = ctx.params.claimedOwner;
-      // A code already sold to someone else, scanned by another buyer, is a copy of a real code: a clone.
-      if (claimed !== undefined && found.state.status === 'sold' && found.state.owner !== claimed)
-        flags.push('sold-to-another');
-      return {
-        code: ctx.params.code,
-        verdict: flags.length === 0 ? 'genuine' : 'suspect',
-        flags,
-        item: found,
-      };
+      if (found.state.status === 'sold' && found.state.owner !== claimedOwner) {
+        // Scanned for someone else, a code already sold is a copy of a real code: a clone. Scanned with
+        // no owner named, the shopper is told it was sold: a copy offered as new is not new.
+        flags.push(claimedOwner === undefined ? 'sold' : 'sold-to-another');
+      }
+      const channel =
+        channels === undefined
+          ? null
+          : items.provenance(ctx.state, found, channels, {
+              time: ctx.time,
+              history: found.history,
+              ...(region === undefined ? {} : { region }),
+            });
+      if (channel?.channel === 'outside-channel' || channel?.channel === 'outside-region') {
+        flags.push(channel.channel);
+      }
+      const verdict = flags.some((f) => SUSPECT_FLAGS.has(f))
+        ? 'suspect'
+        : flags.includes('sold')
+          ? 'sold'
+          : 'genuine';
+      return { code, verdict, flags, channel, item: found };
     },
   };
 

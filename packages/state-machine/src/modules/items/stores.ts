@@ -16,6 +16,12 @@ export const ItemCodeSchema = Type.String({
   pattern: '^[a-z0-9][a-z0-9._-]{0,63}:[a-z0-9][a-z0-9._-]{0,31}:[1-9][0-9]{0,8}$',
 });
 export const MAX_BATCH_ITEMS = 1_000_000;
+
+/** An ISO 3166 region (`CN`, or a subdivision `CN-31`): where channels may sell and orders ship. */
+export const RegionSchema = Type.String({
+  pattern: '^[A-Z]{2}(-[A-Z0-9]{1,3})?$',
+  description: 'ISO 3166 code, e.g. CN or CN-31',
+});
 /** Items one transaction may name one by one; more go as ranges. */
 export const MAX_CODES_PER_TX = 500;
 
@@ -113,6 +119,11 @@ export const TraceEventSchema = Type.Object(
     height: UintSchema,
     /** Where: a site, warehouse or GLN. */
     where: Type.String({ maxLength: 128 }),
+    /**
+     * The region it happened in, when the chain knows it: an order's sale and receipt carry the buyer's
+     * region, which is how a sale outside its seller's channel regions is detected (anti-串货).
+     */
+    region: Type.Optional(RegionSchema),
     /** Why: a business document (order id, shipment id, inspection report). */
     why: Type.String({ maxLength: 128 }),
     /** Who did it, and between whom it moved. */

@@ -58,6 +58,11 @@ export const OrdersErrors = defineErrorCodes('orders', {
     kind: 'conflict',
     summary: "Shipping, payment, platform and host shares leave the merchant's share negative.",
   },
+  ORDERS_PRICE_NOT_AGREED: {
+    kind: 'conflict',
+    summary:
+      'The price is beyond what the order key signed: the total exceeds maxTotal, the unit price is not the one seen, or shipping exceeds maxShipping.',
+  },
   ORDERS_BAD_STATE: { kind: 'conflict', summary: 'The order is not in a state that allows this.' },
   ORDERS_NOT_BUYER: { kind: 'forbidden', summary: "The order's key did not sign the transaction." },
   ORDERS_NOT_MERCHANT: {
@@ -79,7 +84,19 @@ export const OrdersErrors = defineErrorCodes('orders', {
     kind: 'conflict',
     summary: 'An item of the order is in a recalled batch: the order can only be refunded.',
   },
-  ORDERS_NOT_RECALLED: { kind: 'conflict', summary: 'No item of the order is in a recalled batch.' },
+  ORDERS_NOT_RECALLED: {
+    kind: 'conflict',
+    summary:
+      'No item of the order is in a recalled batch or destroyed: it cannot be refunded on that ground.',
+  },
+  ORDERS_ITEM_DESTROYED: {
+    kind: 'conflict',
+    summary: 'An item of the order was destroyed: the order can only be refunded.',
+  },
+  ORDERS_BAD_PARAMETERS: {
+    kind: 'invalid',
+    summary: 'Orders parameters out of their bounds (the deadline windows, fee and limits of the README).',
+  },
   ORDERS_NOT_ADMIN: {
     kind: 'forbidden',
     summary: 'Only an admin identity of an active organisation sets its payee.',

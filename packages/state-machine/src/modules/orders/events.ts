@@ -40,4 +40,6 @@ export interface EndedData {
   payouts: Payouts;
   /** Who triggered it: a signer's address, or `deadline` for a default transition. */
   by: Address | 'deadline';
+  /** Money sent to the escrow address before the order existed, returned with the refund (when any). */
+  surplus?: number;
 }

@@ -19,11 +19,16 @@ export interface IdentityForOrders {
 export type ItemsForOrders = Pick<ItemsMethod, 'resolve' | 'apply' | 'holdings' | 'getBatch'>;
 export type CatalogForOrders = Pick<CatalogMethod, 'getListing' | 'getSession'>;
 
-/** Money: the escrow moves it with `transfer` under this module's rules (no signature of the escrow exists). */
+/**
+ * Money: the escrow moves it with `transfer` under this module's rules (no signature of the escrow
+ * exists). Each escrow is a module account of `orders`: only `deposit` (the payment step) pays into it.
+ */
 export interface SettlementForOrders {
   balanceOf(state: StateReader, address: Address): number;
   transfer(state: StateWriter, from: Address, to: Address, amount: number): void;
   credit(state: StateWriter, to: Address, amount: number): void;
+  openModuleAccount(state: StateWriter, address: Address, module: string): void;
+  deposit(state: StateWriter, from: Address, to: Address, amount: number, module: string): void;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { type Address, addressFromPublicKey, bytesToHex, HanglianError } from '@hanglian/core';
 import type { BlockInfo, CommandContext } from '../../framework/module.js';
 import type { StateReader, StateWriter } from '../../framework/state.js';
+import type { ResolvedItem } from '../items/method.js';
 import { accountParty, type ItemState, orgParty, type TraceEvent } from '../items/stores.js';
 import { bps } from './composition.js';
 import { OrdersErrors } from './errors.js';
@@ -31,10 +32,10 @@ import {
   escrowAccount,
   escrowTotalsStore,
   OPEN_STATUSES,
+  ORDERS_MODULE,
   type Order,
   type OrderStatus,
   orderStore,
-  ordersParameters,
   type Payouts,
   payeeStore,
 } from './stores.js';
@@ -97,12 +98,37 @@ export class OrderLifecycle {
     return false;
   }
 
-  requireNotRecalled(state: StateReader, order: Order): void {
-    if (this.isRecalled(state, order)) {
-      throw new HanglianError(
-        OrdersErrors.ORDERS_RECALLED,
-        `order ${order.id} holds recalled items: refund it (refundRecalled) instead`,
-      );
+  /** True when an item of the order was destroyed (a terminal state: it can be neither sold nor restocked). */
+  holdsDestroyed(state: StateReader, order: Order): boolean {
+    return order.codes.some((code) => this.#items.resolve(state, code).state.status === 'destroyed');
+  }
+
+  /**
+   * Why the order can only be refunded: `recall` (an item's batch was recalled; the recall wins) or
+   * `item-destroyed` (an item was destroyed while the merchant or the carrier held it); undefined when
+   * its items can still be delivered.
+   */
+  voidReason(state: StateReader, order: Order): 'recall' | 'item-destroyed' | undefined {
+    if (this.isRecalled(state, order)) return 'recall';
+    if (this.holdsDestroyed(state, order)) return 'item-destroyed';
+    return undefined;
+  }
+
+  /** Throws ORDERS_RECALLED or ORDERS_ITEM_DESTROYED for an order that can only be refunded. */
+  requireDeliverable(state: StateReader, order: Order): void {
+    switch (this.voidReason(state, order)) {
+      case 'recall':
+        throw new HanglianError(
+          OrdersErrors.ORDERS_RECALLED,
+          `order ${order.id} holds recalled items: refund it (refundRecalled) instead`,
+        );
+      case 'item-destroyed':
+        throw new HanglianError(
+          OrdersErrors.ORDERS_ITEM_DESTROYED,
+          `an item of order ${order.id} was destroyed: refund it (refundRecalled) instead`,
+        );
+      default:
+        return;
     }
   }
 
@@ -115,6 +141,8 @@ export class OrderLifecycle {
     byArbiterStore.set(state, `${order.arbiter}/${order.id}`, {});
     byBuyerStore.set(state, `${order.buyer}/${order.id}`, {});
     deadlineStore.set(state, deadlineKey(order.deadline, order.id), {});
+    // From now on only this order's payment step pays into its escrow (settlement refuses the rest).
+    this.#settlement.openModuleAccount(state, escrowAccount(order.id), ORDERS_MODULE);
     this.#insights?.recordPlaced(state, orderFigures(order), order.createdAt);
   }
 
@@ -145,15 +173,22 @@ export class OrderLifecycle {
 
   // ---- items ----
 
-  /** Applies one change with its trace event to every item of the order. */
+  /** The order's items that were not destroyed (a destroyed one stays as it is, whatever the order does). */
+  liveItems(state: StateReader, order: Order): ResolvedItem[] {
+    return order.codes
+      .map((code) => this.#items.resolve(state, code))
+      .filter((item) => item.state.status !== 'destroyed');
+  }
+
+  /** Applies one change with its trace event to every item of the order that was not destroyed. */
   moveItems(
     ctx: StepContext,
     order: Order,
     change: Partial<Pick<ItemState, 'owner' | 'custodian' | 'status'>>,
-    event: Pick<TraceEvent, 'bizStep' | 'by'> & Partial<Pick<TraceEvent, 'source' | 'destination' | 'where'>>,
+    event: Pick<TraceEvent, 'bizStep' | 'by'> &
+      Partial<Pick<TraceEvent, 'source' | 'destination' | 'where' | 'region'>>,
   ): void {
-    for (const code of order.codes) {
-      const item = this.#items.resolve(ctx.state, code);
+    for (const item of this.liveItems(ctx.state, order)) {
       this.#items.apply(ctx.state, item, change, {
         bizStep: event.bizStep,
         time: ctx.block.time,
@@ -163,6 +198,7 @@ export class OrderLifecycle {
         by: event.by,
         ...(event.source === undefined ? {} : { source: event.source }),
         ...(event.destination === undefined ? {} : { destination: event.destination }),
+        ...(event.region === undefined ? {} : { region: event.region }),
         txId: ctx.txId,
       });
     }
@@ -175,7 +211,10 @@ export class OrderLifecycle {
    */
   itemsBackToMerchant(ctx: StepContext, order: Order, recalled: boolean, where = ''): void {
     const merchant = orgParty(order.merchant);
-    const holder = this.#items.resolve(ctx.state, order.codes[0]!).state.custodian;
+    // The items of an order move together, so the first one still whole says who holds them all.
+    const first = this.liveItems(ctx.state, order)[0];
+    if (first === undefined) return;
+    const holder = first.state.custodian;
     const reserved = holder === merchant && order.shippedAt === undefined;
     this.moveItems(
       ctx,
@@ -189,11 +228,15 @@ export class OrderLifecycle {
     );
   }
 
-  /** The buyer owns and holds the items: the merchant sells (unless it already did), the buyer receives. */
+  /**
+   * The buyer owns and holds the items: the merchant sells (unless it already did), the buyer receives.
+   * Both events carry the buyer's region, so a sale outside the seller's channel regions shows.
+   */
   itemsToBuyer(ctx: StepContext, order: Order, where = ''): void {
     const merchant = orgParty(order.merchant);
     const buyer = accountParty(order.buyer);
-    const first = this.#items.resolve(ctx.state, order.codes[0]!).state;
+    const first = this.liveItems(ctx.state, order)[0]?.state;
+    if (first === undefined) return;
     if (first.owner !== buyer) {
       this.moveItems(
         ctx,
@@ -205,6 +248,7 @@ export class OrderLifecycle {
           source: merchant,
           destination: buyer,
           where,
+          region: order.buyerRegion,
         },
       );
     }
@@ -219,6 +263,7 @@ export class OrderLifecycle {
           source: first.custodian,
           destination: buyer,
           where,
+          region: order.buyerRegion,
         },
       );
     }
@@ -237,7 +282,7 @@ export class OrderLifecycle {
 
   /**
    * Ends an order: pays `payouts` out of its escrow (when it was funded; the parts must sum to the total),
-   * records the outcome and removes its deadline. The one place an escrow is emptied.
+   * returns any surplus, records the outcome and removes its deadline. The one place an escrow is emptied.
    */
   end(
     ctx: StepContext,
@@ -274,17 +319,43 @@ export class OrderLifecycle {
         refunded: totals.refunded + payouts.refund,
       });
     }
-    const ended: Order = { ...order, status, deadline: 0, endedAt: ctx.block.time, reason, payouts };
+    // Money sent to the escrow address before the order existed (its id is its transaction's, known
+    // from the mempool) is no part of the order: it goes where a refund would, so nothing stays locked.
+    const surplus = this.#settlement.balanceOf(ctx.state, escrowAccount(order.id));
+    if (surplus > 0)
+      this.#settlement.transfer(ctx.state, escrowAccount(order.id), order.payer ?? order.buyer, surplus);
+    const ended: Order = {
+      ...order,
+      status,
+      deadline: 0,
+      endedAt: ctx.block.time,
+      reason,
+      payouts,
+      ...(surplus > 0 ? { surplus } : {}),
+    };
     this.update(ctx.state, order, ended);
     this.#insights?.recordEnded(ctx.state, orderFigures(order), status, ctx.block.time);
-    const data: EndedData = { order: order.id, status, reason, payouts, by: ctx.by };
+    const data: EndedData = {
+      order: order.id,
+      status,
+      reason,
+      payouts,
+      by: ctx.by,
+      ...(surplus > 0 ? { surplus } : {}),
+    };
     ctx.emit(OrdersEvents.ended, data, [...this.topics(order), status]);
     return ended;
   }
 
-  /** Moves the total from the payer into the order's escrow. */
+  /** Moves the total from the payer into the order's escrow (the one payment its escrow accepts). */
   fund(ctx: StepContext, order: Order, payer: Address): void {
-    this.#settlement.transfer(ctx.state, payer, escrowAccount(order.id), order.composition.total);
+    this.#settlement.deposit(
+      ctx.state,
+      payer,
+      escrowAccount(order.id),
+      order.composition.total,
+      ORDERS_MODULE,
+    );
     const totals = escrowTotals(ctx.state);
     escrowTotalsStore.set(ctx.state, 'all', {
       ...totals,
@@ -379,15 +450,15 @@ export class OrderLifecycle {
   }
 
   /**
-   * The default transition of an order whose deadline passed. A recalled order is refunded whatever its
-   * state (the recall wins over every other default).
+   * The default transition of an order whose deadline passed. An order holding recalled or destroyed
+   * items is refunded whatever its state (that wins over every other default).
    */
   applyDeadline(ctx: StepContext, order: Order): void {
-    if (this.isRecalled(ctx.state, order)) {
-      this.refundInFull(ctx, order, 'recall', true);
+    const voided = this.voidReason(ctx.state, order);
+    if (voided !== undefined) {
+      this.refundInFull(ctx, order, voided, voided === 'recall');
       return;
     }
-    const params = ordersParameters(ctx.state);
     switch (order.status) {
       case 'created':
         this.refundInFull(ctx, order, 'not-paid');
@@ -397,7 +468,7 @@ export class OrderLifecycle {
         return;
       case 'shipped':
         // A parcel not delivered in time may be lost or refused: the arbiter named at creation decides.
-        this.step(ctx, order, 'disputed', ctx.block.time + params.arbitrationWindowMs, {
+        this.step(ctx, order, 'disputed', ctx.block.time + order.windows.arbitrationWindowMs, {
           disputedFrom: 'shipped',
           disputedBy: 'deadline',
           disputedAt: ctx.block.time,
@@ -418,9 +489,8 @@ export class OrderLifecycle {
   }
 
   /** When the delivered state ends by default: the later of the confirmation window and the return period. */
-  deliveredDeadline(state: StateReader, order: Order, deliveredAt: number): number {
-    const params = ordersParameters(state);
-    return deliveredAt + Math.max(params.confirmationWindowMs, order.returnPolicy.days * DAY_MS);
+  deliveredDeadline(order: Order, deliveredAt: number): number {
+    return deliveredAt + Math.max(order.windows.confirmationWindowMs, order.returnPolicy.days * DAY_MS);
   }
 }
 

@@ -92,6 +92,33 @@ export const PayoutsSchema = Type.Object(
 );
 export type Payouts = Static<typeof PayoutsSchema>;
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The deadline windows of an order, in block-time ms, with their bounds (README "Deadlines"): long enough
+ * for a person or a business to act, short enough that no money waits in an escrow for more than months.
+ * Genesis and governance (`setOrdersParameters`) are held to the same bounds. An order records the
+ * windows in force when it was created and keeps them to its end.
+ */
+export const OrderWindowsSchema = Type.Object(
+  {
+    /** created → cancelled (nothing was paid) when the payment provider does not confirm in time. */
+    paymentWindowMs: Type.Integer({ minimum: 60_000, maximum: 90 * DAY_MS }),
+    /** paid → refunded when the merchant does not hand the items to the carrier in time. */
+    shippingWindowMs: Type.Integer({ minimum: HOUR_MS, maximum: 90 * DAY_MS }),
+    /** shipped → disputed (to the arbiter) when not delivered within the quoted days plus this grace. */
+    deliveryGraceMs: Type.Integer({ minimum: HOUR_MS, maximum: 90 * DAY_MS }),
+    /** delivered → completed (release) after max(this, the listing's return days). */
+    confirmationWindowMs: Type.Integer({ minimum: HOUR_MS, maximum: 90 * DAY_MS }),
+    /** returning → returned (refund, items back) when the merchant does not record the return in time. */
+    returnWindowMs: Type.Integer({ minimum: HOUR_MS, maximum: 90 * DAY_MS }),
+    /** disputed → refunded in full (items back to the merchant) when the arbiter does not decide in time. */
+    arbitrationWindowMs: Type.Integer({ minimum: HOUR_MS, maximum: 180 * DAY_MS }),
+  },
+  { additionalProperties: false },
+);
+export type OrderWindows = Static<typeof OrderWindowsSchema>;
+
 export const OrderSchema = Type.Object(
   {
     id: OrderIdSchema,
@@ -128,6 +155,10 @@ export const OrderSchema = Type.Object(
     deliveryDays: Type.Integer({ minimum: 0, maximum: 365 }),
     returnPolicy: ReturnPolicySchema,
     composition: CompositionSchema,
+    /** The most the buyer agreed to pay (signed by the order key); the total never exceeds it. */
+    maxTotal: UintSchema,
+    /** The deadline windows in force when the order was created: a later vote does not change them. */
+    windows: OrderWindowsSchema,
     status: OrderStatusSchema,
     /** Block time (ms) at which the current state's default transition applies; 0 once ended. */
     deadline: UintSchema,
@@ -149,28 +180,22 @@ export const OrderSchema = Type.Object(
     /** Why the order ended (e.g. `cancelled-by-buyer`, `not-shipped`, `recall`, `arbiter-silent`). */
     reason: Type.Optional(Type.String({ maxLength: 64 })),
     payouts: Type.Optional(PayoutsSchema),
+    /**
+     * Money found in the escrow at the end beyond what the order put there (sent to its address before
+     * the order existed), returned with any refund: to the payer, or to the order key if never funded.
+     */
+    surplus: Type.Optional(UintSchema),
   },
   { additionalProperties: false },
 );
 export type Order = Static<typeof OrderSchema>;
 
-/** Module parameters (genesis section `orders.parameters`; defaults below). Windows are block-time ms. */
+/** Module parameters (genesis section `orders.parameters`; defaults below; changed by governance). */
 export const OrdersParametersSchema = Type.Object(
   {
     /** Paid to the referring platform, in basis points of the goods. */
     platformFeeBps: Type.Integer({ minimum: 0, maximum: 10_000 }),
-    /** created → cancelled (nothing was paid) when the payment provider does not confirm in time. */
-    paymentWindowMs: Type.Integer({ minimum: 1, maximum: 365 * DAY_MS }),
-    /** paid → refunded when the merchant does not hand the items to the carrier in time. */
-    shippingWindowMs: Type.Integer({ minimum: 1, maximum: 365 * DAY_MS }),
-    /** shipped → disputed (to the arbiter) when not delivered within the quoted days plus this grace. */
-    deliveryGraceMs: Type.Integer({ minimum: 1, maximum: 365 * DAY_MS }),
-    /** delivered → completed (release) after max(this, the listing's return days). */
-    confirmationWindowMs: Type.Integer({ minimum: 1, maximum: 365 * DAY_MS }),
-    /** returning → returned (refund, items back) when the merchant does not record the return in time. */
-    returnWindowMs: Type.Integer({ minimum: 1, maximum: 365 * DAY_MS }),
-    /** disputed → refunded in full (items back to the merchant) when the arbiter does not decide in time. */
-    arbitrationWindowMs: Type.Integer({ minimum: 1, maximum: 365 * DAY_MS }),
+    ...OrderWindowsSchema.properties,
     /** Most codes offered to an inventory implementation to choose from. */
     maxAvailableOffered: Type.Integer({ minimum: 1, maximum: 1_000 }),
     /** Most deadlines applied in one block; the rest wait for the next block. */
@@ -268,4 +293,16 @@ export function escrowAccount(orderId: string): Address {
 
 export function ordersParameters(state: StateReader): OrdersParameters {
   return paramsStore.get(state, 'current') ?? DEFAULT_ORDERS_PARAMETERS;
+}
+
+/** The windows an order created now records. */
+export function orderWindows(params: OrdersParameters): OrderWindows {
+  return {
+    paymentWindowMs: params.paymentWindowMs,
+    shippingWindowMs: params.shippingWindowMs,
+    deliveryGraceMs: params.deliveryGraceMs,
+    confirmationWindowMs: params.confirmationWindowMs,
+    returnWindowMs: params.returnWindowMs,
+    arbitrationWindowMs: params.arbitrationWindowMs,
+  };
 }

@@ -23,6 +23,11 @@ export const SettlementErrors = defineErrorCodes('settlement', {
     kind: 'conflict',
     summary: 'The issuer has less outstanding than the amount to redeem; redeem part elsewhere.',
   },
+  SETTLEMENT_MODULE_ACCOUNT: {
+    kind: 'forbidden',
+    summary:
+      "The recipient is a module's account (an order's escrow): only that module's own steps pay into it.",
+  },
   SETTLEMENT_SELF_TRANSFER: {
     kind: 'invalid',
     summary: 'The sender and the recipient are the same account.',

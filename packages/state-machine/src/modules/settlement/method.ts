@@ -10,6 +10,7 @@ import {
   balanceStore,
   type IssuerAccount,
   issuerStore,
+  moduleAccountStore,
   type Totals,
   totalsStore,
   type UnitConfig,
@@ -38,12 +39,55 @@ export class SettlementMethod {
   }
 
   /**
-   * Moves `amount` from one account to another. Throws SETTLEMENT_INSUFFICIENT_BALANCE or
-   * SETTLEMENT_SELF_TRANSFER. Does not check who may move the money: the caller must.
+   * Moves `amount` from one account to another. Throws SETTLEMENT_INSUFFICIENT_BALANCE,
+   * SETTLEMENT_SELF_TRANSFER, or SETTLEMENT_MODULE_ACCOUNT when `to` is a module's account (only its module
+   * pays into it, with `deposit`). Does not check who may move the money: the caller must.
    */
   transfer(state: StateWriter, from: Address, to: Address, amount: number): void {
     if (from === to) {
       throw new HanglianError(SettlementErrors.SETTLEMENT_SELF_TRANSFER, `${from} cannot pay itself`);
+    }
+    this.requireOpen(state, to);
+    this.debit(state, from, amount);
+    this.credit(state, to, amount);
+  }
+
+  /**
+   * Registers `address` as an account only `module` pays into (an order's escrow, when the order is
+   * created). Money already there stays, for the module to give back (see the orders README).
+   */
+  openModuleAccount(state: StateWriter, address: Address, module: string): void {
+    moduleAccountStore.set(state, address, { module });
+  }
+
+  /** The module whose account `address` is, if it is one. */
+  moduleOf(state: StateReader, address: Address): string | undefined {
+    return moduleAccountStore.get(state, address)?.module;
+  }
+
+  /** Throws SETTLEMENT_MODULE_ACCOUNT when `to` is a module's account: no ordinary payment may reach it. */
+  requireOpen(state: StateReader, to: Address): void {
+    const module = this.moduleOf(state, to);
+    if (module !== undefined) {
+      throw new HanglianError(
+        SettlementErrors.SETTLEMENT_MODULE_ACCOUNT,
+        `${to} is an account of the ${module} module: only its own steps pay into it`,
+        { details: { account: to, module } },
+      );
+    }
+  }
+
+  /**
+   * The owning module pays into its own account (the orders module funding an escrow). Throws
+   * SETTLEMENT_MODULE_ACCOUNT when `to` is not an account of `module`, and the errors of `debit`.
+   */
+  deposit(state: StateWriter, from: Address, to: Address, amount: number, module: string): void {
+    if (this.moduleOf(state, to) !== module) {
+      throw new HanglianError(
+        SettlementErrors.SETTLEMENT_MODULE_ACCOUNT,
+        `${to} is not an account of the ${module} module`,
+        { details: { account: to, module } },
+      );
     }
     this.debit(state, from, amount);
     this.credit(state, to, amount);

@@ -70,6 +70,12 @@ export class SettlementModule implements Module {
       keyLayout: 'settlement/totals/all',
       summary: 'Total supply and total reserves.',
     },
+    {
+      name: 'moduleAccounts',
+      access: 'public',
+      keyLayout: 'settlement/moduleAccounts/<address>',
+      summary: 'Accounts only their module pays into (order escrows).',
+    },
   ];
   readonly genesisSchema = SettlementGenesisSchema;
   readonly #identity: IdentityForSettlement;

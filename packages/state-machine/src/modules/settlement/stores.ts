@@ -4,6 +4,7 @@
  *   settlement/balances/<address>       Balance (absent means 0; a balance reaching 0 is deleted)
  *   settlement/issuers/<orgId>          IssuerAccount (reserves, outstanding, last attestation)
  *   settlement/totals/all               Totals (supply and reserves, kept equal to the sums above)
+ *   settlement/moduleAccounts/<address> ModuleAccount (an account only its module pays into)
  */
 import { createCodec, IdentifierSchema, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
@@ -68,4 +69,17 @@ export const totalsStore = new Store(
   SETTLEMENT_MODULE,
   'totals',
   createCodec('Totals', TotalsSchema, { maxBytes: 64 }),
+);
+
+/**
+ * An account that nobody holds a key to and only its module pays into (an order's escrow): the module
+ * that opened it names itself to deposit; every other transfer, issue or contract payment into it is
+ * refused, so no money reaches it that its module's rules do not account for.
+ */
+export const ModuleAccountSchema = Type.Object({ module: IdentifierSchema }, { additionalProperties: false });
+export type ModuleAccount = Static<typeof ModuleAccountSchema>;
+export const moduleAccountStore = new Store(
+  SETTLEMENT_MODULE,
+  'moduleAccounts',
+  createCodec('ModuleAccount', ModuleAccountSchema, { maxBytes: 128 }),
 );

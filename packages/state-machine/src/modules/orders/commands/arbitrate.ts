@@ -36,7 +36,7 @@ export class ArbitrateCommand implements Command<typeof ArbitrateParamsSchema> {
     const order = this.#lifecycle.require(ctx.state, ctx.params.order);
     requireOrg(this.#identity, ctx, order.arbiter, OrdersErrors.ORDERS_NOT_ORDER_ARBITER, 'arbiter');
     this.#lifecycle.requireStatus(order, 'disputed');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     if (ctx.params.refund > order.composition.total) {
       throw new HanglianError(
         OrdersErrors.ORDERS_BAD_SPLIT,

@@ -23,7 +23,7 @@ export class ConfirmCommand implements Command<typeof OrderRefSchema> {
     const order = this.#lifecycle.require(ctx.state, ctx.params.order);
     requireBuyer(ctx, order);
     this.#lifecycle.requireStatus(order, 'delivered');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     this.#lifecycle.release(commandStep(ctx, order.buyer), order, 'confirmed-by-buyer');
   }
 }

@@ -5,7 +5,7 @@ import type { Command, CommandContext } from '../../../framework/module.js';
 import { OrdersErrors } from '../errors.js';
 import type { IdentityForOrders } from '../expected.js';
 import { commandStep, type OrderLifecycle } from '../lifecycle.js';
-import { OrderIdSchema, ordersParameters } from '../stores.js';
+import { OrderIdSchema } from '../stores.js';
 import { requireOrg } from './common.js';
 
 export const ConfirmPaymentParamsSchema = Type.Object(
@@ -44,13 +44,12 @@ export class ConfirmPaymentCommand implements Command<typeof ConfirmPaymentParam
       'payment provider',
     );
     this.#lifecycle.requireStatus(order, 'created');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     const payer = ctx.params.from ?? ctx.tx.submitter;
     if (!ctx.signedBy(payer)) throw new HanglianError(ExecutionErrors.TX_NOT_SIGNER, `${payer} did not sign`);
     const step = commandStep(ctx, ctx.tx.submitter);
     this.#lifecycle.fund(step, order, payer);
-    const params = ordersParameters(ctx.state);
-    this.#lifecycle.step(step, order, 'paid', ctx.block.time + params.shippingWindowMs, {
+    this.#lifecycle.step(step, order, 'paid', ctx.block.time + order.windows.shippingWindowMs, {
       payer,
       paidAt: ctx.block.time,
     });

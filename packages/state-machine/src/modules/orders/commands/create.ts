@@ -5,6 +5,7 @@ import {
   IdentifierSchema,
   sealedEnvelopeCodec,
   sealedEnvelopeProblem,
+  UintSchema,
 } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
@@ -30,6 +31,7 @@ import {
   type Order,
   orderStore,
   ordersParameters,
+  orderWindows,
   PAYMENT_STANDARD,
 } from '../stores.js';
 
@@ -54,6 +56,15 @@ export const CreateOrderParamsSchema = Type.Object(
      */
     delivery: Type.Uint8Array({ maxByteLength: MAX_DELIVERY_DETAILS_BYTES }),
     weightGrams: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    /**
+     * The most the buyer agrees to pay, signed by the order key: the order fails when the total the
+     * implementations compute (goods + the carrier's quote) exceeds it. Wallets set the total they showed.
+     */
+    maxTotal: UintSchema,
+    /** The unit price the buyer saw; the order fails if the listing's price is not this any more. */
+    unitPrice: Type.Optional(UintSchema),
+    /** The most the buyer accepts for shipping; the order fails if the carrier quotes more. */
+    maxShipping: Type.Optional(UintSchema),
   },
   { additionalProperties: false },
 );
@@ -145,13 +156,22 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
       );
     }
     this.#checkDelivery(state, p.delivery, logistics.org, listing.merchant);
+    if (p.unitPrice !== undefined && p.unitPrice !== listing.price) {
+      notAgreed('unit price', p.unitPrice, listing.price);
+    }
     const id = bytesToHex(ctx.tx.id).slice(0, 32);
     if (orderStore.has(state, id))
       throw new HanglianError(OrdersErrors.ORDERS_ORDER_EXISTS, `order ${id} exists`);
 
     const codes = this.#chooseItems(ctx, listing);
     const quote = this.#quote(ctx, listing.shipsFrom, p.logistics);
+    if (p.maxShipping !== undefined && quote.fee > p.maxShipping) {
+      notAgreed('shipping', p.maxShipping, quote.fee);
+    }
     const composition = this.#compose(ctx, listing, quote.fee);
+    // The buyer bounds the price: whatever an implementation answers, no order costs more than the order
+    // key signed for.
+    if (composition.parts.total > p.maxTotal) notAgreed('total', p.maxTotal, composition.parts.total);
 
     const params = ordersParameters(state);
     const order: Order = {
@@ -180,6 +200,8 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
       deliveryDays: quote.days,
       returnPolicy: listing.returnPolicy,
       composition: composition.parts,
+      maxTotal: p.maxTotal,
+      windows: orderWindows(params),
       status: 'created',
       deadline: ctx.block.time + params.paymentWindowMs,
       createdAt: ctx.block.time,
@@ -376,6 +398,16 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
     });
     return { parts, hostOrg };
   }
+}
+
+/** Throws ORDERS_PRICE_NOT_AGREED: a part of the price is beyond what the order key signed. */
+function notAgreed(part: 'total' | 'unit price' | 'shipping', agreed: number, computed: number): never {
+  const bound = part === 'unit price' ? 'is not' : 'exceeds';
+  throw new HanglianError(
+    OrdersErrors.ORDERS_PRICE_NOT_AGREED,
+    `the ${part} ${computed} ${bound} the ${agreed} the order key signed`,
+    { details: { part, agreed, computed } },
+  );
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

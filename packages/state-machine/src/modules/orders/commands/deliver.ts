@@ -33,17 +33,11 @@ export class DeliverCommand implements Command<typeof DeliverParamsSchema> {
     requireOrg(this.#identity, ctx, order.carrier, OrdersErrors.ORDERS_NOT_CARRIER, 'carrier');
     requireBuyer(ctx, order);
     this.#lifecycle.requireStatus(order, 'shipped');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     const step = commandStep(ctx, ctx.tx.submitter);
     this.#lifecycle.itemsToBuyer(step, order, ctx.params.where ?? '');
-    this.#lifecycle.step(
-      step,
-      order,
-      'delivered',
-      this.#lifecycle.deliveredDeadline(ctx.state, order, ctx.block.time),
-      {
-        deliveredAt: ctx.block.time,
-      },
-    );
+    this.#lifecycle.step(step, order, 'delivered', this.#lifecycle.deliveredDeadline(order, ctx.block.time), {
+      deliveredAt: ctx.block.time,
+    });
   }
 }

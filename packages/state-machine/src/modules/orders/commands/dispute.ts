@@ -4,7 +4,7 @@ import type { Command, CommandContext } from '../../../framework/module.js';
 import { OrdersErrors } from '../errors.js';
 import type { IdentityForOrders } from '../expected.js';
 import { commandStep, type OrderLifecycle } from '../lifecycle.js';
-import { OrderIdSchema, ordersParameters } from '../stores.js';
+import { OrderIdSchema } from '../stores.js';
 
 export const DisputeParamsSchema = Type.Object(
   { order: OrderIdSchema, reason: Type.String({ minLength: 1, maxLength: 256 }) },
@@ -35,12 +35,13 @@ export class DisputeCommand implements Command<typeof DisputeParamsSchema> {
       );
     }
     this.#lifecycle.requireStatus(order, 'paid', 'shipped', 'delivered', 'returning');
-    const params = ordersParameters(ctx.state);
+    // Nothing is left to decide about an order that can only be refunded.
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     this.#lifecycle.step(
       commandStep(ctx, byBuyer ? order.buyer : ctx.tx.submitter),
       order,
       'disputed',
-      ctx.block.time + params.arbitrationWindowMs,
+      ctx.block.time + order.windows.arbitrationWindowMs,
       { disputedFrom: order.status, disputedBy: byBuyer ? 'buyer' : 'merchant', disputedAt: ctx.block.time },
     );
   }

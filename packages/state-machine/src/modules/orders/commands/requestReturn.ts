@@ -4,7 +4,7 @@ import type { Command, CommandContext } from '../../../framework/module.js';
 import { accountParty, orgParty } from '../../items/stores.js';
 import { OrdersErrors } from '../errors.js';
 import { commandStep, type OrderLifecycle } from '../lifecycle.js';
-import { DAY_MS, OrderIdSchema, ordersParameters } from '../stores.js';
+import { DAY_MS, OrderIdSchema } from '../stores.js';
 import { requireBuyer, WhereSchema } from './common.js';
 
 export const RequestReturnParamsSchema = Type.Object(
@@ -31,7 +31,7 @@ export class RequestReturnCommand implements Command<typeof RequestReturnParamsS
     const order = this.#lifecycle.require(ctx.state, ctx.params.order);
     requireBuyer(ctx, order);
     this.#lifecycle.requireStatus(order, 'delivered');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     const closesAt = (order.deliveredAt ?? 0) + order.returnPolicy.days * DAY_MS;
     if (order.returnPolicy.days === 0 || ctx.block.time >= closesAt) {
       throw new HanglianError(OrdersErrors.ORDERS_RETURN_CLOSED, `returns of order ${order.id} closed`, {
@@ -51,8 +51,7 @@ export class RequestReturnCommand implements Command<typeof RequestReturnParamsS
         where: ctx.params.where ?? '',
       },
     );
-    const params = ordersParameters(ctx.state);
-    this.#lifecycle.step(step, order, 'returning', ctx.block.time + params.returnWindowMs, {
+    this.#lifecycle.step(step, order, 'returning', ctx.block.time + order.windows.returnWindowMs, {
       returnedAt: ctx.block.time,
     });
   }

@@ -1,3 +1,4 @@
+import { HanglianError } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { OrdersErrors } from '../errors.js';
@@ -29,6 +30,13 @@ export class ReturnReceivedCommand implements Command<typeof ReturnReceivedParam
     const order = this.#lifecycle.require(ctx.state, ctx.params.order);
     requireOrg(this.#identity, ctx, order.merchant, OrdersErrors.ORDERS_NOT_MERCHANT, 'merchant');
     this.#lifecycle.requireStatus(order, 'returning');
+    // A recalled return may still come home (as recalled); a destroyed one cannot.
+    if (this.#lifecycle.holdsDestroyed(ctx.state, order)) {
+      throw new HanglianError(
+        OrdersErrors.ORDERS_ITEM_DESTROYED,
+        `an item of order ${order.id} was destroyed on its way back: refund it (refundRecalled) instead`,
+      );
+    }
     this.#lifecycle.completeReturn(
       commandStep(ctx, ctx.tx.submitter),
       order,

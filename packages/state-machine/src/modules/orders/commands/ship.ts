@@ -4,7 +4,7 @@ import { accountParty, orgParty } from '../../items/stores.js';
 import { OrdersErrors } from '../errors.js';
 import type { IdentityForOrders } from '../expected.js';
 import { commandStep, type OrderLifecycle } from '../lifecycle.js';
-import { DAY_MS, OrderIdSchema, ordersParameters } from '../stores.js';
+import { DAY_MS, OrderIdSchema } from '../stores.js';
 import { requireOrg, WhereSchema } from './common.js';
 
 export const ShipOrderParamsSchema = Type.Object(
@@ -30,7 +30,7 @@ export class ShipOrderCommand implements Command<typeof ShipOrderParamsSchema> {
     const order = this.#lifecycle.require(ctx.state, ctx.params.order);
     requireOrg(this.#identity, ctx, order.merchant, OrdersErrors.ORDERS_NOT_MERCHANT, 'merchant');
     this.#lifecycle.requireStatus(order, 'paid');
-    this.#lifecycle.requireNotRecalled(ctx.state, order);
+    this.#lifecycle.requireDeliverable(ctx.state, order);
     const step = commandStep(ctx, ctx.tx.submitter);
     this.#lifecycle.moveItems(
       step,
@@ -44,12 +44,11 @@ export class ShipOrderCommand implements Command<typeof ShipOrderParamsSchema> {
         where: ctx.params.where ?? '',
       },
     );
-    const params = ordersParameters(ctx.state);
     this.#lifecycle.step(
       step,
       order,
       'shipped',
-      ctx.block.time + order.deliveryDays * DAY_MS + params.deliveryGraceMs,
+      ctx.block.time + order.deliveryDays * DAY_MS + order.windows.deliveryGraceMs,
       { shippedAt: ctx.block.time },
     );
   }

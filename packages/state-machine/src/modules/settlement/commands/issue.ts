@@ -35,6 +35,8 @@ export class IssueCommand implements Command<typeof IssueParamsSchema> {
     const org = this.#identity.requireOrgRole(ctx.state, ctx.tx.submitter, 'issuer');
     this.#identity.requirePermission(ctx.state, ctx.tx.submitter, 'transact');
     const { to, amount, reference } = ctx.params;
+    // Units issued into an escrow would be money no order accounts for.
+    this.#settlement.requireOpen(ctx.state, to);
     const account = this.#settlement.issuer(ctx.state, org.id);
     const reserves = account?.reserves ?? 0;
     const outstanding = account?.outstanding ?? 0;
