@@ -115,6 +115,7 @@ Examples:
       });
       const cursor = await indexer.open();
       const started = cursor?.height ?? 0;
+      if (opts.json) say('', { event: 'opened', height: started, db: db.kind });
       let server: Awaited<ReturnType<typeof createIndexApi>> | undefined;
       const port = Number(opts.port);
       if (!opts.once && port > 0) {
