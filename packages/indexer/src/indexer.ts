@@ -25,7 +25,7 @@ export interface IndexerOptions {
   readonly genesis?: TrustCheckpoint;
   /** Blocks fetched ahead of the one being written (default 8). */
   readonly prefetch?: number;
-  /** State reads in flight at once (default 16). */
+  /** State reads in flight at once (default 32). */
   readonly readConcurrency?: number;
   /** How often to ask the node for new blocks when caught up, ms (default 250). */
   readonly pollMs?: number;
@@ -66,6 +66,7 @@ export class Indexer {
   #source: BlockSource | undefined;
   #cursor: IndexCursor | undefined;
   readonly #orgOf = new Map<string, string>();
+  #calendarKnown = false;
   #stopped = false;
   #wake: (() => void) | undefined;
 
@@ -106,6 +107,7 @@ export class Indexer {
       'SELECT address, org FROM identities',
     );
     for (const row of rows) this.#orgOf.set(row.address, row.org);
+    this.#calendarKnown = (await this.db.query('SELECT 1 FROM chain_calendar')).rows.length > 0;
     this.#source = new BlockSource({ client: this.client, trust: await this.#trust(status) });
     return this.#cursor;
   }
@@ -153,11 +155,13 @@ export class Indexer {
 
   /** Writes one verified block and moves the cursor to it, atomically. Returns the rows written. */
   async #write(block: VerifiedBlock, next: readonly Validator[]) {
-    const statements = await projectBlock(block, {
+    const context = {
       source: this.#source!,
       orgOf: this.#orgOf,
-      readConcurrency: this.#options.readConcurrency ?? 16,
-    });
+      readConcurrency: this.#options.readConcurrency ?? 32,
+      calendarKnown: this.#calendarKnown,
+    };
+    const statements = await projectBlock(block, context);
     const chainId = this.#source!.chainId;
     await this.db.transaction(async (tx) => {
       for (const s of statements) await tx.query(s.sql, s.params);
@@ -187,6 +191,7 @@ export class Indexer {
       }
     });
     this.#cursor = { chainId, height: block.height, blockHash: block.hash };
+    this.#calendarKnown = context.calendarKnown;
     return statements.length + 1;
   }
 

@@ -74,6 +74,7 @@ export const backends: Backend[] = [
 /** Every table the index writes, with the columns that order its rows. */
 export const INDEX_TABLES: Record<string, string> = {
   index_cursor: 'id',
+  chain_calendar: 'id',
   validator_sets: 'from_height',
   blocks: 'height',
   txs: 'height, idx',

@@ -4,6 +4,8 @@
  * organisation's orders, shipments and earnings are for members), its query schema and the SQL that
  * answers it. The server and the OpenAPI document are both made from this table.
  */
+
+import { DEV_CALENDAR_DAYS, type InsightsParameters, periodsOf } from '@hanglian/state-machine';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import type { SqlClient } from '../db/interface.js';
 
@@ -378,8 +380,16 @@ export const routes = [
     run: async (db, q, params) => {
       const role = ORDER_ROLES[(q.role ?? 'merchant') as keyof typeof ORDER_ROLES];
       const interval = q.interval ?? 'month';
-      const { rows } = await db.query(
-        `SELECT (extract(epoch FROM date_trunc('${interval}', to_timestamp(created_ms / 1000.0) AT TIME ZONE 'UTC')) * 1000)::bigint AS period,
+      const calendar = await chainCalendar(db);
+      // The period of an order's creation in the chain's calendar, as a number to group by.
+      const bucket =
+        calendar.devCalendar === undefined
+          ? interval === 'day'
+            ? `floor((created_ms + ${calendar.utcOffsetMinutes * 60_000})::numeric / 86400000)`
+            : `date_trunc('month', to_timestamp((created_ms + ${calendar.utcOffsetMinutes * 60_000}) / 1000.0) AT TIME ZONE 'UTC')`
+          : `floor((created_ms - ${calendar.devCalendar.epoch})::numeric * ${interval === 'day' ? DEV_CALENDAR_DAYS : 1} / ${calendar.devCalendar.monthMs})`;
+      const { rows: grouped } = await db.query<PeriodRow & { bucket: number }>(
+        `SELECT ${bucket} AS bucket, min(created_ms) AS first,
            count(*) AS orders,
            count(*) FILTER (WHERE status = 'completed') AS completed,
            count(*) FILTER (WHERE status IN ('returned', 'returning')) AS returns,
@@ -392,6 +402,17 @@ export const routes = [
          GROUP BY 1 ORDER BY 1`,
         [params.org, q.from ?? null, q.to ?? null],
       );
+      // Months and days named as the insights module names them (the same calendar code).
+      const periods = new Map<string, PeriodRow>();
+      for (const { bucket: _bucket, first, ...row } of grouped as Array<
+        PeriodRow & { bucket: number; first: number }
+      >) {
+        const { day, month } = periodsOf(first, calendar);
+        const period = interval === 'day' ? day : month;
+        const before = periods.get(period);
+        periods.set(period, before === undefined ? { ...row, period } : sumRows(before, row, period));
+      }
+      const rows = [...periods.values()];
       return { org: params.org, role: q.role ?? 'merchant', interval, periods: rows };
     },
   }),
@@ -432,4 +453,47 @@ function countParams(whereSql: string): number {
   let max = 0;
   for (const m of whereSql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
   return max;
+}
+
+interface PeriodRow {
+  period: string;
+  orders: number;
+  completed: number;
+  returns: number;
+  disputes: number;
+  refundedOrCancelled: number;
+  sales: number;
+  earnings: number;
+}
+
+function sumRows(a: PeriodRow, b: Omit<PeriodRow, 'period'>, period: string): PeriodRow {
+  return {
+    period,
+    orders: a.orders + b.orders,
+    completed: a.completed + b.completed,
+    returns: a.returns + b.returns,
+    disputes: a.disputes + b.disputes,
+    refundedOrCancelled: a.refundedOrCancelled + b.refundedOrCancelled,
+    sales: a.sales + b.sales,
+    earnings: a.earnings + b.earnings,
+  };
+}
+
+/** The chain's calendar as the index recorded it (the insights module's defaults before it is known). */
+async function chainCalendar(
+  db: SqlClient,
+): Promise<Pick<InsightsParameters, 'utcOffsetMinutes' | 'devCalendar'>> {
+  const { rows } = await db.query<{
+    utc_offset_minutes: number;
+    dev_month_ms: number | null;
+    dev_epoch: number | null;
+  }>('SELECT utc_offset_minutes, dev_month_ms, dev_epoch FROM chain_calendar WHERE id = 1');
+  const row = rows[0];
+  if (row === undefined) return { utcOffsetMinutes: 480 };
+  return {
+    utcOffsetMinutes: row.utc_offset_minutes,
+    ...(row.dev_month_ms === null || row.dev_epoch === null
+      ? {}
+      : { devCalendar: { monthMs: row.dev_month_ms, epoch: row.dev_epoch } }),
+  };
 }

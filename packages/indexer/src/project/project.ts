@@ -11,6 +11,7 @@ import {
   channelStore,
   identityStore,
   implementationStore,
+  insightsParamsStore,
   itemStore,
   listingStore,
   orderStore,
@@ -88,6 +89,8 @@ export interface ProjectionContext {
   readonly orgOf: Map<string, string>;
   /** Most state reads in flight at once. */
   readonly readConcurrency: number;
+  /** Whether the chain's calendar is recorded yet (it is fixed at genesis: read once). */
+  calendarKnown: boolean;
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -130,6 +133,21 @@ export async function projectBlock(block: VerifiedBlock, ctx: ProjectionContext)
       sql: 'INSERT INTO identities (address, org) VALUES ($1, $2) ON CONFLICT (address) DO NOTHING',
       params: [address, org],
     });
+  }
+
+  if (!ctx.calendarKnown) {
+    const bytes = await ctx.source.stateAt('insights/params/current', block.header);
+    const params = bytes === null ? undefined : insightsParamsStore.codec.decodeStored(bytes);
+    out.push({
+      sql: `INSERT INTO chain_calendar (id, utc_offset_minutes, dev_month_ms, dev_epoch) VALUES (1, $1, $2, $3)
+            ON CONFLICT (id) DO NOTHING`,
+      params: [
+        params?.utcOffsetMinutes ?? 480,
+        params?.devCalendar?.monthMs ?? null,
+        params?.devCalendar?.epoch ?? null,
+      ],
+    });
+    ctx.calendarKnown = true;
   }
 
   out.push({
@@ -189,6 +207,7 @@ export async function projectBlock(block: VerifiedBlock, ctx: ProjectionContext)
 
   // Which entities the block touched, and the item and order history it wrote.
   const orderCodes = new Map<string, string[]>();
+  const settledShipments = new Set<string>();
   for (const { txIdx, idx, event } of events) {
     const data = record(event.data);
     const tx = txIdx >= 0 ? block.txs[txIdx] : undefined;
@@ -274,6 +293,7 @@ export async function projectBlock(block: VerifiedBlock, ctx: ProjectionContext)
       case 'distribution.received':
       case 'distribution.refused':
         touch('shipment', text(data.shipment));
+        if (text(data.shipment) !== undefined) settledShipments.add(text(data.shipment)!);
         itemEvent(
           event.name === 'received' ? 'receiving' : 'returning',
           undefined,
@@ -336,12 +356,20 @@ export async function projectBlock(block: VerifiedBlock, ctx: ProjectionContext)
     const bytes = await ctx.source.stateAt(`${store.module}/${store.name}/${ref.id}`, block.header);
     return bytes === null ? null : store.codec.decodeStored(bytes);
   });
+  // Items an order or a settled shipment moved: read after it, from the codes its state names.
   const orderItemReads: string[] = [];
   refs.forEach((ref, i) => {
-    if (ref.kind !== 'order') return;
-    const order = values[i] as { codes?: string[] } | null;
-    for (const code of order?.codes ?? orderCodes.get(ref.id) ?? [])
-      if (!touched.has(`item\u0000${code}`)) orderItemReads.push(code);
+    let codes: readonly string[] = [];
+    if (ref.kind === 'order') {
+      codes = (values[i] as { codes?: string[] } | null)?.codes ?? orderCodes.get(ref.id) ?? [];
+    } else if (ref.kind === 'shipment' && settledShipments.has(ref.id)) {
+      codes =
+        selectionOf((values[i] as { items?: unknown } | null)?.items)?.codes?.slice(
+          0,
+          MAX_ITEM_READS_PER_SELECTION,
+        ) ?? [];
+    }
+    for (const code of codes) if (!touched.has(`item\u0000${code}`)) orderItemReads.push(code);
   });
   const itemValues = await mapLimit([...new Set(orderItemReads)], ctx.readConcurrency, async (code) => {
     const bytes = await ctx.source.stateAt(`items/items/${code}`, block.header);
