@@ -213,13 +213,16 @@ export function registerDevnet(program: Command): void {
       }
       const marketMarker = join(opts.dir, 'market-seeded.json');
       let market: Promise<void> | undefined;
-      if (opts.demo && opts.market && !existsSync(marketMarker) && nodes[0]?.api !== undefined) {
-        if (!manifest.organisations.some((o) => o.id === 'shop-tea')) {
-          throw new HanglianError(
-            NodeErrors.CONFIG_INVALID,
-            `the network in ${opts.dir} was made without the market's organisations: start a new one with --fresh --market`,
-          );
-        }
+      if (
+        opts.demo &&
+        opts.market &&
+        !existsSync(marketMarker) &&
+        !manifest.organisations.some((o) => o.id === 'shop-tea')
+      ) {
+        process.stderr.write(
+          `note: the network in ${opts.dir} was made without the market's organisations; start a new one with --fresh to see the market\n`,
+        );
+      } else if (opts.demo && opts.market && !existsSync(marketMarker) && nodes[0]?.api !== undefined) {
         say('seeding the market (once): catalogue first, then orders in the background…');
         const { seedMarket } = await import('../demo/market.js');
         const api = nodes[0].api;
