@@ -5,6 +5,7 @@
 
 export * from './api/routes.js';
 export * from './api/server.js';
+export * from './bench.js';
 export * from './db/interface.js';
 export * from './db/migrate.js';
 export * from './db/open.js';

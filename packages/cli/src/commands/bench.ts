@@ -10,6 +10,8 @@ interface BenchOptions {
   commerce?: boolean;
   /** `--api`: true (only that part); `--no-api`: false; neither: undefined (every part). */
   api?: boolean;
+  /** `--index`: only the index's figures (catch-up, search and reports at scale). */
+  index?: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -25,6 +27,10 @@ export function registerBench(program: Command): void {
     .option('--no-commerce', 'skip the commerce part')
     .option('--api', 'only the API part: queries and submissions over HTTP, open loop, on 4 validators')
     .option('--no-api', 'skip the API part')
+    .option(
+      '--index',
+      "only the index's part: catch-up blocks/s and rows/s, the node's catalogue query beside the index's search, search and report latency at 100k listings and 1M orders",
+    )
     .allowUnknownOption()
     .addHelpText(
       'after',
@@ -40,6 +46,10 @@ export function registerBench(program: Command): void {
       const run = (script: string, extra: readonly string[]) =>
         spawnSync(process.execPath, [script, ...common, ...extra], { stdio: 'inherit' }).status ?? 1;
       let status = 0;
+      if (opts.index === true) {
+        process.exitCode = run(fileURLToPath(new URL('../bench/indexCli.js', import.meta.url)), command.args);
+        return;
+      }
       // `--api` alone runs only that part; with `--commerce` too, both.
       const only = opts.api === true || opts.commerce === true;
       if (!only) {

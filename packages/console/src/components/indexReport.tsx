@@ -45,7 +45,7 @@ function Columns({ rows, interval }: { rows: readonly PeriodRow[]; interval: 'mo
 
 export function IndexReport({ org, role }: { org: string; role: string }): ReactNode {
   const { t } = useApp();
-  const [interval, setInterval] = useState<'month' | 'day'>('day');
+  const [interval, setInterval] = useState<'month' | 'day'>('month');
   const index = useAsync(() => findIndex(), []);
   const report = useAsync(
     async () => (index.data === undefined ? undefined : indexApi.report(org, role, interval)),
