@@ -122,18 +122,26 @@ describe('console on the index, with the market', { timeout: 600_000, ...skipUnl
     const count = () => text(page.getByTestId('result-count'));
     await page.getByTestId('index-results').waitFor();
     assert.match(await count(), /^48[01] listings · page 1 of 2[01]$/);
+    // Waits until the page shows `n` results whose titles all match `pattern` (the search runs as typed).
+    const showsOnly = (n: number, pattern: string) =>
+      page.waitForFunction(
+        ([want, source]) => {
+          const titles = [...document.querySelectorAll('[data-testid="listing"] h3')].map(
+            (h) => h.textContent ?? '',
+          );
+          const counted = document.querySelector('[data-testid="result-count"]')?.textContent ?? '';
+          return (
+            counted.startsWith(`${want} listings`) &&
+            titles.length === want &&
+            titles.every((title) => new RegExp(source as string, 'i').test(title))
+          );
+        },
+        [n, pattern] as const,
+      );
     await page.getByTestId('index-query').fill('龙井');
-    await page.waitForFunction(() =>
-      /^10 listings/.test(document.querySelector('[data-testid="result-count"]')?.textContent ?? ''),
-    );
-    for (const title of await page.getByTestId('listing').locator('h3').allTextContents())
-      assert.match(title, /龙井/);
+    await showsOnly(10, '龙井');
     await page.getByTestId('index-query').fill('mechanical KEYBOARD');
-    await page.waitForFunction(() =>
-      /^10 listings/.test(document.querySelector('[data-testid="result-count"]')?.textContent ?? ''),
-    );
-    for (const title of await page.getByTestId('listing').locator('h3').allTextContents())
-      assert.match(title, /mechanical keyboard/i);
+    await showsOnly(10, 'mechanical keyboard');
     await page.getByTestId('index-query').fill('');
     await page.getByTestId('category-tea').click();
     await page.waitForFunction(() =>
