@@ -89,7 +89,9 @@ for (const backend of backends) {
           reader: chain.reader,
           genesis: chain.genesis,
         });
-        await indexer.catchUp(target);
+        const referenceRun = await indexer.catchUp(target);
+        // Kills land within the time an uninterrupted catch-up takes, so they fall mid-way.
+        const window = Math.max(50, Math.floor(referenceRun.ms * 0.7));
         const expected = await dumpTables(reference.db);
 
         // The CLI opens the database itself: the test's connection to it must not hold it (PGlite is
@@ -101,9 +103,11 @@ for (const backend of backends) {
         };
         const resumedFrom: number[] = [];
         let kills = 0;
-        // Bounded: at most 40 runs; each kill lands 0–1,200 ms after the run opened its database.
+        // Bounded: at most 40 runs; each kill lands within `window` ms after the run opened its database.
         for (let run = 0; run < 40; run++) {
-          const outcome = await runIndex(store, Math.floor(Math.random() * 1_200));
+          // The first kill lands early, so every run of the test kills at least once.
+          const delay = run === 0 ? Math.floor(window * 0.3) : Math.floor(Math.random() * window);
+          const outcome = await runIndex(store, delay);
           if (outcome.openedAt !== undefined) resumedFrom.push(outcome.openedAt);
           if (outcome.killed) kills++;
           else {
