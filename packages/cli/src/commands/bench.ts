@@ -12,6 +12,9 @@ interface BenchOptions {
   api?: boolean;
   /** `--index`: only the index's figures (catch-up, search and reports at scale). */
   index?: boolean;
+  /** With `--index`: `--no-chain` skips the devnet part, `--no-scale` the 100k/1M part. */
+  chain?: boolean;
+  scale?: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -31,6 +34,8 @@ export function registerBench(program: Command): void {
       '--index',
       "only the index's part: catch-up blocks/s and rows/s, the node's catalogue query beside the index's search, search and report latency at 100k listings and 1M orders",
     )
+    .option('--no-chain', 'with --index: skip the devnet (catch-up, node query) part')
+    .option('--no-scale', 'with --index: skip the 100k listings / 1M orders part')
     .allowUnknownOption()
     .addHelpText(
       'after',
@@ -47,7 +52,10 @@ export function registerBench(program: Command): void {
         spawnSync(process.execPath, [script, ...common, ...extra], { stdio: 'inherit' }).status ?? 1;
       let status = 0;
       if (opts.index === true) {
-        process.exitCode = run(fileURLToPath(new URL('../bench/indexCli.js', import.meta.url)), command.args);
+        process.exitCode = run(fileURLToPath(new URL('../bench/indexCli.js', import.meta.url)), [
+          ...(opts.chain === false ? ['--no-chain'] : []),
+          ...(opts.scale === false ? ['--no-scale'] : []),
+        ]);
         return;
       }
       // `--api` alone runs only that part; with `--commerce` too, both.
