@@ -80,7 +80,7 @@ export async function fillAtScale(db: IndexDb, listings: number, orders: number)
   await db.exec(`
     INSERT INTO listings (id, merchant, sku, title, price, carriers, ships_to, return_days, restocking_fee_bps,
       host_commission_bps, status, created_height, updated_height, category, producer, search)
-    SELECT 'm' || (i % 500) || '/s' || i, 'm' || (i % 500), 's' || i, t, 1000 + (i * 7919) % 100000,
+    SELECT 'm' || (i % 500) || '/s' || i, 'm' || (i % 500), 's' || i, t, 1000 + (i::bigint * 7919) % 100000,
       ARRAY['carrier-a'], ARRAY['CN'], 7, 0, 0, 'active', i, i, c, 'p' || (i % 50),
       lower(t || ' ' || c || ' s' || i || ' m' || (i % 500))
     FROM (
@@ -103,7 +103,7 @@ export async function fillAtScale(db: IndexDb, listings: number, orders: number)
         'platform', price / 50, 'payment', 0, 'host', 0, 'refund', 0) END,
       1790000000000 + i::bigint * 8000, NULL, i / 50, i / 50
     FROM (
-      SELECT i, CASE WHEN i % 10 = 0 THEN 0 ELSE i % 500 END AS m, 1000 + (i * 7919) % 100000 AS price,
+      SELECT i, CASE WHEN i % 10 = 0 THEN 0 ELSE i % 500 END AS m, 1000 + (i::bigint * 7919) % 100000 AS price,
         (ARRAY['completed','completed','completed','completed','completed','completed','returned','refunded',
           'paid','disputed'])[1 + i % 10] AS st
       FROM generate_series(1, ${orders}) i
