@@ -9,6 +9,7 @@ import { registerBench } from './commands/bench.js';
 import { registerContract } from './commands/contract.js';
 import { registerDevnet } from './commands/devnet.js';
 import { registerEvidence } from './commands/evidence.js';
+import { registerIndex } from './commands/index.js';
 import { registerInit } from './commands/init.js';
 import { registerInsights } from './commands/insights.js';
 import { registerItems } from './commands/items.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerNode(program);
   registerDevnet(program);
+  registerIndex(program);
   registerEvidence(program);
   registerKeys(program);
   registerOrg(program);

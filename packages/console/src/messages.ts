@@ -4,6 +4,7 @@
  */
 import type { Lang } from './lib/settings.js';
 import { companyEn, companyZh } from './messagesCompany.js';
+import { indexEn, indexZh } from './messagesIndex.js';
 import { storyEn, storyZh } from './messagesStory.js';
 
 const en = {
@@ -386,6 +387,7 @@ const en = {
   'company.insights': '带数: sales and demand',
   ...companyEn,
   ...storyEn,
+  ...indexEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -752,6 +754,7 @@ const zh: Record<MessageKey, string> = {
   'company.insights': '带数：销售与需求',
   ...companyZh,
   ...storyZh,
+  ...indexZh,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

@@ -128,6 +128,13 @@ describe('带数 charts', () => {
     assert.equal(previousMonth('2026-11'), '2026-10');
   });
 
+  it('knows when a month of a dev network’s fast calendar closes (one month per monthMs from the genesis)', () => {
+    const epoch = Date.UTC(2026, 10, 20, 4); // 2026-11-20 12:00 in UTC+8: month 2026-11 of the calendar
+    const calendar = { monthMs: 60_000, epoch };
+    assert.equal(monthClosesAt('2026-11', 480, calendar), epoch + 60_000);
+    assert.equal(monthClosesAt('2027-01', 480, calendar), epoch + 3 * 60_000);
+  });
+
   it("parses the arbiter's refund in yuan, refusing anything else", () => {
     assert.equal(parseYuan('20'), 2_000);
     assert.equal(parseYuan(' 20.5 '), 2_050);

@@ -198,7 +198,12 @@ export class HanglianNode {
       onEvidence: (evidence) => this.#reportEvidence(evidence),
     });
     this.#queries = new QueryPool(
-      { dataDir: options.dataDir, durability: options.durability, chainId: chain.chainId },
+      {
+        dataDir: options.dataDir,
+        durability: options.durability,
+        chainId: chain.chainId,
+        genesisTime: chain.genesis.genesisTime,
+      },
       options.query,
     );
     this.#transport.onMessage('tx', (_peer, payload) => this.#onGossipedTx(payload));

@@ -15,6 +15,11 @@ interface BenchOptions {
   /** With `--gas`: only the cases whose name matches; how many slowest cases to print. */
   filter?: string;
   top?: string;
+  /** `--index`: only the index's figures (catch-up, search and reports at scale). */
+  index?: boolean;
+  /** With `--index`: `--no-chain` skips the devnet part, `--no-scale` the 100k/1M part. */
+  chain?: boolean;
+  scale?: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -36,10 +41,16 @@ export function registerBench(program: Command): void {
     )
     .option('--filter <regex>', 'with --gas: only the cases whose name matches')
     .option('--top <n>', 'with --gas: how many of the slowest cases to print (default 25)')
+    .option(
+      '--index',
+      "only the index's part: catch-up blocks/s and rows/s, the node's catalogue query beside the index's search, search and report latency at 100k listings and 1M orders",
+    )
+    .option('--no-chain', 'with --index: skip the devnet (catch-up, node query) part')
+    .option('--no-scale', 'with --index: skip the 100k listings / 1M orders part')
     .allowUnknownOption()
     .addHelpText(
       'after',
-      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
+      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --index --no-scale\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
     )
     .action((opts: BenchOptions, command: Command) => {
       const common = [
@@ -61,6 +72,13 @@ export function registerBench(program: Command): void {
         return;
       }
       let status = 0;
+      if (opts.index === true) {
+        process.exitCode = run(fileURLToPath(new URL('../bench/indexCli.js', import.meta.url)), [
+          ...(opts.chain === false ? ['--no-chain'] : []),
+          ...(opts.scale === false ? ['--no-scale'] : []),
+        ]);
+        return;
+      }
       // `--api` alone runs only that part; with `--commerce` too, both.
       const only = opts.api === true || opts.commerce === true;
       if (!only) {

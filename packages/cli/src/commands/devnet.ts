@@ -16,6 +16,9 @@ interface DevnetOptions {
   basePort: string;
   fresh?: boolean;
   demo?: boolean;
+  market?: boolean;
+  marketOrders: string;
+  calendarMonthSeconds?: string;
   logLevel: string;
   json?: boolean;
 }
@@ -83,6 +86,19 @@ export function registerDevnet(program: Command): void {
       '--demo',
       "seed the book story's demo data once (products, items, channels, listings, a live session)",
     )
+    .option(
+      '--market',
+      'with --demo: also fill the network with a market (producers, distributors, a dozen merchants, 240 products, orders over months); implies a fast calendar',
+    )
+    .option(
+      '--market-orders <n>',
+      'orders the market places (in the background once the catalogue is up)',
+      '1500',
+    )
+    .option(
+      '--calendar-month-seconds <s>',
+      'when creating a dev network: a month of the insights calendar lasts this many seconds of block time (default with --market: 60)',
+    )
     .option('--log-level <level>', 'log level of the nodes', 'warn')
     .option('--json', 'print one JSON line per node, then {"event":"ready"}')
     .addHelpText(
@@ -111,6 +127,20 @@ export function registerDevnet(program: Command): void {
         // Loaded when used: the other commands start without the node and the standards' bundles.
         const { initNetwork } = await import('@hanglian/node');
         const { commerceGenesisSection } = await import('@hanglian/commerce-standards');
+        const { BOOK_STORY_ORGANISATIONS } = await import('@hanglian/node');
+        const { MARKET_ORGANISATIONS } = await import('../demo/market.js');
+        const monthSeconds =
+          opts.calendarMonthSeconds !== undefined
+            ? Number(opts.calendarMonthSeconds)
+            : opts.market
+              ? 60
+              : undefined;
+        if (monthSeconds !== undefined && !(Number.isInteger(monthSeconds) && monthSeconds >= 28)) {
+          throw new HanglianError(
+            NodeErrors.CONFIG_INVALID,
+            '--calendar-month-seconds must be a whole number ≥ 28',
+          );
+        }
         initNetwork({
           dir: opts.dir,
           validators,
@@ -118,6 +148,8 @@ export function registerDevnet(program: Command): void {
           basePort,
           genesisTime: Date.now(),
           registry: commerceGenesisSection(),
+          ...(opts.market ? { organisations: [...BOOK_STORY_ORGANISATIONS, ...MARKET_ORGANISATIONS] } : {}),
+          ...(monthSeconds === undefined ? {} : { insights: { devCalendarMonthMs: monthSeconds * 1000 } }),
         });
       } else {
         say(`resuming the network in ${opts.dir} (use --fresh to start over)`);
@@ -178,6 +210,52 @@ export function registerDevnet(program: Command): void {
         const { seedBookStory } = await import('../demo/bookStory.js');
         const steps = await seedBookStory({ dir: opts.dir, api: nodes[0].api, onStep: say });
         writeFileSync(seededMarker, `${JSON.stringify(steps, null, 2)}\n`);
+      }
+      const marketMarker = join(opts.dir, 'market-seeded.json');
+      let market: Promise<void> | undefined;
+      if (
+        opts.demo &&
+        opts.market &&
+        !existsSync(marketMarker) &&
+        !manifest.organisations.some((o) => o.id === 'shop-tea')
+      ) {
+        process.stderr.write(
+          `note: the network in ${opts.dir} was made without the market's organisations; start a new one with --fresh to see the market\n`,
+        );
+      } else if (opts.demo && opts.market && !existsSync(marketMarker) && nodes[0]?.api !== undefined) {
+        say('seeding the market (once): catalogue first, then orders in the background…');
+        const { seedMarket } = await import('../demo/market.js');
+        const api = nodes[0].api;
+        let catalogueReady!: () => void;
+        const catalogue = new Promise<void>((resolve) => {
+          catalogueReady = resolve;
+        });
+        market = seedMarket({
+          dir: opts.dir,
+          api,
+          orders: Number(opts.marketOrders),
+          onStep: (line) => {
+            if (opts.json)
+              process.stdout.write(`${JSON.stringify({ event: 'market', line: line.trim() })}\n`);
+            else say(line);
+          },
+          onCatalogue: () => {
+            writeFileSync(marketMarker, `${JSON.stringify({ catalogue: true, orders: false })}\n`);
+            catalogueReady();
+          },
+        }).then((report) => {
+          writeFileSync(
+            marketMarker,
+            `${JSON.stringify({ catalogue: true, orders: true, report }, null, 2)}\n`,
+          );
+          const line = `market done: ${report.orders} orders, ${report.ok}/${report.transactions} transactions ok in ${(report.totalMs / 1000).toFixed(0)} s`;
+          if (opts.json) process.stdout.write(`${JSON.stringify({ event: 'market-done', ...report })}\n`);
+          else say(line);
+        });
+        market.catch((error: unknown) => {
+          process.stderr.write(`the market stopped: ${(error as Error).message}\n`);
+        });
+        await Promise.race([catalogue, market]);
       }
       if (opts.json)
         process.stdout.write(`${JSON.stringify({ event: 'ready', chainId: manifest.chainId })}\n`);

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
+export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 
 export interface DevnetProcess {
   readonly child: ChildProcess;

@@ -190,11 +190,14 @@ export const producerReads = {
       { producer },
     ),
   insightsStatus: (org: string) =>
-    memberQuery<{ currentMonth: string; parameters: { minGroupSize: number; utcOffsetMinutes: number } }>(
-      org,
-      'insights',
-      'status',
-    ),
+    memberQuery<{
+      currentMonth: string;
+      parameters: {
+        minGroupSize: number;
+        utcOffsetMinutes: number;
+        devCalendar?: { monthMs: number; epoch: number };
+      };
+    }>(org, 'insights', 'status'),
   async insights(org: string, month: string, measure: InsightsMeasure): Promise<InsightsAggregates> {
     const { result } = await getInsights(await memberClient(org), {
       producer: org,
@@ -217,8 +220,18 @@ export function previousMonth(month: string): string {
  * When the chain's month `month` (`YYYY-MM`) closes: the first instant of the next month in the chain's
  * calendar (UTC shifted by `utcOffsetMinutes`), as unix ms.
  */
-export function monthClosesAt(month: string, utcOffsetMinutes: number): number {
+export function monthClosesAt(
+  month: string,
+  utcOffsetMinutes: number,
+  devCalendar?: { monthMs: number; epoch: number },
+): number {
   const [y, m] = month.split('-').map(Number) as [number, number];
+  if (devCalendar !== undefined) {
+    // A development network's fast calendar: month k after the genesis month lasts monthMs of block time.
+    const start = new Date(devCalendar.epoch + utcOffsetMinutes * 60_000);
+    const k = y * 12 + (m - 1) - (start.getUTCFullYear() * 12 + start.getUTCMonth());
+    return devCalendar.epoch + (k + 1) * devCalendar.monthMs;
+  }
   return Date.UTC(y, m, 1) - utcOffsetMinutes * 60_000;
 }
 

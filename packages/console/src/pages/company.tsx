@@ -8,12 +8,16 @@ import type { ReactNode } from 'react';
 import { useApp } from '../app.js';
 import { ImplementationsUsage } from '../components/companyParts.js';
 import { HostSessions } from '../components/hostSessions.js';
+import { IndexReport } from '../components/indexReport.js';
 import { Loading } from '../components/status.js';
 import { devSigners } from '../lib/devKeys.js';
 import { useAsync } from '../lib/useAsync.js';
 import { MerchantView } from './merchant.js';
 import { ProducerView } from './producer.js';
 import { QueuesView } from './queues.js';
+
+/** Roles an order names (merchant, carrier, payment provider, platform, host): the index reports on them. */
+const REPORT_ROLES = new Set<string>(['merchant', 'carrier', 'payment', 'platform', 'host']);
 
 export function CompanyPage(): ReactNode {
   const { t, org, organisations, role } = useApp();
@@ -65,6 +69,7 @@ export function CompanyPage(): ReactNode {
         </p>
       )}
       {!keys.loading && view}
+      {!keys.loading && canAct && REPORT_ROLES.has(role) && <IndexReport org={me.id} role={role} />}
     </section>
   );
 }

@@ -17,6 +17,7 @@ import { commitFromView, headerFromView } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { EvidenceExport } from '../components/evidenceExport.js';
+import { IndexTransactions } from '../components/indexTxs.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { client, memberClient, q } from '../lib/chain.js';
 
@@ -525,7 +526,13 @@ export function ExplorerPage({ args }: { args: readonly string[] }): ReactNode {
   else if (section === 'validators') body = <Validators />;
   else if (section === 'governance') body = <Governance />;
   else if (section === 'evidence') body = <Evidence />;
-  else if (section === 'blocks') body = <Blocks />;
+  else if (section === 'blocks')
+    body = (
+      <>
+        <Blocks />
+        <IndexTransactions />
+      </>
+    );
   else
     body = (
       <p className="banner error" role="alert">

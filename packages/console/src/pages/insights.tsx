@@ -79,7 +79,11 @@ export function InsightsDashboard({ org, skus }: { org: string; skus: readonly s
           {t('insights.openNote', {
             month: status.data.currentMonth,
             when: time(
-              monthClosesAt(status.data.currentMonth, status.data.parameters.utcOffsetMinutes),
+              monthClosesAt(
+                status.data.currentMonth,
+                status.data.parameters.utcOffsetMinutes,
+                status.data.parameters.devCalendar,
+              ),
               lang,
             ),
             k: status.data.parameters.minGroupSize,
@@ -160,7 +164,14 @@ export function InsightsDashboard({ org, skus }: { org: string; skus: readonly s
         <p className="banner info" data-testid="insights-month-open">
           {t('insights.monthOpen', {
             month: chosen ?? '',
-            when: time(monthClosesAt(chosen ?? '', status.data?.parameters.utcOffsetMinutes ?? 480), lang),
+            when: time(
+              monthClosesAt(
+                chosen ?? '',
+                status.data?.parameters.utcOffsetMinutes ?? 480,
+                status.data?.parameters.devCalendar,
+              ),
+              lang,
+            ),
           })}
         </p>
       )}

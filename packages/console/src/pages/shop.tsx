@@ -6,9 +6,11 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { useWalletState } from '../components/buy.js';
+import { IndexShop } from '../components/indexShop.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { chain, type Implementation, type Listing } from '../lib/chain.js';
 import { money } from '../lib/format.js';
+import { findIndex } from '../lib/indexApi.js';
 import { myCategoryCounts, personalRank } from '../lib/personal.js';
 import { href } from '../lib/router.js';
 import { settings } from '../lib/settings.js';
@@ -91,7 +93,38 @@ export function ListingCard({ listing }: { listing: Ranked['listings'][number] }
   );
 }
 
+/**
+ * The shop: instant search on the index when one answers beside the node (lib/indexApi.ts), or the
+ * ranking by a chosen search implementation on chain; the shopper may switch either way.
+ */
 export function ShopPage(): ReactNode {
+  const { t } = useApp();
+  const index = useAsync(() => findIndex(), []);
+  const [onChain, setOnChain] = useState(false);
+  if (index.loading) return <Loading />;
+  if (index.data !== undefined && !onChain) {
+    return (
+      <section>
+        <h1>{t('shop.title')}</h1>
+        <IndexShop index={index.data} onUseChain={() => setOnChain(true)} />
+      </section>
+    );
+  }
+  return (
+    <>
+      {index.data !== undefined && (
+        <p>
+          <button type="button" className="link" data-testid="use-index" onClick={() => setOnChain(false)}>
+            {t('ix.useIndex')}
+          </button>
+        </p>
+      )}
+      <ChainShop />
+    </>
+  );
+}
+
+function ChainShop(): ReactNode {
   const { t } = useApp();
   const [ranker, setRanker] = useState(settings.search);
   const [draft, setDraft] = useState('');

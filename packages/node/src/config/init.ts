@@ -76,6 +76,11 @@ export interface InitNetworkOptions {
    */
   readonly registry?: unknown;
   /**
+   * The insights module's genesis section, e.g. `{ devCalendarMonthMs: 60000 }` (a fast calendar, which
+   * only a development network's genesis may hold). Absent: the defaults.
+   */
+  readonly insights?: unknown;
+  /**
    * Extra funded service identities of the first organisation (`keys/<org>/account-<i>.json`), for load
    * generators that need many independent submitters.
    */
@@ -227,10 +232,13 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     chainId,
     genesisTime: options.genesisTime,
     cryptoSuite: 'ed25519-sha256',
+    // A network made with a dev passphrase on disk is a development network, and its genesis says so.
+    ...(dev ? { dev: true } : {}),
     modules: {
       identity: { organisations: genesisOrgs, identities: genesisIdentities },
       governance: { validators },
       ...(options.registry === undefined ? {} : { registry: options.registry }),
+      ...(options.insights === undefined ? {} : { insights: options.insights }),
       settlement: {
         symbol: options.currencySymbol ?? 'CNYS',
         decimals: 2,

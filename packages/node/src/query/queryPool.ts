@@ -75,7 +75,12 @@ export class QueryPool {
   #closed = false;
 
   constructor(
-    target: { dataDir: string; durability: KvDurability | undefined; chainId: string },
+    target: {
+      dataDir: string;
+      durability: KvDurability | undefined;
+      chainId: string;
+      genesisTime: number;
+    },
     options: Partial<QueryPoolOptions> = {},
   ) {
     this.options = { ...DEFAULT_QUERY_POOL_OPTIONS, ...options };

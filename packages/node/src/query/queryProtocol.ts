@@ -5,6 +5,8 @@ export interface QueryWorkerData {
   readonly dataDir: string;
   readonly durability: KvDurability | undefined;
   readonly chainId: string;
+  /** The genesis time: a query on the genesis state sees it as the block time. */
+  readonly genesisTime: number;
   /** The node's cap on a read-only contract call's gas. */
   readonly gasCap: number;
   /** Niceness of the worker's thread (Linux): block execution and the API come first. */

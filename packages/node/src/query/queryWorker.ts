@@ -11,7 +11,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ContractSandbox } from '@hanglian/contract-runtime';
-import { ed25519Sha256, HanglianError } from '@hanglian/core';
+import { blockCodec, ed25519Sha256, HanglianError } from '@hanglian/core';
 import { openStorage } from '@hanglian/storage';
 import { createApplication } from '../application.js';
 import { CHAIN_SUB_DBS } from '../chain/chain.js';
@@ -42,6 +42,17 @@ const application = createApplication({
   queryGasCap: data.gasCap,
 });
 
+/** The block time of the latest height read, decoded once per height (queries judge expiry by it). */
+let timeAt = { height: 0, time: data.genesisTime };
+function blockTime(height: number): number {
+  if (height !== timeAt.height) {
+    const bytes = storage.blocks.getBlock(height);
+    if (bytes === undefined) throw new Error(`state is at height ${height} but its block is missing`);
+    timeAt = { height, time: blockCodec.decodeStored(bytes).header.time };
+  }
+  return timeAt.time;
+}
+
 port.on('message', async (job: QueryJob) => {
   // A sandbox whose WebAssembly instance failed is replaced before it serves again.
   if (sandbox.isFaulted) await sandbox.reset();
@@ -49,13 +60,10 @@ port.on('message', async (job: QueryJob) => {
   try {
     // One synchronous run: every read below sees the same committed version.
     const height = storage.state.latestVersion() ?? 0;
-    const result = application.stateMachine.query(
-      job.module,
-      job.name,
-      job.params,
-      storage.state.reader(),
+    const result = application.stateMachine.query(job.module, job.name, job.params, storage.state.reader(), {
       height,
-    );
+      time: blockTime(height),
+    });
     reply = { kind: 'result', id: job.id, height, result };
   } catch (error) {
     reply =

@@ -48,6 +48,11 @@ export const GenesisDocumentSchema = Type.Object(
     /** Unix milliseconds; the first block's time must be later. */
     genesisTime: Type.Integer({ minimum: 0 }),
     cryptoSuite: Type.Literal('ed25519-sha256'),
+    /**
+     * A development network (a local devnet): only such a chain may use development-only settings,
+     * such as the insights module's fast calendar. Part of the genesis hash, so no node can flip it.
+     */
+    dev: Type.Optional(Type.Boolean()),
     modules: Type.Record(Type.String(), Type.Unknown()),
   },
   { additionalProperties: false },
@@ -159,7 +164,10 @@ export class StateMachine {
           );
         }
       }
-      module.initGenesis?.({ chainId: genesis.chainId, genesisTime: genesis.genesisTime, state }, section);
+      module.initGenesis?.(
+        { chainId: genesis.chainId, genesisTime: genesis.genesisTime, dev: genesis.dev === true, state },
+        section,
+      );
     }
   }
 

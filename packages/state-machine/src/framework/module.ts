@@ -114,6 +114,8 @@ export interface BlockHookContext {
 export interface GenesisContext {
   readonly chainId: string;
   readonly genesisTime: number;
+  /** The genesis declares a development network (`dev: true`). */
+  readonly dev?: boolean;
   readonly state: StateWriter;
 }
 

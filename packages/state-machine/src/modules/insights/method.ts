@@ -57,7 +57,7 @@ export class InsightsMethod {
   }
 
   #add(state: StateWriter, order: CountedOrder, measure: Measure, time: number): void {
-    const { day, month } = periodsOf(time, insightsParameters(state).utcOffsetMinutes);
+    const { day, month } = periodsOf(time, insightsParameters(state));
     for (const period of [month, day]) {
       const key = cellKey(order.sku, period, order.region);
       const cell: Cell = cellStore.get(state, key) ?? {};

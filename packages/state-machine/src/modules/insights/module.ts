@@ -27,7 +27,11 @@ import {
 
 export const InsightsGenesisSchema = Type.Object(
   {
-    parameters: Type.Optional(Type.Partial(InsightsParametersSchema, { additionalProperties: false })),
+    parameters: Type.Optional(
+      Type.Partial(Type.Omit(InsightsParametersSchema, ['devCalendar']), { additionalProperties: false }),
+    ),
+    /** Development networks only: a month lasts this many ms of block time from the genesis time. */
+    devCalendarMonthMs: Type.Optional(Type.Integer({ minimum: 28_000, maximum: 31 * 86_400_000 })),
   },
   { additionalProperties: false },
 );
@@ -76,10 +80,19 @@ export class InsightsModule implements Module {
         `genesis of insights: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
       );
     }
-    if (genesis.parameters !== undefined) {
+    if (genesis.devCalendarMonthMs !== undefined && ctx.dev !== true) {
+      throw new HanglianError(
+        ExecutionErrors.GENESIS_INVALID,
+        'genesis of insights: devCalendarMonthMs is for development networks only (genesis dev: true)',
+      );
+    }
+    if (genesis.parameters !== undefined || genesis.devCalendarMonthMs !== undefined) {
       insightsParamsStore.set(ctx.state, 'current', {
         ...DEFAULT_INSIGHTS_PARAMETERS,
         ...genesis.parameters,
+        ...(genesis.devCalendarMonthMs === undefined
+          ? {}
+          : { devCalendar: { monthMs: genesis.devCalendarMonthMs, epoch: ctx.genesisTime } }),
       });
     }
   }
@@ -91,7 +104,7 @@ export class InsightsModule implements Module {
    */
   beforeTransactions(ctx: BlockHookContext): void {
     const params = insightsParameters(ctx.state);
-    const { month } = periodsOf(ctx.block.time, params.utcOffsetMinutes);
+    const { month } = periodsOf(ctx.block.time, params);
     const previous = clockStore.get(ctx.state, 'month')?.month;
     if (previous === month) return;
     clockStore.set(ctx.state, 'month', { month });

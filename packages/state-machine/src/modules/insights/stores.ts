@@ -74,6 +74,17 @@ export const InsightsParametersSchema = Type.Object(
      * changing it later would mix two calendars in one counter.
      */
     utcOffsetMinutes: Type.Integer({ minimum: -720, maximum: 840 }),
+    /**
+     * Development networks only (genesis `dev: true`): a calendar in which a month lasts `monthMs` of
+     * block time from `epoch` (the genesis time), so months close in minutes and 带数 shows data on a
+     * fresh devnet. Month m after the epoch is the epoch's month plus m; each month has 28 days.
+     */
+    devCalendar: Type.Optional(
+      Type.Object(
+        { monthMs: Type.Integer({ minimum: 28_000, maximum: 31 * 86_400_000 }), epoch: UintSchema },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -108,7 +119,7 @@ export const closedStore = new Store(
 export const insightsParamsStore = new Store(
   INSIGHTS_MODULE,
   'params',
-  createCodec('InsightsParameters', InsightsParametersSchema, { maxBytes: 64 }),
+  createCodec('InsightsParameters', InsightsParametersSchema, { maxBytes: 128 }),
 );
 
 export const ProducerSchema = IdentifierSchema;
@@ -119,12 +130,30 @@ export function insightsParameters(state: StateReader): InsightsParameters {
 
 const pad = (n: number, width: number) => n.toString().padStart(width, '0');
 
+/** Days of a month in the development calendar. */
+export const DEV_CALENDAR_DAYS = 28;
+
 /**
  * The day (`YYYY-MM-DD`) and month (`YYYY-MM`) of a block time, in the chain's calendar (UTC shifted by
- * `utcOffsetMinutes`). Pure arithmetic on the given milliseconds: no clock is read.
+ * `utcOffsetMinutes`, or a development network's fast calendar). Pure arithmetic on the given
+ * milliseconds: no clock is read.
  */
-export function periodsOf(time: number, utcOffsetMinutes: number): { day: string; month: string } {
-  const local = new Date(time + utcOffsetMinutes * 60_000);
+export function periodsOf(
+  time: number,
+  calendarOrOffset: number | Pick<InsightsParameters, 'utcOffsetMinutes' | 'devCalendar'>,
+): { day: string; month: string } {
+  const calendar =
+    typeof calendarOrOffset === 'number' ? { utcOffsetMinutes: calendarOrOffset } : calendarOrOffset;
+  const dev = calendar.devCalendar;
+  if (dev !== undefined) {
+    const elapsed = Math.max(0, time - dev.epoch);
+    const start = new Date(dev.epoch + calendar.utcOffsetMinutes * 60_000);
+    const index = start.getUTCFullYear() * 12 + start.getUTCMonth() + Math.floor(elapsed / dev.monthMs);
+    const month = `${pad(Math.floor(index / 12), 4)}-${pad((index % 12) + 1, 2)}`;
+    const day = 1 + Math.floor(((elapsed % dev.monthMs) * DEV_CALENDAR_DAYS) / dev.monthMs);
+    return { day: `${month}-${pad(day, 2)}`, month };
+  }
+  const local = new Date(time + calendar.utcOffsetMinutes * 60_000);
   const month = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1, 2)}`;
   return { day: `${month}-${pad(local.getUTCDate(), 2)}`, month };
 }

@@ -1,0 +1,110 @@
+/**
+ * The two back-ends every index test runs against: the embedded database (always) and a PostgreSQL
+ * server when HANGLIAN_TEST_PG_URL names one (CI's .ci/run starts Debian's and exports it). Each test
+ * gets a fresh database of its own. In CI (CI=true) a missing server fails the run instead of skipping.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { type IndexDb, openIndexDb } from '../src/index.js';
+
+export interface Backend {
+  readonly name: 'embedded' | 'server';
+  /** Skips the tests of this back-end, with the reason; undefined when it runs. */
+  readonly skip: string | undefined;
+  /** A new, empty, migrated database; `dispose` drops it. */
+  create(): Promise<{ db: IndexDb; url?: string; dir?: string; dispose(): Promise<void> }>;
+}
+
+const serverUrl = process.env.HANGLIAN_TEST_PG_URL;
+if (process.env.CI === 'true' && (serverUrl === undefined || serverUrl === '')) {
+  throw new Error('CI=true but HANGLIAN_TEST_PG_URL is not set: .ci/run must start a PostgreSQL server');
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export const backends: Backend[] = [
+  {
+    name: 'embedded',
+    skip: undefined,
+    async create() {
+      const dir = mkdtempSync(join(tmpdir(), 'hanglian-index-'));
+      const db = await openIndexDb({ dir });
+      return {
+        db,
+        dir,
+        async dispose() {
+          await db.close().catch(() => undefined);
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'server',
+    skip: serverUrl === undefined || serverUrl === '' ? 'no HANGLIAN_TEST_PG_URL' : undefined,
+    async create() {
+      const database = `hl_test_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${database}`);
+      await admin.end();
+      const url = withDatabase(serverUrl!, database);
+      const db = await openIndexDb({ url });
+      return {
+        db,
+        url,
+        async dispose() {
+          await db.close().catch(() => undefined);
+          const drop = new pg.Client({ connectionString: serverUrl });
+          await drop.connect();
+          await drop.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+          await drop.end();
+        },
+      };
+    },
+  },
+];
+
+/** Every table the index writes, with the columns that order its rows. */
+export const INDEX_TABLES: Record<string, string> = {
+  index_cursor: 'id',
+  chain_calendar: 'id',
+  validator_sets: 'from_height',
+  blocks: 'height',
+  txs: 'height, idx',
+  events: 'height, tx_idx, idx',
+  identities: 'address',
+  products: 'sku',
+  batches: 'sku, batch',
+  items: 'code',
+  item_events: 'height, tx_idx, idx',
+  channels: 'producer, org',
+  shipments: 'sender, id',
+  listings: 'id',
+  sessions: 'id',
+  orders: 'id',
+  order_steps: 'order_id, height, tx_idx, event_idx',
+  reviews: 'order_id',
+  implementations: 'id',
+  implementation_uses: 'implementation, kind',
+};
+
+/** Every row of every table up to `height` (rows of later blocks left out), as comparable JSON text. */
+export async function dumpTables(db: IndexDb, height?: number): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [table, order] of Object.entries(INDEX_TABLES)) {
+    const filter =
+      height !== undefined && ['blocks', 'txs', 'events', 'item_events'].includes(table)
+        ? `WHERE height <= ${height}`
+        : '';
+    const { rows } = await db.query(`SELECT * FROM ${table} ${filter} ORDER BY ${order}`);
+    out[table] = rows.map((r) => JSON.stringify(r));
+  }
+  return out;
+}
