@@ -29,7 +29,7 @@ import {
   type ReadAccess,
   type StateMachine,
 } from '@hanglian/state-machine';
-import type { KvDurability } from '@hanglian/storage';
+import type { KvDurability, StatePruning } from '@hanglian/storage';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
 import { Chain, type PreparedBlock } from './chain/chain.js';
@@ -76,6 +76,8 @@ export interface NodeOptions {
   readonly maxBlockGas?: number;
   readonly logLevel?: LogLevel;
   readonly durability?: KvDurability;
+  /** Keep only recent heights and snapshots of the state; default archival (every height provable). */
+  readonly pruning?: StatePruning;
   /**
    * Queries that run contract code (`registry.callReadOnly`) run on their own workers, apart from block
    * execution: how many, how many may wait (then QUERY_BUSY), and this node's gas cap for each.
@@ -244,6 +246,7 @@ export class HanglianNode {
       suite,
       validators: application.validators,
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     };
     if (
       options.stateSync &&

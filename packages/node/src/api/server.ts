@@ -405,6 +405,12 @@ export async function startApiServer(
     if (height > node.chain.height || node.chain.storage.state.rootAt(height) === undefined) {
       throw notFound(`state at height ${height}`);
     }
+    if (node.chain.storage.state.isPruned(height)) {
+      throw new HanglianError(
+        NodeErrors.STATE_PRUNED,
+        `the state at height ${height} was pruned; this node keeps heights from ${node.chain.storage.state.prunedBelow()} and snapshots`,
+      );
+    }
     const proof = node.chain.prove(key, height);
     return toJsonValue({
       height: proof.version,

@@ -43,6 +43,7 @@ import {
   openStorage,
   type StateOverlay,
   type StateProofAtVersion,
+  type StatePruning,
   type Storage,
 } from '@hanglian/storage';
 import { NodeErrors } from '../errors.js';
@@ -62,6 +63,8 @@ export interface ChainOptions {
   readonly suite: CryptoSuite;
   readonly validators: ValidatorSource;
   readonly durability?: KvDurability;
+  /** Keep only recent heights and snapshots of the state (storage README, "Pruning"); default: archival. */
+  readonly pruning?: StatePruning;
 }
 
 /** What state sync hands the chain: a verified block, its commit and signers, and the state after it. */
@@ -145,6 +148,7 @@ export class Chain {
       path: options.dataDir,
       extraSubDbs: CHAIN_SUB_DBS,
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     });
     const chain = new Chain(options, storage);
     try {
@@ -168,6 +172,7 @@ export class Chain {
       path: options.dataDir,
       extraSubDbs: [META_DB, COMMITS_DB],
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     });
     try {
       if (storage.state.latestVersion() !== undefined) {

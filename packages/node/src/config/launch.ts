@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ed25519Sha256, HanglianError } from '@hanglian/core';
 import { MemoryState, type StateReader } from '@hanglian/state-machine';
+import type { StatePruning } from '@hanglian/storage';
 import { devKeysOfNetwork } from '../api/console.js';
 import { createApplication } from '../application.js';
 import { NetworkTransport } from '../consensus/networkTransport.js';
@@ -27,6 +28,8 @@ export interface LaunchOptions {
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
   readonly consoleDevKeys?: boolean;
+  /** Keep only recent heights and snapshots of the state (default: archival). */
+  readonly pruning?: StatePruning;
 }
 
 export async function launchNode(options: LaunchOptions): Promise<HanglianNode> {
@@ -88,6 +91,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(transport === undefined ? {} : { transport }),
       stateSync: options.stateSync ?? false,
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
       ...(existsSync(networkPaths.nodeAdminToken(options.dir, entry.name))
         ? { adminToken: readFileSync(networkPaths.nodeAdminToken(options.dir, entry.name), 'utf8').trim() }
         : {}),
