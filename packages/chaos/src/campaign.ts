@@ -54,10 +54,15 @@ export interface CampaignSummary {
   /** Longest time from a fault's heal to every node having moved on, and the highest round seen then. */
   readonly slowestRecoveryMs: number;
   readonly highestRound: number;
+  /** Times a running node's API did not answer for 10 s or more while the runner waited for progress. */
+  readonly apiSilences: ReadonlyArray<{ after: string; node: string; ms: number }>;
   readonly violation: string | null;
   readonly replay: string;
   readonly dir: string;
 }
+
+/** A node's API that does not answer this long is noted in the log and the summary. */
+const API_SILENCE_NOTE_MS = 10_000;
 
 /** Time the consensus spends in rounds 0..rounds-1 when each times out (default timeouts). */
 export function roundsDurationMs(rounds: number): number {
@@ -127,6 +132,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let faultsRun = 0;
   let slowestRecoveryMs = 0;
   let highestRound = 0;
+  /** Times a node's API stayed silent for a long while (it ran, but did not answer /v1/status). */
+  const apiSilences: Array<{ after: string; node: string; ms: number }> = [];
   log(
     `seed ${options.seed}: ${validators} validators (f = ${maxFaulty(validators)}), ${fullNodes} full node(s), ${clients} load clients; network in ${cluster.dir}`,
   );
@@ -142,6 +149,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     const target = top + progressBlocks;
     let round = 0;
     let last: Record<string, number> = before;
+    // Per node, since when its API has not answered (a status request times out after 3 s).
+    const silentSince = new Map<string, number>();
+    const longestSilence = new Map<string, number>();
     while (Date.now() - t0 < boundMs) {
       const statuses = await Promise.all(
         cluster.nodes.map((n) =>
@@ -149,10 +159,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         ),
       );
       last = {};
+      const now = Date.now();
       statuses.forEach((s, i) => {
-        last[names[i]!] = s?.height ?? -1;
+        const name = names[i]!;
+        last[name] = s?.height ?? -1;
         round = Math.max(round, s?.consensus?.round ?? 0);
+        if (s === undefined) {
+          if (!silentSince.has(name)) silentSince.set(name, now);
+          longestSilence.set(name, Math.max(longestSilence.get(name) ?? 0, now - silentSince.get(name)!));
+        } else silentSince.delete(name);
       });
+      for (const [name, ms] of longestSilence) {
+        if (ms < API_SILENCE_NOTE_MS) continue;
+        apiSilences.push({ after: label, node: name, ms });
+        log(`  note: ${name}'s API did not answer for ${ms} ms while it caught up`);
+        longestSilence.delete(name);
+        silentSince.delete(name);
+      }
       if (cluster.unexpectedExits.length > 0) break;
       if (Object.values(last).length === names.length && Object.values(last).every((h) => h >= target)) {
         const ms = Date.now() - t0;
@@ -361,6 +384,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     finalHeights,
     slowestRecoveryMs,
     highestRound,
+    apiSilences,
     violation,
     replay: replayCommand(options, violation === null ? undefined : faultsRun),
     dir: cluster.dir,
@@ -385,6 +409,7 @@ export function formatSummary(summary: CampaignSummary): string {
     '',
     `  load: ${summary.acked} transfers acknowledged, ${summary.inDoubt} in doubt, ${summary.clientErrors} client retries`,
     `  slowest recovery ${summary.slowestRecoveryMs} ms, highest round seen ${summary.highestRound}; final heights ${JSON.stringify(summary.finalHeights)}`,
+    `  API silences ≥ 10 s: ${summary.apiSilences.length === 0 ? 'none' : summary.apiSilences.map((s) => `${s.node} ${s.ms} ms after ${s.after}`).join('; ')}`,
     `  violations: ${summary.violation === null ? 'none' : summary.violation}`,
     `  replay: ${summary.replay}`,
   ];
