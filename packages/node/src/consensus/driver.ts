@@ -9,6 +9,7 @@ import {
   type ConsensusInput,
   ConsensusMachine,
   type ConsensusOutput,
+  type ConsensusSigner,
   type Evidence,
   recordsForHeight,
   type TimeoutOptions,
@@ -59,6 +60,11 @@ export interface ConsensusDriverOptions {
   readonly mempool: Mempool;
   /** This node's validator key; undefined for a full node, which follows without voting. */
   readonly key: SigningKey | undefined;
+  /**
+   * What signs this node's votes and proposals (the guarded signer, which remembers on disk what it
+   * signed); default: the key itself, unguarded (tests only).
+   */
+  readonly signer?: ConsensusSigner;
   readonly suite: CryptoSuite;
   readonly transport: PeerTransport;
   readonly wal: FileWal;
@@ -116,7 +122,9 @@ export class ConsensusDriver {
 
   #newMachine(): ConsensusMachine {
     const signer =
-      this.#o.key === undefined ? undefined : new Ed25519ConsensusSigner(this.#o.chain.chainId, this.#o.key);
+      this.#o.key === undefined
+        ? undefined
+        : (this.#o.signer ?? new Ed25519ConsensusSigner(this.#o.chain.chainId, this.#o.key));
     return new ConsensusMachine({
       ...(signer === undefined ? {} : { signer }),
       verifier: this.#verifier,
@@ -147,11 +155,7 @@ export class ConsensusDriver {
     transport.onMessage('consensus', (peer, payload) => this.#onConsensusMessage(peer, payload));
     transport.onMessage('sync', (peer, payload) => this.#onSyncMessage(peer, payload));
     this.#lastCommitAt = this.#o.clock();
-    const height = this.#o.chain.height + 1;
-    const recovered = recordsForHeight(this.#o.wal.replay() as WalRecord[], height);
-    if (recovered.length > 0)
-      this.#o.logger.info({ height, records: recovered.length }, 'recovering consensus from the WAL');
-    this.#startHeight(height, recovered);
+    this.#startHeight(this.#o.chain.height + 1);
     this.#every(GOSSIP_INTERVAL_MS, () => {
       for (const message of this.#machine.ownMessages())
         transport.broadcast('consensus', encodeConsensusMessage(message));
@@ -234,14 +238,22 @@ export class ConsensusDriver {
     return set;
   }
 
-  #startHeight(height: number, recovered?: readonly WalRecord[]): void {
+  /**
+   * Starts `height` with whatever the WAL holds for it. Every height, not only the first after the process
+   * starts: a node whose ledger was wiped (its WAL kept) catches up by block sync and reaches again the
+   * height it had voted in; without its votes and lock it would sign a second, conflicting vote.
+   */
+  #startHeight(height: number): void {
     this.#waitingToStart = undefined;
     this.#nextHeightTimer = undefined;
+    const recovered = recordsForHeight(this.#o.wal.replay() as WalRecord[], height);
+    if (recovered.length > 0)
+      this.#o.logger.info({ height, records: recovered.length }, 'resuming the height from the WAL');
     this.#feed({
       type: 'start-height',
       height,
       validators: this.#validatorSet(height),
-      ...(recovered ? { recovered } : {}),
+      ...(recovered.length > 0 ? { recovered } : {}),
     });
   }
 
