@@ -443,6 +443,11 @@ export class HanglianNode {
     }
   }
 
+  /** Block sync's counters (requests, accepted blocks, refused answers, unasked answers, timeouts). */
+  get blockSyncStats(): ConsensusDriver['syncStats'] {
+    return this.#driver.syncStats;
+  }
+
   /** Consensus state for status and metrics. */
   get consensus(): { height: number | undefined; round: number | undefined; peers: string[] } {
     return { height: this.#driver.height, round: this.#driver.round, peers: this.#transport.peers() };
