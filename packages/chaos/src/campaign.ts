@@ -37,6 +37,8 @@ export interface CampaignOptions {
   readonly keep?: boolean;
   readonly parentDir?: string;
   readonly log?: (line: string) => void;
+  /** Handed the network once it exists: the CLI shuts it down on Ctrl-C. */
+  readonly onCluster?: (cluster: ChaosCluster) => void;
 }
 
 export interface CampaignSummary {
@@ -111,6 +113,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     random: () => portRandom.next(),
     ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }),
   });
+  options.onCluster?.(cluster);
   const names = cluster.nodes.map((n) => n.name);
   const schedule = generateSchedule(
     options.seed,
@@ -253,6 +256,21 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           for (const t of fault.targets) cluster.resume(t);
         }
         return;
+      case 'crash-all-start-pause': {
+        await Promise.all(names.map((n) => cluster.stop(n, 'SIGKILL')));
+        const started = names.map((n) => restart(n));
+        await sleep(fault.startPauseAfterMs!);
+        const frozen = fault.targets.filter((t) => cluster.node(t).url === '');
+        for (const t of fault.targets) cluster.pause(t);
+        log(
+          `  stopped ${fault.targets.join(',')}; ${frozen.length} of them still starting (API not listening yet)`,
+        );
+        await sleep(fault.durationMs);
+        for (const t of fault.targets) cluster.resume(t);
+        await Promise.all(started);
+        for (const n of names) checker.restarted(n);
+        return;
+      }
       case 'partition':
         cluster.mesh.cut(fault.groups![0]!, fault.groups![1]!, true);
         await sleep(fault.durationMs);
