@@ -414,9 +414,9 @@ export function formatSummary(summary: CampaignSummary): string {
   const lines = [
     `campaign seed ${summary.seed}: ${(summary.elapsedMs / 60_000).toFixed(1)} min on ${summary.validators} validators + ${summary.fullNodes} full node(s)`,
     '',
-    '  fault kind        applied',
-    ...Object.entries(summary.faults).map(([k, n]) => `  ${k.padEnd(18)}${String(n).padStart(7)}`),
-    `  ${'total'.padEnd(18)}${String(Object.values(summary.faults).reduce((a, b) => a + b, 0)).padStart(7)}`,
+    '  fault kind              applied',
+    ...Object.entries(summary.faults).map(([k, n]) => `  ${k.padEnd(24)}${String(n).padStart(7)}`),
+    `  ${'total'.padEnd(24)}${String(Object.values(summary.faults).reduce((a, b) => a + b, 0)).padStart(7)}`,
     '',
     '  invariant              checked',
     `  agreement (headers)   ${String(summary.checks.headers).padStart(8)}`,
