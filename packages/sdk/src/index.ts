@@ -26,6 +26,7 @@ export * from './light/verify.js';
 export * from './light/views.js';
 export * from './privacy/seal.js';
 export * from './privacy/share.js';
+export * from './relay/relayer.js';
 export * from './signer.js';
 export * from './transactions/call.js';
 export * from './transactions/catalog.js';
