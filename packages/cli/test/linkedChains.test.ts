@@ -14,7 +14,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createClient, query } from '@hanglian/sdk';
+import { readGenesis } from '@hanglian/node/offline';
+import {
+  createClient,
+  createLightClient,
+  genesisHashOf,
+  query,
+  validatorSetFromGenesis,
+  verifyInterchainPacket,
+  verifyInterchainReceipt,
+} from '@hanglian/sdk';
 import { CLI, randomBasePort } from './helpers.js';
 
 const README = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'README.md');
@@ -155,6 +164,33 @@ describe('linking industry chains (README)', { timeout: 300_000 }, () => {
       outbox.map((e) => e.status.status),
       ['delivered'],
     );
+    // An app (or a browser) checks the message itself, through light clients of each chain.
+    const lightOf = (client: typeof commerce, network: string) => {
+      const genesis = readGenesis(join(dir, network));
+      return createLightClient({
+        client,
+        trust: {
+          chainId: genesis.chainId,
+          height: 0,
+          blockHash: genesisHashOf(genesis),
+          validators: validatorSetFromGenesis(genesis),
+        },
+      });
+    };
+    const { value: packet } = await verifyInterchainPacket(lightOf(logistics, 'logistics'), {
+      destChain: 'commerce',
+      sequence: 1,
+    });
+    assert.deepEqual(
+      [packet.sender.org, (packet.payload as { type: string }).type],
+      ['carrier-a', 'delivered'],
+    );
+    const { value: receipt } = await verifyInterchainReceipt(lightOf(commerce, 'commerce'), {
+      sourceChain: 'logistics',
+      sequence: 1,
+    });
+    assert.deepEqual([receipt.status, receipt.code], ['delivered', 'OK']);
+
     const relayed = relayers.map((r) => r.output).join('\n');
     assert.match(relayed, /message 1 of logistics delivered on commerce/);
     assert.equal(

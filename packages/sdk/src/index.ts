@@ -21,6 +21,7 @@ export * from './actions/verifyItem.js';
 export * from './actions/waitForTransaction.js';
 export * from './client.js';
 export * from './errors.js';
+export * from './light/interchain.js';
 export * from './light/lightClient.js';
 export * from './light/verify.js';
 export * from './light/views.js';
