@@ -71,6 +71,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       name: entry.name,
       dataDir: networkPaths.nodeData(options.dir, entry.name),
       walPath: networkPaths.nodeWal(options.dir, entry.name),
+      signerStatePath: networkPaths.nodeSignerState(options.dir, entry.name),
       genesis,
       ...(entry.validator ? { validatorKey: nodeKey } : {}),
       api: {
