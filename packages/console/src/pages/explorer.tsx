@@ -14,6 +14,7 @@ import {
   verifyCommit,
 } from '@hanglian/core';
 import { commitFromView, headerFromView } from '@hanglian/sdk';
+import type { ChainQueryResult } from '@hanglian/state-machine/client';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../app.js';
 import { EvidenceExport } from '../components/evidenceExport.js';
@@ -485,26 +486,7 @@ function Evidence(): ReactNode {
   );
 }
 
-interface LinkedClient {
-  chainId: string;
-  status: string;
-  latestHeight: number;
-  trustingPeriodMs: number;
-  admittedAtHeight: number;
-  misbehaviourHeight?: number;
-}
-
-interface OutboxEntry {
-  packet: { sequence: number; destModule: string; sender: { org: string }; sentAtHeight: number };
-  status: { status: string; code?: string };
-}
-
-interface ReceiptEntry {
-  sequence: number;
-  status: string;
-  code: string;
-  receivedAtHeight: number;
-}
+type LinkedClient = ChainQueryResult<'lightclients', 'clients'>[number];
 
 /** One linked chain: its light client here, the messages sent to it and those received from it. */
 function LinkedChain({ client: linked }: { client: LinkedClient }): ReactNode {
@@ -512,8 +494,8 @@ function LinkedChain({ client: linked }: { client: LinkedClient }): ReactNode {
   const traffic = useAsync(
     () =>
       Promise.all([
-        q<OutboxEntry[]>('interchain', 'outbox', { chainId: linked.chainId, limit: 500 }),
-        q<ReceiptEntry[]>('interchain', 'receipts', { chainId: linked.chainId, limit: 500 }),
+        q('interchain', 'outbox', { chainId: linked.chainId, limit: 500 }),
+        q('interchain', 'receipts', { chainId: linked.chainId, limit: 500 }),
       ]),
     [linked.chainId],
   );
@@ -582,7 +564,7 @@ function LinkedChain({ client: linked }: { client: LinkedClient }): ReactNode {
 /** Chains linked to this one (lightclients and interchain modules). */
 function Links(): ReactNode {
   const { t } = useApp();
-  const clients = useAsync(() => q<LinkedClient[]>('lightclients', 'clients', {}), []);
+  const clients = useAsync(() => q('lightclients', 'clients', {}), []);
   if (clients.loading) return <Loading />;
   if (clients.error !== undefined) return <ErrorBox error={clients.error} onRetry={clients.reload} />;
   if (clients.data!.length === 0) return <p data-testid="links">{t('explorer.link.none')}</p>;
