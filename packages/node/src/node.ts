@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { Evidence, TimeoutOptions } from '@hanglian/consensus';
 import {
   addressFromPublicKey,
-  type BlockResults,
   bytesToHex,
   type CryptoSuite,
   type DecodedTx,
@@ -19,7 +18,6 @@ import {
   type SigningKey,
   signTx,
   type TxBody,
-  type TxResult,
   VOTE_PRECOMMIT,
   VOTE_PREVOTE,
 } from '@hanglian/core';

@@ -15,7 +15,7 @@ import {
 } from '@hanglian/core';
 import { commitFromView, headerFromView } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { EvidenceExport } from '../components/evidenceExport.js';
 import { IndexTransactions } from '../components/indexTxs.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
