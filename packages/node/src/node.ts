@@ -122,7 +122,6 @@ export interface CommittedBlockEvent {
 }
 
 const REJECTIONS_KEPT = 10_000;
-const MEMBERSHIP_RECHECK_BLOCKS = 10;
 
 /**
  * Default gas after which a proposal takes no more transactions. An order's creation uses ~1.2 M (its three
@@ -561,9 +560,10 @@ export class HanglianNode {
       if (result.code !== 'OK') this.metrics.transactionsFailed.inc();
     });
     this.metrics.blocksCommitted.inc();
-    // Membership can change in any block (a revoked node identity, a suspended organisation): linked
-    // peers are asked again, every few blocks to keep the cost bounded.
-    if (height % MEMBERSHIP_RECHECK_BLOCKS === 0) this.#transport.revalidate();
+    // Membership can change in any block (a revoked node identity, a suspended organisation): linked peers
+    // are asked again after every block, so a revoked member's links drop with the block that revokes it,
+    // even if the chain stalls right after (a handful of state reads per peer).
+    this.#transport.revalidate();
     this.metrics.transactionsCommitted.inc(txIds.length);
     this.metrics.blockTransactions.observe(txIds.length);
     for (const id of [...this.#waiters.keys()]) if (this.#rejections.has(id)) this.#settle(id);
