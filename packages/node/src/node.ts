@@ -45,7 +45,7 @@ import { Mempool, type MempoolOptions } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
 import { NodeMetrics } from './metrics/metrics.js';
 import { type QueryAnswer, QueryPool, type QueryPoolOptions } from './query/queryPool.js';
-import { fetchVerifiedSnapshot } from './sync/stateSync.js';
+import { type StateSyncTrust, stateSync } from './sync/stateSync.js';
 
 export interface NodeOptions {
   /** A short name for logs and status, e.g. `node0`. */
@@ -75,9 +75,11 @@ export interface NodeOptions {
   readonly transport?: PeerTransport;
   /**
    * On an empty ledger, fetch and verify the state from peers instead of replaying from the genesis
-   * (a new or wiped node). Needs a transport with peers.
+   * (a new or wiped node). Needs a transport with peers. Give a trusted checkpoint (a height and its block
+   * hash, from the organisation that invites the node) to start trust there instead of at the genesis
+   * (sync/stateSync.ts); `true` trusts the genesis validators.
    */
-  readonly stateSync?: boolean;
+  readonly stateSync?: boolean | StateSyncTrust;
   readonly mempool?: Partial<MempoolOptions>;
   readonly maxBlockTxs?: number;
   readonly maxBlockBytes?: number;
@@ -285,17 +287,18 @@ export class HanglianNode {
       options.transport !== undefined &&
       !existsSync(join(options.dataDir, 'data.mdb'))
     ) {
-      const snapshot = await fetchVerifiedSnapshot({
+      const height = await stateSync({
         transport: options.transport,
         genesis: options.genesis,
         application,
         suite,
         logger,
+        ...(typeof options.stateSync === 'object' ? { trust: options.stateSync } : {}),
+        scratchPath: `${options.dataDir}.state-sync`,
+        importSnapshot: (snapshot) => Chain.importSnapshot(chainOptions, snapshot),
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
       });
-      if (snapshot !== undefined) {
-        Chain.importSnapshot(chainOptions, snapshot);
-        logger.info({ height: snapshot.block.header.height }, 'state sync complete');
-      }
+      if (height !== undefined) logger.info({ height }, 'state sync complete');
     }
     const chain = Chain.open(chainOptions);
     let node: HanglianNode;
