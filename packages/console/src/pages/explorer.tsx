@@ -16,7 +16,7 @@ import {
 import { commitFromView, headerFromView } from '@hanglian/sdk';
 import type { ChainQueryResult } from '@hanglian/state-machine/client';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { EvidenceExport } from '../components/evidenceExport.js';
 import { IndexTransactions } from '../components/indexTxs.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
