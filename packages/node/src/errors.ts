@@ -63,6 +63,11 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'invalid',
     summary: 'What a peer sent during state sync does not match the verified headers.',
   },
+  STATE_SYNC_ANCHOR_EXPIRED: {
+    kind: 'invalid',
+    summary:
+      'The trusted checkpoint for state sync is older than the trusting period: ask the inviting organisation for a newer one.',
+  },
   STATE_SYNC_FAILED: {
     kind: 'unavailable',
     summary: 'State sync could not complete with the peers available.',

@@ -15,6 +15,9 @@ interface NodeStartOptions {
   passphraseFile?: string;
   logLevel: string;
   stateSync?: boolean;
+  trustHeight?: string;
+  trustHash?: string;
+  trustingPeriodHours?: string;
   json?: boolean;
   console: boolean;
   consoleDir?: string;
@@ -39,6 +42,15 @@ export function registerNode(program: Command): void {
     .option(
       '--state-sync',
       'on an empty ledger, fetch the verified state from peers instead of replaying blocks',
+    )
+    .option(
+      '--trust-height <height>',
+      'state sync: the height of a trusted checkpoint (from the organisation that invites this node)',
+    )
+    .option('--trust-hash <hex>', 'state sync: the block hash at --trust-height')
+    .option(
+      '--trusting-period-hours <hours>',
+      'state sync: refuse a checkpoint older than this (default 168)',
     )
     .option('--json', 'print the start-up line as JSON')
     .option(
@@ -74,6 +86,29 @@ export function registerNode(program: Command): void {
           `--console-index must be an http(s) URL, got "${opts.consoleIndex}"`,
         );
       }
+      if ((opts.trustHeight === undefined) !== (opts.trustHash === undefined)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-height and --trust-hash go together');
+      }
+      const trustHeight = opts.trustHeight === undefined ? undefined : Number(opts.trustHeight);
+      if (trustHeight !== undefined && (!Number.isSafeInteger(trustHeight) || trustHeight < 1)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-height must be a height ≥ 1');
+      }
+      if (opts.trustHash !== undefined && !/^[0-9a-fA-F]{64}$/.test(opts.trustHash)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-hash must be 64 hex digits');
+      }
+      const periodHours =
+        opts.trustingPeriodHours === undefined ? undefined : Number(opts.trustingPeriodHours);
+      if (periodHours !== undefined && !(periodHours > 0)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trusting-period-hours must be positive');
+      }
+      const stateSync =
+        trustHeight === undefined
+          ? opts.stateSync === true
+          : {
+              trustHeight,
+              trustHash: opts.trustHash!.toLowerCase(),
+              ...(periodHours === undefined ? {} : { trustingPeriodMs: periodHours * 3_600_000 }),
+            };
       const { launchNode } = await import('@hanglian/node');
       const running = await launchNode({
         dir: opts.dir,
@@ -82,7 +117,7 @@ export function registerNode(program: Command): void {
         host: opts.host,
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
-        stateSync: opts.stateSync === true,
+        stateSync,
         ...(consoleDir === undefined
           ? {}
           : {

@@ -12,6 +12,7 @@ import { NodeErrors } from '../errors.js';
 import { readKeyFile } from '../keystore/keystore.js';
 import type { LogLevel } from '../logger.js';
 import { HanglianNode } from '../node.js';
+import type { StateSyncTrust } from '../sync/stateSync.js';
 import { networkPaths, readGenesis, readManifest } from './network.js';
 
 export interface LaunchOptions {
@@ -22,7 +23,8 @@ export interface LaunchOptions {
   /** Overrides the manifest's API port (0 picks a free one). */
   readonly apiPort?: number;
   readonly logLevel?: LogLevel;
-  readonly stateSync?: boolean;
+  /** State sync on an empty ledger; with a trusted checkpoint, trust starts there (see NodeOptions). */
+  readonly stateSync?: boolean | StateSyncTrust;
   /** Serve this console build at `/` (packages/console/dist/web). */
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */

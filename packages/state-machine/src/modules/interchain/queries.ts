@@ -30,8 +30,8 @@ export interface OutboxEntry {
 }
 
 /** Queries of the interchain module: public (relayers read them; messages carry no personal data). */
-export const interchainQueries: Query<any, any>[] = [
-  {
+export const interchainQueries = {
+  sequences: {
     name: 'sequences',
     access: 'public',
     summary: 'Sequence counters with a chain: the next to send to it and the next to receive from it.',
@@ -39,7 +39,7 @@ export const interchainQueries: Query<any, any>[] = [
     execute: (ctx): Sequences | null =>
       sequenceStore.get(ctx.state, (ctx.params as { chainId: string }).chainId) ?? null,
   } satisfies Query<any, Sequences | null>,
-  {
+  outbox: {
     name: 'outbox',
     access: 'public',
     summary: 'Messages sent to a chain, in sequence order, with what became of them.',
@@ -55,7 +55,7 @@ export const interchainQueries: Query<any, any>[] = [
       return out;
     },
   } satisfies Query<any, OutboxEntry[]>,
-  {
+  receipts: {
     name: 'receipts',
     access: 'public',
     summary: 'Receipts of messages received from a chain, in sequence order.',
@@ -71,7 +71,7 @@ export const interchainQueries: Query<any, any>[] = [
       return out;
     },
   } satisfies Query<any, Receipt[]>,
-  {
+  receipt: {
     name: 'receipt',
     access: 'public',
     summary: 'The receipt of one message from a chain, or null.',
@@ -84,4 +84,4 @@ export const interchainQueries: Query<any, any>[] = [
       return receiptStore.get(ctx.state, packetKey(chainId, sequence)) ?? null;
     },
   } satisfies Query<any, Receipt | null>,
-];
+};

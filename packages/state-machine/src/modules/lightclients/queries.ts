@@ -14,8 +14,8 @@ import {
 } from './stores.js';
 
 /** Queries of the lightclients module: all public (what a chain trusts of another is no secret). */
-export const lightClientQueries: Query<any, any>[] = [
-  {
+export const lightClientQueries = {
+  client: {
     name: 'client',
     access: 'public',
     summary: 'The light client of a chain, or null.',
@@ -23,14 +23,14 @@ export const lightClientQueries: Query<any, any>[] = [
     execute: (ctx): ClientState | null =>
       clientStore.get(ctx.state, (ctx.params as { chainId: string }).chainId) ?? null,
   } satisfies Query<any, ClientState | null>,
-  {
+  clients: {
     name: 'clients',
     access: 'public',
     summary: 'Every light client, by chain id.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx): ClientState[] => [...clientStore.entries(ctx.state)].map(([, c]) => c),
   } satisfies Query<any, ClientState[]>,
-  {
+  consensusState: {
     name: 'consensusState',
     access: 'public',
     summary: 'What a verified header of a chain says (time, hash, state root), or null.',
@@ -43,7 +43,7 @@ export const lightClientQueries: Query<any, any>[] = [
       return consensusStore.get(ctx.state, consensusKey(chainId, height)) ?? null;
     },
   } satisfies Query<any, ConsensusState | null>,
-  {
+  misbehaviour: {
     name: 'misbehaviour',
     access: 'public',
     summary: 'Proven misbehaviour of a chain (two valid headers of one height).',
@@ -53,11 +53,11 @@ export const lightClientQueries: Query<any, any>[] = [
         ([, m]) => m,
       ),
   } satisfies Query<any, Misbehaviour[]>,
-  {
+  parameters: {
     name: 'parameters',
     access: 'public',
     summary: 'Parameters of the lightclients module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx): LightClientParameters => lightClientParameters(ctx.state),
   } satisfies Query<any, LightClientParameters>,
-];
+};
