@@ -14,6 +14,7 @@ interface DevnetOptions {
   validators: string;
   fullNodes: string;
   basePort: string;
+  chainId?: string;
   fresh?: boolean;
   demo?: boolean;
   market?: boolean;
@@ -82,6 +83,10 @@ export function registerDevnet(program: Command): void {
       'first port when creating the network; node i uses base+2i (API) and base+2i+1 (P2P)',
       '26650',
     )
+    .option(
+      '--chain-id <id>',
+      'chain id when creating the network (default hanglian-local); two devnets to link need different ids and base ports',
+    )
     .option('--fresh', 'delete the directory first and start a new chain')
     .option(
       '--demo',
@@ -148,6 +153,7 @@ export function registerDevnet(program: Command): void {
         }
         initNetwork({
           dir: opts.dir,
+          ...(opts.chainId === undefined ? {} : { chainId: opts.chainId }),
           validators,
           fullNodes,
           basePort,
