@@ -73,7 +73,8 @@ export interface LedgerSnapshot {
   readonly commit: Commit;
   readonly validators: readonly Validator[];
   readonly results: BlockResults;
-  readonly entries: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>;
+  /** The state's entries; may be read lazily (state sync streams them from a file). */
+  readonly entries: Iterable<{ key: Uint8Array; value: Uint8Array }>;
 }
 
 /** A block executed over an uncommitted overlay, waiting for its commit certificate. */
@@ -482,6 +483,29 @@ export class Chain {
   /** Who may read a state key through the API: the state machine decides per store. */
   stateAccess(key: string): ReadAccess {
     return this.#sm.stateAccess(key);
+  }
+
+  /** The next nonce `submitter` may use in the latest committed state. */
+  nextNonce(submitter: Address): number {
+    return this.#sm.nextNonce(this.reader(), submitter);
+  }
+
+  /** True when the state of `height` was committed on this node (it may since be pruned: `isStatePruned`). */
+  hasStateAt(height: number): boolean {
+    return height <= this.height && this.storage.state.rootAt(height) !== undefined;
+  }
+
+  /**
+   * The lowest height whose state this node keeps when it prunes (heights below it are kept only when
+   * they are snapshots), or undefined when nothing was pruned.
+   */
+  statePrunedBelow(): number | undefined {
+    return this.storage.state.prunedBelow();
+  }
+
+  /** True when the state of `height` was committed but this node pruned it (it keeps recent heights and snapshots). */
+  isStatePruned(height: number): boolean {
+    return this.storage.state.isPruned(height);
   }
 
   /** True when `address` is an active member identity in the latest committed state. */
