@@ -91,7 +91,7 @@ export class Network {
     this.publicKey = options.nodeKey.publicKey;
     this.#selfHex = bytesToHex(this.publicKey);
     this.#chainHash = chainIdHash(options.chainId);
-    this.#seen = new SeenCache(options.seenCacheSize);
+    this.#seen = new SeenCache(options.seenCacheSize, options.seenTtlMs);
     this.#scores = new ScoreBook(options.scoring);
     const channelCounters: Record<string, ChannelCounters> = {};
     Object.entries(options.channels).forEach(([name, channelOptions], priority) => {
@@ -276,7 +276,7 @@ export class Network {
   /** Queues `payload` to every linked peer; returns how many peers it was queued to. Never blocks. */
   broadcast(channelName: string, payload: Uint8Array): number {
     const channel = this.#channelForSend(channelName, payload);
-    if (channel.options.gossip) this.#seen.add(this.#messageKey(channel, payload));
+    if (channel.options.gossip) this.#seen.add(this.#messageKey(channel, payload), Date.now());
     const frame = this.#frame(channel, payload);
     let queued = 0;
     for (const peer of this.#peers.values()) if (this.#enqueue(peer, channel, frame)) queued += 1;
@@ -288,7 +288,7 @@ export class Network {
     const channel = this.#channelForSend(channelName, payload);
     const peer = this.#peers.get(bytesToHex(peerPublicKey));
     if (peer === undefined) return false;
-    if (channel.options.gossip) this.#seen.add(this.#messageKey(channel, payload));
+    if (channel.options.gossip) this.#seen.add(this.#messageKey(channel, payload), Date.now());
     return this.#enqueue(peer, channel, this.#frame(channel, payload));
   }
 
@@ -575,7 +575,7 @@ export class Network {
     }
     counters.receivedMessages += 1;
     counters.receivedBytes += payload.byteLength;
-    if (channel.options.gossip && !this.#seen.add(this.#messageKey(channel, payload))) {
+    if (channel.options.gossip && !this.#seen.add(this.#messageKey(channel, payload), Date.now())) {
       counters.duplicates += 1;
       return;
     }

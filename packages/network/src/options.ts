@@ -79,6 +79,11 @@ export interface NetworkOptions {
   /** Bytes buffered in a socket before frames wait in the per-channel queues. */
   readonly socketHighWaterBytes: number;
   readonly seenCacheSize: number;
+  /**
+   * How long a gossip message counts as seen: echoes and copies inside it are dropped, a message sent
+   * again after it is delivered again (the consensus driver re-sends its votes every second).
+   */
+  readonly seenTtlMs: number;
   readonly reconnect: ReconnectOptions;
   readonly scoring: ScoringOptions;
 }
@@ -169,6 +174,7 @@ export const defaultNetworkOptions = {
   idleTimeoutMs: 30_000,
   socketHighWaterBytes: 1 * MiB,
   seenCacheSize: 100_000,
+  seenTtlMs: 500,
   reconnect: defaultReconnectOptions,
   scoring: defaultScoringOptions,
 } satisfies Omit<NetworkOptions, 'chainId' | 'nodeKey' | 'isMember'>;
@@ -207,6 +213,7 @@ export function resolveNetworkOptions(init: NetworkInit): NetworkOptions {
     'idleTimeoutMs',
     'socketHighWaterBytes',
     'seenCacheSize',
+    'seenTtlMs',
   ] as const) {
     positive(name, options[name]);
   }
