@@ -20,8 +20,8 @@ export interface ChannelOptions {
   readonly id: number;
   readonly maxPayloadBytes: number;
   /**
-   * Gossip channels drop messages seen before (by hash) and, when full, drop the oldest queued message;
-   * direct channels deliver everything and refuse the newest message when full.
+   * Gossip channels, when a peer's queue is full, drop the oldest queued message; direct channels refuse
+   * the newest. A gossip channel that relays also drops messages seen before (by hash), which stops echoes.
    */
   readonly gossip: boolean;
   /** Re-broadcast each new, accepted gossip message to every other peer (for nodes not in a full mesh). */
@@ -79,11 +79,6 @@ export interface NetworkOptions {
   /** Bytes buffered in a socket before frames wait in the per-channel queues. */
   readonly socketHighWaterBytes: number;
   readonly seenCacheSize: number;
-  /**
-   * How long a gossip message counts as seen: echoes and copies inside it are dropped, a message sent
-   * again after it is delivered again (the consensus driver re-sends its votes every second).
-   */
-  readonly seenTtlMs: number;
   readonly reconnect: ReconnectOptions;
   readonly scoring: ScoringOptions;
 }
@@ -174,7 +169,6 @@ export const defaultNetworkOptions = {
   idleTimeoutMs: 30_000,
   socketHighWaterBytes: 1 * MiB,
   seenCacheSize: 100_000,
-  seenTtlMs: 500,
   reconnect: defaultReconnectOptions,
   scoring: defaultScoringOptions,
 } satisfies Omit<NetworkOptions, 'chainId' | 'nodeKey' | 'isMember'>;
@@ -213,7 +207,6 @@ export function resolveNetworkOptions(init: NetworkInit): NetworkOptions {
     'idleTimeoutMs',
     'socketHighWaterBytes',
     'seenCacheSize',
-    'seenTtlMs',
   ] as const) {
     positive(name, options[name]);
   }
