@@ -85,7 +85,9 @@ export function App(): ReactNode {
   // Keep the organisation consistent with the role: one that holds the role, else the first that does.
   const candidates = useMemo(() => {
     const needed = businessRoleOf(role);
-    return needed === undefined ? organisations : organisations.filter((o) => o.roles.includes(needed));
+    return needed === undefined
+      ? organisations
+      : organisations.filter((o) => (o.roles as readonly string[]).includes(needed));
   }, [organisations, role]);
   useEffect(() => {
     if (role === 'shopper' || candidates.length === 0) return;

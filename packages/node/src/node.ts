@@ -34,7 +34,10 @@ import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js
 import { type Application, createApplication } from './application.js';
 import { Chain, type PreparedBlock } from './chain/chain.js';
 import { type BlockTiming, ConsensusDriver, defaultBlockTiming } from './consensus/driver.js';
+import { Ed25519ConsensusSigner } from './consensus/ed25519Signer.js';
 import { FileWal } from './consensus/fileWal.js';
+import { GuardedSigner } from './consensus/guardedSigner.js';
+import { SignerStateFile } from './consensus/signerState.js';
 import { NoPeers, type PeerTransport } from './consensus/transport.js';
 import { NodeErrors } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
@@ -53,6 +56,12 @@ export interface NodeOptions {
   readonly validatorKey?: SigningKey;
   /** The consensus write-ahead log; kept apart from the ledger directory (default: beside it). */
   readonly walPath?: string;
+  /**
+   * The validator signer's state: the last height, round and step it signed, fsynced before each
+   * signature leaves, so it never signs a conflicting message even after a wipe (default: beside the
+   * ledger directory, `<dataDir>.signer-state`). Keep it with the key; never restore it from a backup.
+   */
+  readonly signerStatePath?: string;
   readonly api: ApiOptions;
   readonly blockTiming?: Partial<BlockTiming>;
   /** Consensus timeouts (propose/prevote/precommit base and per-round delta, in ms). */
@@ -169,6 +178,7 @@ export class HanglianNode {
   readonly #admittedAt = new Map<string, number>();
   readonly metrics: NodeMetrics;
   readonly #queries: QueryPool;
+  readonly #signerState: SignerStateFile | undefined;
   #api: ApiServer | undefined;
   #stopping = false;
   #driverStopped = false;
@@ -192,10 +202,36 @@ export class HanglianNode {
     this.mempool = new Mempool(application.stateMachine, chain.chainId, options.mempool);
     this.events.setMaxListeners(1000);
     this.#transport = options.transport ?? new NoPeers();
+    const key = options.validatorKey;
+    this.#signerState =
+      key === undefined
+        ? undefined
+        : SignerStateFile.open(options.signerStatePath ?? `${options.dataDir}.signer-state`, {
+            chainId: chain.chainId,
+            validator: bytesToHex(key.publicKey),
+          });
     this.#driver = new ConsensusDriver({
       chain,
       mempool: this.mempool,
-      key: options.validatorKey,
+      key,
+      ...(key === undefined || this.#signerState === undefined
+        ? {}
+        : {
+            signer: new GuardedSigner(
+              new Ed25519ConsensusSigner(chain.chainId, key),
+              this.#signerState,
+              (refusal) =>
+                logger.warn(
+                  {
+                    height: refusal.height,
+                    round: refusal.round,
+                    step: refusal.step,
+                    last: `${refusal.last.step} ${refusal.last.height}/${refusal.last.round}`,
+                  },
+                  'signer refused a message that could conflict with one it signed before',
+                ),
+            ),
+          }),
       suite: options.suite ?? ed25519Sha256,
       transport: this.#transport,
       wal: new FileWal(options.walPath ?? `${options.dataDir}.consensus.wal`),
@@ -281,11 +317,18 @@ export class HanglianNode {
       await chain.close();
       throw due;
     }
-    const node = new HanglianNode(options, chain, application, signatures, logger);
+    let node: HanglianNode;
+    try {
+      node = new HanglianNode(options, chain, application, signatures, logger);
+    } catch (error) {
+      await chain.close();
+      throw error;
+    }
     started = node;
     try {
       node.#api = await startApiServer(node, options.api, options.adminToken);
     } catch (error) {
+      node.#signerState?.close();
       await chain.close();
       throw error;
     }
@@ -436,6 +479,11 @@ export class HanglianNode {
     }
   }
 
+  /** Block sync's counters (requests, accepted blocks, refused answers, unasked answers, timeouts). */
+  get blockSyncStats(): ConsensusDriver['syncStats'] {
+    return this.#driver.syncStats;
+  }
+
   /** Consensus state for status and metrics. */
   get consensus(): { height: number | undefined; round: number | undefined; peers: string[] } {
     return { height: this.#driver.height, round: this.#driver.round, peers: this.#transport.peers() };
@@ -580,6 +628,7 @@ export class HanglianNode {
     await this.#queries.close();
     await this.#transport.close();
     await this.chain.close();
+    this.#signerState?.close();
     this.logger.info('node stopped');
   }
 }

@@ -40,6 +40,7 @@ interface NodeStartOptions {
   console: boolean;
   consoleDir?: string;
   consoleDevKeys?: boolean;
+  consoleIndex?: string;
 }
 
 export function registerNode(program: Command, build: CliBuild = {}): void {
@@ -82,6 +83,10 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
       '--console-dev-keys',
       "DEV ONLY: let the console sign as this dev network's organisations (refused on other networks)",
     )
+    .option(
+      '--console-index <url>',
+      'tell the console to search and report from the index at this URL (`hanglian index`)',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  hanglian node start --dir ./acme --genesis genesis.json --peers 10.0.0.2:26656,10.0.0.3:26656 --passphrase-file ./acme.pass\n  hanglian node start --dir ./net --node node0\n',
@@ -109,6 +114,12 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
       }
       const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
+      if (opts.consoleIndex !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.consoleIndex)) {
+        throw new HanglianError(
+          NodeErrors.CONFIG_INVALID,
+          `--console-index must be an http(s) URL, got "${opts.consoleIndex}"`,
+        );
+      }
       const { launchNode } = await import('@hanglian/node');
       const running = await launchNode({
         dir: opts.dir,
@@ -118,7 +129,15 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
         stateSync: opts.stateSync === true,
-        ...(consoleDir === undefined ? {} : { consoleDir, consoleDevKeys: opts.consoleDevKeys === true }),
+        ...(consoleDir === undefined
+          ? {}
+          : {
+              consoleDir,
+              consoleDevKeys: opts.consoleDevKeys === true,
+              ...(opts.consoleIndex === undefined
+                ? {}
+                : { consoleIndexUrl: opts.consoleIndex.replace(/\/+$/, '') }),
+            }),
         ...(build.softwareUpgrades === undefined ? {} : { softwareUpgrades: build.softwareUpgrades }),
       });
       await serveUntilStopped(running, opts.json === true, consoleDir);

@@ -21,7 +21,7 @@ import type { ShipmentView } from './shipmentsInbox.js';
 
 /** The SKUs of the items `org` has received by shipment (suggestions for a new listing). */
 async function receivedSkus(org: string): Promise<string[]> {
-  const received = await memberQuery<ShipmentView[]>(org, 'distribution', 'shipments', {
+  const received = await memberQuery(org, 'distribution', 'shipments', {
     to: org,
     status: 'received',
     limit: 500,

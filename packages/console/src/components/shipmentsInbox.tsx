@@ -26,7 +26,7 @@ export interface ShipmentView {
 
 /** Shipments addressed to `org` still waiting for it. */
 export const incomingShipments = (org: string) =>
-  memberQuery<ShipmentView[]>(org, 'distribution', 'shipments', { to: org, status: 'sent', limit: 500 });
+  memberQuery(org, 'distribution', 'shipments', { to: org, status: 'sent', limit: 500 });
 
 export function ShipmentsInbox({
   org,

@@ -33,6 +33,8 @@ export interface LaunchOptions {
   readonly consoleDevKeys?: boolean;
   /** The software upgrades this build carries (default: the node's `SOFTWARE_UPGRADES`). */
   readonly softwareUpgrades?: readonly string[];
+  /** The index the console is told to search and report from (`/console/config.json`). */
+  readonly consoleIndexUrl?: string;
 }
 
 export async function launchNode(options: LaunchOptions): Promise<HanglianNode> {
@@ -76,6 +78,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       name: entry.name,
       dataDir: networkPaths.nodeData(options.dir, entry.name),
       walPath: networkPaths.nodeWal(options.dir, entry.name),
+      signerStatePath: networkPaths.nodeSignerState(options.dir, entry.name),
       genesis,
       ...(entry.validator ? { validatorKey: nodeKey } : {}),
       api: {
@@ -86,6 +89,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
           : {
               console: {
                 dir: options.consoleDir,
+                ...(options.consoleIndexUrl === undefined ? {} : { indexUrl: options.consoleIndexUrl }),
                 ...(options.consoleDevKeys
                   ? { devKeys: devKeysOfNetwork(options.dir, manifest, options.passphrase) }
                   : {}),

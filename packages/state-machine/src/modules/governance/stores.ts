@@ -14,6 +14,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 import { OrgNameSchema, RolesSchema } from '../identity/stores.js';
 import { InsightsParametersSchema } from '../insights/stores.js';
+import { AdmitLightClientFieldsSchema } from '../lightclients/admission.js';
 import { OrdersParametersSchema } from '../orders/stores.js';
 import { RegistryParametersSchema, StandardDefinitionSchema } from '../registry/stores.js';
 
@@ -169,6 +170,11 @@ export const CancelUpgradeActionSchema = Type.Object(
   { type: Type.Literal('cancelUpgrade') },
   { additionalProperties: false },
 );
+/** Admits another chain's light client (lightclients README): its id, trusted start and trusting period. */
+export const AdmitLightClientActionSchema = Type.Object(
+  { type: Type.Literal('admitLightClient'), ...AdmitLightClientFieldsSchema.properties },
+  { additionalProperties: false },
+);
 
 export const ProposalActionSchema = Type.Union([
   AdmitOrganisationActionSchema,
@@ -184,6 +190,7 @@ export const ProposalActionSchema = Type.Union([
   SetOrdersParametersActionSchema,
   ScheduleUpgradeActionSchema,
   CancelUpgradeActionSchema,
+  AdmitLightClientActionSchema,
 ]);
 export type ProposalAction = Static<typeof ProposalActionSchema>;
 
