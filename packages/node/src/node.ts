@@ -442,6 +442,7 @@ export class HanglianNode {
    * recorded against the validator's organisation for everyone to see.
    */
   #reportEvidence(evidence: Evidence): void {
+    this.metrics.evidenceSeen.inc();
     const key = this.#options.validatorKey;
     if (key === undefined) return;
     const toVote = (signed: Evidence['first']) => ({

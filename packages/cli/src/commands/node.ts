@@ -169,6 +169,44 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
       }
       await runOrganisationNode({ ...opts, console: false, stateSync: true }, build);
     });
+
+  registerNodeWait(node);
+}
+
+/** `hanglian node wait`: for scripts that start a node in the background and go on once it serves. */
+function registerNodeWait(node: Command): void {
+  node
+    .command('wait')
+    .description(
+      'wait until a node answers (and has reached a height), for scripts that start nodes in the background',
+    )
+    .requiredOption('--api <url>', 'the node API, e.g. http://127.0.0.2:26657')
+    .option('--height <h>', 'wait until it has committed this height', '1')
+    .option('--timeout <s>', 'give up after this many seconds (exit code 6)', '120')
+    .action(async (opts: { api: string; height: string; timeout: string }) => {
+      const target = Number(opts.height);
+      const deadline = Date.now() + Number(opts.timeout) * 1000;
+      const { createClient, getStatus } = await import('@hanglian/sdk');
+      const client = createClient({ url: opts.api });
+      let last = 'no answer';
+      while (Date.now() < deadline) {
+        try {
+          const status = await getStatus(client);
+          if (status.height >= target) {
+            process.stdout.write(`${status.node} of ${status.chainId} at height ${status.height}\n`);
+            return;
+          }
+          last = `at height ${status.height}`;
+        } catch (error) {
+          last = (error as Error).message;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new HanglianError(
+        NodeErrors.NODE_NOT_READY,
+        `${opts.api} did not reach height ${target} within ${opts.timeout} s (${last})`,
+      );
+    });
 }
 
 /** Starts an organisation's node from its own directory (start, or join with state sync). */

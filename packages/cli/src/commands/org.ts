@@ -52,6 +52,37 @@ function wholeNumber(raw: string, name: string, min: number): number {
   return n;
 }
 
+/**
+ * Options of a proposal about another organisation (`--org` names that one): the proposer is the
+ * organisation whose directory `--network` is, or `--as ORG` in a network directory.
+ */
+type ProposerOptions = Omit<MemberKeyOptions, 'org'> & { as?: string };
+
+function withProposerOptions(command: Command): Command {
+  return command
+    .requiredOption(
+      '--network <dir>',
+      'your organisation directory (hanglian org init), or a network directory (hanglian init) with --as',
+    )
+    .option('--as <org>', 'the organisation that proposes (default: the one whose directory --network is)')
+    .option('--key <label>', 'which of its keys signs', 'admin')
+    .option('--api <url>', "a node API (default: your organisation's node, or the network's first)")
+    .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)');
+}
+
+function proposerOf(raw: ProposerOptions): MemberKeyOptions {
+  const proposer =
+    raw.as ?? (isOrganisationDir(raw.network) ? readCard(orgPaths.card(raw.network)).id : undefined);
+  if (proposer === undefined) {
+    throw new HanglianError(
+      NodeErrors.BAD_REQUEST,
+      '--network is a network directory: say who proposes with --as ORG',
+    );
+  }
+  const { as: _as, ...rest } = raw;
+  return { ...rest, org: proposer };
+}
+
 interface IdentityView {
   publicKey: string;
   kind: string;
@@ -244,106 +275,82 @@ export function registerOrg(program: Command): void {
       );
     });
 
-  org
-    .command('propose-validator')
-    .description("propose making an organisation's node a validator with a power (0 removes it)")
-    .requiredOption('--org <id>', 'the organisation whose node it is')
-    .requiredOption('--power <n>', 'voting power; 0 removes the validator')
-    .option(
-      '--node-key <hex>',
-      "its node key (default: the organisation's one active node identity on chain)",
-    )
-    .requiredOption(
-      '--network <dir>',
-      'your organisation directory (hanglian org init), or a network directory (hanglian init) with --as',
-    )
-    .option('--as <org>', 'the organisation that proposes (default: the one whose directory --network is)')
-    .option('--key <label>', 'which of its keys signs', 'admin')
-    .option('--api <url>', "a node API (default: your organisation's node, or the network's first)")
-    .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)')
+  withProposerOptions(
+    org
+      .command('propose-validator')
+      .description("propose making an organisation's node a validator with a power (0 removes it)")
+      .requiredOption('--org <id>', 'the organisation whose node it is')
+      .requiredOption('--power <n>', 'voting power; 0 removes the validator')
+      .option(
+        '--node-key <hex>',
+        "its node key (default: the organisation's one active node identity on chain)",
+      ),
+  )
     .addHelpText(
       'after',
       '\nExamples:\n  hanglian org propose-validator --org newshop --power 10 --network ./acme\n  hanglian org propose-validator --org oldco --power 0 --network ./acme\n',
     )
-    .action(
-      async (
-        raw: Omit<MemberKeyOptions, 'org'> & { org: string; as?: string; power: string; nodeKey?: string },
-      ) => {
-        const target = raw.org;
-        const proposer =
-          raw.as ?? (isOrganisationDir(raw.network) ? readCard(orgPaths.card(raw.network)).id : undefined);
-        if (proposer === undefined) {
-          throw new HanglianError(
-            NodeErrors.BAD_REQUEST,
-            '--network is a network directory: say who proposes with --as ORG',
-          );
-        }
-        const opts: MemberKeyOptions & { target: string; nodeKey?: string } = {
-          ...raw,
-          org: proposer,
-          target,
-        };
-        const power = wholeNumber(raw.power, '--power', 0);
-        let nodeKey = opts.nodeKey;
-        if (nodeKey === undefined) {
-          const { api } = loadMemberSigner(opts);
-          const client = createClient({ url: api });
-          if (power === 0) {
-            // Removing: the key that is in the set now.
-            const { result } = await query<{ current: Array<{ publicKey: string; org: string }> }>(client, {
-              module: 'governance',
-              name: 'validators',
-            });
-            const keys = result.current.filter((v) => v.org === opts.target).map((v) => v.publicKey);
-            if (keys.length !== 1) {
-              throw new HanglianError(
-                NodeErrors.BAD_REQUEST,
-                `${opts.target} has ${keys.length} validators: name one with --node-key`,
-              );
-            }
-            nodeKey = keys[0];
-          } else {
-            const { result } = await query<IdentityView[]>(client, {
-              module: 'identity',
-              name: 'members',
-              params: { org: opts.target },
-            });
-            const nodes = result.filter((i) => i.kind === 'node' && i.status === 'active');
-            if (nodes.length !== 1) {
-              throw new HanglianError(
-                NodeErrors.BAD_REQUEST,
-                `${opts.target} has ${nodes.length} active node identities: name one with --node-key`,
-              );
-            }
-            nodeKey = nodes[0]!.publicKey;
+    .action(async (raw: ProposerOptions & { org: string; power: string; nodeKey?: string }) => {
+      const opts = { ...proposerOf(raw), target: raw.org, nodeKey: raw.nodeKey };
+      const power = wholeNumber(raw.power, '--power', 0);
+      let nodeKey = opts.nodeKey;
+      if (nodeKey === undefined) {
+        const { api } = loadMemberSigner(opts);
+        const client = createClient({ url: api });
+        if (power === 0) {
+          // Removing: the key that is in the set now.
+          const { result } = await query<{ current: Array<{ publicKey: string; org: string }> }>(client, {
+            module: 'governance',
+            name: 'validators',
+          });
+          const keys = result.current.filter((v) => v.org === opts.target).map((v) => v.publicKey);
+          if (keys.length !== 1) {
+            throw new HanglianError(
+              NodeErrors.BAD_REQUEST,
+              `${opts.target} has ${keys.length} validators: name one with --node-key`,
+            );
           }
+          nodeKey = keys[0];
+        } else {
+          const { result } = await query<IdentityView[]>(client, {
+            module: 'identity',
+            name: 'members',
+            params: { org: opts.target },
+          });
+          const nodes = result.filter((i) => i.kind === 'node' && i.status === 'active');
+          if (nodes.length !== 1) {
+            throw new HanglianError(
+              NodeErrors.BAD_REQUEST,
+              `${opts.target} has ${nodes.length} active node identities: name one with --node-key`,
+            );
+          }
+          nodeKey = nodes[0]!.publicKey;
         }
-        await propose(
-          opts,
-          power === 0
-            ? `remove the validator of ${opts.target}`
-            : `validator of ${opts.target} at power ${power}`,
-          { type: 'setValidator', publicKey: hexToBytes(nodeKey!), power, org: opts.target },
-        );
-      },
-    );
+      }
+      await propose(
+        opts,
+        power === 0
+          ? `remove the validator of ${opts.target}`
+          : `validator of ${opts.target} at power ${power}`,
+        { type: 'setValidator', publicKey: hexToBytes(nodeKey!), power, org: opts.target },
+      );
+    });
 
-  withMemberKeyOptions(
+  withProposerOptions(
     org
       .command('propose-suspension')
       .description(
         'propose suspending an organisation (its transactions, reads and node links are refused from the commit that suspends it)',
       )
-      .requiredOption('--target <id>', 'the organisation')
+      .requiredOption('--org <id>', 'the organisation to suspend (or reinstate)')
       .option('--reinstate', 'propose making it active again instead'),
-    'admin',
-  ).action(async (opts: MemberKeyOptions & { target: string; reinstate?: boolean }) => {
+  ).action(async (raw: ProposerOptions & { org: string; reinstate?: boolean }) => {
     await propose(
-      opts,
-      `${opts.reinstate ? 'reinstate' : 'suspend'} ${opts.target}`,
-      opts.reinstate
-        ? { type: 'reinstateOrganisation', org: opts.target }
-        : { type: 'suspendOrganisation', org: opts.target },
+      proposerOf(raw),
+      `${raw.reinstate ? 'reinstate' : 'suspend'} ${raw.org}`,
+      raw.reinstate
+        ? { type: 'reinstateOrganisation', org: raw.org }
+        : { type: 'suspendOrganisation', org: raw.org },
     );
   });
 
