@@ -23,17 +23,13 @@ import {
   VOTE_PRECOMMIT,
   VOTE_PREVOTE,
 } from '@hanglian/core';
-import {
-  type GenesisDocument,
-  nonceStore,
-  type ReadAccess,
-  type StateMachine,
-} from '@hanglian/state-machine';
+import type { GenesisDocument, ReadAccess, StateMachine } from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
+import type { ApiBackend } from './api/backend.js';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
 import { Chain, type PreparedBlock } from './chain/chain.js';
-import { type BlockTiming, ConsensusDriver, defaultBlockTiming } from './consensus/driver.js';
+import { type BlockTiming, ConsensusDriver } from './consensus/driver.js';
 import { Ed25519ConsensusSigner } from './consensus/ed25519Signer.js';
 import { FileWal } from './consensus/fileWal.js';
 import { GuardedSigner } from './consensus/guardedSigner.js';
@@ -44,8 +40,12 @@ import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Mempool, type MempoolOptions } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
 import { NodeMetrics } from './metrics/metrics.js';
+import { NODE_DEFAULTS } from './options.js';
 import { type QueryAnswer, QueryPool, type QueryPoolOptions } from './query/queryPool.js';
+import type { CommittedBlockEvent, Readiness, TxStatus } from './status.js';
 import { fetchVerifiedSnapshot } from './sync/stateSync.js';
+
+export type { CommittedBlockEvent, Readiness, TxStatus } from './status.js';
 
 export interface NodeOptions {
   /** A short name for logs and status, e.g. `node0`. */
@@ -81,7 +81,7 @@ export interface NodeOptions {
   readonly mempool?: Partial<MempoolOptions>;
   readonly maxBlockTxs?: number;
   readonly maxBlockBytes?: number;
-  /** Gas after which this node's proposals take no more transactions (default 120 M: ~100 order creations). */
+  /** Gas after which this node's proposals take no more transactions (default 120 M: ~100 order creations; options.ts). */
   readonly maxBlockGas?: number;
   readonly logLevel?: LogLevel;
   readonly durability?: KvDurability;
@@ -112,55 +112,15 @@ export interface NodeOptions {
  */
 export const SOFTWARE_UPGRADES: readonly string[] = [];
 
-export type TxStatus =
-  | { readonly txId: string; readonly status: 'pending' }
-  | {
-      readonly txId: string;
-      readonly status: 'committed';
-      readonly height: number;
-      readonly index: number;
-      readonly result: TxResult;
-    }
-  | { readonly txId: string; readonly status: 'rejected'; readonly code: string; readonly message: string }
-  | { readonly txId: string; readonly status: 'unknown' };
-
-/** Emitted as `block` on `node.events` after every committed block. */
-export interface CommittedBlockEvent {
-  readonly height: number;
-  readonly hash: string;
-  readonly time: number;
-  readonly txIds: readonly string[];
-  readonly results: BlockResults;
-}
-
 const REJECTIONS_KEPT = 10_000;
 const MEMBERSHIP_RECHECK_BLOCKS = 10;
-
-/**
- * Default gas after which a proposal takes no more transactions. An order's creation uses ~1.2 M (its three
- * contract calls; ~4 M before the engine metered its own instructions), a transfer ~7 k: a block holds ~100
- * creations, or thousands of cheap transactions. The gas schedule bounds the time of any 120 M-gas block to
- * 0.6 s on the reference machine (contract-runtime README); the throughput tuning that chose this value was
- * done at ~4 M per creation and may want redoing.
- */
-export const DEFAULT_MAX_BLOCK_GAS = 120_000_000;
 
 /** Blocks behind the highest peer that still count as current. */
 export const READY_MAX_BEHIND = 2;
 /** A node that has not committed for this long is not ready (blocks come every second or faster). */
 export const READY_MAX_COMMIT_AGE_MS = 30_000;
 
-export interface Readiness {
-  readonly ready: boolean;
-  /** Why not, in words an operator reads. */
-  readonly reasons: readonly string[];
-  readonly height: number;
-  readonly highestPeer: number;
-  readonly peers: number;
-  readonly lastCommitAgeMs: number;
-}
-
-export class HanglianNode {
+export class HanglianNode implements ApiBackend {
   readonly name: string;
   readonly chain: Chain;
   readonly mempool: Mempool;
@@ -235,11 +195,11 @@ export class HanglianNode {
       suite: options.suite ?? ed25519Sha256,
       transport: this.#transport,
       wal: new FileWal(options.walPath ?? `${options.dataDir}.consensus.wal`),
-      timing: { ...defaultBlockTiming, ...options.blockTiming },
+      timing: { ...NODE_DEFAULTS.blockTiming, ...options.blockTiming },
       ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
-      maxBlockTxs: options.maxBlockTxs ?? 5_000,
-      maxBlockBytes: options.maxBlockBytes ?? 8 * 1024 * 1024,
-      maxBlockGas: options.maxBlockGas ?? DEFAULT_MAX_BLOCK_GAS,
+      maxBlockTxs: options.maxBlockTxs ?? NODE_DEFAULTS.maxBlockTxs,
+      maxBlockBytes: options.maxBlockBytes ?? NODE_DEFAULTS.maxBlockBytes,
+      maxBlockGas: options.maxBlockGas ?? NODE_DEFAULTS.maxBlockGas,
       clock: this.#clock,
       logger,
       onCommitted: (prepared) => this.#onCommitted(prepared),
@@ -465,7 +425,7 @@ export class HanglianNode {
         second: toVote(evidence.second),
       },
       submitter: key.publicKey,
-      nonce: this.mempool.nextNonce(submitter, nonceStore.get(state, submitter)?.next ?? 0),
+      nonce: this.mempool.nextNonce(submitter, this.stateMachine.nextNonce(state, submitter)),
       expiresAt: this.chain.height + 100,
       actors: [],
     };

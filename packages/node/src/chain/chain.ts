@@ -479,6 +479,16 @@ export class Chain {
     return this.#sm.stateAccess(key);
   }
 
+  /** The next nonce `submitter` may use in the latest committed state. */
+  nextNonce(submitter: Address): number {
+    return this.#sm.nextNonce(this.reader(), submitter);
+  }
+
+  /** True when the state of `height` is kept (and can be proven) on this node. */
+  hasStateAt(height: number): boolean {
+    return height <= this.height && this.storage.state.rootAt(height) !== undefined;
+  }
+
   /** True when `address` is an active member identity in the latest committed state. */
   isActiveMember(address: Address): boolean {
     return this.#sm.isActiveMember(this.reader(), address, this.latestTime);

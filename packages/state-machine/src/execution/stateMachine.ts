@@ -447,6 +447,14 @@ export class StateMachine {
     return 'members';
   }
 
+  /**
+   * The next nonce `submitter` may use in `state` (0 before its first transaction). The nonce store is the
+   * executor's own: the node asks here instead of reading it (mempool ordering, the account endpoint).
+   */
+  nextNonce(state: StateReader, submitter: Address): number {
+    return nonceStore.get(state, submitter)?.next ?? 0;
+  }
+
   /** True when `address` is an active member identity at `time` (a node checks signed reads with it). */
   isActiveMember(state: StateReader, address: Address, time: number): boolean {
     return this.#membership.isActiveMember(state, address, time);
