@@ -1,7 +1,8 @@
 // A consortium formed by separate organisations, each from its own directory with only its own secrets,
 // on its own loopback address: three found it by the genesis ceremony (a node refuses the genesis until
 // every founder signed), a fourth applies, is admitted by vote, joins the running chain by state sync and
-// is made a validator while transfers flow; one founder's validator is removed; then governance schedules
+// is made a validator while transfers flow; one founder's validator is removed, then that founder is
+// suspended (its transactions, reads and links refused on every node); then governance schedules
 // a software upgrade: every node stops before its height with exit code 75, the old release refuses to
 // start, and the next release (one command more) continues from the same data. After each step every
 // node agrees and no acknowledged transfer is lost. Heavy: run alone under the lock.
@@ -430,7 +431,63 @@ test('separate organisations form a consortium, admit and promote a fifth member
     });
     await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
 
-    // 7. A software upgrade at a height: every node without it stops before that height.
+    // 7. Suspension by vote: from the commit that suspends it, ship's transactions, signed reads and node
+    // links are refused everywhere.
+    const suspension = proposalId(
+      await hanglian(
+        'org',
+        'propose-suspension',
+        '--org',
+        'ship',
+        '--network',
+        acme.dir,
+        '--passphrase-file',
+        acme.pass,
+      ),
+    );
+    for (const o of [bank, shop]) {
+      const voted = await hanglian(
+        'org',
+        'vote',
+        suspension,
+        'yes',
+        '--network',
+        o.dir,
+        '--org',
+        o.id,
+        '--passphrase-file',
+        o.pass,
+      );
+      assert.equal(voted.code, 0, voted.stderr);
+    }
+    const shipOps = memberSigner(readOrgKey(ship.dir, 'ops', 'ship-passphrase-4'));
+    const shipNode = readCard(orgPaths.card(ship.dir)).nodePublicKey;
+    for (const o of [acme, bank, shop]) {
+      await assert.rejects(
+        signAndSubmit(createClient({ url: o.api }), {
+          signer: shipOps,
+          ...settlement.transfer({ to: addressFromPublicKey(hexToBytes(bankOps)), amount: 1 }),
+        }),
+        (error: { code?: string }) => error.code === 'TX_NOT_MEMBER',
+        `a suspended member's transaction on ${o.id}`,
+      );
+      await assert.rejects(
+        getBlock(createClient({ url: o.api, reader: shipOps }), { height: 1 }),
+        (error: { code?: string }) => error.code === 'READ_NOT_MEMBER',
+        `a suspended member's read on ${o.id}`,
+      );
+      await waitFor(`${o.id} drops its link to ship`, async () => {
+        const status = (await (await fetch(`${o.api}/v1/status`)).json()) as {
+          consensus: { peers: string[] };
+        };
+        return status.consensus.peers.includes(shipNode) ? undefined : true;
+      });
+    }
+    const shipProcess = running.find((n) => n.org === ship)!;
+    await stopNode(shipProcess);
+    running.splice(running.indexOf(shipProcess), 1);
+
+    // 8. A software upgrade at a height: every node without it stops before that height.
     // Far enough ahead for the proposal and two votes (each CLI call waits for its commit) to land first.
     const upgradeAt = (await height(acme)) + 80;
     const upgrade = proposalId(
@@ -468,7 +525,7 @@ test('separate organisations form a consortium, admit and promote a fifth member
         0,
       );
     }
-    const validatorsAtUpgrade = running.filter((n) => n.org !== ship);
+    const validatorsAtUpgrade = [...running];
     const codes = await Promise.all(validatorsAtUpgrade.map((n) => n.exited));
     assert.deepEqual(codes, [75, 75, 75], validatorsAtUpgrade.map((n) => n.stderr).join('\n'));
     for (const n of validatorsAtUpgrade) {
@@ -477,8 +534,6 @@ test('separate organisations form a consortium, admit and promote a fifth member
         new RegExp(`upgrade "v2" is scheduled at height ${upgradeAt}.*stopped after height ${upgradeAt - 1}`),
       );
     }
-    // The full node may be a block behind (nobody commits past the upgrade to tell it): stop it too.
-    await stopNode(running.find((n) => n.org === ship)!);
     running.length = 0;
     // The old release refuses to start on the same data, with the same exit code.
     const old = await run(
@@ -496,11 +551,11 @@ test('separate organisations form a consortium, admit and promote a fifth member
     assert.equal(old.code, 75, old.stderr);
     assert.match(old.stderr, /UPGRADE_REQUIRED/);
 
-    // 8. The next release continues from the same data, and has its new command.
+    // 9. The next release continues from the same data, and has its new command.
     const release = await run(NEXT_CLI, 'release');
     assert.equal(release.code, 0, release.stderr);
     assert.match(release.stdout, /carries upgrade v2/);
-    const all = [acme, bank, ship, shop];
+    const all = [acme, bank, shop];
     for (const o of all)
       running.push(
         await startNode(
