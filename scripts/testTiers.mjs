@@ -37,6 +37,8 @@ export const HEAVY_TIERS = {
     'packages/node/test/consensus.test.ts',
     'packages/node/test/doubleSign.test.ts',
     'packages/node/test/queries.test.ts',
+    'packages/node/test/revocation.test.ts',
+    'packages/node/test/stateSync.test.ts',
     'packages/sdk/test/commerce.test.ts',
     'packages/state-machine/test/insights.property.test.ts',
     'packages/state-machine/test/orders.market.test.ts',

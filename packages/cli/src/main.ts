@@ -15,6 +15,7 @@ import { registerInit } from './commands/init.js';
 import { registerInsights } from './commands/insights.js';
 import { registerItems } from './commands/items.js';
 import { registerKeys } from './commands/keys.js';
+import { registerLink } from './commands/link.js';
 import { type CliBuild, NODE_UPGRADE_EXIT_CODE, registerNode } from './commands/node.js';
 import { registerOrder } from './commands/order.js';
 import { registerOrg } from './commands/org.js';
@@ -56,6 +57,7 @@ export function buildProgram(build: CliBuild = {}): Command {
   registerKeys(program);
   registerOrg(program);
   registerGenesis(program);
+  registerLink(program);
   registerTransactions(program);
   registerItems(program);
   registerWallet(program);

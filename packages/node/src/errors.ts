@@ -82,6 +82,11 @@ export const NodeErrors = defineErrorCodes('node', {
     summary:
       'Governance scheduled a software upgrade at this height and this node runs another version: start the new version on the same data.',
   },
+  STATE_SYNC_ANCHOR_EXPIRED: {
+    kind: 'invalid',
+    summary:
+      'The trusted checkpoint for state sync is older than the trusting period: ask the inviting organisation for a newer one.',
+  },
   STATE_SYNC_FAILED: {
     kind: 'unavailable',
     summary: 'State sync could not complete with the peers available.',

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { Evidence, TimeoutOptions } from '@hanglian/consensus';
 import {
   addressFromPublicKey,
-  type BlockResults,
   bytesToHex,
   type CryptoSuite,
   type DecodedTx,
@@ -19,7 +18,6 @@ import {
   type SigningKey,
   signTx,
   type TxBody,
-  type TxResult,
   VOTE_PRECOMMIT,
   VOTE_PREVOTE,
 } from '@hanglian/core';
@@ -43,7 +41,7 @@ import { NodeMetrics } from './metrics/metrics.js';
 import { NODE_DEFAULTS } from './options.js';
 import { type QueryAnswer, QueryPool, type QueryPoolOptions } from './query/queryPool.js';
 import type { CommittedBlockEvent, Readiness, TxStatus } from './status.js';
-import { fetchVerifiedSnapshot } from './sync/stateSync.js';
+import { type StateSyncTrust, stateSync } from './sync/stateSync.js';
 
 export type { CommittedBlockEvent, Readiness, TxStatus } from './status.js';
 
@@ -75,9 +73,11 @@ export interface NodeOptions {
   readonly transport?: PeerTransport;
   /**
    * On an empty ledger, fetch and verify the state from peers instead of replaying from the genesis
-   * (a new or wiped node). Needs a transport with peers.
+   * (a new or wiped node). Needs a transport with peers. Give a trusted checkpoint (a height and its block
+   * hash, from the organisation that invites the node) to start trust there instead of at the genesis
+   * (sync/stateSync.ts); `true` trusts the genesis validators.
    */
-  readonly stateSync?: boolean;
+  readonly stateSync?: boolean | StateSyncTrust;
   readonly mempool?: Partial<MempoolOptions>;
   readonly maxBlockTxs?: number;
   readonly maxBlockBytes?: number;
@@ -113,7 +113,6 @@ export interface NodeOptions {
 export const SOFTWARE_UPGRADES: readonly string[] = [];
 
 const REJECTIONS_KEPT = 10_000;
-const MEMBERSHIP_RECHECK_BLOCKS = 10;
 
 /** Blocks behind the highest peer that still count as current. */
 export const READY_MAX_BEHIND = 2;
@@ -259,17 +258,18 @@ export class HanglianNode implements ApiBackend {
       options.transport !== undefined &&
       !existsSync(join(options.dataDir, 'data.mdb'))
     ) {
-      const snapshot = await fetchVerifiedSnapshot({
+      const height = await stateSync({
         transport: options.transport,
         genesis: options.genesis,
         application,
         suite,
         logger,
+        ...(typeof options.stateSync === 'object' ? { trust: options.stateSync } : {}),
+        scratchPath: `${options.dataDir}.state-sync`,
+        importSnapshot: (snapshot) => Chain.importSnapshot(chainOptions, snapshot),
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
       });
-      if (snapshot !== undefined) {
-        Chain.importSnapshot(chainOptions, snapshot);
-        logger.info({ height: snapshot.block.header.height }, 'state sync complete');
-      }
+      if (height !== undefined) logger.info({ height }, 'state sync complete');
     }
     const chain = Chain.open(chainOptions);
     const due = upgradeDue(application, chain, options.softwareUpgrades ?? SOFTWARE_UPGRADES);
@@ -559,9 +559,10 @@ export class HanglianNode implements ApiBackend {
       if (result.code !== 'OK') this.metrics.transactionsFailed.inc();
     });
     this.metrics.blocksCommitted.inc();
-    // Membership can change in any block (a revoked node identity, a suspended organisation): linked
-    // peers are asked again, every few blocks to keep the cost bounded.
-    if (height % MEMBERSHIP_RECHECK_BLOCKS === 0) this.#transport.revalidate();
+    // Membership can change in any block (a revoked node identity, a suspended organisation): linked peers
+    // are asked again after every block, so a revoked member's links drop with the block that revokes it,
+    // even if the chain stalls right after (a handful of state reads per peer).
+    this.#transport.revalidate();
     this.metrics.transactionsCommitted.inc(txIds.length);
     this.metrics.blockTransactions.observe(txIds.length);
     for (const id of [...this.#waiters.keys()]) if (this.#rejections.has(id)) this.#settle(id);

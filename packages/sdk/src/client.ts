@@ -16,21 +16,10 @@ import { listErrors } from './actions/listErrors.js';
 import { type ChainQueryArgs, type QueryParameters, type QueryReturnType, query } from './actions/query.js';
 import { submitTransaction } from './actions/submitTransaction.js';
 import { waitForTransaction } from './actions/waitForTransaction.js';
-import {
-  createReadHeaderFunction,
-  createRequestFunction,
-  type ReadHeaderFunction,
-  type RequestFunction,
-  type TransportOptions,
-} from './transport.js';
+import type { BaseClient } from './baseClient.js';
+import { createReadHeaderFunction, createRequestFunction, type TransportOptions } from './transport.js';
 
-/** What every action needs: where the node is and how to call it. */
-export interface BaseClient {
-  readonly url: string;
-  readonly request: RequestFunction;
-  /** Signs a members-only read made outside `request` (the event stream); none without a reader. */
-  readonly readHeaders?: ReadHeaderFunction;
-}
+export type { BaseClient } from './baseClient.js';
 
 type Bound<F> = F extends (client: BaseClient, ...rest: infer A) => infer R ? (...args: A) => R : never;
 

@@ -1,5 +1,5 @@
 import { HanglianError } from '@hanglian/core';
-import type { HanglianNode, LogLevel } from '@hanglian/node';
+import type { HanglianNode, LogLevel, StateSyncTrust } from '@hanglian/node';
 import {
   isOrganisationDir,
   NodeErrors,
@@ -36,6 +36,9 @@ interface NodeStartOptions {
   passphraseFile?: string;
   logLevel: string;
   stateSync?: boolean;
+  trustHeight?: string;
+  trustHash?: string;
+  trustingPeriodHours?: string;
   json?: boolean;
   console: boolean;
   consoleDir?: string;
@@ -72,6 +75,15 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
     .option(
       '--state-sync',
       'on an empty ledger, fetch the verified state from peers instead of replaying blocks',
+    )
+    .option(
+      '--trust-height <height>',
+      'state sync: the height of a trusted checkpoint (from the organisation that invites this node)',
+    )
+    .option('--trust-hash <hex>', 'state sync: the block hash at --trust-height')
+    .option(
+      '--trusting-period-hours <hours>',
+      'state sync: refuse a checkpoint older than this (default 168)',
     )
     .option('--json', 'print the start-up line as JSON')
     .option(
@@ -120,6 +132,7 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
           `--console-index must be an http(s) URL, got "${opts.consoleIndex}"`,
         );
       }
+      const stateSync = stateSyncOption(opts);
       const { launchNode } = await import('@hanglian/node');
       const running = await launchNode({
         dir: opts.dir,
@@ -128,7 +141,7 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         host: opts.host,
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
-        stateSync: opts.stateSync === true,
+        stateSync,
         ...(consoleDir === undefined
           ? {}
           : {
@@ -151,6 +164,12 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
     .requiredOption('--dir <orgdir>', 'your organisation directory (hanglian org init)')
     .requiredOption('--genesis <file>', 'the genesis every founder signed')
     .requiredOption('--peers <list>', 'member nodes, HOST:PORT or NODEKEY@HOST:PORT, comma-separated')
+    .option(
+      '--trust-height <height>',
+      "the height of a trusted checkpoint (from the organisation that invited you, or any member's public headers)",
+    )
+    .option('--trust-hash <hex>', 'the block hash at --trust-height')
+    .option('--trusting-period-hours <hours>', 'refuse a checkpoint older than this (default 168)')
     .option('--p2p <host:port>', "listen for nodes here (default: the card's)")
     .option('--api <host:port>', "serve the API here (default: the card's)")
     .option('--passphrase-file <file>', 'key passphrase (else HANGLIAN_PASSPHRASE, else the dev file)')
@@ -158,7 +177,7 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
     .option('--json', 'print the start-up line as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  hanglian node join --dir ./newshop --genesis genesis.json --peers 10.0.0.2:26656\n',
+      '\nExample:\n  hanglian node join --dir ./newshop --genesis genesis.json --peers 10.0.0.2:26656 --trust-height 1200 --trust-hash 9f3c…\n',
     )
     .action(async (opts: NodeStartOptions) => {
       if (!isOrganisationDir(opts.dir)) {
@@ -171,6 +190,55 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
     });
 
   registerNodeWait(node);
+
+  node
+    .command('checkpoint')
+    .description(
+      'print a trusted checkpoint for `node join` from a member node you trust (its latest committed block)',
+    )
+    .requiredOption('--api <url>', "a member node's API (the organisation that invites you)")
+    .option('--json', 'print {height, hash} as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  hanglian node join --dir ./newshop --genesis genesis.json --peers 10.0.0.2:26656 $(hanglian node checkpoint --api http://10.0.0.2:26657)\n',
+    )
+    .action(async (opts: { api: string; json?: boolean }) => {
+      const { createClient, getStatus } = await import('@hanglian/sdk');
+      const status = await getStatus(createClient({ url: opts.api }));
+      if (status.height < 1) {
+        throw new HanglianError(NodeErrors.NODE_NOT_READY, `${opts.api} has committed no block yet`);
+      }
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ chainId: status.chainId, height: status.height, hash: status.latestBlockHash })}\n`
+          : `--trust-height ${status.height} --trust-hash ${status.latestBlockHash}\n`,
+      );
+    });
+}
+
+/** `--state-sync` and a trusted checkpoint (`--trust-height/--trust-hash/--trusting-period-hours`). */
+function stateSyncOption(opts: NodeStartOptions): boolean | StateSyncTrust {
+  if ((opts.trustHeight === undefined) !== (opts.trustHash === undefined)) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-height and --trust-hash go together');
+  }
+  const trustHeight = opts.trustHeight === undefined ? undefined : Number(opts.trustHeight);
+  if (trustHeight !== undefined && (!Number.isSafeInteger(trustHeight) || trustHeight < 1)) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-height must be a height ≥ 1');
+  }
+  if (opts.trustHash !== undefined && !/^[0-9a-fA-F]{64}$/.test(opts.trustHash)) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-hash must be 64 hex digits');
+  }
+  const periodHours = opts.trustingPeriodHours === undefined ? undefined : Number(opts.trustingPeriodHours);
+  if (periodHours !== undefined && !(periodHours > 0)) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trusting-period-hours must be positive');
+  }
+  return trustHeight === undefined
+    ? opts.stateSync === true
+    : {
+        trustHeight,
+        trustHash: opts.trustHash!.toLowerCase(),
+        ...(periodHours === undefined ? {} : { trustingPeriodMs: periodHours * 3_600_000 }),
+      };
 }
 
 /** `hanglian node wait`: for scripts that start a node in the background and go on once it serves. */
@@ -233,7 +301,7 @@ async function runOrganisationNode(opts: NodeStartOptions, build: CliBuild): Pro
     ...(opts.p2p === undefined ? {} : { p2p: opts.p2p }),
     ...(opts.api === undefined ? {} : { api: opts.api }),
     logLevel: opts.logLevel as LogLevel,
-    stateSync: opts.stateSync === true,
+    stateSync: stateSyncOption(opts),
     ...(consoleDir === undefined ? {} : { consoleDir }),
     ...(build.softwareUpgrades === undefined ? {} : { softwareUpgrades: build.softwareUpgrades }),
   });

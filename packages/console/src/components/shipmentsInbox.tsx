@@ -5,7 +5,7 @@
  */
 import { distribution } from '@hanglian/sdk';
 import { type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { act, memberQuery } from '../lib/company.js';
 import { href } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';

@@ -6,6 +6,7 @@
  */
 import { type ChainQueryArgs, type Client, createClient } from '@hanglian/sdk';
 import type { ChainModuleName, ChainQueryName, ChainQueryResult } from '@hanglian/state-machine/client';
+import { nodeUrl } from './nodeUrl.js';
 
 type Element<T> = T extends readonly (infer E)[] ? E : never;
 
@@ -25,12 +26,7 @@ export type OrderView = Element<ChainQueryResult<'orders', 'orders'>>;
 /** Who gets what of an order's total (orders README: `total = merchant + carrier + payment + platform + host`). */
 export type Composition = OrderView['composition'];
 
-/** The node's base URL: the page's own origin (the node serves the console), or `?api=` when developing. */
-export function nodeUrl(): string {
-  const fromQuery = new URLSearchParams(window.location.search).get('api');
-  if (fromQuery !== null && /^https?:\/\//.test(fromQuery)) return fromQuery.replace(/\/+$/, '');
-  return window.location.origin;
-}
+export { nodeUrl } from './nodeUrl.js';
 
 let shared: Client | undefined;
 const members = new Map<string, Client>();

@@ -26,7 +26,7 @@ import {
   RegionSchema,
   SkuSchema,
 } from '@hanglian/state-machine/client';
-import { type Batch, chain, client, memberClient, type OrderView, type Organisation, q } from './chain.js';
+import { chain, client, memberClient, type OrderView, type Organisation, q } from './chain.js';
 import { devSigner } from './devKeys.js';
 import type { Role } from './roles.js';
 

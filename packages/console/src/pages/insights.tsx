@@ -6,7 +6,7 @@
  */
 import type { InsightsMeasure } from '@hanglian/sdk';
 import { type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { type ChartLabels, InsightsCharts, type Metric } from '../components/charts.js';
 import { ErrorBox, errorText, Loading } from '../components/status.js';
 import { monthClosesAt, previousMonth, producerReads } from '../lib/company.js';

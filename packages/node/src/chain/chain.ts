@@ -70,7 +70,8 @@ export interface LedgerSnapshot {
   readonly commit: Commit;
   readonly validators: readonly Validator[];
   readonly results: BlockResults;
-  readonly entries: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>;
+  /** The state's entries; may be read lazily (state sync streams them from a file). */
+  readonly entries: Iterable<{ key: Uint8Array; value: Uint8Array }>;
 }
 
 /** A block executed over an uncommitted overlay, waiting for its commit certificate. */

@@ -14,6 +14,7 @@ import { NodeErrors } from '../errors.js';
 import { readKeyFile } from '../keystore/keystore.js';
 import type { LogLevel } from '../logger.js';
 import { HanglianNode } from '../node.js';
+import type { StateSyncTrust } from '../sync/stateSync.js';
 import { requireFoundersSigned } from './ceremony.js';
 import { networkPaths, readGenesis, readManifest } from './network.js';
 import { orgPaths, parseHostPort, readCard, readOrgKey } from './organisation.js';
@@ -26,7 +27,8 @@ export interface LaunchOptions {
   /** Overrides the manifest's API port (0 picks a free one). */
   readonly apiPort?: number;
   readonly logLevel?: LogLevel;
-  readonly stateSync?: boolean;
+  /** State sync on an empty ledger; with a trusted checkpoint, trust starts there (see NodeOptions). */
+  readonly stateSync?: boolean | StateSyncTrust;
   /** Serve this console build at `/` (packages/console/dist/web). */
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
@@ -149,8 +151,11 @@ export interface LaunchOrganisationNodeOptions {
   readonly p2p?: string;
   readonly api?: string;
   readonly logLevel?: LogLevel;
-  /** On an empty ledger, fetch the verified state from peers (`hanglian node join`). */
-  readonly stateSync?: boolean;
+  /**
+   * On an empty ledger, fetch the verified state from peers (`hanglian node join`); with a trusted
+   * checkpoint, header verification starts there instead of at the genesis.
+   */
+  readonly stateSync?: boolean | StateSyncTrust;
   readonly consoleDir?: string;
   /** The software upgrades this build carries (default: the node's `SOFTWARE_UPGRADES`). */
   readonly softwareUpgrades?: readonly string[];

@@ -319,8 +319,9 @@ export class ConsensusDriver {
 
   /**
    * The synced block for the height in progress, once its certificate verifies against the height's
-   * validator set (its bytes were checked against the certificate's hash when they arrived). A block that
-   * fails is the sending peer's fault: it is dropped and asked of another peer, and consensus goes on.
+   * validator set (its bytes were checked against the certificate's hash when they arrived) and the block
+   * executes on this chain. A block that fails is the sending peer's fault: it is dropped and asked of
+   * another peer, and consensus goes on.
    */
   #takeSynced(): ConsensusInput | undefined {
     const height = this.#machine.height;
@@ -331,11 +332,25 @@ export class ConsensusDriver {
       const block = this.#sync.take(height);
       if (block === undefined) return undefined;
       const check = verifyCommitCertificate(block.certificate, validators, this.#verifier);
-      if (check.ok) {
-        this.#fedFromSync = block;
-        return { type: 'commit-received', certificate: block.certificate, payload: block.payload };
+      if (!check.ok) {
+        this.#sync.reject(block, `certificate: ${check.reason}`);
+        continue;
       }
-      this.#sync.reject(block, `certificate: ${check.reason}`);
+      try {
+        // Executed now, before the machine decides (the result is kept for the commit): a certified
+        // block that does not extend this chain is a fork only keys of more than 1/3 could sign, and it
+        // is refused like any bad answer rather than halting this node.
+        this.#verifyPayload(block.certificate.blockHash, block.payload);
+      } catch (error) {
+        this.#o.logger.error(
+          { err: error, height, peer: block.peer.slice(0, 12) },
+          'a certified block from a peer does not verify on this chain',
+        );
+        this.#sync.reject(block, `block: ${(error as Error).message}`);
+        continue;
+      }
+      this.#fedFromSync = block;
+      return { type: 'commit-received', certificate: block.certificate, payload: block.payload };
     }
   }
 

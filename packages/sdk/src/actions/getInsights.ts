@@ -1,5 +1,5 @@
 import type * as Chain from '@hanglian/state-machine/client';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { type QueryReturnType, query } from './query.js';
 
 /** The measures insights counts (packages/state-machine/src/modules/insights/README.md). */

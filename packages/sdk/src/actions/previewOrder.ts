@@ -1,5 +1,5 @@
 import { composeOrder } from '@hanglian/state-machine/client';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
 import { getStatus } from './getStatus.js';
 import { query } from './query.js';

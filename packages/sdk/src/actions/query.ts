@@ -5,7 +5,7 @@ import type {
   ChainQueryParams,
   ChainQueryResult,
 } from '@hanglian/state-machine/client';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 
 export interface QueryParameters {
   /** The module, e.g. `settlement`. */

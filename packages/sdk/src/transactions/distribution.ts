@@ -5,7 +5,6 @@
 import type * as Chain from '@hanglian/state-machine/client';
 import type { Static } from '@sinclair/typebox';
 import { definedOnly, type TxCall } from './call.js';
-import type { ItemSelection } from './items.js';
 
 export type AuthoriseChannelParams = Chain.AuthoriseChannelParams;
 export type RevokeChannelParams = Static<typeof Chain.RevokeChannelParamsSchema>;
