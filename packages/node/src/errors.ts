@@ -50,9 +50,23 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'forbidden',
     summary: 'The key that signed the read is not an active member identity.',
   },
+  SIGNER_IN_USE: {
+    kind: 'conflict',
+    summary:
+      'Another running process holds this validator key’s signer state: one key, one running validator.',
+  },
+  SIGNER_STATE_INVALID: {
+    kind: 'invalid',
+    summary: 'The signer state file belongs to another validator key or chain.',
+  },
   STATE_SYNC_MISMATCH: {
     kind: 'invalid',
     summary: 'What a peer sent during state sync does not match the verified headers.',
+  },
+  STATE_SYNC_ANCHOR_EXPIRED: {
+    kind: 'invalid',
+    summary:
+      'The trusted checkpoint for state sync is older than the trusting period: ask the inviting organisation for a newer one.',
   },
   STATE_SYNC_FAILED: {
     kind: 'unavailable',

@@ -1,3 +1,4 @@
+export type * from './api/backend.js';
 export * from './api/server.js';
 export * from './application.js';
 export { type MicroFigures, runMicroBench } from './bench/micro.js';
@@ -18,4 +19,6 @@ export * from './logger.js';
 export * from './mempool/mempool.js';
 export * from './mempool/signatureCache.js';
 export * from './node.js';
+export * from './options.js';
+export * from './status.js';
 export * from './sync/stateSync.js';

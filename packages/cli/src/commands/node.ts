@@ -15,10 +15,14 @@ interface NodeStartOptions {
   passphraseFile?: string;
   logLevel: string;
   stateSync?: boolean;
+  trustHeight?: string;
+  trustHash?: string;
+  trustingPeriodHours?: string;
   json?: boolean;
   console: boolean;
   consoleDir?: string;
   consoleDevKeys?: boolean;
+  consoleIndex?: string;
 }
 
 export function registerNode(program: Command): void {
@@ -39,6 +43,15 @@ export function registerNode(program: Command): void {
       '--state-sync',
       'on an empty ledger, fetch the verified state from peers instead of replaying blocks',
     )
+    .option(
+      '--trust-height <height>',
+      'state sync: the height of a trusted checkpoint (from the organisation that invites this node)',
+    )
+    .option('--trust-hash <hex>', 'state sync: the block hash at --trust-height')
+    .option(
+      '--trusting-period-hours <hours>',
+      'state sync: refuse a checkpoint older than this (default 168)',
+    )
     .option('--json', 'print the start-up line as JSON')
     .option(
       '--console-dir <dir>',
@@ -48,6 +61,10 @@ export function registerNode(program: Command): void {
     .option(
       '--console-dev-keys',
       "DEV ONLY: let the console sign as this dev network's organisations (refused on other networks)",
+    )
+    .option(
+      '--console-index <url>',
+      'tell the console to search and report from the index at this URL (`hanglian index`)',
     )
     .addHelpText('after', '\nExample:\n  hanglian node start --dir ./net --node node0\n')
     .action(async (opts: NodeStartOptions) => {
@@ -63,6 +80,35 @@ export function registerNode(program: Command): void {
         throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
       }
       const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
+      if (opts.consoleIndex !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.consoleIndex)) {
+        throw new HanglianError(
+          NodeErrors.CONFIG_INVALID,
+          `--console-index must be an http(s) URL, got "${opts.consoleIndex}"`,
+        );
+      }
+      if ((opts.trustHeight === undefined) !== (opts.trustHash === undefined)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-height and --trust-hash go together');
+      }
+      const trustHeight = opts.trustHeight === undefined ? undefined : Number(opts.trustHeight);
+      if (trustHeight !== undefined && (!Number.isSafeInteger(trustHeight) || trustHeight < 1)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-height must be a height ≥ 1');
+      }
+      if (opts.trustHash !== undefined && !/^[0-9a-fA-F]{64}$/.test(opts.trustHash)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trust-hash must be 64 hex digits');
+      }
+      const periodHours =
+        opts.trustingPeriodHours === undefined ? undefined : Number(opts.trustingPeriodHours);
+      if (periodHours !== undefined && !(periodHours > 0)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--trusting-period-hours must be positive');
+      }
+      const stateSync =
+        trustHeight === undefined
+          ? opts.stateSync === true
+          : {
+              trustHeight,
+              trustHash: opts.trustHash!.toLowerCase(),
+              ...(periodHours === undefined ? {} : { trustingPeriodMs: periodHours * 3_600_000 }),
+            };
       const { launchNode } = await import('@hanglian/node');
       const running = await launchNode({
         dir: opts.dir,
@@ -71,8 +117,16 @@ export function registerNode(program: Command): void {
         host: opts.host,
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
-        stateSync: opts.stateSync === true,
-        ...(consoleDir === undefined ? {} : { consoleDir, consoleDevKeys: opts.consoleDevKeys === true }),
+        stateSync,
+        ...(consoleDir === undefined
+          ? {}
+          : {
+              consoleDir,
+              consoleDevKeys: opts.consoleDevKeys === true,
+              ...(opts.consoleIndex === undefined
+                ? {}
+                : { consoleIndexUrl: opts.consoleIndex.replace(/\/+$/, '') }),
+            }),
       });
       const entry = { name: running.name };
       const line = {

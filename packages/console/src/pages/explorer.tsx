@@ -15,7 +15,7 @@ import {
 } from '@hanglian/core';
 import { commitFromView, headerFromView } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { EvidenceExport } from '../components/evidenceExport.js';
 import { IndexTransactions } from '../components/indexTxs.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
@@ -28,34 +28,6 @@ import { href, navigate } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';
 
 const RECENT = 15;
-
-interface ValidatorEntry {
-  org: string;
-  power: number;
-  address: string;
-  publicKey: string;
-}
-
-interface Proposal {
-  id: number;
-  title: string;
-  action: { kind?: string; [key: string]: unknown };
-  proposerOrg: string;
-  createdAt: number;
-  votingEndsAt: number;
-  yes: string[];
-  no: string[];
-  status: string;
-}
-
-interface Equivocation {
-  id: string;
-  org: string;
-  height: number;
-  round: number;
-  recordedAt: number;
-  reporter: string;
-}
 
 function Tabs({ current }: { current: string }): ReactNode {
   const { t } = useApp();
@@ -191,7 +163,7 @@ function BlockDetail({ height }: { height: number }): ReactNode {
     const reader = await memberClient(org ?? 'regulator').catch(() => undefined);
     const [block, validators, body] = await Promise.all([
       client().getHeader({ height }),
-      q<{ current: ValidatorEntry[] }>('governance', 'validators'),
+      q('governance', 'validators'),
       reader === undefined
         ? Promise.resolve(undefined)
         : Promise.all([reader.getBlock({ height }), reader.getBlockResults({ height })]).catch(
@@ -398,10 +370,7 @@ function TxDetail({ id }: { id: string }): ReactNode {
 
 function Validators(): ReactNode {
   const { t } = useApp();
-  const set = useAsync(
-    () => q<{ current: ValidatorEntry[]; next: ValidatorEntry[] }>('governance', 'validators'),
-    [],
-  );
+  const set = useAsync(() => q('governance', 'validators'), []);
   if (set.loading) return <Loading />;
   if (set.error !== undefined) return <ErrorBox error={set.error} onRetry={set.reload} />;
   const total = set.data!.current.reduce((s, v) => s + v.power, 0);
@@ -438,7 +407,7 @@ function Validators(): ReactNode {
 
 function Governance(): ReactNode {
   const { t } = useApp();
-  const proposals = useAsync(() => q<Proposal[]>('governance', 'proposals', {}), []);
+  const proposals = useAsync(() => q('governance', 'proposals', {}), []);
   if (proposals.loading) return <Loading />;
   if (proposals.error !== undefined) return <ErrorBox error={proposals.error} onRetry={proposals.reload} />;
   if (proposals.data!.length === 0) return <p data-testid="proposals">{t('explorer.noProposals')}</p>;
@@ -458,7 +427,7 @@ function Governance(): ReactNode {
             <tr key={p.id}>
               <td>{p.id}</td>
               <td>
-                {p.title} <code>{String(p.action.kind ?? '')}</code>
+                {p.title} <code>{p.action.type}</code>
                 <br />
                 <span className="muted">
                   {t('explorer.proposedBy', { org: p.proposerOrg, height: p.createdAt })}
@@ -476,7 +445,7 @@ function Governance(): ReactNode {
 
 function Evidence(): ReactNode {
   const { t } = useApp();
-  const records = useAsync(() => q<Equivocation[]>('evidence', 'equivocations', {}), []);
+  const records = useAsync(() => q('evidence', 'equivocations', {}), []);
   if (records.loading) return <Loading />;
   if (records.error !== undefined) return <ErrorBox error={records.error} onRetry={records.reload} />;
   if (records.data!.length === 0)

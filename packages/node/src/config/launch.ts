@@ -12,6 +12,7 @@ import { NodeErrors } from '../errors.js';
 import { readKeyFile } from '../keystore/keystore.js';
 import type { LogLevel } from '../logger.js';
 import { HanglianNode } from '../node.js';
+import type { StateSyncTrust } from '../sync/stateSync.js';
 import { networkPaths, readGenesis, readManifest } from './network.js';
 
 export interface LaunchOptions {
@@ -22,11 +23,14 @@ export interface LaunchOptions {
   /** Overrides the manifest's API port (0 picks a free one). */
   readonly apiPort?: number;
   readonly logLevel?: LogLevel;
-  readonly stateSync?: boolean;
+  /** State sync on an empty ledger; with a trusted checkpoint, trust starts there (see NodeOptions). */
+  readonly stateSync?: boolean | StateSyncTrust;
   /** Serve this console build at `/` (packages/console/dist/web). */
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
   readonly consoleDevKeys?: boolean;
+  /** The index the console is told to search and report from (`/console/config.json`). */
+  readonly consoleIndexUrl?: string;
 }
 
 export async function launchNode(options: LaunchOptions): Promise<HanglianNode> {
@@ -69,6 +73,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       name: entry.name,
       dataDir: networkPaths.nodeData(options.dir, entry.name),
       walPath: networkPaths.nodeWal(options.dir, entry.name),
+      signerStatePath: networkPaths.nodeSignerState(options.dir, entry.name),
       genesis,
       ...(entry.validator ? { validatorKey: nodeKey } : {}),
       api: {
@@ -79,6 +84,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
           : {
               console: {
                 dir: options.consoleDir,
+                ...(options.consoleIndexUrl === undefined ? {} : { indexUrl: options.consoleIndexUrl }),
                 ...(options.consoleDevKeys
                   ? { devKeys: devKeysOfNetwork(options.dir, manifest, options.passphrase) }
                   : {}),

@@ -61,6 +61,8 @@ export const networkPaths = {
   nodeKey: (dir: string, node: string) => join(dir, 'nodes', node, 'node-key.json'),
   nodeData: (dir: string, node: string) => join(dir, 'nodes', node, 'data'),
   nodeWal: (dir: string, node: string) => join(dir, 'nodes', node, 'consensus.wal'),
+  /** The validator signer's last-signed state, beside the node key (never restored from a backup). */
+  nodeSignerState: (dir: string, node: string) => join(dir, 'nodes', node, 'signer-state'),
   nodeAdminToken: (dir: string, node: string) => join(dir, 'nodes', node, 'admin-token'),
 };
 

@@ -5,7 +5,7 @@
  * submitters, each submitter's in nonce order, so nonces are never reordered.
  */
 import { bytesToHex, type DecodedTx, decodeTx, HanglianError } from '@hanglian/core';
-import { nonceStore, type StateMachine, type StateReader } from '@hanglian/state-machine';
+import type { StateMachine, StateReader } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 
 export interface MempoolOptions {
@@ -123,7 +123,7 @@ export class Mempool {
   reap(state: StateReader, limits: ReapLimits): DecodedTx[] {
     const runs: DecodedTx[][] = [];
     for (const [submitter, queue] of this.#bySubmitter) {
-      let nonce = nonceStore.get(state, submitter)?.next ?? 0;
+      let nonce = this.#sm.nextNonce(state, submitter);
       const run: DecodedTx[] = [];
       for (let tx = queue.byNonce.get(nonce); tx !== undefined; tx = queue.byNonce.get(++nonce)) run.push(tx);
       if (run.length > 0) runs.push(run);
@@ -151,7 +151,7 @@ export class Mempool {
   update(included: readonly DecodedTx[], state: StateReader, height: number): void {
     for (const tx of included) this.#remove(tx);
     for (const [submitter, queue] of [...this.#bySubmitter]) {
-      const next = nonceStore.get(state, submitter)?.next ?? 0;
+      const next = this.#sm.nextNonce(state, submitter);
       for (const tx of [...queue.byNonce.values()]) {
         if (tx.body.nonce < next || tx.body.expiresAt <= height) this.#remove(tx);
       }

@@ -341,6 +341,10 @@ export class StateMachine {
         gas.charge(KernelGas.perEvent, 'event');
         events.push({ module: moduleName, name, topics: [...topics], data });
       },
+      emitAs(module, name, data, topics = []) {
+        gas.charge(KernelGas.perEvent, 'event');
+        events.push({ module, name, topics: [...topics], data });
+      },
       signedBy: (address) => signerSet.has(address),
     };
     try {
@@ -422,6 +426,14 @@ export class StateMachine {
       }
     }
     return 'members';
+  }
+
+  /**
+   * The next nonce `submitter` may use in `state` (0 before its first transaction). The nonce store is the
+   * executor's own: the node asks here instead of reading it (mempool ordering, the account endpoint).
+   */
+  nextNonce(state: StateReader, submitter: Address): number {
+    return nonceStore.get(state, submitter)?.next ?? 0;
   }
 
   /** True when `address` is an active member identity at `time` (a node checks signed reads with it). */

@@ -57,6 +57,11 @@ export interface CommandContext<P = unknown> {
   readonly gas: GasMeter;
   /** Emits an event of the command's own module. */
   emit(name: string, data: unknown, topics?: readonly string[]): void;
+  /**
+   * Emits an event in another module's name, for work one module hands to another (interchain delivering
+   * a proven message to orders, whose `delivered` event readers look for under `orders`).
+   */
+  emitAs(module: string, name: string, data: unknown, topics?: readonly string[]): void;
   /** True when `address` signed this transaction (as submitter or actor). */
   signedBy(address: Address): boolean;
 }
@@ -141,3 +146,27 @@ export interface Module {
 }
 
 export type { ChainEvent };
+
+/**
+ * A module's queries, keyed by name: the one declaration both the node (which serves the list) and the
+ * clients' typed query table (`@hanglian/state-machine/client`, `ChainQueries`) are made from.
+ */
+export type QueryRecord = Readonly<Record<string, Query<any, any>>>;
+
+/** The list a module serves, from its record; a key that is not its query's name is a programming error. */
+export function queryList(queries: QueryRecord): Query<any, any>[] {
+  return Object.entries(queries).map(([key, query]) => {
+    if (query.name !== key) throw new Error(`query '${query.name}' is recorded under '${key}'`);
+    return query;
+  });
+}
+
+/** Each query's params (from its schema) and result (what `execute` returns), before JSON encoding. */
+export type QueryTypesOf<R> = {
+  -readonly [K in keyof R]: R[K] extends {
+    readonly paramsSchema: infer S extends TSchema;
+    execute(ctx: any): infer Result;
+  }
+    ? { params: Static<S>; result: Result }
+    : never;
+};

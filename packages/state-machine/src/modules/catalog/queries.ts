@@ -28,10 +28,7 @@ const ListingsParams = Type.Object(
   { additionalProperties: false },
 );
 
-export function createCatalogQueries(
-  items: ItemsForCatalog,
-  distribution: DistributionForCatalog,
-): Query<any, any>[] {
+export function createCatalogQueries(items: ItemsForCatalog, distribution: DistributionForCatalog) {
   /** The listing as the public sees it at block time `time` (a channel past its end date no longer counts). */
   const view = (state: StateReader, listing: Listing, time: number): ListingView | undefined => {
     const product = items.getProduct(state, listing.sku);
@@ -52,7 +49,7 @@ export function createCatalogQueries(
     };
   };
 
-  const listing: Query<any, ListingView | null> = {
+  const listing = {
     name: 'listing',
     access: 'public',
     summary: 'A listing with its stock and channel verdict.',
@@ -61,9 +58,9 @@ export function createCatalogQueries(
       const found = listingStore.get(ctx.state, (ctx.params as { id: string }).id);
       return found === undefined ? null : (view(ctx.state, found, ctx.time) ?? null);
     },
-  };
+  } satisfies Query<any, ListingView | null>;
 
-  const listings: Query<typeof ListingsParams, ListingView[]> = {
+  const listings = {
     name: 'listings',
     access: 'public',
     summary: 'The public catalogue: active listings (of a product or a merchant), with stock, in id order.',
@@ -89,15 +86,15 @@ export function createCatalogQueries(
       }
       return out;
     },
-  };
+  } satisfies Query<typeof ListingsParams, ListingView[]>;
 
-  const session: Query<any, Session | null> = {
+  const session = {
     name: 'session',
     access: 'public',
     summary: 'A live-stream session and its featured listings.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
     execute: (ctx) => sessionStore.get(ctx.state, (ctx.params as { id: string }).id) ?? null,
-  };
+  } satisfies Query<any, Session | null>;
 
   const SessionsParams = Type.Object(
     {
@@ -110,7 +107,7 @@ export function createCatalogQueries(
     },
     { additionalProperties: false },
   );
-  const sessions: Query<typeof SessionsParams, Session[]> = {
+  const sessions = {
     name: 'sessions',
     access: 'public',
     summary: 'Live-stream sessions (of a host, featuring a listing, running at a time), in id order.',
@@ -126,7 +123,7 @@ export function createCatalogQueries(
       }
       return out;
     },
-  };
+  } satisfies Query<typeof SessionsParams, Session[]>;
 
-  return [listing, listings, session, sessions];
+  return { listing, listings, session, sessions };
 }

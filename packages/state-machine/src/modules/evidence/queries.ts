@@ -6,7 +6,7 @@ import { byOrgStore, type EquivocationRecord, equivocationStore } from './stores
 const ByOrgParams = Type.Object({ org: Type.Optional(IdentifierSchema) }, { additionalProperties: false });
 
 /** Recorded equivocations, all or one organisation's, oldest offence first. */
-export const equivocationsQuery: Query<typeof ByOrgParams, EquivocationRecord[]> = {
+export const equivocationsQuery = {
   name: 'equivocations',
   access: 'public',
   summary: 'Proven double votes, optionally of one organisation.',
@@ -23,4 +23,4 @@ export const equivocationsQuery: Query<typeof ByOrgParams, EquivocationRecord[]>
     }
     return records.sort((a, b) => a.height - b.height || a.round - b.round);
   },
-};
+} satisfies Query<typeof ByOrgParams, EquivocationRecord[]>;

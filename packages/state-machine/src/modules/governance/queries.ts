@@ -31,15 +31,15 @@ export interface ValidatorsView {
   pending: Array<{ publicKey: Uint8Array; power: number; org: string }>;
 }
 
-export function createGovernanceQueries(governance: GovernanceMethod): Query<any, any>[] {
-  const proposal: Query<typeof ProposalParams, Proposal | null> = {
+export function createGovernanceQueries(governance: GovernanceMethod) {
+  const proposal = {
     name: 'proposal',
     access: 'public',
     summary: 'One proposal by id, or null.',
     paramsSchema: ProposalParams,
     execute: (ctx) => governance.getProposal(ctx.state, ctx.params.id) ?? null,
-  };
-  const proposals: Query<typeof ProposalsParams, Proposal[]> = {
+  } satisfies Query<typeof ProposalParams, Proposal | null>;
+  const proposals = {
     name: 'proposals',
     access: 'public',
     summary: 'Proposals, open ones first (oldest first), then closed ones (newest first).',
@@ -63,8 +63,8 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
       }
       return out;
     },
-  };
-  const validators: Query<typeof NoParams, ValidatorsView> = {
+  } satisfies Query<typeof ProposalsParams, Proposal[]>;
+  const validators = {
     name: 'validators',
     access: 'public',
     summary: 'The current validator set, the next one, and changes pending for the end of this block.',
@@ -74,13 +74,13 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
       next: governance.nextValidators(ctx.state),
       pending: pendingChanges(ctx.state),
     }),
-  };
-  const parameters: Query<typeof NoParams, GovernanceParameters> = {
+  } satisfies Query<typeof NoParams, ValidatorsView>;
+  const parameters = {
     name: 'parameters',
     access: 'public',
     summary: 'The governance parameters in force.',
     paramsSchema: NoParams,
     execute: (ctx) => governance.parameters(ctx.state),
-  };
-  return [proposal, proposals, validators, parameters];
+  } satisfies Query<typeof NoParams, GovernanceParameters>;
+  return { proposal, proposals, validators, parameters };
 }

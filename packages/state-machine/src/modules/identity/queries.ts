@@ -16,29 +16,29 @@ const IdentityParams = Type.Object({ address: AddressSchema }, { additionalPrope
 const MembersParams = Type.Object({ org: IdentifierSchema }, { additionalProperties: false });
 const EncryptionKeyParams = Type.Object({ org: IdentifierSchema }, { additionalProperties: false });
 
-export function createIdentityQueries(identity: IdentityMethod): Query<any, any>[] {
-  const organisation: Query<typeof OrganisationParams, Organisation | null> = {
+export function createIdentityQueries(identity: IdentityMethod) {
+  const organisation = {
     name: 'organisation',
     access: 'public',
     summary: 'One organisation by id, or null.',
     paramsSchema: OrganisationParams,
     execute: (ctx) => identity.getOrganisation(ctx.state, ctx.params.id) ?? null,
-  };
-  const organisations: Query<typeof NoParams, Organisation[]> = {
+  } satisfies Query<typeof OrganisationParams, Organisation | null>;
+  const organisations = {
     name: 'organisations',
     access: 'public',
     summary: 'Every organisation, in id order.',
     paramsSchema: NoParams,
     execute: (ctx) => identity.listOrganisations(ctx.state),
-  };
-  const identityQuery: Query<typeof IdentityParams, Identity | null> = {
+  } satisfies Query<typeof NoParams, Organisation[]>;
+  const identityQuery = {
     name: 'identity',
     access: 'public',
     summary: 'One identity by address (active or revoked), or null.',
     paramsSchema: IdentityParams,
     execute: (ctx) => identity.getIdentity(ctx.state, ctx.params.address) ?? null,
-  };
-  const members: Query<typeof MembersParams, Identity[]> = {
+  } satisfies Query<typeof IdentityParams, Identity | null>;
+  const members = {
     name: 'members',
     access: 'public',
     summary: 'Every identity of an organisation (active and revoked), in address order.',
@@ -51,11 +51,8 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
       }
       return out;
     },
-  };
-  const encryptionKey: Query<
-    typeof EncryptionKeyParams,
-    { org: string; publicKey: string; setAt: number } | null
-  > = {
+  } satisfies Query<typeof MembersParams, Identity[]>;
+  const encryptionKey = {
     name: 'encryptionKey',
     access: 'public',
     summary: "An organisation's X25519 key for sealed delivery details (hex), or null.",
@@ -66,6 +63,6 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
         ? null
         : { org: ctx.params.org, publicKey: bytesToHex(found.publicKey), setAt: found.setAt };
     },
-  };
-  return [organisation, organisations, identityQuery, members, encryptionKey];
+  } satisfies Query<typeof EncryptionKeyParams, { org: string; publicKey: string; setAt: number } | null>;
+  return { organisation, organisations, identity: identityQuery, members, encryptionKey };
 }

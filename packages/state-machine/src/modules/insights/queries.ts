@@ -178,16 +178,16 @@ export interface InsightsStatusView {
   parameters: InsightsParameters;
 }
 
-export function createInsightsQueries(items: ItemsForInsights): Query<any, any>[] {
-  return [
-    {
+export function createInsightsQueries(items: ItemsForInsights) {
+  return {
+    aggregates: {
       name: 'aggregates',
       summary:
         "Sales and demand of a producer's products in a closed month, by SKU, region and day, with small groups suppressed.",
       paramsSchema: AggregatesParamsSchema,
       execute: (ctx): AggregatesView => aggregates(ctx.state, items, ctx.params as AggregatesParams),
     } satisfies Query<typeof AggregatesParamsSchema, AggregatesView>,
-    {
+    products: {
       name: 'products',
       summary: "The producer's SKUs that have counts.",
       paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
@@ -198,7 +198,7 @@ export function createInsightsQueries(items: ItemsForInsights): Query<any, any>[
         );
       },
     } satisfies Query<any, string[]>,
-    {
+    status: {
       name: 'status',
       summary: 'The current month (earlier months are closed) and the parameters.',
       paramsSchema: Type.Object({}, { additionalProperties: false }),
@@ -207,5 +207,5 @@ export function createInsightsQueries(items: ItemsForInsights): Query<any, any>[
         parameters: insightsParameters(ctx.state),
       }),
     } satisfies Query<any, InsightsStatusView>,
-  ];
+  };
 }

@@ -44,17 +44,14 @@ const OrdersParams = Type.Object(
   { additionalProperties: false },
 );
 
-export function createOrdersQueries(
-  settlement: SettlementForOrders,
-  lifecycle: OrderLifecycle,
-): Query<any, any>[] {
+export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: OrderLifecycle) {
   const view = (state: Parameters<typeof settlement.balanceOf>[0], order: Order): OrderView => ({
     ...order,
     escrow: escrowAccount(order.id),
     escrowBalance: settlement.balanceOf(state, escrowAccount(order.id)),
   });
 
-  const order: Query<any, OrderView | null> = {
+  const order = {
     name: 'order',
     access: 'public',
     summary: 'An order with its composition, status, deadline and escrow balance.',
@@ -63,9 +60,9 @@ export function createOrdersQueries(
       const found = orderStore.get(ctx.state, (ctx.params as { id: string }).id);
       return found === undefined ? null : view(ctx.state, found);
     },
-  };
+  } satisfies Query<any, OrderView | null>;
 
-  const orders: Query<typeof OrdersParams, OrderView[]> = {
+  const orders = {
     name: 'orders',
     summary:
       'Orders of one merchant, carrier, payment provider, arbiter or order key (exactly one), optionally by status.',
@@ -104,17 +101,17 @@ export function createOrdersQueries(
       }
       return out;
     },
-  };
+  } satisfies Query<typeof OrdersParams, OrderView[]>;
 
-  const escrow: Query<any, EscrowTotals> = {
+  const escrow = {
     name: 'escrow',
     access: 'public',
     summary: 'Money in order escrows now, and all ever funded, released and refunded.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => escrowTotals(ctx.state),
-  };
+  } satisfies Query<any, EscrowTotals>;
 
-  const delivery: Query<any, { sealed: string } | null> = {
+  const delivery = {
     name: 'delivery',
     // Sealed to the carrier (and merchant): ciphertext, as public as the order it belongs to.
     access: 'public',
@@ -124,9 +121,9 @@ export function createOrdersQueries(
       const found = deliveryStore.get(ctx.state, (ctx.params as { id: string }).id);
       return found === undefined ? null : { sealed: bytesToHex(found.sealed) };
     },
-  };
+  } satisfies Query<any, { sealed: string } | null>;
 
-  const payee: Query<any, { org: string; address: Address } | null> = {
+  const payee = {
     name: 'payee',
     summary: "Where an organisation's order shares are paid.",
     paramsSchema: Type.Object({ org: IdentifierSchema }, { additionalProperties: false }),
@@ -138,15 +135,15 @@ export function createOrdersQueries(
         return null;
       }
     },
-  };
+  } satisfies Query<any, { org: string; address: Address } | null>;
 
-  const parameters: Query<any, OrdersParameters> = {
+  const parameters = {
     name: 'parameters',
     access: 'public',
     summary: 'Fee and deadline parameters of the orders module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => ordersParameters(ctx.state),
-  };
+  } satisfies Query<any, OrdersParameters>;
 
-  return [order, orders, escrow, delivery, payee, parameters];
+  return { order, orders, escrow, delivery, payee, parameters };
 }

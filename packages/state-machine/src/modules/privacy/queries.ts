@@ -24,15 +24,15 @@ const GrantsParams = Type.Object(
  * Queries of the privacy module. Whether a grant has expired depends on the time of the block it is read
  * at: compare `expiresAt` with the header's time (the SDK does, from a verified read).
  */
-export const privacyQueries: Query<any, any>[] = [
-  {
+export const privacyQueries = {
+  grant: {
     name: 'grant',
     access: 'public',
     summary: 'One grant by id (its key’s address), or null.',
     paramsSchema: Type.Object({ id: AddressSchema }, { additionalProperties: false }),
     execute: (ctx): Grant | null => grantStore.get(ctx.state, (ctx.params as { id: string }).id) ?? null,
   } satisfies Query<any, Grant | null>,
-  {
+  grants: {
     name: 'grants',
     summary: 'The grants an organisation holds, in id order, optionally by status.',
     paramsSchema: GrantsParams,
@@ -60,11 +60,11 @@ export const privacyQueries: Query<any, any>[] = [
       return out;
     },
   } satisfies Query<any, Grant[]>,
-  {
+  parameters: {
     name: 'parameters',
     access: 'public',
     summary: 'Parameters of the privacy module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx): PrivacyParameters => privacyParameters(ctx.state),
   } satisfies Query<any, PrivacyParameters>,
-];
+};

@@ -17,8 +17,8 @@ const ListingParams = Type.Object(
   { additionalProperties: false },
 );
 
-export const reviewsQueries: Query<any, any>[] = [
-  {
+export const reviewsQueries = {
+  review: {
     name: 'review',
     access: 'public',
     summary: 'The review of an order (with the merchant’s answer), if any.',
@@ -26,7 +26,7 @@ export const reviewsQueries: Query<any, any>[] = [
     execute: (ctx): Review | null =>
       reviewStore.get(ctx.state, (ctx.params as { order: string }).order) ?? null,
   } satisfies Query<any, Review | null>,
-  {
+  reviews: {
     name: 'reviews',
     access: 'public',
     summary: "A listing's reviews.",
@@ -42,7 +42,7 @@ export const reviewsQueries: Query<any, any>[] = [
       return out;
     },
   } satisfies Query<any, Review[]>,
-  {
+  rating: {
     name: 'rating',
     access: 'public',
     summary: 'Aggregate rating of a listing or of a merchant.',
@@ -60,4 +60,4 @@ export const reviewsQueries: Query<any, any>[] = [
       return { count: rating.count, averageTimes100: Math.round((rating.sum * 100) / rating.count) };
     },
   } satisfies Query<any, RatingView>,
-];
+};

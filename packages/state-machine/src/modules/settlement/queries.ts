@@ -24,10 +24,10 @@ export interface SupplyView {
   issuers: IssuerAccount[];
 }
 
-export function createSettlementQueries(settlement: SettlementMethod): Query<any, any>[] {
+export function createSettlementQueries(settlement: SettlementMethod) {
   const unitOf = (state: Parameters<SettlementMethod['unit']>[0]) =>
     settlement.unit(state) ?? { symbol: '', decimals: 0 };
-  const balance: Query<typeof BalanceParams, BalanceView> = {
+  const balance = {
     name: 'balance',
     summary: 'The balance of an account, in minor units.',
     paramsSchema: BalanceParams,
@@ -36,8 +36,8 @@ export function createSettlementQueries(settlement: SettlementMethod): Query<any
       amount: settlement.balanceOf(ctx.state, ctx.params.address),
       ...unitOf(ctx.state),
     }),
-  };
-  const supply: Query<typeof NoParams, SupplyView> = {
+  } satisfies Query<typeof BalanceParams, BalanceView>;
+  const supply = {
     name: 'supply',
     access: 'public',
     summary: 'Total supply, total attested reserves, and every issuer’s account.',
@@ -47,13 +47,13 @@ export function createSettlementQueries(settlement: SettlementMethod): Query<any
       ...settlement.totals(ctx.state),
       issuers: settlement.listIssuers(ctx.state),
     }),
-  };
-  const issuer: Query<typeof IssuerParams, IssuerAccount | null> = {
+  } satisfies Query<typeof NoParams, SupplyView>;
+  const issuer = {
     name: 'issuer',
     access: 'public',
     summary: 'One issuer’s reserves, outstanding amount and last attestation, or null.',
     paramsSchema: IssuerParams,
     execute: (ctx) => settlement.issuer(ctx.state, ctx.params.org) ?? null,
-  };
-  return [balance, supply, issuer];
+  } satisfies Query<typeof IssuerParams, IssuerAccount | null>;
+  return { balance, supply, issuer };
 }
