@@ -53,6 +53,7 @@ export const HEAVY_TIERS = {
   // Tests that start node processes (the CLI's `node start`, devnets, the index beside a node), kill them
   // to check crash safety, or compare runs across processes.
   'multi-process': [
+    'packages/chaos/test/campaign.test.ts',
     'packages/cli/test/cliStory.test.ts',
     'packages/cli/test/commands.test.ts',
     'packages/cli/test/contract.test.ts',

@@ -14,6 +14,7 @@ import { registerInit } from './commands/init.js';
 import { registerInsights } from './commands/insights.js';
 import { registerItems } from './commands/items.js';
 import { registerKeys } from './commands/keys.js';
+import { registerLink } from './commands/link.js';
 import { registerNode } from './commands/node.js';
 import { registerOrder } from './commands/order.js';
 import { registerOrg } from './commands/org.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerEvidence(program);
   registerKeys(program);
   registerOrg(program);
+  registerLink(program);
   registerTransactions(program);
   registerItems(program);
   registerWallet(program);
