@@ -193,6 +193,7 @@ export async function launchOrganisationNode(options: LaunchOrganisationNodeOpti
       name: card.id,
       dataDir: orgPaths.nodeData(options.dir),
       walPath: orgPaths.nodeWal(options.dir),
+      signerStatePath: orgPaths.nodeSignerState(options.dir),
       genesis,
       validatorKey: nodeKey,
       api: {
