@@ -98,7 +98,19 @@ export interface NodeOptions {
   /** The wall clock, injected so tests can drive time; the default is the system clock. */
   readonly clock?: () => number;
   readonly suite?: CryptoSuite;
+  /**
+   * Names of the software upgrades this build carries (default `SOFTWARE_UPGRADES`). When governance
+   * schedules an upgrade this list lacks, the node stops before executing the upgrade's height (event
+   * `upgrade-required`, error UPGRADE_REQUIRED) and refuses to start past it.
+   */
+  readonly softwareUpgrades?: readonly string[];
 }
+
+/**
+ * The software upgrades this build of the node carries, oldest first. A release that implements an
+ * upgrade governance scheduled adds its name here; nodes running an older release stop at its height.
+ */
+export const SOFTWARE_UPGRADES: readonly string[] = [];
 
 const REJECTIONS_KEPT = 10_000;
 
@@ -130,6 +142,7 @@ export class HanglianNode implements ApiBackend {
   #stopping = false;
   #driverStopped = false;
   #fault: Error | undefined;
+  #upgradeRequired: HanglianError | undefined;
 
   private constructor(
     options: NodeOptions,
@@ -259,6 +272,11 @@ export class HanglianNode implements ApiBackend {
       if (height !== undefined) logger.info({ height }, 'state sync complete');
     }
     const chain = Chain.open(chainOptions);
+    const due = upgradeDue(application, chain, options.softwareUpgrades ?? SOFTWARE_UPGRADES);
+    if (due !== undefined) {
+      await chain.close();
+      throw due;
+    }
     let node: HanglianNode;
     try {
       node = new HanglianNode(options, chain, application, signatures, logger);
@@ -300,6 +318,24 @@ export class HanglianNode implements ApiBackend {
       'local execution fault: this node stopped executing and voting; restart it',
     );
     setImmediate(() => this.events.emit('fault', fault));
+  }
+
+  /** Set when this node stopped for a software upgrade it does not carry (UPGRADE_REQUIRED). */
+  get upgradeRequired(): HanglianError | undefined {
+    return this.#upgradeRequired;
+  }
+
+  /**
+   * Stops executing and voting before the upgrade's height, synchronously from the commit of the block
+   * before it, so that no block of the new rules is ever executed by the old software.
+   */
+  #haltForUpgrade(required: HanglianError): void {
+    if (this.#upgradeRequired !== undefined) return;
+    this.#upgradeRequired = required;
+    this.#driverStopped = true;
+    this.#driver.stop();
+    this.logger.fatal({ code: required.code, details: required.details }, required.message);
+    setImmediate(() => this.events.emit('upgrade-required', required));
   }
 
   /**
@@ -366,6 +402,7 @@ export class HanglianNode implements ApiBackend {
    * recorded against the validator's organisation for everyone to see.
    */
   #reportEvidence(evidence: Evidence): void {
+    this.metrics.evidenceSeen.inc();
     const key = this.#options.validatorKey;
     if (key === undefined) return;
     const toVote = (signed: Evidence['first']) => ({
@@ -430,6 +467,7 @@ export class HanglianNode implements ApiBackend {
       reasons.push(`catching up: height ${height}, peers at ${highestPeer}`);
     if (validators > 1 && peers === 0) reasons.push('no peers');
     if (this.#fault !== undefined) reasons.push(`stopped on a local fault: ${this.#fault.message}`);
+    if (this.#upgradeRequired !== undefined) reasons.push(this.#upgradeRequired.message);
     if (lastCommitAgeMs > READY_MAX_COMMIT_AGE_MS)
       reasons.push(`no block committed for ${Math.round(lastCommitAgeMs / 1000)} s`);
     return { ready: reasons.length === 0, reasons, height, highestPeer, peers, lastCommitAgeMs };
@@ -536,6 +574,8 @@ export class HanglianNode implements ApiBackend {
       results: prepared.results,
     };
     this.events.emit('block', event);
+    const due = upgradeDue(this.application, this.chain, this.#options.softwareUpgrades ?? SOFTWARE_UPGRADES);
+    if (due !== undefined) this.#haltForUpgrade(due);
   }
 
   async stop(): Promise<void> {
@@ -553,4 +593,23 @@ export class HanglianNode implements ApiBackend {
     this.#signerState?.close();
     this.logger.info('node stopped');
   }
+}
+
+/**
+ * UPGRADE_REQUIRED when the next block to execute is at or past a scheduled upgrade this software does
+ * not carry; undefined when the node may go on.
+ */
+function upgradeDue(
+  application: Application,
+  chain: Chain,
+  carried: readonly string[],
+): HanglianError | undefined {
+  const plan = application.upgradePlan(chain.reader());
+  if (plan === undefined || carried.includes(plan.name) || chain.height + 1 < plan.height) return undefined;
+  return new HanglianError(
+    NodeErrors.UPGRADE_REQUIRED,
+    `software upgrade "${plan.name}" is scheduled at height ${plan.height} and this node does not carry it: ` +
+      `stopped after height ${chain.height}; start the release with "${plan.name}" on the same data${plan.info === undefined ? '' : ` (${plan.info})`}`,
+    { details: { upgrade: plan.name, height: plan.height, stoppedAt: chain.height } },
+  );
 }

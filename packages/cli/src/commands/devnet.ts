@@ -3,7 +3,13 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HanglianError } from '@hanglian/core';
-import { NodeErrors, networkPaths, readManifest } from '@hanglian/node/offline';
+import {
+  checkGenesisSignatures,
+  NodeErrors,
+  networkPaths,
+  readGenesis,
+  readManifest,
+} from '@hanglian/node/offline';
 import type { Command } from 'commander';
 import { findConsoleBuild } from '../consoleBuild.js';
 
@@ -164,6 +170,14 @@ export function registerDevnet(program: Command): void {
         });
       } else {
         say(`resuming the network in ${opts.dir} (use --fresh to start over)`);
+        // Networks made before the genesis ceremony existed carry no founders' signatures: nodes refuse
+        // them, so say how to go on rather than let every node fail to start.
+        if (checkGenesisSignatures(readGenesis(opts.dir)).missing.length > 0) {
+          throw new HanglianError(
+            NodeErrors.GENESIS_UNSIGNED,
+            `the genesis in ${opts.dir} is not signed by its organisations (made by an older release): start a new network with --fresh`,
+          );
+        }
       }
       const manifest = readManifest(opts.dir);
       const nodes: RunningNode[] = [];

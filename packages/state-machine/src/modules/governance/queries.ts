@@ -10,6 +10,7 @@ import {
   ProposalSchema,
   ProposalStatusSchema,
   proposalStore,
+  type UpgradePlan,
   type Validator,
 } from './stores.js';
 import { pendingChanges } from './validators.js';
@@ -87,5 +88,12 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
     paramsSchema: NoParams,
     execute: (ctx) => governance.parameters(ctx.state),
   } satisfies Query<typeof NoParams, GovernanceParameters>;
-  return { proposal, proposals, validators, parameters };
+  const upgradePlan = {
+    name: 'upgradePlan',
+    access: 'public',
+    summary: 'The latest software upgrade approved (name, height, info), or null.',
+    paramsSchema: NoParams,
+    execute: (ctx) => governance.upgradePlan(ctx.state) ?? null,
+  } satisfies Query<typeof NoParams, UpgradePlan | null>;
+  return { proposal, proposals, validators, parameters, upgradePlan };
 }
