@@ -115,7 +115,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batches = {
     name: 'batches',
-    resultSchema: Type.Array(ProductSchema),
+    resultSchema: Type.Array(BatchSchema),
     access: 'public',
     summary: "A product's minted batches, in batch id order.",
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
