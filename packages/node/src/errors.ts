@@ -13,6 +13,11 @@ export const NodeErrors = defineErrorCodes('node', {
     summary: 'Another pending transaction of this submitter has that nonce.',
   },
   NOT_FOUND: { kind: 'not_found', summary: 'No such block, transaction or record.' },
+  STATE_PRUNED: {
+    kind: 'not_found',
+    summary:
+      'This node prunes old state: it keeps recent heights and snapshots only. Ask an archival node, or a kept height.',
+  },
   BAD_REQUEST: { kind: 'invalid', summary: 'The request is malformed.' },
   COMMIT_TIMEOUT: {
     kind: 'unavailable',

@@ -22,7 +22,7 @@ import {
   VOTE_PREVOTE,
 } from '@hanglian/core';
 import type { GenesisDocument, ReadAccess, StateMachine } from '@hanglian/state-machine';
-import type { KvDurability } from '@hanglian/storage';
+import type { KvDurability, StatePruning } from '@hanglian/storage';
 import type { ApiBackend } from './api/backend.js';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
@@ -85,6 +85,8 @@ export interface NodeOptions {
   readonly maxBlockGas?: number;
   readonly logLevel?: LogLevel;
   readonly durability?: KvDurability;
+  /** Keep only recent heights and snapshots of the state; default archival (every height provable). */
+  readonly pruning?: StatePruning;
   /**
    * Queries that run contract code (`registry.callReadOnly`) run on their own workers, apart from block
    * execution: how many, how many may wait (then QUERY_BUSY), and this node's gas cap for each.
@@ -252,6 +254,7 @@ export class HanglianNode implements ApiBackend {
       suite,
       validators: application.validators,
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     };
     if (
       options.stateSync &&

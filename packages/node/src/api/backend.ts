@@ -22,6 +22,8 @@ export type ApiChain = Pick<
   | 'isActiveMember'
   | 'nextNonce'
   | 'hasStateAt'
+  | 'isStatePruned'
+  | 'statePrunedBelow'
   | 'getBlock'
   | 'getCommit'
   | 'getResults'

@@ -408,6 +408,12 @@ export async function startApiServer(
     if (!node.chain.hasStateAt(height)) {
       throw notFound(`state at height ${height}`);
     }
+    if (node.chain.isStatePruned(height)) {
+      throw new HanglianError(
+        NodeErrors.STATE_PRUNED,
+        `the state at height ${height} was pruned; this node keeps heights from ${node.chain.statePrunedBelow()} and snapshots`,
+      );
+    }
     const proof = node.chain.prove(key, height);
     return toJsonValue({
       height: proof.version,
