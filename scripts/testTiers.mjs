@@ -44,6 +44,7 @@ export const HEAVY_TIERS = {
     'packages/sdk/test/local.test.ts',
     'packages/state-machine/test/insights.property.test.ts',
     'packages/state-machine/test/orders.market.test.ts',
+    'packages/state-machine/test/orders.property.test.ts',
     'packages/state-machine/test/registry.clock.test.ts',
     'packages/state-machine/test/registry.gasBound.test.ts',
     'packages/state-machine/test/registry.hostile.test.ts',
