@@ -25,6 +25,7 @@ export const HEAVY_TIERS = {
     'packages/cli/test/openLoop.test.ts',
     'packages/commerce-standards/test/chain.test.ts',
     'packages/commerce-standards/test/local.test.ts',
+    'packages/commerce-standards/test/personalSearch.test.ts',
     'packages/contract-runtime/test/bench.test.ts',
     'packages/contract-runtime/test/hostile.test.ts',
     'packages/contract-runtime/test/metering.test.ts',
@@ -40,8 +41,10 @@ export const HEAVY_TIERS = {
     'packages/node/test/revocation.test.ts',
     'packages/node/test/stateSync.test.ts',
     'packages/sdk/test/commerce.test.ts',
+    'packages/sdk/test/local.test.ts',
     'packages/state-machine/test/insights.property.test.ts',
     'packages/state-machine/test/orders.market.test.ts',
+    'packages/state-machine/test/orders.property.test.ts',
     'packages/state-machine/test/registry.clock.test.ts',
     'packages/state-machine/test/registry.gasBound.test.ts',
     'packages/state-machine/test/registry.hostile.test.ts',
@@ -51,6 +54,7 @@ export const HEAVY_TIERS = {
   // Tests that start node processes (the CLI's `node start`, devnets, the index beside a node), kill them
   // to check crash safety, or compare runs across processes.
   'multi-process': [
+    'packages/chaos/test/campaign.test.ts',
     'packages/cli/test/cliStory.test.ts',
     'packages/cli/test/commands.test.ts',
     'packages/cli/test/contract.test.ts',

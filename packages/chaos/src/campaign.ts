@@ -8,6 +8,7 @@ import { ChaosCluster, sleep } from './cluster.js';
 import { ForgingMember } from './forger.js';
 import { type CheckCounts, InvariantChecker, InvariantViolation } from './invariants.js';
 import { RingLoad } from './load.js';
+import { WireObserver } from './observer.js';
 import { SeededRandom } from './random.js';
 import {
   describeFault,
@@ -37,6 +38,8 @@ export interface CampaignOptions {
   readonly keep?: boolean;
   readonly parentDir?: string;
   readonly log?: (line: string) => void;
+  /** Handed the network once it exists: the CLI shuts it down on Ctrl-C. */
+  readonly onCluster?: (cluster: ChaosCluster) => void;
 }
 
 export interface CampaignSummary {
@@ -54,10 +57,15 @@ export interface CampaignSummary {
   /** Longest time from a fault's heal to every node having moved on, and the highest round seen then. */
   readonly slowestRecoveryMs: number;
   readonly highestRound: number;
+  /** Times a running node's API did not answer for 10 s or more while the runner waited for progress. */
+  readonly apiSilences: ReadonlyArray<{ after: string; node: string; ms: number }>;
   readonly violation: string | null;
   readonly replay: string;
   readonly dir: string;
 }
+
+/** A node's API that does not answer this long is noted in the log and the summary. */
+const API_SILENCE_NOTE_MS = 10_000;
 
 /** Time the consensus spends in rounds 0..rounds-1 when each times out (default timeouts). */
 export function roundsDurationMs(rounds: number): number {
@@ -106,6 +114,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     random: () => portRandom.next(),
     ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }),
   });
+  options.onCluster?.(cluster);
   const names = cluster.nodes.map((n) => n.name);
   const schedule = generateSchedule(
     options.seed,
@@ -127,6 +136,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let faultsRun = 0;
   let slowestRecoveryMs = 0;
   let highestRound = 0;
+  /** Times a node's API stayed silent for a long while (it ran, but did not answer /v1/status). */
+  const apiSilences: Array<{ after: string; node: string; ms: number }> = [];
   log(
     `seed ${options.seed}: ${validators} validators (f = ${maxFaulty(validators)}), ${fullNodes} full node(s), ${clients} load clients; network in ${cluster.dir}`,
   );
@@ -142,6 +153,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     const target = top + progressBlocks;
     let round = 0;
     let last: Record<string, number> = before;
+    // Per node, since when its API has not answered (a status request times out after 3 s).
+    const silentSince = new Map<string, number>();
+    const longestSilence = new Map<string, number>();
     while (Date.now() - t0 < boundMs) {
       const statuses = await Promise.all(
         cluster.nodes.map((n) =>
@@ -149,10 +163,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         ),
       );
       last = {};
+      const now = Date.now();
       statuses.forEach((s, i) => {
-        last[names[i]!] = s?.height ?? -1;
+        const name = names[i]!;
+        last[name] = s?.height ?? -1;
         round = Math.max(round, s?.consensus?.round ?? 0);
+        if (s === undefined) {
+          if (!silentSince.has(name)) silentSince.set(name, now);
+          longestSilence.set(name, Math.max(longestSilence.get(name) ?? 0, now - silentSince.get(name)!));
+        } else silentSince.delete(name);
       });
+      for (const [name, ms] of longestSilence) {
+        if (ms < API_SILENCE_NOTE_MS) continue;
+        apiSilences.push({ after: label, node: name, ms });
+        log(`  note: ${name}'s API did not answer for ${ms} ms while it caught up`);
+        longestSilence.delete(name);
+        silentSince.delete(name);
+      }
       if (cluster.unexpectedExits.length > 0) break;
       if (Object.values(last).length === names.length && Object.values(last).every((h) => h >= target)) {
         const ms = Date.now() - t0;
@@ -189,14 +216,32 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     );
   };
 
+  let observer: WireObserver | undefined;
+  const noDoubleSign = () => {
+    const seen = observer?.doubleSigns ?? [];
+    if (seen.length > 0)
+      throw new InvariantViolation(
+        'double-sign',
+        seen
+          .slice(0, 3)
+          .map(
+            (d) =>
+              `validator ${d.validator.slice(0, 16)}… sent two ${d.what}: ${d.first.slice(0, 16)}… and ${d.second.slice(0, 16)}…`,
+          )
+          .join('; '),
+      );
+  };
+
   const checks = async (label: string): Promise<void> => {
     await progress(label);
     const common = await checker.agreement();
     await checker.exactlyOnce(common);
     await checker.money();
+    noDoubleSign();
+    checker.counts.signedMessages = observer?.messages ?? 0;
     const c = checker.counts;
     log(
-      `  checks ok: agreement to ${common} (${c.headers} headers), exactly once (${c.blocks} blocks, ${c.acked} acked), money (${c.money}); load ${load.acked.length} acked, ${load.inDoubt.size} in doubt, ${load.errors} retries`,
+      `  checks ok: agreement to ${common} (${c.headers} headers), exactly once (${c.blocks} blocks, ${c.acked} acked), money (${c.money}), no double-sign (${c.signedMessages} signed messages seen on the wire from ${observer?.linked ?? 0} nodes); load ${load.acked.length} acked, ${load.inDoubt.size} in doubt, ${load.errors} retries`,
     );
   };
 
@@ -230,6 +275,21 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           for (const t of fault.targets) cluster.resume(t);
         }
         return;
+      case 'crash-all-start-pause': {
+        await Promise.all(names.map((n) => cluster.stop(n, 'SIGKILL')));
+        const started = names.map((n) => restart(n));
+        await sleep(fault.startPauseAfterMs!);
+        const frozen = fault.targets.filter((t) => cluster.node(t).url === '');
+        for (const t of fault.targets) cluster.pause(t);
+        log(
+          `  stopped ${fault.targets.join(',')}; ${frozen.length} of them still starting (API not listening yet)`,
+        );
+        await sleep(fault.durationMs);
+        for (const t of fault.targets) cluster.resume(t);
+        await Promise.all(started);
+        for (const n of names) checker.restarted(n);
+        return;
+      }
       case 'partition':
         cluster.mesh.cut(fault.groups![0]!, fault.groups![1]!, true);
         await sleep(fault.durationMs);
@@ -311,8 +371,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         throw new InvariantViolation('progress', 'the network did not reach height 2 in 60 s');
       await sleep(300);
     }
+    observer = await WireObserver.start({
+      key: cluster.key(cluster.observerName),
+      nodes: cluster.nodes.filter((n) => n.validator),
+    });
     load.start();
-    log('network up, load running');
+    log('network up, load running, the wire observer linked to every validator');
     await sleep(2_000);
     await checks('start');
     for (const fault of schedule) {
@@ -344,6 +408,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     log(`network directory and node logs kept in ${cluster.dir}`);
   }
   await load.stop();
+  await observer?.stop();
   const finalHeights = await cluster.heights(cluster.live).catch(() => ({}));
   await cluster.shutdown();
   if (violation === null && !options.keep) cluster.remove();
@@ -361,6 +426,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     finalHeights,
     slowestRecoveryMs,
     highestRound,
+    apiSilences,
     violation,
     replay: replayCommand(options, violation === null ? undefined : faultsRun),
     dir: cluster.dir,
@@ -372,9 +438,9 @@ export function formatSummary(summary: CampaignSummary): string {
   const lines = [
     `campaign seed ${summary.seed}: ${(summary.elapsedMs / 60_000).toFixed(1)} min on ${summary.validators} validators + ${summary.fullNodes} full node(s)`,
     '',
-    '  fault kind        applied',
-    ...Object.entries(summary.faults).map(([k, n]) => `  ${k.padEnd(18)}${String(n).padStart(7)}`),
-    `  ${'total'.padEnd(18)}${String(Object.values(summary.faults).reduce((a, b) => a + b, 0)).padStart(7)}`,
+    '  fault kind              applied',
+    ...Object.entries(summary.faults).map(([k, n]) => `  ${k.padEnd(24)}${String(n).padStart(7)}`),
+    `  ${'total'.padEnd(24)}${String(Object.values(summary.faults).reduce((a, b) => a + b, 0)).padStart(7)}`,
     '',
     '  invariant              checked',
     `  agreement (headers)   ${String(summary.checks.headers).padStart(8)}`,
@@ -382,9 +448,11 @@ export function formatSummary(summary: CampaignSummary): string {
     `  acked tx in chain     ${String(summary.checks.acked).padStart(8)}`,
     `  money (at a height)   ${String(summary.checks.money).padStart(8)}`,
     `  progress after heal   ${String(summary.checks.progress).padStart(8)}`,
+    `  no double-sign (msgs) ${String(summary.checks.signedMessages).padStart(8)}`,
     '',
     `  load: ${summary.acked} transfers acknowledged, ${summary.inDoubt} in doubt, ${summary.clientErrors} client retries`,
     `  slowest recovery ${summary.slowestRecoveryMs} ms, highest round seen ${summary.highestRound}; final heights ${JSON.stringify(summary.finalHeights)}`,
+    `  API silences ≥ 10 s: ${summary.apiSilences.length === 0 ? 'none' : summary.apiSilences.map((s) => `${s.node} ${s.ms} ms after ${s.after}`).join('; ')}`,
     `  violations: ${summary.violation === null ? 'none' : summary.violation}`,
     `  replay: ${summary.replay}`,
   ];

@@ -7,7 +7,7 @@
  *   --validators <n>    validators (default 4); --full-nodes <n> (default 1); --clients <n> (default 4)
  *   --max-faults <n>    stop after n faults (a replay stops after the failing one)
  *   --kinds a,b         only these fault kinds (kill, pause, crash-all, crash-all-pause, partition, delay,
- *                       wipe, forge-sync)
+ *                       wipe, forge-sync, crash-all-start-pause)
  *   --keep              keep the network directory and logs even when nothing failed
  *   --json              print the summary as JSON as well
  */
@@ -78,6 +78,15 @@ const summary = await runCampaign({
   ...(maxFaults === undefined ? {} : { maxFaults }),
   ...(weights === undefined ? {} : { weights }),
   keep: values.keep,
+  onCluster: (cluster) => {
+    // Ctrl-C or SIGTERM: no node process may outlive the runner.
+    const stop = (signal: NodeJS.Signals) => {
+      process.stderr.write(`\n${signal}: stopping every node of ${cluster.dir}\n`);
+      void cluster.shutdown().then(() => process.exit(130));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
 });
 process.stdout.write(`\n${formatSummary(summary)}\n`);
 if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -22,6 +22,11 @@ export const FAULT_KINDS = [
   'wipe',
   /** A member sends a catching-up node unsolicited sync answers: genuine certificates, garbage blocks. */
   'forge-sync',
+  /**
+   * SIGKILL every node, restart them all, and SIGSTOP f + 1 validators while they are still starting
+   * (before their API listens): peers reach them while their consensus is not yet running.
+   */
+  'crash-all-start-pause',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -38,6 +43,8 @@ export interface Fault {
   /** delay: the directed links slowed (`from>to`) and the latency added to each. */
   readonly links?: readonly string[];
   readonly latencyMs?: number;
+  /** crash-all-start-pause: how long after its process was spawned each stopped validator is stopped. */
+  readonly startPauseAfterMs?: number;
   /** wipe: come back by state sync (true) or by replaying every block from peers (false). */
   readonly stateSync?: boolean;
   /** Load and calm time before the fault starts. */
@@ -154,6 +161,16 @@ export function generateSchedule(seed: number, shape: ScheduleShape, count: numb
           settleMs,
         });
         break;
+      case 'crash-all-start-pause':
+        faults.push({
+          index,
+          kind,
+          targets: random.sample(validators, f + 1),
+          startPauseAfterMs: random.int(200, 2_500),
+          durationMs: random.int(3_000, 10_000),
+          settleMs,
+        });
+        break;
       case 'forge-sync':
         faults.push({
           index,
@@ -180,6 +197,8 @@ export function describeFault(fault: Fault): string {
       return `${base}: ledger deleted, WAL and key kept, back by ${fault.stateSync ? 'state sync' : 'block sync'}`;
     case 'crash-all-pause':
       return `${base}: every node SIGKILLed and restarted, then ${fault.targets.join(',')} SIGSTOPped`;
+    case 'crash-all-start-pause':
+      return `${base}: every node SIGKILLed and restarted, ${fault.targets.join(',')} SIGSTOPped ${fault.startPauseAfterMs} ms into their start-up`;
     default:
       return base;
   }

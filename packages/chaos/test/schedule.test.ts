@@ -95,6 +95,10 @@ describe('fault schedule', () => {
           assert.equal(fault.targets.length, f + 1);
           assert.ok(fault.targets.every((t) => shape.validators.includes(t)));
           break;
+        case 'crash-all-start-pause':
+          assert.equal(fault.targets.length, f + 1);
+          assert.ok(fault.startPauseAfterMs! >= 200 && fault.startPauseAfterMs! <= 2_500);
+          break;
         case 'partition': {
           const [a, b] = fault.groups!;
           assert.deepEqual([...a!, ...b!].sort(), all);

@@ -1,2 +1,5 @@
 #!/usr/bin/env node
-import '../dist/src/main.js';
+import { main } from '../dist/src/main.js';
+
+const code = await main(process.argv.slice(2));
+if (code !== 0) process.exitCode = code;

@@ -7,12 +7,22 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'rate_limited',
     summary: 'This submitter has too many pending transactions.',
   },
+  MEMPOOL_BACKLOG: {
+    kind: 'unavailable',
+    summary:
+      'More transactions are waiting than the next few blocks can take; retry in a moment (details.retryAfterMs).',
+  },
   MEMPOOL_DUPLICATE: { kind: 'conflict', summary: 'The same transaction is already pending.' },
   MEMPOOL_NONCE_TAKEN: {
     kind: 'conflict',
     summary: 'Another pending transaction of this submitter has that nonce.',
   },
   NOT_FOUND: { kind: 'not_found', summary: 'No such block, transaction or record.' },
+  STATE_PRUNED: {
+    kind: 'not_found',
+    summary:
+      'This node prunes old state: it keeps recent heights and snapshots only. Ask an archival node, or a kept height.',
+  },
   BAD_REQUEST: { kind: 'invalid', summary: 'The request is malformed.' },
   COMMIT_TIMEOUT: {
     kind: 'unavailable',
@@ -62,6 +72,25 @@ export const NodeErrors = defineErrorCodes('node', {
   STATE_SYNC_MISMATCH: {
     kind: 'invalid',
     summary: 'What a peer sent during state sync does not match the verified headers.',
+  },
+  GENESIS_UNSIGNED: {
+    kind: 'invalid',
+    summary:
+      'The genesis is not signed by every founding organisation (or a signature does not verify): nodes refuse it.',
+  },
+  GENESIS_CEREMONY: {
+    kind: 'invalid',
+    summary:
+      'A genesis ceremony step does not apply (an organisation or key already in it, no issuer yet, …).',
+  },
+  CARD_INVALID: {
+    kind: 'invalid',
+    summary: 'An organisation card is malformed or not signed by its own root key.',
+  },
+  UPGRADE_REQUIRED: {
+    kind: 'unavailable',
+    summary:
+      'Governance scheduled a software upgrade at this height and this node runs another version: start the new version on the same data.',
   },
   STATE_SYNC_ANCHOR_EXPIRED: {
     kind: 'invalid',

@@ -22,7 +22,7 @@ import {
   VOTE_PREVOTE,
 } from '@hanglian/core';
 import type { GenesisDocument, ReadAccess, StateMachine } from '@hanglian/state-machine';
-import type { KvDurability } from '@hanglian/storage';
+import type { KvDurability, StatePruning } from '@hanglian/storage';
 import type { ApiBackend } from './api/backend.js';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
@@ -35,7 +35,7 @@ import { SignerStateFile } from './consensus/signerState.js';
 import { NoPeers, type PeerTransport } from './consensus/transport.js';
 import { NodeErrors } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import { Mempool, type MempoolOptions } from './mempool/mempool.js';
+import { Mempool, type MempoolOptions, type TxSource } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
 import { NodeMetrics } from './metrics/metrics.js';
 import { NODE_DEFAULTS } from './options.js';
@@ -85,6 +85,8 @@ export interface NodeOptions {
   readonly maxBlockGas?: number;
   readonly logLevel?: LogLevel;
   readonly durability?: KvDurability;
+  /** Keep only recent heights and snapshots of the state; default archival (every height provable). */
+  readonly pruning?: StatePruning;
   /**
    * Queries that run contract code (`registry.callReadOnly`) run on their own workers, apart from block
    * execution: how many, how many may wait (then QUERY_BUSY), and this node's gas cap for each.
@@ -98,7 +100,19 @@ export interface NodeOptions {
   /** The wall clock, injected so tests can drive time; the default is the system clock. */
   readonly clock?: () => number;
   readonly suite?: CryptoSuite;
+  /**
+   * Names of the software upgrades this build carries (default `SOFTWARE_UPGRADES`). When governance
+   * schedules an upgrade this list lacks, the node stops before executing the upgrade's height (event
+   * `upgrade-required`, error UPGRADE_REQUIRED) and refuses to start past it.
+   */
+  readonly softwareUpgrades?: readonly string[];
 }
+
+/**
+ * The software upgrades this build of the node carries, oldest first. A release that implements an
+ * upgrade governance scheduled adds its name here; nodes running an older release stop at its height.
+ */
+export const SOFTWARE_UPGRADES: readonly string[] = [];
 
 const REJECTIONS_KEPT = 10_000;
 
@@ -130,6 +144,7 @@ export class HanglianNode implements ApiBackend {
   #stopping = false;
   #driverStopped = false;
   #fault: Error | undefined;
+  #upgradeRequired: HanglianError | undefined;
 
   private constructor(
     options: NodeOptions,
@@ -239,6 +254,7 @@ export class HanglianNode implements ApiBackend {
       suite,
       validators: application.validators,
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     };
     if (
       options.stateSync &&
@@ -259,6 +275,11 @@ export class HanglianNode implements ApiBackend {
       if (height !== undefined) logger.info({ height }, 'state sync complete');
     }
     const chain = Chain.open(chainOptions);
+    const due = upgradeDue(application, chain, options.softwareUpgrades ?? SOFTWARE_UPGRADES);
+    if (due !== undefined) {
+      await chain.close();
+      throw due;
+    }
     let node: HanglianNode;
     try {
       node = new HanglianNode(options, chain, application, signatures, logger);
@@ -302,6 +323,24 @@ export class HanglianNode implements ApiBackend {
     setImmediate(() => this.events.emit('fault', fault));
   }
 
+  /** Set when this node stopped for a software upgrade it does not carry (UPGRADE_REQUIRED). */
+  get upgradeRequired(): HanglianError | undefined {
+    return this.#upgradeRequired;
+  }
+
+  /**
+   * Stops executing and voting before the upgrade's height, synchronously from the commit of the block
+   * before it, so that no block of the new rules is ever executed by the old software.
+   */
+  #haltForUpgrade(required: HanglianError): void {
+    if (this.#upgradeRequired !== undefined) return;
+    this.#upgradeRequired = required;
+    this.#driverStopped = true;
+    this.#driver.stop();
+    this.logger.fatal({ code: required.code, details: required.details }, required.message);
+    setImmediate(() => this.events.emit('upgrade-required', required));
+  }
+
   /**
    * Answers a module query on the latest state. `authorize` is told the query's access once its params
    * passed their schema. A query that runs contract code goes to the query workers (it may be refused with
@@ -331,17 +370,19 @@ export class HanglianNode implements ApiBackend {
   /** Admits a transaction to the mempool; throws a HanglianError saying why when it is refused. */
   submit(bytes: Uint8Array): DecodedTx {
     if (this.#stopping) throw new HanglianError(NodeErrors.NODE_NOT_READY, 'the node is stopping');
-    const tx = this.#admit(bytes);
+    const tx = this.#admit(bytes, 'client');
     this.#transport.broadcast('tx', bytes);
     if (this.#admittedAt.size < 100_000) this.#admittedAt.set(bytesToHex(tx.id), performance.now());
     return tx;
   }
 
-  #admit(bytes: Uint8Array): DecodedTx {
-    const tx = this.mempool.add(bytes, this.chain.reader(), {
-      height: this.chain.height + 1,
-      time: Math.max(this.#clock(), this.chain.latestTime + 1),
-    });
+  #admit(bytes: Uint8Array, source: TxSource): DecodedTx {
+    const tx = this.mempool.add(
+      bytes,
+      this.chain.reader(),
+      { height: this.chain.height + 1, time: Math.max(this.#clock(), this.chain.latestTime + 1) },
+      source,
+    );
     this.#driver.onTransactionAdmitted();
     return tx;
   }
@@ -350,7 +391,7 @@ export class HanglianNode implements ApiBackend {
   #onGossipedTx(bytes: Uint8Array): boolean | undefined {
     if (this.#stopping) return undefined;
     try {
-      this.#admit(bytes);
+      this.#admit(bytes, 'peer');
     } catch (error) {
       // Refusals are normal (a duplicate, a nonce raced by a block); only garbage counts against a peer.
       const code = (error as HanglianError).code;
@@ -366,6 +407,7 @@ export class HanglianNode implements ApiBackend {
    * recorded against the validator's organisation for everyone to see.
    */
   #reportEvidence(evidence: Evidence): void {
+    this.metrics.evidenceSeen.inc();
     const key = this.#options.validatorKey;
     if (key === undefined) return;
     const toVote = (signed: Evidence['first']) => ({
@@ -430,6 +472,7 @@ export class HanglianNode implements ApiBackend {
       reasons.push(`catching up: height ${height}, peers at ${highestPeer}`);
     if (validators > 1 && peers === 0) reasons.push('no peers');
     if (this.#fault !== undefined) reasons.push(`stopped on a local fault: ${this.#fault.message}`);
+    if (this.#upgradeRequired !== undefined) reasons.push(this.#upgradeRequired.message);
     if (lastCommitAgeMs > READY_MAX_COMMIT_AGE_MS)
       reasons.push(`no block committed for ${Math.round(lastCommitAgeMs / 1000)} s`);
     return { ready: reasons.length === 0, reasons, height, highestPeer, peers, lastCommitAgeMs };
@@ -536,6 +579,8 @@ export class HanglianNode implements ApiBackend {
       results: prepared.results,
     };
     this.events.emit('block', event);
+    const due = upgradeDue(this.application, this.chain, this.#options.softwareUpgrades ?? SOFTWARE_UPGRADES);
+    if (due !== undefined) this.#haltForUpgrade(due);
   }
 
   async stop(): Promise<void> {
@@ -553,4 +598,23 @@ export class HanglianNode implements ApiBackend {
     this.#signerState?.close();
     this.logger.info('node stopped');
   }
+}
+
+/**
+ * UPGRADE_REQUIRED when the next block to execute is at or past a scheduled upgrade this software does
+ * not carry; undefined when the node may go on.
+ */
+function upgradeDue(
+  application: Application,
+  chain: Chain,
+  carried: readonly string[],
+): HanglianError | undefined {
+  const plan = application.upgradePlan(chain.reader());
+  if (plan === undefined || carried.includes(plan.name) || chain.height + 1 < plan.height) return undefined;
+  return new HanglianError(
+    NodeErrors.UPGRADE_REQUIRED,
+    `software upgrade "${plan.name}" is scheduled at height ${plan.height} and this node does not carry it: ` +
+      `stopped after height ${chain.height}; start the release with "${plan.name}" on the same data${plan.info === undefined ? '' : ` (${plan.info})`}`,
+    { details: { upgrade: plan.name, height: plan.height, stoppedAt: chain.height } },
+  );
 }

@@ -54,6 +54,25 @@ export const GenesisDocumentSchema = Type.Object(
      */
     dev: Type.Optional(Type.Boolean()),
     modules: Type.Record(Type.String(), Type.Unknown()),
+    /**
+     * The founders' consent: each founding organisation's root key signs the document without this
+     * field (the genesis ceremony, `docs/decisions/0009-consortium-formation.md`). Nodes refuse to start
+     * from a genesis that some founder has not signed; execution ignores it. Part of the genesis hash, so
+     * the chain's first hash commits to who agreed to it.
+     */
+    signatures: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            org: Type.String({ maxLength: 64 }),
+            publicKey: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+            signature: Type.String({ pattern: '^[0-9a-f]{128}$' }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 1000 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -445,7 +464,14 @@ export class StateMachine {
   describe(): Array<{
     module: string;
     commands: Array<{ name: string; summary: string; params: TSchema }>;
-    queries: Array<{ name: string; summary: string; params: TSchema; access: ReadAccess | 'depends' }>;
+    queries: Array<{
+      name: string;
+      summary: string;
+      params: TSchema;
+      access: ReadAccess | 'depends';
+      result?: TSchema;
+      runsContracts?: boolean;
+    }>;
   }> {
     return this.modules.map((m) => ({
       module: m.name,
@@ -455,6 +481,8 @@ export class StateMachine {
         summary: q.summary,
         params: q.paramsSchema,
         access: typeof q.access === 'function' ? ('depends' as const) : (q.access ?? 'members'),
+        ...(q.resultSchema === undefined ? {} : { result: q.resultSchema }),
+        ...(q.runsContracts === true ? { runsContracts: true } : {}),
       })),
     }));
   }

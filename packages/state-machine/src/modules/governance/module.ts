@@ -97,6 +97,12 @@ export class GovernanceModule implements Module {
       keyLayout: 'governance/validatorChanges/pending',
       summary: 'Approved validator changes applied to `next` at the end of the block.',
     },
+    {
+      name: 'upgrade',
+      access: 'public',
+      keyLayout: 'governance/upgrade/plan',
+      summary: 'The latest software upgrade approved: every node stops before its height without it.',
+    },
   ];
   readonly genesisSchema = GovernanceGenesisSchema;
   readonly #identity: IdentityForGovernance;

@@ -4,10 +4,13 @@ import type { Query } from '../../framework/module.js';
 import type { GovernanceMethod } from './method.js';
 import {
   type GovernanceParameters,
+  GovernanceParametersSchema,
   openProposalStore,
   type Proposal,
+  ProposalSchema,
   ProposalStatusSchema,
   proposalStore,
+  type UpgradePlan,
   type Validator,
 } from './stores.js';
 import { pendingChanges } from './validators.js';
@@ -34,6 +37,7 @@ export interface ValidatorsView {
 export function createGovernanceQueries(governance: GovernanceMethod) {
   const proposal = {
     name: 'proposal',
+    resultSchema: Type.Union([ProposalSchema, Type.Null()]),
     access: 'public',
     summary: 'One proposal by id, or null.',
     paramsSchema: ProposalParams,
@@ -41,6 +45,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   } satisfies Query<typeof ProposalParams, Proposal | null>;
   const proposals = {
     name: 'proposals',
+    resultSchema: Type.Array(ProposalSchema),
     access: 'public',
     summary: 'Proposals, open ones first (oldest first), then closed ones (newest first).',
     paramsSchema: ProposalsParams,
@@ -77,10 +82,18 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   } satisfies Query<typeof NoParams, ValidatorsView>;
   const parameters = {
     name: 'parameters',
+    resultSchema: GovernanceParametersSchema,
     access: 'public',
     summary: 'The governance parameters in force.',
     paramsSchema: NoParams,
     execute: (ctx) => governance.parameters(ctx.state),
   } satisfies Query<typeof NoParams, GovernanceParameters>;
-  return { proposal, proposals, validators, parameters };
+  const upgradePlan = {
+    name: 'upgradePlan',
+    access: 'public',
+    summary: 'The latest software upgrade approved (name, height, info), or null.',
+    paramsSchema: NoParams,
+    execute: (ctx) => governance.upgradePlan(ctx.state) ?? null,
+  } satisfies Query<typeof NoParams, UpgradePlan | null>;
+  return { proposal, proposals, validators, parameters, upgradePlan };
 }
