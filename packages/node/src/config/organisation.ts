@@ -13,6 +13,7 @@
  *   ORGDIR/node/admin-token          the bearer token of the node's operator endpoints (/v1/admin)
  *   ORGDIR/node/data/                the node's ledger (LMDB)
  *   ORGDIR/node/consensus.wal        what the node signed in consensus
+ *   ORGDIR/node/signer-state         the last height/round/step the node key signed (never from a backup)
  *   ORGDIR/DEV-ONLY-PASSPHRASE.txt   local development only (`--dev`): the passphrase of the keys above
  *
  * Every key file is encrypted with the organisation's passphrase (scrypt + AES-256-GCM, keystore.ts).
@@ -47,6 +48,7 @@ export const orgPaths = {
   nodeAdminToken: (dir: string) => join(dir, 'node', 'admin-token'),
   nodeData: (dir: string) => join(dir, 'node', 'data'),
   nodeWal: (dir: string) => join(dir, 'node', 'consensus.wal'),
+  nodeSignerState: (dir: string) => join(dir, 'node', 'signer-state'),
   devPassphrase: (dir: string) => join(dir, DEV_PASSPHRASE_FILE),
 };
 

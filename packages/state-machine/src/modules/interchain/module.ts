@@ -21,7 +21,7 @@ export interface InterchainModuleDependencies {
 }
 
 /**
- * Verified messages between linked chains (BRIEF §6, in the model of IBC): packets written to the
+ * Verified messages between linked chains (docs/brief.md §6, in the model of IBC): packets written to the
  * source's state, carried by untrusted relayers with state proofs, received once and in order by the
  * named module, and acknowledged back. See README.md.
  */

@@ -6,10 +6,12 @@ import type { ItemProvenance, ItemsMethod } from './method.js';
 import {
   type Batch,
   BatchIdSchema,
+  BatchSchema,
   batchStore,
   type ItemState,
   PartySchema,
   type Product,
+  ProductSchema,
   productsByProducerStore,
   RegionSchema,
   SkuSchema,
@@ -83,6 +85,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const product = {
     name: 'product',
+    resultSchema: Type.Union([ProductSchema, Type.Null()]),
     access: 'public',
     summary: 'A product by SKU.',
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
@@ -91,6 +94,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const products = {
     name: 'products',
+    resultSchema: Type.Array(ProductSchema),
     access: 'public',
     summary: "A producer's products.",
     paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
@@ -102,6 +106,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batch = {
     name: 'batch',
+    resultSchema: Type.Union([BatchSchema, Type.Null()]),
     access: 'public',
     summary: 'A minted batch.',
     paramsSchema: Type.Object({ sku: SkuSchema, batch: BatchIdSchema }, { additionalProperties: false }),
@@ -110,6 +115,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batches = {
     name: 'batches',
+    resultSchema: Type.Array(BatchSchema),
     access: 'public',
     summary: "A product's minted batches, in batch id order.",
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
