@@ -53,9 +53,10 @@ export function breakdownOf(profile: CpuProfile, file: string): ProfileBreakdown
     for (const child of node.children ?? []) parent.set(child, node.id);
   }
   const selfTime = new Map<number, number>();
-  profile.samples.forEach((id, i) =>
-    selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
-  );
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
   const totals = new Map<string, number>();
   let busy = 0;
   for (const [id, micros] of selfTime) {
