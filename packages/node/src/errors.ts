@@ -7,6 +7,11 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'rate_limited',
     summary: 'This submitter has too many pending transactions.',
   },
+  MEMPOOL_BACKLOG: {
+    kind: 'unavailable',
+    summary:
+      'More transactions are waiting than the next few blocks can take; retry in a moment (details.retryAfterMs).',
+  },
   MEMPOOL_DUPLICATE: { kind: 'conflict', summary: 'The same transaction is already pending.' },
   MEMPOOL_NONCE_TAKEN: {
     kind: 'conflict',

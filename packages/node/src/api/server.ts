@@ -208,7 +208,7 @@ export async function startApiServer(
     });
   });
 
-  const document = openApiDocument({ version: '0.1.0' });
+  const document = openApiDocument({ version: '0.1.0' }, node.stateMachine.describe());
   const page = openApiHtml(document);
   route(endpoints.getOpenApi, async () => document);
   route(endpoints.getDocs, async () => page);

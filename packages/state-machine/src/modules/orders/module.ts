@@ -1,7 +1,5 @@
-import { bytesToHex, HanglianError, sha256, utf8 } from '@hanglian/core';
+import { bytesToHex, sha256, utf8 } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ExecutionErrors } from '../../framework/errors.js';
 import {
   type BlockHookContext,
   type Command,
@@ -54,7 +52,6 @@ export const OrdersGenesisSchema = Type.Object(
   { additionalProperties: false },
 );
 export type OrdersGenesis = Static<typeof OrdersGenesisSchema>;
-const checkGenesis = TypeCompiler.Compile(OrdersGenesisSchema);
 
 export interface OrdersModuleDependencies {
   readonly identity: IdentityForOrders;
@@ -68,7 +65,7 @@ export interface OrdersModuleDependencies {
 }
 
 /**
- * Orders = inventory + payment + logistics (BRIEF §1 item 4): the order state machine, the price
+ * Orders = inventory + payment + logistics (docs/brief.md §1 item 4): the order state machine, the price
  * composition fixed at creation, each order's escrow (an account derived from its id), deadlines with
  * default transitions, returns, disputes and arbitration. See README.md for the spec.
  */
@@ -147,15 +144,8 @@ export class OrdersModule implements Module {
     this.queries = queryList(createOrdersQueries(deps.settlement, lifecycle));
   }
 
-  initGenesis(ctx: GenesisContext, genesis: unknown): void {
-    if (genesis === undefined) return;
-    if (!checkGenesis.Check(genesis)) {
-      const e = checkGenesis.Errors(genesis).First();
-      throw new HanglianError(
-        ExecutionErrors.GENESIS_INVALID,
-        `genesis of orders: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
-      );
-    }
+  /** `genesis` passed `genesisSchema` already: the state machine checks every module's section once. */
+  initGenesis(ctx: GenesisContext, genesis: OrdersGenesis): void {
     if (genesis.parameters !== undefined) {
       paramsStore.set(ctx.state, 'current', { ...DEFAULT_ORDERS_PARAMETERS, ...genesis.parameters });
     }
