@@ -33,7 +33,17 @@ log(`  guarded vote sign (fsync) ${fmt(micro.guardedVoteSignsPerSecond)}/s`);
 
 log('\nstate store (LMDB + sparse Merkle tree):');
 const storage = await runStorageBench(quick ? { keys: 10_000 } : {});
-log(`  ${JSON.stringify(storage)}`);
+log(
+  `  LMDB batched puts / reads   ${fmt(Math.round(storage.batchedPutsPerSecond))}/s / ${fmt(Math.round(storage.readsPerSecond))}/s`,
+);
+log(
+  `  tree keys, ${fmt(storage.batchSize)}-key commits  ${fmt(Math.round(storage.treeKeysPerSecond))}/s (${fmt(storage.keys)} keys)`,
+);
+// Beside the hash rate of this run: how many SHA-256s of CPU one state key costs.
+const cpuMicrosPerKey = 1e6 / storage.treeBlockKeysPerCpuSecond;
+log(
+  `  tree keys, ${storage.blockKeys}-key commits   ${fmt(Math.round(storage.treeBlockKeysPerSecond))}/s; ${cpuMicrosPerKey.toFixed(0)} µs CPU per key = ${((cpuMicrosPerKey * micro.sha256PerSecond256B) / 1e6).toFixed(0)} SHA-256s at the rate above; ${storage.nodeWritesPerKey.toFixed(1)} node records per key`,
+);
 
 log(`\nsolo chain, closed loop over HTTP (${seconds} s):`);
 const solo = await runSoloChainBench({
@@ -87,6 +97,12 @@ if (!args.includes('--no-network')) {
     `  signature-verify bound    ${fmt(networkBound)}/s = ${machine.cores} cores x ${fmt(micro.ed25519VerifiesPerSecond)} verifies/s / ${validators} validators`,
   );
   log(`  ratio to the bound        ${(network.maxCommittedPerSecond / networkBound).toFixed(2)}`);
+  const past = network.steps.find((step) => step.pastSaturation);
+  if (past !== undefined) {
+    log(
+      `  past saturation           ${fmt(past.committedPerSecond)}/s committed at ${fmt(past.offeredPerSecond)}/s offered = ${(past.committedPerSecond / Math.max(1, network.maxCommittedPerSecond)).toFixed(2)} of the max (${fmt(past.refused)} refusals with MEMPOOL_BACKLOG, resent after the hint)`,
+    );
+  }
   if (json)
     process.stdout.write(`${JSON.stringify({ network, networkVerifyBoundPerSecond: networkBound })}\n`);
 }
