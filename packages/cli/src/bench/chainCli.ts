@@ -3,8 +3,8 @@
  * Flags: --json (one JSON object), --seconds N (load duration), --quick (short runs, for CI smoke).
  */
 import { cpus } from 'node:os';
+import { runMicroBench } from '@hanglian/node';
 import { runStorageBench } from '@hanglian/storage';
-import { runMicroBench } from './micro.js';
 import { runSoloChainBench } from './soloChain.js';
 
 const args = process.argv.slice(2);
@@ -79,7 +79,7 @@ for (const figure of await benchmarkRegistryCalls(quick ? 50 : 200)) {
 
 // ---- a 4-validator network of processes under open-loop load (skipped with --no-network) ----
 if (!args.includes('--no-network')) {
-  const { runNetworkBench } = await import('./network.js');
+  const { runNetworkBench } = await import('./chainNetwork.js');
   const validators = 4;
   log(`\n${validators}-validator network (processes), open-loop transfers at rising offered rates:`);
   const network = await runNetworkBench({
