@@ -78,6 +78,7 @@ export function breakdownOf(profile: CpuProfile, file: string): ProfileBreakdown
     totals.set(component, (totals.get(component) ?? 0) + micros);
   }
   const shares = [...totals]
+    .filter(([, micros]) => micros > 0)
     .sort((a, b) => b[1] - a[1])
     .map(([component, micros]) => ({ component, percent: Math.round((1000 * micros) / busy) / 10 }));
   return { file, busyMs: Math.round(busy / 1000), shares };
