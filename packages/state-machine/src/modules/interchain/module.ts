@@ -18,6 +18,8 @@ export interface InterchainModuleDependencies {
   readonly lightClients: LightClientsForInterchain;
   /** Modules that take or send messages, by name (`orders` takes proven deliveries). */
   readonly apps: Readonly<Record<string, InterchainApp>>;
+  /** The method, when modules built before this one send packets through it (items). */
+  readonly method?: InterchainMethod;
 }
 
 /**
@@ -58,7 +60,7 @@ export class InterchainModule implements Module {
   ];
 
   constructor(deps: InterchainModuleDependencies) {
-    this.method = new InterchainMethod(deps.lightClients);
+    this.method = deps.method ?? new InterchainMethod(deps.lightClients);
     this.commands = [
       new SendCommand(deps.identity, this.method),
       new ReceivePacketCommand(deps.lightClients, deps.apps),

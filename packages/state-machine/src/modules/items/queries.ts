@@ -34,7 +34,8 @@ export type VerificationFlag =
   | 'sold'
   | 'sold-to-another'
   | 'outside-channel'
-  | 'outside-region';
+  | 'outside-region'
+  | 'abroad';
 
 /** Flags that make a code suspect: the thing in hand is not what the code says, or not where it may be. */
 const SUSPECT_FLAGS: ReadonlySet<VerificationFlag> = new Set([
@@ -43,6 +44,7 @@ const SUSPECT_FLAGS: ReadonlySet<VerificationFlag> = new Set([
   'sold-to-another',
   'outside-channel',
   'outside-region',
+  'abroad',
 ]);
 
 export interface VerificationView {
@@ -144,6 +146,8 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
       const flags: VerificationFlag[] = [];
       if (found.batch.recalled) flags.push('recalled');
       if (found.state.status === 'destroyed') flags.push('destroyed');
+      // Sent to a linked chain: its live record is there, this one is locked.
+      if (found.state.status === 'abroad') flags.push('abroad');
       if (found.state.status === 'sold' && found.state.owner !== claimedOwner) {
         // Scanned for someone else, a code already sold is a copy of a real code: a clone. Scanned with
         // no owner named, the shopper is told it was sold: a copy offered as new is not new.
