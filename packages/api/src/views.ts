@@ -65,6 +65,8 @@ export const TxStatusView = Type.Union(
       height: Uint,
       index: Uint,
       result: TxResultView,
+      /** Set when the events were left out: they are members' reads and the request was not signed. */
+      eventsWithheld: Type.Optional(Type.Literal(true)),
     }),
     Type.Object({
       txId: Hash,

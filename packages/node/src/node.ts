@@ -26,7 +26,7 @@ import {
 import {
   type GenesisDocument,
   nonceStore,
-  type ReadAccess,
+  type QueryAuthorizer,
   type StateMachine,
 } from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
@@ -301,20 +301,22 @@ export class HanglianNode {
 
   /**
    * Answers a module query on the latest state. `authorize` is told the query's access once its params
-   * passed their schema. A query that runs contract code goes to the query workers (it may be refused with
+   * passed their schema, and answers who asks (StateMachine.query). A query that runs contract code goes to the query workers (it may be refused with
    * QUERY_BUSY); the others are lookups answered here at once.
    */
   async query(
     module: string,
     name: string,
     params: unknown,
-    authorize?: (access: ReadAccess) => void,
+    authorize?: QueryAuthorizer,
   ): Promise<QueryAnswer> {
     if (!this.stateMachine.queryRunsContracts(module, name)) {
       return this.chain.query(module, name, params, authorize);
     }
-    this.stateMachine.checkQuery(module, name, params, authorize);
-    return this.#queries.run(module, name, params);
+    // Who asks is decided here; the worker runs the query for that reader (a public one through the
+    // view that refuses members-only stores).
+    const reader = this.stateMachine.checkQuery(module, name, params, authorize);
+    return this.#queries.run(module, name, params, reader);
   }
 
   get apiUrl(): string {

@@ -156,7 +156,8 @@ export interface OrderView {
   deliveredAt?: number;
   endedAt?: number;
   escrow: string;
-  escrowBalance: number;
+  /** Members only (the public-read rule): absent when the console reads without a member key. */
+  escrowBalance?: number;
 }
 
 /** The node's base URL: the page's own origin (the node serves the console), or `?api=` when developing. */

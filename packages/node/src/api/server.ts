@@ -23,10 +23,10 @@ import {
   txResultCodec,
   utf8,
 } from '@hanglian/core';
-import { nonceStore } from '@hanglian/state-machine';
+import { nonceStore, type ReadAccess } from '@hanglian/state-machine';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NodeErrors } from '../errors.js';
-import type { CommittedBlockEvent, HanglianNode } from '../node.js';
+import type { CommittedBlockEvent, HanglianNode, TxStatus } from '../node.js';
 import { type ConsoleOptions, registerConsole } from './console.js';
 import { RAW_BODY, type ReaderCheckContext, requireReader } from './readerAuth.js';
 
@@ -54,6 +54,17 @@ const MAX_SUBSCRIBERS = 1_000;
 
 function notFound(what: string): HanglianError {
   return new HanglianError(NodeErrors.NOT_FOUND, `${what} not found`);
+}
+
+/**
+ * A transaction's status as `reader` may see it. Its result's events are block results, members-only (the
+ * public-read rule, docs/privacy.md): the public sees the code, message and gas, `events` empty and
+ * `eventsWithheld` set. Whoever posts a transaction and waits for it holds its signed bytes (members-only
+ * too) and gets the whole result.
+ */
+function statusFor(status: TxStatus, reader: ReadAccess): TxStatus | (TxStatus & { eventsWithheld: true }) {
+  if (reader === 'members' || status.status !== 'committed') return status;
+  return { ...status, result: { ...status.result, events: [] }, eventsWithheld: true };
 }
 
 function parseHeight(raw: string, latest: number): number {
@@ -223,9 +234,9 @@ export async function startApiServer(
       name?: string;
       topic?: string;
     };
-    // Blocks and a transaction's fate are anyone's; chain events are members' reads.
+    // Blocks and a transaction's fate are anyone's (its events only members'); chain events are members'.
     const filtersEvents = q.module !== undefined || q.name !== undefined || q.topic !== undefined;
-    requireReader(request, filtersEvents ? 'members' : 'public', readers);
+    const reader = requireReader(request, filtersEvents ? 'members' : 'public', readers);
     if (subscribers >= MAX_SUBSCRIBERS) {
       throw new HanglianError(
         NodeErrors.RATE_LIMITED,
@@ -252,7 +263,8 @@ export async function startApiServer(
           time: block.time,
           txCount: block.txIds.length,
         });
-      if (txId !== undefined && block.txIds.includes(txId)) send('tx', node.txStatus(txId));
+      if (txId !== undefined && block.txIds.includes(txId))
+        send('tx', statusFor(node.txStatus(txId), reader));
       if (!wantsEvents) return;
       block.results.txResults.forEach((result, index) => {
         for (const e of result.events) {
@@ -275,7 +287,8 @@ export async function startApiServer(
     send('subscribed', { height: node.chain.height });
     if (txId !== undefined) {
       const status = node.txStatus(txId);
-      if (status.status === 'committed' || status.status === 'rejected') send('tx', status);
+      if (status.status === 'committed' || status.status === 'rejected')
+        send('tx', statusFor(status, reader));
     }
   });
   route(endpoints.listErrors, async () => ({ errors: listErrorCodes() }));
@@ -304,7 +317,9 @@ export async function startApiServer(
 
   route(endpoints.getTransaction, async (request) => {
     const { id } = request.params as { id: string };
-    return toJsonValue(node.txStatus(id.toLowerCase()));
+    // A result's events (settlement transfers: payer, payee, amount) are block results: members-only.
+    const reader = requireReader(request, 'public', readers);
+    return toJsonValue(statusFor(node.txStatus(id.toLowerCase()), reader));
   });
 
   route(endpoints.getTransactionProof, async (request) => {

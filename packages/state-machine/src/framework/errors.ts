@@ -24,6 +24,11 @@ export const ExecutionErrors = defineErrorCodes('execution', {
   },
   QUERY_UNKNOWN: { kind: 'not_found', summary: 'No module or query of that name.' },
   QUERY_BAD_PARAMS: { kind: 'invalid', summary: 'The query parameters do not match the query schema.' },
+  QUERY_READ_DENIED: {
+    kind: 'forbidden',
+    summary:
+      'A query answered to someone who is not a member touched a members-only store (docs/privacy.md: the public-read rule).',
+  },
   GENESIS_INVALID: { kind: 'invalid', summary: 'The genesis document breaks a rule.' },
   BLOCK_TX_INVALID: { kind: 'invalid', summary: 'A block contains a transaction that fails authentication.' },
 });

@@ -54,6 +54,7 @@ export function createCatalogQueries(
 
   const listing: Query<any, ListingView | null> = {
     name: 'listing',
+    reads: { public: ['catalog/listings', 'distribution/channels', 'items/holdings', 'items/products'] },
     access: 'public',
     summary: 'A listing with its stock and channel verdict.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
@@ -65,6 +66,15 @@ export function createCatalogQueries(
 
   const listings: Query<typeof ListingsParams, ListingView[]> = {
     name: 'listings',
+    reads: {
+      public: [
+        'catalog/bySku',
+        'catalog/listings',
+        'distribution/channels',
+        'items/holdings',
+        'items/products',
+      ],
+    },
     access: 'public',
     summary: 'The public catalogue: active listings (of a product or a merchant), with stock, in id order.',
     paramsSchema: ListingsParams,
@@ -93,6 +103,7 @@ export function createCatalogQueries(
 
   const session: Query<any, Session | null> = {
     name: 'session',
+    reads: { public: ['catalog/sessions'] },
     access: 'public',
     summary: 'A live-stream session and its featured listings.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
@@ -112,6 +123,7 @@ export function createCatalogQueries(
   );
   const sessions: Query<typeof SessionsParams, Session[]> = {
     name: 'sessions',
+    reads: { public: ['catalog/sessions'] },
     access: 'public',
     summary: 'Live-stream sessions (of a host, featuring a listing, running at a time), in id order.',
     paramsSchema: SessionsParams,

@@ -32,6 +32,7 @@ export function createDistributionQueries(
 ): Query<any, any>[] {
   const channels: Query<TObject<{ producer: typeof IdentifierSchema }>, Channel[]> = {
     name: 'channels',
+    reads: { public: ['distribution/channels'] },
     access: 'public',
     summary: "A producer's authorised channels.",
     paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
@@ -43,6 +44,7 @@ export function createDistributionQueries(
     Shipment | null
   > = {
     name: 'shipment',
+    reads: { members: ['distribution/shipments'] },
     summary: 'A shipment by sender and id.',
     paramsSchema: Type.Object(
       { from: IdentifierSchema, id: IdentifierSchema },
@@ -65,6 +67,7 @@ export function createDistributionQueries(
   );
   const shipments: Query<typeof ShipmentsParams, Shipment[]> = {
     name: 'shipments',
+    reads: { members: ['distribution/byReceiver', 'distribution/shipments'] },
     summary: 'Shipments addressed to an organisation, by sender and id; optionally only those in one status.',
     paramsSchema: ShipmentsParams,
     execute: (ctx) => {
@@ -88,6 +91,7 @@ export function createDistributionQueries(
   );
   const provenance: Query<typeof ProvenanceParams, ProvenanceView> = {
     name: 'provenance',
+    reads: { public: ['items/products', 'items/items', 'items/batches', 'distribution/channels'] },
     access: 'public',
     summary:
       'Is the item where its producer authorised it to be (anti-串货)? Judges its owner now, or its seller at the sale.',

@@ -8,6 +8,7 @@ const ByOrgParams = Type.Object({ org: Type.Optional(IdentifierSchema) }, { addi
 /** Recorded equivocations, all or one organisation's, oldest offence first. */
 export const equivocationsQuery: Query<typeof ByOrgParams, EquivocationRecord[]> = {
   name: 'equivocations',
+  reads: { public: ['evidence/byOrg', 'evidence/equivocations'] },
   access: 'public',
   summary: 'Proven double votes, optionally of one organisation.',
   paramsSchema: ByOrgParams,

@@ -34,6 +34,7 @@ export interface ValidatorsView {
 export function createGovernanceQueries(governance: GovernanceMethod): Query<any, any>[] {
   const proposal: Query<typeof ProposalParams, Proposal | null> = {
     name: 'proposal',
+    reads: { public: ['governance/proposals'] },
     access: 'public',
     summary: 'One proposal by id, or null.',
     paramsSchema: ProposalParams,
@@ -41,6 +42,7 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
   };
   const proposals: Query<typeof ProposalsParams, Proposal[]> = {
     name: 'proposals',
+    reads: { public: ['governance/open', 'governance/proposals'] },
     access: 'public',
     summary: 'Proposals, open ones first (oldest first), then closed ones (newest first).',
     paramsSchema: ProposalsParams,
@@ -66,6 +68,7 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
   };
   const validators: Query<typeof NoParams, ValidatorsView> = {
     name: 'validators',
+    reads: { public: ['governance/validatorChanges', 'governance/validators'] },
     access: 'public',
     summary: 'The current validator set, the next one, and changes pending for the end of this block.',
     paramsSchema: NoParams,
@@ -77,6 +80,7 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
   };
   const parameters: Query<typeof NoParams, GovernanceParameters> = {
     name: 'parameters',
+    reads: { public: ['governance/params'] },
     access: 'public',
     summary: 'The governance parameters in force.',
     paramsSchema: NoParams,

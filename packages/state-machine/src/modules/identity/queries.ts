@@ -19,6 +19,7 @@ const EncryptionKeyParams = Type.Object({ org: IdentifierSchema }, { additionalP
 export function createIdentityQueries(identity: IdentityMethod): Query<any, any>[] {
   const organisation: Query<typeof OrganisationParams, Organisation | null> = {
     name: 'organisation',
+    reads: { public: ['identity/orgs'] },
     access: 'public',
     summary: 'One organisation by id, or null.',
     paramsSchema: OrganisationParams,
@@ -26,6 +27,7 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
   };
   const organisations: Query<typeof NoParams, Organisation[]> = {
     name: 'organisations',
+    reads: { public: ['identity/orgs'] },
     access: 'public',
     summary: 'Every organisation, in id order.',
     paramsSchema: NoParams,
@@ -33,6 +35,7 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
   };
   const identityQuery: Query<typeof IdentityParams, Identity | null> = {
     name: 'identity',
+    reads: { public: ['identity/identities'] },
     access: 'public',
     summary: 'One identity by address (active or revoked), or null.',
     paramsSchema: IdentityParams,
@@ -40,6 +43,7 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
   };
   const members: Query<typeof MembersParams, Identity[]> = {
     name: 'members',
+    reads: { public: ['identity/identities', 'identity/members'] },
     access: 'public',
     summary: 'Every identity of an organisation (active and revoked), in address order.',
     paramsSchema: MembersParams,
@@ -57,6 +61,7 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
     { org: string; publicKey: string; setAt: number } | null
   > = {
     name: 'encryptionKey',
+    reads: { public: ['identity/encryptionKeys'] },
     access: 'public',
     summary: "An organisation's X25519 key for sealed delivery details (hex), or null.",
     paramsSchema: EncryptionKeyParams,

@@ -83,6 +83,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const product: Query<TObject<{ sku: typeof SkuSchema }>, Product | null> = {
     name: 'product',
+    reads: { public: ['items/products'] },
     access: 'public',
     summary: 'A product by SKU.',
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
@@ -91,6 +92,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const products: Query<TObject<{ producer: typeof IdentifierSchema }>, Product[]> = {
     name: 'products',
+    reads: { public: ['items/byProducer', 'items/products'] },
     access: 'public',
     summary: "A producer's products.",
     paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
@@ -102,6 +104,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batch: Query<TObject<{ sku: typeof SkuSchema; batch: typeof BatchIdSchema }>, Batch | null> = {
     name: 'batch',
+    reads: { public: ['items/batches'] },
     access: 'public',
     summary: 'A minted batch.',
     paramsSchema: Type.Object({ sku: SkuSchema, batch: BatchIdSchema }, { additionalProperties: false }),
@@ -110,6 +113,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batches: Query<TObject<{ sku: typeof SkuSchema }>, Batch[]> = {
     name: 'batches',
+    reads: { public: ['items/batches'] },
     access: 'public',
     summary: "A product's minted batches, in batch id order.",
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
@@ -118,6 +122,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const item: Query<typeof CodeParams, ItemView | null> = {
     name: 'item',
+    reads: { public: ['items/batchTrace', 'items/products', 'items/items', 'items/batches', 'items/trace'] },
     access: 'public',
     summary: 'An item by code: product, batch, owner, custodian, status and its whole history.',
     paramsSchema: CodeParams,
@@ -126,6 +131,16 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const verify: Query<typeof VerifyParams, VerificationView> = {
     name: 'verify',
+    reads: {
+      public: [
+        'distribution/channels',
+        'items/batchTrace',
+        'items/products',
+        'items/items',
+        'items/batches',
+        'items/trace',
+      ],
+    },
     access: 'public',
     summary:
       'Verify a scanned code: genuine, sold, or flagged (unknown, recalled, destroyed, sold to someone else, outside its channel or region).',

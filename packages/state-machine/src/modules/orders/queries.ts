@@ -1,7 +1,7 @@
 import { type Address, AddressSchema, bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type { Query } from '../../framework/module.js';
+import type { Query, ReadAccess } from '../../framework/module.js';
 import type { Store } from '../../framework/store.js';
 import type { SettlementForOrders } from './expected.js';
 import { escrowTotals, type OrderLifecycle } from './lifecycle.js';
@@ -23,9 +23,13 @@ import {
 } from './stores.js';
 
 export interface OrderView extends Order {
-  /** The order's escrow account and what it holds now. */
+  /** The order's escrow account (derived from its id). */
   escrow: Address;
-  escrowBalance: number;
+  /**
+   * What the escrow holds now: for members only, since balances are a members-only store (the
+   * public-read rule, docs/privacy.md). Absent from an answer to the public.
+   */
+  escrowBalance?: number;
 }
 
 const OrdersParams = Type.Object(
@@ -48,25 +52,40 @@ export function createOrdersQueries(
   settlement: SettlementForOrders,
   lifecycle: OrderLifecycle,
 ): Query<any, any>[] {
-  const view = (state: Parameters<typeof settlement.balanceOf>[0], order: Order): OrderView => ({
+  const view = (
+    state: Parameters<typeof settlement.balanceOf>[0],
+    order: Order,
+    reader: ReadAccess,
+  ): OrderView => ({
     ...order,
     escrow: escrowAccount(order.id),
-    escrowBalance: settlement.balanceOf(state, escrowAccount(order.id)),
+    ...(reader === 'members' ? { escrowBalance: settlement.balanceOf(state, escrowAccount(order.id)) } : {}),
   });
 
   const order: Query<any, OrderView | null> = {
     name: 'order',
+    reads: { public: ['orders/orders'], members: ['settlement/balances'] },
     access: 'public',
-    summary: 'An order with its composition, status, deadline and escrow balance.',
+    summary: 'An order with its composition, status and deadline; its escrow balance for members.',
     paramsSchema: Type.Object({ id: OrderIdSchema }, { additionalProperties: false }),
     execute: (ctx) => {
       const found = orderStore.get(ctx.state, (ctx.params as { id: string }).id);
-      return found === undefined ? null : view(ctx.state, found);
+      return found === undefined ? null : view(ctx.state, found, ctx.reader);
     },
   };
 
   const orders: Query<typeof OrdersParams, OrderView[]> = {
     name: 'orders',
+    reads: {
+      public: ['orders/byBuyer', 'orders/orders'],
+      members: [
+        'orders/byArbiter',
+        'orders/byCarrier',
+        'orders/byMerchant',
+        'orders/byPayment',
+        'settlement/balances',
+      ],
+    },
     summary:
       'Orders of one merchant, carrier, payment provider, arbiter or order key (exactly one), optionally by status.',
     paramsSchema: OrdersParams,
@@ -99,7 +118,7 @@ export function createOrdersQueries(
         if (after !== undefined && id <= after) continue;
         const found = orderStore.get(ctx.state, id);
         if (found === undefined || (status !== undefined && found.status !== status)) continue;
-        out.push(view(ctx.state, found));
+        out.push(view(ctx.state, found, ctx.reader));
         if (out.length >= limit) break;
       }
       return out;
@@ -108,7 +127,8 @@ export function createOrdersQueries(
 
   const escrow: Query<any, EscrowTotals> = {
     name: 'escrow',
-    access: 'public',
+    reads: { members: ['orders/totals'] },
+    // Members-only, like the totals store a state proof reads it from: money flows are members' data.
     summary: 'Money in order escrows now, and all ever funded, released and refunded.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => escrowTotals(ctx.state),
@@ -116,6 +136,7 @@ export function createOrdersQueries(
 
   const delivery: Query<any, { sealed: string } | null> = {
     name: 'delivery',
+    reads: { public: ['orders/delivery'] },
     // Sealed to the carrier (and merchant): ciphertext, as public as the order it belongs to.
     access: 'public',
     summary: "An order's sealed delivery details (hex; only the carrier's key opens them).",
@@ -128,6 +149,7 @@ export function createOrdersQueries(
 
   const payee: Query<any, { org: string; address: Address } | null> = {
     name: 'payee',
+    reads: { members: ['identity/orgs', 'orders/payees'] },
     summary: "Where an organisation's order shares are paid.",
     paramsSchema: Type.Object({ org: IdentifierSchema }, { additionalProperties: false }),
     execute: (ctx) => {
@@ -142,6 +164,7 @@ export function createOrdersQueries(
 
   const parameters: Query<any, OrdersParameters> = {
     name: 'parameters',
+    reads: { public: ['orders/params'] },
     access: 'public',
     summary: 'Fee and deadline parameters of the orders module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),

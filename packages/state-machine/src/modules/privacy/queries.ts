@@ -27,6 +27,7 @@ const GrantsParams = Type.Object(
 export const privacyQueries: Query<any, any>[] = [
   {
     name: 'grant',
+    reads: { public: ['privacy/grants'] },
     access: 'public',
     summary: 'One grant by id (its key’s address), or null.',
     paramsSchema: Type.Object({ id: AddressSchema }, { additionalProperties: false }),
@@ -34,6 +35,7 @@ export const privacyQueries: Query<any, any>[] = [
   } satisfies Query<any, Grant | null>,
   {
     name: 'grants',
+    reads: { members: ['privacy/byGrantee', 'privacy/grants'] },
     summary: 'The grants an organisation holds, in id order, optionally by status.',
     paramsSchema: GrantsParams,
     execute: (ctx): Grant[] => {
@@ -62,6 +64,7 @@ export const privacyQueries: Query<any, any>[] = [
   } satisfies Query<any, Grant[]>,
   {
     name: 'parameters',
+    reads: { public: ['privacy/params'] },
     access: 'public',
     summary: 'Parameters of the privacy module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),

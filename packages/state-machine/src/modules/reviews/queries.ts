@@ -20,6 +20,7 @@ const ListingParams = Type.Object(
 export const reviewsQueries: Query<any, any>[] = [
   {
     name: 'review',
+    reads: { public: ['reviews/reviews'] },
     access: 'public',
     summary: 'The review of an order (with the merchant’s answer), if any.',
     paramsSchema: Type.Object({ order: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
@@ -28,6 +29,7 @@ export const reviewsQueries: Query<any, any>[] = [
   } satisfies Query<any, Review | null>,
   {
     name: 'reviews',
+    reads: { public: ['reviews/byListing', 'reviews/reviews'] },
     access: 'public',
     summary: "A listing's reviews.",
     paramsSchema: ListingParams,
@@ -44,6 +46,7 @@ export const reviewsQueries: Query<any, any>[] = [
   } satisfies Query<any, Review[]>,
   {
     name: 'rating',
+    reads: { public: ['reviews/ratings'] },
     access: 'public',
     summary: 'Aggregate rating of a listing or of a merchant.',
     paramsSchema: Type.Union([
