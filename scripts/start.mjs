@@ -34,6 +34,8 @@ const devnet = spawn(
     '--demo',
     ...(market ? ['--market'] : []),
     ...(fresh ? ['--fresh'] : []),
+    // The consoles are told where the index is (`/console/config.json`); without it they read the chain.
+    ...(withIndex ? ['--index-url', `http://127.0.0.1:${INDEX_PORT}`] : []),
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );

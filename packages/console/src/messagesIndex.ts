@@ -40,6 +40,8 @@ export const indexEn = {
   'ix.report.earnings': 'My earnings',
   'ix.report.none': 'No orders in this role yet.',
   'ix.report.noIndex': 'No index answers at {url}: reports over time need it (run `hanglian index`).',
+  'ix.report.noIndexNamed':
+    'No index is named for this console: reports over time need one (run `hanglian index`, then open the console with ?index=<its URL>).',
   'ix.txs.title': 'Transactions (index)',
   'ix.txs.org': 'Organisation',
   'ix.txs.module': 'Module',
@@ -88,6 +90,8 @@ export const indexZh: Record<IndexMessageKey, string> = {
   'ix.report.earnings': '我的收入',
   'ix.report.none': '该角色下还没有订单。',
   'ix.report.noIndex': '{url} 没有索引响应：按时间的报表需要索引（运行 `hanglian index`）。',
+  'ix.report.noIndexNamed':
+    '此控制台未指定索引：按时间的报表需要索引（运行 `hanglian index`，再以 ?index=<其地址> 打开控制台）。',
   'ix.txs.title': '交易（索引）',
   'ix.txs.org': '机构',
   'ix.txs.module': '模块',

@@ -36,7 +36,11 @@ describe('console on a 4-validator devnet', { timeout: 300_000, ...skipUnlessRea
 
   it('every node serves the console; the shop on one node lists the book', async () => {
     assert.equal(devnet.apis.length, 4);
-    for (const api of devnet.apis) assert.equal((await fetch(`${api}/`)).status, 200);
+    for (const api of devnet.apis) {
+      assert.equal((await fetch(`${api}/`)).status, 200);
+      // No index was named (`devnet --index-url`): the console must not go looking for one.
+      assert.deepEqual(await (await fetch(`${api}/console/config.json`)).json(), { index: null });
+    }
     await page.goto(`${devnet.apis[1]}/#/shop`);
     await page.getByTestId('listing').first().waitFor();
     assert.match(await text(page.getByTestId('listing').first()), /红楼梦/);

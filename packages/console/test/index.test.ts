@@ -1,7 +1,7 @@
 /**
  * The console on the index, in a browser: a one-validator devnet with the book story and the market
- * (`devnet --demo --market`, a 30-second month), `hanglian index` beside it, and the console pointed at
- * it (`?index=`). A shopper searches in Chinese and English, filters, sorts and pages; a merchant reads
+ * (`devnet --demo --market`, a 30-second month), `hanglian index` beside it, and the console told where
+ * it is by its node (`devnet --index-url`, served as `/console/config.json`). A shopper searches in Chinese and English, filters, sorts and pages; a merchant reads
  * its report over time; a producer's 带数 dashboard shows a closed month of real, released aggregates.
  */
 import assert from 'node:assert/strict';
@@ -80,6 +80,9 @@ describe('console on the index, with the market', { timeout: 600_000, ...skipUnl
         String(randomBasePort()),
         '--log-level',
         'error',
+        // The node tells its console where the index is (`/console/config.json`): no `?index=` needed.
+        '--index-url',
+        `http://127.0.0.1:${indexPort}`,
       ],
       (e) => (e.event === 'node' ? (e.api as string) : undefined),
     );
@@ -103,7 +106,9 @@ describe('console on the index, with the market', { timeout: 600_000, ...skipUnl
       if (status.height >= height) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    base = `${api}/?index=${encodeURIComponent(`http://127.0.0.1:${indexPort}`)}`;
+    const config = (await (await fetch(`${api}/console/config.json`)).json()) as { index: string | null };
+    assert.equal(config.index, `http://127.0.0.1:${indexPort}`);
+    base = `${api}/`;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, locale: 'en-GB' });
     errors = collectPageErrors(page);

@@ -33,6 +33,7 @@ export * from './transactions/distribution.js';
 export * from './transactions/evidence.js';
 export * from './transactions/governance.js';
 export * from './transactions/identity.js';
+export * from './transactions/interchain.js';
 export * from './transactions/items.js';
 export * from './transactions/orders.js';
 export * from './transactions/privacy.js';

@@ -28,7 +28,9 @@ import {
   distribution,
   generateEncryptionKey,
   governance,
+  interchain,
   items,
+  lightclients,
   orders,
   registry,
   reviews,
@@ -66,6 +68,13 @@ const paramsMatch: [
   Same<Sdk.DisputeParams, Kernel.DisputeParams>,
   Same<Sdk.ArbitrateParams, Kernel.ArbitrateParams>,
   Same<Sdk.SetPayeeParams, Kernel.SetPayeeParams>,
+  Same<Sdk.LinkLogisticsParams, Kernel.LinkLogisticsParams>,
+  Same<Sdk.SendMessageParams, Kernel.SendParams>,
+  Same<Sdk.UpdateClientParams, Kernel.UpdateParams>,
+  Same<
+    Extract<Sdk.ProposalAction, { type: 'admitLightClient' }>,
+    Static<typeof Kernel.AdmitLightClientActionSchema>
+  >,
   Same<Sdk.WriteReviewParams, Kernel.WriteReviewParams>,
   Same<Sdk.ReplyParams, Kernel.ReplyParams>,
   Same<
@@ -115,6 +124,10 @@ const paramsMatch: [
   true,
   true,
   true,
+  true,
+  true,
+  true,
+  true,
 ];
 
 const builders: Record<string, Record<string, (params: never) => TxCall>> = {
@@ -124,11 +137,87 @@ const builders: Record<string, Record<string, (params: never) => TxCall>> = {
   registry,
   orders,
   reviews,
+  lightclients,
+  interchain,
 };
 
 const SKU = 'isbn-9787020002207';
 const address = (key: SigningKey) => addressFromPublicKey(key.publicKey);
 const order32 = 'ab'.repeat(16);
+
+/** Calls of the linked-chain builders with well-formed (unsigned) headers, packets and proofs. */
+function linkedChainSamples(): TxCall[] {
+  const zero = new Uint8Array(32);
+  const key = testKey('remote/v1');
+  const header = {
+    v: 1 as const,
+    chainId: 'logistics',
+    height: 1,
+    time: 1,
+    previousBlockHash: zero,
+    txRoot: zero,
+    txCount: 0,
+    stateRoot: zero,
+    resultsRoot: zero,
+    proposer: address(key),
+    validatorSetHash: zero,
+    nextValidatorSetHash: zero,
+    lastCommitHash: zero,
+  };
+  const validators = [{ publicKey: key.publicKey, power: 1, org: 'remote' }];
+  const signed = {
+    header,
+    commit: {
+      height: 1,
+      round: 0,
+      blockHash: zero,
+      signatures: [{ validator: key.publicKey, signature: new Uint8Array(64) }],
+    },
+    validators,
+  };
+  const packet = {
+    sourceChain: 'logistics',
+    destChain: 'commerce',
+    sequence: 1,
+    sourceModule: 'interchain',
+    destModule: 'orders',
+    sender: { org: 'carrier-a', address: address(key) },
+    payload: { type: 'delivered', order: order32 },
+    timeoutHeight: 0,
+    timeoutTime: 1,
+    sentAtHeight: 1,
+    sentAt: 1,
+  };
+  const proof = { siblings: [zero], leaf: null };
+  return [
+    lightclients.update({ chainId: 'logistics', trustedHeight: 0, signed }),
+    lightclients.update({ chainId: 'logistics', trustedHeight: 0, signed, trustedValidators: validators }),
+    lightclients.submitMisbehaviour({
+      chainId: 'logistics',
+      trustedHeight: 0,
+      first: signed,
+      second: signed,
+    }),
+    interchain.send({ destChain: 'commerce', destModule: 'orders', payload: packet.payload, timeoutTime: 1 }),
+    interchain.receive({ packet, proofHeight: 1, proof }),
+    interchain.acknowledge({
+      destChain: 'commerce',
+      sequence: 1,
+      receipt: {
+        sourceChain: 'logistics',
+        sequence: 1,
+        packetHash: zero,
+        status: 'delivered',
+        code: 'OK',
+        message: '',
+        receivedAtHeight: 1,
+        receivedAt: 1,
+      },
+      proofHeight: 1,
+      proof,
+    }),
+  ];
+}
 
 /** One call of every builder, with optional parameters present and absent. */
 function samples(): TxCall[] {
@@ -216,6 +305,8 @@ function samples(): TxCall[] {
     orders.arbitrate({ order: order32, refund: 0, items: 'merchant' }),
     orders.refundRecalled({ order: order32 }),
     orders.setPayee({ address: address(testKey('payee')) }),
+    orders.linkLogistics({ implementation: 'carrier-a.express', chainId: 'logistics', carrier: 'carrier-a' }),
+    ...linkedChainSamples(),
     reviews.write({ order: order32, rating: 5, text: '' }),
     reviews.reply({ order: order32, text: 'thanks' }),
   ];

@@ -15,6 +15,8 @@
  *                                  implementations; counting demand and sales)
  *   items  <-  insights   (the producer of a SKU)
  *   identity  <-  privacy      (grantees are active organisations; grants name no order)
+ *   identity, lightclients, orders  <-  interchain   (a sender's organisation; verified state roots of
+ *                                  other chains; orders takes proven deliveries)
  *
  * The registry runs contract code on a worker thread, so it joins only when the caller supplies one
  * (`options.registry`); the orders module, which calls implementations through it, comes with it.
@@ -32,7 +34,10 @@ import { EvidenceModule } from './modules/evidence/module.js';
 import { GovernanceModule } from './modules/governance/module.js';
 import { IdentityModule } from './modules/identity/module.js';
 import { InsightsModule } from './modules/insights/module.js';
+import type { InterchainApp } from './modules/interchain/expected.js';
+import { InterchainModule } from './modules/interchain/module.js';
 import { ItemsModule } from './modules/items/module.js';
+import { LightClientsModule } from './modules/lightclients/module.js';
 import { OrdersModule } from './modules/orders/module.js';
 import { PrivacyModule } from './modules/privacy/module.js';
 import type { RegistryModule } from './modules/registry/module.js';
@@ -47,6 +52,8 @@ export interface KernelOptions {
    * that order); without it the kernel has no commerce (orders need implementations to call).
    */
   readonly registry?: RegistryModule;
+  /** Further modules that take or send interchain messages, by module name (tests, extra modules). */
+  readonly interchainApps?: Readonly<Record<string, InterchainApp>>;
   /** Modules built on the kernel, run after the kernel modules in this order. */
   readonly extraModules?: readonly Module[];
 }
@@ -67,6 +74,10 @@ export interface Kernel {
   readonly privacy: PrivacyModule;
   /** Sales and demand aggregates for producers (needs items only; orders feed it when present). */
   readonly insights: InsightsModule;
+  /** Light clients of other chains, admitted by governance. */
+  readonly lightclients: LightClientsModule;
+  /** Verified messages with linked chains. */
+  readonly interchain: InterchainModule;
   /** Every module for the StateMachine, in genesis and hook order. */
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
@@ -98,6 +109,16 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         });
   const reviews = orders === undefined ? undefined : new ReviewsModule(orders.method, identity.method);
   const privacy = new PrivacyModule(identity.method);
+  const lightclients = new LightClientsModule(options.suite ?? ed25519Sha256);
+  const apps: Record<string, InterchainApp> = {
+    ...(orders === undefined ? {} : { orders: orders.interchain }),
+    ...options.interchainApps,
+  };
+  const interchain = new InterchainModule({
+    identity: identity.method,
+    lightClients: lightclients.method,
+    apps,
+  });
   return {
     identity,
     governance,
@@ -111,6 +132,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     ...(reviews === undefined ? {} : { reviews }),
     privacy,
     insights,
+    lightclients,
+    interchain,
     modules: [
       identity,
       governance,
@@ -124,6 +147,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         : [registry, orders, reviews]),
       insights,
       privacy,
+      lightclients,
+      interchain,
       ...(options.extraModules ?? []),
     ],
     membership: identity,

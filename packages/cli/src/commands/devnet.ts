@@ -21,6 +21,7 @@ interface DevnetOptions {
   calendarMonthSeconds?: string;
   logLevel: string;
   json?: boolean;
+  indexUrl?: string;
 }
 
 interface RunningNode {
@@ -100,6 +101,10 @@ export function registerDevnet(program: Command): void {
       'when creating a dev network: a month of the insights calendar lasts this many seconds of block time (default with --market: 60)',
     )
     .option('--log-level <level>', 'log level of the nodes', 'warn')
+    .option(
+      '--index-url <url>',
+      'tell the consoles to search and report from the index at this URL (`hanglian index --network`)',
+    )
     .option('--json', 'print one JSON line per node, then {"event":"ready"}')
     .addHelpText(
       'after',
@@ -179,7 +184,10 @@ export function registerDevnet(program: Command): void {
               opts.dir,
               n.name,
               opts.logLevel,
-              manifest.dev ? ['--console-dev-keys'] : [],
+              [
+                ...(manifest.dev ? ['--console-dev-keys'] : []),
+                ...(opts.indexUrl === undefined ? [] : ['--console-index', opts.indexUrl]),
+              ],
               (spawned) => nodes.push(spawned),
             ),
           ),

@@ -19,6 +19,7 @@ interface NodeStartOptions {
   console: boolean;
   consoleDir?: string;
   consoleDevKeys?: boolean;
+  consoleIndex?: string;
 }
 
 export function registerNode(program: Command): void {
@@ -49,6 +50,10 @@ export function registerNode(program: Command): void {
       '--console-dev-keys',
       "DEV ONLY: let the console sign as this dev network's organisations (refused on other networks)",
     )
+    .option(
+      '--console-index <url>',
+      'tell the console to search and report from the index at this URL (`hanglian index`)',
+    )
     .addHelpText('after', '\nExample:\n  hanglian node start --dir ./net --node node0\n')
     .action(async (opts: NodeStartOptions) => {
       const manifest = readManifest(opts.dir);
@@ -63,6 +68,12 @@ export function registerNode(program: Command): void {
         throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
       }
       const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
+      if (opts.consoleIndex !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.consoleIndex)) {
+        throw new HanglianError(
+          NodeErrors.CONFIG_INVALID,
+          `--console-index must be an http(s) URL, got "${opts.consoleIndex}"`,
+        );
+      }
       const { launchNode } = await import('@hanglian/node');
       const running = await launchNode({
         dir: opts.dir,
@@ -72,7 +83,15 @@ export function registerNode(program: Command): void {
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
         stateSync: opts.stateSync === true,
-        ...(consoleDir === undefined ? {} : { consoleDir, consoleDevKeys: opts.consoleDevKeys === true }),
+        ...(consoleDir === undefined
+          ? {}
+          : {
+              consoleDir,
+              consoleDevKeys: opts.consoleDevKeys === true,
+              ...(opts.consoleIndex === undefined
+                ? {}
+                : { consoleIndexUrl: opts.consoleIndex.replace(/\/+$/, '') }),
+            }),
       });
       const entry = { name: running.name };
       const line = {

@@ -47,15 +47,16 @@ export function IndexReport({ org, role }: { org: string; role: string }): React
   const { t } = useApp();
   const [interval, setInterval] = useState<'month' | 'day'>('month');
   const index = useAsync(() => findIndex(), []);
+  const named = useAsync(() => indexUrl(), []);
   const report = useAsync(
     async () => (index.data === undefined ? undefined : indexApi.report(org, role, interval)),
     [index.data, org, role, interval],
   );
-  if (index.loading) return <Loading />;
+  if (index.loading || named.loading) return <Loading />;
   if (index.data === undefined) {
     return (
       <p className="muted" data-testid="report-no-index">
-        {t('ix.report.noIndex', { url: indexUrl() })}
+        {named.data === undefined ? t('ix.report.noIndexNamed') : t('ix.report.noIndex', { url: named.data })}
       </p>
     );
   }

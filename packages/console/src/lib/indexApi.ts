@@ -1,7 +1,7 @@
 /**
  * The index (packages/indexer) beside the node: PostgreSQL tables for search, reports and the explorer,
  * served on its own port. The console finds it from `?index=` (kept in settings), a saved URL, or the
- * default port on the node's host (26700, what `npm start` runs), and asks `/v1/index/status` once; if
+ * index the serving node names (`/console/config.json`: `npm start` names its own), and asks `/v1/index/status` once; if
  * no index answers, or it follows another chain, the pages read the chain as before. Members-only
  * routes are signed like the node's (x-hanglian-reader), with the organisation's dev key.
  */
@@ -9,16 +9,14 @@ import { type Client, createReadHeaderFunction } from '@hanglian/sdk';
 import { client, nodeUrl } from './chain.js';
 import { settings } from './settings.js';
 
-export const DEFAULT_INDEX_PORT = 26700;
-
 export interface IndexStatus {
   readonly url: string;
   readonly chainId: string;
   readonly height: number;
 }
 
-/** Where to look for the index: `?index=`, then settings, then the node's host on the default port. */
-export function indexUrl(): string {
+/** An index URL given by `?index=` (kept in settings for the next visits), else a saved one. */
+function chosenIndexUrl(): string | undefined {
   const fromQuery = new URLSearchParams(window.location.search).get('index');
   if (fromQuery !== null && /^https?:\/\//.test(fromQuery)) {
     settings.set('index', fromQuery.replace(/\/+$/, ''));
@@ -26,16 +24,34 @@ export function indexUrl(): string {
   }
   const saved = settings.get('index');
   if (saved !== null && /^https?:\/\//.test(saved)) return saved;
-  const node = new URL(nodeUrl());
-  return `${node.protocol}//${node.hostname}:${DEFAULT_INDEX_PORT}`;
+  return undefined;
+}
+
+/**
+ * Where the index is: `?index=`, then settings, then what the serving node says (`/console/config.json`,
+ * set by `hanglian node start --console-index` / `devnet --index-url`). Undefined when nobody named one:
+ * the console then never guesses a port, so a chain without an index costs no failed requests.
+ */
+export async function indexUrl(): Promise<string | undefined> {
+  const chosen = chosenIndexUrl();
+  if (chosen !== undefined) return chosen;
+  try {
+    const response = await fetch(`${nodeUrl()}/console/config.json`, { signal: AbortSignal.timeout(2_000) });
+    if (!response.ok) return undefined;
+    const config = (await response.json()) as { index?: unknown };
+    return typeof config.index === 'string' && /^https?:\/\//.test(config.index) ? config.index : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 let probe: Promise<IndexStatus | undefined> | undefined;
 
-/** The index if one answers for this chain (asked once per page load), else undefined. */
+/** The index if one is named and answers for this chain (asked once per page load), else undefined. */
 export function findIndex(node: Client = client()): Promise<IndexStatus | undefined> {
   probe ??= (async () => {
-    const url = indexUrl();
+    const url = await indexUrl();
+    if (url === undefined) return undefined;
     try {
       const [status, chainStatus] = await Promise.all([
         fetch(`${url}/v1/index/status`, { signal: AbortSignal.timeout(2_000) }).then((r) =>

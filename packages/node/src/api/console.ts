@@ -23,7 +23,19 @@ export interface ConsoleOptions {
   readonly dir: string;
   /** DEV ONLY: the member keys handed to the console. Absent: `/console/dev-keys.json` answers 404. */
   readonly devKeys?: () => DevKeys;
+  /**
+   * The index (packages/indexer) the console should search and report from, told to it by
+   * `/console/config.json`. Absent: the console reads the chain only and never probes for an index.
+   */
+  readonly indexUrl?: string;
 }
+
+/** What the console learns from the node that serves it (`/console/config.json`). */
+export interface ConsoleConfig {
+  readonly index: string | null;
+}
+
+export const CONSOLE_CONFIG_PATH = '/console/config.json';
 
 export interface DevKeys {
   readonly warning: string;
@@ -54,6 +66,11 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
       );
     },
+  });
+  const config: ConsoleConfig = { index: options.indexUrl ?? null };
+  app.get(CONSOLE_CONFIG_PATH, async (_request, reply) => {
+    void reply.header('cache-control', 'no-cache');
+    return config;
   });
   const devKeys = options.devKeys;
   app.get(DEV_KEYS_PATH, async (_request, reply) => {

@@ -27,6 +27,8 @@ export interface LaunchOptions {
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
   readonly consoleDevKeys?: boolean;
+  /** The index the console is told to search and report from (`/console/config.json`). */
+  readonly consoleIndexUrl?: string;
 }
 
 export async function launchNode(options: LaunchOptions): Promise<HanglianNode> {
@@ -79,6 +81,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
           : {
               console: {
                 dir: options.consoleDir,
+                ...(options.consoleIndexUrl === undefined ? {} : { indexUrl: options.consoleIndexUrl }),
                 ...(options.consoleDevKeys
                   ? { devKeys: devKeysOfNetwork(options.dir, manifest, options.passphrase) }
                   : {}),

@@ -1,4 +1,5 @@
 /** Builders for the governance module's commands (packages/state-machine/src/modules/governance/README.md). */
+import type { Validator } from '@hanglian/core';
 import { definedOnly, type TxCall } from './call.js';
 
 type Role = string;
@@ -37,6 +38,20 @@ export type ProposalAction =
       arbitrationWindowMs?: number;
       maxAvailableOffered?: number;
       maxDeadlinesPerBlock?: number;
+    }
+  /**
+   * Admits a light client of another chain (lightclients README): trusted from block `height` (0: its
+   * genesis, with its genesis time and hash) and the validators that sign `height + 1`.
+   */
+  | {
+      type: 'admitLightClient';
+      chainId: string;
+      trustingPeriodMs: number;
+      height: number;
+      time: number;
+      blockHash?: Uint8Array;
+      stateRoot?: Uint8Array;
+      validators: Validator[];
     };
 
 export interface SubmitProposalParams {

@@ -6,6 +6,15 @@
  */
 import { definedOnly, type TxCall } from './call.js';
 
+export interface LinkLogisticsParams {
+  /** The `commerce.logistics/1` implementation (of the signer's organisation). */
+  implementation: string;
+  /** The chain where the carrier records its deliveries. */
+  chainId: string;
+  /** The carrier's organisation on that chain. */
+  carrier: string;
+}
+
 export interface CreateOrderParams {
   /** The order key's address; the key must co-sign. */
   buyer: string;
@@ -204,4 +213,14 @@ export const orders = {
    * ```
    */
   setPayee: (params: SetPayeeParams): TxCall<SetPayeeParams> => call('setPayee', params),
+  /**
+   * A carrier's admin links its logistics implementation to the chain where it records deliveries: orders
+   * created with it afterwards move to delivered on a proven message from `carrier` of `chainId`.
+   *
+   * @example
+   * ```ts
+   * await signAndSubmit(client, { signer: carrierAdmin, ...orders.linkLogistics({ implementation: 'carrier-a.express', chainId: 'logistics', carrier: 'carrier-a' }) });
+   * ```
+   */
+  linkLogistics: (params: LinkLogisticsParams): TxCall<LinkLogisticsParams> => call('linkLogistics', params),
 } as const;

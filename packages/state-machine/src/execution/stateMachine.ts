@@ -348,6 +348,10 @@ export class StateMachine {
         gas.charge(KernelGas.perEvent, 'event');
         events.push({ module: moduleName, name, topics: [...topics], data });
       },
+      emitAs(module, name, data, topics = []) {
+        gas.charge(KernelGas.perEvent, 'event');
+        events.push({ module, name, topics: [...topics], data });
+      },
       signedBy: (address) => signerSet.has(address),
     };
     try {

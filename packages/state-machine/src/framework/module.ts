@@ -57,6 +57,11 @@ export interface CommandContext<P = unknown> {
   readonly gas: GasMeter;
   /** Emits an event of the command's own module. */
   emit(name: string, data: unknown, topics?: readonly string[]): void;
+  /**
+   * Emits an event in another module's name, for work one module hands to another (interchain delivering
+   * a proven message to orders, whose `delivered` event readers look for under `orders`).
+   */
+  emitAs(module: string, name: string, data: unknown, topics?: readonly string[]): void;
   /** True when `address` signed this transaction (as submitter or actor). */
   signedBy(address: Address): boolean;
 }

@@ -9,6 +9,7 @@ import { addressFromPublicKey, HanglianError } from '@hanglian/core';
 import { StateOverlay, type StateWriter } from '../../framework/state.js';
 import { IdentityErrors } from '../identity/errors.js';
 import { setInsightsParameters } from '../insights/method.js';
+import { admitLightClient } from '../lightclients/admission.js';
 import { setOrdersParameters } from '../orders/method.js';
 import { registerStandard, setRegistryParameters } from '../registry/standards.js';
 import { GovernanceErrors } from './errors.js';
@@ -161,6 +162,11 @@ export class ProposalLifecycle {
       case 'setOrdersParameters': {
         const { type: _type, ...changes } = action;
         setOrdersParameters(state, changes);
+        return;
+      }
+      case 'admitLightClient': {
+        const { type: _type, ...fields } = action;
+        admitLightClient(state, fields, height);
         return;
       }
     }

@@ -13,6 +13,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 import { OrgNameSchema, RolesSchema } from '../identity/stores.js';
 import { InsightsParametersSchema } from '../insights/stores.js';
+import { AdmitLightClientFieldsSchema } from '../lightclients/admission.js';
 import { OrdersParametersSchema } from '../orders/stores.js';
 import { RegistryParametersSchema, StandardDefinitionSchema } from '../registry/stores.js';
 
@@ -149,6 +150,12 @@ export const SetOrdersParametersActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Admits another chain's light client (lightclients README): its id, trusted start and trusting period. */
+export const AdmitLightClientActionSchema = Type.Object(
+  { type: Type.Literal('admitLightClient'), ...AdmitLightClientFieldsSchema.properties },
+  { additionalProperties: false },
+);
+
 export const ProposalActionSchema = Type.Union([
   AdmitOrganisationActionSchema,
   SuspendOrganisationActionSchema,
@@ -161,6 +168,7 @@ export const ProposalActionSchema = Type.Union([
   SetRegistryParametersActionSchema,
   SetInsightsParametersActionSchema,
   SetOrdersParametersActionSchema,
+  AdmitLightClientActionSchema,
 ]);
 export type ProposalAction = Static<typeof ProposalActionSchema>;
 

@@ -101,4 +101,17 @@ export const OrdersErrors = defineErrorCodes('orders', {
     kind: 'forbidden',
     summary: 'Only an admin identity of an active organisation sets its payee.',
   },
+  ORDERS_NOT_IMPLEMENTATION_ADMIN: {
+    kind: 'forbidden',
+    summary: 'Only an admin identity of the organisation that owns a logistics implementation links it.',
+  },
+  ORDERS_NOT_LINKED: {
+    kind: 'forbidden',
+    summary:
+      'The order’s delivery is not proven on that chain by that organisation (its logistics implementation was not linked so when the order was created).',
+  },
+  ORDERS_BAD_MESSAGE: {
+    kind: 'invalid',
+    summary: 'A message from another chain for orders does not have the shape the orders README gives.',
+  },
 });

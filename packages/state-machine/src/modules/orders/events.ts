@@ -12,6 +12,8 @@ export const OrdersEvents = {
   /** The order ended: released, refunded, cancelled, returned or arbitrated (data says which and who got what). */
   ended: 'ended',
   payeeSet: 'payeeSet',
+  /** A logistics implementation's deliveries are proven on another chain from now on. */
+  logisticsLinked: 'logisticsLinked',
   /** A default transition failed (a bug): the entry is dropped so the block goes on; the order stays as it was. */
   deadlineFailed: 'deadlineFailed',
 } as const;

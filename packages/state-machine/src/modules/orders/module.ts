@@ -18,6 +18,7 @@ import { ConfirmPaymentCommand } from './commands/confirmPayment.js';
 import { CreateOrderCommand } from './commands/create.js';
 import { DeliverCommand } from './commands/deliver.js';
 import { DisputeCommand } from './commands/dispute.js';
+import { LinkLogisticsCommand } from './commands/linkLogistics.js';
 import { RefundRecalledCommand } from './commands/refundRecalled.js';
 import { RequestReturnCommand } from './commands/requestReturn.js';
 import { ReturnReceivedCommand } from './commands/returnReceived.js';
@@ -33,6 +34,7 @@ import type {
   RegistryForOrders,
   SettlementForOrders,
 } from './expected.js';
+import { OrdersInterchainApp } from './interchain.js';
 import { OrderLifecycle } from './lifecycle.js';
 import { OrdersMethod } from './method.js';
 import { createOrdersQueries } from './queries.js';
@@ -102,6 +104,12 @@ export class OrdersModule implements Module {
       keyLayout: 'orders/byBuyer/<buyer address>/<orderId>',
       summary: 'Orders by order key (the wallet lists its purchases key by key).',
     },
+    {
+      name: 'linkedLogistics',
+      access: 'public',
+      keyLayout: 'orders/linkedLogistics/<implementation>',
+      summary: 'Logistics implementations whose deliveries are proven on another chain.',
+    },
     { name: 'payees', keyLayout: 'orders/payees/<org>', summary: "Where an organisation's shares are paid." },
     {
       name: 'params',
@@ -112,9 +120,12 @@ export class OrdersModule implements Module {
     { name: 'totals', keyLayout: 'orders/totals/all', summary: 'Escrow totals.' },
   ];
   readonly #lifecycle: OrderLifecycle;
+  /** Takes proven deliveries from linked logistics chains (interchain module). */
+  readonly interchain: OrdersInterchainApp;
 
   constructor(deps: OrdersModuleDependencies) {
     this.#lifecycle = new OrderLifecycle(deps.identity, deps.items, deps.settlement, deps.insights);
+    this.interchain = new OrdersInterchainApp(this.#lifecycle);
     const lifecycle = this.#lifecycle;
     const standards = new StandardCaller(() => deps.registry, deps.settlement);
     this.commands = [
@@ -130,6 +141,7 @@ export class OrdersModule implements Module {
       new ArbitrateCommand(deps.identity, lifecycle),
       new RefundRecalledCommand(lifecycle),
       new SetPayeeCommand(deps.identity),
+      new LinkLogisticsCommand(deps.identity, () => deps.registry),
     ];
     this.queries = createOrdersQueries(deps.settlement, lifecycle);
   }

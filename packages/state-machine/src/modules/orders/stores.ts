@@ -7,6 +7,7 @@ import {
   type Address,
   AddressSchema,
   addressFromPublicKey,
+  ChainIdSchema,
   createCodec,
   IdentifierSchema,
   sha256,
@@ -119,6 +120,18 @@ export const OrderWindowsSchema = Type.Object(
 );
 export type OrderWindows = Static<typeof OrderWindowsSchema>;
 
+/** A logistics implementation whose deliveries are recorded on another chain (`linkLogistics`). */
+export const LinkedDeliverySchema = Type.Object(
+  {
+    /** The chain the carrier records deliveries on (a chain this one admitted a light client of). */
+    chainId: ChainIdSchema,
+    /** The organisation on that chain whose messages prove a delivery. */
+    carrier: IdentifierSchema,
+  },
+  { additionalProperties: false },
+);
+export type LinkedDelivery = Static<typeof LinkedDeliverySchema>;
+
 export const OrderSchema = Type.Object(
   {
     id: OrderIdSchema,
@@ -185,6 +198,11 @@ export const OrderSchema = Type.Object(
      * the order existed), returned with any refund: to the payer, or to the order key if never funded.
      */
     surplus: Type.Optional(UintSchema),
+    /**
+     * Where the delivery is proven, for an order whose logistics implementation was linked to another
+     * chain when it was created: a message from `carrier` of chain `chainId` moves it to delivered.
+     */
+    linkedDelivery: Type.Optional(LinkedDeliverySchema),
   },
   { additionalProperties: false },
 );
@@ -266,6 +284,12 @@ export const payeeStore = new Store(
   createCodec('Payee', Type.Object({ address: AddressSchema }, { additionalProperties: false }), {
     maxBytes: 128,
   }),
+);
+/** `orders/linkedLogistics/<implementation>`: deliveries of orders using it are proven on another chain. */
+export const linkedLogisticsStore = new Store(
+  ORDERS_MODULE,
+  'linkedLogistics',
+  createCodec('LinkedDelivery', LinkedDeliverySchema, { maxBytes: 256 }),
 );
 export const paramsStore = new Store(
   ORDERS_MODULE,

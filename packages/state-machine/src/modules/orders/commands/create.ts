@@ -26,6 +26,7 @@ import {
   ImplementationRefSchema,
   INVENTORY_STANDARD,
   LOGISTICS_STANDARD,
+  linkedLogisticsStore,
   MAX_DELIVERY_DETAILS_BYTES,
   MAX_ORDER_QUANTITY,
   type Order,
@@ -206,6 +207,9 @@ export class CreateOrderCommand implements Command<typeof CreateOrderParamsSchem
       deadline: ctx.block.time + params.paymentWindowMs,
       createdAt: ctx.block.time,
     };
+    // A carrier whose deliveries are recorded on another chain: the order keeps the link it was made with.
+    const link = linkedLogisticsStore.get(state, p.logistics);
+    if (link !== undefined) order.linkedDelivery = link;
     this.#lifecycle.insert(state, order);
     deliveryStore.set(state, id, { sealed: p.delivery });
     const step: StepContext = {

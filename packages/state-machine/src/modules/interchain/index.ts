@@ -1,0 +1,11 @@
+export * from './commands/acknowledge.js';
+export * from './commands/receive.js';
+export * from './commands/send.js';
+export * from './errors.js';
+export * from './events.js';
+export type * from './expected.js';
+export * from './method.js';
+export * from './module.js';
+export * from './proof.js';
+export * from './queries.js';
+export * from './stores.js';

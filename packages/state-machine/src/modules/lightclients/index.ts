@@ -1,0 +1,11 @@
+export * from './admission.js';
+export * from './commands/submitMisbehaviour.js';
+export * from './commands/update.js';
+export * from './errors.js';
+export * from './events.js';
+export type * from './expected.js';
+export * from './method.js';
+export * from './module.js';
+export * from './queries.js';
+export * from './stores.js';
+export * from './verification.js';

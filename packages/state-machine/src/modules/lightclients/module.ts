@@ -1,0 +1,90 @@
+import { type CryptoSuite, HanglianError } from '@hanglian/core';
+import { type Static, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ExecutionErrors } from '../../framework/errors.js';
+import type { Command, GenesisContext, Module, Query, StoreDescription } from '../../framework/module.js';
+import { SubmitMisbehaviourCommand } from './commands/submitMisbehaviour.js';
+import { UpdateCommand } from './commands/update.js';
+import { LightClientMethod } from './method.js';
+import { lightClientQueries } from './queries.js';
+import {
+  DEFAULT_LIGHTCLIENT_PARAMETERS,
+  LIGHTCLIENTS_MODULE,
+  LightClientParametersSchema,
+  lightClientParamsStore,
+} from './stores.js';
+
+export const LightClientsGenesisSchema = Type.Object(
+  {
+    parameters: Type.Optional(Type.Partial(LightClientParametersSchema, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+export type LightClientsGenesis = Static<typeof LightClientsGenesisSchema>;
+const checkGenesis = TypeCompiler.Compile(LightClientsGenesisSchema);
+
+/**
+ * Light clients of other Hanglian chains, on chain (BRIEF §6 "Linked chains"): governance admits a
+ * chain with a trusted start; anyone submits its headers with their commit certificates; verified state
+ * roots let the interchain module check proofs of that chain's state. See README.md.
+ */
+export class LightClientsModule implements Module {
+  readonly name = LIGHTCLIENTS_MODULE;
+  readonly method = new LightClientMethod();
+  readonly commands: readonly Command<any>[];
+  readonly queries: readonly Query<any, any>[] = lightClientQueries;
+  readonly genesisSchema = LightClientsGenesisSchema;
+  readonly stores: readonly StoreDescription[] = [
+    {
+      name: 'clients',
+      access: 'public',
+      keyLayout: 'lightclients/clients/<chainId>',
+      summary: 'Each admitted chain: trusting period, latest height, status.',
+    },
+    {
+      name: 'consensus',
+      access: 'public',
+      keyLayout: 'lightclients/consensus/<chainId>/<height:15 digits>',
+      summary: 'Verified headers: time, hash, state root, next validator set hash.',
+    },
+    {
+      name: 'validatorSets',
+      access: 'public',
+      keyLayout: 'lightclients/validatorSets/<chainId>/<set hash hex>',
+      summary: 'Validator sets of other chains seen in verified headers.',
+    },
+    {
+      name: 'misbehaviour',
+      access: 'public',
+      keyLayout: 'lightclients/misbehaviour/<chainId>/<height:15 digits>',
+      summary: 'Proven forks of other chains (evidence).',
+    },
+    {
+      name: 'params',
+      access: 'public',
+      keyLayout: 'lightclients/params/current',
+      summary: 'Bounds on admissions.',
+    },
+  ];
+
+  constructor(suite: CryptoSuite) {
+    this.commands = [new UpdateCommand(suite), new SubmitMisbehaviourCommand(suite)];
+  }
+
+  initGenesis(ctx: GenesisContext, genesis: unknown): void {
+    if (genesis === undefined) return;
+    if (!checkGenesis.Check(genesis)) {
+      const e = checkGenesis.Errors(genesis).First();
+      throw new HanglianError(
+        ExecutionErrors.GENESIS_INVALID,
+        `genesis of lightclients: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
+      );
+    }
+    if (genesis.parameters !== undefined) {
+      lightClientParamsStore.set(ctx.state, 'current', {
+        ...DEFAULT_LIGHTCLIENT_PARAMETERS,
+        ...genesis.parameters,
+      });
+    }
+  }
+}
