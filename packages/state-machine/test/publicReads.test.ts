@@ -118,6 +118,15 @@ function samples(): Record<string, unknown[]> {
     'insights.aggregates': [{ producer: 'brand', month: '2026-01', measure: 'sales' }],
     'insights.products': [{ producer: 'brand' }],
     'insights.status': [{}],
+    'interchain.sequences': [{ chainId: 'hanglian-other' }],
+    'interchain.outbox': [{ chainId: 'hanglian-other' }],
+    'interchain.receipts': [{ chainId: 'hanglian-other' }],
+    'interchain.receipt': [{ chainId: 'hanglian-other', sequence: 1 }],
+    'lightclients.client': [{ chainId: 'hanglian-other' }],
+    'lightclients.clients': [{}],
+    'lightclients.consensusState': [{ chainId: 'hanglian-other', height: 1 }],
+    'lightclients.misbehaviour': [{ chainId: 'hanglian-other' }],
+    'lightclients.parameters': [{}],
   };
 }
 
@@ -220,10 +229,19 @@ describe('the public-read rule', () => {
     const at = { height: chain.height, time: chain.blockInfo(chain.height).time };
     for (const implementation of ['pay.stateful.v1', 'pay.balance.v1']) {
       const params = { implementation, method: 'fee', args: [{ amount: 1000 }] };
-      const asMember = chain.machine.runCheckedQuery('registry', 'callReadOnly', params, chain.state, at, 'members');
+      const asMember = chain.machine.runCheckedQuery(
+        'registry',
+        'callReadOnly',
+        params,
+        chain.state,
+        at,
+        'members',
+      );
       assert.equal((asMember as { ok: boolean }).ok, true, JSON.stringify(asMember));
       assert.equal(
-        thrownCode(() => chain.machine.runCheckedQuery('registry', 'callReadOnly', params, chain.state, at, 'public')),
+        thrownCode(() =>
+          chain.machine.runCheckedQuery('registry', 'callReadOnly', params, chain.state, at, 'public'),
+        ),
         'QUERY_READ_DENIED',
         implementation,
       );
