@@ -134,7 +134,12 @@ export class ImplementationHost implements ContractHost {
         try {
           balance = settlement.balanceOf(state, address);
         } catch (error) {
-          if (isReadDenied(error)) return refuse(ExecutionErrors.QUERY_READ_DENIED, 'balances are members-only', HostCallGas.balanceOf);
+          if (isReadDenied(error))
+            return refuse(
+              ExecutionErrors.QUERY_READ_DENIED,
+              'balances are members-only',
+              HostCallGas.balanceOf,
+            );
           throw error;
         }
         return { ok: true, resultJson: String(balance), gasUsed: HostCallGas.balanceOf };
