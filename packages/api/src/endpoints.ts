@@ -200,6 +200,8 @@ export const endpoints = {
       'TX_NOT_MEMBER',
       'TX_NONCE_TOO_LOW',
       'TX_EXPIRED',
+      'TX_TEXT_INVALID',
+      'MEMPOOL_NONCE_TOO_FAR',
       'MEMPOOL_FULL',
       'COMMIT_TIMEOUT',
     ],

@@ -58,7 +58,12 @@ export const TxResultView = Type.Object(
 
 export const TxStatusView = Type.Union(
   [
-    Type.Object({ txId: Hash, status: Type.Literal('pending') }),
+    Type.Object({
+      txId: Hash,
+      status: Type.Literal('pending'),
+      /** The submitter's nonce it waits for: a predecessor the node has not received yet. */
+      waitingForNonce: Type.Optional(Uint),
+    }),
     Type.Object({
       txId: Hash,
       status: Type.Literal('committed'),

@@ -12,8 +12,18 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'conflict',
     summary: 'Another pending transaction of this submitter has that nonce.',
   },
+  MEMPOOL_NONCE_TOO_FAR: {
+    kind: 'invalid',
+    summary:
+      "The nonce is further ahead of the submitter's next one than the mempool keeps waiting transactions (64 by default).",
+  },
   NOT_FOUND: { kind: 'not_found', summary: 'No such block, transaction or record.' },
   BAD_REQUEST: { kind: 'invalid', summary: 'The request is malformed.' },
+  REQUEST_HEADERS_TOO_LARGE: {
+    kind: 'too_large',
+    summary: 'The request line and headers are larger than the node parses (HTTP 431).',
+  },
+  REQUEST_TIMEOUT: { kind: 'unavailable', summary: 'The request did not arrive in time (HTTP 408).' },
   COMMIT_TIMEOUT: {
     kind: 'unavailable',
     summary: 'The transaction was accepted but not committed within the wait.',

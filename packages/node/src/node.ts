@@ -92,7 +92,12 @@ export interface NodeOptions {
 }
 
 export type TxStatus =
-  | { readonly txId: string; readonly status: 'pending' }
+  | {
+      readonly txId: string;
+      readonly status: 'pending';
+      /** The submitter's nonce it waits for (a predecessor this node has not received yet). */
+      readonly waitingForNonce?: number;
+    }
   | {
       readonly txId: string;
       readonly status: 'committed';
@@ -176,7 +181,12 @@ export class HanglianNode {
     this.signatures = signatures;
     this.logger = logger;
     this.#clock = options.clock ?? Date.now;
-    this.mempool = new Mempool(application.stateMachine, chain.chainId, options.mempool);
+    this.mempool = new Mempool(application.stateMachine, chain.chainId, options.mempool, (tx, reason) => {
+      // Dropped unincluded (expired, or its nonce used by another): its status says so, never pending.
+      const txId = bytesToHex(tx.id);
+      this.#recordRejection(txId, reason);
+      this.#settle(txId);
+    });
     this.events.setMaxListeners(1000);
     this.#transport = options.transport ?? new NoPeers();
     this.#driver = new ConsensusDriver({
@@ -440,7 +450,12 @@ export class HanglianNode {
   }
 
   txStatus(txIdHex: string): TxStatus {
-    if (this.mempool.has(txIdHex)) return { txId: txIdHex, status: 'pending' };
+    if (this.mempool.has(txIdHex)) {
+      const waiting = this.mempool.waitingFor(txIdHex, this.chain.reader());
+      return waiting === undefined
+        ? { txId: txIdHex, status: 'pending' }
+        : { txId: txIdHex, status: 'pending', waitingForNonce: waiting };
+    }
     const location = /^[0-9a-f]{64}$/.test(txIdHex)
       ? this.chain.locateTx(Buffer.from(txIdHex, 'hex'))
       : undefined;

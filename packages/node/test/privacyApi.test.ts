@@ -1,6 +1,7 @@
 // Privacy and input hygiene through a live node's API, as an outside member tried them (issue 16): no
 // money flow reaches an unsigned read, and every refusal carries a stable code. One node in this process.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey } from '@hanglian/core';
 import type { HanglianNode } from '../src/index.js';
@@ -75,6 +76,121 @@ describe('privacy through the node API', () => {
     assert.deepEqual([proof.status, proof.body.code], [401, 'READ_AUTH_REQUIRED']);
     const signed = await http(node.apiUrl, '/v1/query/orders/escrow', { reader: member() });
     assert.equal(signed.status, 200, JSON.stringify(signed.body));
+  });
+
+  // Found from outside: control characters and bidirectional overrides were accepted in free text.
+  it('refuses free text breaking the text rule with TX_TEXT_INVALID at submission', async () => {
+    const account = await http(
+      node.apiUrl,
+      `/v1/accounts/${addressFromPublicKey(net.key('bookpress/ops').publicKey)}`,
+    );
+    const tx = makeTx(net.key('bookpress/ops'), {
+      module: 'settlement',
+      command: 'transfer',
+      params: {
+        to: addressFromPublicKey(net.key('bookstore/ops').publicKey),
+        amount: 1,
+        memo: 'pay\u202eexe.',
+      },
+      nonce: account.body.nextNonce,
+    });
+    const refused = await submitHex(node.apiUrl, tx, false);
+    assert.deepEqual(
+      [refused.status, refused.body.code],
+      [400, 'TX_TEXT_INVALID'],
+      JSON.stringify(refused.body),
+    );
+    assert.match(refused.body.message, /bidirectional/);
+  });
+
+  // Found from outside: a nonce far ahead was reported pending and silently dropped about a minute later.
+  it('refuses a nonce far ahead; one within the window says what it waits for, and its drop is reported', async () => {
+    const key = net.key('bookpress/ops');
+    const to = addressFromPublicKey(net.key('bookstore/ops').publicKey);
+    const next = (await http(node.apiUrl, `/v1/accounts/${addressFromPublicKey(key.publicKey)}`)).body
+      .nextNonce;
+    const far = makeTx(key, {
+      module: 'settlement',
+      command: 'transfer',
+      params: { to, amount: 1 },
+      nonce: next + 65,
+    });
+    const refused = await submitHex(node.apiUrl, far, false);
+    assert.deepEqual(
+      [refused.status, refused.body.code],
+      [400, 'MEMPOOL_NONCE_TOO_FAR'],
+      JSON.stringify(refused.body),
+    );
+    assert.equal(refused.body.details.next, next);
+    const height = (await http(node.apiUrl, '/v1/status')).body.height as number;
+    const waiting = makeTx(key, {
+      module: 'settlement',
+      command: 'transfer',
+      params: { to, amount: 1 },
+      nonce: next + 2,
+      expiresAt: height + 3,
+    });
+    const admitted = await submitHex(node.apiUrl, waiting, false);
+    assert.equal(admitted.status, 202, JSON.stringify(admitted.body));
+    const pending = await http(node.apiUrl, `/v1/txs/${admitted.body.txId}`);
+    assert.deepEqual(pending.body, { txId: admitted.body.txId, status: 'pending', waitingForNonce: next });
+    // Its predecessors never come: once expired it is reported rejected with the reason, never left pending.
+    let status = pending.body as { status: string; code?: string; message?: string };
+    for (let i = 0; i < 200 && status.status === 'pending'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await http(node.apiUrl, `/v1/txs/${admitted.body.txId}`)).body;
+    }
+    assert.equal(status.status, 'rejected', JSON.stringify(status));
+    assert.equal(status.code, 'TX_EXPIRED');
+    assert.match(status.message ?? '', new RegExp(`waiting for nonce ${next}`));
+  });
+
+  // Found from outside: 431 answers (oversized headers or URL) came without a code.
+  it('answers every refused request with a stable code, oversized headers and URLs included', async () => {
+    const bigHeader = await fetch(`${node.apiUrl}/v1/status`, {
+      headers: { 'x-filler': 'a'.repeat(20_000) },
+    });
+    assert.equal(bigHeader.status, 431);
+    assert.equal(((await bigHeader.json()) as { code: string }).code, 'REQUEST_HEADERS_TOO_LARGE');
+    const bigUrl = await fetch(`${node.apiUrl}/v1/query/items/product?params=${'a'.repeat(20_000)}`);
+    assert.equal(bigUrl.status, 431);
+    assert.equal(((await bigUrl.json()) as { code: string }).code, 'REQUEST_HEADERS_TOO_LARGE');
+    const tries: Array<[string, RequestInit | undefined]> = [
+      ['/v1/nowhere', undefined],
+      ['/v1/txs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }],
+      ['/v1/txs', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }],
+      [
+        '/v1/txs',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: `{"tx":"${'00'.repeat(200_000)}"}`,
+        },
+      ],
+      ['/v1/blocks/notaheight', undefined],
+      ['/v1/query/items/product?params=%7B', undefined],
+    ];
+    for (const [path, init] of tries) {
+      const response = await fetch(node.apiUrl + path, init);
+      assert.ok(response.status >= 400, path);
+      const body = (await response.json()) as { code?: unknown };
+      assert.equal(typeof body.code, 'string', `${path} answered ${response.status} without a code`);
+    }
+    // Bytes that are not HTTP at all.
+    const { hostname, port } = new URL(node.apiUrl);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname.replace(/^\[|\]$/g, ''), () =>
+        socket.write('NOT HTTP\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400/);
+    assert.match(raw, /"code":"BAD_REQUEST"/);
   });
 
   it('a public read with a signature checks it: a wrong one is refused, not taken for the public', async () => {

@@ -27,6 +27,7 @@ import { nonceStore, type ReadAccess } from '@hanglian/state-machine';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NodeErrors } from '../errors.js';
 import type { CommittedBlockEvent, HanglianNode, TxStatus } from '../node.js';
+import { answerClientError } from './clientErrors.js';
 import { type ConsoleOptions, registerConsole } from './console.js';
 import { RAW_BODY, type ReaderCheckContext, requireReader } from './readerAuth.js';
 
@@ -97,6 +98,8 @@ export async function startApiServer(
     // A stopping node ends every connection: waiting requests (`wait=commit`, subscriptions) and idle
     // keep-alive ones would otherwise hold `close()` (and SIGTERM) for up to the 72 s keep-alive timeout.
     forceCloseConnections: true,
+    // Requests refused by the HTTP parser (431 and the like) get a coded answer too.
+    clientErrorHandler: answerClientError,
   });
   const limit = listen.rateLimit ?? DEFAULT_RATE_LIMIT;
   await app.register(rateLimit, {

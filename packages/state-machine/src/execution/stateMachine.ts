@@ -17,7 +17,10 @@ import {
   HanglianError,
   RESULT_OK,
   sha256,
+  type TextRule,
   type TxResult,
+  textProblem,
+  textRuleOfFormat,
   verifyTxSignatures,
 } from '@hanglian/core';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
@@ -99,6 +102,9 @@ interface CompiledQuery {
  * member identity signed, `public` otherwise), or nothing to take the query's own access.
  */
 export type QueryAuthorizer = (access: ReadAccess) => ReadAccess | undefined;
+
+/** A transaction's memo is free text under the text rule (one line, as its 256-character schema bound). */
+export const MEMO_TEXT_RULE: TextRule = { maxChars: 256, maxBytes: 768 };
 
 export const DEFAULT_MAX_TX_LIFETIME = 10_000;
 
@@ -207,11 +213,27 @@ export class StateMachine {
     const compiled = this.#commandOf(tx);
     if (!compiled.check.Check(tx.body.params)) {
       const e = compiled.check.Errors(tx.body.params).First();
+      // Free text breaking the text rule (core schema/text.ts) gets its own code and the reason.
+      const rule = textRuleOfFormat((e?.schema as { format?: unknown } | undefined)?.format);
+      const problem = rule !== undefined && typeof e?.value === 'string' ? textProblem(e.value, rule) : undefined;
+      if (e !== undefined && problem !== undefined) {
+        throw new HanglianError(
+          ExecutionErrors.TX_TEXT_INVALID,
+          `${tx.body.module}.${tx.body.command} params ${e.path}: ${problem}`,
+          { details: { path: e.path } },
+        );
+      }
       throw new HanglianError(
         ExecutionErrors.TX_BAD_PARAMS,
         `${tx.body.module}.${tx.body.command} params ${e?.path || '/'} ${e?.message ?? 'invalid'}`,
         { details: { path: e?.path ?? '' } },
       );
+    }
+    const memoProblem = tx.body.memo === undefined ? undefined : textProblem(tx.body.memo, MEMO_TEXT_RULE);
+    if (memoProblem !== undefined) {
+      throw new HanglianError(ExecutionErrors.TX_TEXT_INVALID, `memo: ${memoProblem}`, {
+        details: { path: '/memo' },
+      });
     }
     if (tx.body.expiresAt < block.height) {
       throw new HanglianError(

@@ -11,6 +11,11 @@ export const ExecutionErrors = defineErrorCodes('execution', {
     kind: 'invalid',
     summary: 'The expiry height is further ahead than the chain allows.',
   },
+  TX_TEXT_INVALID: {
+    kind: 'invalid',
+    summary:
+      'Free text breaks the text rule: a control character, a bidirectional override or isolate, not NFC, or too long (core schema/text.ts).',
+  },
   TX_NOT_MEMBER: { kind: 'forbidden', summary: 'The submitter is not an active member identity.' },
   TX_NOT_SIGNER: { kind: 'forbidden', summary: 'The account acted on did not sign the transaction.' },
   TX_FORBIDDEN: {
