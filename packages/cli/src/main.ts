@@ -19,6 +19,7 @@ import { registerOrder } from './commands/order.js';
 import { registerOrg } from './commands/org.js';
 import { registerTransactions } from './commands/transactions.js';
 import { registerWallet } from './commands/wallet.js';
+import { installSafeOutput } from './safeOutput.js';
 
 const EXIT_CODE_OF_KIND: Record<string, number> = {
   invalid: 2,
@@ -75,5 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+installSafeOutput(process.stdout);
+installSafeOutput(process.stderr);
 const code = await main(process.argv.slice(2));
 if (code !== 0) process.exitCode = code;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { TextSchema, textProblem, textRuleOfFormat } from '../src/index.js';
+import { displayText, displayTexts, TextSchema, textProblem, textRuleOfFormat } from '../src/index.js';
 
 const line = { maxChars: 20, maxBytes: 60 };
 const lines = { ...line, multiline: true };
@@ -64,5 +64,29 @@ describe('the text rule', () => {
     const format = (schema.properties.title as { format?: string }).format;
     assert.deepEqual(textRuleOfFormat(format), { multiline: false, maxChars: 20, maxBytes: 60 });
     assert.equal(textRuleOfFormat('date-time'), undefined);
+  });
+});
+
+describe('displayText', () => {
+  it('shows controls and bidirectional overrides as visible escapes, leaves good text alone', () => {
+    assert.equal(displayText('红楼梦 Café 📚\nline two\tcol'), '红楼梦 Café 📚\nline two\tcol');
+    assert.equal(displayText('Genuine \u202eexe.elbuod'), 'Genuine \\u{202e}exe.elbuod');
+    assert.equal(displayText('\u001b[2J\u001b[31mred\u0000'), '\\u{1b}[2J\\u{1b}[31mred\\u{0}');
+    assert.equal(displayText('a\u0085b\u2066c\rd'), 'a\\u{85}b\\u{2066}c\\u{d}d');
+    assert.equal(displayText('a\ud800b'), 'a\ufffdb');
+    // Whatever it shows follows the text rule (as one-line-or-lines text).
+    const shown = displayText('x\u202e\u0007\u009b\u2069y');
+    assert.equal(textProblem(shown, { maxChars: 100, maxBytes: 300, multiline: true }), undefined);
+  });
+
+  it('applies to every string of an answer, keys included, and keeps other values', () => {
+    const answer = { title: 'a\u202eb', n: 3, tags: ['\u001bx'], nested: { ['k\u0000']: true }, none: null };
+    assert.deepEqual(displayTexts(answer), {
+      title: 'a\\u{202e}b',
+      n: 3,
+      tags: ['\\u{1b}x'],
+      nested: { 'k\\u{0}': true },
+      none: null,
+    });
   });
 });

@@ -3,6 +3,7 @@
  * serves the console (or the one named by `?api=`), and typed wrappers of the module queries it uses. The
  * shapes below are the module READMEs' query results (packages/state-machine/src/modules/<m>/README.md).
  */
+import { displayTexts } from '@hanglian/core';
 import { type Client, createClient } from '@hanglian/sdk';
 
 export interface Organisation {
@@ -190,9 +191,13 @@ export function client(): Client {
   return shared;
 }
 
+/**
+ * A public query's answer, its text shown safely (core's `displayText`): a title or review stored before
+ * the text rule cannot reverse or hide what the page shows next to it (issue 16).
+ */
 export async function q<T>(module: string, name: string, params: unknown = {}): Promise<T> {
   const { result } = await client().query<T>({ module, name, params });
-  return result;
+  return displayTexts(result);
 }
 
 export const chain = {

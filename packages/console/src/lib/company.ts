@@ -4,6 +4,8 @@
  * (`act`). On a devnet that key is the node's dev key of the organisation (lib/devKeys.ts); elsewhere the
  * reads are refused and the pages say so.
  */
+
+import { displayTexts } from '@hanglian/core';
 import {
   getInsights,
   HanglianSdkError,
@@ -26,7 +28,8 @@ export async function memberQuery<T>(
   params: unknown = {},
 ): Promise<T> {
   const { result } = await (await memberClient(org)).query<T>({ module, name, params });
-  return result;
+  // Text shown safely, as every answer the console reads (chain.ts `q`).
+  return displayTexts(result);
 }
 
 /** The steps of one command, for a progress line: signed and sent, committed, done. */

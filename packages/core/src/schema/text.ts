@@ -14,7 +14,7 @@
  *   - at most `maxChars` characters (UTF-16 code units, as the schemas of the stores that keep them
  *     count: an emoji counts two) and `maxBytes` bytes of UTF-8.
  *
- * This is a consensus rule (docs/decisions/0009-text-rule.md): a transaction breaking it is refused with
+ * This is a consensus rule (docs/decisions/0010-text-and-envelope-rules.md): a transaction breaking it is refused with
  * TX_TEXT_INVALID at the mempool and never included. NFC is checked with the runtime's Unicode tables;
  * NFC is stable for assigned characters, and every node of a chain runs the same Node.js release.
  */
@@ -103,4 +103,66 @@ export function TextSchema(options: {
     maxLength: rule.maxChars,
     ...(options.minChars === undefined ? {} : { minLength: options.minChars }),
   });
+}
+
+/** How `displayText` shows a character it will not print as is. */
+function visible(code: number): string {
+  return `\\u{${code.toString(16)}}`;
+}
+
+/**
+ * Text from the chain made safe to show on a terminal or a page: control characters (but line feeds and
+ * tabs) and bidirectional controls are shown as visible escapes (`\u{202e}`), lone surrogates as U+FFFD.
+ * Text accepted under the text rule passes unchanged; text stored before it (or read from anywhere else)
+ * can no longer move a cursor, clear a screen or reverse what follows. The CLI runs all its output
+ * through it; the console, every answer it reads from a node.
+ *
+ * @example
+ * ```ts
+ * displayText('Genuine \u202eexe.elbuod'); // 'Genuine \\u{202e}exe.elbuod'
+ * ```
+ */
+export function displayText(value: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    let replacement: string | undefined;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      replacement = '\ufffd';
+    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
+      replacement = '\ufffd';
+    } else if (unit === 0x0a || unit === 0x09) {
+      continue;
+    } else if (
+      unit < 0x20 ||
+      unit === 0x7f ||
+      (unit >= 0x80 && unit <= 0x9f) ||
+      (unit >= 0x202a && unit <= 0x202e) ||
+      (unit >= 0x2066 && unit <= 0x2069)
+    ) {
+      replacement = visible(unit);
+    }
+    if (replacement === undefined) continue;
+    out += value.slice(from, i) + replacement;
+    from = i + 1;
+  }
+  return from === 0 ? value : out + value.slice(from);
+}
+
+/** `displayText` applied to every string inside a JSON-like value (keys included). */
+export function displayTexts<T>(value: T): T {
+  if (typeof value === 'string') return displayText(value) as T;
+  if (Array.isArray(value)) return value.map((v) => displayTexts(v)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[displayText(k)] = displayTexts(v);
+    return out as T;
+  }
+  return value;
 }

@@ -215,7 +215,8 @@ export class StateMachine {
       const e = compiled.check.Errors(tx.body.params).First();
       // Free text breaking the text rule (core schema/text.ts) gets its own code and the reason.
       const rule = textRuleOfFormat((e?.schema as { format?: unknown } | undefined)?.format);
-      const problem = rule !== undefined && typeof e?.value === 'string' ? textProblem(e.value, rule) : undefined;
+      const problem =
+        rule !== undefined && typeof e?.value === 'string' ? textProblem(e.value, rule) : undefined;
       if (e !== undefined && problem !== undefined) {
         throw new HanglianError(
           ExecutionErrors.TX_TEXT_INVALID,
