@@ -31,7 +31,13 @@ export function ensureInstalled() {
   }
 }
 
-export function build() {
+/** Compiles the workspace; `web: false` skips the console's web build (tests that never open a browser). */
+export function build({ web = true } = {}) {
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-b'], 'compiling TypeScript (tsc -b)');
-  run('npm', ['run', 'build:web', '--silent', '-w', '@hanglian/console'], 'building the web console (vite)');
+  if (web)
+    run(
+      'npm',
+      ['run', 'build:web', '--silent', '-w', '@hanglian/console'],
+      'building the web console (vite)',
+    );
 }

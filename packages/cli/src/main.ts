@@ -9,17 +9,18 @@ import { registerBench } from './commands/bench.js';
 import { registerContract } from './commands/contract.js';
 import { registerDevnet } from './commands/devnet.js';
 import { registerEvidence } from './commands/evidence.js';
+import { registerGenesis } from './commands/genesis.js';
 import { registerIndex } from './commands/index.js';
 import { registerInit } from './commands/init.js';
 import { registerInsights } from './commands/insights.js';
 import { registerItems } from './commands/items.js';
 import { registerKeys } from './commands/keys.js';
-import { registerNode } from './commands/node.js';
+import { registerLink } from './commands/link.js';
+import { type CliBuild, NODE_UPGRADE_EXIT_CODE, registerNode } from './commands/node.js';
 import { registerOrder } from './commands/order.js';
 import { registerOrg } from './commands/org.js';
 import { registerTransactions } from './commands/transactions.js';
 import { registerWallet } from './commands/wallet.js';
-import { installSafeOutput } from './safeOutput.js';
 
 const EXIT_CODE_OF_KIND: Record<string, number> = {
   invalid: 2,
@@ -33,7 +34,13 @@ const EXIT_CODE_OF_KIND: Record<string, number> = {
   internal: 1,
 };
 
-export function buildProgram(): Command {
+export type { CliBuild } from './commands/node.js';
+
+/**
+ * The whole command line. `build` says what this release is (the software upgrades its node carries): a
+ * later release passes its own (see bin/hanglian.js).
+ */
+export function buildProgram(build: CliBuild = {}): Command {
   const program = new Command('hanglian')
     .description('Hanglian (行链): the e-commerce industry chain')
     .version('0.1.0')
@@ -43,12 +50,14 @@ export function buildProgram(): Command {
       '\nExamples:\n  hanglian devnet --dir ./devnet        a local 4-validator network\n  hanglian init --dir ./net\n  hanglian node start --dir ./net --node node0\n',
     );
   registerInit(program);
-  registerNode(program);
+  registerNode(program, build);
   registerDevnet(program);
   registerIndex(program);
   registerEvidence(program);
   registerKeys(program);
   registerOrg(program);
+  registerGenesis(program);
+  registerLink(program);
   registerTransactions(program);
   registerItems(program);
   registerWallet(program);
@@ -59,8 +68,13 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(
+  argv: readonly string[],
+  build: CliBuild = {},
+  extend?: (program: Command) => void,
+): Promise<number> {
+  const program = buildProgram(build);
+  extend?.(program);
   program.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -69,14 +83,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof HanglianError) {
       process.stderr.write(`error ${error.code}: ${error.message}\n`);
+      if (error.code === 'UPGRADE_REQUIRED') return NODE_UPGRADE_EXIT_CODE;
       return EXIT_CODE_OF_KIND[error.kind] ?? 1;
     }
     process.stderr.write(`error: ${(error as Error)?.stack ?? String(error)}\n`);
     return 1;
   }
 }
-
-installSafeOutput(process.stdout);
-installSafeOutput(process.stderr);
-const code = await main(process.argv.slice(2));
-if (code !== 0) process.exitCode = code;

@@ -1,10 +1,23 @@
 /**
- * Member keys for commands that sign: a network directory (hanglian init) and an organisation's key
- * label, decrypted with the passphrase from a file, HANGLIAN_PASSPHRASE, or a dev network's dev file.
+ * Member keys for commands that sign: a network directory (hanglian init) or an organisation's own
+ * directory (hanglian org init), and an organisation's key label, decrypted with the passphrase from a
+ * file, HANGLIAN_PASSPHRASE, or a dev network's dev file.
  */
 import { join } from 'node:path';
 import { HanglianError } from '@hanglian/core';
-import { NodeErrors, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
+import {
+  isOrganisationDir,
+  NodeErrors,
+  ORG_KEY_LABELS,
+  type OrgKeyLabel,
+  orgPaths,
+  readCard,
+  readKeyFile,
+  readManifest,
+  readOrgKey,
+  resolveOrgPassphrase,
+  resolvePassphrase,
+} from '@hanglian/node/offline';
 import { type Client, createClient, memberSigner, type Signer } from '@hanglian/sdk';
 import type { Command } from 'commander';
 
@@ -20,14 +33,52 @@ export interface MemberKeyOptions {
 /** Adds the options every signing command takes; `defaultKey` is the label used without `--key`. */
 export function withMemberKeyOptions(command: Command, defaultKey: 'ops' | 'admin' = 'ops'): Command {
   return command
-    .requiredOption('--network <dir>', 'network directory (hanglian init) holding the member keys')
+    .requiredOption(
+      '--network <dir>',
+      'network directory (hanglian init), or your organisation directory (hanglian org init), holding the key',
+    )
     .requiredOption('--org <org>', 'the organisation that signs')
-    .option('--key <label>', 'which of its keys: ops or admin', defaultKey)
-    .option('--api <url>', 'a node API (default: the first node of the network)')
+    .option(
+      '--key <label>',
+      'which of its keys: ops or admin (root in an organisation directory)',
+      defaultKey,
+    )
+    .option('--api <url>', "a node API (default: the network's first node, or your organisation's node)")
     .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)');
 }
 
+/**
+ * The signer in an organisation directory (hanglian org init): `--network` names the directory, `--org`
+ * must be its own id (a key of one organisation is never used as another's), the API defaults to its
+ * own node's.
+ */
+function loadOrganisationSigner(opts: MemberKeyOptions): { signer: Signer; api: string } {
+  const card = readCard(orgPaths.card(opts.network));
+  if (card.id !== opts.org) {
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      `${opts.network} is the directory of ${card.id}, not of ${opts.org}`,
+    );
+  }
+  if (!(ORG_KEY_LABELS as readonly string[]).includes(opts.key)) {
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      `${opts.org} has no key "${opts.key}" (keys: ${ORG_KEY_LABELS.join(', ')})`,
+    );
+  }
+  const passphrase = resolveOrgPassphrase({
+    dir: opts.network,
+    passphraseFile: opts.passphraseFile,
+    envPassphrase: process.env.HANGLIAN_PASSPHRASE,
+  });
+  return {
+    signer: memberSigner(readOrgKey(opts.network, opts.key as OrgKeyLabel, passphrase)),
+    api: opts.api ?? `http://${card.api}`,
+  };
+}
+
 export function loadMemberSigner(opts: MemberKeyOptions): { signer: Signer; api: string } {
+  if (isOrganisationDir(opts.network)) return loadOrganisationSigner(opts);
   const manifest = readManifest(opts.network);
   const org = manifest.organisations.find((o) => o.id === opts.org);
   if (org === undefined)
@@ -79,7 +130,10 @@ export interface ReaderOptions {
 export function withReaderOptions(command: Command): Command {
   return command
     .option('--api <url>', 'a node API (default: the first node of --network)')
-    .option('--network <dir>', 'network directory holding the member key that signs members-only reads')
+    .option(
+      '--network <dir>',
+      'network or organisation directory holding the member key that signs members-only reads',
+    )
     .option('--org <org>', 'the organisation whose key signs members-only reads')
     .option('--key <label>', 'which of its keys: ops or admin', 'ops')
     .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)');

@@ -22,6 +22,11 @@ export const ConsensusErrors = defineErrorCodes('consensus', {
     summary: 'The write-ahead log holds records that contradict each other (two own votes for one step).',
   },
   CONSENSUS_INVALID_INPUT: { kind: 'invalid', summary: 'The driver fed an input the machine does not know.' },
+  CONSENSUS_SIGN_REFUSED: {
+    kind: 'conflict',
+    summary:
+      'The signer refused to sign: it already signed a conflicting message for this height, round and step, or a later one.',
+  },
 });
 
 export type ConsensusErrorCode = keyof typeof ConsensusErrors;

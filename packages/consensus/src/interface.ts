@@ -17,7 +17,12 @@ import type { WalRecord } from './wal/records.js';
 
 /**
  * Signs this node's votes and proposals. The node plugs Ed25519 over the project's canonical encoding
- * (adding the chain id to the signed bytes); the simulator plugs a fast HMAC fake. The machine never sees keys.
+ * (adding the chain id to the signed bytes) behind a guard that remembers, on disk, the last thing it
+ * signed; the simulator plugs a fast HMAC fake. The machine never sees keys.
+ *
+ * A signer may refuse by throwing a `ConsensusError` with code `CONSENSUS_SIGN_REFUSED` (it signed a
+ * conflicting message for the same height, round and step before, or something later): the machine then
+ * sends nothing for that step, as if its message were lost. Any other exception is the driver's problem.
  */
 export interface ConsensusSigner {
   readonly address: ValidatorAddress;

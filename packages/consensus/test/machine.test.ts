@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { verifyCommitCertificate } from '../src/certificate.js';
+import { ConsensusError } from '../src/errors.js';
 import type { ConsensusOutput } from '../src/interface.js';
+import { ConsensusMachine } from '../src/machine/machine.js';
 import {
   deliverProposal,
   feedVotes,
@@ -12,6 +14,7 @@ import {
   payloadB,
   proposal,
   startMachine,
+  validatorSet,
   vote,
   votesIn,
 } from './harness.js';
@@ -338,5 +341,50 @@ describe('consensus machine: full nodes and validator set changes', () => {
     ];
     assert.deepEqual(votesIn(outputs), []);
     assert.equal(decisions(outputs).length, 1);
+  });
+});
+
+describe('consensus machine: a signer that refuses', () => {
+  it('sends nothing for the refused step, counts it, and still moves on', () => {
+    const inner = keyring.signerFor('v1');
+    const refusing = {
+      address: inner.address,
+      signVote: (v: Parameters<typeof inner.signVote>[0]) => {
+        if (v.type === 'prevote') throw new ConsensusError('CONSENSUS_SIGN_REFUSED', 'signed before');
+        return inner.signVote(v);
+      },
+      signProposal: inner.signProposal.bind(inner),
+    };
+    const machine = new ConsensusMachine({ signer: refusing, verifier: keyring });
+    machine.step({ type: 'start-height', height: 1, validators: validatorSet() });
+    const outputs = deliverProposal(machine, proposal('v0', 0, hashA, payloadA));
+    assert.deepEqual(votesIn(outputs), [], 'no prevote leaves');
+    assert.equal(
+      outputs.filter((o) => o.type === 'wal-write').length,
+      0,
+      'nothing is written for a refused vote',
+    );
+    assert.equal(machine.refusedSignatures, 1);
+    assert.equal(machine.currentStep, 'prevote');
+    const later = feedVotes(machine, [
+      vote('v0', 'prevote', 0, hashA),
+      vote('v2', 'prevote', 0, hashA),
+      vote('v3', 'prevote', 0, hashA),
+    ]);
+    assert.deepEqual(votesIn(later), [`precommit 0 ${hashA}`], 'the next step signs as usual');
+  });
+
+  it('lets any other signer error through', () => {
+    const inner = keyring.signerFor('v1');
+    const broken = {
+      address: inner.address,
+      signVote: () => {
+        throw new Error('disk gone');
+      },
+      signProposal: inner.signProposal.bind(inner),
+    };
+    const machine = new ConsensusMachine({ signer: broken, verifier: keyring });
+    machine.step({ type: 'start-height', height: 1, validators: validatorSet() });
+    assert.throws(() => deliverProposal(machine, proposal('v0', 0, hashA, payloadA)), /disk gone/);
   });
 });

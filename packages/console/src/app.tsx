@@ -2,8 +2,9 @@
  * The console's shell: language, role and organisation (kept in localStorage), the navigation of the
  * chosen role, and the page of the current hash route.
  */
-import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
-import { chain, type Organisation } from './lib/chain.js';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type AppContext, AppContextProvider, useApp } from './appContext.js';
+import { chain } from './lib/chain.js';
 import { businessRoleOf, pagesOf, ROLES, type Role } from './lib/roles.js';
 import { href, useRoute } from './lib/router.js';
 import { type Lang, settings } from './lib/settings.js';
@@ -18,23 +19,6 @@ import { ProductPage } from './pages/product.js';
 import { ShopPage } from './pages/shop.js';
 import { VerifyPage } from './pages/verify.js';
 import { WalletPage } from './pages/wallet.js';
-
-export interface AppContext {
-  readonly lang: Lang;
-  readonly t: (key: MessageKey, vars?: Record<string, string | number>) => string;
-  readonly role: Role;
-  /** The organisation viewed in a company role (null for a shopper or none chosen). */
-  readonly org: string | null;
-  readonly organisations: readonly Organisation[];
-}
-
-const Context = createContext<AppContext | undefined>(undefined);
-
-export function useApp(): AppContext {
-  const value = useContext(Context);
-  if (value === undefined) throw new Error('useApp outside <App>');
-  return value;
-}
 
 function Page({ page, args }: { page: string; args: readonly string[] }): ReactNode {
   const { t } = useApp();
@@ -85,7 +69,9 @@ export function App(): ReactNode {
   // Keep the organisation consistent with the role: one that holds the role, else the first that does.
   const candidates = useMemo(() => {
     const needed = businessRoleOf(role);
-    return needed === undefined ? organisations : organisations.filter((o) => o.roles.includes(needed));
+    return needed === undefined
+      ? organisations
+      : organisations.filter((o) => (o.roles as readonly string[]).includes(needed));
   }, [organisations, role]);
   useEffect(() => {
     if (role === 'shopper' || candidates.length === 0) return;
@@ -110,7 +96,7 @@ export function App(): ReactNode {
   const pages = pagesOf(role);
 
   return (
-    <Context.Provider value={context}>
+    <AppContextProvider value={context}>
       <a className="skip" href="#main">
         {t('a11y.skip')}
       </a>
@@ -198,6 +184,6 @@ export function App(): ReactNode {
       <footer className="foot">
         <span>{t('footer.text')}</span>
       </footer>
-    </Context.Provider>
+    </AppContextProvider>
   );
 }

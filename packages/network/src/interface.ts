@@ -86,7 +86,7 @@ export interface ChannelCounters {
   sentBytes: number;
   receivedMessages: number;
   receivedBytes: number;
-  /** Gossip messages dropped because they were seen before (relay echoes). */
+  /** Messages of a relaying gossip channel dropped because they were seen before (relay echoes). */
   duplicates: number;
   /** Messages dropped from a full send queue (oldest for gossip, newest otherwise). */
   droppedQueueFull: number;

@@ -276,7 +276,7 @@ export class Network {
   /** Queues `payload` to every linked peer; returns how many peers it was queued to. Never blocks. */
   broadcast(channelName: string, payload: Uint8Array): number {
     const channel = this.#channelForSend(channelName, payload);
-    if (channel.options.gossip) this.#seen.add(this.#messageKey(channel, payload));
+    if (channel.options.gossip && channel.options.relay) this.#seen.add(this.#messageKey(channel, payload));
     const frame = this.#frame(channel, payload);
     let queued = 0;
     for (const peer of this.#peers.values()) if (this.#enqueue(peer, channel, frame)) queued += 1;
@@ -288,7 +288,7 @@ export class Network {
     const channel = this.#channelForSend(channelName, payload);
     const peer = this.#peers.get(bytesToHex(peerPublicKey));
     if (peer === undefined) return false;
-    if (channel.options.gossip) this.#seen.add(this.#messageKey(channel, payload));
+    if (channel.options.gossip && channel.options.relay) this.#seen.add(this.#messageKey(channel, payload));
     return this.#enqueue(peer, channel, this.#frame(channel, payload));
   }
 
@@ -575,7 +575,14 @@ export class Network {
     }
     counters.receivedMessages += 1;
     counters.receivedBytes += payload.byteLength;
-    if (channel.options.gossip && !this.#seen.add(this.#messageKey(channel, payload))) {
+    // The seen-set stops relay echoes. Without relay there are none, and dropping a copy would drop a
+    // peer's re-send of a message this node could not use the first time (its handler not yet registered,
+    // or the message then ignored): handlers of such channels take duplicates themselves.
+    if (
+      channel.options.gossip &&
+      channel.options.relay &&
+      !this.#seen.add(this.#messageKey(channel, payload))
+    ) {
       counters.duplicates += 1;
       return;
     }

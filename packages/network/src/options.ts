@@ -20,8 +20,8 @@ export interface ChannelOptions {
   readonly id: number;
   readonly maxPayloadBytes: number;
   /**
-   * Gossip channels drop messages seen before (by hash) and, when full, drop the oldest queued message;
-   * direct channels deliver everything and refuse the newest message when full.
+   * Gossip channels, when a peer's queue is full, drop the oldest queued message; direct channels refuse
+   * the newest. A gossip channel that relays also drops messages seen before (by hash), which stops echoes.
    */
   readonly gossip: boolean;
   /** Re-broadcast each new, accepted gossip message to every other peer (for nodes not in a full mesh). */

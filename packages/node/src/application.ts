@@ -10,6 +10,7 @@ import {
   createKernel,
   RegistryModule,
   StateMachine,
+  type StateReader,
 } from '@hanglian/state-machine';
 import type { ValidatorSource } from './chain/chain.js';
 import type { NodeIdentityLookup } from './consensus/networkTransport.js';
@@ -19,6 +20,15 @@ export interface Application {
   readonly validators: ValidatorSource;
   /** Who is a member node: answers the network's admission checks. */
   readonly identity: NodeIdentityLookup;
+  /** The software upgrade governance scheduled (or last applied), if any. */
+  readonly upgradePlan: (state: StateReader) => UpgradePlanView | undefined;
+}
+
+/** A scheduled software upgrade: nodes without `name` stop before executing block `height`. */
+export interface UpgradePlanView {
+  readonly name: string;
+  readonly height: number;
+  readonly info?: string;
 }
 
 /** The fields of a validator that the header's validator-set hash commits to. */
@@ -64,6 +74,7 @@ export function createApplication(args: {
   return {
     stateMachine,
     identity: kernel.identity.method,
+    upgradePlan: (state) => kernel.governance.method.upgradePlan(state),
     validators: {
       current: (state) => kernel.governance.method.currentValidators(state).map(toHeaderValidator),
       next: (state) => kernel.governance.method.nextValidators(state).map(toHeaderValidator),

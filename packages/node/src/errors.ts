@@ -60,9 +60,42 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'forbidden',
     summary: 'The key that signed the read is not an active member identity.',
   },
+  SIGNER_IN_USE: {
+    kind: 'conflict',
+    summary:
+      'Another running process holds this validator key’s signer state: one key, one running validator.',
+  },
+  SIGNER_STATE_INVALID: {
+    kind: 'invalid',
+    summary: 'The signer state file belongs to another validator key or chain.',
+  },
   STATE_SYNC_MISMATCH: {
     kind: 'invalid',
     summary: 'What a peer sent during state sync does not match the verified headers.',
+  },
+  GENESIS_UNSIGNED: {
+    kind: 'invalid',
+    summary:
+      'The genesis is not signed by every founding organisation (or a signature does not verify): nodes refuse it.',
+  },
+  GENESIS_CEREMONY: {
+    kind: 'invalid',
+    summary:
+      'A genesis ceremony step does not apply (an organisation or key already in it, no issuer yet, …).',
+  },
+  CARD_INVALID: {
+    kind: 'invalid',
+    summary: 'An organisation card is malformed or not signed by its own root key.',
+  },
+  UPGRADE_REQUIRED: {
+    kind: 'unavailable',
+    summary:
+      'Governance scheduled a software upgrade at this height and this node runs another version: start the new version on the same data.',
+  },
+  STATE_SYNC_ANCHOR_EXPIRED: {
+    kind: 'invalid',
+    summary:
+      'The trusted checkpoint for state sync is older than the trusting period: ask the inviting organisation for a newer one.',
   },
   STATE_SYNC_FAILED: {
     kind: 'unavailable',

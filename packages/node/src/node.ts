@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { Evidence, TimeoutOptions } from '@hanglian/consensus';
 import {
   addressFromPublicKey,
-  type BlockResults,
   bytesToHex,
   type CryptoSuite,
   type DecodedTx,
@@ -19,30 +18,32 @@ import {
   type SigningKey,
   signTx,
   type TxBody,
-  type TxResult,
   VOTE_PRECOMMIT,
   VOTE_PREVOTE,
 } from '@hanglian/core';
-import {
-  type GenesisDocument,
-  nonceStore,
-  type QueryAuthorizer,
-  type StateMachine,
-} from '@hanglian/state-machine';
+import type { GenesisDocument, QueryAuthorizer, StateMachine } from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
+import type { ApiBackend } from './api/backend.js';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
 import { Chain, type PreparedBlock } from './chain/chain.js';
-import { type BlockTiming, ConsensusDriver, defaultBlockTiming } from './consensus/driver.js';
+import { type BlockTiming, ConsensusDriver } from './consensus/driver.js';
+import { Ed25519ConsensusSigner } from './consensus/ed25519Signer.js';
 import { FileWal } from './consensus/fileWal.js';
+import { GuardedSigner } from './consensus/guardedSigner.js';
+import { SignerStateFile } from './consensus/signerState.js';
 import { NoPeers, type PeerTransport } from './consensus/transport.js';
 import { NodeErrors } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Mempool, type MempoolOptions } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
 import { NodeMetrics } from './metrics/metrics.js';
+import { NODE_DEFAULTS } from './options.js';
 import { type QueryAnswer, QueryPool, type QueryPoolOptions } from './query/queryPool.js';
-import { fetchVerifiedSnapshot } from './sync/stateSync.js';
+import type { CommittedBlockEvent, Readiness, TxStatus } from './status.js';
+import { type StateSyncTrust, stateSync } from './sync/stateSync.js';
+
+export type { CommittedBlockEvent, Readiness, TxStatus } from './status.js';
 
 export interface NodeOptions {
   /** A short name for logs and status, e.g. `node0`. */
@@ -53,6 +54,12 @@ export interface NodeOptions {
   readonly validatorKey?: SigningKey;
   /** The consensus write-ahead log; kept apart from the ledger directory (default: beside it). */
   readonly walPath?: string;
+  /**
+   * The validator signer's state: the last height, round and step it signed, fsynced before each
+   * signature leaves, so it never signs a conflicting message even after a wipe (default: beside the
+   * ledger directory, `<dataDir>.signer-state`). Keep it with the key; never restore it from a backup.
+   */
+  readonly signerStatePath?: string;
   readonly api: ApiOptions;
   readonly blockTiming?: Partial<BlockTiming>;
   /** Consensus timeouts (propose/prevote/precommit base and per-round delta, in ms). */
@@ -66,13 +73,15 @@ export interface NodeOptions {
   readonly transport?: PeerTransport;
   /**
    * On an empty ledger, fetch and verify the state from peers instead of replaying from the genesis
-   * (a new or wiped node). Needs a transport with peers.
+   * (a new or wiped node). Needs a transport with peers. Give a trusted checkpoint (a height and its block
+   * hash, from the organisation that invites the node) to start trust there instead of at the genesis
+   * (sync/stateSync.ts); `true` trusts the genesis validators.
    */
-  readonly stateSync?: boolean;
+  readonly stateSync?: boolean | StateSyncTrust;
   readonly mempool?: Partial<MempoolOptions>;
   readonly maxBlockTxs?: number;
   readonly maxBlockBytes?: number;
-  /** Gas after which this node's proposals take no more transactions (default 120 M: ~100 order creations). */
+  /** Gas after which this node's proposals take no more transactions (default 120 M: ~100 order creations; options.ts). */
   readonly maxBlockGas?: number;
   readonly logLevel?: LogLevel;
   readonly durability?: KvDurability;
@@ -89,62 +98,28 @@ export interface NodeOptions {
   /** The wall clock, injected so tests can drive time; the default is the system clock. */
   readonly clock?: () => number;
   readonly suite?: CryptoSuite;
+  /**
+   * Names of the software upgrades this build carries (default `SOFTWARE_UPGRADES`). When governance
+   * schedules an upgrade this list lacks, the node stops before executing the upgrade's height (event
+   * `upgrade-required`, error UPGRADE_REQUIRED) and refuses to start past it.
+   */
+  readonly softwareUpgrades?: readonly string[];
 }
-
-export type TxStatus =
-  | {
-      readonly txId: string;
-      readonly status: 'pending';
-      /** The submitter's nonce it waits for (a predecessor this node has not received yet). */
-      readonly waitingForNonce?: number;
-    }
-  | {
-      readonly txId: string;
-      readonly status: 'committed';
-      readonly height: number;
-      readonly index: number;
-      readonly result: TxResult;
-    }
-  | { readonly txId: string; readonly status: 'rejected'; readonly code: string; readonly message: string }
-  | { readonly txId: string; readonly status: 'unknown' };
-
-/** Emitted as `block` on `node.events` after every committed block. */
-export interface CommittedBlockEvent {
-  readonly height: number;
-  readonly hash: string;
-  readonly time: number;
-  readonly txIds: readonly string[];
-  readonly results: BlockResults;
-}
-
-const REJECTIONS_KEPT = 10_000;
-const MEMBERSHIP_RECHECK_BLOCKS = 10;
 
 /**
- * Default gas after which a proposal takes no more transactions. An order's creation uses ~1.2 M (its three
- * contract calls; ~4 M before the engine metered its own instructions), a transfer ~7 k: a block holds ~100
- * creations, or thousands of cheap transactions. The gas schedule bounds the time of any 120 M-gas block to
- * 0.6 s on the reference machine (contract-runtime README); the throughput tuning that chose this value was
- * done at ~4 M per creation and may want redoing.
+ * The software upgrades this build of the node carries, oldest first. A release that implements an
+ * upgrade governance scheduled adds its name here; nodes running an older release stop at its height.
  */
-export const DEFAULT_MAX_BLOCK_GAS = 120_000_000;
+export const SOFTWARE_UPGRADES: readonly string[] = [];
+
+const REJECTIONS_KEPT = 10_000;
 
 /** Blocks behind the highest peer that still count as current. */
 export const READY_MAX_BEHIND = 2;
 /** A node that has not committed for this long is not ready (blocks come every second or faster). */
 export const READY_MAX_COMMIT_AGE_MS = 30_000;
 
-export interface Readiness {
-  readonly ready: boolean;
-  /** Why not, in words an operator reads. */
-  readonly reasons: readonly string[];
-  readonly height: number;
-  readonly highestPeer: number;
-  readonly peers: number;
-  readonly lastCommitAgeMs: number;
-}
-
-export class HanglianNode {
+export class HanglianNode implements ApiBackend {
   readonly name: string;
   readonly chain: Chain;
   readonly mempool: Mempool;
@@ -162,10 +137,12 @@ export class HanglianNode {
   readonly #admittedAt = new Map<string, number>();
   readonly metrics: NodeMetrics;
   readonly #queries: QueryPool;
+  readonly #signerState: SignerStateFile | undefined;
   #api: ApiServer | undefined;
   #stopping = false;
   #driverStopped = false;
   #fault: Error | undefined;
+  #upgradeRequired: HanglianError | undefined;
 
   private constructor(
     options: NodeOptions,
@@ -189,18 +166,44 @@ export class HanglianNode {
     });
     this.events.setMaxListeners(1000);
     this.#transport = options.transport ?? new NoPeers();
+    const key = options.validatorKey;
+    this.#signerState =
+      key === undefined
+        ? undefined
+        : SignerStateFile.open(options.signerStatePath ?? `${options.dataDir}.signer-state`, {
+            chainId: chain.chainId,
+            validator: bytesToHex(key.publicKey),
+          });
     this.#driver = new ConsensusDriver({
       chain,
       mempool: this.mempool,
-      key: options.validatorKey,
+      key,
+      ...(key === undefined || this.#signerState === undefined
+        ? {}
+        : {
+            signer: new GuardedSigner(
+              new Ed25519ConsensusSigner(chain.chainId, key),
+              this.#signerState,
+              (refusal) =>
+                logger.warn(
+                  {
+                    height: refusal.height,
+                    round: refusal.round,
+                    step: refusal.step,
+                    last: `${refusal.last.step} ${refusal.last.height}/${refusal.last.round}`,
+                  },
+                  'signer refused a message that could conflict with one it signed before',
+                ),
+            ),
+          }),
       suite: options.suite ?? ed25519Sha256,
       transport: this.#transport,
       wal: new FileWal(options.walPath ?? `${options.dataDir}.consensus.wal`),
-      timing: { ...defaultBlockTiming, ...options.blockTiming },
+      timing: { ...NODE_DEFAULTS.blockTiming, ...options.blockTiming },
       ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
-      maxBlockTxs: options.maxBlockTxs ?? 5_000,
-      maxBlockBytes: options.maxBlockBytes ?? 8 * 1024 * 1024,
-      maxBlockGas: options.maxBlockGas ?? DEFAULT_MAX_BLOCK_GAS,
+      maxBlockTxs: options.maxBlockTxs ?? NODE_DEFAULTS.maxBlockTxs,
+      maxBlockBytes: options.maxBlockBytes ?? NODE_DEFAULTS.maxBlockBytes,
+      maxBlockGas: options.maxBlockGas ?? NODE_DEFAULTS.maxBlockGas,
       clock: this.#clock,
       logger,
       onCommitted: (prepared) => this.#onCommitted(prepared),
@@ -260,24 +263,37 @@ export class HanglianNode {
       options.transport !== undefined &&
       !existsSync(join(options.dataDir, 'data.mdb'))
     ) {
-      const snapshot = await fetchVerifiedSnapshot({
+      const height = await stateSync({
         transport: options.transport,
         genesis: options.genesis,
         application,
         suite,
         logger,
+        ...(typeof options.stateSync === 'object' ? { trust: options.stateSync } : {}),
+        scratchPath: `${options.dataDir}.state-sync`,
+        importSnapshot: (snapshot) => Chain.importSnapshot(chainOptions, snapshot),
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
       });
-      if (snapshot !== undefined) {
-        Chain.importSnapshot(chainOptions, snapshot);
-        logger.info({ height: snapshot.block.header.height }, 'state sync complete');
-      }
+      if (height !== undefined) logger.info({ height }, 'state sync complete');
     }
     const chain = Chain.open(chainOptions);
-    const node = new HanglianNode(options, chain, application, signatures, logger);
+    const due = upgradeDue(application, chain, options.softwareUpgrades ?? SOFTWARE_UPGRADES);
+    if (due !== undefined) {
+      await chain.close();
+      throw due;
+    }
+    let node: HanglianNode;
+    try {
+      node = new HanglianNode(options, chain, application, signatures, logger);
+    } catch (error) {
+      await chain.close();
+      throw error;
+    }
     started = node;
     try {
       node.#api = await startApiServer(node, options.api, options.adminToken);
     } catch (error) {
+      node.#signerState?.close();
       await chain.close();
       throw error;
     }
@@ -307,6 +323,24 @@ export class HanglianNode {
       'local execution fault: this node stopped executing and voting; restart it',
     );
     setImmediate(() => this.events.emit('fault', fault));
+  }
+
+  /** Set when this node stopped for a software upgrade it does not carry (UPGRADE_REQUIRED). */
+  get upgradeRequired(): HanglianError | undefined {
+    return this.#upgradeRequired;
+  }
+
+  /**
+   * Stops executing and voting before the upgrade's height, synchronously from the commit of the block
+   * before it, so that no block of the new rules is ever executed by the old software.
+   */
+  #haltForUpgrade(required: HanglianError): void {
+    if (this.#upgradeRequired !== undefined) return;
+    this.#upgradeRequired = required;
+    this.#driverStopped = true;
+    this.#driver.stop();
+    this.logger.fatal({ code: required.code, details: required.details }, required.message);
+    setImmediate(() => this.events.emit('upgrade-required', required));
   }
 
   /**
@@ -375,6 +409,7 @@ export class HanglianNode {
    * recorded against the validator's organisation for everyone to see.
    */
   #reportEvidence(evidence: Evidence): void {
+    this.metrics.evidenceSeen.inc();
     const key = this.#options.validatorKey;
     if (key === undefined) return;
     const toVote = (signed: Evidence['first']) => ({
@@ -397,7 +432,7 @@ export class HanglianNode {
         second: toVote(evidence.second),
       },
       submitter: key.publicKey,
-      nonce: this.mempool.nextNonce(submitter, nonceStore.get(state, submitter)?.next ?? 0),
+      nonce: this.mempool.nextNonce(submitter, this.stateMachine.nextNonce(state, submitter)),
       expiresAt: this.chain.height + 100,
       actors: [],
     };
@@ -410,6 +445,11 @@ export class HanglianNode {
     } catch (error) {
       this.logger.warn({ code: (error as HanglianError).code }, 'could not report equivocation');
     }
+  }
+
+  /** Block sync's counters (requests, accepted blocks, refused answers, unasked answers, timeouts). */
+  get blockSyncStats(): ConsensusDriver['syncStats'] {
+    return this.#driver.syncStats;
   }
 
   /** Consensus state for status and metrics. */
@@ -434,6 +474,7 @@ export class HanglianNode {
       reasons.push(`catching up: height ${height}, peers at ${highestPeer}`);
     if (validators > 1 && peers === 0) reasons.push('no peers');
     if (this.#fault !== undefined) reasons.push(`stopped on a local fault: ${this.#fault.message}`);
+    if (this.#upgradeRequired !== undefined) reasons.push(this.#upgradeRequired.message);
     if (lastCommitAgeMs > READY_MAX_COMMIT_AGE_MS)
       reasons.push(`no block committed for ${Math.round(lastCommitAgeMs / 1000)} s`);
     return { ready: reasons.length === 0, reasons, height, highestPeer, peers, lastCommitAgeMs };
@@ -530,9 +571,10 @@ export class HanglianNode {
       if (result.code !== 'OK') this.metrics.transactionsFailed.inc();
     });
     this.metrics.blocksCommitted.inc();
-    // Membership can change in any block (a revoked node identity, a suspended organisation): linked
-    // peers are asked again, every few blocks to keep the cost bounded.
-    if (height % MEMBERSHIP_RECHECK_BLOCKS === 0) this.#transport.revalidate();
+    // Membership can change in any block (a revoked node identity, a suspended organisation): linked peers
+    // are asked again after every block, so a revoked member's links drop with the block that revokes it,
+    // even if the chain stalls right after (a handful of state reads per peer).
+    this.#transport.revalidate();
     this.metrics.transactionsCommitted.inc(txIds.length);
     this.metrics.blockTransactions.observe(txIds.length);
     for (const id of [...this.#waiters.keys()]) if (this.#rejections.has(id)) this.#settle(id);
@@ -544,6 +586,8 @@ export class HanglianNode {
       results: prepared.results,
     };
     this.events.emit('block', event);
+    const due = upgradeDue(this.application, this.chain, this.#options.softwareUpgrades ?? SOFTWARE_UPGRADES);
+    if (due !== undefined) this.#haltForUpgrade(due);
   }
 
   async stop(): Promise<void> {
@@ -558,6 +602,26 @@ export class HanglianNode {
     await this.#queries.close();
     await this.#transport.close();
     await this.chain.close();
+    this.#signerState?.close();
     this.logger.info('node stopped');
   }
+}
+
+/**
+ * UPGRADE_REQUIRED when the next block to execute is at or past a scheduled upgrade this software does
+ * not carry; undefined when the node may go on.
+ */
+function upgradeDue(
+  application: Application,
+  chain: Chain,
+  carried: readonly string[],
+): HanglianError | undefined {
+  const plan = application.upgradePlan(chain.reader());
+  if (plan === undefined || carried.includes(plan.name) || chain.height + 1 < plan.height) return undefined;
+  return new HanglianError(
+    NodeErrors.UPGRADE_REQUIRED,
+    `software upgrade "${plan.name}" is scheduled at height ${plan.height} and this node does not carry it: ` +
+      `stopped after height ${chain.height}; start the release with "${plan.name}" on the same data${plan.info === undefined ? '' : ` (${plan.info})`}`,
+    { details: { upgrade: plan.name, height: plan.height, stoppedAt: chain.height } },
+  );
 }

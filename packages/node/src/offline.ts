@@ -4,6 +4,8 @@
  * root keeps storage, networking and the HTTP server out of a command-line tool's start-up (the CLI
  * answers in a fraction of the time).
  */
+export * from './config/ceremony.js';
 export * from './config/network.js';
+export * from './config/organisation.js';
 export * from './errors.js';
 export * from './keystore/keystore.js';

@@ -31,16 +31,23 @@ export interface TestNetwork extends InitNetworkResult {
 }
 
 export function createTestNetwork(
-  options: { validators?: number; genesisTime?: number; registry?: unknown } = {},
+  options: {
+    validators?: number;
+    fullNodes?: number;
+    basePort?: number;
+    genesisTime?: number;
+    registry?: unknown;
+  } = {},
 ): TestNetwork {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-node-'));
   const result = initNetwork({
     dir,
     chainId: 'hanglian-test',
     validators: options.validators ?? 1,
+    fullNodes: options.fullNodes ?? 0,
     genesisTime: options.genesisTime ?? 1_700_000_000_000,
     scryptN: TEST_SCRYPT_N,
-    basePort: 0,
+    basePort: options.basePort ?? 0,
     ...(options.registry === undefined ? {} : { registry: options.registry }),
   });
   const cache = new Map<string, SigningKey>();

@@ -3,6 +3,8 @@
  * also exported as plain functions taking the client first, so an app that bundles for browsers can
  * import only the ones it uses.
  */
+
+import type { ChainModuleName, ChainQueryName, ChainQueryResult } from '@hanglian/state-machine/client';
 import { getAccount } from './actions/getAccount.js';
 import { getBlock } from './actions/getBlock.js';
 import { getBlockResults } from './actions/getBlockResults.js';
@@ -11,24 +13,13 @@ import { getStateProof } from './actions/getStateProof.js';
 import { getStatus } from './actions/getStatus.js';
 import { getTransaction } from './actions/getTransaction.js';
 import { listErrors } from './actions/listErrors.js';
-import { type QueryParameters, type QueryReturnType, query } from './actions/query.js';
+import { type ChainQueryArgs, type QueryParameters, type QueryReturnType, query } from './actions/query.js';
 import { submitTransaction } from './actions/submitTransaction.js';
 import { waitForTransaction } from './actions/waitForTransaction.js';
-import {
-  createReadHeaderFunction,
-  createRequestFunction,
-  type ReadHeaderFunction,
-  type RequestFunction,
-  type TransportOptions,
-} from './transport.js';
+import type { BaseClient } from './baseClient.js';
+import { createReadHeaderFunction, createRequestFunction, type TransportOptions } from './transport.js';
 
-/** What every action needs: where the node is and how to call it. */
-export interface BaseClient {
-  readonly url: string;
-  readonly request: RequestFunction;
-  /** Signs a members-only read made outside `request` (the event stream); none without a reader. */
-  readonly readHeaders?: ReadHeaderFunction;
-}
+export type { BaseClient } from './baseClient.js';
 
 type Bound<F> = F extends (client: BaseClient, ...rest: infer A) => infer R ? (...args: A) => R : never;
 
@@ -43,7 +34,15 @@ export interface Client extends BaseClient {
   readonly waitForTransaction: Bound<typeof waitForTransaction>;
   readonly getAccount: Bound<typeof getAccount>;
   readonly getStateProof: Bound<typeof getStateProof>;
-  readonly query: <T = unknown>(parameters: QueryParameters) => Promise<QueryReturnType<T>>;
+  readonly query: {
+    /** A chain query, typed by the chain's table: `client.query('catalog', 'listings', { sku })`. */
+    <M extends ChainModuleName, Q extends ChainQueryName<M>>(
+      module: M,
+      name: Q,
+      ...params: ChainQueryArgs<M, Q>
+    ): Promise<QueryReturnType<ChainQueryResult<M, Q>>>;
+    <T = unknown>(parameters: QueryParameters): Promise<QueryReturnType<T>>;
+  };
   readonly listErrors: Bound<typeof listErrors>;
 }
 
@@ -77,7 +76,10 @@ export function createClient(options: ClientOptions): Client {
     waitForTransaction: (...args) => waitForTransaction(base, ...args),
     getAccount: (...args) => getAccount(base, ...args),
     getStateProof: (...args) => getStateProof(base, ...args),
-    query: (parameters) => query(base, parameters),
+    query: ((moduleOrParameters: string | QueryParameters, name?: string, params?: unknown) =>
+      typeof moduleOrParameters === 'string'
+        ? query(base, { module: moduleOrParameters, name: name ?? '', params })
+        : query(base, moduleOrParameters)) as Client['query'],
     listErrors: (...args) => listErrors(base, ...args),
   };
 }

@@ -281,3 +281,36 @@ describe('governance: validator set', () => {
     );
   });
 });
+
+describe('governance: software upgrades', () => {
+  it('schedules an upgrade by vote, ahead of the approving block only, and cancels it', () => {
+    const chain = new TestChain();
+    assert.equal(chain.query('governance', 'upgradePlan', {}), null);
+    // An upgrade at or before the block that would approve it is refused at submission.
+    const tooLate = chain.submit(admins.brand, 'governance', 'submitProposal', {
+      title: 'too late',
+      action: { type: 'scheduleUpgrade', name: 'v2', height: 1 },
+    });
+    assertFails(tooLate, GovernanceErrors.GOV_UPGRADE_HEIGHT_PASSED);
+    assertFails(
+      chain.submit(admins.brand, 'governance', 'submitProposal', {
+        title: 'nothing to cancel',
+        action: { type: 'cancelUpgrade' },
+      }),
+      GovernanceErrors.GOV_NO_UPGRADE_SCHEDULED,
+    );
+    const at = chain.height + 50;
+    pass(chain, { type: 'scheduleUpgrade', name: 'v2', height: at, info: 'hanglian 0.2.0' });
+    const plan = chain.query<{ name: string; height: number; info: string; scheduledAt: number }>(
+      'governance',
+      'upgradePlan',
+      {},
+    );
+    assert.equal(plan.name, 'v2');
+    assert.equal(plan.height, at);
+    assert.equal(plan.info, 'hanglian 0.2.0');
+    assert.equal(plan.scheduledAt, chain.height);
+    pass(chain, { type: 'cancelUpgrade' });
+    assert.equal(chain.query('governance', 'upgradePlan', {}), null);
+  });
+});

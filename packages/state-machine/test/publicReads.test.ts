@@ -72,6 +72,7 @@ function samples(): Record<string, unknown[]> {
     'governance.proposals': [{}],
     'governance.validators': [{}],
     'governance.parameters': [{}],
+    'governance.upgradePlan': [{}],
     'settlement.balance': [{ address: address(keys.pay) }],
     'settlement.supply': [{}],
     'settlement.issuer': [{ org: 'pay' }],

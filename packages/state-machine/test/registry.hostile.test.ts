@@ -35,10 +35,11 @@ describe('hostile contracts through the registry fail only their own transaction
   });
 
   it('a memory bomb built from Array(n).fill runs out of gas at once (fill is charged per element)', () => {
-    const started = performance.now();
-    assertFails(quote('memory'), 'CONTRACT_OUT_OF_GAS');
-    // Before the per-element charge it ran ~5 s until the 16 MiB memory limit.
-    assert.ok(performance.now() - started < 1_000, `took ${performance.now() - started} ms`);
+    // Before the per-element charge it ran ~5 s until the 16 MiB memory limit and failed on memory, not
+    // gas: the code and the gas it used say which, on any machine, without timing it.
+    const result = quote('memory');
+    assertFails(result, 'CONTRACT_OUT_OF_GAS');
+    assert.ok(result.gasUsed >= DEFAULT_REGISTRY_PARAMETERS.callGasLimit, `gas ${result.gasUsed}`);
   });
 
   it('deep recursion overflows the sandbox stack (deterministically, on the worker’s large native stack)', () => {

@@ -3,7 +3,13 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HanglianError } from '@hanglian/core';
-import { NodeErrors, networkPaths, readManifest } from '@hanglian/node/offline';
+import {
+  checkGenesisSignatures,
+  NodeErrors,
+  networkPaths,
+  readGenesis,
+  readManifest,
+} from '@hanglian/node/offline';
 import type { Command } from 'commander';
 import { findConsoleBuild } from '../consoleBuild.js';
 
@@ -14,6 +20,7 @@ interface DevnetOptions {
   validators: string;
   fullNodes: string;
   basePort: string;
+  chainId?: string;
   fresh?: boolean;
   demo?: boolean;
   market?: boolean;
@@ -82,6 +89,10 @@ export function registerDevnet(program: Command): void {
       'first port when creating the network; node i uses base+2i (API) and base+2i+1 (P2P)',
       '26650',
     )
+    .option(
+      '--chain-id <id>',
+      'chain id when creating the network (default hanglian-local); two devnets to link need different ids and base ports',
+    )
     .option('--fresh', 'delete the directory first and start a new chain')
     .option(
       '--demo',
@@ -148,6 +159,7 @@ export function registerDevnet(program: Command): void {
         }
         initNetwork({
           dir: opts.dir,
+          ...(opts.chainId === undefined ? {} : { chainId: opts.chainId }),
           validators,
           fullNodes,
           basePort,
@@ -158,6 +170,14 @@ export function registerDevnet(program: Command): void {
         });
       } else {
         say(`resuming the network in ${opts.dir} (use --fresh to start over)`);
+        // Networks made before the genesis ceremony existed carry no founders' signatures: nodes refuse
+        // them, so say how to go on rather than let every node fail to start.
+        if (checkGenesisSignatures(readGenesis(opts.dir)).missing.length > 0) {
+          throw new HanglianError(
+            NodeErrors.GENESIS_UNSIGNED,
+            `the genesis in ${opts.dir} is not signed by its organisations (made by an older release): start a new network with --fresh`,
+          );
+        }
       }
       const manifest = readManifest(opts.dir);
       const nodes: RunningNode[] = [];
@@ -212,67 +232,74 @@ export function registerDevnet(program: Command): void {
           );
         }
       }
-      const seededMarker = join(opts.dir, 'demo-seeded.json');
-      if (opts.demo && !existsSync(seededMarker) && nodes[0]?.api !== undefined) {
-        say('seeding the book story (once)…');
-        const { seedBookStory } = await import('../demo/bookStory.js');
-        const steps = await seedBookStory({ dir: opts.dir, api: nodes[0].api, onStep: say });
-        writeFileSync(seededMarker, `${JSON.stringify(steps, null, 2)}\n`);
-      }
-      const marketMarker = join(opts.dir, 'market-seeded.json');
-      let market: Promise<void> | undefined;
-      if (
-        opts.demo &&
-        opts.market &&
-        !existsSync(marketMarker) &&
-        !manifest.organisations.some((o) => o.id === 'shop-tea')
-      ) {
-        process.stderr.write(
-          `note: the network in ${opts.dir} was made without the market's organisations; start a new one with --fresh to see the market\n`,
-        );
-      } else if (opts.demo && opts.market && !existsSync(marketMarker) && nodes[0]?.api !== undefined) {
-        say('seeding the market (once): catalogue first, then orders in the background…');
-        const { seedMarket } = await import('../demo/market.js');
-        const api = nodes[0].api;
-        let catalogueReady!: () => void;
-        const catalogue = new Promise<void>((resolve) => {
-          catalogueReady = resolve;
-        });
-        market = seedMarket({
-          dir: opts.dir,
-          api,
-          orders: Number(opts.marketOrders),
-          onStep: (line) => {
-            if (opts.json)
-              process.stdout.write(`${JSON.stringify({ event: 'market', line: line.trim() })}\n`);
-            else say(line);
-          },
-          onCatalogue: () => {
-            writeFileSync(marketMarker, `${JSON.stringify({ catalogue: true, orders: false })}\n`);
-            catalogueReady();
-          },
-        }).then((report) => {
-          writeFileSync(
-            marketMarker,
-            `${JSON.stringify({ catalogue: true, orders: true, report }, null, 2)}\n`,
+      // If seeding fails (its error names the step), stop the nodes rather than leave them running
+      // behind a command that will never say it is ready.
+      try {
+        const seededMarker = join(opts.dir, 'demo-seeded.json');
+        if (opts.demo && !existsSync(seededMarker) && nodes[0]?.api !== undefined) {
+          say('seeding the book story (once)…');
+          const { seedBookStory } = await import('../demo/bookStory.js');
+          const steps = await seedBookStory({ dir: opts.dir, api: nodes[0].api, onStep: say });
+          writeFileSync(seededMarker, `${JSON.stringify(steps, null, 2)}\n`);
+        }
+        const marketMarker = join(opts.dir, 'market-seeded.json');
+        let market: Promise<void> | undefined;
+        if (
+          opts.demo &&
+          opts.market &&
+          !existsSync(marketMarker) &&
+          !manifest.organisations.some((o) => o.id === 'shop-tea')
+        ) {
+          process.stderr.write(
+            `note: the network in ${opts.dir} was made without the market's organisations; start a new one with --fresh to see the market\n`,
           );
-          const line = `market done: ${report.orders} orders, ${report.ok}/${report.transactions} transactions ok in ${(report.totalMs / 1000).toFixed(0)} s`;
-          if (opts.json) process.stdout.write(`${JSON.stringify({ event: 'market-done', ...report })}\n`);
-          else say(line);
-        });
-        market.catch((error: unknown) => {
-          process.stderr.write(`the market stopped: ${(error as Error).message}\n`);
-        });
-        await Promise.race([catalogue, market]);
-      }
-      if (opts.json)
-        process.stdout.write(`${JSON.stringify({ event: 'ready', chainId: manifest.chainId })}\n`);
-      else {
-        const first = nodes[0]?.api ?? '';
-        say(`network ${manifest.chainId} is running; Ctrl-C stops every node`);
-        say(`  API docs: ${first}/docs   OpenAPI: ${first}/v1/openapi.json   metrics: ${first}/metrics`);
-        if (findConsoleBuild() !== undefined)
-          say(`  web console: ${first}/   (shop, item verification, explorer, company views)`);
+        } else if (opts.demo && opts.market && !existsSync(marketMarker) && nodes[0]?.api !== undefined) {
+          say('seeding the market (once): catalogue first, then orders in the background…');
+          const { seedMarket } = await import('../demo/market.js');
+          const api = nodes[0].api;
+          let catalogueReady!: () => void;
+          const catalogue = new Promise<void>((resolve) => {
+            catalogueReady = resolve;
+          });
+          market = seedMarket({
+            dir: opts.dir,
+            api,
+            orders: Number(opts.marketOrders),
+            onStep: (line) => {
+              if (opts.json)
+                process.stdout.write(`${JSON.stringify({ event: 'market', line: line.trim() })}\n`);
+              else say(line);
+            },
+            onCatalogue: () => {
+              writeFileSync(marketMarker, `${JSON.stringify({ catalogue: true, orders: false })}\n`);
+              catalogueReady();
+            },
+          }).then((report) => {
+            writeFileSync(
+              marketMarker,
+              `${JSON.stringify({ catalogue: true, orders: true, report }, null, 2)}\n`,
+            );
+            const line = `market done: ${report.orders} orders, ${report.ok}/${report.transactions} transactions ok in ${(report.totalMs / 1000).toFixed(0)} s`;
+            if (opts.json) process.stdout.write(`${JSON.stringify({ event: 'market-done', ...report })}\n`);
+            else say(line);
+          });
+          market.catch((error: unknown) => {
+            process.stderr.write(`the market stopped: ${(error as Error).message}\n`);
+          });
+          await Promise.race([catalogue, market]);
+        }
+        if (opts.json)
+          process.stdout.write(`${JSON.stringify({ event: 'ready', chainId: manifest.chainId })}\n`);
+        else {
+          const first = nodes[0]?.api ?? '';
+          say(`network ${manifest.chainId} is running; Ctrl-C stops every node`);
+          say(`  API docs: ${first}/docs   OpenAPI: ${first}/v1/openapi.json   metrics: ${first}/metrics`);
+          if (findConsoleBuild() !== undefined)
+            say(`  web console: ${first}/   (shop, item verification, explorer, company views)`);
+        }
+      } catch (error) {
+        await stopAll();
+        throw error;
       }
       await new Promise<void>((resolve) => {
         const onSignal = () => {

@@ -43,7 +43,11 @@ import {
   type TxCall,
   validatorSetFromGenesis,
   verifySharePackage,
+  waitForTransaction,
 } from '@hanglian/sdk';
+
+/** How long one demo step may wait for its commit before the seeding fails (a very loaded machine). */
+const STEP_COMMIT_WAIT_MS = 300_000;
 
 export const BOOK = {
   sku: 'isbn-9787020002207',
@@ -94,7 +98,17 @@ export async function seedBookStory(args: {
       command,
       params,
     });
-    const status = outcome.status;
+    // The node waits 30 s for the commit; a block that takes longer (a registration running its
+    // conformance vectors on a loaded machine) answers `pending`, which is not a failure: keep waiting,
+    // until the transaction commits or expires.
+    const status =
+      outcome.status.status === 'pending'
+        ? await waitForTransaction(client, {
+            txId: outcome.txId,
+            timeoutMs: STEP_COMMIT_WAIT_MS,
+            pollIntervalMs: 500,
+          })
+        : outcome.status;
     if (status.status !== 'committed' || status.result.code !== 'OK') {
       throw new Error(`demo step "${name}" failed: ${JSON.stringify(status)}`);
     }

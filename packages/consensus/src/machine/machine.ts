@@ -152,6 +152,9 @@ export class ConsensusMachine {
     'buffer-full': 0,
   };
 
+  /** Signatures the signer refused (see `ConsensusSigner`): for metrics and tests. */
+  refusedSignatures = 0;
+
   constructor(options: ConsensusMachineOptions) {
     this.signer = options.signer;
     this.verifier = options.verifier;
@@ -673,7 +676,9 @@ export class ConsensusMachine {
       proposer: signer.address,
       payload,
     };
-    const message: SignedProposal = { kind: 'proposal', proposal, signature: signer.signProposal(proposal) };
+    const signature = this.sign(() => signer.signProposal(proposal));
+    if (signature === undefined) return;
+    const message: SignedProposal = { kind: 'proposal', proposal, signature };
     state.ownProposals.set(state.round, message);
     this.emit({ type: 'wal-write', record: { kind: 'proposal', height: state.height, message } });
     this.emit({ type: 'broadcast', message });
@@ -702,11 +707,29 @@ export class ConsensusMachine {
     const key = voteKey(state.round, type);
     if (state.ownVotes.has(key)) return;
     const vote = { type, height: state.height, round: state.round, blockHash, validator: signer.address };
-    const message: SignedVote = { kind: 'vote', vote, signature: signer.signVote(vote) };
+    const signature = this.sign(() => signer.signVote(vote));
+    if (signature === undefined) return;
+    const message: SignedVote = { kind: 'vote', vote, signature };
     state.ownVotes.set(key, message);
     this.emit({ type: 'wal-write', record: { kind: 'vote', height: state.height, message } });
     this.emit({ type: 'broadcast', message });
     this.onVote(message, true);
+  }
+
+  /**
+   * Runs the signer; a refusal (it signed something conflicting or later before, e.g. in an earlier life
+   * of this node whose WAL is gone) means this step sends nothing, which is always safe.
+   */
+  private sign(sign: () => Uint8Array): Uint8Array | undefined {
+    try {
+      return sign();
+    } catch (error) {
+      if (error instanceof ConsensusError && error.code === 'CONSENSUS_SIGN_REFUSED') {
+        this.refusedSignatures++;
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   private scheduleTimeout(timeout: TimeoutKind): void {

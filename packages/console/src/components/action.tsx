@@ -3,7 +3,7 @@
  * in a block, done), the error in words when it fails, and a confirmation when it is done.
  */
 import { type ReactNode, useCallback, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { ACT_STEPS } from '../lib/company.js';
 import { ErrorBox, Progress } from './status.js';
 

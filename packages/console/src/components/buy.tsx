@@ -4,7 +4,7 @@
  * gateway. On a network that gives the console no gateway key, buying is explained, not faked.
  */
 import { type FormEvent, type ReactNode, useState, useSyncExternalStore } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import type { Listing } from '../lib/chain.js';
 import { devSigners } from '../lib/devKeys.js';
 import { DEFAULT_PLATFORM, placeOrder } from '../lib/orderActions.js';

@@ -1,6 +1,6 @@
 /** Pieces every company view shares: a table of orders with their actions, earnings, implementations and their use. */
 import type { ReactNode } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { chain } from '../lib/chain.js';
 import { type CompanyOrder, earningsOf, payeeBalance, SHARE_OF, usageOf } from '../lib/company.js';
 import { money, short, time } from '../lib/format.js';

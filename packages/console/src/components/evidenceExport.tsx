@@ -6,7 +6,7 @@
  */
 import { exportEvidence } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { memberClient } from '../lib/chain.js';
 import { ErrorBox, Loading } from './status.js';
 

@@ -4,7 +4,7 @@
  */
 import type { SharePackage } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { client } from '../lib/chain.js';
 import { money, short, time } from '../lib/format.js';
 import {

@@ -5,7 +5,7 @@
  */
 import { catalog } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { chain } from '../lib/chain.js';
 import { act } from '../lib/company.js';
 import { bps, time } from '../lib/format.js';

@@ -5,7 +5,7 @@
  * table.
  */
 import { type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { money } from '../lib/format.js';
 import { findIndex, indexApi, indexUrl, type PeriodRow } from '../lib/indexApi.js';
 import { useAsync } from '../lib/useAsync.js';

@@ -5,7 +5,7 @@
  * product page.
  */
 import { type ReactNode, useEffect, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { money } from '../lib/format.js';
 import { type IndexListing, type IndexStatus, indexApi, type SearchSort } from '../lib/indexApi.js';
 import { href } from '../lib/router.js';

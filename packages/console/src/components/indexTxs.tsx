@@ -4,7 +4,7 @@
  * with the key of the organisation viewed, or the regulator's). Shown only when an index answers.
  */
 import { type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { short, time } from '../lib/format.js';
 import { findIndex, type IndexTx, indexApi } from '../lib/indexApi.js';
 import { href } from '../lib/router.js';

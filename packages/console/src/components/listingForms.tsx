@@ -5,7 +5,7 @@
  */
 import { catalog } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { chain, type Listing } from '../lib/chain.js';
 import { act, memberQuery } from '../lib/company.js';
 import {
@@ -17,11 +17,10 @@ import {
 import { useAsync } from '../lib/useAsync.js';
 import { RunnerStatus, useRunner } from './action.js';
 import { CheckList, TextField } from './fields.js';
-import type { ShipmentView } from './shipmentsInbox.js';
 
 /** The SKUs of the items `org` has received by shipment (suggestions for a new listing). */
 async function receivedSkus(org: string): Promise<string[]> {
-  const received = await memberQuery<ShipmentView[]>(org, 'distribution', 'shipments', {
+  const received = await memberQuery(org, 'distribution', 'shipments', {
     to: org,
     status: 'received',
     limit: 500,

@@ -4,7 +4,7 @@
  */
 import { items as itemCalls } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { chain } from '../lib/chain.js';
 import { act } from '../lib/company.js';
 import { type ProductDraft, productParams } from '../lib/forms.js';

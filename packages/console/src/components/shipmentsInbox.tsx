@@ -5,7 +5,7 @@
  */
 import { distribution } from '@hanglian/sdk';
 import { type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { act, memberQuery } from '../lib/company.js';
 import { href } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';
@@ -26,7 +26,7 @@ export interface ShipmentView {
 
 /** Shipments addressed to `org` still waiting for it. */
 export const incomingShipments = (org: string) =>
-  memberQuery<ShipmentView[]>(org, 'distribution', 'shipments', { to: org, status: 'sent', limit: 500 });
+  memberQuery(org, 'distribution', 'shipments', { to: org, status: 'sent', limit: 500 });
 
 export function ShipmentsInbox({
   org,

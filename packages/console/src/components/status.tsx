@@ -1,7 +1,7 @@
 /** Loading, progress and error displays shared by every page: each long task shows progress, each error says what went wrong. */
 import { HanglianError } from '@hanglian/core';
 import type { ReactNode } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 
 export function Loading({ label }: { label?: string }): ReactNode {
   const { t } = useApp();

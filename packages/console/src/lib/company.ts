@@ -7,6 +7,7 @@
 
 import { displayTexts } from '@hanglian/core';
 import {
+  type ChainQueryArgs,
   getInsights,
   HanglianSdkError,
   type InsightsAggregates,
@@ -16,18 +17,28 @@ import {
   type TxCall,
   waitForTransaction,
 } from '@hanglian/sdk';
-import { type Batch, chain, client, memberClient, type OrderView, type Organisation, q } from './chain.js';
+import {
+  BatchIdSchema,
+  type ChainModuleName,
+  type ChainQueryName,
+  type ChainQueryResult,
+  IdentifierSchema,
+  LocalIdSchema,
+  RegionSchema,
+  SkuSchema,
+} from '@hanglian/state-machine/client';
+import { chain, client, memberClient, type OrderView, type Organisation, q } from './chain.js';
 import { devSigner } from './devKeys.js';
 import type { Role } from './roles.js';
 
 /** A members-only query, signed by `org`'s key. */
-export async function memberQuery<T>(
+export async function memberQuery<M extends ChainModuleName, Q extends ChainQueryName<M>>(
   org: string,
-  module: string,
-  name: string,
-  params: unknown = {},
-): Promise<T> {
-  const { result } = await (await memberClient(org)).query<T>({ module, name, params });
+  module: M,
+  name: Q,
+  ...params: ChainQueryArgs<M, Q>
+): Promise<ChainQueryResult<M, Q>> {
+  const { result } = await (await memberClient(org)).query(module, name, ...params);
   // Text shown safely, as every answer the console reads (chain.ts `q`).
   return displayTexts(result);
 }
@@ -101,7 +112,7 @@ async function allPages(org: string, params: Record<string, string>): Promise<Co
   const out: CompanyOrder[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await memberQuery<CompanyOrder[]>(org, 'orders', 'orders', {
+    const page = await memberQuery(org, 'orders', 'orders', {
       ...params,
       limit: PAGE,
       ...(after === undefined ? {} : { after }),
@@ -176,31 +187,18 @@ export function usageOf(orders: readonly CompanyOrder[]): Map<string, number> {
 
 /** Where an organisation's shares are paid and what that account holds (balances are members-only). */
 export async function payeeBalance(org: string): Promise<{ address: string; amount: number }> {
-  const payee = await memberQuery<{ org: string; address: string } | null>(org, 'orders', 'payee', { org });
+  const payee = await memberQuery(org, 'orders', 'payee', { org });
   if (payee === null) throw new Error(`${org} has no payee account`);
-  const balance = await memberQuery<{ amount: number }>(org, 'settlement', 'balance', {
+  const balance = await memberQuery(org, 'settlement', 'balance', {
     address: payee.address,
   });
   return { address: payee.address, amount: balance.amount };
 }
 
 export const producerReads = {
-  batches: (sku: string) => q<Batch[]>('items', 'batches', { sku }),
-  channels: (producer: string) =>
-    q<Array<{ org: string; skus: string[]; regions: string[]; until: number; grantedAt: number }>>(
-      'distribution',
-      'channels',
-      { producer },
-    ),
-  insightsStatus: (org: string) =>
-    memberQuery<{
-      currentMonth: string;
-      parameters: {
-        minGroupSize: number;
-        utcOffsetMinutes: number;
-        devCalendar?: { monthMs: number; epoch: number };
-      };
-    }>(org, 'insights', 'status'),
+  batches: (sku: string) => q('items', 'batches', { sku }),
+  channels: (producer: string) => q('distribution', 'channels', { producer }),
+  insightsStatus: (org: string) => memberQuery(org, 'insights', 'status'),
   async insights(org: string, month: string, measure: InsightsMeasure): Promise<InsightsAggregates> {
     const { result } = await getInsights(await memberClient(org), {
       producer: org,
@@ -238,10 +236,13 @@ export function monthClosesAt(
   return Date.UTC(y, m, 1) - utcOffsetMinutes * 60_000;
 }
 
-export const SKU_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-export const BATCH_PATTERN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
-export const ORG_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-export const REGION_PATTERN = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
+/** The chain's own identifier patterns (the schemas its commands check), for forms to check before sending. */
+const patternOf = (schema: { pattern?: string }) => new RegExp(schema.pattern ?? '');
+export const SKU_PATTERN = patternOf(SkuSchema);
+export const BATCH_PATTERN = patternOf(BatchIdSchema);
+export const ORG_PATTERN = patternOf(IdentifierSchema);
+export const REGION_PATTERN = patternOf(RegionSchema);
+export const LOCAL_ID_PATTERN = patternOf(LocalIdSchema);
 
 /** Parses "12.34" (yuan) into fen; undefined when it is not an amount with at most two decimals. */
 export function parseYuan(text: string): number | undefined {

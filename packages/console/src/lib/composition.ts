@@ -1,9 +1,9 @@
 /**
- * The price composition a shopper sees before paying: the same rule as the orders module's
- * `composeOrder` (packages/state-machine/src/modules/orders/composition.ts), fed with the carrier's and
- * the payment provider's own answers (their implementations run read-only on the node), so the preview
- * equals what the order will fix on chain.
+ * The price composition a shopper sees before paying: the orders module's own `composeOrder` (from the
+ * chain's client entry), fed with the carrier's and the payment provider's own answers (their
+ * implementations run read-only on the node), so the preview equals what the order will fix on chain.
  */
+import { composeOrder } from '@hanglian/state-machine/client';
 import { type Composition, chain } from './chain.js';
 
 export interface CompositionRequest {
@@ -23,8 +23,6 @@ export interface CompositionPreview extends Composition {
   readonly platformFeeBps: number;
 }
 
-const bps = (amount: number, basisPoints: number) => Number((BigInt(amount) * BigInt(basisPoints)) / 10_000n);
-
 export async function previewComposition(request: CompositionRequest): Promise<CompositionPreview> {
   const [quote, parameters] = await Promise.all([
     chain.callReadOnly<{ fee: number; days: number }>(request.logistics, 'quote', [
@@ -40,17 +38,15 @@ export async function previewComposition(request: CompositionRequest): Promise<C
   const goods = request.price * request.quantity;
   const total = goods + quote.fee;
   const { fee } = await chain.callReadOnly<{ fee: number }>(request.payment, 'fee', [{ amount: total }]);
-  const platform = bps(goods, parameters.platformFeeBps);
-  const host = bps(goods, request.hostCommissionBps);
   return {
-    goods,
-    shipping: quote.fee,
-    total,
-    carrier: quote.fee,
-    payment: fee,
-    platform,
-    host,
-    merchant: total - quote.fee - fee - platform - host,
+    ...composeOrder({
+      price: request.price,
+      quantity: request.quantity,
+      shipping: quote.fee,
+      paymentFee: fee,
+      platformFeeBps: parameters.platformFeeBps,
+      hostCommissionBps: request.hostCommissionBps,
+    }),
     days: quote.days,
     platformFeeBps: parameters.platformFeeBps,
   };

@@ -9,7 +9,7 @@
 
 import { hexToBytes } from '@hanglian/core';
 import { memberSignerFromSeed, type Signer } from '@hanglian/sdk';
-import { nodeUrl } from './chain.js';
+import { nodeUrl } from './nodeUrl.js';
 
 interface DevKeysFile {
   warning: string;

@@ -10,11 +10,17 @@ import type {
   UpdateListingParams,
 } from '@hanglian/sdk';
 import type { StoryKey } from '../messagesStory.js';
-import { BATCH_PATTERN, ORG_PATTERN, parseYuan, REGION_PATTERN, SKU_PATTERN } from './company.js';
+import {
+  BATCH_PATTERN,
+  LOCAL_ID_PATTERN,
+  ORG_PATTERN,
+  parseYuan,
+  REGION_PATTERN,
+  SKU_PATTERN,
+} from './company.js';
 
 export type Translate = (key: StoryKey, vars?: Record<string, string | number>) => string;
 
-export const LOCAL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const MAX_CODES = 500;
 const MAX_ATTRIBUTES = 32;
 

@@ -35,7 +35,7 @@ export interface GrantView {
   revokedAt?: number;
 }
 
-export const readGrant = (id: string) => q<GrantView | null>('privacy', 'grant', { id });
+export const readGrant = (id: string) => q('privacy', 'grant', { id });
 
 export const MAX_PURPOSE = 200;
 export const MAX_GRANT_DAYS = 365;

@@ -14,7 +14,7 @@ import { browserWallet } from './wallet.js';
 export const DEFAULT_PLATFORM = 'platform-a';
 
 async function encryptionKeyOf(org: string) {
-  const key = await q<{ publicKey: string } | null>('identity', 'encryptionKey', { org });
+  const key = await q('identity', 'encryptionKey', { org });
   if (key === null)
     throw new Error(`${org} has published no encryption key: delivery details cannot be sealed`);
   return { org, publicKey: hexToBytes(key.publicKey) };

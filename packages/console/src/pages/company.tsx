@@ -5,7 +5,7 @@
  * reads are signed with it, and so are the commands.
  */
 import type { ReactNode } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { ImplementationsUsage } from '../components/companyParts.js';
 import { HostSessions } from '../components/hostSessions.js';
 import { IndexReport } from '../components/indexReport.js';

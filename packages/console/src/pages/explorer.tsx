@@ -14,8 +14,9 @@ import {
   verifyCommit,
 } from '@hanglian/core';
 import { commitFromView, headerFromView } from '@hanglian/sdk';
+import type { ChainQueryResult } from '@hanglian/state-machine/client';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { EvidenceExport } from '../components/evidenceExport.js';
 import { IndexTransactions } from '../components/indexTxs.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
@@ -29,34 +30,6 @@ import { useAsync } from '../lib/useAsync.js';
 
 const RECENT = 15;
 
-interface ValidatorEntry {
-  org: string;
-  power: number;
-  address: string;
-  publicKey: string;
-}
-
-interface Proposal {
-  id: number;
-  title: string;
-  action: { kind?: string; [key: string]: unknown };
-  proposerOrg: string;
-  createdAt: number;
-  votingEndsAt: number;
-  yes: string[];
-  no: string[];
-  status: string;
-}
-
-interface Equivocation {
-  id: string;
-  org: string;
-  height: number;
-  round: number;
-  recordedAt: number;
-  reporter: string;
-}
-
 function Tabs({ current }: { current: string }): ReactNode {
   const { t } = useApp();
   const tabs: Array<[string, string]> = [
@@ -64,6 +37,7 @@ function Tabs({ current }: { current: string }): ReactNode {
     ['validators', t('explorer.validators')],
     ['governance', t('explorer.governance')],
     ['evidence', t('explorer.evidence')],
+    ['links', t('explorer.links')],
   ];
   return (
     <nav className="tabs" aria-label={t('explorer.sections')}>
@@ -191,7 +165,7 @@ function BlockDetail({ height }: { height: number }): ReactNode {
     const reader = await memberClient(org ?? 'regulator').catch(() => undefined);
     const [block, validators, body] = await Promise.all([
       client().getHeader({ height }),
-      q<{ current: ValidatorEntry[] }>('governance', 'validators'),
+      q('governance', 'validators'),
       reader === undefined
         ? Promise.resolve(undefined)
         : Promise.all([reader.getBlock({ height }), reader.getBlockResults({ height })]).catch(
@@ -398,10 +372,7 @@ function TxDetail({ id }: { id: string }): ReactNode {
 
 function Validators(): ReactNode {
   const { t } = useApp();
-  const set = useAsync(
-    () => q<{ current: ValidatorEntry[]; next: ValidatorEntry[] }>('governance', 'validators'),
-    [],
-  );
+  const set = useAsync(() => q('governance', 'validators'), []);
   if (set.loading) return <Loading />;
   if (set.error !== undefined) return <ErrorBox error={set.error} onRetry={set.reload} />;
   const total = set.data!.current.reduce((s, v) => s + v.power, 0);
@@ -438,7 +409,7 @@ function Validators(): ReactNode {
 
 function Governance(): ReactNode {
   const { t } = useApp();
-  const proposals = useAsync(() => q<Proposal[]>('governance', 'proposals', {}), []);
+  const proposals = useAsync(() => q('governance', 'proposals', {}), []);
   if (proposals.loading) return <Loading />;
   if (proposals.error !== undefined) return <ErrorBox error={proposals.error} onRetry={proposals.reload} />;
   if (proposals.data!.length === 0) return <p data-testid="proposals">{t('explorer.noProposals')}</p>;
@@ -458,7 +429,7 @@ function Governance(): ReactNode {
             <tr key={p.id}>
               <td>{p.id}</td>
               <td>
-                {p.title} <code>{String(p.action.kind ?? '')}</code>
+                {p.title} <code>{p.action.type}</code>
                 <br />
                 <span className="muted">
                   {t('explorer.proposedBy', { org: p.proposerOrg, height: p.createdAt })}
@@ -476,7 +447,7 @@ function Governance(): ReactNode {
 
 function Evidence(): ReactNode {
   const { t } = useApp();
-  const records = useAsync(() => q<Equivocation[]>('evidence', 'equivocations', {}), []);
+  const records = useAsync(() => q('evidence', 'equivocations', {}), []);
   if (records.loading) return <Loading />;
   if (records.error !== undefined) return <ErrorBox error={records.error} onRetry={records.reload} />;
   if (records.data!.length === 0)
@@ -515,6 +486,97 @@ function Evidence(): ReactNode {
   );
 }
 
+type LinkedClient = ChainQueryResult<'lightclients', 'clients'>[number];
+
+/** One linked chain: its light client here, the messages sent to it and those received from it. */
+function LinkedChain({ client: linked }: { client: LinkedClient }): ReactNode {
+  const { t } = useApp();
+  const traffic = useAsync(
+    () =>
+      Promise.all([
+        q('interchain', 'outbox', { chainId: linked.chainId, limit: 500 }),
+        q('interchain', 'receipts', { chainId: linked.chainId, limit: 500 }),
+      ]),
+    [linked.chainId],
+  );
+  return (
+    <article className="card" data-testid={`link-${linked.chainId}`}>
+      <h2>
+        {linked.chainId}{' '}
+        <Badge tone={linked.status === 'active' ? 'good' : 'bad'}>
+          {t(linked.status === 'active' ? 'explorer.link.active' : 'explorer.link.frozen')}
+        </Badge>
+      </h2>
+      <p>
+        {t('explorer.link.client', {
+          height: linked.latestHeight,
+          days: Math.round(linked.trustingPeriodMs / 86_400_000),
+          admitted: linked.admittedAtHeight,
+        })}
+      </p>
+      {traffic.loading ? <Loading /> : null}
+      {traffic.error !== undefined ? <ErrorBox error={traffic.error} onRetry={traffic.reload} /> : null}
+      {traffic.data !== undefined ? (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('explorer.link.direction')}</th>
+                <th scope="col">#</th>
+                <th scope="col">{t('explorer.link.module')}</th>
+                <th scope="col">{t('explorer.link.state')}</th>
+                <th scope="col">{t('explorer.height')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {traffic.data[0].map((e) => (
+                <tr key={`out-${e.packet.sequence}`}>
+                  <td>{t('explorer.link.sent', { org: e.packet.sender.org })}</td>
+                  <td>{e.packet.sequence}</td>
+                  <td>{e.packet.destModule}</td>
+                  <td>
+                    {e.status.status === 'pending' ? t('explorer.link.inFlight') : e.status.status}
+                    {e.status.code !== undefined && e.status.code !== 'OK' ? ` (${e.status.code})` : ''}
+                  </td>
+                  <td>{e.packet.sentAtHeight}</td>
+                </tr>
+              ))}
+              {traffic.data[1].map((r) => (
+                <tr key={`in-${r.sequence}`}>
+                  <td>{t('explorer.link.received')}</td>
+                  <td>{r.sequence}</td>
+                  <td />
+                  <td>
+                    {r.status}
+                    {r.code !== 'OK' ? ` (${r.code})` : ''}
+                  </td>
+                  <td>{r.receivedAtHeight}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+/** Chains linked to this one (lightclients and interchain modules). */
+function Links(): ReactNode {
+  const { t } = useApp();
+  const clients = useAsync(() => q('lightclients', 'clients', {}), []);
+  if (clients.loading) return <Loading />;
+  if (clients.error !== undefined) return <ErrorBox error={clients.error} onRetry={clients.reload} />;
+  if (clients.data!.length === 0) return <p data-testid="links">{t('explorer.link.none')}</p>;
+  return (
+    <div data-testid="links">
+      {clients.data!.map((c) => (
+        <LinkedChain key={c.chainId} client={c} />
+      ))}
+    </div>
+  );
+}
+
 export function ExplorerPage({ args }: { args: readonly string[] }): ReactNode {
   const { t } = useApp();
   const [section = 'blocks', param] = args;
@@ -526,6 +588,7 @@ export function ExplorerPage({ args }: { args: readonly string[] }): ReactNode {
   else if (section === 'validators') body = <Validators />;
   else if (section === 'governance') body = <Governance />;
   else if (section === 'evidence') body = <Evidence />;
+  else if (section === 'links') body = <Links />;
   else if (section === 'blocks')
     body = (
       <>

@@ -1,6 +1,6 @@
 /** Network health for operators: the node's status (height, consensus round, peers, mempool) and block pace, refreshed live. */
 import { type ReactNode, useEffect, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { ErrorBox, Loading } from '../components/status.js';
 import { client } from '../lib/chain.js';
 import { short, time } from '../lib/format.js';

@@ -1,6 +1,6 @@
 /** The landing page: what each part of the console is for, by role. */
 import type { ReactNode } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { href } from '../lib/router.js';
 
 export function HomePage(): ReactNode {

@@ -6,7 +6,7 @@
  */
 import type { InsightsMeasure } from '@hanglian/sdk';
 import { type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { type ChartLabels, InsightsCharts, type Metric } from '../components/charts.js';
 import { ErrorBox, errorText, Loading } from '../components/status.js';
 import { monthClosesAt, previousMonth, producerReads } from '../lib/company.js';
@@ -45,7 +45,8 @@ export function InsightsDashboard({ org, skus }: { org: string; skus: readonly s
   const [measure, setMeasure] = useState<InsightsMeasure>('sales');
   const [metric, setMetric] = useState<Metric>('units');
   const [sku, setSku] = useState('');
-  const current = status.data?.currentMonth;
+  // Null until the chain's first block has a month: nothing is closed yet then.
+  const current = status.data?.currentMonth ?? undefined;
   const chosen = month ?? (current === undefined ? undefined : previousMonth(current));
   const answer = useAsync(
     // The current month is not asked for: the node refuses it until it closes (INSIGHTS_MONTH_OPEN).
@@ -74,13 +75,13 @@ export function InsightsDashboard({ org, skus }: { org: string; skus: readonly s
       <p className="lead">{t('insights.lead')}</p>
       {status.loading && <Loading />}
       <ErrorBox error={status.error} onRetry={status.reload} />
-      {status.data !== undefined && (
+      {status.data !== undefined && current !== undefined && (
         <p className="banner warn" data-testid="insights-open-note">
           {t('insights.openNote', {
-            month: status.data.currentMonth,
+            month: current,
             when: time(
               monthClosesAt(
-                status.data.currentMonth,
+                current,
                 status.data.parameters.utcOffsetMinutes,
                 status.data.parameters.devCalendar,
               ),
@@ -91,7 +92,7 @@ export function InsightsDashboard({ org, skus }: { org: string; skus: readonly s
           })}
         </p>
       )}
-      {status.data !== undefined && (
+      {status.data !== undefined && current !== undefined && (
         <div className="form-row">
           <label htmlFor="insights-month">
             <span>{t('insights.month')}</span>
@@ -101,8 +102,8 @@ export function InsightsDashboard({ org, skus }: { org: string; skus: readonly s
               value={chosen}
               onChange={(e) => setMonth(e.target.value)}
             >
-              <option value={status.data.currentMonth}>
-                {status.data.currentMonth} ({t('insights.openMonth')})
+              <option value={current}>
+                {current} ({t('insights.openMonth')})
               </option>
               {closedMonths.map((m) => (
                 <option key={m} value={m}>

@@ -6,7 +6,7 @@
  */
 import { orders as orderCalls, reviews as reviewCalls } from '@hanglian/sdk';
 import { type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { RunnerStatus, useRunner } from '../components/action.js';
 import { Earnings, ImplementationsUsage, OrdersTable } from '../components/companyParts.js';
 import { CreateListingForm, EditListingForm } from '../components/listingForms.js';

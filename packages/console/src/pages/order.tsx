@@ -5,7 +5,7 @@
  */
 import { subscribe } from '@hanglian/sdk';
 import { type ReactNode, useEffect, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { useWalletState } from '../components/buy.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { chain, memberClient, type OrderView } from '../lib/chain.js';

@@ -6,7 +6,7 @@
  */
 import { distribution, items as itemCalls } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { RunnerStatus, useRunner } from '../components/action.js';
 import { RegisterProductForm } from '../components/registerProduct.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';

@@ -4,7 +4,7 @@
  * shopper picks, the reviews of verified buyers with the merchant's answers, and buying.
  */
 import { type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { BuyBox } from '../components/buy.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { chain, client, type Listing } from '../lib/chain.js';

@@ -6,7 +6,7 @@
  */
 import { orders as orderCalls } from '@hanglian/sdk';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { type Runner, RunnerStatus, useRunner } from '../components/action.js';
 import { Earnings, ImplementationsUsage, OrdersTable } from '../components/companyParts.js';
 import { PackageCheck } from '../components/grants.js';

@@ -4,7 +4,7 @@
  * optionally passed through the shopper's own category filter (`filter.category`), run read-only on the node.
  */
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { useWalletState } from '../components/buy.js';
 import { IndexShop } from '../components/indexShop.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';

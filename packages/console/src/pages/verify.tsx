@@ -4,7 +4,7 @@
  * against headers signed by the validators. Also prints QR codes for a range of items.
  */
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { QrCode, verifyUrl } from '../components/qr.js';
 import { Badge, ErrorBox, Loading, Progress } from '../components/status.js';
 import { chain, type ItemView } from '../lib/chain.js';

@@ -4,7 +4,7 @@
  * its one-time order keys and asking for the orders each placed; grants of that history to a platform.
  */
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { useApp } from '../app.js';
+import { useApp } from '../appContext.js';
 import { useWalletState } from '../components/buy.js';
 import { WalletGrants } from '../components/grants.js';
 import { ErrorBox, Loading } from '../components/status.js';

@@ -7,6 +7,22 @@ import { bytesToHex } from './hex.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/**
+ * The type `toJsonValue` makes of a value of type T, as a client reads it from the API: bytes become hex
+ * strings, bigints decimal strings, undefined fields are left out; everything else is as it was.
+ */
+export type JsonOf<T> = T extends Uint8Array
+  ? string
+  : T extends bigint
+    ? string
+    : T extends string | number | boolean | null | undefined
+      ? T
+      : T extends readonly (infer U)[]
+        ? JsonOf<U>[]
+        : T extends object
+          ? { [K in keyof T]: JsonOf<T[K]> }
+          : T;
+
 export function toJsonValue(value: unknown): JsonValue {
   if (value === null || value === undefined) return null;
   if (value instanceof Uint8Array) return bytesToHex(value);

@@ -23,10 +23,13 @@ import {
   txResultCodec,
   utf8,
 } from '@hanglian/core';
-import { nonceStore, type ReadAccess } from '@hanglian/state-machine';
+import type { ReadAccess } from '@hanglian/state-machine';
+import type { Static, TSchema } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NodeErrors } from '../errors.js';
-import type { CommittedBlockEvent, HanglianNode, TxStatus } from '../node.js';
+import { DEFAULT_RATE_LIMIT } from '../options.js';
+import type { CommittedBlockEvent, TxStatus } from '../status.js';
+import type { ApiBackend } from './backend.js';
 import { answerClientError } from './clientErrors.js';
 import { type ConsoleOptions, registerConsole } from './console.js';
 import { RAW_BODY, type ReaderCheckContext, requireReader } from './readerAuth.js';
@@ -78,17 +81,24 @@ function parseHeight(raw: string, latest: number): number {
 export interface ApiOptions {
   readonly host: string;
   readonly port: number;
-  /** Requests per client address per window before 429 RATE_LIMITED. */
+  /** Requests per client address per window before 429 RATE_LIMITED (default: options.ts). */
   readonly rateLimit?: { readonly max: number; readonly windowMs: number };
   /** Serve the web console's build at `/` (packages/node/src/api/console.ts). */
   readonly console?: ConsoleOptions;
 }
 
-/** Generous by default: a node's own apps and load tests come from one address. */
-export const DEFAULT_RATE_LIMIT = { max: 100_000, windowMs: 60_000 };
+/** The static type of an endpoint's schema part (`unknown` where it has none). */
+type StaticOf<S> = S extends TSchema ? Static<S> : unknown;
+/** A request to endpoint `E` as Fastify hands it over after checking it against `E`'s schemas. */
+type RequestOf<E extends EndpointDefinition> = FastifyRequest<{
+  Params: StaticOf<E['params']>;
+  Querystring: StaticOf<E['query']>;
+  Body: StaticOf<E['body']>;
+}>;
 
+/** Serves the API of `node` (what it needs of a node: api/backend.ts). */
 export async function startApiServer(
-  node: HanglianNode,
+  node: ApiBackend,
   listen: ApiOptions,
   adminToken?: string,
 ): Promise<ApiServer> {
@@ -171,9 +181,9 @@ export async function startApiServer(
   });
 
   /** Registers the handler of one endpoint definition: the definition gives path, method and schemas. */
-  const route = (
-    endpoint: EndpointDefinition,
-    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  const route = <E extends EndpointDefinition>(
+    endpoint: E,
+    handler: (request: RequestOf<E>, reply: FastifyReply) => Promise<unknown>,
     scope: FastifyInstance = app,
   ) => {
     scope.route({
@@ -187,7 +197,8 @@ export async function startApiServer(
       },
       handler: async (request, reply) => {
         if (endpoint.auth === 'members') requireReader(request, 'members', readers);
-        const result = await handler(request, reply);
+        // Fastify checked params, query and body against the endpoint's schemas (a raw body excepted).
+        const result = await handler(request as RequestOf<E>, reply);
         // A streaming handler has taken over the raw response.
         if (reply.sent) return reply;
         if (endpoint.produces !== undefined) void reply.type(endpoint.produces);
@@ -230,13 +241,7 @@ export async function startApiServer(
 
   let subscribers = 0;
   route(endpoints.subscribe, async (request, reply) => {
-    const q = request.query as {
-      blocks?: boolean;
-      tx?: string;
-      module?: string;
-      name?: string;
-      topic?: string;
-    };
+    const q = request.query;
     // Blocks and a transaction's fate are anyone's (its events only members'); chain events are members'.
     const filtersEvents = q.module !== undefined || q.name !== undefined || q.topic !== undefined;
     const reader = requireReader(request, filtersEvents ? 'members' : 'public', readers);
@@ -310,7 +315,7 @@ export async function startApiServer(
     }
     const tx = node.submit(bytes);
     const txId = bytesToHex(tx.id);
-    const query = request.query as { wait?: string; timeoutMs?: number };
+    const query = request.query;
     if (query.wait !== 'commit') {
       void reply.status(202);
       return { txId, status: 'pending' };
@@ -319,14 +324,14 @@ export async function startApiServer(
   });
 
   route(endpoints.getTransaction, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     // A result's events (settlement transfers: payer, payee, amount) are block results: members-only.
     const reader = requireReader(request, 'public', readers);
     return toJsonValue(statusFor(node.txStatus(id.toLowerCase()), reader));
   });
 
   route(endpoints.getTransactionProof, async (request) => {
-    const { id } = request.params as { id: string };
+    const { id } = request.params;
     const chain = node.chain;
     const location = chain.locateTx(hexToBytes(id));
     const block = location === undefined ? undefined : chain.getBlock(location.height);
@@ -363,21 +368,20 @@ export async function startApiServer(
 
   route(endpoints.getBlockValidators, async (request) => {
     const chain = node.chain;
-    const height = parseHeight((request.params as { height: string }).height, chain.height);
+    const height = parseHeight(request.params.height, chain.height);
     const validators = chain.validatorsAt(height);
     if (validators === undefined) throw notFound(`validators of block ${height}`);
     return toJsonValue({ height, validators });
   });
 
   route(endpoints.getAccount, async (request) => {
-    const { address } = request.params as { address: string };
-    const state = node.chain.reader();
-    return { address, height: node.chain.height, nextNonce: nonceStore.get(state, address)?.next ?? 0 };
+    const { address } = request.params;
+    return { address, height: node.chain.height, nextNonce: node.chain.nextNonce(address) };
   });
 
   route(endpoints.getBlock, async (request) => {
     const chain = node.chain;
-    const height = parseHeight((request.params as { height: string }).height, chain.height);
+    const height = parseHeight(request.params.height, chain.height);
     const block = chain.getBlock(height);
     if (block === undefined) throw notFound(`block ${height}`);
     return toJsonValue({
@@ -391,7 +395,7 @@ export async function startApiServer(
 
   route(endpoints.getHeader, async (request) => {
     const chain = node.chain;
-    const height = parseHeight((request.params as { height: string }).height, chain.height);
+    const height = parseHeight(request.params.height, chain.height);
     const block = chain.getBlock(height);
     if (block === undefined) throw notFound(`block ${height}`);
     return toJsonValue({
@@ -403,14 +407,14 @@ export async function startApiServer(
 
   route(endpoints.getBlockResults, async (request) => {
     const chain = node.chain;
-    const height = parseHeight((request.params as { height: string }).height, chain.height);
+    const height = parseHeight(request.params.height, chain.height);
     const results = chain.getResults(height);
     if (results === undefined) throw notFound(`results of block ${height}`);
     return toJsonValue(results);
   });
 
   route(endpoints.getStateProof, async (request) => {
-    const q = request.query as { key?: string; path?: string; height?: number };
+    const q = request.query;
     if ((q.key === undefined) === (q.path === undefined)) {
       throw new HanglianError(
         NodeErrors.BAD_REQUEST,
@@ -420,7 +424,7 @@ export async function startApiServer(
     const key = q.key !== undefined ? hexToBytes(q.key) : utf8(q.path!);
     requireReader(request, node.chain.stateAccess(q.path ?? new TextDecoder().decode(key)), readers);
     const height = q.height ?? node.chain.height;
-    if (height > node.chain.height || node.chain.storage.state.rootAt(height) === undefined) {
+    if (!node.chain.hasStateAt(height)) {
       throw notFound(`state at height ${height}`);
     }
     const proof = node.chain.prove(key, height);
@@ -445,8 +449,8 @@ export async function startApiServer(
   };
 
   route(endpoints.getQuery, async (request) => {
-    const { module, name } = request.params as { module: string; name: string };
-    const raw = (request.query as { params?: string }).params;
+    const { module, name } = request.params;
+    const raw = request.query.params;
     let params: unknown = {};
     if (raw !== undefined) {
       try {
@@ -459,8 +463,8 @@ export async function startApiServer(
   });
 
   route(endpoints.postQuery, async (request) => {
-    const { module, name } = request.params as { module: string; name: string };
-    const body = (request.body ?? {}) as { params?: unknown };
+    const { module, name } = request.params;
+    const body = request.body ?? {};
     return runQuery(request, module, name, body.params ?? {});
   });
 

@@ -29,6 +29,7 @@ log(`  SHA-256 (256 B)           ${fmt(micro.sha256PerSecond256B)}/s`);
 log(`  Ed25519 sign              ${fmt(micro.ed25519SignsPerSecond)}/s`);
 log(`  Ed25519 verify            ${fmt(micro.ed25519VerifiesPerSecond)}/s`);
 log(`  schema check (typebox)    ${fmt(micro.schemaChecksPerSecond)}/s`);
+log(`  guarded vote sign (fsync) ${fmt(micro.guardedVoteSignsPerSecond)}/s`);
 
 log('\nstate store (LMDB + sparse Merkle tree):');
 const storage = await runStorageBench(quick ? { keys: 10_000 } : {});

@@ -4,6 +4,9 @@
  * so that a reader sees the machine's limits measured in the same run.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   decodeTx,
   ed25519Sha256,
@@ -13,6 +16,9 @@ import {
   type TxBody,
   txBodyCodec,
 } from '@hanglian/core';
+import { Ed25519ConsensusSigner } from '../consensus/ed25519Signer.js';
+import { GuardedSigner } from '../consensus/guardedSigner.js';
+import { SignerStateFile } from '../consensus/signerState.js';
 
 export interface MicroFigures {
   readonly txEncodesPerSecond: number;
@@ -21,6 +27,8 @@ export interface MicroFigures {
   readonly ed25519SignsPerSecond: number;
   readonly ed25519VerifiesPerSecond: number;
   readonly schemaChecksPerSecond: number;
+  /** Votes signed by the guarded signer: Ed25519 plus the signer state written and fdatasynced. */
+  readonly guardedVoteSignsPerSecond: number;
 }
 
 /** Runs `fn` repeatedly for about `ms` milliseconds; returns operations per second. */
@@ -66,5 +74,24 @@ export function runMicroBench(ms = 400): MicroFigures {
     ed25519SignsPerSecond: rate(() => key.sign(message), ms),
     ed25519VerifiesPerSecond: rate(() => ed25519Sha256.verify(key.publicKey, message, signature), ms),
     schemaChecksPerSecond: rate(() => signedTxCodec.is({ body: bodyBytes, signatures: [signature] }), ms),
+    guardedVoteSignsPerSecond: guardedSignRate(key, ms),
   };
+}
+
+/** Each vote at a new height, so every one is recorded (and fdatasynced) on the file system of tmpdir. */
+function guardedSignRate(key: ReturnType<typeof ed25519Sha256.generateSigningKey>, ms: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'hanglian-bench-signer-'));
+  const validator = Buffer.from(key.publicKey).toString('hex');
+  const state = SignerStateFile.open(join(dir, 'signer-state'), { chainId: 'hanglian-bench', validator });
+  try {
+    const signer = new GuardedSigner(new Ed25519ConsensusSigner('hanglian-bench', key), state, () => {});
+    let height = 0;
+    return rate(() => {
+      height++;
+      signer.signVote({ type: 'prevote', height, round: 0, blockHash: 'ab'.repeat(32), validator });
+    }, ms);
+  } finally {
+    state.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

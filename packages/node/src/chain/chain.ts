@@ -76,7 +76,8 @@ export interface LedgerSnapshot {
   readonly commit: Commit;
   readonly validators: readonly Validator[];
   readonly results: BlockResults;
-  readonly entries: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>;
+  /** The state's entries; may be read lazily (state sync streams them from a file). */
+  readonly entries: Iterable<{ key: Uint8Array; value: Uint8Array }>;
 }
 
 /** A block executed over an uncommitted overlay, waiting for its commit certificate. */
@@ -483,6 +484,16 @@ export class Chain {
   /** Who may read a state key through the API: the state machine decides per store. */
   stateAccess(key: string): ReadAccess {
     return this.#sm.stateAccess(key);
+  }
+
+  /** The next nonce `submitter` may use in the latest committed state. */
+  nextNonce(submitter: Address): number {
+    return this.#sm.nextNonce(this.reader(), submitter);
+  }
+
+  /** True when the state of `height` is kept (and can be proven) on this node. */
+  hasStateAt(height: number): boolean {
+    return height <= this.height && this.storage.state.rootAt(height) !== undefined;
   }
 
   /** True when `address` is an active member identity in the latest committed state. */

@@ -15,6 +15,7 @@ import {
 import type { GenesisDocument } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 import { generateEncryptionKeyPair, writeEncryptionKeyFile, writeKeyFile } from '../keystore/keystore.js';
+import { signGenesis } from './ceremony.js';
 import {
   ensureDir,
   type ManifestNode,
@@ -128,6 +129,8 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
   };
 
   const manifestOrgs: ManifestOrganisation[] = [];
+  /** Root keys, to sign the finished genesis as each founder would in the ceremony. */
+  const rootKeys = new Map<string, SigningKey>();
   const openingBalances: Array<{ address: string; amount: number; issuer: string }> = [];
   const issuers = organisations.filter((o) => o.roles.includes('issuer')).map((o) => o.id);
   const genesisOrgs: Array<{
@@ -144,6 +147,7 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     ensureDir(keysDir);
     const admin = keyOf(`${keysDir}/admin.json`, `${org.id}/admin`);
     const ops = keyOf(`${keysDir}/ops.json`, `${org.id}/ops`);
+    rootKeys.set(org.id, admin);
     // Every organisation gets an X25519 key for sealed data (carriers and merchants open delivery
     // details with it); the private half is encrypted like the signing keys.
     const encryption = generateEncryptionKeyPair();
@@ -228,7 +232,7 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     });
   }
 
-  const genesis: GenesisDocument = {
+  let genesis: GenesisDocument = {
     chainId,
     genesisTime: options.genesisTime,
     cryptoSuite: 'ed25519-sha256',
@@ -253,6 +257,9 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
       },
     },
   };
+  // Every founder signs, as in the ceremony (config/ceremony.ts): here one machine holds every root
+  // key, which is what makes this a local network and not a consortium.
+  for (const [org, key] of rootKeys) genesis = signGenesis(genesis, org, key);
   const manifest: NetworkManifest = { version: 1, chainId, dev, organisations: manifestOrgs, nodes };
   writeJsonFile(networkPaths.genesis(dir), genesis);
   writeJsonFile(networkPaths.manifest(dir), manifest);

@@ -3,16 +3,21 @@
  * links to the other nodes are opened when the network has any.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { ed25519Sha256, HanglianError } from '@hanglian/core';
-import { MemoryState, type StateReader } from '@hanglian/state-machine';
+import { bytesToHex, ed25519Sha256, HanglianError, hexToBytes } from '@hanglian/core';
+import type { PeerAddress } from '@hanglian/network';
+import { type GenesisDocument, MemoryState, type StateReader } from '@hanglian/state-machine';
 import { devKeysOfNetwork } from '../api/console.js';
 import { createApplication } from '../application.js';
+import { genesisHashOf } from '../chain/chain.js';
 import { NetworkTransport } from '../consensus/networkTransport.js';
 import { NodeErrors } from '../errors.js';
 import { readKeyFile } from '../keystore/keystore.js';
 import type { LogLevel } from '../logger.js';
 import { HanglianNode } from '../node.js';
+import type { StateSyncTrust } from '../sync/stateSync.js';
+import { requireFoundersSigned } from './ceremony.js';
 import { networkPaths, readGenesis, readManifest } from './network.js';
+import { orgPaths, parseHostPort, readCard, readOrgKey } from './organisation.js';
 
 export interface LaunchOptions {
   readonly dir: string;
@@ -22,11 +27,14 @@ export interface LaunchOptions {
   /** Overrides the manifest's API port (0 picks a free one). */
   readonly apiPort?: number;
   readonly logLevel?: LogLevel;
-  readonly stateSync?: boolean;
+  /** State sync on an empty ledger; with a trusted checkpoint, trust starts there (see NodeOptions). */
+  readonly stateSync?: boolean | StateSyncTrust;
   /** Serve this console build at `/` (packages/console/dist/web). */
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
   readonly consoleDevKeys?: boolean;
+  /** The software upgrades this build carries (default: the node's `SOFTWARE_UPGRADES`). */
+  readonly softwareUpgrades?: readonly string[];
   /** The index the console is told to search and report from (`/console/config.json`). */
   readonly consoleIndexUrl?: string;
 }
@@ -41,6 +49,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
     );
   }
   const genesis = readGenesis(options.dir);
+  requireFoundersSigned(genesis);
   const nodeKey = readKeyFile(networkPaths.nodeKey(options.dir, entry.name), options.passphrase);
   const others = manifest.nodes.filter((n) => n.name !== entry.name);
 
@@ -71,6 +80,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       name: entry.name,
       dataDir: networkPaths.nodeData(options.dir, entry.name),
       walPath: networkPaths.nodeWal(options.dir, entry.name),
+      signerStatePath: networkPaths.nodeSignerState(options.dir, entry.name),
       genesis,
       ...(entry.validator ? { validatorKey: nodeKey } : {}),
       api: {
@@ -91,12 +101,116 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(transport === undefined ? {} : { transport }),
       stateSync: options.stateSync ?? false,
+      ...(options.softwareUpgrades === undefined ? {} : { softwareUpgrades: options.softwareUpgrades }),
       ...(existsSync(networkPaths.nodeAdminToken(options.dir, entry.name))
         ? { adminToken: readFileSync(networkPaths.nodeAdminToken(options.dir, entry.name), 'utf8').trim() }
         : {}),
     });
   } catch (error) {
     await transport?.close();
+    throw error;
+  }
+  return node;
+}
+
+/**
+ * Parses `--peers`: comma-separated `HOST:PORT`, or `NODEKEY@HOST:PORT` to insist on that node key
+ * (without one, the peer is accepted as whichever member node answers there).
+ */
+export function parsePeerList(text: string | undefined): PeerAddress[] {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(',').map((raw) => {
+    const entry = raw.trim();
+    const at = entry.indexOf('@');
+    const key = at < 0 ? undefined : entry.slice(0, at);
+    const { host, port } = parseHostPort(at < 0 ? entry : entry.slice(at + 1), `peer "${entry}"`);
+    if (key !== undefined && !/^[0-9a-f]{64}$/.test(key)) {
+      throw new HanglianError(NodeErrors.CONFIG_INVALID, `peer "${entry}": the node key is 64 hex`);
+    }
+    return { host, port, ...(key === undefined ? {} : { publicKey: hexToBytes(key) }) };
+  });
+}
+
+/**
+ * Runs the genesis through the state machine as a node would (any section a module refuses fails here,
+ * with the module's error); returns the genesis hash (hex) a node of this chain starts from.
+ */
+export function checkGenesisStarts(genesis: GenesisDocument): string {
+  const application = createApplication({ chainId: genesis.chainId, suite: ed25519Sha256 });
+  application.stateMachine.initGenesis(genesis, new MemoryState());
+  return bytesToHex(genesisHashOf(genesis));
+}
+
+export interface LaunchOrganisationNodeOptions {
+  /** The organisation directory (`hanglian org init`). */
+  readonly dir: string;
+  readonly genesis: GenesisDocument;
+  readonly passphrase: string;
+  readonly peers: readonly PeerAddress[];
+  /** Override the card's addresses (HOST:PORT). */
+  readonly p2p?: string;
+  readonly api?: string;
+  readonly logLevel?: LogLevel;
+  /**
+   * On an empty ledger, fetch the verified state from peers (`hanglian node join`); with a trusted
+   * checkpoint, header verification starts there instead of at the genesis.
+   */
+  readonly stateSync?: boolean | StateSyncTrust;
+  readonly consoleDir?: string;
+  /** The software upgrades this build carries (default: the node's `SOFTWARE_UPGRADES`). */
+  readonly softwareUpgrades?: readonly string[];
+}
+
+/**
+ * Starts an organisation's node from its own directory: its node key, its card's addresses, a genesis
+ * every founder signed, and the peers it was told of. The node key is also its consensus key, so the node
+ * votes from the block at which governance makes it a validator, and stops voting when it is removed.
+ */
+export async function launchOrganisationNode(options: LaunchOrganisationNodeOptions): Promise<HanglianNode> {
+  const { genesis } = options;
+  requireFoundersSigned(genesis);
+  const card = readCard(orgPaths.card(options.dir));
+  const nodeKey = readOrgKey(options.dir, 'node', options.passphrase);
+  const p2p = parseHostPort(options.p2p ?? card.p2p, 'the p2p address');
+  const api = parseHostPort(options.api ?? card.api, 'the API address');
+  const application = createApplication({ chainId: genesis.chainId, suite: ed25519Sha256 });
+  const genesisState = new MemoryState();
+  application.stateMachine.initGenesis(genesis, genesisState);
+  const genesisView = { state: genesisState as StateReader, time: genesis.genesisTime };
+  let node: HanglianNode | undefined;
+  const transport = await NetworkTransport.start({
+    chainId: genesis.chainId,
+    nodeKey,
+    listen: p2p,
+    peers: options.peers,
+    // Before the ledger exists (state sync), members are judged by the genesis.
+    membershipState: () =>
+      node === undefined ? genesisView : { state: node.chain.reader(), time: node.chain.latestTime },
+    identity: application.identity,
+  });
+  try {
+    node = await HanglianNode.start({
+      name: card.id,
+      dataDir: orgPaths.nodeData(options.dir),
+      walPath: orgPaths.nodeWal(options.dir),
+      signerStatePath: orgPaths.nodeSignerState(options.dir),
+      genesis,
+      validatorKey: nodeKey,
+      api: {
+        host: api.host,
+        port: api.port,
+        ...(options.consoleDir === undefined ? {} : { console: { dir: options.consoleDir } }),
+      },
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+      transport,
+      stateSync: options.stateSync ?? false,
+      ...(options.softwareUpgrades === undefined ? {} : { softwareUpgrades: options.softwareUpgrades }),
+      ...(existsSync(orgPaths.nodeAdminToken(options.dir))
+        ? { adminToken: readFileSync(orgPaths.nodeAdminToken(options.dir), 'utf8').trim() }
+        : {}),
+    });
+  } catch (error) {
+    await transport.close();
     throw error;
   }
   return node;

@@ -8,6 +8,7 @@
  *   DIR/nodes/<node>/node-key.json   the node's encrypted validator key
  *   DIR/nodes/<node>/data/           the node's ledger (LMDB)
  *   DIR/nodes/<node>/consensus.wal   what the node signed in consensus (kept when the ledger is wiped)
+ *   DIR/nodes/<node>/signer-state    the last height/round/step the validator key signed (never from a backup)
  *   DIR/nodes/<node>/admin-token     the bearer token of the node's operator endpoints (/v1/admin)
  *
  * A production node never reads DEV-ONLY-PASSPHRASE.txt: it takes its passphrase from a file named on
@@ -61,6 +62,8 @@ export const networkPaths = {
   nodeKey: (dir: string, node: string) => join(dir, 'nodes', node, 'node-key.json'),
   nodeData: (dir: string, node: string) => join(dir, 'nodes', node, 'data'),
   nodeWal: (dir: string, node: string) => join(dir, 'nodes', node, 'consensus.wal'),
+  /** The validator signer's last-signed state, beside the node key (never restored from a backup). */
+  nodeSignerState: (dir: string, node: string) => join(dir, 'nodes', node, 'signer-state'),
   nodeAdminToken: (dir: string, node: string) => join(dir, 'nodes', node, 'admin-token'),
 };
 

@@ -9,41 +9,36 @@ import {
   type ConsensusInput,
   ConsensusMachine,
   type ConsensusOutput,
+  type ConsensusSigner,
   type Evidence,
   recordsForHeight,
   type TimeoutOptions,
   ValidatorSet,
+  verifyCommitCertificate,
   type WalRecord,
 } from '@hanglian/consensus';
 import {
   blockCodec,
   blockHash,
-  blockHeaderCodec,
   bytesToHex,
   type Commit,
   CoreErrors,
   type CryptoSuite,
-  commitCodec,
   type DecodedTx,
   HanglianError,
   hexToBytes,
   type SigningKey,
-  validatorSetCodec,
 } from '@hanglian/core';
 import type { Chain, PreparedBlock } from '../chain/chain.js';
 import type { Logger } from '../logger.js';
 import type { Mempool } from '../mempool/mempool.js';
+import { BlockSync, type SyncedBlock } from '../sync/blockSync.js';
+import { answerSyncRequest, isSyncRequest } from '../sync/server.js';
+import { type SyncWire, syncWireCodec } from '../sync/wire.js';
 import { consensusAddressOf, Ed25519ConsensusSigner, Ed25519ConsensusVerifier } from './ed25519Signer.js';
 import type { FileWal } from './fileWal.js';
 import type { PeerTransport } from './transport.js';
-import {
-  decodeConsensusMessage,
-  encodeConsensusMessage,
-  SNAPSHOT_CHUNK_ENTRIES,
-  SYNC_BATCH_BLOCKS,
-  type SyncWire,
-  syncWireCodec,
-} from './wire.js';
+import { decodeConsensusMessage, encodeConsensusMessage } from './wire.js';
 
 export interface BlockTiming {
   /** Least time between two blocks: lets transactions gather (Tendermint's commit timeout). */
@@ -59,6 +54,11 @@ export interface ConsensusDriverOptions {
   readonly mempool: Mempool;
   /** This node's validator key; undefined for a full node, which follows without voting. */
   readonly key: SigningKey | undefined;
+  /**
+   * What signs this node's votes and proposals (the guarded signer, which remembers on disk what it
+   * signed); default: the key itself, unguarded (tests only).
+   */
+  readonly signer?: ConsensusSigner;
   readonly suite: CryptoSuite;
   readonly transport: PeerTransport;
   readonly wal: FileWal;
@@ -87,8 +87,6 @@ const GOSSIP_INTERVAL_MS = 1_000;
 /** Bounds the proposer-rotation increments computed per height (large, coprime voting powers). */
 const MAX_ROTATION_PERIOD = 4_096;
 const STATUS_INTERVAL_MS = 2_000;
-// Below the network's 8 MiB cap on a sync message, with room for the framing.
-const SYNC_ANSWER_MAX_BYTES = 6 * 1024 * 1024;
 
 export class ConsensusDriver {
   readonly #o: ConsensusDriverOptions;
@@ -98,25 +96,46 @@ export class ConsensusDriver {
   #draining = false;
   /** Executed blocks by hex hash, waiting for a decision at the current height. */
   readonly #prepared = new Map<string, PreparedBlock>();
-  /** Certified blocks learned from peers, by height, waiting to be fed in order. */
-  readonly #synced = new Map<number, { certificate: CommitCertificate; payload: Uint8Array }>();
+  /** Certified blocks fetched from peers (block sync), fed to the machine in order. */
+  readonly #sync: BlockSync;
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #peerHeights = new Map<string, number>();
   #nextHeightTimer: NodeJS.Timeout | undefined;
   #waitingToStart: number | undefined;
   #lastCommitAt = 0;
   #stopped = false;
   #halted = false;
+  /** The synced block just offered to the machine, to drop it if the machine did not take it. */
+  #fedFromSync: SyncedBlock | undefined;
 
   constructor(options: ConsensusDriverOptions) {
     this.#o = options;
     this.#verifier = new Ed25519ConsensusVerifier(options.chain.chainId, options.suite);
     this.#machine = this.#newMachine();
+    this.#sync = new BlockSync({
+      transport: options.transport,
+      chainId: options.chain.chainId,
+      height: () => options.chain.height,
+      logger: options.logger,
+      clock: options.clock,
+      onBlock: () => {
+        // A block for the height this node waits to start: start it now, and feed it.
+        if (this.#waitingToStart !== undefined && this.#sync.has(this.#waitingToStart))
+          this.#startHeight(this.#waitingToStart);
+        this.#feed();
+      },
+    });
+  }
+
+  /** Block sync's counters, for tests and metrics. */
+  get syncStats(): BlockSync['stats'] {
+    return this.#sync.stats;
   }
 
   #newMachine(): ConsensusMachine {
     const signer =
-      this.#o.key === undefined ? undefined : new Ed25519ConsensusSigner(this.#o.chain.chainId, this.#o.key);
+      this.#o.key === undefined
+        ? undefined
+        : (this.#o.signer ?? new Ed25519ConsensusSigner(this.#o.chain.chainId, this.#o.key));
     return new ConsensusMachine({
       ...(signer === undefined ? {} : { signer }),
       verifier: this.#verifier,
@@ -139,7 +158,7 @@ export class ConsensusDriver {
 
   /** Peers' last announced heights (public key hex → height). */
   get peerHeights(): ReadonlyMap<string, number> {
-    return this.#peerHeights;
+    return this.#sync.peerHeights;
   }
 
   start(): void {
@@ -147,11 +166,7 @@ export class ConsensusDriver {
     transport.onMessage('consensus', (peer, payload) => this.#onConsensusMessage(peer, payload));
     transport.onMessage('sync', (peer, payload) => this.#onSyncMessage(peer, payload));
     this.#lastCommitAt = this.#o.clock();
-    const height = this.#o.chain.height + 1;
-    const recovered = recordsForHeight(this.#o.wal.replay() as WalRecord[], height);
-    if (recovered.length > 0)
-      this.#o.logger.info({ height, records: recovered.length }, 'recovering consensus from the WAL');
-    this.#startHeight(height, recovered);
+    this.#startHeight(this.#o.chain.height + 1);
     this.#every(GOSSIP_INTERVAL_MS, () => {
       for (const message of this.#machine.ownMessages())
         transport.broadcast('consensus', encodeConsensusMessage(message));
@@ -162,6 +177,7 @@ export class ConsensusDriver {
 
   stop(): void {
     this.#stopped = true;
+    this.#sync.stop();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     if (this.#nextHeightTimer !== undefined) clearTimeout(this.#nextHeightTimer);
@@ -234,14 +250,22 @@ export class ConsensusDriver {
     return set;
   }
 
-  #startHeight(height: number, recovered?: readonly WalRecord[]): void {
+  /**
+   * Starts `height` with whatever the WAL holds for it. Every height, not only the first after the process
+   * starts: a node whose ledger was wiped (its WAL kept) catches up by block sync and reaches again the
+   * height it had voted in; without its votes and lock it would sign a second, conflicting vote.
+   */
+  #startHeight(height: number): void {
     this.#waitingToStart = undefined;
     this.#nextHeightTimer = undefined;
+    const recovered = recordsForHeight(this.#o.wal.replay() as WalRecord[], height);
+    if (recovered.length > 0)
+      this.#o.logger.info({ height, records: recovered.length }, 'resuming the height from the WAL');
     this.#feed({
       type: 'start-height',
       height,
       validators: this.#validatorSet(height),
-      ...(recovered ? { recovered } : {}),
+      ...(recovered.length > 0 ? { recovered } : {}),
     });
   }
 
@@ -254,7 +278,7 @@ export class ConsensusDriver {
     const sinceCommit = this.#o.clock() - this.#lastCommitAt;
     const { minBlockIntervalMs, emptyBlockIntervalMs } = this.#o.timing;
     const hasWork = this.#o.mempool.size > 0;
-    const delay = this.#synced.has(height)
+    const delay = this.#sync.has(height)
       ? 0
       : hasWork
         ? minBlockIntervalMs - sinceCommit
@@ -282,20 +306,52 @@ export class ConsensusDriver {
         const next = this.#inputs.shift() ?? this.#takeSynced();
         if (next === undefined) break;
         this.#carryOut(this.#machine.step(next));
+        const fed = this.#fedFromSync;
+        this.#fedFromSync = undefined;
+        // Never offered twice: a block the machine did not take (it cannot, once verified) is dropped.
+        if (fed !== undefined && this.#machine.height === fed.height && !this.#machine.decided)
+          this.#sync.reject(fed, 'not taken by the consensus machine');
       }
     } finally {
       this.#draining = false;
     }
   }
 
+  /**
+   * The synced block for the height in progress, once its certificate verifies against the height's
+   * validator set (its bytes were checked against the certificate's hash when they arrived) and the block
+   * executes on this chain. A block that fails is the sending peer's fault: it is dropped and asked of
+   * another peer, and consensus goes on.
+   */
   #takeSynced(): ConsensusInput | undefined {
     const height = this.#machine.height;
-    if (height === undefined || this.#machine.decided || this.#waitingToStart !== undefined) return undefined;
-    for (const h of [...this.#synced.keys()]) if (h < height) this.#synced.delete(h);
-    const entry = this.#synced.get(height);
-    if (entry === undefined) return undefined;
-    this.#synced.delete(height);
-    return { type: 'commit-received', certificate: entry.certificate, payload: entry.payload };
+    const validators = this.#machine.validators;
+    if (height === undefined || validators === undefined) return undefined;
+    if (this.#machine.decided || this.#waitingToStart !== undefined) return undefined;
+    for (;;) {
+      const block = this.#sync.take(height);
+      if (block === undefined) return undefined;
+      const check = verifyCommitCertificate(block.certificate, validators, this.#verifier);
+      if (!check.ok) {
+        this.#sync.reject(block, `certificate: ${check.reason}`);
+        continue;
+      }
+      try {
+        // Executed now, before the machine decides (the result is kept for the commit): a certified
+        // block that does not extend this chain is a fork only keys of more than 1/3 could sign, and it
+        // is refused like any bad answer rather than halting this node.
+        this.#verifyPayload(block.certificate.blockHash, block.payload);
+      } catch (error) {
+        this.#o.logger.error(
+          { err: error, height, peer: block.peer.slice(0, 12) },
+          'a certified block from a peer does not verify on this chain',
+        );
+        this.#sync.reject(block, `block: ${(error as Error).message}`);
+        continue;
+      }
+      this.#fedFromSync = block;
+      return { type: 'commit-received', certificate: block.certificate, payload: block.payload };
+    }
   }
 
   #carryOut(outputs: readonly ConsensusOutput[]): void {
@@ -457,6 +513,7 @@ export class ConsensusDriver {
     this.#lastCommitAt = this.#o.clock();
     mempool.update(prepared.txs, chain.reader(), height);
     this.#o.wal.truncateBelow(height + 1);
+    this.#sync.committed(height);
     this.#o.onCommitted(prepared);
     this.#scheduleNextHeight(height + 1);
   }
@@ -472,7 +529,8 @@ export class ConsensusDriver {
     }
     const at = message.kind === 'vote' ? message.vote.height : message.proposal.height;
     const mine = this.#o.chain.height + 1;
-    if (at > mine) this.#requestBlocks(peer, mine);
+    // A peer at a later height has the blocks before it.
+    if (at > mine) this.#sync.peerHas(peer, at - 1, false);
     // A peer already working on the height this node waits to start: start it now.
     if (at === this.#waitingToStart) this.#startHeight(at);
     this.#feed(
@@ -480,14 +538,7 @@ export class ConsensusDriver {
     );
   }
 
-  #requestBlocks(peer: string, from: number): void {
-    this.#o.transport.send(
-      peer,
-      'sync',
-      syncWireCodec.encode({ kind: 'blocks-request', from, count: SYNC_BATCH_BLOCKS }),
-    );
-  }
-
+  /** The `sync` channel: requests are answered from the ledger, answers go to block sync. */
   #onSyncMessage(peer: string, payload: Uint8Array): boolean | undefined {
     if (this.#stopped) return undefined;
     let message: SyncWire;
@@ -497,100 +548,19 @@ export class ConsensusDriver {
       this.#o.logger.debug({ peer }, 'undecodable sync message');
       return false;
     }
-    const chain = this.#o.chain;
+    if (isSyncRequest(message)) {
+      answerSyncRequest(this.#o.chain, this.#o.transport, peer, message);
+      return true;
+    }
     switch (message.kind) {
       case 'status':
-        this.#peerHeights.set(peer, message.height);
-        if (message.height > chain.height) this.#requestBlocks(peer, chain.height + 1);
+        this.#sync.peerHas(peer, message.height, true);
         return true;
-      case 'blocks-request': {
-        const items: Array<{ block: Uint8Array; commit: Uint8Array }> = [];
-        let bytes = 0;
-        for (let h = message.from; h < message.from + message.count && h <= chain.height; h++) {
-          const block = chain.storage.blocks.getBlock(h);
-          const commit = chain.getCommit(h);
-          if (block === undefined || commit === undefined) break;
-          bytes += block.byteLength;
-          if (items.length > 0 && bytes > SYNC_ANSWER_MAX_BYTES) break;
-          const results = chain.storage.blocks.getResults(h);
-          items.push({
-            block,
-            commit: commitCodec.encode(commit),
-            ...(results === undefined ? {} : { results }),
-          });
-        }
-        if (items.length > 0)
-          this.#o.transport.send(peer, 'sync', syncWireCodec.encode({ kind: 'blocks', items }));
-        return;
-      }
-      case 'headers-request': {
-        const items: Array<{ header: Uint8Array; commit: Uint8Array; validators: Uint8Array }> = [];
-        for (let h = message.from; h < message.from + message.count && h <= chain.height; h++) {
-          const block = chain.getBlock(h);
-          const commit = chain.getCommit(h);
-          const validators = chain.validatorsAt(h);
-          if (block === undefined || commit === undefined || validators === undefined) break;
-          items.push({
-            header: blockHeaderCodec.encode(block.header),
-            commit: commitCodec.encode(commit),
-            validators: validatorSetCodec.encode(validators),
-          });
-        }
-        if (items.length > 0)
-          this.#o.transport.send(peer, 'sync', syncWireCodec.encode({ kind: 'headers', items }));
-        return;
-      }
-      case 'snapshot-request': {
-        if (message.height < 1 || message.height > chain.height) return true;
-        const entries = chain.storage.state.snapshotChunk(
-          message.height,
-          message.after,
-          SNAPSHOT_CHUNK_ENTRIES,
-        );
-        const answer = {
-          kind: 'snapshot-chunk' as const,
-          height: message.height,
-          entries: entries.map((e) => ({ key: e.key, value: e.value })),
-          done: entries.length < SNAPSHOT_CHUNK_ENTRIES,
-        };
-        this.#o.transport.send(peer, 'sync', syncWireCodec.encode(answer));
+      case 'blocks':
+        return this.#sync.onBlocks(peer, message.items);
+      default:
+        // Headers and snapshot chunks answer a state-syncing node; a running node never asked for them.
         return true;
-      }
-      case 'headers':
-      case 'snapshot-chunk':
-        // Answers for a state-syncing node; a running node never asked for them.
-        return true;
-      case 'blocks': {
-        let highest = chain.height;
-        for (const item of message.items) {
-          try {
-            const commit = commitCodec.decode(item.commit);
-            if (commit.height <= chain.height) continue;
-            this.#synced.set(commit.height, {
-              certificate: {
-                height: commit.height,
-                round: commit.round,
-                blockHash: bytesToHex(commit.blockHash),
-                signatures: commit.signatures.map((s) => ({
-                  validator: bytesToHex(s.validator),
-                  signature: s.signature,
-                })),
-              },
-              payload: item.block,
-            });
-            highest = Math.max(highest, commit.height);
-          } catch {
-            this.#o.logger.debug({ peer }, 'undecodable block in a sync answer');
-            return false;
-          }
-        }
-        // Blocks for the height this node waits to start: start it now, and feed them in order.
-        if (this.#waitingToStart !== undefined && this.#synced.has(this.#waitingToStart))
-          this.#startHeight(this.#waitingToStart);
-        this.#feed();
-        if (message.items.length === SYNC_BATCH_BLOCKS) this.#requestBlocks(peer, highest + 1);
-        return true;
-      }
     }
   }
 }

@@ -4,6 +4,8 @@
  * and `sync()` fsyncs the file, so the driver can make its own votes durable before they leave the node.
  * Replay stops at the first torn or corrupt frame (a crash mid-append) and cuts the file there.
  * It lives beside the ledger, not inside it: wiping a node's ledger must not forget what it signed.
+ * The records are mirrored in memory once read, because the driver asks for them at every height it
+ * starts; the file is rewritten on `truncateBelow` only when it holds a record to drop.
  */
 import {
   closeSync,
@@ -33,6 +35,8 @@ function frame(record: WalRecord): Buffer {
 export class FileWal implements WriteAheadLog {
   readonly path: string;
   #fd: number;
+  /** The file's records once read (then kept in step with appends). */
+  #records: WalRecord[] | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -41,6 +45,7 @@ export class FileWal implements WriteAheadLog {
 
   append(record: WalRecord): void {
     writeSync(this.#fd, frame(record));
+    this.#records?.push(record);
   }
 
   sync(): void {
@@ -48,6 +53,11 @@ export class FileWal implements WriteAheadLog {
   }
 
   replay(): readonly WalRecord[] {
+    if (this.#records === undefined) this.#records = this.#read();
+    return [...this.#records];
+  }
+
+  #read(): WalRecord[] {
     if (!existsSync(this.path)) return [];
     const bytes = readFileSync(this.path);
     const records: WalRecord[] = [];
@@ -75,7 +85,9 @@ export class FileWal implements WriteAheadLog {
 
   /** Keeps only records of `height` and above: rewritten to a temporary file, fsynced, then renamed. */
   truncateBelow(height: number): void {
-    const keep = this.replay().filter((r) => r.height >= height);
+    const all = this.replay();
+    const keep = all.filter((r) => r.height >= height);
+    if (keep.length === all.length) return;
     const temporary = `${this.path}.tmp`;
     const fd = openSync(temporary, 'w');
     for (const record of keep) writeSync(fd, frame(record));
@@ -87,6 +99,7 @@ export class FileWal implements WriteAheadLog {
     closeSync(dirFd);
     closeSync(this.#fd);
     this.#fd = openSync(this.path, 'a+');
+    this.#records = keep;
   }
 
   close(): void {

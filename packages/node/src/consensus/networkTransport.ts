@@ -61,6 +61,10 @@ export class NetworkTransport implements PeerTransport {
     this.network.handle(channel, (publicKey, payload) => handler(bytesToHex(publicKey), payload));
   }
 
+  penalise(peer: string): void {
+    this.network.penalise(hexToBytes(peer), 'invalid');
+  }
+
   peers(): string[] {
     return this.network.peers().map((p) => bytesToHex(p.publicKey));
   }

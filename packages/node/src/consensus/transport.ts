@@ -15,6 +15,8 @@ export interface PeerTransport {
   send(peer: string, channel: Channel, payload: Uint8Array): void;
   /** Registers the one handler of a channel. */
   onMessage(channel: Channel, handler: MessageHandler): void;
+  /** Lowers a peer's score for something only the node can judge (a block that fails its certificate). */
+  penalise?(peer: string): void;
   /** Public keys (hex) of the peers connected now. */
   peers(): string[];
   /** Asks again whether each linked peer is still a member, and drops those that are not (after revocations). */

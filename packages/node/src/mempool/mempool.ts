@@ -8,7 +8,7 @@
  * submitters, each submitter's in nonce order, so nonces are never reordered.
  */
 import { bytesToHex, type DecodedTx, decodeTx, HanglianError } from '@hanglian/core';
-import { ExecutionErrors, nonceStore, type StateMachine, type StateReader } from '@hanglian/state-machine';
+import { ExecutionErrors, type StateMachine, type StateReader } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 
 export interface MempoolOptions {
@@ -102,7 +102,7 @@ export class Mempool {
       );
     }
     this.#sm.checkTx(tx, state, next);
-    const expected = nonceStore.get(state, tx.submitter)?.next ?? 0;
+    const expected = this.#sm.nextNonce(state, tx.submitter);
     if (tx.body.nonce > expected + this.#options.nonceWindow) {
       throw new HanglianError(
         NodeErrors.MEMPOOL_NONCE_TOO_FAR,
@@ -122,7 +122,7 @@ export class Mempool {
     const tx = this.#byId.get(txIdHex);
     if (tx === undefined) return undefined;
     const queue = this.#bySubmitter.get(tx.submitter);
-    let nonce = nonceStore.get(state, tx.submitter)?.next ?? 0;
+    let nonce = this.#sm.nextNonce(state, tx.submitter);
     while (nonce < tx.body.nonce && queue?.byNonce.has(nonce)) nonce++;
     return nonce < tx.body.nonce ? nonce : undefined;
   }
@@ -163,7 +163,7 @@ export class Mempool {
   reap(state: StateReader, limits: ReapLimits): DecodedTx[] {
     const runs: DecodedTx[][] = [];
     for (const [submitter, queue] of this.#bySubmitter) {
-      let nonce = nonceStore.get(state, submitter)?.next ?? 0;
+      let nonce = this.#sm.nextNonce(state, submitter);
       const run: DecodedTx[] = [];
       for (let tx = queue.byNonce.get(nonce); tx !== undefined; tx = queue.byNonce.get(++nonce)) run.push(tx);
       if (run.length > 0) runs.push(run);
@@ -191,7 +191,7 @@ export class Mempool {
   update(included: readonly DecodedTx[], state: StateReader, height: number): void {
     for (const tx of included) this.#remove(tx);
     for (const [submitter, queue] of [...this.#bySubmitter]) {
-      const next = nonceStore.get(state, submitter)?.next ?? 0;
+      const next = this.#sm.nextNonce(state, submitter);
       for (const tx of [...queue.byNonce.values()]) {
         if (tx.body.nonce < next) {
           this.#remove(tx);

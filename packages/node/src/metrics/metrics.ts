@@ -23,6 +23,7 @@ export class NodeMetrics {
   readonly transactionsFailed: Counter;
   readonly commitLatency: Histogram;
   readonly blockTransactions: Histogram;
+  readonly evidenceSeen: Counter;
 
   constructor(source: NodeMetricsSource, labels: { node: string; chainId: string }) {
     const registers = [this.registry];
@@ -113,6 +114,11 @@ export class NodeMetrics {
       name: 'hanglian_block_transactions',
       help: 'Transactions per committed block',
       buckets: [0, 1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+      registers,
+    });
+    this.evidenceSeen = new Counter({
+      name: 'hanglian_evidence_total',
+      help: 'Double votes (equivocation) by a validator that this node proved and reported on chain',
       registers,
     });
   }

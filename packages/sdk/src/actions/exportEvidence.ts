@@ -1,6 +1,6 @@
 import { endpoints } from '@hanglian/api';
 import { type EvidenceBundle, parseEvidenceBundle } from '@hanglian/core';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { getStateProof } from './getStateProof.js';
 
 export interface ExportEvidenceParameters {

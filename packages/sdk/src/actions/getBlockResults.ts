@@ -1,5 +1,5 @@
 import { endpoints } from '@hanglian/api';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import type { ResponseOf } from '../transport.js';
 
 export interface GetBlockResultsParameters {

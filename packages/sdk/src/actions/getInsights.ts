@@ -1,22 +1,11 @@
-import type { BaseClient } from '../client.js';
+import type * as Chain from '@hanglian/state-machine/client';
+import type { BaseClient } from '../baseClient.js';
 import { type QueryReturnType, query } from './query.js';
 
 /** The measures insights counts (packages/state-machine/src/modules/insights/README.md). */
 export type InsightsMeasure = 'demand' | 'sales' | 'returns' | 'cancellations' | 'disputes';
 
-export interface GetInsightsParameters {
-  /** The producer organisation whose products are aggregated. */
-  readonly producer: string;
-  /** A closed month, `YYYY-MM` in the chain's calendar. */
-  readonly month: string;
-  readonly measure: InsightsMeasure;
-  /** Only this SKU (one of the producer's products). */
-  readonly sku?: string;
-  /** Only this region. */
-  readonly region?: string;
-  /** List the days of each released region. */
-  readonly days?: boolean;
-}
+export type GetInsightsParameters = Chain.AggregatesParams;
 
 /** A released group, or a suppressed one (fewer orders than the month's group size; never shown as zero). */
 export type InsightsValue =

@@ -1,4 +1,5 @@
-import type { BaseClient } from '../client.js';
+import { composeOrder } from '@hanglian/state-machine/client';
+import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
 import { getStatus } from './getStatus.js';
 import { query } from './query.js';
@@ -59,12 +60,8 @@ export async function previewOrder(
   parameters: PreviewOrderParameters,
 ): Promise<OrderPreview> {
   const [{ result: listing }, { result: orderParameters }, status] = await Promise.all([
-    query<{ price: number; shipsFrom?: string } | null>(client, {
-      module: 'catalog',
-      name: 'listing',
-      params: { id: parameters.listing },
-    }),
-    query<{ platformFeeBps: number }>(client, { module: 'orders', name: 'parameters', params: {} }),
+    query(client, 'catalog', 'listing', { id: parameters.listing }),
+    query(client, 'orders', 'parameters'),
     getStatus(client),
   ]);
   if (listing === null) {
@@ -83,29 +80,32 @@ export async function previewOrder(
   };
   let hostBps = 0;
   if (parameters.session !== undefined) {
-    const { result: session } = await query<{
-      startsAt: number;
-      endsAt: number;
-      featured: Array<{ listing: string; commissionBps: number }>;
-    } | null>(client, { module: 'catalog', name: 'session', params: { id: parameters.session } });
+    const { result: session } = await query(client, 'catalog', 'session', { id: parameters.session });
     const featured = session?.featured.find((f) => f.listing === parameters.listing);
     const now = status.latestBlockTime;
     if (session !== null && featured !== undefined && session.startsAt <= now && now < session.endsAt) {
       hostBps = featured.commissionBps;
     }
   }
-  const platform = bps(goods, orderParameters.platformFeeBps);
-  const host = bps(goods, hostBps);
+  // The orders module's own rule, so the preview is what the order will fix on chain.
+  const composition = composeOrder({
+    price: listing.price,
+    quantity: parameters.quantity,
+    shipping: quote.fee,
+    paymentFee: fee,
+    platformFeeBps: orderParameters.platformFeeBps,
+    hostCommissionBps: hostBps,
+  });
   return {
     unitPrice: listing.price,
-    goods,
-    shipping: quote.fee,
-    total,
-    merchant: total - quote.fee - fee - platform - host,
-    carrier: quote.fee,
-    payment: fee,
-    platform,
-    host,
+    goods: composition.goods,
+    shipping: composition.shipping,
+    total: composition.total,
+    merchant: composition.merchant,
+    carrier: composition.carrier,
+    payment: composition.payment,
+    platform: composition.platform,
+    host: composition.host,
     days: quote.days,
   };
 }
@@ -129,9 +129,4 @@ async function callReadOnly(
     );
   }
   return result.value;
-}
-
-/** ⌊amount × basisPoints / 10,000⌋, exactly as the orders module computes shares. */
-function bps(amount: number, basisPoints: number): number {
-  return Number((BigInt(amount) * BigInt(basisPoints)) / 10_000n);
 }

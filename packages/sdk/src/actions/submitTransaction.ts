@@ -1,6 +1,6 @@
 import { endpoints } from '@hanglian/api';
 import { bytesToHex } from '@hanglian/core';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import type { ResponseOf } from '../transport.js';
 
 export interface SubmitTransactionParameters {

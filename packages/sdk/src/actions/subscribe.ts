@@ -1,5 +1,5 @@
 import { HanglianError } from '@hanglian/core';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
 import type { FetchFunction } from '../transport.js';
 

@@ -1,4 +1,4 @@
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { query } from './query.js';
 
 export interface VerifyItemParameters {

@@ -1,4 +1,4 @@
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
 import { type GetTransactionReturnType, getTransaction } from './getTransaction.js';
 

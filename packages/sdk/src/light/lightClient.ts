@@ -24,7 +24,7 @@ import {
 import { getHeader } from '../actions/getHeader.js';
 import { getStateProof } from '../actions/getStateProof.js';
 import { getStatus } from '../actions/getStatus.js';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
 import {
   type StateKey,

@@ -18,7 +18,7 @@ import {
 import { type GetStateProofReturnType, getStateProof } from '../actions/getStateProof.js';
 import { getStatus } from '../actions/getStatus.js';
 import { query } from '../actions/query.js';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
 import { getVerifiedState, type LightClient } from '../light/lightClient.js';
 import { type TrustedValidators, verifyQueryResult } from '../light/verify.js';

@@ -2,39 +2,14 @@
  * Builders for the distribution module's commands (packages/state-machine/src/modules/distribution/README.md):
  * a producer authorises channels; organisations ship named items to each other and the receiver confirms.
  */
+import type * as Chain from '@hanglian/state-machine/client';
+import type { Static } from '@sinclair/typebox';
 import { definedOnly, type TxCall } from './call.js';
-import type { ItemSelection } from './items.js';
 
-export interface AuthoriseChannelParams {
-  /** The channel organisation. */
-  org: string;
-  /** Products it may sell (absent: all of the producer's). */
-  skus?: string[];
-  /** ISO 3166 regions it may sell in (`CN` covers `CN-31`; absent: anywhere). */
-  regions?: string[];
-  /** Block time (ms) after which the authorisation lapses (absent: no end). */
-  until?: number;
-}
-export interface RevokeChannelParams {
-  org: string;
-}
-export interface ShipParams {
-  /** The sender's shipment id: lower-case letters, digits, `.`, `_`, `-`, at most 64 characters. */
-  shipment: string;
-  /** The receiving organisation. */
-  to: string;
-  items: ItemSelection;
-  /** 1..128 characters. */
-  where: string;
-}
-export interface ReceiveParams {
-  /** The sending organisation. */
-  from: string;
-  shipment: string;
-  /** False refuses the whole shipment: the items go back to the sender's stock. */
-  accept: boolean;
-  where: string;
-}
+export type AuthoriseChannelParams = Chain.AuthoriseChannelParams;
+export type RevokeChannelParams = Static<typeof Chain.RevokeChannelParamsSchema>;
+export type ShipParams = Chain.ShipParams;
+export type ReceiveParams = Chain.ReceiveParams;
 
 const call = <P extends object>(command: string, params: P): TxCall<P> => ({
   module: 'distribution',

@@ -52,7 +52,14 @@ export type ProposalAction =
       blockHash?: Uint8Array;
       stateRoot?: Uint8Array;
       validators: Validator[];
-    };
+    }
+  /**
+   * A software upgrade: every node stops before executing block `height` unless its software carries
+   * the upgrade `name`; `info` (≤ 200 characters) says where to get that software.
+   */
+  | { type: 'scheduleUpgrade'; name: string; height: number; info?: string }
+  /** Withdraws the scheduled upgrade before its height. */
+  | { type: 'cancelUpgrade' };
 
 export interface SubmitProposalParams {
   /** At most 200 characters. */

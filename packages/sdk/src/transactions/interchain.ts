@@ -4,7 +4,9 @@
  * with a state proof). Relayers build `update`, `receive` and `acknowledge`; `hanglian relay` does it for
  * you (packages/state-machine/src/modules/{lightclients,interchain}/README.md).
  */
+
 import type { BlockHeader, Commit, StateProof, Validator } from '@hanglian/core';
+import type * as Chain from '@hanglian/state-machine/client';
 import { definedOnly, type TxCall } from './call.js';
 
 /** A header as a relayer submits it: the header, its commit certificate and the set that signed it. */
@@ -13,14 +15,7 @@ export interface SignedHeader {
   commit: Commit;
   validators: Validator[];
 }
-export interface UpdateClientParams {
-  chainId: string;
-  /** A height of that chain this chain verified already: the base. */
-  trustedHeight: number;
-  signed: SignedHeader;
-  /** The set trusted at the base, when skipping and the client has not stored it. */
-  trustedValidators?: Validator[];
-}
+export type UpdateClientParams = Chain.UpdateParams;
 export interface SubmitMisbehaviourParams {
   chainId: string;
   trustedHeight: number;
@@ -28,14 +23,7 @@ export interface SubmitMisbehaviourParams {
   second: SignedHeader;
   trustedValidators?: Validator[];
 }
-export interface SendMessageParams {
-  destChain: string;
-  destModule: string;
-  payload: unknown;
-  /** The destination's height / block time (ms) from which it is no longer delivered; give one. */
-  timeoutHeight?: number;
-  timeoutTime?: number;
-}
+export type SendMessageParams = Chain.SendParams;
 /** A packet as the source chain's outbox holds it (interchain README). */
 export interface InterchainPacket {
   sourceChain: string;

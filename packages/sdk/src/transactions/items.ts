@@ -3,48 +3,17 @@
  * batches minted as ranges of item codes (`<sku>:<batch>:<serial>`), trace events and recalls. A producer's
  * identity submits.
  */
+import type * as Chain from '@hanglian/state-machine/client';
 import { definedOnly, type TxCall } from './call.js';
 
-export interface RegisterProductParams {
-  /** SKU or ISBN: lower-case letters, digits, `.`, `_`, `-`, at most 64 characters. */
-  sku: string;
-  /** 1..200 characters. */
-  name: string;
-  /** 1..64 characters (grants of purchase history are scoped by category). */
-  category: string;
-  /** Factory price in minor units of the settlement unit. */
-  factoryPrice: number;
-  /** At most 32 attributes (keys ≤ 64, values ≤ 256 characters). */
-  attributes?: Record<string, string>;
-}
-export interface MintBatchParams {
-  sku: string;
-  /** Batch id: like a SKU, at most 32 characters. */
-  batch: string;
-  /** Copies in the batch, 1..1,000,000: serials 1..count, one record for the whole batch. */
-  count: number;
-  /** Where it was made (1..128 characters). */
-  site: string;
-}
+export type RegisterProductParams = Chain.RegisterProductParams;
+export type MintBatchParams = Chain.MintBatchParams;
 /** Items named one by one (at most 500 codes), or a range of serials of one batch (at most 10,000). */
 export type ItemSelection =
   | { codes: string[] }
   | { range: { sku: string; batch: string; from: number; to: number } };
-export interface RecordEventParams {
-  items: ItemSelection;
-  /** What the owner or holder did (moves, sales and returns are recorded by the modules that make them). */
-  bizStep: 'packing' | 'inspecting' | 'destroying';
-  /** 1..128 characters. */
-  where: string;
-  /** At most 128 characters. */
-  why: string;
-}
-export interface RecallBatchParams {
-  sku: string;
-  batch: string;
-  /** 1..256 characters. */
-  reason: string;
-}
+export type RecordEventParams = Chain.RecordEventParams;
+export type RecallBatchParams = Chain.RecallBatchParams;
 
 const call = <P extends object>(command: string, params: P): TxCall<P> => ({
   module: 'items',

@@ -4,82 +4,20 @@
  * order's one-time key (`wallet.orderKey(i)`) co-signs as an actor wherever the buyer acts: `create`,
  * `deliver` (the receipt), `confirm`, `cancel`, `return`, and `dispute` by the buyer.
  */
+import type * as Chain from '@hanglian/state-machine/client';
 import { definedOnly, type TxCall } from './call.js';
 
-export interface LinkLogisticsParams {
-  /** The `commerce.logistics/1` implementation (of the signer's organisation). */
-  implementation: string;
-  /** The chain where the carrier records its deliveries. */
-  chainId: string;
-  /** The carrier's organisation on that chain. */
-  carrier: string;
-}
+export type LinkLogisticsParams = Chain.LinkLogisticsParams;
 
-export interface CreateOrderParams {
-  /** The order key's address; the key must co-sign. */
-  buyer: string;
-  /** The listing id, `<merchant>/<id>`. */
-  listing: string;
-  /** 1..100. */
-  quantity: number;
-  /** The `commerce.payment/1` implementation chosen (its organisation is the payment provider). */
-  payment: string;
-  /** The `commerce.logistics/1` implementation chosen (its organisation is the carrier). */
-  logistics: string;
-  /** The platform that referred the consumer. */
-  platform: string;
-  /** A live session (`<host>/<id>`) featuring the listing: its host earns the commission if it is running. */
-  session?: string;
-  /** The arbiter organisation that decides a dispute. */
-  arbiter: string;
-  /** The buyer's ISO 3166 region (`CN-11`): coarse on purpose, it is public. */
-  buyerRegion: string;
-  /** The delivery details sealed by `sealDelivery` to the carrier's (and merchant's) registered keys. */
-  delivery: Uint8Array;
-  /** Parcel weight for the carrier's quote, 1..1,000,000 g. */
-  weightGrams: number;
-  /**
-   * The most the buyer agrees to pay, signed by the order key: the order fails
-   * (`ORDERS_PRICE_NOT_AGREED`) if goods + the carrier's quote come to more. Set it to the total the buyer
-   * was shown (`previewOrder`).
-   */
-  maxTotal: number;
-  /** The unit price the buyer saw; the order fails if the listing's price changed. */
-  unitPrice?: number;
-  /** The most the buyer accepts for shipping; the order fails if the carrier quotes more. */
-  maxShipping?: number;
-}
-export interface ConfirmPaymentParams {
-  order: string;
-  /** The account paying into escrow (default the submitter); it must sign. */
-  from?: string;
-}
+export type CreateOrderParams = Chain.CreateOrderParams;
+export type ConfirmPaymentParams = Chain.ConfirmPaymentParams;
 /** An order id, for steps that need nothing else. */
-export interface OrderRefParams {
-  /** 32 hex digits: the start of the creating transaction's id. */
-  order: string;
-}
+export type OrderRefParams = Chain.ConfirmParams;
 /** A physical step of an order, and where it happened (at most 128 characters; public). */
-export interface OrderStepParams {
-  order: string;
-  where?: string;
-}
-export interface DisputeParams {
-  order: string;
-  /** 1..256 characters. */
-  reason: string;
-}
-export interface ArbitrateParams {
-  order: string;
-  /** What the buyer gets back, 0..total; the rest pays the shares by the rule of the orders README. */
-  refund: number;
-  /** Who ends up with the items. */
-  items: 'buyer' | 'merchant';
-}
-export interface SetPayeeParams {
-  /** The account the organisation's shares are paid to; it must co-sign. */
-  address: string;
-}
+export type OrderStepParams = Chain.ShipOrderParams;
+export type DisputeParams = Chain.DisputeParams;
+export type ArbitrateParams = Chain.ArbitrateParams;
+export type SetPayeeParams = Chain.SetPayeeParams;
 
 const call = <P extends object>(command: string, params: P): TxCall<P> => ({
   module: 'orders',

@@ -2,29 +2,12 @@
  * Builders for the registry module's commands (packages/state-machine/src/modules/registry/README.md):
  * deploying contract code, registering it as an implementation of a standard, and calling it.
  */
+import type * as Chain from '@hanglian/state-machine/client';
 import type { TxCall } from './call.js';
 
-export interface DeployCodeParams {
-  /** The contract's bundled JavaScript (at most 1 MiB); its id is the SHA-256 of the source, in hex. */
-  source: string;
-}
-export interface RegisterImplementationParams {
-  /** New for every version (`carrier-a.quote.v2` beside `carrier-a.quote.v1`). */
-  id: string;
-  /** The standard it implements, e.g. `commerce.logistics/1`. */
-  standard: string;
-  /** Hex SHA-256 of deployed code. */
-  codeHash: string;
-  /** 1..128 characters. */
-  displayName: string;
-}
-export interface RegistryCallParams {
-  /** The implementation called: switching implementation is naming another one next time. */
-  implementation: string;
-  method: string;
-  /** At most 16 JSON arguments. */
-  args: unknown[];
-}
+export type DeployCodeParams = Chain.DeployCodeParams;
+export type RegisterImplementationParams = Chain.RegisterImplementationParams;
+export type RegistryCallParams = Chain.CallParams;
 
 const call = <P extends object>(command: string, params: P): TxCall<P> => ({
   module: 'registry',

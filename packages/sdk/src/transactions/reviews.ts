@@ -2,21 +2,11 @@
  * Builders for the reviews module's commands (packages/state-machine/src/modules/reviews/README.md): only
  * the order's own key writes its review (a gateway submits, the key co-signs); the merchant answers once.
  */
+import type * as Chain from '@hanglian/state-machine/client';
 import type { TxCall } from './call.js';
 
-export interface WriteReviewParams {
-  /** A delivered order's id. */
-  order: string;
-  /** 1..5 stars. */
-  rating: number;
-  /** At most 2,000 characters; public and never edited. */
-  text: string;
-}
-export interface ReplyParams {
-  order: string;
-  /** 1..2,000 characters. */
-  text: string;
-}
+export type WriteReviewParams = Chain.WriteReviewParams;
+export type ReplyParams = Chain.ReplyParams;
 
 const call = <P extends object>(command: string, params: P): TxCall<P> => ({
   module: 'reviews',

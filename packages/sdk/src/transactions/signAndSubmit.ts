@@ -2,7 +2,7 @@ import { bytesToHex, signedTxCodec, txBodyCodec, txIdOf, txSignBytes } from '@ha
 import { getAccount } from '../actions/getAccount.js';
 import { getStatus } from '../actions/getStatus.js';
 import { type SubmitTransactionReturnType, submitTransaction } from '../actions/submitTransaction.js';
-import type { BaseClient } from '../client.js';
+import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError } from '../errors.js';
 import type { Signer } from '../signer.js';
 import { buildTxBody, type TxCall } from './call.js';

@@ -58,6 +58,25 @@ export const GenesisDocumentSchema = Type.Object(
      */
     dev: Type.Optional(Type.Boolean()),
     modules: Type.Record(Type.String(), Type.Unknown()),
+    /**
+     * The founders' consent: each founding organisation's root key signs the document without this
+     * field (the genesis ceremony, `docs/decisions/0009-consortium-formation.md`). Nodes refuse to start
+     * from a genesis that some founder has not signed; execution ignores it. Part of the genesis hash, so
+     * the chain's first hash commits to who agreed to it.
+     */
+    signatures: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            org: Type.String({ maxLength: 64 }),
+            publicKey: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+            signature: Type.String({ pattern: '^[0-9a-f]{128}$' }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 1000 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -494,6 +513,14 @@ export class StateMachine {
       for (const store of module.stores) out.set(`${module.name}/${store.name}`, store.access ?? 'members');
     }
     return out;
+  }
+
+  /**
+   * The next nonce `submitter` may use in `state` (0 before its first transaction). The nonce store is the
+   * executor's own: the node asks here instead of reading it (mempool ordering, the account endpoint).
+   */
+  nextNonce(state: StateReader, submitter: Address): number {
+    return nonceStore.get(state, submitter)?.next ?? 0;
   }
 
   /** True when `address` is an active member identity at `time` (a node checks signed reads with it). */

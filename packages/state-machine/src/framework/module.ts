@@ -164,3 +164,27 @@ export interface Module {
 }
 
 export type { ChainEvent };
+
+/**
+ * A module's queries, keyed by name: the one declaration both the node (which serves the list) and the
+ * clients' typed query table (`@hanglian/state-machine/client`, `ChainQueries`) are made from.
+ */
+export type QueryRecord = Readonly<Record<string, Query<any, any>>>;
+
+/** The list a module serves, from its record; a key that is not its query's name is a programming error. */
+export function queryList(queries: QueryRecord): Query<any, any>[] {
+  return Object.entries(queries).map(([key, query]) => {
+    if (query.name !== key) throw new Error(`query '${query.name}' is recorded under '${key}'`);
+    return query;
+  });
+}
+
+/** Each query's params (from its schema) and result (what `execute` returns), before JSON encoding. */
+export type QueryTypesOf<R> = {
+  -readonly [K in keyof R]: R[K] extends {
+    readonly paramsSchema: infer S extends TSchema;
+    execute(ctx: any): infer Result;
+  }
+    ? { params: Static<S>; result: Result }
+    : never;
+};

@@ -1,4 +1,10 @@
-import type { Command, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { CreateSessionCommand } from './commands/createSession.js';
 import { CreateListingCommand, UpdateListingCommand } from './commands/listings.js';
 import type { DistributionForCatalog, IdentityForCatalog, ItemsForCatalog } from './expected.js';
@@ -43,6 +49,6 @@ export class CatalogModule implements Module {
       new UpdateListingCommand(identity),
       new CreateSessionCommand(identity),
     ];
-    this.queries = createCatalogQueries(items, distribution);
+    this.queries = queryList(createCatalogQueries(items, distribution));
   }
 }

@@ -28,10 +28,7 @@ const ListingsParams = Type.Object(
   { additionalProperties: false },
 );
 
-export function createCatalogQueries(
-  items: ItemsForCatalog,
-  distribution: DistributionForCatalog,
-): Query<any, any>[] {
+export function createCatalogQueries(items: ItemsForCatalog, distribution: DistributionForCatalog) {
   /** The listing as the public sees it at block time `time` (a channel past its end date no longer counts). */
   const view = (state: StateReader, listing: Listing, time: number): ListingView | undefined => {
     const product = items.getProduct(state, listing.sku);
@@ -52,7 +49,7 @@ export function createCatalogQueries(
     };
   };
 
-  const listing: Query<any, ListingView | null> = {
+  const listing = {
     name: 'listing',
     reads: { public: ['catalog/listings', 'distribution/channels', 'items/holdings', 'items/products'] },
     access: 'public',
@@ -62,9 +59,9 @@ export function createCatalogQueries(
       const found = listingStore.get(ctx.state, (ctx.params as { id: string }).id);
       return found === undefined ? null : (view(ctx.state, found, ctx.time) ?? null);
     },
-  };
+  } satisfies Query<any, ListingView | null>;
 
-  const listings: Query<typeof ListingsParams, ListingView[]> = {
+  const listings = {
     name: 'listings',
     reads: {
       public: [
@@ -99,16 +96,16 @@ export function createCatalogQueries(
       }
       return out;
     },
-  };
+  } satisfies Query<typeof ListingsParams, ListingView[]>;
 
-  const session: Query<any, Session | null> = {
+  const session = {
     name: 'session',
     reads: { public: ['catalog/sessions'] },
     access: 'public',
     summary: 'A live-stream session and its featured listings.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
     execute: (ctx) => sessionStore.get(ctx.state, (ctx.params as { id: string }).id) ?? null,
-  };
+  } satisfies Query<any, Session | null>;
 
   const SessionsParams = Type.Object(
     {
@@ -121,7 +118,7 @@ export function createCatalogQueries(
     },
     { additionalProperties: false },
   );
-  const sessions: Query<typeof SessionsParams, Session[]> = {
+  const sessions = {
     name: 'sessions',
     reads: { public: ['catalog/sessions'] },
     access: 'public',
@@ -138,7 +135,7 @@ export function createCatalogQueries(
       }
       return out;
     },
-  };
+  } satisfies Query<typeof SessionsParams, Session[]>;
 
-  return [listing, listings, session, sessions];
+  return { listing, listings, session, sessions };
 }

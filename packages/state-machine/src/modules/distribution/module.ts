@@ -1,4 +1,10 @@
-import type { Command, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { AuthoriseChannelCommand, RevokeChannelCommand } from './commands/authoriseChannel.js';
 import { ReceiveCommand } from './commands/receive.js';
 import { ShipCommand } from './commands/ship.js';
@@ -48,6 +54,6 @@ export class DistributionModule implements Module {
       new ShipCommand(identity, items),
       new ReceiveCommand(identity, items),
     ];
-    this.queries = createDistributionQueries(items, this.method);
+    this.queries = queryList(createDistributionQueries(items, this.method));
   }
 }

@@ -26,23 +26,17 @@ export interface ProvenanceView {
   region: string | null;
 }
 
-export function createDistributionQueries(
-  items: ItemsForDistribution,
-  distribution: DistributionMethod,
-): Query<any, any>[] {
-  const channels: Query<TObject<{ producer: typeof IdentifierSchema }>, Channel[]> = {
+export function createDistributionQueries(items: ItemsForDistribution, distribution: DistributionMethod) {
+  const channels = {
     name: 'channels',
     reads: { public: ['distribution/channels'] },
     access: 'public',
     summary: "A producer's authorised channels.",
     paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
     execute: (ctx) => [...channelStore.entries(ctx.state, `${ctx.params.producer}/`)].map(([, c]) => c),
-  };
+  } satisfies Query<TObject<{ producer: typeof IdentifierSchema }>, Channel[]>;
 
-  const shipment: Query<
-    TObject<{ from: typeof IdentifierSchema; id: typeof IdentifierSchema }>,
-    Shipment | null
-  > = {
+  const shipment = {
     name: 'shipment',
     reads: { members: ['distribution/shipments'] },
     summary: 'A shipment by sender and id.',
@@ -51,7 +45,7 @@ export function createDistributionQueries(
       { additionalProperties: false },
     ),
     execute: (ctx) => shipmentStore.get(ctx.state, `${ctx.params.from}/${ctx.params.id}`) ?? null,
-  };
+  } satisfies Query<TObject<{ from: typeof IdentifierSchema; id: typeof IdentifierSchema }>, Shipment | null>;
 
   const ShipmentsParams = Type.Object(
     {
@@ -65,7 +59,7 @@ export function createDistributionQueries(
     },
     { additionalProperties: false },
   );
-  const shipments: Query<typeof ShipmentsParams, Shipment[]> = {
+  const shipments = {
     name: 'shipments',
     reads: { members: ['distribution/byReceiver', 'distribution/shipments'] },
     summary: 'Shipments addressed to an organisation, by sender and id; optionally only those in one status.',
@@ -83,13 +77,13 @@ export function createDistributionQueries(
       }
       return out;
     },
-  };
+  } satisfies Query<typeof ShipmentsParams, Shipment[]>;
 
   const ProvenanceParams = Type.Object(
     { code: Type.String({ maxLength: 200 }), region: Type.Optional(RegionSchema) },
     { additionalProperties: false },
   );
-  const provenance: Query<typeof ProvenanceParams, ProvenanceView> = {
+  const provenance = {
     name: 'provenance',
     reads: { public: ['items/products', 'items/items', 'items/batches', 'distribution/channels'] },
     access: 'public',
@@ -114,7 +108,7 @@ export function createDistributionQueries(
         }),
       };
     },
-  };
+  } satisfies Query<typeof ProvenanceParams, ProvenanceView>;
 
-  return [channels, shipment, shipments, provenance];
+  return { channels, shipment, shipments, provenance };
 }

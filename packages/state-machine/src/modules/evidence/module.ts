@@ -1,5 +1,11 @@
 import type { CryptoSuite } from '@hanglian/core';
-import type { Command, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { ReportEquivocationCommand } from './commands/reportEquivocation.js';
 import type { IdentityForEvidence } from './expected.js';
 import { equivocationsQuery } from './queries.js';
@@ -9,7 +15,7 @@ import { byOrgStore, EVIDENCE_MODULE, equivocationStore } from './stores.js';
 export class EvidenceModule implements Module {
   readonly name = EVIDENCE_MODULE;
   readonly commands: readonly Command<any>[];
-  readonly queries: readonly Query<any, any>[] = [equivocationsQuery];
+  readonly queries: readonly Query<any, any>[] = queryList({ equivocations: equivocationsQuery });
   readonly stores: readonly StoreDescription[] = [
     {
       name: equivocationStore.name,

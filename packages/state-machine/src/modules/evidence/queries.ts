@@ -6,7 +6,7 @@ import { byOrgStore, type EquivocationRecord, equivocationStore } from './stores
 const ByOrgParams = Type.Object({ org: Type.Optional(IdentifierSchema) }, { additionalProperties: false });
 
 /** Recorded equivocations, all or one organisation's, oldest offence first. */
-export const equivocationsQuery: Query<typeof ByOrgParams, EquivocationRecord[]> = {
+export const equivocationsQuery = {
   name: 'equivocations',
   reads: { public: ['evidence/byOrg', 'evidence/equivocations'] },
   access: 'public',
@@ -24,4 +24,4 @@ export const equivocationsQuery: Query<typeof ByOrgParams, EquivocationRecord[]>
     }
     return records.sort((a, b) => a.height - b.height || a.round - b.round);
   },
-};
+} satisfies Query<typeof ByOrgParams, EquivocationRecord[]>;

@@ -24,4 +24,9 @@ export const GovernanceErrors = defineErrorCodes('governance', {
     summary: 'The validator key belongs to another organisation.',
   },
   GOV_BAD_PARAMETERS: { kind: 'invalid', summary: 'The governance parameters break a rule.' },
+  GOV_UPGRADE_HEIGHT_PASSED: {
+    kind: 'conflict',
+    summary: 'The upgrade height is not after the block that would schedule it.',
+  },
+  GOV_NO_UPGRADE_SCHEDULED: { kind: 'not_found', summary: 'No software upgrade is scheduled to cancel.' },
 });

@@ -7,6 +7,8 @@ import {
   parametersStore,
   proposalKeyId,
   proposalStore,
+  type UpgradePlan,
+  upgradePlanStore,
   type Validator,
 } from './stores.js';
 import { readValidatorSet } from './validators.js';
@@ -28,5 +30,13 @@ export class GovernanceMethod {
 
   getProposal(state: StateReader, id: number): Proposal | undefined {
     return proposalStore.get(state, proposalKeyId(id));
+  }
+
+  /**
+   * The latest software upgrade governance approved (kept after its height, as the record of what the
+   * chain runs since), or undefined.
+   */
+  upgradePlan(state: StateReader): UpgradePlan | undefined {
+    return upgradePlanStore.get(state, 'plan');
   }
 }

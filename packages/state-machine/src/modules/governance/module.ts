@@ -1,13 +1,14 @@
 import { addressFromPublicKey, HanglianError, hexToBytes, IdentifierSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type {
-  BlockHookContext,
-  Command,
-  GenesisContext,
-  Module,
-  Query,
-  StoreDescription,
+import {
+  type BlockHookContext,
+  type Command,
+  type GenesisContext,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
 } from '../../framework/module.js';
 import { HexPublicKeySchema } from '../identity/module.js';
 import { SubmitProposalCommand } from './commands/submitProposal.js';
@@ -58,7 +59,7 @@ export class GovernanceModule implements Module {
   readonly name = GOVERNANCE_MODULE;
   readonly method = new GovernanceMethod();
   readonly commands: readonly Command<any>[];
-  readonly queries: readonly Query<any, any>[] = createGovernanceQueries(this.method);
+  readonly queries: readonly Query<any, any>[] = queryList(createGovernanceQueries(this.method));
   readonly stores: readonly StoreDescription[] = [
     {
       name: 'params',
@@ -95,6 +96,12 @@ export class GovernanceModule implements Module {
       access: 'public',
       keyLayout: 'governance/validatorChanges/pending',
       summary: 'Approved validator changes applied to `next` at the end of the block.',
+    },
+    {
+      name: 'upgrade',
+      access: 'public',
+      keyLayout: 'governance/upgrade/plan',
+      summary: 'The latest software upgrade approved: every node stops before its height without it.',
     },
   ];
   readonly genesisSchema = GovernanceGenesisSchema;

@@ -24,6 +24,7 @@ import {
   parametersStore,
   proposalKeyId,
   proposalStore,
+  upgradePlanStore,
 } from './stores.js';
 import { queueValidatorChange } from './validators.js';
 
@@ -162,6 +163,30 @@ export class ProposalLifecycle {
       case 'setOrdersParameters': {
         const { type: _type, ...changes } = action;
         setOrdersParameters(state, changes);
+        return;
+      }
+      case 'scheduleUpgrade': {
+        // Nodes learn of the plan when the block that approves it commits; they stop before `height`.
+        if (action.height <= height) {
+          throw new HanglianError(
+            GovernanceErrors.GOV_UPGRADE_HEIGHT_PASSED,
+            `upgrade height ${action.height} is not after block ${height}`,
+          );
+        }
+        upgradePlanStore.set(state, 'plan', {
+          name: action.name,
+          height: action.height,
+          ...(action.info === undefined ? {} : { info: action.info }),
+          scheduledAt: height,
+        });
+        return;
+      }
+      case 'cancelUpgrade': {
+        const plan = upgradePlanStore.get(state, 'plan');
+        if (plan === undefined || plan.height <= height) {
+          throw new HanglianError(GovernanceErrors.GOV_NO_UPGRADE_SCHEDULED, 'no upgrade is scheduled ahead');
+        }
+        upgradePlanStore.delete(state, 'plan');
         return;
       }
       case 'admitLightClient': {

@@ -8,6 +8,7 @@ import {
   type Proposal,
   ProposalStatusSchema,
   proposalStore,
+  type UpgradePlan,
   type Validator,
 } from './stores.js';
 import { pendingChanges } from './validators.js';
@@ -31,16 +32,16 @@ export interface ValidatorsView {
   pending: Array<{ publicKey: Uint8Array; power: number; org: string }>;
 }
 
-export function createGovernanceQueries(governance: GovernanceMethod): Query<any, any>[] {
-  const proposal: Query<typeof ProposalParams, Proposal | null> = {
+export function createGovernanceQueries(governance: GovernanceMethod) {
+  const proposal = {
     name: 'proposal',
     reads: { public: ['governance/proposals'] },
     access: 'public',
     summary: 'One proposal by id, or null.',
     paramsSchema: ProposalParams,
     execute: (ctx) => governance.getProposal(ctx.state, ctx.params.id) ?? null,
-  };
-  const proposals: Query<typeof ProposalsParams, Proposal[]> = {
+  } satisfies Query<typeof ProposalParams, Proposal | null>;
+  const proposals = {
     name: 'proposals',
     reads: { public: ['governance/open', 'governance/proposals'] },
     access: 'public',
@@ -65,8 +66,8 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
       }
       return out;
     },
-  };
-  const validators: Query<typeof NoParams, ValidatorsView> = {
+  } satisfies Query<typeof ProposalsParams, Proposal[]>;
+  const validators = {
     name: 'validators',
     reads: { public: ['governance/validatorChanges', 'governance/validators'] },
     access: 'public',
@@ -77,14 +78,22 @@ export function createGovernanceQueries(governance: GovernanceMethod): Query<any
       next: governance.nextValidators(ctx.state),
       pending: pendingChanges(ctx.state),
     }),
-  };
-  const parameters: Query<typeof NoParams, GovernanceParameters> = {
+  } satisfies Query<typeof NoParams, ValidatorsView>;
+  const parameters = {
     name: 'parameters',
     reads: { public: ['governance/params'] },
     access: 'public',
     summary: 'The governance parameters in force.',
     paramsSchema: NoParams,
     execute: (ctx) => governance.parameters(ctx.state),
-  };
-  return [proposal, proposals, validators, parameters];
+  } satisfies Query<typeof NoParams, GovernanceParameters>;
+  const upgradePlan = {
+    name: 'upgradePlan',
+    reads: { public: ['governance/upgrade'] },
+    access: 'public',
+    summary: 'The latest software upgrade approved (name, height, info), or null.',
+    paramsSchema: NoParams,
+    execute: (ctx) => governance.upgradePlan(ctx.state) ?? null,
+  } satisfies Query<typeof NoParams, UpgradePlan | null>;
+  return { proposal, proposals, validators, parameters, upgradePlan };
 }

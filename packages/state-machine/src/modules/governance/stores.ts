@@ -7,6 +7,7 @@
  *   governance/validators/current             ValidatorSet (signs the next block)
  *   governance/validators/next                ValidatorSet (signs the block after it)
  *   governance/validatorChanges/pending       PendingValidatorChanges (applied to next at block end)
+ *   governance/upgrade/plan                   UpgradePlan (the software upgrade scheduled, if any)
  */
 import { AddressSchema, createCodec, IdentifierSchema, PublicKeySchema, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
@@ -150,6 +151,25 @@ export const SetOrdersParametersActionSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A software upgrade: every node stops before executing block `height` unless its software carries the
+ * upgrade `name`; the software that does continues from the same data. `info` says where to get it.
+ */
+export const UpgradeNameSchema = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
+export const ScheduleUpgradeActionSchema = Type.Object(
+  {
+    type: Type.Literal('scheduleUpgrade'),
+    name: UpgradeNameSchema,
+    height: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    info: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+/** Withdraws the scheduled upgrade (before its height). */
+export const CancelUpgradeActionSchema = Type.Object(
+  { type: Type.Literal('cancelUpgrade') },
+  { additionalProperties: false },
+);
 /** Admits another chain's light client (lightclients README): its id, trusted start and trusting period. */
 export const AdmitLightClientActionSchema = Type.Object(
   { type: Type.Literal('admitLightClient'), ...AdmitLightClientFieldsSchema.properties },
@@ -168,6 +188,8 @@ export const ProposalActionSchema = Type.Union([
   SetRegistryParametersActionSchema,
   SetInsightsParametersActionSchema,
   SetOrdersParametersActionSchema,
+  ScheduleUpgradeActionSchema,
+  CancelUpgradeActionSchema,
   AdmitLightClientActionSchema,
 ]);
 export type ProposalAction = Static<typeof ProposalActionSchema>;
@@ -238,6 +260,24 @@ export const pendingValidatorStore = new Store(
     ),
     { maxBytes: 128 * 1024 },
   ),
+);
+
+export const UpgradePlanSchema = Type.Object(
+  {
+    name: UpgradeNameSchema,
+    height: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    info: Type.Optional(Type.String({ maxLength: 200 })),
+    /** The height of the block that approved it. */
+    scheduledAt: UintSchema,
+  },
+  { additionalProperties: false },
+);
+export type UpgradePlan = Static<typeof UpgradePlanSchema>;
+
+export const upgradePlanStore = new Store(
+  GOVERNANCE_MODULE,
+  'upgrade',
+  createCodec('UpgradePlan', UpgradePlanSchema, { maxBytes: 1024 }),
 );
 
 /** Proposal ids are zero-padded in keys so that key order is numeric order. */

@@ -2,7 +2,14 @@ import { HanglianError, hexToBytes, IdentifierSchema, UintSchema } from '@hangli
 import { type Static, Type } from '@sinclair/typebox';
 import type { MembershipOracle } from '../../execution/stateMachine.js';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type { Command, GenesisContext, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type GenesisContext,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import type { StateReader } from '../../framework/state.js';
 import { CertifyIdentityCommand } from './commands/certifyIdentity.js';
 import { RevokeIdentityCommand } from './commands/revokeIdentity.js';
@@ -71,7 +78,7 @@ export class IdentityModule implements Module, MembershipOracle {
     new RotateKeyCommand(this.method),
     new SetEncryptionKeyCommand(this.method),
   ];
-  readonly queries: readonly Query<any, any>[] = createIdentityQueries(this.method);
+  readonly queries: readonly Query<any, any>[] = queryList(createIdentityQueries(this.method));
   readonly stores: readonly StoreDescription[] = [
     {
       name: organisationStore.name,

@@ -16,32 +16,32 @@ const IdentityParams = Type.Object({ address: AddressSchema }, { additionalPrope
 const MembersParams = Type.Object({ org: IdentifierSchema }, { additionalProperties: false });
 const EncryptionKeyParams = Type.Object({ org: IdentifierSchema }, { additionalProperties: false });
 
-export function createIdentityQueries(identity: IdentityMethod): Query<any, any>[] {
-  const organisation: Query<typeof OrganisationParams, Organisation | null> = {
+export function createIdentityQueries(identity: IdentityMethod) {
+  const organisation = {
     name: 'organisation',
     reads: { public: ['identity/orgs'] },
     access: 'public',
     summary: 'One organisation by id, or null.',
     paramsSchema: OrganisationParams,
     execute: (ctx) => identity.getOrganisation(ctx.state, ctx.params.id) ?? null,
-  };
-  const organisations: Query<typeof NoParams, Organisation[]> = {
+  } satisfies Query<typeof OrganisationParams, Organisation | null>;
+  const organisations = {
     name: 'organisations',
     reads: { public: ['identity/orgs'] },
     access: 'public',
     summary: 'Every organisation, in id order.',
     paramsSchema: NoParams,
     execute: (ctx) => identity.listOrganisations(ctx.state),
-  };
-  const identityQuery: Query<typeof IdentityParams, Identity | null> = {
+  } satisfies Query<typeof NoParams, Organisation[]>;
+  const identityQuery = {
     name: 'identity',
     reads: { public: ['identity/identities'] },
     access: 'public',
     summary: 'One identity by address (active or revoked), or null.',
     paramsSchema: IdentityParams,
     execute: (ctx) => identity.getIdentity(ctx.state, ctx.params.address) ?? null,
-  };
-  const members: Query<typeof MembersParams, Identity[]> = {
+  } satisfies Query<typeof IdentityParams, Identity | null>;
+  const members = {
     name: 'members',
     reads: { public: ['identity/identities', 'identity/members'] },
     access: 'public',
@@ -55,11 +55,8 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
       }
       return out;
     },
-  };
-  const encryptionKey: Query<
-    typeof EncryptionKeyParams,
-    { org: string; publicKey: string; setAt: number } | null
-  > = {
+  } satisfies Query<typeof MembersParams, Identity[]>;
+  const encryptionKey = {
     name: 'encryptionKey',
     reads: { public: ['identity/encryptionKeys'] },
     access: 'public',
@@ -71,6 +68,6 @@ export function createIdentityQueries(identity: IdentityMethod): Query<any, any>
         ? null
         : { org: ctx.params.org, publicKey: bytesToHex(found.publicKey), setAt: found.setAt };
     },
-  };
-  return [organisation, organisations, identityQuery, members, encryptionKey];
+  } satisfies Query<typeof EncryptionKeyParams, { org: string; publicKey: string; setAt: number } | null>;
+  return { organisation, organisations, identity: identityQuery, members, encryptionKey };
 }

@@ -2,13 +2,14 @@ import { HanglianError } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type {
-  BlockHookContext,
-  Command,
-  GenesisContext,
-  Module,
-  Query,
-  StoreDescription,
+import {
+  type BlockHookContext,
+  type Command,
+  type GenesisContext,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
 } from '../../framework/module.js';
 import { InsightsEvents, type MonthClosedData } from './events.js';
 import type { ItemsForInsights } from './expected.js';
@@ -68,7 +69,7 @@ export class InsightsModule implements Module {
 
   constructor(items: ItemsForInsights) {
     this.method = new InsightsMethod(items);
-    this.queries = createInsightsQueries(items);
+    this.queries = queryList(createInsightsQueries(items));
   }
 
   initGenesis(ctx: GenesisContext, genesis: unknown): void {

@@ -178,9 +178,9 @@ export interface InsightsStatusView {
   parameters: InsightsParameters;
 }
 
-export function createInsightsQueries(items: ItemsForInsights): Query<any, any>[] {
-  return [
-    {
+export function createInsightsQueries(items: ItemsForInsights) {
+  return {
+    aggregates: {
       name: 'aggregates',
       reads: {
         members: [
@@ -197,7 +197,7 @@ export function createInsightsQueries(items: ItemsForInsights): Query<any, any>[
       paramsSchema: AggregatesParamsSchema,
       execute: (ctx): AggregatesView => aggregates(ctx.state, items, ctx.params as AggregatesParams),
     } satisfies Query<typeof AggregatesParamsSchema, AggregatesView>,
-    {
+    products: {
       name: 'products',
       reads: { members: ['insights/skus'] },
       summary: "The producer's SKUs that have counts.",
@@ -209,7 +209,7 @@ export function createInsightsQueries(items: ItemsForInsights): Query<any, any>[
         );
       },
     } satisfies Query<any, string[]>,
-    {
+    status: {
       name: 'status',
       reads: { members: ['insights/clock', 'insights/params'] },
       summary: 'The current month (earlier months are closed) and the parameters.',
@@ -219,5 +219,5 @@ export function createInsightsQueries(items: ItemsForInsights): Query<any, any>[
         parameters: insightsParameters(ctx.state),
       }),
     } satisfies Query<any, InsightsStatusView>,
-  ];
+  };
 }

@@ -1,4 +1,10 @@
-import type { Command, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { AcknowledgeCommand } from './commands/acknowledge.js';
 import { ReceivePacketCommand } from './commands/receive.js';
 import { SendCommand } from './commands/send.js';
@@ -23,7 +29,7 @@ export class InterchainModule implements Module {
   readonly name = INTERCHAIN_MODULE;
   readonly method: InterchainMethod;
   readonly commands: readonly Command<any>[];
-  readonly queries: readonly Query<any, any>[] = interchainQueries;
+  readonly queries: readonly Query<any, any>[] = queryList(interchainQueries);
   readonly stores: readonly StoreDescription[] = [
     {
       name: 'outbox',

@@ -30,8 +30,8 @@ export interface OutboxEntry {
 }
 
 /** Queries of the interchain module: public (relayers read them; messages carry no personal data). */
-export const interchainQueries: Query<any, any>[] = [
-  {
+export const interchainQueries = {
+  sequences: {
     name: 'sequences',
     reads: { public: ['interchain/sequences'] },
     access: 'public',
@@ -40,7 +40,7 @@ export const interchainQueries: Query<any, any>[] = [
     execute: (ctx): Sequences | null =>
       sequenceStore.get(ctx.state, (ctx.params as { chainId: string }).chainId) ?? null,
   } satisfies Query<any, Sequences | null>,
-  {
+  outbox: {
     name: 'outbox',
     reads: { public: ['interchain/outbox', 'interchain/outboxStatus'] },
     access: 'public',
@@ -57,7 +57,7 @@ export const interchainQueries: Query<any, any>[] = [
       return out;
     },
   } satisfies Query<any, OutboxEntry[]>,
-  {
+  receipts: {
     name: 'receipts',
     reads: { public: ['interchain/receipts'] },
     access: 'public',
@@ -74,7 +74,7 @@ export const interchainQueries: Query<any, any>[] = [
       return out;
     },
   } satisfies Query<any, Receipt[]>,
-  {
+  receipt: {
     name: 'receipt',
     reads: { public: ['interchain/receipts'] },
     access: 'public',
@@ -88,4 +88,4 @@ export const interchainQueries: Query<any, any>[] = [
       return receiptStore.get(ctx.state, packetKey(chainId, sequence)) ?? null;
     },
   } satisfies Query<any, Receipt | null>,
-];
+};

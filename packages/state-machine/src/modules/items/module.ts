@@ -1,4 +1,10 @@
-import type { Command, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { MintBatchCommand } from './commands/mintBatch.js';
 import { RecallBatchCommand } from './commands/recallBatch.js';
 import { RecordEventCommand } from './commands/recordEvent.js';
@@ -68,7 +74,7 @@ export class ItemsModule implements Module {
    * method, wired by the kernel), so that a verification reports 串货 by itself.
    */
   constructor(identity: IdentityForItems, channels?: ChannelsForItems) {
-    this.queries = createItemsQueries(this.method, channels);
+    this.queries = queryList(createItemsQueries(this.method, channels));
     this.commands = [
       new RegisterProductCommand(identity),
       new MintBatchCommand(identity, this.method),

@@ -74,23 +74,23 @@ const VerifyParams = Type.Object(
  * The items module's queries. `channels` (the distribution module's judge, wired by the kernel) lets a
  * verification say whether the item is outside its channel or region; without it that part is left out.
  */
-export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForItems): Query<any, any>[] {
+export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForItems) {
   const view = (state: Parameters<ItemsMethod['find']>[0], code: string): ItemView | null => {
     const item = items.find(state, code);
     if (item === undefined) return null;
     return { ...item, history: items.history(state, item) };
   };
 
-  const product: Query<TObject<{ sku: typeof SkuSchema }>, Product | null> = {
+  const product = {
     name: 'product',
     reads: { public: ['items/products'] },
     access: 'public',
     summary: 'A product by SKU.',
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
     execute: (ctx) => items.getProduct(ctx.state, ctx.params.sku) ?? null,
-  };
+  } satisfies Query<TObject<{ sku: typeof SkuSchema }>, Product | null>;
 
-  const products: Query<TObject<{ producer: typeof IdentifierSchema }>, Product[]> = {
+  const products = {
     name: 'products',
     reads: { public: ['items/byProducer', 'items/products'] },
     access: 'public',
@@ -100,36 +100,36 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
       [...productsByProducerStore.entries(ctx.state, `${ctx.params.producer}/`)]
         .map(([key]) => items.getProduct(ctx.state, key.slice(ctx.params.producer.length + 1)))
         .filter((p): p is Product => p !== undefined),
-  };
+  } satisfies Query<TObject<{ producer: typeof IdentifierSchema }>, Product[]>;
 
-  const batch: Query<TObject<{ sku: typeof SkuSchema; batch: typeof BatchIdSchema }>, Batch | null> = {
+  const batch = {
     name: 'batch',
     reads: { public: ['items/batches'] },
     access: 'public',
     summary: 'A minted batch.',
     paramsSchema: Type.Object({ sku: SkuSchema, batch: BatchIdSchema }, { additionalProperties: false }),
     execute: (ctx) => items.getBatch(ctx.state, ctx.params.sku, ctx.params.batch) ?? null,
-  };
+  } satisfies Query<TObject<{ sku: typeof SkuSchema; batch: typeof BatchIdSchema }>, Batch | null>;
 
-  const batches: Query<TObject<{ sku: typeof SkuSchema }>, Batch[]> = {
+  const batches = {
     name: 'batches',
     reads: { public: ['items/batches'] },
     access: 'public',
     summary: "A product's minted batches, in batch id order.",
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
     execute: (ctx) => [...batchStore.entries(ctx.state, `${ctx.params.sku}/`)].map(([, value]) => value),
-  };
+  } satisfies Query<TObject<{ sku: typeof SkuSchema }>, Batch[]>;
 
-  const item: Query<typeof CodeParams, ItemView | null> = {
+  const item = {
     name: 'item',
     reads: { public: ['items/batchTrace', 'items/products', 'items/items', 'items/batches', 'items/trace'] },
     access: 'public',
     summary: 'An item by code: product, batch, owner, custodian, status and its whole history.',
     paramsSchema: CodeParams,
     execute: (ctx) => view(ctx.state, ctx.params.code),
-  };
+  } satisfies Query<typeof CodeParams, ItemView | null>;
 
-  const verify: Query<typeof VerifyParams, VerificationView> = {
+  const verify = {
     name: 'verify',
     reads: {
       public: [
@@ -176,7 +176,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
           : 'genuine';
       return { code, verdict, flags, channel, item: found };
     },
-  };
+  } satisfies Query<typeof VerifyParams, VerificationView>;
 
-  return [product, products, batch, batches, item, verify];
+  return { product, products, batch, batches, item, verify };
 }

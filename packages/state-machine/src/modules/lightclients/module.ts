@@ -2,7 +2,14 @@ import { type CryptoSuite, HanglianError } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type { Command, GenesisContext, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type GenesisContext,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { SubmitMisbehaviourCommand } from './commands/submitMisbehaviour.js';
 import { UpdateCommand } from './commands/update.js';
 import { LightClientMethod } from './method.js';
@@ -32,7 +39,7 @@ export class LightClientsModule implements Module {
   readonly name = LIGHTCLIENTS_MODULE;
   readonly method = new LightClientMethod();
   readonly commands: readonly Command<any>[];
-  readonly queries: readonly Query<any, any>[] = lightClientQueries;
+  readonly queries: readonly Query<any, any>[] = queryList(lightClientQueries);
   readonly genesisSchema = LightClientsGenesisSchema;
   readonly stores: readonly StoreDescription[] = [
     {

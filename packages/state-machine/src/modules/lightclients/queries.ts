@@ -14,8 +14,8 @@ import {
 } from './stores.js';
 
 /** Queries of the lightclients module: all public (what a chain trusts of another is no secret). */
-export const lightClientQueries: Query<any, any>[] = [
-  {
+export const lightClientQueries = {
+  client: {
     name: 'client',
     reads: { public: ['lightclients/clients'] },
     access: 'public',
@@ -24,7 +24,7 @@ export const lightClientQueries: Query<any, any>[] = [
     execute: (ctx): ClientState | null =>
       clientStore.get(ctx.state, (ctx.params as { chainId: string }).chainId) ?? null,
   } satisfies Query<any, ClientState | null>,
-  {
+  clients: {
     name: 'clients',
     reads: { public: ['lightclients/clients'] },
     access: 'public',
@@ -32,7 +32,7 @@ export const lightClientQueries: Query<any, any>[] = [
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx): ClientState[] => [...clientStore.entries(ctx.state)].map(([, c]) => c),
   } satisfies Query<any, ClientState[]>,
-  {
+  consensusState: {
     name: 'consensusState',
     reads: { public: ['lightclients/consensus'] },
     access: 'public',
@@ -46,7 +46,7 @@ export const lightClientQueries: Query<any, any>[] = [
       return consensusStore.get(ctx.state, consensusKey(chainId, height)) ?? null;
     },
   } satisfies Query<any, ConsensusState | null>,
-  {
+  misbehaviour: {
     name: 'misbehaviour',
     reads: { public: ['lightclients/misbehaviour'] },
     access: 'public',
@@ -57,7 +57,7 @@ export const lightClientQueries: Query<any, any>[] = [
         ([, m]) => m,
       ),
   } satisfies Query<any, Misbehaviour[]>,
-  {
+  parameters: {
     name: 'parameters',
     reads: { public: ['lightclients/params'] },
     access: 'public',
@@ -65,4 +65,4 @@ export const lightClientQueries: Query<any, any>[] = [
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx): LightClientParameters => lightClientParameters(ctx.state),
   } satisfies Query<any, LightClientParameters>,
-];
+};

@@ -2,13 +2,14 @@ import { bytesToHex, HanglianError, sha256, utf8 } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type {
-  BlockHookContext,
-  Command,
-  GenesisContext,
-  Module,
-  Query,
-  StoreDescription,
+import {
+  type BlockHookContext,
+  type Command,
+  type GenesisContext,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
 } from '../../framework/module.js';
 import { StateOverlay } from '../../framework/state.js';
 import { ArbitrateCommand } from './commands/arbitrate.js';
@@ -143,7 +144,7 @@ export class OrdersModule implements Module {
       new SetPayeeCommand(deps.identity),
       new LinkLogisticsCommand(deps.identity, () => deps.registry),
     ];
-    this.queries = createOrdersQueries(deps.settlement, lifecycle);
+    this.queries = queryList(createOrdersQueries(deps.settlement, lifecycle));
   }
 
   initGenesis(ctx: GenesisContext, genesis: unknown): void {

@@ -48,10 +48,7 @@ const OrdersParams = Type.Object(
   { additionalProperties: false },
 );
 
-export function createOrdersQueries(
-  settlement: SettlementForOrders,
-  lifecycle: OrderLifecycle,
-): Query<any, any>[] {
+export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: OrderLifecycle) {
   const view = (
     state: Parameters<typeof settlement.balanceOf>[0],
     order: Order,
@@ -62,7 +59,7 @@ export function createOrdersQueries(
     ...(reader === 'members' ? { escrowBalance: settlement.balanceOf(state, escrowAccount(order.id)) } : {}),
   });
 
-  const order: Query<any, OrderView | null> = {
+  const order = {
     name: 'order',
     reads: { public: ['orders/orders'], members: ['settlement/balances'] },
     access: 'public',
@@ -72,9 +69,9 @@ export function createOrdersQueries(
       const found = orderStore.get(ctx.state, (ctx.params as { id: string }).id);
       return found === undefined ? null : view(ctx.state, found, ctx.reader);
     },
-  };
+  } satisfies Query<any, OrderView | null>;
 
-  const orders: Query<typeof OrdersParams, OrderView[]> = {
+  const orders = {
     name: 'orders',
     reads: {
       public: ['orders/byBuyer', 'orders/orders'],
@@ -123,18 +120,18 @@ export function createOrdersQueries(
       }
       return out;
     },
-  };
+  } satisfies Query<typeof OrdersParams, OrderView[]>;
 
-  const escrow: Query<any, EscrowTotals> = {
+  const escrow = {
     name: 'escrow',
     reads: { members: ['orders/totals'] },
     // Members-only, like the totals store a state proof reads it from: money flows are members' data.
     summary: 'Money in order escrows now, and all ever funded, released and refunded.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => escrowTotals(ctx.state),
-  };
+  } satisfies Query<any, EscrowTotals>;
 
-  const delivery: Query<any, { sealed: string } | null> = {
+  const delivery = {
     name: 'delivery',
     reads: { public: ['orders/delivery'] },
     // Sealed to the carrier (and merchant): ciphertext, as public as the order it belongs to.
@@ -145,9 +142,9 @@ export function createOrdersQueries(
       const found = deliveryStore.get(ctx.state, (ctx.params as { id: string }).id);
       return found === undefined ? null : { sealed: bytesToHex(found.sealed) };
     },
-  };
+  } satisfies Query<any, { sealed: string } | null>;
 
-  const payee: Query<any, { org: string; address: Address } | null> = {
+  const payee = {
     name: 'payee',
     reads: { members: ['identity/orgs', 'orders/payees'] },
     summary: "Where an organisation's order shares are paid.",
@@ -160,16 +157,16 @@ export function createOrdersQueries(
         return null;
       }
     },
-  };
+  } satisfies Query<any, { org: string; address: Address } | null>;
 
-  const parameters: Query<any, OrdersParameters> = {
+  const parameters = {
     name: 'parameters',
     reads: { public: ['orders/params'] },
     access: 'public',
     summary: 'Fee and deadline parameters of the orders module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => ordersParameters(ctx.state),
-  };
+  } satisfies Query<any, OrdersParameters>;
 
-  return [order, orders, escrow, delivery, payee, parameters];
+  return { order, orders, escrow, delivery, payee, parameters };
 }

@@ -2,7 +2,14 @@ import { HanglianError } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type { Command, GenesisContext, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type GenesisContext,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { GrantCommand } from './commands/grant.js';
 import { RevokeCommand } from './commands/revoke.js';
 import type { IdentityForPrivacy } from './expected.js';
@@ -31,7 +38,7 @@ export class PrivacyModule implements Module {
   readonly name = PRIVACY_MODULE;
   readonly method = new PrivacyMethod();
   readonly commands: readonly Command<any>[];
-  readonly queries: readonly Query<any, any>[] = privacyQueries;
+  readonly queries: readonly Query<any, any>[] = queryList(privacyQueries);
   readonly genesisSchema = PrivacyGenesisSchema;
   readonly stores: readonly StoreDescription[] = [
     {

@@ -24,8 +24,8 @@ const GrantsParams = Type.Object(
  * Queries of the privacy module. Whether a grant has expired depends on the time of the block it is read
  * at: compare `expiresAt` with the header's time (the SDK does, from a verified read).
  */
-export const privacyQueries: Query<any, any>[] = [
-  {
+export const privacyQueries = {
+  grant: {
     name: 'grant',
     reads: { public: ['privacy/grants'] },
     access: 'public',
@@ -33,7 +33,7 @@ export const privacyQueries: Query<any, any>[] = [
     paramsSchema: Type.Object({ id: AddressSchema }, { additionalProperties: false }),
     execute: (ctx): Grant | null => grantStore.get(ctx.state, (ctx.params as { id: string }).id) ?? null,
   } satisfies Query<any, Grant | null>,
-  {
+  grants: {
     name: 'grants',
     reads: { members: ['privacy/byGrantee', 'privacy/grants'] },
     summary: 'The grants an organisation holds, in id order, optionally by status.',
@@ -62,7 +62,7 @@ export const privacyQueries: Query<any, any>[] = [
       return out;
     },
   } satisfies Query<any, Grant[]>,
-  {
+  parameters: {
     name: 'parameters',
     reads: { public: ['privacy/params'] },
     access: 'public',
@@ -70,4 +70,4 @@ export const privacyQueries: Query<any, any>[] = [
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx): PrivacyParameters => privacyParameters(ctx.state),
   } satisfies Query<any, PrivacyParameters>,
-];
+};

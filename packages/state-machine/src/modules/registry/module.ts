@@ -2,7 +2,14 @@ import { HanglianError } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type { Command, GenesisContext, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type GenesisContext,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { IdentityMethod } from '../identity/method.js';
 import { SettlementMethod } from '../settlement/method.js';
 import { CallCommand } from './commands/call.js';
@@ -97,7 +104,7 @@ export class RegistryModule implements Module {
       new RegisterImplementationCommand(identity, settlement, executor),
       new CallCommand(this.method, settlement, executor),
     ];
-    this.queries = createRegistryQueries(this.method, settlement, executor, options.queryGasCap);
+    this.queries = queryList(createRegistryQueries(this.method, settlement, executor, options.queryGasCap));
   }
 
   initGenesis(ctx: GenesisContext, genesis: unknown): void {

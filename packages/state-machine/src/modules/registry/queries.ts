@@ -52,48 +52,48 @@ export function createRegistryQueries(
   executor: () => ContractExecutor,
   /** This node's own cap on a read-only call's gas, below the chain's `queryGasLimit` (default: none). */
   queryGasCap = Number.POSITIVE_INFINITY,
-): Query<any, any>[] {
-  const standard: Query<typeof StandardParams, Standard | null> = {
+) {
+  const standard = {
     name: 'standard',
     reads: { public: ['registry/standards'] },
     access: 'public',
     summary: 'One standard (methods, schemas, events, behaviour, vectors), or null.',
     paramsSchema: StandardParams,
     execute: (ctx) => registry.getStandard(ctx.state, ctx.params.id) ?? null,
-  };
-  const standards: Query<typeof NoParams, Standard[]> = {
+  } satisfies Query<typeof StandardParams, Standard | null>;
+  const standards = {
     name: 'standards',
     reads: { public: ['registry/standards'] },
     access: 'public',
     summary: 'Every registered standard.',
     paramsSchema: NoParams,
     execute: (ctx) => registry.listStandards(ctx.state),
-  };
-  const implementation: Query<typeof ImplementationParams, Implementation | null> = {
+  } satisfies Query<typeof NoParams, Standard[]>;
+  const implementation = {
     name: 'implementation',
     reads: { public: ['registry/implementations'] },
     access: 'public',
     summary: 'One implementation (standard, code hash, owner, account), or null.',
     paramsSchema: ImplementationParams,
     execute: (ctx) => registry.getImplementation(ctx.state, ctx.params.id) ?? null,
-  };
-  const implementations: Query<typeof ImplementationsParams, Implementation[]> = {
+  } satisfies Query<typeof ImplementationParams, Implementation | null>;
+  const implementations = {
     name: 'implementations',
     reads: { public: ['registry/byStandard', 'registry/implementations'] },
     access: 'public',
     summary: 'Implementations of a standard (or all), by id.',
     paramsSchema: ImplementationsParams,
     execute: (ctx) => registry.listImplementations(ctx.state, ctx.params.standard),
-  };
-  const code: Query<typeof CodeParams, DeployedCode | null> = {
+  } satisfies Query<typeof ImplementationsParams, Implementation[]>;
+  const code = {
     name: 'code',
     reads: { public: ['registry/code'] },
     access: 'public',
     summary: 'Deployed code with its source (a wallet fetches it to run read-only calls locally), or null.',
     paramsSchema: CodeParams,
     execute: (ctx) => registry.getCode(ctx.state, ctx.params.hash) ?? null,
-  };
-  const contractState: Query<typeof ContractStateParams, { key: string; value: string | null }> = {
+  } satisfies Query<typeof CodeParams, DeployedCode | null>;
+  const contractState = {
     name: 'contractState',
     reads: { members: ['registry/state'] },
     summary: 'One value of an implementation’s own state, with the chain key that proves it.',
@@ -103,16 +103,16 @@ export function createRegistryQueries(
       const value = ctx.state.get(Buffer.from(stateKey, 'utf8'));
       return { key: stateKey, value: value === undefined ? null : Buffer.from(value).toString('utf8') };
     },
-  };
-  const parameters: Query<typeof NoParams, RegistryParameters> = {
+  } satisfies Query<typeof ContractStateParams, { key: string; value: string | null }>;
+  const parameters = {
     name: 'parameters',
     reads: { public: ['registry/params'] },
     access: 'public',
     summary: 'The registry parameters (deployment policy, size and gas limits).',
     paramsSchema: NoParams,
     execute: (ctx) => registryParameters(ctx.state),
-  };
-  const callReadOnly: Query<typeof CallReadOnlyParamsSchema, ReadOnlyCallView> = {
+  } satisfies Query<typeof NoParams, RegistryParameters>;
+  const callReadOnly = {
     name: 'callReadOnly',
     reads: {
       public: ['registry/code', 'registry/implementations', 'registry/params', 'registry/standards'],
@@ -143,8 +143,8 @@ export function createRegistryQueries(
       if (ctx.state instanceof PublicStateView && ctx.state.refused !== undefined) throw ctx.state.refused;
       return { ...outcome, implementation: deployment.implementation.id, codeHash: deployment.code.hash };
     },
-  };
-  return [
+  } satisfies Query<typeof CallReadOnlyParamsSchema, ReadOnlyCallView>;
+  return {
     standard,
     standards,
     implementation,
@@ -153,5 +153,5 @@ export function createRegistryQueries(
     contractState,
     parameters,
     callReadOnly,
-  ];
+  };
 }

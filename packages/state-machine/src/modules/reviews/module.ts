@@ -1,4 +1,10 @@
-import type { Command, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { ReplyCommand } from './commands/reply.js';
 import { WriteReviewCommand } from './commands/write.js';
 import type { IdentityForReviews, OrdersForReviews } from './expected.js';
@@ -9,7 +15,7 @@ import { REVIEWS_MODULE } from './stores.js';
 export class ReviewsModule implements Module {
   readonly name = REVIEWS_MODULE;
   readonly commands: readonly Command<any>[];
-  readonly queries: readonly Query<any, any>[] = reviewsQueries;
+  readonly queries: readonly Query<any, any>[] = queryList(reviewsQueries);
   readonly stores: readonly StoreDescription[] = [
     {
       name: 'reviews',

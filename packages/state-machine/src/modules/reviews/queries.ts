@@ -17,8 +17,8 @@ const ListingParams = Type.Object(
   { additionalProperties: false },
 );
 
-export const reviewsQueries: Query<any, any>[] = [
-  {
+export const reviewsQueries = {
+  review: {
     name: 'review',
     reads: { public: ['reviews/reviews'] },
     access: 'public',
@@ -27,7 +27,7 @@ export const reviewsQueries: Query<any, any>[] = [
     execute: (ctx): Review | null =>
       reviewStore.get(ctx.state, (ctx.params as { order: string }).order) ?? null,
   } satisfies Query<any, Review | null>,
-  {
+  reviews: {
     name: 'reviews',
     reads: { public: ['reviews/byListing', 'reviews/reviews'] },
     access: 'public',
@@ -44,7 +44,7 @@ export const reviewsQueries: Query<any, any>[] = [
       return out;
     },
   } satisfies Query<any, Review[]>,
-  {
+  rating: {
     name: 'rating',
     reads: { public: ['reviews/ratings'] },
     access: 'public',
@@ -63,4 +63,4 @@ export const reviewsQueries: Query<any, any>[] = [
       return { count: rating.count, averageTimes100: Math.round((rating.sum * 100) / rating.count) };
     },
   } satisfies Query<any, RatingView>,
-];
+};

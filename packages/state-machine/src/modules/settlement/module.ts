@@ -1,7 +1,14 @@
 import { AddressSchema, HanglianError, IdentifierSchema, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type { Command, GenesisContext, Module, Query, StoreDescription } from '../../framework/module.js';
+import {
+  type Command,
+  type GenesisContext,
+  type Module,
+  type Query,
+  queryList,
+  type StoreDescription,
+} from '../../framework/module.js';
 import { AttestReservesCommand } from './commands/attestReserves.js';
 import { IssueCommand } from './commands/issue.js';
 import { RedeemCommand } from './commands/redeem.js';
@@ -49,7 +56,7 @@ export class SettlementModule implements Module {
   readonly name = SETTLEMENT_MODULE;
   readonly method = new SettlementMethod();
   readonly commands: readonly Command<any>[];
-  readonly queries: readonly Query<any, any>[] = createSettlementQueries(this.method);
+  readonly queries: readonly Query<any, any>[] = queryList(createSettlementQueries(this.method));
   readonly stores: readonly StoreDescription[] = [
     {
       name: 'config',

@@ -24,10 +24,10 @@ export interface SupplyView {
   issuers: IssuerAccount[];
 }
 
-export function createSettlementQueries(settlement: SettlementMethod): Query<any, any>[] {
+export function createSettlementQueries(settlement: SettlementMethod) {
   const unitOf = (state: Parameters<SettlementMethod['unit']>[0]) =>
     settlement.unit(state) ?? { symbol: '', decimals: 0 };
-  const balance: Query<typeof BalanceParams, BalanceView> = {
+  const balance = {
     name: 'balance',
     reads: { members: ['settlement/balances', 'settlement/config'] },
     summary: 'The balance of an account, in minor units.',
@@ -37,8 +37,8 @@ export function createSettlementQueries(settlement: SettlementMethod): Query<any
       amount: settlement.balanceOf(ctx.state, ctx.params.address),
       ...unitOf(ctx.state),
     }),
-  };
-  const supply: Query<typeof NoParams, SupplyView> = {
+  } satisfies Query<typeof BalanceParams, BalanceView>;
+  const supply = {
     name: 'supply',
     reads: { public: ['settlement/config', 'settlement/issuers', 'settlement/totals'] },
     access: 'public',
@@ -49,14 +49,14 @@ export function createSettlementQueries(settlement: SettlementMethod): Query<any
       ...settlement.totals(ctx.state),
       issuers: settlement.listIssuers(ctx.state),
     }),
-  };
-  const issuer: Query<typeof IssuerParams, IssuerAccount | null> = {
+  } satisfies Query<typeof NoParams, SupplyView>;
+  const issuer = {
     name: 'issuer',
     reads: { public: ['settlement/issuers'] },
     access: 'public',
     summary: 'One issuer’s reserves, outstanding amount and last attestation, or null.',
     paramsSchema: IssuerParams,
     execute: (ctx) => settlement.issuer(ctx.state, ctx.params.org) ?? null,
-  };
-  return [balance, supply, issuer];
+  } satisfies Query<typeof IssuerParams, IssuerAccount | null>;
+  return { balance, supply, issuer };
 }

@@ -1,0 +1,435 @@
+/**
+ * The campaign runner: starts a real network, drives the ring load, applies the seeded schedule's
+ * faults one after another and, after each has healed, checks progress and the invariants. The first
+ * violation ends the campaign with the seed and a command that replays it; the network directory and
+ * the nodes' logs are then kept for the post-mortem.
+ */
+import { ChaosCluster, sleep } from './cluster.js';
+import { ForgingMember } from './forger.js';
+import { type CheckCounts, InvariantChecker, InvariantViolation } from './invariants.js';
+import { RingLoad } from './load.js';
+import { SeededRandom } from './random.js';
+import {
+  describeFault,
+  FAULT_KINDS,
+  type Fault,
+  type FaultKind,
+  generateSchedule,
+  maxFaulty,
+} from './schedule.js';
+
+export interface CampaignOptions {
+  readonly seed: number;
+  /** No new fault starts after this many minutes. */
+  readonly minutes: number;
+  /** At most this many faults (default: as many as the minutes allow). */
+  readonly maxFaults?: number;
+  readonly validators?: number;
+  readonly fullNodes?: number;
+  /** Load clients (each its own funded account). */
+  readonly clients?: number;
+  readonly weights?: Partial<Record<FaultKind, number>>;
+  /** Blocks every node must add after a fault heals. */
+  readonly progressBlocks?: number;
+  /** Consensus rounds (at the default timeouts) within which that progress must come. */
+  readonly progressRounds?: number;
+  /** Keep the network directory even when the campaign passed. */
+  readonly keep?: boolean;
+  readonly parentDir?: string;
+  readonly log?: (line: string) => void;
+  /** Handed the network once it exists: the CLI shuts it down on Ctrl-C. */
+  readonly onCluster?: (cluster: ChaosCluster) => void;
+}
+
+export interface CampaignSummary {
+  readonly seed: number;
+  readonly minutes: number;
+  readonly validators: number;
+  readonly fullNodes: number;
+  readonly elapsedMs: number;
+  readonly faults: Record<FaultKind, number>;
+  readonly checks: CheckCounts;
+  readonly acked: number;
+  readonly inDoubt: number;
+  readonly clientErrors: number;
+  readonly finalHeights: Record<string, number>;
+  /** Longest time from a fault's heal to every node having moved on, and the highest round seen then. */
+  readonly slowestRecoveryMs: number;
+  readonly highestRound: number;
+  /** Times a running node's API did not answer for 10 s or more while the runner waited for progress. */
+  readonly apiSilences: ReadonlyArray<{ after: string; node: string; ms: number }>;
+  readonly violation: string | null;
+  readonly replay: string;
+  readonly dir: string;
+}
+
+/** A node's API that does not answer this long is noted in the log and the summary. */
+const API_SILENCE_NOTE_MS = 10_000;
+
+/** Time the consensus spends in rounds 0..rounds-1 when each times out (default timeouts). */
+export function roundsDurationMs(rounds: number): number {
+  let total = 0;
+  for (let r = 0; r < rounds; r++) total += 3_000 + 500 * r + 1_000 + 500 * r + 1_000 + 500 * r;
+  return total;
+}
+
+export function replayCommand(options: CampaignOptions, faultsRun?: number): string {
+  const parts = [`npm run chaos -- --seed ${options.seed} --minutes ${options.minutes}`];
+  if (options.validators !== undefined) parts.push(`--validators ${options.validators}`);
+  if (options.fullNodes !== undefined) parts.push(`--full-nodes ${options.fullNodes}`);
+  if (options.clients !== undefined) parts.push(`--clients ${options.clients}`);
+  const max = faultsRun ?? options.maxFaults;
+  if (max !== undefined && max > 0) parts.push(`--max-faults ${max}`);
+  if (options.weights !== undefined)
+    parts.push(
+      `--kinds ${Object.entries(options.weights)
+        .filter(([, w]) => (w ?? 0) > 0)
+        .map(([k]) => k)
+        .join(',')}`,
+    );
+  return parts.join(' ');
+}
+
+export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
+  const started = Date.now();
+  const stamp = () => {
+    const s = Math.floor((Date.now() - started) / 1000);
+    return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  };
+  const log = (line: string) =>
+    (options.log ?? ((l) => process.stdout.write(`${l}\n`)))(`[${stamp()}] ${line}`);
+  const validators = options.validators ?? 4;
+  const fullNodes = options.fullNodes ?? 1;
+  const clients = options.clients ?? 4;
+  const progressBlocks = options.progressBlocks ?? 3;
+  const boundMs = roundsDurationMs(options.progressRounds ?? 8);
+  // Three independent streams from the one seed: ports, the schedule, and the forger's garbage.
+  const portRandom = new SeededRandom((options.seed ^ 0x9e3779b9) >>> 0);
+  const forgeRandom = new SeededRandom((options.seed + 1) >>> 0);
+  const cluster = await ChaosCluster.create({
+    validators,
+    fullNodes,
+    accounts: clients,
+    random: () => portRandom.next(),
+    ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }),
+  });
+  options.onCluster?.(cluster);
+  const names = cluster.nodes.map((n) => n.name);
+  const schedule = generateSchedule(
+    options.seed,
+    {
+      validators: cluster.validators.map((n) => n.name),
+      fullNodes: cluster.fullNodes.map((n) => n.name),
+      ...(options.weights === undefined ? {} : { weights: options.weights }),
+    },
+    options.maxFaults ?? Math.max(1, Math.ceil(options.minutes * 8)),
+  );
+  const counts = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+  const firstOrg = cluster.manifest.organisations[0]!.id;
+  const load = new RingLoad(
+    cluster,
+    Array.from({ length: clients }, (_, i) => cluster.key(`${firstOrg}/account-${i}`)),
+  );
+  const checker = new InvariantChecker(cluster, load, cluster.key(`${firstOrg}/ops`));
+  let violation: string | null = null;
+  let faultsRun = 0;
+  let slowestRecoveryMs = 0;
+  let highestRound = 0;
+  /** Times a node's API stayed silent for a long while (it ran, but did not answer /v1/status). */
+  const apiSilences: Array<{ after: string; node: string; ms: number }> = [];
+  log(
+    `seed ${options.seed}: ${validators} validators (f = ${maxFaulty(validators)}), ${fullNodes} full node(s), ${clients} load clients; network in ${cluster.dir}`,
+  );
+  log(
+    `progress bound after each fault: +${progressBlocks} blocks on every node within ${boundMs} ms (${options.progressRounds ?? 8} rounds at the default timeouts)`,
+  );
+
+  /** Every node commits `progressBlocks` more blocks within the bound; throws a progress or halt violation. */
+  const progress = async (label: string): Promise<void> => {
+    const t0 = Date.now();
+    const before = await cluster.heights(cluster.nodes.filter((n) => n.child !== undefined));
+    const top = Math.max(...Object.values(before));
+    const target = top + progressBlocks;
+    let round = 0;
+    let last: Record<string, number> = before;
+    // Per node, since when its API has not answered (a status request times out after 3 s).
+    const silentSince = new Map<string, number>();
+    const longestSilence = new Map<string, number>();
+    while (Date.now() - t0 < boundMs) {
+      const statuses = await Promise.all(
+        cluster.nodes.map((n) =>
+          n.child === undefined ? Promise.resolve(undefined) : cluster.status(n.name).catch(() => undefined),
+        ),
+      );
+      last = {};
+      const now = Date.now();
+      statuses.forEach((s, i) => {
+        const name = names[i]!;
+        last[name] = s?.height ?? -1;
+        round = Math.max(round, s?.consensus?.round ?? 0);
+        if (s === undefined) {
+          if (!silentSince.has(name)) silentSince.set(name, now);
+          longestSilence.set(name, Math.max(longestSilence.get(name) ?? 0, now - silentSince.get(name)!));
+        } else silentSince.delete(name);
+      });
+      for (const [name, ms] of longestSilence) {
+        if (ms < API_SILENCE_NOTE_MS) continue;
+        apiSilences.push({ after: label, node: name, ms });
+        log(`  note: ${name}'s API did not answer for ${ms} ms while it caught up`);
+        longestSilence.delete(name);
+        silentSince.delete(name);
+      }
+      if (cluster.unexpectedExits.length > 0) break;
+      if (Object.values(last).length === names.length && Object.values(last).every((h) => h >= target)) {
+        const ms = Date.now() - t0;
+        slowestRecoveryMs = Math.max(slowestRecoveryMs, ms);
+        highestRound = Math.max(highestRound, round);
+        checker.counts.progress++;
+        log(
+          `  ${label}: every node at ≥ ${target} after ${ms} ms (highest round seen ${round}); heights ${JSON.stringify(last)}`,
+        );
+        return;
+      }
+      await sleep(500);
+    }
+    const exits = cluster.unexpectedExits.map(
+      (e) => `${e.name} exited by itself (${e.signal ?? `code ${e.code}`}): ${cluster.logTail(e.name, 3)}`,
+    );
+    if (exits.length > 0) throw new InvariantViolation('halt', exits.join('; '));
+    const behind = names.filter((n) => (last[n] ?? -1) < target);
+    // Stuck or only slow? Watch a while longer, for the report.
+    const extra = Date.now();
+    let recovered = false;
+    while (Date.now() - extra < 60_000) {
+      const now = await cluster.heights(cluster.nodes.filter((n) => n.child !== undefined));
+      if (Object.values(now).every((h) => h >= target)) {
+        recovered = true;
+        break;
+      }
+      await sleep(1_000);
+    }
+    const logs = behind.map((n) => `${n}: ${cluster.logTail(n, 3).replace(/\n/g, ' | ')}`).join('\n    ');
+    throw new InvariantViolation(
+      recovered ? 'progress' : 'halt',
+      `${label}: ${behind.join(',')} not at height ${target} within ${boundMs} ms (heights ${JSON.stringify(last)}, highest round ${round}); ${recovered ? `got there ${Date.now() - t0} ms after the heal` : 'still not after another 60 s'}\n    ${logs}`,
+    );
+  };
+
+  const checks = async (label: string): Promise<void> => {
+    await progress(label);
+    const common = await checker.agreement();
+    await checker.exactlyOnce(common);
+    await checker.money();
+    const c = checker.counts;
+    log(
+      `  checks ok: agreement to ${common} (${c.headers} headers), exactly once (${c.blocks} blocks, ${c.acked} acked), money (${c.money}); load ${load.acked.length} acked, ${load.inDoubt.size} in doubt, ${load.errors} retries`,
+    );
+  };
+
+  const restart = async (name: string, args: string[] = []) => {
+    await cluster.start(name, args);
+  };
+
+  const apply = async (fault: Fault): Promise<void> => {
+    const [victim] = fault.targets as [string];
+    switch (fault.kind) {
+      case 'kill':
+        await cluster.stop(victim, 'SIGKILL');
+        await sleep(fault.durationMs);
+        await restart(victim);
+        checker.restarted(victim);
+        return;
+      case 'pause':
+        for (const t of fault.targets) cluster.pause(t);
+        await sleep(fault.durationMs);
+        for (const t of fault.targets) cluster.resume(t);
+        return;
+      case 'crash-all':
+      case 'crash-all-pause':
+        await Promise.all(names.map((n) => cluster.stop(n, 'SIGKILL')));
+        if (fault.kind === 'crash-all') await sleep(fault.durationMs);
+        await Promise.all(names.map((n) => restart(n)));
+        for (const n of names) checker.restarted(n);
+        if (fault.kind === 'crash-all-pause') {
+          for (const t of fault.targets) cluster.pause(t);
+          await sleep(fault.durationMs);
+          for (const t of fault.targets) cluster.resume(t);
+        }
+        return;
+      case 'crash-all-start-pause': {
+        await Promise.all(names.map((n) => cluster.stop(n, 'SIGKILL')));
+        const started = names.map((n) => restart(n));
+        await sleep(fault.startPauseAfterMs!);
+        const frozen = fault.targets.filter((t) => cluster.node(t).url === '');
+        for (const t of fault.targets) cluster.pause(t);
+        log(
+          `  stopped ${fault.targets.join(',')}; ${frozen.length} of them still starting (API not listening yet)`,
+        );
+        await sleep(fault.durationMs);
+        for (const t of fault.targets) cluster.resume(t);
+        await Promise.all(started);
+        for (const n of names) checker.restarted(n);
+        return;
+      }
+      case 'partition':
+        cluster.mesh.cut(fault.groups![0]!, fault.groups![1]!, true);
+        await sleep(fault.durationMs);
+        cluster.mesh.cut(fault.groups![0]!, fault.groups![1]!, false);
+        return;
+      case 'delay':
+        for (const link of fault.links!) {
+          const [from, to] = link.split('>') as [string, string];
+          cluster.mesh.link(from, to).setLatency(fault.latencyMs!);
+        }
+        await sleep(fault.durationMs);
+        for (const link of fault.links!) {
+          const [from, to] = link.split('>') as [string, string];
+          cluster.mesh.link(from, to).setLatency(0);
+        }
+        return;
+      case 'wipe':
+        await cluster.stop(victim, 'SIGKILL');
+        cluster.wipeLedger(victim);
+        if (!cluster.walExists(victim)) log(`  note: ${victim} had no WAL file to keep`);
+        await sleep(fault.durationMs);
+        await restart(victim, fault.stateSync ? ['--state-sync'] : []);
+        checker.wiped(victim, fault.stateSync === true);
+        log(`  ${victim} back at height ${await cluster.height(victim)}`);
+        return;
+      case 'forge-sync': {
+        await cluster.stop(victim, 'SIGKILL');
+        const honest = cluster.live[0]!;
+        const downAt = await cluster.height(honest.name);
+        // Let the others move ahead, so the victim has blocks to sync when it comes back.
+        const deadline = Date.now() + Math.max(fault.durationMs, 30_000);
+        await sleep(fault.durationMs);
+        while (Date.now() < deadline && (await cluster.height(honest.name).catch(() => downAt)) < downAt + 5)
+          await sleep(500);
+        const node = cluster.node(victim);
+        const forger = await ForgingMember.start({
+          key: cluster.key(cluster.byzantineName),
+          victim: node,
+          random: forgeRandom,
+        });
+        try {
+          const top = await cluster.height(honest.name);
+          await forger.learnCertificates(honest.url, Math.max(1, downAt - 25), top);
+          const startPromise = restart(victim);
+          // Lie from the first moment the link is up until the victim has caught up (or 15 s).
+          const until = Date.now() + 20_000;
+          let victimHeight = downAt - 25;
+          let started = false;
+          void startPromise.then(
+            () => (started = true),
+            () => {},
+          );
+          while (Date.now() < until) {
+            if (forger.linked) forger.sendForgedBlocks(Math.max(0, victimHeight));
+            if (started) {
+              victimHeight = await cluster.height(victim).catch(() => victimHeight);
+              if (victimHeight >= top) break;
+            }
+            await sleep(50);
+          }
+          await startPromise;
+          log(
+            `  forger sent ${forger.counts.answers} answers (${forger.counts.blocks} forged blocks with genuine certificates), replayed ${forger.counts.replayed} consensus messages; ${victim} at ${await cluster.height(victim)} of ${top}`,
+          );
+        } finally {
+          await forger.stop();
+        }
+        checker.restarted(victim);
+        return;
+      }
+    }
+  };
+
+  try {
+    await Promise.all(names.map((n) => cluster.start(n)));
+    const startDeadline = Date.now() + 60_000;
+    while (Math.min(...Object.values(await cluster.heights())) < 2) {
+      if (Date.now() > startDeadline)
+        throw new InvariantViolation('progress', 'the network did not reach height 2 in 60 s');
+      await sleep(300);
+    }
+    load.start();
+    log('network up, load running');
+    await sleep(2_000);
+    await checks('start');
+    for (const fault of schedule) {
+      if (Date.now() - started > options.minutes * 60_000) break;
+      await sleep(fault.settleMs);
+      log(`fault ${describeFault(fault)}`);
+      faultsRun = fault.index + 1;
+      counts[fault.kind]++;
+      try {
+        await apply(fault);
+      } finally {
+        // Whatever happened, the next fault starts from a whole network.
+        cluster.mesh.healAll();
+        for (const n of cluster.nodes) cluster.resume(n.name);
+      }
+      log(`  healed`);
+      await checks(`after #${fault.index} ${fault.kind}`);
+    }
+    log('schedule done: stopping the load, final checks');
+    await load.stop();
+    await checks('final');
+  } catch (error) {
+    violation =
+      error instanceof InvariantViolation
+        ? error.message
+        : `runner: ${(error as Error).stack ?? String(error)}`;
+    log(`VIOLATION ${violation}`);
+    log(`seed ${options.seed}; replay: ${replayCommand(options, faultsRun)}`);
+    log(`network directory and node logs kept in ${cluster.dir}`);
+  }
+  await load.stop();
+  const finalHeights = await cluster.heights(cluster.live).catch(() => ({}));
+  await cluster.shutdown();
+  if (violation === null && !options.keep) cluster.remove();
+  return {
+    seed: options.seed,
+    minutes: options.minutes,
+    validators,
+    fullNodes,
+    elapsedMs: Date.now() - started,
+    faults: counts,
+    checks: { ...checker.counts },
+    acked: load.acked.length,
+    inDoubt: load.inDoubt.size,
+    clientErrors: load.errors,
+    finalHeights,
+    slowestRecoveryMs,
+    highestRound,
+    apiSilences,
+    violation,
+    replay: replayCommand(options, violation === null ? undefined : faultsRun),
+    dir: cluster.dir,
+  };
+}
+
+/** The summary as a table, for the CLI and the reliability log. */
+export function formatSummary(summary: CampaignSummary): string {
+  const lines = [
+    `campaign seed ${summary.seed}: ${(summary.elapsedMs / 60_000).toFixed(1)} min on ${summary.validators} validators + ${summary.fullNodes} full node(s)`,
+    '',
+    '  fault kind              applied',
+    ...Object.entries(summary.faults).map(([k, n]) => `  ${k.padEnd(24)}${String(n).padStart(7)}`),
+    `  ${'total'.padEnd(24)}${String(Object.values(summary.faults).reduce((a, b) => a + b, 0)).padStart(7)}`,
+    '',
+    '  invariant              checked',
+    `  agreement (headers)   ${String(summary.checks.headers).padStart(8)}`,
+    `  exactly once (blocks) ${String(summary.checks.blocks).padStart(8)}`,
+    `  acked tx in chain     ${String(summary.checks.acked).padStart(8)}`,
+    `  money (at a height)   ${String(summary.checks.money).padStart(8)}`,
+    `  progress after heal   ${String(summary.checks.progress).padStart(8)}`,
+    '',
+    `  load: ${summary.acked} transfers acknowledged, ${summary.inDoubt} in doubt, ${summary.clientErrors} client retries`,
+    `  slowest recovery ${summary.slowestRecoveryMs} ms, highest round seen ${summary.highestRound}; final heights ${JSON.stringify(summary.finalHeights)}`,
+    `  API silences ≥ 10 s: ${summary.apiSilences.length === 0 ? 'none' : summary.apiSilences.map((s) => `${s.node} ${s.ms} ms after ${s.after}`).join('; ')}`,
+    `  violations: ${summary.violation === null ? 'none' : summary.violation}`,
+    `  replay: ${summary.replay}`,
+  ];
+  return lines.join('\n');
+}

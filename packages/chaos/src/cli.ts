@@ -1,0 +1,93 @@
+/**
+ * `npm run chaos -- --minutes N --seed S`: runs a fault campaign on a real network of node processes,
+ * printing each fault and each check as it happens, then a summary table. Exit code 1 on a violation.
+ *
+ *   --minutes <n>       no new fault after n minutes (default 10)
+ *   --seed <s>          the schedule's seed (default: from the clock, printed)
+ *   --validators <n>    validators (default 4); --full-nodes <n> (default 1); --clients <n> (default 4)
+ *   --max-faults <n>    stop after n faults (a replay stops after the failing one)
+ *   --kinds a,b         only these fault kinds (kill, pause, crash-all, crash-all-pause, partition, delay,
+ *                       wipe, forge-sync, crash-all-start-pause)
+ *   --keep              keep the network directory and logs even when nothing failed
+ *   --json              print the summary as JSON as well
+ */
+import { parseArgs } from 'node:util';
+import { formatSummary, runCampaign } from './campaign.js';
+import { FAULT_KINDS, type FaultKind } from './schedule.js';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    seed: { type: 'string' },
+    validators: { type: 'string' },
+    'full-nodes': { type: 'string' },
+    clients: { type: 'string' },
+    'max-faults': { type: 'string' },
+    kinds: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'usage: npm run chaos -- [--minutes N] [--seed S] [--validators N] [--full-nodes N] [--clients N] [--max-faults N] [--kinds a,b] [--keep] [--json]\n',
+  );
+  process.exit(0);
+}
+
+function whole(name: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    process.stderr.write(`--${name} must be a whole number ≥ ${min}, got ${text}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const minutes = Number(values.minutes);
+if (!(minutes > 0)) {
+  process.stderr.write(`--minutes must be positive, got ${values.minutes}\n`);
+  process.exit(2);
+}
+let weights: Partial<Record<FaultKind, number>> | undefined;
+if (values.kinds !== undefined) {
+  weights = {};
+  for (const kind of values.kinds.split(',')) {
+    if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
+      process.stderr.write(`unknown fault kind ${kind} (kinds: ${FAULT_KINDS.join(', ')})\n`);
+      process.exit(2);
+    }
+    weights[kind as FaultKind] = 1;
+  }
+}
+const seed = whole('seed', values.seed, 0) ?? Date.now() % 1_000_000;
+const validators = whole('validators', values.validators, 1);
+const fullNodes = whole('full-nodes', values['full-nodes'], 0);
+const clients = whole('clients', values.clients, 2);
+const maxFaults = whole('max-faults', values['max-faults'], 1);
+
+const summary = await runCampaign({
+  seed,
+  minutes,
+  ...(validators === undefined ? {} : { validators }),
+  ...(fullNodes === undefined ? {} : { fullNodes }),
+  ...(clients === undefined ? {} : { clients }),
+  ...(maxFaults === undefined ? {} : { maxFaults }),
+  ...(weights === undefined ? {} : { weights }),
+  keep: values.keep,
+  onCluster: (cluster) => {
+    // Ctrl-C or SIGTERM: no node process may outlive the runner.
+    const stop = (signal: NodeJS.Signals) => {
+      process.stderr.write(`\n${signal}: stopping every node of ${cluster.dir}\n`);
+      void cluster.shutdown().then(() => process.exit(130));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
+});
+process.stdout.write(`\n${formatSummary(summary)}\n`);
+if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+process.exit(summary.violation === null ? 0 : 1);

@@ -1,0 +1,205 @@
+/**
+ * The fault schedule: a pure function of the seed and the network's shape. Each fault says what is done
+ * to which nodes and for how long; the runner applies them one after another, each followed by the
+ * invariant checks once it has healed. Same seed and shape, same schedule, on any machine.
+ */
+import { SeededRandom } from './random.js';
+
+export const FAULT_KINDS = [
+  /** SIGKILL one validator, restart it after a while. */
+  'kill',
+  /** SIGSTOP one validator (longer than the consensus timeouts), then SIGCONT. */
+  'pause',
+  /** SIGKILL every node at once, restart them all. */
+  'crash-all',
+  /** SIGKILL every node, restart them all, then at once SIGSTOP enough validators to lose the quorum. */
+  'crash-all-pause',
+  /** Cut the links between two groups of nodes (through the runner's proxies), then heal. */
+  'partition',
+  /** Add latency to a set of links, then remove it. */
+  'delay',
+  /** SIGKILL a validator, delete its ledger (keep its WAL and key), restart it by block or state sync. */
+  'wipe',
+  /** A member sends a catching-up node unsolicited sync answers: genuine certificates, garbage blocks. */
+  'forge-sync',
+  /**
+   * SIGKILL every node, restart them all, and SIGSTOP f + 1 validators while they are still starting
+   * (before their API listens): peers reach them while their consensus is not yet running.
+   */
+  'crash-all-start-pause',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface Fault {
+  /** Position in the schedule, from 0. */
+  readonly index: number;
+  readonly kind: FaultKind;
+  /** The nodes the fault is done to (for a partition: the smaller side). */
+  readonly targets: readonly string[];
+  /** How long the fault lasts before it heals (a kill: time down; a pause: time stopped). */
+  readonly durationMs: number;
+  /** partition: the two sides. */
+  readonly groups?: readonly (readonly string[])[];
+  /** delay: the directed links slowed (`from>to`) and the latency added to each. */
+  readonly links?: readonly string[];
+  readonly latencyMs?: number;
+  /** crash-all-start-pause: how long after its process was spawned each stopped validator is stopped. */
+  readonly startPauseAfterMs?: number;
+  /** wipe: come back by state sync (true) or by replaying every block from peers (false). */
+  readonly stateSync?: boolean;
+  /** Load and calm time before the fault starts. */
+  readonly settleMs: number;
+}
+
+export interface ScheduleShape {
+  /** Validator node names, e.g. node0..node3. */
+  readonly validators: readonly string[];
+  /** Non-voting full nodes that run throughout (they may be partitioned and delayed, never killed). */
+  readonly fullNodes?: readonly string[];
+  /** Kinds to draw from (default: all) and their weights (default: equal). */
+  readonly weights?: Partial<Record<FaultKind, number>>;
+}
+
+/** The largest number of validators that may be faulty while the rest keep a > 2/3 quorum (equal power). */
+export function maxFaulty(validators: number): number {
+  return Math.floor((validators - 1) / 3);
+}
+
+function linkName(from: string, to: string): string {
+  return `${from}>${to}`;
+}
+
+/** The first `count` faults of the schedule of `seed` for this shape. */
+export function generateSchedule(seed: number, shape: ScheduleShape, count: number): Fault[] {
+  const random = new SeededRandom(seed);
+  const validators = [...shape.validators];
+  const all = [...validators, ...(shape.fullNodes ?? [])];
+  const f = maxFaulty(validators.length);
+  const weights: Partial<Record<FaultKind, number>> = {};
+  for (const kind of FAULT_KINDS) {
+    const w = shape.weights === undefined ? 1 : (shape.weights[kind] ?? 0);
+    if (w > 0) weights[kind] = w;
+  }
+  if (Object.keys(weights).length === 0) throw new RangeError('no fault kind has a positive weight');
+  const faults: Fault[] = [];
+  for (let index = 0; index < count; index++) {
+    const kind = random.weighted(weights as Record<FaultKind, number>);
+    const settleMs = random.int(500, 3_000);
+    switch (kind) {
+      case 'kill':
+        faults.push({
+          index,
+          kind,
+          targets: [random.pick(validators)],
+          durationMs: random.int(1_000, 8_000),
+          settleMs,
+        });
+        break;
+      case 'pause':
+        // Longer than a round's timeouts (propose 3 s, prevote and precommit 1 s) most of the time.
+        faults.push({
+          index,
+          kind,
+          targets: random.sample(validators, random.int(1, Math.max(1, f))),
+          durationMs: random.int(2_000, 10_000),
+          settleMs,
+        });
+        break;
+      case 'crash-all':
+        faults.push({ index, kind, targets: all, durationMs: random.int(500, 4_000), settleMs });
+        break;
+      case 'crash-all-pause':
+        // f + 1 validators stopped: the rest cannot commit until they come back.
+        faults.push({
+          index,
+          kind,
+          targets: random.sample(validators, f + 1),
+          durationMs: random.int(3_000, 10_000),
+          settleMs,
+        });
+        break;
+      case 'partition': {
+        // Either a minority cut off (the majority goes on) or a split in which no side has a quorum.
+        const shuffled = random.shuffle(all);
+        const side = random.chance(0.5) ? random.int(1, Math.max(1, f)) : Math.ceil(all.length / 2);
+        const small = shuffled.slice(0, side);
+        const large = shuffled.slice(side);
+        faults.push({
+          index,
+          kind,
+          targets: small,
+          groups: [small, large],
+          durationMs: random.int(2_000, 10_000),
+          settleMs,
+        });
+        break;
+      }
+      case 'delay': {
+        const links: string[] = [];
+        for (const from of all)
+          for (const to of all) if (from !== to && random.chance(0.4)) links.push(linkName(from, to));
+        if (links.length === 0) links.push(linkName(all[0]!, all[1]!));
+        const targets = [...new Set(links.flatMap((l) => l.split('>')))].sort();
+        faults.push({
+          index,
+          kind,
+          targets,
+          links,
+          latencyMs: random.int(20, 600),
+          durationMs: random.int(3_000, 12_000),
+          settleMs,
+        });
+        break;
+      }
+      case 'wipe':
+        faults.push({
+          index,
+          kind,
+          targets: [random.pick(validators)],
+          durationMs: random.int(1_000, 5_000),
+          stateSync: random.chance(0.5),
+          settleMs,
+        });
+        break;
+      case 'crash-all-start-pause':
+        faults.push({
+          index,
+          kind,
+          targets: random.sample(validators, f + 1),
+          startPauseAfterMs: random.int(200, 2_500),
+          durationMs: random.int(3_000, 10_000),
+          settleMs,
+        });
+        break;
+      case 'forge-sync':
+        faults.push({
+          index,
+          kind,
+          targets: [random.pick(validators)],
+          durationMs: random.int(3_000, 8_000),
+          settleMs,
+        });
+        break;
+    }
+  }
+  return faults;
+}
+
+/** One line per fault, for the log and for comparing schedules. */
+export function describeFault(fault: Fault): string {
+  const base = `#${fault.index} ${fault.kind} ${fault.targets.join(',')} for ${fault.durationMs} ms`;
+  switch (fault.kind) {
+    case 'partition':
+      return `${base}: ${fault.groups!.map((g) => `{${g.join(',')}}`).join(' | ')}`;
+    case 'delay':
+      return `${base}: +${fault.latencyMs} ms on ${fault.links!.length} links (${fault.links!.join(' ')})`;
+    case 'wipe':
+      return `${base}: ledger deleted, WAL and key kept, back by ${fault.stateSync ? 'state sync' : 'block sync'}`;
+    case 'crash-all-pause':
+      return `${base}: every node SIGKILLed and restarted, then ${fault.targets.join(',')} SIGSTOPped`;
+    case 'crash-all-start-pause':
+      return `${base}: every node SIGKILLed and restarted, ${fault.targets.join(',')} SIGSTOPped ${fault.startPauseAfterMs} ms into their start-up`;
+    default:
+      return base;
+  }
+}

@@ -1,0 +1,128 @@
+// The schedule generator is a pure function of the seed and the network's shape: the same seed gives the
+// same faults (kinds, victims, durations), another seed another schedule, and every fault respects the
+// shape (victims exist, a quorum-losing pause stops f + 1 validators, a partition's sides cover the nodes).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { replayCommand, roundsDurationMs } from '../src/campaign.js';
+import { SeededRandom } from '../src/random.js';
+import { describeFault, FAULT_KINDS, generateSchedule, maxFaulty } from '../src/schedule.js';
+
+const shape = { validators: ['node0', 'node1', 'node2', 'node3'], fullNodes: ['node4'] };
+
+describe('seeded random', () => {
+  it('repeats its sequence for a seed and differs across seeds', () => {
+    const a = new SeededRandom(42);
+    const b = new SeededRandom(42);
+    const c = new SeededRandom(43);
+    const seqA = Array.from({ length: 50 }, () => a.next());
+    assert.deepEqual(
+      seqA,
+      Array.from({ length: 50 }, () => b.next()),
+    );
+    assert.notDeepEqual(
+      seqA,
+      Array.from({ length: 50 }, () => c.next()),
+    );
+    for (const x of seqA) assert.ok(x >= 0 && x < 1);
+  });
+
+  it('refuses a seed that is not a 32-bit whole number', () => {
+    assert.throws(() => new SeededRandom(-1), RangeError);
+    assert.throws(() => new SeededRandom(1.5), RangeError);
+    assert.throws(() => new SeededRandom(2 ** 32), RangeError);
+  });
+
+  it('int stays in its bounds and reaches both ends; sample draws distinct items', () => {
+    const r = new SeededRandom(7);
+    const seen = new Set<number>();
+    for (let i = 0; i < 500; i++) {
+      const x = r.int(3, 6);
+      assert.ok(x >= 3 && x <= 6);
+      seen.add(x);
+    }
+    assert.deepEqual([...seen].sort(), [3, 4, 5, 6]);
+    const picked = r.sample(['a', 'b', 'c', 'd'], 3);
+    assert.equal(new Set(picked).size, 3);
+  });
+});
+
+describe('fault schedule', () => {
+  it('is the same for the same seed and shape', () => {
+    const one = generateSchedule(1234, shape, 200);
+    const two = generateSchedule(1234, shape, 200);
+    assert.deepEqual(one, two);
+    assert.deepEqual(one.map(describeFault), two.map(describeFault));
+  });
+
+  it('differs for another seed', () => {
+    assert.notDeepEqual(generateSchedule(1234, shape, 50), generateSchedule(1235, shape, 50));
+  });
+
+  it('a longer schedule starts with the shorter one', () => {
+    assert.deepEqual(generateSchedule(99, shape, 120).slice(0, 40), generateSchedule(99, shape, 40));
+  });
+
+  it('draws every kind over a long schedule, and only the kinds given weights', () => {
+    const kinds = new Set(generateSchedule(5, shape, 400).map((f) => f.kind));
+    assert.deepEqual([...kinds].sort(), [...FAULT_KINDS].sort());
+    const only = generateSchedule(5, { ...shape, weights: { kill: 1, partition: 2 } }, 200);
+    assert.deepEqual([...new Set(only.map((f) => f.kind))].sort(), ['kill', 'partition']);
+    assert.throws(() => generateSchedule(5, { ...shape, weights: {} }, 1), RangeError);
+  });
+
+  it('every fault fits the network', () => {
+    const all = [...shape.validators, ...shape.fullNodes];
+    const f = maxFaulty(shape.validators.length);
+    assert.equal(f, 1);
+    for (const fault of generateSchedule(77, shape, 500)) {
+      assert.ok(fault.durationMs > 0 && fault.settleMs > 0);
+      for (const t of fault.targets) assert.ok(all.includes(t), `${t} is not a node`);
+      switch (fault.kind) {
+        case 'kill':
+        case 'wipe':
+        case 'forge-sync':
+          assert.equal(fault.targets.length, 1);
+          assert.ok(shape.validators.includes(fault.targets[0]!));
+          break;
+        case 'pause':
+          assert.ok(fault.targets.length >= 1 && fault.targets.length <= Math.max(1, f));
+          break;
+        case 'crash-all':
+          assert.deepEqual([...fault.targets].sort(), all);
+          break;
+        case 'crash-all-pause':
+          // More than f validators stopped: no quorum until they resume.
+          assert.equal(fault.targets.length, f + 1);
+          assert.ok(fault.targets.every((t) => shape.validators.includes(t)));
+          break;
+        case 'crash-all-start-pause':
+          assert.equal(fault.targets.length, f + 1);
+          assert.ok(fault.startPauseAfterMs! >= 200 && fault.startPauseAfterMs! <= 2_500);
+          break;
+        case 'partition': {
+          const [a, b] = fault.groups!;
+          assert.deepEqual([...a!, ...b!].sort(), all);
+          assert.ok(a!.length > 0 && b!.length > 0);
+          break;
+        }
+        case 'delay':
+          assert.ok(fault.links!.length > 0 && fault.latencyMs! > 0);
+          for (const link of fault.links!) {
+            const [from, to] = link.split('>');
+            assert.ok(all.includes(from!) && all.includes(to!) && from !== to);
+          }
+          break;
+      }
+    }
+  });
+
+  it('the progress bound grows with the rounds and the replay command names the seed', () => {
+    assert.equal(roundsDurationMs(1), 5_000);
+    assert.equal(roundsDurationMs(2), 5_000 + 6_500);
+    const command = replayCommand({ seed: 31, minutes: 2, validators: 4, weights: { kill: 1 } }, 3);
+    assert.equal(
+      command,
+      'npm run chaos -- --seed 31 --minutes 2 --validators 4 --max-faults 3 --kinds kill',
+    );
+  });
+});

@@ -1,0 +1,615 @@
+// A consortium formed by separate organisations, each from its own directory with only its own secrets,
+// on its own loopback address: three found it by the genesis ceremony (a node refuses the genesis until
+// every founder signed), a fourth applies, is admitted by vote, joins the running chain by state sync and
+// is made a validator while transfers flow; one founder's validator is removed, then that founder is
+// suspended (its transactions, reads and links refused on every node); then governance schedules
+// a software upgrade: every node stops before its height with exit code 75, the old release refuses to
+// start, and the next release (one command more) continues from the same data. After each step every
+// node agrees and no acknowledged transfer is lost. Heavy: run alone under the lock.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { addressFromPublicKey, hexToBytes } from '@hanglian/core';
+import { orgPaths, readCard, readOrgKey } from '@hanglian/node/offline';
+import {
+  createClient,
+  getBlock,
+  getTransaction,
+  memberSigner,
+  query,
+  settlement,
+  signAndSubmit,
+} from '@hanglian/sdk';
+import { CLI, hanglian } from './helpers.js';
+
+/** The next release of the CLI: carries the upgrade `v2` and adds `hanglian release`. */
+const NEXT_CLI = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'test',
+  'fixtures',
+  'hanglian-next.mjs',
+);
+const P2P_PORT = 21101;
+const API_PORT = 21100;
+
+interface Org {
+  readonly id: string;
+  readonly dir: string;
+  readonly pass: string;
+  readonly host: string;
+  readonly api: string;
+  readonly p2p: string;
+}
+
+interface NodeProcess {
+  readonly org: Org;
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stderr: string;
+}
+
+async function run(
+  cli: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (cli === CLI) return hanglian(...args);
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? 1)));
+  return { code, stdout, stderr };
+}
+
+/** Starts an organisation's node (`start` or `join`) and resolves once its API listens. */
+async function startNode(
+  cli: string,
+  command: 'start' | 'join',
+  org: Org,
+  peers: Org[],
+  genesis: string,
+  extra: string[] = [],
+) {
+  const args = [
+    cli,
+    'node',
+    command,
+    '--dir',
+    org.dir,
+    '--genesis',
+    genesis,
+    '--peers',
+    peers.map((p) => p.p2p).join(','),
+    '--passphrase-file',
+    org.pass,
+    '--log-level',
+    'error',
+    '--json',
+    ...(command === 'start' ? ['--no-console'] : []),
+    ...extra,
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const node: NodeProcess = {
+    org,
+    child,
+    exited: new Promise((r) => child.once('exit', (code) => r(code))),
+    stderr: '',
+  };
+  child.stderr!.on('data', (c: Buffer) => (node.stderr += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('"event":"listening"')) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    void node.exited.then((code) =>
+      reject(new Error(`${org.id} exited ${code} during start-up: ${node.stderr}`)),
+    );
+  });
+  return node;
+}
+
+async function stopNode(node: NodeProcess): Promise<void> {
+  if (node.child.exitCode !== null || node.child.signalCode !== null) return;
+  node.child.kill('SIGTERM');
+  await node.exited;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+}
+
+async function height(org: Org): Promise<number> {
+  const response = await fetch(`${org.api}/v1/status`);
+  return ((await response.json()) as { height: number }).height;
+}
+
+async function validators(org: Org): Promise<string[]> {
+  const { result } = await query<{ current: Array<{ org: string }> }>(createClient({ url: org.api }), {
+    module: 'governance',
+    name: 'validators',
+  });
+  return result.current.map((v) => v.org).sort();
+}
+
+/** Asserts every node holds the same block at `at` (read through each node, signed by `reader`). */
+async function assertAgree(orgs: Org[], at: number, reader: ReturnType<typeof memberSigner>): Promise<void> {
+  const hashes = await Promise.all(
+    orgs.map(async (o) => {
+      await waitFor(`${o.id} at ${at}`, async () => ((await height(o)) >= at ? true : undefined));
+      const block = await getBlock(createClient({ url: o.api, reader }), { height: at });
+      return (block as { hash: string }).hash;
+    }),
+  );
+  assert.equal(new Set(hashes).size, 1, `nodes disagree at ${at}: ${hashes.join(' ')}`);
+}
+
+/** Reads the proposal id the CLI printed. */
+function proposalId(out: { code: number; stdout: string; stderr: string }): string {
+  assert.equal(out.code, 0, out.stderr);
+  const id = /proposal (\d+) submitted/.exec(out.stdout)?.[1];
+  assert.ok(id !== undefined, out.stdout);
+  return id;
+}
+
+test('separate organisations form a consortium, admit and promote a fifth member, remove a validator and upgrade', {
+  timeout: 240_000,
+}, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'hanglian-consortium-'));
+  const running: NodeProcess[] = [];
+  let flowing = true;
+  let flow: Promise<void> | undefined;
+  try {
+    const org = (id: string, n: number): Org => {
+      const host = `127.0.0.${n}`;
+      const pass = join(root, `${id}.pass`);
+      writeFileSync(pass, `${id}-passphrase-${n}\n`, { mode: 0o600 });
+      return {
+        id,
+        dir: join(root, id),
+        pass,
+        host,
+        api: `http://${host}:${API_PORT}`,
+        p2p: `${host}:${P2P_PORT}`,
+      };
+    };
+    const acme = org('acme', 2);
+    const bank = org('bank', 3);
+    const ship = org('ship', 4);
+    const shop = org('shop', 5);
+    const roles: Record<string, string> = {
+      acme: 'producer,merchant',
+      bank: 'payment,issuer',
+      ship: 'carrier',
+      shop: 'merchant',
+    };
+    // 1. Each organisation makes its own keys, in its own directory.
+    for (const o of [acme, bank, ship, shop]) {
+      const made = await hanglian(
+        'org',
+        'init',
+        '--dir',
+        o.dir,
+        '--id',
+        o.id,
+        '--name',
+        `${o.id} Co.`,
+        '--roles',
+        roles[o.id]!,
+        '--passphrase-file',
+        o.pass,
+        '--p2p',
+        o.p2p,
+        '--api',
+        `${o.host}:${API_PORT}`,
+      );
+      assert.equal(made.code, 0, made.stderr);
+    }
+
+    // 2. The ceremony: a draft, the founders' public cards, and every founder's signature.
+    const genesis = join(root, 'genesis.json');
+    assert.equal(
+      (await hanglian('genesis', 'new', '--chain-id', 'consortium-test', '--out', genesis)).code,
+      0,
+    );
+    for (const [o, extra] of [
+      [bank, ['--issuer', '--balance', '100000000']],
+      [acme, ['--balance', '100000000']],
+      [ship, ['--balance', '100000000']],
+    ] as const) {
+      const added = await hanglian(
+        'genesis',
+        'add-org',
+        genesis,
+        orgPaths.card(o.dir),
+        '--validator',
+        ...extra,
+      );
+      assert.equal(added.code, 0, added.stderr);
+    }
+    // Unsigned, then signed by two of three: refused with GENESIS_UNSIGNED, before anything listens.
+    const unsigned = await hanglian(
+      'node',
+      'start',
+      '--dir',
+      acme.dir,
+      '--genesis',
+      genesis,
+      '--passphrase-file',
+      acme.pass,
+    );
+    assert.equal(unsigned.code, 2);
+    assert.match(unsigned.stderr, /GENESIS_UNSIGNED.*not signed by bank, acme, ship/);
+    for (const o of [acme, bank]) {
+      const signed = await hanglian('genesis', 'sign', genesis, '--dir', o.dir, '--passphrase-file', o.pass);
+      assert.equal(signed.code, 0, signed.stderr);
+    }
+    const partly = await hanglian('genesis', 'verify', genesis);
+    assert.notEqual(partly.code, 0);
+    assert.match(partly.stderr, /GENESIS_UNSIGNED.*not signed by ship/);
+    assert.equal(
+      (await hanglian('genesis', 'sign', genesis, '--dir', ship.dir, '--passphrase-file', ship.pass)).code,
+      0,
+    );
+    const verified = await hanglian('genesis', 'verify', genesis);
+    assert.equal(verified.code, 0, verified.stderr);
+    assert.match(verified.stdout, /every founder signed/);
+
+    // 3. Each founder starts its own node from its own directory.
+    const founders = [acme, bank, ship];
+    for (const o of founders) {
+      running.push(
+        await startNode(
+          CLI,
+          'start',
+          o,
+          founders.filter((p) => p !== o),
+          genesis,
+        ),
+      );
+    }
+    await waitFor('the founders commit', async () =>
+      (await Promise.all(founders.map(height))).every((h) => h >= 2) ? true : undefined,
+    );
+
+    // Transfers flow from here to the end, acme's operations key paying bank's operations account.
+    const acmeOps = memberSigner(readOrgKey(acme.dir, 'ops', 'acme-passphrase-2'));
+    const bankOps = readCard(orgPaths.card(bank.dir)).opsPublicKey;
+    const acknowledged: string[] = [];
+    flow = (async () => {
+      while (flowing) {
+        try {
+          const { txId } = await signAndSubmit(createClient({ url: acme.api }), {
+            signer: acmeOps,
+            ...settlement.transfer({ to: addressFromPublicKey(hexToBytes(bankOps)), amount: 1 }),
+          });
+          acknowledged.push(txId);
+        } catch {
+          // The node may be between restarts at the upgrade: the transfer was not acknowledged.
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
+    })();
+
+    // 4. A fourth company applies with its card, is admitted by vote, registers its keys, and joins.
+    const admitted = proposalId(
+      await hanglian(
+        'org',
+        'propose-admission',
+        '--card',
+        orgPaths.card(shop.dir),
+        '--network',
+        acme.dir,
+        '--org',
+        'acme',
+        '--passphrase-file',
+        acme.pass,
+      ),
+    );
+    for (const o of [bank, ship]) {
+      const voted = await hanglian(
+        'org',
+        'vote',
+        admitted,
+        'yes',
+        '--network',
+        o.dir,
+        '--org',
+        o.id,
+        '--passphrase-file',
+        o.pass,
+      );
+      assert.equal(voted.code, 0, voted.stderr);
+    }
+    const registered = await hanglian(
+      'org',
+      'register',
+      '--dir',
+      shop.dir,
+      '--api',
+      acme.api,
+      '--passphrase-file',
+      shop.pass,
+    );
+    assert.equal(registered.code, 0, registered.stderr);
+    // From a checkpoint the inviting member hands over (its latest committed block).
+    const checkpoint = await hanglian('node', 'checkpoint', '--api', acme.api);
+    assert.equal(checkpoint.code, 0, checkpoint.stderr);
+    const trustHeight = Number(/--trust-height (\d+)/.exec(checkpoint.stdout)?.[1]);
+    running.push(
+      await startNode(CLI, 'join', shop, [acme, bank], genesis, checkpoint.stdout.trim().split(' ')),
+    );
+    const joinedAt = await height(shop);
+    assert.ok(joinedAt >= trustHeight, 'the new member state-synced from the checkpoint on');
+
+    // 5. It becomes a validator by vote, live, while transfers flow.
+    const promote = proposalId(
+      await hanglian(
+        'org',
+        'propose-validator',
+        '--org',
+        'shop',
+        '--power',
+        '10',
+        '--network',
+        acme.dir,
+        '--passphrase-file',
+        acme.pass,
+      ),
+    );
+    for (const o of [bank, ship]) {
+      assert.equal(
+        (
+          await hanglian(
+            'org',
+            'vote',
+            promote,
+            'yes',
+            '--network',
+            o.dir,
+            '--org',
+            o.id,
+            '--passphrase-file',
+            o.pass,
+          )
+        ).code,
+        0,
+      );
+    }
+    await waitFor('shop in the validator set', async () =>
+      (await validators(acme)).includes('shop') ? true : undefined,
+    );
+    const reader = acmeOps;
+    await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
+
+    // 6. One founder's validator is removed (shop votes now: 3 of 4 approve).
+    const removal = proposalId(
+      await hanglian(
+        'org',
+        'propose-validator',
+        '--org',
+        'ship',
+        '--power',
+        '0',
+        '--network',
+        acme.dir,
+        '--passphrase-file',
+        acme.pass,
+      ),
+    );
+    for (const o of [bank, shop]) {
+      assert.equal(
+        (
+          await hanglian(
+            'org',
+            'vote',
+            removal,
+            'yes',
+            '--network',
+            o.dir,
+            '--org',
+            o.id,
+            '--passphrase-file',
+            o.pass,
+          )
+        ).code,
+        0,
+      );
+    }
+    await waitFor('ship out of the validator set', async () => {
+      const set = await validators(acme);
+      return !set.includes('ship') && set.length === 3 ? true : undefined;
+    });
+    await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
+
+    // 7. Suspension by vote: from the commit that suspends it, ship's transactions, signed reads and node
+    // links are refused everywhere.
+    const suspension = proposalId(
+      await hanglian(
+        'org',
+        'propose-suspension',
+        '--org',
+        'ship',
+        '--network',
+        acme.dir,
+        '--passphrase-file',
+        acme.pass,
+      ),
+    );
+    for (const o of [bank, shop]) {
+      const voted = await hanglian(
+        'org',
+        'vote',
+        suspension,
+        'yes',
+        '--network',
+        o.dir,
+        '--org',
+        o.id,
+        '--passphrase-file',
+        o.pass,
+      );
+      assert.equal(voted.code, 0, voted.stderr);
+    }
+    const shipOps = memberSigner(readOrgKey(ship.dir, 'ops', 'ship-passphrase-4'));
+    const shipNode = readCard(orgPaths.card(ship.dir)).nodePublicKey;
+    for (const o of [acme, bank, shop]) {
+      await assert.rejects(
+        signAndSubmit(createClient({ url: o.api }), {
+          signer: shipOps,
+          ...settlement.transfer({ to: addressFromPublicKey(hexToBytes(bankOps)), amount: 1 }),
+        }),
+        (error: { code?: string }) => error.code === 'TX_NOT_MEMBER',
+        `a suspended member's transaction on ${o.id}`,
+      );
+      await assert.rejects(
+        getBlock(createClient({ url: o.api, reader: shipOps }), { height: 1 }),
+        (error: { code?: string }) => error.code === 'READ_NOT_MEMBER',
+        `a suspended member's read on ${o.id}`,
+      );
+      await waitFor(`${o.id} drops its link to ship`, async () => {
+        const status = (await (await fetch(`${o.api}/v1/status`)).json()) as {
+          consensus: { peers: string[] };
+        };
+        return status.consensus.peers.includes(shipNode) ? undefined : true;
+      });
+    }
+    const shipProcess = running.find((n) => n.org === ship)!;
+    await stopNode(shipProcess);
+    running.splice(running.indexOf(shipProcess), 1);
+
+    // 8. A software upgrade at a height: every node without it stops before that height.
+    // Far enough ahead for the proposal and two votes (each CLI call waits for its commit) to land first.
+    const upgradeAt = (await height(acme)) + 80;
+    const upgrade = proposalId(
+      await hanglian(
+        'org',
+        'propose-upgrade',
+        '--name',
+        'v2',
+        '--height',
+        String(upgradeAt),
+        '--network',
+        acme.dir,
+        '--org',
+        'acme',
+        '--passphrase-file',
+        acme.pass,
+      ),
+    );
+    for (const o of [bank, shop]) {
+      assert.equal(
+        (
+          await hanglian(
+            'org',
+            'vote',
+            upgrade,
+            'yes',
+            '--network',
+            o.dir,
+            '--org',
+            o.id,
+            '--passphrase-file',
+            o.pass,
+          )
+        ).code,
+        0,
+      );
+    }
+    const validatorsAtUpgrade = [...running];
+    const codes = await Promise.all(validatorsAtUpgrade.map((n) => n.exited));
+    assert.deepEqual(codes, [75, 75, 75], validatorsAtUpgrade.map((n) => n.stderr).join('\n'));
+    for (const n of validatorsAtUpgrade) {
+      assert.match(
+        n.stderr,
+        new RegExp(`upgrade "v2" is scheduled at height ${upgradeAt}.*stopped after height ${upgradeAt - 1}`),
+      );
+    }
+    running.length = 0;
+    // The old release refuses to start on the same data, with the same exit code.
+    const old = await run(
+      CLI,
+      'node',
+      'start',
+      '--dir',
+      acme.dir,
+      '--genesis',
+      genesis,
+      '--passphrase-file',
+      acme.pass,
+      '--no-console',
+    );
+    assert.equal(old.code, 75, old.stderr);
+    assert.match(old.stderr, /UPGRADE_REQUIRED/);
+
+    // 9. The next release continues from the same data, and has its new command.
+    const release = await run(NEXT_CLI, 'release');
+    assert.equal(release.code, 0, release.stderr);
+    assert.match(release.stdout, /carries upgrade v2/);
+    const all = [acme, bank, shop];
+    for (const o of all)
+      running.push(
+        await startNode(
+          NEXT_CLI,
+          'start',
+          o,
+          all.filter((p) => p !== o),
+          genesis,
+        ),
+      );
+    await assertAgree(all, upgradeAt + 3, reader);
+
+    // Nothing acknowledged was lost: every acknowledged transfer is committed, on the joiner's node too.
+    flowing = false;
+    await flow;
+    assert.ok(acknowledged.length >= 5, `only ${acknowledged.length} transfers went through`);
+    // Every node kept every one (the joiner from the state it synced on).
+    for (const txId of acknowledged) {
+      const heights = new Set<number>();
+      for (const o of all) {
+        const tx = await getTransaction(createClient({ url: o.api, reader }), { txId });
+        if (o === shop && tx.status === 'unknown') continue;
+        assert.equal(tx.status, 'committed', `${txId} on ${o.id}`);
+        if (tx.status === 'committed') heights.add(tx.height);
+      }
+      assert.equal(heights.size, 1, `${txId} committed at different heights`);
+    }
+    const onShop = await Promise.all(
+      acknowledged.map(
+        async (txId) => (await getTransaction(createClient({ url: shop.api, reader }), { txId })).status,
+      ),
+    );
+    assert.ok(
+      onShop.filter((s) => s === 'committed').length > 0,
+      'the joiner holds the transfers after it joined',
+    );
+  } finally {
+    flowing = false;
+    await flow;
+    await Promise.all(running.map(stopNode));
+    rmSync(root, { recursive: true, force: true });
+  }
+});

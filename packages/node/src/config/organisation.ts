@@ -1,0 +1,265 @@
+/**
+ * An organisation's own directory, as `hanglian org init` writes it on the organisation's own machine.
+ * Its secrets never leave it; only the public card does (to the genesis ceremony, or with an application
+ * for admission):
+ *
+ *   ORGDIR/card.json                 the public card: id, name, roles, public keys, node addresses, signed
+ *                                    by the root key
+ *   ORGDIR/keys/root.json            the root key: signs the genesis and may certify identities; kept offline
+ *   ORGDIR/keys/admin.json           an admin identity: votes and proposals in governance
+ *   ORGDIR/keys/ops.json             the operations identity: day-to-day transactions
+ *   ORGDIR/keys/encryption.json      the X25519 key sealed delivery details are opened with
+ *   ORGDIR/node/node-key.json        the node key: links to other nodes, and votes when a validator
+ *   ORGDIR/node/admin-token          the bearer token of the node's operator endpoints (/v1/admin)
+ *   ORGDIR/node/data/                the node's ledger (LMDB)
+ *   ORGDIR/node/consensus.wal        what the node signed in consensus
+ *   ORGDIR/node/signer-state         the last height/round/step the node key signed (never from a backup)
+ *   ORGDIR/DEV-ONLY-PASSPHRASE.txt   local development only (`--dev`): the passphrase of the keys above
+ *
+ * Every key file is encrypted with the organisation's passphrase (scrypt + AES-256-GCM, keystore.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  bytesToHex,
+  concatBytes,
+  ed25519Sha256,
+  encodeCanonical,
+  HanglianError,
+  hexToBytes,
+  type SigningKey,
+  utf8,
+} from '@hanglian/core';
+import { NodeErrors } from '../errors.js';
+import {
+  generateEncryptionKeyPair,
+  readKeyFile,
+  writeEncryptionKeyFile,
+  writeKeyFile,
+} from '../keystore/keystore.js';
+import { DEV_PASSPHRASE_FILE, ensureDir, writeJsonFile } from './network.js';
+
+export const orgPaths = {
+  card: (dir: string) => join(dir, 'card.json'),
+  key: (dir: string, label: OrgKeyLabel) => join(dir, 'keys', `${label}.json`),
+  encryptionKey: (dir: string) => join(dir, 'keys', 'encryption.json'),
+  nodeKey: (dir: string) => join(dir, 'node', 'node-key.json'),
+  nodeAdminToken: (dir: string) => join(dir, 'node', 'admin-token'),
+  nodeData: (dir: string) => join(dir, 'node', 'data'),
+  nodeWal: (dir: string) => join(dir, 'node', 'consensus.wal'),
+  nodeSignerState: (dir: string) => join(dir, 'node', 'signer-state'),
+  devPassphrase: (dir: string) => join(dir, DEV_PASSPHRASE_FILE),
+};
+
+export const ORG_KEY_LABELS = ['root', 'admin', 'ops'] as const;
+export type OrgKeyLabel = (typeof ORG_KEY_LABELS)[number];
+
+/** What an organisation shows the others: everything public, nothing secret. */
+export interface OrganisationCard {
+  readonly version: 1;
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  /** Hex public keys. */
+  readonly rootPublicKey: string;
+  readonly adminPublicKey: string;
+  readonly opsPublicKey: string;
+  readonly nodePublicKey: string;
+  /** X25519, hex. */
+  readonly encryptionPublicKey: string;
+  /** Where other nodes reach this organisation's node (HOST:PORT), and where its API listens. */
+  readonly p2p: string;
+  readonly api: string;
+  /** The root key's signature over the rest of the card (`cardSigningBytes`): the card is its owner's. */
+  readonly signature: string;
+}
+
+const CARD_DOMAIN = utf8('hanglian/organisation-card/v1\n');
+
+export function cardSigningBytes(card: Omit<OrganisationCard, 'signature'>): Uint8Array {
+  const { signature: _signature, ...rest } = card as OrganisationCard;
+  return concatBytes(CARD_DOMAIN, encodeCanonical(rest));
+}
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const HEX_KEY = /^[0-9a-f]{64}$/;
+
+/** Splits HOST:PORT (IPv6 in brackets), refusing what a socket could not bind or dial. */
+export function parseHostPort(text: string, what: string): { host: string; port: number } {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text.trim());
+  const port = match === null ? Number.NaN : Number(match[2]);
+  if (match === null || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, `${what} must be HOST:PORT, not "${text}"`);
+  }
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/** Checks a card's shape and its root signature; returns it typed. */
+export function checkCard(value: unknown, source = 'the card'): OrganisationCard {
+  const card = value as Partial<OrganisationCard> | null;
+  const fail = (what: string) =>
+    new HanglianError(NodeErrors.CARD_INVALID, `${source}: ${what}`, { details: { id: card?.id } });
+  if (card === null || typeof card !== 'object' || card.version !== 1) throw fail('not a version-1 card');
+  if (typeof card.id !== 'string' || !ID_PATTERN.test(card.id))
+    throw fail('id must be lower-case a-z, 0-9, -');
+  if (typeof card.name !== 'string' || card.name.length === 0 || card.name.length > 200)
+    throw fail('name must be 1-200 characters');
+  if (!Array.isArray(card.roles) || card.roles.some((r) => typeof r !== 'string')) throw fail('roles');
+  for (const field of [
+    'rootPublicKey',
+    'adminPublicKey',
+    'opsPublicKey',
+    'nodePublicKey',
+    'encryptionPublicKey',
+  ] as const) {
+    if (typeof card[field] !== 'string' || !HEX_KEY.test(card[field])) throw fail(`${field} is not 64 hex`);
+  }
+  const keys = [card.rootPublicKey, card.adminPublicKey, card.opsPublicKey, card.nodePublicKey];
+  if (new Set(keys).size !== keys.length) throw fail('the same key is used twice');
+  parseHostPort(String(card.p2p), `${source}: p2p`);
+  parseHostPort(String(card.api), `${source}: api`);
+  if (typeof card.signature !== 'string' || !/^[0-9a-f]{128}$/.test(card.signature))
+    throw fail('no signature');
+  const ok = ed25519Sha256.verify(
+    hexToBytes(card.rootPublicKey!),
+    cardSigningBytes(card as OrganisationCard),
+    hexToBytes(card.signature),
+  );
+  if (!ok) throw fail('the signature is not its root key’s (the card was changed after it was made)');
+  return card as OrganisationCard;
+}
+
+export function readCard(path: string): OrganisationCard {
+  if (!existsSync(path)) throw new HanglianError(NodeErrors.CONFIG_INVALID, `no card at ${path}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new HanglianError(NodeErrors.CARD_INVALID, `${path} is not JSON`, { cause: error });
+  }
+  return checkCard(parsed, path);
+}
+
+/** True when `dir` is an organisation directory (it holds a card). */
+export function isOrganisationDir(dir: string): boolean {
+  return existsSync(orgPaths.card(dir));
+}
+
+export interface InitOrganisationOptions {
+  readonly dir: string;
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  /** Absent: a development organisation, its random passphrase written beside the keys. */
+  readonly passphrase?: string;
+  readonly p2p?: string;
+  readonly api?: string;
+  /** scrypt cost for the key files (tests lower it). */
+  readonly scryptN?: number;
+}
+
+export interface InitOrganisationResult {
+  readonly card: OrganisationCard;
+  readonly passphrase: string;
+  readonly devPassphraseFile?: string;
+}
+
+export const DEFAULT_ORG_P2P = '127.0.0.1:26656';
+export const DEFAULT_ORG_API = '127.0.0.1:26657';
+
+/** Creates an organisation's keys and card in `dir` (which must be empty or absent). */
+export function initOrganisation(options: InitOrganisationOptions): InitOrganisationResult {
+  const { dir } = options;
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      `${dir} is not empty: an organisation directory is made once (keys are never overwritten)`,
+    );
+  }
+  if (!ID_PATTERN.test(options.id)) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, '--id must be lower-case a-z, 0-9 and -, 1-64 long');
+  }
+  const p2p = options.p2p ?? DEFAULT_ORG_P2P;
+  const api = options.api ?? DEFAULT_ORG_API;
+  parseHostPort(p2p, '--p2p');
+  parseHostPort(api, '--api');
+  const dev = options.passphrase === undefined;
+  const passphrase = options.passphrase ?? randomBytes(24).toString('base64url');
+  ensureDir(join(dir, 'keys'));
+  ensureDir(join(dir, 'node'));
+  const make = (path: string, label: string): SigningKey => {
+    const key = ed25519Sha256.generateSigningKey();
+    writeKeyFile(path, key, passphrase, `${options.id}/${label}`, options.scryptN);
+    return key;
+  };
+  const root = make(orgPaths.key(dir, 'root'), 'root');
+  const admin = make(orgPaths.key(dir, 'admin'), 'admin');
+  const ops = make(orgPaths.key(dir, 'ops'), 'ops');
+  const node = make(orgPaths.nodeKey(dir), 'node');
+  const encryption = generateEncryptionKeyPair();
+  writeEncryptionKeyFile(
+    orgPaths.encryptionKey(dir),
+    encryption,
+    passphrase,
+    `${options.id}/encryption`,
+    options.scryptN,
+  );
+  writeFileSync(orgPaths.nodeAdminToken(dir), `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  const unsigned: Omit<OrganisationCard, 'signature'> = {
+    version: 1,
+    id: options.id,
+    name: options.name,
+    roles: [...options.roles].sort(),
+    rootPublicKey: bytesToHex(root.publicKey),
+    adminPublicKey: bytesToHex(admin.publicKey),
+    opsPublicKey: bytesToHex(ops.publicKey),
+    nodePublicKey: bytesToHex(node.publicKey),
+    encryptionPublicKey: bytesToHex(encryption.publicKey),
+    p2p,
+    api,
+  };
+  const card: OrganisationCard = {
+    ...unsigned,
+    signature: bytesToHex(root.sign(cardSigningBytes(unsigned))),
+  };
+  writeJsonFile(orgPaths.card(dir), card);
+  if (dev) {
+    writeFileSync(orgPaths.devPassphrase(dir), `${passphrase}\n`, { mode: 0o600 });
+    return { card, passphrase, devPassphraseFile: orgPaths.devPassphrase(dir) };
+  }
+  return { card, passphrase };
+}
+
+/**
+ * The passphrase of an organisation directory's keys: a file named on the command line, else
+ * HANGLIAN_PASSPHRASE (handed in by the CLI), else a development organisation's dev file.
+ */
+export function resolveOrgPassphrase(args: {
+  dir: string;
+  passphraseFile?: string | undefined;
+  envPassphrase?: string | undefined;
+}): string {
+  if (args.passphraseFile !== undefined) {
+    if (!existsSync(args.passphraseFile)) {
+      throw new HanglianError(NodeErrors.CONFIG_INVALID, `passphrase file ${args.passphraseFile} not found`);
+    }
+    return readFileSync(args.passphraseFile, 'utf8').trim();
+  }
+  if (args.envPassphrase !== undefined && args.envPassphrase.length > 0) return args.envPassphrase;
+  if (existsSync(orgPaths.devPassphrase(args.dir)))
+    return readFileSync(orgPaths.devPassphrase(args.dir), 'utf8').trim();
+  throw new HanglianError(
+    NodeErrors.CONFIG_INVALID,
+    'no key passphrase: pass --passphrase-file FILE or set HANGLIAN_PASSPHRASE',
+  );
+}
+
+/** One of the organisation's signing keys, decrypted. */
+export function readOrgKey(dir: string, label: OrgKeyLabel | 'node', passphrase: string): SigningKey {
+  const path = label === 'node' ? orgPaths.nodeKey(dir) : orgPaths.key(dir, label);
+  if (!existsSync(path)) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, `no ${label} key in ${dir} (looked for ${path})`);
+  }
+  return readKeyFile(path, passphrase);
+}

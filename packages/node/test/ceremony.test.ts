@@ -1,0 +1,167 @@
+// The genesis ceremony and organisation directories, without a network: cards are their owner's, every
+// founder must sign the very document a node starts from, and a changed document needs new signatures.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { HanglianError } from '@hanglian/core';
+import {
+  addOrganisationToGenesis,
+  checkCard,
+  checkGenesisSignatures,
+  checkGenesisStarts,
+  initNetwork,
+  initOrganisation,
+  newGenesis,
+  orgPaths,
+  readGenesis,
+  readOrgKey,
+  requireFoundersSigned,
+  signGenesis,
+} from '../src/index.js';
+import { TEST_SCRYPT_N } from './helpers.js';
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof HanglianError, String(error));
+    return error.code;
+  }
+  assert.fail('expected an error');
+}
+
+describe('genesis ceremony', () => {
+  const root = mkdtempSync(join(tmpdir(), 'hanglian-ceremony-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const make = (id: string, roles: string[]) =>
+    initOrganisation({
+      dir: join(root, id),
+      id,
+      name: `${id} Co.`,
+      roles,
+      passphrase: `${id}-secret`,
+      scryptN: TEST_SCRYPT_N,
+    });
+  const bank = make('bank', ['payment', 'issuer']);
+  const shop = make('shop', ['merchant']);
+
+  it('an organisation directory holds encrypted keys and a card of public keys signed by its root', () => {
+    for (const file of [
+      'keys/root.json',
+      'keys/admin.json',
+      'keys/ops.json',
+      'keys/encryption.json',
+      'node/node-key.json',
+    ]) {
+      assert.ok(existsSync(join(root, 'bank', file)), file);
+      assert.doesNotMatch(readFileSync(join(root, 'bank', file), 'utf8'), /"seed"|"privateKey"/);
+    }
+    const card = JSON.parse(readFileSync(orgPaths.card(join(root, 'bank')), 'utf8'));
+    assert.deepEqual(checkCard(card), bank.card);
+    assert.equal(
+      codeOf(() => checkCard({ ...card, roles: ['payment', 'issuer', 'regulator'] })),
+      'CARD_INVALID',
+    );
+    assert.equal(
+      codeOf(() => checkCard({ ...card, nodePublicKey: card.opsPublicKey })),
+      'CARD_INVALID',
+    );
+    assert.equal(
+      codeOf(() =>
+        initOrganisation({ dir: join(root, 'bank'), id: 'bank', name: 'again', roles: [], passphrase: 'x' }),
+      ),
+      'CONFIG_INVALID',
+      'keys are never overwritten',
+    );
+  });
+
+  it('a node refuses the genesis until every founder signed this very document', () => {
+    let genesis = newGenesis({ chainId: 'ceremony-test', genesisTime: 1_700_000_000_000 });
+    genesis = addOrganisationToGenesis(genesis, bank.card, {
+      validatorPower: 10,
+      issuerReserves: 1_000_000,
+      openingBalance: 1000,
+    }).genesis;
+    genesis = addOrganisationToGenesis(genesis, shop.card, { validatorPower: 10 }).genesis;
+    assert.equal(
+      codeOf(() => requireFoundersSigned(genesis)),
+      'GENESIS_UNSIGNED',
+    );
+    const bankRoot = readOrgKey(join(root, 'bank'), 'root', 'bank-secret');
+    const shopRoot = readOrgKey(join(root, 'shop'), 'root', 'shop-secret');
+    const half = signGenesis(genesis, 'bank', bankRoot);
+    assert.deepEqual(checkGenesisSignatures(half).missing, ['shop']);
+    assert.equal(
+      codeOf(() => requireFoundersSigned(half)),
+      'GENESIS_UNSIGNED',
+    );
+    // Only a founder's own root key signs for it.
+    assert.equal(
+      codeOf(() => signGenesis(half, 'shop', bankRoot)),
+      'GENESIS_CEREMONY',
+    );
+    const signed = signGenesis(half, 'shop', shopRoot);
+    const report = requireFoundersSigned(signed);
+    assert.deepEqual(report.signed, ['bank', 'shop']);
+    // In either order the founders signed the same bytes.
+    const other = signGenesis(signGenesis(genesis, 'shop', shopRoot), 'bank', bankRoot);
+    assert.equal(checkGenesisSignatures(other).consentHash, report.consentHash);
+    // The document starts a chain.
+    assert.match(checkGenesisStarts(signed), /^[0-9a-f]{64}$/);
+
+    // A changed document (one more validator power, say) makes every signature void.
+    const tampered = structuredClone(signed);
+    (tampered.modules.governance as { validators: Array<{ power: number }> }).validators[0]!.power = 1000;
+    assert.equal(
+      codeOf(() => requireFoundersSigned(tampered)),
+      'GENESIS_UNSIGNED',
+    );
+    assert.deepEqual(checkGenesisSignatures(tampered).invalid, ['bank', 'shop']);
+    // A signature by a stranger does not count for a founder.
+    const forged = {
+      ...signed,
+      signatures: [...signed.signatures!.slice(0, 1), { ...signed.signatures![1]!, org: 'bank' }],
+    };
+    assert.equal(
+      codeOf(() => requireFoundersSigned(forged)),
+      'GENESIS_UNSIGNED',
+    );
+  });
+
+  it('adding an organisation drops the signatures made so far, and refuses duplicates', () => {
+    let genesis = newGenesis({ chainId: 'ceremony-test', genesisTime: 1 });
+    genesis = addOrganisationToGenesis(genesis, bank.card, { validatorPower: 1 }).genesis;
+    const signed = signGenesis(genesis, 'bank', readOrgKey(join(root, 'bank'), 'root', 'bank-secret'));
+    const added = addOrganisationToGenesis(signed, shop.card);
+    assert.equal(added.droppedSignatures, 1);
+    assert.equal(added.genesis.signatures, undefined);
+    assert.equal(
+      codeOf(() => addOrganisationToGenesis(added.genesis, shop.card)),
+      'GENESIS_CEREMONY',
+    );
+    assert.equal(
+      codeOf(() => addOrganisationToGenesis(genesis, shop.card, { issuerReserves: 1 })),
+      'GENESIS_CEREMONY',
+      'an issuer needs the role',
+    );
+    assert.equal(
+      codeOf(() =>
+        addOrganisationToGenesis(newGenesis({ chainId: 'x', genesisTime: 1 }), shop.card, {
+          openingBalance: 5,
+        }),
+      ),
+      'GENESIS_CEREMONY',
+      'a balance needs an issuer',
+    );
+  });
+
+  it('hanglian init signs its genesis as every founder would', () => {
+    const dir = join(root, 'net');
+    initNetwork({ dir, genesisTime: 1_700_000_000_000, validators: 1, scryptN: TEST_SCRYPT_N });
+    const report = requireFoundersSigned(readGenesis(dir));
+    assert.equal(report.missing.length, 0);
+    assert.ok(report.signed.length >= 2);
+  });
+});

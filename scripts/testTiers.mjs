@@ -1,0 +1,137 @@
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+// THE TEST TIERS. Every test file belongs to exactly one tier; a file not listed below is in the FAST tier.
+//
+// If you add a test file that starts node processes or a devnet, drives a browser, runs a PostgreSQL server,
+// or takes more than ~5 s on its own, LIST IT HERE under its tier, or `npm run test:fast` stops being fast
+// for everyone. `npm test` (and every tier) refuses to start when a listed file does not exist or is listed
+// twice, so a rename or a move must be made here too.
+//
+//   npm test                      every tier: what CI runs (.ci/run)
+//   npm run test:fast             the fast tier: unit, property and single-process tests (< 2 min, 2 cores)
+//   npm run test:slow             single-process suites that take more than ~5 s each (contracts, PGlite)
+//   npm run test:multi-process    tests that start node processes, devnets or the index beside them
+//   npm run test:browser          the console in Chromium on a devnet (needs the web build)
+//   npm run test:soak             long property and timing checks (the gas schedule's worst cases)
+// ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** Source test files (`packages/<pkg>/test/….test.ts`) by tier; the fast tier is everything else. */
+export const HEAVY_TIERS = {
+  // Single-process tests that take more than ~5 s each on this 2-core machine: most run contracts in the
+  // QuickJS sandbox many times, or PGlite, or four validators in one process. Correctness suites, not
+  // timing ones.
+  slow: [
+    'packages/cli/test/openLoop.test.ts',
+    'packages/commerce-standards/test/chain.test.ts',
+    'packages/commerce-standards/test/local.test.ts',
+    'packages/contract-runtime/test/bench.test.ts',
+    'packages/contract-runtime/test/hostile.test.ts',
+    'packages/contract-runtime/test/metering.test.ts',
+    'packages/contract-runtime/test/sandbox.test.ts',
+    'packages/contract-runtime/test/snapshot.test.ts',
+    'packages/contract-sdk/test/runner.test.ts',
+    'packages/indexer/test/db.test.ts',
+    'packages/network/test/bench.test.ts',
+    'packages/node/test/blockSync.test.ts',
+    'packages/node/test/consensus.test.ts',
+    'packages/node/test/doubleSign.test.ts',
+    'packages/node/test/queries.test.ts',
+    'packages/node/test/revocation.test.ts',
+    'packages/node/test/stateSync.test.ts',
+    'packages/sdk/test/commerce.test.ts',
+    'packages/state-machine/test/insights.property.test.ts',
+    'packages/state-machine/test/orders.market.test.ts',
+    'packages/state-machine/test/registry.clock.test.ts',
+    'packages/state-machine/test/registry.gasBound.test.ts',
+    'packages/state-machine/test/registry.hostile.test.ts',
+    'packages/state-machine/test/registry.nested.test.ts',
+    'packages/state-machine/test/registry.test.ts',
+  ],
+  // Tests that start node processes (the CLI's `node start`, devnets, the index beside a node), kill them
+  // to check crash safety, or compare runs across processes.
+  'multi-process': [
+    'packages/chaos/test/campaign.test.ts',
+    'packages/cli/test/cliStory.test.ts',
+    'packages/cli/test/commands.test.ts',
+    'packages/cli/test/contract.test.ts',
+    'packages/cli/test/devnet.test.ts',
+    'packages/cli/test/privacy.test.ts',
+    'packages/cli/test/scenarios.test.ts',
+    'packages/contract-runtime/test/determinism.test.ts',
+    'packages/indexer/test/crash.test.ts',
+    'packages/indexer/test/follow.test.ts',
+    'packages/node/test/badPeers.test.ts',
+    'packages/node/test/crash.test.ts',
+    'packages/node/test/faults.test.ts',
+    'packages/sdk/test/examples.test.ts',
+    'packages/state-machine/test/registry.determinism.test.ts',
+    'packages/storage/test/crash.test.ts',
+  ],
+  // The console in Chromium (playwright-core) on a devnet; needs the web build, which only this tier and
+  // the full run make.
+  browser: [
+    'packages/console/test/console.test.ts',
+    'packages/console/test/devnet.test.ts',
+    'packages/console/test/index.test.ts',
+    'packages/console/test/story.test.ts',
+  ],
+  // Long runs: the consensus simulator's seeded fault scenarios and the gas schedule's time bound over
+  // every generated worst case.
+  soak: [
+    'packages/consensus/test/simulator.test.ts',
+    'packages/contract-runtime/test/gasPrice.test.ts',
+    'packages/contract-runtime/test/worstCase.test.ts',
+  ],
+};
+
+export const TIERS = ['fast', ...Object.keys(HEAVY_TIERS)];
+
+function findSources(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) findSources(path, out);
+    else if (/\.test\.tsx?$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/** Every test source file of the workspace, relative to `root`, sorted. */
+export function testSources(root) {
+  const files = [];
+  for (const pkg of readdirSync(join(root, 'packages'))) {
+    const testDir = join(root, 'packages', pkg, 'test');
+    try {
+      if (!statSync(testDir).isDirectory()) continue;
+    } catch {
+      continue;
+    }
+    findSources(testDir, files);
+  }
+  return files.map((f) => relative(root, f).split('\\').join('/')).sort();
+}
+
+/** `packages/x/test/a.test.ts` → `packages/x/dist/test/a.test.js` (what `tsc -b` writes). */
+export function compiledPath(source) {
+  return source.replace(/^(packages\/[^/]+)\/test\//, '$1/dist/test/').replace(/\.tsx?$/, '.js');
+}
+
+/**
+ * Assigns every test source to its tier. Returns the problems instead of throwing, so the caller can print
+ * all of them: a listed file that does not exist, or one listed twice.
+ */
+export function assignTiers(sources) {
+  const problems = [];
+  const tierOf = new Map();
+  const existing = new Set(sources);
+  for (const [tier, files] of Object.entries(HEAVY_TIERS)) {
+    for (const file of files) {
+      if (!existing.has(file)) problems.push(`${file} is listed in tier '${tier}' but does not exist`);
+      else if (tierOf.has(file)) problems.push(`${file} is listed in '${tierOf.get(file)}' and '${tier}'`);
+      else tierOf.set(file, tier);
+    }
+  }
+  const byTier = Object.fromEntries(TIERS.map((t) => [t, []]));
+  for (const file of sources) byTier[tierOf.get(file) ?? 'fast'].push(file);
+  return { byTier, problems };
+}
