@@ -110,6 +110,7 @@ function samples(): Record<string, unknown[]> {
     'orders.delivery': [{ id: orderId }],
     'orders.payee': [{ org: 'shop' }],
     'orders.parameters': [{}],
+    'orders.buyerBucket': [{ bucket: buyer.slice(2, 3) }, { bucket: buyer.slice(2, 8), limit: 1 }],
     'reviews.review': [{ order: orderId }],
     'reviews.reviews': [{ listing: LISTING }],
     'reviews.rating': [{ listing: LISTING }, { merchant: 'shop' }],

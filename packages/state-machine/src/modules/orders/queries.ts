@@ -48,6 +48,18 @@ const OrdersParams = Type.Object(
   { additionalProperties: false },
 );
 
+/** Buckets are 1 to 6 hex digits of the order key's address after `hl` (16 to 16.7 M buckets). */
+export const BUYER_BUCKET_MAX_CHARS = 6;
+const BuyerBucketParams = Type.Object(
+  {
+    bucket: Type.String({ pattern: `^[0-9a-f]{1,${BUYER_BUCKET_MAX_CHARS}}$` }),
+    /** Continue after this `<buyer>/<orderId>` (the previous page's `next`). */
+    after: Type.Optional(Type.String({ pattern: '^hl[0-9a-f]{40}/[0-9a-f]{32}$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
 export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: OrderLifecycle) {
   const view = (
     state: Parameters<typeof settlement.balanceOf>[0],
@@ -168,5 +180,28 @@ export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: 
     execute: (ctx) => ordersParameters(ctx.state),
   } satisfies Query<any, OrdersParameters>;
 
-  return { order, orders, escrow, delivery, payee, parameters };
+  const buyerBucket = {
+    name: 'buyerBucket',
+    reads: { public: ['orders/byBuyer', 'orders/orders'], members: ['settlement/balances'] },
+    access: 'public',
+    summary:
+      "Every order whose order key's address starts with `hl<bucket>`: a wallet asks for buckets and keeps its own, so the node it asks learns no key (docs/privacy.md, discovery).",
+    paramsSchema: BuyerBucketParams,
+    execute: (ctx) => {
+      const { bucket, after, limit = 500 } = ctx.params;
+      const out: OrderView[] = [];
+      let last: string | null = null;
+      for (const [key] of byBuyerStore.entries(ctx.state, `hl${bucket}`)) {
+        if (after !== undefined && key <= after) continue;
+        // More remain: the next page starts after the last key answered.
+        if (out.length >= limit) return { orders: out, next: last };
+        const found = orderStore.get(ctx.state, key.slice(key.indexOf('/') + 1));
+        if (found !== undefined) out.push(view(ctx.state, found, ctx.reader));
+        last = key;
+      }
+      return { orders: out, next: null };
+    },
+  } satisfies Query<typeof BuyerBucketParams, { orders: OrderView[]; next: string | null }>;
+
+  return { order, orders, escrow, delivery, payee, parameters, buyerBucket };
 }
