@@ -9,6 +9,7 @@ import { bundleContract, PACKAGE_ROOT } from './bundle.js';
 import { INVENTORY_STANDARD_ID } from './standards/inventory.js';
 import { LOGISTICS_STANDARD_ID } from './standards/logistics.js';
 import { PAYMENT_STANDARD_ID } from './standards/payment.js';
+import { PERSONAL_SEARCH_STANDARD_ID } from './standards/personalSearch.js';
 import { SEARCH_STANDARD_ID } from './standards/search.js';
 
 export interface ReferenceImplementationSpec {
@@ -80,8 +81,22 @@ export const REFERENCE_IMPLEMENTATION_SPECS: readonly ReferenceImplementationSpe
     entry: 'src/contracts/platformBBestprice.ts',
   },
   {
+    id: 'platform-a.merchants',
+    standard: PERSONAL_SEARCH_STANDARD_ID,
+    org: 'platform-a',
+    displayName: 'Platform A: merchants you trust',
+    entry: 'src/contracts/platformAMerchants.ts',
+  },
+  {
+    id: 'platform-b.discover',
+    standard: PERSONAL_SEARCH_STANDARD_ID,
+    org: 'platform-b',
+    displayName: 'Platform B: new in what you buy',
+    entry: 'src/contracts/platformBDiscover.ts',
+  },
+  {
     // Consumers are not members: a consumer's code reaches the chain through a platform's gateway, which
-    // publishes it (BRIEF §1). A wallet can also run it without any registration (README).
+    // publishes it (docs/brief.md §1). A wallet can also run it without any registration (README).
     id: 'filter.category',
     standard: SEARCH_STANDARD_ID,
     org: 'platform-a',

@@ -14,6 +14,7 @@ import {
   type ContractExecutionThread,
   createKernel,
   type Implementation,
+  MemoryState,
   type ReadOnlyCallView,
   RegistryMethod,
   RegistryModule,
@@ -24,8 +25,9 @@ import {
   TestChain,
   testKey,
 } from '@hanglian/state-machine';
-import { commerceGenesisSection } from '../src/genesis.js';
+import { COMMERCE_QUERY_GAS_LIMIT, commerceGenesisSection } from '../src/genesis.js';
 import { buildReferenceImplementations } from '../src/references.js';
+import { searchWorkload } from '../src/searchWorkload.js';
 import {
   deployAndRegister,
   deployReferenceImplementations,
@@ -82,7 +84,7 @@ const rankOnChain = (implementation: string, request: unknown) => {
 };
 
 describe('commerce standards on a chain', () => {
-  it('starts with the four standards from the genesis section', () => {
+  it('starts with the five standards and the commerce query gas limit from the genesis section', () => {
     const standards = chain.query<Standard[]>('registry', 'standards', {});
     assert.deepEqual(
       standards.map((s) => [s.id, s.implementerRoles]),
@@ -91,7 +93,12 @@ describe('commerce standards on a chain', () => {
         ['commerce.logistics/1', ['carrier']],
         ['commerce.payment/1', ['payment']],
         ['commerce.search/1', ['platform']],
+        ['commerce.search/2', ['platform']],
       ],
+    );
+    assert.equal(
+      chain.query<{ queryGasLimit: number }>('registry', 'parameters', {}).queryGasLimit,
+      COMMERCE_QUERY_GAS_LIMIT,
     );
   });
 
@@ -200,6 +207,38 @@ describe('commerce standards on a chain', () => {
     const anonymous = rankOnChain('platform-a.relevance', { query: QUERY, listings: CATALOGUE });
     assert.notDeepEqual((local.value as { ids: string[] }).ids, anonymous);
     assert.equal((local.value as { ids: string[] }).ids[0], 'stationer/notebook');
+  });
+
+  it('search/2 at its largest (1,000 candidates, 500 purchases): a wallet’s run is the chain’s, gas included', async () => {
+    const request = searchWorkload({ listings: 1_000, purchases: 500, query: 'tea' });
+    const sandbox = await ContractSandbox.create({}, { maxNesting: 1 });
+    const parameters = chain.query<{ queryGasLimit: number; memoryLimitBytes: number }>(
+      'registry',
+      'parameters',
+      {},
+    );
+    const answers: string[][] = [];
+    for (const id of ['platform-a.merchants', 'platform-b.discover']) {
+      const local = runReadOnlyCall({
+        executor: sandbox,
+        deployment: new RegistryMethod().requireDeployment(chain.state, id),
+        state: new MemoryState(),
+        settlement: new SettlementMethod(),
+        method: 'rank',
+        args: [request],
+        caller: CONFORMANCE_CALLER,
+        height: chain.height,
+        time: 0,
+        gasLimit: parameters.queryGasLimit,
+        memoryLimitBytes: parameters.memoryLimitBytes,
+      });
+      const onChain = callReadOnly(id, 'rank', request);
+      assert.ok(local.ok && onChain.ok, JSON.stringify(onChain).slice(0, 300));
+      assert.deepEqual(local.value, onChain.value, id);
+      assert.equal(local.gasUsed, onChain.gasUsed, `${id}: same gas`);
+      answers.push((local.value as { ids: string[] }).ids);
+    }
+    assert.notDeepEqual(answers[0], answers[1], 'the two platforms rank differently');
   });
 
   it('refuses at registration implementations that break a promise', () => {

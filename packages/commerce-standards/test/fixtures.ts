@@ -17,6 +17,7 @@ export const BROKEN = {
   paymentUncappedMinimum: () => bundleContract(`${PACKAGE_ROOT}test/contracts/paymentUncappedMinimum.ts`),
   inventoryInventsCode: () => bundleContract(`${PACKAGE_ROOT}test/contracts/inventoryInventsCode.ts`),
   searchSponsored: () => bundleContract(`${PACKAGE_ROOT}test/contracts/searchSponsored.ts`),
+  searchHidesBadMerchants: () => bundleContract(`${PACKAGE_ROOT}test/contracts/searchHidesBadMerchants.ts`),
 };
 
 const listing = (fields: Partial<SearchListing> & Pick<SearchListing, 'id' | 'title' | 'category'>) =>
@@ -81,7 +82,13 @@ let sandbox: ContractSandbox | undefined;
  * Runs a method of a reference implementation as a wallet would: its own sandbox, no chain, a deployment
  * assembled from the bundle (same checks and gas as the chain's `callReadOnly`, see registry README).
  */
-export async function callLocally(id: string, method: string, args: unknown[]) {
+export async function callLocally(
+  id: string,
+  method: string,
+  args: unknown[],
+  gasLimit = 50_000_000,
+  at: { caller?: string; time?: number; height?: number } = {},
+) {
   sandbox ??= await ContractSandbox.create();
   const implementation = referenceImplementation(id);
   const standard = COMMERCE_STANDARDS.find((s) => s.id === implementation.standard)!;
@@ -114,10 +121,10 @@ export async function callLocally(id: string, method: string, args: unknown[]) {
     settlement: new SettlementMethod(),
     method,
     args,
-    caller: CONFORMANCE_CALLER,
-    height: 1,
-    time: 0,
-    gasLimit: 50_000_000,
+    caller: at.caller ?? CONFORMANCE_CALLER,
+    height: at.height ?? 1,
+    time: at.time ?? 0,
+    gasLimit,
     memoryLimitBytes: 16 * 1024 * 1024,
   });
 }

@@ -18,7 +18,7 @@ import { SEARCH_STANDARD } from '../src/standards/search.js';
 import { BROKEN, CATALOGUE, callLocally, HISTORY, QUERY, valueLocally } from './fixtures.js';
 
 describe('commerce standards: definitions', () => {
-  it('defines the four standards with the method shapes the orders module is written against', () => {
+  it('defines the five standards with the method shapes the orders module is written against', () => {
     const shapes = COMMERCE_STANDARDS.map((s) => ({
       id: s.id,
       roles: s.implementerRoles,
@@ -29,6 +29,7 @@ describe('commerce standards: definitions', () => {
       { id: 'commerce.payment/1', roles: ['payment'], methods: [['fee', ['request'], true]] },
       { id: 'commerce.logistics/1', roles: ['carrier'], methods: [['quote', ['request'], true]] },
       { id: 'commerce.search/1', roles: ['platform'], methods: [['rank', ['request'], true]] },
+      { id: 'commerce.search/2', roles: ['platform'], methods: [['rank', ['request'], true]] },
     ]);
     const fields = (schema: unknown) => Object.keys((schema as { properties: object }).properties).sort();
     const method = (i: number) => COMMERCE_STANDARDS[i]!.methods[0]!;
@@ -40,6 +41,8 @@ describe('commerce standards: definitions', () => {
     assert.deepEqual(fields(method(2).output), ['days', 'fee']);
     assert.deepEqual(fields(method(3).params[0]!.schema), ['history', 'listings', 'query']);
     assert.deepEqual(fields(method(3).output), ['ids']);
+    assert.deepEqual(fields(method(4).params[0]!.schema), ['context', 'listings', 'query', 'time']);
+    assert.deepEqual(fields(method(4).output), ['ids']);
   });
 
   it('passes the registry’s own checks of a definition (schemas in the subset, a vector per method)', () => {
@@ -71,7 +74,12 @@ describe('commerce standards: every reference implementation passes its vectors 
   }
 
   it('search, payment and logistics each have two implementations by different organisations', () => {
-    for (const standard of ['commerce.search/1', 'commerce.payment/1', 'commerce.logistics/1']) {
+    for (const standard of [
+      'commerce.search/1',
+      'commerce.search/2',
+      'commerce.payment/1',
+      'commerce.logistics/1',
+    ]) {
       const orgs = new Set(
         REFERENCE_IMPLEMENTATION_SPECS.filter((s) => s.standard === standard).map((s) => s.org),
       );

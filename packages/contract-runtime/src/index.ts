@@ -1,3 +1,4 @@
+export { provideEngineWasm } from '#engine-wasm';
 export { benchmarkSandbox, type SandboxBenchmark, type Throughput } from './bench.js';
 export * from './errors.js';
 export * from './gas.js';

@@ -18,8 +18,15 @@ export interface SandboxOptions {
   readonly maxKeyBytes: number;
   /** Largest state value, in UTF-8 bytes. */
   readonly maxValueBytes: number;
-  /** Largest JSON text for arguments, results, event data and host-call payloads. */
+  /** Largest JSON text for results, event data and host-call payloads. */
   readonly maxJsonBytes: number;
+  /**
+   * Largest JSON text of a call's arguments. Larger than `maxJsonBytes` because a search ranks up to 1,000
+   * listings with a 500-purchase history (~0.5 MiB); a transaction's arguments stay far below it (a
+   * transaction is at most 64 KiB), so only read-only calls (a node's query, a wallet's local run) reach it.
+   * Copying them in is charged per byte (`ioByte`) like any input.
+   */
+  readonly maxArgumentBytes: number;
   /** Deepest nesting of arrays/objects in data crossing the boundary, and in the contract's JSON.stringify. */
   readonly maxJsonDepth: number;
 }
@@ -33,5 +40,6 @@ export const DEFAULT_SANDBOX_OPTIONS: SandboxOptions = Object.freeze({
   maxKeyBytes: 256,
   maxValueBytes: 64 * 1024,
   maxJsonBytes: 256 * 1024,
+  maxArgumentBytes: 1024 * 1024,
   maxJsonDepth: 64,
 });

@@ -114,6 +114,16 @@ describe('ContractSandbox: normal calls', () => {
     assert.equal(gas.size, 1);
   });
 
+  it('takes arguments up to maxArgumentBytes (1 MiB), far above the result limit, and refuses more', () => {
+    const host = new MemoryHost({ main: COUNTER });
+    const text = 'x'.repeat(600_000); // > maxJsonBytes (256 KiB): a search over 1,000 listings is this large
+    const big = sandbox.call(request('lengthOf', [text], { gasLimit: 200_000_000 }), host);
+    assert.deepEqual(big.ok && big.value, 600_000);
+    const tooBig = sandbox.call(request('lengthOf', ['x'.repeat(1024 * 1024)]), host);
+    assert.equal(!tooBig.ok && tooBig.code, 'CONTRACT_INVALID_REQUEST');
+    assert.match(!tooBig.ok ? tooBig.message : '', /arguments exceed 1048576 bytes/);
+  });
+
   it('rejects bad requests, missing code, broken code and unknown methods with their codes', () => {
     const host = new MemoryHost({ main: COUNTER, broken: 'var contract = {', empty: 'var x = 1;' });
     const code = (r: ReturnType<ContractSandbox['call']>) => (r.ok ? 'ok' : r.code);

@@ -7,6 +7,11 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'rate_limited',
     summary: 'This submitter has too many pending transactions.',
   },
+  MEMPOOL_BACKLOG: {
+    kind: 'unavailable',
+    summary:
+      'More transactions are waiting than the next few blocks can take; retry in a moment (details.retryAfterMs).',
+  },
   MEMPOOL_DUPLICATE: { kind: 'conflict', summary: 'The same transaction is already pending.' },
   MEMPOOL_NONCE_TAKEN: {
     kind: 'conflict',
@@ -18,6 +23,11 @@ export const NodeErrors = defineErrorCodes('node', {
       "The nonce is further ahead of the submitter's next one than the mempool keeps waiting transactions (64 by default).",
   },
   NOT_FOUND: { kind: 'not_found', summary: 'No such block, transaction or record.' },
+  STATE_PRUNED: {
+    kind: 'not_found',
+    summary:
+      'This node prunes old state: it keeps recent heights and snapshots only. Ask an archival node, or a kept height.',
+  },
   BAD_REQUEST: { kind: 'invalid', summary: 'The request is malformed.' },
   REQUEST_HEADERS_TOO_LARGE: {
     kind: 'too_large',

@@ -49,6 +49,19 @@ export const SdkErrors = defineErrorCodes('sdk', {
     kind: 'forbidden',
     summary: 'A share package does not verify (signature, ownership, scope or a state proof).',
   },
+  SDK_LOCAL_CODE_MISMATCH: {
+    kind: 'forbidden',
+    summary: 'Code fetched for a local run does not hash to what the registry names for the implementation.',
+  },
+  SDK_LOCAL_NOT_FOUND: {
+    kind: 'not_found',
+    summary: 'No implementation (or standard, or method) of that id is registered on the chain.',
+  },
+  SDK_LOCAL_STATE_READ: {
+    kind: 'invalid',
+    summary:
+      'A locally run method read chain state or another contract, which a wallet does not hold: its answer could differ from the chain’s, so none is given.',
+  },
   SDK_GRANT_INACTIVE: {
     kind: 'forbidden',
     summary: 'The grant is unknown, revoked or expired on chain, so nothing more is shared under it.',

@@ -18,8 +18,11 @@ export interface TestChain extends InitNetworkResult {
   stop(): Promise<void>;
 }
 
-/** Starts a one-validator chain with the book story's organisations, API on a free port. */
-export async function startTestChain(): Promise<TestChain> {
+/**
+ * Starts a one-validator chain with the book story's organisations, API on a free port; `registry` is the
+ * registry's genesis section (standards and parameters), absent by default.
+ */
+export async function startTestChain(options: { registry?: unknown } = {}): Promise<TestChain> {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-sdk-'));
   const result = initNetwork({
     dir,
@@ -28,6 +31,7 @@ export async function startTestChain(): Promise<TestChain> {
     genesisTime: 1_700_000_000_000,
     scryptN: TEST_SCRYPT_N,
     basePort: 0,
+    ...(options.registry === undefined ? {} : { registry: options.registry }),
   });
   const cache = new Map<string, SigningKey>();
   const key = (label: string): SigningKey => {

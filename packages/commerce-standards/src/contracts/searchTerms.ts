@@ -3,8 +3,6 @@
  * substring, not by words: Chinese titles carry no spaces (“三体全集”), and a substring test is the same in
  * every JavaScript engine, unlike locale-aware comparisons, which a deterministic contract must avoid.
  */
-import type { SearchListing } from '../standards/search.js';
-
 /** The query's terms: lower case, split on white space and commas, empty ones dropped. */
 export function termsOf(query: string): string[] {
   return query
@@ -14,9 +12,9 @@ export function termsOf(query: string): string[] {
 }
 
 /** Listings in the given order with repeated ids dropped (the answer must not repeat an id). */
-export function distinctById(listings: readonly SearchListing[]): SearchListing[] {
+export function distinctById<T extends { readonly id: string }>(listings: readonly T[]): T[] {
   const seen = new Set<string>();
-  const out: SearchListing[] = [];
+  const out: T[] = [];
   for (const listing of listings) {
     if (seen.has(listing.id)) continue;
     seen.add(listing.id);

@@ -8,10 +8,9 @@
  * instruction metered, that difference would show in gas. With a memory that can never grow, every
  * allocation beyond it fails the same way on every node (QuickJS reports out of memory).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { bytesToHex, sha256 } from '@hanglian/core';
 import { newQuickJSWASMModule, newVariant, type QuickJSWASMModule, RELEASE_SYNC } from 'quickjs-emscripten';
+import { originalEngineWasm } from '#engine-wasm';
 import { DEFAULT_INSTRUCTION_WEIGHTS, METERING_EXPORTS, meterWasm } from './wasmMeter.js';
 
 /**
@@ -71,17 +70,15 @@ let compiled: { module: WasmModule; sha256: string } | undefined;
 /** The metered engine's compiled module, built once per thread; its SHA-256 for checks and the README. */
 export function meteredEngineModule(): { module: WasmModule; sha256: string } {
   if (compiled !== undefined) return compiled;
-  const require = createRequire(import.meta.url);
-  const original = readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
-  const { bytes } = meterWasm(new Uint8Array(original), DEFAULT_INSTRUCTION_WEIGHTS);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (sha256 !== METERED_ENGINE_SHA256) {
+  const { bytes } = meterWasm(originalEngineWasm(), DEFAULT_INSTRUCTION_WEIGHTS);
+  const hash = bytesToHex(sha256(bytes));
+  if (hash !== METERED_ENGINE_SHA256) {
     throw new Error(
-      `the metered QuickJS engine hashes to ${sha256}, not the pinned ${METERED_ENGINE_SHA256}: ` +
+      `the metered QuickJS engine hashes to ${hash}, not the pinned ${METERED_ENGINE_SHA256}: ` +
         'another QuickJS build or rewrite would meter differently from the rest of the network',
     );
   }
-  compiled = { module: new wasm.Module(bytes), sha256 };
+  compiled = { module: new wasm.Module(bytes), sha256: hash };
   return compiled;
 }
 

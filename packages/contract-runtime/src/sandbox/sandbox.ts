@@ -13,7 +13,30 @@ export { CONTRACT_INTRINSICS } from './engine.js';
 /** Calls one sandbox runs at once by default: the registry's MAX_CONTRACT_CALL_DEPTH (4) frames. */
 export const DEFAULT_MAX_NESTING = 4;
 
-const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
+/**
+ * Node's Buffer when it exists (native), else a count over the code units: the sandbox runs in browsers too
+ * (a wallet's local calls), where Buffer does not exist. Both count a lone surrogate as 3 bytes (U+FFFD).
+ */
+const NodeBuffer: { byteLength(s: string, encoding: 'utf8'): number } | undefined = (
+  globalThis as { Buffer?: { byteLength(s: string, encoding: 'utf8'): number } }
+).Buffer;
+function utf8Length(s: string): number {
+  if (NodeBuffer !== undefined) return NodeBuffer.byteLength(s, 'utf8');
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
 
 /** Why a call was stopped from the host side; these win over whatever the guest reported. */
 type StickyStop =
@@ -87,8 +110,8 @@ export class ContractSandbox {
     if (invalid !== undefined) return fail(ContractErrorCode.INVALID_REQUEST, invalid, 0);
     const args = encodePlainJson(request.args, options.maxJsonDepth);
     if (!args.ok) return fail(ContractErrorCode.INVALID_REQUEST, args.reason, 0);
-    if (utf8Length(args.json) > options.maxJsonBytes) {
-      return fail(ContractErrorCode.INVALID_REQUEST, `arguments exceed ${options.maxJsonBytes} bytes`, 0);
+    if (utf8Length(args.json) > options.maxArgumentBytes) {
+      return fail(ContractErrorCode.INVALID_REQUEST, `arguments exceed ${options.maxArgumentBytes} bytes`, 0);
     }
 
     const meter = new GasMeter(request.gasLimit);

@@ -4,7 +4,7 @@
  * and `StateOverlay` layers one transaction's writes over a block's so that a failed transaction is
  * reverted by dropping its layer.
  */
-import { compareBytes } from '@hanglian/core';
+import { bytesToHex, compareBytes } from '@hanglian/core';
 
 /** One key and its value; the same shape the storage package yields. */
 export interface StateEntry {
@@ -23,8 +23,9 @@ export interface StateWriter extends StateReader {
   delete(key: Uint8Array): void;
 }
 
+/** Core's hex: Node's Buffer where it exists, plain code in a browser (a wallet runs calls over these). */
 function hexKey(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
+  return bytesToHex(key);
 }
 
 function hasPrefix(key: Uint8Array, prefix: Uint8Array): boolean {

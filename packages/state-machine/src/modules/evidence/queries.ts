@@ -1,7 +1,12 @@
 import { IdentifierSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
-import { byOrgStore, type EquivocationRecord, equivocationStore } from './stores.js';
+import {
+  byOrgStore,
+  type EquivocationRecord,
+  EquivocationRecordSchema,
+  equivocationStore,
+} from './stores.js';
 
 const ByOrgParams = Type.Object({ org: Type.Optional(IdentifierSchema) }, { additionalProperties: false });
 
@@ -9,6 +14,7 @@ const ByOrgParams = Type.Object({ org: Type.Optional(IdentifierSchema) }, { addi
 export const equivocationsQuery = {
   name: 'equivocations',
   reads: { public: ['evidence/byOrg', 'evidence/equivocations'] },
+  resultSchema: Type.Array(EquivocationRecordSchema),
   access: 'public',
   summary: 'Proven double votes, optionally of one organisation.',
   paramsSchema: ByOrgParams,

@@ -4,8 +4,10 @@ import type { Query } from '../../framework/module.js';
 import type { GovernanceMethod } from './method.js';
 import {
   type GovernanceParameters,
+  GovernanceParametersSchema,
   openProposalStore,
   type Proposal,
+  ProposalSchema,
   ProposalStatusSchema,
   proposalStore,
   type UpgradePlan,
@@ -36,6 +38,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   const proposal = {
     name: 'proposal',
     reads: { public: ['governance/proposals'] },
+    resultSchema: Type.Union([ProposalSchema, Type.Null()]),
     access: 'public',
     summary: 'One proposal by id, or null.',
     paramsSchema: ProposalParams,
@@ -44,6 +47,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   const proposals = {
     name: 'proposals',
     reads: { public: ['governance/open', 'governance/proposals'] },
+    resultSchema: Type.Array(ProposalSchema),
     access: 'public',
     summary: 'Proposals, open ones first (oldest first), then closed ones (newest first).',
     paramsSchema: ProposalsParams,
@@ -82,6 +86,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   const parameters = {
     name: 'parameters',
     reads: { public: ['governance/params'] },
+    resultSchema: GovernanceParametersSchema,
     access: 'public',
     summary: 'The governance parameters in force.',
     paramsSchema: NoParams,

@@ -8,6 +8,7 @@ import {
   identityStore,
   memberIndexStore,
   type Organisation,
+  OrganisationSchema,
 } from './stores.js';
 
 const OrganisationParams = Type.Object({ id: IdentifierSchema }, { additionalProperties: false });
@@ -20,6 +21,7 @@ export function createIdentityQueries(identity: IdentityMethod) {
   const organisation = {
     name: 'organisation',
     reads: { public: ['identity/orgs'] },
+    resultSchema: Type.Union([OrganisationSchema, Type.Null()]),
     access: 'public',
     summary: 'One organisation by id, or null.',
     paramsSchema: OrganisationParams,
@@ -28,6 +30,7 @@ export function createIdentityQueries(identity: IdentityMethod) {
   const organisations = {
     name: 'organisations',
     reads: { public: ['identity/orgs'] },
+    resultSchema: Type.Array(OrganisationSchema),
     access: 'public',
     summary: 'Every organisation, in id order.',
     paramsSchema: NoParams,

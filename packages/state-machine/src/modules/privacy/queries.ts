@@ -4,8 +4,10 @@ import type { Query } from '../../framework/module.js';
 import {
   byGranteeStore,
   type Grant,
+  GrantSchema,
   grantStore,
   type PrivacyParameters,
+  PrivacyParametersSchema,
   privacyParameters,
 } from './stores.js';
 
@@ -28,6 +30,7 @@ export const privacyQueries = {
   grant: {
     name: 'grant',
     reads: { public: ['privacy/grants'] },
+    resultSchema: Type.Union([GrantSchema, Type.Null()]),
     access: 'public',
     summary: 'One grant by id (its key’s address), or null.',
     paramsSchema: Type.Object({ id: AddressSchema }, { additionalProperties: false }),
@@ -36,6 +39,7 @@ export const privacyQueries = {
   grants: {
     name: 'grants',
     reads: { members: ['privacy/byGrantee', 'privacy/grants'] },
+    resultSchema: Type.Array(GrantSchema),
     summary: 'The grants an organisation holds, in id order, optionally by status.',
     paramsSchema: GrantsParams,
     execute: (ctx): Grant[] => {
@@ -65,6 +69,7 @@ export const privacyQueries = {
   parameters: {
     name: 'parameters',
     reads: { public: ['privacy/params'] },
+    resultSchema: PrivacyParametersSchema,
     access: 'public',
     summary: 'Parameters of the privacy module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),

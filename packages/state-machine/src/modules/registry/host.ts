@@ -25,6 +25,19 @@ import { RegistryErrors } from './errors.js';
 import type { SettlementForRegistry } from './expected.js';
 import { contractStatePrefix } from './stores.js';
 
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+const decoder = new TextDecoder();
+/**
+ * A stored value as text. Values are written from well-formed strings only (the sandbox refuses lone
+ * surrogates), so both decoders read them the same; Node's Buffer where it exists, else TextDecoder
+ * (a wallet's local run in a browser).
+ */
+function utf8Text(bytes: Uint8Array): string {
+  return NodeBuffer !== undefined
+    ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+    : decoder.decode(bytes);
+}
+
 /** Gas of kernel methods reached from a contract, on top of the runtime's per-call crossing charge. */
 export const HostCallGas = {
   balanceOf: 10_000,
@@ -100,7 +113,7 @@ export class ImplementationHost implements ContractHost {
       if (isReadDenied(error)) return undefined;
       throw error;
     }
-    return value === undefined ? undefined : Buffer.from(value).toString('utf8');
+    return value === undefined ? undefined : utf8Text(value);
   }
 
   setState(key: string, value: string): void {

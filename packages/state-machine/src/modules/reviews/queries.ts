@@ -1,7 +1,7 @@
 import { IdentifierSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
-import { type Review, ratingStore, reviewStore, reviewsByListingStore } from './stores.js';
+import { type Review, ReviewSchema, ratingStore, reviewStore, reviewsByListingStore } from './stores.js';
 
 export interface RatingView {
   count: number;
@@ -21,6 +21,7 @@ export const reviewsQueries = {
   review: {
     name: 'review',
     reads: { public: ['reviews/reviews'] },
+    resultSchema: Type.Union([ReviewSchema, Type.Null()]),
     access: 'public',
     summary: 'The review of an order (with the merchant’s answer), if any.',
     paramsSchema: Type.Object({ order: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
@@ -30,6 +31,7 @@ export const reviewsQueries = {
   reviews: {
     name: 'reviews',
     reads: { public: ['reviews/byListing', 'reviews/reviews'] },
+    resultSchema: Type.Array(ReviewSchema),
     access: 'public',
     summary: "A listing's reviews.",
     paramsSchema: ListingParams,
