@@ -14,7 +14,7 @@
  *   - at most `maxChars` characters (UTF-16 code units, as the schemas of the stores that keep them
  *     count: an emoji counts two) and `maxBytes` bytes of UTF-8.
  *
- * This is a consensus rule (docs/decisions/0010-text-and-envelope-rules.md): a transaction breaking it is refused with
+ * This is a consensus rule (docs/decisions/0011-text-and-envelope-rules.md): a transaction breaking it is refused with
  * TX_TEXT_INVALID at the mempool and never included. NFC is checked with the runtime's Unicode tables;
  * NFC is stable for assigned characters, and every node of a chain runs the same Node.js release.
  */

@@ -5,6 +5,7 @@ import type { Command, CommandContext } from '../../../framework/module.js';
 import type { StateReader } from '../../../framework/state.js';
 import { ItemsErrors } from '../../items/errors.js';
 import { CatalogErrors } from '../errors.js';
+import { CatalogEvents } from '../events.js';
 import type { IdentityForCatalog, ItemsForCatalog } from '../expected.js';
 import {
   BasisPointsSchema,
@@ -95,7 +96,7 @@ export class CreateListingCommand implements Command<typeof CreateListingParamsS
       updatedAt: ctx.block.height,
     });
     listingsBySkuStore.set(ctx.state, `${p.sku}/${id}`, {});
-    ctx.emit('listingCreated', { id, sku: p.sku, price: p.price }, [id, merchant, p.sku]);
+    ctx.emit(CatalogEvents.listingCreated, { id, sku: p.sku, price: p.price }, [id, merchant, p.sku]);
   }
 }
 
@@ -138,7 +139,7 @@ export class UpdateListingCommand implements Command<typeof UpdateListingParamsS
     const { listing: _id, ...changes } = ctx.params;
     const updated = { ...listing, ...changes, updatedAt: ctx.block.height };
     listingStore.set(ctx.state, id, updated);
-    ctx.emit('listingUpdated', { id, price: updated.price, status: updated.status }, [
+    ctx.emit(CatalogEvents.listingUpdated, { id, price: updated.price, status: updated.status }, [
       id,
       merchant,
       listing.sku,

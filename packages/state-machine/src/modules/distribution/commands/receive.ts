@@ -4,6 +4,7 @@ import type { Command, CommandContext } from '../../../framework/module.js';
 import { selectedCodes } from '../../items/commands/recordEvent.js';
 import { orgParty } from '../../items/stores.js';
 import { DistributionErrors } from '../errors.js';
+import { DistributionEvents } from '../events.js';
 import type { IdentityForDistribution, ItemsForDistribution } from '../expected.js';
 import { shipmentStore } from '../stores.js';
 
@@ -77,7 +78,7 @@ export class ReceiveCommand implements Command<typeof ReceiveParamsSchema> {
       settledAt: ctx.block.height,
     });
     ctx.emit(
-      accept ? 'received' : 'refused',
+      accept ? DistributionEvents.received : DistributionEvents.refused,
       { shipment: `${from}/${shipment}`, from, to: record.to, count: record.count },
       [from, record.to],
     );

@@ -5,6 +5,7 @@ import type { Command, CommandContext } from '../../../framework/module.js';
 import { ItemSelectionSchema, selectedCodes } from '../../items/commands/recordEvent.js';
 import { orgParty } from '../../items/stores.js';
 import { DistributionErrors } from '../errors.js';
+import { DistributionEvents } from '../events.js';
 import type { IdentityForDistribution, ItemsForDistribution } from '../expected.js';
 import { shipmentStore, shipmentsByReceiverStore } from '../stores.js';
 
@@ -93,6 +94,9 @@ export class ShipCommand implements Command<typeof ShipParamsSchema> {
       sentAt: ctx.block.height,
     });
     shipmentsByReceiverStore.set(ctx.state, `${to}/${from}/${shipment}`, {});
-    ctx.emit('shipped', { shipment: `${from}/${shipment}`, from, to, count: codes.length }, [from, to]);
+    ctx.emit(DistributionEvents.shipped, { shipment: `${from}/${shipment}`, from, to, count: codes.length }, [
+      from,
+      to,
+    ]);
   }
 }

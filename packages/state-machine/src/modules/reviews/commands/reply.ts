@@ -2,6 +2,7 @@ import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { ReviewsErrors } from '../errors.js';
+import { ReviewsEvents } from '../events.js';
 import type { IdentityForReviews } from '../expected.js';
 import { reviewStore } from '../stores.js';
 
@@ -38,7 +39,7 @@ export class ReplyCommand implements Command<typeof ReplyParamsSchema> {
       ...review,
       reply: { text: ctx.params.text, writtenAt: ctx.block.height },
     });
-    ctx.emit('replied', { order: review.order, merchant: review.merchant }, [
+    ctx.emit(ReviewsEvents.replied, { order: review.order, merchant: review.merchant }, [
       review.listing,
       review.merchant,
     ]);

@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import type { StateWriter } from '../../../framework/state.js';
 import { ReviewsErrors } from '../errors.js';
+import { ReviewsEvents } from '../events.js';
 import type { OrdersForReviews } from '../expected.js';
 import { ratingStore, reviewStore, reviewsByListingStore } from '../stores.js';
 
@@ -60,7 +61,7 @@ export class WriteReviewCommand implements Command<typeof WriteReviewParamsSchem
     reviewsByListingStore.set(ctx.state, `${order.listing}/${order.id}`, {});
     addRating(ctx.state, `listing/${order.listing}`, review.rating);
     addRating(ctx.state, `merchant/${order.merchant}`, review.rating);
-    ctx.emit('reviewed', { order: order.id, listing: order.listing, rating: review.rating }, [
+    ctx.emit(ReviewsEvents.reviewed, { order: order.id, listing: order.listing, rating: review.rating }, [
       order.listing,
       order.merchant,
     ]);
