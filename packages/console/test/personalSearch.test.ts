@@ -23,8 +23,8 @@ import {
 
 const PLATFORM = 'platform-a.merchants';
 
-/** The requests with numbers blanked: searches moments apart differ only in heights. */
-const shape = (log: readonly string[]) => log.map((line) => line.replace(/\d+/g, '#'));
+/** The requests, as a multiset, with numbers blanked: searches moments apart differ only in heights and order. */
+const shape = (log: readonly string[]) => log.map((line) => line.replace(/\d+/g, '#')).sort();
 
 interface Search {
   readonly merchants: string[];

@@ -10,6 +10,8 @@
  * shopper, with or without a history (the browser test records them).
  */
 
+import { hexToBytes } from '@hanglian/core';
+import { createLightClient } from '@hanglian/sdk';
 import {
   fetchImplementation,
   LocalRunner,
@@ -23,7 +25,7 @@ import engineWasmUrl from '@jitl/quickjs-wasmfile-release-sync/wasm?url';
 import { client } from './chain.js';
 import { myPurchases } from './grants.js';
 import { settings } from './settings.js';
-import { verifiedState } from './trust.js';
+import { pinFromNode, savedCheckpoint } from './trust.js';
 
 export const PERSONAL_SEARCH_STANDARD = 'commerce.search/2';
 
@@ -80,6 +82,29 @@ function localRunner(): Promise<LocalRunner> {
   return runner;
 }
 
+/**
+ * The implementation's code, standard and limits, proven under headers this browser verified: from the
+ * checkpoint it keeps (lib/trust.ts), or one pinned from the node on first use, at the block right after
+ * it. Which requests that takes depends on the checkpoint and the chain, never on the history.
+ */
+async function verifiedImplementation(implementation: string) {
+  const status = await client().getStatus();
+  const checkpoint = savedCheckpoint(status.genesisHash) ?? (await pinFromNode());
+  if (checkpoint.chainId !== status.chainId) throw new Error('the saved checkpoint is of another chain');
+  const light = createLightClient({
+    client: client(),
+    trust: {
+      chainId: checkpoint.chainId,
+      height: checkpoint.height,
+      blockHash: checkpoint.blockHash,
+      validators: checkpoint.validators.map((v) => ({ ...v, publicKey: hexToBytes(v.publicKey) })),
+    },
+  });
+  // The newest block the node had when asked, but at least the one after the checkpoint.
+  const height = Math.max(checkpoint.height + 1, status.height - 1);
+  return fetchImplementation(light, implementation, { height });
+}
+
 export interface PersonalRanking {
   readonly listings: SearchListingInput[];
   readonly total: number;
@@ -103,15 +128,13 @@ export async function rankInBrowser(
   query: string,
   useHistory: boolean,
 ): Promise<PersonalRanking> {
-  const [{ light }, listings, sandbox, history] = await Promise.all([
-    verifiedState('registry/params/current'),
+  const [verified, listings, sandbox, history] = await Promise.all([
+    verifiedImplementation(implementation),
     searchCandidates(client()),
     localRunner(),
     // Read either way, so an anonymous search and a personal one make the very same requests.
     savedHistory(),
   ]);
-  // At the height the light client verified: no further header is fetched, so every search asks the same.
-  const verified = await fetchImplementation(light, implementation, { height: light.verifiedHeight });
   const used = useHistory ? history : undefined;
   const context = used ?? { purchases: [], reviews: [], grants: [] };
   const ranking = rankLocally(sandbox, verified, { query, time: Date.now(), listings, context });
