@@ -30,8 +30,30 @@ function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** A module's queries as a node describes them (its state machine's `describe()`). */
+export interface ModuleQueriesDescription {
+  readonly module: string;
+  readonly queries: ReadonlyArray<{
+    readonly name: string;
+    readonly summary: string;
+    readonly params: TSchema;
+    readonly access: 'public' | 'members' | 'depends';
+    /** The answer's schema, where the query declares one. */
+    readonly result?: TSchema;
+    readonly runsContracts?: boolean;
+  }>;
+}
+
+const QUERY_ERRORS = ['READ_AUTH_REQUIRED', 'READ_AUTH_INVALID', 'READ_NOT_MEMBER', 'QUERY_BAD_PARAMS'];
+
+/**
+ * With `modules` (a node's own), every module query is described as its own operation,
+ * `POST /v1/query/<module>/<name>`, with its params schema and, where the query declares one, its result's:
+ * what `postQuery` answers for it, spelled out.
+ */
 export function openApiDocument(
   info: { version: string; serverUrl?: string } = { version: '0.1.0' },
+  modules: readonly ModuleQueriesDescription[] = [],
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of Object.values(endpoints) as EndpointDefinition[]) {
@@ -56,6 +78,55 @@ export function openApiDocument(
         },
       },
     };
+  }
+  for (const { module, queries } of modules) {
+    for (const query of queries) {
+      const auth = query.access === 'public' ? undefined : query.access;
+      paths[`/v1/query/${module}/${query.name}`] = {
+        post: {
+          operationId: `query.${module}.${query.name}`,
+          summary: query.summary,
+          description:
+            `The ${module} module's \`${query.name}\` query (${query.access === 'depends' ? 'public or members-only by its params' : query.access})` +
+            `${query.runsContracts ? '; runs contract code on the query workers (may answer QUERY_BUSY)' : ''}. ` +
+            'The same as `postQuery` with these path parameters.',
+          tags: [`query: ${module}`],
+          parameters: [],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { params: query.params }, additionalProperties: false },
+              },
+            },
+          },
+          ...(auth === undefined ? {} : { security: SECURITY_OF[auth] }),
+          responses: {
+            '200': {
+              description: 'the answer, at the height it was read',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['height', 'result'],
+                    properties: {
+                      height: { type: 'integer', minimum: 0 },
+                      result: query.result ?? {
+                        description: `see packages/state-machine/src/modules/${module}/README.md`,
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            default: {
+              description: `an error (e.g. ${[...QUERY_ERRORS, ...(query.runsContracts ? ['QUERY_BUSY'] : [])].join(', ')})`,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            },
+          },
+        },
+      };
+    }
   }
   return plain({
     openapi: '3.1.0',

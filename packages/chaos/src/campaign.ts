@@ -8,6 +8,7 @@ import { ChaosCluster, sleep } from './cluster.js';
 import { ForgingMember } from './forger.js';
 import { type CheckCounts, InvariantChecker, InvariantViolation } from './invariants.js';
 import { RingLoad } from './load.js';
+import { WireObserver } from './observer.js';
 import { SeededRandom } from './random.js';
 import {
   describeFault,
@@ -215,14 +216,32 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     );
   };
 
+  let observer: WireObserver | undefined;
+  const noDoubleSign = () => {
+    const seen = observer?.doubleSigns ?? [];
+    if (seen.length > 0)
+      throw new InvariantViolation(
+        'double-sign',
+        seen
+          .slice(0, 3)
+          .map(
+            (d) =>
+              `validator ${d.validator.slice(0, 16)}… sent two ${d.what}: ${d.first.slice(0, 16)}… and ${d.second.slice(0, 16)}…`,
+          )
+          .join('; '),
+      );
+  };
+
   const checks = async (label: string): Promise<void> => {
     await progress(label);
     const common = await checker.agreement();
     await checker.exactlyOnce(common);
     await checker.money();
+    noDoubleSign();
+    checker.counts.signedMessages = observer?.messages ?? 0;
     const c = checker.counts;
     log(
-      `  checks ok: agreement to ${common} (${c.headers} headers), exactly once (${c.blocks} blocks, ${c.acked} acked), money (${c.money}); load ${load.acked.length} acked, ${load.inDoubt.size} in doubt, ${load.errors} retries`,
+      `  checks ok: agreement to ${common} (${c.headers} headers), exactly once (${c.blocks} blocks, ${c.acked} acked), money (${c.money}), no double-sign (${c.signedMessages} signed messages seen on the wire from ${observer?.linked ?? 0} nodes); load ${load.acked.length} acked, ${load.inDoubt.size} in doubt, ${load.errors} retries`,
     );
   };
 
@@ -352,8 +371,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         throw new InvariantViolation('progress', 'the network did not reach height 2 in 60 s');
       await sleep(300);
     }
+    observer = await WireObserver.start({
+      key: cluster.key(cluster.observerName),
+      nodes: cluster.nodes.filter((n) => n.validator),
+    });
     load.start();
-    log('network up, load running');
+    log('network up, load running, the wire observer linked to every validator');
     await sleep(2_000);
     await checks('start');
     for (const fault of schedule) {
@@ -385,6 +408,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     log(`network directory and node logs kept in ${cluster.dir}`);
   }
   await load.stop();
+  await observer?.stop();
   const finalHeights = await cluster.heights(cluster.live).catch(() => ({}));
   await cluster.shutdown();
   if (violation === null && !options.keep) cluster.remove();
@@ -424,6 +448,7 @@ export function formatSummary(summary: CampaignSummary): string {
     `  acked tx in chain     ${String(summary.checks.acked).padStart(8)}`,
     `  money (at a height)   ${String(summary.checks.money).padStart(8)}`,
     `  progress after heal   ${String(summary.checks.progress).padStart(8)}`,
+    `  no double-sign (msgs) ${String(summary.checks.signedMessages).padStart(8)}`,
     '',
     `  load: ${summary.acked} transfers acknowledged, ${summary.inDoubt} in doubt, ${summary.clientErrors} client retries`,
     `  slowest recovery ${summary.slowestRecoveryMs} ms, highest round seen ${summary.highestRound}; final heights ${JSON.stringify(summary.finalHeights)}`,

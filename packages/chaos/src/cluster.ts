@@ -127,6 +127,8 @@ export class ChaosCluster {
   readonly nodes: ChaosNode[];
   /** The member identity of the forging peer: a full node of the manifest that never runs. */
   readonly byzantineName: string;
+  /** The member identity of the wire observer: another full node of the manifest that never runs. */
+  readonly observerName: string;
   readonly mesh = new ProxyMesh();
   readonly #keys = new Map<string, SigningKey>();
   readonly #logs = new Map<string, WriteStream>();
@@ -140,9 +142,11 @@ export class ChaosCluster {
   ) {
     const manifest = net.manifest;
     const byzantine = manifest.nodes.at(-1)!;
+    const observer = manifest.nodes.at(-2)!;
     this.byzantineName = byzantine.name;
+    this.observerName = observer.name;
     this.nodes = manifest.nodes
-      .filter((n) => n.name !== byzantine.name)
+      .filter((n) => n.name !== byzantine.name && n.name !== observer.name)
       .map((n) => ({
         name: n.name,
         validator: n.validator,
@@ -163,15 +167,16 @@ export class ChaosCluster {
   static async create(options: ClusterOptions): Promise<ChaosCluster> {
     const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'hanglian-chaos-'));
     const running = options.validators + options.fullNodes;
-    // Ports: API and P2P per node (+1 byzantine identity), then one proxy per ordered pair of running nodes.
-    const nodePorts = 2 * (running + 1);
+    // Ports: API and P2P per node (+ the forger's and the observer's identities), then one proxy per
+    // ordered pair of running nodes.
+    const nodePorts = 2 * (running + 2);
     const proxyPorts = running * (running - 1);
     const base = await freePortRange(nodePorts + proxyPorts, options.random);
     const net = initNetwork({
       dir: join(dir, 'net'),
       chainId: CHAOS_CHAIN_ID,
       validators: options.validators,
-      fullNodes: options.fullNodes + 1,
+      fullNodes: options.fullNodes + 2,
       genesisTime: Date.now(),
       scryptN: CAMPAIGN_SCRYPT_N,
       basePort: base,
@@ -203,7 +208,7 @@ export class ChaosCluster {
     const manifest: NetworkManifest = {
       ...this.manifest,
       nodes: this.manifest.nodes.map((n) =>
-        n.name === node.name || n.name === this.byzantineName
+        n.name === node.name || n.name === this.byzantineName || n.name === this.observerName
           ? n
           : { ...n, p2pPort: this.mesh.link(node.name, n.name).port },
       ),
@@ -331,18 +336,18 @@ export class ChaosCluster {
     node.url = '';
     node.starts++;
     return new Promise<void>((resolve, reject) => {
+      // The node's pino log goes to stdout too: all of it into the log file, and the start-up line
+      // (not a log line, which is JSON as well) gives the API address.
       let stdout = '';
       const onData = (chunk: Buffer) => {
         stdout += chunk.toString();
-        const line = stdout.split('\n').find((l) => l.startsWith('{'));
+        const line = stdout.split('\n').find((l) => l.startsWith('{"event":"listening"'));
         if (line === undefined) return;
         child.stdout!.off('data', onData);
-        // The node logs (pino) to stdout after its start-up line: into its log file as well.
-        log.write(stdout.slice(stdout.indexOf(line) + line.length + 1));
-        child.stdout!.on('data', (more: Buffer) => log.write(more));
         node.url = (JSON.parse(line) as { api: string }).api;
         resolve();
       };
+      child.stdout!.on('data', (chunk: Buffer) => log.write(chunk));
       child.stdout!.on('data', onData);
       void exited.then(({ code, signal }) =>
         reject(

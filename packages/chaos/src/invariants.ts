@@ -29,7 +29,14 @@ import type { AckedTx, RingLoad } from './load.js';
 
 export class InvariantViolation extends Error {
   constructor(
-    readonly invariant: 'agreement' | 'exactly-once' | 'money' | 'progress' | 'halt' | 'runner',
+    readonly invariant:
+      | 'agreement'
+      | 'exactly-once'
+      | 'money'
+      | 'progress'
+      | 'halt'
+      | 'double-sign'
+      | 'runner',
     message: string,
   ) {
     super(`${invariant}: ${message}`);
@@ -48,6 +55,8 @@ export interface CheckCounts {
   money: number;
   /** Progress checks passed after a fault healed. */
   progress: number;
+  /** Distinct signed votes and proposals the wire observer saw, none conflicting (see observer.ts). */
+  signedMessages: number;
 }
 
 /** Runs `task` over `items`, `limit` at a time. */
@@ -64,7 +73,14 @@ async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Pr
 const RECHECK_ON_RESTART = 100;
 
 export class InvariantChecker {
-  readonly counts: CheckCounts = { headers: 0, blocks: 0, acked: 0, money: 0, progress: 0 };
+  readonly counts: CheckCounts = {
+    headers: 0,
+    blocks: 0,
+    acked: 0,
+    money: 0,
+    progress: 0,
+    signedMessages: 0,
+  };
   /** The hash every node agreed on at each height seen so far. */
   readonly #agreed = new Map<number, string>();
   /** Per node, the last height whose header was compared. */

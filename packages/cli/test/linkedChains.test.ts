@@ -69,6 +69,11 @@ function start(args: string[], ready: RegExp, cwd: string): Promise<Started> {
     child.once('exit', (code) =>
       reject(new Error(`hanglian ${args[0]} exited (${code}):\n${started.output}`)),
     );
+    // A start that never gets ready (a demo step refused under load, say) fails with what it printed.
+    setTimeout(
+      () => reject(new Error(`hanglian ${args.join(' ')} not ready after 200 s:\n${started.output}`)),
+      200_000,
+    ).unref();
   });
 }
 
@@ -190,6 +195,47 @@ describe('linking industry chains (README)', { timeout: 300_000 }, () => {
       sequence: 1,
     });
     assert.deepEqual([receipt.status, receipt.code], ['delivered', 'OK']);
+
+    // A relayer killed in the middle of its work, then started again, delivers the next message once.
+    const [first, second] = relayers;
+    await stop(second!);
+    const sent = await runScript(
+      `hanglian tx interchain send '{"destChain":"commerce","destModule":"orders","payload":{"type":"delivered","order":"${'0'.repeat(32)}"},"timeoutHeight":1000000}' --network ${dir}/logistics --org carrier-b`,
+      dir,
+    );
+    assert.equal(sent.code, 0, sent.output);
+    const before = first!.output.length;
+    for (let i = 0; i < 100 && !/header \d+ of logistics/.test(first!.output.slice(before)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    first!.child.kill('SIGKILL');
+    await new Promise((resolve) => first!.child.once('exit', resolve));
+    const restarted = await start([...argsOf(relayLine!), '--interval-ms', '500'], /relaying between/, dir);
+    const closed = async () => {
+      const { result } = await query<Array<{ status: { status: string; code?: string } }>>(logistics, {
+        module: 'interchain',
+        name: 'outbox',
+        params: { chainId: 'commerce' },
+      });
+      return result[1]?.status;
+    };
+    let second2 = await closed();
+    for (let i = 0; i < 120 && second2?.status === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      second2 = await closed();
+    }
+    // The order does not exist: the orders module refused it, and the refusal came back as its receipt.
+    assert.deepEqual([second2?.status, second2?.code], ['failed', 'ORDERS_UNKNOWN_ORDER'], restarted.output);
+    const { result: all } = await query<Array<{ sequence: number }>>(commerce, {
+      module: 'interchain',
+      name: 'receipts',
+      params: { chainId: 'logistics' },
+    });
+    assert.deepEqual(
+      all.map((r) => r.sequence),
+      [1, 2],
+      'each message received once',
+    );
 
     const relayed = relayers.map((r) => r.output).join('\n');
     assert.match(relayed, /message 1 of logistics delivered on commerce/);

@@ -96,7 +96,7 @@ export const REFERENCE_IMPLEMENTATION_SPECS: readonly ReferenceImplementationSpe
   },
   {
     // Consumers are not members: a consumer's code reaches the chain through a platform's gateway, which
-    // publishes it (BRIEF §1). A wallet can also run it without any registration (README).
+    // publishes it (docs/brief.md §1). A wallet can also run it without any registration (README).
     id: 'filter.category',
     standard: SEARCH_STANDARD_ID,
     org: 'platform-a',

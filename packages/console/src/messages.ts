@@ -193,6 +193,9 @@ const en = {
   'verdict.genuine': 'Genuine',
   'verdict.clone': 'Clone: this code is already someone else’s',
   'verdict.recalled': 'Recalled',
+  'verdict.abroad': 'On another chain',
+  'verdict.abroad.why':
+    'This item was sent to a linked chain: its live record is there, and this chain’s copy of the code is locked.',
   'verdict.outside-channel': 'Sold outside its channel',
   'verdict.outside-region': 'Sold outside its region',
   'verdict.sold': 'Genuine, but already sold',
@@ -582,6 +585,8 @@ const zh: Record<MessageKey, string> = {
   'verdict.genuine': '正品',
   'verdict.clone': '克隆：此码已属于他人',
   'verdict.recalled': '已召回',
+  'verdict.abroad': '在另一条链上',
+  'verdict.abroad.why': '该商品已转往链接的另一条链：其有效记录在那里，本链上的此码已锁定。',
   'verdict.outside-channel': '渠道外销售（串货）',
   'verdict.outside-region': '区域外销售（串货）',
   'verdict.sold': '正品，但已售出',

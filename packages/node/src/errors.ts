@@ -7,12 +7,22 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'rate_limited',
     summary: 'This submitter has too many pending transactions.',
   },
+  MEMPOOL_BACKLOG: {
+    kind: 'unavailable',
+    summary:
+      'More transactions are waiting than the next few blocks can take; retry in a moment (details.retryAfterMs).',
+  },
   MEMPOOL_DUPLICATE: { kind: 'conflict', summary: 'The same transaction is already pending.' },
   MEMPOOL_NONCE_TAKEN: {
     kind: 'conflict',
     summary: 'Another pending transaction of this submitter has that nonce.',
   },
   NOT_FOUND: { kind: 'not_found', summary: 'No such block, transaction or record.' },
+  STATE_PRUNED: {
+    kind: 'not_found',
+    summary:
+      'This node prunes old state: it keeps recent heights and snapshots only. Ask an archival node, or a kept height.',
+  },
   BAD_REQUEST: { kind: 'invalid', summary: 'The request is malformed.' },
   COMMIT_TIMEOUT: {
     kind: 'unavailable',

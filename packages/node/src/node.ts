@@ -22,7 +22,7 @@ import {
   VOTE_PREVOTE,
 } from '@hanglian/core';
 import type { GenesisDocument, ReadAccess, StateMachine } from '@hanglian/state-machine';
-import type { KvDurability } from '@hanglian/storage';
+import type { KvDurability, StatePruning } from '@hanglian/storage';
 import type { ApiBackend } from './api/backend.js';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
 import { type Application, createApplication } from './application.js';
@@ -35,7 +35,7 @@ import { SignerStateFile } from './consensus/signerState.js';
 import { NoPeers, type PeerTransport } from './consensus/transport.js';
 import { NodeErrors } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import { Mempool, type MempoolOptions } from './mempool/mempool.js';
+import { Mempool, type MempoolOptions, type TxSource } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
 import { NodeMetrics } from './metrics/metrics.js';
 import { NODE_DEFAULTS } from './options.js';
@@ -85,6 +85,8 @@ export interface NodeOptions {
   readonly maxBlockGas?: number;
   readonly logLevel?: LogLevel;
   readonly durability?: KvDurability;
+  /** Keep only recent heights and snapshots of the state; default archival (every height provable). */
+  readonly pruning?: StatePruning;
   /**
    * Queries that run contract code (`registry.callReadOnly`) run on their own workers, apart from block
    * execution: how many, how many may wait (then QUERY_BUSY), and this node's gas cap for each.
@@ -252,6 +254,7 @@ export class HanglianNode implements ApiBackend {
       suite,
       validators: application.validators,
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     };
     if (
       options.stateSync &&
@@ -367,17 +370,19 @@ export class HanglianNode implements ApiBackend {
   /** Admits a transaction to the mempool; throws a HanglianError saying why when it is refused. */
   submit(bytes: Uint8Array): DecodedTx {
     if (this.#stopping) throw new HanglianError(NodeErrors.NODE_NOT_READY, 'the node is stopping');
-    const tx = this.#admit(bytes);
+    const tx = this.#admit(bytes, 'client');
     this.#transport.broadcast('tx', bytes);
     if (this.#admittedAt.size < 100_000) this.#admittedAt.set(bytesToHex(tx.id), performance.now());
     return tx;
   }
 
-  #admit(bytes: Uint8Array): DecodedTx {
-    const tx = this.mempool.add(bytes, this.chain.reader(), {
-      height: this.chain.height + 1,
-      time: Math.max(this.#clock(), this.chain.latestTime + 1),
-    });
+  #admit(bytes: Uint8Array, source: TxSource): DecodedTx {
+    const tx = this.mempool.add(
+      bytes,
+      this.chain.reader(),
+      { height: this.chain.height + 1, time: Math.max(this.#clock(), this.chain.latestTime + 1) },
+      source,
+    );
     this.#driver.onTransactionAdmitted();
     return tx;
   }
@@ -386,7 +391,7 @@ export class HanglianNode implements ApiBackend {
   #onGossipedTx(bytes: Uint8Array): boolean | undefined {
     if (this.#stopping) return undefined;
     try {
-      this.#admit(bytes);
+      this.#admit(bytes, 'peer');
     } catch (error) {
       // Refusals are normal (a duplicate, a nonce raced by a block); only garbage counts against a peer.
       const code = (error as HanglianError).code;

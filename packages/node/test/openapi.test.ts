@@ -137,6 +137,29 @@ describe('API description matches the server', () => {
     assert.deepEqual(operations.sort(), Object.keys(endpoints).sort());
   });
 
+  it("the node's document describes every module query: its params, and its result where declared", async () => {
+    const document = (await (await fetch(`${node.apiUrl}/v1/openapi.json`)).json()) as {
+      paths: Record<string, { post?: { operationId: string; requestBody: unknown; responses: unknown } }>;
+    };
+    for (const { module, queries } of node.stateMachine.describe()) {
+      for (const query of queries) {
+        const operation = document.paths[`/v1/query/${module}/${query.name}`]?.post;
+        assert.equal(operation?.operationId, `query.${module}.${query.name}`);
+        const body = operation.requestBody as {
+          content: { 'application/json': { schema: { properties: { params: unknown } } } };
+        };
+        assert.deepEqual(
+          body.content['application/json'].schema.properties.params,
+          JSON.parse(JSON.stringify(query.params)),
+        );
+      }
+    }
+    const products = document.paths['/v1/query/items/products']?.post?.responses as {
+      200: { content: { 'application/json': { schema: { properties: { result: { type?: string } } } } } };
+    };
+    assert.equal(products[200].content['application/json'].schema.properties.result.type, 'array');
+  });
+
   it('has no route that is not defined', async () => {
     const response = await fetch(`${node.apiUrl}/v1/undefined-route`);
     assert.equal(response.status, 404);

@@ -87,6 +87,37 @@ describe('client actions against a real node', () => {
     assert.equal(error.status, 502);
   });
 
+  it('submitTransaction backs off and sends again while the node answers MEMPOOL_BACKLOG', async () => {
+    let refusals = 0;
+    let sends = 0;
+    const backlogged = (left: number) =>
+      createClient({
+        url: chain.url,
+        fetch: async (input, init) => {
+          if (new URL(input).pathname === '/v1/txs') {
+            sends++;
+            if (refusals < left) {
+              refusals++;
+              const body = { code: 'MEMPOOL_BACKLOG', message: 'busy', details: { retryAfterMs: 5 } };
+              return new Response(JSON.stringify(body), { status: 503 });
+            }
+          }
+          return fetch(input, init);
+        },
+      });
+    // Two refusals, then the real node answers (it refuses these bytes as malformed: the third send reached it).
+    await rejectsWithCode(backlogged(2).submitTransaction({ tx: '00' }), 'SCHEMA_MISMATCH');
+    assert.equal(sends, 3);
+    refusals = 0;
+    sends = 0;
+    const error = await rejectsWithCode(
+      backlogged(5).submitTransaction({ tx: '00', backlogRetries: 1 }),
+      'MEMPOOL_BACKLOG',
+    );
+    assert.equal(error.status, 503);
+    assert.equal(sends, 2, 'one retry, then the refusal is thrown');
+  });
+
   it('calls go through the given fetch, to the paths of the API definition', async () => {
     const seen: string[] = [];
     const spied = createClient({

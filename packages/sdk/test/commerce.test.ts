@@ -69,6 +69,7 @@ const paramsMatch: [
   Same<Sdk.ArbitrateParams, Kernel.ArbitrateParams>,
   Same<Sdk.SetPayeeParams, Kernel.SetPayeeParams>,
   Same<Sdk.LinkLogisticsParams, Kernel.LinkLogisticsParams>,
+  Same<Sdk.SendAcrossParams, Kernel.SendAcrossParams>,
   Same<Sdk.SendMessageParams, Kernel.SendParams>,
   Same<Sdk.UpdateClientParams, Kernel.UpdateParams>,
   Same<
@@ -90,6 +91,7 @@ const paramsMatch: [
   [AggregatesView] extends [Sdk.InsightsAggregates] ? true : false,
   [VerificationView] extends [Sdk.ItemVerification] ? true : false,
 ] = [
+  true,
   true,
   true,
   true,
@@ -305,6 +307,8 @@ function samples(): TxCall[] {
     orders.arbitrate({ order: order32, refund: 0, items: 'merchant' }),
     orders.refundRecalled({ order: order32 }),
     orders.setPayee({ address: address(testKey('payee')) }),
+    items.sendAcross({ codes: [`${SKU}:b1:1`], destChain: 'logistics', to: 'carrier-a', timeoutHeight: 10 }),
+    items.sendAcross({ codes: [`${SKU}:b1:2`], destChain: 'logistics', to: 'carrier-a' }),
     orders.linkLogistics({ implementation: 'carrier-a.express', chainId: 'logistics', carrier: 'carrier-a' }),
     ...linkedChainSamples(),
     reviews.write({ order: order32, rating: 5, text: '' }),

@@ -15,7 +15,8 @@
  *                                  implementations; counting demand and sales)
  *   items  <-  insights   (the producer of a SKU)
  *   identity  <-  privacy      (grantees are active organisations; grants name no order)
- *   identity, lightclients, orders  <-  interchain   (a sender's organisation; verified state roots of
+ *   identity, interchain's method  <-  items (sending codes across)
+ *   identity, lightclients, orders, items  <-  interchain   (a sender's organisation; verified state roots of
  *                                  other chains; orders takes proven deliveries)
  *
  * The registry runs contract code on a worker thread, so it joins only when the caller supplies one
@@ -35,6 +36,7 @@ import { GovernanceModule } from './modules/governance/module.js';
 import { IdentityModule } from './modules/identity/module.js';
 import { InsightsModule } from './modules/insights/module.js';
 import type { InterchainApp } from './modules/interchain/expected.js';
+import { InterchainMethod } from './modules/interchain/method.js';
 import { InterchainModule } from './modules/interchain/module.js';
 import { ItemsModule } from './modules/items/module.js';
 import { LightClientsModule } from './modules/lightclients/module.js';
@@ -91,7 +93,13 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const evidence = new EvidenceModule(identity.method, options.suite ?? ed25519Sha256);
   // Channels are distribution's, but an item's verification reports 串货 too: one stateless judge for both.
   const channels = new DistributionMethod();
-  const items = new ItemsModule(identity.method, channels);
+  // Linked chains: the light clients and the packet outbox come first, so items can send across.
+  const lightclients = new LightClientsModule(options.suite ?? ed25519Sha256);
+  const interchainMethod = new InterchainMethod(lightclients.method);
+  const items = new ItemsModule(identity.method, channels, {
+    interchain: interchainMethod,
+    organisationIsActive: (state, org) => identity.method.getOrganisation(state, org)?.status === 'active',
+  });
   const distribution = new DistributionModule(identity.method, items.method, channels);
   const catalog = new CatalogModule(identity.method, items.method, distribution.method);
   const registry = options.registry;
@@ -109,8 +117,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         });
   const reviews = orders === undefined ? undefined : new ReviewsModule(orders.method, identity.method);
   const privacy = new PrivacyModule(identity.method);
-  const lightclients = new LightClientsModule(options.suite ?? ed25519Sha256);
   const apps: Record<string, InterchainApp> = {
+    ...(items.interchain === undefined ? {} : { items: items.interchain }),
     ...(orders === undefined ? {} : { orders: orders.interchain }),
     ...options.interchainApps,
   };
@@ -118,6 +126,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     identity: identity.method,
     lightClients: lightclients.method,
     apps,
+    method: interchainMethod,
   });
   return {
     identity,

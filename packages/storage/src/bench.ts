@@ -15,6 +15,16 @@ export interface StorageBenchOptions {
   batchSize?: number;
   /** Size of each value in bytes; defaults to 100. */
   valueBytes?: number;
+  /** Changes per commit in the block-regime run; defaults to 300. */
+  blockKeys?: number;
+  /** Commits in the block-regime run; defaults to 40. */
+  blocks?: number;
+}
+
+function countEntries(subDb: { iterate(prefix: Uint8Array): Iterable<unknown> }): number {
+  let count = 0;
+  for (const _ of subDb.iterate(new Uint8Array(0))) count++;
+  return count;
 }
 
 export interface StorageBenchFigures {
@@ -24,6 +34,16 @@ export interface StorageBenchFigures {
   readsPerSecond: number;
   /** Keys per second through StateStore commits: flat write, tree update and node writes, one commit per batch. */
   treeKeysPerSecond: number;
+  /**
+   * Keys per second in the chain's regime: after the tree holds `keys` keys, commits of `blockKeys` changes
+   * (a block of ~100 transfers changes ~300 keys), half of them new keys and half overwrites.
+   */
+  treeBlockKeysPerSecond: number;
+  /** Keys per second of CPU (this process, user + system) in the same block-regime run. */
+  treeBlockKeysPerCpuSecond: number;
+  /** Tree node records written per changed key in the block-regime run. */
+  nodeWritesPerKey: number;
+  blockKeys: number;
   keys: number;
   batchSize: number;
   valueBytes: number;
@@ -68,9 +88,39 @@ export async function runStorageBench(options: StorageBenchOptions = {}): Promis
       overlay.commit(version++);
     }
     const treeKeysPerSecond = keys / ((performance.now() - started) / 1000);
+
+    const blockKeys = options.blockKeys ?? 300;
+    const blocks = options.blocks ?? 40;
+    const treeNodes = storage.kv.subDb('state_tree');
+    const nodesBefore = countEntries(treeNodes);
+    const cpuBefore = process.cpuUsage();
+    started = performance.now();
+    for (let block = 0; block < blocks; block++) {
+      const overlay = storage.state.beginBlock();
+      for (let i = 0; i < blockKeys; i++) {
+        // Half new keys past the pre-filled ones, half overwrites spread over the pre-filled ones.
+        const index = i % 2 === 0 ? keys + block * blockKeys + i : (block * 7919 + i * 104729) % keys;
+        overlay.set(keyOf(index), value);
+      }
+      overlay.commit(version++);
+    }
+    const blockSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const nodeWritesPerKey = (countEntries(treeNodes) - nodesBefore) / (blocks * blockKeys);
     await storage.close();
 
-    return { batchedPutsPerSecond, readsPerSecond, treeKeysPerSecond, keys, batchSize, valueBytes };
+    return {
+      batchedPutsPerSecond,
+      readsPerSecond,
+      treeKeysPerSecond,
+      treeBlockKeysPerSecond: (blocks * blockKeys) / blockSeconds,
+      treeBlockKeysPerCpuSecond: (blocks * blockKeys) / ((cpu.user + cpu.system) / 1e6),
+      nodeWritesPerKey,
+      keys,
+      batchSize,
+      blockKeys,
+      valueBytes,
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

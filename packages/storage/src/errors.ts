@@ -17,6 +17,8 @@ export const StorageErrorCode = {
   OverlayFinished: 'STORAGE_OVERLAY_FINISHED',
   /** No root is stored for the requested version. */
   UnknownVersion: 'STORAGE_UNKNOWN_VERSION',
+  /** The version was committed, but this store keeps only recent versions and snapshots (pruning). */
+  Pruned: 'STORAGE_PRUNED',
 } as const;
 
 export type StorageErrorCode = (typeof StorageErrorCode)[keyof typeof StorageErrorCode];

@@ -4,10 +4,12 @@ export * from './errors.js';
 export * from './kv/kvStore.js';
 export * from './state/stateStore.js';
 export {
+  EMPTY_TREE,
   encodeInternalRecord,
   encodeLeafRecord,
   internalHash,
   leafHash,
+  nodeKeyOf,
   pathBit,
   SparseMerkleTree,
   type StateChange,
@@ -15,6 +17,8 @@ export {
   TREE_DEPTH,
   type TreeNodeReader,
   type TreeNodeWrite,
+  type TreeRef,
   type TreeUpdate,
+  versionOfNodeKey,
 } from './state/tree.js';
 export * from './storage.js';

@@ -3,7 +3,7 @@
 
 import { BLOCK_SUB_DBS, BlockStore } from './blocks/blockStore.js';
 import { type KvDurability, KvEnvironment } from './kv/kvStore.js';
-import { STATE_SUB_DBS, StateStore } from './state/stateStore.js';
+import { STATE_SUB_DBS, type StatePruning, StateStore } from './state/stateStore.js';
 
 export interface StorageOptions {
   /** Directory of the LMDB environment; created when missing. */
@@ -12,6 +12,8 @@ export interface StorageOptions {
   extraSubDbs?: readonly string[];
   /** Defaults to `os-crash`: a returned commit survives power loss. */
   durability?: KvDurability;
+  /** Keep only recent versions and snapshots of the state (default: archival, every version). */
+  pruning?: StatePruning;
 }
 
 export interface Storage {
@@ -27,5 +29,13 @@ export function openStorage(options: StorageOptions): Storage {
     subDbs: [...STATE_SUB_DBS, ...BLOCK_SUB_DBS, ...(options.extraSubDbs ?? [])],
     ...(options.durability === undefined ? {} : { durability: options.durability }),
   });
-  return { kv, state: new StateStore(kv), blocks: new BlockStore(kv), close: () => kv.close() };
+  let state: StateStore;
+  try {
+    state = new StateStore(kv, options.pruning === undefined ? {} : { pruning: options.pruning });
+  } catch (error) {
+    // A refused directory (another storage format) is closed again before the error reaches the caller.
+    void kv.close();
+    throw error;
+  }
+  return { kv, state, blocks: new BlockStore(kv), close: () => kv.close() };
 }

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { sha256, ZERO_HASH } from '@hanglian/core';
-import { openStorage, SparseMerkleTree } from '../src/index.js';
+import { sha256 } from '@hanglian/core';
+import { EMPTY_TREE, openStorage, SparseMerkleTree } from '../src/index.js';
 import { crashValue } from './fixtures/crashWriter.js';
 import { hex, scratchDirectory, text, utf8 } from './helpers.js';
 
@@ -63,7 +63,7 @@ async function checkAfterCrash(path: string, acknowledged: readonly number[]): P
     const tree = new SparseMerkleTree({ getNode: (hash) => scratch.get(hex(hash)) });
     const flat = [...state.reader().iterate(new Uint8Array(0))];
     assert.deepEqual(
-      tree.update(ZERO_HASH, flat).root,
+      tree.update(EMPTY_TREE, flat, 0).root,
       state.rootAt(latest),
       'flat state and tree root disagree',
     );

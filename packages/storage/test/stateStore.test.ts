@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ZERO_HASH } from '@hanglian/core';
-import { openStorage, SparseMerkleTree, type Storage } from '../src/index.js';
+import {
+  decodeVersion,
+  EMPTY_TREE,
+  encodeVersion,
+  openStorage,
+  SparseMerkleTree,
+  type Storage,
+} from '../src/index.js';
 import { hex, scratchDirectory, text, utf8, verifyStateProof } from './helpers.js';
 
 async function withStorage(run: (storage: Storage, path: string) => Promise<void> | void): Promise<void> {
@@ -146,8 +154,9 @@ test('state: the stored root equals the root recomputed from the flat values', (
     const scratch = new Map<string, Uint8Array>();
     const tree = new SparseMerkleTree({ getNode: (hash) => scratch.get(hex(hash)) });
     const update = tree.update(
-      ZERO_HASH,
+      EMPTY_TREE,
       [...state.reader().iterate(new Uint8Array(0))].map(({ key, value }) => ({ key, value })),
+      0,
     );
     assert.deepEqual(update.root, state.latestRoot());
   }));
@@ -207,8 +216,9 @@ test('state: a version is served in chunks that together are exactly its entries
       assert.equal(new Set(seen).size, seen.length, 'no entry twice');
       const tree = new SparseMerkleTree({ getNode: () => undefined });
       const rebuilt = tree.update(
-        ZERO_HASH,
+        EMPTY_TREE,
         seen.map((s) => ({ key: utf8(s.split('=')[0]!), value: utf8(s.split('=')[1]!) })),
+        0,
       );
       assert.equal(
         hex(rebuilt.root),
@@ -217,3 +227,138 @@ test('state: a version is served in chunks that together are exactly its entries
       );
     }
   }));
+
+test('state: a directory of another storage format is refused with STORAGE_CORRUPT, never read', async () => {
+  const dir = scratchDirectory('format');
+  try {
+    const storage = openStorage({ path: dir.path });
+    const overlay = storage.state.beginBlock();
+    overlay.set(utf8('k'), utf8('v'));
+    overlay.commit(0);
+    // What a format-1 directory looks like to this version: state committed, and no format 2 marker.
+    const batch = storage.kv.createBatch();
+    batch.delete('state_meta', utf8('format'));
+    storage.kv.commit(batch);
+    await storage.close();
+    assert.throws(
+      () => openStorage({ path: dir.path }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'STORAGE_CORRUPT');
+        assert.match(error.message, /storage format 1; this version reads format 2/);
+        return true;
+      },
+    );
+
+    const marked = openStorage({ path: join(dir.path, 'other') });
+    marked.state.beginBlock().commit(0);
+    const mark = marked.kv.createBatch();
+    mark.put('state_meta', utf8('format'), Uint8Array.of(3));
+    marked.kv.commit(mark);
+    await marked.close();
+    assert.throws(() => openStorage({ path: join(dir.path, 'other') }), { code: 'STORAGE_CORRUPT' });
+  } finally {
+    dir.remove();
+  }
+});
+
+/** Commits `versions` versions that overwrite, add and delete keys; returns each version's key/values. */
+function commitHistory(storage: Storage, versions: number): Map<string, string>[] {
+  const states: Map<string, string>[] = [];
+  const current = new Map<string, string>();
+  for (let version = 0; version < versions; version++) {
+    const overlay = storage.state.beginBlock();
+    for (let i = 0; i < 40; i++) {
+      const key = `k/${(i * 7 + version * 11) % 60}`;
+      overlay.set(utf8(key), utf8(`v${version}/${i}`));
+      current.set(key, `v${version}/${i}`);
+    }
+    const deleted = `k/${(version * 13) % 60}`;
+    overlay.delete(utf8(deleted));
+    current.delete(deleted);
+    overlay.commit(version);
+    states.push(new Map(current));
+  }
+  return states;
+}
+
+/** The node keys the kept versions' roots reach, and the node keys stored. */
+function treeAccounting(storage: Storage, kept: number[]): { reachable: Set<string>; stored: Set<string> } {
+  const nodes = storage.kv.subDb('state_tree');
+  const tree = new SparseMerkleTree({ getNode: (key) => nodes.get(key) }, { cacheSize: 0 });
+  const roots = storage.kv.subDb('state_roots');
+  const reachable = new Set<string>();
+  for (const version of kept) {
+    const record = roots.get(encodeVersion(version))!;
+    const ref = { hash: record.subarray(0, 32), version: decodeVersion(record.subarray(32)) };
+    for (const key of tree.nodeKeys(ref)) reachable.add(hex(key));
+  }
+  const stored = new Set([...nodes.iterate(new Uint8Array(0))].map(({ key }) => hex(key)));
+  return { reachable, stored };
+}
+
+test('state: pruning keeps the recent versions and the snapshots readable and provable, refuses the rest with STORAGE_PRUNED, and stores no other node', async () => {
+  const dir = scratchDirectory('pruning');
+  try {
+    for (const maxDeletesPerCommit of [50_000, 5]) {
+      const path = join(dir.path, `limit-${maxDeletesPerCommit}`);
+      const storage = openStorage({
+        path,
+        pruning: { keepRecent: 3, snapshotEvery: 5, maxDeletesPerCommit },
+      });
+      const states = commitHistory(storage, 23);
+      const { state } = storage;
+      const kept: number[] = [];
+      for (let version = 0; version < 23; version++) {
+        const probe = utf8(`k/${version % 60}`);
+        if (state.isPruned(version)) {
+          assert.ok(version < 20, `version ${version} is recent and must be kept`);
+          assert.ok(version % 5 !== 0, `version ${version} is a snapshot and must be kept`);
+          assert.throws(() => state.getAt(probe, version), { code: 'STORAGE_PRUNED' });
+          assert.throws(() => state.prove(probe, version), { code: 'STORAGE_PRUNED' });
+          assert.ok(state.rootAt(version) !== undefined, 'a pruned version keeps its root');
+          continue;
+        }
+        kept.push(version);
+        for (const [key, value] of states[version]!)
+          assert.equal(text(state.getAt(utf8(key), version)), value);
+        const proof = state.prove(probe, version);
+        assert.equal(verifyStateProof(proof.root, probe, proof.value, proof.proof), true);
+      }
+      if (maxDeletesPerCommit === 50_000) {
+        // Unbounded: exactly the recent three and the snapshots are kept.
+        assert.deepEqual(kept, [0, 5, 10, 15, 20, 21, 22]);
+        const { reachable, stored } = treeAccounting(storage, kept);
+        assert.deepEqual(
+          stored,
+          reachable,
+          'every stored node is reached by a kept version, and every reached one is stored',
+        );
+      }
+      await storage.close();
+    }
+
+    // An archival store of the same history keeps every version's nodes: many more.
+    const archival = openStorage({ path: join(dir.path, 'archival') });
+    commitHistory(archival, 23);
+    assert.equal(archival.state.isPruned(1), false);
+    assert.equal(text(archival.state.getAt(utf8('k/11'), 1)), 'v1/0');
+    const archivalNodes = [...archival.kv.subDb('state_tree').iterate(new Uint8Array(0))].length;
+    await archival.close();
+    const pruned = openStorage({
+      path: join(dir.path, 'limit-50000'),
+      pruning: { keepRecent: 3, snapshotEvery: 5 },
+    });
+    const prunedNodes = [...pruned.kv.subDb('state_tree').iterate(new Uint8Array(0))].length;
+    assert.ok(prunedNodes < archivalNodes / 2, `${prunedNodes} nodes kept of ${archivalNodes}`);
+    await pruned.close();
+
+    // The snapshot spacing of a pruned store cannot change (older snapshots would be missing).
+    assert.throws(
+      () =>
+        openStorage({ path: join(dir.path, 'limit-50000'), pruning: { keepRecent: 3, snapshotEvery: 4 } }),
+      { code: 'STORAGE_INVALID_ARGUMENT' },
+    );
+  } finally {
+    dir.remove();
+  }
+});

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sha256, sha256Concat, ZERO_HASH } from '@hanglian/core';
 import fc from 'fast-check';
-import { pathBit, SparseMerkleTree, type StateChange, type TreeNodeReader } from '../src/index.js';
+import {
+  pathBit,
+  SparseMerkleTree,
+  type StateChange,
+  type TreeNodeReader,
+  type TreeRef,
+} from '../src/index.js';
 import { hex, verifyStateProof } from './helpers.js';
 
 /** Node records in memory, as the state store keeps them in LMDB. */
@@ -13,22 +19,37 @@ class MemoryNodes implements TreeNodeReader {
   }
 }
 
-function newTree(): {
-  tree: SparseMerkleTree;
-  nodes: MemoryNodes;
-  apply(root: Uint8Array, changes: StateChange[]): Uint8Array;
-} {
+/**
+ * A tree whose roots the tests name by hash alone: the helper remembers which version wrote each root it
+ * made (versions count from 1; an unknown hash is looked up at version 0, where nothing is stored).
+ */
+function newTree() {
   const nodes = new MemoryNodes();
-  const tree = new SparseMerkleTree(nodes);
-  return {
+  const inner = new SparseMerkleTree(nodes);
+  const refs = new Map<string, TreeRef>([[hex(ZERO_HASH), { hash: ZERO_HASH, version: 0 }]]);
+  const refOf = (root: Uint8Array): TreeRef => refs.get(hex(root)) ?? { hash: root, version: 0 };
+  let version = 0;
+  const tree = {
+    update: (root: Uint8Array, changes: StateChange[]) => inner.update(refOf(root), changes, ++version),
+    get: (root: Uint8Array, key: Uint8Array) => inner.get(refOf(root), key),
+    prove: (root: Uint8Array, key: Uint8Array) => inner.prove(refOf(root), key),
+    entries: (root: Uint8Array) => inner.entries(refOf(root)),
+    nodeKeys: (root: Uint8Array) => inner.nodeKeys(refOf(root)),
+  };
+  const helper = {
     tree,
     nodes,
-    apply(root, changes) {
+    /** The update of the last `apply`. */
+    last: undefined as ReturnType<typeof tree.update> | undefined,
+    apply(root: Uint8Array, changes: StateChange[]): Uint8Array {
       const update = tree.update(root, changes);
-      for (const { hash, record } of update.nodesToWrite) nodes.records.set(hex(hash), record);
+      helper.last = update;
+      for (const { key, record } of update.nodesToWrite) nodes.records.set(hex(key), record);
+      refs.set(hex(update.root), update.rootRef);
       return update.root;
     },
   };
+  return helper;
 }
 
 /**
@@ -248,4 +269,28 @@ test('tree: the last change of a key in one batch wins', () => {
   assert.equal(tree.get(root, Uint8Array.of(1)), undefined);
   assert.deepEqual(tree.get(root, Uint8Array.of(2)), Uint8Array.of(2));
   assert.deepEqual(root, referenceRoot(new Map([['02', '02']])));
+});
+
+test('tree: an update writes only new nodes, and the old nodes it reports stale are exactly those the new root no longer reaches', () => {
+  fc.assert(
+    fc.property(historyArbitrary, (history) => {
+      const helper = newTree();
+      const { tree } = helper;
+      let root = ZERO_HASH;
+      let live = new Set<string>();
+      for (const batch of history) {
+        const next = helper.apply(root, batch);
+        const update = helper.last!;
+        for (const write of update.nodesToWrite)
+          assert.ok(!live.has(hex(write.key)), 'a new node overwrites a live one');
+        const stale = new Set(update.staleNodeKeys.map(hex));
+        for (const key of stale) assert.ok(live.has(key), 'a stale node was live before');
+        live = new Set([...live].filter((key) => !stale.has(key)));
+        for (const write of update.nodesToWrite) live.add(hex(write.key));
+        assert.deepEqual(new Set([...tree.nodeKeys(next)].map(hex)), live);
+        root = next;
+      }
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -43,6 +43,8 @@ interface NodeStartOptions {
   console: boolean;
   consoleDir?: string;
   consoleDevKeys?: boolean;
+  keepRecent?: string;
+  snapshotEvery?: string;
   consoleIndex?: string;
 }
 
@@ -87,6 +89,14 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
     )
     .option('--json', 'print the start-up line as JSON')
     .option(
+      '--keep-recent <heights>',
+      'prune the state: keep the latest <heights> heights readable and provable (default: archival, keep all)',
+    )
+    .option(
+      '--snapshot-every <heights>',
+      'with --keep-recent: also keep every height that is a multiple of this (fixed once the node pruned)',
+    )
+    .option(
       '--console-dir <dir>',
       'serve this web console build at / (default: packages/console/dist/web when built)',
     )
@@ -125,6 +135,17 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
         throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
       }
+      const keepRecent = opts.keepRecent === undefined ? undefined : Number(opts.keepRecent);
+      const snapshotEvery = opts.snapshotEvery === undefined ? 0 : Number(opts.snapshotEvery);
+      if (keepRecent !== undefined && (!Number.isSafeInteger(keepRecent) || keepRecent < 1)) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--keep-recent must be a whole number ≥ 1');
+      }
+      if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 0) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--snapshot-every must be a whole number ≥ 0');
+      }
+      if (opts.snapshotEvery !== undefined && keepRecent === undefined) {
+        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--snapshot-every needs --keep-recent');
+      }
       const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
       if (opts.consoleIndex !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.consoleIndex)) {
         throw new HanglianError(
@@ -142,6 +163,7 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
         stateSync,
+        ...(keepRecent === undefined ? {} : { pruning: { keepRecent, snapshotEvery } }),
         ...(consoleDir === undefined
           ? {}
           : {

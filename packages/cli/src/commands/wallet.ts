@@ -1,5 +1,5 @@
 /**
- * `hanglian wallet`: what a consumer does, from an encrypted wallet file (BRIEF §2). Every order is
+ * `hanglian wallet`: what a consumer does, from an encrypted wallet file (docs/brief.md §2). Every order is
  * placed by a one-time order key of the wallet; delivery details are sealed to the carrier (and the
  * merchant); the purchase history is listed by the wallet alone and shared with a platform only under a
  * grant signed by a per-grant key, as a package the platform verifies (`hanglian share verify`).

@@ -1,5 +1,5 @@
 /**
- * The seed's book story as demo data (BRIEF §1): a publisher prints a book and mints one code per copy,
+ * The seed's book story as demo data (docs/brief.md §1): a publisher prints a book and mints one code per copy,
  * authorises a bookstore as its channel and ships it copies, the bookstore lists the book with two
  * carriers and a return policy, a live-stream host features it, and each member deploys and registers its
  * implementations of the commerce standards (search, payment, logistics, inventory). Run once on a fresh network by

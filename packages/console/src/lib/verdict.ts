@@ -6,6 +6,7 @@
  * - recalled: its batch was recalled by the producer;
  * - outside-channel: it is (or was sold) with an organisation the producer did not authorise (串货);
  * - outside-region: it was sold (or is offered) outside the regions its channel covers (regional 串货);
+ * - abroad: the item was sent to a linked chain: its live record is there, this chain's is locked;
  * - sold: genuine, but already sold to someone: a copy offered as new is not;
  * - genuine: none of these.
  */
@@ -18,6 +19,7 @@ export type Verdict =
   | 'recalled'
   | 'outside-channel'
   | 'outside-region'
+  | 'abroad'
   | 'unknown';
 
 export function verdictOf(verification: VerificationView): { verdict: Verdict; reasons: Verdict[] } {
@@ -28,6 +30,7 @@ export function verdictOf(verification: VerificationView): { verdict: Verdict; r
   if (flags.includes('recalled')) reasons.push('recalled');
   if (flags.includes('outside-channel')) reasons.push('outside-channel');
   if (flags.includes('outside-region')) reasons.push('outside-region');
+  if (flags.includes('abroad')) reasons.push('abroad');
   if (flags.includes('sold')) reasons.push('sold');
   return { verdict: reasons[0] ?? 'genuine', reasons };
 }

@@ -3,7 +3,7 @@
  * (the SDK keystore: PBKDF2-SHA256 600,000 rounds → AES-256-GCM) in localStorage, and never sent
  * anywhere: the console sends the node only signatures and one-time order-key addresses. Unlocked, the
  * wallet lives in memory until the page is closed or locked. The number of order keys used is kept
- * beside the keystore so "my purchases" can be listed by re-deriving them (BRIEF §2).
+ * beside the keystore so "my purchases" can be listed by re-deriving them (docs/brief.md §2).
  */
 import {
   decryptKeystore,

@@ -1,6 +1,6 @@
 /**
  * Ed25519 through @noble/curves (audited, pure JavaScript), for browsers and other runtimes without
- * node:crypto. Slower than OpenSSL (BRIEF §4), which is fine for a wallet or a light client checking one
+ * node:crypto. Slower than OpenSSL (docs/brief.md §4), which is fine for a wallet or a light client checking one
  * commit at a time. Verification runs in strict RFC 8032 mode (`zip215: false`): the same rules OpenSSL
  * applies on the nodes, so a light client in a browser does not accept a signature the nodes refuse.
  */

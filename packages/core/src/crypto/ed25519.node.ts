@@ -1,6 +1,6 @@
 /**
  * Ed25519 through node:crypto (OpenSSL), with KeyObjects cached by public key: parsing a key costs more
- * than verifying with it (BRIEF §4: ~4.2k verifies/s per core with cached keys, @noble is ~15x slower).
+ * than verifying with it (docs/brief.md §4: ~4.2k verifies/s per core with cached keys, @noble is ~15x slower).
  */
 
 import type { KeyObject } from 'node:crypto';

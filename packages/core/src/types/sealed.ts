@@ -1,6 +1,6 @@
 /**
  * The sealed envelope: data encrypted to a few organisations' X25519 keys (delivery details to the
- * carrier and the merchant, BRIEF §2). This file is the format only; sealing and opening live in the
+ * carrier and the merchant, docs/brief.md §2). This file is the format only; sealing and opening live in the
  * SDK (`sealDelivery`, `openDelivery`), and the orders module checks the format without any key.
  *
  * Version 1, suite X25519 + HKDF-SHA256 + AES-256-GCM:

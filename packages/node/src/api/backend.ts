@@ -5,7 +5,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { DecodedTx } from '@hanglian/core';
-import type { ReadAccess } from '@hanglian/state-machine';
+import type { ReadAccess, StateMachine } from '@hanglian/state-machine';
 import type { Chain } from '../chain/chain.js';
 import type { QueryAnswer } from '../query/queryPool.js';
 import type { Readiness, TxStatus } from '../status.js';
@@ -22,6 +22,8 @@ export type ApiChain = Pick<
   | 'isActiveMember'
   | 'nextNonce'
   | 'hasStateAt'
+  | 'isStatePruned'
+  | 'statePrunedBelow'
   | 'getBlock'
   | 'getCommit'
   | 'getResults'
@@ -35,6 +37,8 @@ export interface ApiBackend {
   /** The node's name, shown in `/v1/status`. */
   readonly name: string;
   readonly chain: ApiChain;
+  /** Its modules' queries, for the API description. */
+  readonly stateMachine: Pick<StateMachine, 'describe'>;
   readonly mempool: { readonly size: number; readonly bytes: number };
   readonly consensus: { height: number | undefined; round: number | undefined; peers: string[] };
   /** Prometheus text of the node's metrics. */

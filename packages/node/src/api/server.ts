@@ -208,7 +208,7 @@ export async function startApiServer(
     });
   });
 
-  const document = openApiDocument({ version: '0.1.0' });
+  const document = openApiDocument({ version: '0.1.0' }, node.stateMachine.describe());
   const page = openApiHtml(document);
   route(endpoints.getOpenApi, async () => document);
   route(endpoints.getDocs, async () => page);
@@ -407,6 +407,12 @@ export async function startApiServer(
     const height = q.height ?? node.chain.height;
     if (!node.chain.hasStateAt(height)) {
       throw notFound(`state at height ${height}`);
+    }
+    if (node.chain.isStatePruned(height)) {
+      throw new HanglianError(
+        NodeErrors.STATE_PRUNED,
+        `the state at height ${height} was pruned; this node keeps heights from ${node.chain.statePrunedBelow()} and snapshots`,
+      );
     }
     const proof = node.chain.prove(key, height);
     return toJsonValue({

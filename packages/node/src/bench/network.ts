@@ -90,10 +90,28 @@ function rssMiB(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-function startNode(dir: string, name: string): Promise<{ child: ChildProcess; url: string }> {
+function startNode(
+  dir: string,
+  name: string,
+  nodeFlags: readonly string[],
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [CLI, 'node', 'start', '--dir', dir, '--node', name, '--api-port', '0', '--json', '--log-level', 'error'],
+    [
+      ...nodeFlags,
+      CLI,
+      'node',
+      'start',
+      '--dir',
+      dir,
+      '--node',
+      name,
+      '--api-port',
+      '0',
+      '--json',
+      '--log-level',
+      'error',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -122,6 +140,8 @@ export async function runNetworkBench(
     stepSeconds?: number;
     senders?: number;
     validators?: number;
+    /** Flags for each validator's Node process, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile them. */
+    nodeFlags?: readonly string[];
     onProgress?: (line: string) => void;
   } = {},
 ): Promise<NetworkBenchFigures> {
@@ -152,7 +172,7 @@ export async function runNetworkBench(
     // Each node is recorded as soon as it runs, so a failed start still stops the others.
     await Promise.all(
       net.manifest.nodes.map(async (n) => {
-        nodes.push({ name: n.name, ...(await startNode(dir, n.name)) });
+        nodes.push({ name: n.name, ...(await startNode(dir, n.name, options.nodeFlags ?? [])) });
       }),
     );
     nodes.sort((a, b) => a.name.localeCompare(b.name));

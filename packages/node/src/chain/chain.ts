@@ -43,6 +43,7 @@ import {
   openStorage,
   type StateOverlay,
   type StateProofAtVersion,
+  type StatePruning,
   type Storage,
 } from '@hanglian/storage';
 import { NodeErrors } from '../errors.js';
@@ -62,6 +63,8 @@ export interface ChainOptions {
   readonly suite: CryptoSuite;
   readonly validators: ValidatorSource;
   readonly durability?: KvDurability;
+  /** Keep only recent heights and snapshots of the state (storage README, "Pruning"); default: archival. */
+  readonly pruning?: StatePruning;
 }
 
 /** What state sync hands the chain: a verified block, its commit and signers, and the state after it. */
@@ -146,6 +149,7 @@ export class Chain {
       path: options.dataDir,
       extraSubDbs: CHAIN_SUB_DBS,
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     });
     const chain = new Chain(options, storage);
     try {
@@ -169,6 +173,7 @@ export class Chain {
       path: options.dataDir,
       extraSubDbs: [META_DB, COMMITS_DB],
       ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     });
     try {
       if (storage.state.latestVersion() !== undefined) {
@@ -485,9 +490,22 @@ export class Chain {
     return this.#sm.nextNonce(this.reader(), submitter);
   }
 
-  /** True when the state of `height` is kept (and can be proven) on this node. */
+  /** True when the state of `height` was committed on this node (it may since be pruned: `isStatePruned`). */
   hasStateAt(height: number): boolean {
     return height <= this.height && this.storage.state.rootAt(height) !== undefined;
+  }
+
+  /**
+   * The lowest height whose state this node keeps when it prunes (heights below it are kept only when
+   * they are snapshots), or undefined when nothing was pruned.
+   */
+  statePrunedBelow(): number | undefined {
+    return this.storage.state.prunedBelow();
+  }
+
+  /** True when the state of `height` was committed but this node pruned it (it keeps recent heights and snapshots). */
+  isStatePruned(height: number): boolean {
+    return this.storage.state.isPruned(height);
   }
 
   /** True when `address` is an active member identity in the latest committed state. */

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { bytesToHex, ed25519Sha256, HanglianError, hexToBytes } from '@hanglian/core';
 import type { PeerAddress } from '@hanglian/network';
 import { type GenesisDocument, MemoryState, type StateReader } from '@hanglian/state-machine';
+import type { StatePruning } from '@hanglian/storage';
 import { devKeysOfNetwork } from '../api/console.js';
 import { createApplication } from '../application.js';
 import { genesisHashOf } from '../chain/chain.js';
@@ -33,6 +34,8 @@ export interface LaunchOptions {
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
   readonly consoleDevKeys?: boolean;
+  /** Keep only recent heights and snapshots of the state (default: archival). */
+  readonly pruning?: StatePruning;
   /** The software upgrades this build carries (default: the node's `SOFTWARE_UPGRADES`). */
   readonly softwareUpgrades?: readonly string[];
   /** The index the console is told to search and report from (`/console/config.json`). */
@@ -101,6 +104,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(transport === undefined ? {} : { transport }),
       stateSync: options.stateSync ?? false,
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
       ...(options.softwareUpgrades === undefined ? {} : { softwareUpgrades: options.softwareUpgrades }),
       ...(existsSync(networkPaths.nodeAdminToken(options.dir, entry.name))
         ? { adminToken: readFileSync(networkPaths.nodeAdminToken(options.dir, entry.name), 'utf8').trim() }

@@ -13,9 +13,30 @@ export interface MempoolOptions {
   readonly capacity: number;
   /** Most pending transactions of one submitter. */
   readonly perSubmitterLimit: number;
+  /**
+   * Back-pressure: a client's transaction is refused with MEMPOOL_BACKLOG (503, retryable) while the
+   * mempool holds more than this many blocks' worth of transactions — a block's worth being the largest of
+   * the last blocks committed (at least `backlogFloor` in all). Past saturation, a longer queue only
+   * lengthens every wait and grows proposals until rounds time out; refusing early keeps commits at their
+   * maximum. Transactions relayed by peers are still taken (another node already acknowledged them).
+   */
+  readonly backlogBlocks: number;
+  /** The backlog never refuses below this many pending transactions (an idle chain takes a burst). */
+  readonly backlogFloor: number;
 }
 
-export const defaultMempoolOptions: MempoolOptions = { capacity: 50_000, perSubmitterLimit: 2_000 };
+export const defaultMempoolOptions: MempoolOptions = {
+  capacity: 50_000,
+  perSubmitterLimit: 2_000,
+  backlogBlocks: 4,
+  backlogFloor: 2_000,
+};
+
+/** How many recent blocks the backlog limit looks at. */
+const RECENT_BLOCKS = 8;
+
+/** Where a transaction came from: a client of this node, or a peer relaying one. */
+export type TxSource = 'client' | 'peer';
 
 interface SubmitterQueue {
   /** nonce -> transaction */
@@ -35,6 +56,8 @@ export class Mempool {
   // Insertion order of submitters is their arrival order: blocks serve them in that order.
   readonly #bySubmitter = new Map<string, SubmitterQueue>();
   #bytes = 0;
+  /** Transactions of the last `RECENT_BLOCKS` committed blocks, newest last. */
+  readonly #recentBlockSizes: number[] = [];
 
   constructor(stateMachine: StateMachine, chainId: string, options: Partial<MempoolOptions> = {}) {
     this.#sm = stateMachine;
@@ -58,7 +81,19 @@ export class Mempool {
    * Decodes and checks a transaction and keeps it for the next blocks. Throws a HanglianError with the
    * reason when it is refused; nothing is kept then.
    */
-  add(bytes: Uint8Array, state: StateReader, next: { height: number; time: number }): DecodedTx {
+  add(
+    bytes: Uint8Array,
+    state: StateReader,
+    next: { height: number; time: number },
+    source: TxSource = 'client',
+  ): DecodedTx {
+    if (source === 'client' && this.#byId.size >= this.backlogLimit) {
+      throw new HanglianError(
+        NodeErrors.MEMPOOL_BACKLOG,
+        `${this.#byId.size} transactions are waiting, more than ${this.#options.backlogBlocks} blocks' worth; retry shortly`,
+        { details: { pending: this.#byId.size, limit: this.backlogLimit, retryAfterMs: 1_000 } },
+      );
+    }
     const tx = decodeTx(bytes, this.#chainId);
     const id = bytesToHex(tx.id);
     if (this.#byId.has(id)) {
@@ -147,8 +182,16 @@ export class Mempool {
     return out;
   }
 
+  /** Pending transactions above which clients are refused with MEMPOOL_BACKLOG. */
+  get backlogLimit(): number {
+    const block = Math.max(0, ...this.#recentBlockSizes);
+    return Math.max(this.#options.backlogFloor, this.#options.backlogBlocks * block);
+  }
+
   /** After a block: drop what it included, then what can no longer be included (used nonces, expired). */
   update(included: readonly DecodedTx[], state: StateReader, height: number): void {
+    this.#recentBlockSizes.push(included.length);
+    if (this.#recentBlockSizes.length > RECENT_BLOCKS) this.#recentBlockSizes.shift();
     for (const tx of included) this.#remove(tx);
     for (const [submitter, queue] of [...this.#bySubmitter]) {
       const next = this.#sm.nextNonce(state, submitter);

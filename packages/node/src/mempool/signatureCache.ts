@@ -1,6 +1,6 @@
 /**
  * Each transaction's signatures are verified once per node: signature checks are the floor of throughput
- * (BRIEF §4), and a transaction is checked at admission, again when proposed and again when its block is
+ * (docs/brief.md §4), and a transaction is checked at admission, again when proposed and again when its block is
  * verified. The cache is keyed by the hash of the whole signed transaction (body and signatures), so a
  * valid body carried with a forged signature is never taken for the verified one.
  */

@@ -1,6 +1,7 @@
 import { endpoints } from '@hanglian/api';
 import { bytesToHex } from '@hanglian/core';
 import type { BaseClient } from '../baseClient.js';
+import { HanglianSdkError } from '../errors.js';
 import type { ResponseOf } from '../transport.js';
 
 export interface SubmitTransactionParameters {
@@ -13,10 +14,18 @@ export interface SubmitTransactionParameters {
   readonly waitForCommit?: boolean;
   /** How long the node waits for the commit, in milliseconds (default 30,000; at most 120,000). */
   readonly timeoutMs?: number;
+  /**
+   * How many times to send again when the node answers MEMPOOL_BACKLOG (503: more is waiting than its next
+   * few blocks can take), waiting the node's `retryAfterMs` doubled at each attempt, with jitter (default 5;
+   * 0 throws at once). Other refusals are thrown at once.
+   */
+  readonly backlogRetries?: number;
 }
 export type SubmitTransactionReturnType = ResponseOf<typeof endpoints.submitTransaction>;
 
 const DEFAULT_COMMIT_WAIT_MS = 30_000;
+const DEFAULT_BACKLOG_RETRIES = 5;
+const DEFAULT_RETRY_AFTER_MS = 1_000;
 
 /**
  * Submits a signed transaction. A transaction the node refuses (bad signature, nonce, expiry, params...)
@@ -29,7 +38,27 @@ const DEFAULT_COMMIT_WAIT_MS = 30_000;
  * if (status.status === 'committed' && status.result.code === 'OK') console.log('done at', status.height);
  * ```
  */
-export function submitTransaction(
+export async function submitTransaction(
+  client: BaseClient,
+  parameters: SubmitTransactionParameters,
+): Promise<SubmitTransactionReturnType> {
+  const retries = parameters.backlogRetries ?? DEFAULT_BACKLOG_RETRIES;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await submitOnce(client, parameters);
+    } catch (error) {
+      if (!(error instanceof HanglianSdkError) || error.code !== 'MEMPOOL_BACKLOG' || attempt >= retries)
+        throw error;
+      // Back off as the node asks, doubling each time; jitter spreads clients that were refused together.
+      const hint = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+      const base = typeof hint === 'number' && hint > 0 ? hint : DEFAULT_RETRY_AFTER_MS;
+      const delay = base * 2 ** attempt * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+function submitOnce(
   client: BaseClient,
   parameters: SubmitTransactionParameters,
 ): Promise<SubmitTransactionReturnType> {

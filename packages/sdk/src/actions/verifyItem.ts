@@ -18,7 +18,8 @@ export type ItemVerificationFlag =
   | 'sold'
   | 'sold-to-another'
   | 'outside-channel'
-  | 'outside-region';
+  | 'outside-region'
+  | 'abroad';
 
 export interface ItemVerification {
   readonly code: string;

@@ -21,6 +21,16 @@ const call = <P extends object>(command: string, params: P): TxCall<P> => ({
   params: definedOnly(params),
 });
 
+export interface SendAcrossParams {
+  /** At most 50 codes, each in stock, owned and held by the sender. */
+  codes: string[];
+  destChain: string;
+  /** The receiving organisation on that chain. */
+  to: string;
+  timeoutHeight?: number;
+  timeoutTime?: number;
+}
+
 export const items = {
   /**
    * A producer registers a product.
@@ -64,4 +74,14 @@ export const items = {
    * ```
    */
   recallBatch: (params: RecallBatchParams): TxCall<RecallBatchParams> => call('recallBatch', params),
+  /**
+   * The owner and holder of items in stock sends them to an organisation of a linked chain: locked here
+   * (`abroad`) while they live there; a refusal or a timeout brings them back (items README).
+   *
+   * @example
+   * ```ts
+   * items.sendAcross({ codes: ['isbn-9787020002207:b2026-11:7'], destChain: 'logistics', to: 'carrier-a', timeoutHeight: 100_000 });
+   * ```
+   */
+  sendAcross: (params: SendAcrossParams): TxCall<SendAcrossParams> => call('sendAcross', params),
 } as const;

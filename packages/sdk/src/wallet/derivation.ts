@@ -1,5 +1,5 @@
 /**
- * How a wallet derives its one-time order keys (BRIEF §2: each order is placed by a key no one can link
+ * How a wallet derives its one-time order keys (docs/brief.md §2: each order is placed by a key no one can link
  * to the consumer's other orders, yet the wallet can re-derive and list all of them from its seed).
  *
  *   okm   = HKDF-SHA256(ikm = seed (32 bytes),

@@ -1,5 +1,5 @@
 /**
- * A consumer's wallet (BRIEF §2). One 32-byte seed, backed up as 24 words; from it, one Ed25519 key per
+ * A consumer's wallet (docs/brief.md §2). One 32-byte seed, backed up as 24 words; from it, one Ed25519 key per
  * order (see derivation.ts), so orders are unlinkable on chain while the wallet alone can list them.
  * The seed is held privately and leaves only through `exportSeed` (for the keystore) or the backup phrase.
  */

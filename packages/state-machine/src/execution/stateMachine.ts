@@ -464,7 +464,14 @@ export class StateMachine {
   describe(): Array<{
     module: string;
     commands: Array<{ name: string; summary: string; params: TSchema }>;
-    queries: Array<{ name: string; summary: string; params: TSchema; access: ReadAccess | 'depends' }>;
+    queries: Array<{
+      name: string;
+      summary: string;
+      params: TSchema;
+      access: ReadAccess | 'depends';
+      result?: TSchema;
+      runsContracts?: boolean;
+    }>;
   }> {
     return this.modules.map((m) => ({
       module: m.name,
@@ -474,6 +481,8 @@ export class StateMachine {
         summary: q.summary,
         params: q.paramsSchema,
         access: typeof q.access === 'function' ? ('depends' as const) : (q.access ?? 'members'),
+        ...(q.resultSchema === undefined ? {} : { result: q.resultSchema }),
+        ...(q.runsContracts === true ? { runsContracts: true } : {}),
       })),
     }));
   }

@@ -106,6 +106,11 @@ export interface Query<S extends TSchema = TSchema, R = unknown> {
    * `query` options), so that it never holds up the chain or the API.
    */
   readonly runsContracts?: boolean;
+  /**
+   * The JSON schema of the answer, for the API description (OpenAPI); a TestChain checks every answer of a
+   * query that declares one against it, so the description cannot drift from what `execute` returns.
+   */
+  readonly resultSchema?: TSchema;
   execute(ctx: QueryContext<Static<S>>): R;
 }
 

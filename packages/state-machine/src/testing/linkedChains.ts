@@ -20,7 +20,7 @@ import {
   validatorSetHash,
   ZERO_HASH,
 } from '@hanglian/core';
-import { SparseMerkleTree } from '@hanglian/storage';
+import { EMPTY_TREE, SparseMerkleTree, type TreeRef } from '@hanglian/storage';
 import type { SignedHeader } from '../modules/lightclients/stores.js';
 import { testKey } from './keys.js';
 import type { TestChain } from './testChain.js';
@@ -71,8 +71,8 @@ export class HeaderSigner {
 
   /** Proof of `path` under the chain's current state root. */
   prove(path: string): StateProof {
-    const { tree, root } = this.#tree();
-    return tree.prove(root, utf8(path));
+    const { tree, rootRef } = this.#tree();
+    return tree.prove(rootRef, utf8(path));
   }
 
   /** A header of the chain's current height, signed; it becomes the previous block of the next one. */
@@ -121,12 +121,12 @@ export class HeaderSigner {
     return { header, commit, validators };
   }
 
-  #tree(): { tree: SparseMerkleTree; root: Uint8Array } {
+  #tree(): { tree: SparseMerkleTree; root: Uint8Array; rootRef: TreeRef } {
     const nodes = new Map<string, Uint8Array>();
-    const tree = new SparseMerkleTree({ getNode: (hash) => nodes.get(bytesToHex(hash)) });
+    const tree = new SparseMerkleTree({ getNode: (nodeKey) => nodes.get(bytesToHex(nodeKey)) });
     const entries = [...this.chain.state.iterate(new Uint8Array())];
-    const update = tree.update(ZERO_HASH, entries);
-    for (const n of update.nodesToWrite) nodes.set(bytesToHex(n.hash), n.record);
-    return { tree, root: update.root };
+    const update = tree.update(EMPTY_TREE, entries, 0);
+    for (const n of update.nodesToWrite) nodes.set(bytesToHex(n.key), n.record);
+    return { tree, root: update.root, rootRef: update.rootRef };
   }
 }

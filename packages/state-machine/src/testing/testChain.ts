@@ -12,6 +12,8 @@ import {
   signTx,
   type TxResult,
 } from '@hanglian/core';
+import type { TSchema } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { nonceStore } from '../execution/nonceStore.js';
 import { type BlockExecution, type GenesisDocument, StateMachine } from '../execution/stateMachine.js';
 import type { BlockInfo } from '../framework/module.js';
@@ -164,9 +166,35 @@ export class TestChain {
     for (let i = 0; i < blocks; i++) this.executeBlock([]);
   }
 
+  /**
+   * Runs a query on the current state. An answer of a query that declares its `resultSchema` (what the
+   * API description says it returns) is checked against it: a test that reads a query checks its schema.
+   */
   query<T = unknown>(module: string, name: string, params: unknown = {}): T {
     const at = { height: this.#height, time: this.blockInfo(this.#height).time };
-    return this.machine.query(module, name, params, this.state, at) as T;
+    const answer = this.machine.query(module, name, params, this.state, at);
+    const schema = this.#resultSchemas().get(`${module}.${name}`);
+    if (schema !== undefined && !schema.Check(answer)) {
+      const first = schema.Errors(answer).First();
+      throw new Error(
+        `${module}.${name} answered outside its resultSchema: ${first?.path} ${first?.message}`,
+      );
+    }
+    return answer as T;
+  }
+
+  #compiledResults: Map<string, TypeCheck<TSchema>> | undefined;
+  #resultSchemas(): Map<string, TypeCheck<TSchema>> {
+    this.#compiledResults ??= new Map(
+      this.machine
+        .describe()
+        .flatMap(({ module, queries }) =>
+          queries.flatMap((q) =>
+            q.result === undefined ? [] : [[`${module}.${q.name}`, TypeCompiler.Compile(q.result)] as const],
+          ),
+        ),
+    );
+    return this.#compiledResults;
   }
 
   /** Every state entry in key order, as hex pairs. */

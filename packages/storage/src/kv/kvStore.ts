@@ -86,6 +86,12 @@ export class KvSubDb {
       yield { key: Uint8Array.from(key as Buffer), value: asBytes(value) };
     }
   }
+  /** Up to `limit` entries with `start` ≤ key < `end`, in ascending byte order of key, from one snapshot. */
+  *iterateRange(start: Uint8Array, end: Uint8Array, limit: number): Generator<KvEntry> {
+    this.#environment.assertOpen();
+    const range = this.#db.getRange({ start: asBuffer(start), end: asBuffer(end), limit, snapshot: true });
+    for (const { key, value } of range) yield { key: Uint8Array.from(key as Buffer), value: asBytes(value) };
+  }
 }
 
 /** A set of puts and deletes across sub-databases, applied all together or not at all by `commit`. */

@@ -8,27 +8,73 @@
 // caller's extra records (the block, its results, indexes) together. A crash leaves the old or the new
 // version, never a mix, because LMDB commits a transaction by one meta-page switch.
 
-import { ZERO_HASH } from '@hanglian/core';
+import { HASH_LENGTH } from '@hanglian/core';
 import { bytesEqual, compareBytes, hexOf } from '../bytes.js';
 import { StorageError, StorageErrorCode } from '../errors.js';
-import { type KvEntry, type KvEnvironment, type KvSubDb, MAX_KEY_BYTES } from '../kv/kvStore.js';
-import { SparseMerkleTree, type StateChange, type StateProof, type TreeUpdate } from './tree.js';
+import {
+  type KvEntry,
+  type KvEnvironment,
+  type KvSubDb,
+  type KvWriteBatch,
+  MAX_KEY_BYTES,
+} from '../kv/kvStore.js';
+import {
+  EMPTY_TREE,
+  SparseMerkleTree,
+  type StateChange,
+  type StateProof,
+  type TreeRef,
+  type TreeUpdate,
+  versionOfNodeKey,
+} from './tree.js';
 
 /** Sub-databases the state store owns. Their key layouts are specified in README.md. */
 export const StateSubDb = {
   /** state key → current value. */
   Values: 'state',
-  /** node hash (32 B) → node record. */
+  /** node key (u64 version ‖ u16 depth ‖ path prefix) → node record. */
   TreeNodes: 'state_tree',
-  /** version (u64 big-endian) → state root (32 B). */
+  /** version (u64 big-endian) → state root (32 B) ‖ version of the root node (u64). */
   Roots: 'state_roots',
-  /** ASCII marker name → value; holds `latest_version` → u64 big-endian. */
+  /** ASCII marker name → value: `latest_version` → u64, `format` → u8, `pruned_below` and `snapshot_every` → u64. */
   Meta: 'state_meta',
+  /** With pruning: u64 version ‖ node key → 0x00, the nodes that version left behind (pruning's to-do list). */
+  Stale: 'state_stale',
 } as const;
 
 export const STATE_SUB_DBS: readonly string[] = Object.values(StateSubDb);
 
 const LATEST_VERSION_KEY = new TextEncoder().encode('latest_version');
+const FORMAT_KEY = new TextEncoder().encode('format');
+const PRUNED_BELOW_KEY = new TextEncoder().encode('pruned_below');
+const SNAPSHOT_EVERY_KEY = new TextEncoder().encode('snapshot_every');
+const STALE_MARK = Uint8Array.of(0);
+
+/**
+ * Which versions a pruning store keeps: the latest `keepRecent` (the latest included) and every multiple of
+ * `snapshotEvery`; the tree nodes only other versions reach are deleted as commits go by. Without pruning a
+ * store is archival: every version stays readable and provable.
+ */
+export interface StatePruning {
+  /** How many of the latest versions stay readable (at least 1). */
+  readonly keepRecent: number;
+  /** Versions that are multiples of this stay readable forever (0: none). Fixed once a store pruned. */
+  readonly snapshotEvery?: number;
+  /** Most stale nodes deleted by one commit, so one commit's extra work stays bounded (default 50,000). */
+  readonly maxDeletesPerCommit?: number;
+}
+
+export interface StateStoreOptions {
+  readonly pruning?: StatePruning;
+  /** Decoded tree nodes kept in memory (default `DEFAULT_NODE_CACHE_SIZE`). */
+  readonly nodeCacheSize?: number;
+}
+/**
+ * The layout of the state's records. Format 1 (before December 2026) stored tree nodes under their hash;
+ * format 2 stores them under version and position. A directory of another format is refused, never
+ * converted: the node re-syncs (state sync or block replay) into a fresh directory.
+ */
+export const STATE_FORMAT = 2;
 
 /** A record the caller lands in the same transaction as a version: `null` deletes the key. */
 export type ExtraWrite = readonly [subDb: string, key: Uint8Array, value: Uint8Array | null];
@@ -60,14 +106,66 @@ export class StateStore {
   readonly #roots: KvSubDb;
   readonly #meta: KvSubDb;
   readonly #tree: SparseMerkleTree;
+  readonly #pruning: Required<StatePruning> | undefined;
 
-  constructor(kv: KvEnvironment) {
+  constructor(kv: KvEnvironment, options: StateStoreOptions = {}) {
     this.#kv = kv;
     this.#values = kv.subDb(StateSubDb.Values);
     this.#roots = kv.subDb(StateSubDb.Roots);
     this.#meta = kv.subDb(StateSubDb.Meta);
     const treeNodes = kv.subDb(StateSubDb.TreeNodes);
-    this.#tree = new SparseMerkleTree({ getNode: (hash) => treeNodes.get(hash) });
+    this.#tree = new SparseMerkleTree(
+      { getNode: (nodeKey) => treeNodes.get(nodeKey) },
+      options.nodeCacheSize === undefined ? {} : { cacheSize: options.nodeCacheSize },
+    );
+    if (this.latestVersion() !== undefined) {
+      const format = this.#meta.get(FORMAT_KEY);
+      if (format === undefined || format.length !== 1 || format[0] !== STATE_FORMAT) {
+        throw new StorageError(
+          StorageErrorCode.Corrupt,
+          `the state at ${kv.path} is in storage format ${format?.[0] ?? 1}; this version reads format ${STATE_FORMAT} only: move the directory away and let the node sync again`,
+        );
+      }
+    }
+
+    const pruning = options.pruning;
+    if (pruning !== undefined) {
+      const snapshotEvery = pruning.snapshotEvery ?? 0;
+      if (!Number.isSafeInteger(pruning.keepRecent) || pruning.keepRecent < 1)
+        throw new StorageError(StorageErrorCode.InvalidArgument, 'keepRecent must be an integer ≥ 1');
+      if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 0)
+        throw new StorageError(StorageErrorCode.InvalidArgument, 'snapshotEvery must be an integer ≥ 0');
+      const stored = this.#meta.get(SNAPSHOT_EVERY_KEY);
+      if (stored !== undefined && decodeVersion(stored) !== snapshotEvery) {
+        throw new StorageError(
+          StorageErrorCode.InvalidArgument,
+          `this state was pruned keeping a snapshot every ${decodeVersion(stored)} versions; it cannot change to ${snapshotEvery}`,
+        );
+      }
+      this.#pruning = {
+        keepRecent: pruning.keepRecent,
+        snapshotEvery,
+        maxDeletesPerCommit: pruning.maxDeletesPerCommit ?? 50_000,
+      };
+    }
+  }
+
+  /**
+   * Whether `version` was committed but its state is no longer kept (pruning). Its root stays known
+   * (`rootAt`); reads and proofs at it fail with STORAGE_PRUNED.
+   */
+  isPruned(version: number): boolean {
+    const below = this.#meta.get(PRUNED_BELOW_KEY);
+    if (below === undefined || version >= decodeVersion(below)) return false;
+    const every = this.#meta.get(SNAPSHOT_EVERY_KEY);
+    const snapshotEvery = every === undefined ? 0 : decodeVersion(every);
+    return !(snapshotEvery > 0 && version % snapshotEvery === 0);
+  }
+
+  /** The lowest version whose state is kept apart from snapshots (undefined: nothing was pruned). */
+  prunedBelow(): number | undefined {
+    const below = this.#meta.get(PRUNED_BELOW_KEY);
+    return below === undefined ? undefined : decodeVersion(below);
   }
 
   /** The latest committed version, or undefined before the first commit. */
@@ -78,13 +176,25 @@ export class StateStore {
 
   /** The state root at `version`, or undefined when that version was never committed. */
   rootAt(version: number): Uint8Array | undefined {
-    return this.#roots.get(encodeVersion(version));
+    return this.#rootRefAt(version)?.hash;
   }
 
   /** The root at the latest version; ZERO_HASH (the empty tree) before the first commit. */
   latestRoot(): Uint8Array {
+    return this.#latestRootRef().hash;
+  }
+
+  #latestRootRef(): TreeRef {
     const latest = this.latestVersion();
-    return latest === undefined ? ZERO_HASH : this.#requireRoot(latest);
+    return latest === undefined ? EMPTY_TREE : this.#requireRoot(latest);
+  }
+
+  #rootRefAt(version: number): TreeRef | undefined {
+    const record = this.#roots.get(encodeVersion(version));
+    if (record === undefined) return undefined;
+    if (record.length !== HASH_LENGTH + 8)
+      throw new StorageError(StorageErrorCode.Corrupt, 'a stored root is not 40 bytes');
+    return { hash: record.subarray(0, HASH_LENGTH), version: decodeVersion(record.subarray(HASH_LENGTH)) };
   }
 
   /** The current value of `key` (latest version), from the flat store. */
@@ -104,7 +214,7 @@ export class StateStore {
       throw new StorageError(StorageErrorCode.UnknownVersion, 'no version is committed yet');
     const root = this.#requireRoot(at);
     const proof = this.#tree.prove(root, key);
-    return { version: at, root, key, value: this.#tree.get(root, key) ?? null, proof };
+    return { version: at, root: root.hash, key, value: this.#tree.get(root, key) ?? null, proof };
   }
 
   /**
@@ -138,8 +248,8 @@ export class StateStore {
    * @internal The tree update `changes` would make over the latest root, without writing anything. The
    * proposer needs the new root for the block header before the block can be committed.
    */
-  computeUpdate(changes: readonly StateChange[]): TreeUpdate {
-    return this.#tree.update(this.latestRoot(), changes);
+  computeUpdate(changes: readonly StateChange[], version: number): TreeUpdate {
+    return this.#tree.update(this.#latestRootRef(), changes, version);
   }
 
   /** @internal Called by `StateOverlay.commit`. */
@@ -176,15 +286,23 @@ export class StateStore {
       }
     }
 
-    const update = precomputed ?? this.#tree.update(this.latestRoot(), changes);
+    const update =
+      precomputed !== undefined && precomputed.version === version
+        ? precomputed
+        : this.#tree.update(this.#latestRootRef(), changes, version);
     const batch = this.#kv.createBatch();
     for (const { key, value } of changes) {
       if (value === null) batch.delete(StateSubDb.Values, key);
       else batch.put(StateSubDb.Values, key, value);
     }
-    for (const { hash, record } of update.nodesToWrite) batch.put(StateSubDb.TreeNodes, hash, record);
-    batch.put(StateSubDb.Roots, encodeVersion(version), update.root);
+    for (const { key, record } of update.nodesToWrite) batch.put(StateSubDb.TreeNodes, key, record);
+    const rootRecord = new Uint8Array(HASH_LENGTH + 8);
+    rootRecord.set(update.rootRef.hash, 0);
+    rootRecord.set(encodeVersion(update.rootRef.version), HASH_LENGTH);
+    batch.put(StateSubDb.Roots, encodeVersion(version), rootRecord);
     batch.put(StateSubDb.Meta, LATEST_VERSION_KEY, encodeVersion(version));
+    batch.put(StateSubDb.Meta, FORMAT_KEY, Uint8Array.of(STATE_FORMAT));
+    if (this.#pruning !== undefined) this.#prune(batch, version, update.staleNodeKeys);
     for (const [subDb, key, value] of extraWrites) {
       if (value === null) batch.delete(subDb, key);
       else batch.put(subDb, key, value);
@@ -193,8 +311,47 @@ export class StateStore {
     return { version, root: update.root };
   }
 
-  #requireRoot(version: number): Uint8Array {
-    const root = this.rootAt(version);
+  // Records what `version` left behind, then deletes the nodes that no kept version reaches: a node written
+  // at version c and left behind at version s is reachable from versions c..s-1 only, so once s is at or
+  // below the oldest recent version kept, it goes unless a snapshot version lies in c..s-1. Deletes land in
+  // the commit's own transaction, with the new `pruned_below`, so no reader sees a half-pruned version.
+  #prune(batch: KvWriteBatch, version: number, staleNodeKeys: readonly Uint8Array[]): void {
+    const { keepRecent, snapshotEvery, maxDeletesPerCommit } = this.#pruning!;
+    const versionKey = encodeVersion(version);
+    for (const nodeKey of staleNodeKeys) batch.put(StateSubDb.Stale, concat(versionKey, nodeKey), STALE_MARK);
+    const oldestKept = version - keepRecent + 1;
+    const before = this.prunedBelow() ?? 0;
+    if (oldestKept <= before) return;
+    let reached = oldestKept;
+    let seen = 0;
+    const stale = this.#kv.subDb(StateSubDb.Stale);
+    for (const { key } of stale.iterateRange(
+      encodeVersion(0),
+      encodeVersion(oldestKept + 1),
+      maxDeletesPerCommit,
+    )) {
+      const staleSince = decodeVersion(key.subarray(0, 8));
+      const nodeKey = key.subarray(8);
+      const created = versionOfNodeKey(nodeKey);
+      batch.delete(StateSubDb.Stale, key);
+      const snapshotBetween =
+        snapshotEvery > 0 && Math.floor((staleSince - 1) / snapshotEvery) * snapshotEvery >= created;
+      if (!snapshotBetween) batch.delete(StateSubDb.TreeNodes, nodeKey);
+      if (++seen === maxDeletesPerCommit) reached = staleSince;
+    }
+    if (reached <= before) return;
+    batch.put(StateSubDb.Meta, PRUNED_BELOW_KEY, encodeVersion(reached));
+    batch.put(StateSubDb.Meta, SNAPSHOT_EVERY_KEY, encodeVersion(snapshotEvery));
+  }
+
+  #requireRoot(version: number): TreeRef {
+    if (this.isPruned(version)) {
+      throw new StorageError(
+        StorageErrorCode.Pruned,
+        `the state at version ${version} was pruned (kept: from version ${this.prunedBelow()}, and snapshots)`,
+      );
+    }
+    const root = this.#rootRefAt(version);
     if (root === undefined)
       throw new StorageError(StorageErrorCode.UnknownVersion, `no root for version ${version}`);
     return root;
@@ -290,7 +447,11 @@ export class StateOverlay {
    */
   previewRoot(): Uint8Array {
     this.#assertActive();
-    this.#update ??= this.#store.computeUpdate(this.changes());
+    // The version this overlay will most likely commit as; `commit` recomputes if it is another.
+    this.#update ??= this.#store.computeUpdate(
+      this.changes(),
+      this.#baseVersion === undefined ? 0 : this.#baseVersion + 1,
+    );
     return this.#update.root;
   }
 
@@ -353,6 +514,13 @@ function checkKey(key: Uint8Array): void {
       `a state key must be 1 to ${MAX_KEY_BYTES} bytes`,
     );
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

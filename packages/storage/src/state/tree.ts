@@ -11,8 +11,13 @@
 //   leaf = sha256(0x00 ‖ sha256(key) ‖ sha256(value)); internal = sha256(0x01 ‖ left ‖ right);
 //   empty subtree = ZERO_HASH; root of the empty tree = ZERO_HASH.
 //
-// Nodes are stored content-addressed (key = node hash), so every root ever written stays readable. Nothing
-// is ever deleted: pruning old versions is out of scope.
+// Storage layout (format 2; README.md, "State tree: storage"): a node is stored under its POSITION and the
+// version that wrote it — `u64 version ‖ u16 depth ‖ path prefix` — not under its hash. The nodes one
+// version writes therefore sit side by side at the end of the key space, so a commit appends to a few LMDB
+// pages instead of dirtying a random page per node (content-addressed keys cost most of a commit in
+// lmdb-js's write and page flush), and a node that a later version replaces can be listed as stale at that
+// version, which is what pruning needs. An internal record names each child by hash and version; every read
+// still checks that the record hashes to what its parent says.
 
 import { HASH_LENGTH, sha256, ZERO_HASH } from '@hanglian/core';
 import { bytesEqual, compareBytes, hexOf } from '../bytes.js';
@@ -21,9 +26,18 @@ import { StorageError, StorageErrorCode } from '../errors.js';
 /** Deepest a leaf can sit: one level per bit of the 256-bit path. */
 export const TREE_DEPTH = 256;
 
-/** Where the tree reads node records from, by node hash. */
+/** Where a subtree is stored: its hash, and the version that wrote its top node. */
+export interface TreeRef {
+  readonly hash: Uint8Array;
+  readonly version: number;
+}
+
+/** The empty tree (the version is irrelevant: nothing is stored for it). */
+export const EMPTY_TREE: TreeRef = { hash: ZERO_HASH, version: 0 };
+
+/** Where the tree reads node records from, by node key (`nodeKeyOf`). */
 export interface TreeNodeReader {
-  getNode(hash: Uint8Array): Uint8Array | undefined;
+  getNode(nodeKey: Uint8Array): Uint8Array | undefined;
 }
 
 /** One change of a batch: a new value, or `null` to delete the key. */
@@ -32,16 +46,23 @@ export interface StateChange {
   value: Uint8Array | null;
 }
 
-/** A node record to store under its hash. */
+/** A node record to store under its node key. */
 export interface TreeNodeWrite {
-  hash: Uint8Array;
+  key: Uint8Array;
   record: Uint8Array;
 }
 
 export interface TreeUpdate {
+  /** The new root hash. */
   root: Uint8Array;
-  /** Records of every node the new root reaches that the update created. Storing them twice is harmless. */
+  /** The new root with the version of its top node, for the next update and for reads. */
+  rootRef: TreeRef;
+  /** The version the update was computed for (it is part of every new node's key). */
+  version: number;
+  /** Records of every node the update created; all of them are reachable from the new root. */
   nodesToWrite: TreeNodeWrite[];
+  /** Keys of stored nodes reachable from the old root and not from the new one (pruning's input). */
+  staleNodeKeys: Uint8Array[];
 }
 
 /** Proof of a key's value or absence; structurally the same as `StateProof` in @hanglian/core. */
@@ -50,11 +71,17 @@ export interface StateProof {
   leaf: { keyHash: Uint8Array; valueHash: Uint8Array } | null;
 }
 
-type Subtree = EmptySubtree | LeafNode | InternalNode;
+type Subtree = EmptySubtree | LeafNode | InternalNode | UnreadSubtree;
 
 interface EmptySubtree {
   kind: 'empty';
   hash: Uint8Array;
+}
+
+/** Where a loaded node is stored; undefined for a node this update made and has not written yet. */
+interface Stored {
+  version: number;
+  depth: number;
 }
 
 interface LeafNode {
@@ -64,13 +91,26 @@ interface LeafNode {
   valueHash: Uint8Array;
   key: Uint8Array;
   value: Uint8Array;
+  readonly stored: Stored | undefined;
 }
 
 interface InternalNode {
   kind: 'internal';
   hash: Uint8Array;
-  left: Uint8Array;
-  right: Uint8Array;
+  left: TreeRef;
+  right: TreeRef;
+  version: number;
+}
+
+/** An unchanged child that was not read: only its reference is known. */
+interface UnreadSubtree {
+  kind: 'unread';
+  hash: Uint8Array;
+  ref: TreeRef;
+  depth: number;
+  /** A path through the parent's position; the child's last bit (at depth - 1) is `lastBit`. */
+  path: Uint8Array;
+  lastBit: 0 | 1;
 }
 
 /** A change with its path computed, as the recursive update consumes it. */
@@ -80,68 +120,124 @@ interface PathChange {
   value: Uint8Array | null;
 }
 
+interface UpdateContext {
+  version: number;
+  writes: TreeNodeWrite[];
+  stale: Uint8Array[];
+}
+
 const EMPTY: EmptySubtree = { kind: 'empty', hash: ZERO_HASH };
 const LEAF_TAG = 0x00;
 const INTERNAL_TAG = 0x01;
+/** 0x01 ‖ left hash ‖ left version (u64) ‖ right hash ‖ right version (u64). */
+const INTERNAL_RECORD_LENGTH = 1 + 2 * (HASH_LENGTH + 8);
+
+/** Decoded nodes kept by default (about 300 B each): the top ~15 levels of a tree of millions of keys. */
+export const DEFAULT_NODE_CACHE_SIZE = 100_000;
 
 export class SparseMerkleTree {
   readonly #nodes: TreeNodeReader;
+  // Decoded, checked nodes by hash. A hit saves the read, the decoding and the hashes that check it; an
+  // entry is used only if it was stored by the version (and, for a leaf, at the depth) the reader asks for.
+  // Entries are never changed after decoding, so a cached node is as good as a fresh read. Two generations:
+  // when the young one is full it becomes the old one and the old one is dropped; a hit in the old one
+  // moves the node back to the young one, so nodes read by every update (the upper levels) stay. (Evicting
+  // a Map's first key one by one costs time proportional to the deleted slots V8 keeps before it.)
+  #young = new Map<string, LeafNode | InternalNode>();
+  #old = new Map<string, LeafNode | InternalNode>();
+  readonly #cacheSize: number;
 
-  constructor(nodes: TreeNodeReader) {
+  constructor(nodes: TreeNodeReader, options: { cacheSize?: number } = {}) {
     this.#nodes = nodes;
+    this.#cacheSize = options.cacheSize ?? DEFAULT_NODE_CACHE_SIZE;
   }
 
   /**
-   * Applies `changes` to the tree under `root` and returns the new root with the nodes to store.
-   * When a key appears more than once, its last change wins. Deleting an absent key changes nothing.
+   * Applies `changes` to the tree under `base` as version `version` and returns the new root with the
+   * nodes to store and the stored nodes it leaves behind. When a key appears more than once, its last
+   * change wins. Deleting an absent key changes nothing.
    */
-  update(root: Uint8Array, changes: readonly StateChange[]): TreeUpdate {
+  update(base: TreeRef, changes: readonly StateChange[], version: number): TreeUpdate {
     const byPath = new Map<string, PathChange>();
     for (const { key, value } of changes) {
       const keyHash = sha256(key);
       byPath.set(hexOf(keyHash), { keyHash, key, value });
     }
     const sorted = [...byPath.values()].sort((a, b) => compareBytes(a.keyHash, b.keyHash));
-    const nodesToWrite: TreeNodeWrite[] = [];
-    const result = this.#updateSubtree(this.#load(root), 0, sorted, 0, sorted.length, nodesToWrite);
-    return { root: result.hash, nodesToWrite };
+    const context: UpdateContext = { version, writes: [], stale: [] };
+    if (sorted.length === 0) {
+      return { root: base.hash, rootRef: base, version, nodesToWrite: [], staleNodeKeys: [] };
+    }
+    const top = this.#load(base, 0, sorted[0]!.keyHash);
+    const result = this.#updateSubtree(top, 0, sorted, 0, sorted.length, context);
+    const rootRef = place(result, 0, sorted[0]!.keyHash, undefined, context);
+    return {
+      root: rootRef.hash,
+      rootRef,
+      version,
+      nodesToWrite: context.writes,
+      staleNodeKeys: context.stale,
+    };
   }
 
   /** The value of `key` under `root`, or undefined when the key is absent. */
-  get(root: Uint8Array, key: Uint8Array): Uint8Array | undefined {
+  get(root: TreeRef, key: Uint8Array): Uint8Array | undefined {
     const keyHash = sha256(key);
-    let node = this.#load(root);
+    let ref = root;
     for (let depth = 0; ; depth++) {
+      const node = this.#load(ref, depth, keyHash);
       if (node.kind === 'empty') return undefined;
-      if (node.kind === 'leaf') return bytesEqual(node.keyHash, keyHash) ? node.value : undefined;
+      // Copies: cached nodes are shared, and what a caller gets is its own.
+      if (node.kind === 'leaf') return bytesEqual(node.keyHash, keyHash) ? node.value.slice() : undefined;
       if (depth >= TREE_DEPTH) throw corrupt(`internal node below depth ${TREE_DEPTH}`);
-      node = this.#load(pathBit(keyHash, depth) === 0 ? node.left : node.right);
+      ref = pathBit(keyHash, depth) === 0 ? node.left : node.right;
     }
   }
 
   /** A proof of `key`'s value under `root`, or of its absence. */
-  prove(root: Uint8Array, key: Uint8Array): StateProof {
+  prove(root: TreeRef, key: Uint8Array): StateProof {
     const keyHash = sha256(key);
     const siblings: Uint8Array[] = [];
-    let node = this.#load(root);
+    let ref = root;
     for (let depth = 0; ; depth++) {
+      const node = this.#load(ref, depth, keyHash);
       if (node.kind === 'empty') return { siblings, leaf: null };
       if (node.kind === 'leaf')
-        return { siblings, leaf: { keyHash: node.keyHash, valueHash: node.valueHash } };
+        return { siblings, leaf: { keyHash: node.keyHash.slice(), valueHash: node.valueHash.slice() } };
       if (depth >= TREE_DEPTH) throw corrupt(`internal node below depth ${TREE_DEPTH}`);
       const goesRight = pathBit(keyHash, depth) === 1;
-      siblings.push(goesRight ? node.left : node.right);
-      node = this.#load(goesRight ? node.right : node.left);
+      siblings.push((goesRight ? node.left.hash : node.right.hash).slice());
+      ref = goesRight ? node.right : node.left;
     }
   }
 
   /** Every key/value under `root`, in path order. For checks and tests; it walks the whole tree. */
-  *entries(root: Uint8Array): Generator<{ key: Uint8Array; value: Uint8Array }> {
-    const stack: Uint8Array[] = [root];
+  *entries(root: TreeRef): Generator<{ key: Uint8Array; value: Uint8Array }> {
+    let after: Uint8Array | null = null;
+    for (;;) {
+      const chunk = this.entriesAfter(root, after, 1024);
+      for (const { key, value } of chunk) yield { key, value };
+      if (chunk.length < 1024) return;
+      after = chunk[chunk.length - 1]!.keyHash;
+    }
+  }
+
+  /** The keys of every stored node `root` reaches. For checks and tests (pruning); it walks the whole tree. */
+  *nodeKeys(root: TreeRef): Generator<Uint8Array> {
+    const stack: Array<{ ref: TreeRef; depth: number; path: Uint8Array }> = [
+      { ref: root, depth: 0, path: new Uint8Array(HASH_LENGTH) },
+    ];
     while (stack.length > 0) {
-      const node = this.#load(stack.pop()!);
-      if (node.kind === 'leaf') yield { key: node.key, value: node.value };
-      else if (node.kind === 'internal') stack.push(node.right, node.left);
+      const { ref, depth, path } = stack.pop()!;
+      const node = this.#load(ref, depth, path);
+      if (node.kind === 'empty') continue;
+      yield nodeKeyOf(ref.version, depth, path);
+      if (node.kind === 'internal') {
+        stack.push(
+          { ref: node.left, depth: depth + 1, path: withBit(path, depth, 0) },
+          { ref: node.right, depth: depth + 1, path: withBit(path, depth, 1) },
+        );
+      }
     }
   }
 
@@ -151,36 +247,39 @@ export class SparseMerkleTree {
    * snapshot can be served chunk by chunk in time proportional to what is sent.
    */
   entriesAfter(
-    root: Uint8Array,
+    root: TreeRef,
     after: Uint8Array | null,
     limit: number,
   ): Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }> {
     const out: Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }> = [];
     // `bounded`: this subtree's path prefix equals `after`'s so far, so its paths may fall on either side.
-    const stack: Array<{ hash: Uint8Array; depth: number; bounded: boolean }> = [
-      { hash: root, depth: 0, bounded: after !== null },
+    // `path`: a path through this subtree's position (bits past `depth` are irrelevant).
+    const stack: Array<{ ref: TreeRef; depth: number; path: Uint8Array; bounded: boolean }> = [
+      { ref: root, depth: 0, path: new Uint8Array(HASH_LENGTH), bounded: after !== null },
     ];
     while (stack.length > 0 && out.length < limit) {
-      const { hash, depth, bounded } = stack.pop()!;
-      const node = this.#load(hash);
+      const { ref, depth, path, bounded } = stack.pop()!;
+      const node = this.#load(ref, depth, path);
       if (node.kind === 'leaf') {
         if (!bounded || compareBytes(node.keyHash, after!) > 0)
-          out.push({ keyHash: node.keyHash, key: node.key, value: node.value });
+          out.push({ keyHash: node.keyHash.slice(), key: node.key.slice(), value: node.value.slice() });
       } else if (node.kind === 'internal') {
+        const leftPath = withBit(path, depth, 0);
+        const rightPath = withBit(path, depth, 1);
         if (!bounded) {
           stack.push(
-            { hash: node.right, depth: depth + 1, bounded: false },
-            { hash: node.left, depth: depth + 1, bounded: false },
+            { ref: node.right, depth: depth + 1, path: rightPath, bounded: false },
+            { ref: node.left, depth: depth + 1, path: leftPath, bounded: false },
           );
         } else if (pathBit(after!, depth) === 0) {
           // The left child continues `after`'s path; everything on the right comes after it.
           stack.push(
-            { hash: node.right, depth: depth + 1, bounded: false },
-            { hash: node.left, depth: depth + 1, bounded: true },
+            { ref: node.right, depth: depth + 1, path: rightPath, bounded: false },
+            { ref: node.left, depth: depth + 1, path: leftPath, bounded: true },
           );
         } else {
           // Everything on the left comes before `after`: skipped unread.
-          stack.push({ hash: node.right, depth: depth + 1, bounded: true });
+          stack.push({ ref: node.right, depth: depth + 1, path: rightPath, bounded: true });
         }
       }
     }
@@ -188,23 +287,27 @@ export class SparseMerkleTree {
   }
 
   // `changes[from..to)` are sorted by path and share the first `depth` bits with `node`'s position. Ranges,
-  // not copies, are passed down: the batch is split once per level.
+  // not copies, are passed down: the batch is split once per level. What is returned is not yet placed:
+  // a leaf is written only where it finally sits (`place`), since it may still rise.
   #updateSubtree(
     node: Subtree,
     depth: number,
     changes: PathChange[],
     from: number,
     to: number,
-    out: TreeNodeWrite[],
+    context: UpdateContext,
   ): Subtree {
     if (from === to) return node;
+    if (node.kind === 'unread') node = this.#read(node);
     if (node.kind === 'internal') {
       if (depth >= TREE_DEPTH) throw corrupt(`internal node below depth ${TREE_DEPTH}`);
+      const path = changes[from]!.keyHash;
       const split = firstWithBitSet(changes, from, to, depth);
-      const left = this.#updateSubtree(this.#load(node.left), depth + 1, changes, from, split, out);
-      const right = this.#updateSubtree(this.#load(node.right), depth + 1, changes, split, to, out);
-      if (bytesEqual(left.hash, node.left) && bytesEqual(right.hash, node.right)) return node;
-      return join(left, right, out);
+      const left = this.#child(node.left, depth + 1, path, 0, changes, from, split, context);
+      const right = this.#child(node.right, depth + 1, path, 1, changes, split, to, context);
+      if (bytesEqual(left.hash, node.left.hash) && bytesEqual(right.hash, node.right.hash)) return node;
+      context.stale.push(nodeKeyOf(node.version, depth, path));
+      return this.#join(left, right, depth, path, context);
     }
     // Below an empty subtree or a single leaf, the new subtree is rebuilt from the keys that remain.
     const remaining: (LeafNode | PathChange)[] = [];
@@ -214,30 +317,205 @@ export class SparseMerkleTree {
       if (node.kind === 'leaf' && bytesEqual(change.keyHash, node.keyHash)) existingLeafOverridden = true;
       if (change.value !== null) remaining.push(change);
     }
-    if (!existingLeafOverridden) {
-      remaining.push(node as LeafNode);
+    if (node.kind === 'leaf' && !existingLeafOverridden) {
+      remaining.push(node);
       remaining.sort((a, b) => compareBytes(a.keyHash, b.keyHash));
     }
-    return build(depth, remaining, 0, remaining.length, out);
+    // The same value written again gives the same leaf: the stored one stays, nothing is written.
+    const single = remaining.length === 1 ? asLeaf(remaining[0]!) : undefined;
+    if (node.kind === 'leaf' && single !== undefined && bytesEqual(single.hash, node.hash)) return node;
+    if (node.kind === 'leaf' && existingLeafOverridden && node.stored !== undefined)
+      context.stale.push(nodeKeyOf(node.stored.version, node.stored.depth, node.keyHash));
+    return single ?? this.#build(depth, remaining, 0, remaining.length, context);
   }
 
-  #load(hash: Uint8Array): Subtree {
-    if (bytesEqual(hash, ZERO_HASH)) return EMPTY;
-    const record = this.#nodes.getNode(hash);
-    if (record === undefined) {
-      throw new StorageError(StorageErrorCode.NodeMissing, `tree node ${hexOf(hash)} is not stored`);
+  #child(
+    ref: TreeRef,
+    depth: number,
+    parentPath: Uint8Array,
+    bit: 0 | 1,
+    changes: PathChange[],
+    from: number,
+    to: number,
+    context: UpdateContext,
+  ): Subtree {
+    if (bytesEqual(ref.hash, ZERO_HASH)) return this.#updateSubtree(EMPTY, depth, changes, from, to, context);
+    if (from === to) {
+      // Unchanged: read only if its parent collapses and it must rise (see `#join`).
+      return { kind: 'unread', hash: ref.hash, ref, depth, path: parentPath, lastBit: bit };
     }
-    const node = decodeNode(record);
-    // Content addressing lets every read check the bytes it got: a flipped bit anywhere is caught here.
-    if (!bytesEqual(node.hash, hash)) throw corrupt(`tree node ${hexOf(hash)} does not hash to its key`);
+    return this.#updateSubtree(
+      this.#load(ref, depth, changes[from]!.keyHash),
+      depth,
+      changes,
+      from,
+      to,
+      context,
+    );
+  }
+
+  #build(
+    depth: number,
+    leaves: (LeafNode | PathChange)[],
+    from: number,
+    to: number,
+    context: UpdateContext,
+  ): Subtree {
+    if (from === to) return EMPTY;
+    if (to - from === 1) return asLeaf(leaves[from]!);
+    // Distinct paths differ before bit 256, so two leaves can never reach this depth.
+    if (depth >= TREE_DEPTH) throw corrupt('two leaves share a full 256-bit path');
+    const split = firstWithBitSet(leaves, from, to, depth);
+    return this.#join(
+      this.#build(depth + 1, leaves, from, split, context),
+      this.#build(depth + 1, leaves, split, to, context),
+      depth,
+      leaves[from]!.keyHash,
+      context,
+    );
+  }
+
+  /** The canonical parent at `depth` of two subtrees: a lone leaf rises to take the parent's place. */
+  #join(left: Subtree, right: Subtree, depth: number, path: Uint8Array, context: UpdateContext): Subtree {
+    if (left.kind === 'empty' && right.kind === 'unread') right = this.#read(right);
+    if (right.kind === 'empty' && left.kind === 'unread') left = this.#read(left);
+    if (left.kind === 'empty' && right.kind !== 'internal') return right;
+    if (right.kind === 'empty' && left.kind !== 'internal') return left;
+    const leftRef = place(left, depth + 1, path, 0, context);
+    const rightRef = place(right, depth + 1, path, 1, context);
+    const hash = internalHash(left.hash, right.hash);
+    context.writes.push({
+      key: nodeKeyOf(context.version, depth, path),
+      record: encodeInternalRecord(leftRef, rightRef),
+    });
+    return { kind: 'internal', hash, left: leftRef, right: rightRef, version: context.version };
+  }
+
+  #read(unread: UnreadSubtree): EmptySubtree | LeafNode | InternalNode {
+    return this.#load(unread.ref, unread.depth, unread.path, unread.lastBit);
+  }
+
+  /** The node `ref` names at position (`depth`, `path`), checked against the hash its parent holds. */
+  #load(
+    ref: TreeRef,
+    depth: number,
+    path: Uint8Array,
+    lastBit?: 0 | 1,
+  ): EmptySubtree | LeafNode | InternalNode {
+    if (bytesEqual(ref.hash, ZERO_HASH)) return EMPTY;
+    const cacheKey = this.#cacheSize > 0 ? hexOf(ref.hash) : '';
+    if (this.#cacheSize > 0) {
+      let cached = this.#young.get(cacheKey);
+      if (cached === undefined) {
+        cached = this.#old.get(cacheKey);
+        if (cached !== undefined) this.#remember(cacheKey, cached);
+      }
+      if (
+        cached !== undefined &&
+        (cached.kind === 'internal' ? cached.version === ref.version : isStoredAt(cached, ref.version, depth))
+      )
+        return cached;
+    }
+    const nodeKey = nodeKeyOf(ref.version, depth, path, lastBit);
+    const record = this.#nodes.getNode(nodeKey);
+    if (record === undefined) {
+      throw new StorageError(
+        StorageErrorCode.NodeMissing,
+        `tree node ${hexOf(ref.hash)} (version ${ref.version}, depth ${depth}) is not stored`,
+      );
+    }
+    const node = decodeNode(record, ref.version, depth);
+    // Every read checks the bytes it got against the hash the parent holds: a flipped bit is caught here.
+    if (!bytesEqual(node.hash, ref.hash)) throw corrupt(`tree node ${hexOf(ref.hash)} does not hash to it`);
+    if (this.#cacheSize > 0) this.#remember(cacheKey, node);
     return node;
   }
+
+  #remember(cacheKey: string, node: LeafNode | InternalNode): void {
+    if (this.#young.size >= this.#cacheSize / 2) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    this.#young.set(cacheKey, node);
+  }
+}
+
+function isStoredAt(leaf: LeafNode, version: number, depth: number): boolean {
+  return leaf.stored !== undefined && leaf.stored.version === version && leaf.stored.depth === depth;
+}
+
+/**
+ * Where a subtree of this update finally sits: a leaf made or moved by the update is written there (and its
+ * old position becomes stale); internal nodes are written when they are made and never move.
+ */
+function place(
+  node: Subtree,
+  depth: number,
+  path: Uint8Array,
+  lastBit: 0 | 1 | undefined,
+  context: UpdateContext,
+): TreeRef {
+  if (node.kind === 'empty') return EMPTY_TREE;
+  if (node.kind === 'unread') return node.ref;
+  if (node.kind === 'internal') return { hash: node.hash, version: node.version };
+  if (node.stored !== undefined) {
+    if (node.stored.depth === depth) return { hash: node.hash, version: node.stored.version };
+    context.stale.push(nodeKeyOf(node.stored.version, node.stored.depth, node.keyHash));
+  }
+  context.writes.push({
+    key: nodeKeyOf(context.version, depth, path, lastBit),
+    record: encodeLeafRecord(node.key, node.value),
+  });
+  return { hash: node.hash, version: context.version };
+}
+
+function asLeaf(leaf: LeafNode | PathChange): LeafNode {
+  if ('kind' in leaf) return leaf;
+  const value = leaf.value as Uint8Array;
+  const valueHash = sha256(value);
+  return {
+    kind: 'leaf',
+    hash: leafHash(leaf.keyHash, valueHash),
+    keyHash: leaf.keyHash,
+    valueHash,
+    key: leaf.key,
+    value,
+    stored: undefined,
+  };
+}
+
+/**
+ * The key a node is stored under: `u64 version ‖ u16 depth ‖ the first ceil(depth / 8) bytes of its path`,
+ * bits past `depth` cleared. Big-endian, so one version's nodes are contiguous and versions ascend.
+ * `lastBit`, when given, replaces the path's bit at `depth - 1` (a child's position from its parent's path).
+ */
+export function nodeKeyOf(version: number, depth: number, path: Uint8Array, lastBit?: 0 | 1): Uint8Array {
+  const prefixBytes = (depth + 7) >> 3;
+  // A Buffer (every byte is written below), so lmdb-js takes it without wrapping it.
+  const key = Buffer.allocUnsafe(10 + prefixBytes);
+  writeU64(key, 0, version);
+  key[8] = depth >> 8;
+  key[9] = depth & 0xff;
+  key.set(path.subarray(0, prefixBytes), 10);
+  if ((depth & 7) !== 0) key[10 + prefixBytes - 1]! &= (0xff << (8 - (depth & 7))) & 0xff;
+  if (lastBit !== undefined && depth > 0) {
+    const index = depth - 1;
+    const mask = 0x80 >> (index & 7);
+    if (lastBit === 1) key[10 + (index >> 3)]! |= mask;
+    else key[10 + (index >> 3)]! &= ~mask & 0xff;
+  }
+  return key;
+}
+
+/** The version that wrote the node stored under `nodeKey`. */
+export function versionOfNodeKey(nodeKey: Uint8Array): number {
+  return readU64(nodeKey, 0);
 }
 
 /** The record layout of a leaf: 0x00 ‖ u16be key length ‖ key ‖ value. */
 export function encodeLeafRecord(key: Uint8Array, value: Uint8Array): Uint8Array {
   if (key.length > 0xffff) throw new StorageError(StorageErrorCode.InvalidArgument, 'state key too long');
-  const record = new Uint8Array(3 + key.length + value.length);
+  const record = Buffer.allocUnsafe(3 + key.length + value.length);
   record[0] = LEAF_TAG;
   record[1] = key.length >> 8;
   record[2] = key.length & 0xff;
@@ -246,12 +524,14 @@ export function encodeLeafRecord(key: Uint8Array, value: Uint8Array): Uint8Array
   return record;
 }
 
-/** The record layout of an internal node: 0x01 ‖ left hash ‖ right hash. */
-export function encodeInternalRecord(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const record = new Uint8Array(1 + 2 * HASH_LENGTH);
+/** The record layout of an internal node: 0x01 ‖ left hash ‖ left version ‖ right hash ‖ right version. */
+export function encodeInternalRecord(left: TreeRef, right: TreeRef): Uint8Array {
+  const record = Buffer.allocUnsafe(INTERNAL_RECORD_LENGTH);
   record[0] = INTERNAL_TAG;
-  record.set(left, 1);
-  record.set(right, 1 + HASH_LENGTH);
+  record.set(left.hash, 1);
+  writeU64(record, 1 + HASH_LENGTH, left.version);
+  record.set(right.hash, 9 + HASH_LENGTH);
+  writeU64(record, 9 + 2 * HASH_LENGTH, right.version);
   return record;
 }
 
@@ -278,57 +558,74 @@ export function pathBit(path: Uint8Array, index: number): 0 | 1 {
   return (((path[index >> 3] as number) >> (7 - (index & 7))) & 1) as 0 | 1;
 }
 
-function decodeNode(record: Uint8Array): LeafNode | InternalNode {
-  if (record[0] === INTERNAL_TAG && record.length === 1 + 2 * HASH_LENGTH) {
-    const left = record.subarray(1, 1 + HASH_LENGTH);
-    const right = record.subarray(1 + HASH_LENGTH);
-    return { kind: 'internal', hash: internalHash(left, right), left, right };
+/** A copy of the first `index` bits of `path` followed by `bit` (the rest zero). */
+function withBit(path: Uint8Array, index: number, bit: 0 | 1): Uint8Array {
+  const out = new Uint8Array(HASH_LENGTH);
+  const whole = index >> 3;
+  out.set(path.subarray(0, whole), 0);
+  const keep = (0xff << (8 - (index & 7))) & 0xff;
+  const mask = 0x80 >> (index & 7);
+  out[whole] = ((path[whole] as number) & keep) | (bit === 1 ? mask : 0);
+  return out;
+}
+
+function decodeNode(record: Uint8Array, version: number, depth: number): LeafNode | InternalNode {
+  if (record[0] === INTERNAL_TAG && record.length === INTERNAL_RECORD_LENGTH) {
+    const left = { hash: plainView(record, 1, HASH_LENGTH), version: readU64(record, 1 + HASH_LENGTH) };
+    const right = {
+      hash: plainView(record, 9 + HASH_LENGTH, HASH_LENGTH),
+      version: readU64(record, 9 + 2 * HASH_LENGTH),
+    };
+    return { kind: 'internal', hash: internalHash(left.hash, right.hash), left, right, version };
   }
   if (record[0] === LEAF_TAG && record.length >= 3) {
     const keyLength = ((record[1] as number) << 8) | (record[2] as number);
     if (3 + keyLength <= record.length) {
-      const key = record.subarray(3, 3 + keyLength);
-      const value = record.subarray(3 + keyLength);
+      // Plain Uint8Array views, whatever the reader handed (records are written as Buffers).
+      const key = plainView(record, 3, keyLength);
+      const value = plainView(record, 3 + keyLength, record.length - 3 - keyLength);
       const keyHash = sha256(key);
       const valueHash = sha256(value);
-      return { kind: 'leaf', hash: leafHash(keyHash, valueHash), keyHash, valueHash, key, value };
+      return {
+        kind: 'leaf',
+        hash: leafHash(keyHash, valueHash),
+        keyHash,
+        valueHash,
+        key,
+        value,
+        stored: { version, depth },
+      };
     }
   }
   throw corrupt('tree node record has an unknown layout');
 }
 
-function build(
-  depth: number,
-  leaves: (LeafNode | PathChange)[],
-  from: number,
-  to: number,
-  out: TreeNodeWrite[],
-): Subtree {
-  if (from === to) return EMPTY;
-  if (to - from === 1) return materializeLeaf(leaves[from]!, out);
-  // Distinct paths differ before bit 256, so two leaves can never reach this depth.
-  if (depth >= TREE_DEPTH) throw corrupt('two leaves share a full 256-bit path');
-  const split = firstWithBitSet(leaves, from, to, depth);
-  return join(build(depth + 1, leaves, from, split, out), build(depth + 1, leaves, split, to, out), out);
+/** A plain Uint8Array view of part of `bytes` (a Buffer's `slice` would not copy; this one's does). */
+function plainView(bytes: Uint8Array, offset: number, length: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + offset, length);
 }
 
-/** The canonical parent of two subtrees: a lone leaf rises to take the parent's place. */
-function join(left: Subtree, right: Subtree, out: TreeNodeWrite[]): Subtree {
-  if (left.kind === 'empty' && right.kind !== 'internal') return right;
-  if (right.kind === 'empty' && left.kind !== 'internal') return left;
-  const record = encodeInternalRecord(left.hash, right.hash);
-  const hash = internalHash(left.hash, right.hash);
-  out.push({ hash, record });
-  return { kind: 'internal', hash, left: left.hash, right: right.hash };
+function writeU64(bytes: Uint8Array, offset: number, value: number): void {
+  const high = Math.floor(value / 0x1_0000_0000);
+  const low = value >>> 0;
+  bytes[offset] = high >>> 24;
+  bytes[offset + 1] = (high >>> 16) & 0xff;
+  bytes[offset + 2] = (high >>> 8) & 0xff;
+  bytes[offset + 3] = high & 0xff;
+  bytes[offset + 4] = low >>> 24;
+  bytes[offset + 5] = (low >>> 16) & 0xff;
+  bytes[offset + 6] = (low >>> 8) & 0xff;
+  bytes[offset + 7] = low & 0xff;
 }
 
-function materializeLeaf(leaf: LeafNode | PathChange, out: TreeNodeWrite[]): LeafNode {
-  if ('kind' in leaf) return leaf;
-  const value = leaf.value as Uint8Array;
-  const valueHash = sha256(value);
-  const hash = leafHash(leaf.keyHash, valueHash);
-  out.push({ hash, record: encodeLeafRecord(leaf.key, value) });
-  return { kind: 'leaf', hash, keyHash: leaf.keyHash, valueHash, key: leaf.key, value };
+function readU64(bytes: Uint8Array, offset: number): number {
+  let high = 0;
+  let low = 0;
+  for (let i = 0; i < 4; i++) {
+    high = high * 256 + (bytes[offset + i] as number);
+    low = low * 256 + (bytes[offset + 4 + i] as number);
+  }
+  return high * 0x1_0000_0000 + low;
 }
 
 /** Index in [from, to) of the first item whose path has bit `depth` set (or `to`); items are sorted by path. */

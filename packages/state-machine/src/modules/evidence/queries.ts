@@ -1,13 +1,19 @@
 import { IdentifierSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
-import { byOrgStore, type EquivocationRecord, equivocationStore } from './stores.js';
+import {
+  byOrgStore,
+  type EquivocationRecord,
+  EquivocationRecordSchema,
+  equivocationStore,
+} from './stores.js';
 
 const ByOrgParams = Type.Object({ org: Type.Optional(IdentifierSchema) }, { additionalProperties: false });
 
 /** Recorded equivocations, all or one organisation's, oldest offence first. */
 export const equivocationsQuery = {
   name: 'equivocations',
+  resultSchema: Type.Array(EquivocationRecordSchema),
   access: 'public',
   summary: 'Proven double votes, optionally of one organisation.',
   paramsSchema: ByOrgParams,

@@ -4,8 +4,10 @@ import type { Query } from '../../framework/module.js';
 import type { GovernanceMethod } from './method.js';
 import {
   type GovernanceParameters,
+  GovernanceParametersSchema,
   openProposalStore,
   type Proposal,
+  ProposalSchema,
   ProposalStatusSchema,
   proposalStore,
   type UpgradePlan,
@@ -35,6 +37,7 @@ export interface ValidatorsView {
 export function createGovernanceQueries(governance: GovernanceMethod) {
   const proposal = {
     name: 'proposal',
+    resultSchema: Type.Union([ProposalSchema, Type.Null()]),
     access: 'public',
     summary: 'One proposal by id, or null.',
     paramsSchema: ProposalParams,
@@ -42,6 +45,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   } satisfies Query<typeof ProposalParams, Proposal | null>;
   const proposals = {
     name: 'proposals',
+    resultSchema: Type.Array(ProposalSchema),
     access: 'public',
     summary: 'Proposals, open ones first (oldest first), then closed ones (newest first).',
     paramsSchema: ProposalsParams,
@@ -78,6 +82,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   } satisfies Query<typeof NoParams, ValidatorsView>;
   const parameters = {
     name: 'parameters',
+    resultSchema: GovernanceParametersSchema,
     access: 'public',
     summary: 'The governance parameters in force.',
     paramsSchema: NoParams,

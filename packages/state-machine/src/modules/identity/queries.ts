@@ -8,6 +8,7 @@ import {
   identityStore,
   memberIndexStore,
   type Organisation,
+  OrganisationSchema,
 } from './stores.js';
 
 const OrganisationParams = Type.Object({ id: IdentifierSchema }, { additionalProperties: false });
@@ -19,6 +20,7 @@ const EncryptionKeyParams = Type.Object({ org: IdentifierSchema }, { additionalP
 export function createIdentityQueries(identity: IdentityMethod) {
   const organisation = {
     name: 'organisation',
+    resultSchema: Type.Union([OrganisationSchema, Type.Null()]),
     access: 'public',
     summary: 'One organisation by id, or null.',
     paramsSchema: OrganisationParams,
@@ -26,6 +28,7 @@ export function createIdentityQueries(identity: IdentityMethod) {
   } satisfies Query<typeof OrganisationParams, Organisation | null>;
   const organisations = {
     name: 'organisations',
+    resultSchema: Type.Array(OrganisationSchema),
     access: 'public',
     summary: 'Every organisation, in id order.',
     paramsSchema: NoParams,

@@ -40,7 +40,7 @@ export type InsightsGenesis = Static<typeof InsightsGenesisSchema>;
 const checkGenesis = TypeCompiler.Compile(InsightsGenesisSchema);
 
 /**
- * From 带货 to 带数 (BRIEF §1 item 9): counters of demand, sales, returns, cancellations and disputes by
+ * From 带货 to 带数 (docs/brief.md §1 item 9): counters of demand, sales, returns, cancellations and disputes by
  * SKU, buyer region and period, kept by the orders module's calls, and a query that gives producers their
  * closed months with groups of fewer than `minGroupSize` orders suppressed. No command: the counters are
  * written only by orders; the parameter is governance's (`setInsightsParameters`). See README.md.

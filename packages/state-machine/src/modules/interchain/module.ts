@@ -18,10 +18,12 @@ export interface InterchainModuleDependencies {
   readonly lightClients: LightClientsForInterchain;
   /** Modules that take or send messages, by name (`orders` takes proven deliveries). */
   readonly apps: Readonly<Record<string, InterchainApp>>;
+  /** The method, when modules built before this one send packets through it (items). */
+  readonly method?: InterchainMethod;
 }
 
 /**
- * Verified messages between linked chains (BRIEF §6, in the model of IBC): packets written to the
+ * Verified messages between linked chains (docs/brief.md §6, in the model of IBC): packets written to the
  * source's state, carried by untrusted relayers with state proofs, received once and in order by the
  * named module, and acknowledged back. See README.md.
  */
@@ -58,7 +60,7 @@ export class InterchainModule implements Module {
   ];
 
   constructor(deps: InterchainModuleDependencies) {
-    this.method = new InterchainMethod(deps.lightClients);
+    this.method = deps.method ?? new InterchainMethod(deps.lightClients);
     this.commands = [
       new SendCommand(deps.identity, this.method),
       new ReceivePacketCommand(deps.lightClients, deps.apps),

@@ -20,5 +20,21 @@ export const ItemsErrors = defineErrorCodes('items', {
     kind: 'conflict',
     summary: 'The item was destroyed: its owner, custodian and status never change again.',
   },
+  ITEMS_ABROAD: {
+    kind: 'conflict',
+    summary: 'The item was sent to another linked chain: it is live there and locked here until it returns.',
+  },
+  ITEMS_NOT_MOVABLE: {
+    kind: 'conflict',
+    summary: 'Only items in stock, owned and held by the sender, may be sent to another chain.',
+  },
+  ITEMS_LIVE_HERE: {
+    kind: 'conflict',
+    summary: 'An item arriving from another chain is live on this chain already: an item lives on one chain.',
+  },
+  ITEMS_BAD_TRANSFER: {
+    kind: 'invalid',
+    summary: 'A message for items from another chain is malformed or names no active organisation here.',
+  },
   ITEMS_TOO_MANY: { kind: 'invalid', summary: 'Too many item codes in one transaction; use a range.' },
 });

@@ -3,4 +3,8 @@ export const ItemsEvents = {
   batchMinted: 'batchMinted',
   traceRecorded: 'traceRecorded',
   batchRecalled: 'batchRecalled',
+  /** Items left for a linked chain (`sendAcross`), arrived from one, or came back undelivered. */
+  sentAcross: 'sentAcross',
+  receivedAcross: 'receivedAcross',
+  returnedAcross: 'returnedAcross',
 } as const;

@@ -1,4 +1,5 @@
 import type { StateReader } from '../../framework/state.js';
+import type { InterchainMethod } from '../interchain/method.js';
 
 /** What the items module needs from identity: the organisation of a signer, and its business roles. */
 export interface IdentityForItems {
@@ -23,3 +24,9 @@ export interface ChannelsForItems {
  * for that region (regional 串货).
  */
 export type ChannelJudgement = 'direct' | 'authorised' | 'outside-channel' | 'outside-region';
+
+/** Linked chains (kernel): sending packets, and whether a receiving organisation is active here. */
+export interface ItemsLinks {
+  readonly interchain: Pick<InterchainMethod, 'sendPacket'>;
+  organisationIsActive(state: StateReader, org: string): boolean;
+}

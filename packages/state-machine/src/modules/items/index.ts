@@ -4,6 +4,7 @@ export * from './commands/recordEvent.js';
 export * from './commands/registerProduct.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './interchain.js';
 export * from './method.js';
 export * from './module.js';
 export * from './queries.js';

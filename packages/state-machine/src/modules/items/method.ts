@@ -69,8 +69,11 @@ export class ItemsMethod {
     const product = productStore.get(state, parsed.sku);
     const batch = batchStore.get(state, `${parsed.sku}/${parsed.batch}`);
     if (product === undefined || batch === undefined || parsed.serial > batch.count) return undefined;
+    const recorded = itemStore.get(state, code);
+    // A batch that arrived from another chain holds only the codes that came here.
+    if (recorded === undefined && batch.origin !== undefined) return undefined;
     // An item nobody has touched yet is in stock with its producer.
-    const itemState = itemStore.get(state, code) ?? {
+    const itemState = recorded ?? {
       owner: orgParty(product.producer),
       custodian: orgParty(product.producer),
       status: 'in-stock' as const,
@@ -104,7 +107,14 @@ export class ItemsMethod {
     item: ResolvedItem,
     change: Partial<Pick<ItemState, 'owner' | 'custodian' | 'status'>>,
     event: Omit<TraceEvent, 'disposition'>,
+    options: { readonly acrossChains?: boolean } = {},
   ): ItemState {
+    // An item live on another chain is locked here: only its return (interchain) moves it.
+    if (item.state.status === 'abroad' && options.acrossChains !== true) {
+      throw new HanglianError(ItemsErrors.ITEMS_ABROAD, `item ${item.code} is on another chain`, {
+        details: { code: item.code },
+      });
+    }
     // Destroyed is terminal: no order, return, cancel or delivery may bring the item back. Events that
     // change nothing (an inspection of the remains) may still be recorded.
     if (

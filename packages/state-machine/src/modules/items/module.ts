@@ -9,7 +9,8 @@ import { MintBatchCommand } from './commands/mintBatch.js';
 import { RecallBatchCommand } from './commands/recallBatch.js';
 import { RecordEventCommand } from './commands/recordEvent.js';
 import { RegisterProductCommand } from './commands/registerProduct.js';
-import type { ChannelsForItems, IdentityForItems } from './expected.js';
+import type { ChannelsForItems, IdentityForItems, ItemsLinks } from './expected.js';
+import { ItemsInterchainApp, SendAcrossCommand } from './interchain.js';
 import { ItemsMethod } from './method.js';
 import { createItemsQueries } from './queries.js';
 import { ITEMS_MODULE } from './stores.js';
@@ -66,13 +67,19 @@ export class ItemsModule implements Module {
    * `channels` judges an item's position against its producer's channels (the distribution module's
    * method, wired by the kernel), so that a verification reports 串货 by itself.
    */
-  constructor(identity: IdentityForItems, channels?: ChannelsForItems) {
+  /** Takes items arriving from linked chains (present when the kernel wires interchain). */
+  readonly interchain: ItemsInterchainApp | undefined;
+
+  constructor(identity: IdentityForItems, channels?: ChannelsForItems, links?: ItemsLinks) {
     this.queries = queryList(createItemsQueries(this.method, channels));
+    this.interchain =
+      links === undefined ? undefined : new ItemsInterchainApp(this.method, links.organisationIsActive);
     this.commands = [
       new RegisterProductCommand(identity),
       new MintBatchCommand(identity, this.method),
       new RecordEventCommand(identity, this.method),
       new RecallBatchCommand(identity, this.method),
+      ...(links === undefined ? [] : [new SendAcrossCommand(identity, this.method, links.interchain)]),
     ];
   }
 }

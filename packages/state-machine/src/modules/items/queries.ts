@@ -6,10 +6,12 @@ import type { ItemProvenance, ItemsMethod } from './method.js';
 import {
   type Batch,
   BatchIdSchema,
+  BatchSchema,
   batchStore,
   type ItemState,
   PartySchema,
   type Product,
+  ProductSchema,
   productsByProducerStore,
   RegionSchema,
   SkuSchema,
@@ -32,7 +34,8 @@ export type VerificationFlag =
   | 'sold'
   | 'sold-to-another'
   | 'outside-channel'
-  | 'outside-region';
+  | 'outside-region'
+  | 'abroad';
 
 /** Flags that make a code suspect: the thing in hand is not what the code says, or not where it may be. */
 const SUSPECT_FLAGS: ReadonlySet<VerificationFlag> = new Set([
@@ -41,6 +44,7 @@ const SUSPECT_FLAGS: ReadonlySet<VerificationFlag> = new Set([
   'sold-to-another',
   'outside-channel',
   'outside-region',
+  'abroad',
 ]);
 
 export interface VerificationView {
@@ -83,6 +87,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const product = {
     name: 'product',
+    resultSchema: Type.Union([ProductSchema, Type.Null()]),
     access: 'public',
     summary: 'A product by SKU.',
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
@@ -91,6 +96,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const products = {
     name: 'products',
+    resultSchema: Type.Array(ProductSchema),
     access: 'public',
     summary: "A producer's products.",
     paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
@@ -102,6 +108,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batch = {
     name: 'batch',
+    resultSchema: Type.Union([BatchSchema, Type.Null()]),
     access: 'public',
     summary: 'A minted batch.',
     paramsSchema: Type.Object({ sku: SkuSchema, batch: BatchIdSchema }, { additionalProperties: false }),
@@ -110,6 +117,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batches = {
     name: 'batches',
+    resultSchema: Type.Array(BatchSchema),
     access: 'public',
     summary: "A product's minted batches, in batch id order.",
     paramsSchema: Type.Object({ sku: SkuSchema }, { additionalProperties: false }),
@@ -138,6 +146,8 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
       const flags: VerificationFlag[] = [];
       if (found.batch.recalled) flags.push('recalled');
       if (found.state.status === 'destroyed') flags.push('destroyed');
+      // Sent to a linked chain: its live record is there, this one is locked.
+      if (found.state.status === 'abroad') flags.push('abroad');
       if (found.state.status === 'sold' && found.state.owner !== claimedOwner) {
         // Scanned for someone else, a code already sold is a copy of a real code: a clone. Scanned with
         // no owner named, the shopper is told it was sold: a copy offered as new is not new.

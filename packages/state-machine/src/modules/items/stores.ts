@@ -3,7 +3,7 @@
  * writes one record, however many items it holds; an item gets its own record only when something
  * happens to it (it moves, is sold, returned), so a batch of 10,000 costs what a batch of one costs.
  */
-import { createCodec, IdentifierSchema, UintSchema } from '@hanglian/core';
+import { ChainIdSchema, createCodec, IdentifierSchema, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { Store } from '../../framework/store.js';
 
@@ -48,6 +48,8 @@ export const ProductSchema = Type.Object(
       maxProperties: 32,
     }),
     registeredAt: UintSchema,
+    /** The chain the product was registered on, when its items arrived here from there (`sendAcross`). */
+    origin: Type.Optional(ChainIdSchema),
   },
   { additionalProperties: false },
 );
@@ -63,6 +65,11 @@ export const BatchSchema = Type.Object(
     mintedAt: UintSchema,
     recalled: Type.Boolean(),
     recallReason: Type.Optional(Type.String({ maxLength: 256 })),
+    /**
+     * The chain the batch was minted on, for a batch whose items arrived from there: only the codes that
+     * arrived exist here (each with a record of its own), never the rest of the batch.
+     */
+    origin: Type.Optional(ChainIdSchema),
   },
   { additionalProperties: false },
 );
@@ -76,6 +83,8 @@ export const ITEM_STATUSES = [
   'returned',
   'recalled',
   'destroyed',
+  // Sent to another linked chain and live there: locked here until it comes back (interchain).
+  'abroad',
 ] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const ItemStatusSchema = Type.Union(ITEM_STATUSES.map((s) => Type.Literal(s)));

@@ -31,7 +31,7 @@ export type LightClientsGenesis = Static<typeof LightClientsGenesisSchema>;
 const checkGenesis = TypeCompiler.Compile(LightClientsGenesisSchema);
 
 /**
- * Light clients of other Hanglian chains, on chain (BRIEF §6 "Linked chains"): governance admits a
+ * Light clients of other Hanglian chains, on chain (docs/brief.md §6 "Linked chains"): governance admits a
  * chain with a trusted start; anyone submits its headers with their commit certificates; verified state
  * roots let the interchain module check proofs of that chain's state. See README.md.
  */

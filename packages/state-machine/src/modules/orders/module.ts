@@ -68,7 +68,7 @@ export interface OrdersModuleDependencies {
 }
 
 /**
- * Orders = inventory + payment + logistics (BRIEF §1 item 4): the order state machine, the price
+ * Orders = inventory + payment + logistics (docs/brief.md §1 item 4): the order state machine, the price
  * composition fixed at creation, each order's escrow (an account derived from its id), deadlines with
  * default transitions, returns, disputes and arbitration. See README.md for the spec.
  */

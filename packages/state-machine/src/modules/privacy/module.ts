@@ -30,7 +30,7 @@ export type PrivacyGenesis = Static<typeof PrivacyGenesisSchema>;
 const checkGenesis = TypeCompiler.Compile(PrivacyGenesisSchema);
 
 /**
- * Purchase history belongs to the consumer (BRIEF §1 item 5, §2): grants of a scoped part of it to an
+ * Purchase history belongs to the consumer (docs/brief.md §1 item 5, §2): grants of a scoped part of it to an
  * organisation, for a purpose, until an expiry, revocable. The sharing itself happens off chain (SDK
  * share packages); the chain records who may receive what, and when that ends. See README.md.
  */

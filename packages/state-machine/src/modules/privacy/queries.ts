@@ -4,8 +4,10 @@ import type { Query } from '../../framework/module.js';
 import {
   byGranteeStore,
   type Grant,
+  GrantSchema,
   grantStore,
   type PrivacyParameters,
+  PrivacyParametersSchema,
   privacyParameters,
 } from './stores.js';
 
@@ -27,6 +29,7 @@ const GrantsParams = Type.Object(
 export const privacyQueries = {
   grant: {
     name: 'grant',
+    resultSchema: Type.Union([GrantSchema, Type.Null()]),
     access: 'public',
     summary: 'One grant by id (its key’s address), or null.',
     paramsSchema: Type.Object({ id: AddressSchema }, { additionalProperties: false }),
@@ -34,6 +37,7 @@ export const privacyQueries = {
   } satisfies Query<any, Grant | null>,
   grants: {
     name: 'grants',
+    resultSchema: Type.Array(GrantSchema),
     summary: 'The grants an organisation holds, in id order, optionally by status.',
     paramsSchema: GrantsParams,
     execute: (ctx): Grant[] => {
@@ -62,6 +66,7 @@ export const privacyQueries = {
   } satisfies Query<any, Grant[]>,
   parameters: {
     name: 'parameters',
+    resultSchema: PrivacyParametersSchema,
     access: 'public',
     summary: 'Parameters of the privacy module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),

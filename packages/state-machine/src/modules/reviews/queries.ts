@@ -1,7 +1,7 @@
 import { IdentifierSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
-import { type Review, ratingStore, reviewStore, reviewsByListingStore } from './stores.js';
+import { type Review, ReviewSchema, ratingStore, reviewStore, reviewsByListingStore } from './stores.js';
 
 export interface RatingView {
   count: number;
@@ -20,6 +20,7 @@ const ListingParams = Type.Object(
 export const reviewsQueries = {
   review: {
     name: 'review',
+    resultSchema: Type.Union([ReviewSchema, Type.Null()]),
     access: 'public',
     summary: 'The review of an order (with the merchant’s answer), if any.',
     paramsSchema: Type.Object({ order: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
@@ -28,6 +29,7 @@ export const reviewsQueries = {
   } satisfies Query<any, Review | null>,
   reviews: {
     name: 'reviews',
+    resultSchema: Type.Array(ReviewSchema),
     access: 'public',
     summary: "A listing's reviews.",
     paramsSchema: ListingParams,

@@ -39,7 +39,11 @@ export class MintBatchCommand implements Command<typeof MintBatchParamsSchema> {
     const product = this.#items.getProduct(ctx.state, sku);
     if (product === undefined)
       throw new HanglianError(ItemsErrors.ITEMS_UNKNOWN_PRODUCT, `no product ${sku}`);
-    if (this.#identity.orgOf(ctx.state, ctx.tx.submitter) !== product.producer) {
+    // A product that arrived from another chain is minted there, by its producer there.
+    if (
+      product.origin !== undefined ||
+      this.#identity.orgOf(ctx.state, ctx.tx.submitter) !== product.producer
+    ) {
       throw new HanglianError(ItemsErrors.ITEMS_NOT_PRODUCER, `only ${product.producer} mints ${sku}`);
     }
     if (batchStore.has(ctx.state, `${sku}/${batch}`)) {

@@ -1,0 +1,86 @@
+/**
+ * A software upgrade scheduled by governance (decision 0010): the node stops executing and voting when
+ * the block before the upgrade's height commits, unless its build carries the upgrade; started again
+ * without it, it refuses (UPGRADE_REQUIRED); the build that carries it continues from the same data.
+ * One organisation, one validator, in this process: a proposal of its own passes at once.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { HanglianError } from '@hanglian/core';
+import { HanglianNode, initNetwork, type NodeOptions, readKeyFile } from '../src/index.js';
+import { makeTx, submitHex, TEST_SCRYPT_N } from './helpers.js';
+
+describe('a software upgrade at a height', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hanglian-upgrade-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const net = initNetwork({
+    dir,
+    chainId: 'hanglian-test',
+    organisations: [{ id: 'solo', name: 'Solo Co.', roles: ['regulator'] }],
+    validators: 1,
+    genesisTime: 1_700_000_000_000,
+    scryptN: TEST_SCRYPT_N,
+    basePort: 0,
+  });
+  const admin = readKeyFile(join(dir, 'keys', 'solo', 'admin.json'), net.passphrase);
+  const nodeKey = readKeyFile(join(dir, 'nodes', 'node0', 'node-key.json'), net.passphrase);
+  const start = (options: Partial<NodeOptions> = {}) =>
+    HanglianNode.start({
+      name: 'node0',
+      dataDir: join(dir, 'nodes', 'node0', 'data'),
+      walPath: join(dir, 'nodes', 'node0', 'consensus.wal'),
+      genesis: net.genesis,
+      validatorKey: nodeKey,
+      api: { host: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 20 },
+      ...options,
+    });
+
+  it('stops before the height without the upgrade, refuses to start again, and the release with it goes on', async () => {
+    const node = await start();
+    const upgradeAt = node.chain.height + 8;
+    const required = once(node.events, 'upgrade-required');
+    const proposed = await submitHex(
+      node.apiUrl,
+      makeTx(admin, {
+        module: 'governance',
+        command: 'submitProposal',
+        params: { title: 'v2', action: { type: 'scheduleUpgrade', name: 'v2', height: upgradeAt } },
+        nonce: 0,
+        expiresAt: upgradeAt,
+      }),
+    );
+    assert.equal(proposed.body.result?.code, 'OK', JSON.stringify(proposed.body));
+    const [error] = (await required) as [HanglianError];
+    assert.equal(error.code, 'UPGRADE_REQUIRED');
+    assert.match(error.message, new RegExp(`"v2" is scheduled at height ${upgradeAt}`));
+    // It stopped right after the block before the upgrade, and stays there.
+    assert.equal(node.chain.height, upgradeAt - 1);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(node.chain.height, upgradeAt - 1);
+    assert.ok(node.readiness().reasons.some((r) => r.includes('"v2"')));
+    await node.stop();
+
+    // The old release refuses the same data.
+    await assert.rejects(start(), (e: HanglianError) => e.code === 'UPGRADE_REQUIRED');
+
+    // The release that carries the upgrade continues from it.
+    const next = await start({ softwareUpgrades: ['v2'] });
+    try {
+      assert.equal(next.chain.height, upgradeAt - 1);
+      const deadline = Date.now() + 20_000;
+      while (next.chain.height < upgradeAt + 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(next.chain.height >= upgradeAt + 2, `stuck at ${next.chain.height}`);
+      assert.equal(next.upgradeRequired, undefined);
+    } finally {
+      await next.stop();
+    }
+  });
+});
