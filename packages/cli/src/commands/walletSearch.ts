@@ -49,6 +49,7 @@ interface SearchOptions extends PublicReadOptions {
   history?: string;
   anonymous?: boolean;
   genesis?: string;
+  height?: string;
   limit: string;
   json?: boolean;
 }
@@ -67,6 +68,7 @@ export function registerWalletSearch(wallet: Command): void {
     .option('--history <file>', 'a history file (default: beside --wallet)')
     .option('--anonymous', 'rank without any history')
     .option('--genesis <file>', "the genesis whose validators are trusted (default: the network's)")
+    .option('--height <h>', 'prove the code at this height (default: the latest)')
     .option('--limit <n>', 'how many results to print', '10')
     .option('--json', 'print {platform, codeHash, height, gasUsed, elapsedMs, history, results} as JSON')
     .addHelpText(
@@ -83,6 +85,10 @@ every shopper. Make the history file first (it looks up the wallet's orders, as 
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) {
         throw new HanglianError(CliErrors.CLI_BAD_OPTION, '--limit must be a whole number ≥ 1');
+      }
+      const height = opts.height === undefined ? undefined : Number(opts.height);
+      if (height !== undefined && !(Number.isInteger(height) && height >= 1)) {
+        throw new HanglianError(CliErrors.CLI_BAD_OPTION, '--height must be a whole number ≥ 1');
       }
       const historyPath =
         opts.history ?? (opts.wallet === undefined ? undefined : historyPathOf(opts.wallet));
@@ -130,7 +136,7 @@ every shopper. Make the history file first (it looks up the wallet's orders, as 
       });
       const [listings, verified, runner] = await Promise.all([
         searchCandidates(client),
-        fetchImplementation(light, opts.platform),
+        fetchImplementation(light, opts.platform, height === undefined ? {} : { height }),
         LocalRunner.create(),
       ]);
       const ranking = rankLocally(runner, verified, {

@@ -89,7 +89,7 @@ export function PersonalSearch(): ReactNode {
           <span>{t('ps.useHistory')}</span>
         </label>
         {history.data === undefined && !history.loading && (
-          <span className="muted">
+          <span className="muted" data-testid="ps-no-history">
             {t('ps.noHistory')} <a href={href('wallet')}>{t('ps.keepHistoryLink')}</a>
           </span>
         )}
