@@ -11,7 +11,7 @@
  *   a bound, and no node stays behind for good.
  *
  * The checks are incremental: each height is read once from the reference node, each node's headers
- * once (the last 100 again after it restarted, all again after its ledger was wiped).
+ * once (the last 20 again after it restarted, all again after its ledger was wiped).
  */
 import {
   bytesToHex,
@@ -45,7 +45,7 @@ export class InvariantViolation extends Error {
 }
 
 export interface CheckCounts {
-  /** Header hashes compared across nodes (a node's headers once, the last 100 again after it restarts, all again after a wipe). */
+  /** Header hashes compared across nodes (a node's headers once, the last 20 again after it restarts, all again after a wipe). */
   headers: number;
   /** Blocks scanned for duplicates and transfers. */
   blocks: number;
@@ -70,7 +70,7 @@ async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Pr
 }
 
 /** Headers below the last compared height that are compared again after a node restarts. */
-const RECHECK_ON_RESTART = 100;
+const RECHECK_ON_RESTART = 20;
 
 export class InvariantChecker {
   readonly counts: CheckCounts = {

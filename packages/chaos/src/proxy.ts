@@ -43,7 +43,8 @@ export class LinkProxy {
         resolve();
       });
     });
-    return new LinkProxy(name, port, targetPort, server);
+    // Port 0 (tests) picks a free port: report the one bound.
+    return new LinkProxy(name, (server.address() as { port: number }).port, targetPort, server);
   }
 
   get down(): boolean {
@@ -98,25 +99,37 @@ export class LinkProxy {
   }
 
   /**
-   * Copies bytes from `from` to `to`, each chunk held back by the link's current latency. Chunks leave
-   * in the order they came: a chunk waits for the one before it even when the latency was lowered.
+   * Copies bytes from `from` to `to`, each chunk held back by the link's latency when it came. Chunks
+   * leave in the order they came, through one queue per direction drained by one timer: a timer per
+   * chunk would let a later chunk overtake an earlier one (timers start from the loop's cached time),
+   * which on a TCP stream is corruption, not latency (the proxy test caught it).
    */
   #pipe(from: Socket, to: Socket): void {
-    let last = 0;
+    const queue: Array<{ due: number; chunk: Buffer }> = [];
+    let timer: NodeJS.Timeout | undefined;
+    const drain = () => {
+      timer = undefined;
+      const now = Date.now();
+      while (queue.length > 0 && queue[0]!.due <= now) {
+        const { chunk } = queue.shift()!;
+        if (!to.destroyed) to.write(chunk);
+      }
+      if (queue.length > 0) timer = setTimeout(drain, queue[0]!.due - now);
+    };
     from.on('data', (chunk: Buffer) => {
       const latency = this.#state.latencyMs;
-      if (latency === 0 && last <= Date.now()) {
+      if (latency === 0 && queue.length === 0) {
         if (!to.write(chunk)) {
           from.pause();
           to.once('drain', () => from.resume());
         }
         return;
       }
-      const due = Math.max(Date.now() + latency, last);
-      last = due;
-      setTimeout(() => {
-        if (!to.destroyed) to.write(chunk);
-      }, due - Date.now());
+      queue.push({ due: Date.now() + latency, chunk });
+      timer ??= setTimeout(drain, Math.max(0, queue[0]!.due - Date.now()));
+    });
+    from.once('close', () => {
+      if (timer !== undefined) clearTimeout(timer);
     });
   }
 }

@@ -12,7 +12,7 @@ const SEED = Number(process.env.HANGLIAN_CHAOS_SEED ?? 107);
 
 describe(`a short fault campaign (seed ${SEED})`, () => {
   it('keeps agreement, exactly-once, money and progress through 4 faults', {
-    timeout: 240_000,
+    timeout: 300_000,
   }, async (t) => {
     const summary = await runCampaign({
       seed: SEED,

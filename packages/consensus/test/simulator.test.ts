@@ -35,6 +35,12 @@ describe('simulator: seeded scenarios across the fault mixes', () => {
       'twins were caught equivocating',
     );
     assert.ok(byMix('chaos').reduce((s, o) => s + o.crashes, 0) > 0);
+    for (const o of byMix('crash-all'))
+      assert.ok(o.crashes >= o.nodes, `seed ${o.seed}: every node crashed at once (${o.crashes} crashes)`);
+    assert.ok(
+      byMix('lying-sync').reduce((s, o) => s + o.syncRefused, 0) > 0,
+      'tampered sync answers were sent and refused',
+    );
     for (const o of outcomes)
       assert.ok(o.minHeight >= 3, `seed ${o.seed} committed only ${o.minHeight} heights`);
   });

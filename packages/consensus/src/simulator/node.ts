@@ -3,7 +3,7 @@ import { ConsensusMachine } from '../machine/machine.js';
 import type { Evidence, Height } from '../types.js';
 import { MemoryWal } from '../wal/memoryWal.js';
 import { recordsForHeight } from '../wal/records.js';
-import { SimApplication } from './app.js';
+import { hashPayload, SimApplication } from './app.js';
 import { messageHeight, type SyncedCommit, type WireMessage } from './messages.js';
 import type { Prng } from './prng.js';
 import type { ByzantineBehaviour } from './scenario.js';
@@ -13,6 +13,8 @@ export type NodeRole = 'honest' | 'twin' | 'byzantine';
 
 const SYNC_BATCH = 20;
 const SYNC_INTERVAL_MS = 150;
+/** How long a peer whose sync answer failed is not asked again. */
+const SYNC_BENCH_MS = 2_000;
 
 /**
  * One simulated node and its driver: it carries out the machine's outputs the way the real node must
@@ -33,6 +35,12 @@ export class SimNode {
   private readonly pendingCommits = new Map<Height, SyncedCommit>();
   private readonly lastSyncRequest = new Map<number, number>();
   private readonly lastSyncServe = new Map<number, number>();
+  private readonly lastCommitVotes = new Map<number, number>();
+  /** Peers asked for blocks and not answered yet: only their answers are taken (as the node's block sync). */
+  private readonly syncAsked = new Map<number, Height>();
+  private readonly syncBenchedUntil = new Map<number, number>();
+  /** Sync answers refused: unasked, or a block that does not hash to its certificate. */
+  syncRefused = 0;
   crashes = 0;
 
   constructor(
@@ -78,6 +86,7 @@ export class SimNode {
     this.machine = null;
     this.inputs.length = 0;
     this.pendingCommits.clear();
+    this.syncAsked.clear();
   }
 
   /** Steps the machine with `input` and then with whatever the outputs lead to (next height, synced commits). */
@@ -104,7 +113,10 @@ export class SimNode {
       case 'consensus': {
         const messageAt = messageHeight(wire.message);
         if (messageAt > height) this.requestSync(from, height);
-        else if (messageAt < height) this.serveSync(from, messageAt);
+        else if (messageAt < height) {
+          this.serveSync(from, messageAt);
+          this.sendCommitVotes(from, messageAt);
+        }
         if (wire.message.kind === 'vote') this.feed({ type: 'vote-received', message: wire.message });
         else this.feed({ type: 'proposal-received', message: wire.message });
         return;
@@ -112,12 +124,27 @@ export class SimNode {
       case 'sync-request':
         this.serveSync(from, wire.height);
         return;
-      case 'sync-response':
+      case 'sync-response': {
+        // The node's rules (packages/node/src/sync/blockSync.ts): only an answer to a request this node
+        // made, and only blocks whose bytes hash to their certificate's block hash; a peer that fails is
+        // not asked for a while. The machine checks each certificate's signatures.
+        const asked = this.syncAsked.get(from);
+        if (asked === undefined) {
+          this.syncRefused++;
+          return;
+        }
+        this.syncAsked.delete(from);
+        if (wire.commits.some((c) => hashPayload(c.payload) !== c.certificate.blockHash)) {
+          this.syncRefused++;
+          this.syncBenchedUntil.set(from, this.sim.now + SYNC_BENCH_MS);
+          return;
+        }
         for (const commit of wire.commits) {
           if (commit.certificate.height >= height) this.pendingCommits.set(commit.certificate.height, commit);
         }
         this.feed();
         return;
+      }
     }
   }
 
@@ -135,7 +162,9 @@ export class SimNode {
   private requestSync(peer: number, height: Height): void {
     const last = this.lastSyncRequest.get(peer) ?? -Infinity;
     if (this.sim.now - last < SYNC_INTERVAL_MS) return;
+    if ((this.syncBenchedUntil.get(peer) ?? -Infinity) > this.sim.now) return;
     this.lastSyncRequest.set(peer, this.sim.now);
+    this.syncAsked.set(peer, height);
     this.sim.send(this, peer, { kind: 'sync-request', height });
   }
 
@@ -147,7 +176,39 @@ export class SimNode {
     const commits = this.app.chain
       .slice(height - 1, height - 1 + SYNC_BATCH)
       .map((b) => ({ certificate: b.certificate, payload: b.payload }));
+    if (this.behaviour === 'lying-syncer') {
+      // Genuine certificates, tampered bytes; and the same pushed, unasked, to everyone else.
+      const lies = commits.map((c) => ({ certificate: c.certificate, payload: tamper(c.payload) }));
+      for (const other of this.sim.nodes)
+        if (other !== this) this.sim.send(this, other.index, { kind: 'sync-response', commits: lies });
+      return;
+    }
     this.sim.send(this, peer, { kind: 'sync-response', commits });
+  }
+
+  /**
+   * A peer still at a height this node decided gets that height's precommits (from the certificate): votes
+   * prove themselves, so the peer can decide from them even if no honest peer serves it the block by sync.
+   * As CometBFT gossips its last commit. Without it, nodes that crashed after precommitting (their WAL
+   * keeps only their own votes) could wait forever for a decider that moved on.
+   */
+  private sendCommitVotes(peer: number, height: Height): void {
+    const block = this.app.chain[height - 1];
+    if (block === undefined) return;
+    const last = this.lastCommitVotes.get(peer) ?? -Infinity;
+    if (this.sim.now - last < SYNC_INTERVAL_MS) return;
+    this.lastCommitVotes.set(peer, this.sim.now);
+    const { certificate } = block;
+    for (const { validator, signature } of certificate.signatures) {
+      const vote = {
+        type: 'precommit' as const,
+        height: certificate.height,
+        round: certificate.round,
+        blockHash: certificate.blockHash,
+        validator,
+      };
+      this.sim.send(this, peer, { kind: 'consensus', message: { kind: 'vote', vote, signature } });
+    }
   }
 
   private scheduleGossip(): void {
@@ -224,7 +285,14 @@ export class SimNode {
         this.wal.truncateBelow(output.height + 1);
         sim.onCommit(this, output.height, output.blockHash);
         const next = output.height + 1;
-        this.feed({ type: 'start-height', height: next, validators: sim.schedule.setFor(next) });
+        // As the node's driver: the WAL's records of every height started, not only the first.
+        const recovered = recordsForHeight(this.wal.replay(), next);
+        this.feed({
+          type: 'start-height',
+          height: next,
+          validators: sim.schedule.setFor(next),
+          ...(recovered.length > 0 ? { recovered } : {}),
+        });
         return;
       }
       case 'evidence':
@@ -232,4 +300,11 @@ export class SimNode {
         return;
     }
   }
+}
+
+/** The same block bytes with one byte changed: what a lying peer pairs with a genuine certificate. */
+function tamper(payload: Uint8Array): Uint8Array {
+  const copy = payload.length === 0 ? new Uint8Array(1) : Uint8Array.from(payload);
+  copy[0] = (copy[0]! + 1) & 0xff;
+  return copy;
 }

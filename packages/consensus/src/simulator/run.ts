@@ -16,6 +16,8 @@ export interface ScenarioOutcome {
   readonly events: number;
   readonly crashes: number;
   readonly evidence: number;
+  /** Sync answers refused by honest nodes: unasked, or blocks that do not hash to their certificate. */
+  readonly syncRefused: number;
   readonly traceDigest: string;
   readonly traceLength: number;
   readonly checkInput: CheckInput;
@@ -45,6 +47,7 @@ export function runScenario(
     events: sim.eventCount,
     crashes: sim.nodes.reduce((sum, n) => sum + n.crashes, 0),
     evidence: sim.nodes.reduce((sum, n) => sum + n.evidence.length, 0),
+    syncRefused: sim.nodes.reduce((sum, n) => sum + n.syncRefused, 0),
     traceDigest: sim.traceDigest,
     traceLength: sim.traceLength,
     checkInput,

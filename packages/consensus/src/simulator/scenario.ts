@@ -12,7 +12,12 @@ export type ByzantineBehaviour =
   /** Proposes only blocks the application rule rejects. */
   | 'invalid-proposer'
   /** Sends nothing at all. */
-  | 'silent';
+  | 'silent'
+  /**
+   * Honest in consensus, lies in block sync: answers every sync request, and pushes answers nobody asked
+   * for, with genuine commit certificates paired with tampered block bytes.
+   */
+  | 'lying-syncer';
 
 export interface NetworkConfig {
   readonly minDelayMs: number;
@@ -42,6 +47,8 @@ export interface ScenarioConfig {
   readonly fixedPartition?: readonly (readonly number[])[];
   /** Random crashes (with WAL recovery) during the fault phase. */
   readonly crashes: boolean;
+  /** Once in the fault phase, every node crashes at once (more than f), then each restarts from its WAL. */
+  readonly crashAll: boolean;
   readonly faultPhaseMs: number;
   /** After healing, every correct node must commit `progressHeights` new heights within this time. */
   readonly livenessWindowMs: number;
@@ -59,6 +66,8 @@ export const FAULT_MIXES = [
   'byzantine',
   'validator-changes',
   'chaos',
+  'crash-all',
+  'lying-sync',
 ] as const;
 export type FaultMix = (typeof FAULT_MIXES)[number] | 'twins-beyond-f';
 
@@ -107,6 +116,7 @@ export function scenarioFromSeed(seed: number, forcedMix?: FaultMix): ScenarioCo
     network: calm,
     partitions: false,
     crashes: false,
+    crashAll: false,
     faultPhaseMs: 3000,
     livenessWindowMs: 40_000,
     progressHeights: 3,
@@ -181,6 +191,25 @@ export function scenarioFromSeed(seed: number, forcedMix?: FaultMix): ScenarioCo
         faultPhaseMs: 6000,
       };
     }
+    case 'crash-all':
+      // Every node down at once (beyond any f), then back from its WAL; random single crashes around it.
+      return {
+        ...base,
+        network: { ...calm, maxDelayMs: 60, dropRate: 0.02 },
+        crashes: random.chance(0.5),
+        crashAll: true,
+        faultPhaseMs: 5000,
+      };
+    case 'lying-sync':
+      // f members lie in every sync answer, while crashes and partitions make the others catch up by sync.
+      return {
+        ...base,
+        byzantine: keys.slice(0, f).map((key) => ({ key, behaviour: 'lying-syncer' as const })),
+        network: { ...calm, maxDelayMs: 60, dropRate: 0.02 },
+        crashes: true,
+        partitions: true,
+        faultPhaseMs: 6000,
+      };
     case 'twins-beyond-f': {
       // f+1 twins and a fixed partition that gives each side a copy of every twin key: each side then holds
       // more than 2/3 of the keys. Safety is not promised here; the checker must see the fork.

@@ -249,6 +249,13 @@ export class Simulation {
         });
       }
     }
+    if (config.crashAll) {
+      const t = random.range(300, Math.max(400, config.faultPhaseMs - 1600));
+      this.at(t, () => {
+        this.trace('X all');
+        for (const node of this.nodes) if (node.up) this.crash(node);
+      });
+    }
     this.at(config.faultPhaseMs, () => {
       this.groups = null;
       for (const node of this.nodes) if (!node.up) this.restart(node);

@@ -87,6 +87,8 @@ const GOSSIP_INTERVAL_MS = 1_000;
 /** Bounds the proposer-rotation increments computed per height (large, coprime voting powers). */
 const MAX_ROTATION_PERIOD = 4_096;
 const STATUS_INTERVAL_MS = 2_000;
+/** Least time between two sendings of a decided height's precommits to one lagging peer. */
+const COMMIT_VOTES_INTERVAL_MS = 500;
 
 export class ConsensusDriver {
   readonly #o: ConsensusDriverOptions;
@@ -99,6 +101,8 @@ export class ConsensusDriver {
   /** Certified blocks fetched from peers (block sync), fed to the machine in order. */
   readonly #sync: BlockSync;
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** When each peer was last sent a decided height's precommits. */
+  readonly #commitVotesSent = new Map<string, number>();
   #nextHeightTimer: NodeJS.Timeout | undefined;
   #waitingToStart: number | undefined;
   #lastCommitAt = 0;
@@ -531,11 +535,39 @@ export class ConsensusDriver {
     const mine = this.#o.chain.height + 1;
     // A peer at a later height has the blocks before it.
     if (at > mine) this.#sync.peerHas(peer, at - 1, false);
+    else if (at < mine) this.#sendCommitVotes(peer, at);
     // A peer already working on the height this node waits to start: start it now.
     if (at === this.#waitingToStart) this.#startHeight(at);
     this.#feed(
       message.kind === 'vote' ? { type: 'vote-received', message } : { type: 'proposal-received', message },
     );
+  }
+
+  /**
+   * A peer still working on a height this node decided gets that height's precommits, rebuilt from the
+   * stored certificate (votes prove themselves, whoever relays them), as CometBFT gossips its last commit.
+   * Its machine can then decide from them even if no peer serves it the block by sync: validators that
+   * crashed after precommitting keep only their own votes, and could otherwise wait for ever for the
+   * others' precommits of a decider that moved on (found by the simulator's lying-sync mix).
+   */
+  #sendCommitVotes(peer: string, height: number): void {
+    const now = this.#o.clock();
+    if (now - (this.#commitVotesSent.get(peer) ?? Number.NEGATIVE_INFINITY) < COMMIT_VOTES_INTERVAL_MS)
+      return;
+    const commit = this.#o.chain.getCommit(height);
+    if (commit === undefined) return;
+    this.#commitVotesSent.set(peer, now);
+    const blockHash = bytesToHex(commit.blockHash);
+    for (const { validator, signature } of commit.signatures) {
+      const vote = {
+        type: 'precommit' as const,
+        height: commit.height,
+        round: commit.round,
+        blockHash,
+        validator: bytesToHex(validator),
+      };
+      this.#o.transport.send(peer, 'consensus', encodeConsensusMessage({ kind: 'vote', vote, signature }));
+    }
   }
 
   /** The `sync` channel: requests are answered from the ledger, answers go to block sync. */

@@ -124,6 +124,8 @@ interface UpdateContext {
   version: number;
   writes: TreeNodeWrite[];
   stale: Uint8Array[];
+  /** Caches a node this update made: the next update reads the upper ones again at once. */
+  remember(node: LeafNode | InternalNode): void;
 }
 
 const EMPTY: EmptySubtree = { kind: 'empty', hash: ZERO_HASH };
@@ -164,7 +166,16 @@ export class SparseMerkleTree {
       byPath.set(hexOf(keyHash), { keyHash, key, value });
     }
     const sorted = [...byPath.values()].sort((a, b) => compareBytes(a.keyHash, b.keyHash));
-    const context: UpdateContext = { version, writes: [], stale: [] };
+    const context: UpdateContext = {
+      version,
+      writes: [],
+      stale: [],
+      // A node of an update that is never committed is harmless in the cache: it is found only by a
+      // reference with its hash and version, which no committed root holds unless it is the same node.
+      remember: (node) => {
+        if (this.#cacheSize > 0) this.#remember(hexOf(node.hash), node);
+      },
+    };
     if (sorted.length === 0) {
       return { root: base.hash, rootRef: base, version, nodesToWrite: [], staleNodeKeys: [] };
     }
@@ -388,7 +399,15 @@ export class SparseMerkleTree {
       key: nodeKeyOf(context.version, depth, path),
       record: encodeInternalRecord(leftRef, rightRef),
     });
-    return { kind: 'internal', hash, left: leftRef, right: rightRef, version: context.version };
+    const node: InternalNode = {
+      kind: 'internal',
+      hash,
+      left: leftRef,
+      right: rightRef,
+      version: context.version,
+    };
+    context.remember(node);
+    return node;
   }
 
   #read(unread: UnreadSubtree): EmptySubtree | LeafNode | InternalNode {
@@ -466,6 +485,7 @@ function place(
     key: nodeKeyOf(context.version, depth, path, lastBit),
     record: encodeLeafRecord(node.key, node.value),
   });
+  context.remember({ ...node, stored: { version: context.version, depth } });
   return { hash: node.hash, version: context.version };
 }
 

@@ -1,6 +1,5 @@
 import { HanglianError } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ExecutionErrors } from '../../framework/errors.js';
 import {
   type BlockHookContext,
@@ -37,7 +36,6 @@ export const InsightsGenesisSchema = Type.Object(
   { additionalProperties: false },
 );
 export type InsightsGenesis = Static<typeof InsightsGenesisSchema>;
-const checkGenesis = TypeCompiler.Compile(InsightsGenesisSchema);
 
 /**
  * From 带货 to 带数 (docs/brief.md §1 item 9): counters of demand, sales, returns, cancellations and disputes by
@@ -72,15 +70,8 @@ export class InsightsModule implements Module {
     this.queries = queryList(createInsightsQueries(items));
   }
 
-  initGenesis(ctx: GenesisContext, genesis: unknown): void {
-    if (genesis === undefined) return;
-    if (!checkGenesis.Check(genesis)) {
-      const e = checkGenesis.Errors(genesis).First();
-      throw new HanglianError(
-        ExecutionErrors.GENESIS_INVALID,
-        `genesis of insights: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
-      );
-    }
+  /** `genesis` passed `genesisSchema` already: the state machine checks every module's section once. */
+  initGenesis(ctx: GenesisContext, genesis: InsightsGenesis): void {
     if (genesis.devCalendarMonthMs !== undefined && ctx.dev !== true) {
       throw new HanglianError(
         ExecutionErrors.GENESIS_INVALID,

@@ -1,7 +1,5 @@
-import { type CryptoSuite, HanglianError } from '@hanglian/core';
+import type { CryptoSuite } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ExecutionErrors } from '../../framework/errors.js';
 import {
   type Command,
   type GenesisContext,
@@ -28,7 +26,6 @@ export const LightClientsGenesisSchema = Type.Object(
   { additionalProperties: false },
 );
 export type LightClientsGenesis = Static<typeof LightClientsGenesisSchema>;
-const checkGenesis = TypeCompiler.Compile(LightClientsGenesisSchema);
 
 /**
  * Light clients of other Hanglian chains, on chain (docs/brief.md §6 "Linked chains"): governance admits a
@@ -78,15 +75,8 @@ export class LightClientsModule implements Module {
     this.commands = [new UpdateCommand(suite), new SubmitMisbehaviourCommand(suite)];
   }
 
-  initGenesis(ctx: GenesisContext, genesis: unknown): void {
-    if (genesis === undefined) return;
-    if (!checkGenesis.Check(genesis)) {
-      const e = checkGenesis.Errors(genesis).First();
-      throw new HanglianError(
-        ExecutionErrors.GENESIS_INVALID,
-        `genesis of lightclients: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
-      );
-    }
+  /** `genesis` passed `genesisSchema` already: the state machine checks every module's section once. */
+  initGenesis(ctx: GenesisContext, genesis: LightClientsGenesis): void {
     if (genesis.parameters !== undefined) {
       lightClientParamsStore.set(ctx.state, 'current', {
         ...DEFAULT_LIGHTCLIENT_PARAMETERS,

@@ -1,7 +1,5 @@
-import { bytesToHex, HanglianError, sha256, utf8 } from '@hanglian/core';
+import { bytesToHex, sha256, utf8 } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ExecutionErrors } from '../../framework/errors.js';
 import {
   type BlockHookContext,
   type Command,
@@ -54,7 +52,6 @@ export const OrdersGenesisSchema = Type.Object(
   { additionalProperties: false },
 );
 export type OrdersGenesis = Static<typeof OrdersGenesisSchema>;
-const checkGenesis = TypeCompiler.Compile(OrdersGenesisSchema);
 
 export interface OrdersModuleDependencies {
   readonly identity: IdentityForOrders;
@@ -147,15 +144,8 @@ export class OrdersModule implements Module {
     this.queries = queryList(createOrdersQueries(deps.settlement, lifecycle));
   }
 
-  initGenesis(ctx: GenesisContext, genesis: unknown): void {
-    if (genesis === undefined) return;
-    if (!checkGenesis.Check(genesis)) {
-      const e = checkGenesis.Errors(genesis).First();
-      throw new HanglianError(
-        ExecutionErrors.GENESIS_INVALID,
-        `genesis of orders: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
-      );
-    }
+  /** `genesis` passed `genesisSchema` already: the state machine checks every module's section once. */
+  initGenesis(ctx: GenesisContext, genesis: OrdersGenesis): void {
     if (genesis.parameters !== undefined) {
       paramsStore.set(ctx.state, 'current', { ...DEFAULT_ORDERS_PARAMETERS, ...genesis.parameters });
     }

@@ -1,7 +1,4 @@
-import { HanglianError } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ExecutionErrors } from '../../framework/errors.js';
 import {
   type Command,
   type GenesisContext,
@@ -27,7 +24,6 @@ export const PrivacyGenesisSchema = Type.Object(
   { additionalProperties: false },
 );
 export type PrivacyGenesis = Static<typeof PrivacyGenesisSchema>;
-const checkGenesis = TypeCompiler.Compile(PrivacyGenesisSchema);
 
 /**
  * Purchase history belongs to the consumer (docs/brief.md §1 item 5, §2): grants of a scoped part of it to an
@@ -55,15 +51,8 @@ export class PrivacyModule implements Module {
     this.commands = [new GrantCommand(identity), new RevokeCommand()];
   }
 
-  initGenesis(ctx: GenesisContext, genesis: unknown): void {
-    if (genesis === undefined) return;
-    if (!checkGenesis.Check(genesis)) {
-      const e = checkGenesis.Errors(genesis).First();
-      throw new HanglianError(
-        ExecutionErrors.GENESIS_INVALID,
-        `genesis of privacy: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
-      );
-    }
+  /** `genesis` passed `genesisSchema` already: the state machine checks every module's section once. */
+  initGenesis(ctx: GenesisContext, genesis: PrivacyGenesis): void {
     if (genesis.parameters !== undefined) {
       privacyParamsStore.set(ctx.state, 'current', { ...DEFAULT_PRIVACY_PARAMETERS, ...genesis.parameters });
     }

@@ -1,6 +1,5 @@
 import { HanglianError } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ExecutionErrors } from '../../framework/errors.js';
 import {
   type Command,
@@ -32,7 +31,6 @@ export const RegistryGenesisSchema = Type.Object(
   { additionalProperties: false },
 );
 export type RegistryGenesis = Static<typeof RegistryGenesisSchema>;
-const checkGenesis = TypeCompiler.Compile(RegistryGenesisSchema);
 
 export interface RegistryModuleOptions {
   /** Default: stateless kernel methods of their own (they are pure functions of a state). */
@@ -56,6 +54,7 @@ export interface RegistryModuleOptions {
  */
 export class RegistryModule implements Module {
   readonly name = REGISTRY_MODULE;
+  readonly genesisSchema = RegistryGenesisSchema;
   readonly method = new RegistryMethod();
   readonly commands: readonly Command<any>[];
   readonly queries: readonly Query<any, any>[];
@@ -107,15 +106,8 @@ export class RegistryModule implements Module {
     this.queries = queryList(createRegistryQueries(this.method, settlement, executor, options.queryGasCap));
   }
 
-  initGenesis(ctx: GenesisContext, genesis: unknown): void {
-    if (genesis === undefined) return;
-    if (!checkGenesis.Check(genesis)) {
-      const e = checkGenesis.Errors(genesis).First();
-      throw new HanglianError(
-        ExecutionErrors.GENESIS_INVALID,
-        `genesis of registry: ${e?.path || '/'} ${e?.message ?? 'is invalid'}`,
-      );
-    }
+  /** `genesis` passed `genesisSchema` already: the state machine checks every module's section once. */
+  initGenesis(ctx: GenesisContext, genesis: RegistryGenesis): void {
     try {
       if (genesis.parameters !== undefined) setRegistryParameters(ctx.state, genesis.parameters);
       for (const standard of genesis.standards ?? []) registerStandard(ctx.state, standard, 0);

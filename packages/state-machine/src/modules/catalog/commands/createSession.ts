@@ -1,14 +1,15 @@
-import { HanglianError, UintSchema } from '@hanglian/core';
+import { HanglianError, TextSchema, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { CatalogErrors } from '../errors.js';
+import { CatalogEvents } from '../events.js';
 import type { IdentityForCatalog } from '../expected.js';
 import { LocalIdSchema, listingStore, sessionStore } from '../stores.js';
 
 export const CreateSessionParamsSchema = Type.Object(
   {
     session: LocalIdSchema,
-    title: Type.String({ minLength: 1, maxLength: 200 }),
+    title: TextSchema({ minChars: 1, maxChars: 200 }),
     startsAt: UintSchema,
     endsAt: UintSchema,
     /** Listing ids (`<merchant>/<id>`) to feature; each must offer hosts a commission. */
@@ -63,7 +64,7 @@ export class CreateSessionCommand implements Command<typeof CreateSessionParamsS
       endsAt: p.endsAt,
       featured,
     });
-    ctx.emit('sessionCreated', { id, host, listings: featured.length }, [
+    ctx.emit(CatalogEvents.sessionCreated, { id, host, listings: featured.length }, [
       id,
       host,
       ...featured.slice(0, 5).map((f) => f.listing),

@@ -1,10 +1,11 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../../framework/errors.js';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import type { StateReader } from '../../../framework/state.js';
 import { ItemsErrors } from '../../items/errors.js';
 import { CatalogErrors } from '../errors.js';
+import { CatalogEvents } from '../events.js';
 import type { IdentityForCatalog, ItemsForCatalog } from '../expected.js';
 import {
   BasisPointsSchema,
@@ -32,7 +33,7 @@ export const CreateListingParamsSchema = Type.Object(
   {
     listing: LocalIdSchema,
     sku: ListingSchema.properties.sku,
-    title: ListingSchema.properties.title,
+    title: TextSchema({ minChars: 1, maxChars: 200 }),
     price: ListingSchema.properties.price,
     carriers: ListingSchema.properties.carriers,
     shipsTo: Type.Optional(ListingSchema.properties.shipsTo),
@@ -95,7 +96,7 @@ export class CreateListingCommand implements Command<typeof CreateListingParamsS
       updatedAt: ctx.block.height,
     });
     listingsBySkuStore.set(ctx.state, `${p.sku}/${id}`, {});
-    ctx.emit('listingCreated', { id, sku: p.sku, price: p.price }, [id, merchant, p.sku]);
+    ctx.emit(CatalogEvents.listingCreated, { id, sku: p.sku, price: p.price }, [id, merchant, p.sku]);
   }
 }
 
@@ -138,7 +139,7 @@ export class UpdateListingCommand implements Command<typeof UpdateListingParamsS
     const { listing: _id, ...changes } = ctx.params;
     const updated = { ...listing, ...changes, updatedAt: ctx.block.height };
     listingStore.set(ctx.state, id, updated);
-    ctx.emit('listingUpdated', { id, price: updated.price, status: updated.status }, [
+    ctx.emit(CatalogEvents.listingUpdated, { id, price: updated.price, status: updated.status }, [
       id,
       merchant,
       listing.sku,

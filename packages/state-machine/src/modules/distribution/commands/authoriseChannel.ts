@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { SkuSchema } from '../../items/stores.js';
 import { DistributionErrors } from '../errors.js';
+import { DistributionEvents } from '../events.js';
 import type { IdentityForDistribution } from '../expected.js';
 import { channelStore, RegionSchema } from '../stores.js';
 
@@ -52,7 +53,7 @@ export class AuthoriseChannelCommand implements Command<typeof AuthoriseChannelP
       grantedAt: ctx.block.height,
     };
     channelStore.set(ctx.state, `${producer}/${org}`, channel);
-    ctx.emit('channelAuthorised', channel, [producer, org]);
+    ctx.emit(DistributionEvents.channelAuthorised, channel, [producer, org]);
   }
 }
 
@@ -77,6 +78,9 @@ export class RevokeChannelCommand implements Command<typeof RevokeChannelParamsS
       throw new HanglianError(DistributionErrors.DISTRIBUTION_NOT_PRODUCER, 'no such channel of yours');
     }
     channelStore.delete(ctx.state, `${producer}/${ctx.params.org}`);
-    ctx.emit('channelRevoked', { producer, org: ctx.params.org }, [producer, ctx.params.org]);
+    ctx.emit(DistributionEvents.channelRevoked, { producer, org: ctx.params.org }, [
+      producer,
+      ctx.params.org,
+    ]);
   }
 }

@@ -1,9 +1,10 @@
-import { bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
+import { bytesToHex, HanglianError, IdentifierSchema, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { selectedCodes } from '../../items/commands/recordEvent.js';
 import { orgParty } from '../../items/stores.js';
 import { DistributionErrors } from '../errors.js';
+import { DistributionEvents } from '../events.js';
 import type { IdentityForDistribution, ItemsForDistribution } from '../expected.js';
 import { shipmentStore } from '../stores.js';
 
@@ -13,7 +14,7 @@ export const ReceiveParamsSchema = Type.Object(
     shipment: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }),
     /** False refuses the whole shipment: the items go back to the sender's stock. */
     accept: Type.Boolean(),
-    where: Type.String({ minLength: 1, maxLength: 128 }),
+    where: TextSchema({ minChars: 1, maxChars: 128 }),
   },
   { additionalProperties: false },
 );
@@ -77,7 +78,7 @@ export class ReceiveCommand implements Command<typeof ReceiveParamsSchema> {
       settledAt: ctx.block.height,
     });
     ctx.emit(
-      accept ? 'received' : 'refused',
+      accept ? DistributionEvents.received : DistributionEvents.refused,
       { shipment: `${from}/${shipment}`, from, to: record.to, count: record.count },
       [from, record.to],
     );

@@ -1,10 +1,11 @@
-import { bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
+import { bytesToHex, HanglianError, IdentifierSchema, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../../framework/errors.js';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { ItemSelectionSchema, selectedCodes } from '../../items/commands/recordEvent.js';
 import { orgParty } from '../../items/stores.js';
 import { DistributionErrors } from '../errors.js';
+import { DistributionEvents } from '../events.js';
 import type { IdentityForDistribution, ItemsForDistribution } from '../expected.js';
 import { shipmentStore, shipmentsByReceiverStore } from '../stores.js';
 
@@ -13,7 +14,7 @@ export const ShipParamsSchema = Type.Object(
     shipment: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }),
     to: IdentifierSchema,
     items: ItemSelectionSchema,
-    where: Type.String({ minLength: 1, maxLength: 128 }),
+    where: TextSchema({ minChars: 1, maxChars: 128 }),
   },
   { additionalProperties: false },
 );
@@ -93,6 +94,9 @@ export class ShipCommand implements Command<typeof ShipParamsSchema> {
       sentAt: ctx.block.height,
     });
     shipmentsByReceiverStore.set(ctx.state, `${to}/${from}/${shipment}`, {});
-    ctx.emit('shipped', { shipment: `${from}/${shipment}`, from, to, count: codes.length }, [from, to]);
+    ctx.emit(DistributionEvents.shipped, { shipment: `${from}/${shipment}`, from, to, count: codes.length }, [
+      from,
+      to,
+    ]);
   }
 }

@@ -1,14 +1,15 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { ReviewsErrors } from '../errors.js';
+import { ReviewsEvents } from '../events.js';
 import type { IdentityForReviews } from '../expected.js';
 import { reviewStore } from '../stores.js';
 
 export const ReplyParamsSchema = Type.Object(
   {
     order: Type.String({ pattern: '^[0-9a-f]{32}$' }),
-    text: Type.String({ minLength: 1, maxLength: 2_000 }),
+    text: TextSchema({ minChars: 1, maxChars: 2_000, multiline: true }),
   },
   { additionalProperties: false },
 );
@@ -38,7 +39,7 @@ export class ReplyCommand implements Command<typeof ReplyParamsSchema> {
       ...review,
       reply: { text: ctx.params.text, writtenAt: ctx.block.height },
     });
-    ctx.emit('replied', { order: review.order, merchant: review.merchant }, [
+    ctx.emit(ReviewsEvents.replied, { order: review.order, merchant: review.merchant }, [
       review.listing,
       review.merchant,
     ]);

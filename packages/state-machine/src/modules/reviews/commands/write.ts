@@ -1,8 +1,9 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import type { StateWriter } from '../../../framework/state.js';
 import { ReviewsErrors } from '../errors.js';
+import { ReviewsEvents } from '../events.js';
 import type { OrdersForReviews } from '../expected.js';
 import { ratingStore, reviewStore, reviewsByListingStore } from '../stores.js';
 
@@ -10,7 +11,7 @@ export const WriteReviewParamsSchema = Type.Object(
   {
     order: Type.String({ pattern: '^[0-9a-f]{32}$' }),
     rating: Type.Integer({ minimum: 1, maximum: 5 }),
-    text: Type.String({ maxLength: 2_000 }),
+    text: TextSchema({ maxChars: 2_000, multiline: true }),
   },
   { additionalProperties: false },
 );
@@ -60,7 +61,7 @@ export class WriteReviewCommand implements Command<typeof WriteReviewParamsSchem
     reviewsByListingStore.set(ctx.state, `${order.listing}/${order.id}`, {});
     addRating(ctx.state, `listing/${order.listing}`, review.rating);
     addRating(ctx.state, `merchant/${order.merchant}`, review.rating);
-    ctx.emit('reviewed', { order: order.id, listing: order.listing, rating: review.rating }, [
+    ctx.emit(ReviewsEvents.reviewed, { order: order.id, listing: order.listing, rating: review.rating }, [
       order.listing,
       order.merchant,
     ]);

@@ -12,19 +12,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { initNetwork } from '../config/init.js';
-import { readKeyFile } from '../keystore/keystore.js';
+import { initNetwork, readKeyFile } from '@hanglian/node';
 
-const CLI = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  '..',
-  'cli',
-  'bin',
-  'hanglian.js',
-);
+// This package's own binary (dist/src/bench → bin).
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 const CHAIN_ID = 'hanglian-bench-net';
 /** Clock ticks per second of /proc/<pid>/stat on Linux. */
 const CLK_TCK = 100;
@@ -43,6 +34,10 @@ export interface RateStep {
   /** Commits answered during the step window, per second of the window. */
   readonly committedPerSecond: number;
   readonly failed: number;
+  /** Refused at admission with MEMPOOL_BACKLOG (back-pressure: the client should retry later). */
+  readonly refused: number;
+  /** True for the step run past saturation (twice the rate at which commits stopped keeping up). */
+  readonly pastSaturation: boolean;
   readonly latencyMs: { readonly p50: number; readonly p99: number };
   readonly blocks: number;
   readonly nodes: readonly NodeUsage[];
@@ -142,6 +137,8 @@ export async function runNetworkBench(
     validators?: number;
     /** Flags for each validator's Node process, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile them. */
     nodeFlags?: readonly string[];
+    /** Run one step at twice the rate where commits stopped keeping up (default true). */
+    pastSaturation?: boolean;
     onProgress?: (line: string) => void;
   } = {},
 ): Promise<NetworkBenchFigures> {
@@ -184,7 +181,10 @@ export async function runNetworkBench(
 
     const steps: RateStep[] = [];
     let sender = 0;
-    for (const rate of rates) {
+    const plan = [...rates];
+    let pastSaturation = false;
+    for (let stepIndex = 0; stepIndex < plan.length; stepIndex++) {
+      const rate = plan[stepIndex]!;
       // Sign the step's transfers first: the load generator shares the machine with the nodes.
       const total = Math.round(rate * stepSeconds);
       const height = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
@@ -211,6 +211,7 @@ export async function runNetworkBench(
       const heightBefore = height;
       const latencies: number[] = [];
       let failed = 0;
+      let refused = 0;
       const inFlight: Promise<void>[] = [];
       const t0 = performance.now();
       // Open loop: each 10 ms, send what the offered rate owes by now, answered or not.
@@ -220,22 +221,30 @@ export async function runNetworkBench(
         for (; next < due; next++) {
           const { node, hex } = planned[next]!;
           const sentAt = performance.now();
-          inFlight.push(
+          // A client backs off as the node asks when refused with MEMPOOL_BACKLOG, then sends again: later
+          // nonces of the same sender wait for this one, so giving up would strand them.
+          const send = (): Promise<void> =>
             fetch(`${nodes[node]!.url}/v1/txs?wait=commit&timeoutMs=20000`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               body: JSON.stringify({ tx: hex }),
             })
               .then((r) => r.json() as Promise<any>)
-              .then((answer) => {
+              .then(async (answer) => {
+                if (answer.code === 'MEMPOOL_BACKLOG') {
+                  refused++;
+                  const wait = (answer.details?.retryAfterMs ?? 1_000) * (0.5 + Math.random());
+                  await new Promise((r) => setTimeout(r, wait));
+                  return send();
+                }
                 if (answer.status === 'committed' && answer.result?.code === 'OK')
                   latencies.push(performance.now() - sentAt);
                 else failed++;
               })
               .catch(() => {
                 failed++;
-              }),
-          );
+              });
+          inFlight.push(send());
         }
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -253,6 +262,8 @@ export async function runNetworkBench(
         // Transfers answered as committed, over the time from the first send to the last answer.
         committedPerSecond: Math.round(latencies.length / Math.max(elapsed, (sendEnd - t0) / 1000)),
         failed,
+        refused,
+        pastSaturation,
         latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
         blocks: heightAfter - heightBefore,
         nodes: nodes.map((n, i) => ({
@@ -263,10 +274,16 @@ export async function runNetworkBench(
       };
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks, ${failed} failed; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')}; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks, ${failed} failed, ${refused} refused (backlog)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')}; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       // Commits no longer keep up with the offer: stop raising it.
-      if (step.committedPerSecond < 0.8 * rate || step.latencyMs.p99 > 5_000 || failed > 0.05 * total) break;
+      if (pastSaturation) break;
+      if (step.committedPerSecond < 0.8 * rate || step.latencyMs.p99 > 5_000 || failed > 0.05 * total) {
+        // One more step at twice the rate: with back-pressure, commits there should stay near the maximum.
+        if (options.pastSaturation === false) break;
+        pastSaturation = true;
+        plan.splice(stepIndex + 1, plan.length, rate * 2);
+      }
     }
     return {
       validators,
