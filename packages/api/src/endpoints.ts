@@ -4,6 +4,7 @@
  * that is not here does not exist.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
+import type { DataSource } from './sources.js';
 import {
   AccountView,
   Address,
@@ -44,6 +45,14 @@ export interface EndpointDefinition {
    * Absent: open to anyone.
    */
   readonly auth?: 'admin' | 'members' | 'depends';
+  /**
+   * What the answer is made of (sources.ts). An endpoint open to anyone (`auth` absent or `depends`) lists
+   * only public or per-read sources here, and names in `membersSources` what it adds for a member's
+   * signed request. `submitTransaction` answers whoever holds the signed transaction (members-only bytes):
+   * its events are the submitter's own.
+   */
+  readonly sources: readonly DataSource[];
+  readonly membersSources?: readonly DataSource[];
   /** Also accepts the body as raw `application/octet-stream` bytes (the schema then applies to JSON only). */
   readonly acceptsRawBody?: boolean;
   /** The response is not JSON (a page): its media type. */
@@ -66,6 +75,7 @@ function define<const E extends EndpointDefinition>(endpoint: E): E {
 export const endpoints = {
   getStatus: define({
     id: 'getStatus',
+    sources: ['node.status'],
     method: 'GET',
     path: '/v1/status',
     tag: 'node',
@@ -74,6 +84,7 @@ export const endpoints = {
   }),
   getOpenApi: define({
     id: 'getOpenApi',
+    sources: ['api.description'],
     method: 'GET',
     path: '/v1/openapi.json',
     tag: 'node',
@@ -82,6 +93,7 @@ export const endpoints = {
   }),
   getDocs: define({
     id: 'getDocs',
+    sources: ['api.description'],
     method: 'GET',
     path: '/docs',
     tag: 'node',
@@ -91,6 +103,7 @@ export const endpoints = {
   }),
   getHealth: define({
     id: 'getHealth',
+    sources: ['node.readiness'],
     method: 'GET',
     path: '/v1/health',
     tag: 'node',
@@ -99,6 +112,7 @@ export const endpoints = {
   }),
   getReady: define({
     id: 'getReady',
+    sources: ['node.readiness'],
     method: 'GET',
     path: '/v1/ready',
     tag: 'node',
@@ -113,6 +127,7 @@ export const endpoints = {
   }),
   getMetrics: define({
     id: 'getMetrics',
+    sources: ['node.metrics'],
     method: 'GET',
     path: '/metrics',
     tag: 'node',
@@ -122,6 +137,8 @@ export const endpoints = {
   }),
   subscribe: define({
     id: 'subscribe',
+    sources: ['chain.headers', 'chain.txOutcome'],
+    membersSources: ['chain.events'],
     method: 'GET',
     path: '/v1/subscribe',
     tag: 'blocks',
@@ -146,6 +163,7 @@ export const endpoints = {
   }),
   listErrors: define({
     id: 'listErrors',
+    sources: ['api.description'],
     method: 'GET',
     path: '/v1/errors',
     tag: 'node',
@@ -154,6 +172,7 @@ export const endpoints = {
   }),
   submitTransaction: define({
     id: 'submitTransaction',
+    sources: ['chain.txOutcome', 'chain.events'],
     method: 'POST',
     path: '/v1/txs',
     tag: 'transactions',
@@ -181,21 +200,31 @@ export const endpoints = {
       'TX_NOT_MEMBER',
       'TX_NONCE_TOO_LOW',
       'TX_EXPIRED',
+      'TX_TEXT_INVALID',
+      'MEMPOOL_NONCE_TOO_FAR',
       'MEMPOOL_FULL',
       'COMMIT_TIMEOUT',
     ],
   }),
   getTransaction: define({
     id: 'getTransaction',
+    sources: ['chain.txOutcome'],
+    membersSources: ['chain.events'],
     method: 'GET',
     path: '/v1/txs/:id',
     tag: 'transactions',
     summary: 'The status of a transaction: pending, committed (with its result), rejected or unknown',
+    description:
+      "A committed transaction's events are members' reads (block results): without a member's signature the " +
+      'result comes with `events` empty and `eventsWithheld: true`.',
     params: Type.Object({ id: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }) }),
     response: TxStatusView,
+    auth: 'depends',
+    errors: ['READ_AUTH_INVALID', 'READ_NOT_MEMBER'],
   }),
   getTransactionProof: define({
     id: 'getTransactionProof',
+    sources: ['chain.transactions', 'chain.events', 'chain.txProofs', 'chain.headers', 'chain.validators'],
     method: 'GET',
     path: '/v1/txs/:id/proof',
     tag: 'transactions',
@@ -207,6 +236,7 @@ export const endpoints = {
   }),
   getAccount: define({
     id: 'getAccount',
+    sources: ['state.nonces'],
     method: 'GET',
     path: '/v1/accounts/:address',
     tag: 'transactions',
@@ -216,6 +246,7 @@ export const endpoints = {
   }),
   getBlock: define({
     id: 'getBlock',
+    sources: ['chain.transactions', 'chain.headers'],
     method: 'GET',
     path: '/v1/blocks/:height',
     tag: 'blocks',
@@ -227,6 +258,7 @@ export const endpoints = {
   }),
   getHeader: define({
     id: 'getHeader',
+    sources: ['chain.headers'],
     method: 'GET',
     path: '/v1/headers/:height',
     tag: 'blocks',
@@ -237,6 +269,7 @@ export const endpoints = {
   }),
   getBlockResults: define({
     id: 'getBlockResults',
+    sources: ['chain.txOutcome', 'chain.events'],
     method: 'GET',
     path: '/v1/blocks/:height/results',
     tag: 'blocks',
@@ -248,6 +281,7 @@ export const endpoints = {
   }),
   getBlockValidators: define({
     id: 'getBlockValidators',
+    sources: ['chain.validators'],
     method: 'GET',
     path: '/v1/blocks/:height/validators',
     tag: 'blocks',
@@ -258,6 +292,7 @@ export const endpoints = {
   }),
   getStateProof: define({
     id: 'getStateProof',
+    sources: ['state', 'chain.headers'],
     method: 'GET',
     path: '/v1/state/proof',
     tag: 'state',
@@ -282,6 +317,7 @@ export const endpoints = {
   }),
   getQuery: define({
     id: 'getQuery',
+    sources: ['query'],
     method: 'GET',
     path: '/v1/query/:module/:name',
     tag: 'state',
@@ -300,6 +336,7 @@ export const endpoints = {
   }),
   postQuery: define({
     id: 'postQuery',
+    sources: ['query'],
     method: 'POST',
     path: '/v1/query/:module/:name',
     tag: 'state',
@@ -318,6 +355,7 @@ export const endpoints = {
   }),
   isolateNetwork: define({
     id: 'isolateNetwork',
+    sources: [],
     method: 'POST',
     path: '/v1/admin/network/isolate',
     tag: 'operator',
@@ -328,6 +366,7 @@ export const endpoints = {
   }),
   restoreNetwork: define({
     id: 'restoreNetwork',
+    sources: [],
     method: 'POST',
     path: '/v1/admin/network/restore',
     tag: 'operator',

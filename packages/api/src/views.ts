@@ -58,13 +58,20 @@ export const TxResultView = Type.Object(
 
 export const TxStatusView = Type.Union(
   [
-    Type.Object({ txId: Hash, status: Type.Literal('pending') }),
+    Type.Object({
+      txId: Hash,
+      status: Type.Literal('pending'),
+      /** The submitter's nonce it waits for: a predecessor the node has not received yet. */
+      waitingForNonce: Type.Optional(Uint),
+    }),
     Type.Object({
       txId: Hash,
       status: Type.Literal('committed'),
       height: Uint,
       index: Uint,
       result: TxResultView,
+      /** Set when the events were left out: they are members' reads and the request was not signed. */
+      eventsWithheld: Type.Optional(Type.Literal(true)),
     }),
     Type.Object({
       txId: Hash,

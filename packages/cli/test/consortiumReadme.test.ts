@@ -25,15 +25,28 @@ function consortiumBlock(): string {
   return markdown.slice(open + 6, close + 1);
 }
 
-test('the README forms a consortium command by command', { timeout: 240_000 }, async () => {
+/**
+ * The README's four machines are 127.0.0.2-5; the test moves them to four other loopback addresses of its
+ * own (127.A.B.2-5, all loopback on Linux), so that it never meets another run, or anything a cancelled
+ * run left behind, on the same address and port. Nothing else of the block changes.
+ */
+function ownAddresses(block: string): { block: string; host: (n: number) => string } {
+  const a = 1 + Math.floor(Math.random() * 250);
+  const b = 1 + Math.floor(Math.random() * 250);
+  const host = (n: number) => `127.${a}.${b}.${n}`;
+  return { block: block.replace(/127\.0\.0\.([2-5])\b/g, (_m, n: string) => host(Number(n))), host };
+}
+
+test('the README forms a consortium command by command', { timeout: 420_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-readme-consortium-'));
   const pidsFile = join(dir, 'pids.txt');
+  const { block, host } = ownAddresses(consortiumBlock());
   const script = [
     'set -e',
     // Whatever happens, the nodes the block started in the background are named for the test to stop.
     `trap 'jobs -p > "${pidsFile}"' EXIT`,
     `hanglian() { "${process.execPath}" "${CLI}" "$@"; }`,
-    consortiumBlock(),
+    block,
   ].join('\n');
   writeFileSync(join(dir, 'block.sh'), script);
   const bash = spawn('bash', ['--noprofile', '--norc', join(dir, 'block.sh')], {
@@ -43,6 +56,30 @@ test('the README forms a consortium command by command', { timeout: 240_000 }, a
     detached: true,
   });
   const group = bash.pid!;
+  const alive = () => {
+    try {
+      process.kill(-group, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Stops the block and every node it left in the background, also when the test fails or times out
+  // (t.after runs then), and as a last resort when this process exits.
+  const stopAll = async () => {
+    if (alive()) process.kill(-group, 'SIGTERM');
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (alive()) process.kill(-group, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const onExit = () => {
+    if (alive()) process.kill(-group, 'SIGKILL');
+  };
+  process.once('exit', onExit);
+  t.after(async () => {
+    await stopAll();
+    process.off('exit', onExit);
+  });
   let stdout = '';
   let stderr = '';
   bash.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -65,7 +102,7 @@ test('the README forms a consortium command by command', { timeout: 240_000 }, a
     assert.match(stdout, /1 {2}approved .* admit shop/);
     assert.match(stdout, /2 {2}approved .* validator of shop at power 10/);
     assert.equal(pids.length, 4, 'four nodes ran in the background');
-    const apis = ['2', '3', '4', '5'].map((n) => `http://127.0.0.${n}:26657`);
+    const apis = [2, 3, 4, 5].map((n) => `http://${host(n)}:26657`);
     const acme = createClient({ url: apis[0]! });
     // The set changes two blocks after the approving vote.
     const deadline = Date.now() + 30_000;
@@ -89,17 +126,6 @@ test('the README forms a consortium command by command', { timeout: 240_000 }, a
       while ((await getStatus(client)).height < target) await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
-    const alive = () => {
-      try {
-        process.kill(-group, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    if (alive()) process.kill(-group, 'SIGTERM');
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-    if (alive()) process.kill(-group, 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    await stopAll();
   }
 });

@@ -86,7 +86,7 @@ async function stop(started: Started): Promise<void> {
 }
 
 function runScript(script: string, cwd: string): Promise<{ code: number | null; output: string }> {
-  const prelude = `set -euo pipefail\nhanglian() { "${process.execPath}" "${CLI}" "$@"; }\n`;
+  const prelude = `set -eu\nhanglian() { "${process.execPath}" "${CLI}" "$@"; }\n`;
   const bash = spawn('bash', ['-c', prelude + script], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   bash.stdout.on('data', (c: Buffer) => {

@@ -12,6 +12,7 @@ export * from './evidence/bundle.js';
 export * from './merkle/list.js';
 export * from './merkle/stateProof.js';
 export * from './schema/common.js';
+export * from './schema/text.js';
 export * from './types/block.js';
 export * from './types/readRequest.js';
 export * from './types/result.js';

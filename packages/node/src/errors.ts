@@ -17,6 +17,11 @@ export const NodeErrors = defineErrorCodes('node', {
     kind: 'conflict',
     summary: 'Another pending transaction of this submitter has that nonce.',
   },
+  MEMPOOL_NONCE_TOO_FAR: {
+    kind: 'invalid',
+    summary:
+      "The nonce is further ahead of the submitter's next one than the mempool keeps waiting transactions (64 by default).",
+  },
   NOT_FOUND: { kind: 'not_found', summary: 'No such block, transaction or record.' },
   STATE_PRUNED: {
     kind: 'not_found',
@@ -24,6 +29,11 @@ export const NodeErrors = defineErrorCodes('node', {
       'This node prunes old state: it keeps recent heights and snapshots only. Ask an archival node, or a kept height.',
   },
   BAD_REQUEST: { kind: 'invalid', summary: 'The request is malformed.' },
+  REQUEST_HEADERS_TOO_LARGE: {
+    kind: 'too_large',
+    summary: 'The request line and headers are larger than the node parses (HTTP 431).',
+  },
+  REQUEST_TIMEOUT: { kind: 'unavailable', summary: 'The request did not arrive in time (HTTP 408).' },
   COMMIT_TIMEOUT: {
     kind: 'unavailable',
     summary: 'The transaction was accepted but not committed within the wait.',

@@ -21,7 +21,7 @@ import {
   VOTE_PRECOMMIT,
   VOTE_PREVOTE,
 } from '@hanglian/core';
-import type { GenesisDocument, ReadAccess, StateMachine } from '@hanglian/state-machine';
+import type { GenesisDocument, QueryAuthorizer, StateMachine } from '@hanglian/state-machine';
 import type { KvDurability, StatePruning } from '@hanglian/storage';
 import type { ApiBackend } from './api/backend.js';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
@@ -160,7 +160,12 @@ export class HanglianNode implements ApiBackend {
     this.signatures = signatures;
     this.logger = logger;
     this.#clock = options.clock ?? Date.now;
-    this.mempool = new Mempool(application.stateMachine, chain.chainId, options.mempool);
+    this.mempool = new Mempool(application.stateMachine, chain.chainId, options.mempool, (tx, reason) => {
+      // Dropped unincluded (expired, or its nonce used by another): its status says so, never pending.
+      const txId = bytesToHex(tx.id);
+      this.#recordRejection(txId, reason);
+      this.#settle(txId);
+    });
     this.events.setMaxListeners(1000);
     this.#transport = options.transport ?? new NoPeers();
     const key = options.validatorKey;
@@ -343,20 +348,22 @@ export class HanglianNode implements ApiBackend {
 
   /**
    * Answers a module query on the latest state. `authorize` is told the query's access once its params
-   * passed their schema. A query that runs contract code goes to the query workers (it may be refused with
+   * passed their schema, and answers who asks (StateMachine.query). A query that runs contract code goes to the query workers (it may be refused with
    * QUERY_BUSY); the others are lookups answered here at once.
    */
   async query(
     module: string,
     name: string,
     params: unknown,
-    authorize?: (access: ReadAccess) => void,
+    authorize?: QueryAuthorizer,
   ): Promise<QueryAnswer> {
     if (!this.stateMachine.queryRunsContracts(module, name)) {
       return this.chain.query(module, name, params, authorize);
     }
-    this.stateMachine.checkQuery(module, name, params, authorize);
-    return this.#queries.run(module, name, params);
+    // Who asks is decided here; the worker runs the query for that reader (a public one through the
+    // view that refuses members-only stores).
+    const reader = this.stateMachine.checkQuery(module, name, params, authorize);
+    return this.#queries.run(module, name, params, reader);
   }
 
   get apiUrl(): string {
@@ -489,7 +496,12 @@ export class HanglianNode implements ApiBackend {
   }
 
   txStatus(txIdHex: string): TxStatus {
-    if (this.mempool.has(txIdHex)) return { txId: txIdHex, status: 'pending' };
+    if (this.mempool.has(txIdHex)) {
+      const waiting = this.mempool.waitingFor(txIdHex, this.chain.reader());
+      return waiting === undefined
+        ? { txId: txIdHex, status: 'pending' }
+        : { txId: txIdHex, status: 'pending', waitingForNonce: waiting };
+    }
     const location = /^[0-9a-f]{64}$/.test(txIdHex)
       ? this.chain.locateTx(Buffer.from(txIdHex, 'hex'))
       : undefined;

@@ -5,7 +5,12 @@
 import type { BlockResults, TxResult } from '@hanglian/core';
 
 export type TxStatus =
-  | { readonly txId: string; readonly status: 'pending' }
+  | {
+      readonly txId: string;
+      readonly status: 'pending';
+      /** The submitter's nonce it waits for (a predecessor this node has not received yet). */
+      readonly waitingForNonce?: number;
+    }
   | {
       readonly txId: string;
       readonly status: 'committed';

@@ -1,5 +1,5 @@
 /**
- * A software upgrade scheduled by governance (decision 0010): the node stops executing and voting when
+ * A software upgrade scheduled by governance (decision 0011): the node stops executing and voting when
  * the block before the upgrade's height commits, unless its build carries the upgrade; started again
  * without it, it refuses (UPGRADE_REQUIRED); the build that carries it continues from the same data.
  * One organisation, one validator, in this process: a proposal of its own passes at once.

@@ -33,6 +33,10 @@ export const SdkErrors = defineErrorCodes('sdk', {
     kind: 'invalid',
     summary: 'The sealed envelope is not well formed, or the details to seal are not acceptable.',
   },
+  SDK_SEALED_TOO_LARGE: {
+    kind: 'too_large',
+    summary: 'The content to seal is longer than an envelope carries (every envelope has one fixed size).',
+  },
   SDK_SEALED_NOT_RECIPIENT: {
     kind: 'forbidden',
     summary: 'The envelope is not sealed to this organisation (or to this key of it).',

@@ -25,6 +25,7 @@ export * from './light/interchain.js';
 export * from './light/lightClient.js';
 export * from './light/verify.js';
 export * from './light/views.js';
+export * from './privacy/discovery.js';
 export * from './privacy/seal.js';
 export * from './privacy/share.js';
 export * from './relay/relayer.js';

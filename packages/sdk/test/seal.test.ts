@@ -5,7 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bytesToHex, HanglianError, sealedEnvelopeCodec, sealedEnvelopeProblem } from '@hanglian/core';
+import {
+  bytesToHex,
+  encodeCanonical,
+  HanglianError,
+  SEALED_CONTENT_BYTES,
+  SEALED_MAX_CONTENT_BYTES,
+  sealedEnvelopeCodec,
+  sealedEnvelopeProblem,
+} from '@hanglian/core';
 import {
   type DeliveryDetails,
   generateEncryptionKey,
@@ -113,6 +121,28 @@ describe('sealDelivery / openDelivery', () => {
     assert.ok(!new TextDecoder().decode(sealed).includes('海淀'));
   });
 
+  // Found from outside (issue 16): padding to multiples of 512 bytes gave a consumer with a long address
+  // or note envelopes of a distinctive size, linking their orders.
+  it('every envelope has one size, from the shortest details to the longest that fit', () => {
+    const sizes = new Set<number>();
+    const fits = (note: string) => {
+      // Details are sealed in the canonical encoding.
+      return encodeCanonical({ ...details, note }).byteLength <= SEALED_MAX_CONTENT_BYTES;
+    };
+    let longest = '';
+    while (fits(`${longest}写`)) longest += '写';
+    for (const note of ['', 'x', '请放在门口'.repeat(10), 'n'.repeat(600), longest]) {
+      const envelope = sealDelivery({ ...details, note }, recipients, { context });
+      sizes.add(envelope.byteLength);
+      assert.equal(sealedEnvelopeCodec.decode(envelope).ciphertext.byteLength, SEALED_CONTENT_BYTES + 16);
+    }
+    assert.equal(sizes.size, 1, `sizes ${[...sizes].join(', ')}`);
+    assert.equal(
+      codeOf(() => sealDelivery({ ...details, note: `${longest}写写` }, recipients, { context })),
+      SdkErrors.SDK_SEALED_TOO_LARGE,
+    );
+  });
+
   it('refuses bad details, no or repeated recipients, an unusable key and too much content', () => {
     const bad = (fn: () => unknown) => assert.equal(codeOf(fn), SdkErrors.SDK_SEALED_INVALID);
     bad(() => sealDelivery({ ...details, name: '' }, recipients, { context }));
@@ -120,7 +150,10 @@ describe('sealDelivery / openDelivery', () => {
     bad(() => sealDelivery(details, [], { context }));
     bad(() => sealDelivery(details, [recipients[0]!, recipients[0]!], { context }));
     bad(() => sealDelivery(details, [{ org: 'carrier-a', publicKey: new Uint8Array(32) }], { context }));
-    bad(() => sealTo(new Uint8Array(1_501), recipients));
+    assert.equal(
+      codeOf(() => sealTo(new Uint8Array(SEALED_MAX_CONTENT_BYTES + 1), recipients)),
+      SdkErrors.SDK_SEALED_TOO_LARGE,
+    );
     bad(() => openSealed(new Uint8Array(10), 'carrier-a', carrier.privateKey));
   });
 });

@@ -4,6 +4,7 @@ export * from './execution/stateMachine.js';
 export * from './framework/errors.js';
 export type * from './framework/module.js';
 export { queryList } from './framework/module.js';
+export * from './framework/publicState.js';
 export * from './framework/state.js';
 export * from './framework/store.js';
 export * from './kernel.js';

@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { bytesToHex, type SigningKey, sealedEnvelopeCodec, type TxResult, utf8 } from '@hanglian/core';
+import {
+  bytesToHex,
+  encodeCanonical,
+  type SigningKey,
+  sealedEnvelopeCodec,
+  type TxResult,
+  utf8,
+} from '@hanglian/core';
 import fc from 'fast-check';
 import {
   composeOrder,
@@ -302,6 +309,12 @@ describe('orders: creation refuses', () => {
       recipients: [...decoded.recipients].reverse(),
     });
     assertFails(create({ delivery: reversed }), OrdersErrors.ORDERS_DELIVERY_MALFORMED);
+    // Every envelope has one size (issue 16): one padded to 3 × 512 bytes, as envelopes of long addresses
+    // were, is refused, so no envelope's size can single out a consumer.
+    for (const size of [512, 3 * 512]) {
+      const resized = encodeCanonical({ ...decoded, ciphertext: new Uint8Array(size + 16).fill(7) });
+      assertFails(create({ delivery: resized }), OrdersErrors.ORDERS_DELIVERY_MALFORMED);
+    }
     assertFails(create(sealed(['shop'])), OrdersErrors.ORDERS_DELIVERY_NOT_FOR_CARRIER);
     assertFails(create(sealed(['express', 'shop'])), OrdersErrors.ORDERS_DELIVERY_NOT_FOR_CARRIER);
     assertFails(create(sealed(['plat', 'post'])), OrdersErrors.ORDERS_DELIVERY_STRANGER);

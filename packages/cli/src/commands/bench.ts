@@ -82,8 +82,7 @@ export function registerBench(program: Command): void {
       // `--api` alone runs only that part; with `--commerce` too, both.
       const only = opts.api === true || opts.commerce === true;
       if (!only) {
-        const nodeBench = fileURLToPath(new URL('./bench/cli.js', import.meta.resolve('@hanglian/node')));
-        status = run(nodeBench, command.args);
+        status = run(fileURLToPath(new URL('../bench/chainCli.js', import.meta.url)), command.args);
       }
       if (status === 0 && (only ? opts.commerce === true : opts.commerce !== false)) {
         status = run(fileURLToPath(new URL('../bench/commerceCli.js', import.meta.url)), []);

@@ -4,6 +4,7 @@
  * shapes below are the chain's own query results (`ChainQueryResult` of `@hanglian/state-machine/client`),
  * so a change of a query's answer breaks this build rather than a page.
  */
+import { displayTexts } from '@hanglian/core';
 import { type ChainQueryArgs, type Client, createClient } from '@hanglian/sdk';
 import type { ChainModuleName, ChainQueryName, ChainQueryResult } from '@hanglian/state-machine/client';
 import { nodeUrl } from './nodeUrl.js';
@@ -51,14 +52,18 @@ export function client(): Client {
   return shared;
 }
 
-/** A chain query, typed by the chain's own table: params by the query's schema, the answer by its result. */
+/**
+ * A chain query, typed by the chain's own table: params by the query's schema, the answer by its result,
+ * its text shown safely (core's `displayText`): a title or review stored before the text rule cannot
+ * reverse or hide what the page shows next to it (issue 16).
+ */
 export async function q<M extends ChainModuleName, Q extends ChainQueryName<M>>(
   module: M,
   name: Q,
   ...params: ChainQueryArgs<M, Q>
 ): Promise<ChainQueryResult<M, Q>> {
   const { result } = await client().query(module, name, ...params);
-  return result;
+  return displayTexts(result);
 }
 
 export const chain = {

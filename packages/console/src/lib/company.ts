@@ -5,6 +5,7 @@
  * reads are refused and the pages say so.
  */
 
+import { displayTexts } from '@hanglian/core';
 import {
   type ChainQueryArgs,
   getInsights,
@@ -38,7 +39,8 @@ export async function memberQuery<M extends ChainModuleName, Q extends ChainQuer
   ...params: ChainQueryArgs<M, Q>
 ): Promise<ChainQueryResult<M, Q>> {
   const { result } = await (await memberClient(org)).query(module, name, ...params);
-  return result;
+  // Text shown safely, as every answer the console reads (chain.ts `q`).
+  return displayTexts(result);
 }
 
 /** The steps of one command, for a progress line: signed and sent, committed, done. */

@@ -111,7 +111,7 @@ export function OrderPage({ orderId }: { orderId: string }): ReactNode {
           <dt>{t('order.deadline')}</dt>
           <dd>{o.deadline === 0 ? '—' : time(o.deadline, lang)}</dd>
           <dt>{t('order.escrow')}</dt>
-          <dd>{money(o.escrowBalance)}</dd>
+          <dd>{o.escrowBalance === undefined ? '—' : money(o.escrowBalance)}</dd>
           <dt>{t('order.key')}</dt>
           <dd>
             <code>{o.buyer}</code> {mine && <Badge tone="good">{t('order.mine')}</Badge>}

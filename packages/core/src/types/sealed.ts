@@ -17,8 +17,12 @@
  * The header (recipient list included) is authenticated by the content's tag, so adding, dropping or
  * changing a recipient makes every opening fail. `context` is not stored: both sides supply it (for
  * delivery details, the order key's address), so an envelope copied into another order does not open
- * there. `pad` prefixes the length (uint16 big-endian) and fills with zeros to a multiple of
- * `SEALED_PAD_BLOCK`, so the size of an envelope says nothing about the length of an address.
+ * there. `pad` prefixes the length (uint16 big-endian) and fills with zeros to exactly
+ * `SEALED_CONTENT_BYTES`, whatever the content: every envelope's ciphertext has one size, so no envelope's
+ * size tells a long address or note from a short one (issue 16: padding to multiples of 512 bytes let a
+ * consumer with a long address be recognised across orders). Content longer than
+ * `SEALED_MAX_CONTENT_BYTES` is refused by the sealer (SDK_SEALED_TOO_LARGE); the orders module refuses an
+ * envelope whose ciphertext is any other size (a consensus rule since this version).
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { createCodec } from '../encoding/codec.js';
@@ -26,7 +30,10 @@ import { IdentifierSchema } from '../schema/common.js';
 
 export const SEALED_VERSION = 1;
 export const SEALED_MAX_RECIPIENTS = 4;
-export const SEALED_PAD_BLOCK = 512;
+/** The size of every envelope's padded content (before its 16-byte tag). */
+export const SEALED_CONTENT_BYTES = 1024;
+/** The most content an envelope carries: the padded size less the 2-byte length prefix. */
+export const SEALED_MAX_CONTENT_BYTES = SEALED_CONTENT_BYTES - 2;
 /** Largest encoded envelope (the orders module keeps delivery details to 2 KiB). */
 export const SEALED_MAX_BYTES = 2048;
 
@@ -51,7 +58,10 @@ export const SealedEnvelopeSchema = Type.Object(
     nonce: Type.Uint8Array({ minByteLength: 12, maxByteLength: 12 }),
     recipients: Type.Array(SealedRecipientSchema, { minItems: 1, maxItems: SEALED_MAX_RECIPIENTS }),
     /** The padded content, encrypted, with its 16-byte tag. */
-    ciphertext: Type.Uint8Array({ minByteLength: SEALED_PAD_BLOCK + 16, maxByteLength: SEALED_MAX_BYTES }),
+    ciphertext: Type.Uint8Array({
+      minByteLength: SEALED_CONTENT_BYTES + 16,
+      maxByteLength: SEALED_CONTENT_BYTES + 16,
+    }),
   },
   { additionalProperties: false },
 );
@@ -63,7 +73,7 @@ export const sealedEnvelopeCodec = createCodec('SealedEnvelope', SealedEnvelopeS
 
 /**
  * Why an envelope is not well formed, or undefined when it is: schema, canonical encoding, recipients
- * sorted by org with no org twice, content a whole number of pad blocks. Checks the form only: whether
+ * sorted by org with no org twice, content of the one fixed size. Checks the form only: whether
  * the content opens needs a recipient's private key.
  */
 export function sealedEnvelopeProblem(bytes: Uint8Array): string | undefined {
@@ -78,8 +88,8 @@ export function sealedEnvelopeProblem(bytes: Uint8Array): string | undefined {
       return 'recipients must be sorted by org, each org once';
     }
   }
-  if ((envelope.ciphertext.byteLength - 16) % SEALED_PAD_BLOCK !== 0) {
-    return `the content is not padded to a multiple of ${SEALED_PAD_BLOCK} bytes`;
+  if (envelope.ciphertext.byteLength !== SEALED_CONTENT_BYTES + 16) {
+    return `the content is not padded to exactly ${SEALED_CONTENT_BYTES} bytes`;
   }
   return undefined;
 }

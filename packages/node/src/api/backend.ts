@@ -5,7 +5,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { DecodedTx } from '@hanglian/core';
-import type { ReadAccess, StateMachine } from '@hanglian/state-machine';
+import type { QueryAuthorizer, StateMachine } from '@hanglian/state-machine';
 import type { Chain } from '../chain/chain.js';
 import type { QueryAnswer } from '../query/queryPool.js';
 import type { Readiness, TxStatus } from '../status.js';
@@ -51,13 +51,11 @@ export interface ApiBackend {
   txStatus(txIdHex: string): TxStatus;
   waitForTx(txIdHex: string, timeoutMs: number): Promise<TxStatus>;
   readiness(): Readiness;
-  /** A module query on the latest state; `authorize` is told the query's access once its params passed. */
-  query(
-    module: string,
-    name: string,
-    params: unknown,
-    authorize?: (access: ReadAccess) => void,
-  ): Promise<QueryAnswer>;
+  /**
+   * A module query on the latest state; `authorize` is told the query's access once its params passed,
+   * and answers who asks (a public reader's query reads only public stores: StateMachine.query).
+   */
+  query(module: string, name: string, params: unknown, authorize?: QueryAuthorizer): Promise<QueryAnswer>;
   /** Operator endpoint: cut (or restore) every link to other nodes. */
   setIsolated(isolated: boolean): void;
 }

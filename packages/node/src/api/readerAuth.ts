@@ -27,10 +27,19 @@ export interface ReaderCheckContext {
 export const RAW_BODY = Symbol('hanglian.rawBody');
 type WithRawBody = FastifyRequest & { [RAW_BODY]?: Uint8Array };
 
-/** Throws unless `access` is public or the request is signed by an active member identity. */
-export function requireReader(request: FastifyRequest, access: ReadAccess, ctx: ReaderCheckContext): void {
-  if (access === 'public') return;
+/**
+ * Throws unless `access` is public or the request is signed by an active member identity. Returns who
+ * asks: `members` when the request carries a valid member signature (a public read may then say more, as
+ * an order's escrow balance), `public` otherwise. A signature given is always checked, even on a public
+ * read, so that a wrong one is never silently taken for the public.
+ */
+export function requireReader(
+  request: FastifyRequest,
+  access: ReadAccess,
+  ctx: ReaderCheckContext,
+): ReadAccess {
   const raw = request.headers[READ_REQUEST_HEADER];
+  if (access === 'public' && (raw === undefined || raw === '')) return 'public';
   if (raw === undefined || raw === '') {
     throw new HanglianError(
       NodeErrors.READ_AUTH_REQUIRED,
@@ -68,4 +77,5 @@ export function requireReader(request: FastifyRequest, access: ReadAccess, ctx: 
   if (!ctx.isActiveMember(address)) {
     throw new HanglianError(NodeErrors.READ_NOT_MEMBER, `${address} is not an active member identity`);
   }
+  return 'members';
 }

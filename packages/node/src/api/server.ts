@@ -23,12 +23,14 @@ import {
   txResultCodec,
   utf8,
 } from '@hanglian/core';
+import type { ReadAccess } from '@hanglian/state-machine';
 import type { Static, TSchema } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { NodeErrors } from '../errors.js';
 import { DEFAULT_RATE_LIMIT } from '../options.js';
-import type { CommittedBlockEvent } from '../status.js';
+import type { CommittedBlockEvent, TxStatus } from '../status.js';
 import type { ApiBackend } from './backend.js';
+import { answerClientError } from './clientErrors.js';
 import { type ConsoleOptions, registerConsole } from './console.js';
 import { RAW_BODY, type ReaderCheckContext, requireReader } from './readerAuth.js';
 
@@ -56,6 +58,17 @@ const MAX_SUBSCRIBERS = 1_000;
 
 function notFound(what: string): HanglianError {
   return new HanglianError(NodeErrors.NOT_FOUND, `${what} not found`);
+}
+
+/**
+ * A transaction's status as `reader` may see it. Its result's events are block results, members-only (the
+ * public-read rule, docs/privacy.md): the public sees the code, message and gas, `events` empty and
+ * `eventsWithheld` set. Whoever posts a transaction and waits for it holds its signed bytes (members-only
+ * too) and gets the whole result.
+ */
+function statusFor(status: TxStatus, reader: ReadAccess): TxStatus | (TxStatus & { eventsWithheld: true }) {
+  if (reader === 'members' || status.status !== 'committed') return status;
+  return { ...status, result: { ...status.result, events: [] }, eventsWithheld: true };
 }
 
 function parseHeight(raw: string, latest: number): number {
@@ -95,6 +108,8 @@ export async function startApiServer(
     // A stopping node ends every connection: waiting requests (`wait=commit`, subscriptions) and idle
     // keep-alive ones would otherwise hold `close()` (and SIGTERM) for up to the 72 s keep-alive timeout.
     forceCloseConnections: true,
+    // Requests refused by the HTTP parser (431 and the like) get a coded answer too.
+    clientErrorHandler: answerClientError,
   });
   const limit = listen.rateLimit ?? DEFAULT_RATE_LIMIT;
   await app.register(rateLimit, {
@@ -227,9 +242,9 @@ export async function startApiServer(
   let subscribers = 0;
   route(endpoints.subscribe, async (request, reply) => {
     const q = request.query;
-    // Blocks and a transaction's fate are anyone's; chain events are members' reads.
+    // Blocks and a transaction's fate are anyone's (its events only members'); chain events are members'.
     const filtersEvents = q.module !== undefined || q.name !== undefined || q.topic !== undefined;
-    requireReader(request, filtersEvents ? 'members' : 'public', readers);
+    const reader = requireReader(request, filtersEvents ? 'members' : 'public', readers);
     if (subscribers >= MAX_SUBSCRIBERS) {
       throw new HanglianError(
         NodeErrors.RATE_LIMITED,
@@ -256,7 +271,8 @@ export async function startApiServer(
           time: block.time,
           txCount: block.txIds.length,
         });
-      if (txId !== undefined && block.txIds.includes(txId)) send('tx', node.txStatus(txId));
+      if (txId !== undefined && block.txIds.includes(txId))
+        send('tx', statusFor(node.txStatus(txId), reader));
       if (!wantsEvents) return;
       block.results.txResults.forEach((result, index) => {
         for (const e of result.events) {
@@ -279,7 +295,8 @@ export async function startApiServer(
     send('subscribed', { height: node.chain.height });
     if (txId !== undefined) {
       const status = node.txStatus(txId);
-      if (status.status === 'committed' || status.status === 'rejected') send('tx', status);
+      if (status.status === 'committed' || status.status === 'rejected')
+        send('tx', statusFor(status, reader));
     }
   });
   route(endpoints.listErrors, async () => ({ errors: listErrorCodes() }));
@@ -308,7 +325,9 @@ export async function startApiServer(
 
   route(endpoints.getTransaction, async (request) => {
     const { id } = request.params;
-    return toJsonValue(node.txStatus(id.toLowerCase()));
+    // A result's events (settlement transfers: payer, payee, amount) are block results: members-only.
+    const reader = requireReader(request, 'public', readers);
+    return toJsonValue(statusFor(node.txStatus(id.toLowerCase()), reader));
   });
 
   route(endpoints.getTransactionProof, async (request) => {

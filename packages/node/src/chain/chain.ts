@@ -36,7 +36,13 @@ import {
   validatorSetHash,
   verifyCommit,
 } from '@hanglian/core';
-import type { GenesisDocument, ReadAccess, StateMachine, StateReader } from '@hanglian/state-machine';
+import type {
+  GenesisDocument,
+  QueryAuthorizer,
+  ReadAccess,
+  StateMachine,
+  StateReader,
+} from '@hanglian/state-machine';
 import {
   BlockStore,
   type KvDurability,
@@ -473,7 +479,7 @@ export class Chain {
     module: string,
     name: string,
     params: unknown,
-    authorize?: (access: ReadAccess) => void,
+    authorize?: QueryAuthorizer,
   ): { height: number; result: unknown } {
     const height = this.height;
     const at = { height, time: this.latestTime };

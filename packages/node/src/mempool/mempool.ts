@@ -1,11 +1,14 @@
 /**
  * Pending transactions. Admission runs every check a block would (chain, command, params, expiry,
  * membership, signatures) against the latest committed state, except that a nonce ahead of the next
- * expected one is accepted and waits for its predecessors. Blocks take transactions in arrival order of
+ * expected one is accepted and waits for its predecessors, if it is at most `nonceWindow` ahead
+ * (MEMPOOL_NONCE_TOO_FAR beyond: issue 16, a far-ahead nonce was reported pending and then silently
+ * dropped at its expiry). A waiting transaction's status says the nonce it waits for, and one dropped
+ * (expired, or its nonce used by another) is reported to `onDrop` with the reason. Blocks take transactions in arrival order of
  * submitters, each submitter's in nonce order, so nonces are never reordered.
  */
 import { bytesToHex, type DecodedTx, decodeTx, HanglianError } from '@hanglian/core';
-import type { StateMachine, StateReader } from '@hanglian/state-machine';
+import { ExecutionErrors, type StateMachine, type StateReader } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 
 export interface MempoolOptions {
@@ -13,6 +16,8 @@ export interface MempoolOptions {
   readonly capacity: number;
   /** Most pending transactions of one submitter. */
   readonly perSubmitterLimit: number;
+  /** How far ahead of the submitter's next nonce a transaction may be admitted to wait. */
+  readonly nonceWindow: number;
   /**
    * Back-pressure: a client's transaction is refused with MEMPOOL_BACKLOG (503, retryable) while the
    * mempool holds more than this many blocks' worth of transactions — a block's worth being the largest of
@@ -28,9 +33,13 @@ export interface MempoolOptions {
 export const defaultMempoolOptions: MempoolOptions = {
   capacity: 50_000,
   perSubmitterLimit: 2_000,
+  nonceWindow: 64,
   backlogBlocks: 4,
   backlogFloor: 2_000,
 };
+
+/** A pending transaction dropped without being included, and why (the node reports it as rejected). */
+export type DropListener = (tx: DecodedTx, reason: HanglianError) => void;
 
 /** How many recent blocks the backlog limit looks at. */
 const RECENT_BLOCKS = 8;
@@ -56,13 +65,20 @@ export class Mempool {
   // Insertion order of submitters is their arrival order: blocks serve them in that order.
   readonly #bySubmitter = new Map<string, SubmitterQueue>();
   #bytes = 0;
+  readonly #onDrop: DropListener | undefined;
   /** Transactions of the last `RECENT_BLOCKS` committed blocks, newest last. */
   readonly #recentBlockSizes: number[] = [];
 
-  constructor(stateMachine: StateMachine, chainId: string, options: Partial<MempoolOptions> = {}) {
+  constructor(
+    stateMachine: StateMachine,
+    chainId: string,
+    options: Partial<MempoolOptions> = {},
+    onDrop?: DropListener,
+  ) {
     this.#sm = stateMachine;
     this.#chainId = chainId;
     this.#options = { ...defaultMempoolOptions, ...options };
+    this.#onDrop = onDrop;
   }
 
   get size(): number {
@@ -118,8 +134,29 @@ export class Mempool {
       );
     }
     this.#sm.checkTx(tx, state, next);
+    const expected = this.#sm.nextNonce(state, tx.submitter);
+    if (tx.body.nonce > expected + this.#options.nonceWindow) {
+      throw new HanglianError(
+        NodeErrors.MEMPOOL_NONCE_TOO_FAR,
+        `nonce ${tx.body.nonce} is more than ${this.#options.nonceWindow} ahead of the next one, ${expected}`,
+        { details: { nonce: tx.body.nonce, next: expected, window: this.#options.nonceWindow } },
+      );
+    }
     this.#insert(tx, id);
     return tx;
+  }
+
+  /**
+   * The nonce a pending transaction waits for (a predecessor not yet received), or undefined when it
+   * waits for nothing but a block.
+   */
+  waitingFor(txIdHex: string, state: StateReader): number | undefined {
+    const tx = this.#byId.get(txIdHex);
+    if (tx === undefined) return undefined;
+    const queue = this.#bySubmitter.get(tx.submitter);
+    let nonce = this.#sm.nextNonce(state, tx.submitter);
+    while (nonce < tx.body.nonce && queue?.byNonce.has(nonce)) nonce++;
+    return nonce < tx.body.nonce ? nonce : undefined;
   }
 
   #insert(tx: DecodedTx, id: string): void {
@@ -196,7 +233,23 @@ export class Mempool {
     for (const [submitter, queue] of [...this.#bySubmitter]) {
       const next = this.#sm.nextNonce(state, submitter);
       for (const tx of [...queue.byNonce.values()]) {
-        if (tx.body.nonce < next || tx.body.expiresAt <= height) this.#remove(tx);
+        if (tx.body.nonce < next) {
+          this.#remove(tx);
+          this.#onDrop?.(
+            tx,
+            new HanglianError(
+              ExecutionErrors.TX_NONCE_TOO_LOW,
+              `nonce ${tx.body.nonce} was used by another transaction`,
+            ),
+          );
+        } else if (tx.body.expiresAt <= height) {
+          this.#remove(tx);
+          const waited = tx.body.nonce > next ? ` waiting for nonce ${next}` : '';
+          this.#onDrop?.(
+            tx,
+            new HanglianError(ExecutionErrors.TX_EXPIRED, `expired at height ${tx.body.expiresAt}${waited}`),
+          );
+        }
       }
     }
   }

@@ -12,6 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HanglianError } from '@hanglian/core';
+import type { ReadAccess } from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
 import { NodeErrors } from '../errors.js';
 import type { QueryJob, QueryReply, QueryWorkerData } from './queryProtocol.js';
@@ -99,7 +100,7 @@ export class QueryPool {
   }
 
   /** Runs a query on a worker; refuses it with QUERY_BUSY when the queue is full. */
-  run(module: string, name: string, params: unknown): Promise<QueryAnswer> {
+  run(module: string, name: string, params: unknown, reader: ReadAccess = 'members'): Promise<QueryAnswer> {
     if (this.#closed)
       return Promise.reject(new HanglianError(NodeErrors.NODE_NOT_READY, 'the node is stopping'));
     const busy = this.#workers.filter((w) => w.current !== undefined).length;
@@ -113,7 +114,7 @@ export class QueryPool {
       );
     }
     return new Promise<QueryAnswer>((resolve, reject) => {
-      this.#queue.push({ job: { id: this.#nextId++, module, name, params }, resolve, reject });
+      this.#queue.push({ job: { id: this.#nextId++, module, name, params, reader }, resolve, reject });
       this.#dispatch();
     });
   }

@@ -1,4 +1,5 @@
 /** Messages between a node and its read-only query workers (queryPool.ts). */
+import type { ReadAccess } from '@hanglian/state-machine';
 import type { KvDurability } from '@hanglian/storage';
 
 export interface QueryWorkerData {
@@ -18,6 +19,8 @@ export interface QueryJob {
   readonly module: string;
   readonly name: string;
   readonly params: unknown;
+  /** Who asks, as the API thread decided it: a public reader's query cannot read members-only stores. */
+  readonly reader: ReadAccess;
 }
 
 export type QueryReply =

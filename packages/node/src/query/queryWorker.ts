@@ -60,10 +60,14 @@ port.on('message', async (job: QueryJob) => {
   try {
     // One synchronous run: every read below sees the same committed version.
     const height = storage.state.latestVersion() ?? 0;
-    const result = application.stateMachine.query(job.module, job.name, job.params, storage.state.reader(), {
-      height,
-      time: blockTime(height),
-    });
+    const result = application.stateMachine.runCheckedQuery(
+      job.module,
+      job.name,
+      job.params,
+      storage.state.reader(),
+      { height, time: blockTime(height) },
+      job.reader,
+    );
     reply = { kind: 'result', id: job.id, height, result };
   } catch (error) {
     reply =

@@ -64,7 +64,8 @@ export function answerSyncRequest(
       return;
     }
     case 'snapshot-request': {
-      if (message.height < 1 || message.height > chain.height) return;
+      // A height this node pruned (it keeps recent heights and snapshots) is not served, like one it lacks.
+      if (message.height < 1 || message.height > chain.height || chain.isStatePruned(message.height)) return;
       const entries = chain.storage.state.snapshotChunk(
         message.height,
         message.after,

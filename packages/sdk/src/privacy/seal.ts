@@ -7,8 +7,9 @@
 import {
   decodeCanonical,
   encodeCanonical,
+  SEALED_CONTENT_BYTES,
+  SEALED_MAX_CONTENT_BYTES,
   SEALED_MAX_RECIPIENTS,
-  SEALED_PAD_BLOCK,
   SEALED_VERSION,
   type SealedEnvelope,
   type SealedRecipient,
@@ -26,8 +27,9 @@ const encoder = new TextEncoder();
 const WRAP_INFO = 'hanglian/sealed/v1/wrap\n';
 const CONTENT_AAD = encoder.encode('hanglian/sealed/v1\n');
 const ZERO_NONCE = new Uint8Array(12);
-/** Largest content before padding (the length prefix is 16 bits; the envelope must stay within 2 KiB). */
-export const SEALED_MAX_CONTENT_BYTES = 1_500;
+
+/** Largest content sealed (core's SEALED_MAX_CONTENT_BYTES): every envelope pads to one size. */
+export { SEALED_MAX_CONTENT_BYTES };
 
 /** An organisation an envelope is sealed to, with its registered X25519 public key. */
 export interface SealRecipient {
@@ -115,10 +117,14 @@ function contentAad(envelope: SealedEnvelope | Omit<SealedEnvelope, 'ciphertext'
 
 function pad(content: Uint8Array): Uint8Array {
   if (content.byteLength > SEALED_MAX_CONTENT_BYTES) {
-    invalid(`the content is ${content.byteLength} bytes; at most ${SEALED_MAX_CONTENT_BYTES} are sealed`);
+    throw new HanglianSdkError(
+      SdkErrors.SDK_SEALED_TOO_LARGE,
+      `the content is ${content.byteLength} bytes; at most ${SEALED_MAX_CONTENT_BYTES} are sealed (every envelope has one size, so that its size says nothing)`,
+      { details: { bytes: content.byteLength, max: SEALED_MAX_CONTENT_BYTES } },
+    );
   }
-  const size = Math.ceil((content.byteLength + 2) / SEALED_PAD_BLOCK) * SEALED_PAD_BLOCK;
-  const out = new Uint8Array(size);
+  // One size for every envelope: a long address or note is not told apart by its envelope's length.
+  const out = new Uint8Array(SEALED_CONTENT_BYTES);
   new DataView(out.buffer).setUint16(0, content.byteLength, false);
   out.set(content, 2);
   return out;

@@ -23,7 +23,7 @@ import { HanglianSdkError, SdkErrors } from '../errors.js';
 import { getVerifiedState, type LightClient } from '../light/lightClient.js';
 import { type TrustedValidators, verifyQueryResult } from '../light/verify.js';
 import type { OrderKey, Wallet } from '../wallet/wallet.js';
-import { discoverOrderKeys } from '../wallet/wallet.js';
+import { type DiscoveryOptions, discoverPurchases } from './discovery.js';
 
 /** The fields of an order a wallet and a grantee read (the orders module's `Order`, see its README). */
 export interface PurchasedOrder {
@@ -107,6 +107,16 @@ export function sharePackageMessage(chainId: string, grant: string, orders: read
   return utf8(`${PACKAGE_DOMAIN}${chainId}\n${grant}\n${orders.join('\n')}`);
 }
 
+/** A uniform integer in [0, n) from the platform's CSPRNG. */
+function randomBelow(n: number): number {
+  const limit = Math.floor(0x1_0000_0000 / n) * n;
+  const draw = new Uint32Array(1);
+  for (;;) {
+    globalThis.crypto.getRandomValues(draw);
+    if (draw[0]! < limit) return draw[0]! % n;
+  }
+}
+
 function invalid(message: string, details: Record<string, unknown> = {}, cause?: unknown): never {
   throw new HanglianSdkError(SdkErrors.SDK_SHARE_INVALID, message, {
     details,
@@ -119,9 +129,9 @@ function inactive(message: string, details: Record<string, unknown>): never {
 }
 
 /**
- * Every purchase of the wallet: its order keys are re-derived in order and each is asked for its orders
- * (`orders {buyer}`), until `gapLimit` consecutive keys have none. Only the wallet can do this: nothing on
- * chain connects the keys.
+ * Every purchase of the wallet: its order keys are re-derived in order until `gapLimit` consecutive keys
+ * have none. Only the wallet can do this: nothing on chain connects the keys. The node is asked for
+ * buckets of key-address prefixes, never for a key (`discoverPurchases`, docs/privacy.md).
  *
  * @example
  * ```ts
@@ -132,23 +142,9 @@ function inactive(message: string, details: Record<string, unknown>): never {
 export async function listPurchases(
   client: BaseClient,
   wallet: Wallet,
-  options: { gapLimit?: number; maxIndex?: number } = {},
+  options: DiscoveryOptions = {},
 ): Promise<Purchase[]> {
-  const found = new Map<string, PurchasedOrder[]>();
-  const keys = await discoverOrderKeys(
-    wallet,
-    async (key) => {
-      const { result: orders } = await query<PurchasedOrder[]>(client, {
-        module: 'orders',
-        name: 'orders',
-        params: { buyer: key.address },
-      });
-      if (orders.length > 0) found.set(key.address, orders);
-      return orders.length > 0;
-    },
-    options,
-  );
-  return keys.flatMap((key) => (found.get(key.address) ?? []).map((order) => ({ key, order })));
+  return (await discoverPurchases(client, wallet, options)).purchases;
 }
 
 /**
@@ -207,7 +203,18 @@ async function categoryOf(
  */
 export async function buildSharePackage(
   client: BaseClient,
-  parameters: { wallet: Wallet; grantIndex: number; purchases: readonly Purchase[] },
+  parameters: {
+    wallet: Wallet;
+    grantIndex: number;
+    purchases: readonly Purchase[];
+    /**
+     * Other consumers' orders (`discoverPurchases`' `cover`): their proofs are fetched too, in random order
+     * among the package's own, so the node does not learn which orders are shared (docs/privacy.md).
+     */
+    cover?: readonly PurchasedOrder[];
+    /** How many cover proofs (default: as many as the package's orders, at least 4, at most the cover). */
+    coverProofs?: number;
+  },
 ): Promise<SharePackage> {
   const grantKey = parameters.wallet.grantKey(parameters.grantIndex);
   const [status, answer] = await Promise.all([
@@ -232,15 +239,32 @@ export async function buildSharePackage(
     const category = await categoryOf(purchase.order.sku, categories, readProduct);
     if (inScope(raw.scope, category, purchase.order.createdAt)) chosen.push(purchase);
   }
+  // The proofs asked: the package's own and cover orders, shuffled, so none stands out to the node.
+  const cover = [...(parameters.cover ?? [])];
+  const coverCount = Math.min(cover.length, parameters.coverProofs ?? Math.max(4, chosen.length));
+  const asked: Array<{ id: string; own: boolean }> = chosen.map(({ order }) => ({ id: order.id, own: true }));
+  for (let i = 0; i < coverCount; i++) {
+    const j = i + randomBelow(cover.length - i);
+    [cover[i], cover[j]] = [cover[j]!, cover[i]!];
+    asked.push({ id: cover[i]!.id, own: false });
+  }
+  for (let i = asked.length - 1; i > 0; i--) {
+    const j = randomBelow(i + 1);
+    [asked[i], asked[j]] = [asked[j]!, asked[i]!];
+  }
+  const proofs = new Map<string, GetStateProofReturnType>();
+  for (const { id, own } of asked) {
+    const proof = await getStateProof(client, { path: `orders/orders/${id}` });
+    if (own) proofs.set(id, proof);
+  }
   const orders: Array<SharePackage['orders'][number]> = [];
   for (const { key, order } of chosen) {
     const signature = await key.sign(shareMessage(status.chainId, raw.id, order.id));
-    const proof = await getStateProof(client, { path: `orders/orders/${order.id}` });
     orders.push({
       order: order.id,
       publicKey: bytesToHex(key.publicKey),
       signature: bytesToHex(signature),
-      proof,
+      proof: proofs.get(order.id)!,
     });
   }
   const grantSignature = await grantKey.sign(

@@ -17,7 +17,10 @@ import {
   HanglianError,
   RESULT_OK,
   sha256,
+  type TextRule,
   type TxResult,
+  textProblem,
+  textRuleOfFormat,
   verifyTxSignatures,
 } from '@hanglian/core';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
@@ -32,6 +35,7 @@ import type {
   ReadAccess,
   TxSigners,
 } from '../framework/module.js';
+import { PublicStateView } from '../framework/publicState.js';
 import { StateOverlay, type StateReader, type StateWriter } from '../framework/state.js';
 import { KernelGas, SimpleGasMeter } from './gas.js';
 import { nonceStore } from './nonceStore.js';
@@ -111,6 +115,15 @@ interface CompiledQuery {
   readonly query: Query;
   readonly check: ReturnType<typeof TypeCompiler.Compile>;
 }
+
+/**
+ * Told a query's access before it runs (a node's API): throws to refuse; returns who asks (`members` when a
+ * member identity signed, `public` otherwise), or nothing to take the query's own access.
+ */
+export type QueryAuthorizer = (access: ReadAccess) => ReadAccess | undefined;
+
+/** A transaction's memo is free text under the text rule (one line, as its 256-character schema bound). */
+export const MEMO_TEXT_RULE: TextRule = { maxChars: 256, maxBytes: 768 };
 
 export const DEFAULT_MAX_TX_LIFETIME = 10_000;
 
@@ -219,11 +232,28 @@ export class StateMachine {
     const compiled = this.#commandOf(tx);
     if (!compiled.check.Check(tx.body.params)) {
       const e = compiled.check.Errors(tx.body.params).First();
+      // Free text breaking the text rule (core schema/text.ts) gets its own code and the reason.
+      const rule = textRuleOfFormat((e?.schema as { format?: unknown } | undefined)?.format);
+      const problem =
+        rule !== undefined && typeof e?.value === 'string' ? textProblem(e.value, rule) : undefined;
+      if (e !== undefined && problem !== undefined) {
+        throw new HanglianError(
+          ExecutionErrors.TX_TEXT_INVALID,
+          `${tx.body.module}.${tx.body.command} params ${e.path}: ${problem}`,
+          { details: { path: e.path } },
+        );
+      }
       throw new HanglianError(
         ExecutionErrors.TX_BAD_PARAMS,
         `${tx.body.module}.${tx.body.command} params ${e?.path || '/'} ${e?.message ?? 'invalid'}`,
         { details: { path: e?.path ?? '' } },
       );
+    }
+    const memoProblem = tx.body.memo === undefined ? undefined : textProblem(tx.body.memo, MEMO_TEXT_RULE);
+    if (memoProblem !== undefined) {
+      throw new HanglianError(ExecutionErrors.TX_TEXT_INVALID, `memo: ${memoProblem}`, {
+        details: { path: '/memo' },
+      });
     }
     if (tx.body.expiresAt < block.height) {
       throw new HanglianError(
@@ -384,9 +414,13 @@ export class StateMachine {
   }
 
   /**
-   * Runs a read-only query against a state, produced by the block `at` (its height and time). `authorize` (a node's API) is told who may ask — framework
-   * `ReadAccess`, `members` unless the query says otherwise — once the params passed their schema and
-   * before anything is read; it throws to refuse.
+   * Runs a read-only query against a state, produced by the block `at` (its height and time). `authorize`
+   * (a node's API) is told who may ask — framework `ReadAccess`, `members` unless the query says
+   * otherwise — once the params passed their schema and before anything is read; it throws to refuse, and
+   * returns who asks: `members` when a member identity signed, `public` otherwise (returning nothing
+   * counts as the query's own access). A query answered to the public reads through `PublicStateView`, so
+   * a members-only store it touches refuses it (QUERY_READ_DENIED). Without `authorize` (the node itself,
+   * tests), the reader is `members`.
    */
   query(
     module: string,
@@ -394,14 +428,30 @@ export class StateMachine {
     params: unknown,
     state: StateReader,
     at: { readonly height: number; readonly time: number },
-    authorize?: (access: ReadAccess) => void,
+    authorize?: QueryAuthorizer,
+  ): unknown {
+    const reader = this.checkQuery(module, name, params, authorize);
+    return this.runCheckedQuery(module, name, params, state, at, reader);
+  }
+
+  /**
+   * Runs a query for a reader of the given standing (`checkQuery` decided it): the query workers run what
+   * the API thread authorized.
+   */
+  runCheckedQuery(
+    module: string,
+    name: string,
+    params: unknown,
+    state: StateReader,
+    at: { readonly height: number; readonly time: number },
+    reader: ReadAccess,
   ): unknown {
     const { query } = this.#checkedQuery(module, name, params);
-    if (authorize !== undefined) {
-      const access = query.access ?? 'members';
-      authorize(typeof access === 'string' ? access : access(params));
-    }
-    return query.execute({ params, state, height: at.height, time: at.time });
+    const view =
+      reader === 'public'
+        ? new PublicStateView(state, (key) => this.stateAccess(key), `${module}.${name}`)
+        : state;
+    return query.execute({ params, state: view, height: at.height, time: at.time, reader });
   }
 
   /**
@@ -412,13 +462,16 @@ export class StateMachine {
     return this.#queries.get(`${module}.${name}`)?.query.runsContracts === true;
   }
 
-  /** Checks a query without running it: it exists, its params pass its schema, `authorize` accepts it. */
-  checkQuery(module: string, name: string, params: unknown, authorize?: (access: ReadAccess) => void): void {
+  /**
+   * Checks a query without running it: it exists, its params pass its schema, `authorize` accepts it.
+   * Returns who asks, as `query` decides it.
+   */
+  checkQuery(module: string, name: string, params: unknown, authorize?: QueryAuthorizer): ReadAccess {
     const { query } = this.#checkedQuery(module, name, params);
-    if (authorize !== undefined) {
-      const access = query.access ?? 'members';
-      authorize(typeof access === 'string' ? access : access(params));
-    }
+    if (authorize === undefined) return 'members';
+    const declared = query.access ?? 'members';
+    const access = typeof declared === 'string' ? declared : declared(params);
+    return authorize(access) ?? access;
   }
 
   /** The query, once its params pass its schema (QUERY_UNKNOWN / QUERY_BAD_PARAMS otherwise). */
@@ -436,8 +489,14 @@ export class StateMachine {
     return compiled;
   }
 
-  /** Who may read a state key through a node's API: its store's `access`, `members` by default. */
+  /**
+   * Who may read a state key through a node's API: its store's `access`, `members` by default. The
+   * executor's nonces (`auth/nonces/<address>`) are public: a submitter is always a member identity and
+   * reads its next nonce unsigned (`GET /v1/accounts/:address`), and a count of its transactions is not
+   * personal (consumers' one-time keys sign as actors and have no nonce).
+   */
   stateAccess(key: string): ReadAccess {
+    if (key.startsWith(`${nonceStore.module}/${nonceStore.name}/`)) return 'public';
     for (const module of this.modules) {
       if (!key.startsWith(`${module.name}/`)) continue;
       for (const store of module.stores) {
@@ -445,6 +504,15 @@ export class StateMachine {
       }
     }
     return 'members';
+  }
+
+  /** Every store with its access, as `<module>/<store>`: what queries may declare they read. */
+  storeAccess(): Map<string, ReadAccess> {
+    const out = new Map<string, ReadAccess>([[`${nonceStore.module}/${nonceStore.name}`, 'public']]);
+    for (const module of this.modules) {
+      for (const store of module.stores) out.set(`${module.name}/${store.name}`, store.access ?? 'members');
+    }
+    return out;
   }
 
   /**

@@ -11,6 +11,11 @@ export const ExecutionErrors = defineErrorCodes('execution', {
     kind: 'invalid',
     summary: 'The expiry height is further ahead than the chain allows.',
   },
+  TX_TEXT_INVALID: {
+    kind: 'invalid',
+    summary:
+      'Free text breaks the text rule: a control character, a bidirectional override or isolate, not NFC, or too long (core schema/text.ts).',
+  },
   TX_NOT_MEMBER: { kind: 'forbidden', summary: 'The submitter is not an active member identity.' },
   TX_NOT_SIGNER: { kind: 'forbidden', summary: 'The account acted on did not sign the transaction.' },
   TX_FORBIDDEN: {
@@ -24,6 +29,11 @@ export const ExecutionErrors = defineErrorCodes('execution', {
   },
   QUERY_UNKNOWN: { kind: 'not_found', summary: 'No module or query of that name.' },
   QUERY_BAD_PARAMS: { kind: 'invalid', summary: 'The query parameters do not match the query schema.' },
+  QUERY_READ_DENIED: {
+    kind: 'forbidden',
+    summary:
+      'A query answered to someone who is not a member touched a members-only store (docs/privacy.md: the public-read rule).',
+  },
   GENESIS_INVALID: { kind: 'invalid', summary: 'The genesis document breaks a rule.' },
   BLOCK_TX_INVALID: { kind: 'invalid', summary: 'A block contains a transaction that fails authentication.' },
 });

@@ -85,6 +85,12 @@ export interface QueryContext<P = unknown> {
    * (a channel past its end date). A query never reads a clock, so every node answers alike.
    */
   readonly time: number;
+  /**
+   * Who asks: `members` when a member identity signed the request (or the node itself asks), `public`
+   * otherwise. A query answered to the public reads through a view that refuses every members-only store
+   * (QUERY_READ_DENIED), so it may add members-only fields only when this says `members`.
+   */
+  readonly reader: ReadAccess;
 }
 
 /**
@@ -94,12 +100,24 @@ export interface QueryContext<P = unknown> {
  */
 export type ReadAccess = 'public' | 'members';
 
+export interface QueryReads {
+  readonly public?: readonly string[];
+  readonly members?: readonly string[];
+}
+
 export interface Query<S extends TSchema = TSchema, R = unknown> {
   readonly name: string;
   readonly summary: string;
   readonly paramsSchema: S;
   /** Default `members`. A function decides by the (already checked) params, e.g. a buyer's own listing. */
   readonly access?: ReadAccess | ((params: Static<S>) => ReadAccess);
+  /**
+   * The stores it reads, as `<module>/<store>` (docs/privacy.md: the public-read rule). `public`: what it
+   * reads whoever asks; each must be a public store, since a public read never returns what a
+   * members-only store holds. `members`: what it reads only when a member asks (`ctx.reader`), and all
+   * a members-only query reads. Tests check both lists against what the query really touches.
+   */
+  readonly reads: QueryReads;
   /**
    * True for a query that runs contract code (bounded by gas, but far longer than a lookup): a node runs
    * it apart from block execution, on its own workers with their own gas cap and queue (the node's

@@ -3,7 +3,7 @@
  * never its content, so these carry the right structure around bytes that open for nobody (real sealing
  * is the SDK's `sealDelivery`, tested there with real keys).
  */
-import { SEALED_PAD_BLOCK, SEALED_VERSION, sealedEnvelopeCodec, sha256, utf8 } from '@hanglian/core';
+import { SEALED_CONTENT_BYTES, SEALED_VERSION, sealedEnvelopeCodec, sha256, utf8 } from '@hanglian/core';
 
 /** A stand-in X25519 public key for an organisation in tests: SHA-256 of a label (never all zero). */
 export function testEncryptionKey(label: string): Uint8Array {
@@ -31,6 +31,6 @@ export function testSealedEnvelope(
     epk: filler(32, 'epk'),
     nonce: filler(12, 'nonce'),
     recipients: named.map(({ org, key }) => ({ org, key, wrapped: filler(48, `wrap/${org}`) })),
-    ciphertext: filler(SEALED_PAD_BLOCK + 16, 'content'),
+    ciphertext: filler(SEALED_CONTENT_BYTES + 16, 'content'),
   });
 }

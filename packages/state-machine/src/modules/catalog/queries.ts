@@ -51,6 +51,7 @@ export function createCatalogQueries(items: ItemsForCatalog, distribution: Distr
 
   const listing = {
     name: 'listing',
+    reads: { public: ['catalog/listings', 'distribution/channels', 'items/holdings', 'items/products'] },
     access: 'public',
     summary: 'A listing with its stock and channel verdict.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
@@ -62,6 +63,15 @@ export function createCatalogQueries(items: ItemsForCatalog, distribution: Distr
 
   const listings = {
     name: 'listings',
+    reads: {
+      public: [
+        'catalog/bySku',
+        'catalog/listings',
+        'distribution/channels',
+        'items/holdings',
+        'items/products',
+      ],
+    },
     access: 'public',
     summary: 'The public catalogue: active listings (of a product or a merchant), with stock, in id order.',
     paramsSchema: ListingsParams,
@@ -90,6 +100,7 @@ export function createCatalogQueries(items: ItemsForCatalog, distribution: Distr
 
   const session = {
     name: 'session',
+    reads: { public: ['catalog/sessions'] },
     access: 'public',
     summary: 'A live-stream session and its featured listings.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
@@ -109,6 +120,7 @@ export function createCatalogQueries(items: ItemsForCatalog, distribution: Distr
   );
   const sessions = {
     name: 'sessions',
+    reads: { public: ['catalog/sessions'] },
     access: 'public',
     summary: 'Live-stream sessions (of a host, featuring a listing, running at a time), in id order.',
     paramsSchema: SessionsParams,

@@ -29,6 +29,7 @@ export interface ProvenanceView {
 export function createDistributionQueries(items: ItemsForDistribution, distribution: DistributionMethod) {
   const channels = {
     name: 'channels',
+    reads: { public: ['distribution/channels'] },
     access: 'public',
     summary: "A producer's authorised channels.",
     paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
@@ -37,6 +38,7 @@ export function createDistributionQueries(items: ItemsForDistribution, distribut
 
   const shipment = {
     name: 'shipment',
+    reads: { members: ['distribution/shipments'] },
     summary: 'A shipment by sender and id.',
     paramsSchema: Type.Object(
       { from: IdentifierSchema, id: IdentifierSchema },
@@ -59,6 +61,7 @@ export function createDistributionQueries(items: ItemsForDistribution, distribut
   );
   const shipments = {
     name: 'shipments',
+    reads: { members: ['distribution/byReceiver', 'distribution/shipments'] },
     summary: 'Shipments addressed to an organisation, by sender and id; optionally only those in one status.',
     paramsSchema: ShipmentsParams,
     execute: (ctx) => {
@@ -82,6 +85,7 @@ export function createDistributionQueries(items: ItemsForDistribution, distribut
   );
   const provenance = {
     name: 'provenance',
+    reads: { public: ['items/products', 'items/items', 'items/batches', 'distribution/channels'] },
     access: 'public',
     summary:
       'Is the item where its producer authorised it to be (anti-串货)? Judges its owner now, or its seller at the sale.',

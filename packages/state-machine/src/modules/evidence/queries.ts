@@ -13,6 +13,7 @@ const ByOrgParams = Type.Object({ org: Type.Optional(IdentifierSchema) }, { addi
 /** Recorded equivocations, all or one organisation's, oldest offence first. */
 export const equivocationsQuery = {
   name: 'equivocations',
+  reads: { public: ['evidence/byOrg', 'evidence/equivocations'] },
   resultSchema: Type.Array(EquivocationRecordSchema),
   access: 'public',
   summary: 'Proven double votes, optionally of one organisation.',

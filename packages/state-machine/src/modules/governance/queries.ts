@@ -37,6 +37,7 @@ export interface ValidatorsView {
 export function createGovernanceQueries(governance: GovernanceMethod) {
   const proposal = {
     name: 'proposal',
+    reads: { public: ['governance/proposals'] },
     resultSchema: Type.Union([ProposalSchema, Type.Null()]),
     access: 'public',
     summary: 'One proposal by id, or null.',
@@ -45,6 +46,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   } satisfies Query<typeof ProposalParams, Proposal | null>;
   const proposals = {
     name: 'proposals',
+    reads: { public: ['governance/open', 'governance/proposals'] },
     resultSchema: Type.Array(ProposalSchema),
     access: 'public',
     summary: 'Proposals, open ones first (oldest first), then closed ones (newest first).',
@@ -71,6 +73,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   } satisfies Query<typeof ProposalsParams, Proposal[]>;
   const validators = {
     name: 'validators',
+    reads: { public: ['governance/validatorChanges', 'governance/validators'] },
     access: 'public',
     summary: 'The current validator set, the next one, and changes pending for the end of this block.',
     paramsSchema: NoParams,
@@ -82,6 +85,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   } satisfies Query<typeof NoParams, ValidatorsView>;
   const parameters = {
     name: 'parameters',
+    reads: { public: ['governance/params'] },
     resultSchema: GovernanceParametersSchema,
     access: 'public',
     summary: 'The governance parameters in force.',
@@ -90,6 +94,7 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
   } satisfies Query<typeof NoParams, GovernanceParameters>;
   const upgradePlan = {
     name: 'upgradePlan',
+    reads: { public: ['governance/upgrade'] },
     access: 'public',
     summary: 'The latest software upgrade approved (name, height, info), or null.',
     paramsSchema: NoParams,

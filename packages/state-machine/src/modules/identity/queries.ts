@@ -20,6 +20,7 @@ const EncryptionKeyParams = Type.Object({ org: IdentifierSchema }, { additionalP
 export function createIdentityQueries(identity: IdentityMethod) {
   const organisation = {
     name: 'organisation',
+    reads: { public: ['identity/orgs'] },
     resultSchema: Type.Union([OrganisationSchema, Type.Null()]),
     access: 'public',
     summary: 'One organisation by id, or null.',
@@ -28,6 +29,7 @@ export function createIdentityQueries(identity: IdentityMethod) {
   } satisfies Query<typeof OrganisationParams, Organisation | null>;
   const organisations = {
     name: 'organisations',
+    reads: { public: ['identity/orgs'] },
     resultSchema: Type.Array(OrganisationSchema),
     access: 'public',
     summary: 'Every organisation, in id order.',
@@ -36,6 +38,7 @@ export function createIdentityQueries(identity: IdentityMethod) {
   } satisfies Query<typeof NoParams, Organisation[]>;
   const identityQuery = {
     name: 'identity',
+    reads: { public: ['identity/identities'] },
     access: 'public',
     summary: 'One identity by address (active or revoked), or null.',
     paramsSchema: IdentityParams,
@@ -43,6 +46,7 @@ export function createIdentityQueries(identity: IdentityMethod) {
   } satisfies Query<typeof IdentityParams, Identity | null>;
   const members = {
     name: 'members',
+    reads: { public: ['identity/identities', 'identity/members'] },
     access: 'public',
     summary: 'Every identity of an organisation (active and revoked), in address order.',
     paramsSchema: MembersParams,
@@ -57,6 +61,7 @@ export function createIdentityQueries(identity: IdentityMethod) {
   } satisfies Query<typeof MembersParams, Identity[]>;
   const encryptionKey = {
     name: 'encryptionKey',
+    reads: { public: ['identity/encryptionKeys'] },
     access: 'public',
     summary: "An organisation's X25519 key for sealed delivery details (hex), or null.",
     paramsSchema: EncryptionKeyParams,

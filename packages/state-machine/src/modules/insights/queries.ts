@@ -182,6 +182,16 @@ export function createInsightsQueries(items: ItemsForInsights) {
   return {
     aggregates: {
       name: 'aggregates',
+      reads: {
+        members: [
+          'insights/cells',
+          'insights/clock',
+          'insights/closed',
+          'insights/params',
+          'items/byProducer',
+          'items/products',
+        ],
+      },
       summary:
         "Sales and demand of a producer's products in a closed month, by SKU, region and day, with small groups suppressed.",
       paramsSchema: AggregatesParamsSchema,
@@ -189,6 +199,7 @@ export function createInsightsQueries(items: ItemsForInsights) {
     } satisfies Query<typeof AggregatesParamsSchema, AggregatesView>,
     products: {
       name: 'products',
+      reads: { members: ['insights/skus'] },
       summary: "The producer's SKUs that have counts.",
       paramsSchema: Type.Object({ producer: IdentifierSchema }, { additionalProperties: false }),
       execute: (ctx): string[] => {
@@ -200,6 +211,7 @@ export function createInsightsQueries(items: ItemsForInsights) {
     } satisfies Query<any, string[]>,
     status: {
       name: 'status',
+      reads: { members: ['insights/clock', 'insights/params'] },
       summary: 'The current month (earlier months are closed) and the parameters.',
       paramsSchema: Type.Object({}, { additionalProperties: false }),
       execute: (ctx): InsightsStatusView => ({

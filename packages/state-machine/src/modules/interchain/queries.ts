@@ -33,6 +33,7 @@ export interface OutboxEntry {
 export const interchainQueries = {
   sequences: {
     name: 'sequences',
+    reads: { public: ['interchain/sequences'] },
     access: 'public',
     summary: 'Sequence counters with a chain: the next to send to it and the next to receive from it.',
     paramsSchema: Type.Object({ chainId: ChainIdSchema }, { additionalProperties: false }),
@@ -41,6 +42,7 @@ export const interchainQueries = {
   } satisfies Query<any, Sequences | null>,
   outbox: {
     name: 'outbox',
+    reads: { public: ['interchain/outbox', 'interchain/outboxStatus'] },
     access: 'public',
     summary: 'Messages sent to a chain, in sequence order, with what became of them.',
     paramsSchema: ListParams,
@@ -57,6 +59,7 @@ export const interchainQueries = {
   } satisfies Query<any, OutboxEntry[]>,
   receipts: {
     name: 'receipts',
+    reads: { public: ['interchain/receipts'] },
     access: 'public',
     summary: 'Receipts of messages received from a chain, in sequence order.',
     paramsSchema: ListParams,
@@ -73,6 +76,7 @@ export const interchainQueries = {
   } satisfies Query<any, Receipt[]>,
   receipt: {
     name: 'receipt',
+    reads: { public: ['interchain/receipts'] },
     access: 'public',
     summary: 'The receipt of one message from a chain, or null.',
     paramsSchema: Type.Object(

@@ -61,6 +61,13 @@ export class ItemsModule implements Module {
       keyLayout: 'items/batchTrace/<sku>/<batch>/<seq:10 digits>',
       summary: 'Batch events.',
     },
+    {
+      // As public as the items it indexes (each item's owner is public): the catalogue's stock is a count.
+      name: 'holdings',
+      access: 'public',
+      keyLayout: 'items/holdings/<owner party>/<sku>/<code>',
+      summary: "Items that left their producer, by owner (a merchant's stock is one prefix scan).",
+    },
   ];
 
   /**

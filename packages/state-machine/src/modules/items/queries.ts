@@ -87,6 +87,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const product = {
     name: 'product',
+    reads: { public: ['items/products'] },
     resultSchema: Type.Union([ProductSchema, Type.Null()]),
     access: 'public',
     summary: 'A product by SKU.',
@@ -96,6 +97,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const products = {
     name: 'products',
+    reads: { public: ['items/byProducer', 'items/products'] },
     resultSchema: Type.Array(ProductSchema),
     access: 'public',
     summary: "A producer's products.",
@@ -108,6 +110,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batch = {
     name: 'batch',
+    reads: { public: ['items/batches'] },
     resultSchema: Type.Union([BatchSchema, Type.Null()]),
     access: 'public',
     summary: 'A minted batch.',
@@ -117,6 +120,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const batches = {
     name: 'batches',
+    reads: { public: ['items/batches'] },
     resultSchema: Type.Array(BatchSchema),
     access: 'public',
     summary: "A product's minted batches, in batch id order.",
@@ -126,6 +130,7 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const item = {
     name: 'item',
+    reads: { public: ['items/batchTrace', 'items/products', 'items/items', 'items/batches', 'items/trace'] },
     access: 'public',
     summary: 'An item by code: product, batch, owner, custodian, status and its whole history.',
     paramsSchema: CodeParams,
@@ -134,6 +139,16 @@ export function createItemsQueries(items: ItemsMethod, channels?: ChannelsForIte
 
   const verify = {
     name: 'verify',
+    reads: {
+      public: [
+        'distribution/channels',
+        'items/batchTrace',
+        'items/products',
+        'items/items',
+        'items/batches',
+        'items/trace',
+      ],
+    },
     access: 'public',
     summary:
       'Verify a scanned code: genuine, sold, or flagged (unknown, recalled, destroyed, sold to someone else, outside its channel or region).',

@@ -17,6 +17,7 @@ import {
 export const lightClientQueries = {
   client: {
     name: 'client',
+    reads: { public: ['lightclients/clients'] },
     access: 'public',
     summary: 'The light client of a chain, or null.',
     paramsSchema: Type.Object({ chainId: ChainIdSchema }, { additionalProperties: false }),
@@ -25,6 +26,7 @@ export const lightClientQueries = {
   } satisfies Query<any, ClientState | null>,
   clients: {
     name: 'clients',
+    reads: { public: ['lightclients/clients'] },
     access: 'public',
     summary: 'Every light client, by chain id.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
@@ -32,6 +34,7 @@ export const lightClientQueries = {
   } satisfies Query<any, ClientState[]>,
   consensusState: {
     name: 'consensusState',
+    reads: { public: ['lightclients/consensus'] },
     access: 'public',
     summary: 'What a verified header of a chain says (time, hash, state root), or null.',
     paramsSchema: Type.Object(
@@ -45,6 +48,7 @@ export const lightClientQueries = {
   } satisfies Query<any, ConsensusState | null>,
   misbehaviour: {
     name: 'misbehaviour',
+    reads: { public: ['lightclients/misbehaviour'] },
     access: 'public',
     summary: 'Proven misbehaviour of a chain (two valid headers of one height).',
     paramsSchema: Type.Object({ chainId: ChainIdSchema }, { additionalProperties: false }),
@@ -55,6 +59,7 @@ export const lightClientQueries = {
   } satisfies Query<any, Misbehaviour[]>,
   parameters: {
     name: 'parameters',
+    reads: { public: ['lightclients/params'] },
     access: 'public',
     summary: 'Parameters of the lightclients module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),

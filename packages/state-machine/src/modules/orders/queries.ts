@@ -1,7 +1,7 @@
 import { type Address, AddressSchema, bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../framework/errors.js';
-import type { Query } from '../../framework/module.js';
+import type { Query, ReadAccess } from '../../framework/module.js';
 import type { Store } from '../../framework/store.js';
 import type { SettlementForOrders } from './expected.js';
 import { escrowTotals, type OrderLifecycle } from './lifecycle.js';
@@ -23,9 +23,13 @@ import {
 } from './stores.js';
 
 export interface OrderView extends Order {
-  /** The order's escrow account and what it holds now. */
+  /** The order's escrow account (derived from its id). */
   escrow: Address;
-  escrowBalance: number;
+  /**
+   * What the escrow holds now: for members only, since balances are a members-only store (the
+   * public-read rule, docs/privacy.md). Absent from an answer to the public.
+   */
+  escrowBalance?: number;
 }
 
 const OrdersParams = Type.Object(
@@ -44,26 +48,53 @@ const OrdersParams = Type.Object(
   { additionalProperties: false },
 );
 
+/** Buckets are 1 to 6 hex digits of the order key's address after `hl` (16 to 16.7 M buckets). */
+export const BUYER_BUCKET_MAX_CHARS = 6;
+const BuyerBucketParams = Type.Object(
+  {
+    bucket: Type.String({ pattern: `^[0-9a-f]{1,${BUYER_BUCKET_MAX_CHARS}}$` }),
+    /** Continue after this `<buyer>/<orderId>` (the previous page's `next`). */
+    after: Type.Optional(Type.String({ pattern: '^hl[0-9a-f]{40}/[0-9a-f]{32}$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+
 export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: OrderLifecycle) {
-  const view = (state: Parameters<typeof settlement.balanceOf>[0], order: Order): OrderView => ({
+  const view = (
+    state: Parameters<typeof settlement.balanceOf>[0],
+    order: Order,
+    reader: ReadAccess,
+  ): OrderView => ({
     ...order,
     escrow: escrowAccount(order.id),
-    escrowBalance: settlement.balanceOf(state, escrowAccount(order.id)),
+    ...(reader === 'members' ? { escrowBalance: settlement.balanceOf(state, escrowAccount(order.id)) } : {}),
   });
 
   const order = {
     name: 'order',
+    reads: { public: ['orders/orders'], members: ['settlement/balances'] },
     access: 'public',
-    summary: 'An order with its composition, status, deadline and escrow balance.',
+    summary: 'An order with its composition, status and deadline; its escrow balance for members.',
     paramsSchema: Type.Object({ id: OrderIdSchema }, { additionalProperties: false }),
     execute: (ctx) => {
       const found = orderStore.get(ctx.state, (ctx.params as { id: string }).id);
-      return found === undefined ? null : view(ctx.state, found);
+      return found === undefined ? null : view(ctx.state, found, ctx.reader);
     },
   } satisfies Query<any, OrderView | null>;
 
   const orders = {
     name: 'orders',
+    reads: {
+      public: ['orders/byBuyer', 'orders/orders'],
+      members: [
+        'orders/byArbiter',
+        'orders/byCarrier',
+        'orders/byMerchant',
+        'orders/byPayment',
+        'settlement/balances',
+      ],
+    },
     summary:
       'Orders of one merchant, carrier, payment provider, arbiter or order key (exactly one), optionally by status.',
     paramsSchema: OrdersParams,
@@ -96,7 +127,7 @@ export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: 
         if (after !== undefined && id <= after) continue;
         const found = orderStore.get(ctx.state, id);
         if (found === undefined || (status !== undefined && found.status !== status)) continue;
-        out.push(view(ctx.state, found));
+        out.push(view(ctx.state, found, ctx.reader));
         if (out.length >= limit) break;
       }
       return out;
@@ -105,7 +136,8 @@ export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: 
 
   const escrow = {
     name: 'escrow',
-    access: 'public',
+    reads: { members: ['orders/totals'] },
+    // Members-only, like the totals store a state proof reads it from: money flows are members' data.
     summary: 'Money in order escrows now, and all ever funded, released and refunded.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => escrowTotals(ctx.state),
@@ -113,6 +145,7 @@ export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: 
 
   const delivery = {
     name: 'delivery',
+    reads: { public: ['orders/delivery'] },
     // Sealed to the carrier (and merchant): ciphertext, as public as the order it belongs to.
     access: 'public',
     summary: "An order's sealed delivery details (hex; only the carrier's key opens them).",
@@ -125,6 +158,7 @@ export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: 
 
   const payee = {
     name: 'payee',
+    reads: { members: ['identity/orgs', 'orders/payees'] },
     summary: "Where an organisation's order shares are paid.",
     paramsSchema: Type.Object({ org: IdentifierSchema }, { additionalProperties: false }),
     execute: (ctx) => {
@@ -139,11 +173,35 @@ export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: 
 
   const parameters = {
     name: 'parameters',
+    reads: { public: ['orders/params'] },
     access: 'public',
     summary: 'Fee and deadline parameters of the orders module.',
     paramsSchema: Type.Object({}, { additionalProperties: false }),
     execute: (ctx) => ordersParameters(ctx.state),
   } satisfies Query<any, OrdersParameters>;
 
-  return { order, orders, escrow, delivery, payee, parameters };
+  const buyerBucket = {
+    name: 'buyerBucket',
+    reads: { public: ['orders/byBuyer', 'orders/orders'], members: ['settlement/balances'] },
+    access: 'public',
+    summary:
+      "Every order whose order key's address starts with `hl<bucket>`: a wallet asks for buckets and keeps its own, so the node it asks learns no key (docs/privacy.md, discovery).",
+    paramsSchema: BuyerBucketParams,
+    execute: (ctx) => {
+      const { bucket, after, limit = 500 } = ctx.params;
+      const out: OrderView[] = [];
+      let last: string | null = null;
+      for (const [key] of byBuyerStore.entries(ctx.state, `hl${bucket}`)) {
+        if (after !== undefined && key <= after) continue;
+        // More remain: the next page starts after the last key answered.
+        if (out.length >= limit) return { orders: out, next: last };
+        const found = orderStore.get(ctx.state, key.slice(key.indexOf('/') + 1));
+        if (found !== undefined) out.push(view(ctx.state, found, ctx.reader));
+        last = key;
+      }
+      return { orders: out, next: null };
+    },
+  } satisfies Query<typeof BuyerBucketParams, { orders: OrderView[]; next: string | null }>;
+
+  return { order, orders, escrow, delivery, payee, parameters, buyerBucket };
 }

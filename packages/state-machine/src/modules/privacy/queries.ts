@@ -29,6 +29,7 @@ const GrantsParams = Type.Object(
 export const privacyQueries = {
   grant: {
     name: 'grant',
+    reads: { public: ['privacy/grants'] },
     resultSchema: Type.Union([GrantSchema, Type.Null()]),
     access: 'public',
     summary: 'One grant by id (its key’s address), or null.',
@@ -37,6 +38,7 @@ export const privacyQueries = {
   } satisfies Query<any, Grant | null>,
   grants: {
     name: 'grants',
+    reads: { members: ['privacy/byGrantee', 'privacy/grants'] },
     resultSchema: Type.Array(GrantSchema),
     summary: 'The grants an organisation holds, in id order, optionally by status.',
     paramsSchema: GrantsParams,
@@ -66,6 +68,7 @@ export const privacyQueries = {
   } satisfies Query<any, Grant[]>,
   parameters: {
     name: 'parameters',
+    reads: { public: ['privacy/params'] },
     resultSchema: PrivacyParametersSchema,
     access: 'public',
     summary: 'Parameters of the privacy module.',

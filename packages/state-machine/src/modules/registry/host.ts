@@ -19,6 +19,7 @@ import {
   type HostCallResult,
 } from '@hanglian/contract-runtime';
 import { type Address, addressFromPublicKey, HanglianError, isAddress, sha256, utf8 } from '@hanglian/core';
+import { ExecutionErrors } from '../../framework/errors.js';
 import type { StateWriter } from '../../framework/state.js';
 import { RegistryErrors } from './errors.js';
 import type { SettlementForRegistry } from './expected.js';
@@ -80,6 +81,10 @@ export interface NestedContractCall {
   readonly gasLimit: number;
 }
 
+function isReadDenied(error: unknown): boolean {
+  return error instanceof HanglianError && error.code === ExecutionErrors.QUERY_READ_DENIED;
+}
+
 /** A host for one call; collects the contract's events and transfers for the caller to record. */
 export class ImplementationHost implements ContractHost {
   readonly context: CallContext;
@@ -99,7 +104,15 @@ export class ImplementationHost implements ContractHost {
   }
 
   getState(key: string): string | undefined {
-    const value = this.#options.state.get(utf8(this.#prefix + key));
+    let value: Uint8Array | undefined;
+    try {
+      value = this.#options.state.get(utf8(this.#prefix + key));
+    } catch (error) {
+      // A read-only call answered to the public cannot read contract state (members-only): the view
+      // keeps the refusal and the query throws it after the call (registry.callReadOnly).
+      if (isReadDenied(error)) return undefined;
+      throw error;
+    }
     return value === undefined ? undefined : utf8Text(value);
   }
 
@@ -130,11 +143,19 @@ export class ImplementationHost implements ContractHost {
         const address = list[0] ?? self;
         if (!isAddress(address))
           return refuse(RegistryErrors.REGISTRY_HOST_CALL_DENIED, 'not an address', HostCallGas.balanceOf);
-        return {
-          ok: true,
-          resultJson: String(settlement.balanceOf(state, address)),
-          gasUsed: HostCallGas.balanceOf,
-        };
+        let balance: number;
+        try {
+          balance = settlement.balanceOf(state, address);
+        } catch (error) {
+          if (isReadDenied(error))
+            return refuse(
+              ExecutionErrors.QUERY_READ_DENIED,
+              'balances are members-only',
+              HostCallGas.balanceOf,
+            );
+          throw error;
+        }
+        return { ok: true, resultJson: String(balance), gasUsed: HostCallGas.balanceOf };
       }
       case 'settlement.transfer': {
         const gasUsed = HostCallGas.transfer;

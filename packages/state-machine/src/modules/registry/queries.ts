@@ -1,6 +1,7 @@
 import { AddressSchema, UintSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
+import { PublicStateView } from '../../framework/publicState.js';
 import type { ContractOutcome } from './calls.js';
 import { CONFORMANCE_CALLER } from './calls.js';
 import type { ContractExecutor } from './executor.js';
@@ -54,6 +55,7 @@ export function createRegistryQueries(
 ) {
   const standard = {
     name: 'standard',
+    reads: { public: ['registry/standards'] },
     access: 'public',
     summary: 'One standard (methods, schemas, events, behaviour, vectors), or null.',
     paramsSchema: StandardParams,
@@ -61,6 +63,7 @@ export function createRegistryQueries(
   } satisfies Query<typeof StandardParams, Standard | null>;
   const standards = {
     name: 'standards',
+    reads: { public: ['registry/standards'] },
     access: 'public',
     summary: 'Every registered standard.',
     paramsSchema: NoParams,
@@ -68,6 +71,7 @@ export function createRegistryQueries(
   } satisfies Query<typeof NoParams, Standard[]>;
   const implementation = {
     name: 'implementation',
+    reads: { public: ['registry/implementations'] },
     access: 'public',
     summary: 'One implementation (standard, code hash, owner, account), or null.',
     paramsSchema: ImplementationParams,
@@ -75,6 +79,7 @@ export function createRegistryQueries(
   } satisfies Query<typeof ImplementationParams, Implementation | null>;
   const implementations = {
     name: 'implementations',
+    reads: { public: ['registry/byStandard', 'registry/implementations'] },
     access: 'public',
     summary: 'Implementations of a standard (or all), by id.',
     paramsSchema: ImplementationsParams,
@@ -82,6 +87,7 @@ export function createRegistryQueries(
   } satisfies Query<typeof ImplementationsParams, Implementation[]>;
   const code = {
     name: 'code',
+    reads: { public: ['registry/code'] },
     access: 'public',
     summary: 'Deployed code with its source (a wallet fetches it to run read-only calls locally), or null.',
     paramsSchema: CodeParams,
@@ -89,6 +95,7 @@ export function createRegistryQueries(
   } satisfies Query<typeof CodeParams, DeployedCode | null>;
   const contractState = {
     name: 'contractState',
+    reads: { members: ['registry/state'] },
     summary: 'One value of an implementation’s own state, with the chain key that proves it.',
     paramsSchema: ContractStateParams,
     execute: (ctx) => {
@@ -99,6 +106,7 @@ export function createRegistryQueries(
   } satisfies Query<typeof ContractStateParams, { key: string; value: string | null }>;
   const parameters = {
     name: 'parameters',
+    reads: { public: ['registry/params'] },
     access: 'public',
     summary: 'The registry parameters (deployment policy, size and gas limits).',
     paramsSchema: NoParams,
@@ -106,6 +114,10 @@ export function createRegistryQueries(
   } satisfies Query<typeof NoParams, RegistryParameters>;
   const callReadOnly = {
     name: 'callReadOnly',
+    reads: {
+      public: ['registry/code', 'registry/implementations', 'registry/params', 'registry/standards'],
+      members: ['registry/state', 'settlement/balances'],
+    },
     access: 'public',
     summary: 'Run a method read-only (no consensus, gas-capped); writes fail with CONTRACT_READ_ONLY.',
     paramsSchema: CallReadOnlyParamsSchema,
@@ -126,6 +138,9 @@ export function createRegistryQueries(
         gasLimit: Math.min(params.queryGasLimit, queryGasCap),
         memoryLimitBytes: params.memoryLimitBytes,
       });
+      // Answered to the public, the contract could not read members-only state (its own, or balances):
+      // the whole answer is refused rather than computed from what it could not see.
+      if (ctx.state instanceof PublicStateView && ctx.state.refused !== undefined) throw ctx.state.refused;
       return { ...outcome, implementation: deployment.implementation.id, codeHash: deployment.code.hash };
     },
   } satisfies Query<typeof CallReadOnlyParamsSchema, ReadOnlyCallView>;

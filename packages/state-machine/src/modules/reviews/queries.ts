@@ -20,6 +20,7 @@ const ListingParams = Type.Object(
 export const reviewsQueries = {
   review: {
     name: 'review',
+    reads: { public: ['reviews/reviews'] },
     resultSchema: Type.Union([ReviewSchema, Type.Null()]),
     access: 'public',
     summary: 'The review of an order (with the merchant’s answer), if any.',
@@ -29,6 +30,7 @@ export const reviewsQueries = {
   } satisfies Query<any, Review | null>,
   reviews: {
     name: 'reviews',
+    reads: { public: ['reviews/byListing', 'reviews/reviews'] },
     resultSchema: Type.Array(ReviewSchema),
     access: 'public',
     summary: "A listing's reviews.",
@@ -46,6 +48,7 @@ export const reviewsQueries = {
   } satisfies Query<any, Review[]>,
   rating: {
     name: 'rating',
+    reads: { public: ['reviews/ratings'] },
     access: 'public',
     summary: 'Aggregate rating of a listing or of a merchant.',
     paramsSchema: Type.Union([

@@ -29,6 +29,7 @@ export function createSettlementQueries(settlement: SettlementMethod) {
     settlement.unit(state) ?? { symbol: '', decimals: 0 };
   const balance = {
     name: 'balance',
+    reads: { members: ['settlement/balances', 'settlement/config'] },
     summary: 'The balance of an account, in minor units.',
     paramsSchema: BalanceParams,
     execute: (ctx) => ({
@@ -39,6 +40,7 @@ export function createSettlementQueries(settlement: SettlementMethod) {
   } satisfies Query<typeof BalanceParams, BalanceView>;
   const supply = {
     name: 'supply',
+    reads: { public: ['settlement/config', 'settlement/issuers', 'settlement/totals'] },
     access: 'public',
     summary: 'Total supply, total attested reserves, and every issuer’s account.',
     paramsSchema: NoParams,
@@ -50,6 +52,7 @@ export function createSettlementQueries(settlement: SettlementMethod) {
   } satisfies Query<typeof NoParams, SupplyView>;
   const issuer = {
     name: 'issuer',
+    reads: { public: ['settlement/issuers'] },
     access: 'public',
     summary: 'One issuer’s reserves, outstanding amount and last attestation, or null.',
     paramsSchema: IssuerParams,

@@ -1,4 +1,4 @@
-import { HanglianError, UintSchema } from '@hanglian/core';
+import { HanglianError, TextSchema, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { CatalogErrors } from '../errors.js';
@@ -9,7 +9,7 @@ import { LocalIdSchema, listingStore, sessionStore } from '../stores.js';
 export const CreateSessionParamsSchema = Type.Object(
   {
     session: LocalIdSchema,
-    title: Type.String({ minLength: 1, maxLength: 200 }),
+    title: TextSchema({ minChars: 1, maxChars: 200 }),
     startsAt: UintSchema,
     endsAt: UintSchema,
     /** Listing ids (`<merchant>/<id>`) to feature; each must offer hosts a commission. */

@@ -1,4 +1,4 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../../framework/errors.js';
 import type { Command, CommandContext } from '../../../framework/module.js';
@@ -33,7 +33,7 @@ export const CreateListingParamsSchema = Type.Object(
   {
     listing: LocalIdSchema,
     sku: ListingSchema.properties.sku,
-    title: ListingSchema.properties.title,
+    title: TextSchema({ minChars: 1, maxChars: 200 }),
     price: ListingSchema.properties.price,
     carriers: ListingSchema.properties.carriers,
     shipsTo: Type.Optional(ListingSchema.properties.shipsTo),

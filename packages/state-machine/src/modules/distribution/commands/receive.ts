@@ -1,4 +1,4 @@
-import { bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
+import { bytesToHex, HanglianError, IdentifierSchema, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { selectedCodes } from '../../items/commands/recordEvent.js';
@@ -14,7 +14,7 @@ export const ReceiveParamsSchema = Type.Object(
     shipment: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }),
     /** False refuses the whole shipment: the items go back to the sender's stock. */
     accept: Type.Boolean(),
-    where: Type.String({ minLength: 1, maxLength: 128 }),
+    where: TextSchema({ minChars: 1, maxChars: 128 }),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,4 @@
-import { bytesToHex, HanglianError, IdentifierSchema } from '@hanglian/core';
+import { bytesToHex, HanglianError, IdentifierSchema, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../../framework/errors.js';
 import type { Command, CommandContext } from '../../../framework/module.js';
@@ -14,7 +14,7 @@ export const ShipParamsSchema = Type.Object(
     shipment: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' }),
     to: IdentifierSchema,
     items: ItemSelectionSchema,
-    where: Type.String({ minLength: 1, maxLength: 128 }),
+    where: TextSchema({ minChars: 1, maxChars: 128 }),
   },
   { additionalProperties: false },
 );

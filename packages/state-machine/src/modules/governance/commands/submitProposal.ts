@@ -1,5 +1,6 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema, textProblem } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
+import { ExecutionErrors } from '../../../framework/errors.js';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { StateOverlay } from '../../../framework/state.js';
 import { GovernanceErrors } from '../errors.js';
@@ -17,7 +18,7 @@ import {
 } from '../stores.js';
 
 export const SubmitProposalParamsSchema = Type.Object(
-  { title: Type.String({ maxLength: 200 }), action: ProposalActionSchema },
+  { title: TextSchema({ maxChars: 200 }), action: ProposalActionSchema },
   { additionalProperties: false },
 );
 export type SubmitProposalParams = Static<typeof SubmitProposalParamsSchema>;
@@ -44,6 +45,14 @@ export class SubmitProposalCommand implements Command<typeof SubmitProposalParam
 
   execute(ctx: CommandContext<SubmitProposalParams>): void {
     const proposer = this.#identity.requirePermission(ctx.state, ctx.tx.submitter, 'admin');
+    // An organisation's name is free text (the text rule, core schema/text.ts); the action's schema is
+    // also the stored proposal's, which may hold names accepted before the rule, so it is checked here.
+    if (ctx.params.action.type === 'admitOrganisation') {
+      const problem = textProblem(ctx.params.action.name, { maxChars: 128, maxBytes: 384 });
+      if (problem !== undefined) {
+        throw new HanglianError(ExecutionErrors.TX_TEXT_INVALID, `organisation name: ${problem}`);
+      }
+    }
     const params = this.#governance.parameters(ctx.state);
     const open = [...openProposalStore.entries(ctx.state)].length;
     if (open >= params.maxOpenProposals) {

@@ -1,4 +1,4 @@
-import { bytesToHex, HanglianError } from '@hanglian/core';
+import { bytesToHex, HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { ItemsErrors } from '../errors.js';
@@ -12,7 +12,7 @@ export const MintBatchParamsSchema = Type.Object(
     sku: SkuSchema,
     batch: BatchIdSchema,
     count: Type.Integer({ minimum: 1, maximum: MAX_BATCH_ITEMS }),
-    site: Type.String({ minLength: 1, maxLength: 128 }),
+    site: TextSchema({ minChars: 1, maxChars: 128 }),
   },
   { additionalProperties: false },
 );

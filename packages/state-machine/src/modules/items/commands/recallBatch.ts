@@ -1,4 +1,4 @@
-import { bytesToHex, HanglianError } from '@hanglian/core';
+import { bytesToHex, HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { ItemsErrors } from '../errors.js';
@@ -8,7 +8,11 @@ import type { ItemsMethod } from '../method.js';
 import { BatchIdSchema, batchStore, batchTraceStore, orgParty, SkuSchema } from '../stores.js';
 
 export const RecallBatchParamsSchema = Type.Object(
-  { sku: SkuSchema, batch: BatchIdSchema, reason: Type.String({ minLength: 1, maxLength: 256 }) },
+  {
+    sku: SkuSchema,
+    batch: BatchIdSchema,
+    reason: TextSchema({ minChars: 1, maxChars: 256, multiline: true }),
+  },
   { additionalProperties: false },
 );
 export type RecallBatchParams = Static<typeof RecallBatchParamsSchema>;

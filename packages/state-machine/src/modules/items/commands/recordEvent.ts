@@ -1,4 +1,4 @@
-import { bytesToHex, HanglianError } from '@hanglian/core';
+import { bytesToHex, HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../../framework/errors.js';
 import type { Command, CommandContext } from '../../../framework/module.js';
@@ -49,8 +49,8 @@ export const RecordEventParamsSchema = Type.Object(
   {
     items: ItemSelectionSchema,
     bizStep: Type.Union([Type.Literal('packing'), Type.Literal('inspecting'), Type.Literal('destroying')]),
-    where: Type.String({ minLength: 1, maxLength: 128 }),
-    why: Type.String({ maxLength: 128 }),
+    where: TextSchema({ minChars: 1, maxChars: 128 }),
+    why: TextSchema({ maxChars: 128 }),
   },
   { additionalProperties: false },
 );

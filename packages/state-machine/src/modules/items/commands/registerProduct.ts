@@ -1,19 +1,29 @@
-import { HanglianError, UintSchema } from '@hanglian/core';
+import { HanglianError, TextSchema, textProblem, UintSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../../framework/errors.js';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { ItemsErrors } from '../errors.js';
 import { ItemsEvents } from '../events.js';
 import type { IdentityForItems } from '../expected.js';
-import { ProductSchema, productStore, productsByProducerStore, SkuSchema } from '../stores.js';
+import { productStore, productsByProducerStore, SkuSchema } from '../stores.js';
+
+/** Attribute values are free text; their names too, checked by `execute` (a record's keys carry no format). */
+const ATTRIBUTE_NAME_RULE = { maxChars: 64, maxBytes: 192 };
+const ProductAttributesParamsSchema = Type.Record(
+  Type.String({ maxLength: 64 }),
+  TextSchema({ maxChars: 256 }),
+  {
+    maxProperties: 32,
+  },
+);
 
 export const RegisterProductParamsSchema = Type.Object(
   {
     sku: SkuSchema,
-    name: ProductSchema.properties.name,
-    category: ProductSchema.properties.category,
+    name: TextSchema({ minChars: 1, maxChars: 200 }),
+    category: TextSchema({ minChars: 1, maxChars: 64 }),
     factoryPrice: UintSchema,
-    attributes: Type.Optional(ProductSchema.properties.attributes),
+    attributes: Type.Optional(ProductAttributesParamsSchema),
   },
   { additionalProperties: false },
 );
@@ -39,6 +49,15 @@ export class RegisterProductCommand implements Command<typeof RegisterProductPar
       );
     }
     const { sku, name, category, factoryPrice, attributes } = ctx.params;
+    for (const key of Object.keys(attributes ?? {})) {
+      const problem = textProblem(key, ATTRIBUTE_NAME_RULE);
+      if (problem !== undefined) {
+        throw new HanglianError(
+          ExecutionErrors.TX_TEXT_INVALID,
+          `attribute name ${JSON.stringify(key)}: ${problem}`,
+        );
+      }
+    }
     if (productStore.has(ctx.state, sku)) {
       throw new HanglianError(ItemsErrors.ITEMS_PRODUCT_EXISTS, `product ${sku} is already registered`);
     }

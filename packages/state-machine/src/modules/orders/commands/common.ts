@@ -1,4 +1,4 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { Type } from '@sinclair/typebox';
 import type { CommandContext } from '../../../framework/module.js';
 import { OrdersErrors } from '../errors.js';
@@ -7,7 +7,7 @@ import { type Order, OrderIdSchema } from '../stores.js';
 
 /** Most commands name just the order (and, for physical steps, where it happened). */
 export const OrderRefSchema = Type.Object({ order: OrderIdSchema }, { additionalProperties: false });
-export const WhereSchema = Type.String({ maxLength: 128 });
+export const WhereSchema = TextSchema({ maxChars: 128 });
 
 export function requireBuyer(ctx: CommandContext, order: Order): void {
   if (!ctx.signedBy(order.buyer)) {

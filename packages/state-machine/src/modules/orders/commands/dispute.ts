@@ -1,4 +1,4 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { OrdersErrors } from '../errors.js';
@@ -7,7 +7,7 @@ import { commandStep, type OrderLifecycle } from '../lifecycle.js';
 import { OrderIdSchema } from '../stores.js';
 
 export const DisputeParamsSchema = Type.Object(
-  { order: OrderIdSchema, reason: Type.String({ minLength: 1, maxLength: 256 }) },
+  { order: OrderIdSchema, reason: TextSchema({ minChars: 1, maxChars: 256, multiline: true }) },
   { additionalProperties: false },
 );
 export type DisputeParams = Static<typeof DisputeParamsSchema>;

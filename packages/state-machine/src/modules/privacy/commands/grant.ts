@@ -3,6 +3,7 @@ import {
   HanglianError,
   IdentifierSchema,
   PublicKeySchema,
+  TextSchema,
   UintSchema,
 } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
@@ -18,7 +19,7 @@ export const GrantParamsSchema = Type.Object(
     grantKey: PublicKeySchema,
     grantee: IdentifierSchema,
     scope: GrantScopeSchema,
-    purpose: Type.String({ minLength: 1, maxLength: 200 }),
+    purpose: TextSchema({ minChars: 1, maxChars: 200 }),
     /** Block time (ms) from which the grant no longer allows sharing. */
     expiresAt: UintSchema,
   },

@@ -1,4 +1,4 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { runConformance } from '../calls.js';
@@ -24,7 +24,7 @@ export const RegisterImplementationParamsSchema = Type.Object(
     id: ImplementationIdSchema,
     standard: StandardIdSchema,
     codeHash: CodeHashSchema,
-    displayName: Type.String({ minLength: 1, maxLength: 128 }),
+    displayName: TextSchema({ minChars: 1, maxChars: 128 }),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,4 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import { ReviewsErrors } from '../errors.js';
@@ -9,7 +9,7 @@ import { reviewStore } from '../stores.js';
 export const ReplyParamsSchema = Type.Object(
   {
     order: Type.String({ pattern: '^[0-9a-f]{32}$' }),
-    text: Type.String({ minLength: 1, maxLength: 2_000 }),
+    text: TextSchema({ minChars: 1, maxChars: 2_000, multiline: true }),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,4 @@
-import { HanglianError } from '@hanglian/core';
+import { HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Command, CommandContext } from '../../../framework/module.js';
 import type { StateWriter } from '../../../framework/state.js';
@@ -11,7 +11,7 @@ export const WriteReviewParamsSchema = Type.Object(
   {
     order: Type.String({ pattern: '^[0-9a-f]{32}$' }),
     rating: Type.Integer({ minimum: 1, maximum: 5 }),
-    text: Type.String({ maxLength: 2_000 }),
+    text: TextSchema({ maxChars: 2_000, multiline: true }),
   },
   { additionalProperties: false },
 );

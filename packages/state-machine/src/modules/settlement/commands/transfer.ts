@@ -1,4 +1,4 @@
-import { AddressSchema, HanglianError } from '@hanglian/core';
+import { AddressSchema, HanglianError, TextSchema } from '@hanglian/core';
 import { type Static, Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../../framework/errors.js';
 import type { Command, CommandContext } from '../../../framework/module.js';
@@ -12,7 +12,7 @@ export const TransferParamsSchema = Type.Object(
     from: Type.Optional(AddressSchema),
     to: AddressSchema,
     amount: AmountSchema,
-    memo: Type.Optional(Type.String({ maxLength: 128 })),
+    memo: Type.Optional(TextSchema({ maxChars: 128 })),
   },
   { additionalProperties: false },
 );

@@ -3,8 +3,8 @@
  * Flags: --json (one JSON object), --seconds N (load duration), --quick (short runs, for CI smoke).
  */
 import { cpus } from 'node:os';
+import { runMicroBench } from '@hanglian/node';
 import { runStorageBench } from '@hanglian/storage';
-import { runMicroBench } from './micro.js';
 import { runSoloChainBench } from './soloChain.js';
 
 const args = process.argv.slice(2);
@@ -12,6 +12,10 @@ const json = args.includes('--json');
 const quick = args.includes('--quick');
 const secondsFlag = args.indexOf('--seconds');
 const seconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : quick ? 3 : 15;
+// `--profile <dir>`: each validator of the network part writes a V8 CPU profile there; a breakdown by
+// component is printed after the network figures.
+const profileFlag = args.indexOf('--profile');
+const profileDir = profileFlag >= 0 ? args[profileFlag + 1] : undefined;
 const log = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
@@ -75,7 +79,7 @@ for (const figure of await benchmarkRegistryCalls(quick ? 50 : 200)) {
 
 // ---- a 4-validator network of processes under open-loop load (skipped with --no-network) ----
 if (!args.includes('--no-network')) {
-  const { runNetworkBench } = await import('./network.js');
+  const { runNetworkBench } = await import('./chainNetwork.js');
   const validators = 4;
   log(`\n${validators}-validator network (processes), open-loop transfers at rising offered rates:`);
   const network = await runNetworkBench({
@@ -83,6 +87,7 @@ if (!args.includes('--no-network')) {
     stepSeconds: quick ? 3 : 6,
     rates: quick ? [100, 400] : [100, 200, 400, 800, 1600, 3200],
     onProgress: log,
+    ...(profileDir === undefined ? {} : { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
   });
   // Every node verifies every transfer's signature once, and the nodes share the machine's cores.
   const networkBound = Math.round((machine.cores * micro.ed25519VerifiesPerSecond) / validators);
@@ -105,4 +110,13 @@ if (!args.includes('--no-network')) {
   }
   if (json)
     process.stdout.write(`${JSON.stringify({ network, networkVerifyBoundPerSecond: networkBound })}\n`);
+  if (profileDir !== undefined) {
+    const { breakdownsIn } = await import('./profileBreakdown.js');
+    log(`\nwhere each validator's CPU went (whole run, start-up included; profiles in ${profileDir}):`);
+    for (const breakdown of breakdownsIn(profileDir)) {
+      log(
+        `  ${breakdown.file} (${fmt(breakdown.busyMs)} ms busy): ${breakdown.shares.map((s) => `${s.component} ${s.percent}%`).join(', ')}`,
+      );
+    }
+  }
 }

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { initNetwork } from '../config/init.js';
-import { readKeyFile } from '../keystore/keystore.js';
+import { initNetwork, readKeyFile } from '@hanglian/node';
 
 export interface SoloChainFigures {
   readonly clients: number;
@@ -24,16 +23,8 @@ export interface SoloChainFigures {
   readonly rejected: number;
 }
 
-const CLI = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  '..',
-  'cli',
-  'bin',
-  'hanglian.js',
-);
+// This package's own binary (dist/src/bench → bin).
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;

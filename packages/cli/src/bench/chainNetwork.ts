@@ -12,19 +12,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { initNetwork } from '../config/init.js';
-import { readKeyFile } from '../keystore/keystore.js';
+import { initNetwork, readKeyFile } from '@hanglian/node';
 
-const CLI = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  '..',
-  'cli',
-  'bin',
-  'hanglian.js',
-);
+// This package's own binary (dist/src/bench → bin).
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 const CHAIN_ID = 'hanglian-bench-net';
 /** Clock ticks per second of /proc/<pid>/stat on Linux. */
 const CLK_TCK = 100;
