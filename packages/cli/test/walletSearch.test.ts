@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClient } from '@hanglian/sdk';
 import { type SearchContext, searchCandidates } from '@hanglian/sdk/local';
-import { CLI, randomBasePort } from './helpers.js';
+import { freePortRange } from '@hanglian/testkit';
+import { CLI } from './helpers.js';
 
 /**
  * Runs the CLI like the helpers' `hanglian`, with more time: each search prepares the sandbox's engine and
@@ -72,18 +73,12 @@ async function recordingProxy(target: string): Promise<{ url: string; log: strin
       }
     });
   });
-  for (let attempt = 0; ; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => resolve());
-      });
-      return { url: `http://127.0.0.1:${port}`, log, server };
-    } catch (error) {
-      if (attempt >= 5) throw error;
-    }
-  }
+  const port = await freePortRange(1);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { url: `http://127.0.0.1:${port}`, log, server };
 }
 
 /** The requests, as a multiset, with numbers blanked: runs moments apart differ only in heights and order. */
@@ -113,7 +108,7 @@ describe('hanglian wallet search: a platform’s ranking run here, the history n
         '0',
         '--json',
         '--base-port',
-        String(randomBasePort()),
+        String(await freePortRange(2)),
         '--log-level',
         'error',
       ],
