@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePortRange } from '@hanglian/testkit';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,11 +41,6 @@ export interface Devnet {
   /** The demo's steps and transaction ids (demo-seeded.json). */
   readonly steps: Array<{ name: string; txId: string }>;
   stop(): Promise<void>;
-}
-
-/** Below Linux's ephemeral range (32768-60999), where outgoing connections take their local ports. */
-function randomBasePort(): number {
-  return 10_000 + Math.floor(Math.random() * 11_000) * 2;
 }
 
 /**
@@ -80,7 +76,7 @@ async function startDevnetOnce(validators: number): Promise<Devnet> {
       '--demo',
       '--json',
       '--base-port',
-      String(randomBasePort()),
+      String(await freePortRange(2 * validators)),
       '--log-level',
       'error',
     ],

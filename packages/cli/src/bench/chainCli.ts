@@ -102,6 +102,9 @@ if (!args.includes('--no-network')) {
     `  signature-verify bound    ${fmt(networkBound)}/s = ${machine.cores} cores x ${fmt(micro.ed25519VerifiesPerSecond)} verifies/s / ${validators} validators`,
   );
   log(`  ratio to the bound        ${(network.maxCommittedPerSecond / networkBound).toFixed(2)}`);
+  log(
+    `  disk (node0's LMDB file)  ${fmt(network.diskBytesPerBlock)} bytes per block, ${fmt(network.diskBytesPerTransfer)} per committed transfer`,
+  );
   const past = network.steps.find((step) => step.pastSaturation);
   if (past !== undefined) {
     log(

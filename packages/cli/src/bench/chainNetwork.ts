@@ -6,7 +6,7 @@
  * /proc/<pid>/stat) and resident memory. Stops raising the rate once commits no longer keep up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,6 +49,14 @@ export interface NetworkBenchFigures {
   readonly stepSeconds: number;
   readonly steps: readonly RateStep[];
   readonly maxCommittedPerSecond: number;
+  /** Growth of node0's LMDB file (bytes on disk) over the steps, per block and per committed transfer. */
+  readonly diskBytesPerBlock: number;
+  readonly diskBytesPerTransfer: number;
+}
+
+/** Bytes a file occupies on disk (LMDB's file is sparse: its length is not what it uses). */
+function diskBytes(path: string): number {
+  return statSync(path).blocks * 512;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -180,6 +188,9 @@ export async function runNetworkBench(
     }
 
     const steps: RateStep[] = [];
+    const ledgerFile = join(dir, 'nodes', nodes[0]!.name, 'data', 'data.mdb');
+    const diskBefore = diskBytes(ledgerFile);
+    const heightAtStart = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
     let sender = 0;
     const plan = [...rates];
     let pastSaturation = false;
@@ -285,12 +296,17 @@ export async function runNetworkBench(
         plan.splice(stepIndex + 1, plan.length, rate * 2);
       }
     }
+    const grown = diskBytes(ledgerFile) - diskBefore;
+    const blocksMade = ((await getJson(`${nodes[0]!.url}/v1/status`)).height as number) - heightAtStart;
+    const transfers = steps.reduce((sum, step) => sum + step.committed, 0);
     return {
       validators,
       senders: senderCount,
       stepSeconds,
       steps,
       maxCommittedPerSecond: Math.max(0, ...steps.map((s) => s.committedPerSecond)),
+      diskBytesPerBlock: Math.round(grown / Math.max(1, blocksMade)),
+      diskBytesPerTransfer: Math.round(grown / Math.max(1, transfers)),
     };
   } finally {
     await Promise.all(

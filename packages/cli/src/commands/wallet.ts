@@ -22,6 +22,7 @@ import {
   type Client,
   createClient,
   type DeliveryDetails,
+  discoverPurchases,
   generateWallet,
   getStatus,
   listPurchases,
@@ -460,8 +461,9 @@ Example:
         const grantIndex = parseIndex(opts.grant, '--grant');
         const client = publicClient(opts);
         const opened = await openWallet(opts);
-        const purchases = await listPurchases(client, opened);
-        const pkg = await buildSharePackage(client, { wallet: opened, grantIndex, purchases });
+        // Proofs of the shared orders are fetched among proofs of others' orders seen in the buckets.
+        const { purchases, cover } = await discoverPurchases(client, opened);
+        const pkg = await buildSharePackage(client, { wallet: opened, grantIndex, purchases, cover });
         writeFileSync(opts.out, `${JSON.stringify(pkg, null, 2)}\n`);
         const orders = pkg.orders.map((o) => o.order);
         process.stdout.write(
