@@ -192,9 +192,14 @@ export class Link {
           this.#onHello(this.#incoming.take(HELLO_LENGTH));
           break;
         case 'auth': {
-          const frame = this.#readFrame(AUTH_PLAINTEXT_LENGTH, 'malformed-handshake');
+          const frame = this.#readFrame(
+            Math.max(AUTH_PLAINTEXT_LENGTH, CONTROL_FRAME_LIMIT),
+            'malformed-handshake',
+          );
           if (frame === null) return;
-          this.#onAuth(frame);
+          // The answering side refuses a dialler it did not admit with a goodbye instead of its auth.
+          if (frame[0] === FrameType.goodbye && this.direction === 'outbound') this.#onGoodbye(frame);
+          else this.#onAuth(frame);
           break;
         }
         case 'awaiting-ready': {
@@ -259,13 +264,19 @@ export class Link {
     this.#secrets = secrets;
     this.#sendCipher = new FrameCipher(secrets.sendKey);
     this.#receiveCipher = new FrameCipher(secrets.receiveKey);
-    this.#socket.write(this.#sendCipher.seal(encodeAuth(this.#params.nodeKey, secrets)));
+    // The dialling side proves itself first. The answering side says who it is only to a dialler it has
+    // verified and admitted (#onAuthorized): anyone can reach a node's port, and before this a stranger
+    // learned which organisation runs it from its signed auth frame (issue 16).
+    if (this.direction === 'outbound') {
+      this.#socket.write(this.#sendCipher.seal(encodeAuth(this.#params.nodeKey, secrets)));
+    }
     this.#state = 'auth';
   }
 
   #onAuth(frame: Buffer): void {
     const remoteKey = verifyAuth(frame, this.#secrets!);
-    this.#secrets = null;
+    // The answering side still signs its own auth once it has admitted the dialler.
+    if (this.direction === 'outbound') this.#secrets = null;
     if (remoteKey === null) {
       this.close('bad-signature');
       return;
@@ -285,6 +296,10 @@ export class Link {
     if (refusal !== null) {
       this.close(refusal, { goodbye: true });
       return;
+    }
+    if (this.direction === 'inbound') {
+      this.#socket.write(this.#sendCipher!.seal(encodeAuth(this.#params.nodeKey, this.#secrets!)));
+      this.#secrets = null;
     }
     this.#socket.write(this.#sendCipher!.seal(Uint8Array.of(FrameType.ready)));
     this.#state = 'awaiting-ready';

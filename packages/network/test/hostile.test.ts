@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import type { SigningKey } from '@hanglian/core';
+import { ed25519Sha256, type SigningKey } from '@hanglian/core';
 import type { DisconnectReason, Network } from '../src/index.js';
 import { chainIdHash, defaultChannels, defaultScoringOptions, FrameType, Link } from '../src/index.js';
 import { addressOf, CHAIN_ID, createMembership, sleep, stopAll, testNetwork, waitFor } from './harness.js';
@@ -216,6 +216,43 @@ describe('bad data from a member', () => {
       assert.equal(receiver.isConnected(flooder.publicKey), false);
     } finally {
       await stopAll([receiver, flooder]);
+    }
+  });
+});
+
+describe('what a stranger learns from a handshake', () => {
+  // Found from outside (issue 16): anyone who reached a node's port completed the key exchange and read
+  // the node's signed auth frame, learning which member runs it. The answering side now proves itself only
+  // to a dialler it has admitted.
+  it("a non-member who dials a node is refused without learning the node's key", async () => {
+    const membership = createMembership(2);
+    const node = testNetwork(membership.keys[0]!, membership);
+    try {
+      const { port } = (await node.start())!;
+      const stranger = ed25519Sha256.generateSigningKey();
+      const refused = await openRawLink(port, stranger).then(
+        () => assert.fail('a stranger opened a link'),
+        (error: Error) => error,
+      );
+      assert.match(refused.message, /raw link refused/);
+      const link = [...rawLinks.values()].at(-1)!;
+      assert.equal(link.remotePublicKey, null, 'the stranger learned the node key');
+      assert.equal(link.remoteReason, 'not-member');
+    } finally {
+      await stopAll([node]);
+    }
+  });
+
+  it('members still link, each proving its key', async () => {
+    const membership = createMembership(2);
+    const node = testNetwork(membership.keys[0]!, membership);
+    try {
+      const { port } = (await node.start())!;
+      const raw = await openRawLink(port, membership.keys[1]!);
+      assert.deepEqual(raw.link.remotePublicKey, membership.keys[0]!.publicKey);
+      raw.socket.destroy();
+    } finally {
+      await stopAll([node]);
     }
   });
 });

@@ -22,13 +22,13 @@ import {
   catalog,
   createClient,
   createLightClient,
+  discoverPurchases,
   distribution,
   generateWallet,
   genesisHashOf,
   getStatus,
   HanglianSdkError,
   items,
-  listPurchases,
   memberSigner,
   openDelivery,
   orders,
@@ -315,7 +315,7 @@ export async function seedBookStory(args: {
   // Purchase history belongs to the consumer: platform B asks to see the consumer's book purchases for
   // recommendations; the wallet grants it (a grant key of its own signs), shares the orders with proofs,
   // and later revokes the grant, after which platform B's verification refuses the package.
-  const purchases = await listPurchases(client, wallet);
+  const { purchases, cover } = await discoverPurchases(client, wallet);
   args.onStep?.(
     `  ✓ the wallet lists its purchases by re-deriving its order keys: ${purchases.length} found`,
   );
@@ -346,7 +346,7 @@ export async function seedBookStory(args: {
       validators: validatorSetFromGenesis(genesis),
     },
   });
-  const pkg = await buildSharePackage(client, { wallet, grantIndex: 0, purchases });
+  const pkg = await buildSharePackage(client, { wallet, grantIndex: 0, purchases, cover });
   const shared = await verifySharePackage(client, pkg, { grantee: 'platform-b', trusted: light });
   args.onStep?.(
     `  ✓ platform B verifies the shared orders against the chain: ${shared.orders.length} order(s), each signed by its own key`,
