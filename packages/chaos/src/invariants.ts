@@ -27,6 +27,26 @@ import { OPENING_BALANCE } from '@hanglian/node';
 import { CHAOS_CHAIN_ID, type ChaosCluster, type ChaosNode, httpJson } from './cluster.js';
 import type { AckedTx, RingLoad } from './load.js';
 
+/**
+ * A read that times out is tried again (a starved machine answers late); a node whose API has not
+ * answered in four tries (a minute) while its process runs is a finding, not a runner error.
+ */
+async function patient<T>(node: ChaosNode, path: string, read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      if (!timedOut || attempt >= 4) {
+        throw new InvariantViolation(
+          timedOut ? 'halt' : 'runner',
+          `${node.name} did not answer ${path}${timedOut ? ' in 4 tries of 15 s' : `: ${String(error)}`}`,
+        );
+      }
+    }
+  }
+}
+
 export class InvariantViolation extends Error {
   constructor(
     readonly invariant:
@@ -140,7 +160,9 @@ export class InvariantChecker {
       const todo = Array.from({ length: Math.max(0, common - from + 1) }, (_, i) => from + i);
       const missing: number[] = [];
       await pool(todo, 12, async (h) => {
-        const response = await httpJson(`${node.url}/v1/headers/${h}`, { timeoutMs: 15_000 });
+        const response = await patient(node, `/v1/headers/${h}`, () =>
+          httpJson(`${node.url}/v1/headers/${h}`, { timeoutMs: 15_000 }),
+        );
         if (response.status !== 200) {
           missing.push(h);
           return;
@@ -246,28 +268,29 @@ export class InvariantChecker {
 
   /** A members-only read (blocks and results carry transactions). */
   #signedGet(node: ChaosNode, path: string): Promise<{ status: number; body: any }> {
-    return httpJson(`${node.url}${path}`, {
-      headers: { [READ_REQUEST_HEADER]: this.#readerHeader('GET', path, '') },
-      timeoutMs: 15_000,
-    });
+    // Signed afresh on each try: a read signature carries its time.
+    return patient(node, path, () =>
+      httpJson(`${node.url}${path}`, {
+        headers: { [READ_REQUEST_HEADER]: this.#readerHeader('GET', path, '') },
+        timeoutMs: 15_000,
+      }),
+    );
   }
 
   async #query(node: ChaosNode, name: string, params: unknown): Promise<{ height: number; result: any }> {
     const path = `/v1/query/settlement/${name}`;
     const body = JSON.stringify({ params });
-    const response = await fetch(`${node.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [READ_REQUEST_HEADER]: this.#readerHeader('POST', path, body),
-      },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    const json = (await response.json()) as any;
+    const response = await patient(node, path, () =>
+      httpJson(`${node.url}${path}`, {
+        method: 'POST',
+        json: { params },
+        headers: { [READ_REQUEST_HEADER]: this.#readerHeader('POST', path, body) },
+        timeoutMs: 15_000,
+      }),
+    );
     if (response.status !== 200)
-      throw new InvariantViolation('runner', `${name} query: ${JSON.stringify(json)}`);
-    return json;
+      throw new InvariantViolation('runner', `${name} query: ${JSON.stringify(response.body)}`);
+    return response.body;
   }
 
   /** Supply and the load's balances, read at one height on the reference node, against the ledger. */

@@ -18,8 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { commerceGenesisSection, referenceImplementation } from '@hanglian/commerce-standards';
 import { initNetwork } from '@hanglian/node';
 import { type Client, createClient, query, registry, signAndSubmit } from '@hanglian/sdk';
+import { freePortRange } from '@hanglian/testkit';
 import { openNetworkMembers } from '../src/demo/members.js';
-import { CLI, hanglian, type RunningNode, randomBasePort, startNodeProcess } from './helpers.js';
+import { CLI, hanglian, type RunningNode, startNodeProcess } from './helpers.js';
 
 const README = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'README.md');
 const HEADING = '## The book story by hand (CLI)';
@@ -148,7 +149,7 @@ describe('the README book story, by hand with the CLI, against a real node', { t
       dir: net,
       chainId: 'hanglian-cli-story',
       genesisTime: Date.now(),
-      basePort: randomBasePort(),
+      basePort: await freePortRange(16),
       scryptN: 1024,
       registry: commerceGenesisSection(),
     });

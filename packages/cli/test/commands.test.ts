@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey } from '@hanglian/core';
 import { initNetwork, readKeyFile } from '@hanglian/node';
-import { hanglian, type RunningNode, randomBasePort, startNodeProcess } from './helpers.js';
+import { freePortRange } from '@hanglian/testkit';
+import { hanglian, type RunningNode, startNodeProcess } from './helpers.js';
 
 describe('hanglian CLI against a running node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-cli-'));
@@ -16,7 +17,7 @@ describe('hanglian CLI against a running node', () => {
   let api: string;
 
   before(async () => {
-    const basePort = randomBasePort();
+    const basePort = await freePortRange(16);
     initNetwork({ dir: net, chainId: 'hanglian-cli', genesisTime: Date.now(), basePort, scryptN: 1024 });
     node = await startNodeProcess(net);
     api = node.api;

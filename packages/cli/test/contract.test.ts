@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOGISTICS_QUOTE_STANDARD } from '@hanglian/contract-sdk/testing';
 import { initNetwork } from '@hanglian/node';
-import { hanglian, type RunningNode, randomBasePort, startNodeProcess } from './helpers.js';
+import { freePortRange } from '@hanglian/testkit';
+import { hanglian, type RunningNode, startNodeProcess } from './helpers.js';
 
 /** A real implementation for each carrier: the two differ in price and days, so a switch is visible. */
 function implementation(base: number, perKg: number): string {
@@ -38,7 +39,7 @@ describe('hanglian contract: scaffold, build, test, deploy, register, switch', (
   let api: string;
 
   before(async () => {
-    const basePort = randomBasePort();
+    const basePort = await freePortRange(16);
     // The sample standard is on chain from genesis, through the registry's genesis section.
     initNetwork({
       dir: net,

@@ -9,7 +9,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CLI, randomBasePort } from './helpers.js';
+import { freePortRange } from '@hanglian/testkit';
+import { CLI } from './helpers.js';
 
 const listen = (port: number) =>
   new Promise<Server>((resolve, reject) => {
@@ -30,7 +31,7 @@ describe('hanglian devnet', { timeout: 90_000 }, () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('stops the started nodes and exits with an error when one node cannot start', async () => {
-    const base = randomBasePort();
+    const base = await freePortRange(16);
     // node1's API port (base + 2) is taken before the devnet starts.
     const squatter = await listen(base + 2);
     try {

@@ -18,14 +18,6 @@ export async function hanglian(...args: string[]): Promise<{ code: number; stdou
   }
 }
 
-/**
- * A random even port base in 10000-32000: CLI tests run beside others on the same machine, and below
- * Linux's ephemeral range (32768-60999), where outgoing connections take their local ports.
- */
-export function randomBasePort(): number {
-  return 10_000 + Math.floor(Math.random() * 11_000) * 2;
-}
-
 export interface RunningNode {
   readonly process: ChildProcess;
   readonly api: string;

@@ -24,7 +24,8 @@ import {
   verifyInterchainPacket,
   verifyInterchainReceipt,
 } from '@hanglian/sdk';
-import { CLI, randomBasePort } from './helpers.js';
+import { freePortRange } from '@hanglian/testkit';
+import { CLI } from './helpers.js';
 
 const README = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'README.md');
 const HEADING = '## Linking industry chains';
@@ -112,7 +113,7 @@ describe('linking industry chains (README)', { timeout: 300_000 }, () => {
   });
 
   it('a delivery on the logistics chain releases the order on the commerce chain, through untrusted relayers', async () => {
-    const base = randomBasePort();
+    const base = await freePortRange(16);
     const commercePort = String(base);
     const logisticsPort = String(base + 100);
     const localise = (text: string) =>

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePortRange } from '@hanglian/testkit';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,26 +43,21 @@ export interface Devnet {
   stop(): Promise<void>;
 }
 
-/** Below Linux's ephemeral range (32768-60999), where outgoing connections take their local ports. */
-function randomBasePort(): number {
-  return 10_000 + Math.floor(Math.random() * 11_000) * 2;
-}
-
 /**
  * `hanglian devnet --demo` with `validators` nodes; resolves once the book story is on chain. Other tests
  * on this machine take ports too, so a start that fails is tried again on other ports.
  */
-export async function startDevnet(validators: number): Promise<Devnet> {
+export async function startDevnet(validators: number, extraArgs: readonly string[] = []): Promise<Devnet> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDevnetOnce(validators);
+      return await startDevnetOnce(validators, extraArgs);
     } catch (error) {
       if (attempt >= 3) throw error;
     }
   }
 }
 
-async function startDevnetOnce(validators: number): Promise<Devnet> {
+async function startDevnetOnce(validators: number, extraArgs: readonly string[]): Promise<Devnet> {
   // A developer may point the tests at a devnet already running (`npm start`) to iterate faster.
   const existing = process.env.HANGLIAN_CONSOLE_TEST_API;
   if (existing !== undefined && existing.length > 0) {
@@ -78,9 +74,10 @@ async function startDevnetOnce(validators: number): Promise<Devnet> {
       '--validators',
       String(validators),
       '--demo',
+      ...extraArgs,
       '--json',
       '--base-port',
-      String(randomBasePort()),
+      String(await freePortRange(2 * validators)),
       '--log-level',
       'error',
     ],

@@ -10,12 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freePortRange } from '@hanglian/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { CLI, collectPageErrors, launchBrowser, screenshot, skipUnlessReady, text } from './helpers.js';
-
-function randomBasePort(): number {
-  return 10_000 + Math.floor(Math.random() * 11_000) * 2;
-}
 
 /** Spawns the CLI and resolves with the first JSON line for which `pick` returns a value. */
 function spawnUntil<T>(
@@ -52,7 +49,9 @@ async function stopChild(child: ChildProcess | undefined): Promise<void> {
 
 describe('console on the index, with the market', { timeout: 600_000, ...skipUnlessReady() }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-console-index-'));
-  const indexPort = randomBasePort() + 1_000;
+  // The devnet's node (p2p, API) and the index, all held free a moment before they start.
+  let ports: number;
+  let indexPort: number;
   let devnet: ReturnType<typeof spawnUntil<string>>;
   let indexer: ReturnType<typeof spawnUntil<true>>;
   let api: string;
@@ -62,6 +61,8 @@ describe('console on the index, with the market', { timeout: 600_000, ...skipUnl
   let errors: string[];
 
   before(async () => {
+    ports = await freePortRange(3);
+    indexPort = ports + 2;
     devnet = spawnUntil(
       [
         'devnet',
@@ -77,7 +78,7 @@ describe('console on the index, with the market', { timeout: 600_000, ...skipUnl
         '30',
         '--json',
         '--base-port',
-        String(randomBasePort()),
+        String(ports),
         '--log-level',
         'error',
         // The node tells its console where the index is (`/console/config.json`): no `?index=` needed.

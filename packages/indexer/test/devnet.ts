@@ -16,6 +16,7 @@ import {
   type TrustCheckpoint,
   validatorSetFromGenesis,
 } from '@hanglian/sdk';
+import { freePortRange } from '@hanglian/testkit';
 
 /** The CLI of this workspace (the index tests need a node; the CLI runs one). */
 export const CLI = join(
@@ -37,10 +38,6 @@ export interface TestChain {
   stop(): Promise<void>;
 }
 
-function randomBasePort(): number {
-  return 10_000 + Math.floor(Math.random() * 11_000) * 2;
-}
-
 export async function startTestChain(extraArgs: readonly string[] = []): Promise<TestChain> {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-index-chain-'));
   const child = spawn(
@@ -55,7 +52,7 @@ export async function startTestChain(extraArgs: readonly string[] = []): Promise
       '--demo',
       '--json',
       '--base-port',
-      String(randomBasePort()),
+      String(await freePortRange(2)),
       '--log-level',
       'error',
       ...extraArgs,

@@ -4,38 +4,17 @@
 // lost, progress).
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressFromPublicKey, bytesToHex, type SigningKey } from '@hanglian/core';
+import { freePortRange } from '@hanglian/testkit';
 import { type InitNetworkResult, initNetwork, networkPaths, readKeyFile } from '../src/index.js';
 import { makeTx, TEST_SCRYPT_N } from './helpers.js';
 import { type NodeProcess, startNodeProcess } from './processes.js';
 
 export const CHAIN_ID = 'hanglian-test';
 
-/** True when every port can be bound on 127.0.0.1 right now. */
-async function portsFree(ports: number[]): Promise<boolean> {
-  for (const port of ports) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (!ok) return false;
-  }
-  return true;
-}
-
-/** A base port such that base..base+count-1 are free now (probed by binding each). */
-export async function freePortRange(count: number, random: () => number = Math.random): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 10_000 + 2 * Math.floor(random() * 11_000);
-    const ports = Array.from({ length: count }, (_, i) => base + i);
-    if (await portsFree(ports)) return base;
-  }
-  throw new Error('no free port range found');
-}
+export { freePortRange };
 
 /** fetch with a deadline: a SIGSTOPped node must not hang a client or a check. */
 export async function httpJson(

@@ -13,7 +13,7 @@
  * import graph to keep it so): never the contract runtime, storage or a `node:` module.
  */
 import type { JsonOf } from '@hanglian/core';
-import type { QueryTypesOf } from './framework/module.js';
+import type { QueryTypesOf, ResultSchemaMismatches } from './framework/module.js';
 import type { createCatalogQueries } from './modules/catalog/queries.js';
 import type { createDistributionQueries } from './modules/distribution/queries.js';
 import type { equivocationsQuery } from './modules/evidence/queries.js';
@@ -35,6 +35,29 @@ export { LocalIdSchema } from './modules/catalog/stores.js';
 export { RegionSchema } from './modules/distribution/stores.js';
 export { BatchIdSchema, SkuSchema } from './modules/items/stores.js';
 export { bps, type CompositionInput, composeOrder } from './modules/orders/composition.js';
+
+/** Every module's query record, as its `queries.ts` declares it. */
+interface ChainQueryRecords {
+  catalog: ReturnType<typeof createCatalogQueries>;
+  distribution: ReturnType<typeof createDistributionQueries>;
+  evidence: { equivocations: typeof equivocationsQuery };
+  governance: ReturnType<typeof createGovernanceQueries>;
+  identity: ReturnType<typeof createIdentityQueries>;
+  insights: ReturnType<typeof createInsightsQueries>;
+  interchain: typeof interchainQueries;
+  items: ReturnType<typeof createItemsQueries>;
+  lightclients: typeof lightClientQueries;
+  orders: ReturnType<typeof createOrdersQueries>;
+  privacy: typeof privacyQueries;
+  registry: ReturnType<typeof createRegistryQueries>;
+  reviews: typeof reviewsQueries;
+  settlement: ReturnType<typeof createSettlementQueries>;
+}
+
+/** `module.query` of every query whose `resultSchema` disagrees with what it returns: `never` is the rule. */
+export type ChainResultSchemaMismatches = {
+  [M in keyof ChainQueryRecords]: `${M}.${ResultSchemaMismatches<ChainQueryRecords[M]> & string}`;
+}[keyof ChainQueryRecords];
 
 /** Every module's queries: `ChainQueries['catalog']['listings']` is `{ params; result }` as the chain has them. */
 export interface ChainQueries {

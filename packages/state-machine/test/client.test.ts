@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { ChainModuleName, ChainQueryParams, ChainQueryResult } from '../src/client.js';
+import type {
+  ChainModuleName,
+  ChainQueryParams,
+  ChainQueryResult,
+  ChainResultSchemaMismatches,
+} from '../src/client.js';
 import { composeOrder } from '../src/client.js';
 import type { ContractExecutionThread } from '../src/index.js';
 import { createKernel, RegistryModule } from '../src/index.js';
@@ -65,7 +70,10 @@ describe('the client entry', () => {
       Same<ChainQueryParams<'catalog', 'listings'>['merchant'], string | undefined>,
       Same<ChainQueryResult<'catalog', 'listings'>[number]['stock'], number>,
       Same<ChainQueryResult<'orders', 'parameters'>['platformFeeBps'], number>,
-    ] = [true, true, true];
+      // Every declared result schema describes exactly what its query returns (the OpenAPI document's
+      // promise): a mismatch names `module.query` here and breaks the build.
+      Same<ChainResultSchemaMismatches, never>,
+    ] = [true, true, true, true];
     assert.ok(typed.every(Boolean));
   });
 

@@ -7,6 +7,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../appContext.js';
 import { useWalletState } from '../components/buy.js';
 import { WalletGrants } from '../components/grants.js';
+import { SearchHistory } from '../components/personalSearch.js';
 import { ErrorBox, Loading } from '../components/status.js';
 import { money, short } from '../lib/format.js';
 import { myPurchases } from '../lib/grants.js';
@@ -173,6 +174,7 @@ export function WalletPage(): ReactNode {
           {t('grants.unlock')}
         </p>
       )}
+      <SearchHistory />
       {state.exists && (
         <p>
           <button

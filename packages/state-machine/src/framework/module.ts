@@ -193,3 +193,20 @@ export type QueryTypesOf<R> = {
     ? { params: Static<S>; result: Result }
     : never;
 };
+
+/**
+ * The names of the queries of record `R` whose declared `resultSchema` does not describe exactly what their
+ * `execute` returns (`never` when all agree): the client entry's test requires `never` for every module.
+ */
+export type ResultSchemaMismatches<R> = {
+  [K in keyof R]: R[K] extends {
+    readonly resultSchema: infer RS extends TSchema;
+    execute(ctx: any): infer Result;
+  }
+    ? [Static<RS>] extends [Result]
+      ? [Result] extends [Static<RS>]
+        ? never
+        : K
+      : K
+    : never;
+}[keyof R];

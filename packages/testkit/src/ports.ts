@@ -1,0 +1,75 @@
+/**
+ * Ports for tests that start nodes, devnets or servers, in one place (it replaces five copies of a random
+ * base port and two probe-then-release pickers). Tests run beside others on the same machine, so:
+ *
+ * - ports are taken below Linux's ephemeral range (32768-60999), where outgoing connections take their
+ *   local ports and could steal one between the choice and the bind;
+ * - a range is **bound** while it is held (`reservePortRange`): nothing else on the machine can take it
+ *   until the test releases it, right before the processes it starts bind those ports themselves.
+ *   `freePortRange` is the short form for a caller that starts them at once.
+ */
+import { createServer, type Server } from 'node:net';
+
+/** The lowest and one past the highest port handed out: below the ephemeral range. */
+export const TEST_PORT_FLOOR = 10_000;
+export const TEST_PORT_CEILING = 32_000;
+
+export interface PortRange {
+  /** The first port; the range is `base .. base + count - 1`. */
+  readonly base: number;
+  readonly ports: readonly number[];
+  /** Stops holding the ports (idempotent). */
+  release(): Promise<void>;
+}
+
+function bind(port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(server));
+  });
+}
+
+const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/**
+ * Binds `count` consecutive ports from an even base chosen by `random` (seed it to replay a run) and holds
+ * them until `release()`. Tries 50 bases before it gives up.
+ */
+export async function reservePortRange(
+  count: number,
+  random: () => number = Math.random,
+): Promise<PortRange> {
+  if (!Number.isInteger(count) || count < 1 || count > 1_000)
+    throw new Error(`cannot reserve ${count} ports`);
+  const span = Math.floor((TEST_PORT_CEILING - TEST_PORT_FLOOR - count) / 2);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = TEST_PORT_FLOOR + 2 * Math.floor(random() * span);
+    const held: Server[] = [];
+    for (let port = base; port < base + count; port++) {
+      const server = await bind(port);
+      if (server === undefined) break;
+      held.push(server);
+    }
+    if (held.length === count) {
+      let released: Promise<void> | undefined;
+      return {
+        base,
+        ports: Array.from({ length: count }, (_, i) => base + i),
+        release: () => {
+          released ??= Promise.all(held.map(close)).then(() => undefined);
+          return released;
+        },
+      };
+    }
+    await Promise.all(held.map(close));
+  }
+  throw new Error(`no ${count} free ports found between ${TEST_PORT_FLOOR} and ${TEST_PORT_CEILING}`);
+}
+
+/** A base such that `base .. base + count - 1` were all free a moment ago (reserved, then released). */
+export async function freePortRange(count: number, random: () => number = Math.random): Promise<number> {
+  const range = await reservePortRange(count, random);
+  await range.release();
+  return range.base;
+}
