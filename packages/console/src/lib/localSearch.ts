@@ -23,7 +23,7 @@ import {
 } from '@hanglian/sdk/local';
 import engineWasmUrl from '@jitl/quickjs-wasmfile-release-sync/wasm?url';
 import { client } from './chain.js';
-import { myPurchases } from './grants.js';
+import { myGrants, myPurchases } from './grants.js';
 import { settings } from './settings.js';
 import { pinFromNode, savedCheckpoint } from './trust.js';
 
@@ -63,9 +63,19 @@ export async function forgetHistory(): Promise<void> {
   settings.set(historyKey(await genesisHash()), null);
 }
 
-/** Builds the history from the unlocked wallet's purchases (requests with its order keys: done here, not while searching). */
+/**
+ * Builds the history from the unlocked wallet's purchases and its active grants (requests naming its order
+ * and grant keys: made here, on the wallet page, never while searching).
+ */
 export async function historyFromWallet(): Promise<SearchContext> {
-  return searchContextFromPurchases(client(), await myPurchases());
+  const [purchases, grants] = await Promise.all([myPurchases(), myGrants()]);
+  return searchContextFromPurchases(client(), purchases, {
+    grants: grants.flatMap(({ grant }) =>
+      grant !== null && grant.status === 'active'
+        ? [{ grantee: grant.grantee, categories: [...grant.scope.categories], expiresAt: grant.expiresAt }]
+        : [],
+    ),
+  });
 }
 
 let runner: Promise<LocalRunner> | undefined;
