@@ -28,11 +28,23 @@ ensureInstalled();
 // The web console is built only for the tiers that load it in a browser (the fast tier never does).
 build({ web: tierArg === undefined || tierArg === 'browser' });
 
-const sources = tierArg === undefined ? TIERS.flatMap((t) => byTier[t]) : byTier[tierArg];
-const selected = sources
-  .filter((f) => filters.length === 0 || filters.some((flt) => f.includes(flt)))
-  .map(compiledPath)
-  .sort();
+// Heavy tiers start processes, devnets and browsers of their own: two at once on two cores starve each
+// other (nodes miss 30 s answers, campaigns apply fewer faults), so they run one file at a time after the
+// light tiers, which run two at a time.
+const CONCURRENCY = { fast: 2, slow: 2, 'multi-process': 1, browser: 1, soak: 1 };
+const tiers = tierArg === undefined ? TIERS : [tierArg];
+const groups = [];
+for (const tier of tiers) {
+  const files = byTier[tier]
+    .filter((f) => filters.length === 0 || filters.some((flt) => f.includes(flt)))
+    .map(compiledPath)
+    .sort();
+  if (files.length === 0) continue;
+  const last = groups.at(-1);
+  if (last !== undefined && last.concurrency === CONCURRENCY[tier]) last.files.push(...files);
+  else groups.push({ concurrency: CONCURRENCY[tier], files });
+}
+const selected = groups.flatMap((g) => g.files);
 const missing = selected.filter((f) => !existsSync(join(root, f)));
 if (missing.length > 0) {
   console.error(`[test] not compiled (is it in its package's tsconfig?):\n  ${missing.join('\n  ')}`);
@@ -46,16 +58,29 @@ console.error(
   `[test] running ${selected.length} test files${tierArg === undefined ? '' : ` (tier ${tierArg})`}`,
 );
 const started = Date.now();
-const result = spawnSync(
-  process.execPath,
-  ['--test', '--test-concurrency=2', '--test-reporter=spec', ...selected],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error' },
-  },
-);
+let status = 0;
+for (const group of groups) {
+  console.error(`[test] ${group.files.length} files, ${group.concurrency} at a time`);
+  const result = spawnSync(
+    process.execPath,
+    // --test-force-exit: a file whose tests are done (or timed out) ends even if something it started
+    // still holds a handle, so one leak cannot hold the whole run.
+    [
+      '--test',
+      `--test-concurrency=${group.concurrency}`,
+      '--test-force-exit',
+      '--test-reporter=spec',
+      ...group.files,
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error' },
+    },
+  );
+  if ((result.status ?? 1) !== 0) status = result.status ?? 1;
+}
 console.error(
   `[test] ${selected.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s (after the build)`,
 );
-process.exit(result.status ?? 1);
+process.exit(status);

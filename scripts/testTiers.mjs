@@ -66,6 +66,7 @@ export const HEAVY_TIERS = {
     'packages/cli/test/devnet.test.ts',
     'packages/cli/test/privacy.test.ts',
     'packages/cli/test/scenarios.test.ts',
+    'packages/cli/test/walletSearch.test.ts',
     'packages/contract-runtime/test/determinism.test.ts',
     'packages/indexer/test/crash.test.ts',
     'packages/indexer/test/follow.test.ts',
@@ -82,6 +83,7 @@ export const HEAVY_TIERS = {
     'packages/console/test/console.test.ts',
     'packages/console/test/devnet.test.ts',
     'packages/console/test/index.test.ts',
+    'packages/console/test/personalSearch.test.ts',
     'packages/console/test/story.test.ts',
   ],
   // Long runs: the consensus simulator's seeded fault scenarios and the gas schedule's time bound over

@@ -332,6 +332,7 @@ export const endpoints = {
       'READ_NOT_MEMBER',
       'QUERY_UNKNOWN',
       'QUERY_BAD_PARAMS',
+      'QUERY_READ_DENIED',
     ],
   }),
   postQuery: define({
@@ -351,6 +352,7 @@ export const endpoints = {
       'READ_NOT_MEMBER',
       'QUERY_UNKNOWN',
       'QUERY_BAD_PARAMS',
+      'QUERY_READ_DENIED',
     ],
   }),
   isolateNetwork: define({

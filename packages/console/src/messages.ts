@@ -5,6 +5,7 @@
 import type { Lang } from './lib/settings.js';
 import { companyEn, companyZh } from './messagesCompany.js';
 import { indexEn, indexZh } from './messagesIndex.js';
+import { personalEn, personalZh } from './messagesPersonal.js';
 import { storyEn, storyZh } from './messagesStory.js';
 
 const en = {
@@ -403,6 +404,7 @@ const en = {
   ...companyEn,
   ...storyEn,
   ...indexEn,
+  ...personalEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -784,6 +786,7 @@ const zh: Record<MessageKey, string> = {
   ...companyZh,
   ...storyZh,
   ...indexZh,
+  ...personalZh,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, zh };

@@ -47,17 +47,17 @@ export interface Devnet {
  * `hanglian devnet --demo` with `validators` nodes; resolves once the book story is on chain. Other tests
  * on this machine take ports too, so a start that fails is tried again on other ports.
  */
-export async function startDevnet(validators: number): Promise<Devnet> {
+export async function startDevnet(validators: number, extraArgs: readonly string[] = []): Promise<Devnet> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDevnetOnce(validators);
+      return await startDevnetOnce(validators, extraArgs);
     } catch (error) {
       if (attempt >= 3) throw error;
     }
   }
 }
 
-async function startDevnetOnce(validators: number): Promise<Devnet> {
+async function startDevnetOnce(validators: number, extraArgs: readonly string[]): Promise<Devnet> {
   // A developer may point the tests at a devnet already running (`npm start`) to iterate faster.
   const existing = process.env.HANGLIAN_CONSOLE_TEST_API;
   if (existing !== undefined && existing.length > 0) {
@@ -74,6 +74,7 @@ async function startDevnetOnce(validators: number): Promise<Devnet> {
       '--validators',
       String(validators),
       '--demo',
+      ...extraArgs,
       '--json',
       '--base-port',
       String(await freePortRange(2 * validators)),

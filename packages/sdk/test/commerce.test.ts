@@ -25,6 +25,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type * as Sdk from '../src/index.js';
 import {
   catalog,
+  createClient,
   distribution,
   generateEncryptionKey,
   governance,
@@ -32,11 +33,13 @@ import {
   items,
   lightclients,
   orders,
+  type PurchasedOrder,
   registry,
   reviews,
   sealDelivery,
   type TxCall,
 } from '../src/index.js';
+import { searchContextFromPurchases } from '../src/local/index.js';
 
 // Compile-time drift check: a change to a command's schema breaks this build until the SDK follows.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -395,7 +398,7 @@ describe('a market run with nothing but the builders', () => {
   const registryModule = new RegistryModule();
   after(() => (registryModule.executor as ContractExecutionThread).close());
 
-  it('the state machine accepts every builder: produce, distribute, list, deploy, order, review', () => {
+  it('the state machine accepts every builder: produce, distribute, list, deploy, order, review', async () => {
     const post = generateEncryptionKey();
     const shopKey = generateEncryptionKey();
     const builder = standardTestNetwork()
@@ -571,5 +574,39 @@ describe('a market run with nothing but the builders', () => {
       ({ id }) => (chain.query('orders', 'order', { id }) as { status: string }).status,
     );
     assert.deepEqual(statuses, ['completed', 'cancelled', 'returned', 'arbitrated', 'refunded']);
+
+    // The wallet's search context from these purchases (@hanglian/sdk/local), its reads answered by this
+    // state machine: the orders kept (not cancelled, returned or refunded), each with its product's
+    // category and unit price, and the review the first order's key wrote.
+    const viaChain = createClient({
+      url: 'http://chain.invalid',
+      fetch: async (input, init) => {
+        const [, , , module, name] = new URL(String(input)).pathname.split('/');
+        const { params } = JSON.parse(String(init?.body ?? '{}')) as { params?: unknown };
+        const result = chain.query(module!, name!, params ?? {});
+        return new Response(JSON.stringify({ height: chain.height, result }), {
+          headers: { 'content-type': 'application/json' },
+        });
+      },
+    });
+    const purchases = [first, second, third, fourth, fifth].map(({ id }) => ({
+      order: chain.query('orders', 'order', { id }) as PurchasedOrder,
+    }));
+    const context = await searchContextFromPurchases(viaChain, purchases, {
+      grants: [{ grantee: 'plat', categories: ['books'], expiresAt: 1 }],
+    });
+    const category = (chain.query('items', 'product', { sku: SKU }) as { category: string }).category;
+    assert.deepEqual(
+      context.purchases.map((p) => [p.sku, p.category, p.merchant, p.price, p.quantity]),
+      [
+        [SKU, category, 'shop', 5_980, 1],
+        [SKU, category, 'shop', 5_980, 1],
+      ],
+    );
+    assert.deepEqual(
+      context.reviews.map((r) => [r.sku, r.merchant, r.stars]),
+      [[SKU, 'shop', 5]],
+    );
+    assert.deepEqual(context.grants, [{ grantee: 'plat', categories: ['books'], expiresAt: 1 }]);
   });
 });

@@ -20,6 +20,9 @@ interface BenchOptions {
   /** With `--index`: `--no-chain` skips the devnet part, `--no-scale` the 100k/1M part. */
   chain?: boolean;
   scale?: boolean;
+  /** `--search`: only the personalised search run in the wallet (Node and Chromium). */
+  search?: boolean;
+  runs?: string;
 }
 
 export function registerBench(program: Command): void {
@@ -47,10 +50,15 @@ export function registerBench(program: Command): void {
     )
     .option('--no-chain', 'with --index: skip the devnet (catch-up, node query) part')
     .option('--no-scale', 'with --index: skip the 100k listings / 1M orders part')
+    .option(
+      '--search',
+      'only the personalised search: a platform’s commerce.search/2 code ranking 1,000 listings with a 500-purchase history in the wallet, in Node and Chromium, beside the 200 ms target',
+    )
+    .option('--runs <n>', 'with --search: rankings measured per platform (default 20)')
     .allowUnknownOption()
     .addHelpText(
       'after',
-      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --index --no-scale\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
+      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --search\n  hanglian bench --index --no-scale\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
     )
     .action((opts: BenchOptions, command: Command) => {
       const common = [
@@ -72,6 +80,12 @@ export function registerBench(program: Command): void {
         return;
       }
       let status = 0;
+      if (opts.search === true) {
+        process.exitCode = run(fileURLToPath(new URL('../bench/searchCli.js', import.meta.url)), [
+          ...(opts.runs === undefined ? [] : ['--runs', opts.runs]),
+        ]);
+        return;
+      }
       if (opts.index === true) {
         process.exitCode = run(fileURLToPath(new URL('../bench/indexCli.js', import.meta.url)), [
           ...(opts.chain === false ? ['--no-chain'] : []),

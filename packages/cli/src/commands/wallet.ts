@@ -8,7 +8,8 @@
  *   wallet restore --phrase-file <f> --out <file>
  *   wallet key --index <i>                       the address of order key i
  *   wallet seal --index <i> --to <orgs> --details <json>
- *   wallet purchases                             the wallet's orders, found by re-deriving its keys
+ *   wallet purchases [--save-history]            the wallet's orders, found by re-deriving its keys
+ *   wallet search <query> --platform <id>        a platform's ranking run here with the history (walletSearch.ts)
  *   wallet grant / revoke                        a grant of purchase history (grant key co-signs)
  *   wallet share --grant <i> --out <file>        a share package for the grantee
  *   share verify <file> --network --org <grantee>
@@ -57,6 +58,7 @@ import {
   withWalletOptions,
   writeWalletFile,
 } from '../walletFile.js';
+import { historyPathOf, registerWalletSearch, writeHistoryFile } from './walletSearch.js';
 
 const DAY_MS = 86_400_000;
 
@@ -304,30 +306,52 @@ Example:
     ),
   )
     .option('--gap-limit <n>', 'stop after this many unused order keys in a row', '20')
+    .option(
+      '--save-history [file]',
+      'also write the search history (purchases with categories, own reviews) to <wallet>.history.json or <file>, for wallet search',
+    )
     .option('--json', 'print [{index, buyer, order}] as JSON')
     .addHelpText(
       'after',
       '\nExample:\n  hanglian wallet purchases --wallet consumer.wallet --api http://127.0.0.1:26650\n',
     )
-    .action(async (opts: WalletFileOptions & PublicReadOptions & { gapLimit: string; json?: boolean }) => {
-      const gapLimit = parseIndex(opts.gapLimit, '--gap-limit');
-      const client = publicClient(opts);
-      const purchases = await listPurchases(client, await openWallet(opts), {
-        gapLimit: Math.max(1, gapLimit),
-      });
-      if (opts.json) {
-        process.stdout.write(
-          `${JSON.stringify(purchases.map(({ key, order }) => ({ index: key.index, buyer: key.address, order })))}\n`,
-        );
-        return;
-      }
-      if (purchases.length === 0) process.stdout.write('no purchases found\n');
-      for (const { key, order } of purchases) {
-        process.stdout.write(
-          `order key ${key.index}  ${order.id}  ${order.status.padEnd(9)} ${order.sku} × ${order.quantity}  total ${order.composition.total}  from ${order.merchant}\n`,
-        );
-      }
-    });
+    .action(
+      async (
+        opts: WalletFileOptions &
+          PublicReadOptions & { gapLimit: string; json?: boolean; saveHistory?: string | boolean },
+      ) => {
+        const gapLimit = parseIndex(opts.gapLimit, '--gap-limit');
+        const client = publicClient(opts);
+        const purchases = await listPurchases(client, await openWallet(opts), {
+          gapLimit: Math.max(1, gapLimit),
+        });
+        if (opts.saveHistory !== undefined) {
+          const { searchContextFromPurchases } = await import('@hanglian/sdk/local');
+          const path = typeof opts.saveHistory === 'string' ? opts.saveHistory : historyPathOf(opts.wallet);
+          const context = await searchContextFromPurchases(client, purchases);
+          writeHistoryFile(path, context);
+          if (!opts.json) {
+            process.stdout.write(
+              `history for wallet search: ${context.purchases.length} purchases, ${context.reviews.length} reviews → ${path} (private: keep it with the wallet)\n`,
+            );
+          }
+        }
+        if (opts.json) {
+          process.stdout.write(
+            `${JSON.stringify(purchases.map(({ key, order }) => ({ index: key.index, buyer: key.address, order })))}\n`,
+          );
+          return;
+        }
+        if (purchases.length === 0) process.stdout.write('no purchases found\n');
+        for (const { key, order } of purchases) {
+          process.stdout.write(
+            `order key ${key.index}  ${order.id}  ${order.status.padEnd(9)} ${order.sku} × ${order.quantity}  total ${order.composition.total}  from ${order.merchant}\n`,
+          );
+        }
+      },
+    );
+
+  registerWalletSearch(wallet);
 
   withMemberKeyOptions(
     withWalletOptions(

@@ -156,7 +156,7 @@ export function ImplementationsUsage({
                   </td>
                   <td>{i.standard}</td>
                   <td className="num" data-testid={`chosen-${i.id}`}>
-                    {i.standard === 'commerce.search/1'
+                    {i.standard.startsWith('commerce.search/')
                       ? t('co.chosenInBrowser')
                       : usage === undefined
                         ? '…'

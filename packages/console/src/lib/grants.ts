@@ -5,9 +5,10 @@
  * the same way, and builds share packages with the SDK. The grantee's side checks a package with the SDK's
  * `verifySharePackage`, against the validator set this browser verified (lib/trust.ts).
  */
-import { hexToBytes } from '@hanglian/core';
+import { displayTexts, hexToBytes } from '@hanglian/core';
 import {
   buildSharePackage,
+  discoverPurchases,
   type GrantScope,
   inScope,
   type Purchase,
@@ -16,7 +17,7 @@ import {
   type SharePackage,
   verifySharePackage,
 } from '@hanglian/sdk';
-import { chain, client, type OrderView, q } from './chain.js';
+import { chain, client, q } from './chain.js';
 import { act } from './company.js';
 import { DEFAULT_PLATFORM } from './orderActions.js';
 import { verifiedState } from './trust.js';
@@ -117,15 +118,14 @@ export async function revokeGrant(index: number, onStep?: (n: number) => void): 
   return act(DEFAULT_PLATFORM, privacy.revoke({ grant: key.address }), [key], onStep);
 }
 
-/** The wallet's purchases: each order key it handed out, with the orders it placed. */
+/**
+ * The wallet's purchases: the orders of the order keys it handed out, found by buckets of key-address
+ * prefixes padded with decoys (the SDK's `discoverPurchases`), so the node never learns which keys are
+ * this wallet's (docs/privacy.md, discovery). Text shown safely, as every answer the console reads.
+ */
 export async function myPurchases(): Promise<Purchase[]> {
-  const keys = browserWallet.orderKeys();
-  const lists = await Promise.all(
-    keys.map(async (key) =>
-      ((await chain.orders({ buyer: key.address })) as OrderView[]).map((order) => ({ key, order })),
-    ),
-  );
-  return lists.flat().map(({ key, order }) => ({ key, order: order as unknown as PurchasedOrder }));
+  const { purchases } = await discoverPurchases(client(), browserWallet.wallet());
+  return purchases.map(({ key, order }) => ({ key, order: displayTexts(order) }));
 }
 
 /** The wallet's grants, newest first, with which of its purchases each covers. */

@@ -63,7 +63,7 @@ export function forgetCheckpoint(genesisHash: string): void {
 }
 
 /** Pins a first checkpoint from the node: the set that signs the latest block, and its parent's hash. */
-async function pinFromNode(): Promise<Checkpoint> {
+export async function pinFromNode(): Promise<Checkpoint> {
   const status = await client().getStatus();
   if (status.height < 1) throw new Error('the chain has no block yet: nothing can be verified');
   const height = status.height - 1;

@@ -7,6 +7,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../appContext.js';
 import { useWalletState } from '../components/buy.js';
 import { IndexShop } from '../components/indexShop.js';
+import { PersonalSearch } from '../components/personalSearch.js';
 import { Badge, ErrorBox, Loading } from '../components/status.js';
 import { chain, type Implementation, type Listing } from '../lib/chain.js';
 import { money } from '../lib/format.js';
@@ -106,12 +107,14 @@ export function ShopPage(): ReactNode {
     return (
       <section>
         <h1>{t('shop.title')}</h1>
+        <PersonalSearch />
         <IndexShop index={index.data} onUseChain={() => setOnChain(true)} />
       </section>
     );
   }
   return (
     <>
+      <PersonalSearch />
       {index.data !== undefined && (
         <p>
           <button type="button" className="link" data-testid="use-index" onClick={() => setOnChain(false)}>

@@ -7,9 +7,10 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { useApp } from '../appContext.js';
 import { useWalletState } from '../components/buy.js';
 import { WalletGrants } from '../components/grants.js';
+import { SearchHistory } from '../components/personalSearch.js';
 import { ErrorBox, Loading } from '../components/status.js';
-import { chain } from '../lib/chain.js';
 import { money, short } from '../lib/format.js';
+import { myPurchases } from '../lib/grants.js';
 import { href } from '../lib/router.js';
 import { useAsync } from '../lib/useAsync.js';
 import { browserWallet, MIN_PASSWORD } from '../lib/wallet.js';
@@ -17,11 +18,8 @@ import { browserWallet, MIN_PASSWORD } from '../lib/wallet.js';
 function Purchases(): ReactNode {
   const { t } = useApp();
   const used = browserWallet.used();
-  const purchases = useAsync(async () => {
-    const keys = browserWallet.orderKeys();
-    const lists = await Promise.all(keys.map((k) => chain.orders({ buyer: k.address }).catch(() => [])));
-    return lists.flat();
-  }, [used]);
+  // By buckets of key prefixes with decoys: the node never learns which order keys are this wallet's.
+  const purchases = useAsync(async () => (await myPurchases()).map(({ order }) => order), [used]);
   if (purchases.loading) return <Loading label={t('wallet.listing', { n: used })} />;
   if (purchases.error !== undefined) return <ErrorBox error={purchases.error} onRetry={purchases.reload} />;
   if (purchases.data!.length === 0) return <p data-testid="purchases">{t('wallet.noPurchases')}</p>;
@@ -176,6 +174,7 @@ export function WalletPage(): ReactNode {
           {t('grants.unlock')}
         </p>
       )}
+      <SearchHistory />
       {state.exists && (
         <p>
           <button

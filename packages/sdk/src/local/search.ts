@@ -4,7 +4,10 @@
  * the wallet already holds, and a local ranking by a platform's verified code. The context goes into the
  * sandbox and nowhere else.
  */
+import { query } from '../actions/query.js';
+import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
+import type { PurchasedOrder } from '../privacy/share.js';
 import type { VerifiedImplementation } from './fetchImplementation.js';
 import type { LocalCallResult, LocalRunner } from './runner.js';
 
@@ -108,3 +111,98 @@ export function rankLocally(
   const { ok: _ok, value, ...rest } = result;
   return { ...rest, ids: (value as { ids: string[] }).ids };
 }
+
+/** Orders in these states are not purchases the shopper kept: they stay out of the context. */
+const NOT_KEPT = new Set(['cancelled', 'refunded', 'returned']);
+
+/**
+ * The search context from the wallet's purchases (`listPurchases`): each kept order as a purchase (its
+ * product's category, the merchant, the unit price paid, quantity and time), the review its order key
+ * wrote, and the grants given (`grants`, from the wallet's own records). The newest 500 of each.
+ *
+ * This makes requests (a product per SKU, a review per order), as listing the purchases already does: do it
+ * when the wallet refreshes its purchases and keep the result on the device, never while searching, so a
+ * search sends nothing that depends on the history.
+ *
+ * @example
+ * ```ts
+ * const context = await searchContextFromPurchases(client, await listPurchases(client, wallet));
+ * writeFileSync('consumer.history.json', JSON.stringify(context));
+ * ```
+ */
+export async function searchContextFromPurchases(
+  client: BaseClient,
+  purchases: ReadonlyArray<{ readonly order: PurchasedOrder }>,
+  options: { readonly grants?: readonly SearchContextGrant[] } = {},
+): Promise<SearchContext> {
+  const kept = purchases
+    .map((p) => p.order)
+    .filter((order) => !NOT_KEPT.has(order.status))
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .slice(0, 500);
+  const categories = new Map<string, string>();
+  for (const sku of new Set(kept.map((order) => order.sku))) {
+    const { result } = await query(client, 'items', 'product', { sku });
+    if (result !== null) categories.set(sku, result.category);
+  }
+  const reviews: SearchContextReview[] = [];
+  for (const order of kept) {
+    const { result } = await query(client, 'reviews', 'review', { order: order.id });
+    if (result !== null) {
+      reviews.push({
+        sku: order.sku,
+        merchant: order.merchant,
+        stars: result.rating,
+        time: result.writtenAt,
+      });
+    }
+  }
+  return {
+    purchases: kept
+      .filter((order) => categories.has(order.sku))
+      .map((order) => ({
+        sku: order.sku,
+        category: categories.get(order.sku)!,
+        merchant: order.merchant,
+        price: Math.max(1, Number(order.unitPrice ?? Math.floor(order.composition.total / order.quantity))),
+        quantity: order.quantity,
+        time: order.createdAt,
+      })),
+    reviews,
+    grants: [...(options.grants ?? [])].slice(0, 64),
+  };
+}
+
+/**
+ * The public catalogue as search candidates: active listings in id order, page by page, at most `max`
+ * (default 1,000, the standard's limit), reduced to the fields the standard reads. The same requests for
+ * every shopper.
+ *
+ * @example
+ * ```ts
+ * const listings = await searchCandidates(client);
+ * ```
+ */
+export async function searchCandidates(
+  client: BaseClient,
+  options: { readonly max?: number } = {},
+): Promise<SearchListingInput[]> {
+  const max = Math.min(options.max ?? MAX_CANDIDATES, MAX_CANDIDATES);
+  const out: SearchListingInput[] = [];
+  let after: string | undefined;
+  while (out.length < max) {
+    const limit = Math.min(500, max - out.length);
+    const { result } = await query(client, 'catalog', 'listings', {
+      limit,
+      ...(after === undefined ? {} : { after }),
+    });
+    for (const view of result)
+      out.push(searchListing(view as unknown as SearchListingInput & Record<string, unknown>));
+    if (result.length < limit) break;
+    after = result[result.length - 1]!.id;
+  }
+  return out;
+}
+
+/** Candidates per ranking: `commerce.search/2`'s limit. */
+export const MAX_CANDIDATES = 1_000;
