@@ -8,13 +8,13 @@ import { createTestNetwork, makeTx, startTestNode, submitHex, type TestNetwork }
 describe('mempool back-pressure (backlog floor 5)', () => {
   let net: TestNetwork;
   let node: HanglianNode;
-  // Nonces far ahead of the submitter's next one: admitted, but no block can take them, so they stay.
+  // Nonces ahead of the submitter's next one (0): admitted, but no block can take them, so they stay.
   const waiting = (nonce: number) =>
     makeTx(net.key('bookstore/ops'), {
       module: 'settlement',
       command: 'transfer',
       params: { to: 'hl0000000000000000000000000000000000000000', amount: 1 },
-      nonce: 1_000 + nonce,
+      nonce: 10 + nonce,
     });
   before(async () => {
     net = createTestNetwork();
