@@ -12,11 +12,13 @@ const SEED = Number(process.env.HANGLIAN_CHAOS_SEED ?? 107);
 
 describe(`a short fault campaign (seed ${SEED})`, () => {
   it('keeps agreement, exactly-once, money and progress through 4 faults', {
-    timeout: 300_000,
+    // The schedule, not the clock, decides how many faults run: the minutes are only a generous cap
+    // (about 2.5 min on an idle machine; a loaded one must not turn 4 faults into 1).
+    timeout: 600_000,
   }, async (t) => {
     const summary = await runCampaign({
       seed: SEED,
-      minutes: 1.5,
+      minutes: 6,
       maxFaults: 4,
       weights: { kill: 1, pause: 1, 'crash-all-pause': 1, partition: 1, delay: 1, wipe: 1 },
       log: (line) => t.diagnostic(line),
@@ -24,7 +26,7 @@ describe(`a short fault campaign (seed ${SEED})`, () => {
     t.diagnostic(formatSummary(summary));
     assert.equal(summary.violation, null, `${summary.violation}\nreplay: ${summary.replay}`);
     const applied = Object.values(summary.faults).reduce((a, b) => a + b, 0);
-    assert.ok(applied >= 2, `only ${applied} faults were applied`);
+    assert.equal(applied, 4, `only ${applied} of the schedule's 4 faults were applied`);
     // Start, one per fault, and the final check.
     assert.equal(summary.checks.progress, applied + 2);
     assert.ok(

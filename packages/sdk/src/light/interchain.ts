@@ -36,7 +36,16 @@ export async function verifyInterchainPacket(
   return proven<InterchainPacket>(source, path, parameters.height);
 }
 
-/** The receipt the light client's chain wrote for packet `sequence` of `sourceChain`, proven. */
+/**
+ * The receipt the light client's chain wrote for packet `sequence` of `sourceChain`, proven; throws
+ * `SDK_VERIFY_FAILED` when it does not verify or no receipt was written.
+ *
+ * @example
+ * ```ts
+ * const commerce = createLightClient({ client: commerceClient, trust });
+ * const { value: receipt } = await verifyInterchainReceipt(commerce, { sourceChain: 'logistics', sequence: 1 });
+ * ```
+ */
 export async function verifyInterchainReceipt(
   dest: LightClient,
   parameters: { readonly sourceChain: string; readonly sequence: number; readonly height?: number },
