@@ -84,7 +84,9 @@ test('the README forms a consortium command by command', { timeout: 420_000 }, a
   let stderr = '';
   bash.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   bash.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number>((resolve) => bash.once('close', (c) => resolve(c ?? 1)));
+  // 'exit', not 'close': the nodes the block leaves in the background inherit its stdout and stderr, so
+  // the pipes stay open (and 'close' never fires) for as long as they run.
+  const code = await new Promise<number>((resolve) => bash.once('exit', (c) => resolve(c ?? 1)));
   const pids = (() => {
     try {
       return readFileSync(pidsFile, 'utf8')
