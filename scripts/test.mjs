@@ -59,26 +59,43 @@ console.error(
 );
 const started = Date.now();
 let status = 0;
-for (const group of groups) {
-  console.error(`[test] ${group.files.length} files, ${group.concurrency} at a time`);
+/** Seconds per file of the one-at-a-time groups (each file is its own run there), printed at the end. */
+const timings = [];
+function runFiles(files, concurrency) {
+  const t0 = Date.now();
   const result = spawnSync(
     process.execPath,
     // --test-force-exit: a file whose tests are done (or timed out) ends even if something it started
     // still holds a handle, so one leak cannot hold the whole run.
-    [
-      '--test',
-      `--test-concurrency=${group.concurrency}`,
-      '--test-force-exit',
-      '--test-reporter=spec',
-      ...group.files,
-    ],
+    ['--test', `--test-concurrency=${concurrency}`, '--test-force-exit', '--test-reporter=spec', ...files],
     {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error' },
     },
   );
-  if ((result.status ?? 1) !== 0) status = result.status ?? 1;
+  const code = result.status ?? 1;
+  if (code !== 0) status = code;
+  return { seconds: (Date.now() - t0) / 1000, code };
+}
+for (const group of groups) {
+  console.error(`[test] ${group.files.length} files, ${group.concurrency} at a time`);
+  if (group.concurrency > 1) {
+    const { seconds } = runFiles(group.files, group.concurrency);
+    console.error(`[test] ${group.files.length} files in ${seconds.toFixed(1)} s`);
+    continue;
+  }
+  // One at a time: each file is its own run, so its time is known (what makes a CI run long is visible).
+  for (const file of group.files) {
+    const { seconds, code } = runFiles([file], 1);
+    timings.push({ file, seconds, code });
+    console.error(`[test] ${file}: ${seconds.toFixed(1)} s${code === 0 ? '' : ' (failed)'}`);
+  }
+}
+if (timings.length > 0) {
+  console.error('[test] the one-at-a-time files, slowest first:');
+  for (const { file, seconds, code } of timings.sort((a, b) => b.seconds - a.seconds))
+    console.error(`  ${seconds.toFixed(1).padStart(7)} s  ${file}${code === 0 ? '' : '  (failed)'}`);
 }
 console.error(
   `[test] ${selected.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s (after the build)`,
