@@ -112,8 +112,7 @@ describe(`bad peers against real processes (seed ${SEED})`, () => {
       assert.ok(!stranger.events.some((e) => e.type === 'peer:connected'), `${name} admitted a non-member`);
       const refusals = stranger.events.filter((e) => e.type === 'peer:refused');
       assert.ok(refusals.length > 0, `${name} dropped the stranger without refusing it`);
-      for (const e of refusals)
-        assert.equal(e.data.publicKey, null, `${name} told a stranger its node key`);
+      for (const e of refusals) assert.equal(e.data.publicKey, null, `${name} told a stranger its node key`);
       reasons.push(...stranger.events.map((e) => `${name}: ${e.data.reason}`));
       await stranger.network.stop();
     }
