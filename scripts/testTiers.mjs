@@ -63,6 +63,7 @@ export const HEAVY_TIERS = {
     'packages/cli/test/consortiumReadme.test.ts',
     'packages/cli/test/contract.test.ts',
     'packages/cli/test/linkedChains.test.ts',
+    'packages/cli/test/nodeKeyRotation.test.ts',
     'packages/cli/test/devnet.test.ts',
     'packages/cli/test/privacy.test.ts',
     'packages/cli/test/scenarios.test.ts',

@@ -1,23 +1,27 @@
 // The genesis ceremony and organisation directories, without a network: cards are their owner's, every
 // founder must sign the very document a node starts from, and a changed document needs new signatures.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { HanglianError } from '@hanglian/core';
+import { addressFromPublicKey, bytesToHex, HanglianError } from '@hanglian/core';
+import { SignerStateFile } from '../src/consensus/signerState.js';
 import {
   addOrganisationToGenesis,
   checkCard,
   checkGenesisSignatures,
   checkGenesisStarts,
+  completeNodeKeyRotation,
   initNetwork,
   initOrganisation,
   newGenesis,
+  nextNodeKey,
   orgPaths,
   readGenesis,
   readOrgKey,
   requireFoundersSigned,
+  retireSignerFilesOfOtherKey,
   signGenesis,
 } from '../src/index.js';
 import { TEST_SCRYPT_N } from './helpers.js';
@@ -163,5 +167,50 @@ describe('genesis ceremony', () => {
     const report = requireFoundersSigned(readGenesis(dir));
     assert.equal(report.missing.length, 0);
     assert.ok(report.signed.length >= 2);
+  });
+
+  it('a node key rotation keeps the new key beside the old until it commits, then swaps them and the card', () => {
+    const dir = join(root, 'rotating');
+    const made = initOrganisation({
+      dir,
+      id: 'rotating',
+      name: 'Rotating Co.',
+      roles: ['carrier'],
+      passphrase: 'p',
+      scryptN: TEST_SCRYPT_N,
+    });
+    const oldKey = readOrgKey(dir, 'node', 'p');
+    // The old key signed as a validator: its signer state and WAL are on disk.
+    const state = SignerStateFile.open(orgPaths.nodeSignerState(dir), {
+      chainId: 'c',
+      validator: bytesToHex(oldKey.publicKey),
+    });
+    state.record({ height: 5, round: 0, step: 'precommit', blockHash: null, signature: new Uint8Array(64) });
+    writeFileSync(orgPaths.nodeWal(dir), 'old wal');
+    // While it is held by a running process nothing moves; the new key's file is made once and kept.
+    const next = nextNodeKey(dir, 'p', TEST_SCRYPT_N);
+    assert.deepEqual(nextNodeKey(dir, 'p', TEST_SCRYPT_N).publicKey, next.publicKey, 'a retry reuses it');
+    const card = completeNodeKeyRotation(dir, 'p');
+    assert.equal(card.nodePublicKey, bytesToHex(next.publicKey));
+    assert.deepEqual(checkCard(JSON.parse(readFileSync(orgPaths.card(dir), 'utf8'))), card);
+    assert.equal(card.rootPublicKey, made.card.rootPublicKey);
+    assert.deepEqual(readOrgKey(dir, 'node', 'p').publicKey, next.publicKey);
+    const oldAddress = addressFromPublicKey(oldKey.publicKey);
+    assert.ok(existsSync(join(orgPaths.retired(dir), `node-key.${oldAddress}.json`)));
+    assert.equal(existsSync(orgPaths.nextNodeKey(dir)), false);
+    // The old key's signer state is held (its node still runs): left alone until that process stops.
+    assert.equal(retireSignerFilesOfOtherKey(dir, next.publicKey), undefined);
+    state.close();
+    assert.equal(retireSignerFilesOfOtherKey(dir, next.publicKey), bytesToHex(oldKey.publicKey));
+    assert.equal(existsSync(orgPaths.nodeSignerState(dir)), false);
+    assert.equal(readFileSync(join(orgPaths.retired(dir), `consensus.wal.${oldAddress}`), 'utf8'), 'old wal');
+    assert.ok(existsSync(join(orgPaths.retired(dir), `signer-state.${oldAddress}`)));
+    // The new key's own state is never moved.
+    SignerStateFile.open(orgPaths.nodeSignerState(dir), {
+      chainId: 'c',
+      validator: bytesToHex(next.publicKey),
+    }).close();
+    assert.equal(retireSignerFilesOfOtherKey(dir, next.publicKey), undefined);
+    assert.ok(existsSync(orgPaths.nodeSignerState(dir)));
   });
 });

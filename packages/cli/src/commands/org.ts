@@ -2,14 +2,17 @@
  * `hanglian org`: an organisation of the consortium. `init` makes its keys and public card on its own
  * machine; the `propose-*` commands and `vote` are governance (admission, validators, suspension,
  * software upgrades); `register` certifies an admitted organisation's own keys with its root key;
- * `rotate-key` moves an identity to a new key.
+ * `rotate-key` moves an identity to a new key; `rotate-node-key` moves the organisation's node (and its
+ * validator) to a new key with the root key.
  */
-import { readFileSync } from 'node:fs';
-import { bytesToHex, HanglianError, hexToBytes } from '@hanglian/core';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { addressFromPublicKey, bytesToHex, HanglianError, hexToBytes } from '@hanglian/core';
 import {
+  completeNodeKeyRotation,
   initOrganisation,
   isOrganisationDir,
   NodeErrors,
+  nextNodeKey,
   orgPaths,
   readCard,
   readKeyFile,
@@ -449,6 +452,83 @@ export function registerOrg(program: Command): void {
       `voted ${vote} on ${proposal}${closed === undefined ? '' : `; the proposal closed: ${JSON.stringify(closed.data)}`}\n`,
     );
   });
+
+  org
+    .command('rotate-node-key')
+    .description(
+      "move your organisation's node to a new node key, signed by your root key (no vote): links from the old key are refused from the commit; a validator's new key signs two blocks later with the same power",
+    )
+    .requiredOption('--dir <orgdir>', 'your organisation directory (hanglian org init)')
+    .requiredOption('--api <url>', "a member node's API (another member's if your node is down)")
+    .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)')
+    .option('--old-key <hex>', 'the node key to replace (default: the one on your card)')
+    .addHelpText(
+      'after',
+      '\nExample (then restart your node: it starts with the new key):\n  hanglian org rotate-node-key --dir /var/lib/hanglian/acme --api http://10.0.0.3:26657 --passphrase-file /etc/hanglian/acme.pass\n',
+    )
+    .action(async (opts: { dir: string; api: string; passphraseFile?: string; oldKey?: string }) => {
+      const card = readCard(orgPaths.card(opts.dir));
+      const passphrase = resolveOrgPassphrase({
+        dir: opts.dir,
+        passphraseFile: opts.passphraseFile,
+        envPassphrase: process.env.HANGLIAN_PASSPHRASE,
+      });
+      const oldKey = opts.oldKey ?? card.nodePublicKey;
+      if (!/^[0-9a-f]{64}$/.test(oldKey))
+        throw new HanglianError(NodeErrors.BAD_REQUEST, '--old-key is 64 hex');
+      const root = memberSigner(readOrgKey(opts.dir, 'root', passphrase));
+      // Made (or, after an interrupted attempt, read back) before anything is submitted.
+      const madeNow = !existsSync(orgPaths.nextNodeKey(opts.dir));
+      const next = nextNodeKey(opts.dir, passphrase);
+      const client = createClient({ url: opts.api });
+      const rotatedAlready = async (): Promise<boolean> => {
+        const { result } = await query<{ rotatedTo?: string } | null>(client, {
+          module: 'identity',
+          name: 'identity',
+          params: { address: addressFromPublicKey(hexToBytes(oldKey)) },
+        });
+        return result?.rotatedTo === addressFromPublicKey(next.publicKey);
+      };
+      let done: string;
+      try {
+        const outcome = await signAndSubmit(client, {
+          signer: root,
+          actors: [memberSigner(next)],
+          ...governance.rotateNodeKey({ from: hexToBytes(oldKey), to: next.publicKey }),
+        });
+        const status = outcome.status;
+        if (status.status !== 'committed') {
+          // Not known to be committed: the key files stay as they are until it is.
+          throw new HanglianError(
+            NodeErrors.BAD_REQUEST,
+            `the rotation ${outcome.txId} is ${status.status}, not committed yet: run the same command again to finish it (the new key is kept in ${orgPaths.nextNodeKey(opts.dir)})`,
+          );
+        }
+        const event = status.result.events.find((e) => e.name === 'nodeKeyRotated');
+        const validator = (event?.data as { validator?: { power: number; activatesAt: number } } | undefined)
+          ?.validator;
+        done =
+          `rotated in ${outcome.txId} at height ${status.height}` +
+          (validator === undefined
+            ? ''
+            : `\n  validator: the new key signs from block ${validator.activatesAt} with power ${validator.power}`);
+      } catch (error) {
+        // An earlier attempt may have committed and stopped before its files were moved: finish it.
+        if (!(await rotatedAlready())) {
+          // Refused for certain (at admission, or failed in a block): a key made by this attempt was never
+          // used. Anything else (a timeout) may still commit, so the key is kept for the next attempt.
+          const details = (error as HanglianError).details as { committed?: boolean } | undefined;
+          if (madeNow && details?.committed !== undefined)
+            rmSync(orgPaths.nextNodeKey(opts.dir), { force: true });
+          throw error;
+        }
+        done = 'rotation had already committed; its files are now moved';
+      }
+      const updated = completeNodeKeyRotation(opts.dir, passphrase);
+      process.stdout.write(
+        `${card.id}: node key ${done}\n  old ${oldKey} (refused by every node from that commit)\n  new ${updated.nodePublicKey} (${orgPaths.nodeKey(opts.dir)}; card.json updated)\n  now restart your node (hanglian node start --dir ${opts.dir} …): it runs with the new key\n`,
+      );
+    });
 
   withMemberKeyOptions(
     org

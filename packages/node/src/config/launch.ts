@@ -18,7 +18,13 @@ import { HanglianNode } from '../node.js';
 import type { StateSyncTrust } from '../sync/stateSync.js';
 import { requireFoundersSigned } from './ceremony.js';
 import { networkPaths, readGenesis, readManifest } from './network.js';
-import { orgPaths, parseHostPort, readCard, readOrgKey } from './organisation.js';
+import {
+  orgPaths,
+  parseHostPort,
+  readCard,
+  readOrgKey,
+  retireSignerFilesOfOtherKey,
+} from './organisation.js';
 
 export interface LaunchOptions {
   readonly dir: string;
@@ -175,6 +181,8 @@ export async function launchOrganisationNode(options: LaunchOrganisationNodeOpti
   requireFoundersSigned(genesis);
   const card = readCard(orgPaths.card(options.dir));
   const nodeKey = readOrgKey(options.dir, 'node', options.passphrase);
+  // After a node key rotation, the signer state and WAL on disk are the old key's.
+  const retiredSignerOf = retireSignerFilesOfOtherKey(options.dir, nodeKey.publicKey);
   const p2p = parseHostPort(options.p2p ?? card.p2p, 'the p2p address');
   const api = parseHostPort(options.api ?? card.api, 'the API address');
   const application = createApplication({ chainId: genesis.chainId, suite: ed25519Sha256 });
@@ -216,6 +224,12 @@ export async function launchOrganisationNode(options: LaunchOrganisationNodeOpti
   } catch (error) {
     await transport.close();
     throw error;
+  }
+  if (retiredSignerOf !== undefined) {
+    node.logger.info(
+      { oldNodeKey: retiredSignerOf, nodeKey: bytesToHex(nodeKey.publicKey) },
+      'the node key changed: the old key’s signer state and WAL were moved to node/retired/',
+    );
   }
   return node;
 }

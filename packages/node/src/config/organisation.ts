@@ -14,14 +14,17 @@
  *   ORGDIR/node/data/                the node's ledger (LMDB)
  *   ORGDIR/node/consensus.wal        what the node signed in consensus
  *   ORGDIR/node/signer-state         the last height/round/step the node key signed (never from a backup)
+ *   ORGDIR/node/node-key.next.json   a new node key while its rotation is under way (org rotate-node-key)
+ *   ORGDIR/node/retired/             node keys rotated away, and the signer state and WAL they left
  *   ORGDIR/DEV-ONLY-PASSPHRASE.txt   local development only (`--dev`): the passphrase of the keys above
  *
  * Every key file is encrypted with the organisation's passphrase (scrypt + AES-256-GCM, keystore.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  addressFromPublicKey,
   bytesToHex,
   concatBytes,
   ed25519Sha256,
@@ -31,6 +34,7 @@ import {
   type SigningKey,
   utf8,
 } from '@hanglian/core';
+import { signerStateHeld, signerStateOwner } from '../consensus/signerState.js';
 import { NodeErrors } from '../errors.js';
 import {
   generateEncryptionKeyPair,
@@ -49,6 +53,8 @@ export const orgPaths = {
   nodeData: (dir: string) => join(dir, 'node', 'data'),
   nodeWal: (dir: string) => join(dir, 'node', 'consensus.wal'),
   nodeSignerState: (dir: string) => join(dir, 'node', 'signer-state'),
+  nextNodeKey: (dir: string) => join(dir, 'node', 'node-key.next.json'),
+  retired: (dir: string) => join(dir, 'node', 'retired'),
   devPassphrase: (dir: string) => join(dir, DEV_PASSPHRASE_FILE),
 };
 
@@ -262,4 +268,72 @@ export function readOrgKey(dir: string, label: OrgKeyLabel | 'node', passphrase:
     throw new HanglianError(NodeErrors.CONFIG_INVALID, `no ${label} key in ${dir} (looked for ${path})`);
   }
   return readKeyFile(path, passphrase);
+}
+
+// ---- node key rotation (hanglian org rotate-node-key; governance rotateNodeKey) ----
+
+/**
+ * The new node key of a rotation: the one made by an earlier attempt that did not finish (so a rotation
+ * interrupted after its transaction committed resumes with the key the chain now knows), else a new one,
+ * written encrypted beside the current key before anything is submitted.
+ */
+export function nextNodeKey(dir: string, passphrase: string, scryptN?: number): SigningKey {
+  const path = orgPaths.nextNodeKey(dir);
+  if (existsSync(path)) return readKeyFile(path, passphrase);
+  const card = readCard(orgPaths.card(dir));
+  const key = ed25519Sha256.generateSigningKey();
+  writeKeyFile(path, key, passphrase, `${card.id}/node`, scryptN);
+  return key;
+}
+
+/**
+ * After the rotation committed: the new key becomes the node key, the old key file goes to
+ * `node/retired/` (named by its address), and the card names the new key, signed again by the root key.
+ * The signer state and WAL of the old key are retired when the node next starts with the new key
+ * (`retireSignerFilesOfOtherKey`): a node still running with the old key may write them until it stops.
+ */
+export function completeNodeKeyRotation(dir: string, passphrase: string): OrganisationCard {
+  const card = readCard(orgPaths.card(dir));
+  const next = readKeyFile(orgPaths.nextNodeKey(dir), passphrase);
+  const root = readOrgKey(dir, 'root', passphrase);
+  const oldAddress = addressFromPublicKey(hexToBytes(card.nodePublicKey));
+  ensureDir(orgPaths.retired(dir));
+  if (existsSync(orgPaths.nodeKey(dir))) {
+    renameSync(orgPaths.nodeKey(dir), join(orgPaths.retired(dir), `node-key.${oldAddress}.json`));
+  }
+  renameSync(orgPaths.nextNodeKey(dir), orgPaths.nodeKey(dir));
+  const { signature: _signature, ...rest } = card;
+  const unsigned: Omit<OrganisationCard, 'signature'> = {
+    ...rest,
+    nodePublicKey: bytesToHex(next.publicKey),
+  };
+  const updated: OrganisationCard = {
+    ...unsigned,
+    signature: bytesToHex(root.sign(cardSigningBytes(unsigned))),
+  };
+  writeJsonFile(orgPaths.card(dir), updated);
+  return updated;
+}
+
+/**
+ * When the node key changed (a rotation), the signer state and consensus WAL on disk are the old key's:
+ * they say nothing about what the new key signed (nothing yet), and the signer refuses a state of another
+ * key. Moves them to `node/retired/`, named by the key they belong to, and returns that key's hex, or
+ * undefined when they are this key's (or absent). A state held by a running process is left alone: the
+ * signer then refuses to start (SIGNER_IN_USE), as for any second process.
+ */
+export function retireSignerFilesOfOtherKey(dir: string, nodePublicKey: Uint8Array): string | undefined {
+  const path = orgPaths.nodeSignerState(dir);
+  if (!existsSync(path)) return undefined;
+  const owner = signerStateOwner(path);
+  const current = bytesToHex(nodePublicKey);
+  if (owner === undefined || owner === current) return undefined;
+  if (signerStateHeld(path)) return undefined;
+  const tag = addressFromPublicKey(hexToBytes(owner));
+  ensureDir(orgPaths.retired(dir));
+  renameSync(path, join(orgPaths.retired(dir), `signer-state.${tag}`));
+  if (existsSync(orgPaths.nodeWal(dir))) {
+    renameSync(orgPaths.nodeWal(dir), join(orgPaths.retired(dir), `consensus.wal.${tag}`));
+  }
+  return owner;
 }

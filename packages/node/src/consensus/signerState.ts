@@ -219,3 +219,27 @@ function readSlot(fd: number, slot: number): SlotBody | undefined {
     return undefined;
   }
 }
+
+/** The key (hex) whose signer state `path` holds, read without taking its lock; undefined if none written. */
+export function signerStateOwner(path: string): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    let newest: SlotBody | undefined;
+    for (let slot = 0; slot < 2; slot++) {
+      const body = readSlot(fd, slot);
+      if (body !== undefined && (newest === undefined || body.seq > newest.seq)) newest = body;
+    }
+    return newest?.validator;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** True when a running process (this one included) holds the signer state at `path`. */
+export function signerStateHeld(path: string): boolean {
+  const lock = `${path}.lock`;
+  if (heldHere.has(lock)) return true;
+  if (!existsSync(lock)) return false;
+  const pid = Number(readFileSync(lock, 'utf8').trim());
+  return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid);
+}

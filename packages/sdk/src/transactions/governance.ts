@@ -70,6 +70,12 @@ export interface VoteParams {
   proposalId: number;
   vote: 'yes' | 'no';
 }
+export interface RotateNodeKeyParams {
+  /** The node key replaced (it need not sign: it may be lost). */
+  from: Uint8Array;
+  /** The new node key: it must co-sign the transaction as an actor. */
+  to: Uint8Array;
+}
 
 const call = <P extends object>(command: string, params: P): TxCall<P> => ({
   module: 'governance',
@@ -100,4 +106,18 @@ export const governance = {
    * ```
    */
   vote: (params: VoteParams): TxCall<VoteParams> => call('vote', params),
+  /**
+   * The organisation's root key moves its node (and its validator, if it is one) to a new key, which
+   * co-signs as an actor. No vote: the old key is refused from this block, the new one validates from h+2.
+   *
+   * @example
+   * ```ts
+   * await signAndSubmit(client, {
+   *   signer: memberSigner(rootKey),
+   *   actors: [memberSigner(newNodeKey)],
+   *   ...governance.rotateNodeKey({ from: oldNodePublicKey, to: newNodeKey.publicKey }),
+   * });
+   * ```
+   */
+  rotateNodeKey: (params: RotateNodeKeyParams): TxCall<RotateNodeKeyParams> => call('rotateNodeKey', params),
 } as const;

@@ -29,4 +29,20 @@ export const GovernanceErrors = defineErrorCodes('governance', {
     summary: 'The upgrade height is not after the block that would schedule it.',
   },
   GOV_NO_UPGRADE_SCHEDULED: { kind: 'not_found', summary: 'No software upgrade is scheduled to cancel.' },
+  GOV_ROOT_KEY_REQUIRED: {
+    kind: 'forbidden',
+    summary: 'Only the root key of an active organisation may rotate its node key.',
+  },
+  GOV_NODE_KEY_NOT_FOUND: {
+    kind: 'not_found',
+    summary: 'The key to rotate is not a node identity of the signer’s organisation.',
+  },
+  GOV_VALIDATOR_KEY_IN_USE: {
+    kind: 'conflict',
+    summary: 'The new key is already a validator key.',
+  },
+  GOV_VALIDATOR_KEY_REVOKED: {
+    kind: 'conflict',
+    summary: 'The key is a revoked identity (rotated away or revoked): it can never be a validator again.',
+  },
 });

@@ -9,6 +9,8 @@ export const GovernanceEvents = {
   proposalClosed: 'proposalClosed',
   /** The `next` validator set changed at the end of a block; it signs from the block after the next one. */
   validatorSetScheduled: 'validatorSetScheduled',
+  /** An organisation's root key moved its node to a new key (and its validator, if it is one). */
+  nodeKeyRotated: 'nodeKeyRotated',
 } as const;
 
 export interface ProposalSubmittedData {
@@ -37,4 +39,12 @@ export interface ValidatorSetScheduledData {
   /** First height this set signs. */
   activatesAt: number;
   validators: Validator[];
+}
+export interface NodeKeyRotatedData {
+  org: string;
+  /** Addresses of the old and the new node key. */
+  from: Address;
+  to: Address;
+  /** Present when the old key was a validator: the new key signs with this power from `activatesAt`. */
+  validator?: { power: number; activatesAt: number };
 }

@@ -8,6 +8,8 @@ export interface IdentityForGovernance {
   getOrganisation(state: StateReader, id: string): Organisation | undefined;
   activeOrganisationIds(state: StateReader): string[];
   requirePermission(state: StateReader, address: Address, permission: Permission): Identity;
+  getIdentity(state: StateReader, address: Address): Identity | undefined;
+  rotateKey(state: StateWriter, address: Address, newPublicKey: Uint8Array, height: number): Identity;
   admitOrganisation(state: StateWriter, org: NewOrganisation, height: number): Organisation;
   setOrganisationStatus(state: StateWriter, orgId: string, status: 'active' | 'suspended'): Organisation;
   setOrganisationRoles(state: StateWriter, orgId: string, roles: readonly BusinessRole[]): Organisation;

@@ -1,3 +1,4 @@
+export * from './commands/rotateNodeKey.js';
 export * from './commands/submitProposal.js';
 export * from './commands/vote.js';
 export * from './errors.js';

@@ -11,6 +11,7 @@ import {
   type StoreDescription,
 } from '../../framework/module.js';
 import { HexPublicKeySchema } from '../identity/module.js';
+import { RotateNodeKeyCommand } from './commands/rotateNodeKey.js';
 import { SubmitProposalCommand } from './commands/submitProposal.js';
 import { VoteCommand } from './commands/vote.js';
 import { GovernanceEvents, type ValidatorSetScheduledData } from './events.js';
@@ -114,6 +115,7 @@ export class GovernanceModule implements Module {
     this.commands = [
       new SubmitProposalCommand(identity, this.method, this.#lifecycle),
       new VoteCommand(identity, this.#lifecycle),
+      new RotateNodeKeyCommand(identity),
     ];
   }
 

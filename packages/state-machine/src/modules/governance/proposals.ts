@@ -138,6 +138,16 @@ export class ProposalLifecycle {
             details: { validator: addressFromPublicKey(action.publicKey) },
           });
         }
+        // A key rotated away (or revoked) stays out: a proposal made before the rotation must not bring the
+        // old, perhaps compromised, key back into the set.
+        const keyIdentity = this.#identity.getIdentity(state, addressFromPublicKey(action.publicKey));
+        if (action.power > 0 && keyIdentity !== undefined && keyIdentity.status !== 'active') {
+          throw new HanglianError(
+            GovernanceErrors.GOV_VALIDATOR_KEY_REVOKED,
+            `${keyIdentity.address} is a revoked identity${keyIdentity.rotatedTo === undefined ? '' : ` (rotated to ${keyIdentity.rotatedTo})`}`,
+            { details: { address: keyIdentity.address } },
+          );
+        }
         queueValidatorChange(state, { publicKey: action.publicKey, power: action.power, org: action.org });
         return;
       }

@@ -68,6 +68,11 @@ export const ValidatorChangeSchema = Type.Object(
     /** 0 removes the validator. */
     power: Type.Integer({ minimum: 0, maximum: MAX_VALIDATOR_POWER }),
     org: IdentifierSchema,
+    /**
+     * A node key rotation (`rotateNodeKey`): `publicKey` takes the place of this key in the set, with the
+     * power the replaced validator has when the change applies (`power` records it at queue time).
+     */
+    replaces: Type.Optional(PublicKeySchema),
   },
   { additionalProperties: false },
 );

@@ -28,6 +28,7 @@ export function pendingChanges(state: StateReader): ValidatorChange[] {
 export function applyValidatorChange(set: readonly Validator[], change: ValidatorChange): Validator[] {
   const address = addressFromPublicKey(change.publicKey);
   const existing = set.find((v) => v.address === address);
+  if (change.replaces !== undefined) return replaceValidatorKey(set, change, change.replaces);
   if (existing !== undefined && existing.org !== change.org) {
     throw new HanglianError(
       GovernanceErrors.GOV_VALIDATOR_ORG_MISMATCH,
@@ -56,12 +57,52 @@ export function applyValidatorChange(set: readonly Validator[], change: Validato
   return [...others, updated].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
+/**
+ * A key rotation: the validator of `replaces` signs with `change.publicKey` instead, with the same power
+ * and organisation, in one step (so it works for a set of one, and for a full set).
+ */
+function replaceValidatorKey(
+  set: readonly Validator[],
+  change: ValidatorChange,
+  replaces: Uint8Array,
+): Validator[] {
+  const oldAddress = addressFromPublicKey(replaces);
+  const address = addressFromPublicKey(change.publicKey);
+  const replaced = set.find((v) => v.address === oldAddress);
+  if (replaced === undefined) {
+    throw new HanglianError(GovernanceErrors.GOV_VALIDATOR_NOT_FOUND, `${oldAddress} is not a validator`);
+  }
+  if (replaced.org !== change.org) {
+    throw new HanglianError(
+      GovernanceErrors.GOV_VALIDATOR_ORG_MISMATCH,
+      `validator ${oldAddress} belongs to ${replaced.org}, not ${change.org}`,
+    );
+  }
+  if (set.some((v) => v.address === address)) {
+    throw new HanglianError(GovernanceErrors.GOV_VALIDATOR_KEY_IN_USE, `${address} is already a validator`);
+  }
+  const updated: Validator = {
+    address,
+    publicKey: new Uint8Array(change.publicKey),
+    power: replaced.power,
+    org: replaced.org,
+  };
+  return [...set.filter((v) => v.address !== oldAddress), updated].sort((a, b) =>
+    a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
+  );
+}
+
+/** `next` with the changes already queued applied: the set that will sign two blocks after this one. */
+export function projectedValidators(state: StateReader): Validator[] {
+  let projected = readValidatorSet(state, 'next');
+  for (const c of pendingChanges(state)) projected = applyValidatorChange(projected, c);
+  return projected;
+}
+
 /** Queues a change after checking it against `next` plus the changes already queued. */
 export function queueValidatorChange(state: StateWriter, change: ValidatorChange): void {
   const queued = pendingChanges(state);
-  let projected = readValidatorSet(state, 'next');
-  for (const c of queued) projected = applyValidatorChange(projected, c);
-  applyValidatorChange(projected, change);
+  applyValidatorChange(projectedValidators(state), change);
   pendingValidatorStore.set(state, 'pending', { changes: [...queued, change] });
 }
 

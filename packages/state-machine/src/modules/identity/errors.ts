@@ -29,6 +29,11 @@ export const IdentityErrors = defineErrorCodes('identity', {
     kind: 'unauthorized',
     summary: 'A key rotation must be co-signed by the new key (as an actor) to prove possession.',
   },
+  IDENTITY_NODE_KEY_ROOT_ONLY: {
+    kind: 'forbidden',
+    summary:
+      'A node key is rotated only by its organisation’s root key (governance rotateNodeKey), which also moves its validator.',
+  },
   IDENTITY_ENCRYPTION_KEY_INVALID: {
     kind: 'invalid',
     summary: 'The encryption key is not a usable X25519 public key (all zero).',

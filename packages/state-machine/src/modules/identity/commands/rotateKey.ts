@@ -26,6 +26,15 @@ export class RotateKeyCommand implements Command<typeof RotateKeyParamsSchema> {
   }
 
   execute(ctx: CommandContext<RotateKeyParams>): void {
+    // A node key is also a validator key: moving it alone would leave the validator on the old key, and a
+    // stolen node key could move the node away from its organisation. Its root key does it (governance).
+    if (this.#identity.getIdentity(ctx.state, ctx.tx.submitter)?.kind === 'node') {
+      throw new HanglianError(
+        IdentityErrors.IDENTITY_NODE_KEY_ROOT_ONLY,
+        'a node key is rotated by its organisation’s root key (governance rotateNodeKey)',
+        { details: { address: ctx.tx.submitter } },
+      );
+    }
     const newAddress = addressFromPublicKey(ctx.params.newPublicKey);
     if (newAddress === ctx.tx.submitter || !ctx.signedBy(newAddress)) {
       throw new HanglianError(
