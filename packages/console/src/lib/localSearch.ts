@@ -126,7 +126,8 @@ export async function forgetHistory(): Promise<void> {
  * (requests naming its grant keys: made here, on the wallet page, never while searching).
  */
 export async function historyFromWallet(): Promise<SearchContext> {
-  const [purchases, grants] = await Promise.all([myPurchases(), myGrants()]);
+  const discovered = myPurchases();
+  const [purchases, grants] = await Promise.all([discovered, myGrants(discovered)]);
   return searchContextFromPurchases(purchases, {
     grants: grants.flatMap(({ grant }) =>
       grant !== null && grant.status === 'active'
