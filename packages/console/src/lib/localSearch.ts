@@ -4,9 +4,10 @@
  * the shopper's history, which this browser keeps and never sends.
  *
  * The history (purchases with their categories, the shopper's own reviews, the grants given) is kept in
- * this browser's storage, per chain, encrypted under the wallet's key (readable only while it is unlocked). It is made on the wallet page, which looks the wallet's orders up on
- * the node as "my purchases" always does, or imported from a file the CLI wrote (`hanglian wallet
- * purchases --save-history`). A search reads only the catalogue and the code: the same requests for every
+ * this browser's storage, per chain, encrypted under the wallet's key (readable only while it is
+ * unlocked). It is made on the wallet page from the orders "my purchases" discovers (buckets with decoys,
+ * each order with its category and review: no request names an order), or imported from a file the CLI
+ * wrote (`hanglian wallet purchases --save-history`). A search reads only the catalogue and the code: the same requests for every
  * shopper, with or without a history (the browser test records them).
  */
 
