@@ -25,7 +25,6 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type * as Sdk from '../src/index.js';
 import {
   catalog,
-  createClient,
   distribution,
   generateEncryptionKey,
   governance,
@@ -575,24 +574,18 @@ describe('a market run with nothing but the builders', () => {
     );
     assert.deepEqual(statuses, ['completed', 'cancelled', 'returned', 'arbitrated', 'refunded']);
 
-    // The wallet's search context from these purchases (@hanglian/sdk/local), its reads answered by this
-    // state machine: the orders kept (not cancelled, returned or refunded), each with its product's
-    // category and unit price, and the review the first order's key wrote.
-    const viaChain = createClient({
-      url: 'http://chain.invalid',
-      fetch: async (input, init) => {
-        const [, , , module, name] = new URL(String(input)).pathname.split('/');
-        const { params } = JSON.parse(String(init?.body ?? '{}')) as { params?: unknown };
-        const result = chain.query(module!, name!, params ?? {});
-        return new Response(JSON.stringify({ height: chain.height, result }), {
-          headers: { 'content-type': 'application/json' },
-        });
-      },
+    // The wallet's search context from these purchases as discovery finds them (`orders.buyerBucket`,
+    // answered by this state machine with each order's category and review): the orders kept (not
+    // cancelled, returned or refunded), each with its product's category and unit price, and the review
+    // the first order's key wrote.
+    const purchases = [first, second, third, fourth, fifth].map(({ id }) => {
+      const { buyer } = chain.query('orders', 'order', { id }) as PurchasedOrder;
+      const answer = chain.query('orders', 'buyerBucket', { bucket: buyer.slice(2, 8) }) as {
+        orders: PurchasedOrder[];
+      };
+      return { order: answer.orders.find((o) => o.id === id)! };
     });
-    const purchases = [first, second, third, fourth, fifth].map(({ id }) => ({
-      order: chain.query('orders', 'order', { id }) as PurchasedOrder,
-    }));
-    const context = await searchContextFromPurchases(viaChain, purchases, {
+    const context = searchContextFromPurchases(purchases, {
       grants: [{ grantee: 'plat', categories: ['books'], expiresAt: 1 }],
     });
     const category = (chain.query('items', 'product', { sku: SKU }) as { category: string }).category;

@@ -17,7 +17,7 @@ import {
   type SharePackage,
   verifySharePackage,
 } from '@hanglian/sdk';
-import { chain, client, q } from './chain.js';
+import { client, q } from './chain.js';
 import { act } from './company.js';
 import { DEFAULT_PLATFORM } from './orderActions.js';
 import { verifiedState } from './trust.js';
@@ -142,10 +142,11 @@ export async function myGrants(): Promise<
       ),
     ),
   ]);
+  // Each purchase's category came in its bucket answer: asking a product per SKU here would tell the
+  // node which SKUs this wallet bought (docs/privacy.md, discovery).
   const categories = new Map<string, string>();
   for (const { order } of purchases) {
-    if (!categories.has(order.sku))
-      categories.set(order.sku, (await chain.product(order.sku))?.category ?? '');
+    if (typeof order.category === 'string') categories.set(order.sku, order.category);
   }
   return grants.reverse().map(({ index, grant }) => ({
     index,

@@ -64,12 +64,13 @@ export async function forgetHistory(): Promise<void> {
 }
 
 /**
- * Builds the history from the unlocked wallet's purchases and its active grants (requests naming its order
- * and grant keys: made here, on the wallet page, never while searching).
+ * Builds the history from the unlocked wallet's purchases as discovery found them (buckets padded with
+ * decoys; each order comes with its category and review, so nothing more is asked) and its active grants
+ * (requests naming its grant keys: made here, on the wallet page, never while searching).
  */
 export async function historyFromWallet(): Promise<SearchContext> {
   const [purchases, grants] = await Promise.all([myPurchases(), myGrants()]);
-  return searchContextFromPurchases(client(), purchases, {
+  return searchContextFromPurchases(purchases, {
     grants: grants.flatMap(({ grant }) =>
       grant !== null && grant.status === 'active'
         ? [{ grantee: grant.grantee, categories: [...grant.scope.categories], expiresAt: grant.expiresAt }]
