@@ -84,7 +84,7 @@ async function stopNode(node: NodeProcess): Promise<void> {
   await node.exited;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -101,7 +101,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 async function status(org: Org): Promise<{ height: number; peers: number }> {
   const response = await fetch(`${org.api}/v1/status`);
-  return (await response.json()) as { height: number; peers: number };
+  const body = (await response.json()) as { height: number; consensus: { peers: string[] } };
+  return { height: body.height, peers: body.consensus.peers.length };
 }
 
 test('an organisation rotates its validator node key while the chain runs: the old key is refused, the new one signs', {
@@ -203,7 +204,7 @@ test('an organisation rotates its validator node key while the chain runs: the o
   );
   const rotatedAt = Number(/at height (\d+)/.exec(rotated)?.[1]);
   assert.ok(rotatedAt > 0, rotated);
-  assert.match(rotated, new RegExp(`signs from block ${rotatedAt + 2} with power 1`));
+  assert.match(rotated, new RegExp(`signs from block ${rotatedAt + 2} with power 10\\b`));
   const newKey = bytesToHex(readOrgKey(ship.dir, 'node', 'ship-passphrase-4').publicKey);
   assert.notEqual(newKey, oldKey);
   assert.equal(
@@ -244,7 +245,7 @@ test('an organisation rotates its validator node key while the chain runs: the o
   );
   assert.deepEqual(
     sets.current.filter((v) => v.org === 'ship').map((v) => [v.publicKey, v.power]),
-    [[newKey, 1]],
+    [[newKey, 10]],
   );
   // Rotating the old key again is refused with a clear code, and leaves no key file behind.
   const again = await hanglian(
