@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { addressFromPublicKey, bytesToHex, type SigningKey, sha256, utf8 } from '@hanglian/core';
+import { addressFromPublicKey, bytesToHex, hexToBytes, type SigningKey, sha256, utf8 } from '@hanglian/core';
 import type * as Kernel from '@hanglian/state-machine';
 import {
   type AggregatesView,
@@ -25,13 +25,14 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type * as Sdk from '../src/index.js';
 import {
   catalog,
-  createClient,
+  type DeliveryDetails,
   distribution,
   generateEncryptionKey,
   governance,
   interchain,
   items,
   lightclients,
+  openDelivery,
   orders,
   type PurchasedOrder,
   registry,
@@ -40,6 +41,7 @@ import {
   type TxCall,
 } from '../src/index.js';
 import { searchContextFromPurchases } from '../src/local/index.js';
+import { LARGEST_REALISTIC_DELIVERY } from './helpers.js';
 
 // Compile-time drift check: a change to a command's schema breaks this build until the SDK follows.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -484,10 +486,17 @@ describe('a market run with nothing but the builders', () => {
     );
 
     let n = 0;
-    const place = (): { id: string; key: SigningKey } => {
+    const place = (
+      details: DeliveryDetails = {
+        name: '李华',
+        phone: '+86 138 0013 8000',
+        address: '海淀区 27 号',
+        region: 'CN-11',
+      },
+    ): { id: string; key: SigningKey } => {
       const key = testKey(`sdk-commerce/order-${n++}`);
       const delivery = sealDelivery(
-        { name: '李华', phone: '+86 138 0013 8000', address: '海淀区 27 号', region: 'CN-11' },
+        details,
         [
           { org: 'post', publicKey: post.publicKey },
           { org: 'shop', publicKey: shopKey.publicKey },
@@ -570,29 +579,31 @@ describe('a market run with nothing but the builders', () => {
       }),
     );
 
+    // The largest realistic delivery details: accepted by create, and the carrier reads them back.
+    const sixth = place(LARGEST_REALISTIC_DELIVERY);
+    const sealed = chain.query('orders', 'delivery', { id: sixth.id }) as { sealed: string };
+    assert.deepEqual(
+      openDelivery(hexToBytes(sealed.sealed), 'post', post.privateKey, { context: address(sixth.key) }),
+      { ...LARGEST_REALISTIC_DELIVERY },
+    );
+
     const statuses = [first, second, third, fourth, fifth].map(
       ({ id }) => (chain.query('orders', 'order', { id }) as { status: string }).status,
     );
     assert.deepEqual(statuses, ['completed', 'cancelled', 'returned', 'arbitrated', 'refunded']);
 
-    // The wallet's search context from these purchases (@hanglian/sdk/local), its reads answered by this
-    // state machine: the orders kept (not cancelled, returned or refunded), each with its product's
-    // category and unit price, and the review the first order's key wrote.
-    const viaChain = createClient({
-      url: 'http://chain.invalid',
-      fetch: async (input, init) => {
-        const [, , , module, name] = new URL(String(input)).pathname.split('/');
-        const { params } = JSON.parse(String(init?.body ?? '{}')) as { params?: unknown };
-        const result = chain.query(module!, name!, params ?? {});
-        return new Response(JSON.stringify({ height: chain.height, result }), {
-          headers: { 'content-type': 'application/json' },
-        });
-      },
+    // The wallet's search context from these purchases as discovery finds them (`orders.buyerBucket`,
+    // answered by this state machine with each order's category and review): the orders kept (not
+    // cancelled, returned or refunded), each with its product's category and unit price, and the review
+    // the first order's key wrote.
+    const purchases = [first, second, third, fourth, fifth].map(({ id }) => {
+      const { buyer } = chain.query('orders', 'order', { id }) as PurchasedOrder;
+      const answer = chain.query('orders', 'buyerBucket', { bucket: buyer.slice(2, 8) }) as {
+        orders: PurchasedOrder[];
+      };
+      return { order: answer.orders.find((o) => o.id === id)! };
     });
-    const purchases = [first, second, third, fourth, fifth].map(({ id }) => ({
-      order: chain.query('orders', 'order', { id }) as PurchasedOrder,
-    }));
-    const context = await searchContextFromPurchases(viaChain, purchases, {
+    const context = searchContextFromPurchases(purchases, {
       grants: [{ grantee: 'plat', categories: ['books'], expiresAt: 1 }],
     });
     const category = (chain.query('items', 'product', { sku: SKU }) as { category: string }).category;

@@ -16,11 +16,14 @@ import {
   createKernel,
   type Order,
   orderStore,
+  productStore,
   RegistryModule,
+  reviewStore,
   TestChain,
 } from '@hanglian/state-machine';
 import type { BaseClient } from '../src/baseClient.js';
 import { discoverPurchases, discoveryExposure, listPurchases, walletFromSeed } from '../src/index.js';
+import { searchContextFromPurchases } from '../src/local/index.js';
 
 /** A small deterministic generator (xorshift32), so the population and decoys repeat run to run. */
 function xorshift(seed: number): () => number {
@@ -39,14 +42,14 @@ const next = xorshift(20_261_205);
 const hex = (bytes: number) =>
   Array.from({ length: bytes }, () => (next() & 0xff).toString(16).padStart(2, '0')).join('');
 
-function orderOf(buyer: Address, id: string): Order {
+function orderOf(buyer: Address, id: string, sku = 'isbn-1'): Order {
   return {
     id,
     buyer,
     gateway: `hl${'1'.repeat(40)}`,
     listing: 'shop/book',
     merchant: 'shop',
-    sku: 'isbn-1',
+    sku,
     quantity: 1,
     unitPrice: 1_000,
     codes: ['isbn-1:b1:1'],
@@ -91,6 +94,8 @@ describe('purchase discovery, as the serving node sees it', () => {
   const wallet = walletFromSeed(new Uint8Array(32).fill(7));
   const used = [0, 1, 2, 4, 7];
   const own = new Set<string>();
+  /** The wallet's SKUs and their categories. */
+  const ownSkus = new Map<string, string>();
   const seen: Array<{ module: string; name: string; params: unknown }> = [];
   const client: BaseClient = {
     url: 'memory:',
@@ -122,12 +127,39 @@ describe('purchase discovery, as the serving node sees it', () => {
       orderStore.set(chain.state, id, orderOf(buyer, id));
       byBuyerStore.set(chain.state, `${buyer}/${id}`, {});
     }
+    // The products (public): the others' book, and one of the wallet's own per order, two categories.
+    const product = (sku: string, category: string) =>
+      productStore.set(chain.state, sku, {
+        sku,
+        producer: 'brand',
+        name: sku,
+        category,
+        factoryPrice: 500,
+        attributes: {},
+        registeredAt: 1,
+      });
+    product('isbn-1', 'books');
     for (const index of used) {
       const key = wallet.orderKey(index);
       const id = hex(16);
+      const sku = `tea-${index}`;
       own.add(id);
-      orderStore.set(chain.state, id, orderOf(key.address, id));
+      ownSkus.set(sku, index % 2 === 0 ? 'tea' : 'teaware');
+      product(sku, ownSkus.get(sku)!);
+      orderStore.set(chain.state, id, orderOf(key.address, id, sku));
       byBuyerStore.set(chain.state, `${key.address}/${id}`, {});
+      // The wallet's keys 0 and 4 reviewed their orders (public reviews, written with the order key).
+      if (index === 0 || index === 4) {
+        reviewStore.set(chain.state, id, {
+          order: id,
+          listing: 'shop/book',
+          merchant: 'shop',
+          sku,
+          rating: index === 0 ? 5 : 2,
+          text: '',
+          writtenAt: 1_700_000_100_000 + index,
+        });
+      }
     }
   });
   after(() => (registry.executor as ContractExecutionThread).close());
@@ -189,4 +221,35 @@ describe('purchase discovery, as the serving node sees it', () => {
     // The order asked is drawn afresh each time.
     assert.ok(first.asked.length >= 32);
   });
+
+  it("builds the search context from the bucket answers alone: no request names the shopper's orders or SKUs", async () => {
+    // Issue 19's history as the wallet builds it (CLI `wallet purchases --save-history`, the console's
+    // wallet page): discovery, then the context. Before this, the context asked `items.product` per SKU
+    // and `reviews.review` per order: requests naming exactly the shopper's orders, one after another.
+    seen.length = 0;
+    const { purchases } = await discoverPurchases(client, wallet);
+    const context = searchContextFromPurchases(purchases);
+
+    const named = new Set<string>();
+    for (const request of seen) {
+      assert.deepEqual([request.module, request.name], ['orders', 'buyerBucket'], 'only bucket requests');
+      const text = JSON.stringify(request.params);
+      for (const id of [...own, ...orderStoreIds()]) if (text.includes(id)) named.add(id);
+      for (const sku of ownSkus.keys()) assert.ok(!text.includes(sku), `a request names SKU ${sku}`);
+    }
+    assert.notDeepEqual(named, own, "a set of requests names exactly the shopper's orders");
+    assert.equal(named.size, 0, 'no request names an order');
+
+    // And the context is whole: every order with its product's category, both reviews.
+    assert.deepEqual(context.purchases.map((p) => [p.sku, p.category]).sort(), [...ownSkus.entries()].sort());
+    assert.deepEqual(context.reviews.map((r) => [r.sku, r.stars]).sort(), [
+      ['tea-0', 5],
+      ['tea-4', 2],
+    ]);
+  });
+
+  /** Every order id in the state (own and others'). */
+  function orderStoreIds(): string[] {
+    return [...orderStore.entries(chain.state, '')].map(([id]) => id);
+  }
 });

@@ -43,6 +43,7 @@ import { LightClientsModule } from './modules/lightclients/module.js';
 import { OrdersModule } from './modules/orders/module.js';
 import { PrivacyModule } from './modules/privacy/module.js';
 import type { RegistryModule } from './modules/registry/module.js';
+import { ReviewsMethod } from './modules/reviews/method.js';
 import { ReviewsModule } from './modules/reviews/module.js';
 import { SettlementModule } from './modules/settlement/module.js';
 
@@ -114,6 +115,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
           settlement: settlement.method,
           registry,
           insights: insights.method,
+          reviews: new ReviewsMethod(),
         });
   const reviews = orders === undefined ? undefined : new ReviewsModule(orders.method, identity.method);
   const privacy = new PrivacyModule(identity.method);

@@ -2,7 +2,7 @@
  * `npm run bench`: prints the machine's limits and the chain's figures measured in the same run.
  * Flags: --json (one JSON object), --seconds N (load duration), --quick (short runs, for CI smoke).
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { runMicroBench } from '@hanglian/node';
 import { runStorageBench } from '@hanglian/storage';
 import { runSoloChainBench } from './soloChain.js';
@@ -16,13 +16,31 @@ const seconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : quick ? 3 : 1
 // component is printed after the network figures.
 const profileFlag = args.indexOf('--profile');
 const profileDir = profileFlag >= 0 ? args[profileFlag + 1] : undefined;
+// `--step-seconds N` and `--rates a,b,c`: the network part's step length and offered rates (a step must be
+// longer than the commit latency for its rate to mean the chain's throughput); `--network-only` runs only
+// the primitives (the bound) and the network part.
+const stepFlag = args.indexOf('--step-seconds');
+const stepSeconds = stepFlag >= 0 ? Number(args[stepFlag + 1]) : quick ? 3 : 6;
+const ratesFlag = args.indexOf('--rates');
+const rates =
+  ratesFlag >= 0
+    ? (args[ratesFlag + 1] ?? '').split(',').map(Number)
+    : quick
+      ? [100, 400]
+      : [100, 200, 400, 800, 1600, 3200];
+const networkOnly = args.includes('--network-only');
 const log = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
 log(`Hanglian benchmark — ${machine.cores} cores (${machine.cpu}), Node ${machine.node}`);
-log('machines here are shared and noisy: compare ratios and medians, not single figures\n');
+log('machines here are shared and noisy: compare ratios and medians, not single figures');
+log(
+  `load average at start: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (1, 5, 15 min)\n`,
+);
 
 log('primitives (one core):');
 const micro = runMicroBench(quick ? 150 : 500);
@@ -35,46 +53,52 @@ log(`  Ed25519 verify            ${fmt(micro.ed25519VerifiesPerSecond)}/s`);
 log(`  schema check (typebox)    ${fmt(micro.schemaChecksPerSecond)}/s`);
 log(`  guarded vote sign (fsync) ${fmt(micro.guardedVoteSignsPerSecond)}/s`);
 
-log('\nstate store (LMDB + sparse Merkle tree):');
-const storage = await runStorageBench(quick ? { keys: 10_000 } : {});
-log(
-  `  LMDB batched puts / reads   ${fmt(Math.round(storage.batchedPutsPerSecond))}/s / ${fmt(Math.round(storage.readsPerSecond))}/s`,
-);
-log(
-  `  tree keys, ${fmt(storage.batchSize)}-key commits  ${fmt(Math.round(storage.treeKeysPerSecond))}/s (${fmt(storage.keys)} keys)`,
-);
-// Beside the hash rate of this run: how many SHA-256s of CPU one state key costs.
-const cpuMicrosPerKey = 1e6 / storage.treeBlockKeysPerCpuSecond;
-log(
-  `  tree keys, ${storage.blockKeys}-key commits   ${fmt(Math.round(storage.treeBlockKeysPerSecond))}/s; ${cpuMicrosPerKey.toFixed(0)} µs CPU per key = ${((cpuMicrosPerKey * micro.sha256PerSecond256B) / 1e6).toFixed(0)} SHA-256s at the rate above; ${storage.nodeWritesPerKey.toFixed(1)} node records per key`,
-);
-
-log(`\nsolo chain, closed loop over HTTP (${seconds} s):`);
-const solo = await runSoloChainBench({
-  seconds,
-  onProgress: log,
-  ...(quick ? { clients: 8, window: 8 } : {}),
-});
-const bound = micro.ed25519VerifiesPerSecond;
-log(
-  `  committed transfers       ${fmt(solo.transfersPerSecond)}/s (${fmt(solo.committed)} in ${solo.seconds} s, ${solo.rejected} rejected)`,
-);
-log(`  commit latency            p50 ${solo.commitLatencyMs.p50} ms, p99 ${solo.commitLatencyMs.p99} ms`);
-log(`  blocks                    ${solo.blocks}, ${solo.averageTxsPerBlock} transfers per block on average`);
-log(`  signature-verify bound    ${fmt(bound)}/s on one core (measured above)`);
-log(`  ratio to the bound        ${(solo.transfersPerSecond / bound).toFixed(2)}`);
-
-if (json)
-  process.stdout.write(`${JSON.stringify({ machine, micro, storage, solo, verifyBoundPerSecond: bound })}\n`);
-
-// Contract calls through the registry beside the same logic as kernel code (docs/decisions/0005).
-log('\ncontract calls through the registry module:');
-const { benchmarkRegistryCalls } = await import('@hanglian/state-machine');
-for (const figure of await benchmarkRegistryCalls(quick ? 50 : 200)) {
-  const gas = figure.gas === undefined ? '' : `, gas ${fmt(figure.gas)}`;
+if (!networkOnly) {
+  log('\nstate store (LMDB + sparse Merkle tree):');
+  const storage = await runStorageBench(quick ? { keys: 10_000 } : {});
   log(
-    `  ${figure.label.padEnd(58)} ${figure.microsPerCall.toFixed(1)} µs (${fmt(Math.round(figure.callsPerSecond))}/s${gas})`,
+    `  LMDB batched puts / reads   ${fmt(Math.round(storage.batchedPutsPerSecond))}/s / ${fmt(Math.round(storage.readsPerSecond))}/s`,
   );
+  log(
+    `  tree keys, ${fmt(storage.batchSize)}-key commits  ${fmt(Math.round(storage.treeKeysPerSecond))}/s (${fmt(storage.keys)} keys)`,
+  );
+  // Beside the hash rate of this run: how many SHA-256s of CPU one state key costs.
+  const cpuMicrosPerKey = 1e6 / storage.treeBlockKeysPerCpuSecond;
+  log(
+    `  tree keys, ${storage.blockKeys}-key commits   ${fmt(Math.round(storage.treeBlockKeysPerSecond))}/s; ${cpuMicrosPerKey.toFixed(0)} µs CPU per key = ${((cpuMicrosPerKey * micro.sha256PerSecond256B) / 1e6).toFixed(0)} SHA-256s at the rate above; ${storage.nodeWritesPerKey.toFixed(1)} node records per key`,
+  );
+
+  log(`\nsolo chain, closed loop over HTTP (${seconds} s):`);
+  const solo = await runSoloChainBench({
+    seconds,
+    onProgress: log,
+    ...(quick ? { clients: 8, window: 8 } : {}),
+  });
+  const bound = micro.ed25519VerifiesPerSecond;
+  log(
+    `  committed transfers       ${fmt(solo.transfersPerSecond)}/s (${fmt(solo.committed)} in ${solo.seconds} s, ${solo.rejected} rejected)`,
+  );
+  log(`  commit latency            p50 ${solo.commitLatencyMs.p50} ms, p99 ${solo.commitLatencyMs.p99} ms`);
+  log(
+    `  blocks                    ${solo.blocks}, ${solo.averageTxsPerBlock} transfers per block on average`,
+  );
+  log(`  signature-verify bound    ${fmt(bound)}/s on one core (measured above)`);
+  log(`  ratio to the bound        ${(solo.transfersPerSecond / bound).toFixed(2)}`);
+
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ machine, micro, storage, solo, verifyBoundPerSecond: bound })}\n`,
+    );
+
+  // Contract calls through the registry beside the same logic as kernel code (docs/decisions/0005).
+  log('\ncontract calls through the registry module:');
+  const { benchmarkRegistryCalls } = await import('@hanglian/state-machine');
+  for (const figure of await benchmarkRegistryCalls(quick ? 50 : 200)) {
+    const gas = figure.gas === undefined ? '' : `, gas ${fmt(figure.gas)}`;
+    log(
+      `  ${figure.label.padEnd(58)} ${figure.microsPerCall.toFixed(1)} µs (${fmt(Math.round(figure.callsPerSecond))}/s${gas})`,
+    );
+  }
 }
 
 // ---- a 4-validator network of processes under open-loop load (skipped with --no-network) ----
@@ -84,8 +108,8 @@ if (!args.includes('--no-network')) {
   log(`\n${validators}-validator network (processes), open-loop transfers at rising offered rates:`);
   const network = await runNetworkBench({
     validators,
-    stepSeconds: quick ? 3 : 6,
-    rates: quick ? [100, 400] : [100, 200, 400, 800, 1600, 3200],
+    stepSeconds,
+    rates,
     onProgress: log,
     ...(profileDir === undefined ? {} : { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
   });

@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
@@ -40,6 +40,8 @@ export interface RateStep {
   readonly pastSaturation: boolean;
   readonly latencyMs: { readonly p50: number; readonly p99: number };
   readonly blocks: number;
+  /** The machine's 1-minute load average at the end of the step (others' work shares the cores). */
+  readonly loadAverage: number;
   readonly nodes: readonly NodeUsage[];
 }
 
@@ -277,6 +279,7 @@ export async function runNetworkBench(
         pastSaturation,
         latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
         blocks: heightAfter - heightBefore,
+        loadAverage: Math.round(loadavg()[0]! * 10) / 10,
         nodes: nodes.map((n, i) => ({
           name: n.name,
           cpuPercent: Math.round(((cpuAfter[i]! - cpuBefore[i]!) / CLK_TCK / elapsed) * 100),
@@ -285,7 +288,7 @@ export async function runNetworkBench(
       };
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks, ${failed} failed, ${refused} refused (backlog)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')}; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed, ${refused} refused (backlog)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')}; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       // Commits no longer keep up with the offer: stop raising it.
       if (pastSaturation) break;

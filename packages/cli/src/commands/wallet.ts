@@ -328,7 +328,8 @@ Example:
         if (opts.saveHistory !== undefined) {
           const { searchContextFromPurchases } = await import('@hanglian/sdk/local');
           const path = typeof opts.saveHistory === 'string' ? opts.saveHistory : historyPathOf(opts.wallet);
-          const context = await searchContextFromPurchases(client, purchases);
+          // From the bucket answers discovery already holds: no request names one of the wallet's orders.
+          const context = searchContextFromPurchases(purchases);
           writeHistoryFile(path, context);
           if (!opts.json) {
             process.stdout.write(

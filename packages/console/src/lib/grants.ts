@@ -17,7 +17,7 @@ import {
   type SharePackage,
   verifySharePackage,
 } from '@hanglian/sdk';
-import { chain, client, q } from './chain.js';
+import { client, q } from './chain.js';
 import { act } from './company.js';
 import { DEFAULT_PLATFORM } from './orderActions.js';
 import { verifiedState } from './trust.js';
@@ -128,24 +128,28 @@ export async function myPurchases(): Promise<Purchase[]> {
   return purchases.map(({ key, order }) => ({ key, order: displayTexts(order) }));
 }
 
-/** The wallet's grants, newest first, with which of its purchases each covers. */
-export async function myGrants(): Promise<
-  Array<{ index: number; grant: GrantView | null; covers: PurchasedOrder[] }>
-> {
+/**
+ * The wallet's grants, newest first, with which of its purchases each covers (`purchases`: the wallet's,
+ * when the caller already discovered them, so discovery runs once).
+ */
+export async function myGrants(
+  known?: Promise<Purchase[]>,
+): Promise<Array<{ index: number; grant: GrantView | null; covers: PurchasedOrder[] }>> {
   const wallet = browserWallet.wallet();
   const count = browserWallet.grants();
   const [purchases, grants] = await Promise.all([
-    myPurchases(),
+    known ?? myPurchases(),
     Promise.all(
       Array.from({ length: count }, (_, index) =>
         readGrant(wallet.grantKey(index).address).then((grant) => ({ index, grant })),
       ),
     ),
   ]);
+  // Each purchase's category came in its bucket answer: asking a product per SKU here would tell the
+  // node which SKUs this wallet bought (docs/privacy.md, discovery).
   const categories = new Map<string, string>();
   for (const { order } of purchases) {
-    if (!categories.has(order.sku))
-      categories.set(order.sku, (await chain.product(order.sku))?.category ?? '');
+    if (typeof order.category === 'string') categories.set(order.sku, order.category);
   }
   return grants.reverse().map(({ index, grant }) => ({
     index,

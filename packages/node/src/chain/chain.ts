@@ -347,8 +347,11 @@ export class Chain {
   /**
    * Verifies a block received from another node (or read back for replay): structure, parent, time,
    * last commit, then re-executes it and compares every root. Throws BLOCK_INVALID with the reason.
+   * `known` may give, for a transaction's exact bytes, the transaction already decoded from those bytes
+   * for this chain (the mempool's, checked at admission), so it is not decoded a second time; whatever it
+   * does not know is decoded here.
    */
-  verifyBlock(block: Block): PreparedBlock {
+  verifyBlock(block: Block, known?: (bytes: Uint8Array) => DecodedTx | undefined): PreparedBlock {
     const invalid = (reason: string): never => {
       throw new HanglianError(CoreErrors.BLOCK_INVALID, `block ${block.header.height}: ${reason}`);
     };
@@ -362,6 +365,8 @@ export class Chain {
     if (!bytesEqual(h.lastCommitHash, commitHash(block.lastCommit))) invalid('lastCommitHash does not match');
     if (h.height > 1 && block.lastCommit === null) invalid('missing the commit of the previous block');
     const txs = block.txs.map((bytes) => {
+      const decoded = known?.(bytes);
+      if (decoded !== undefined) return decoded;
       try {
         return decodeTx(bytes, this.chainId);
       } catch (error) {

@@ -461,7 +461,8 @@ export class ConsensusDriver {
         'the payload does not hash to the proposed block hash',
       );
     }
-    const prepared = this.#o.chain.verifyBlock(block);
+    // The transactions this node admitted are taken decoded and authenticated from its mempool.
+    const prepared = this.#o.chain.verifyBlock(block, (bytes) => this.#o.mempool.decoded(bytes));
     this.#keepPrepared(blockHashHex, prepared);
     return prepared;
   }

@@ -7,7 +7,7 @@
  * (expired, or its nonce used by another) is reported to `onDrop` with the reason. Blocks take transactions in arrival order of
  * submitters, each submitter's in nonce order, so nonces are never reordered.
  */
-import { bytesToHex, type DecodedTx, decodeTx, HanglianError } from '@hanglian/core';
+import { bytesToHex, type DecodedTx, decodeTx, HanglianError, sha256 } from '@hanglian/core';
 import { ExecutionErrors, type StateMachine, type StateReader } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 
@@ -41,6 +41,11 @@ export const defaultMempoolOptions: MempoolOptions = {
 /** A pending transaction dropped without being included, and why (the node reports it as rejected). */
 export type DropListener = (tx: DecodedTx, reason: HanglianError) => void;
 
+/** The key of a transaction's whole signed bytes (body and signatures). */
+function bytesKey(bytes: Uint8Array): string {
+  return Buffer.from(sha256(bytes)).toString('base64');
+}
+
 /** How many recent blocks the backlog limit looks at. */
 const RECENT_BLOCKS = 8;
 
@@ -62,6 +67,11 @@ export class Mempool {
   readonly #sm: StateMachine;
   readonly #chainId: string;
   readonly #byId = new Map<string, DecodedTx>();
+  /**
+   * The same transactions by the hash of their whole signed bytes: a block's verification takes the
+   * decoded, already authenticated transaction from here instead of decoding its bytes a second time.
+   */
+  readonly #byBytes = new Map<string, DecodedTx>();
   // Insertion order of submitters is their arrival order: blocks serve them in that order.
   readonly #bySubmitter = new Map<string, SubmitterQueue>();
   #bytes = 0;
@@ -91,6 +101,15 @@ export class Mempool {
 
   has(txIdHex: string): boolean {
     return this.#byId.has(txIdHex);
+  }
+
+  /**
+   * The pending transaction whose signed bytes are exactly `bytes`, as decoded and checked at admission
+   * (signatures included), or undefined. Equal bytes decode to an equal transaction, so a block's
+   * verification may use it in place of `decodeTx(bytes, chainId)`: one decode per transaction per node.
+   */
+  decoded(bytes: Uint8Array): DecodedTx | undefined {
+    return this.#byBytes.get(bytesKey(bytes));
   }
 
   /**
@@ -167,12 +186,14 @@ export class Mempool {
     }
     queue.byNonce.set(tx.body.nonce, tx);
     this.#byId.set(id, tx);
+    this.#byBytes.set(bytesKey(tx.bytes), tx);
     this.#bytes += tx.bytes.byteLength;
   }
 
   #remove(tx: DecodedTx): void {
     const id = bytesToHex(tx.id);
     if (!this.#byId.delete(id)) return;
+    this.#byBytes.delete(bytesKey(tx.bytes));
     this.#bytes -= tx.bytes.byteLength;
     const queue = this.#bySubmitter.get(tx.submitter);
     queue?.byNonce.delete(tx.body.nonce);

@@ -10,6 +10,12 @@ export class SignatureCache {
   readonly #suite: CryptoSuite;
   readonly #capacity: number;
   readonly #verified = new Set<string>();
+  /**
+   * Decoded transactions whose signatures verified. A decoded transaction never changes, and the mempool
+   * hands the same object to the proposal and to a block's verification, so those checks find it here
+   * without hashing its bytes again.
+   */
+  readonly #verifiedTxs = new WeakSet<DecodedTx>();
   hits = 0;
   misses = 0;
 
@@ -20,9 +26,14 @@ export class SignatureCache {
 
   /** Throws TX_BAD_SIGNATURE unless every signature of `tx` verifies. */
   verify(tx: DecodedTx): void {
+    if (this.#verifiedTxs.has(tx)) {
+      this.hits++;
+      return;
+    }
     const id = Buffer.from(sha256(tx.bytes)).toString('base64');
     if (this.#verified.has(id)) {
       this.hits++;
+      this.#verifiedTxs.add(tx);
       return;
     }
     this.misses++;
@@ -33,5 +44,6 @@ export class SignatureCache {
       if (oldest !== undefined) this.#verified.delete(oldest);
     }
     this.#verified.add(id);
+    this.#verifiedTxs.add(tx);
   }
 }

@@ -116,58 +116,61 @@ export function rankLocally(
 const NOT_KEPT = new Set(['cancelled', 'refunded', 'returned']);
 
 /**
- * The search context from the wallet's purchases (`listPurchases`): each kept order as a purchase (its
- * product's category, the merchant, the unit price paid, quantity and time), the review its order key
- * wrote, and the grants given (`grants`, from the wallet's own records). The newest 500 of each.
+ * The search context from the wallet's purchases as discovery found them (`discoverPurchases` /
+ * `listPurchases`): each kept order as a purchase (its product's category, the merchant, the unit price
+ * paid, quantity and time), the review its order key wrote, and the grants given (`grants`, from the
+ * wallet's own records). The newest 500 of each.
  *
- * This makes requests (a product per SKU, a review per order), as listing the purchases already does: do it
- * when the wallet refreshes its purchases and keep the result on the device, never while searching, so a
- * search sends nothing that depends on the history.
+ * It makes no request: the category and the review come in the bucket answers discovery already asked
+ * for (`orders.buyerBucket`), among other consumers' orders. Asking the node for a product per SKU or a
+ * review per order, as this did before, named exactly the shopper's orders and told the serving node
+ * which orders belong together: the link the buckets exist to hide (docs/privacy.md). An order without
+ * a category (not from a bucket answer, or its product unknown) stays out of the context.
  *
  * @example
  * ```ts
- * const context = await searchContextFromPurchases(client, await listPurchases(client, wallet));
- * writeFileSync('consumer.history.json', JSON.stringify(context));
+ * const { purchases } = await discoverPurchases(client, wallet);
+ * const context = searchContextFromPurchases(purchases);
  * ```
  */
-export async function searchContextFromPurchases(
-  client: BaseClient,
+export function searchContextFromPurchases(
   purchases: ReadonlyArray<{ readonly order: PurchasedOrder }>,
   options: { readonly grants?: readonly SearchContextGrant[] } = {},
-): Promise<SearchContext> {
+): SearchContext {
   const kept = purchases
     .map((p) => p.order)
     .filter((order) => !NOT_KEPT.has(order.status))
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, 500);
-  const categories = new Map<string, string>();
-  for (const sku of new Set(kept.map((order) => order.sku))) {
-    const { result } = await query(client, 'items', 'product', { sku });
-    if (result !== null) categories.set(sku, result.category);
-  }
   const reviews: SearchContextReview[] = [];
   for (const order of kept) {
-    const { result } = await query(client, 'reviews', 'review', { order: order.id });
-    if (result !== null) {
+    if (order.review !== undefined && order.review !== null) {
       reviews.push({
         sku: order.sku,
         merchant: order.merchant,
-        stars: result.rating,
-        time: result.writtenAt,
+        stars: order.review.rating,
+        time: order.review.writtenAt,
       });
     }
   }
   return {
-    purchases: kept
-      .filter((order) => categories.has(order.sku))
-      .map((order) => ({
-        sku: order.sku,
-        category: categories.get(order.sku)!,
-        merchant: order.merchant,
-        price: Math.max(1, Number(order.unitPrice ?? Math.floor(order.composition.total / order.quantity))),
-        quantity: order.quantity,
-        time: order.createdAt,
-      })),
+    purchases: kept.flatMap((order) =>
+      typeof order.category === 'string'
+        ? [
+            {
+              sku: order.sku,
+              category: order.category,
+              merchant: order.merchant,
+              price: Math.max(
+                1,
+                Number(order.unitPrice ?? Math.floor(order.composition.total / order.quantity)),
+              ),
+              quantity: order.quantity,
+              time: order.createdAt,
+            },
+          ]
+        : [],
+    ),
     reviews,
     grants: [...(options.grants ?? [])].slice(0, 64),
   };

@@ -37,6 +37,12 @@ export interface PurchasedOrder {
   /** Block time (ms) of creation. */
   readonly createdAt: number;
   readonly composition: { readonly total: number } & Record<string, number>;
+  /**
+   * The product's category and the order key's review, as a bucket answer (`orders.buyerBucket`, what
+   * `discoverPurchases` asks) carries them: the search context is built from these, with no request more.
+   */
+  readonly category?: string | null;
+  readonly review?: { readonly rating: number; readonly writtenAt: number } | null;
   readonly [field: string]: unknown;
 }
 
@@ -236,7 +242,11 @@ export async function buildSharePackage(
     );
   const chosen: Purchase[] = [];
   for (const purchase of parameters.purchases) {
-    const category = await categoryOf(purchase.order.sku, categories, readProduct);
+    // The bucket answer's category when discovery found the order (no request naming its SKU); else read.
+    const category =
+      typeof purchase.order.category === 'string'
+        ? purchase.order.category
+        : await categoryOf(purchase.order.sku, categories, readProduct);
     if (inScope(raw.scope, category, purchase.order.createdAt)) chosen.push(purchase);
   }
   // The proofs asked: the package's own and cover orders, shuffled, so none stands out to the node.

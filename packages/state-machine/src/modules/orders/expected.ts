@@ -16,7 +16,7 @@ export interface IdentityForOrders {
   encryptionKeyOf(state: StateReader, orgId: string): Uint8Array | undefined;
 }
 
-export type ItemsForOrders = Pick<ItemsMethod, 'resolve' | 'apply' | 'holdings' | 'getBatch'>;
+export type ItemsForOrders = Pick<ItemsMethod, 'resolve' | 'apply' | 'holdings' | 'getBatch' | 'getProduct'>;
 export type CatalogForOrders = Pick<CatalogMethod, 'getListing' | 'getSession'>;
 
 /**
@@ -51,4 +51,12 @@ export interface OrderFigures {
 export interface RegistryForOrders {
   readonly method: Pick<RegistryMethod, 'requireDeployment'>;
   readonly executor: ContractExecutor;
+}
+
+/**
+ * The review of an order (the reviews module's store, public): a bucket answer carries it, so a wallet
+ * learns its own reviews without naming its orders (docs/privacy.md, discovery).
+ */
+export interface ReviewsForOrders {
+  getReview(state: StateReader, order: string): { rating: number; writtenAt: number } | undefined;
 }

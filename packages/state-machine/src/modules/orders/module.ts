@@ -31,6 +31,7 @@ import type {
   InsightsForOrders,
   ItemsForOrders,
   RegistryForOrders,
+  ReviewsForOrders,
   SettlementForOrders,
 } from './expected.js';
 import { OrdersInterchainApp } from './interchain.js';
@@ -62,6 +63,8 @@ export interface OrdersModuleDependencies {
   readonly registry: RegistryForOrders;
   /** Sales and demand counters; absent, nothing is counted. */
   readonly insights?: InsightsForOrders;
+  /** Reviews, for `buyerBucket`'s answers; absent, they carry no review. */
+  readonly reviews?: ReviewsForOrders;
 }
 
 /**
@@ -141,7 +144,9 @@ export class OrdersModule implements Module {
       new SetPayeeCommand(deps.identity),
       new LinkLogisticsCommand(deps.identity, () => deps.registry),
     ];
-    this.queries = queryList(createOrdersQueries(deps.settlement, lifecycle));
+    this.queries = queryList(
+      createOrdersQueries(deps.settlement, lifecycle, { items: deps.items, reviews: deps.reviews }),
+    );
   }
 
   /** `genesis` passed `genesisSchema` already: the state machine checks every module's section once. */

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { ExecutionErrors } from '../../framework/errors.js';
 import type { Query, ReadAccess } from '../../framework/module.js';
 import type { Store } from '../../framework/store.js';
-import type { SettlementForOrders } from './expected.js';
+import type { ItemsForOrders, ReviewsForOrders, SettlementForOrders } from './expected.js';
 import { escrowTotals, type OrderLifecycle } from './lifecycle.js';
 import {
   byArbiterStore,
@@ -60,7 +60,23 @@ const BuyerBucketParams = Type.Object(
   { additionalProperties: false },
 );
 
-export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: OrderLifecycle) {
+/**
+ * An order as a bucket answer gives it: with its product's category and its review, both public, so that
+ * a wallet builds its search context from the buckets alone and never names one of its orders or SKUs
+ * (docs/privacy.md, discovery; issue 19's history).
+ */
+export interface BucketOrderView extends OrderView {
+  /** The category of the order's product (null if the product is unknown). */
+  category: string | null;
+  /** The review written with the order's key, if any. */
+  review: { rating: number; writtenAt: number } | null;
+}
+
+export function createOrdersQueries(
+  settlement: SettlementForOrders,
+  lifecycle: OrderLifecycle,
+  readers: { readonly items?: Pick<ItemsForOrders, 'getProduct'>; readonly reviews?: ReviewsForOrders } = {},
+) {
   const view = (
     state: Parameters<typeof settlement.balanceOf>[0],
     order: Order,
@@ -182,26 +198,36 @@ export function createOrdersQueries(settlement: SettlementForOrders, lifecycle: 
 
   const buyerBucket = {
     name: 'buyerBucket',
-    reads: { public: ['orders/byBuyer', 'orders/orders'], members: ['settlement/balances'] },
+    reads: {
+      public: ['items/products', 'orders/byBuyer', 'orders/orders', 'reviews/reviews'],
+      members: ['settlement/balances'],
+    },
     access: 'public',
     summary:
-      "Every order whose order key's address starts with `hl<bucket>`: a wallet asks for buckets and keeps its own, so the node it asks learns no key (docs/privacy.md, discovery).",
+      "Every order whose order key's address starts with `hl<bucket>`, with its product's category and its review: a wallet asks for buckets and keeps its own, so the node it asks learns no key (docs/privacy.md, discovery).",
     paramsSchema: BuyerBucketParams,
     execute: (ctx) => {
       const { bucket, after, limit = 500 } = ctx.params;
-      const out: OrderView[] = [];
+      const out: BucketOrderView[] = [];
       let last: string | null = null;
       for (const [key] of byBuyerStore.entries(ctx.state, `hl${bucket}`)) {
         if (after !== undefined && key <= after) continue;
         // More remain: the next page starts after the last key answered.
         if (out.length >= limit) return { orders: out, next: last };
         const found = orderStore.get(ctx.state, key.slice(key.indexOf('/') + 1));
-        if (found !== undefined) out.push(view(ctx.state, found, ctx.reader));
+        if (found !== undefined) {
+          const review = readers.reviews?.getReview(ctx.state, found.id);
+          out.push({
+            ...view(ctx.state, found, ctx.reader),
+            category: readers.items?.getProduct(ctx.state, found.sku)?.category ?? null,
+            review: review === undefined ? null : { rating: review.rating, writtenAt: review.writtenAt },
+          });
+        }
         last = key;
       }
       return { orders: out, next: null };
     },
-  } satisfies Query<typeof BuyerBucketParams, { orders: OrderView[]; next: string | null }>;
+  } satisfies Query<typeof BuyerBucketParams, { orders: BucketOrderView[]; next: string | null }>;
 
   return { order, orders, escrow, delivery, payee, parameters, buyerBucket };
 }
