@@ -25,7 +25,12 @@ export const personalEn = {
     'Here: the platform’s code comes to your history. Nothing leaves this browser; the platform learns nothing.',
   'ps.choiceGrant':
     'Or grant the platform your history (wallet page, “grants”) for ranking on its servers: it then sees the orders in the grant’s scope until it expires or you revoke it.',
-  'ps.historyTitle': 'History for personal search (kept in this browser only)',
+  'ps.historyTitle': 'History for personal search (kept in this browser only, encrypted)',
+  'ps.historyLocked':
+    'A history is kept here, encrypted under your wallet’s key: unlock the wallet to use it.',
+  'ps.historyPlain':
+    'A history kept unencrypted by an earlier version is here: unlock the wallet and it is encrypted in its place.',
+  'ps.unlockToKeep': 'Unlock the wallet to keep a history (it is encrypted under the wallet’s key).',
   'ps.historyKept': 'Kept here: {purchases} purchases, {reviews} reviews, {grants} grants.',
   'ps.historyNone': 'No history kept in this browser.',
   'ps.fromWallet': 'Keep my purchases (reads my orders with my keys, as “my purchases” does)',
@@ -59,7 +64,10 @@ export const personalZh: Record<PersonalMessageKey, string> = {
   'ps.choiceLocal': '在这里：平台的代码来到你的历史旁。什么也不离开本浏览器，平台一无所知。',
   'ps.choiceGrant':
     '或者把历史授权给平台（钱包页面“授权”），在它的服务器上排序：在授权到期或你撤销之前，它能看到授权范围内的订单。',
-  'ps.historyTitle': '个性化搜索的历史（只保存在本浏览器）',
+  'ps.historyTitle': '个性化搜索的历史（只保存在本浏览器，已加密）',
+  'ps.historyLocked': '这里保存着用你的钱包密钥加密的历史：解锁钱包后即可使用。',
+  'ps.historyPlain': '这里有旧版本未加密保存的历史：解锁钱包后会就地加密。',
+  'ps.unlockToKeep': '解锁钱包后才能保存历史（用钱包的密钥加密）。',
   'ps.historyKept': '已保存：{purchases} 笔购买、{reviews} 条评价、{grants} 项授权。',
   'ps.historyNone': '本浏览器没有保存历史。',
   'ps.fromWallet': '保存我的购买记录（用我的密钥读取我的订单，与“我的购买”相同）',

@@ -4,7 +4,9 @@
  * one merchant, one whose history is electronics, one with none — rank the catalogue with platform A's
  * `commerce.search/2` code, run in the page. The two histories give different rankings; every request the
  * page makes while searching is recorded, and the three searches make the same requests (heights aside),
- * none carrying anything of a history; the page says which code ranked and that the history stayed.
+ * none carrying anything of a history; the page says which code ranked and that the history stayed. The
+ * history is kept encrypted under the wallet's key (one imported, one kept in the clear by an earlier
+ * version and migrated when the wallet unlocks): storage shows nothing of it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -40,11 +42,15 @@ describe('personal search in the browser: the platform’s code, the history nev
   let devnet: Devnet;
   let browser: Browser;
   let listings: SearchListingInput[];
+  /** Where the console keeps this chain's history in localStorage. */
+  let historySlot: string;
 
   before(async () => {
     devnet = await startDevnet(1, ['--market', '--market-orders', '0']);
     browser = await launchBrowser();
-    listings = await searchCandidates(createClient({ url: devnet.apis[0]! }));
+    const client = createClient({ url: devnet.apis[0]! });
+    listings = await searchCandidates(client);
+    historySlot = `hanglian.console.history.${(await client.getStatus()).genesisHash}`;
   });
   after(async () => {
     await browser?.close();
@@ -76,7 +82,11 @@ describe('personal search in the browser: the platform’s code, the history nev
   };
 
   /** A fresh browser profile: imports `history` (if any) on the wallet page, then ranks in the shop. */
-  async function search(history: SearchContext | undefined, name: string): Promise<Search> {
+  async function search(
+    history: SearchContext | undefined,
+    name: string,
+    plainBefore = false,
+  ): Promise<Search> {
     const base = devnet.apis[0]!;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     const page = await context.newPage();
@@ -84,12 +94,43 @@ describe('personal search in the browser: the platform’s code, the history nev
     try {
       if (history !== undefined) {
         await page.goto(`${base}/#/wallet`);
-        await page.getByTestId('history-file').fill(JSON.stringify(history));
-        await page.getByTestId('history-import').click();
+        if (plainBefore) {
+          // As an earlier version kept it: the history in the clear in this browser's storage.
+          await page.evaluate(
+            ([key, value]) => localStorage.setItem(key!, value!),
+            [historySlot, JSON.stringify(history)],
+          );
+          await page.reload();
+        }
+        // The history is kept encrypted under the wallet's key: a wallet is made (and so unlocked) first.
+        await page.getByTestId('wallet-password').fill('correct horse battery');
+        await page.getByTestId('wallet-repeat').fill('correct horse battery');
+        await page.getByTestId('wallet-create-submit').click();
+        await page.getByTestId('backup').waitFor({ timeout: 60_000 });
+        if (!plainBefore) {
+          await page.getByTestId('history-file').fill(JSON.stringify(history));
+          await page.getByTestId('history-import').click();
+        }
         await page
           .getByTestId('history-kept')
           .filter({ hasText: `Kept here: ${history.purchases.length} purchases` })
           .waitFor();
+        // At rest: an encrypted record in place of the history (migrated when the wallet unlocked, if it
+        // was kept in the clear), with nothing of the history readable.
+        await page.waitForFunction(
+          (key) => (localStorage.getItem(key) ?? '').includes('"ciphertext"'),
+          historySlot,
+        );
+        const stored = await page.evaluate(() =>
+          Object.entries(localStorage)
+            .filter(([key]) => key !== 'hanglian.console.wallet')
+            .map(([key, value]) => `${key}=${value}`)
+            .join('\n'),
+        );
+        for (const purchase of history.purchases) {
+          assert.ok(!stored.includes(purchase.sku), `${name}: ${purchase.sku} is readable in storage`);
+          assert.ok(!stored.includes(purchase.merchant), `${name}: a merchant is readable in storage`);
+        }
       }
       await page.goto(`${base}/#/shop`);
       await page.getByTestId(`ps-platform-${PLATFORM}`).check();
@@ -138,7 +179,8 @@ describe('personal search in the browser: the platform’s code, the history nev
     assert.ok(listings.length >= 400, `the market's catalogue: ${listings.length} listings`);
     const histories = [historyOf('tea'), historyOf('electronics')];
     const tea = await search(histories[0], 'tea');
-    const electronics = await search(histories[1], 'electronics');
+    // The second shopper's history was kept in the clear by an earlier version: it is encrypted in place.
+    const electronics = await search(histories[1], 'electronics', true);
     const anonymous = await search(undefined, 'anonymous');
 
     assert.equal(tea.merchants[0], histories[0]!.purchases[0]!.merchant, 'the tea shopper’s merchant first');

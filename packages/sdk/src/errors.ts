@@ -62,6 +62,16 @@ export const SdkErrors = defineErrorCodes('sdk', {
     summary:
       'A locally run method read chain state or another contract, which a wallet does not hold: its answer could differ from the chain’s, so none is given.',
   },
+  SDK_HISTORY_INVALID: {
+    kind: 'invalid',
+    summary:
+      'A kept search history is neither an encrypted history record nor a history ({purchases, reviews, grants}).',
+  },
+  SDK_HISTORY_UNREADABLE: {
+    kind: 'forbidden',
+    summary:
+      'An encrypted search history does not open with this wallet and scope (another wallet, another chain, or altered).',
+  },
   SDK_GRANT_INACTIVE: {
     kind: 'forbidden',
     summary: 'The grant is unknown, revoked or expired on chain, so nothing more is shared under it.',

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { addressFromPublicKey, bytesToHex, type SigningKey, sha256, utf8 } from '@hanglian/core';
+import { addressFromPublicKey, bytesToHex, hexToBytes, type SigningKey, sha256, utf8 } from '@hanglian/core';
 import type * as Kernel from '@hanglian/state-machine';
 import {
   type AggregatesView,
@@ -25,12 +25,14 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type * as Sdk from '../src/index.js';
 import {
   catalog,
+  type DeliveryDetails,
   distribution,
   generateEncryptionKey,
   governance,
   interchain,
   items,
   lightclients,
+  openDelivery,
   orders,
   type PurchasedOrder,
   registry,
@@ -39,6 +41,7 @@ import {
   type TxCall,
 } from '../src/index.js';
 import { searchContextFromPurchases } from '../src/local/index.js';
+import { LARGEST_REALISTIC_DELIVERY } from './helpers.js';
 
 // Compile-time drift check: a change to a command's schema breaks this build until the SDK follows.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -483,10 +486,17 @@ describe('a market run with nothing but the builders', () => {
     );
 
     let n = 0;
-    const place = (): { id: string; key: SigningKey } => {
+    const place = (
+      details: DeliveryDetails = {
+        name: '李华',
+        phone: '+86 138 0013 8000',
+        address: '海淀区 27 号',
+        region: 'CN-11',
+      },
+    ): { id: string; key: SigningKey } => {
       const key = testKey(`sdk-commerce/order-${n++}`);
       const delivery = sealDelivery(
-        { name: '李华', phone: '+86 138 0013 8000', address: '海淀区 27 号', region: 'CN-11' },
+        details,
         [
           { org: 'post', publicKey: post.publicKey },
           { org: 'shop', publicKey: shopKey.publicKey },
@@ -567,6 +577,14 @@ describe('a market run with nothing but the builders', () => {
         title: 'Groups of 10',
         action: { type: 'setInsightsParameters', minGroupSize: 10 },
       }),
+    );
+
+    // The largest realistic delivery details: accepted by create, and the carrier reads them back.
+    const sixth = place(LARGEST_REALISTIC_DELIVERY);
+    const sealed = chain.query('orders', 'delivery', { id: sixth.id }) as { sealed: string };
+    assert.deepEqual(
+      openDelivery(hexToBytes(sealed.sealed), 'post', post.privateKey, { context: address(sixth.key) }),
+      { ...LARGEST_REALISTIC_DELIVERY },
     );
 
     const statuses = [first, second, third, fourth, fifth].map(

@@ -228,7 +228,7 @@ describe('purchase discovery, as the serving node sees it', () => {
     // and `reviews.review` per order: requests naming exactly the shopper's orders, one after another.
     seen.length = 0;
     const { purchases } = await discoverPurchases(client, wallet);
-    const context = await searchContextFromPurchases(purchases);
+    const context = searchContextFromPurchases(purchases);
 
     const named = new Set<string>();
     for (const request of seen) {

@@ -90,3 +90,19 @@ export async function rejectsWithCode(
   }
   throw new Error(`expected a rejection with ${code}, but it resolved`);
 }
+
+/**
+ * The largest delivery details a real shopper plausibly writes: a long transliterated name, an extension
+ * number, one of the longest administrative paths in China (a Xinjiang autonomous prefecture and county)
+ * with estate, building, unit and room and a pickup remark, and a long bilingual note: 513 bytes of
+ * the 1,022 an envelope carries (docs/privacy.md, "Envelopes have one size").
+ */
+export const LARGEST_REALISTIC_DELIVERY = {
+  name: '阿依古丽·买买提艾力·阿不都热合曼 Ayguli Mamatali Abdurahman',
+  phone: '+86 138 0013 8000 转 1234',
+  address:
+    '新疆维吾尔自治区伊犁哈萨克自治州察布查尔锡伯自治县孙扎齐牛录镇幸福路与团结街交叉口东北角幸福家园小区 12 号楼 3 单元 1502 室（物业中心对面，快递柜在 2 号门）',
+  region: 'CN-65',
+  postcode: '835300',
+  note: '工作日白天不在家，请放到小区东门菜鸟驿站；周末可送货上门。Please call an hour before delivery.',
+} as const;

@@ -24,6 +24,7 @@ import {
   sealedRecipients,
   sealTo,
 } from '../src/index.js';
+import { LARGEST_REALISTIC_DELIVERY } from './helpers.js';
 
 const carrier = generateEncryptionKey();
 const shop = generateEncryptionKey();
@@ -139,6 +140,32 @@ describe('sealDelivery / openDelivery', () => {
     assert.equal(sizes.size, 1, `sizes ${[...sizes].join(', ')}`);
     assert.equal(
       codeOf(() => sealDelivery({ ...details, note: `${longest}写写` }, recipients, { context })),
+      SdkErrors.SDK_SEALED_TOO_LARGE,
+    );
+  });
+
+  it('the largest realistic details seal to four recipients at the one size the orders module accepts', () => {
+    const content = encodeCanonical({ ...LARGEST_REALISTIC_DELIVERY }).byteLength;
+    assert.ok(content > 500 && content <= SEALED_MAX_CONTENT_BYTES, `${content} bytes of details`);
+    const four = ['bookstore', 'carrier-a', 'paybank-a', 'platform-a'].map((org) => ({
+      org,
+      publicKey: generateEncryptionKey().publicKey,
+    }));
+    four[1] = { org: 'carrier-a', publicKey: carrier.publicKey };
+    const largest = sealDelivery(LARGEST_REALISTIC_DELIVERY, four, { context });
+    const shortest = sealDelivery({ name: '李', phone: '1', address: '1', region: 'CN-11' }, four, {
+      context,
+    });
+    assert.equal(sealedEnvelopeProblem(largest), undefined, 'create refuses no envelope the SDK seals');
+    assert.equal(largest.byteLength, shortest.byteLength, 'no size tells the long address');
+    assert.equal(sealedEnvelopeCodec.decode(largest).ciphertext.byteLength, SEALED_CONTENT_BYTES + 16);
+    assert.deepEqual(openDelivery(largest, 'carrier-a', carrier.privateKey, { context }), {
+      ...LARGEST_REALISTIC_DELIVERY,
+    });
+    // Beyond what an envelope carries: the SDK's clear error, before anything could be sent.
+    const tooLong = { ...LARGEST_REALISTIC_DELIVERY, note: LARGEST_REALISTIC_DELIVERY.note.repeat(8) };
+    assert.equal(
+      codeOf(() => sealDelivery(tooLong, four, { context })),
       SdkErrors.SDK_SEALED_TOO_LARGE,
     );
   });

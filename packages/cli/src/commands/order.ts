@@ -9,7 +9,7 @@
  * (with `--wallet --order-key` where the buyer co-signs).
  */
 import { join } from 'node:path';
-import { HanglianError, hexToBytes } from '@hanglian/core';
+import { HanglianError, hexToBytes, sealedEnvelopeProblem } from '@hanglian/core';
 import { readEncryptionKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
 import {
   createClient,
@@ -157,6 +157,15 @@ ORDERS_PRICE_NOT_AGREED (exit code 5) instead of charging more.
         throw new HanglianError(
           CliErrors.CLI_BAD_BYTES,
           '--delivery must be hex (hanglian wallet seal prints it)',
+        );
+      }
+      // Checked before anything is sent, with the rule the orders module applies (one envelope size since
+      // issue 16): details sealed by an older `wallet seal` are named here, not refused by the node later.
+      const envelopeProblem = sealedEnvelopeProblem(hexToBytes(hex.toLowerCase()));
+      if (envelopeProblem !== undefined) {
+        throw new HanglianError(
+          CliErrors.CLI_BAD_BYTES,
+          `--delivery is not a sealed envelope this network accepts (${envelopeProblem}): seal the details again with hanglian wallet seal`,
         );
       }
       const maxTotal = opts.maxTotal === undefined ? undefined : amount(opts.maxTotal, '--max-total');

@@ -34,6 +34,9 @@ export function useWalletState(): { exists: boolean; unlocked: boolean } {
   return { exists: exists === 'true', unlocked: unlocked === 'true' };
 }
 
+/** Characters per delivery field in the buy box (200 CJK characters of address are 600 bytes). */
+const DETAIL_MAX_CHARS = { name: 64, phone: 32, address: 200 } as const;
+
 export function BuyBox(props: BuyBoxProps): ReactNode {
   const { t } = useApp();
   const wallet = useWalletState();
@@ -88,6 +91,9 @@ export function BuyBox(props: BuyBoxProps): ReactNode {
               data-testid={`buy-${field}`}
               value={details[field]}
               autoComplete={field === 'name' ? 'name' : field === 'phone' ? 'tel' : 'street-address'}
+              // Every envelope carries at most 1,022 bytes of details (one size for all, docs/privacy.md):
+              // these lengths fit in any script but the rarest; beyond, the SDK's SDK_SEALED_TOO_LARGE shows.
+              maxLength={DETAIL_MAX_CHARS[field]}
               onChange={(e) => setDetails({ ...details, [field]: e.target.value })}
             />
           </label>

@@ -12,6 +12,7 @@ import {
   forgetHistory,
   historyFromWallet,
   keepHistory,
+  keptHistoryState,
   PERSONAL_SEARCH_STANDARD,
   type PersonalRanking,
   parseHistory,
@@ -27,8 +28,10 @@ const MAX_QUERY = 200;
 
 export function PersonalSearch(): ReactNode {
   const { t } = useApp();
+  const wallet = useWalletState();
   const platforms = useAsync(() => chain.implementations(PERSONAL_SEARCH_STANDARD), []);
-  const history = useAsync(() => savedHistory(), []);
+  // Kept encrypted under the wallet's key: read again when the wallet unlocks or locks.
+  const history = useAsync(() => savedHistory(), [wallet.unlocked]);
   const [platform, setPlatform] = useState<string | undefined>();
   const [useHistory, setUseHistory] = useState(true);
   const [draft, setDraft] = useState('');
@@ -161,7 +164,8 @@ export function PersonalSearch(): ReactNode {
 export function SearchHistory(): ReactNode {
   const { t } = useApp();
   const wallet = useWalletState();
-  const history = useAsync(() => savedHistory(), []);
+  const history = useAsync(() => savedHistory(), [wallet.unlocked]);
+  const kept = useAsync(() => keptHistoryState(), [wallet.unlocked, history.data]);
   const [file, setFile] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -171,6 +175,7 @@ export function SearchHistory(): ReactNode {
     try {
       await task();
       history.reload();
+      kept.reload();
     } catch (caught) {
       setError(caught);
     } finally {
@@ -182,7 +187,11 @@ export function SearchHistory(): ReactNode {
       <h2>{t('ps.historyTitle')}</h2>
       <p data-testid="history-kept">
         {history.data === undefined
-          ? t('ps.historyNone')
+          ? kept.data === 'encrypted'
+            ? t('ps.historyLocked')
+            : kept.data === 'plain'
+              ? t('ps.historyPlain')
+              : t('ps.historyNone')
           : t('ps.historyKept', {
               purchases: history.data.purchases.length,
               reviews: history.data.reviews.length,
@@ -199,6 +208,7 @@ export function SearchHistory(): ReactNode {
           {t('ps.fromWallet')}
         </button>
       )}
+      {!wallet.unlocked && <p className="muted">{t('ps.unlockToKeep')}</p>}
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -223,10 +233,14 @@ export function SearchHistory(): ReactNode {
             onChange={(e) => setFile(e.target.value)}
           />
         </label>
-        <button type="submit" disabled={busy || file.trim().length === 0} data-testid="history-import">
+        <button
+          type="submit"
+          disabled={busy || !wallet.unlocked || file.trim().length === 0}
+          data-testid="history-import"
+        >
           {t('ps.import')}
         </button>
-        {history.data !== undefined && (
+        {kept.data !== undefined && kept.data !== 'none' && (
           <button type="button" className="link" onClick={() => run(forgetHistory)}>
             {t('ps.forget')}
           </button>

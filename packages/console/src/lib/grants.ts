@@ -128,14 +128,17 @@ export async function myPurchases(): Promise<Purchase[]> {
   return purchases.map(({ key, order }) => ({ key, order: displayTexts(order) }));
 }
 
-/** The wallet's grants, newest first, with which of its purchases each covers. */
-export async function myGrants(): Promise<
-  Array<{ index: number; grant: GrantView | null; covers: PurchasedOrder[] }>
-> {
+/**
+ * The wallet's grants, newest first, with which of its purchases each covers (`purchases`: the wallet's,
+ * when the caller already discovered them, so discovery runs once).
+ */
+export async function myGrants(
+  known?: Promise<Purchase[]>,
+): Promise<Array<{ index: number; grant: GrantView | null; covers: PurchasedOrder[] }>> {
   const wallet = browserWallet.wallet();
   const count = browserWallet.grants();
   const [purchases, grants] = await Promise.all([
-    myPurchases(),
+    known ?? myPurchases(),
     Promise.all(
       Array.from({ length: count }, (_, index) =>
         readGrant(wallet.grantKey(index).address).then((grant) => ({ index, grant })),

@@ -4,17 +4,21 @@
  * the shopper's history, which this browser keeps and never sends.
  *
  * The history (purchases with their categories, the shopper's own reviews, the grants given) is kept in
- * this browser's storage, per chain. It is made on the wallet page, which looks the wallet's orders up on
- * the node as "my purchases" always does, or imported from a file the CLI wrote (`hanglian wallet
- * purchases --save-history`). A search reads only the catalogue and the code: the same requests for every
+ * this browser's storage, per chain, encrypted under the wallet's key (readable only while it is
+ * unlocked). It is made on the wallet page from the orders "my purchases" discovers (buckets with decoys,
+ * each order with its category and review: no request names an order), or imported from a file the CLI
+ * wrote (`hanglian wallet purchases --save-history`). A search reads only the catalogue and the code: the same requests for every
  * shopper, with or without a history (the browser test records them).
  */
 
 import { hexToBytes } from '@hanglian/core';
 import { createLightClient } from '@hanglian/sdk';
 import {
+  encryptHistory,
   fetchImplementation,
+  isEncryptedHistory,
   LocalRunner,
+  openKeptHistory,
   rankLocally,
   type SearchContext,
   type SearchListingInput,
@@ -26,25 +30,76 @@ import { client } from './chain.js';
 import { myGrants, myPurchases } from './grants.js';
 import { settings } from './settings.js';
 import { pinFromNode, savedCheckpoint } from './trust.js';
+import { browserWallet } from './wallet.js';
 
 export const PERSONAL_SEARCH_STANDARD = 'commerce.search/2';
 
-const historyKey = (genesisHash: string) => `history.${genesisHash}`;
+const HISTORY_PREFIX = 'history.';
+const historyKey = (genesisHash: string) => `${HISTORY_PREFIX}${genesisHash}`;
 
 async function genesisHash(): Promise<string> {
   return (await client().getStatus()).genesisHash;
 }
 
-/** The history kept in this browser for this chain, or undefined. */
+/**
+ * The history kept in this browser for this chain, or undefined (none, or the wallet is locked). It is
+ * kept encrypted under the wallet's key (the SDK's `encryptHistory`: HKDF from the seed → AES-256-GCM,
+ * WebCrypto), so it is read only while the wallet is unlocked; one kept in the clear by an earlier
+ * version is encrypted in its place as it is read (`openKeptHistory`).
+ */
 export async function savedHistory(): Promise<SearchContext | undefined> {
-  const raw = settings.get(historyKey(await genesisHash()));
-  if (raw === null) return undefined;
+  const scope = await genesisHash();
+  const raw = settings.get(historyKey(scope));
+  if (raw === null || !browserWallet.isUnlocked()) return undefined;
   try {
-    return parseHistory(raw);
+    const { context, reseal } = await openKeptHistory(browserWallet.wallet(), raw, { scope });
+    if (reseal !== undefined) settings.set(historyKey(scope), JSON.stringify(reseal));
+    return context;
   } catch {
     return undefined;
   }
 }
+
+/** What this browser keeps for this chain: nothing, a history encrypted, or one still in the clear. */
+export async function keptHistoryState(): Promise<'none' | 'encrypted' | 'plain'> {
+  const raw = settings.get(historyKey(await genesisHash()));
+  if (raw === null) return 'none';
+  try {
+    return isEncryptedHistory(JSON.parse(raw)) ? 'encrypted' : 'plain';
+  } catch {
+    return 'plain';
+  }
+}
+
+/**
+ * Encrypts every history this browser still keeps in the clear (any chain's), with the unlocked wallet:
+ * run whenever the wallet unlocks, so an earlier version's plain history does not stay readable.
+ */
+export async function encryptPlainHistories(): Promise<number> {
+  if (!browserWallet.isUnlocked()) return 0;
+  let migrated = 0;
+  for (const key of settings.keys(HISTORY_PREFIX)) {
+    const raw = settings.get(key);
+    if (raw === null) continue;
+    try {
+      if (isEncryptedHistory(JSON.parse(raw))) continue;
+      const { reseal } = await openKeptHistory(browserWallet.wallet(), raw, {
+        scope: key.slice(HISTORY_PREFIX.length),
+      });
+      if (reseal !== undefined) {
+        settings.set(key, JSON.stringify(reseal));
+        migrated++;
+      }
+    } catch {
+      // Not a history at all (never written by the console): leave it.
+    }
+  }
+  return migrated;
+}
+
+browserWallet.subscribe(() => {
+  if (browserWallet.isUnlocked()) void encryptPlainHistories();
+});
 
 /** Checks a history file's shape (what `hanglian wallet purchases --save-history` writes). */
 export function parseHistory(text: string): SearchContext {
@@ -55,8 +110,11 @@ export function parseHistory(text: string): SearchContext {
   return { purchases: value.purchases, reviews: value.reviews, grants: value.grants };
 }
 
+/** Keeps `context` for this chain, encrypted under the unlocked wallet's key. */
 export async function keepHistory(context: SearchContext): Promise<void> {
-  settings.set(historyKey(await genesisHash()), JSON.stringify(context));
+  const scope = await genesisHash();
+  const record = await encryptHistory(browserWallet.wallet(), context, { scope });
+  settings.set(historyKey(scope), JSON.stringify(record));
 }
 
 export async function forgetHistory(): Promise<void> {
@@ -69,7 +127,8 @@ export async function forgetHistory(): Promise<void> {
  * (requests naming its grant keys: made here, on the wallet page, never while searching).
  */
 export async function historyFromWallet(): Promise<SearchContext> {
-  const [purchases, grants] = await Promise.all([myPurchases(), myGrants()]);
+  const discovered = myPurchases();
+  const [purchases, grants] = await Promise.all([discovered, myGrants(discovered)]);
   return searchContextFromPurchases(purchases, {
     grants: grants.flatMap(({ grant }) =>
       grant !== null && grant.status === 'active'

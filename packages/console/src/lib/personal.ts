@@ -3,21 +3,17 @@
  * the shopper bought in each category, and the chosen implementation's results are re-ordered by that in
  * this browser. Nothing about the purchases leaves the browser; the node only ever saw the plain search.
  */
-import { chain } from './chain.js';
 import { myPurchases } from './grants.js';
 
 /** How many units the wallet bought in each category (orders that were cancelled or refunded left out). */
 export async function myCategoryCounts(): Promise<Map<string, number>> {
   const purchases = await myPurchases();
-  const categories = new Map<string, string>();
   const counts = new Map<string, number>();
   for (const { order } of purchases) {
     if (order.status === 'cancelled' || order.status === 'refunded') continue;
-    let category = categories.get(order.sku);
-    if (category === undefined) {
-      category = (await chain.product(order.sku))?.category ?? '';
-      categories.set(order.sku, category);
-    }
+    // The category came in the order's bucket answer: asking a product per SKU would tell the node which
+    // SKUs this wallet bought (docs/privacy.md, discovery).
+    const category = typeof order.category === 'string' ? order.category : '';
     if (category !== '') counts.set(category, (counts.get(category) ?? 0) + order.quantity);
   }
   return counts;

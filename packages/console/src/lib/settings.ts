@@ -21,6 +21,20 @@ function write(key: string, value: string | null): void {
   }
 }
 
+/** The keys kept under `prefix` (without the console's own prefix). */
+function keys(prefix: string): string[] {
+  const out: string[] = [];
+  try {
+    for (let i = 0; i < window.localStorage.length; i++) {
+      const key = window.localStorage.key(i);
+      if (key?.startsWith(PREFIX + prefix)) out.push(key.slice(PREFIX.length));
+    }
+  } catch {
+    // Storage disabled: nothing kept.
+  }
+  return out;
+}
+
 export const settings = {
   lang(): Lang {
     const saved = read('lang');
@@ -39,4 +53,5 @@ export const settings = {
   setSearch: (id: string) => write('search', id),
   get: read,
   set: write,
+  keys,
 };

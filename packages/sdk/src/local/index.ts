@@ -5,5 +5,6 @@
  * `@hanglian/sdk` because it brings the QuickJS engine (0.5 MB of WebAssembly) that most apps do not need.
  */
 export * from './fetchImplementation.js';
+export * from './historyAtRest.js';
 export * from './runner.js';
 export * from './search.js';

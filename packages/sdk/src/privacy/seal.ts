@@ -176,11 +176,17 @@ export function sealTo(content: Uint8Array, recipients: readonly SealRecipient[]
   });
   const head = { v: SEALED_VERSION as typeof SEALED_VERSION, epk, nonce, recipients: wrapped };
   const ciphertext = gcm(cek, nonce, contentAad(head, context)).encrypt(pad(content));
+  let sealed: Uint8Array;
   try {
-    return sealedEnvelopeCodec.encode({ ...head, ciphertext });
+    sealed = sealedEnvelopeCodec.encode({ ...head, ciphertext });
   } catch (error) {
     return invalid('the envelope would exceed 2 KiB', error);
   }
+  // The orders module's own check, before the envelope leaves: an envelope it would refuse
+  // (ORDERS_DELIVERY_MALFORMED) is an error here, with its reason, not a failed transaction later.
+  const problem = sealedEnvelopeProblem(sealed);
+  if (problem !== undefined) invalid(`the envelope would be refused: ${problem}`);
+  return sealed;
 }
 
 /**
