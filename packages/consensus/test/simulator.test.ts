@@ -63,6 +63,40 @@ describe('simulator: seeded scenarios across the fault mixes', () => {
   });
 });
 
+describe('simulator: a node resumed from its WAL hears nothing', () => {
+  // Regression: `resume()` scheduled a timer only at the propose step, so a node back at the prevote or
+  // precommit step waited for votes that had been lost while it was down (found by the chaos campaign,
+  // docs/reliability.md). Here every node restarts deaf for 2 s: whatever step it resumed at, its own
+  // timer for that step must fire meanwhile. Before the fix none of the prevote/precommit ones did.
+  it('leaves every step it resumed at by its own timer', () => {
+    const resumedAt: Record<string, number> = { propose: 0, prevote: 0, precommit: 0 };
+    const stuck: string[] = [];
+    for (let seed = 0; seed < 30; seed++) {
+      const outcome = runSeed(seed, 'crash-all-deaf', { keepTrace: true });
+      assert.deepEqual(outcome.violations, [], `seed ${seed}`);
+      assert.ok(outcome.deafDropped > 0, `seed ${seed}: the restarted nodes missed messages`);
+      const deafMs = scenarioFromSeed(seed, 'crash-all-deaf').restartDeafMs!;
+      const trace = outcome.simulation.traceText;
+      for (const line of trace) {
+        const resumed = /^(\d+) S (\d+) resumed at (\d+)\/(\d+) (\w+)$/.exec(line);
+        if (resumed === null) continue;
+        const [, at, node, height, round, step] = resumed;
+        resumedAt[step!]!++;
+        const timer = new RegExp(`^(\\d+) T ${node} ${step} ${height}/${round}$`);
+        const fired = trace.some((l) => {
+          const t = timer.exec(l);
+          return t !== null && Number(t[1]) >= Number(at) && Number(t[1]) < Number(at) + deafMs;
+        });
+        if (!fired)
+          stuck.push(`seed ${seed}: node ${node} resumed at ${height}/${round} ${step} at ${at} ms`);
+      }
+    }
+    assert.deepEqual(stuck, []);
+    for (const step of ['prevote', 'precommit'])
+      assert.ok(resumedAt[step]! > 0, `some node resumed at the ${step} step (${JSON.stringify(resumedAt)})`);
+  });
+});
+
 describe('simulator: determinism', () => {
   it('replays a seed exactly: same trace, same outcome', () => {
     for (const seed of [7, 12, 15]) {

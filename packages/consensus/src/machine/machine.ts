@@ -307,7 +307,24 @@ export class ConsensusMachine {
     else state.step = 'propose';
     // Peers may have missed these before the crash; they are durable, so sending them again is safe.
     for (const message of this.ownMessages()) this.emit({ type: 'broadcast', message });
-    if (state.step === 'propose') this.startRound(resumeRound);
+    // Every step needs a timer to leave it when the messages it waits for never come (they may have been
+    // lost while this node was down, for good): the propose step gets its timer from `startRound`; the
+    // prevote and precommit steps get theirs here, as if the quorum that starts them (lines 34 and 47) had
+    // been seen. Leaving early is safe: the prevote timeout precommits nil, the precommit timeout starts
+    // the next round, and the lock survives both.
+    switch (state.step) {
+      case 'propose':
+        this.startRound(resumeRound);
+        break;
+      case 'prevote':
+        state.prevoteTimeoutScheduled.add(resumeRound);
+        this.scheduleTimeout('prevote');
+        break;
+      case 'precommit':
+        state.precommitTimeoutScheduled.add(resumeRound);
+        this.scheduleTimeout('precommit');
+        break;
+    }
   }
 
   private onVote(message: SignedVote, fromSelf: boolean): void {

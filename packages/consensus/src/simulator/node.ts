@@ -42,6 +42,10 @@ export class SimNode {
   /** Sync answers refused: unasked, or a block that does not hash to its certificate. */
   syncRefused = 0;
   crashes = 0;
+  /** Messages lost to a restart's deaf window (`restartDeafMs`). */
+  deafDropped = 0;
+  /** Until then this life hears nothing (`restartDeafMs`). */
+  deafUntil = -Infinity;
 
   constructor(
     private readonly sim: Simulation,
@@ -62,6 +66,8 @@ export class SimNode {
   start(): void {
     this.up = true;
     this.incarnation++;
+    if (this.crashes > 0 && this.sim.config.restartDeafMs !== undefined)
+      this.deafUntil = this.sim.now + this.sim.config.restartDeafMs;
     this.machine = new ConsensusMachine({
       signer: this.signer,
       verifier: this.sim.keyring,
@@ -108,6 +114,10 @@ export class SimNode {
   receive(from: number, wire: WireMessage): void {
     const machine = this.machine;
     if (!this.up || machine === null) return;
+    if (this.sim.now < this.deafUntil) {
+      this.deafDropped++;
+      return;
+    }
     const height = machine.height ?? 0;
     switch (wire.kind) {
       case 'consensus': {

@@ -18,6 +18,8 @@ export interface ScenarioOutcome {
   readonly evidence: number;
   /** Sync answers refused by honest nodes: unasked, or blocks that do not hash to their certificate. */
   readonly syncRefused: number;
+  /** Messages restarted nodes did not hear in their deaf window (mix `crash-all-deaf`). */
+  readonly deafDropped: number;
   readonly traceDigest: string;
   readonly traceLength: number;
   readonly checkInput: CheckInput;
@@ -48,6 +50,7 @@ export function runScenario(
     crashes: sim.nodes.reduce((sum, n) => sum + n.crashes, 0),
     evidence: sim.nodes.reduce((sum, n) => sum + n.evidence.length, 0),
     syncRefused: sim.nodes.reduce((sum, n) => sum + n.syncRefused, 0),
+    deafDropped: sim.nodes.reduce((sum, n) => sum + n.deafDropped, 0),
     traceDigest: sim.traceDigest,
     traceLength: sim.traceLength,
     checkInput,

@@ -54,6 +54,11 @@ export interface ScenarioConfig {
   readonly livenessWindowMs: number;
   readonly progressHeights: number;
   readonly gossipIntervalMs: number;
+  /**
+   * For this long after a restart, a node hears nothing (its links are up before its consensus handler, or
+   * its peers are gone): whatever step it resumed at, only its own timers can move it on meanwhile.
+   */
+  readonly restartDeafMs?: number;
   readonly timeouts: TimeoutOptions;
 }
 
@@ -68,6 +73,7 @@ export const FAULT_MIXES = [
   'chaos',
   'crash-all',
   'lying-sync',
+  'crash-all-deaf',
 ] as const;
 export type FaultMix = (typeof FAULT_MIXES)[number] | 'twins-beyond-f';
 
@@ -198,6 +204,16 @@ export function scenarioFromSeed(seed: number, forcedMix?: FaultMix): ScenarioCo
         network: { ...calm, maxDelayMs: 60, dropRate: 0.02 },
         crashes: random.chance(0.5),
         crashAll: true,
+        faultPhaseMs: 5000,
+      };
+    case 'crash-all-deaf':
+      // Crash-all, every node back at the same moment and deaf for its first 2 s (five gossip intervals):
+      // a node resumed at the prevote or precommit step must leave it by its own timer meanwhile.
+      return {
+        ...base,
+        network: { ...calm, maxDelayMs: 60 },
+        crashAll: true,
+        restartDeafMs: 2000,
         faultPhaseMs: 5000,
       };
     case 'lying-sync':

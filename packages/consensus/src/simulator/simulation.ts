@@ -205,6 +205,9 @@ export class Simulation {
     if (node.up) return;
     this.trace(`R ${node.index} restart`);
     node.start();
+    const m = node.machine;
+    if (m !== null && !m.decided)
+      this.trace(`S ${node.index} resumed at ${m.height}/${m.round} ${m.currentStep}`);
   }
 
   private scheduleFaults(): void {
@@ -253,7 +256,18 @@ export class Simulation {
       const t = random.range(300, Math.max(400, config.faultPhaseMs - 1600));
       this.at(t, () => {
         this.trace('X all');
-        for (const node of this.nodes) if (node.up) this.crash(node);
+        if (config.restartDeafMs === undefined) {
+          for (const node of this.nodes) if (node.up) this.crash(node);
+          return;
+        }
+        // All back at the same moment, so each one's resume re-sends reach the others in their deaf window.
+        const restartAt = this.now + random.range(50, 1000);
+        for (const node of this.nodes) {
+          if (!node.up) continue;
+          this.trace(`X ${node.index} crash at height ${node.app.lastHeight + 1}`);
+          node.crash();
+          this.at(restartAt, () => this.restart(node));
+        }
       });
     }
     this.at(config.faultPhaseMs, () => {

@@ -89,6 +89,13 @@ const MAX_ROTATION_PERIOD = 4_096;
 const STATUS_INTERVAL_MS = 2_000;
 /** Least time between two sendings of a decided height's precommits to one lagging peer. */
 const COMMIT_VOTES_INTERVAL_MS = 500;
+/**
+ * Event-loop turns given to I/O between two blocks applied from block sync. An HTTP request takes at least
+ * two polls (accept, then read); with one turn per block, as before, every API request waited for about two
+ * blocks to execute, which on a starved machine (seconds per block) made the API look dead for the whole
+ * catch-up (docs/reliability.md, chaos seed 2028). An idle turn costs microseconds.
+ */
+const CATCH_UP_YIELD_TURNS = 4;
 
 export class ConsensusDriver {
   readonly #o: ConsensusDriverOptions;
@@ -282,12 +289,26 @@ export class ConsensusDriver {
     const sinceCommit = this.#o.clock() - this.#lastCommitAt;
     const { minBlockIntervalMs, emptyBlockIntervalMs } = this.#o.timing;
     const hasWork = this.#o.mempool.size > 0;
-    const delay = this.#sync.has(height)
-      ? 0
-      : hasWork
-        ? minBlockIntervalMs - sinceCommit
-        : emptyBlockIntervalMs - sinceCommit;
-    this.#scheduleStart(height, delay);
+    if (this.#sync.has(height)) {
+      this.#startAfterTurns(height, CATCH_UP_YIELD_TURNS);
+      return;
+    }
+    this.#scheduleStart(
+      height,
+      hasWork ? minBlockIntervalMs - sinceCommit : emptyBlockIntervalMs - sinceCommit,
+    );
+  }
+
+  /**
+   * Starts `height`, whose block sync already holds, after `turns` turns of the event loop (each one polls
+   * I/O): catching up applies one block at a time without starving the API and the network.
+   */
+  #startAfterTurns(height: number, turns: number): void {
+    setImmediate(() => {
+      if (this.#stopped || this.#waitingToStart !== height) return;
+      if (turns > 1) this.#startAfterTurns(height, turns - 1);
+      else this.#startHeight(height);
+    });
   }
 
   #scheduleStart(height: number, delayMs: number): void {
