@@ -58,7 +58,14 @@ function invalid(message: string): never {
   throw new HanglianSdkError(SdkErrors.SDK_HISTORY_INVALID, message);
 }
 
-/** Checks that a value is a history ({purchases, reviews, grants}, arrays) and keeps only those. */
+/**
+ * Checks that a value is a history ({purchases, reviews, grants}, arrays) and keeps only those.
+ *
+ * @example
+ * ```ts
+ * const context = asSearchContext(JSON.parse(exportedFile)); // SDK_HISTORY_INVALID if it is not one
+ * ```
+ */
 export function asSearchContext(value: unknown): SearchContext {
   const context = value as Partial<SearchContext> | null;
   if (
@@ -73,7 +80,15 @@ export function asSearchContext(value: unknown): SearchContext {
   return { purchases: context.purchases, reviews: context.reviews, grants: context.grants };
 }
 
-/** Whether `value` is an encrypted history record (its shape; whether it opens is `decryptHistory`'s). */
+/**
+ * Whether `value` is an encrypted history record (its shape; whether it opens is `decryptHistory`'s).
+ *
+ * @example
+ * ```ts
+ * const kept = JSON.parse(localStorage.getItem(slot) ?? 'null');
+ * if (isEncryptedHistory(kept)) context = await decryptHistory(wallet, kept, { scope });
+ * ```
+ */
 export function isEncryptedHistory(value: unknown): value is EncryptedHistory {
   const record = value as Partial<EncryptedHistory> | null;
   return (
