@@ -93,6 +93,12 @@ export interface StateProofAtVersion {
   proof: StateProof;
 }
 
+/** A chunk of the state with the proofs of both its ends (`StateStore.snapshotRange`). */
+export interface StateRangeChunk {
+  entries: Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }>;
+  proof: { left: StateProof | null; right: StateProof | null };
+}
+
 /** Read-only access to the latest committed state, for queries. */
 export interface StateReader {
   get(key: Uint8Array): Uint8Array | undefined;
@@ -227,6 +233,34 @@ export class StateStore {
     limit: number,
   ): Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }> {
     return this.#tree.entriesAfter(this.#requireRoot(version), afterKeyHash, limit);
+  }
+
+  /**
+   * A chunk of the state at `version` with its range proof (core's `verifyStateRange`): up to `limit`
+   * entries whose path follows `afterKeyHash`, stopping at the first one past `until` when given (that one
+   * included, so the asker sees its range end). The proof lets the asker check the chunk alone against the
+   * version's root: nothing left out between the start and the last entry, nothing made up.
+   */
+  snapshotRange(
+    version: number,
+    afterKeyHash: Uint8Array | null,
+    limit: number,
+    until: Uint8Array | null = null,
+  ): StateRangeChunk {
+    const root = this.#requireRoot(version);
+    const entries = this.#tree.entriesAfter(root, afterKeyHash, limit);
+    if (until !== null) {
+      const past = entries.findIndex((e) => compareBytes(e.keyHash, until) > 0);
+      if (past >= 0) entries.length = past + 1;
+    }
+    const last = entries[entries.length - 1];
+    return {
+      entries,
+      proof: {
+        left: afterKeyHash === null ? null : this.#tree.provePath(root, afterKeyHash),
+        right: last === undefined ? null : this.#tree.provePath(root, last.keyHash),
+      },
+    };
   }
 
   /**
