@@ -77,7 +77,7 @@ export interface StateSyncOptions {
    * Imports a verified header's block and the fetched state; throws STATE_SYNC_MISMATCH when the state
    * does not rebuild the header's roots (the next peer is then asked).
    */
-  readonly importSnapshot: (snapshot: LedgerSnapshot) => void;
+  readonly importSnapshot: (snapshot: LedgerSnapshot) => void | Promise<void>;
   readonly clock?: () => number;
   /** How long to wait for peers to announce themselves. */
   readonly discoverMs?: number;
@@ -323,7 +323,7 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
     const fetched = await fetchState(height, block.header.stateRoot, files);
     for (const f of files) f.close();
     try {
-      options.importSnapshot({
+      await options.importSnapshot({
         block,
         commit: trusted.commit,
         validators: trusted.validators,
