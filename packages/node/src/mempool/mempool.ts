@@ -8,7 +8,7 @@
  * submitters, each submitter's in nonce order, so nonces are never reordered.
  */
 import { bytesToHex, type DecodedTx, decodeTx, HanglianError, sha256 } from '@hanglian/core';
-import { ExecutionErrors, type StateMachine, type StateReader } from '@hanglian/state-machine';
+import { AdmissionMemo, ExecutionErrors, type StateMachine, type StateReader } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 
 export interface MempoolOptions {
@@ -78,6 +78,12 @@ export class Mempool {
   readonly #onDrop: DropListener | undefined;
   /** Transactions of the last `RECENT_BLOCKS` committed blocks, newest last. */
   readonly #recentBlockSizes: number[] = [];
+  /**
+   * Submitters' membership as read from the committed state admission checks against; valid for one
+   * height (admission checks against the state before `#memoHeight`), cleared when it moves on.
+   */
+  readonly memo = new AdmissionMemo();
+  #memoHeight = -1;
 
   constructor(
     stateMachine: StateMachine,
@@ -152,7 +158,11 @@ export class Mempool {
         `${tx.submitter} has too many pending transactions`,
       );
     }
-    this.#sm.checkTx(tx, state, next);
+    if (next.height !== this.#memoHeight) {
+      this.memo.clear();
+      this.#memoHeight = next.height;
+    }
+    this.#sm.checkTx(tx, state, next, this.memo);
     const expected = this.#sm.nextNonce(state, tx.submitter);
     if (tx.body.nonce > expected + this.#options.nonceWindow) {
       throw new HanglianError(
@@ -248,6 +258,7 @@ export class Mempool {
 
   /** After a block: drop what it included, then what can no longer be included (used nonces, expired). */
   update(included: readonly DecodedTx[], state: StateReader, height: number): void {
+    this.memo.clear();
     this.#recentBlockSizes.push(included.length);
     if (this.#recentBlockSizes.length > RECENT_BLOCKS) this.#recentBlockSizes.shift();
     for (const tx of included) this.#remove(tx);
