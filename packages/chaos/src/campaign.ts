@@ -60,6 +60,8 @@ export interface CampaignSummary {
   readonly highestRound: number;
   /** Times a running node's API did not answer for 10 s or more while the runner waited for progress. */
   readonly apiSilences: ReadonlyArray<{ after: string; node: string; ms: number }>;
+  /** Wipes back by state sync with a member in the middle: its tampered chunks, the peers the victims dropped. */
+  readonly stateSyncLiar: { syncs: number; chunksTampered: number; peersDropped: number };
   readonly violation: string | null;
   readonly replay: string;
   readonly dir: string;
@@ -139,6 +141,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let highestRound = 0;
   /** Times a node's API stayed silent for a long while (it ran, but did not answer /v1/status). */
   const apiSilences: Array<{ after: string; node: string; ms: number }> = [];
+  const stateSyncLiar = { syncs: 0, chunksTampered: 0, peersDropped: 0 };
   log(
     `seed ${options.seed}: ${validators} validators (f = ${maxFaulty(validators)}), ${fullNodes} full node(s), ${clients} load clients; network in ${cluster.dir}`,
   );
@@ -330,6 +333,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
             await liar.stop();
           }
           const dropped = droppedLines() - droppedBefore;
+          stateSyncLiar.syncs++;
+          stateSyncLiar.chunksTampered += liar.counts.chunksTampered;
+          stateSyncLiar.peersDropped += dropped;
           log(
             `  a member in the middle relayed ${liar.counts.relayed} sync answers to ${victim}, ${liar.counts.chunksTampered} state chunks tampered; ${victim} dropped ${dropped} peer(s) during state sync`,
           );
@@ -449,6 +455,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     slowestRecoveryMs,
     highestRound,
     apiSilences,
+    stateSyncLiar,
     violation,
     replay: replayCommand(options, violation === null ? undefined : faultsRun),
     dir: cluster.dir,
@@ -475,6 +482,7 @@ export function formatSummary(summary: CampaignSummary): string {
     `  load: ${summary.acked} transfers acknowledged, ${summary.inDoubt} in doubt, ${summary.clientErrors} client retries`,
     `  slowest recovery ${summary.slowestRecoveryMs} ms, highest round seen ${summary.highestRound}; final heights ${JSON.stringify(summary.finalHeights)}`,
     `  API silences ≥ 10 s: ${summary.apiSilences.length === 0 ? 'none' : summary.apiSilences.map((s) => `${s.node} ${s.ms} ms (${s.after})`).join('; ')}`,
+    `  state syncs past a member in the middle: ${summary.stateSyncLiar.syncs}, ${summary.stateSyncLiar.chunksTampered} chunks tampered, ${summary.stateSyncLiar.peersDropped} peers dropped by the syncing nodes`,
     `  violations: ${summary.violation === null ? 'none' : summary.violation}`,
     `  replay: ${summary.replay}`,
   ];
