@@ -60,6 +60,10 @@ export type TxSource = 'client' | 'peer';
 interface SubmitterQueue {
   /** nonce -> transaction */
   readonly byNonce: Map<number, DecodedTx>;
+  /** The next nonce the committed state expects of the submitter, as last seen. */
+  next: number;
+  /** Transactions in the unbroken run of nonces from `next`: those the next blocks can take. */
+  ready: number;
 }
 
 export interface ReapLimits {
@@ -80,6 +84,8 @@ export class Mempool {
   // Insertion order of submitters is their arrival order: blocks serve them in that order.
   readonly #bySubmitter = new Map<string, SubmitterQueue>();
   #bytes = 0;
+  /** The sum of every submitter's `ready`: what back-pressure counts. */
+  #ready = 0;
   readonly #onDrop: DropListener | undefined;
   /** When the last `RECENT_BLOCKS` blocks were committed here and their transactions, newest last. */
   readonly #recentBlocks: Array<{ readonly at: number; readonly txs: number }> = [];
@@ -110,6 +116,14 @@ export class Mempool {
     return this.#bytes;
   }
 
+  /**
+   * Pending transactions the next blocks can take: each submitter's unbroken run of nonces from the one
+   * the state expects. One waiting for a missing predecessor is not in it (it lengthens nobody's wait).
+   */
+  get ready(): number {
+    return this.#ready;
+  }
+
   has(txIdHex: string): boolean {
     return this.#byId.has(txIdHex);
   }
@@ -133,13 +147,16 @@ export class Mempool {
     next: { height: number; time: number },
     source: TxSource = 'client',
   ): DecodedTx {
-    if (source === 'client' && this.#byId.size >= this.backlogLimit) {
+    // Only transactions the next blocks can take count: a client refused for one nonce sends its next
+    // nonces on, which wait for it without delaying anyone, and counting them would refuse ever more.
+    if (source === 'client' && this.#ready >= this.backlogLimit) {
       throw new HanglianError(
         NodeErrors.MEMPOOL_BACKLOG,
-        `${this.#byId.size} transactions are waiting, more than ${this.#options.backlogSeconds} s of commits; retry shortly`,
+        `${this.#ready} transactions are ready for the next blocks, more than ${this.#options.backlogSeconds} s of commits; retry shortly`,
         {
           details: {
             pending: this.#byId.size,
+            ready: this.#ready,
             limit: this.backlogLimit,
             committedPerSecond: Math.round(this.committedPerSecond),
             retryAfterMs: 1_000,
@@ -184,6 +201,7 @@ export class Mempool {
       );
     }
     this.#insert(tx, id);
+    this.#refreshReady(this.#bySubmitter.get(tx.submitter)!, expected);
     return tx;
   }
 
@@ -203,7 +221,7 @@ export class Mempool {
   #insert(tx: DecodedTx, id: string): void {
     let queue = this.#bySubmitter.get(tx.submitter);
     if (queue === undefined) {
-      queue = { byNonce: new Map() };
+      queue = { byNonce: new Map(), next: 0, ready: 0 };
       this.#bySubmitter.set(tx.submitter, queue);
     }
     queue.byNonce.set(tx.body.nonce, tx);
@@ -219,7 +237,20 @@ export class Mempool {
     this.#bytes -= tx.bytes.byteLength;
     const queue = this.#bySubmitter.get(tx.submitter);
     queue?.byNonce.delete(tx.body.nonce);
-    if (queue !== undefined && queue.byNonce.size === 0) this.#bySubmitter.delete(tx.submitter);
+    if (queue !== undefined && queue.byNonce.size === 0) {
+      this.#ready -= queue.ready;
+      this.#bySubmitter.delete(tx.submitter);
+    }
+    // Otherwise the queue's `ready` may now be stale: the caller refreshes it.
+  }
+
+  /** Recounts a submitter's run of nonces from `next`, the nonce its committed state expects. */
+  #refreshReady(queue: SubmitterQueue, next: number): void {
+    let count = 0;
+    while (queue.byNonce.has(next + count)) count++;
+    this.#ready += count - queue.ready;
+    queue.ready = count;
+    queue.next = next;
   }
 
   /** The nonce a new transaction of `submitter` should carry, given the next one the state expects. */
@@ -309,11 +340,14 @@ export class Mempool {
           );
         }
       }
+      if (this.#bySubmitter.get(submitter) === queue) this.#refreshReady(queue, next);
     }
   }
 
   /** Drops a transaction that a proposal found inadmissible. */
   evict(tx: DecodedTx): void {
     this.#remove(tx);
+    const queue = this.#bySubmitter.get(tx.submitter);
+    if (queue !== undefined) this.#refreshReady(queue, queue.next);
   }
 }
