@@ -108,9 +108,11 @@ if (!networkOnly) {
 
 // ---- a 4-validator network of processes under open-loop load (skipped with --no-network) ----
 if (!args.includes('--no-network')) {
-  const { runNetworkBench } = await import('./chainNetwork.js');
+  const { runNetworkBench, VALIDATOR_NODE_FLAGS } = await import('./chainNetwork.js');
   const validators = 4;
-  log(`\n${validators}-validator network (processes), open-loop transfers at rising offered rates:`);
+  log(
+    `\n${validators}-validator network (processes, node ${[...VALIDATOR_NODE_FLAGS, ...extraNodeFlags].join(' ')}), open-loop transfers at rising offered rates:`,
+  );
   const network = await runNetworkBench({
     validators,
     stepSeconds,
