@@ -176,6 +176,8 @@ export async function runNetworkBench(
     nodeFlags?: readonly string[];
     /** Run one step at twice the rate where commits stopped keeping up (default true). */
     pastSaturation?: boolean;
+    /** The past-saturation step offers this many times the rate where commits stopped keeping up (2). */
+    pastSaturationFactor?: number;
     onProgress?: (line: string) => void;
   } = {},
 ): Promise<NetworkBenchFigures> {
@@ -349,7 +351,7 @@ export async function runNetworkBench(
         // One more step at twice the rate: with back-pressure, commits there should stay near the maximum.
         if (options.pastSaturation === false) break;
         pastSaturation = true;
-        plan.splice(stepIndex + 1, plan.length, rate * 2);
+        plan.splice(stepIndex + 1, plan.length, rate * (options.pastSaturationFactor ?? 2));
       }
     }
     const grown = diskBytes(ledgerFile) - diskBefore;
