@@ -90,8 +90,9 @@ export class Mempool {
   /** When the last `RECENT_BLOCKS` blocks were committed here and their transactions, newest last. */
   readonly #recentBlocks: Array<{ readonly at: number; readonly txs: number }> = [];
   /**
-   * Submitters' membership as read from the committed state admission checks against; valid for one
-   * height (admission checks against the state before `#memoHeight`), cleared when it moves on.
+   * Submitters' membership as read from the committed state admission checks against, for admissions to
+   * height `#memoHeight`. `update` carries it over a block that wrote no membership record; anything else
+   * that moves the height (a block committed without `update`) makes `add` clear it.
    */
   readonly memo = new AdmissionMemo();
   #memoHeight = -1;
@@ -314,8 +315,21 @@ export class Mempool {
   }
 
   /** After a block: drop what it included, then what can no longer be included (used nonces, expired). */
-  update(included: readonly DecodedTx[], state: StateReader, height: number): void {
-    this.memo.clear();
+  update(
+    included: readonly DecodedTx[],
+    state: StateReader,
+    height: number,
+    /** The committed block's writes: membership remembered at admission survives a block that wrote none of its records. */
+    writes?: { hasChangeUnder(prefix: Uint8Array): boolean },
+  ): void {
+    const prefixes = this.#sm.membershipKeyPrefixes;
+    const membershipKept =
+      writes !== undefined &&
+      prefixes !== undefined &&
+      this.#memoHeight === height &&
+      !prefixes.some((prefix) => writes.hasChangeUnder(prefix));
+    if (!membershipKept) this.memo.clear();
+    this.#memoHeight = height + 1;
     this.#recentBlocks.push({ at: this.#options.clock(), txs: included.length });
     if (this.#recentBlocks.length > RECENT_BLOCKS) this.#recentBlocks.shift();
     for (const tx of included) this.#remove(tx);
