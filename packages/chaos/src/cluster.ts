@@ -93,6 +93,8 @@ export async function freePortRange(count: number, pick: () => number): Promise<
 
 export interface ChaosNode {
   readonly name: string;
+  /** The organisation whose directory the node runs from. */
+  readonly org: string;
   readonly validator: boolean;
   readonly publicKey: string;
   readonly address: string;
@@ -149,6 +151,7 @@ export class ChaosCluster {
       .filter((n) => n.name !== byzantine.name && n.name !== observer.name)
       .map((n) => ({
         name: n.name,
+        org: n.org,
         validator: n.validator,
         publicKey: n.publicKey,
         address: addressFromPublicKey(Buffer.from(n.publicKey, 'hex')),
@@ -204,7 +207,7 @@ export class ChaosCluster {
 
   #writeView(node: ChaosNode): void {
     const view = node.viewDir;
-    mkdirSync(join(view, 'nodes'), { recursive: true });
+    mkdirSync(join(view, 'orgs'), { recursive: true });
     const manifest: NetworkManifest = {
       ...this.manifest,
       nodes: this.manifest.nodes.map((n) =>
@@ -216,7 +219,9 @@ export class ChaosCluster {
     writeFileSync(networkPaths.manifest(view), `${JSON.stringify(manifest, null, 2)}\n`);
     symlinkSync(networkPaths.genesis(this.netDir), networkPaths.genesis(view));
     symlinkSync(networkPaths.devPassphrase(this.netDir), networkPaths.devPassphrase(view));
-    symlinkSync(networkPaths.nodeDir(this.netDir, node.name), networkPaths.nodeDir(view, node.name));
+    // The node runs from its organisation's directory, shared with the network directory; only the
+    // manifest (the peers' ports, through the proxies) is the view's own.
+    symlinkSync(networkPaths.orgDir(this.netDir, node.org), networkPaths.orgDir(view, node.org));
   }
 
   node(name: string): ChaosNode {
@@ -242,10 +247,7 @@ export class ChaosCluster {
   key(label: string): SigningKey {
     let key = this.#keys.get(label);
     if (key === undefined) {
-      const path = label.startsWith('node')
-        ? networkPaths.nodeKey(this.netDir, label)
-        : join(this.netDir, 'keys', ...label.split('/')) + '.json';
-      key = readKeyFile(path, this.net.passphrase);
+      key = readKeyFile(networkPaths.key(this.netDir, label), this.net.passphrase);
       this.#keys.set(label, key);
     }
     return key;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey } from '@hanglian/core';
-import { initNetwork, readKeyFile } from '@hanglian/node';
+import { initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
 import { freePortRange } from '@hanglian/testkit';
 import { hanglian, type RunningNode, startNodeProcess } from './helpers.js';
 
@@ -58,7 +58,7 @@ describe('hanglian CLI against a running node', () => {
 
   it('submits any command and runs any query; a failed command exits with its code', async () => {
     const pass = readFileSync(join(net, 'DEV-ONLY-PASSPHRASE.txt'), 'utf8').trim();
-    const to = addressFromPublicKey(readKeyFile(join(net, 'keys', 'bookpress', 'ops.json'), pass).publicKey);
+    const to = addressFromPublicKey(readKeyFile(networkPaths.key(net, 'bookpress/ops'), pass).publicKey);
     const paid = await hanglian(
       'tx',
       'settlement',
@@ -211,7 +211,7 @@ describe('hanglian CLI against a running node', () => {
 
   it('exports an evidence bundle and verifies it offline against the genesis validators', async () => {
     const pass = readFileSync(join(net, 'DEV-ONLY-PASSPHRASE.txt'), 'utf8').trim();
-    const to = addressFromPublicKey(readKeyFile(join(net, 'keys', 'host-a', 'ops.json'), pass).publicKey);
+    const to = addressFromPublicKey(readKeyFile(networkPaths.key(net, 'host-a/ops'), pass).publicKey);
     const paid = JSON.parse(
       (
         await hanglian(
