@@ -13,11 +13,13 @@ import {
   checkGenesisSignatures,
   checkGenesisStarts,
   completeNodeKeyRotation,
+  completeRootKeyRotation,
   initNetwork,
   initOrganisation,
   networkPaths,
   newGenesis,
   nextNodeKey,
+  nextRootKey,
   orgPaths,
   readCard,
   readGenesis,
@@ -247,6 +249,31 @@ describe('genesis ceremony', () => {
       'CONFIG_INVALID',
       'one node per organisation',
     );
+  });
+
+  it('a root key rotation keeps the new key beside the old until it commits, then swaps them and re-signs the card', () => {
+    const dir = join(root, 'rerooting');
+    const made = initOrganisation({
+      dir,
+      id: 'rerooting',
+      name: 'Rerooting Co.',
+      roles: ['merchant'],
+      passphrase: 'p',
+      scryptN: TEST_SCRYPT_N,
+    });
+    const oldRoot = readOrgKey(dir, 'root', 'p');
+    const next = nextRootKey(dir, 'p', TEST_SCRYPT_N);
+    assert.deepEqual(nextRootKey(dir, 'p', TEST_SCRYPT_N).publicKey, next.publicKey, 'a retry reuses it');
+    assert.deepEqual(readOrgKey(dir, 'root', 'p').publicKey, oldRoot.publicKey, 'nothing moves before');
+    const card = completeRootKeyRotation(dir, 'p');
+    assert.equal(card.rootPublicKey, bytesToHex(next.publicKey));
+    // Signed by the new root: checkCard verifies against the root the card names.
+    assert.deepEqual(checkCard(JSON.parse(readFileSync(orgPaths.card(dir), 'utf8'))), card);
+    assert.equal(card.nodePublicKey, made.card.nodePublicKey);
+    assert.deepEqual(readOrgKey(dir, 'root', 'p').publicKey, next.publicKey);
+    const oldAddress = addressFromPublicKey(oldRoot.publicKey);
+    assert.ok(existsSync(join(orgPaths.retiredKeys(dir), `root.${oldAddress}.json`)));
+    assert.equal(existsSync(orgPaths.nextRootKey(dir)), false);
   });
 
   it('a node key rotation keeps the new key beside the old until it commits, then swaps them and the card', () => {
