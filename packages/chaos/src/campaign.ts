@@ -18,6 +18,7 @@ import {
   generateSchedule,
   maxFaulty,
 } from './schedule.js';
+import { type ApiSilence, ApiSilenceTracker } from './silence.js';
 
 export interface CampaignOptions {
   readonly seed: number;
@@ -154,8 +155,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     let round = 0;
     let last: Record<string, number> = before;
     // Per node, since when its API has not answered (a status request times out after 3 s).
-    const silentSince = new Map<string, number>();
-    const longestSilence = new Map<string, number>();
+    const silences = new ApiSilenceTracker(API_SILENCE_NOTE_MS);
+    const note = (noted: readonly ApiSilence[]) => {
+      for (const { node, ms } of noted) {
+        apiSilences.push({ after: label, node, ms });
+        log(`  note: ${node}'s API did not answer for ${ms} ms while it caught up`);
+      }
+    };
     while (Date.now() - t0 < boundMs) {
       const statuses = await Promise.all(
         cluster.nodes.map((n) =>
@@ -168,20 +174,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         const name = names[i]!;
         last[name] = s?.height ?? -1;
         round = Math.max(round, s?.consensus?.round ?? 0);
-        if (s === undefined) {
-          if (!silentSince.has(name)) silentSince.set(name, now);
-          longestSilence.set(name, Math.max(longestSilence.get(name) ?? 0, now - silentSince.get(name)!));
-        } else silentSince.delete(name);
+        // A node not running (stopped by the fault) is not polled: not a silence either.
+        if (cluster.nodes[i]!.child !== undefined) note(silences.observe(name, s !== undefined, now));
       });
-      for (const [name, ms] of longestSilence) {
-        if (ms < API_SILENCE_NOTE_MS) continue;
-        apiSilences.push({ after: label, node: name, ms });
-        log(`  note: ${name}'s API did not answer for ${ms} ms while it caught up`);
-        longestSilence.delete(name);
-        silentSince.delete(name);
-      }
       if (cluster.unexpectedExits.length > 0) break;
       if (Object.values(last).length === names.length && Object.values(last).every((h) => h >= target)) {
+        note(silences.finish(Date.now()));
         const ms = Date.now() - t0;
         slowestRecoveryMs = Math.max(slowestRecoveryMs, ms);
         highestRound = Math.max(highestRound, round);
@@ -193,6 +191,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       }
       await sleep(500);
     }
+    note(silences.finish(Date.now()));
     const exits = cluster.unexpectedExits.map(
       (e) => `${e.name} exited by itself (${e.signal ?? `code ${e.code}`}): ${cluster.logTail(e.name, 3)}`,
     );

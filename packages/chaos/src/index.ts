@@ -7,3 +7,4 @@ export * from './observer.js';
 export * from './proxy.js';
 export * from './random.js';
 export * from './schedule.js';
+export * from './silence.js';

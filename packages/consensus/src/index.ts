@@ -4,6 +4,7 @@ export type * from './interface.js';
 export * from './machine/index.js';
 export * from './options.js';
 export * from './signBytes.js';
+export * from './signGuard.js';
 export type * from './types.js';
 export * from './validators.js';
 export * from './wal/index.js';

@@ -14,9 +14,11 @@ import {
   payloadB,
   proposal,
   startMachine,
+  TIMEOUTS,
   validatorSet,
   vote,
   votesIn,
+  walRecords,
 } from './harness.js';
 
 function decisions(outputs: readonly ConsensusOutput[]) {
@@ -372,6 +374,70 @@ describe('consensus machine: a signer that refuses', () => {
       vote('v3', 'prevote', 0, hashA),
     ]);
     assert.deepEqual(votesIn(later), [`precommit 0 ${hashA}`], 'the next step signs as usual');
+  });
+
+  it('leaves the steps its key signed in an earlier life by their timers, even as a lone validator', () => {
+    // Found by the node's crash test (seed 674433): a lone validator was killed after its signer had
+    // fsynced a prevote and a precommit for round 0 but before the WAL got more than its proposal. Resumed,
+    // it re-derived the prevote, the signer refused it, and nothing ever scheduled a timer: height stalled.
+    const lone = validatorSet([{ address: 'v0', power: 1 }]);
+    const firstLife = new ConsensusMachine({
+      signer: keyring.signerFor('v0'),
+      verifier: keyring,
+      timeouts: TIMEOUTS,
+    });
+    const asked = firstLife.step({ type: 'start-height', height: 1, validators: lone });
+    assert.ok(asked.some((o) => o.type === 'build-proposal'));
+    const signed = firstLife.step({
+      type: 'proposal-built',
+      height: 1,
+      round: 0,
+      blockHash: hashA,
+      payload: payloadA,
+    });
+    assert.equal(decisions(signed).length, 1, 'the first life decided (its block never reached the ledger)');
+    const kept = walRecords(signed).filter((r) => r.kind === 'proposal');
+    assert.equal(kept.length, 1);
+
+    // The key's guard remembers a precommit at 1/0: it refuses every vote of round 0.
+    const inner = keyring.signerFor('v0');
+    const guarded = {
+      address: inner.address,
+      signVote: (v: Parameters<typeof inner.signVote>[0]) => {
+        if (v.round === 0) throw new ConsensusError('CONSENSUS_SIGN_REFUSED', 'precommitted 1/0 before');
+        return inner.signVote(v);
+      },
+      signProposal: (p: Parameters<typeof inner.signProposal>[0]) => {
+        if (p.round === 0) throw new ConsensusError('CONSENSUS_SIGN_REFUSED', 'precommitted 1/0 before');
+        return inner.signProposal(p);
+      },
+    };
+    const machine = new ConsensusMachine({ signer: guarded, verifier: keyring, timeouts: TIMEOUTS });
+    // Nothing but the machine's own requests answered, as a lone validator's driver would: timers fire,
+    // proposals get built; no vote or proposal arrives from anyone else.
+    const pending: ConsensusOutput[] = [
+      ...machine.step({ type: 'start-height', height: 1, validators: lone, recovered: kept }),
+    ];
+    let decided: ConsensusOutput | undefined;
+    for (let turn = 0; turn < 50 && decided === undefined && pending.length > 0; turn++) {
+      const output = pending.shift()!;
+      if (output.type === 'decide') decided = output;
+      else if (output.type === 'schedule-timeout') {
+        const { timeout, height, round } = output;
+        pending.push(...machine.step({ type: 'timeout-fired', timeout, height, round }));
+      } else if (output.type === 'build-proposal') {
+        const { height, round } = output;
+        pending.push(
+          ...machine.step({ type: 'proposal-built', height, round, blockHash: hashB, payload: payloadB }),
+        );
+      }
+    }
+    assert.ok(
+      decided !== undefined && decided.type === 'decide',
+      `stalled at round ${machine.round}, step ${machine.currentStep}`,
+    );
+    assert.equal(decided.round, 1, 'decided in the next round, where the key may sign again');
+    assert.ok(machine.refusedSignatures >= 2, 'the round-0 prevote and precommit were refused, not signed');
   });
 
   it('lets any other signer error through', () => {

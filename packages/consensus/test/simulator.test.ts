@@ -41,6 +41,10 @@ describe('simulator: seeded scenarios across the fault mixes', () => {
       byMix('lying-sync').reduce((s, o) => s + o.syncRefused, 0) > 0,
       'tampered sync answers were sent and refused',
     );
+    assert.ok(
+      byMix('lone-validator').reduce((s, o) => s + o.crashes, 0) > 100,
+      'the lone validator died in the middle of steps',
+    );
     for (const o of outcomes)
       assert.ok(o.minHeight >= 3, `seed ${o.seed} committed only ${o.minHeight} heights`);
   });

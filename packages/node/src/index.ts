@@ -20,6 +20,7 @@ export * from './keystore/keystore.js';
 export * from './logger.js';
 export * from './mempool/mempool.js';
 export * from './mempool/signatureCache.js';
+export * from './mempool/txRelay.js';
 export * from './node.js';
 export * from './options.js';
 export * from './status.js';

@@ -37,6 +37,7 @@ import { NodeErrors } from './errors.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { Mempool, type MempoolOptions, type TxSource } from './mempool/mempool.js';
 import { SignatureCache } from './mempool/signatureCache.js';
+import { decodeTxPayload, TxRelayBatcher } from './mempool/txRelay.js';
 import { NodeMetrics } from './metrics/metrics.js';
 import { NODE_DEFAULTS } from './options.js';
 import { type QueryAnswer, QueryPool, type QueryPoolOptions } from './query/queryPool.js';
@@ -137,6 +138,8 @@ export class HanglianNode implements ApiBackend {
   readonly #rejections = new Map<string, { code: string; message: string }>();
   /** Admission times of transactions submitted to this node, for the commit-latency histogram. */
   readonly #admittedAt = new Map<string, number>();
+  /** Client transactions admitted here go to the peers in batches, one message per event-loop turn. */
+  readonly #relay: TxRelayBatcher;
   readonly metrics: NodeMetrics;
   readonly #queries: QueryPool;
   readonly #signerState: SignerStateFile | undefined;
@@ -221,7 +224,16 @@ export class HanglianNode implements ApiBackend {
       },
       options.query,
     );
-    this.#transport.onMessage('tx', (_peer, payload) => this.#onGossipedTx(payload));
+    this.#relay = new TxRelayBatcher((payload) => {
+      // Sent from setImmediate, where a throw would end the process: a relay that fails is logged (the
+      // transactions stay admitted here and go into this node's proposals).
+      try {
+        this.#transport.broadcast('tx', payload);
+      } catch (error) {
+        this.logger.warn({ code: (error as HanglianError).code }, 'could not relay transactions');
+      }
+    });
+    this.#transport.onMessage('tx', (_peer, payload) => this.#onGossipedTxs(payload));
     this.metrics = new NodeMetrics(
       {
         dataDir: options.dataDir,
@@ -378,7 +390,7 @@ export class HanglianNode implements ApiBackend {
   submit(bytes: Uint8Array): DecodedTx {
     if (this.#stopping) throw new HanglianError(NodeErrors.NODE_NOT_READY, 'the node is stopping');
     const tx = this.#admit(bytes, 'client');
-    this.#transport.broadcast('tx', bytes);
+    this.#relay.add(bytes);
     if (this.#admittedAt.size < 100_000) this.#admittedAt.set(bytesToHex(tx.id), performance.now());
     return tx;
   }
@@ -394,9 +406,21 @@ export class HanglianNode implements ApiBackend {
     return tx;
   }
 
-  /** A transaction relayed by a peer: admitted like a local one, but refusals are nobody's business here. */
-  #onGossipedTx(bytes: Uint8Array): boolean | undefined {
+  /**
+   * Transactions relayed by a peer (a batch, or one from a node before batching): each admitted like a
+   * local one, but refusals are nobody's business here. False (the peer is penalised) when the payload is
+   * not a batch or one of its transactions is garbage.
+   */
+  #onGossipedTxs(payload: Uint8Array): boolean | undefined {
     if (this.#stopping) return undefined;
+    const txs = decodeTxPayload(payload);
+    if (txs === undefined) return false;
+    let verdict: boolean | undefined = true;
+    for (const bytes of txs) if (this.#onGossipedTx(bytes) === false) verdict = false;
+    return verdict;
+  }
+
+  #onGossipedTx(bytes: Uint8Array): boolean | undefined {
     try {
       this.#admit(bytes, 'peer');
     } catch (error) {
@@ -598,6 +622,8 @@ export class HanglianNode implements ApiBackend {
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    // What was admitted in this turn still goes to the peers (its clients were told it is pending).
+    this.#relay.flush();
     if (!this.#driverStopped) this.#driver.stop();
     this.#driverStopped = true;
     // Answer every waiting client now (its transaction is still pending): a waiter's timer would

@@ -1,8 +1,10 @@
-// Back-pressure at admission: past a backlog of a few blocks' worth, a client's transaction is refused with
-// 503 MEMPOOL_BACKLOG (retryable, with a retry hint), while transactions relayed by peers are still taken.
+// Back-pressure at admission: past a backlog of a few seconds of commits (at least a floor), a client's
+// transaction is refused with 503 MEMPOOL_BACKLOG (retryable, with a retry hint), while transactions
+// relayed by peers are still taken.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { HanglianNode } from '../src/index.js';
+import type { DecodedTx } from '@hanglian/core';
+import { type HanglianNode, Mempool } from '../src/index.js';
 import { createTestNetwork, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
 
 describe('mempool back-pressure (backlog floor 5)', () => {
@@ -18,7 +20,7 @@ describe('mempool back-pressure (backlog floor 5)', () => {
     });
   before(async () => {
     net = createTestNetwork();
-    node = await startTestNode(net, { mempool: { backlogFloor: 5, backlogBlocks: 4 } });
+    node = await startTestNode(net, { mempool: { backlogFloor: 5, backlogSeconds: 2 } });
   });
   after(async () => {
     await node.stop();
@@ -43,5 +45,43 @@ describe('mempool back-pressure (backlog floor 5)', () => {
     const next = { height: node.chain.height + 1, time: Date.now() };
     node.mempool.add(waiting(6), node.chain.reader(), next, 'peer');
     assert.equal(node.mempool.size, 6);
+  });
+
+  it('follows the commit rate: the limit is the last blocks’ transactions per second times backlogSeconds', () => {
+    let now = 0;
+    const mempool = new Mempool(node.stateMachine, node.chain.chainId, {
+      backlogFloor: 5,
+      backlogSeconds: 2,
+      clock: () => now,
+    });
+    const state = node.chain.reader();
+    // Blocks of 10 transactions a second (the transactions only need an id to be dropped).
+    const block = () =>
+      Array.from({ length: 10 }, () => ({ id: new Uint8Array(32) }) as unknown as DecodedTx);
+    mempool.update(block(), state, 1);
+    assert.equal(mempool.backlogLimit, 5, 'one block says no rate: the floor');
+    now = 1_000;
+    mempool.update(block(), state, 2);
+    now = 2_000;
+    mempool.update(block(), state, 3);
+    assert.equal(mempool.committedPerSecond, 10);
+    assert.equal(mempool.backlogLimit, 20);
+    const next = { height: node.chain.height + 1, time: Date.now() };
+    for (let i = 0; i < 20; i++) mempool.add(waiting(i), state, next);
+    assert.throws(
+      () => mempool.add(waiting(20), state, next),
+      (error: { code: string; details: { committedPerSecond: number; limit: number } }) =>
+        error.code === 'MEMPOOL_BACKLOG' &&
+        error.details.committedPerSecond === 10 &&
+        error.details.limit === 20,
+    );
+    mempool.add(waiting(21), state, next, 'peer');
+    assert.equal(mempool.size, 21, 'a relayed transaction is still taken');
+    // Twice the pace, twice the queue.
+    for (let h = 4; h <= 11; h++) {
+      now += 500;
+      mempool.update(block(), state, h);
+    }
+    assert.equal(mempool.backlogLimit, 40);
   });
 });

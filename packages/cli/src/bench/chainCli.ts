@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints the machine's limits and the chain's figures measured in the same run.
- * Flags: --json (one JSON object), --seconds N (load duration), --quick (short runs, for CI smoke).
+ * Flags: --json (one JSON object), --seconds N (load duration), --quick (short runs, for CI smoke); the
+ * network part's flags are described where they are read below.
  */
 import { cpus, loadavg } from 'node:os';
 import { runMicroBench } from '@hanglian/node';
@@ -29,6 +30,10 @@ const rates =
       ? [100, 400]
       : [100, 200, 400, 800, 1600, 3200];
 const networkOnly = args.includes('--network-only');
+// `--node-flags "<flags>"`: extra Node flags for each validator process (e.g. `--max-semi-space-size=32`),
+// to measure a runtime setting beside the same run's bound.
+const nodeFlagsFlag = args.indexOf('--node-flags');
+const extraNodeFlags = nodeFlagsFlag >= 0 ? (args[nodeFlagsFlag + 1] ?? '').split(' ').filter(Boolean) : [];
 const log = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
@@ -111,7 +116,10 @@ if (!args.includes('--no-network')) {
     stepSeconds,
     rates,
     onProgress: log,
-    ...(profileDir === undefined ? {} : { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
+    nodeFlags: [
+      ...extraNodeFlags,
+      ...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]),
+    ],
   });
   // Every node verifies every transfer's signature once, and the nodes share the machine's cores.
   const networkBound = Math.round((machine.cores * micro.ed25519VerifiesPerSecond) / validators);

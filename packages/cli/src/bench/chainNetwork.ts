@@ -42,6 +42,10 @@ export interface RateStep {
   readonly blocks: number;
   /** The machine's 1-minute load average at the end of the step (others' work shares the cores). */
   readonly loadAverage: number;
+  /** CPU of this process (the load generator, which shares the cores) during the step, % of one core. */
+  readonly generatorCpuPercent: number;
+  /** The most transactions node0's mempool held at once during the step (sampled every 250 ms). */
+  readonly peakMempool: number;
   readonly nodes: readonly NodeUsage[];
 }
 
@@ -139,6 +143,17 @@ async function getJson(url: string): Promise<any> {
   return (await fetch(url, { signal: AbortSignal.timeout(10_000) })).json();
 }
 
+/** Transactions in a node's mempool, from its metrics; undefined when it does not answer in time. */
+async function mempoolSize(url: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+    const match = /^hanglian_mempool_transactions(?:\{[^}]*\})? (\d+)/m.exec(text);
+    return match === null ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runNetworkBench(
   options: {
     rates?: readonly number[];
@@ -226,6 +241,15 @@ export async function runNetworkBench(
       let failed = 0;
       let refused = 0;
       const inFlight: Promise<void>[] = [];
+      let peakMempool = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          peakMempool = Math.max(peakMempool, (await mempoolSize(nodes[0]!.url)) ?? 0);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
+      const generatorCpuBefore = process.cpuUsage();
       const t0 = performance.now();
       // Open loop: each 10 ms, send what the offered rate owes by now, answered or not.
       let next = 0;
@@ -235,7 +259,9 @@ export async function runNetworkBench(
           const { node, hex } = planned[next]!;
           const sentAt = performance.now();
           // A client backs off as the node asks when refused with MEMPOOL_BACKLOG, then sends again: later
-          // nonces of the same sender wait for this one, so giving up would strand them.
+          // nonces of the same sender wait for this one, so giving up would strand them. Like the SDK, it
+          // doubles the hint at each further refusal (with jitter), so that refused clients thin out.
+          let attempt = 0;
           const send = (): Promise<void> =>
             fetch(`${nodes[node]!.url}/v1/txs?wait=commit&timeoutMs=20000`, {
               method: 'POST',
@@ -246,7 +272,8 @@ export async function runNetworkBench(
               .then(async (answer) => {
                 if (answer.code === 'MEMPOOL_BACKLOG') {
                   refused++;
-                  const wait = (answer.details?.retryAfterMs ?? 1_000) * (0.5 + Math.random());
+                  const hint = answer.details?.retryAfterMs ?? 1_000;
+                  const wait = Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random());
                   await new Promise((r) => setTimeout(r, wait));
                   return send();
                 }
@@ -266,6 +293,9 @@ export async function runNetworkBench(
       await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 15_000))]);
       const elapsed = (performance.now() - t0) / 1000;
       const cpuAfter = pids.map(cpuTicks);
+      const generatorCpu = process.cpuUsage(generatorCpuBefore);
+      sampling = false;
+      await sampler;
       const heightAfter = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
       latencies.sort((a, b) => a - b);
       const step: RateStep = {
@@ -280,6 +310,8 @@ export async function runNetworkBench(
         latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
         blocks: heightAfter - heightBefore,
         loadAverage: Math.round(loadavg()[0]! * 10) / 10,
+        generatorCpuPercent: Math.round((generatorCpu.user + generatorCpu.system) / 1e4 / elapsed),
+        peakMempool,
         nodes: nodes.map((n, i) => ({
           name: n.name,
           cpuPercent: Math.round(((cpuAfter[i]! - cpuBefore[i]!) / CLK_TCK / elapsed) * 100),
@@ -288,7 +320,7 @@ export async function runNetworkBench(
       };
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed, ${refused} refused (backlog)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')}; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       // Commits no longer keep up with the offer: stop raising it.
       if (pastSaturation) break;

@@ -725,12 +725,32 @@ export class ConsensusMachine {
     if (state.ownVotes.has(key)) return;
     const vote = { type, height: state.height, round: state.round, blockHash, validator: signer.address };
     const signature = this.sign(() => signer.signVote(vote));
-    if (signature === undefined) return;
+    if (signature === undefined) {
+      this.leaveByTimeout(type);
+      return;
+    }
     const message: SignedVote = { kind: 'vote', vote, signature };
     state.ownVotes.set(key, message);
     this.emit({ type: 'wal-write', record: { kind: 'vote', height: state.height, message } });
     this.emit({ type: 'broadcast', message });
     this.onVote(message, true);
+  }
+
+  /**
+   * After the signer refused this node's vote, leaves the step by its timer. The refusal means the key
+   * signed this step or a later one in an earlier life whose WAL records were lost (killed after the
+   * signer's fsync, before the WAL append): without its own vote this node may never see the quorum that
+   * schedules the step's timer (a lone validator never does, nor do validators that all crashed in that
+   * window), and it would wait for good. Leaving by timeout is always safe: the prevote timeout
+   * precommits nil (refused too, if the key precommitted already), the precommit timeout starts the next
+   * round, where the key may sign again.
+   */
+  private leaveByTimeout(type: VoteType): void {
+    const state = this.state!;
+    const scheduled = type === 'prevote' ? state.prevoteTimeoutScheduled : state.precommitTimeoutScheduled;
+    if (scheduled.has(state.round)) return;
+    scheduled.add(state.round);
+    this.scheduleTimeout(type);
   }
 
   /**

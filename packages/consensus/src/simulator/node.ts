@@ -4,6 +4,7 @@ import type { Evidence, Height } from '../types.js';
 import { MemoryWal } from '../wal/memoryWal.js';
 import { recordsForHeight } from '../wal/records.js';
 import { hashPayload, SimApplication } from './app.js';
+import { GuardedSimSigner } from './guardedSigner.js';
 import { messageHeight, type SyncedCommit, type WireMessage } from './messages.js';
 import type { Prng } from './prng.js';
 import type { ByzantineBehaviour } from './scenario.js';
@@ -24,6 +25,8 @@ const SYNC_BENCH_MS = 2_000;
  */
 export class SimNode {
   readonly wal = new MemoryWal();
+  /** What the machine signs with: the node's key behind the double-sign guard, remembered across crashes. */
+  readonly guardedSigner: GuardedSimSigner;
   readonly app: SimApplication;
   readonly evidence: Evidence[] = [];
   machine: ConsensusMachine | null = null;
@@ -56,6 +59,7 @@ export class SimNode {
     appRandom: Prng,
   ) {
     this.app = new SimApplication(appRandom);
+    this.guardedSigner = new GuardedSimSigner(signer);
   }
 
   get key(): string {
@@ -69,7 +73,7 @@ export class SimNode {
     if (this.crashes > 0 && this.sim.config.restartDeafMs !== undefined)
       this.deafUntil = this.sim.now + this.sim.config.restartDeafMs;
     this.machine = new ConsensusMachine({
-      signer: this.signer,
+      signer: this.guardedSigner,
       verifier: this.sim.keyring,
       timeouts: this.sim.config.timeouts,
     });

@@ -49,6 +49,11 @@ export interface ScenarioConfig {
   readonly crashes: boolean;
   /** Once in the fault phase, every node crashes at once (more than f), then each restarts from its WAL. */
   readonly crashAll: boolean;
+  /**
+   * The chance, per output a node carries out, that it dies right there (default 0.001): its WAL's unsynced
+   * tail is lost while its key's guard remembers every signature the step gave.
+   */
+  readonly midStepCrashRate?: number;
   readonly faultPhaseMs: number;
   /** After healing, every correct node must commit `progressHeights` new heights within this time. */
   readonly livenessWindowMs: number;
@@ -74,6 +79,7 @@ export const FAULT_MIXES = [
   'crash-all',
   'lying-sync',
   'crash-all-deaf',
+  'lone-validator',
 ] as const;
 export type FaultMix = (typeof FAULT_MIXES)[number] | 'twins-beyond-f';
 
@@ -215,6 +221,19 @@ export function scenarioFromSeed(seed: number, forcedMix?: FaultMix): ScenarioCo
         crashAll: true,
         restartDeafMs: 2000,
         faultPhaseMs: 5000,
+      };
+    case 'lone-validator':
+      // One validator (and maybe full nodes following it) dying often in the middle of a step: after the
+      // key signed its precommit and before the WAL got the votes. Nobody else's votes can move it on; its
+      // own timers must (crash test seed 674433 stalled a real node so).
+      return {
+        ...base,
+        genesis: [{ address: 'v0', power: 1 }],
+        fullNodes: random.int(2),
+        network: { ...calm, maxDelayMs: 40 },
+        crashes: true,
+        midStepCrashRate: 0.05,
+        faultPhaseMs: 6000,
       };
     case 'lying-sync':
       // f members lie in every sync answer, while crashes and partitions make the others catch up by sync.

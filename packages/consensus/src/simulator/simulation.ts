@@ -183,7 +183,7 @@ export class Simulation {
 
   maybeCrashMidStep(node: SimNode): boolean {
     if (!this.config.crashes || this.healed || !node.up) return false;
-    if (!this.faultRandom.chance(MID_STEP_CRASH_RATE)) return false;
+    if (!this.faultRandom.chance(this.config.midStepCrashRate ?? MID_STEP_CRASH_RATE)) return false;
     if (this.nodes.filter((n) => !n.up).length >= this.maxDown) return false;
     this.crash(node);
     return true;

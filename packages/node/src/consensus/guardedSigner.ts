@@ -9,24 +9,21 @@
  * The ledger and the WAL play no part, so a wiped or restored node signs nothing that conflicts with
  * what this key signed before, as long as this file is kept (docs/operations.md).
  */
-import { ConsensusError, type ConsensusSigner, type Proposal, type Vote } from '@hanglian/consensus';
+import {
+  type ConsensusSigner,
+  type LastSigned,
+  type Proposal,
+  type SignRequest,
+  signRefused,
+  signVerdict,
+  type Vote,
+} from '@hanglian/consensus';
 import { bytesEqual } from '@hanglian/core';
 import type { Ed25519ConsensusSigner } from './ed25519Signer.js';
-import { type LastSigned, SIGN_STEP_ORDER, type SignerStateFile, type SignStep } from './signerState.js';
+import type { SignerStateFile } from './signerState.js';
 
-export interface SignRefusal {
-  readonly height: number;
-  readonly round: number;
-  readonly step: SignStep;
-  readonly blockHash: string | null;
+export interface SignRefusal extends SignRequest {
   readonly last: LastSigned;
-}
-
-/** Negative, zero or positive as `a` comes before, at, or after `b` in signing order. */
-function compareHrs(a: { height: number; round: number; step: SignStep }, b: LastSigned): number {
-  if (a.height !== b.height) return a.height - b.height;
-  if (a.round !== b.round) return a.round - b.round;
-  return SIGN_STEP_ORDER[a.step] - SIGN_STEP_ORDER[b.step];
 }
 
 export class GuardedSigner implements ConsensusSigner {
@@ -66,26 +63,17 @@ export class GuardedSigner implements ConsensusSigner {
     );
   }
 
-  #guard(
-    wanted: { height: number; round: number; step: SignStep; blockHash: string | null; polRound?: number },
-    sign: () => Uint8Array,
-  ): Uint8Array {
+  #guard(wanted: SignRequest, sign: () => Uint8Array): Uint8Array {
     const last = this.#state.last;
-    if (last !== undefined) {
-      const order = compareHrs(wanted, last);
-      if (order === 0 && last.blockHash === wanted.blockHash && last.polRound === wanted.polRound) {
-        const signature = sign();
-        // Deterministic signatures: the same message gives the same bytes; anything else is a wrong key.
-        if (bytesEqual(signature, last.signature)) return signature;
-      }
-      if (order <= 0) {
-        this.#onRefused({ ...wanted, last });
-        throw new ConsensusError(
-          'CONSENSUS_SIGN_REFUSED',
-          `refusing to sign ${wanted.step} at ${wanted.height}/${wanted.round}: already signed ${last.step} at ${last.height}/${last.round}`,
-          { details: { height: wanted.height, round: wanted.round, step: wanted.step } },
-        );
-      }
+    const verdict = signVerdict(last, wanted);
+    if (verdict === 'same') {
+      const signature = sign();
+      // Deterministic signatures: the same message gives the same bytes; anything else is a wrong key.
+      if (bytesEqual(signature, last!.signature)) return signature;
+    }
+    if (verdict !== 'sign') {
+      this.#onRefused({ ...wanted, last: last! });
+      throw signRefused(wanted, last!);
     }
     const signature = sign();
     this.#state.record({ ...wanted, signature });

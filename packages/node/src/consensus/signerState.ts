@@ -26,26 +26,16 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LastSigned, SignStep } from '@hanglian/consensus';
 import { bytesEqual, bytesToHex, HanglianError, hexToBytes, sha256, utf8 } from '@hanglian/core';
 import { NodeErrors } from '../errors.js';
 
 const SLOT_BYTES = 1024;
 const HEADER_BYTES = 8;
 
-/** What was signed, in the order a correct validator signs them within a round. */
-export type SignStep = 'proposal' | 'prevote' | 'precommit';
-export const SIGN_STEP_ORDER: Record<SignStep, number> = { proposal: 1, prevote: 2, precommit: 3 };
-
-export interface LastSigned {
-  readonly height: number;
-  readonly round: number;
-  readonly step: SignStep;
-  /** Hex block hash; null for a nil vote. */
-  readonly blockHash: string | null;
-  /** Proposals only: the proof-of-lock round the proposal carried (part of the signed bytes). */
-  readonly polRound?: number;
-  readonly signature: Uint8Array;
-}
+// The signing order and what a signature is kept with are the consensus package's (one rule for the node
+// and the simulator).
+export { type LastSigned, SIGN_STEP_ORDER, type SignStep } from '@hanglian/consensus';
 
 interface SlotBody {
   readonly v: 1;

@@ -8,7 +8,7 @@
  * submitters, each submitter's in nonce order, so nonces are never reordered.
  */
 import { bytesToHex, type DecodedTx, decodeTx, HanglianError, sha256 } from '@hanglian/core';
-import { ExecutionErrors, type StateMachine, type StateReader } from '@hanglian/state-machine';
+import { AdmissionMemo, ExecutionErrors, type StateMachine, type StateReader } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 
 export interface MempoolOptions {
@@ -20,22 +20,27 @@ export interface MempoolOptions {
   readonly nonceWindow: number;
   /**
    * Back-pressure: a client's transaction is refused with MEMPOOL_BACKLOG (503, retryable) while the
-   * mempool holds more than this many blocks' worth of transactions — a block's worth being the largest of
-   * the last blocks committed (at least `backlogFloor` in all). Past saturation, a longer queue only
-   * lengthens every wait and grows proposals until rounds time out; refusing early keeps commits at their
-   * maximum. Transactions relayed by peers are still taken (another node already acknowledged them).
+   * mempool holds more than this many seconds of commits — the chain's recent commit rate (transactions
+   * of the last blocks over the time they took) times this — and at least `backlogFloor`. Past saturation,
+   * a longer queue only lengthens every wait and holds more requests, memory and connections on every
+   * node, which costs the CPU that commits need. (A limit in blocks' worth would not bound it: a proposal
+   * takes everything pending, so blocks grow with the backlog and the limit with them.) Transactions
+   * relayed by peers are still taken (another node already acknowledged them).
    */
-  readonly backlogBlocks: number;
+  readonly backlogSeconds: number;
   /** The backlog never refuses below this many pending transactions (an idle chain takes a burst). */
   readonly backlogFloor: number;
+  /** Milliseconds, for the commit rate only (admission decisions stay out of consensus). */
+  readonly clock: () => number;
 }
 
 export const defaultMempoolOptions: MempoolOptions = {
   capacity: 50_000,
   perSubmitterLimit: 2_000,
   nonceWindow: 64,
-  backlogBlocks: 4,
-  backlogFloor: 2_000,
+  backlogSeconds: 2,
+  backlogFloor: 1_000,
+  clock: () => performance.now(),
 };
 
 /** A pending transaction dropped without being included, and why (the node reports it as rejected). */
@@ -46,7 +51,7 @@ function bytesKey(bytes: Uint8Array): string {
   return Buffer.from(sha256(bytes)).toString('base64');
 }
 
-/** How many recent blocks the backlog limit looks at. */
+/** How many recent blocks the commit rate of the backlog limit looks at. */
 const RECENT_BLOCKS = 8;
 
 /** Where a transaction came from: a client of this node, or a peer relaying one. */
@@ -76,8 +81,14 @@ export class Mempool {
   readonly #bySubmitter = new Map<string, SubmitterQueue>();
   #bytes = 0;
   readonly #onDrop: DropListener | undefined;
-  /** Transactions of the last `RECENT_BLOCKS` committed blocks, newest last. */
-  readonly #recentBlockSizes: number[] = [];
+  /** When the last `RECENT_BLOCKS` blocks were committed here and their transactions, newest last. */
+  readonly #recentBlocks: Array<{ readonly at: number; readonly txs: number }> = [];
+  /**
+   * Submitters' membership as read from the committed state admission checks against; valid for one
+   * height (admission checks against the state before `#memoHeight`), cleared when it moves on.
+   */
+  readonly memo = new AdmissionMemo();
+  #memoHeight = -1;
 
   constructor(
     stateMachine: StateMachine,
@@ -125,8 +136,15 @@ export class Mempool {
     if (source === 'client' && this.#byId.size >= this.backlogLimit) {
       throw new HanglianError(
         NodeErrors.MEMPOOL_BACKLOG,
-        `${this.#byId.size} transactions are waiting, more than ${this.#options.backlogBlocks} blocks' worth; retry shortly`,
-        { details: { pending: this.#byId.size, limit: this.backlogLimit, retryAfterMs: 1_000 } },
+        `${this.#byId.size} transactions are waiting, more than ${this.#options.backlogSeconds} s of commits; retry shortly`,
+        {
+          details: {
+            pending: this.#byId.size,
+            limit: this.backlogLimit,
+            committedPerSecond: Math.round(this.committedPerSecond),
+            retryAfterMs: 1_000,
+          },
+        },
       );
     }
     const tx = decodeTx(bytes, this.#chainId);
@@ -152,7 +170,11 @@ export class Mempool {
         `${tx.submitter} has too many pending transactions`,
       );
     }
-    this.#sm.checkTx(tx, state, next);
+    if (next.height !== this.#memoHeight) {
+      this.memo.clear();
+      this.#memoHeight = next.height;
+    }
+    this.#sm.checkTx(tx, state, next, this.memo);
     const expected = this.#sm.nextNonce(state, tx.submitter);
     if (tx.body.nonce > expected + this.#options.nonceWindow) {
       throw new HanglianError(
@@ -242,14 +264,29 @@ export class Mempool {
 
   /** Pending transactions above which clients are refused with MEMPOOL_BACKLOG. */
   get backlogLimit(): number {
-    const block = Math.max(0, ...this.#recentBlockSizes);
-    return Math.max(this.#options.backlogFloor, this.#options.backlogBlocks * block);
+    return Math.max(
+      this.#options.backlogFloor,
+      Math.ceil(this.#options.backlogSeconds * this.committedPerSecond),
+    );
+  }
+
+  /** Transactions committed per second over the last blocks (0 before two blocks were seen). */
+  get committedPerSecond(): number {
+    const blocks = this.#recentBlocks;
+    if (blocks.length < 2) return 0;
+    const seconds = (blocks[blocks.length - 1]!.at - blocks[0]!.at) / 1000;
+    if (seconds <= 0) return 0;
+    let txs = 0;
+    // The first block's transactions arrived before the window opened.
+    for (let i = 1; i < blocks.length; i++) txs += blocks[i]!.txs;
+    return txs / seconds;
   }
 
   /** After a block: drop what it included, then what can no longer be included (used nonces, expired). */
   update(included: readonly DecodedTx[], state: StateReader, height: number): void {
-    this.#recentBlockSizes.push(included.length);
-    if (this.#recentBlockSizes.length > RECENT_BLOCKS) this.#recentBlockSizes.shift();
+    this.memo.clear();
+    this.#recentBlocks.push({ at: this.#options.clock(), txs: included.length });
+    if (this.#recentBlocks.length > RECENT_BLOCKS) this.#recentBlocks.shift();
     for (const tx of included) this.#remove(tx);
     for (const [submitter, queue] of [...this.#bySubmitter]) {
       const next = this.#sm.nextNonce(state, submitter);

@@ -44,6 +44,41 @@ import { nonceStore } from './nonceStore.js';
 export interface MembershipOracle {
   /** True when `address` is an active member identity at `time` (block milliseconds). */
   isActiveMember(state: StateReader, address: Address, time: number): boolean;
+  /**
+   * The block time from which `address` is no longer an active member in `state` (0: not a member now,
+   * Infinity: no expiry): `isActiveMember(state, a, t)` is `t < memberUntil(state, a)`. Lets admission
+   * remember membership per committed state (AdmissionMemo).
+   */
+  memberUntil?(state: StateReader, address: Address): number;
+}
+
+/**
+ * What mempool admission may remember between transactions checked against one committed state: each
+ * submitter's membership (two store reads, decoded and schema-checked, for every transaction otherwise).
+ * The owner must `clear()` it whenever the state it was filled from changes (after each committed block).
+ * Admission only: block execution never uses it, so it cannot change what a block does.
+ */
+export class AdmissionMemo {
+  readonly #memberUntil = new Map<Address, number>();
+  /** Lookups answered from the memo, and those that read the state (for tests and metrics). */
+  hits = 0;
+  misses = 0;
+
+  memberUntil(address: Address, read: () => number): number {
+    let until = this.#memberUntil.get(address);
+    if (until === undefined) {
+      this.misses++;
+      until = read();
+      // Bounded: a flood of distinct submitters between two blocks must not grow memory without limit.
+      if (this.#memberUntil.size >= 50_000) this.#memberUntil.clear();
+      this.#memberUntil.set(address, until);
+    } else this.hits++;
+    return until;
+  }
+
+  clear(): void {
+    this.#memberUntil.clear();
+  }
 }
 
 export const GenesisDocumentSchema = Type.Object(
@@ -225,6 +260,7 @@ export class StateMachine {
     state: StateReader,
     block: Pick<BlockInfo, 'height' | 'time'>,
     allowNonceGap = false,
+    memo?: AdmissionMemo,
   ): void {
     if (tx.body.chainId !== this.chainId) {
       throw new HanglianError(CoreErrors.TX_WRONG_CHAIN, `transaction is for chain ${tx.body.chainId}`);
@@ -270,7 +306,12 @@ export class StateMachine {
         `expiry ${tx.body.expiresAt} is more than ${this.#maxTxLifetime} blocks ahead`,
       );
     }
-    if (!this.#membership.isActiveMember(state, tx.submitter, block.time)) {
+    const member =
+      memo !== undefined && this.#membership.memberUntil !== undefined
+        ? block.time <
+          memo.memberUntil(tx.submitter, () => this.#membership.memberUntil!(state, tx.submitter))
+        : this.#membership.isActiveMember(state, tx.submitter, block.time);
+    if (!member) {
       throw new HanglianError(
         ExecutionErrors.TX_NOT_MEMBER,
         `${tx.submitter} is not an active member identity`,
@@ -299,10 +340,16 @@ export class StateMachine {
 
   /**
    * Mempool admission against the latest committed state: like `authenticate`, but a nonce ahead of the
-   * next expected one is accepted (the mempool orders a sender's transactions).
+   * next expected one is accepted (the mempool orders a sender's transactions). `memo`, when given, must
+   * have been filled from this same `state` (see AdmissionMemo).
    */
-  checkTx(tx: DecodedTx, state: StateReader, next: Pick<BlockInfo, 'height' | 'time'>): void {
-    this.authenticate(tx, state, next, true);
+  checkTx(
+    tx: DecodedTx,
+    state: StateReader,
+    next: Pick<BlockInfo, 'height' | 'time'>,
+    memo?: AdmissionMemo,
+  ): void {
+    this.authenticate(tx, state, next, true, memo);
   }
 
   /**

@@ -110,10 +110,19 @@ export class IdentityMethod {
    * block's time. Expiry only stops submission; it never touches consensus (see docs/decisions/0001).
    */
   isActiveMember(state: StateReader, address: Address, time: number): boolean {
+    return time < this.memberUntil(state, address);
+  }
+
+  /**
+   * The block time (milliseconds) from which `address` is no longer an active member in `state`: its
+   * identity's expiry, Infinity when it never expires, 0 when it is not an active identity of an active
+   * organisation. What `isActiveMember` checks, in a form that does not depend on the time.
+   */
+  memberUntil(state: StateReader, address: Address): number {
     const identity = identityStore.get(state, address);
-    if (identity === undefined || identity.status !== 'active') return false;
-    if (identity.expiresAt !== undefined && time >= identity.expiresAt) return false;
-    return organisationStore.get(state, identity.org)?.status === 'active';
+    if (identity === undefined || identity.status !== 'active') return 0;
+    if (organisationStore.get(state, identity.org)?.status !== 'active') return 0;
+    return identity.expiresAt ?? Number.POSITIVE_INFINITY;
   }
 
   // ---- changes: called by this module's commands, by governance and by genesis ----

@@ -111,6 +111,10 @@ export class IdentityModule implements Module, MembershipOracle {
     return this.method.isActiveMember(state, address, time);
   }
 
+  memberUntil(state: StateReader, address: string): number {
+    return this.method.memberUntil(state, address);
+  }
+
   initGenesis(ctx: GenesisContext, genesis: unknown): void {
     const section = genesis as IdentityGenesis;
     try {
