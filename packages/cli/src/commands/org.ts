@@ -1,7 +1,7 @@
 /**
  * `hanglian org`: an organisation of the consortium. `init` makes its keys and public card on its own
  * machine; the `propose-*` commands and `vote` are governance (admission, validators, suspension,
- * software upgrades); `register` certifies an admitted organisation's own keys with its root key;
+ * expulsion, software upgrades); `register` certifies an admitted organisation's own keys with its root key;
  * `rotate-key` moves an identity to a new key; `rotate-node-key` moves the organisation's node (and its
  * validator) to a new key with the root key; `rotate-root-key` moves the root key itself and its
  * organisation directory (key files, card) with it.
@@ -359,6 +359,17 @@ export function registerOrg(program: Command): void {
         ? { type: 'reinstateOrganisation', org: raw.org }
         : { type: 'suspendOrganisation', org: raw.org },
     );
+  });
+
+  withProposerOptions(
+    org
+      .command('propose-expulsion')
+      .description(
+        'propose expelling an organisation for good: refused everywhere from that commit like a suspension, its validators leave the set two blocks later, and it is never reinstated or readmitted under its id',
+      )
+      .requiredOption('--org <id>', 'the organisation to expel'),
+  ).action(async (raw: ProposerOptions & { org: string }) => {
+    await propose(proposerOf(raw), `expel ${raw.org}`, { type: 'expelOrganisation', org: raw.org });
   });
 
   withMemberKeyOptions(
