@@ -41,6 +41,7 @@ export const HEAVY_TIERS = {
     'packages/node/test/queries.test.ts',
     'packages/node/test/revocation.test.ts',
     'packages/node/test/stateSync.test.ts',
+    'packages/node/test/stateSyncChunks.test.ts',
     'packages/node/test/upgrade.test.ts',
     'packages/sdk/test/commerce.test.ts',
     'packages/sdk/test/local.test.ts',

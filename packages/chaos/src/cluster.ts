@@ -258,6 +258,11 @@ export class ChaosCluster {
   }
 
   /** The last lines of a node's log (its stderr), for a violation report. */
+  /** The whole log of `name` so far ('' when it has none). */
+  logText(name: string): string {
+    return existsSync(this.logPath(name)) ? readFileSync(this.logPath(name), 'utf8') : '';
+  }
+
   logTail(name: string, lines = 8): string {
     if (!existsSync(this.logPath(name))) return '';
     return readFileSync(this.logPath(name), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

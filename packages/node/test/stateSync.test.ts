@@ -133,15 +133,20 @@ describe('state sync from a trusted checkpoint, past lying peers (loopback)', ()
           }),
         );
       } else if (message.kind === 'snapshot-request') {
-        const entries = validator.chain.storage.state.snapshotChunk(real, message.after, 2_000);
+        const { entries, proof } = validator.chain.storage.state.snapshotRange(
+          real,
+          message.after,
+          message.limit,
+          message.until,
+        );
         liar.send(
           peer,
           'sync',
           syncWireCodec.encode({
             kind: 'snapshot-chunk',
             height: message.height,
-            entries,
-            done: entries.length < 2_000,
+            entries: entries.map((e) => ({ key: e.key, value: e.value })),
+            proof,
           }),
         );
       }

@@ -42,6 +42,8 @@ export interface RateStep {
   readonly blocks: number;
   /** The machine's 1-minute load average at the end of the step (others' work shares the cores). */
   readonly loadAverage: number;
+  /** CPU the validators used per committed transfer, summed over them, in milliseconds (robust to load). */
+  readonly cpuMsPerTransfer: number;
   /** CPU of this process (the load generator, which shares the cores) during the step, % of one core. */
   readonly generatorCpuPercent: number;
   /** The most transactions node0's mempool held at once during the step (sampled every 250 ms). */
@@ -310,6 +312,12 @@ export async function runNetworkBench(
         latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
         blocks: heightAfter - heightBefore,
         loadAverage: Math.round(loadavg()[0]! * 10) / 10,
+        cpuMsPerTransfer:
+          Math.round(
+            (10 * (1000 * cpuAfter.reduce((sum, after, i) => sum + after - cpuBefore[i]!, 0))) /
+              CLK_TCK /
+              Math.max(1, latencies.length),
+          ) / 10,
         generatorCpuPercent: Math.round((generatorCpu.user + generatorCpu.system) / 1e4 / elapsed),
         peakMempool,
         nodes: nodes.map((n, i) => ({
@@ -320,7 +328,7 @@ export async function runNetworkBench(
       };
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       // Commits no longer keep up with the offer: stop raising it.
       if (pastSaturation) break;

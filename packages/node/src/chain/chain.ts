@@ -4,6 +4,8 @@
  * its commit certificate, atomically with the state it produced. It knows nothing of who proposes or how
  * votes are gathered: that is the consensus engine's (or the solo producer's) job.
  */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type Address,
   addressFromPublicKey,
@@ -169,22 +171,29 @@ export class Chain {
   }
 
   /**
-   * Creates a ledger from a state snapshot instead of the genesis (state sync): the entries must rebuild
-   * the header's state root, the results must match its results root. `block`, `commit` and `validators`
-   * must already be verified by the caller (a header chain checked from the genesis validator set).
-   * Blocks below the snapshot are not stored: this node serves state and new blocks, not old history.
+   * Creates a ledger from a state snapshot instead of the genesis (state sync): the entries, strictly
+   * ascending by key hash, must rebuild the header's state root, the results must match its results root.
+   * `block`, `commit` and `validators` must already be verified by the caller (a header chain checked from
+   * a trusted checkpoint or the genesis validator set). The state streams into the store as it is read
+   * (`StateStore.importSorted`: bounded memory whatever its size), in a directory beside `dataDir` whose
+   * files move into `dataDir` only once the root matched; a crash or a mismatch leaves `dataDir` without a
+   * ledger, so the next start syncs again. Blocks below the snapshot are not stored: this node serves state
+   * and new blocks, not old history.
    */
-  static importSnapshot(options: ChainOptions, snapshot: LedgerSnapshot): void {
+  static async importSnapshot(options: ChainOptions, snapshot: LedgerSnapshot): Promise<void> {
+    if (existsSync(join(options.dataDir, 'data.mdb')))
+      throw new HanglianError(NodeErrors.CONFIG_INVALID, 'state sync needs an empty ledger directory');
+    // No dot in the name: lmdb-js takes a path with an extension for a file, not a directory.
+    const building = `${options.dataDir}-importing`;
+    rmSync(building, { recursive: true, force: true });
     const storage = openStorage({
-      path: options.dataDir,
+      path: building,
       extraSubDbs: [META_DB, COMMITS_DB],
       ...(options.durability === undefined ? {} : { durability: options.durability }),
       ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     });
+    let imported = false;
     try {
-      if (storage.state.latestVersion() !== undefined) {
-        throw new HanglianError(NodeErrors.CONFIG_INVALID, 'state sync needs an empty ledger directory');
-      }
       const { block, commit, validators, results, entries } = snapshot;
       const height = block.header.height;
       const hash = blockHash(block.header);
@@ -195,29 +204,39 @@ export class Chain {
       if (!bytesEqual(resultsRootOf(results.txResults, results.blockEvents), block.header.resultsRoot)) {
         throw mismatch('results do not match the resultsRoot');
       }
-      const overlay = storage.state.beginBlock();
-      for (const { key, value } of entries) overlay.set(key, value);
-      if (!bytesEqual(overlay.previewRoot(), block.header.stateRoot)) {
-        overlay.discard();
-        throw mismatch('the state entries do not rebuild the stateRoot');
-      }
-      BlockStore.commitBlock(
-        overlay,
-        {
-          height,
-          hash,
-          block: blockCodec.encode(block),
-          transactionIds: block.txs.map((bytes) => decodeTx(bytes).id),
-          results: blockResultsCodec.encode(results),
-        },
-        [
+      let committed: { root: Uint8Array };
+      try {
+        committed = storage.state.importSorted(height, entries, [
+          ...BlockStore.writesFor({
+            height,
+            hash,
+            block: blockCodec.encode(block),
+            transactionIds: block.txs.map((bytes) => decodeTx(bytes).id),
+            results: blockResultsCodec.encode(results),
+          }),
           [COMMITS_DB, heightKey(height), commitCodec.encode(commit)],
           [META_DB, validatorsKey(height), validatorSetCodec.encode([...validators])],
           [META_DB, GENESIS_HASH_KEY, genesisHashOf(options.genesis)],
-        ],
-      );
+        ]);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'STORAGE_INVALID_ARGUMENT')
+          throw mismatch(`the state entries are not a state: ${(error as Error).message}`);
+        throw error;
+      }
+      if (!bytesEqual(committed.root, block.header.stateRoot))
+        throw mismatch('the state entries do not rebuild the stateRoot');
+      imported = true;
     } finally {
-      void storage.close();
+      await storage.close();
+      if (imported) {
+        // The data file last: a ledger directory holds a ledger once data.mdb is there.
+        mkdirSync(options.dataDir, { recursive: true });
+        const files = readdirSync(building).sort((a, b) =>
+          a === 'data.mdb' ? 1 : b === 'data.mdb' ? -1 : 0,
+        );
+        for (const file of files) renameSync(join(building, file), join(options.dataDir, file));
+      }
+      rmSync(building, { recursive: true, force: true });
     }
   }
 

@@ -66,10 +66,11 @@ export function answerSyncRequest(
     case 'snapshot-request': {
       // A height this node pruned (it keeps recent heights and snapshots) is not served, like one it lacks.
       if (message.height < 1 || message.height > chain.height || chain.isStatePruned(message.height)) return;
-      const entries = chain.storage.state.snapshotChunk(
+      const { entries, proof } = chain.storage.state.snapshotRange(
         message.height,
         message.after,
-        SNAPSHOT_CHUNK_ENTRIES,
+        Math.min(message.limit, SNAPSHOT_CHUNK_ENTRIES),
+        message.until,
       );
       transport.send(
         peer,
@@ -78,7 +79,7 @@ export function answerSyncRequest(
           kind: 'snapshot-chunk',
           height: message.height,
           entries: entries.map((e) => ({ key: e.key, value: e.value })),
-          done: entries.length < SNAPSHOT_CHUNK_ENTRIES,
+          proof,
         }),
       );
       return;

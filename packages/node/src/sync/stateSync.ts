@@ -12,15 +12,20 @@
  *
  * No peer is believed about anything it cannot prove: the heights peers announce only order whom to ask;
  * a peer that does not answer, answers what was not asked, or sends a header, block or state that does not
- * verify is dropped, and the next one is asked. The state at the newest verified height is fetched from
- * one peer at a time, chunk by chunk (entries strictly ordered by key hash), written to a file as it
- * arrives, then imported; it is accepted only if it rebuilds that header's state root, else the next peer
- * is tried.
+ * verify is dropped, and the next one is asked. The state at the newest verified height is cut into
+ * ranges of paths (sha256 of the key) fetched side by side from every peer that has it, one request per
+ * peer at a time. Each chunk comes with a range proof (core's `verifyStateRange`) and is checked alone
+ * against the verified header's state root the moment it arrives: a peer that sends a chunk that does not
+ * prove is dropped at once, one that times out twice too, and its range goes to another peer. Proven
+ * chunks are appended to their range's scratch file, so what the node holds of the state in memory while
+ * fetching is at most one chunk per peer, whatever the state's size; the files are then imported in path
+ * order.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import {
   type Block,
   type BlockHeader,
+  type BlockResults,
   blockCodec,
   blockHash,
   blockHeaderCodec,
@@ -32,18 +37,20 @@ import {
   commitCodec,
   compareBytes,
   HanglianError,
+  merkleListRoot,
   type Validator,
   validatorSetCodec,
   validatorSetHash,
   verifyCommit,
+  verifyStateRange,
 } from '@hanglian/core';
 import { type GenesisDocument, MemoryState } from '@hanglian/state-machine';
 import type { Application } from '../application.js';
-import { genesisHashOf, type LedgerSnapshot } from '../chain/chain.js';
+import { genesisHashOf, type LedgerSnapshot, resultsRootOf } from '../chain/chain.js';
 import type { PeerTransport } from '../consensus/transport.js';
 import { NodeErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { SYNC_BATCH_HEADERS, type SyncWire, syncWireCodec } from './wire.js';
+import { SNAPSHOT_CHUNK_ENTRIES, SYNC_BATCH_HEADERS, type SyncWire, syncWireCodec } from './wire.js';
 
 /** A trusted checkpoint: the block hash at a height, from someone the operator trusts. */
 export interface StateSyncTrust {
@@ -70,12 +77,18 @@ export interface StateSyncOptions {
    * Imports a verified header's block and the fetched state; throws STATE_SYNC_MISMATCH when the state
    * does not rebuild the header's roots (the next peer is then asked).
    */
-  readonly importSnapshot: (snapshot: LedgerSnapshot) => void;
+  readonly importSnapshot: (snapshot: LedgerSnapshot) => void | Promise<void>;
   readonly clock?: () => number;
   /** How long to wait for peers to announce themselves. */
   readonly discoverMs?: number;
   /** How long to wait for one answer before asking another peer. */
   readonly answerTimeoutMs?: number;
+  /** Entries asked for in one chunk (at most SNAPSHOT_CHUNK_ENTRIES, the default). */
+  readonly chunkEntries?: number;
+  /** Ranges of paths fetched side by side (a power of two; default STATE_SYNC_RANGES). */
+  readonly ranges?: number;
+  /** Filled with what the sync did (chunks, bad chunks, peers dropped, most entries held at once). */
+  readonly stats?: StateSyncStats;
 }
 
 type Answer = Extract<SyncWire, { kind: 'headers' | 'snapshot-chunk' | 'blocks' }>;
@@ -88,6 +101,8 @@ interface TrustedHeader {
 
 /** A peer's failure to prove something: it is dropped and another is asked. */
 class PeerFailed extends Error {}
+/** A peer that did not answer in time: dropped during the header walk, scored during the state fetch. */
+class PeerTimedOut extends PeerFailed {}
 
 /**
  * Runs state sync and imports the result; returns the height imported, or undefined when no peer is past
@@ -100,7 +115,8 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
   const heights = new Map<string, number>();
   /** Peers that failed to prove something: not asked again. */
   const dropped = new Set<string>();
-  let waiting: { peer: string; kind: Answer['kind']; resolve: (a: Answer) => void } | undefined;
+  /** The one request outstanding per peer: only its answer, from that peer, is taken. */
+  const waiting = new Map<string, { kind: Answer['kind']; resolve: (a: Answer) => void }>();
   transport.onMessage('sync', (peer, payload) => {
     let message: SyncWire;
     try {
@@ -109,11 +125,12 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
       return false;
     }
     if (message.kind === 'status') heights.set(peer, message.height);
-    // Only the answer to the one request outstanding, from the peer asked, is taken.
-    else if (waiting !== undefined && waiting.peer === peer && message.kind === waiting.kind) {
-      const w = waiting;
-      waiting = undefined;
-      w.resolve(message as Answer);
+    else {
+      const w = waiting.get(peer);
+      if (w !== undefined && message.kind === w.kind) {
+        waiting.delete(peer);
+        w.resolve(message as Answer);
+      }
     }
     return true;
   });
@@ -124,17 +141,16 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
   ): Promise<Extract<Answer, { kind: K }>> =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        waiting = undefined;
-        reject(new PeerFailed(`did not answer ${request.kind}`));
+        waiting.delete(peer);
+        reject(new PeerTimedOut(`did not answer ${request.kind}`));
       }, options.answerTimeoutMs ?? 10_000);
-      waiting = {
-        peer,
+      waiting.set(peer, {
         kind,
         resolve: (answer) => {
           clearTimeout(timer);
           resolve(answer as Extract<Answer, { kind: K }>);
         },
-      };
+      });
       transport.send(peer, 'sync', syncWireCodec.encode(request));
     });
   /** Peers not dropped that say they have `height`, highest first. */
@@ -223,7 +239,9 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
     );
   }
 
-  // 3. Headers forward from the trusted one, from whichever peer proves them.
+  // 3. Headers forward from the trusted one, from whichever peer proves them. The last few are kept: the
+  // state is taken at a height several peers have, which may be a little below the newest.
+  const recent = new Map<number, TrustedHeader>();
   let next = (trusted?.header.height ?? 0) + 1;
   for (;;) {
     const peer = candidates(next)[0];
@@ -250,6 +268,8 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
         previousHash = hash;
         expectedSetHash = header.nextValidatorSetHash;
         trusted = { header, commit, validators };
+        recent.set(header.height, trusted);
+        recent.delete(header.height - RECENT_HEADERS);
         next++;
       }
     } catch (error) {
@@ -261,10 +281,17 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
       throw new HanglianError(NodeErrors.STATE_SYNC_FAILED, 'no peer proved a header past the genesis');
     return undefined;
   }
-  const height = trusted.header.height;
+  // Peers announce their height every 2 s, so at the newest height often one peer alone has the state:
+  // it is taken at the lowest height any peer announced, down to RECENT_HEADERS below the newest, so as
+  // many peers as possible share the fetch (the blocks above it then come by block sync).
+  const top = trusted.header.height;
+  const lowest = recent.size === 0 ? top : Math.min(...recent.keys());
+  const height = Math.min(top, Math.max(lowest, Math.min(...candidates(lowest).map((p) => heights.get(p)!))));
+  trusted = recent.get(height) ?? trusted;
   logger.info({ height }, 'state sync: headers verified, fetching the state');
 
-  // 4. The block at that height with its results, then the state after it, from one peer at a time.
+  // 4. The block at that height with its results, from the first peer that proves them.
+  let snapshotBlock: { block: Block; results: BlockResults } | undefined;
   for (const peer of candidates(height)) {
     try {
       const blocks = await ask(peer, { kind: 'blocks-request', from: height, count: 1 }, 'blocks');
@@ -274,70 +301,247 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
       const block: Block = blockCodec.decode(item.block);
       if (!bytesEqual(blockHash(block.header), blockHash(trusted.header)))
         throw new PeerFailed(`block ${height} is not the verified one`);
+      if (!bytesEqual(merkleListRoot(block.txs), block.header.txRoot))
+        throw new PeerFailed(`block ${height}'s transactions do not match its txRoot`);
       const results = blockResultsCodec.decode(item.results);
-      const entries = await fetchState(peer, height);
-      try {
-        options.importSnapshot({
-          block,
-          commit: trusted.commit,
-          validators: trusted.validators,
-          results,
-          entries: readScratch(options.scratchPath),
-        });
-      } catch (error) {
-        if (error instanceof HanglianError && error.code === NodeErrors.STATE_SYNC_MISMATCH)
-          throw new PeerFailed(error.message);
-        throw error;
-      }
-      logger.info(
-        { height, entries, block: bytesToHex(blockHash(block.header)), peer: peer.slice(0, 12) },
-        'state sync: state imported',
-      );
-      return height;
+      if (!bytesEqual(resultsRootOf(results.txResults, results.blockEvents), block.header.resultsRoot))
+        throw new PeerFailed(`block ${height}'s results do not match its resultsRoot`);
+      snapshotBlock = { block, results };
+      break;
     } catch (error) {
       drop(peer, error);
-    } finally {
-      rmSync(options.scratchPath, { force: true });
     }
   }
-  throw new HanglianError(
-    NodeErrors.STATE_SYNC_FAILED,
-    `no peer served a state that verifies at height ${height}`,
-  );
+  if (snapshotBlock === undefined)
+    throw new HanglianError(NodeErrors.STATE_SYNC_FAILED, `no peer served the block at height ${height}`);
 
-  /** Streams the state at `height` from `peer` into the scratch file; returns the number of entries. */
-  async function fetchState(peer: string, at: number): Promise<number> {
-    const fd = openSync(options.scratchPath, 'w');
-    let count = 0;
+  // 5. The state after it, in ranges fetched side by side from every peer that has it; every chunk is
+  // proven against the header's state root on arrival, then written to its range's scratch file.
+  const { block, results } = snapshotBlock;
+  const files = rangeFiles(options.scratchPath, options.ranges ?? STATE_SYNC_RANGES);
+  try {
+    const fetched = await fetchState(height, block.header.stateRoot, files);
+    for (const f of files) f.close();
     try {
-      let after: Uint8Array | null = null;
-      for (;;) {
-        const chunk = await ask(peer, { kind: 'snapshot-request', height: at, after }, 'snapshot-chunk');
-        if (chunk.height !== at) throw new PeerFailed('a chunk of another height');
-        for (const { key, value } of chunk.entries) {
-          // Strictly ascending key hashes: a peer cannot loop or repeat entries.
-          const keyHash = suite.hash(key);
-          if (after !== null && compareBytes(keyHash, after) <= 0)
-            throw new PeerFailed('chunk entries out of order');
-          after = keyHash;
-          const header = Buffer.alloc(8);
-          header.writeUInt32BE(key.byteLength, 0);
-          header.writeUInt32BE(value.byteLength, 4);
-          writeSync(fd, header);
-          writeSync(fd, key);
-          writeSync(fd, value);
-          count++;
-        }
-        if (chunk.done || chunk.entries.length === 0) return count;
-      }
-    } finally {
-      closeSync(fd);
+      await options.importSnapshot({
+        block,
+        commit: trusted.commit,
+        validators: trusted.validators,
+        results,
+        entries: readScratch(files.map((f) => f.path)),
+      });
+    } catch (error) {
+      // Every chunk was proven: a state that does not rebuild the root is this node's fault, not a peer's.
+      if (error instanceof HanglianError && error.code === NodeErrors.STATE_SYNC_MISMATCH)
+        throw new HanglianError(
+          NodeErrors.STATE_SYNC_FAILED,
+          `proven state failed to import: ${error.message}`,
+        );
+      throw error;
     }
+    logger.info(
+      { height, ...fetched, block: bytesToHex(blockHash(block.header)) },
+      'state sync: state imported',
+    );
+    return height;
+  } finally {
+    for (const f of files) {
+      f.close();
+      rmSync(f.path, { force: true });
+    }
+  }
+
+  /**
+   * Fetches every range of the state at `at`, each peer with one request outstanding, so a state of any
+   * size holds at most (peers x chunk) entries in memory. A chunk that does not prove drops its peer at
+   * once; a peer that times out twice is dropped too; the range goes back to the queue for another peer.
+   */
+  async function fetchState(
+    at: number,
+    stateRoot: Uint8Array,
+    ranges: StateRange[],
+  ): Promise<{ entries: number; chunks: number; peers: number }> {
+    const limit = Math.min(options.chunkEntries ?? SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_CHUNK_ENTRIES);
+    const stats = options.stats ?? newStateSyncStats();
+    const pending = [...ranges];
+    const busy = new Set<string>();
+    const timeouts = new Map<string, number>();
+    const inFlight = new Set<Promise<void>>();
+    let buffered = 0;
+    const used = new Set<string>();
+
+    const fetchChunk = async (peer: string, range: StateRange): Promise<void> => {
+      const request: SyncWire = {
+        kind: 'snapshot-request',
+        height: at,
+        after: range.after,
+        until: range.until,
+        limit,
+      };
+      let answer: Extract<Answer, { kind: 'snapshot-chunk' }>;
+      try {
+        answer = await ask(peer, request, 'snapshot-chunk');
+      } catch (error) {
+        pending.unshift(range);
+        if (!(error instanceof PeerTimedOut)) throw error;
+        const strikes = (timeouts.get(peer) ?? 0) + 1;
+        timeouts.set(peer, strikes);
+        stats.timeouts++;
+        if (strikes >= 2) drop(peer, error);
+        return;
+      }
+      // Held from its arrival until written: what this node keeps in memory of the state.
+      buffered += answer.entries.length;
+      stats.maxBufferedEntries = Math.max(stats.maxBufferedEntries, buffered);
+      try {
+        if (answer.height !== at) throw new PeerFailed('a chunk of another height');
+        const check = verifyStateRange(stateRoot, range.after, answer.entries, answer.proof);
+        if (!check.ok) throw new PeerFailed(`a chunk that does not prove: ${check.reason}`);
+        let last: Uint8Array | undefined;
+        let ended = check.done;
+        let inRange = answer.entries.length;
+        for (let i = 0; i < answer.entries.length; i++) {
+          last = suite.hash(answer.entries[i]!.key);
+          if (range.until !== null && compareBytes(last, range.until) > 0) {
+            // The first entry past the range: its end is proven (it belongs to the next range).
+            ended = true;
+            inRange = i;
+            break;
+          }
+        }
+        range.write(answer.entries.slice(0, inRange));
+        stats.entries += inRange;
+        stats.chunks++;
+        stats.chunksByPeer[peer] = (stats.chunksByPeer[peer] ?? 0) + 1;
+        used.add(peer);
+        if (!ended) {
+          range.after = last!;
+          pending.unshift(range);
+        }
+      } catch (error) {
+        pending.unshift(range);
+        stats.badChunks++;
+        drop(peer, error);
+      } finally {
+        buffered -= answer.entries.length;
+      }
+    };
+
+    for (;;) {
+      // Hand pending ranges to idle peers (most advanced first: they are likeliest to hold the height).
+      for (const peer of candidates(at)) {
+        if (pending.length === 0) break;
+        if (busy.has(peer)) continue;
+        const range = pending.shift()!;
+        busy.add(peer);
+        const job: Promise<void> = fetchChunk(peer, range).finally(() => {
+          busy.delete(peer);
+          inFlight.delete(job);
+        });
+        inFlight.add(job);
+      }
+      if (inFlight.size === 0) {
+        if (pending.length === 0) break;
+        throw new HanglianError(
+          NodeErrors.STATE_SYNC_FAILED,
+          `no peer served a state that verifies at height ${at} (${dropped.size} dropped)`,
+        );
+      }
+      await Promise.race(inFlight);
+    }
+    for (const peer of dropped) if (!stats.peersDropped.includes(peer)) stats.peersDropped.push(peer);
+    return { entries: stats.entries, chunks: stats.chunks, peers: used.size };
   }
 }
 
-/** The scratch file's entries, read back one at a time. */
-function* readScratch(path: string): Generator<{ key: Uint8Array; value: Uint8Array }> {
+/** Verified headers kept from the walk: the state height may be this far below the newest. */
+const RECENT_HEADERS = 20;
+
+/** The state is fetched in this many ranges of paths (by their first bits), side by side. */
+export const STATE_SYNC_RANGES = 16;
+
+/** What a state sync did, for logs and tests. */
+export interface StateSyncStats {
+  chunks: number;
+  entries: number;
+  badChunks: number;
+  timeouts: number;
+  /** Most state entries held in memory at once (received, not yet written to disk). */
+  maxBufferedEntries: number;
+  chunksByPeer: Record<string, number>;
+  peersDropped: string[];
+}
+
+export function newStateSyncStats(): StateSyncStats {
+  return {
+    chunks: 0,
+    entries: 0,
+    badChunks: 0,
+    timeouts: 0,
+    maxBufferedEntries: 0,
+    chunksByPeer: {},
+    peersDropped: [],
+  };
+}
+
+/** One range of paths (after, until] and its scratch file. */
+interface StateRange {
+  readonly path: string;
+  /** The next chunk starts after this path (null: at the first path). */
+  after: Uint8Array | null;
+  /** The range's last path (null: to the end). */
+  readonly until: Uint8Array | null;
+  /** Appends entries to the range's file (length-prefixed key and value). */
+  write(entries: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>): void;
+  close(): void;
+}
+
+/** `count` ranges by the first bits of the path (count a power of two, at most 256), each with its file. */
+function rangeFiles(scratchPath: string, count: number): StateRange[] {
+  if (!Number.isInteger(Math.log2(count)) || count < 1 || count > 256)
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, 'state sync ranges: a power of two up to 256');
+  const bits = Math.log2(count);
+  /** The last path of range i: its prefix, then every bit set. */
+  const lastOf = (i: number): Uint8Array => {
+    const path = new Uint8Array(32).fill(0xff);
+    if (bits > 0) path[0] = ((i << (8 - bits)) | (0xff >> bits)) & 0xff;
+    return path;
+  };
+  return Array.from({ length: count }, (_, i) => {
+    const path = `${scratchPath}.${i}`;
+    // Truncated now, appended to as verified chunks arrive.
+    let fd: number | undefined = openSync(path, 'w');
+    return {
+      path,
+      after: i === 0 ? null : lastOf(i - 1),
+      until: i === count - 1 ? null : lastOf(i),
+      write(entries) {
+        if (fd === undefined || entries.length === 0) return;
+        const parts: Uint8Array[] = [];
+        for (const { key, value } of entries) {
+          const header = Buffer.alloc(8);
+          header.writeUInt32BE(key.byteLength, 0);
+          header.writeUInt32BE(value.byteLength, 4);
+          parts.push(header, key, value);
+        }
+        const bytes = Buffer.concat(parts);
+        for (let written = 0; written < bytes.byteLength; )
+          written += writeSync(fd, bytes, written, bytes.byteLength - written);
+      },
+      close() {
+        if (fd !== undefined) closeSync(fd);
+        fd = undefined;
+      },
+    };
+  });
+}
+
+/** The ranges' scratch files, read back one entry at a time, in path order. */
+function* readScratch(paths: readonly string[]): Generator<{ key: Uint8Array; value: Uint8Array }> {
+  for (const path of paths) yield* readScratchFile(path);
+}
+
+function* readScratchFile(path: string): Generator<{ key: Uint8Array; value: Uint8Array }> {
   const fd = openSync(path, 'r');
   try {
     const header = Buffer.alloc(8);

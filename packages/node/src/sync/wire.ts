@@ -14,6 +14,21 @@ export const SYNC_BATCH_HEADERS = 200;
 /** Most state entries in one snapshot chunk. */
 export const SNAPSHOT_CHUNK_ENTRIES = 2_000;
 
+/** A 256-bit path in the state tree (sha256 of a key). */
+const Path = Type.Uint8Array({ minByteLength: 32, maxByteLength: 32 });
+
+/** A state proof along one path (core's `StateProof`). */
+const ProofSchema = Type.Object(
+  {
+    siblings: Type.Array(Path, { maxItems: 256 }),
+    leaf: Type.Union([
+      Type.Object({ keyHash: Path, valueHash: Path }, { additionalProperties: false }),
+      Type.Null(),
+    ]),
+  },
+  { additionalProperties: false },
+);
+
 export const SyncWireSchema = Type.Union([
   /** "I am at this height": sent on connect and every few seconds. */
   Type.Object({ kind: Type.Literal('status'), height: UintSchema }, { additionalProperties: false }),
@@ -69,12 +84,17 @@ export const SyncWireSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
-  /** State sync, step 2: the state at a height, in chunks of entries ordered by key hash. */
+  /**
+   * State sync, step 2: the state at a height, in chunks of entries ordered by key hash (their path in the
+   * state tree): up to `limit` entries after the path `after`, stopping at the first one past `until`.
+   */
   Type.Object(
     {
       kind: Type.Literal('snapshot-request'),
       height: UintSchema,
-      after: Type.Union([Type.Uint8Array({ minByteLength: 32, maxByteLength: 32 }), Type.Null()]),
+      after: Type.Union([Path, Type.Null()]),
+      until: Type.Union([Path, Type.Null()]),
+      limit: Type.Integer({ minimum: 1, maximum: SNAPSHOT_CHUNK_ENTRIES }),
     },
     { additionalProperties: false },
   ),
@@ -92,8 +112,15 @@ export const SyncWireSchema = Type.Union([
         ),
         { maxItems: SNAPSHOT_CHUNK_ENTRIES },
       ),
-      /** True when this chunk ends the state. */
-      done: Type.Boolean(),
+      /**
+       * The proofs of both ends (core's `verifyStateRange`): the path `after` and the last entry. The
+       * chunk is checked alone against the verified header's state root; whether the state ends here is
+       * read from the proof, not taken from the peer.
+       */
+      proof: Type.Object(
+        { left: Type.Union([ProofSchema, Type.Null()]), right: Type.Union([ProofSchema, Type.Null()]) },
+        { additionalProperties: false },
+      ),
     },
     { additionalProperties: false },
   ),

@@ -8,7 +8,7 @@
 // caller's extra records (the block, its results, indexes) together. A crash leaves the old or the new
 // version, never a mix, because LMDB commits a transaction by one meta-page switch.
 
-import { HASH_LENGTH } from '@hanglian/core';
+import { HASH_LENGTH, sha256, ZERO_HASH } from '@hanglian/core';
 import { bytesEqual, compareBytes, hexOf } from '../bytes.js';
 import { StorageError, StorageErrorCode } from '../errors.js';
 import {
@@ -20,6 +20,12 @@ import {
 } from '../kv/kvStore.js';
 import {
   EMPTY_TREE,
+  encodeInternalRecord,
+  encodeLeafRecord,
+  internalHash,
+  leafHash,
+  nodeKeyOf,
+  pathBit,
   SparseMerkleTree,
   type StateChange,
   type StateProof,
@@ -91,6 +97,12 @@ export interface StateProofAtVersion {
   /** The key's value at that version, or null when absent. */
   value: Uint8Array | null;
   proof: StateProof;
+}
+
+/** A chunk of the state with the proofs of both its ends (`StateStore.snapshotRange`). */
+export interface StateRangeChunk {
+  entries: Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }>;
+  proof: { left: StateProof | null; right: StateProof | null };
 }
 
 /** Read-only access to the latest committed state, for queries. */
@@ -227,6 +239,138 @@ export class StateStore {
     limit: number,
   ): Array<{ keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }> {
     return this.#tree.entriesAfter(this.#requireRoot(version), afterKeyHash, limit);
+  }
+
+  /**
+   * A chunk of the state at `version` with its range proof (core's `verifyStateRange`): up to `limit`
+   * entries whose path follows `afterKeyHash`, stopping at the first one past `until` when given (that one
+   * included, so the asker sees its range end). The proof lets the asker check the chunk alone against the
+   * version's root: nothing left out between the start and the last entry, nothing made up.
+   */
+  snapshotRange(
+    version: number,
+    afterKeyHash: Uint8Array | null,
+    limit: number,
+    until: Uint8Array | null = null,
+  ): StateRangeChunk {
+    const root = this.#requireRoot(version);
+    const entries = this.#tree.entriesAfter(root, afterKeyHash, limit);
+    if (until !== null) {
+      const past = entries.findIndex((e) => compareBytes(e.keyHash, until) > 0);
+      if (past >= 0) entries.length = past + 1;
+    }
+    const last = entries[entries.length - 1];
+    return {
+      entries,
+      proof: {
+        left: afterKeyHash === null ? null : this.#tree.provePath(root, afterKeyHash),
+        right: last === undefined ? null : this.#tree.provePath(root, last.keyHash),
+      },
+    };
+  }
+
+  /**
+   * Writes a whole state as the first version of an empty store (state sync), from entries strictly
+   * ascending by path (sha256 of the key), read once: the tree is built bottom-up as they stream by and
+   * written in transactions of `batchEntries` entries, so memory stays bounded (a stack of at most 256
+   * subtrees and one batch) whatever the state's size. The last transaction lands the root, the version
+   * markers and `extraWrites` (the block); until it lands the store has no version. Returns the root built:
+   * the caller compares it with the one it trusts before anything reads the store (an import that fails
+   * or does not match leaves records behind: import into a fresh directory, and move it in place after).
+   */
+  importSorted(
+    version: number,
+    entries: Iterable<{ key: Uint8Array; value: Uint8Array }>,
+    extraWrites: readonly ExtraWrite[] = [],
+    batchEntries = 10_000,
+  ): CommittedVersion {
+    checkVersion(version);
+    if (this.latestVersion() !== undefined)
+      throw new StorageError(
+        StorageErrorCode.InvalidArgument,
+        'a state is imported into an empty store only',
+      );
+    // Completed subtrees, left to right: each is the whole of the tree below its position so far.
+    const stack: Array<{ depth: number; path: Uint8Array; hash: Uint8Array }> = [];
+    let batch = this.#kv.createBatch();
+    let inBatch = 0;
+    const writeNode = (depth: number, path: Uint8Array, record: Uint8Array) =>
+      batch.put(StateSubDb.TreeNodes, nodeKeyOf(version, depth, path), record);
+    const ref = (hash: Uint8Array): TreeRef => (bytesEqual(hash, ZERO_HASH) ? EMPTY_TREE : { hash, version });
+    // Joins the subtrees on top of the stack into one at depth `target` (their leaves are all in).
+    const close = (target: number) => {
+      for (;;) {
+        const top = stack[stack.length - 1]!;
+        if (top.depth <= target) return;
+        const depth = top.depth - 1;
+        const below = stack[stack.length - 2];
+        let left = ZERO_HASH;
+        let right = top.hash;
+        let count = 1;
+        if (pathBit(top.path, depth) === 0) {
+          left = top.hash;
+          right = ZERO_HASH;
+        } else if (
+          below !== undefined &&
+          below.depth === top.depth &&
+          sharesBits(below.path, top.path, depth)
+        ) {
+          left = below.hash;
+          count = 2;
+        }
+        const hash = internalHash(left, right);
+        writeNode(depth, top.path, encodeInternalRecord(ref(left), ref(right)));
+        stack.length -= count;
+        stack.push({ depth, path: top.path, hash });
+      }
+    };
+    const flushIfFull = () => {
+      if (inBatch < batchEntries) return;
+      this.#kv.commit(batch);
+      batch = this.#kv.createBatch();
+      inBatch = 0;
+    };
+    // One entry of lookahead: a leaf's depth is one below where it parts from the nearer of its neighbours.
+    let previousSplit = -1;
+    let pending: { keyHash: Uint8Array; key: Uint8Array; value: Uint8Array } | undefined;
+    const place = (leaf: { keyHash: Uint8Array; key: Uint8Array; value: Uint8Array }, nextSplit: number) => {
+      const depth = Math.max(previousSplit, nextSplit) + 1;
+      batch.put(StateSubDb.Values, leaf.key, leaf.value);
+      writeNode(depth, leaf.keyHash, encodeLeafRecord(leaf.key, leaf.value));
+      stack.push({ depth, path: leaf.keyHash, hash: leafHash(leaf.keyHash, sha256(leaf.value)) });
+      close(nextSplit + 1);
+      previousSplit = nextSplit;
+      inBatch++;
+      flushIfFull();
+    };
+    for (const { key, value } of entries) {
+      checkKey(key);
+      const keyHash = sha256(key);
+      if (pending !== undefined) {
+        if (compareBytes(keyHash, pending.keyHash) <= 0) {
+          throw new StorageError(
+            StorageErrorCode.InvalidArgument,
+            'imported entries must be strictly ascending by key hash',
+          );
+        }
+        place(pending, commonBits(pending.keyHash, keyHash));
+      }
+      pending = { keyHash, key: key.slice(), value: value.slice() };
+    }
+    if (pending !== undefined) place(pending, -1);
+    const root = stack.length === 0 ? EMPTY_TREE : { hash: stack[0]!.hash, version };
+    const rootRecord = new Uint8Array(HASH_LENGTH + 8);
+    rootRecord.set(root.hash, 0);
+    rootRecord.set(encodeVersion(root.version), HASH_LENGTH);
+    batch.put(StateSubDb.Roots, encodeVersion(version), rootRecord);
+    batch.put(StateSubDb.Meta, LATEST_VERSION_KEY, encodeVersion(version));
+    batch.put(StateSubDb.Meta, FORMAT_KEY, Uint8Array.of(STATE_FORMAT));
+    for (const [subDb, key, value] of extraWrites) {
+      if (value === null) batch.delete(subDb, key);
+      else batch.put(subDb, key, value);
+    }
+    this.#kv.commit(batch);
+    return { version, root: root.hash };
   }
 
   /**
@@ -527,4 +671,18 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
   if (bytes.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
   return true;
+}
+
+/** Whether `a` and `b` agree on their first `bits` bits. */
+function sharesBits(a: Uint8Array, b: Uint8Array, bits: number): boolean {
+  return commonBits(a, b) >= bits;
+}
+
+/** How many leading bits two 256-bit paths share (256 when equal). */
+function commonBits(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = (a[i] as number) ^ (b[i] as number);
+    if (x !== 0) return i * 8 + Math.clz32(x) - 24;
+  }
+  return a.length * 8;
 }

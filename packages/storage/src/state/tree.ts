@@ -207,7 +207,14 @@ export class SparseMerkleTree {
 
   /** A proof of `key`'s value under `root`, or of its absence. */
   prove(root: TreeRef, key: Uint8Array): StateProof {
-    const keyHash = sha256(key);
+    return this.provePath(root, sha256(key));
+  }
+
+  /**
+   * The proof along any 256-bit path (not only a key's): its siblings down to where it ends, at a leaf or
+   * an empty subtree. A range proof's start is such a path (core's `verifyStateRange`).
+   */
+  provePath(root: TreeRef, keyHash: Uint8Array): StateProof {
     const siblings: Uint8Array[] = [];
     let ref = root;
     for (let depth = 0; ; depth++) {
