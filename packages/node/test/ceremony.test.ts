@@ -14,6 +14,8 @@ import {
   checkGenesisStarts,
   completeNodeKeyRotation,
   completeRootKeyRotation,
+  DEFAULT_SCRYPT_N,
+  DEV_NETWORK_SCRYPT_N,
   initNetwork,
   initOrganisation,
   networkPaths,
@@ -228,6 +230,23 @@ describe('genesis ceremony', () => {
       identity.identities.some((i) => i.publicKey === bytesToHex(account.publicKey) && i.org === first.id),
     );
     assert.ok(checkGenesisStarts(genesis).length === 64);
+  });
+
+  it('a dev network derives its key files’ encryption cheaply (its passphrase is beside them); a production one does not', () => {
+    const organisations = [{ id: 'solo', name: 'Solo Co.', roles: ['regulator'] }];
+    const nOf = (dir: string) =>
+      (
+        JSON.parse(readFileSync(networkPaths.orgKey(dir, 'solo', 'root'), 'utf8')) as {
+          crypto: { kdfParams: { N: number } };
+        }
+      ).crypto.kdfParams.N;
+    const dev = join(root, 'dev-kdf');
+    initNetwork({ dir: dev, genesisTime: 1, organisations });
+    assert.equal(nOf(dev), DEV_NETWORK_SCRYPT_N);
+    const prod = join(root, 'prod-kdf');
+    initNetwork({ dir: prod, genesisTime: 1, organisations, passphrase: 'a production passphrase' });
+    assert.equal(nOf(prod), DEFAULT_SCRYPT_N);
+    assert.equal(existsSync(networkPaths.devPassphrase(prod)), false);
   });
 
   it('a network directory of the older layout is refused with a message that says what to do', () => {

@@ -35,6 +35,11 @@ import {
 
 /** Where a local network's nodes listen. */
 const HOST = '127.0.0.1';
+/**
+ * scrypt cost of a development network's key files (the production default is 2^15): their passphrase
+ * is on disk beside them (DEV-ONLY-PASSPHRASE.txt).
+ */
+export const DEV_NETWORK_SCRYPT_N = 2 ** 12;
 /** Voting power of each validator of a local network. */
 const VALIDATOR_POWER = 10;
 
@@ -146,6 +151,9 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
   }
   const dev = options.passphrase === undefined;
   const passphrase = options.passphrase ?? randomBytes(24).toString('base64url');
+  // A dev network's passphrase is written beside its keys, so a costly key derivation protects nothing
+  // there: it only made `npm start`'s first run slow (six key files per organisation).
+  const scryptN = options.scryptN ?? (dev ? DEV_NETWORK_SCRYPT_N : undefined);
   ensureDir(dir);
   const port = (i: number, which: 'api' | 'p2p') =>
     basePort === 0 ? 0 : basePort + 2 * i + (which === 'p2p' ? 1 : 0);
@@ -161,7 +169,7 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
       passphrase,
       p2p: `${HOST}:${port(i, 'p2p')}`,
       api: `${HOST}:${port(i, 'api')}`,
-      ...(options.scryptN === undefined ? {} : { scryptN: options.scryptN }),
+      ...(scryptN === undefined ? {} : { scryptN }),
     });
     // A dev network's organisation directories open without a passphrase file, as `org init --dev`'s.
     if (dev) writeFileSync(orgPaths.devPassphrase(orgDir), `${passphrase}\n`, { mode: 0o600 });
@@ -196,7 +204,7 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
     const label = `account-${i}`;
     const key = ed25519Sha256.generateSigningKey();
     const path = networkPaths.orgKey(dir, first.id, label);
-    writeKeyFile(path, key, passphrase, `${first.id}/${label}`, options.scryptN);
+    writeKeyFile(path, key, passphrase, `${first.id}/${label}`, scryptN);
     firstKeys[label] = relative(dir, path);
     genesis = addServiceIdentityToGenesis(genesis, {
       org: first.id,

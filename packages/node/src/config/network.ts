@@ -6,6 +6,7 @@
  *   DIR/network.json                 the manifest (version 2): chain id, organisations, nodes and ports
  *   DIR/genesis.json                 the genesis every organisation signed (`genesis new/add-org/sign`)
  *   DIR/DEV-ONLY-PASSPHRASE.txt      local development networks only: the passphrase of every key below
+ *                                    (their scrypt cost is DEV_NETWORK_SCRYPT_N: the passphrase is here)
  *   DIR/orgs/<org>/                  one organisation directory each, exactly as `hanglian org init`
  *                                    makes it (card.json, keys/root|admin|ops|encryption.json, node/…;
  *                                    see organisation.ts); a dev network also puts its passphrase there
