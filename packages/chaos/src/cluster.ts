@@ -3,8 +3,9 @@
  * `hanglian node start` process, and every link between two nodes through a proxy of the runner.
  *
  * Each node runs from its own view directory: a copy of network.json in which every other node's P2P
- * port is the proxy for that link, and links to the real genesis, passphrase file and node directory
- * (key, ledger, WAL, admin token). The node code is the one operators run; only the addresses differ.
+ * port is the proxy for that link, and links to the real genesis, passphrase file and organisation
+ * directories (its own holds the node's key, ledger, WAL and admin token). The node code is the one
+ * operators run; only the addresses differ.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
@@ -93,8 +94,6 @@ export async function freePortRange(count: number, pick: () => number): Promise<
 
 export interface ChaosNode {
   readonly name: string;
-  /** The organisation whose directory the node runs from. */
-  readonly org: string;
   readonly validator: boolean;
   readonly publicKey: string;
   readonly address: string;
@@ -151,7 +150,6 @@ export class ChaosCluster {
       .filter((n) => n.name !== byzantine.name && n.name !== observer.name)
       .map((n) => ({
         name: n.name,
-        org: n.org,
         validator: n.validator,
         publicKey: n.publicKey,
         address: addressFromPublicKey(Buffer.from(n.publicKey, 'hex')),
@@ -219,9 +217,11 @@ export class ChaosCluster {
     writeFileSync(networkPaths.manifest(view), `${JSON.stringify(manifest, null, 2)}\n`);
     symlinkSync(networkPaths.genesis(this.netDir), networkPaths.genesis(view));
     symlinkSync(networkPaths.devPassphrase(this.netDir), networkPaths.devPassphrase(view));
-    // The node runs from its organisation's directory, shared with the network directory; only the
-    // manifest (the peers' ports, through the proxies) is the view's own.
-    symlinkSync(networkPaths.orgDir(this.netDir, node.org), networkPaths.orgDir(view, node.org));
+    // The node runs from its organisation's directory, shared with the network directory (as are the
+    // others', whose cards name the node keys it dials); only the manifest (the peers' ports, through
+    // the proxies) is the view's own.
+    for (const org of this.manifest.organisations)
+      symlinkSync(networkPaths.orgDir(this.netDir, org.id), networkPaths.orgDir(view, org.id));
   }
 
   node(name: string): ChaosNode {

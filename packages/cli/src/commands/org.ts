@@ -100,7 +100,7 @@ export function registerOrg(program: Command): void {
   const org = program
     .command('org')
     .description(
-      'your organisation and the consortium: keys and card, admission, validators, suspension, upgrades, votes, key rotation',
+      'your organisation and the consortium: keys and card, admission, validators, suspension and expulsion, upgrades, votes, node and root key rotation',
     );
 
   org
