@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { initNetwork, readKeyFile } from '@hanglian/node';
+import { initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
 
 // This package's own binary (dist/src/bench → bin).
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
@@ -199,7 +199,7 @@ export async function runNetworkBench(
   const org = net.manifest.organisations[0]!.id;
   const keys: SigningKey[] = [];
   for (let i = 0; i < senderCount; i++)
-    keys.push(readKeyFile(join(dir, 'keys', org, `account-${i}.json`), net.passphrase));
+    keys.push(readKeyFile(networkPaths.orgKey(dir, org, `account-${i}`), net.passphrase));
   const sink = addressFromPublicKey(keys[0]!.publicKey);
   const nonces = keys.map(() => 0);
 
@@ -222,7 +222,7 @@ export async function runNetworkBench(
     }
 
     const steps: RateStep[] = [];
-    const ledgerFile = join(dir, 'nodes', nodes[0]!.name, 'data', 'data.mdb');
+    const ledgerFile = join(networkPaths.nodeData(dir, nodes[0]!.name), 'data.mdb');
     const diskBefore = diskBytes(ledgerFile);
     const heightAtStart = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
     let sender = 0;

@@ -192,8 +192,17 @@ export class IdentityMethod {
     return record;
   }
 
-  setOrganisationStatus(state: StateWriter, orgId: string, status: 'active' | 'suspended'): Organisation {
+  setOrganisationStatus(
+    state: StateWriter,
+    orgId: string,
+    status: 'active' | 'suspended' | 'expelled',
+  ): Organisation {
     const org = this.#requireOrganisation(state, orgId);
+    if (org.status === 'expelled') {
+      throw new HanglianError(IdentityErrors.ORG_EXPELLED, `organisation ${orgId} was expelled`, {
+        details: { org: orgId },
+      });
+    }
     if (org.status === status) {
       throw new HanglianError(
         status === 'active' ? IdentityErrors.ORG_ALREADY_ACTIVE : IdentityErrors.ORG_NOT_ACTIVE,
