@@ -148,6 +148,8 @@ describe('hanglian devnet', { timeout: 90_000 }, () => {
         join(net, 'genesis.json'),
         '--json',
         '--no-console',
+        '--keep-recent',
+        '2',
         '--log-level',
         'error',
       ],
@@ -160,6 +162,20 @@ describe('hanglian devnet', { timeout: 90_000 }, () => {
       assert.equal(listening.node, 'regulator');
       const api = listening.api as string;
       while ((await heightOf(api)) <= reached) await new Promise((r) => setTimeout(r, 100));
+      // The organisation's node takes the same operator options as a network's: here it prunes.
+      const proofAt = async (height: number) => {
+        const response = await fetch(
+          `${api}/v1/state/proof?path=${encodeURIComponent('identity/orgs/regulator')}&height=${height}`,
+        );
+        return { status: response.status, body: (await response.json()) as { code?: string } };
+      };
+      let old = await proofAt(1);
+      for (let i = 0; i < 100 && old.status === 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        old = await proofAt(1);
+      }
+      assert.equal(old.body.code, 'STATE_PRUNED', JSON.stringify(old));
+      assert.equal((await proofAt(await heightOf(api))).status, 200);
     } finally {
       await node.stop();
     }
