@@ -36,6 +36,9 @@ const networkOnly = args.includes('--network-only');
 // (default 2; on a loaded machine saturation comes early, and twice it may still be near the maximum).
 const pastFactorFlag = args.indexOf('--past-factor');
 const pastFactor = pastFactorFlag >= 0 ? Number(args[pastFactorFlag + 1]) : 2;
+// `--naive-clients`: a refused transaction's later ones of the same sender go on their own schedule
+// (by default they wait for it and follow it in nonce order, as a wallet submitting in order does).
+const naiveClients = args.includes('--naive-clients');
 const nodeFlagsFlag = args.indexOf('--node-flags');
 const extraNodeFlags = nodeFlagsFlag >= 0 ? (args[nodeFlagsFlag + 1] ?? '').split(' ').filter(Boolean) : [];
 const log = (line: string) => {
@@ -121,6 +124,7 @@ if (!args.includes('--no-network')) {
     validators,
     stepSeconds,
     pastSaturationFactor: pastFactor,
+    naiveClients,
     rates,
     onProgress: log,
     nodeFlags: [

@@ -176,6 +176,11 @@ export async function runNetworkBench(
     nodeFlags?: readonly string[];
     /** Run one step at twice the rate where commits stopped keeping up (default true). */
     pastSaturation?: boolean;
+    /**
+     * Clients resend a refused transaction on their own, while the sender's later transactions go on
+     * their schedule (default false: a sender's later transactions wait for the refused one).
+     */
+    naiveClients?: boolean;
     /** The past-saturation step offers this many times the rate where commits stopped keeping up (2). */
     pastSaturationFactor?: number;
     onProgress?: (line: string) => void;
@@ -233,7 +238,7 @@ export async function runNetworkBench(
       // Sign the step's transfers first: the load generator shares the machine with the nodes.
       const total = Math.round(rate * stepSeconds);
       const height = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
-      const planned: Array<{ node: number; hex: string }> = [];
+      const planned: Array<{ node: number; hex: string; sender: number; nonce: number }> = [];
       for (let i = 0; i < total; i++) {
         const s = sender++ % senderCount;
         const key = keys[s]!;
@@ -248,7 +253,12 @@ export async function runNetworkBench(
           expiresAt: height + 5_000,
           actors: [],
         };
-        planned.push({ node: s % nodes.length, hex: bytesToHex(signTx(body, key)) });
+        planned.push({
+          node: s % nodes.length,
+          hex: bytesToHex(signTx(body, key)),
+          sender: s,
+          nonce: body.nonce,
+        });
       }
 
       const pids = nodes.map((n) => n.child.pid!);
@@ -268,16 +278,29 @@ export async function runNetworkBench(
       })();
       const generatorCpuBefore = process.cpuUsage();
       const t0 = performance.now();
+      // Senders with a transaction waiting to be resent after a refusal: their later transactions wait
+      // with it, then go in nonce order (unless the clients are naive).
+      const held = new Map<number, Array<{ nonce: number; go: () => void }>>();
+      const heldSend = (sender: number, nonce: number, send: () => Promise<void>): Promise<void> =>
+        new Promise<void>((resolve) => {
+          const queue = held.get(sender)!;
+          queue.push({ nonce, go: () => void send().then(resolve) });
+          queue.sort((a, b) => a.nonce - b.nonce);
+        });
       // Open loop: each 10 ms, send what the offered rate owes by now, answered or not.
       let next = 0;
       while (next < planned.length) {
         const due = Math.min(planned.length, Math.floor(((performance.now() - t0) / 1000) * rate));
         for (; next < due; next++) {
-          const { node, hex } = planned[next]!;
+          const { node, hex, sender, nonce } = planned[next]!;
           const sentAt = performance.now();
           // A client backs off as the node asks when refused with MEMPOOL_BACKLOG, then sends again: later
           // nonces of the same sender wait for this one, so giving up would strand them. Like the SDK, it
-          // doubles the hint at each further refusal (with jitter), so that refused clients thin out.
+          // doubles the hint at each further refusal (with jitter), so that refused clients thin out. And
+          // like a wallet submitting in order, it holds the sender's later transactions meanwhile and
+          // sends them after this one, in nonce order: sent on their own schedule, they would reach the
+          // node while there is room, be admitted, and wait there for the refused one (a mempool full of
+          // transactions no block can take; 0.55 of the maximum at 4x the saturating rate).
           let attempt = 0;
           const send = (): Promise<void> =>
             fetch(`${nodes[node]!.url}/v1/txs?wait=commit&timeoutMs=20000`, {
@@ -291,8 +314,18 @@ export async function runNetworkBench(
                   refused++;
                   const hint = answer.details?.retryAfterMs ?? 1_000;
                   const wait = Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random());
+                  if (options.naiveClients) {
+                    await new Promise((r) => setTimeout(r, wait));
+                    return send();
+                  }
+                  if (held.has(sender)) return heldSend(sender, nonce, send);
+                  held.set(sender, []);
                   await new Promise((r) => setTimeout(r, wait));
-                  return send();
+                  const resent = send();
+                  const later = held.get(sender)!;
+                  held.delete(sender);
+                  for (const item of later) item.go();
+                  return resent;
                 }
                 if (answer.status === 'committed' && answer.result?.code === 'OK')
                   latencies.push(performance.now() - sentAt);
@@ -301,7 +334,7 @@ export async function runNetworkBench(
               .catch(() => {
                 failed++;
               });
-          inFlight.push(send());
+          inFlight.push(held.has(sender) && !options.naiveClients ? heldSend(sender, nonce, send) : send());
         }
         await new Promise((r) => setTimeout(r, 10));
       }
