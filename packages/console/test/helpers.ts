@@ -65,16 +65,14 @@ async function startDevnetOnce(validators: number, extraArgs: readonly string[])
   }
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-console-'));
   const basePort = await freePortRange(2 * validators);
-  // One-validator demo networks are shared by several test files: in `npm test` each starts from a copy
-  // of one seeded network (see @hanglian/testkit's devnetFixture), resumed below on its own ports.
-  if (validators === 1) {
-    await copySeededDevnet({
-      cli: CLI,
-      args: ['--validators', '1', '--demo', ...extraArgs],
-      dir,
-      basePort,
-    });
-  }
+  // Demo networks are shared by several test files: in `npm test` each starts from a copy of one seeded
+  // network (see @hanglian/testkit's devnetFixture), resumed below on its own ports.
+  await copySeededDevnet({
+    cli: CLI,
+    args: ['--validators', String(validators), '--demo', ...extraArgs],
+    dir,
+    basePort,
+  });
   const child: ChildProcess = spawn(
     process.execPath,
     [
