@@ -1,7 +1,7 @@
 /**
  * Seeded devnets, made once per test run and copied for every test that asks for the same one.
  *
- * Several heavy test files start `hanglian devnet --validators 1 --demo` (some with an empty market) and
+ * Several heavy test files start `hanglian devnet --validators 1 --demo` and
  * only read what the seeding left on chain; seeding it costs 20–45 s of a loaded CI machine each time. When
  * `HANGLIAN_TEST_FIXTURE_CACHE` names a directory (`npm test` makes a fresh one per run and deletes it at
  * the end), the first such test seeds a network there as before, stops it cleanly, and keeps the stopped
