@@ -5,7 +5,7 @@
  * the nodes' logs are then kept for the post-mortem.
  */
 import { ChaosCluster, sleep } from './cluster.js';
-import { ForgingMember } from './forger.js';
+import { ForgingMember, StateSyncLiar } from './forger.js';
 import { type CheckCounts, InvariantChecker, InvariantViolation } from './invariants.js';
 import { RingLoad } from './load.js';
 import { WireObserver } from './observer.js';
@@ -310,7 +310,30 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         cluster.wipeLedger(victim);
         if (!cluster.walExists(victim)) log(`  note: ${victim} had no WAL file to keep`);
         await sleep(fault.durationMs);
-        await restart(victim, fault.stateSync ? ['--state-sync'] : []);
+        if (fault.stateSync) {
+          // A member in the middle serves the victim's state sync with chunks that leave an entry out.
+          const honest = cluster.live.find((n) => n.name !== victim)!;
+          const droppedLines = () =>
+            cluster
+              .logText(victim)
+              .split('\n')
+              .filter((l) => l.includes('state sync: peer dropped')).length;
+          const droppedBefore = droppedLines();
+          const liar = await StateSyncLiar.start({
+            key: cluster.key(cluster.byzantineName),
+            victim: cluster.node(victim),
+            honest,
+          });
+          try {
+            await restart(victim, ['--state-sync']);
+          } finally {
+            await liar.stop();
+          }
+          const dropped = droppedLines() - droppedBefore;
+          log(
+            `  a member in the middle relayed ${liar.counts.relayed} sync answers to ${victim}, ${liar.counts.chunksTampered} state chunks tampered; ${victim} dropped ${dropped} peer(s) during state sync`,
+          );
+        } else await restart(victim, []);
         checker.wiped(victim, fault.stateSync === true);
         log(`  ${victim} back at height ${await cluster.height(victim)}`);
         return;

@@ -7,7 +7,7 @@
  */
 import { commitCodec, hexToBytes, type SigningKey } from '@hanglian/core';
 import { createNetwork, type Network } from '@hanglian/network';
-import { syncWireCodec } from '@hanglian/node';
+import { type SyncWire, syncWireCodec } from '@hanglian/node';
 import { CHAOS_CHAIN_ID, httpJson } from './cluster.js';
 import type { SeededRandom } from './random.js';
 
@@ -101,6 +101,96 @@ export class ForgingMember {
       this.counts.blocks += items.length;
     }
     return sent;
+  }
+
+  async stop(): Promise<void> {
+    await this.network.stop();
+  }
+}
+
+/**
+ * A member in the middle of a state sync: it links with the victim and with one honest node, relays the
+ * honest node's height announcements to the victim (so the victim counts it among the peers that have the
+ * state) and every sync request of the victim to the honest node, and relays the answers back, honest
+ * except for state chunks: from each it leaves out an entry (or, in a chunk of one, changes the value).
+ * Headers and blocks it relays verify, so the victim asks it for chunks; the first one it gets does not
+ * prove against the header's state root, and an honest node drops this peer and completes the state from
+ * the others.
+ */
+export class StateSyncLiar {
+  readonly counts = { relayed: 0, chunksTampered: 0 };
+  /** Requests of the victim relayed to the honest node and not answered yet. */
+  #asked = 0;
+
+  private constructor(
+    readonly network: Network,
+    readonly victimKey: Uint8Array,
+    readonly honestKey: Uint8Array,
+  ) {}
+
+  static async start(args: {
+    key: SigningKey;
+    victim: { publicKey: string; p2pPort: number };
+    honest: { publicKey: string; p2pPort: number };
+  }): Promise<StateSyncLiar> {
+    const network = createNetwork({
+      chainId: CHAOS_CHAIN_ID,
+      nodeKey: args.key,
+      isMember: () => true,
+      listen: null,
+      peers: [args.victim, args.honest].map((n) => ({
+        host: '127.0.0.1',
+        port: n.p2pPort,
+        publicKey: hexToBytes(n.publicKey),
+      })),
+      reconnect: { initialDelayMs: 100, maxDelayMs: 300 },
+    });
+    const liar = new StateSyncLiar(
+      network,
+      hexToBytes(args.victim.publicKey),
+      hexToBytes(args.honest.publicKey),
+    );
+    const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
+    network.handle('sync', (peer, payload) => {
+      let message: SyncWire;
+      try {
+        message = syncWireCodec.decode(payload);
+      } catch {
+        return true;
+      }
+      if (same(peer, liar.victimKey)) {
+        if (
+          message.kind === 'blocks-request' ||
+          message.kind === 'headers-request' ||
+          message.kind === 'snapshot-request'
+        ) {
+          if (network.send(liar.honestKey, 'sync', payload)) liar.#asked++;
+        }
+        return true;
+      }
+      if (!same(peer, liar.honestKey)) return true;
+      if (message.kind === 'status') {
+        network.send(liar.victimKey, 'sync', payload);
+        return true;
+      }
+      // An answer of the honest node: to the victim's oldest request (the honest node answers in order).
+      if (liar.#asked === 0 || !['blocks', 'headers', 'snapshot-chunk'].includes(message.kind)) return true;
+      liar.#asked--;
+      let answer = payload;
+      if (message.kind === 'snapshot-chunk' && message.entries.length > 0) {
+        const entries = message.entries.slice();
+        if (entries.length > 1) entries.splice(entries.length >> 1, 1);
+        else entries[0] = { key: entries[0]!.key, value: Uint8Array.of(...entries[0]!.value, 0x2a) };
+        answer = syncWireCodec.encode({ ...message, entries });
+        liar.counts.chunksTampered++;
+      }
+      if (network.send(liar.victimKey, 'sync', answer)) liar.counts.relayed++;
+      return true;
+    });
+    network.handle('consensus', () => true);
+    network.handle('tx', () => true);
+    await network.start();
+    return liar;
   }
 
   async stop(): Promise<void> {

@@ -24,7 +24,13 @@ import {
   signedTxCodec,
   txBodyCodec,
 } from '@hanglian/core';
-import { readEncryptionKeyFile, readGenesis, readManifest, resolvePassphrase } from '@hanglian/node';
+import {
+  networkPaths,
+  readEncryptionKeyFile,
+  readGenesis,
+  readManifest,
+  resolvePassphrase,
+} from '@hanglian/node';
 import {
   buildSharePackage,
   type Client,
@@ -335,7 +341,7 @@ describe('privacy: an outside member parses every block and state value', { time
     }
     // State: the regulator's own node database, every key and value, once the network has stopped.
     await devnet!.stop();
-    const storage = openStorage({ path: join(dir, 'nodes', 'node0', 'data') });
+    const storage = openStorage({ path: networkPaths.nodeData(dir, 'node0') });
     const state = new Map<string, Uint8Array>();
     try {
       for (const { key, value } of storage.state.reader().iterate(new Uint8Array())) {

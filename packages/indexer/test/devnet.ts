@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
+import { networkPaths, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
 import {
   genesisHashOf,
   memberSigner,
@@ -81,7 +81,7 @@ export async function startTestChain(extraArgs: readonly string[] = []): Promise
   });
   const manifest = readManifest(dir);
   const passphrase = resolvePassphrase({ dir, manifest, envPassphrase: undefined });
-  const reader = memberSigner(readKeyFile(join(dir, 'keys', 'regulator', 'ops.json'), passphrase));
+  const reader = memberSigner(readKeyFile(networkPaths.key(dir, 'regulator/ops'), passphrase));
   const doc = JSON.parse(readFileSync(join(dir, 'genesis.json'), 'utf8'));
   const genesis = {
     chainId: doc.chainId,

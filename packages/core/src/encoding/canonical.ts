@@ -16,6 +16,7 @@ import type { EncodeOptions } from 'cborg';
 import { decode as cborDecode, encode as cborEncode, rfc8949EncodeOptions } from 'cborg';
 import { CoreErrors } from '../errors/codes.js';
 import { HanglianError } from '../errors/hanglianError.js';
+import { writeCanonical } from './canonicalWriter.js';
 import { bytesEqual } from './hex.js';
 
 /** A value the canonical encoding accepts. */
@@ -67,6 +68,15 @@ const decodeOptions = {
 
 /** Encodes a value canonically. Throws ENCODING_UNSUPPORTED_VALUE for values outside the data model. */
 export function encodeCanonical(value: unknown): Uint8Array {
+  // The direct writer takes the common shapes (canonicalWriter.ts); cborg everything else, and refusals.
+  return writeCanonical(value) ?? encodeCanonicalGeneral(value);
+}
+
+/**
+ * The general encoder (cborg with the data model's refusals): what `encodeCanonical` does for values the
+ * direct writer leaves to it, and the reference the writer is tested against.
+ */
+export function encodeCanonicalGeneral(value: unknown): Uint8Array {
   try {
     return cborEncode(value, encodeOptions);
   } catch (error) {
