@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClient } from '@hanglian/sdk';
 import { type SearchContext, searchCandidates } from '@hanglian/sdk/local';
-import { copySeededDevnet, freePortRange } from '@hanglian/testkit';
+import { freePortRange } from '@hanglian/testkit';
 import { CLI } from './helpers.js';
 
 /**
@@ -93,15 +93,6 @@ describe('hanglian wallet search: a platform’s ranking run here, the history n
   let listings: Awaited<ReturnType<typeof searchCandidates>>;
 
   before(async () => {
-    const basePort = await freePortRange(2);
-    // In `npm test` this network is seeded once per run and shared with the console's personal search
-    // test: each resumes its own copy (see @hanglian/testkit's devnetFixture).
-    await copySeededDevnet({
-      cli: CLI,
-      args: ['--validators', '1', '--demo', '--market', '--market-orders', '0'],
-      dir,
-      basePort,
-    });
     devnet = spawn(
       process.execPath,
       [
@@ -117,7 +108,7 @@ describe('hanglian wallet search: a platform’s ranking run here, the history n
         '0',
         '--json',
         '--base-port',
-        String(basePort),
+        String(await freePortRange(2)),
         '--log-level',
         'error',
       ],
