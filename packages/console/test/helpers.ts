@@ -65,12 +65,12 @@ async function startDevnetOnce(validators: number, extraArgs: readonly string[])
   }
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-console-'));
   const basePort = await freePortRange(2 * validators);
-  // The one-validator book story is shared by several test files: in `npm test` each starts from a copy
+  // The book story (one or four validators) is shared by several test files: in `npm test` each starts from a copy
   // of one seeded network (see @hanglian/testkit's devnetFixture), resumed below on its own ports. Not
   // with a market: the personal search test failed twice on a copy (the wallet's buyerBucket reads were
   // recorded with the ranking), so it seeds its own.
-  if (validators === 1 && extraArgs.length === 0) {
-    await copySeededDevnet({ cli: CLI, args: ['--validators', '1', '--demo'], dir, basePort });
+  if (extraArgs.length === 0) {
+    await copySeededDevnet({ cli: CLI, args: ['--validators', String(validators), '--demo'], dir, basePort });
   }
   const child: ChildProcess = spawn(
     process.execPath,
