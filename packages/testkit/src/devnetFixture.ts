@@ -10,7 +10,7 @@
  * the seeding left it. Without the variable (one test file run by hand) nothing is cached and the caller
  * seeds its own network, so the seeding itself stays tested in every run.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,14 +91,13 @@ async function seedInto(cli: string, args: readonly string[], cache: string, see
         reject(new Error(`devnet ${args.join(' ')} exited (${code}) before it was seeded`)),
       );
     });
-  } finally {
-    // SIGTERM: the devnet stops its nodes, which close their stores; only then is the directory copied.
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+  } catch (error) {
+    await stopped(child);
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
   }
+  // SIGTERM: the devnet stops its nodes, which close their stores; only then is the directory copied.
+  await stopped(child);
   try {
     // Atomic: a test running beside this one that made the same network first keeps its own.
     renameSync(dir, seeded);
@@ -107,4 +106,11 @@ async function seedInto(cli: string, args: readonly string[], cache: string, see
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+async function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
