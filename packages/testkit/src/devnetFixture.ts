@@ -1,8 +1,8 @@
 /**
  * Seeded devnets, made once per test run and copied for every test that asks for the same one.
  *
- * Several heavy test files start `hanglian devnet --validators 1 --demo` and
- * only read what the seeding left on chain; seeding it costs 20–45 s of a loaded CI machine each time. When
+ * Several heavy test files start `hanglian devnet --validators 1 --demo` (or 4 validators) and only read
+ * what the seeding left on chain; seeding it costs 20–45 s of a loaded CI machine each time. When
  * `HANGLIAN_TEST_FIXTURE_CACHE` names a directory (`npm test` makes a fresh one per run and deletes it at
  * the end), the first such test seeds a network there as before, stops it cleanly, and keeps the stopped
  * network; every test then starts from its own copy, with its own ports written into the copy's manifest.
