@@ -4,7 +4,8 @@
 //   filter  a substring of the test file paths to run.
 // `npm run test:fast` is `npm test -- --tier=fast`, and so on for every tier.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, ensureInstalled, root } from './setup.mjs';
 import { assignTiers, compiledPath, TIERS, testSources } from './testTiers.mjs';
@@ -57,6 +58,11 @@ if (selected.length === 0) {
 console.error(
   `[test] running ${selected.length} test files${tierArg === undefined ? '' : ` (tier ${tierArg})`}`,
 );
+// Seeded devnets several files share are made once per run here and copied by each test
+// (packages/testkit/src/devnetFixture.ts); the directory goes when the run ends.
+const fixtureCache =
+  process.env.HANGLIAN_TEST_FIXTURE_CACHE ?? mkdtempSync(join(tmpdir(), 'hanglian-test-fixtures-'));
+const ownsFixtureCache = process.env.HANGLIAN_TEST_FIXTURE_CACHE === undefined;
 const started = Date.now();
 let status = 0;
 /** Seconds per file of the one-at-a-time groups (each file is its own run there), printed at the end. */
@@ -71,7 +77,11 @@ function runFiles(files, concurrency) {
     {
       cwd: root,
       stdio: 'inherit',
-      env: { ...process.env, HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error' },
+      env: {
+        ...process.env,
+        HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error',
+        HANGLIAN_TEST_FIXTURE_CACHE: fixtureCache,
+      },
     },
   );
   const code = result.status ?? 1;
@@ -100,4 +110,5 @@ if (timings.length > 0) {
 console.error(
   `[test] ${selected.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s (after the build)`,
 );
+if (ownsFixtureCache) rmSync(fixtureCache, { recursive: true, force: true });
 process.exit(status);

@@ -3,8 +3,9 @@
  * `hanglian node start` process, and every link between two nodes through a proxy of the runner.
  *
  * Each node runs from its own view directory: a copy of network.json in which every other node's P2P
- * port is the proxy for that link, and links to the real genesis, passphrase file and node directory
- * (key, ledger, WAL, admin token). The node code is the one operators run; only the addresses differ.
+ * port is the proxy for that link, and links to the real genesis, passphrase file and organisation
+ * directories (its own holds the node's key, ledger, WAL and admin token). The node code is the one
+ * operators run; only the addresses differ.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
@@ -204,7 +205,7 @@ export class ChaosCluster {
 
   #writeView(node: ChaosNode): void {
     const view = node.viewDir;
-    mkdirSync(join(view, 'nodes'), { recursive: true });
+    mkdirSync(join(view, 'orgs'), { recursive: true });
     const manifest: NetworkManifest = {
       ...this.manifest,
       nodes: this.manifest.nodes.map((n) =>
@@ -216,7 +217,11 @@ export class ChaosCluster {
     writeFileSync(networkPaths.manifest(view), `${JSON.stringify(manifest, null, 2)}\n`);
     symlinkSync(networkPaths.genesis(this.netDir), networkPaths.genesis(view));
     symlinkSync(networkPaths.devPassphrase(this.netDir), networkPaths.devPassphrase(view));
-    symlinkSync(networkPaths.nodeDir(this.netDir, node.name), networkPaths.nodeDir(view, node.name));
+    // The node runs from its organisation's directory, shared with the network directory (as are the
+    // others', whose cards name the node keys it dials); only the manifest (the peers' ports, through
+    // the proxies) is the view's own.
+    for (const org of this.manifest.organisations)
+      symlinkSync(networkPaths.orgDir(this.netDir, org.id), networkPaths.orgDir(view, org.id));
   }
 
   node(name: string): ChaosNode {
@@ -242,10 +247,7 @@ export class ChaosCluster {
   key(label: string): SigningKey {
     let key = this.#keys.get(label);
     if (key === undefined) {
-      const path = label.startsWith('node')
-        ? networkPaths.nodeKey(this.netDir, label)
-        : join(this.netDir, 'keys', ...label.split('/')) + '.json';
-      key = readKeyFile(path, this.net.passphrase);
+      key = readKeyFile(networkPaths.key(this.netDir, label), this.net.passphrase);
       this.#keys.set(label, key);
     }
     return key;

@@ -38,11 +38,7 @@ export function withMemberKeyOptions(command: Command, defaultKey: 'ops' | 'admi
       'network directory (hanglian init), or your organisation directory (hanglian org init), holding the key',
     )
     .requiredOption('--org <org>', 'the organisation that signs')
-    .option(
-      '--key <label>',
-      'which of its keys: ops or admin (root in an organisation directory)',
-      defaultKey,
-    )
+    .option('--key <label>', 'which of its keys: ops, admin or root', defaultKey)
     .option('--api <url>', "a node API (default: the network's first node, or your organisation's node)")
     .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)');
 }

@@ -1,12 +1,13 @@
 // The operator's command line end to end, against a real node process: keys, generic transactions and
 // queries, item verification, organisation admission by vote, key rotation, evidence export and verify.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { addressFromPublicKey } from '@hanglian/core';
-import { initNetwork, readKeyFile } from '@hanglian/node';
+import { addressFromPublicKey, bytesToHex } from '@hanglian/core';
+import { initNetwork, networkPaths, orgPaths, readCard, readKeyFile, readOrgKey } from '@hanglian/node';
+import { createClient, memberSigner, query, settlement, signAndSubmit } from '@hanglian/sdk';
 import { freePortRange } from '@hanglian/testkit';
 import { hanglian, type RunningNode, startNodeProcess } from './helpers.js';
 
@@ -28,6 +29,8 @@ describe('hanglian CLI against a running node', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const heightOf = async (url: string) =>
+    ((await (await fetch(`${url}/v1/status`)).json()) as { height: number }).height;
   const signer = (org: string, key = 'ops') => ['--network', net, '--org', org, '--key', key, '--api', api];
 
   it('creates and shows encrypted keys', async () => {
@@ -58,7 +61,7 @@ describe('hanglian CLI against a running node', () => {
 
   it('submits any command and runs any query; a failed command exits with its code', async () => {
     const pass = readFileSync(join(net, 'DEV-ONLY-PASSPHRASE.txt'), 'utf8').trim();
-    const to = addressFromPublicKey(readKeyFile(join(net, 'keys', 'bookpress', 'ops.json'), pass).publicKey);
+    const to = addressFromPublicKey(readKeyFile(networkPaths.key(net, 'bookpress/ops'), pass).publicKey);
     const paid = await hanglian(
       'tx',
       'settlement',
@@ -207,11 +210,106 @@ describe('hanglian CLI against a running node', () => {
       api,
     );
     assert.equal(JSON.parse(org.stdout).result?.status, 'active');
+    // Expulsion is proposed the same way; the proposal carries the final action.
+    const expulsion = await hanglian(
+      'org',
+      'propose-expulsion',
+      '--org',
+      'newshop',
+      '--network',
+      net,
+      '--as',
+      'regulator',
+      '--api',
+      api,
+    );
+    assert.equal(expulsion.code, 0, expulsion.stderr);
+    const expulsionId = Number(/proposal (\d+)/.exec(expulsion.stdout)?.[1]);
+    const shown = await hanglian(
+      'query',
+      'governance',
+      'proposal',
+      JSON.stringify({ id: expulsionId }),
+      '--api',
+      api,
+    );
+    assert.deepEqual(JSON.parse(shown.stdout).result?.action, { type: 'expelOrganisation', org: 'newshop' });
+  });
+
+  it("rotates an organisation's root key while its node runs: key files, card and proceeds follow it", async () => {
+    const orgDir = networkPaths.orgDir(net, 'bookstore');
+    const pass = readFileSync(join(net, 'DEV-ONLY-PASSPHRASE.txt'), 'utf8').trim();
+    const oldRoot = readOrgKey(orgDir, 'root', pass);
+    const oldAddress = addressFromPublicKey(oldRoot.publicKey);
+    // Shares are paid to the root's address (no payee set): some arrive there.
+    const paid = await hanglian(
+      'tx',
+      'settlement',
+      'transfer',
+      JSON.stringify({ to: oldAddress, amount: 777 }),
+      ...signer('bookpress'),
+    );
+    assert.equal(paid.code, 0, paid.stderr);
+    const heightBefore = await heightOf(api);
+    const rotated = await hanglian('org', 'rotate-root-key', '--dir', orgDir, '--api', api);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.match(rotated.stdout, /bookstore: root key rotated in \w+ at height \d+/);
+    assert.match(rotated.stdout, /balance 777 moved to the new root/);
+    // The directory follows: the new key is keys/root.json, the old one retired, the card names the new
+    // root and is signed by it (readCard checks that), and nothing is left half-done.
+    const newRoot = readOrgKey(orgDir, 'root', pass);
+    const newAddress = addressFromPublicKey(newRoot.publicKey);
+    assert.notEqual(newAddress, oldAddress);
+    const card = readCard(orgPaths.card(orgDir));
+    assert.equal(card.rootPublicKey, bytesToHex(newRoot.publicKey));
+    assert.ok(existsSync(join(orgPaths.retiredKeys(orgDir), `root.${oldAddress}.json`)));
+    assert.equal(existsSync(orgPaths.nextRootKey(orgDir)), false);
+    // The chain follows: the old root identity is revoked in favour of the new one.
+    const client = createClient({ url: api, reader: memberSigner(newRoot) });
+    const { result: old } = await query<{ status: string; rotatedTo?: string }>(client, {
+      module: 'identity',
+      name: 'identity',
+      params: { address: oldAddress },
+    });
+    assert.equal(old.status, 'revoked');
+    assert.equal(old.rotatedTo, newAddress);
+    const { result: fresh } = await query<{ kind: string; permissions: string[] }>(client, {
+      module: 'identity',
+      name: 'identity',
+      params: { address: newAddress },
+    });
+    assert.equal(fresh.kind, 'root');
+    // The proceeds moved with it, and the new root spends them; the old root signs nothing any more.
+    const { result: balance } = await query<{ amount: number }>(client, {
+      module: 'settlement',
+      name: 'balance',
+      params: { address: newAddress },
+    });
+    assert.equal(balance.amount, 777);
+    const spent = await hanglian(
+      'tx',
+      'settlement',
+      'transfer',
+      JSON.stringify({ to: oldAddress, amount: 1 }),
+      ...signer('bookstore', 'root'),
+    );
+    assert.equal(spent.code, 0, spent.stderr);
+    await assert.rejects(
+      signAndSubmit(createClient({ url: api }), {
+        signer: memberSigner(oldRoot),
+        ...settlement.transfer({ to: newAddress, amount: 1 }),
+      }),
+      (error: { code?: string }) => error.code === 'TX_NOT_MEMBER',
+    );
+    // No downtime: the node that was running before the rotation (never restarted) kept committing.
+    assert.equal(node.process.exitCode, null);
+    const later = heightBefore + 3;
+    while ((await heightOf(api)) < later) await new Promise((r) => setTimeout(r, 50));
   });
 
   it('exports an evidence bundle and verifies it offline against the genesis validators', async () => {
     const pass = readFileSync(join(net, 'DEV-ONLY-PASSPHRASE.txt'), 'utf8').trim();
-    const to = addressFromPublicKey(readKeyFile(join(net, 'keys', 'host-a', 'ops.json'), pass).publicKey);
+    const to = addressFromPublicKey(readKeyFile(networkPaths.key(net, 'host-a/ops'), pass).publicKey);
     const paid = JSON.parse(
       (
         await hanglian(

@@ -24,7 +24,13 @@ import {
   signedTxCodec,
   txBodyCodec,
 } from '@hanglian/core';
-import { readEncryptionKeyFile, readGenesis, readManifest, resolvePassphrase } from '@hanglian/node';
+import {
+  networkPaths,
+  readEncryptionKeyFile,
+  readGenesis,
+  readManifest,
+  resolvePassphrase,
+} from '@hanglian/node';
 import {
   buildSharePackage,
   type Client,
@@ -52,8 +58,9 @@ import {
   type Wallet,
 } from '@hanglian/sdk';
 import { openStorage } from '@hanglian/storage';
+import { copySeededDevnet } from '@hanglian/testkit';
 import { BOOK, LISTING_ID } from '../src/demo/bookStory.js';
-import { type DevnetProcess, freePortBase, startDevnetProcess } from '../src/demo/devnetProcess.js';
+import { CLI, type DevnetProcess, freePortBase, startDevnetProcess } from '../src/demo/devnetProcess.js';
 import { type NetworkMembers, openNetworkMembers } from '../src/demo/members.js';
 
 interface Consumer {
@@ -132,7 +139,11 @@ describe('privacy: an outside member parses every block and state value', { time
   });
 
   before(async () => {
-    devnet = await startDevnetProcess({ dir, validators: 4, basePort: await freePortBase(8) });
+    const basePort = await freePortBase(8);
+    // In `npm test` the four-validator book story is seeded once per run and shared by the files that
+    // read it: this one resumes its own copy (see @hanglian/testkit's devnetFixture).
+    await copySeededDevnet({ cli: CLI, args: ['--validators', '4', '--demo'], dir, basePort });
+    devnet = await startDevnetProcess({ dir, validators: 4, basePort });
     const apis = devnet.apis;
     members = openNetworkMembers(dir, undefined);
     // The outside member reads blocks (members-only data) with its own signed requests.
@@ -330,7 +341,7 @@ describe('privacy: an outside member parses every block and state value', { time
     }
     // State: the regulator's own node database, every key and value, once the network has stopped.
     await devnet!.stop();
-    const storage = openStorage({ path: join(dir, 'nodes', 'node0', 'data') });
+    const storage = openStorage({ path: networkPaths.nodeData(dir, 'node0') });
     const state = new Map<string, Uint8Array>();
     try {
       for (const { key, value } of storage.state.reader().iterate(new Uint8Array())) {

@@ -85,6 +85,9 @@ describe('the direct canonical writer', () => {
     // Key sets that would collide if keys were simply joined.
     sameBytes({ 'a\u0000b': 1 });
     sameBytes({ a: 1, b: 2 });
+    sameBytes({ 'a,b': 1 });
+    sameBytes({ 'a,b': 1, c: 2 });
+    sameBytes({ a: 1, 'b,c': 2 });
   });
 
   it('takes objects without a prototype and Node buffers as cborg does', () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
+import { networkPaths, readKeyFile, readManifest, resolvePassphrase } from '@hanglian/node/offline';
 import {
   genesisHashOf,
   memberSigner,
@@ -16,7 +16,7 @@ import {
   type TrustCheckpoint,
   validatorSetFromGenesis,
 } from '@hanglian/sdk';
-import { freePortRange } from '@hanglian/testkit';
+import { copySeededDevnet, freePortRange } from '@hanglian/testkit';
 
 /** The CLI of this workspace (the index tests need a node; the CLI runs one). */
 export const CLI = join(
@@ -40,6 +40,10 @@ export interface TestChain {
 
 export async function startTestChain(extraArgs: readonly string[] = []): Promise<TestChain> {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-index-chain-'));
+  const basePort = await freePortRange(2);
+  // In `npm test` the book story is seeded once per run and each test file resumes its own copy of it
+  // (see @hanglian/testkit's devnetFixture); run alone, the devnet below seeds it.
+  await copySeededDevnet({ cli: CLI, args: ['--validators', '1', '--demo', ...extraArgs], dir, basePort });
   const child = spawn(
     process.execPath,
     [
@@ -52,7 +56,7 @@ export async function startTestChain(extraArgs: readonly string[] = []): Promise
       '--demo',
       '--json',
       '--base-port',
-      String(await freePortRange(2)),
+      String(basePort),
       '--log-level',
       'error',
       ...extraArgs,
@@ -77,7 +81,7 @@ export async function startTestChain(extraArgs: readonly string[] = []): Promise
   });
   const manifest = readManifest(dir);
   const passphrase = resolvePassphrase({ dir, manifest, envPassphrase: undefined });
-  const reader = memberSigner(readKeyFile(join(dir, 'keys', 'regulator', 'ops.json'), passphrase));
+  const reader = memberSigner(readKeyFile(networkPaths.key(dir, 'regulator/ops'), passphrase));
   const doc = JSON.parse(readFileSync(join(dir, 'genesis.json'), 'utf8'));
   const genesis = {
     chainId: doc.chainId,

@@ -93,6 +93,11 @@ export const NodeErrors = defineErrorCodes('node', {
     summary:
       'A genesis ceremony step does not apply (an organisation or key already in it, no issuer yet, …).',
   },
+  NETWORK_LAYOUT_OLD: {
+    kind: 'invalid',
+    summary:
+      'The network directory was made by an older release (every key in one directory): start a new one (`hanglian devnet --fresh`, or `hanglian init` into a new directory).',
+  },
   CARD_INVALID: {
     kind: 'invalid',
     summary: 'An organisation card is malformed or not signed by its own root key.',

@@ -1,6 +1,7 @@
-// Back-pressure at admission: past a backlog of a few seconds of commits (at least a floor), a client's
-// transaction is refused with 503 MEMPOOL_BACKLOG (retryable, with a retry hint), while transactions
-// relayed by peers are still taken.
+// Back-pressure at admission: past a backlog of a few seconds of commits (at least a floor) of transactions
+// the next blocks can take, a client's transaction is refused with 503 MEMPOOL_BACKLOG (retryable, with a
+// retry hint), while transactions relayed by peers are still taken. A transaction waiting for a missing
+// predecessor does not count (it delays nobody; counting it refused ever more once a client was refused).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DecodedTx } from '@hanglian/core';
@@ -10,17 +11,23 @@ import { createTestNetwork, makeTx, startTestNode, submitHex, type TestNetwork }
 describe('mempool back-pressure (backlog floor 5)', () => {
   let net: TestNetwork;
   let node: HanglianNode;
-  // Nonces ahead of the submitter's next one (0): admitted, but no block can take them, so they stay.
-  const waiting = (nonce: number) =>
-    makeTx(net.key('bookstore/ops'), {
+  const transfer = (label: string, nonce: number) =>
+    makeTx(net.key(label), {
       module: 'settlement',
       command: 'transfer',
       params: { to: 'hl0000000000000000000000000000000000000000', amount: 1 },
-      nonce: 10 + nonce,
+      nonce,
     });
+  // Ready: the submitter's next nonces from 0. Waiting: nonces ahead, which no block can take.
+  const ready = (nonce: number) => transfer('bookstore/ops', nonce);
+  const waiting = (nonce: number) => transfer('bookpress/ops', 10 + nonce);
   before(async () => {
     net = createTestNetwork();
-    node = await startTestNode(net, { mempool: { backlogFloor: 5, backlogSeconds: 2 } });
+    // No block for minutes: what is admitted stays in the mempool for the test to count.
+    node = await startTestNode(net, {
+      mempool: { backlogFloor: 5, backlogSeconds: 2 },
+      blockTiming: { minBlockIntervalMs: 600_000, emptyBlockIntervalMs: 600_000 },
+    });
   });
   after(async () => {
     await node.stop();
@@ -28,23 +35,52 @@ describe('mempool back-pressure (backlog floor 5)', () => {
   });
 
   it('admits up to the backlog, then refuses clients with 503 MEMPOOL_BACKLOG and a retry hint', async () => {
-    for (let i = 0; i < 5; i++) {
+    // Waiting for a missing nonce: admitted, and not in the backlog.
+    for (let i = 0; i < 3; i++) {
       const { status, body } = await submitHex(node.apiUrl, waiting(i), false);
       assert.equal(status, 202, JSON.stringify(body));
     }
-    assert.equal(node.mempool.size, 5);
+    assert.equal(node.mempool.ready, 0);
+    for (let i = 0; i < 5; i++) {
+      const { status, body } = await submitHex(node.apiUrl, ready(i), false);
+      assert.equal(status, 202, JSON.stringify(body));
+    }
+    assert.equal(node.mempool.ready, 5);
+    assert.equal(node.mempool.size, 8);
     assert.equal(node.mempool.backlogLimit, 5, 'no block carried a transaction yet: the floor applies');
-    const { status, body } = await submitHex(node.apiUrl, waiting(5), false);
+    const { status, body } = await submitHex(node.apiUrl, ready(5), false);
     assert.equal(status, 503, JSON.stringify(body));
     assert.equal(body.code, 'MEMPOOL_BACKLOG');
     assert.equal(body.details.retryAfterMs, 1_000);
-    assert.equal(node.mempool.size, 5, 'nothing was kept');
+    assert.equal(body.details.ready, 5);
+    assert.equal(node.mempool.size, 8, 'nothing was kept');
   });
 
   it('still takes a transaction relayed by a peer', () => {
     const next = { height: node.chain.height + 1, time: Date.now() };
-    node.mempool.add(waiting(6), node.chain.reader(), next, 'peer');
-    assert.equal(node.mempool.size, 6);
+    node.mempool.add(ready(5), node.chain.reader(), next, 'peer');
+    assert.equal(node.mempool.ready, 6);
+  });
+
+  it('counts a run of nonces as ready once its missing nonce arrives, and recounts after blocks', () => {
+    const now = 0;
+    const mempool = new Mempool(node.stateMachine, node.chain.chainId, {
+      backlogFloor: 100,
+      clock: () => now,
+    });
+    const state = node.chain.reader();
+    const next = { height: node.chain.height + 1, time: Date.now() };
+    const key = 'platform-a/ops';
+    for (const nonce of [1, 2, 3]) mempool.add(transfer(key, nonce), state, next);
+    assert.equal(mempool.ready, 0, 'nonce 0 is missing');
+    const first = mempool.add(transfer(key, 0), state, next);
+    assert.equal(mempool.ready, 4);
+    // A proposal found nonce 0 inadmissible: the rest waits again.
+    mempool.evict(first);
+    assert.equal(mempool.ready, 0);
+    mempool.update([], state, next.height);
+    assert.equal(mempool.ready, 0);
+    assert.equal(mempool.size, 3);
   });
 
   it('follows the commit rate: the limit is the last blocks’ transactions per second times backlogSeconds', () => {
@@ -67,16 +103,17 @@ describe('mempool back-pressure (backlog floor 5)', () => {
     assert.equal(mempool.committedPerSecond, 10);
     assert.equal(mempool.backlogLimit, 20);
     const next = { height: node.chain.height + 1, time: Date.now() };
-    for (let i = 0; i < 20; i++) mempool.add(waiting(i), state, next);
+    const key = 'bookstore/admin';
+    for (let i = 0; i < 20; i++) mempool.add(transfer(key, i), state, next);
     assert.throws(
-      () => mempool.add(waiting(20), state, next),
+      () => mempool.add(transfer(key, 20), state, next),
       (error: { code: string; details: { committedPerSecond: number; limit: number } }) =>
         error.code === 'MEMPOOL_BACKLOG' &&
         error.details.committedPerSecond === 10 &&
         error.details.limit === 20,
     );
-    mempool.add(waiting(21), state, next, 'peer');
-    assert.equal(mempool.size, 21, 'a relayed transaction is still taken');
+    mempool.add(transfer(key, 20), state, next, 'peer');
+    assert.equal(mempool.ready, 21, 'a relayed transaction is still taken');
     // Twice the pace, twice the queue.
     for (let h = 4; h <= 11; h++) {
       now += 500;

@@ -1,7 +1,7 @@
 // The genesis ceremony and organisation directories, without a network: cards are their owner's, every
 // founder must sign the very document a node starts from, and a changed document needs new signatures.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,12 +13,20 @@ import {
   checkGenesisSignatures,
   checkGenesisStarts,
   completeNodeKeyRotation,
+  completeRootKeyRotation,
+  DEFAULT_SCRYPT_N,
+  DEV_NETWORK_SCRYPT_N,
   initNetwork,
   initOrganisation,
+  networkPaths,
   newGenesis,
   nextNodeKey,
+  nextRootKey,
   orgPaths,
+  readCard,
   readGenesis,
+  readKeyFile,
+  readManifest,
   readOrgKey,
   requireFoundersSigned,
   retireSignerFilesOfOtherKey,
@@ -161,12 +169,130 @@ describe('genesis ceremony', () => {
     );
   });
 
-  it('hanglian init signs its genesis as every founder would', () => {
+  it('a local network is one organisation directory per member, joined by the ceremony’s genesis', () => {
     const dir = join(root, 'net');
-    initNetwork({ dir, genesisTime: 1_700_000_000_000, validators: 1, scryptN: TEST_SCRYPT_N });
-    const report = requireFoundersSigned(readGenesis(dir));
-    assert.equal(report.missing.length, 0);
-    assert.ok(report.signed.length >= 2);
+    const net = initNetwork({
+      dir,
+      genesisTime: 1_700_000_000_000,
+      validators: 2,
+      fullNodes: 1,
+      extraAccounts: 1,
+      scryptN: TEST_SCRYPT_N,
+    });
+    const genesis = readGenesis(dir);
+    const report = requireFoundersSigned(genesis);
+    const identity = genesis.modules.identity as {
+      organisations: Array<{ id: string; rootPublicKey: string }>;
+      identities: Array<{ publicKey: string; org: string; kind: string; permissions: string[] }>;
+    };
+    const validators = (genesis.modules.governance as { validators: Array<{ publicKey: string }> })
+      .validators;
+    assert.deepEqual(
+      [...report.signed].sort(),
+      net.manifest.organisations.map((o) => o.id).sort(),
+      'every organisation signed, with its own root key',
+    );
+    for (const org of net.manifest.organisations) {
+      const orgDir = networkPaths.orgDir(dir, org.id);
+      assert.equal(join(dir, org.dir), orgDir);
+      // Made as `org init` makes it: a card signed by its root key, the keys it names in its directory.
+      const card = readCard(orgPaths.card(orgDir));
+      assert.equal(identity.organisations.find((o) => o.id === org.id)?.rootPublicKey, card.rootPublicKey);
+      assert.equal(bytesToHex(readOrgKey(orgDir, 'root', net.passphrase).publicKey), card.rootPublicKey);
+      assert.equal(join(dir, org.keys.admin!), orgPaths.key(orgDir, 'admin'));
+      const admin = identity.identities.find((i) => i.publicKey === card.adminPublicKey);
+      assert.deepEqual(admin?.permissions, ['admin', 'transact']);
+      // A dev network's organisation directories open with their own dev file, like `org init`'s.
+      assert.equal(readFileSync(orgPaths.devPassphrase(orgDir), 'utf8').trim(), net.passphrase);
+    }
+    // Node i is organisation i's node, run from that directory; the first two are the validators.
+    assert.deepEqual(
+      net.manifest.nodes.map((n) => [n.name, n.org, n.validator]),
+      net.manifest.organisations.slice(0, 3).map((o, i) => [`node${i}`, o.id, i < 2]),
+    );
+    for (const node of net.manifest.nodes) {
+      const orgDir = networkPaths.orgDir(dir, node.org);
+      assert.equal(networkPaths.nodeKey(dir, node.name), orgPaths.nodeKey(orgDir));
+      assert.equal(networkPaths.nodeData(dir, node.name), orgPaths.nodeData(orgDir));
+      assert.equal(node.publicKey, readCard(orgPaths.card(orgDir)).nodePublicKey);
+    }
+    assert.deepEqual(
+      validators.map((v) => v.publicKey).sort(),
+      net.manifest.nodes
+        .filter((n) => n.validator)
+        .map((n) => n.publicKey)
+        .sort(),
+    );
+    // The load generators' extra account is the first organisation's, funded.
+    const first = net.manifest.organisations[0]!;
+    const account = readKeyFile(join(dir, first.keys['account-0']!), net.passphrase);
+    assert.ok(
+      identity.identities.some((i) => i.publicKey === bytesToHex(account.publicKey) && i.org === first.id),
+    );
+    assert.ok(checkGenesisStarts(genesis).length === 64);
+  });
+
+  it('a dev network derives its key files’ encryption cheaply (its passphrase is beside them); a production one does not', () => {
+    const organisations = [{ id: 'solo', name: 'Solo Co.', roles: ['regulator'] }];
+    const nOf = (dir: string) =>
+      (
+        JSON.parse(readFileSync(networkPaths.orgKey(dir, 'solo', 'root'), 'utf8')) as {
+          crypto: { kdfParams: { N: number } };
+        }
+      ).crypto.kdfParams.N;
+    const dev = join(root, 'dev-kdf');
+    initNetwork({ dir: dev, genesisTime: 1, organisations });
+    assert.equal(nOf(dev), DEV_NETWORK_SCRYPT_N);
+    const prod = join(root, 'prod-kdf');
+    initNetwork({ dir: prod, genesisTime: 1, organisations, passphrase: 'a production passphrase' });
+    assert.equal(nOf(prod), DEFAULT_SCRYPT_N);
+    assert.equal(existsSync(networkPaths.devPassphrase(prod)), false);
+  });
+
+  it('a network directory of the older layout is refused with a message that says what to do', () => {
+    const dir = join(root, 'old');
+    mkdirSync(join(dir, 'keys'), { recursive: true });
+    writeFileSync(
+      join(dir, 'network.json'),
+      JSON.stringify({ version: 1, chainId: 'hanglian-local', dev: true, organisations: [], nodes: [] }),
+    );
+    assert.equal(
+      codeOf(() => readManifest(dir)),
+      'NETWORK_LAYOUT_OLD',
+    );
+    assert.throws(() => readManifest(dir), /--fresh/);
+    assert.equal(
+      codeOf(() =>
+        initNetwork({ dir: join(root, 'too-many'), genesisTime: 1, validators: 10, fullNodes: 1 }),
+      ),
+      'CONFIG_INVALID',
+      'one node per organisation',
+    );
+  });
+
+  it('a root key rotation keeps the new key beside the old until it commits, then swaps them and re-signs the card', () => {
+    const dir = join(root, 'rerooting');
+    const made = initOrganisation({
+      dir,
+      id: 'rerooting',
+      name: 'Rerooting Co.',
+      roles: ['merchant'],
+      passphrase: 'p',
+      scryptN: TEST_SCRYPT_N,
+    });
+    const oldRoot = readOrgKey(dir, 'root', 'p');
+    const next = nextRootKey(dir, 'p', TEST_SCRYPT_N);
+    assert.deepEqual(nextRootKey(dir, 'p', TEST_SCRYPT_N).publicKey, next.publicKey, 'a retry reuses it');
+    assert.deepEqual(readOrgKey(dir, 'root', 'p').publicKey, oldRoot.publicKey, 'nothing moves before');
+    const card = completeRootKeyRotation(dir, 'p');
+    assert.equal(card.rootPublicKey, bytesToHex(next.publicKey));
+    // Signed by the new root: checkCard verifies against the root the card names.
+    assert.deepEqual(checkCard(JSON.parse(readFileSync(orgPaths.card(dir), 'utf8'))), card);
+    assert.equal(card.nodePublicKey, made.card.nodePublicKey);
+    assert.deepEqual(readOrgKey(dir, 'root', 'p').publicKey, next.publicKey);
+    const oldAddress = addressFromPublicKey(oldRoot.publicKey);
+    assert.ok(existsSync(join(orgPaths.retiredKeys(dir), `root.${oldAddress}.json`)));
+    assert.equal(existsSync(orgPaths.nextRootKey(dir)), false);
   });
 
   it('a node key rotation keeps the new key beside the old until it commits, then swaps them and the card', () => {

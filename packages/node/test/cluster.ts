@@ -111,10 +111,7 @@ export class Cluster {
   key(label: string): SigningKey {
     let key = this.#keys.get(label);
     if (key === undefined) {
-      const path = label.startsWith('node')
-        ? networkPaths.nodeKey(this.dir, label)
-        : join(this.dir, 'keys', ...label.split('/')) + '.json';
-      key = readKeyFile(path, this.net.passphrase);
+      key = readKeyFile(networkPaths.key(this.dir, label), this.net.passphrase);
       this.#keys.set(label, key);
     }
     return key;

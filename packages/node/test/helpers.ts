@@ -17,6 +17,7 @@ import {
   type InitNetworkResult,
   initNetwork,
   type NodeOptions,
+  networkPaths,
   readKeyFile,
 } from '../src/index.js';
 
@@ -57,10 +58,7 @@ export function createTestNetwork(
     key(label: string) {
       let key = cache.get(label);
       if (key === undefined) {
-        const path = label.startsWith('node')
-          ? join(dir, 'nodes', label, 'node-key.json')
-          : join(dir, 'keys', ...label.split('/')) + '.json';
-        key = readKeyFile(path, result.passphrase);
+        key = readKeyFile(networkPaths.key(dir, label), result.passphrase);
         cache.set(label, key);
       }
       return key;
@@ -157,7 +155,7 @@ export function submitHex(base: string, tx: Uint8Array, wait = true): Promise<Ht
 export function startTestNode(net: TestNetwork, options: Partial<NodeOptions> = {}): Promise<HanglianNode> {
   return HanglianNode.start({
     name: 'node0',
-    dataDir: `${net.dir}/nodes/node0/data`,
+    dataDir: networkPaths.nodeData(net.dir, 'node0'),
     genesis: net.genesis,
     validatorKey: net.key('node0'),
     api: { host: '127.0.0.1', port: 0 },

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { HanglianError } from '@hanglian/core';
-import { HanglianNode, initNetwork, type NodeOptions, readKeyFile } from '../src/index.js';
+import { HanglianNode, initNetwork, type NodeOptions, networkPaths, readKeyFile } from '../src/index.js';
 import { makeTx, submitHex, TEST_SCRYPT_N } from './helpers.js';
 
 describe('a software upgrade at a height', () => {
@@ -26,13 +26,13 @@ describe('a software upgrade at a height', () => {
     scryptN: TEST_SCRYPT_N,
     basePort: 0,
   });
-  const admin = readKeyFile(join(dir, 'keys', 'solo', 'admin.json'), net.passphrase);
-  const nodeKey = readKeyFile(join(dir, 'nodes', 'node0', 'node-key.json'), net.passphrase);
+  const admin = readKeyFile(networkPaths.key(dir, 'solo/admin'), net.passphrase);
+  const nodeKey = readKeyFile(networkPaths.key(dir, 'node0'), net.passphrase);
   const start = (options: Partial<NodeOptions> = {}) =>
     HanglianNode.start({
       name: 'node0',
-      dataDir: join(dir, 'nodes', 'node0', 'data'),
-      walPath: join(dir, 'nodes', 'node0', 'consensus.wal'),
+      dataDir: networkPaths.nodeData(dir, 'node0'),
+      walPath: networkPaths.nodeWal(dir, 'node0'),
       genesis: net.genesis,
       validatorKey: nodeKey,
       api: { host: '127.0.0.1', port: 0 },

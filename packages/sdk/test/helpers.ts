@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SigningKey } from '@hanglian/core';
-import { HanglianNode, type InitNetworkResult, initNetwork, readKeyFile } from '@hanglian/node';
+import { HanglianNode, type InitNetworkResult, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
 
 /** A cheap scrypt cost for the scratch network's key files only. */
 const TEST_SCRYPT_N = 1024;
@@ -37,17 +37,14 @@ export async function startTestChain(options: { registry?: unknown } = {}): Prom
   const key = (label: string): SigningKey => {
     let k = cache.get(label);
     if (k === undefined) {
-      const path = label.startsWith('node')
-        ? join(dir, 'nodes', label, 'node-key.json')
-        : `${join(dir, 'keys', ...label.split('/'))}.json`;
-      k = readKeyFile(path, result.passphrase);
+      k = readKeyFile(networkPaths.key(dir, label), result.passphrase);
       cache.set(label, k);
     }
     return k;
   };
   const node = await HanglianNode.start({
     name: 'node0',
-    dataDir: join(dir, 'nodes', 'node0', 'data'),
+    dataDir: networkPaths.nodeData(dir, 'node0'),
     genesis: result.genesis,
     validatorKey: key('node0'),
     api: { host: '127.0.0.1', port: 0 },

@@ -7,6 +7,9 @@ import { describe, it } from 'node:test';
 import {
   AdmissionMemo,
   ExecutionErrors,
+  identityStore,
+  organisationStore,
+  StateOverlay,
   TEST_GENESIS_TIME,
   TestChain,
   testAddress,
@@ -85,5 +88,24 @@ describe('admission memo of membership', () => {
       ExecutionErrors.TX_NOT_MEMBER,
       'without a memo, the same answer',
     );
+  });
+
+  it('memberUntil answers from each record as read in the state it is asked about (overlays too)', () => {
+    const chain = new TestChain();
+    const method = chain.kernel.identity.method;
+    const clerk = testAddress('shop/clerk');
+    assert.equal(method.memberUntil(chain.state, clerk), Number.POSITIVE_INFINITY);
+    const overlay = new StateOverlay(chain.state);
+    identityStore.set(overlay, clerk, { ...identityStore.get(chain.state, clerk)!, status: 'revoked' });
+    assert.equal(method.memberUntil(overlay, clerk), 0, 'revoked in the overlay');
+    assert.equal(method.memberUntil(chain.state, clerk), Number.POSITIVE_INFINITY, 'still active outside it');
+    const org = identityStore.get(chain.state, clerk)!.org;
+    const suspended = new StateOverlay(chain.state);
+    organisationStore.set(suspended, org, {
+      ...organisationStore.get(chain.state, org)!,
+      status: 'suspended',
+    });
+    assert.equal(method.memberUntil(suspended, clerk), 0, 'its organisation suspended in another overlay');
+    assert.equal(method.memberUntil(chain.state, clerk), Number.POSITIVE_INFINITY);
   });
 });

@@ -206,6 +206,82 @@ describe('governance: membership actions', () => {
     assertFails(vote(chain, 'reg', id), GovernanceErrors.GOV_PROPOSAL_CLOSED);
   });
 
+  it('expels an organisation for good: refused at once, its validator leaves the set, never back', () => {
+    const chain = new TestChain();
+    const view = () => chain.query<ValidatorsView>('governance', 'validators');
+    const regNode = testAddress('reg/node');
+    assert.ok(view().current.some((v) => v.address === regNode));
+    pass(chain, { type: 'expelOrganisation', org: 'reg' });
+    const h = chain.height;
+    assert.equal(
+      chain.query<{ status: string }>('identity', 'organisation', { id: 'reg' }).status,
+      'expelled',
+    );
+    // From the commit that expels it, none of its identities submits (nor reads, nor links: the same
+    // membership check, isActiveMember).
+    assert.equal(
+      thrownCode(() => vote(chain, 'reg', 1)),
+      ExecutionErrors.TX_NOT_MEMBER,
+    );
+    assert.equal(
+      thrownCode(() =>
+        chain.submit(testKey('reg/clerk'), 'settlement', 'transfer', {
+          to: testAddress('shop/clerk'),
+          amount: 1,
+        }),
+      ),
+      ExecutionErrors.TX_NOT_MEMBER,
+    );
+    assert.equal(chain.kernel.identity.method.isActiveMember(chain.state, regNode, Date.now()), false);
+    // Its validator leaves with it, as any removal: out of the set that signs block h+2.
+    assert.equal(
+      view().next.some((v) => v.address === regNode),
+      false,
+    );
+    chain.advance(1);
+    assert.equal(chain.height, h + 1);
+    assert.equal(
+      view().current.some((v) => v.address === regNode),
+      false,
+    );
+    // Final: no vote reinstates or suspends it, and its id is never admitted again.
+    for (const action of [
+      { type: 'reinstateOrganisation', org: 'reg' },
+      { type: 'suspendOrganisation', org: 'reg' },
+      { type: 'expelOrganisation', org: 'reg' },
+    ] as const) {
+      assertFails(
+        chain.submit(admins.brand, 'governance', 'submitProposal', { title: action.type, action }),
+        IdentityErrors.ORG_EXPELLED,
+      );
+    }
+    assertFails(
+      chain.submit(admins.brand, 'governance', 'submitProposal', {
+        title: 'again',
+        action: { ...admitCarrier, id: 'reg' },
+      }),
+      IdentityErrors.ORG_ALREADY_EXISTS,
+    );
+  });
+
+  it('never expels the organisation whose validators are the last ones', () => {
+    const genesis = new GenesisBuilder()
+      .organisation('solo', ['platform'])
+      .organisation('other', ['merchant'])
+      .identity('solo/admin', { org: 'solo' })
+      .identity('other/admin', { org: 'other' })
+      .validator('solo/node', 'solo')
+      .build();
+    const chain = new TestChain(genesis);
+    assertFails(
+      chain.submit(testKey('other/admin'), 'governance', 'submitProposal', {
+        title: 'expel',
+        action: { type: 'expelOrganisation', org: 'solo' },
+      }),
+      GovernanceErrors.GOV_LAST_VALIDATOR,
+    );
+  });
+
   it('replaces the root key of an organisation that lost it', () => {
     const chain = new TestChain();
     const newRoot = testKey('shop/root#new');

@@ -1,1 +1,2 @@
+export * from './devnetFixture.js';
 export * from './ports.js';

@@ -14,6 +14,13 @@ import { createServer, type Server } from 'node:net';
 export const TEST_PORT_FLOOR = 10_000;
 export const TEST_PORT_CEILING = 32_000;
 
+/**
+ * Ports in that span that fetch refuses to connect to (the Fetch standard's "bad ports"; Node's fetch
+ * throws `bad port`): a node whose API sits on one is unreachable to the SDK. A CI run's book-story seeding
+ * failed with "cannot reach the node at http://127.0.0.1:10080" before these were skipped.
+ */
+export const FETCH_BLOCKED_PORTS: readonly number[] = [10_080];
+
 export interface PortRange {
   /** The first port; the range is `base .. base + count - 1`. */
   readonly base: number;
@@ -45,6 +52,7 @@ export async function reservePortRange(
   const span = Math.floor((TEST_PORT_CEILING - TEST_PORT_FLOOR - count) / 2);
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = TEST_PORT_FLOOR + 2 * Math.floor(random() * span);
+    if (FETCH_BLOCKED_PORTS.some((port) => port >= base && port < base + count)) continue;
     const held: Server[] = [];
     for (let port = base; port < base + count; port++) {
       const server = await bind(port);

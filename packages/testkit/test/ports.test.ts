@@ -26,6 +26,17 @@ describe('test ports', () => {
     for (const port of range.ports) assert.equal(await canBind(port), true, `${port} is free again`);
   });
 
+  it('skips a range that holds a port fetch refuses (10080)', async () => {
+    const span = Math.floor((TEST_PORT_CEILING - TEST_PORT_FLOOR - 4) / 2);
+    // The first candidate is base 10078 (its 4 ports hold 10080), then any other.
+    const blockedPick = ((10_078 - TEST_PORT_FLOOR) / 2 + 0.5) / span;
+    const picks = [blockedPick, 0.9];
+    let i = 0;
+    const base = await freePortRange(4, () => picks[Math.min(i++, 1)]!);
+    assert.ok(base > 10_080 || base + 3 < 10_080, `range ${base}..${base + 3}`);
+    assert.equal(i, 2, 'a second base was tried');
+  });
+
   it('skips a base whose ports are taken', async () => {
     const taken = await reservePortRange(2);
     try {

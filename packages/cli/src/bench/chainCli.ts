@@ -32,6 +32,13 @@ const rates =
 const networkOnly = args.includes('--network-only');
 // `--node-flags "<flags>"`: extra Node flags for each validator process (e.g. `--max-semi-space-size=32`),
 // to measure a runtime setting beside the same run's bound.
+// `--past-factor F`: the past-saturation step offers F times the rate where commits stopped keeping up
+// (default 2; on a loaded machine saturation comes early, and twice it may still be near the maximum).
+const pastFactorFlag = args.indexOf('--past-factor');
+const pastFactor = pastFactorFlag >= 0 ? Number(args[pastFactorFlag + 1]) : 2;
+// `--naive-clients`: a refused transaction's later ones of the same sender go on their own schedule
+// (by default they wait for it and follow it in nonce order, as a wallet submitting in order does).
+const naiveClients = args.includes('--naive-clients');
 const nodeFlagsFlag = args.indexOf('--node-flags');
 const extraNodeFlags = nodeFlagsFlag >= 0 ? (args[nodeFlagsFlag + 1] ?? '').split(' ').filter(Boolean) : [];
 const log = (line: string) => {
@@ -108,12 +115,16 @@ if (!networkOnly) {
 
 // ---- a 4-validator network of processes under open-loop load (skipped with --no-network) ----
 if (!args.includes('--no-network')) {
-  const { runNetworkBench } = await import('./chainNetwork.js');
+  const { runNetworkBench, VALIDATOR_NODE_FLAGS } = await import('./chainNetwork.js');
   const validators = 4;
-  log(`\n${validators}-validator network (processes), open-loop transfers at rising offered rates:`);
+  log(
+    `\n${validators}-validator network (processes, node ${[...VALIDATOR_NODE_FLAGS, ...extraNodeFlags].join(' ')}), open-loop transfers at rising offered rates:`,
+  );
   const network = await runNetworkBench({
     validators,
     stepSeconds,
+    pastSaturationFactor: pastFactor,
+    naiveClients,
     rates,
     onProgress: log,
     nodeFlags: [
@@ -139,6 +150,15 @@ if (!args.includes('--no-network')) {
   );
   const past = network.steps.find((step) => step.pastSaturation);
   if (past !== undefined) {
+    // Against the best step before it too: when saturation came at the first step, the past-saturation
+    // step may itself be the maximum, and the ratio to the maximum then says nothing.
+    const before = Math.max(
+      0,
+      ...network.steps.filter((s) => !s.pastSaturation).map((s) => s.committedPerSecond),
+    );
+    log(
+      `  past saturation vs before  ${(past.committedPerSecond / Math.max(1, before)).toFixed(2)} of the best step before it (${fmt(before)}/s)`,
+    );
     log(
       `  past saturation           ${fmt(past.committedPerSecond)}/s committed at ${fmt(past.offeredPerSecond)}/s offered = ${(past.committedPerSecond / Math.max(1, network.maxCommittedPerSecond)).toFixed(2)} of the max (${fmt(past.refused)} refusals with MEMPOOL_BACKLOG, resent after the hint)`,
     );

@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { initNetwork, readKeyFile } from '@hanglian/node';
+import { initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
 
 // This package's own binary (dist/src/bench → bin).
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
@@ -66,6 +66,13 @@ export interface NetworkBenchFigures {
 function diskBytes(path: string): number {
   return statSync(path).blocks * 512;
 }
+
+/**
+ * Node flags every validator process of the bench runs with: those docs/operations.md gives a node
+ * (a 32 MiB semi-space: garbage collection took ~11% of a validator's CPU with the default 16 MiB, ~5.5%
+ * with it, in the same minutes), so the figures are those of a node run as documented.
+ */
+export const VALIDATOR_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -162,10 +169,20 @@ export async function runNetworkBench(
     stepSeconds?: number;
     senders?: number;
     validators?: number;
-    /** Flags for each validator's Node process, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile them. */
+    /**
+     * Flags for each validator's Node process besides VALIDATOR_NODE_FLAGS, e.g. `--cpu-prof
+     * --cpu-prof-dir=DIR` to profile them.
+     */
     nodeFlags?: readonly string[];
     /** Run one step at twice the rate where commits stopped keeping up (default true). */
     pastSaturation?: boolean;
+    /**
+     * Clients resend a refused transaction on their own, while the sender's later transactions go on
+     * their schedule (default false: a sender's later transactions wait for the refused one).
+     */
+    naiveClients?: boolean;
+    /** The past-saturation step offers this many times the rate where commits stopped keeping up (2). */
+    pastSaturationFactor?: number;
     onProgress?: (line: string) => void;
   } = {},
 ): Promise<NetworkBenchFigures> {
@@ -187,7 +204,7 @@ export async function runNetworkBench(
   const org = net.manifest.organisations[0]!.id;
   const keys: SigningKey[] = [];
   for (let i = 0; i < senderCount; i++)
-    keys.push(readKeyFile(join(dir, 'keys', org, `account-${i}.json`), net.passphrase));
+    keys.push(readKeyFile(networkPaths.orgKey(dir, org, `account-${i}`), net.passphrase));
   const sink = addressFromPublicKey(keys[0]!.publicKey);
   const nonces = keys.map(() => 0);
 
@@ -196,7 +213,10 @@ export async function runNetworkBench(
     // Each node is recorded as soon as it runs, so a failed start still stops the others.
     await Promise.all(
       net.manifest.nodes.map(async (n) => {
-        nodes.push({ name: n.name, ...(await startNode(dir, n.name, options.nodeFlags ?? [])) });
+        nodes.push({
+          name: n.name,
+          ...(await startNode(dir, n.name, [...VALIDATOR_NODE_FLAGS, ...(options.nodeFlags ?? [])])),
+        });
       }),
     );
     nodes.sort((a, b) => a.name.localeCompare(b.name));
@@ -207,7 +227,7 @@ export async function runNetworkBench(
     }
 
     const steps: RateStep[] = [];
-    const ledgerFile = join(dir, 'nodes', nodes[0]!.name, 'data', 'data.mdb');
+    const ledgerFile = join(networkPaths.nodeData(dir, nodes[0]!.name), 'data.mdb');
     const diskBefore = diskBytes(ledgerFile);
     const heightAtStart = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
     let sender = 0;
@@ -218,7 +238,7 @@ export async function runNetworkBench(
       // Sign the step's transfers first: the load generator shares the machine with the nodes.
       const total = Math.round(rate * stepSeconds);
       const height = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
-      const planned: Array<{ node: number; hex: string }> = [];
+      const planned: Array<{ node: number; hex: string; sender: number; nonce: number }> = [];
       for (let i = 0; i < total; i++) {
         const s = sender++ % senderCount;
         const key = keys[s]!;
@@ -233,7 +253,12 @@ export async function runNetworkBench(
           expiresAt: height + 5_000,
           actors: [],
         };
-        planned.push({ node: s % nodes.length, hex: bytesToHex(signTx(body, key)) });
+        planned.push({
+          node: s % nodes.length,
+          hex: bytesToHex(signTx(body, key)),
+          sender: s,
+          nonce: body.nonce,
+        });
       }
 
       const pids = nodes.map((n) => n.child.pid!);
@@ -253,16 +278,29 @@ export async function runNetworkBench(
       })();
       const generatorCpuBefore = process.cpuUsage();
       const t0 = performance.now();
+      // Senders with a transaction waiting to be resent after a refusal: their later transactions wait
+      // with it, then go in nonce order (unless the clients are naive).
+      const held = new Map<number, Array<{ nonce: number; go: () => void }>>();
+      const heldSend = (sender: number, nonce: number, send: () => Promise<void>): Promise<void> =>
+        new Promise<void>((resolve) => {
+          const queue = held.get(sender)!;
+          queue.push({ nonce, go: () => void send().then(resolve) });
+          queue.sort((a, b) => a.nonce - b.nonce);
+        });
       // Open loop: each 10 ms, send what the offered rate owes by now, answered or not.
       let next = 0;
       while (next < planned.length) {
         const due = Math.min(planned.length, Math.floor(((performance.now() - t0) / 1000) * rate));
         for (; next < due; next++) {
-          const { node, hex } = planned[next]!;
+          const { node, hex, sender, nonce } = planned[next]!;
           const sentAt = performance.now();
           // A client backs off as the node asks when refused with MEMPOOL_BACKLOG, then sends again: later
           // nonces of the same sender wait for this one, so giving up would strand them. Like the SDK, it
-          // doubles the hint at each further refusal (with jitter), so that refused clients thin out.
+          // doubles the hint at each further refusal (with jitter), so that refused clients thin out. And
+          // like a wallet submitting in order, it holds the sender's later transactions meanwhile and
+          // sends them after this one, in nonce order: sent on their own schedule, they would reach the
+          // node while there is room, be admitted, and wait there for the refused one (a mempool full of
+          // transactions no block can take; 0.55 of the maximum at 4x the saturating rate).
           let attempt = 0;
           const send = (): Promise<void> =>
             fetch(`${nodes[node]!.url}/v1/txs?wait=commit&timeoutMs=20000`, {
@@ -276,8 +314,18 @@ export async function runNetworkBench(
                   refused++;
                   const hint = answer.details?.retryAfterMs ?? 1_000;
                   const wait = Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random());
+                  if (options.naiveClients) {
+                    await new Promise((r) => setTimeout(r, wait));
+                    return send();
+                  }
+                  if (held.has(sender)) return heldSend(sender, nonce, send);
+                  held.set(sender, []);
                   await new Promise((r) => setTimeout(r, wait));
-                  return send();
+                  const resent = send();
+                  const later = held.get(sender)!;
+                  held.delete(sender);
+                  for (const item of later) item.go();
+                  return resent;
                 }
                 if (answer.status === 'committed' && answer.result?.code === 'OK')
                   latencies.push(performance.now() - sentAt);
@@ -286,7 +334,7 @@ export async function runNetworkBench(
               .catch(() => {
                 failed++;
               });
-          inFlight.push(send());
+          inFlight.push(held.has(sender) && !options.naiveClients ? heldSend(sender, nonce, send) : send());
         }
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -336,7 +384,7 @@ export async function runNetworkBench(
         // One more step at twice the rate: with back-pressure, commits there should stay near the maximum.
         if (options.pastSaturation === false) break;
         pastSaturation = true;
-        plan.splice(stepIndex + 1, plan.length, rate * 2);
+        plan.splice(stepIndex + 1, plan.length, rate * (options.pastSaturationFactor ?? 2));
       }
     }
     const grown = diskBytes(ledgerFile) - diskBefore;

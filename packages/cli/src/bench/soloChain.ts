@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { initNetwork, readKeyFile } from '@hanglian/node';
+import { initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
 
 export interface SoloChainFigures {
   readonly clients: number;
@@ -58,7 +58,7 @@ export async function runSoloChainBench(
   const org = net.manifest.organisations[0]!.id;
   const keys: SigningKey[] = [];
   for (let i = 0; i < clients; i++)
-    keys.push(readKeyFile(join(dir, 'keys', org, `account-${i}.json`), net.passphrase));
+    keys.push(readKeyFile(networkPaths.orgKey(dir, org, `account-${i}`), net.passphrase));
   const sink = addressFromPublicKey(keys[0]!.publicKey);
 
   const child = spawn(

@@ -79,7 +79,7 @@ export function registerDevnet(program: Command): void {
   program
     .command('devnet')
     .description(
-      'run a local network: every node of a network directory as its own process (created on first run)',
+      'run a local network: one organisation directory per member, made and signed as in the genesis ceremony, each node its own process from its own directory (created on first run)',
     )
     .requiredOption('--dir <dir>', 'network directory (created when absent)')
     .option('--validators <n>', 'validator nodes when creating the network', '4')
@@ -170,6 +170,9 @@ export function registerDevnet(program: Command): void {
         });
       } else {
         say(`resuming the network in ${opts.dir} (use --fresh to start over)`);
+        // A directory of the older layout (every key in one directory) is refused here with what to do
+        // (NETWORK_LAYOUT_OLD), rather than by every node as it starts.
+        readManifest(opts.dir);
         // Networks made before the genesis ceremony existed carry no founders' signatures: nodes refuse
         // them, so say how to go on rather than let every node fail to start.
         if (checkGenesisSignatures(readGenesis(opts.dir)).missing.length > 0) {

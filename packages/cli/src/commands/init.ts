@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HanglianError } from '@hanglian/core';
 import { NodeErrors } from '@hanglian/node/offline';
 import type { Command } from 'commander';
@@ -6,7 +7,9 @@ import type { Command } from 'commander';
 export function registerInit(program: Command): void {
   program
     .command('init')
-    .description('create a new network: organisations, encrypted keys, nodes and the genesis document')
+    .description(
+      'create a local network: one organisation directory per member (as `org init` makes it), a genesis every one signed (as in `genesis new/add-org/sign`), and which node runs where',
+    )
     .requiredOption('--dir <dir>', 'directory to create (must be empty or absent)')
     .option('--chain-id <id>', 'chain id', 'hanglian-local')
     .option('--validators <n>', 'validator nodes to create', '1')
@@ -56,6 +59,7 @@ export function registerInit(program: Command): void {
           dir: opts.dir,
           chainId: result.manifest.chainId,
           organisations: result.manifest.organisations.map((o) => o.id),
+          organisationDirs: result.manifest.organisations.map((o) => join(opts.dir, o.dir)),
           nodes: result.manifest.nodes.map((n) => ({
             name: n.name,
             org: n.org,
@@ -70,6 +74,9 @@ export function registerInit(program: Command): void {
         }
         process.stdout.write(`created network ${summary.chainId} in ${opts.dir}\n`);
         process.stdout.write(`  organisations: ${summary.organisations.join(', ')}\n`);
+        process.stdout.write(
+          `  each in its own directory, as \`hanglian org init\` makes it: ${join(opts.dir, 'orgs', '<id>')}\n`,
+        );
         for (const n of summary.nodes)
           process.stdout.write(
             `  ${n.name} (${n.org}) ${n.validator ? 'validator' : 'full node'}, API port ${n.apiPort}\n`,
@@ -79,7 +86,9 @@ export function registerInit(program: Command): void {
             `  DEVELOPMENT network: key passphrase in ${result.devPassphraseFile} (never do this in production)\n`,
           );
         }
-        process.stdout.write(`start it with: hanglian node start --dir ${opts.dir}\n`);
+        process.stdout.write(
+          `start a node with: hanglian node start --dir ${opts.dir} --node node0 (or run them all: hanglian devnet --dir ${opts.dir})\n`,
+        );
       },
     );
 }

@@ -1,5 +1,5 @@
 import { HanglianError } from '@hanglian/core';
-import type { HanglianNode, LogLevel, StateSyncTrust } from '@hanglian/node';
+import type { HanglianNode, LaunchOptions, LogLevel, StateSyncTrust } from '@hanglian/node';
 import {
   isOrganisationDir,
   NodeErrors,
@@ -135,24 +135,9 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
         throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
       }
-      const keepRecent = opts.keepRecent === undefined ? undefined : Number(opts.keepRecent);
-      const snapshotEvery = opts.snapshotEvery === undefined ? 0 : Number(opts.snapshotEvery);
-      if (keepRecent !== undefined && (!Number.isSafeInteger(keepRecent) || keepRecent < 1)) {
-        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--keep-recent must be a whole number ≥ 1');
-      }
-      if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 0) {
-        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--snapshot-every must be a whole number ≥ 0');
-      }
-      if (opts.snapshotEvery !== undefined && keepRecent === undefined) {
-        throw new HanglianError(NodeErrors.CONFIG_INVALID, '--snapshot-every needs --keep-recent');
-      }
+      const pruning = pruningOption(opts);
       const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
-      if (opts.consoleIndex !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.consoleIndex)) {
-        throw new HanglianError(
-          NodeErrors.CONFIG_INVALID,
-          `--console-index must be an http(s) URL, got "${opts.consoleIndex}"`,
-        );
-      }
+      const consoleIndexUrl = consoleIndexOption(opts);
       const stateSync = stateSyncOption(opts);
       const { launchNode } = await import('@hanglian/node');
       const running = await launchNode({
@@ -163,15 +148,13 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
         stateSync,
-        ...(keepRecent === undefined ? {} : { pruning: { keepRecent, snapshotEvery } }),
+        ...(pruning === undefined ? {} : { pruning }),
         ...(consoleDir === undefined
           ? {}
           : {
               consoleDir,
               consoleDevKeys: opts.consoleDevKeys === true,
-              ...(opts.consoleIndex === undefined
-                ? {}
-                : { consoleIndexUrl: opts.consoleIndex.replace(/\/+$/, '') }),
+              ...(consoleIndexUrl === undefined ? {} : { consoleIndexUrl }),
             }),
         ...(build.softwareUpgrades === undefined ? {} : { softwareUpgrades: build.softwareUpgrades }),
       });
@@ -236,6 +219,34 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
           : `--trust-height ${status.height} --trust-hash ${status.latestBlockHash}\n`,
       );
     });
+}
+
+/** `--keep-recent` and `--snapshot-every`: the state pruning of either kind of node (default archival). */
+function pruningOption(opts: NodeStartOptions): LaunchOptions['pruning'] {
+  const keepRecent = opts.keepRecent === undefined ? undefined : Number(opts.keepRecent);
+  const snapshotEvery = opts.snapshotEvery === undefined ? 0 : Number(opts.snapshotEvery);
+  if (keepRecent !== undefined && (!Number.isSafeInteger(keepRecent) || keepRecent < 1)) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, '--keep-recent must be a whole number ≥ 1');
+  }
+  if (!Number.isSafeInteger(snapshotEvery) || snapshotEvery < 0) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, '--snapshot-every must be a whole number ≥ 0');
+  }
+  if (opts.snapshotEvery !== undefined && keepRecent === undefined) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, '--snapshot-every needs --keep-recent');
+  }
+  return keepRecent === undefined ? undefined : { keepRecent, snapshotEvery };
+}
+
+/** `--console-index URL`, without its trailing slashes. */
+function consoleIndexOption(opts: NodeStartOptions): string | undefined {
+  if (opts.consoleIndex === undefined) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(opts.consoleIndex)) {
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      `--console-index must be an http(s) URL, got "${opts.consoleIndex}"`,
+    );
+  }
+  return opts.consoleIndex.replace(/\/+$/, '');
 }
 
 /** `--state-sync` and a trusted checkpoint (`--trust-height/--trust-hash/--trusting-period-hours`). */
@@ -312,8 +323,16 @@ async function runOrganisationNode(opts: NodeStartOptions, build: CliBuild): Pro
     passphraseFile: opts.passphraseFile,
     envPassphrase: process.env.HANGLIAN_PASSPHRASE,
   });
+  if (opts.consoleDevKeys) {
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      '--console-dev-keys is for a local network directory (hanglian init/devnet), never an organisation’s own',
+    );
+  }
   const genesis = readGenesisFile(opts.genesis);
+  const pruning = pruningOption(opts);
   const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
+  const consoleIndexUrl = consoleIndexOption(opts);
   const { launchOrganisationNode, parsePeerList } = await import('@hanglian/node');
   const running = await launchOrganisationNode({
     dir: opts.dir,
@@ -324,7 +343,10 @@ async function runOrganisationNode(opts: NodeStartOptions, build: CliBuild): Pro
     ...(opts.api === undefined ? {} : { api: opts.api }),
     logLevel: opts.logLevel as LogLevel,
     stateSync: stateSyncOption(opts),
-    ...(consoleDir === undefined ? {} : { consoleDir }),
+    ...(pruning === undefined ? {} : { pruning }),
+    ...(consoleDir === undefined
+      ? {}
+      : { consoleDir, ...(consoleIndexUrl === undefined ? {} : { consoleIndexUrl }) }),
     ...(build.softwareUpgrades === undefined ? {} : { softwareUpgrades: build.softwareUpgrades }),
   });
   await serveUntilStopped(running, opts.json === true, consoleDir);

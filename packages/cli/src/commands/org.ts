@@ -1,18 +1,21 @@
 /**
  * `hanglian org`: an organisation of the consortium. `init` makes its keys and public card on its own
  * machine; the `propose-*` commands and `vote` are governance (admission, validators, suspension,
- * software upgrades); `register` certifies an admitted organisation's own keys with its root key;
+ * expulsion, software upgrades); `register` certifies an admitted organisation's own keys with its root key;
  * `rotate-key` moves an identity to a new key; `rotate-node-key` moves the organisation's node (and its
- * validator) to a new key with the root key.
+ * validator) to a new key with the root key; `rotate-root-key` moves the root key itself and its
+ * organisation directory (key files, card) with it.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { addressFromPublicKey, bytesToHex, HanglianError, hexToBytes } from '@hanglian/core';
 import {
   completeNodeKeyRotation,
+  completeRootKeyRotation,
   initOrganisation,
   isOrganisationDir,
   NodeErrors,
   nextNodeKey,
+  nextRootKey,
   orgPaths,
   readCard,
   readKeyFile,
@@ -26,6 +29,7 @@ import {
   memberSigner,
   type ProposalAction,
   query,
+  settlement,
   signAndSubmit,
 } from '@hanglian/sdk';
 import type { Command } from 'commander';
@@ -96,7 +100,7 @@ export function registerOrg(program: Command): void {
   const org = program
     .command('org')
     .description(
-      'your organisation and the consortium: keys and card, admission, validators, suspension, upgrades, votes, key rotation',
+      'your organisation and the consortium: keys and card, admission, validators, suspension and expulsion, upgrades, votes, node and root key rotation',
     );
 
   org
@@ -357,6 +361,17 @@ export function registerOrg(program: Command): void {
     );
   });
 
+  withProposerOptions(
+    org
+      .command('propose-expulsion')
+      .description(
+        'propose expelling an organisation for good: refused everywhere from that commit like a suspension, its validators leave the set two blocks later, and it is never reinstated or readmitted under its id',
+      )
+      .requiredOption('--org <id>', 'the organisation to expel'),
+  ).action(async (raw: ProposerOptions & { org: string }) => {
+    await propose(proposerOf(raw), `expel ${raw.org}`, { type: 'expelOrganisation', org: raw.org });
+  });
+
   withMemberKeyOptions(
     org
       .command('propose-upgrade')
@@ -527,6 +542,101 @@ export function registerOrg(program: Command): void {
       const updated = completeNodeKeyRotation(opts.dir, passphrase);
       process.stdout.write(
         `${card.id}: node key ${done}\n  old ${oldKey} (refused by every node from that commit)\n  new ${updated.nodePublicKey} (${orgPaths.nodeKey(opts.dir)}; card.json updated)\n  now restart your node (hanglian node start --dir ${opts.dir} …): it runs with the new key\n`,
+      );
+    });
+
+  org
+    .command('rotate-root-key')
+    .description(
+      "move your organisation's root key to a new key (no vote, no restart): the old root signs, the new one co-signs; from that commit the chain knows only the new root, and the old root's balance (where your shares are paid unless you set a payee) is moved to the new one first",
+    )
+    .requiredOption('--dir <orgdir>', 'your organisation directory (hanglian org init)')
+    .requiredOption('--api <url>', 'a member node API')
+    .option('--passphrase-file <file>', 'key passphrase (default: HANGLIAN_PASSPHRASE, or the dev file)')
+    .addHelpText(
+      'after',
+      '\nExample (nothing to restart: the node never uses the root key):\n  hanglian org rotate-root-key --dir /var/lib/hanglian/acme --api http://10.0.0.3:26657 --passphrase-file /etc/hanglian/acme.pass\n',
+    )
+    .action(async (opts: { dir: string; api: string; passphraseFile?: string }) => {
+      const card = readCard(orgPaths.card(opts.dir));
+      const passphrase = resolveOrgPassphrase({
+        dir: opts.dir,
+        passphraseFile: opts.passphraseFile,
+        envPassphrase: process.env.HANGLIAN_PASSPHRASE,
+      });
+      const oldKey = readOrgKey(opts.dir, 'root', passphrase);
+      if (bytesToHex(oldKey.publicKey) !== card.rootPublicKey) {
+        throw new HanglianError(
+          NodeErrors.CONFIG_INVALID,
+          `${orgPaths.key(opts.dir, 'root')} is not the root key ${orgPaths.card(opts.dir)} names`,
+        );
+      }
+      const root = memberSigner(oldKey);
+      // Made (or, after an interrupted attempt, read back) before anything is submitted.
+      const madeNow = !existsSync(orgPaths.nextRootKey(opts.dir));
+      const next = nextRootKey(opts.dir, passphrase);
+      const oldAddress = addressFromPublicKey(oldKey.publicKey);
+      const newAddress = addressFromPublicKey(next.publicKey);
+      const client = createClient({ url: opts.api, reader: root });
+      const rotatedAlready = async (): Promise<boolean> => {
+        const { result } = await query<{ rotatedTo?: string } | null>(client, {
+          module: 'identity',
+          name: 'identity',
+          params: { address: oldAddress },
+        });
+        return result?.rotatedTo === newAddress;
+      };
+      const lines: string[] = [];
+      const committedOrThrow = (outcome: { txId: string; status: { status: string } }, what: string) => {
+        if (outcome.status.status !== 'committed') {
+          throw new HanglianError(
+            NodeErrors.BAD_REQUEST,
+            `${what} ${outcome.txId} is ${outcome.status.status}, not committed yet: run the same command again to finish it (the new key is kept in ${orgPaths.nextRootKey(opts.dir)})`,
+          );
+        }
+      };
+      if (await rotatedAlready()) {
+        lines.push('the rotation had already committed; its files are now moved');
+      } else {
+        try {
+          // Shares are paid to the root's address unless a payee is set: what is there moves with it
+          // (the old key is revoked by the rotation and can never sign again).
+          const { result: balance } = await query<{ amount: number }>(client, {
+            module: 'settlement',
+            name: 'balance',
+            params: { address: oldAddress },
+          });
+          if (balance.amount > 0) {
+            const moved = await signAndSubmit(client, {
+              signer: root,
+              ...settlement.transfer({ to: newAddress, amount: balance.amount, memo: 'root key rotation' }),
+            });
+            committedOrThrow(moved, 'the balance transfer');
+            lines.push(`  balance ${balance.amount} moved to the new root in ${moved.txId}`);
+          }
+          const outcome = await signAndSubmit(client, {
+            signer: root,
+            actors: [memberSigner(next)],
+            ...identity.rotateKey({ newPublicKey: next.publicKey }),
+          });
+          committedOrThrow(outcome, 'the rotation');
+          const status = outcome.status as { height?: number };
+          lines.unshift(`rotated in ${outcome.txId} at height ${status.height ?? '?'}`);
+        } catch (error) {
+          if (!(await rotatedAlready())) {
+            // Refused for certain: a key made by this attempt was never used. Anything else (a timeout)
+            // may still commit, so the key is kept for the next attempt.
+            const details = (error as HanglianError).details as { committed?: boolean } | undefined;
+            if (madeNow && details?.committed !== undefined)
+              rmSync(orgPaths.nextRootKey(opts.dir), { force: true });
+            throw error;
+          }
+          lines.unshift('rotation had already committed; its files are now moved');
+        }
+      }
+      const updated = completeRootKeyRotation(opts.dir, passphrase);
+      process.stdout.write(
+        `${card.id}: root key ${lines.join('\n')}\n  old ${card.rootPublicKey} (revoked from that commit; kept in ${orgPaths.retiredKeys(opts.dir)})\n  new ${updated.rootPublicKey} (${orgPaths.key(opts.dir, 'root')}; card.json signed by it)\n  back up the new root key now, and keep it offline\n`,
       );
     });
 

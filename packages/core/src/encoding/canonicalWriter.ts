@@ -78,20 +78,21 @@ function writeBytes(bytes: Uint8Array): void {
 }
 
 function writeString(text: string): void {
-  const start = at;
-  // Most strings are short ASCII (addresses, codes, names): written as they are read.
-  if (text.length < 24) {
-    ensure(1 + text.length);
-    buffer[at++] = 0x60 | text.length;
-    for (let i = 0; i < text.length; i++) {
+  // Most strings are ASCII (addresses, codes, names): written as they are read, after a head that
+  // assumes one byte per character; at the first other character, the whole string is encoded again.
+  const n = text.length;
+  if (n < 0x10000) {
+    const start = at;
+    head(3, n);
+    ensure(n);
+    let i = 0;
+    for (; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 0x80) {
-        at = start;
-        break;
-      }
+      if (c >= 0x80) break;
       buffer[at++] = c;
     }
-    if (at !== start) return;
+    if (i === n) return;
+    at = start;
   }
   // TextEncoder writes lone surrogates as U+FFFD, as cborg does.
   const bytes = textEncoder.encode(text);
@@ -122,17 +123,29 @@ interface KeyOrder {
   readonly encoded: readonly Uint8Array[];
 }
 
-/** Key sets (by their keys in insertion order, length-prefixed so no two sets collide) -> canonical order. */
-const keyOrders = new Map<string, KeyOrder>();
+interface CachedKeyOrder extends KeyOrder {
+  /** The keys in the insertion order they were seen in, to tell key sets with the same joined id apart. */
+  readonly seen: readonly string[];
+}
+
+/** Key sets (by their keys in insertion order, joined) -> canonical order. */
+const keyOrders = new Map<string, CachedKeyOrder>();
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function keyOrderOf(keys: readonly string[]): KeyOrder {
-  let id = '';
-  for (const key of keys) id += `${key.length}:${key}`;
-  let order = keyOrders.get(id);
-  if (order === undefined) {
-    const entries = keys.map((key) => ({ key, encoded: encodedKey(key) }));
-    entries.sort((a, b) => compareBytes(a.encoded, b.encoded));
-    order = { keys: entries.map((e) => e.key), encoded: entries.map((e) => e.encoded) };
+  const id = keys.join(',');
+  const cached = keyOrders.get(id);
+  // Keys holding the separator could join to another set's id: the cached set must be the same keys.
+  if (cached !== undefined && sameKeys(cached.seen, keys)) return cached;
+  const entries = keys.map((key) => ({ key, encoded: encodedKey(key) }));
+  entries.sort((a, b) => compareBytes(a.encoded, b.encoded));
+  const order = { seen: [...keys], keys: entries.map((e) => e.key), encoded: entries.map((e) => e.encoded) };
+  if (cached === undefined) {
     if (keyOrders.size >= KEY_ORDER_CACHE_LIMIT) keyOrders.clear();
     keyOrders.set(id, order);
   }

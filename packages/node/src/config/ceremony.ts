@@ -202,6 +202,46 @@ export function addOrganisationToGenesis(
   return { genesis: copy, droppedSignatures };
 }
 
+/**
+ * Adds a further service identity (transact only) of an organisation already in the genesis, with an
+ * optional opening balance backed by the first issuer: the funded accounts a local network's load
+ * generators submit from. Signatures already on the document are dropped, as with an added organisation.
+ */
+export function addServiceIdentityToGenesis(
+  genesis: GenesisDocument,
+  account: { readonly org: string; readonly publicKey: string; readonly openingBalance?: number },
+): GenesisDocument {
+  const copy = structuredClone(genesis) as GenesisDocument & { signatures?: unknown[] };
+  const { identity, settlement } = sections(copy);
+  const refuse = (what: string) =>
+    new HanglianError(NodeErrors.GENESIS_CEREMONY, what, { details: { org: account.org } });
+  if (!identity.organisations.some((o) => o.id === account.org))
+    throw refuse(`${account.org} is not in the genesis`);
+  if (
+    identity.organisations.some((o) => o.rootPublicKey === account.publicKey) ||
+    identity.identities.some((i) => i.publicKey === account.publicKey)
+  )
+    throw refuse(`key ${account.publicKey.slice(0, 12)}… is already in the genesis`);
+  identity.identities.push({
+    publicKey: account.publicKey,
+    org: account.org,
+    kind: 'service',
+    permissions: ['transact'],
+  });
+  if (account.openingBalance !== undefined && account.openingBalance > 0) {
+    const issuer = settlement.issuers[0];
+    if (issuer === undefined)
+      throw refuse('an opening balance needs an issuer in the genesis: add one first');
+    settlement.balances.push({
+      address: addressFromPublicKey(hexToBytes(account.publicKey)),
+      amount: account.openingBalance,
+      issuer: issuer.org,
+    });
+  }
+  delete copy.signatures;
+  return copy;
+}
+
 /** The bytes every founder signs: the document without its signatures, canonically encoded. */
 export function genesisSigningBytes(genesis: GenesisDocument): Uint8Array {
   const { signatures: _signatures, ...unsigned } = genesis;

@@ -1,21 +1,22 @@
 /**
- * Creates a network directory: organisations with encrypted keys, nodes with encrypted validator keys,
- * the genesis document and the manifest. Used by `hanglian init`, the devnet and the tests.
+ * Creates a local network directory (network.ts): one organisation directory per member, made as
+ * `hanglian org init` makes it, and the genesis every member signed, made as the genesis ceremony makes
+ * it. Used by `hanglian init`, the devnet and the tests.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import {
-  addressFromPublicKey,
-  bytesToHex,
-  ed25519Sha256,
-  HanglianError,
-  type SigningKey,
-} from '@hanglian/core';
+import { bytesToHex, ed25519Sha256, HanglianError } from '@hanglian/core';
 import type { GenesisDocument } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
-import { generateEncryptionKeyPair, writeEncryptionKeyFile, writeKeyFile } from '../keystore/keystore.js';
-import { signGenesis } from './ceremony.js';
+import { writeKeyFile } from '../keystore/keystore.js';
+import {
+  addOrganisationToGenesis,
+  addServiceIdentityToGenesis,
+  newGenesis,
+  requireFoundersSigned,
+  signGenesis,
+} from './ceremony.js';
 import {
   ensureDir,
   type ManifestNode,
@@ -24,6 +25,23 @@ import {
   networkPaths,
   writeJsonFile,
 } from './network.js';
+import {
+  initOrganisation,
+  ORG_KEY_LABELS,
+  type OrganisationCard,
+  orgPaths,
+  readOrgKey,
+} from './organisation.js';
+
+/** Where a local network's nodes listen. */
+const HOST = '127.0.0.1';
+/**
+ * scrypt cost of a development network's key files (the production default is 2^15): their passphrase
+ * is on disk beside them (DEV-ONLY-PASSPHRASE.txt).
+ */
+export const DEV_NETWORK_SCRYPT_N = 2 ** 12;
+/** Voting power of each validator of a local network. */
+const VALIDATOR_POWER = 10;
 
 export interface OrganisationSpec {
   readonly id: string;
@@ -57,9 +75,9 @@ export const ISSUER_OPENING_RESERVES = 100_000_000_000;
 export interface InitNetworkOptions {
   readonly dir: string;
   readonly chainId?: string;
-  /** Validator nodes to create (run by the first organisations in order). */
+  /** Validator nodes to create: the nodes of the first organisations, in order. */
   readonly validators?: number;
-  /** Non-voting full nodes to create. */
+  /** Non-voting full nodes to create: the nodes of the organisations after the validators'. */
   readonly fullNodes?: number;
   readonly organisations?: readonly OrganisationSpec[];
   /** The key passphrase. When absent, a dev network is made and its random passphrase written beside the keys. */
@@ -82,8 +100,8 @@ export interface InitNetworkOptions {
    */
   readonly insights?: unknown;
   /**
-   * Extra funded service identities of the first organisation (`keys/<org>/account-<i>.json`), for load
-   * generators that need many independent submitters.
+   * Extra funded service identities of the first organisation (`orgs/<org>/keys/account-<i>.json`), for
+   * load generators that need many independent submitters.
    */
   readonly extraAccounts?: number;
 }
@@ -99,6 +117,12 @@ function isEmptyDir(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).length === 0;
 }
 
+/**
+ * Makes a local network by the consortium's own steps, all on this machine: each organisation makes its
+ * directory as `hanglian org init` does (`initOrganisation`), the genesis is drafted, given every card
+ * and signed by every root key as in `hanglian genesis new/add-org/sign` (ceremony.ts), and the manifest
+ * says which organisation runs which node on which ports. Node i is the node of organisation i.
+ */
 export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
   const dir = options.dir;
   if (!isEmptyDir(dir)) {
@@ -118,149 +142,110 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
       `--validators must be between 1 and the number of organisations (${organisations.length})`,
     );
   }
+  const nodeCount = validatorCount + fullNodeCount;
+  if (!Number.isInteger(fullNodeCount) || fullNodeCount < 0 || nodeCount > organisations.length) {
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      `each node is one organisation's: validators and full nodes together are at most the number of organisations (${organisations.length})`,
+    );
+  }
   const dev = options.passphrase === undefined;
   const passphrase = options.passphrase ?? randomBytes(24).toString('base64url');
+  // A dev network's passphrase is written beside its keys, so a costly key derivation protects nothing
+  // there: it only made `npm start`'s first run slow (six key files per organisation).
+  const scryptN = options.scryptN ?? (dev ? DEV_NETWORK_SCRYPT_N : undefined);
   ensureDir(dir);
+  const port = (i: number, which: 'api' | 'p2p') =>
+    basePort === 0 ? 0 : basePort + 2 * i + (which === 'p2p' ? 1 : 0);
 
-  const keyOf = (path: string, label: string): SigningKey => {
-    const key = ed25519Sha256.generateSigningKey();
-    writeKeyFile(path, key, passphrase, label, options.scryptN);
-    return key;
-  };
-
-  const manifestOrgs: ManifestOrganisation[] = [];
-  /** Root keys, to sign the finished genesis as each founder would in the ceremony. */
-  const rootKeys = new Map<string, SigningKey>();
-  const openingBalances: Array<{ address: string; amount: number; issuer: string }> = [];
-  const issuers = organisations.filter((o) => o.roles.includes('issuer')).map((o) => o.id);
-  const genesisOrgs: Array<{
-    id: string;
-    name: string;
-    roles: string[];
-    rootPublicKey: string;
-    encryptionPublicKey: string;
-  }> = [];
-  const genesisIdentities: Array<{ publicKey: string; org: string; kind: string; permissions: string[] }> =
-    [];
-  for (const org of organisations) {
-    const keysDir = networkPaths.orgKeys(dir, org.id);
-    ensureDir(keysDir);
-    const admin = keyOf(`${keysDir}/admin.json`, `${org.id}/admin`);
-    const ops = keyOf(`${keysDir}/ops.json`, `${org.id}/ops`);
-    rootKeys.set(org.id, admin);
-    // Every organisation gets an X25519 key for sealed data (carriers and merchants open delivery
-    // details with it); the private half is encrypted like the signing keys.
-    const encryption = generateEncryptionKeyPair();
-    writeEncryptionKeyFile(
-      `${keysDir}/encryption.json`,
-      encryption,
+  // 1. Every organisation makes its own directory: keys encrypted at rest, a card signed by its root key.
+  const cards: OrganisationCard[] = organisations.map((org, i) => {
+    const orgDir = networkPaths.orgDir(dir, org.id);
+    const { card } = initOrganisation({
+      dir: orgDir,
+      id: org.id,
+      name: org.name,
+      roles: org.roles,
       passphrase,
-      `${org.id}/encryption`,
-      options.scryptN,
-    );
-    genesisOrgs.push({
-      id: org.id,
-      name: org.name,
-      roles: [...org.roles],
-      rootPublicKey: bytesToHex(admin.publicKey),
-      encryptionPublicKey: bytesToHex(encryption.publicKey),
+      p2p: `${HOST}:${port(i, 'p2p')}`,
+      api: `${HOST}:${port(i, 'api')}`,
+      ...(scryptN === undefined ? {} : { scryptN }),
     });
-    genesisIdentities.push({
-      publicKey: bytesToHex(ops.publicKey),
-      org: org.id,
-      kind: 'service',
-      permissions: ['transact'],
-    });
-    if (issuers.length > 0) {
-      const issuer = issuers[0]!;
-      openingBalances.push({ address: addressFromPublicKey(ops.publicKey), amount: OPENING_BALANCE, issuer });
-    }
-    manifestOrgs.push({
-      id: org.id,
-      name: org.name,
-      roles: [...org.roles],
-      keys: { admin: relative(dir, `${keysDir}/admin.json`), ops: relative(dir, `${keysDir}/ops.json`) },
-      encryptionKey: relative(dir, `${keysDir}/encryption.json`),
-    });
-  }
+    // A dev network's organisation directories open without a passphrase file, as `org init --dev`'s.
+    if (dev) writeFileSync(orgPaths.devPassphrase(orgDir), `${passphrase}\n`, { mode: 0o600 });
+    return card;
+  });
 
-  const firstOrg = organisations[0]!;
-  for (let i = 0; i < (options.extraAccounts ?? 0); i++) {
-    const label = `account-${i}`;
-    const key = keyOf(`${networkPaths.orgKeys(dir, firstOrg.id)}/${label}.json`, `${firstOrg.id}/${label}`);
-    genesisIdentities.push({
-      publicKey: bytesToHex(key.publicKey),
-      org: firstOrg.id,
-      kind: 'service',
-      permissions: ['transact'],
-    });
-    if (issuers.length > 0) {
-      openingBalances.push({
-        address: addressFromPublicKey(key.publicKey),
-        amount: OPENING_BALANCE,
-        issuer: issuers[0]!,
-      });
-    }
-  }
-
-  const nodes: ManifestNode[] = [];
-  const validators: Array<{ publicKey: string; power: number; org: string }> = [];
-  for (let i = 0; i < validatorCount + fullNodeCount; i++) {
-    const isValidator = i < validatorCount;
-    const org = organisations[i % organisations.length]!;
-    const name = `node${i}`;
-    ensureDir(networkPaths.nodeDir(dir, name));
-    const key = keyOf(networkPaths.nodeKey(dir, name), `${name} (${org.id})`);
-    writeFileSync(networkPaths.nodeAdminToken(dir, name), `${randomBytes(24).toString('base64url')}\n`, {
-      mode: 0o600,
-    });
-    genesisIdentities.push({
-      publicKey: bytesToHex(key.publicKey),
-      org: org.id,
-      kind: 'node',
-      permissions: ['transact'],
-    });
-    if (isValidator) validators.push({ publicKey: bytesToHex(key.publicKey), power: 10, org: org.id });
-    nodes.push({
-      name,
-      org: org.id,
-      publicKey: bytesToHex(key.publicKey),
-      host: '127.0.0.1',
-      validator: isValidator,
-      apiPort: basePort === 0 ? 0 : basePort + 2 * i,
-      p2pPort: basePort === 0 ? 0 : basePort + 2 * i + 1,
-    });
-  }
-
-  let genesis: GenesisDocument = {
+  // 2. The genesis: drafted, then each card added. Issuers go first, so every opening balance has the
+  // first issuer's reserves behind it (what `genesis add-org --balance` asks).
+  let genesis = newGenesis({
     chainId,
     genesisTime: options.genesisTime,
-    cryptoSuite: 'ed25519-sha256',
     // A network made with a dev passphrase on disk is a development network, and its genesis says so.
-    ...(dev ? { dev: true } : {}),
-    modules: {
-      identity: { organisations: genesisOrgs, identities: genesisIdentities },
-      governance: { validators },
-      ...(options.registry === undefined ? {} : { registry: options.registry }),
-      ...(options.insights === undefined ? {} : { insights: options.insights }),
-      settlement: {
-        symbol: options.currencySymbol ?? 'CNYS',
-        decimals: 2,
-        // Each issuer starts with an attested reserve that backs the opening balances and leaves room to
-        // issue more; a real consortium replaces these figures with audited ones.
-        issuers: issuers.map((org) => ({
-          org,
-          reserves: ISSUER_OPENING_RESERVES,
-          reportRef: 'genesis-attestation',
-        })),
-        balances: openingBalances,
-      },
+    dev,
+    ...(options.currencySymbol === undefined ? {} : { currencySymbol: options.currencySymbol }),
+    ...(options.registry === undefined ? {} : { registry: options.registry }),
+    ...(options.insights === undefined ? {} : { insights: options.insights }),
+  });
+  const isIssuer = (card: OrganisationCard) => card.roles.includes('issuer');
+  const anyIssuer = cards.some(isIssuer);
+  const order = [...cards.filter(isIssuer), ...cards.filter((c) => !isIssuer(c))];
+  for (const card of order) {
+    const index = cards.indexOf(card);
+    genesis = addOrganisationToGenesis(genesis, card, {
+      ...(index < validatorCount ? { validatorPower: VALIDATOR_POWER } : {}),
+      ...(isIssuer(card) ? { issuerReserves: ISSUER_OPENING_RESERVES } : {}),
+      ...(anyIssuer ? { openingBalance: OPENING_BALANCE } : {}),
+    }).genesis;
+  }
+  const first = cards[0]!;
+  const firstKeys: Record<string, string> = {};
+  for (let i = 0; i < (options.extraAccounts ?? 0); i++) {
+    const label = `account-${i}`;
+    const key = ed25519Sha256.generateSigningKey();
+    const path = networkPaths.orgKey(dir, first.id, label);
+    writeKeyFile(path, key, passphrase, `${first.id}/${label}`, scryptN);
+    firstKeys[label] = relative(dir, path);
+    genesis = addServiceIdentityToGenesis(genesis, {
+      org: first.id,
+      publicKey: bytesToHex(key.publicKey),
+      ...(anyIssuer ? { openingBalance: OPENING_BALANCE } : {}),
+    });
+  }
+
+  // 3. Every founder signs the same document with its root key (`hanglian genesis sign`).
+  for (const card of cards) {
+    genesis = signGenesis(
+      genesis,
+      card.id,
+      readOrgKey(networkPaths.orgDir(dir, card.id), 'root', passphrase),
+    );
+  }
+  requireFoundersSigned(genesis);
+
+  const manifestOrgs: ManifestOrganisation[] = cards.map((card) => ({
+    id: card.id,
+    name: card.name,
+    roles: [...card.roles],
+    dir: relative(dir, networkPaths.orgDir(dir, card.id)),
+    keys: {
+      ...Object.fromEntries(
+        ORG_KEY_LABELS.map((label) => [label, relative(dir, networkPaths.orgKey(dir, card.id, label))]),
+      ),
+      ...(card.id === first.id ? firstKeys : {}),
     },
-  };
-  // Every founder signs, as in the ceremony (config/ceremony.ts): here one machine holds every root
-  // key, which is what makes this a local network and not a consortium.
-  for (const [org, key] of rootKeys) genesis = signGenesis(genesis, org, key);
-  const manifest: NetworkManifest = { version: 1, chainId, dev, organisations: manifestOrgs, nodes };
+    encryptionKey: relative(dir, networkPaths.orgKey(dir, card.id, 'encryption')),
+  }));
+  const nodes: ManifestNode[] = cards.slice(0, nodeCount).map((card, i) => ({
+    name: `node${i}`,
+    org: card.id,
+    publicKey: card.nodePublicKey,
+    host: HOST,
+    validator: i < validatorCount,
+    apiPort: port(i, 'api'),
+    p2pPort: port(i, 'p2p'),
+  }));
+  const manifest: NetworkManifest = { version: 2, chainId, dev, organisations: manifestOrgs, nodes };
   writeJsonFile(networkPaths.genesis(dir), genesis);
   writeJsonFile(networkPaths.manifest(dir), manifest);
   if (dev) {

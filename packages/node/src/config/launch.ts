@@ -1,18 +1,18 @@
 /**
- * Starting one node of a network directory: keys, genesis, ports and peers come from the directory;
- * links to the other nodes are opened when the network has any.
+ * Starting a node from an organisation directory (`launchOrganisationNode`: `hanglian node start --dir
+ * ORGDIR`), or one node of a local network directory (`launchNode`), which is the same start from that
+ * node's organisation directory with the network's genesis, ports and peers.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { bytesToHex, ed25519Sha256, HanglianError, hexToBytes } from '@hanglian/core';
 import type { PeerAddress } from '@hanglian/network';
 import { type GenesisDocument, MemoryState, type StateReader } from '@hanglian/state-machine';
 import type { StatePruning } from '@hanglian/storage';
-import { devKeysOfNetwork } from '../api/console.js';
+import { type DevKeys, devKeysOfNetwork } from '../api/console.js';
 import { createApplication } from '../application.js';
 import { genesisHashOf } from '../chain/chain.js';
 import { NetworkTransport } from '../consensus/networkTransport.js';
 import { NodeErrors } from '../errors.js';
-import { readKeyFile } from '../keystore/keystore.js';
 import type { LogLevel } from '../logger.js';
 import { HanglianNode } from '../node.js';
 import type { StateSyncTrust } from '../sync/stateSync.js';
@@ -48,6 +48,12 @@ export interface LaunchOptions {
   readonly consoleIndexUrl?: string;
 }
 
+/**
+ * Runs node `options.node` of a local network directory (network.ts): the node of its organisation's
+ * directory, started by `launchOrganisationNode` as `hanglian node start --dir ORGDIR` starts it, with
+ * the network's genesis, the manifest's ports, and the other nodes as peers (each by the node key its
+ * card names now, so a node key rotated with `org rotate-node-key` is dialled by its new key).
+ */
 export async function launchNode(options: LaunchOptions): Promise<HanglianNode> {
   const manifest = readManifest(options.dir);
   const entry = manifest.nodes.find((n) => n.name === options.node);
@@ -57,70 +63,37 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
       `no node "${options.node}" in ${networkPaths.manifest(options.dir)} (nodes: ${manifest.nodes.map((n) => n.name).join(', ')})`,
     );
   }
-  const genesis = readGenesis(options.dir);
-  requireFoundersSigned(genesis);
-  const nodeKey = readKeyFile(networkPaths.nodeKey(options.dir, entry.name), options.passphrase);
   const others = manifest.nodes.filter((n) => n.name !== entry.name);
-
-  let transport: NetworkTransport | undefined;
-  let node: HanglianNode | undefined;
-  if (others.length > 0) {
-    // Before the ledger exists (state sync), membership is judged by the genesis.
-    const application = createApplication({ chainId: genesis.chainId, suite: ed25519Sha256 });
-    const genesisState = new MemoryState();
-    application.stateMachine.initGenesis(genesis, genesisState);
-    const genesisView = { state: genesisState as StateReader, time: genesis.genesisTime };
-    transport = await NetworkTransport.start({
-      chainId: genesis.chainId,
-      nodeKey,
-      listen: { host: entry.host, port: entry.p2pPort },
-      peers: others.map((n) => ({
-        host: n.host,
-        port: n.p2pPort,
-        publicKey: Buffer.from(n.publicKey, 'hex'),
-      })),
-      membershipState: () =>
-        node === undefined ? genesisView : { state: node.chain.reader(), time: node.chain.latestTime },
-      identity: application.identity,
-    });
-  }
-  try {
-    node = await HanglianNode.start({
-      name: entry.name,
-      dataDir: networkPaths.nodeData(options.dir, entry.name),
-      walPath: networkPaths.nodeWal(options.dir, entry.name),
-      signerStatePath: networkPaths.nodeSignerState(options.dir, entry.name),
-      genesis,
-      ...(entry.validator ? { validatorKey: nodeKey } : {}),
-      api: {
-        host: options.host ?? entry.host,
-        port: options.apiPort ?? entry.apiPort,
-        ...(options.consoleDir === undefined
-          ? {}
-          : {
-              console: {
-                dir: options.consoleDir,
-                ...(options.consoleIndexUrl === undefined ? {} : { indexUrl: options.consoleIndexUrl }),
-                ...(options.consoleDevKeys
-                  ? { devKeys: devKeysOfNetwork(options.dir, manifest, options.passphrase) }
-                  : {}),
-              },
-            }),
-      },
-      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-      ...(transport === undefined ? {} : { transport }),
-      stateSync: options.stateSync ?? false,
-      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
-      ...(options.softwareUpgrades === undefined ? {} : { softwareUpgrades: options.softwareUpgrades }),
-      ...(existsSync(networkPaths.nodeAdminToken(options.dir, entry.name))
-        ? { adminToken: readFileSync(networkPaths.nodeAdminToken(options.dir, entry.name), 'utf8').trim() }
-        : {}),
-    });
-  } catch (error) {
-    await transport?.close();
-    throw error;
-  }
-  return node;
+  const peers = others.map((n) => ({
+    host: n.host,
+    port: n.p2pPort,
+    publicKey: hexToBytes(readCard(orgPaths.card(networkPaths.orgDir(options.dir, n.org))).nodePublicKey),
+  }));
+  return launchOrganisationNode({
+    dir: networkPaths.orgDir(options.dir, entry.org),
+    genesis: readGenesis(options.dir),
+    passphrase: options.passphrase,
+    // A network of one node opens no links at all.
+    peers: others.length === 0 ? 'none' : peers,
+    p2p: `${entry.host}:${entry.p2pPort}`,
+    api: `${options.host ?? entry.host}:${options.apiPort ?? entry.apiPort}`,
+    name: entry.name,
+    // A full node of a local network never votes, even if a vote later made its key a validator's.
+    validator: entry.validator,
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    ...(options.stateSync === undefined ? {} : { stateSync: options.stateSync }),
+    ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
+    ...(options.softwareUpgrades === undefined ? {} : { softwareUpgrades: options.softwareUpgrades }),
+    ...(options.consoleDir === undefined
+      ? {}
+      : {
+          consoleDir: options.consoleDir,
+          ...(options.consoleIndexUrl === undefined ? {} : { consoleIndexUrl: options.consoleIndexUrl }),
+          ...(options.consoleDevKeys
+            ? { consoleDevKeys: devKeysOfNetwork(options.dir, manifest, options.passphrase) }
+            : {}),
+        }),
+  });
 }
 
 /**
@@ -156,10 +129,18 @@ export interface LaunchOrganisationNodeOptions {
   readonly dir: string;
   readonly genesis: GenesisDocument;
   readonly passphrase: string;
-  readonly peers: readonly PeerAddress[];
+  /** `'none'`: open no links at all (a local network of one node). */
+  readonly peers: readonly PeerAddress[] | 'none';
   /** Override the card's addresses (HOST:PORT). */
   readonly p2p?: string;
   readonly api?: string;
+  /** The node's name in its status and logs (default: the organisation's id). */
+  readonly name?: string;
+  /**
+   * False: never vote, whatever the validator set says (a local network's full node). Default true: the
+   * node votes from the block at which governance makes its key a validator.
+   */
+  readonly validator?: boolean;
   readonly logLevel?: LogLevel;
   /**
    * On an empty ledger, fetch the verified state from peers (`hanglian node join`); with a trusted
@@ -167,6 +148,12 @@ export interface LaunchOrganisationNodeOptions {
    */
   readonly stateSync?: boolean | StateSyncTrust;
   readonly consoleDir?: string;
+  /** The index the console is told to search and report from (`/console/config.json`). */
+  readonly consoleIndexUrl?: string;
+  /** DEV ONLY: the keys the console may sign with (`devKeysOfNetwork`, a local dev network's). */
+  readonly consoleDevKeys?: () => DevKeys;
+  /** Keep only recent heights and snapshots of the state (default: archival). */
+  readonly pruning?: StatePruning;
   /** The software upgrades this build carries (default: the node's `SOFTWARE_UPGRADES`). */
   readonly softwareUpgrades?: readonly string[];
 }
@@ -190,39 +177,51 @@ export async function launchOrganisationNode(options: LaunchOrganisationNodeOpti
   application.stateMachine.initGenesis(genesis, genesisState);
   const genesisView = { state: genesisState as StateReader, time: genesis.genesisTime };
   let node: HanglianNode | undefined;
-  const transport = await NetworkTransport.start({
-    chainId: genesis.chainId,
-    nodeKey,
-    listen: p2p,
-    peers: options.peers,
-    // Before the ledger exists (state sync), members are judged by the genesis.
-    membershipState: () =>
-      node === undefined ? genesisView : { state: node.chain.reader(), time: node.chain.latestTime },
-    identity: application.identity,
-  });
+  const transport =
+    options.peers === 'none'
+      ? undefined
+      : await NetworkTransport.start({
+          chainId: genesis.chainId,
+          nodeKey,
+          listen: p2p,
+          peers: options.peers,
+          // Before the ledger exists (state sync), members are judged by the genesis.
+          membershipState: () =>
+            node === undefined ? genesisView : { state: node.chain.reader(), time: node.chain.latestTime },
+          identity: application.identity,
+        });
   try {
     node = await HanglianNode.start({
-      name: card.id,
+      name: options.name ?? card.id,
       dataDir: orgPaths.nodeData(options.dir),
       walPath: orgPaths.nodeWal(options.dir),
       signerStatePath: orgPaths.nodeSignerState(options.dir),
       genesis,
-      validatorKey: nodeKey,
+      ...(options.validator === false ? {} : { validatorKey: nodeKey }),
       api: {
         host: api.host,
         port: api.port,
-        ...(options.consoleDir === undefined ? {} : { console: { dir: options.consoleDir } }),
+        ...(options.consoleDir === undefined
+          ? {}
+          : {
+              console: {
+                dir: options.consoleDir,
+                ...(options.consoleIndexUrl === undefined ? {} : { indexUrl: options.consoleIndexUrl }),
+                ...(options.consoleDevKeys === undefined ? {} : { devKeys: options.consoleDevKeys }),
+              },
+            }),
       },
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-      transport,
+      ...(transport === undefined ? {} : { transport }),
       stateSync: options.stateSync ?? false,
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
       ...(options.softwareUpgrades === undefined ? {} : { softwareUpgrades: options.softwareUpgrades }),
       ...(existsSync(orgPaths.nodeAdminToken(options.dir))
         ? { adminToken: readFileSync(orgPaths.nodeAdminToken(options.dir), 'utf8').trim() }
         : {}),
     });
   } catch (error) {
-    await transport.close();
+    await transport?.close();
     throw error;
   }
   if (retiredSignerOf !== undefined) {

@@ -1,18 +1,26 @@
 /**
- * A network directory, as `hanglian init` writes it and `hanglian node start` reads it:
+ * A local network directory, as `hanglian init` and `hanglian devnet` write it: several organisation
+ * directories on one machine, made by the same steps separate companies take (decision 0009), plus the
+ * genesis they all signed and an index of which organisations run which node on which ports:
  *
- *   DIR/network.json                 the manifest: chain id, organisations, nodes and their ports
- *   DIR/genesis.json                 the genesis document every node starts from
- *   DIR/DEV-ONLY-PASSPHRASE.txt      local development networks only: the passphrase of the keys below
- *   DIR/keys/<org>/<identity>.json   encrypted member keys (admin root key, operations key)
- *   DIR/nodes/<node>/node-key.json   the node's encrypted validator key
- *   DIR/nodes/<node>/data/           the node's ledger (LMDB)
- *   DIR/nodes/<node>/consensus.wal   what the node signed in consensus (kept when the ledger is wiped)
- *   DIR/nodes/<node>/signer-state    the last height/round/step the validator key signed (never from a backup)
- *   DIR/nodes/<node>/admin-token     the bearer token of the node's operator endpoints (/v1/admin)
+ *   DIR/network.json                 the manifest (version 2): chain id, organisations, nodes and ports
+ *   DIR/genesis.json                 the genesis every organisation signed (`genesis new/add-org/sign`)
+ *   DIR/DEV-ONLY-PASSPHRASE.txt      local development networks only: the passphrase of every key below
+ *                                    (their scrypt cost is DEV_NETWORK_SCRYPT_N: the passphrase is here)
+ *   DIR/orgs/<org>/                  one organisation directory each, exactly as `hanglian org init`
+ *                                    makes it (card.json, keys/root|admin|ops|encryption.json, node/…;
+ *                                    see organisation.ts); a dev network also puts its passphrase there
+ *   DIR/orgs/<org>/keys/account-<i>.json   extra funded service identities of the first organisation
+ *                                    (load generators)
+ *
+ * Node `nodeN` of the manifest is the node of its organisation's directory (`node/node-key.json`,
+ * `node/data/`, …): `hanglian node start --dir DIR --node nodeN` runs it with the same code as
+ * `hanglian node start --dir DIR/orgs/<org> --genesis DIR/genesis.json --peers …` (launch.ts).
  *
  * A production node never reads DEV-ONLY-PASSPHRASE.txt: it takes its passphrase from a file named on
- * the command line or from the HANGLIAN_PASSPHRASE environment variable.
+ * the command line or from the HANGLIAN_PASSPHRASE environment variable. Version 1 directories (every
+ * key under DIR/keys/ and DIR/nodes/, made by releases before the organisation directories) are refused
+ * with NETWORK_LAYOUT_OLD, which says how to start a new one.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,16 +34,22 @@ export interface ManifestOrganisation {
   readonly id: string;
   readonly name: string;
   readonly roles: readonly string[];
-  /** Key files relative to the network directory, by identity label (`admin`, `ops`). */
+  /** The organisation directory, relative to the network directory (`orgs/<id>`). */
+  readonly dir: string;
+  /**
+   * Key files relative to the network directory, by identity label (`root`, `admin`, `ops`, and the
+   * first organisation's `account-<i>`): the files of its organisation directory.
+   */
   readonly keys: Readonly<Record<string, string>>;
-  /** The organisation's X25519 key file for sealed delivery details (relative), when it has one. */
+  /** The organisation's X25519 key file for sealed delivery details (relative). */
   readonly encryptionKey?: string;
 }
 
 export interface ManifestNode {
   readonly name: string;
+  /** The organisation whose directory the node runs from. */
   readonly org: string;
-  /** The node key's public key (hex): peers dial it expecting exactly this key. */
+  /** The node key's public key (hex) when the network was made (its card names the current one). */
   readonly publicKey: string;
   /** Where the node is reached by other nodes and by clients. */
   readonly host: string;
@@ -45,7 +59,7 @@ export interface ManifestNode {
 }
 
 export interface NetworkManifest {
-  readonly version: 1;
+  readonly version: 2;
   readonly chainId: string;
   /** True for a local development network whose passphrase sits in DEV-ONLY-PASSPHRASE.txt. */
   readonly dev: boolean;
@@ -53,18 +67,39 @@ export interface NetworkManifest {
   readonly nodes: readonly ManifestNode[];
 }
 
+/** The organisation directory node `node` of the network in `dir` runs from (read from the manifest). */
+function nodeOrgDir(dir: string, node: string): string {
+  const entry = readManifest(dir).nodes.find((n) => n.name === node);
+  if (entry === undefined) {
+    throw new HanglianError(NodeErrors.CONFIG_INVALID, `no node "${node}" in ${networkPaths.manifest(dir)}`);
+  }
+  return networkPaths.orgDir(dir, entry.org);
+}
+
 export const networkPaths = {
   manifest: (dir: string) => join(dir, 'network.json'),
   genesis: (dir: string) => join(dir, 'genesis.json'),
   devPassphrase: (dir: string) => join(dir, DEV_PASSPHRASE_FILE),
-  orgKeys: (dir: string, org: string) => join(dir, 'keys', org),
-  nodeDir: (dir: string, node: string) => join(dir, 'nodes', node),
-  nodeKey: (dir: string, node: string) => join(dir, 'nodes', node, 'node-key.json'),
-  nodeData: (dir: string, node: string) => join(dir, 'nodes', node, 'data'),
-  nodeWal: (dir: string, node: string) => join(dir, 'nodes', node, 'consensus.wal'),
+  /** An organisation's own directory (`hanglian org init`'s layout). */
+  orgDir: (dir: string, org: string) => join(dir, 'orgs', org),
+  /** One of an organisation's key files: `root`, `admin`, `ops`, `encryption`, `account-<i>`. */
+  orgKey: (dir: string, org: string, label: string) => join(dir, 'orgs', org, 'keys', `${label}.json`),
+  /**
+   * A key by the label tests and tools use: a node name (`node0`: that node's key) or `<org>/<identity>`
+   * (`bookstore/ops`).
+   */
+  key: (dir: string, label: string) =>
+    /^node\d+$/.test(label)
+      ? networkPaths.nodeKey(dir, label)
+      : networkPaths.orgKey(dir, label.split('/')[0]!, label.split('/')[1] ?? ''),
+  // The node's files are its organisation directory's `node/` (organisation.ts, orgPaths).
+  nodeDir: (dir: string, node: string) => join(nodeOrgDir(dir, node), 'node'),
+  nodeKey: (dir: string, node: string) => join(nodeOrgDir(dir, node), 'node', 'node-key.json'),
+  nodeData: (dir: string, node: string) => join(nodeOrgDir(dir, node), 'node', 'data'),
+  nodeWal: (dir: string, node: string) => join(nodeOrgDir(dir, node), 'node', 'consensus.wal'),
   /** The validator signer's last-signed state, beside the node key (never restored from a backup). */
-  nodeSignerState: (dir: string, node: string) => join(dir, 'nodes', node, 'signer-state'),
-  nodeAdminToken: (dir: string, node: string) => join(dir, 'nodes', node, 'admin-token'),
+  nodeSignerState: (dir: string, node: string) => join(nodeOrgDir(dir, node), 'node', 'signer-state'),
+  nodeAdminToken: (dir: string, node: string) => join(nodeOrgDir(dir, node), 'node', 'admin-token'),
 };
 
 function readJson<T>(path: string, what: string): T {
@@ -84,11 +119,22 @@ function readJson<T>(path: string, what: string): T {
 }
 
 export function readManifest(dir: string): NetworkManifest {
-  const manifest = readJson<NetworkManifest>(networkPaths.manifest(dir), 'network manifest');
-  if (manifest.version !== 1 || !Array.isArray(manifest.nodes) || !Array.isArray(manifest.organisations)) {
-    throw new HanglianError(NodeErrors.CONFIG_INVALID, 'network.json is not a version-1 manifest');
+  const manifest = readJson<{ version?: unknown }>(networkPaths.manifest(dir), 'network manifest');
+  if (manifest.version === 1) {
+    throw new HanglianError(
+      NodeErrors.NETWORK_LAYOUT_OLD,
+      `${dir} was made by an older release (every key in one directory; a network is now one organisation directory per member): start a new network with \`hanglian devnet --dir ${dir} --fresh\` (\`npm start -- --fresh\` for the quick start) or \`hanglian init --dir NEWDIR\`; its chain data cannot be carried over`,
+      { details: { dir } },
+    );
   }
-  return manifest;
+  const checked = manifest as Partial<NetworkManifest>;
+  if (checked.version !== 2 || !Array.isArray(checked.nodes) || !Array.isArray(checked.organisations)) {
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      `${networkPaths.manifest(dir)} is not a version-2 manifest`,
+    );
+  }
+  return checked as NetworkManifest;
 }
 
 export function readGenesis(dir: string): GenesisDocument {

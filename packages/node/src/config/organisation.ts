@@ -16,6 +16,8 @@
  *   ORGDIR/node/signer-state         the last height/round/step the node key signed (never from a backup)
  *   ORGDIR/node/node-key.next.json   a new node key while its rotation is under way (org rotate-node-key)
  *   ORGDIR/node/retired/             node keys rotated away, and the signer state and WAL they left
+ *   ORGDIR/keys/root.next.json       a new root key while its rotation is under way (org rotate-root-key)
+ *   ORGDIR/keys/retired/             root keys rotated away (revoked on chain: keep them for records only)
  *   ORGDIR/DEV-ONLY-PASSPHRASE.txt   local development only (`--dev`): the passphrase of the keys above
  *
  * Every key file is encrypted with the organisation's passphrase (scrypt + AES-256-GCM, keystore.ts).
@@ -55,6 +57,8 @@ export const orgPaths = {
   nodeSignerState: (dir: string) => join(dir, 'node', 'signer-state'),
   nextNodeKey: (dir: string) => join(dir, 'node', 'node-key.next.json'),
   retired: (dir: string) => join(dir, 'node', 'retired'),
+  nextRootKey: (dir: string) => join(dir, 'keys', 'root.next.json'),
+  retiredKeys: (dir: string) => join(dir, 'keys', 'retired'),
   devPassphrase: (dir: string) => join(dir, DEV_PASSPHRASE_FILE),
 };
 
@@ -336,4 +340,47 @@ export function retireSignerFilesOfOtherKey(dir: string, nodePublicKey: Uint8Arr
     renameSync(orgPaths.nodeWal(dir), join(orgPaths.retired(dir), `consensus.wal.${tag}`));
   }
   return owner;
+}
+
+// ---- root key rotation (hanglian org rotate-root-key; identity rotateKey signed by the root) ----
+
+/**
+ * The new root key of a rotation: the one an earlier attempt made and did not finish (so a rotation
+ * interrupted after its transaction committed resumes with the key the chain now knows), else a new one,
+ * written encrypted beside the current root key before anything is submitted.
+ */
+export function nextRootKey(dir: string, passphrase: string, scryptN?: number): SigningKey {
+  const path = orgPaths.nextRootKey(dir);
+  if (existsSync(path)) return readKeyFile(path, passphrase);
+  const card = readCard(orgPaths.card(dir));
+  const key = ed25519Sha256.generateSigningKey();
+  writeKeyFile(path, key, passphrase, `${card.id}/root`, scryptN);
+  return key;
+}
+
+/**
+ * After the root rotation committed: the new key becomes `keys/root.json`, the old one goes to
+ * `keys/retired/` (named by its address), and the card names the new root and is signed by it (a card
+ * is its current root's: `checkCard` verifies it against the root it names).
+ */
+export function completeRootKeyRotation(dir: string, passphrase: string): OrganisationCard {
+  const card = readCard(orgPaths.card(dir));
+  const next = readKeyFile(orgPaths.nextRootKey(dir), passphrase);
+  const oldAddress = addressFromPublicKey(hexToBytes(card.rootPublicKey));
+  ensureDir(orgPaths.retiredKeys(dir));
+  if (existsSync(orgPaths.key(dir, 'root'))) {
+    renameSync(orgPaths.key(dir, 'root'), join(orgPaths.retiredKeys(dir), `root.${oldAddress}.json`));
+  }
+  renameSync(orgPaths.nextRootKey(dir), orgPaths.key(dir, 'root'));
+  const { signature: _signature, ...rest } = card;
+  const unsigned: Omit<OrganisationCard, 'signature'> = {
+    ...rest,
+    rootPublicKey: bytesToHex(next.publicKey),
+  };
+  const updated: OrganisationCard = {
+    ...unsigned,
+    signature: bytesToHex(next.sign(cardSigningBytes(unsigned))),
+  };
+  writeJsonFile(orgPaths.card(dir), updated);
+  return updated;
 }

@@ -537,7 +537,7 @@ export class ConsensusDriver {
     for (const other of this.#prepared.values()) other.overlay.discard();
     this.#prepared.clear();
     this.#lastCommitAt = this.#o.clock();
-    mempool.update(prepared.txs, chain.reader(), height);
+    mempool.update(prepared.txs, chain.reader(), height, prepared.overlay);
     this.#o.wal.truncateBelow(height + 1);
     this.#sync.committed(height);
     this.#o.onCommitted(prepared);

@@ -60,6 +60,10 @@ export type TxSource = 'client' | 'peer';
 interface SubmitterQueue {
   /** nonce -> transaction */
   readonly byNonce: Map<number, DecodedTx>;
+  /** The next nonce the committed state expects of the submitter, as last seen. */
+  next: number;
+  /** Transactions in the unbroken run of nonces from `next`: those the next blocks can take. */
+  ready: number;
 }
 
 export interface ReapLimits {
@@ -80,12 +84,15 @@ export class Mempool {
   // Insertion order of submitters is their arrival order: blocks serve them in that order.
   readonly #bySubmitter = new Map<string, SubmitterQueue>();
   #bytes = 0;
+  /** The sum of every submitter's `ready`: what back-pressure counts. */
+  #ready = 0;
   readonly #onDrop: DropListener | undefined;
   /** When the last `RECENT_BLOCKS` blocks were committed here and their transactions, newest last. */
   readonly #recentBlocks: Array<{ readonly at: number; readonly txs: number }> = [];
   /**
-   * Submitters' membership as read from the committed state admission checks against; valid for one
-   * height (admission checks against the state before `#memoHeight`), cleared when it moves on.
+   * Submitters' membership as read from the committed state admission checks against, for admissions to
+   * height `#memoHeight`. `update` carries it over a block that wrote no membership record; anything else
+   * that moves the height (a block committed without `update`) makes `add` clear it.
    */
   readonly memo = new AdmissionMemo();
   #memoHeight = -1;
@@ -108,6 +115,14 @@ export class Mempool {
 
   get bytes(): number {
     return this.#bytes;
+  }
+
+  /**
+   * Pending transactions the next blocks can take: each submitter's unbroken run of nonces from the one
+   * the state expects. One waiting for a missing predecessor is not in it (it lengthens nobody's wait).
+   */
+  get ready(): number {
+    return this.#ready;
   }
 
   has(txIdHex: string): boolean {
@@ -133,13 +148,16 @@ export class Mempool {
     next: { height: number; time: number },
     source: TxSource = 'client',
   ): DecodedTx {
-    if (source === 'client' && this.#byId.size >= this.backlogLimit) {
+    // Only transactions the next blocks can take count: a client refused for one nonce sends its next
+    // nonces on, which wait for it without delaying anyone, and counting them would refuse ever more.
+    if (source === 'client' && this.#ready >= this.backlogLimit) {
       throw new HanglianError(
         NodeErrors.MEMPOOL_BACKLOG,
-        `${this.#byId.size} transactions are waiting, more than ${this.#options.backlogSeconds} s of commits; retry shortly`,
+        `${this.#ready} transactions are ready for the next blocks, more than ${this.#options.backlogSeconds} s of commits; retry shortly`,
         {
           details: {
             pending: this.#byId.size,
+            ready: this.#ready,
             limit: this.backlogLimit,
             committedPerSecond: Math.round(this.committedPerSecond),
             retryAfterMs: 1_000,
@@ -184,6 +202,7 @@ export class Mempool {
       );
     }
     this.#insert(tx, id);
+    this.#refreshReady(this.#bySubmitter.get(tx.submitter)!, expected);
     return tx;
   }
 
@@ -203,7 +222,7 @@ export class Mempool {
   #insert(tx: DecodedTx, id: string): void {
     let queue = this.#bySubmitter.get(tx.submitter);
     if (queue === undefined) {
-      queue = { byNonce: new Map() };
+      queue = { byNonce: new Map(), next: 0, ready: 0 };
       this.#bySubmitter.set(tx.submitter, queue);
     }
     queue.byNonce.set(tx.body.nonce, tx);
@@ -219,7 +238,20 @@ export class Mempool {
     this.#bytes -= tx.bytes.byteLength;
     const queue = this.#bySubmitter.get(tx.submitter);
     queue?.byNonce.delete(tx.body.nonce);
-    if (queue !== undefined && queue.byNonce.size === 0) this.#bySubmitter.delete(tx.submitter);
+    if (queue !== undefined && queue.byNonce.size === 0) {
+      this.#ready -= queue.ready;
+      this.#bySubmitter.delete(tx.submitter);
+    }
+    // Otherwise the queue's `ready` may now be stale: the caller refreshes it.
+  }
+
+  /** Recounts a submitter's run of nonces from `next`, the nonce its committed state expects. */
+  #refreshReady(queue: SubmitterQueue, next: number): void {
+    let count = 0;
+    while (queue.byNonce.has(next + count)) count++;
+    this.#ready += count - queue.ready;
+    queue.ready = count;
+    queue.next = next;
   }
 
   /** The nonce a new transaction of `submitter` should carry, given the next one the state expects. */
@@ -283,8 +315,21 @@ export class Mempool {
   }
 
   /** After a block: drop what it included, then what can no longer be included (used nonces, expired). */
-  update(included: readonly DecodedTx[], state: StateReader, height: number): void {
-    this.memo.clear();
+  update(
+    included: readonly DecodedTx[],
+    state: StateReader,
+    height: number,
+    /** The committed block's writes: membership remembered at admission survives a block that wrote none of its records. */
+    writes?: { hasChangeUnder(prefix: Uint8Array): boolean },
+  ): void {
+    const prefixes = this.#sm.membershipKeyPrefixes;
+    const membershipKept =
+      writes !== undefined &&
+      prefixes !== undefined &&
+      this.#memoHeight === height &&
+      !prefixes.some((prefix) => writes.hasChangeUnder(prefix));
+    if (!membershipKept) this.memo.clear();
+    this.#memoHeight = height + 1;
     this.#recentBlocks.push({ at: this.#options.clock(), txs: included.length });
     if (this.#recentBlocks.length > RECENT_BLOCKS) this.#recentBlocks.shift();
     for (const tx of included) this.#remove(tx);
@@ -309,11 +354,14 @@ export class Mempool {
           );
         }
       }
+      if (this.#bySubmitter.get(submitter) === queue) this.#refreshReady(queue, next);
     }
   }
 
   /** Drops a transaction that a proposal found inadmissible. */
   evict(tx: DecodedTx): void {
     this.#remove(tx);
+    const queue = this.#bySubmitter.get(tx.submitter);
+    if (queue !== undefined) this.#refreshReady(queue, queue.next);
   }
 }

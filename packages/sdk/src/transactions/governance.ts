@@ -9,6 +9,8 @@ export type ProposalAction =
   | { type: 'admitOrganisation'; id: string; name: string; roles: Role[]; rootPublicKey: Uint8Array }
   | { type: 'suspendOrganisation'; org: string }
   | { type: 'reinstateOrganisation'; org: string }
+  /** Final: refused like a suspension, its validators removed, never reinstated or readmitted by id. */
+  | { type: 'expelOrganisation'; org: string }
   | { type: 'setOrganisationRoles'; org: string; roles: Role[] }
   | { type: 'replaceRootKey'; org: string; rootPublicKey: Uint8Array }
   /** Power 0 removes the validator. */

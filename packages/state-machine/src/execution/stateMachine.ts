@@ -50,6 +50,8 @@ export interface MembershipOracle {
    * remember membership per committed state (AdmissionMemo).
    */
   memberUntil?(state: StateReader, address: Address): number;
+  /** Key prefixes of every record `memberUntil` reads: a block that writes none leaves it unchanged. */
+  readonly membershipKeyPrefixes?: readonly Uint8Array[];
 }
 
 /**
@@ -568,6 +570,14 @@ export class StateMachine {
    */
   nextNonce(state: StateReader, submitter: Address): number {
     return nonceStore.get(state, submitter)?.next ?? 0;
+  }
+
+  /**
+   * Key prefixes of the records membership is read from (AdmissionMemo): admission may keep what it
+   * remembered across a block that wrote no key under them. Undefined: membership may depend on anything.
+   */
+  get membershipKeyPrefixes(): readonly Uint8Array[] | undefined {
+    return this.#membership.membershipKeyPrefixes;
   }
 
   /** True when `address` is an active member identity at `time` (a node checks signed reads with it). */

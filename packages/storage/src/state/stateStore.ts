@@ -576,6 +576,12 @@ export class StateOverlay {
     }
   }
 
+  /** True when a key starting with `prefix` was written or deleted (also after the commit). */
+  hasChangeUnder(prefix: Uint8Array): boolean {
+    for (const change of this.#changes.values()) if (startsWith(change.key, prefix)) return true;
+    return false;
+  }
+
   /** The changes so far, in ascending key order (deletes have `value: null`). */
   changes(): StateChange[] {
     return [...this.#changes.values()].sort((a, b) => compareBytes(a.key, b.key));

@@ -11,7 +11,11 @@ export interface IdentityForGovernance {
   getIdentity(state: StateReader, address: Address): Identity | undefined;
   rotateKey(state: StateWriter, address: Address, newPublicKey: Uint8Array, height: number): Identity;
   admitOrganisation(state: StateWriter, org: NewOrganisation, height: number): Organisation;
-  setOrganisationStatus(state: StateWriter, orgId: string, status: 'active' | 'suspended'): Organisation;
+  setOrganisationStatus(
+    state: StateWriter,
+    orgId: string,
+    status: 'active' | 'suspended' | 'expelled',
+  ): Organisation;
   setOrganisationRoles(state: StateWriter, orgId: string, roles: readonly BusinessRole[]): Organisation;
   replaceRootKey(
     state: StateWriter,

@@ -26,7 +26,7 @@ import {
   proposalStore,
   upgradePlanStore,
 } from './stores.js';
-import { queueValidatorChange } from './validators.js';
+import { applyValidatorChange, projectedValidators, queueValidatorChange } from './validators.js';
 
 type Emit = (name: string, data: unknown, topics?: readonly string[]) => void;
 
@@ -116,6 +116,24 @@ export class ProposalLifecycle {
           );
         }
         this.#identity.setOrganisationStatus(state, action.org, 'suspended');
+        return;
+      }
+      case 'expelOrganisation': {
+        const active = this.#identity.activeOrganisationIds(state);
+        if (active.length === 1 && active[0] === action.org) {
+          throw new HanglianError(
+            GovernanceErrors.GOV_LAST_ACTIVE_ORGANISATION,
+            `expelling ${action.org} would leave no active organisation`,
+          );
+        }
+        // Its validators leave the set with it (two blocks later, as any removal). Every removal is
+        // checked before anything is written: expelling the last validators fails as a whole.
+        const theirs = projectedValidators(state).filter((v) => v.org === action.org);
+        let projected = projectedValidators(state);
+        for (const v of theirs)
+          projected = applyValidatorChange(projected, { publicKey: v.publicKey, power: 0, org: v.org });
+        this.#identity.setOrganisationStatus(state, action.org, 'expelled');
+        for (const v of theirs) queueValidatorChange(state, { publicKey: v.publicKey, power: 0, org: v.org });
         return;
       }
       case 'reinstateOrganisation':

@@ -94,6 +94,10 @@ export const SuspendOrganisationActionSchema = Type.Object(
   { type: Type.Literal('suspendOrganisation'), org: IdentifierSchema },
   { additionalProperties: false },
 );
+export const ExpelOrganisationActionSchema = Type.Object(
+  { type: Type.Literal('expelOrganisation'), org: IdentifierSchema },
+  { additionalProperties: false },
+);
 export const ReinstateOrganisationActionSchema = Type.Object(
   { type: Type.Literal('reinstateOrganisation'), org: IdentifierSchema },
   { additionalProperties: false },
@@ -196,6 +200,7 @@ export const ProposalActionSchema = Type.Union([
   ScheduleUpgradeActionSchema,
   CancelUpgradeActionSchema,
   AdmitLightClientActionSchema,
+  ExpelOrganisationActionSchema,
 ]);
 export type ProposalAction = Static<typeof ProposalActionSchema>;
 

@@ -4,7 +4,7 @@ import { defineErrorCodes } from '@hanglian/core';
 export const IdentityErrors = defineErrorCodes('identity', {
   ORG_NOT_FOUND: { kind: 'not_found', summary: 'No organisation with that id.' },
   ORG_ALREADY_EXISTS: { kind: 'conflict', summary: 'An organisation with that id already exists.' },
-  ORG_NOT_ACTIVE: { kind: 'conflict', summary: 'The organisation is suspended.' },
+  ORG_NOT_ACTIVE: { kind: 'conflict', summary: 'The organisation is suspended (or expelled).' },
   ORG_ALREADY_ACTIVE: { kind: 'conflict', summary: 'The organisation is already active.' },
   ORG_ROLE_REQUIRED: {
     kind: 'forbidden',
@@ -41,5 +41,9 @@ export const IdentityErrors = defineErrorCodes('identity', {
   IDENTITY_ENCRYPTION_KEY_UNCHANGED: {
     kind: 'conflict',
     summary: "That key is already the organisation's encryption key.",
+  },
+  ORG_EXPELLED: {
+    kind: 'conflict',
+    summary: 'The organisation was expelled: its status never changes again and its id is never reused.',
   },
 });

@@ -115,6 +115,9 @@ export class IdentityModule implements Module, MembershipOracle {
     return this.method.memberUntil(state, address);
   }
 
+  /** `memberUntil` reads identities and organisations only. */
+  readonly membershipKeyPrefixes: readonly Uint8Array[] = [identityStore.prefix, organisationStore.prefix];
+
   initGenesis(ctx: GenesisContext, genesis: unknown): void {
     const section = genesis as IdentityGenesis;
     try {

@@ -53,7 +53,8 @@ export const OrganisationSchema = Type.Object(
     name: OrgNameSchema,
     /** Sorted, so that one set of roles has one encoding. */
     roles: RolesSchema,
-    status: Type.Union([Type.Literal('active'), Type.Literal('suspended')]),
+    /** `expelled` is final: no vote reinstates it, and the id is never admitted again. */
+    status: Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('expelled')]),
     rootPublicKey: PublicKeySchema,
     /** Height of admission (0 for genesis organisations). */
     admittedAt: UintSchema,
