@@ -127,6 +127,12 @@ async function stopNode(node: NodeProcess): Promise<void> {
   await node.exited;
 }
 
+const started = Date.now();
+/** Prints where the test is, so a run that times out shows the step it was in. */
+function step(name: string): void {
+  process.stderr.write(`consortium: step ${name} at ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -175,7 +181,7 @@ function proposalId(out: { code: number; stdout: string; stderr: string }): stri
   return id;
 }
 
-test('separate organisations form a consortium, admit and promote a fifth member, remove a validator and upgrade', {
+test('separate organisations form a consortium, admit and promote a fourth member, remove a validator and upgrade', {
   timeout: 360_000,
 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'hanglian-consortium-'));
@@ -226,6 +232,7 @@ test('separate organisations form a consortium, admit and promote a fifth member
       shop: 'merchant',
     };
     // 1. Each organisation makes its own keys, in its own directory.
+    step('1');
     for (const o of [acme, bank, ship, shop]) {
       const made = await hanglian(
         'org',
@@ -249,6 +256,8 @@ test('separate organisations form a consortium, admit and promote a fifth member
     }
 
     // 2. The ceremony: a draft, the founders' public cards, and every founder's signature.
+
+    step('2');
     const genesis = join(root, 'genesis.json');
     assert.equal(
       (await hanglian('genesis', 'new', '--chain-id', 'consortium-test', '--out', genesis)).code,
@@ -298,6 +307,8 @@ test('separate organisations form a consortium, admit and promote a fifth member
     assert.match(verified.stdout, /every founder signed/);
 
     // 3. Each founder starts its own node from its own directory.
+
+    step('3');
     const founders = [acme, bank, ship];
     for (const o of founders) {
       running.push(
@@ -335,6 +346,8 @@ test('separate organisations form a consortium, admit and promote a fifth member
     })();
 
     // 4. A fourth company applies with its card, is admitted by vote, registers its keys, and joins.
+
+    step('4');
     const admitted = proposalId(
       await hanglian(
         'org',
@@ -386,6 +399,8 @@ test('separate organisations form a consortium, admit and promote a fifth member
     assert.ok(joinedAt >= trustHeight, 'the new member state-synced from the checkpoint on');
 
     // 5. It becomes a validator by vote, live, while transfers flow.
+
+    step('5');
     const promote = proposalId(
       await hanglian(
         'org',
@@ -426,6 +441,8 @@ test('separate organisations form a consortium, admit and promote a fifth member
     await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
 
     // 6. One founder's validator is removed (shop votes now: 3 of 4 approve).
+
+    step('6');
     const removal = proposalId(
       await hanglian(
         'org',
@@ -466,6 +483,8 @@ test('separate organisations form a consortium, admit and promote a fifth member
     await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
 
     // 7. Suspension by vote: from the commit that suspends it, ship's transactions, signed reads and node
+
+    step('7');
     // links are refused everywhere.
     const suspension = proposalId(
       await hanglian(
@@ -522,8 +541,16 @@ test('separate organisations form a consortium, admit and promote a fifth member
     running.splice(running.indexOf(shipProcess), 1);
 
     // 8. A software upgrade at a height: every node without it stops before that height.
-    // Far enough ahead for the proposal and two votes (each CLI call waits for its commit) to land first.
-    const upgradeAt = (await height(acme)) + 80;
+
+    step('8');
+    // Far enough ahead for the proposal and two votes (each CLI call waits for its commit) to land first:
+    // blocks come fast while transfers flow (tens a second here), and on a loaded machine each CLI call
+    // takes seconds, so the margin is this chain's blocks in 45 s, measured now (a fixed 80 blocks was
+    // passed before the last vote and the upgrade was refused with GOV_UPGRADE_HEIGHT_PASSED).
+    const rateFrom = await height(acme);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const blocksPerSecond = ((await height(acme)) - rateFrom) / 3;
+    const upgradeAt = (await height(acme)) + Math.max(80, Math.ceil(blocksPerSecond * 45));
     const upgrade = proposalId(
       await hanglian(
         'org',
@@ -559,8 +586,26 @@ test('separate organisations form a consortium, admit and promote a fifth member
         0,
       );
     }
+    await waitFor(
+      `the upgrade scheduled at ${upgradeAt}`,
+      async () => {
+        const plan = await query<{ name: string } | null>(createClient({ url: acme.api, reader }), {
+          module: 'governance',
+          name: 'upgradePlan',
+        });
+        return plan.result?.name === 'v2' ? true : undefined;
+      },
+      20_000,
+    );
     const validatorsAtUpgrade = [...running];
-    const codes = await Promise.all(validatorsAtUpgrade.map((n) => n.exited));
+    const codes = await waitFor(
+      'every node to stop before the upgrade',
+      async () => {
+        const exits = validatorsAtUpgrade.map((n) => n.child.exitCode);
+        return exits.every((c) => c !== null) ? exits : undefined;
+      },
+      180_000,
+    );
     assert.deepEqual(codes, [75, 75, 75], validatorsAtUpgrade.map((n) => n.stderr).join('\n'));
     for (const n of validatorsAtUpgrade) {
       assert.match(
@@ -586,6 +631,8 @@ test('separate organisations form a consortium, admit and promote a fifth member
     assert.match(old.stderr, /UPGRADE_REQUIRED/);
 
     // 9. The next release continues from the same data, and has its new command.
+
+    step('9');
     const release = await run(NEXT_CLI, 'release');
     assert.equal(release.code, 0, release.stderr);
     assert.match(release.stdout, /carries upgrade v2/);

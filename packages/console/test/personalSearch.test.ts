@@ -93,6 +93,17 @@ describe('personal search in the browser: the platform’s code, the history nev
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
+    // Requests in flight, so that recording starts once the page is quiet: the console is one page, and
+    // going from the wallet to the shop is a change of hash that lets the wallet page's requests run on.
+    const inFlight = new Set<unknown>();
+    page.on('request', (r) => inFlight.add(r));
+    page.on('requestfinished', (r) => inFlight.delete(r));
+    page.on('requestfailed', (r) => inFlight.delete(r));
+    const quiet = async () => {
+      for (let calm = 0; calm < 4; calm = inFlight.size === 0 ? calm + 1 : 0) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
     try {
       if (history !== undefined) {
         await page.goto(`${base}/#/wallet`);
@@ -123,6 +134,8 @@ describe('personal search in the browser: the platform’s code, the history nev
           (key) => (localStorage.getItem(key) ?? '').includes('"ciphertext"'),
           historySlot,
         );
+        // The wallet page finds this wallet's purchases by bucket queries (none here): done before the shop.
+        await page.getByTestId('purchases').waitFor({ timeout: 120_000 });
         const stored = await page.evaluate(() =>
           Object.entries(localStorage)
             .filter(([key]) => key !== 'hanglian.console.wallet')
@@ -140,6 +153,7 @@ describe('personal search in the browser: the platform’s code, the history nev
       if (history !== undefined) await page.locator('[data-testid="ps-use-history"]:checked').waitFor();
       else await page.getByTestId('ps-no-history').waitFor();
       await page.waitForLoadState('networkidle', { timeout: 120_000 });
+      await quiet();
       assert.equal(await page.getByTestId('ps-use-history').isChecked(), history !== undefined);
       // The shop's own on-chain ranking (search/1, on the node) may fail under load; what matters here is
       // that the personal search logs no error.

@@ -103,10 +103,31 @@ describe('read-only contract queries run apart from the chain', () => {
   });
 
   it('a flood of heavy queries is refused with QUERY_BUSY beyond the workers and the queue', async () => {
-    const answers = await Promise.all(Array.from({ length: 6 }, () => heavy()));
+    // Six taken at once, as requests arriving together are: one runs, one waits, four are refused. (Sent
+    // as six HTTP requests the count would depend on how far apart they arrive: a query of this size
+    // ends in about a tenth of a second here, and a loaded machine can spread six requests wider.)
+    const params = { implementation: 'test.spin.v1', method: 'spin', args: [1e15] };
+    const flood = await Promise.allSettled(
+      Array.from({ length: 6 }, () => node.query('registry', 'callReadOnly', params)),
+    );
+    const outcomes = flood.map((s) =>
+      s.status === 'fulfilled'
+        ? (s.value.result as { code: string }).code
+        : String((s.reason as { code?: string }).code ?? s.reason),
+    );
+    assert.equal(outcomes.filter((c) => c === 'QUERY_BUSY').length, 4, outcomes.join(', '));
+    assert.equal(outcomes.filter((c) => c === 'CONTRACT_OUT_OF_GAS').length, 2, outcomes.join(', '));
+
+    // Over HTTP, while the pool is kept full: a refusal is a 503 with the retryable code, and every
+    // request is answered one way or the other.
+    const keepFull = Array.from({ length: 2 }, () => node.query('registry', 'callReadOnly', params));
+    const answers = await Promise.all(Array.from({ length: 4 }, () => heavy()));
+    await Promise.allSettled(keepFull);
     const codes = answers.map((a) => (a.status === 200 ? a.body.result.code : `${a.status} ${a.body.code}`));
-    // One runs, one waits; the others arrive while both are taken.
-    assert.equal(codes.filter((c) => c === '503 QUERY_BUSY').length, 4, codes.join(', '));
-    assert.equal(codes.filter((c) => c === 'CONTRACT_OUT_OF_GAS').length, 2, codes.join(', '));
+    assert.ok(
+      codes.every((c) => c === '503 QUERY_BUSY' || c === 'CONTRACT_OUT_OF_GAS'),
+      codes.join(', '),
+    );
+    assert.ok(codes.includes('503 QUERY_BUSY'), codes.join(', '));
   });
 });
