@@ -70,6 +70,13 @@ describe('crash safety (real processes, SIGKILL)', () => {
         }
         const stop = { now: false };
         const clients = senders.map((key) => streamTransfers(node!.url, key, sink, acked, stop));
+        // Each life commits something before its kill: on a loaded machine a restarted node can take
+        // longer than the kill window to replay and commit, and lives that acknowledge nothing prove
+        // nothing (a run failed with "too few acknowledged: 5"). Then the kill comes at a random moment.
+        const ackedBefore = acked.length;
+        for (let waited = 0; acked.length === ackedBefore && waited < 60_000; waited += 50) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await new Promise((r) => setTimeout(r, 150 + Math.floor(random() * 600)));
         node.child.kill('SIGKILL');
         stop.now = true;
