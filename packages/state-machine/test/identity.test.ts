@@ -182,6 +182,30 @@ describe('identity: rotateKey', () => {
     assertOk(certify(chain, newKey));
   });
 
+  it('refuses the old key as an actor too, once rotated away', () => {
+    const chain = new TestChain();
+    const oldKey = testKey('brand/admin');
+    const newKey = testKey('brand/admin#2');
+    assertOk(
+      chain.submit(oldKey, 'identity', 'rotateKey', { newPublicKey: newKey.publicKey }, { actors: [newKey] }),
+    );
+    // A member submits with the revoked key co-signing: the key signs for nothing any more (before, it
+    // still satisfied signedBy for its old address).
+    const yetAnother = testKey('brand/admin#3');
+    assert.equal(
+      thrownCode(() =>
+        chain.submit(
+          newKey,
+          'identity',
+          'rotateKey',
+          { newPublicKey: yetAnother.publicKey },
+          { actors: [yetAnother, oldKey] },
+        ),
+      ),
+      ExecutionErrors.TX_SIGNER_REVOKED,
+    );
+  });
+
   it('requires the new key to co-sign', () => {
     const chain = new TestChain();
     const newKey = testKey('brand/admin#2');

@@ -52,6 +52,12 @@ export interface MembershipOracle {
   memberUntil?(state: StateReader, address: Address): number;
   /** Key prefixes of every record `memberUntil` reads: a block that writes none leaves it unchanged. */
   readonly membershipKeyPrefixes?: readonly Uint8Array[];
+  /**
+   * True when `address` is a member identity that was revoked (by a key rotation or a revocation). A
+   * revoked key must not sign as an actor either: a leaked key that was rotated away would otherwise
+   * still satisfy `signedBy` for its old address (transfers from it, grants in its name).
+   */
+  isRevokedIdentity?(state: StateReader, address: Address): boolean;
 }
 
 /**
@@ -321,6 +327,15 @@ export class StateMachine {
           details: { submitter: tx.submitter },
         },
       );
+    }
+    if (this.#membership.isRevokedIdentity !== undefined) {
+      for (const actor of tx.actors) {
+        if (this.#membership.isRevokedIdentity(state, actor)) {
+          throw new HanglianError(ExecutionErrors.TX_SIGNER_REVOKED, `actor ${actor} is a revoked key`, {
+            details: { actor },
+          });
+        }
+      }
     }
     const expected = nonceStore.get(state, tx.submitter)?.next ?? 0;
     if (tx.body.nonce < expected) {

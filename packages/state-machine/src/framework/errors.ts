@@ -17,6 +17,10 @@ export const ExecutionErrors = defineErrorCodes('execution', {
       'Free text breaks the text rule: a control character, a bidirectional override or isolate, not NFC, or too long (core schema/text.ts).',
   },
   TX_NOT_MEMBER: { kind: 'forbidden', summary: 'The submitter is not an active member identity.' },
+  TX_SIGNER_REVOKED: {
+    kind: 'forbidden',
+    summary: 'A further signer (actor) is a member key that was revoked: it signs for nothing any more.',
+  },
   TX_NOT_SIGNER: { kind: 'forbidden', summary: 'The account acted on did not sign the transaction.' },
   TX_FORBIDDEN: {
     kind: 'forbidden',

@@ -111,6 +111,10 @@ export class IdentityModule implements Module, MembershipOracle {
     return this.method.isActiveMember(state, address, time);
   }
 
+  isRevokedIdentity(state: StateReader, address: string): boolean {
+    return this.method.getIdentity(state, address)?.status === 'revoked';
+  }
+
   memberUntil(state: StateReader, address: string): number {
     return this.method.memberUntil(state, address);
   }
