@@ -256,7 +256,6 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     }
 
     // 2. The ceremony: a draft, the founders' public cards, and every founder's signature.
-
     step('2');
     const genesis = join(root, 'genesis.json');
     assert.equal(
@@ -307,7 +306,6 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     assert.match(verified.stdout, /every founder signed/);
 
     // 3. Each founder starts its own node from its own directory.
-
     step('3');
     const founders = [acme, bank, ship];
     for (const o of founders) {
@@ -346,7 +344,6 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     })();
 
     // 4. A fourth company applies with its card, is admitted by vote, registers its keys, and joins.
-
     step('4');
     const admitted = proposalId(
       await hanglian(
@@ -399,7 +396,6 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     assert.ok(joinedAt >= trustHeight, 'the new member state-synced from the checkpoint on');
 
     // 5. It becomes a validator by vote, live, while transfers flow.
-
     step('5');
     const promote = proposalId(
       await hanglian(
@@ -441,7 +437,6 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
 
     // 6. One founder's validator is removed (shop votes now: 3 of 4 approve).
-
     step('6');
     const removal = proposalId(
       await hanglian(
@@ -483,9 +478,8 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
 
     // 7. Suspension by vote: from the commit that suspends it, ship's transactions, signed reads and node
-
-    step('7');
     // links are refused everywhere.
+    step('7');
     const suspension = proposalId(
       await hanglian(
         'org',
@@ -541,12 +535,11 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     running.splice(running.indexOf(shipProcess), 1);
 
     // 8. A software upgrade at a height: every node without it stops before that height.
-
-    step('8');
     // Far enough ahead for the proposal and two votes (each CLI call waits for its commit) to land first:
     // blocks come fast while transfers flow (tens a second here), and on a loaded machine each CLI call
     // takes seconds, so the margin is this chain's blocks in 45 s, measured now (a fixed 80 blocks was
     // passed before the last vote and the upgrade was refused with GOV_UPGRADE_HEIGHT_PASSED).
+    step('8');
     const rateFrom = await height(acme);
     await new Promise((r) => setTimeout(r, 3_000));
     const blocksPerSecond = ((await height(acme)) - rateFrom) / 3;
@@ -631,7 +624,6 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     assert.match(old.stderr, /UPGRADE_REQUIRED/);
 
     // 9. The next release continues from the same data, and has its new command.
-
     step('9');
     const release = await run(NEXT_CLI, 'release');
     assert.equal(release.code, 0, release.stderr);
