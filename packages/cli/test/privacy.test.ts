@@ -58,9 +58,9 @@ import {
   type Wallet,
 } from '@hanglian/sdk';
 import { openStorage } from '@hanglian/storage';
-import { copySeededDevnet } from '@hanglian/testkit';
+import { copySeededDevnet, freePortRange } from '@hanglian/testkit';
 import { BOOK, LISTING_ID } from '../src/demo/bookStory.js';
-import { CLI, type DevnetProcess, freePortBase, startDevnetProcess } from '../src/demo/devnetProcess.js';
+import { CLI, type DevnetProcess, startDevnetProcess } from '../src/demo/devnetProcess.js';
 import { type NetworkMembers, openNetworkMembers } from '../src/demo/members.js';
 
 interface Consumer {
@@ -139,7 +139,7 @@ describe('privacy: an outside member parses every block and state value', { time
   });
 
   before(async () => {
-    const basePort = await freePortBase(8);
+    const basePort = await freePortRange(8);
     // In `npm test` the four-validator book story is seeded once per run and shared by the files that
     // read it: this one resumes its own copy (see @hanglian/testkit's devnetFixture).
     await copySeededDevnet({ cli: CLI, args: ['--validators', '4', '--demo'], dir, basePort });

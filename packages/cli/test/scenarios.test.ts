@@ -25,9 +25,9 @@ import {
   signAndSubmit,
   type Wallet,
 } from '@hanglian/sdk';
-import { copySeededDevnet } from '@hanglian/testkit';
+import { copySeededDevnet, freePortRange } from '@hanglian/testkit';
 import { BATCH, BOOK, LISTING_ID } from '../src/demo/bookStory.js';
-import { CLI, type DevnetProcess, freePortBase, startDevnetProcess } from '../src/demo/devnetProcess.js';
+import { CLI, type DevnetProcess, startDevnetProcess } from '../src/demo/devnetProcess.js';
 import { type NetworkMembers, openNetworkMembers } from '../src/demo/members.js';
 
 interface OrderView {
@@ -137,7 +137,7 @@ describe('commerce scenarios on a 4-validator devnet with the book story', { tim
   };
 
   before(async () => {
-    const basePort = await freePortBase(8);
+    const basePort = await freePortRange(8);
     // In `npm test` the four-validator book story is seeded once per run and shared by the files that
     // read it: this one resumes its own copy (see @hanglian/testkit's devnetFixture).
     await copySeededDevnet({ cli: CLI, args: ['--validators', '4', '--demo'], dir, basePort });
