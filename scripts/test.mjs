@@ -3,8 +3,8 @@
 //   --tier  runs one tier only (scripts/testTiers.mjs lists the heavy files; everything else is fast);
 //   filter  a substring of the test file paths to run.
 // `npm run test:fast` is `npm test -- --tier=fast`, and so on for every tier.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, ensureInstalled, root } from './setup.mjs';
@@ -64,48 +64,148 @@ const fixtureCache =
   process.env.HANGLIAN_TEST_FIXTURE_CACHE ?? mkdtempSync(join(tmpdir(), 'hanglian-test-fixtures-'));
 const ownsFixtureCache = process.env.HANGLIAN_TEST_FIXTURE_CACHE === undefined;
 const started = Date.now();
+// Every file runs in its own `node --test` process under a watchdog: a file that outlives its time is
+// killed with everything it started, reported as timed out with what it printed so far, and the run goes
+// on. (One hung file in a shared `node --test` run held the whole CI run to its limit with nothing printed
+// after the last file that finished: its results were queued behind the hung one's.) A run that exceeds
+// its budget stops starting files and reports those it never ran, so a slow machine fails with a list
+// instead of being cut off.
+const FILE_TIMEOUT_S = Number(process.env.HANGLIAN_TEST_FILE_TIMEOUT_S ?? 900);
+const RUN_BUDGET_S = Number(process.env.HANGLIAN_TEST_BUDGET_S ?? 4500);
 let status = 0;
-/** Seconds per file of the one-at-a-time groups (each file is its own run there), printed at the end. */
+/** Seconds per file, printed at the end (what makes a run long is visible). */
 const timings = [];
-function runFiles(files, concurrency) {
-  const t0 = Date.now();
-  const result = spawnSync(
-    process.execPath,
-    // --test-force-exit: a file whose tests are done (or timed out) ends even if something it started
-    // still holds a handle, so one leak cannot hold the whole run.
-    ['--test', `--test-concurrency=${concurrency}`, '--test-force-exit', '--test-reporter=spec', ...files],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error',
-        HANGLIAN_TEST_FIXTURE_CACHE: fixtureCache,
+const notRun = [];
+
+/** Every process below `pid` (Linux /proc), deepest last; empty where /proc cannot be read. */
+function descendants(pid) {
+  const children = new Map();
+  let entries = [];
+  try {
+    entries = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return [];
+  }
+  for (const name of entries) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const out = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.shift();
+    for (const child of children.get(next) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+function killTree(pid) {
+  // The tree first (devnets a test started may have left its process group), then the group.
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {}
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {}
+}
+
+function runFile(file, live) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(
+      process.execPath,
+      // --test-force-exit: a file whose tests are done (or timed out) ends even if something it started
+      // still holds a handle.
+      ['--test', '--test-force-exit', '--test-reporter=spec', file],
+      {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          HANGLIAN_LOG_LEVEL: process.env.HANGLIAN_LOG_LEVEL ?? 'error',
+          HANGLIAN_TEST_FIXTURE_CACHE: fixtureCache,
+        },
       },
-    },
-  );
-  const code = result.status ?? 1;
-  if (code !== 0) status = code;
-  return { seconds: (Date.now() - t0) / 1000, code };
+    );
+    const chunks = [];
+    const take = (stream, sink) => child[stream].on('data', (d) => (live ? sink.write(d) : chunks.push(d)));
+    take('stdout', process.stdout);
+    take('stderr', process.stderr);
+    let timedOut = false;
+    const watchdog = setTimeout(() => {
+      timedOut = true;
+      killTree(child.pid);
+    }, FILE_TIMEOUT_S * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(watchdog);
+      // Whatever the file started and left behind in its process group goes with it.
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+      const seconds = (Date.now() - t0) / 1000;
+      if (!live) process.stdout.write(Buffer.concat(chunks));
+      const failed = timedOut || code !== 0;
+      const why = timedOut
+        ? ` (TIMED OUT after ${FILE_TIMEOUT_S} s: killed with what it started)`
+        : failed
+          ? ` (failed: ${signal ?? `exit ${code}`})`
+          : '';
+      console.error(`[test] ${file}: ${seconds.toFixed(1)} s${why}`);
+      if (failed) status = 1;
+      timings.push({ file, seconds, failed, timedOut });
+      resolve();
+    });
+  });
 }
+
+async function runGroup(files, concurrency) {
+  const queue = [...files];
+  const live = concurrency === 1;
+  const worker = async () => {
+    for (;;) {
+      const file = queue.shift();
+      if (file === undefined) return;
+      if ((Date.now() - started) / 1000 > RUN_BUDGET_S) {
+        notRun.push(file);
+        continue;
+      }
+      await runFile(file, live);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 for (const group of groups) {
+  const t0 = Date.now();
   console.error(`[test] ${group.files.length} files, ${group.concurrency} at a time`);
-  if (group.concurrency > 1) {
-    const { seconds } = runFiles(group.files, group.concurrency);
-    console.error(`[test] ${group.files.length} files in ${seconds.toFixed(1)} s`);
-    continue;
-  }
-  // One at a time: each file is its own run, so its time is known (what makes a CI run long is visible).
-  for (const file of group.files) {
-    const { seconds, code } = runFiles([file], 1);
-    timings.push({ file, seconds, code });
-    console.error(`[test] ${file}: ${seconds.toFixed(1)} s${code === 0 ? '' : ' (failed)'}`);
-  }
+  await runGroup(group.files, group.concurrency);
+  console.error(`[test] ${group.files.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
-if (timings.length > 0) {
-  console.error('[test] the one-at-a-time files, slowest first:');
-  for (const { file, seconds, code } of timings.sort((a, b) => b.seconds - a.seconds))
-    console.error(`  ${seconds.toFixed(1).padStart(7)} s  ${file}${code === 0 ? '' : '  (failed)'}`);
+console.error('[test] every file, slowest first:');
+for (const { file, seconds, failed, timedOut } of timings.sort((a, b) => b.seconds - a.seconds))
+  console.error(
+    `  ${seconds.toFixed(1).padStart(7)} s  ${file}${timedOut ? '  (TIMED OUT)' : failed ? '  (failed)' : ''}`,
+  );
+const failedFiles = timings.filter((t) => t.failed).map((t) => t.file);
+if (failedFiles.length > 0) console.error(`[test] failed:\n  ${failedFiles.join('\n  ')}`);
+if (notRun.length > 0) {
+  status = 1;
+  console.error(
+    `[test] NOT RUN: the run passed its budget of ${RUN_BUDGET_S} s (HANGLIAN_TEST_BUDGET_S):\n  ${notRun.join('\n  ')}`,
+  );
 }
 console.error(
   `[test] ${selected.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s (after the build)`,
