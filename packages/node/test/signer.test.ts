@@ -1,6 +1,6 @@
 // The guarded signer on a real file: what it signs, what it refuses, what survives a reopen and a torn write.
 import assert from 'node:assert/strict';
-import { mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -8,7 +8,7 @@ import { ConsensusError, type Vote } from '@hanglian/consensus';
 import { bytesToHex, ed25519Sha256 } from '@hanglian/core';
 import { Ed25519ConsensusSigner } from '../src/consensus/ed25519Signer.js';
 import { GuardedSigner, type SignRefusal } from '../src/consensus/guardedSigner.js';
-import { SignerStateFile } from '../src/consensus/signerState.js';
+import { SignerStateFile, signerStateHeld } from '../src/consensus/signerState.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hanglian-signer-'));
 const key = ed25519Sha256.generateSigningKey();
@@ -104,6 +104,31 @@ describe('guarded signer', () => {
       'still refuses the conflict',
     );
     state.close();
+  });
+
+  it('takes over a lock whose holder is gone or whose pid now names another process', () => {
+    const path = join(dir, 'stale');
+    const lock = `${path}.lock`;
+    // The pid of a live process (this one's parent), with a start time that is not that process's: the
+    // pid was reused after the holder died.
+    writeFileSync(lock, `${process.ppid} 1\n`);
+    let { state } = open(path);
+    state.close();
+    assert.equal(existsSync(lock), false, 'closing removes the lock');
+    // A pid that no process has.
+    writeFileSync(lock, '4194303\n');
+    ({ state } = open(path));
+    state.close();
+    // The live parent named with its real start time holds it; named by pid only (an older lock), too.
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    for (const holder of [`${process.ppid} ${start}`, `${process.ppid}`]) {
+      writeFileSync(lock, `${holder}\n`);
+      assert.throws(() => SignerStateFile.open(path, identity), { code: 'SIGNER_IN_USE' });
+      assert.equal(signerStateHeld(path), true);
+    }
+    rmSync(lock);
+    assert.equal(signerStateHeld(path), false);
   });
 
   it('refuses a state file of another key, and a second holder', () => {

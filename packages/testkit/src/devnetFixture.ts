@@ -40,10 +40,10 @@ export async function copySeededDevnet(options: SeededDevnetCopy): Promise<boole
   const key = createHash('sha256').update(options.args.join('\0')).digest('hex').slice(0, 16);
   const seeded = join(cache, `devnet-${key}`);
   if (!existsSync(seeded)) await seedInto(options.cli, options.args, cache, seeded);
-  // Without the signer states' lock files: the seeding nodes are gone, but the PIDs the locks name may
-  // belong by now to other processes of this run, and a node then refuses to start with SIGNER_IN_USE (a
-  // CI run failed so: "held by process 24074").
-  cpSync(seeded, options.dir, { recursive: true, filter: (source) => !source.endsWith('signer-state.lock') });
+  // Lock files the seeding nodes left come along: a signer lock names its holder by pid and start time,
+  // so a pid reused by another process of this run is not taken for the holder (SIGNER_IN_USE "held by
+  // process 24074" failed a CI run when locks named the pid only).
+  cpSync(seeded, options.dir, { recursive: true });
   const manifestPath = join(options.dir, 'network.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
     nodes: Array<{ apiPort: number; p2pPort: number }>;

@@ -10,8 +10,12 @@
  * returned, so a torn write (power cut mid-write) leaves the other, older slot intact: the newest whole
  * slot (highest `seq`) is the state. One fsync per signature, no rename.
  *
- * A lock file (`<path>.lock`, holding the pid) stops a second process on this machine from signing with
- * the same state at the same time; a lock left by a dead process is taken over.
+ * A lock file (`<path>.lock`) stops a second process on this machine from signing with the same state at
+ * the same time. It names its holder by pid and, on Linux, by the process's start time (/proc/<pid>/stat):
+ * a pid alone is reused, and a validator that crashed would then refuse to start again for as long as some
+ * other process happened to get its old pid (seen: SIGNER_IN_USE "held by process 24074" on a copied data
+ * directory). A lock whose holder is gone, or whose pid now belongs to a process started at another time,
+ * is taken over. The lock is created exclusively, so two processes starting at once cannot both take it.
  */
 import {
   closeSync,
@@ -59,6 +63,69 @@ function pidAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * When process `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined where
+ * that cannot be read (not Linux, or the process is gone).
+ */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a lock file says of its holder: `pid` or `pid start` (older locks hold the pid only). */
+function readLockHolder(lock: string): { pid: number; start?: string } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(lock, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [pidText, start] = text.trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  return start === undefined || start === '' ? { pid } : { pid, start };
+}
+
+/** The pid of the live process other than this one that holds `lock`, or undefined if none does. */
+function liveLockHolder(lock: string): number | undefined {
+  const holder = readLockHolder(lock);
+  if (holder === undefined || holder.pid === process.pid || !pidAlive(holder.pid)) return undefined;
+  if (holder.start !== undefined) {
+    const now = processStartTime(holder.pid);
+    // The pid lives, but it is another process than the one that took the lock.
+    if (now !== undefined && now !== holder.start) return undefined;
+  }
+  return holder.pid;
+}
+
+/** Takes `lock` for this process: exclusive create; a stale lock is removed and the create tried again. */
+function takeLock(path: string, lock: string): void {
+  const content = `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lock, `${content}\n`, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 2) throw error;
+    }
+    const pid = liveLockHolder(lock);
+    if (pid !== undefined) {
+      throw new HanglianError(
+        NodeErrors.SIGNER_IN_USE,
+        `the signer state ${path} is held by process ${pid}: one key, one running validator`,
+        { details: { pid } },
+      );
+    }
+    rmSync(lock, { force: true });
   }
 }
 
@@ -113,17 +180,7 @@ export class SignerStateFile {
     if (heldHere.has(lock)) {
       throw new HanglianError(NodeErrors.SIGNER_IN_USE, `the signer state ${path} is in use in this process`);
     }
-    if (existsSync(lock)) {
-      const pid = Number(readFileSync(lock, 'utf8').trim());
-      if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
-        throw new HanglianError(
-          NodeErrors.SIGNER_IN_USE,
-          `the signer state ${path} is held by process ${pid}: one key, one running validator`,
-          { details: { pid } },
-        );
-      }
-    }
-    writeFileSync(lock, `${process.pid}\n`);
+    takeLock(path, lock);
     heldHere.add(lock);
     try {
       const created = !existsSync(path);
@@ -229,7 +286,5 @@ export function signerStateOwner(path: string): string | undefined {
 export function signerStateHeld(path: string): boolean {
   const lock = `${path}.lock`;
   if (heldHere.has(lock)) return true;
-  if (!existsSync(lock)) return false;
-  const pid = Number(readFileSync(lock, 'utf8').trim());
-  return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid);
+  return liveLockHolder(lock) !== undefined;
 }
