@@ -6,6 +6,7 @@
  */
 import { ChaosCluster, sleep } from './cluster.js';
 import { ForgingMember, StateSyncLiar } from './forger.js';
+import { GovernanceDriver } from './governance.js';
 import { type CheckCounts, InvariantChecker, InvariantViolation } from './invariants.js';
 import { RingLoad } from './load.js';
 import { WireObserver } from './observer.js';
@@ -62,6 +63,8 @@ export interface CampaignSummary {
   readonly apiSilences: ReadonlyArray<{ after: string; node: string; ms: number }>;
   /** Wipes back by state sync with a member in the middle: its tampered chunks, the peers the victims dropped. */
   readonly stateSyncLiar: { syncs: number; chunksTampered: number; peersDropped: number };
+  /** Validator-set changes governance made and the set showed (two per validator-change fault). */
+  readonly validatorChanges: number;
   readonly violation: string | null;
   readonly replay: string;
   readonly dir: string;
@@ -75,6 +78,17 @@ export function roundsDurationMs(rounds: number): number {
   let total = 0;
   for (let r = 0; r < rounds; r++) total += 3_000 + 500 * r + 1_000 + 500 * r + 1_000 + 500 * r;
   return total;
+}
+
+/** The validators and full nodes of a campaign: those given, or drawn from its seed. */
+export function campaignShape(options: Pick<CampaignOptions, 'seed' | 'validators' | 'fullNodes'>): {
+  validators: number;
+  fullNodes: number;
+} {
+  const random = new SeededRandom((options.seed ^ 0x5bd1e995) >>> 0);
+  const validators = options.validators ?? random.int(4, 7);
+  const fullNodes = options.fullNodes ?? random.int(0, Math.min(2, 8 - validators));
+  return { validators, fullNodes };
 }
 
 export function replayCommand(options: CampaignOptions, faultsRun?: number): string {
@@ -102,8 +116,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   };
   const log = (line: string) =>
     (options.log ?? ((l) => process.stdout.write(`${l}\n`)))(`[${stamp()}] ${line}`);
-  const validators = options.validators ?? 4;
-  const fullNodes = options.fullNodes ?? 1;
+  // The network's shape, unless given: drawn from the seed (its own stream), 4 to 7 validators and up to two
+  // full nodes, within the 10 organisations of the network (two more identities are the forger's and the
+  // observer's).
+  const shape = campaignShape(options);
+  const { validators, fullNodes } = shape;
   const clients = options.clients ?? 4;
   const progressBlocks = options.progressBlocks ?? 3;
   const boundMs = roundsDurationMs(options.progressRounds ?? 8);
@@ -247,6 +264,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     );
   };
 
+  const governance = new GovernanceDriver(cluster);
+  let validatorChanges = 0;
   const restart = async (name: string, args: string[] = []) => {
     await cluster.start(name, args);
   };
@@ -343,6 +362,26 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         checker.wiped(victim, fault.stateSync === true);
         log(`  ${victim} back at height ${await cluster.height(victim)}`);
         return;
+      case 'validator-change': {
+        const org = cluster.manifest.nodes.find((n) => n.name === victim)!.org;
+        const { publicKey } = cluster.node(victim);
+        const entry = (await governance.validators()).find((v) => v.publicKey === publicKey);
+        if (entry === undefined) {
+          log(`  ${victim} is not in the validator set: nothing to change`);
+          return;
+        }
+        const removed = await governance.setValidator(org, publicKey, 0);
+        log(
+          `  ${victim} (${org}) out of the set by proposal ${removed}, at height ${await cluster.height(victim)}`,
+        );
+        await sleep(fault.durationMs);
+        const restored = await governance.setValidator(org, publicKey, entry.power);
+        log(
+          `  ${victim} back at power ${entry.power} by proposal ${restored}, at height ${await cluster.height(victim)}`,
+        );
+        validatorChanges += 2;
+        return;
+      }
       case 'forge-sync': {
         await cluster.stop(victim, 'SIGKILL');
         const honest = cluster.live[0]!;
@@ -456,6 +495,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     highestRound,
     apiSilences,
     stateSyncLiar,
+    validatorChanges,
     violation,
     replay: replayCommand(options, violation === null ? undefined : faultsRun),
     dir: cluster.dir,
@@ -483,6 +523,7 @@ export function formatSummary(summary: CampaignSummary): string {
     `  slowest recovery ${summary.slowestRecoveryMs} ms, highest round seen ${summary.highestRound}; final heights ${JSON.stringify(summary.finalHeights)}`,
     `  API silences ≥ 10 s: ${summary.apiSilences.length === 0 ? 'none' : summary.apiSilences.map((s) => `${s.node} ${s.ms} ms (${s.after})`).join('; ')}`,
     `  state syncs past a member in the middle: ${summary.stateSyncLiar.syncs}, ${summary.stateSyncLiar.chunksTampered} chunks tampered, ${summary.stateSyncLiar.peersDropped} peers dropped by the syncing nodes`,
+    `  validator-set changes by governance: ${summary.validatorChanges}`,
     `  violations: ${summary.violation === null ? 'none' : summary.violation}`,
     `  replay: ${summary.replay}`,
   ];

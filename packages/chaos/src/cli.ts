@@ -4,10 +4,11 @@
  *
  *   --minutes <n>       no new fault after n minutes (default 10)
  *   --seed <s>          the schedule's seed (default: from the clock, printed)
- *   --validators <n>    validators (default 4); --full-nodes <n> (default 1); --clients <n> (default 4)
+ *   --validators <n>    validators (default: drawn from the seed, 4 to 7); --full-nodes <n> (default: from
+ *                       the seed, 0 to 2); --clients <n> (default 4)
  *   --max-faults <n>    stop after n faults (a replay stops after the failing one)
  *   --kinds a,b         only these fault kinds (kill, pause, crash-all, crash-all-pause, partition, delay,
- *                       wipe, forge-sync, crash-all-start-pause)
+ *                       wipe, forge-sync, crash-all-start-pause, validator-change)
  *   --keep              keep the network directory and logs even when nothing failed
  *   --json              print the summary as JSON as well
  */

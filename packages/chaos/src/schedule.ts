@@ -27,6 +27,11 @@ export const FAULT_KINDS = [
    * (before their API listens): peers reach them while their consensus is not yet running.
    */
   'crash-all-start-pause',
+  /**
+   * Governance removes one validator from the set (a proposal, votes, the set changes at its height) while
+   * the load goes on, then adds it back at its power: the set changes twice, live.
+   */
+  'validator-change',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -171,6 +176,16 @@ export function generateSchedule(seed: number, shape: ScheduleShape, count: numb
           settleMs,
         });
         break;
+      case 'validator-change':
+        faults.push({
+          index,
+          kind,
+          targets: [random.pick(validators)],
+          // Time out of the set, from the change taking effect to the proposal that restores it.
+          durationMs: random.int(2_000, 10_000),
+          settleMs,
+        });
+        break;
       case 'forge-sync':
         faults.push({
           index,
@@ -199,6 +214,8 @@ export function describeFault(fault: Fault): string {
       return `${base}: every node SIGKILLed and restarted, then ${fault.targets.join(',')} SIGSTOPped`;
     case 'crash-all-start-pause':
       return `${base}: every node SIGKILLed and restarted, ${fault.targets.join(',')} SIGSTOPped ${fault.startPauseAfterMs} ms into their start-up`;
+    case 'validator-change':
+      return `${base}: removed from the validator set by governance, then added back at its power`;
     default:
       return base;
   }

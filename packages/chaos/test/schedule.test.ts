@@ -3,7 +3,7 @@
 // shape (victims exist, a quorum-losing pause stops f + 1 validators, a partition's sides cover the nodes).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { replayCommand, roundsDurationMs } from '../src/campaign.js';
+import { campaignShape, replayCommand, roundsDurationMs } from '../src/campaign.js';
 import { SeededRandom } from '../src/random.js';
 import { describeFault, FAULT_KINDS, generateSchedule, maxFaulty } from '../src/schedule.js';
 
@@ -81,6 +81,7 @@ describe('fault schedule', () => {
         case 'kill':
         case 'wipe':
         case 'forge-sync':
+        case 'validator-change':
           assert.equal(fault.targets.length, 1);
           assert.ok(shape.validators.includes(fault.targets[0]!));
           break;
@@ -114,6 +115,25 @@ describe('fault schedule', () => {
           break;
       }
     }
+  });
+
+  it('draws the network shape from the seed unless it is given: 4 to 7 validators, at most 10 nodes', () => {
+    const shapes = new Set<string>();
+    for (let seed = 0; seed < 400; seed++) {
+      const { validators, fullNodes } = campaignShape({ seed });
+      assert.ok(validators >= 4 && validators <= 7, `${validators} validators`);
+      // Every node is one organisation's, and the forger and observer take two of the ten.
+      assert.ok(fullNodes >= 0 && fullNodes <= 2 && validators + fullNodes + 2 <= 10);
+      assert.deepEqual(campaignShape({ seed }), { validators, fullNodes }, 'the same seed, the same shape');
+      shapes.add(`${validators}+${fullNodes}`);
+    }
+    // Every size from 4 to 7 validators occurs, with and without full nodes.
+    for (const v of [4, 5, 6, 7])
+      assert.ok(shapes.has(`${v}+0`) && shapes.has(`${v}+1`), [...shapes].join(' '));
+    assert.deepEqual(campaignShape({ seed: 5, validators: 4, fullNodes: 1 }), {
+      validators: 4,
+      fullNodes: 1,
+    });
   });
 
   it('the progress bound grows with the rounds and the replay command names the seed', () => {
