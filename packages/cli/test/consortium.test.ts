@@ -1,11 +1,12 @@
 // A consortium formed by separate organisations, each from its own directory with only its own secrets,
-// on its own loopback address: three found it by the genesis ceremony (a node refuses the genesis until
-// every founder signed), a fourth applies, is admitted by vote, joins the running chain by state sync and
+// on its own loopback address: four found it by the genesis ceremony (a node refuses the genesis until
+// every founder signed), a fifth applies, is admitted by vote, joins the running chain by state sync and
 // is made a validator while transfers flow; one founder's validator is removed, then that founder is
 // suspended (its transactions, reads and links refused on every node); then governance schedules
 // a software upgrade: every node stops before its height with exit code 75, the old release refuses to
 // start, and the next release (one command more) continues from the same data. After each step every
-// node agrees and no acknowledged transfer is lost. Heavy: run alone under the lock.
+// node agrees and no acknowledged transfer is lost; each change of the validator set commits every height
+// around it in its first round (no height waited for a timeout: no pause in commits). Heavy: run alone.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,16 +14,28 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { referenceImplementation } from '@hanglian/commerce-standards';
 import { addressFromPublicKey, hexToBytes } from '@hanglian/core';
 import { orgPaths, readCard, readOrgKey } from '@hanglian/node/offline';
 import {
+  type Client,
+  catalog,
   createClient,
+  distribution,
+  generateWallet,
   getBlock,
   getTransaction,
+  items,
   memberSigner,
+  orders,
+  previewOrder,
   query,
+  registry,
+  type Signer,
+  sealDelivery,
   settlement,
   signAndSubmit,
+  type TxCall,
 } from '@hanglian/sdk';
 import { CLI, hanglian } from './helpers.js';
 
@@ -173,6 +186,55 @@ async function assertAgree(orgs: Org[], at: number, reader: ReturnType<typeof me
   assert.equal(new Set(hashes).size, 1, `nodes disagree at ${at}: ${hashes.join(' ')}`);
 }
 
+/** The round in which each height from `from` to `to` was committed (its commit certificate's round). */
+async function commitRounds(org: Org, from: number, to: number): Promise<Map<number, number>> {
+  await waitFor(`${org.id} at ${to}`, async () => ((await height(org)) >= to ? true : undefined));
+  const rounds = new Map<number, number>();
+  for (let h = Math.max(1, from); h <= to; h++) {
+    const response = await fetch(`${org.api}/v1/headers/${h}`);
+    const { commit } = (await response.json()) as { commit: { round: number } | null };
+    assert.ok(commit !== null, `no commit certificate for ${h}`);
+    rounds.set(h, commit.round);
+  }
+  return rounds;
+}
+
+/**
+ * Asserts the set change commits without a pause: every height from just before the proposal to a few
+ * after the change was decided in round 0 (a new validator that could not propose, or a removed one still
+ * expected, would make a height wait for the propose timeout and decide in a later round).
+ */
+async function assertNoPause(org: Org, what: string, from: number, changedAt: number): Promise<void> {
+  const rounds = await commitRounds(org, from, changedAt + 6);
+  const late = [...rounds].filter(([, round]) => round > 0);
+  process.stderr.write(
+    `consortium: ${what}: heights ${from}–${changedAt + 6} committed in rounds ${[...new Set(rounds.values())].join(',')}\n`,
+  );
+  assert.deepEqual(
+    late,
+    [],
+    `${what}: heights decided after round 0 (height, round): ${JSON.stringify(late)}`,
+  );
+}
+
+/** Submits `call` signed by `signer` (with `actors`) and asserts it committed with OK; returns its id. */
+async function commitOk(
+  client: Client,
+  signer: Signer,
+  call: TxCall,
+  actors: Signer[] = [],
+): Promise<string> {
+  const { txId, status } = await signAndSubmit(client, { signer, actors, ...call, timeoutMs: 60_000 });
+  assert.equal(status.status, 'committed', `${call.module}.${call.command}: ${JSON.stringify(status)}`);
+  if (status.status === 'committed')
+    assert.equal(
+      status.result.code,
+      'OK',
+      `${call.module}.${call.command}: ${JSON.stringify(status.result)}`,
+    );
+  return txId;
+}
+
 /** Reads the proposal id the CLI printed. */
 function proposalId(out: { code: number; stdout: string; stderr: string }): string {
   assert.equal(out.code, 0, out.stderr);
@@ -181,8 +243,8 @@ function proposalId(out: { code: number; stdout: string; stderr: string }): stri
   return id;
 }
 
-test('separate organisations form a consortium, admit and promote a fourth member, remove a validator and upgrade', {
-  timeout: 360_000,
+test('separate organisations form a consortium, admit and promote a fifth member, remove a validator and upgrade', {
+  timeout: 600_000,
 }, async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'hanglian-consortium-'));
   const running: NodeProcess[] = [];
@@ -190,8 +252,10 @@ test('separate organisations form a consortium, admit and promote a fourth membe
   let flow: Promise<void> | undefined;
   // Stops every node this test started, also when it fails or times out (t.after runs then), and as a
   // last resort when this process exits.
+  let stopOrders: () => Promise<void> = async () => {};
   const cleanUp = async () => {
     flowing = false;
+    await stopOrders();
     await flow;
     await Promise.all(running.map(stopNode));
     rmSync(root, { recursive: true, force: true });
@@ -204,7 +268,7 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     await cleanUp();
     process.off('exit', onExit);
   });
-  // Four loopback addresses of this run's own (127.A.B.2-5): never those of another run, or of what a
+  // Five loopback addresses of this run's own (127.A.B.2-6): never those of another run, or of what a
   // cancelled one left behind.
   const net = `127.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
   try {
@@ -225,15 +289,17 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     const bank = org('bank', 3);
     const ship = org('ship', 4);
     const shop = org('shop', 5);
+    const mall = org('mall', 6);
     const roles: Record<string, string> = {
-      acme: 'producer,merchant',
-      bank: 'payment,issuer',
+      acme: 'producer,platform',
+      bank: 'payment,issuer,arbiter',
       ship: 'carrier',
       shop: 'merchant',
+      mall: 'merchant',
     };
     // 1. Each organisation makes its own keys, in its own directory.
     step('1');
-    for (const o of [acme, bank, ship, shop]) {
+    for (const o of [acme, bank, ship, mall, shop]) {
       const made = await hanglian(
         'org',
         'init',
@@ -266,6 +332,7 @@ test('separate organisations form a consortium, admit and promote a fourth membe
       [bank, ['--issuer', '--balance', '100000000']],
       [acme, ['--balance', '100000000']],
       [ship, ['--balance', '100000000']],
+      [mall, ['--balance', '100000000']],
     ] as const) {
       const added = await hanglian(
         'genesis',
@@ -277,7 +344,7 @@ test('separate organisations form a consortium, admit and promote a fourth membe
       );
       assert.equal(added.code, 0, added.stderr);
     }
-    // Unsigned, then signed by two of three: refused with GENESIS_UNSIGNED, before anything listens.
+    // Unsigned, then signed by two of four: refused with GENESIS_UNSIGNED, before anything listens.
     const unsigned = await hanglian(
       'node',
       'start',
@@ -289,25 +356,25 @@ test('separate organisations form a consortium, admit and promote a fourth membe
       acme.pass,
     );
     assert.equal(unsigned.code, 2);
-    assert.match(unsigned.stderr, /GENESIS_UNSIGNED.*not signed by bank, acme, ship/);
+    assert.match(unsigned.stderr, /GENESIS_UNSIGNED.*not signed by bank, acme, ship, mall/);
     for (const o of [acme, bank]) {
       const signed = await hanglian('genesis', 'sign', genesis, '--dir', o.dir, '--passphrase-file', o.pass);
       assert.equal(signed.code, 0, signed.stderr);
     }
     const partly = await hanglian('genesis', 'verify', genesis);
     assert.notEqual(partly.code, 0);
-    assert.match(partly.stderr, /GENESIS_UNSIGNED.*not signed by ship/);
-    assert.equal(
-      (await hanglian('genesis', 'sign', genesis, '--dir', ship.dir, '--passphrase-file', ship.pass)).code,
-      0,
-    );
+    assert.match(partly.stderr, /GENESIS_UNSIGNED.*not signed by ship, mall/);
+    for (const o of [ship, mall]) {
+      const signed = await hanglian('genesis', 'sign', genesis, '--dir', o.dir, '--passphrase-file', o.pass);
+      assert.equal(signed.code, 0, signed.stderr);
+    }
     const verified = await hanglian('genesis', 'verify', genesis);
     assert.equal(verified.code, 0, verified.stderr);
     assert.match(verified.stdout, /every founder signed/);
 
     // 3. Each founder starts its own node from its own directory.
     step('3');
-    const founders = [acme, bank, ship];
+    const founders = [acme, bank, ship, mall];
     for (const o of founders) {
       running.push(
         await startNode(
@@ -323,17 +390,180 @@ test('separate organisations form a consortium, admit and promote a fourth membe
       (await Promise.all(founders.map(height))).every((h) => h >= 2) ? true : undefined,
     );
 
-    // Transfers flow from here to the end, acme's operations key paying bank's operations account.
+    // Commerce on the founders' chain: acme makes a product and is the platform shoppers order through,
+    // mall sells it (acme's authorised channel, stocked by a shipment it received), bank runs a payment
+    // implementation and ship a logistics one (each deployed and registered by its own admin key;
+    // registration runs the standard's conformance vectors on chain).
+    step('3b');
     const acmeOps = memberSigner(readOrgKey(acme.dir, 'ops', 'acme-passphrase-2'));
+    // acme's operations key signs both the transfers and the orders' gateway steps: one at a time, as one
+    // client would (the SDK reads the next nonce per transaction, and two at once take the same one).
+    let acmeTurn: Promise<unknown> = Promise.resolve();
+    const asAcme = <T>(send: () => Promise<T>): Promise<T> => {
+      const turn = acmeTurn.then(send, send);
+      acmeTurn = turn.catch(() => {});
+      return turn;
+    };
+    const founderClient = createClient({ url: acme.api });
+    const SKU = 'acme-kettle-1';
+    await commitOk(
+      founderClient,
+      acmeOps,
+      items.registerProduct({ sku: SKU, name: 'Kettle', category: 'kitchen', factoryPrice: 2_000 }),
+    );
+    await commitOk(
+      founderClient,
+      acmeOps,
+      items.mintBatch({ sku: SKU, batch: 'k1', count: 1_000, site: 'acme works' }),
+    );
+    const mallOps = memberSigner(readOrgKey(mall.dir, 'ops', 'mall-passphrase-6'));
+    await commitOk(
+      founderClient,
+      acmeOps,
+      distribution.authoriseChannel({ org: 'mall', skus: [SKU], regions: ['CN'] }),
+    );
+    await commitOk(
+      founderClient,
+      acmeOps,
+      distribution.ship({
+        shipment: 'k-001',
+        to: 'mall',
+        items: { range: { sku: SKU, batch: 'k1', from: 1, to: 500 } },
+        where: 'acme works',
+      }),
+    );
+    await commitOk(
+      founderClient,
+      mallOps,
+      distribution.receive({ from: 'acme', shipment: 'k-001', accept: true, where: 'mall warehouse' }),
+    );
+    await commitOk(
+      founderClient,
+      mallOps,
+      catalog.createListing({
+        listing: 'kettle',
+        sku: SKU,
+        title: 'Kettle',
+        price: 4_000,
+        carriers: ['ship'],
+        shipsTo: ['CN'],
+        shipsFrom: 'CN-31',
+        returnPolicy: { days: 7, restockingFeeBps: 0 },
+      }),
+    );
+    for (const [o, pass, reference, id] of [
+      [bank, 'bank-passphrase-3', 'paybank-a.payment', 'bank.payment'],
+      [ship, 'ship-passphrase-4', 'carrier-a.express', 'ship.express'],
+    ] as const) {
+      const admin = memberSigner(readOrgKey(o.dir, 'admin', pass));
+      const implementation = referenceImplementation(reference);
+      await commitOk(founderClient, admin, registry.deployCode({ source: implementation.source }));
+      await commitOk(
+        founderClient,
+        admin,
+        registry.registerImplementation({
+          id,
+          standard: implementation.standard,
+          codeHash: implementation.codeHash,
+          displayName: `${o.id} ${implementation.displayName}`,
+        }),
+      );
+    }
+
+    // Whole order lifecycles flow while the set changes (until ship, the carrier, is suspended): create
+    // (acme's gateway with a one-time order key), payment, shipping, delivery, confirmation, each by its
+    // own organisation through its own node.
+    const signerOf = (o: Org, pass: string) => memberSigner(readOrgKey(o.dir, 'ops', pass));
+    const bankOpsKey = signerOf(bank, 'bank-passphrase-3');
+    const shipOps = signerOf(ship, 'ship-passphrase-4');
+    const orderRequest = {
+      listing: 'mall/kettle',
+      quantity: 1,
+      payment: 'bank.payment',
+      logistics: 'ship.express',
+      buyerRegion: 'CN-11',
+      weightGrams: 900,
+    };
+    const { total: maxTotal } = await previewOrder(founderClient, orderRequest);
+    const carrierKey = await query<{ publicKey: string }>(founderClient, {
+      module: 'identity',
+      name: 'encryptionKey',
+      params: { org: 'ship' },
+    });
+    const wallet = generateWallet();
+    const completedOrders: string[] = [];
+    let ordersFlowing = true;
+    let orderError: string | undefined;
+    const orderFlow = (async () => {
+      for (let i = 0; ordersFlowing; i++) {
+        const key = wallet.orderKey(i);
+        try {
+          const createTx = await asAcme(() =>
+            commitOk(
+              createClient({ url: acme.api }),
+              acmeOps,
+              orders.create({
+                ...orderRequest,
+                buyer: key.address,
+                platform: 'acme',
+                arbiter: 'bank',
+                delivery: sealDelivery(
+                  {
+                    name: 'Li Lei',
+                    phone: '+86 138 0000 0000',
+                    address: '1 Zhongguancun St',
+                    region: 'CN-11',
+                  },
+                  [{ org: 'ship', publicKey: hexToBytes(carrierKey.result.publicKey) }],
+                  { context: key.address },
+                ),
+                maxTotal,
+              }),
+              [key],
+            ),
+          );
+          const order = createTx.slice(0, 32);
+          await commitOk(createClient({ url: bank.api }), bankOpsKey, orders.confirmPayment({ order }));
+          await commitOk(
+            createClient({ url: mall.api }),
+            mallOps,
+            orders.ship({ order, where: 'mall warehouse' }),
+          );
+          await commitOk(
+            createClient({ url: ship.api }),
+            shipOps,
+            orders.deliver({ order, where: 'Beijing' }),
+            [key],
+          );
+          await asAcme(() =>
+            commitOk(createClient({ url: acme.api }), acmeOps, orders.confirm({ order }), [key]),
+          );
+          completedOrders.push(order);
+        } catch (error) {
+          // A step refused is a finding: the lifecycle must go through while the set changes.
+          orderError ??= String(error);
+          ordersFlowing = false;
+        }
+      }
+    })();
+
+    stopOrders = async () => {
+      ordersFlowing = false;
+      await orderFlow;
+    };
+
+    // Transfers flow from here to the end, acme's operations key paying bank's operations account.
     const bankOps = readCard(orgPaths.card(bank.dir)).opsPublicKey;
     const acknowledged: string[] = [];
     flow = (async () => {
       while (flowing) {
         try {
-          const { txId, status } = await signAndSubmit(createClient({ url: acme.api }), {
-            signer: acmeOps,
-            ...settlement.transfer({ to: addressFromPublicKey(hexToBytes(bankOps)), amount: 1 }),
-          });
+          const { txId, status } = await asAcme(() =>
+            signAndSubmit(createClient({ url: acme.api }), {
+              signer: acmeOps,
+              ...settlement.transfer({ to: addressFromPublicKey(hexToBytes(bankOps)), amount: 1 }),
+            }),
+          );
           // Acknowledged means committed: a node that stops (at the upgrade) answers "pending".
           if (status.status === 'committed') acknowledged.push(txId);
         } catch {
@@ -343,7 +573,8 @@ test('separate organisations form a consortium, admit and promote a fourth membe
       }
     })();
 
-    // 4. A fourth company applies with its card, is admitted by vote, registers its keys, and joins.
+    // 4. A fifth company applies with its card, is admitted by vote (3 of the 4 founders), registers its
+    // keys, and joins.
     step('4');
     const admitted = proposalId(
       await hanglian(
@@ -389,14 +620,13 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     const checkpoint = await hanglian('node', 'checkpoint', '--api', acme.api);
     assert.equal(checkpoint.code, 0, checkpoint.stderr);
     const trustHeight = Number(/--trust-height (\d+)/.exec(checkpoint.stdout)?.[1]);
-    running.push(
-      await startNode(CLI, 'join', shop, [acme, bank], genesis, checkpoint.stdout.trim().split(' ')),
-    );
+    running.push(await startNode(CLI, 'join', shop, founders, genesis, checkpoint.stdout.trim().split(' ')));
     const joinedAt = await height(shop);
     assert.ok(joinedAt >= trustHeight, 'the new member state-synced from the checkpoint on');
 
-    // 5. It becomes a validator by vote, live, while transfers flow.
+    // 5. It becomes a validator by vote (4 of 5: acme proposes, three vote), live, while transfers flow.
     step('5');
+    const beforePromotion = await height(acme);
     const promote = proposalId(
       await hanglian(
         'org',
@@ -411,7 +641,7 @@ test('separate organisations form a consortium, admit and promote a fourth membe
         acme.pass,
       ),
     );
-    for (const o of [bank, ship]) {
+    for (const o of [bank, ship, mall]) {
       assert.equal(
         (
           await hanglian(
@@ -430,14 +660,16 @@ test('separate organisations form a consortium, admit and promote a fourth membe
         0,
       );
     }
-    await waitFor('shop in the validator set', async () =>
-      (await validators(acme)).includes('shop') ? true : undefined,
+    const promotedAt = await waitFor('shop in the validator set', async () =>
+      (await validators(acme)).includes('shop') ? await height(acme) : undefined,
     );
     const reader = acmeOps;
-    await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
+    await assertAgree([acme, bank, ship, mall, shop], (await height(acme)) + 3, reader);
+    await assertNoPause(acme, 'shop made a validator', beforePromotion, promotedAt);
 
-    // 6. One founder's validator is removed (shop votes now: 3 of 4 approve).
+    // 6. One founder's validator is removed (shop votes now: 4 of 5 approve).
     step('6');
+    const beforeRemoval = await height(acme);
     const removal = proposalId(
       await hanglian(
         'org',
@@ -452,7 +684,7 @@ test('separate organisations form a consortium, admit and promote a fourth membe
         acme.pass,
       ),
     );
-    for (const o of [bank, shop]) {
+    for (const o of [bank, shop, mall]) {
       assert.equal(
         (
           await hanglian(
@@ -471,11 +703,21 @@ test('separate organisations form a consortium, admit and promote a fourth membe
         0,
       );
     }
-    await waitFor('ship out of the validator set', async () => {
+    const removedAt = await waitFor('ship out of the validator set', async () => {
       const set = await validators(acme);
-      return !set.includes('ship') && set.length === 3 ? true : undefined;
+      return !set.includes('ship') && set.length === 4 ? await height(acme) : undefined;
     });
-    await assertAgree([acme, bank, ship, shop], (await height(acme)) + 3, reader);
+    await assertAgree([acme, bank, ship, mall, shop], (await height(acme)) + 3, reader);
+    await assertNoPause(acme, "ship's validator removed", beforeRemoval, removedAt);
+
+    // Orders stop before ship, their carrier, is suspended; every lifecycle started went through.
+    ordersFlowing = false;
+    await orderFlow;
+    assert.equal(orderError, undefined, `an order lifecycle failed while the set changed: ${orderError}`);
+    assert.ok(completedOrders.length >= 1, 'no order lifecycle completed while the set changed');
+    process.stderr.write(
+      `consortium: ${completedOrders.length} order lifecycles completed during steps 4-6\n`,
+    );
 
     // 7. Suspension by vote: from the commit that suspends it, ship's transactions, signed reads and node
     // links are refused everywhere.
@@ -492,7 +734,7 @@ test('separate organisations form a consortium, admit and promote a fourth membe
         acme.pass,
       ),
     );
-    for (const o of [bank, shop]) {
+    for (const o of [bank, shop, mall]) {
       const voted = await hanglian(
         'org',
         'vote',
@@ -507,9 +749,8 @@ test('separate organisations form a consortium, admit and promote a fourth membe
       );
       assert.equal(voted.code, 0, voted.stderr);
     }
-    const shipOps = memberSigner(readOrgKey(ship.dir, 'ops', 'ship-passphrase-4'));
     const shipNode = readCard(orgPaths.card(ship.dir)).nodePublicKey;
-    for (const o of [acme, bank, shop]) {
+    for (const o of [acme, bank, mall, shop]) {
       await assert.rejects(
         signAndSubmit(createClient({ url: o.api }), {
           signer: shipOps,
@@ -599,7 +840,7 @@ test('separate organisations form a consortium, admit and promote a fourth membe
       },
       180_000,
     );
-    assert.deepEqual(codes, [75, 75, 75], validatorsAtUpgrade.map((n) => n.stderr).join('\n'));
+    assert.deepEqual(codes, [75, 75, 75, 75], validatorsAtUpgrade.map((n) => n.stderr).join('\n'));
     for (const n of validatorsAtUpgrade) {
       assert.match(
         n.stderr,
@@ -628,7 +869,7 @@ test('separate organisations form a consortium, admit and promote a fourth membe
     const release = await run(NEXT_CLI, 'release');
     assert.equal(release.code, 0, release.stderr);
     assert.match(release.stdout, /carries upgrade v2/);
-    const all = [acme, bank, shop];
+    const all = [acme, bank, mall, shop];
     for (const o of all)
       running.push(
         await startNode(
@@ -656,6 +897,16 @@ test('separate organisations form a consortium, admit and promote a fourth membe
       }
       assert.equal(heights.size, 1, `${txId} committed at different heights`);
     }
+    // Every completed order is completed on every node, the joiner's included.
+    for (const order of completedOrders)
+      for (const o of all) {
+        const { result } = await query<{ status: string } | null>(createClient({ url: o.api }), {
+          module: 'orders',
+          name: 'order',
+          params: { id: order },
+        });
+        assert.equal(result?.status, 'completed', `order ${order} on ${o.id}`);
+      }
     const onShop = await Promise.all(
       acknowledged.map(
         async (txId) => (await getTransaction(createClient({ url: shop.api, reader }), { txId })).status,
