@@ -34,6 +34,10 @@ export const StatusView = Type.Object(
       height: Type.Union([Uint, Type.Null()]),
       round: Type.Union([Uint, Type.Null()]),
       peers: Type.Array(Hex, { description: 'public keys of the connected member nodes' }),
+      unlinkedValidators: Type.Array(Type.Object({ org: Type.String(), publicKey: Hex }), {
+        description:
+          'validators in force this node has no direct link to (its own key left out); consensus messages are not relayed, so a validator should reach every other directly',
+      }),
     }),
   },
   { $id: 'Status' },

@@ -620,6 +620,9 @@ test('separate organisations form a consortium, admit and promote a fifth member
     const checkpoint = await hanglian('node', 'checkpoint', '--api', acme.api);
     assert.equal(checkpoint.code, 0, checkpoint.stderr);
     const trustHeight = Number(/--trust-height (\d+)/.exec(checkpoint.stdout)?.[1]);
+    // It names every member node: nodes do not exchange addresses, and consensus messages are not
+    // relayed, so a validator must link to every other (with two of four, its first proposal reached two
+    // and the height was decided in round 1).
     running.push(await startNode(CLI, 'join', shop, founders, genesis, checkpoint.stdout.trim().split(' ')));
     const joinedAt = await height(shop);
     assert.ok(joinedAt >= trustHeight, 'the new member state-synced from the checkpoint on');
@@ -666,6 +669,14 @@ test('separate organisations form a consortium, admit and promote a fifth member
     const reader = acmeOps;
     await assertAgree([acme, bank, ship, mall, shop], (await height(acme)) + 3, reader);
     await assertNoPause(acme, 'shop made a validator', beforePromotion, promotedAt);
+    // Every validator reaches every other directly (consensus messages are not relayed).
+    for (const o of [acme, bank, ship, mall, shop])
+      await waitFor(`${o.id} linked to every validator`, async () => {
+        const status = (await (await fetch(`${o.api}/v1/status`)).json()) as {
+          consensus: { unlinkedValidators: unknown[] };
+        };
+        return status.consensus.unlinkedValidators.length === 0 ? true : undefined;
+      });
 
     // 6. One founder's validator is removed (shop votes now: 4 of 5 approve).
     step('6');

@@ -240,6 +240,7 @@ export class HanglianNode implements ApiBackend {
         height: () => this.chain.height,
         round: () => this.#driver.round,
         peers: () => this.#transport.peers().length,
+        unlinkedValidators: () => this.unlinkedValidators().length,
         mempool: () => ({ size: this.mempool.size, bytes: this.mempool.bytes }),
         signatureCache: () => ({ hits: this.signatures.hits, misses: this.signatures.misses }),
       },
@@ -482,8 +483,35 @@ export class HanglianNode implements ApiBackend {
   }
 
   /** Consensus state for status and metrics. */
-  get consensus(): { height: number | undefined; round: number | undefined; peers: string[] } {
-    return { height: this.#driver.height, round: this.#driver.round, peers: this.#transport.peers() };
+  get consensus(): {
+    height: number | undefined;
+    round: number | undefined;
+    peers: string[];
+    unlinkedValidators: Array<{ org: string; publicKey: string }>;
+  } {
+    return {
+      height: this.#driver.height,
+      round: this.#driver.round,
+      peers: this.#transport.peers(),
+      unlinkedValidators: this.unlinkedValidators(),
+    };
+  }
+
+  /**
+   * The validators in force this node has no link to (its own key left out). Consensus messages are not
+   * relayed from peer to peer, so a validator that another validator cannot reach directly is heard by it
+   * only through committed blocks: when it proposes, that one prevotes nil and the height may wait for a
+   * timeout (seen: a joining member that dialled two of four members decided its first proposal in round
+   * 1). Operators see it in `/v1/status` and in `hanglian_unlinked_validators`.
+   */
+  unlinkedValidators(): Array<{ org: string; publicKey: string }> {
+    const linked = new Set(this.#transport.peers());
+    const key = this.#options.validatorKey;
+    const own = key === undefined ? undefined : bytesToHex(key.publicKey);
+    return this.chain
+      .currentValidators()
+      .map((v) => ({ org: v.org, publicKey: bytesToHex(v.publicKey) }))
+      .filter((v) => v.publicKey !== own && !linked.has(v.publicKey));
   }
 
   /**

@@ -41,6 +41,8 @@ describe('node API', () => {
   it('reports its status', async () => {
     const { status, body } = await http(node.apiUrl, '/v1/status');
     assert.equal(status, 200);
+    // The only validator: no other to link to.
+    assert.deepEqual(body.consensus.unlinkedValidators, []);
     assert.equal(body.chainId, 'hanglian-test');
     assert.equal(typeof body.height, 'number');
     assert.match(body.latestBlockHash, /^[0-9a-f]{64}$/);
@@ -264,6 +266,14 @@ describe('node API', () => {
       assert.equal(refused.status, 503);
       assert.equal(refused.body.code, 'NODE_NOT_READY');
       assert.ok(refused.body.details.reasons.includes('no peers'), JSON.stringify(refused.body));
+      // It names the three validators it cannot reach, in its status and its metrics.
+      const status = await http(lonely.apiUrl, '/v1/status');
+      const unlinked = status.body.consensus.unlinkedValidators as Array<{ org: string; publicKey: string }>;
+      assert.equal(unlinked.length, 3, JSON.stringify(status.body.consensus));
+      const others = four.manifest.nodes.filter((n) => n.validator).slice(1);
+      assert.deepEqual(unlinked.map((v) => v.publicKey).sort(), others.map((n) => n.publicKey).sort());
+      const metrics = await fetch(`${lonely.apiUrl}/metrics`);
+      assert.match(await metrics.text(), /^hanglian_unlinked_validators\{[^}]*\} 3$/m);
     } finally {
       await lonely.stop();
       four.remove();

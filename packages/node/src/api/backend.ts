@@ -40,7 +40,12 @@ export interface ApiBackend {
   /** Its modules' queries, for the API description. */
   readonly stateMachine: Pick<StateMachine, 'describe'>;
   readonly mempool: { readonly size: number; readonly bytes: number };
-  readonly consensus: { height: number | undefined; round: number | undefined; peers: string[] };
+  readonly consensus: {
+    height: number | undefined;
+    round: number | undefined;
+    peers: string[];
+    unlinkedValidators: Array<{ org: string; publicKey: string }>;
+  };
   /** Prometheus text of the node's metrics. */
   readonly metrics: { readonly registry: { metrics(): Promise<string> } };
   /** Emits `block` (a `CommittedBlockEvent`) after every commit: subscriptions follow it. */

@@ -219,7 +219,12 @@ export async function startApiServer(
       latestBlockTime: chain.latestTime,
       stateRoot: chain.stateRoot,
       mempool: { size: node.mempool.size, bytes: node.mempool.bytes },
-      consensus: { height: consensus.height ?? null, round: consensus.round ?? null, peers: consensus.peers },
+      consensus: {
+        height: consensus.height ?? null,
+        round: consensus.round ?? null,
+        peers: consensus.peers,
+        unlinkedValidators: consensus.unlinkedValidators,
+      },
     });
   });
 

@@ -12,6 +12,8 @@ export interface NodeMetricsSource {
   height(): number;
   round(): number | undefined;
   peers(): number;
+  /** Validators in force this node has no link to (its own key left out). */
+  unlinkedValidators(): number;
   mempool(): { size: number; bytes: number };
   signatureCache(): { hits: number; misses: number };
 }
@@ -51,6 +53,14 @@ export class NodeMetrics {
       registers,
       collect() {
         this.set(source.peers());
+      },
+    });
+    new Gauge({
+      name: 'hanglian_unlinked_validators',
+      help: 'Validators in force this node has no direct link to (consensus messages are not relayed)',
+      registers,
+      collect() {
+        this.set(source.unlinkedValidators());
       },
     });
     new Gauge({
