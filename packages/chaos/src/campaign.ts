@@ -257,6 +257,18 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await checker.exactlyOnce(common);
     await checker.money();
     noDoubleSign();
+    // The double-sign check sees only what reaches the observer: a link it lost for good would blind it
+    // silently (a run once went on with the observer linked to 0 of 7 validators).
+    if (observer !== undefined) {
+      const validators = cluster.validators.length;
+      const deadline = Date.now() + 20_000;
+      while (observer.linked < validators && Date.now() < deadline) await sleep(250);
+      if (observer.linked < validators)
+        throw new InvariantViolation(
+          'runner',
+          `the wire observer is linked to ${observer.linked} of ${validators} validators: the double-sign check would be blind`,
+        );
+    }
     checker.counts.signedMessages = observer?.messages ?? 0;
     const c = checker.counts;
     log(

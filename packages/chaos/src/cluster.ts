@@ -313,6 +313,9 @@ export class ChaosCluster {
         '0',
         '--json',
         '--no-console',
+        // Links go through the runner's proxies only: a node that learned its peers' real addresses
+        // would dial around a partition.
+        '--no-peer-exchange',
         '--log-level',
         this.logLevel,
         ...extraArgs,

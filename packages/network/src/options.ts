@@ -94,7 +94,7 @@ export type NetworkInit = Pick<NetworkOptions, 'chainId' | 'nodeKey' | 'isMember
 
 const MiB = 1024 * 1024;
 
-/** The three channels the node uses. Consensus first: send queues drain in this order. */
+/** The channels the node uses. Consensus first: send queues drain in this order. */
 export const defaultChannels: Readonly<Record<string, ChannelOptions>> = {
   consensus: {
     id: 1,
@@ -134,6 +134,20 @@ export const defaultChannels: Readonly<Record<string, ChannelOptions>> = {
       burstBytes: 128 * MiB,
     },
     maxQueuedMessages: 1000,
+  },
+  // Where member nodes listen (the node's peer exchange): a few small messages per link.
+  peers: {
+    id: 4,
+    maxPayloadBytes: 16 * 1024,
+    gossip: false,
+    relay: false,
+    rateLimit: {
+      messagesPerSecond: 20,
+      burstMessages: 100,
+      bytesPerSecond: 256 * 1024,
+      burstBytes: 1024 * 1024,
+    },
+    maxQueuedMessages: 200,
   },
 };
 

@@ -46,6 +46,8 @@ interface NodeStartOptions {
   keepRecent?: string;
   snapshotEvery?: string;
   consoleIndex?: string;
+  /** false with --no-peer-exchange. */
+  peerExchange?: boolean;
 }
 
 export function registerNode(program: Command, build: CliBuild = {}): void {
@@ -65,6 +67,10 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
       'organisation directory: other nodes, HOST:PORT or NODEKEY@HOST:PORT, comma-separated',
     )
     .option('--p2p <host:port>', "organisation directory: listen for nodes here (default: the card's)")
+    .option(
+      '--no-peer-exchange',
+      'do not tell peers where this node listens, nor dial the member nodes they name (links fixed by --peers or the manifest)',
+    )
     .option('--api <host:port>', "organisation directory: serve the API here (default: the card's)")
     .option('--node <name>', 'network directory: which node of the network to run', 'node0')
     .option('--host <host>', 'address the API listens on', '127.0.0.1')
@@ -148,6 +154,7 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         ...(port === undefined ? {} : { apiPort: port }),
         logLevel: opts.logLevel as LogLevel,
         stateSync,
+        peerExchange: opts.peerExchange !== false,
         ...(pruning === undefined ? {} : { pruning }),
         ...(consoleDir === undefined
           ? {}
@@ -176,6 +183,10 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
     .option('--trust-hash <hex>', 'the block hash at --trust-height')
     .option('--trusting-period-hours <hours>', 'refuse a checkpoint older than this (default 168)')
     .option('--p2p <host:port>', "listen for nodes here (default: the card's)")
+    .option(
+      '--no-peer-exchange',
+      'do not tell peers where this node listens, nor dial the member nodes they name (links fixed by --peers)',
+    )
     .option('--api <host:port>', "serve the API here (default: the card's)")
     .option('--passphrase-file <file>', 'key passphrase (else HANGLIAN_PASSPHRASE, else the dev file)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent', 'info')
@@ -339,6 +350,7 @@ async function runOrganisationNode(opts: NodeStartOptions, build: CliBuild): Pro
     genesis,
     passphrase,
     peers: parsePeerList(opts.peers),
+    peerExchange: opts.peerExchange !== false,
     ...(opts.p2p === undefined ? {} : { p2p: opts.p2p }),
     ...(opts.api === undefined ? {} : { api: opts.api }),
     logLevel: opts.logLevel as LogLevel,

@@ -36,6 +36,8 @@ export interface LaunchOptions {
   readonly logLevel?: LogLevel;
   /** State sync on an empty ledger; with a trusted checkpoint, trust starts there (see NodeOptions). */
   readonly stateSync?: boolean | StateSyncTrust;
+  /** Tell peers where this node listens and dial the member nodes they name (default true). */
+  readonly peerExchange?: boolean;
   /** Serve this console build at `/` (packages/console/dist/web). */
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
@@ -82,6 +84,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
     validator: entry.validator,
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(options.stateSync === undefined ? {} : { stateSync: options.stateSync }),
+    ...(options.peerExchange === undefined ? {} : { peerExchange: options.peerExchange }),
     ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     ...(options.softwareUpgrades === undefined ? {} : { softwareUpgrades: options.softwareUpgrades }),
     ...(options.consoleDir === undefined
@@ -147,6 +150,8 @@ export interface LaunchOrganisationNodeOptions {
    * checkpoint, header verification starts there instead of at the genesis.
    */
   readonly stateSync?: boolean | StateSyncTrust;
+  /** Tell peers where this node listens and dial the member nodes they name (default true). */
+  readonly peerExchange?: boolean;
   readonly consoleDir?: string;
   /** The index the console is told to search and report from (`/console/config.json`). */
   readonly consoleIndexUrl?: string;
@@ -189,6 +194,7 @@ export async function launchOrganisationNode(options: LaunchOrganisationNodeOpti
           membershipState: () =>
             node === undefined ? genesisView : { state: node.chain.reader(), time: node.chain.latestTime },
           identity: application.identity,
+          peerExchange: options.peerExchange === false ? false : {},
         });
   try {
     node = await HanglianNode.start({

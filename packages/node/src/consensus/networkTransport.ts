@@ -6,6 +6,7 @@
 import { addressFromPublicKey, bytesToHex, hexToBytes, type SigningKey } from '@hanglian/core';
 import { createNetwork, type Network, type PeerAddress } from '@hanglian/network';
 import type { StateReader } from '@hanglian/state-machine';
+import { advertisedAddress, PeerExchange } from './peerExchange.js';
 import type { Channel, MessageHandler, PeerTransport } from './transport.js';
 
 export interface NodeIdentityLookup {
@@ -21,32 +22,49 @@ export interface NetworkTransportOptions {
   /** The state to check membership against, and the block time to check expiry at. */
   readonly membershipState: () => { state: StateReader; time: number };
   readonly identity: NodeIdentityLookup;
+  /**
+   * Tell peers where this node listens and link to the members they tell of (`peerExchange.ts`); on unless
+   * false. `advertise` is the address others dial (default: the listen address, unless a wildcard).
+   */
+  readonly peerExchange?: false | { readonly advertise?: string };
 }
 
 export class NetworkTransport implements PeerTransport {
   readonly network: Network;
+  readonly peerExchange: PeerExchange | undefined;
 
-  private constructor(network: Network) {
+  private constructor(network: Network, peerExchange: PeerExchange | undefined) {
     this.network = network;
+    this.peerExchange = peerExchange;
   }
 
   static async start(options: NetworkTransportOptions): Promise<NetworkTransport> {
+    const isMember = (publicKey: Uint8Array): boolean => {
+      const { state, time } = options.membershipState();
+      const address = addressFromPublicKey(publicKey);
+      return (
+        options.identity.getIdentity(state, address)?.kind === 'node' &&
+        options.identity.isActiveMember(state, address, time)
+      );
+    };
     const network = createNetwork({
       chainId: options.chainId,
       nodeKey: options.nodeKey,
       listen: options.listen,
       peers: options.peers,
-      isMember: (publicKey) => {
-        const { state, time } = options.membershipState();
-        const address = addressFromPublicKey(publicKey);
-        return (
-          options.identity.getIdentity(state, address)?.kind === 'node' &&
-          options.identity.isActiveMember(state, address, time)
-        );
-      },
+      isMember,
     });
+    const exchange =
+      options.peerExchange === false
+        ? undefined
+        : new PeerExchange({
+            network,
+            ownKey: bytesToHex(options.nodeKey.publicKey),
+            advertise: options.peerExchange?.advertise ?? advertisedAddress(options.listen),
+            isMemberNode: isMember,
+          });
     await network.start();
-    return new NetworkTransport(network);
+    return new NetworkTransport(network, exchange);
   }
 
   broadcast(channel: Channel, payload: Uint8Array): void {
@@ -82,6 +100,7 @@ export class NetworkTransport implements PeerTransport {
   }
 
   close(): Promise<void> {
+    this.peerExchange?.stop();
     return this.network.stop();
   }
 }

@@ -3,7 +3,7 @@
  * member peers. The network package provides the real one (authenticated, encrypted TCP links);
  * `LoopbackHub` connects nodes in one process for tests.
  */
-export type Channel = 'consensus' | 'sync' | 'tx';
+export type Channel = 'consensus' | 'sync' | 'tx' | 'peers';
 
 /** Handles one message; returning false says the peer sent garbage (the network lowers its score). */
 export type MessageHandler = (peer: string, payload: Uint8Array) => boolean | undefined;
