@@ -374,6 +374,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         checker.wiped(victim, fault.stateSync === true);
         log(`  ${victim} back at height ${await cluster.height(victim)}`);
         return;
+      case 'clock-skew':
+        await cluster.stop(victim, 'SIGKILL');
+        await restart(victim, ['--clock-offset-ms', String(fault.clockOffsetMs)]);
+        checker.restarted(victim);
+        await sleep(fault.durationMs);
+        await cluster.stop(victim, 'SIGKILL');
+        await restart(victim);
+        checker.restarted(victim);
+        return;
       case 'validator-change': {
         const org = cluster.manifest.nodes.find((n) => n.name === victim)!.org;
         const { publicKey } = cluster.node(victim);

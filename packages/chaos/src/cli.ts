@@ -8,7 +8,8 @@
  *                       the seed, 0 to 2); --clients <n> (default 4)
  *   --max-faults <n>    stop after n faults (a replay stops after the failing one)
  *   --kinds a,b         only these fault kinds (kill, pause, crash-all, crash-all-pause, partition, delay,
- *                       wipe, forge-sync, crash-all-start-pause, validator-change)
+ *                       wipe, forge-sync, crash-all-start-pause, validator-change,
+ *                       clock-skew)
  *   --keep              keep the network directory and logs even when nothing failed
  *   --json              print the summary as JSON as well
  */

@@ -32,6 +32,11 @@ export const FAULT_KINDS = [
    * the load goes on, then adds it back at its power: the set changes twice, live.
    */
   'validator-change',
+  /**
+   * Restart one validator with its clock skewed (the block times it proposes and judges), within the
+   * 10 s drift a proposal may be ahead or beyond it, ahead or behind; then restart it with the right clock.
+   */
+  'clock-skew',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -50,6 +55,8 @@ export interface Fault {
   readonly latencyMs?: number;
   /** crash-all-start-pause: how long after its process was spawned each stopped validator is stopped. */
   readonly startPauseAfterMs?: number;
+  /** clock-skew: how far the victim's clock runs ahead (negative: behind), in ms. */
+  readonly clockOffsetMs?: number;
   /** wipe: come back by state sync (true) or by replaying every block from peers (false). */
   readonly stateSync?: boolean;
   /** Load and calm time before the fault starts. */
@@ -186,6 +193,19 @@ export function generateSchedule(seed: number, shape: ScheduleShape, count: numb
           settleMs,
         });
         break;
+      case 'clock-skew': {
+        const beyondDrift = random.chance(0.5);
+        const magnitude = beyondDrift ? random.int(12_000, 40_000) : random.int(1_000, 8_000);
+        faults.push({
+          index,
+          kind,
+          targets: [random.pick(validators)],
+          clockOffsetMs: random.chance(0.5) ? magnitude : -magnitude,
+          durationMs: random.int(5_000, 15_000),
+          settleMs,
+        });
+        break;
+      }
       case 'forge-sync':
         faults.push({
           index,
@@ -216,6 +236,8 @@ export function describeFault(fault: Fault): string {
       return `${base}: every node SIGKILLed and restarted, ${fault.targets.join(',')} SIGSTOPped ${fault.startPauseAfterMs} ms into their start-up`;
     case 'validator-change':
       return `${base}: removed from the validator set by governance, then added back at its power`;
+    case 'clock-skew':
+      return `${base}: restarted with its clock ${Math.abs(fault.clockOffsetMs!)} ms ${fault.clockOffsetMs! > 0 ? 'ahead' : 'behind'} (the allowed drift is 10 s), then with the right clock`;
     default:
       return base;
   }

@@ -77,11 +77,20 @@ describe('fault schedule', () => {
     for (const fault of generateSchedule(77, shape, 500)) {
       assert.ok(fault.durationMs > 0 && fault.settleMs > 0);
       for (const t of fault.targets) assert.ok(all.includes(t), `${t} is not a node`);
+      if (fault.kind === 'clock-skew') {
+        // Within the 10 s drift (1-8 s) or beyond it (12-40 s), ahead or behind.
+        const off = Math.abs(fault.clockOffsetMs!);
+        assert.ok(
+          (off >= 1_000 && off <= 8_000) || (off >= 12_000 && off <= 40_000),
+          `${fault.clockOffsetMs}`,
+        );
+      }
       switch (fault.kind) {
         case 'kill':
         case 'wipe':
         case 'forge-sync':
         case 'validator-change':
+        case 'clock-skew':
           assert.equal(fault.targets.length, 1);
           assert.ok(shape.validators.includes(fault.targets[0]!));
           break;

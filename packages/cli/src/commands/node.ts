@@ -48,6 +48,7 @@ interface NodeStartOptions {
   consoleIndex?: string;
   /** false with --no-peer-exchange. */
   peerExchange?: boolean;
+  clockOffsetMs?: string;
 }
 
 export function registerNode(program: Command, build: CliBuild = {}): void {
@@ -108,6 +109,10 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
     )
     .option('--no-console', 'do not serve the web console')
     .option(
+      '--clock-offset-ms <ms>',
+      "FOR FAULT TESTS: run the node's clock (the block times it proposes and judges) this far ahead, or behind when negative",
+    )
+    .option(
       '--console-dev-keys',
       "DEV ONLY: let the console sign as this dev network's organisations (refused on other networks)",
     )
@@ -155,6 +160,7 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         logLevel: opts.logLevel as LogLevel,
         stateSync,
         peerExchange: opts.peerExchange !== false,
+        ...clockOffsetOption(opts),
         ...(pruning === undefined ? {} : { pruning }),
         ...(consoleDir === undefined
           ? {}
@@ -233,6 +239,17 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
 }
 
 /** `--keep-recent` and `--snapshot-every`: the state pruning of either kind of node (default archival). */
+function clockOffsetOption(opts: NodeStartOptions): { clockOffsetMs?: number } {
+  if (opts.clockOffsetMs === undefined) return {};
+  const ms = Number(opts.clockOffsetMs);
+  if (!Number.isSafeInteger(ms) || Math.abs(ms) > 86_400_000)
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      '--clock-offset-ms must be a whole number of ms within a day',
+    );
+  return { clockOffsetMs: ms };
+}
+
 function pruningOption(opts: NodeStartOptions): LaunchOptions['pruning'] {
   const keepRecent = opts.keepRecent === undefined ? undefined : Number(opts.keepRecent);
   const snapshotEvery = opts.snapshotEvery === undefined ? 0 : Number(opts.snapshotEvery);

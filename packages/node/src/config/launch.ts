@@ -38,6 +38,11 @@ export interface LaunchOptions {
   readonly stateSync?: boolean | StateSyncTrust;
   /** Tell peers where this node listens and dial the member nodes they name (default true). */
   readonly peerExchange?: boolean;
+  /**
+   * FOR FAULT TESTS: the node's clock (the block times it proposes and judges) runs this far ahead of the
+   * system clock, or behind when negative. Default 0.
+   */
+  readonly clockOffsetMs?: number;
   /** Serve this console build at `/` (packages/console/dist/web). */
   readonly consoleDir?: string;
   /** DEV ONLY: hand the console this dev network's member keys (refused on other networks). */
@@ -85,6 +90,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(options.stateSync === undefined ? {} : { stateSync: options.stateSync }),
     ...(options.peerExchange === undefined ? {} : { peerExchange: options.peerExchange }),
+    ...(options.clockOffsetMs === undefined ? {} : { clockOffsetMs: options.clockOffsetMs }),
     ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
     ...(options.softwareUpgrades === undefined ? {} : { softwareUpgrades: options.softwareUpgrades }),
     ...(options.consoleDir === undefined
@@ -152,6 +158,11 @@ export interface LaunchOrganisationNodeOptions {
   readonly stateSync?: boolean | StateSyncTrust;
   /** Tell peers where this node listens and dial the member nodes they name (default true). */
   readonly peerExchange?: boolean;
+  /**
+   * FOR FAULT TESTS: the node's clock (the block times it proposes and judges) runs this far ahead of the
+   * system clock, or behind when negative. Default 0.
+   */
+  readonly clockOffsetMs?: number;
   readonly consoleDir?: string;
   /** The index the console is told to search and report from (`/console/config.json`). */
   readonly consoleIndexUrl?: string;
@@ -168,6 +179,11 @@ export interface LaunchOrganisationNodeOptions {
  * every founder signed, and the peers it was told of. The node key is also its consensus key, so the node
  * votes from the block at which governance makes it a validator, and stops voting when it is removed.
  */
+/** The system clock moved by `offsetMs` (fault tests: a validator whose clock is wrong). */
+function skewedClock(offsetMs: number): () => number {
+  return () => Date.now() + offsetMs;
+}
+
 export async function launchOrganisationNode(options: LaunchOrganisationNodeOptions): Promise<HanglianNode> {
   const { genesis } = options;
   requireFoundersSigned(genesis);
@@ -218,6 +234,9 @@ export async function launchOrganisationNode(options: LaunchOrganisationNodeOpti
             }),
       },
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+      ...(options.clockOffsetMs === undefined || options.clockOffsetMs === 0
+        ? {}
+        : { clock: skewedClock(options.clockOffsetMs) }),
       ...(transport === undefined ? {} : { transport }),
       stateSync: options.stateSync ?? false,
       ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
