@@ -105,14 +105,14 @@ export class PeerExchange {
   readonly #timer: NodeJS.Timeout;
 
   constructor(options: PeerExchangeOptions) {
+    if (options.advertise !== undefined && addressOf(options.advertise) === undefined)
+      throw new RangeError(`cannot announce ${options.advertise}: not a HOST:PORT others can dial`);
     this.#o = options;
     // Peers not heard from yet (their greeting, or ours, was lost) are greeted again now and then.
     this.#timer = setInterval(() => {
       for (const peer of this.#linked()) if (!this.#speaks.has(peer)) this.#greet(peer);
     }, REGREET_MS);
     this.#timer.unref();
-    if (options.advertise !== undefined && addressOf(options.advertise) === undefined)
-      throw new RangeError(`cannot announce ${options.advertise}: not a HOST:PORT others can dial`);
     options.network.on('peer:connected', (info) => this.#greet(bytesToHex(info.publicKey)));
     // A peer that reconnects may run another release: it proves again that it speaks the exchange.
     options.network.on('peer:disconnected', (info) => this.#speaks.delete(bytesToHex(info.publicKey)));
