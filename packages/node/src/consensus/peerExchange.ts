@@ -23,8 +23,11 @@ import { formatPeerAddress, type Network, parsePeerAddress } from '@hanglian/net
 export const PEER_EXCHANGE_MAX_ENTRIES = 64;
 const MAX_BOOK_ENTRIES = 1_000;
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
-/** How often a linked peer not heard from on this channel is greeted again. */
-const REGREET_MS = 20_000;
+/**
+ * How often a linked peer not heard from on this channel is greeted again. A node of an older release
+ * scores each as garbage (25 points) and forgives a point a second: once a minute stays far from a ban.
+ */
+const REGREET_MS = 60_000;
 
 interface PeerEntry {
   readonly key: string;
