@@ -21,6 +21,9 @@ export interface ValidatorView {
   readonly power: number;
 }
 
+/** The chain executed the transaction and refused it: retrying through another node would not help. */
+class ChainRefusal extends Error {}
+
 /** Governance transactions may wait this long for their commit through a node under faults. */
 const COMMIT_WAIT_MS = 20_000;
 
@@ -111,12 +114,12 @@ export class GovernanceDriver {
         });
         if (response.status === 200 && response.body.status === 'committed') {
           if (response.body.result?.code !== 'OK')
-            throw new Error(`${command} by ${org} failed: ${JSON.stringify(response.body.result)}`);
+            throw new ChainRefusal(`${command} by ${org} failed: ${JSON.stringify(response.body.result)}`);
           return { events: response.body.result.events ?? [] };
         }
         lastError = `${node.name}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`;
       } catch (error) {
-        if (String(error).includes('failed:')) throw error;
+        if (error instanceof ChainRefusal) throw error;
         lastError = `${node.name}: ${String(error).slice(0, 300)}`;
       }
       await sleep(1_000);

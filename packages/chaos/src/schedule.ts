@@ -72,6 +72,13 @@ export interface ScheduleShape {
   readonly weights?: Partial<Record<FaultKind, number>>;
 }
 
+/** Kinds done to one validator, and the range of how long each lasts (ms). */
+const ONE_VALIDATOR_DURATION_MS = {
+  kill: [1_000, 8_000],
+  'validator-change': [2_000, 10_000],
+  'forge-sync': [3_000, 8_000],
+} as const;
+
 /** The largest number of validators that may be faulty while the rest keep a > 2/3 quorum (equal power). */
 export function maxFaulty(validators: number): number {
   return Math.floor((validators - 1) / 3);
@@ -99,14 +106,19 @@ export function generateSchedule(seed: number, shape: ScheduleShape, count: numb
     const settleMs = random.int(500, 3_000);
     switch (kind) {
       case 'kill':
+      case 'validator-change':
+      case 'forge-sync': {
+        // One validator, for a time drawn from the kind's range (validator-change: out of the set).
+        const [lo, hi] = ONE_VALIDATOR_DURATION_MS[kind];
         faults.push({
           index,
           kind,
           targets: [random.pick(validators)],
-          durationMs: random.int(1_000, 8_000),
+          durationMs: random.int(lo, hi),
           settleMs,
         });
         break;
+      }
       case 'pause':
         // Longer than a round's timeouts (propose 3 s, prevote and precommit 1 s) most of the time.
         faults.push({
@@ -183,16 +195,6 @@ export function generateSchedule(seed: number, shape: ScheduleShape, count: numb
           settleMs,
         });
         break;
-      case 'validator-change':
-        faults.push({
-          index,
-          kind,
-          targets: [random.pick(validators)],
-          // Time out of the set, from the change taking effect to the proposal that restores it.
-          durationMs: random.int(2_000, 10_000),
-          settleMs,
-        });
-        break;
       case 'clock-skew': {
         const beyondDrift = random.chance(0.5);
         const magnitude = beyondDrift ? random.int(12_000, 40_000) : random.int(1_000, 8_000);
@@ -206,15 +208,6 @@ export function generateSchedule(seed: number, shape: ScheduleShape, count: numb
         });
         break;
       }
-      case 'forge-sync':
-        faults.push({
-          index,
-          kind,
-          targets: [random.pick(validators)],
-          durationMs: random.int(3_000, 8_000),
-          settleMs,
-        });
-        break;
     }
   }
   return faults;
