@@ -4,11 +4,13 @@
  * violation ends the campaign with the seed and a command that replays it; the network directory and
  * the nodes' logs are then kept for the post-mortem.
  */
-import { ChaosCluster, sleep } from './cluster.js';
+import { Equivocator } from './byzantine.js';
+import { ChaosCluster, httpJson, sleep } from './cluster.js';
 import { ForgingMember, StateSyncLiar } from './forger.js';
 import { GovernanceDriver } from './governance.js';
 import { type CheckCounts, InvariantChecker, InvariantViolation } from './invariants.js';
 import { RingLoad } from './load.js';
+import { lossyDiskSupport } from './lossyDisk.js';
 import { WireObserver } from './observer.js';
 import { SeededRandom } from './random.js';
 import {
@@ -65,6 +67,12 @@ export interface CampaignSummary {
   readonly stateSyncLiar: { syncs: number; chunksTampered: number; peersDropped: number };
   /** Validator-set changes governance made and the set showed (two per validator-change fault). */
   readonly validatorChanges: number;
+  /** Equivocate faults: slots double-voted in, and the double votes the honest nodes recorded on chain. */
+  readonly equivocation: { slots: number; votesSent: number; recorded: number };
+  /** Power cuts: bytes of unsynced writes dropped and files they were in. */
+  readonly powerLoss: { bytesDropped: number; filesTouched: number };
+  /** Disk-full faults after which the node had stopped on its own (clearly, or the campaign failed). */
+  readonly diskFull: { nodesStopped: number };
   readonly violation: string | null;
   readonly replay: string;
   readonly dir: string;
@@ -108,6 +116,12 @@ export function replayCommand(options: CampaignOptions, faultsRun?: number): str
   return parts.join(' ');
 }
 
+/** `hanglian node start`'s exit code when it stops on a local fault (packages/cli/src/commands/node.ts). */
+const NODE_FAULT_EXIT_CODE = 70;
+
+/** Fault kinds that need every node's directory on a lossy disk. */
+const DISK_FAULT_KINDS: readonly FaultKind[] = ['power-loss', 'disk-full'];
+
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
   const started = Date.now();
   const stamp = () => {
@@ -127,11 +141,31 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   // Three independent streams from the one seed: ports, the schedule, and the forger's garbage.
   const portRandom = new SeededRandom((options.seed ^ 0x9e3779b9) >>> 0);
   const forgeRandom = new SeededRandom((options.seed + 1) >>> 0);
+  const equivocationRandom = new SeededRandom((options.seed + 2) >>> 0);
+  // power-loss and disk-full need the lossy disk (FUSE). Asked for by name on a machine without it: an
+  // error. Among the default kinds: left out, said so, and the replay command names the kinds drawn.
+  let weights = options.weights;
+  const diskKinds = DISK_FAULT_KINDS.filter((k) => (weights === undefined ? 1 : (weights[k] ?? 0)) > 0);
+  let lossyfs: string | undefined;
+  if (diskKinds.length > 0) {
+    const support = await lossyDiskSupport();
+    if (support.ok) lossyfs = support.binary;
+    else if (weights !== undefined)
+      throw new Error(`fault kinds ${diskKinds.join(', ')} need the lossy disk: ${support.reason}`);
+    else {
+      weights = Object.fromEntries(
+        FAULT_KINDS.filter((k) => !DISK_FAULT_KINDS.includes(k)).map((k) => [k, 1]),
+      ) as Partial<Record<FaultKind, number>>;
+      options = { ...options, weights };
+      log(`note: ${DISK_FAULT_KINDS.join(' and ')} not drawn: ${support.reason}`);
+    }
+  }
   const cluster = await ChaosCluster.create({
     validators,
     fullNodes,
     accounts: clients,
     random: () => portRandom.next(),
+    ...(lossyfs === undefined ? {} : { lossyfs }),
     ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }),
   });
   options.onCluster?.(cluster);
@@ -141,7 +175,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     {
       validators: cluster.validators.map((n) => n.name),
       fullNodes: cluster.fullNodes.map((n) => n.name),
-      ...(options.weights === undefined ? {} : { weights: options.weights }),
+      ...(weights === undefined ? {} : { weights }),
     },
     options.maxFaults ?? Math.max(1, Math.ceil(options.minutes * 8)),
   );
@@ -159,6 +193,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   /** Times a node's API stayed silent for a long while (it ran, but did not answer /v1/status). */
   const apiSilences: Array<{ after: string; node: string; ms: number }> = [];
   const stateSyncLiar = { syncs: 0, chunksTampered: 0, peersDropped: 0 };
+  const equivocation = { slots: 0, votesSent: 0, recorded: 0 };
+  const powerLoss = { bytesDropped: 0, filesTouched: 0 };
+  const diskFull = { nodesStopped: 0 };
   log(
     `seed ${options.seed}: ${validators} validators (f = ${maxFaulty(validators)}), ${fullNodes} full node(s), ${clients} load clients; network in ${cluster.dir}`,
   );
@@ -282,6 +319,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await cluster.start(name, args);
   };
 
+  /** The double votes of `validatorKey` recorded on chain (evidence module), read from a live node. */
+  const recordedEquivocations = async (org: string, validatorKey: string): Promise<number> => {
+    const node = cluster.live[0]!;
+    const response = await httpJson(`${node.url}/v1/query/evidence/equivocations`, {
+      method: 'POST',
+      json: { params: { org } },
+      timeoutMs: 10_000,
+    });
+    if (response.status !== 200)
+      throw new InvariantViolation('runner', `equivocations query: ${JSON.stringify(response.body)}`);
+    return (response.body.result as Array<{ validator: string }>).filter((r) => r.validator === validatorKey)
+      .length;
+  };
+
   const apply = async (fault: Fault): Promise<void> => {
     const [victim] = fault.targets as [string];
     switch (fault.kind) {
@@ -403,6 +454,86 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         validatorChanges += 2;
         return;
       }
+      case 'power-loss': {
+        await Promise.all(fault.targets.map((t) => cluster.stop(t, 'SIGKILL')));
+        const dropped = await Promise.all(fault.targets.map((t) => cluster.disk(t).crash()));
+        const bytes = dropped.reduce((sum, d) => sum + d.bytes, 0);
+        powerLoss.bytesDropped += bytes;
+        powerLoss.filesTouched += dropped.reduce((sum, d) => sum + d.files, 0);
+        log(
+          `  unsynced writes dropped: ${fault.targets.map((t, i) => `${t} ${dropped[i]!.bytes} B in ${dropped[i]!.files} file(s)`).join(', ')}`,
+        );
+        await sleep(fault.durationMs);
+        await Promise.all(fault.targets.map((t) => restart(t)));
+        for (const t of fault.targets) checker.restarted(t);
+        return;
+      }
+      case 'disk-full': {
+        const disk = cluster.disk(victim);
+        const node = cluster.node(victim);
+        // A node may stop on a full disk (it must not go on without writing what it commits), but only
+        // with a clear error: a crash with a stack trace, or an exit while the disk is not full, is a halt.
+        cluster.expectExit(victim);
+        await disk.full(true);
+        const exited = node.exited!;
+        let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+        void exited.then((e) => (exit = e));
+        await sleep(fault.durationMs);
+        await disk.full(false);
+        if (exit === undefined) {
+          cluster.expectExit(victim, false);
+          log(`  ${victim} ran on through the full disk`);
+          return;
+        }
+        diskFull.nodesStopped++;
+        const tail = cluster.logTail(victim, 20);
+        if (exit.code !== NODE_FAULT_EXIT_CODE || !/disk is full|no space left/i.test(tail))
+          throw new InvariantViolation(
+            'halt',
+            `${victim} exited on a full disk (${exit.signal ?? `code ${exit.code}`}) without the clear local-fault stop: ${tail.split('\n').slice(-4).join(' | ')}`,
+          );
+        log(`  ${victim} stopped on the full disk (exit ${exit.code}); restarted now that it has space`);
+        await restart(victim);
+        checker.restarted(victim);
+        return;
+      }
+      case 'equivocate': {
+        const org = cluster.manifest.nodes.find((n) => n.name === victim)!.org;
+        const { publicKey } = cluster.node(victim);
+        const before = await recordedEquivocations(org, publicKey);
+        const equivocator = await Equivocator.start({
+          memberKey: cluster.key(cluster.byzantineName),
+          validatorKey: cluster.key(victim),
+          nodes: cluster.live,
+          random: equivocationRandom,
+        });
+        try {
+          await sleep(fault.durationMs);
+        } finally {
+          await equivocator.stop();
+        }
+        equivocation.slots += equivocator.counts.slots;
+        equivocation.votesSent += equivocator.counts.votesSent;
+        // Every node that got both the validator's own vote and a forged one proves the pair and reports
+        // it; the report is an ordinary transaction, so it lands a block or two later.
+        let recorded = 0;
+        const deadline = Date.now() + 30_000;
+        while (equivocator.counts.slots > 0 && Date.now() < deadline) {
+          recorded = (await recordedEquivocations(org, publicKey)) - before;
+          if (recorded > 0) break;
+          await sleep(500);
+        }
+        equivocation.recorded += recorded;
+        log(
+          `  ${victim} (${org}) double-voted in ${equivocator.counts.slots} slots (${equivocator.counts.votesSent} forged votes sent); ${recorded} double vote(s) recorded on chain so far`,
+        );
+        if (equivocator.counts.slots > 0 && recorded === 0)
+          throw new InvariantViolation(
+            'evidence',
+            `${victim} double-voted in ${equivocator.counts.slots} slots and no node recorded a double vote within 30 s`,
+          );
+        return;
+      }
       case 'forge-sync': {
         await cluster.stop(victim, 'SIGKILL');
         const honest = cluster.live[0]!;
@@ -517,6 +648,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     apiSilences,
     stateSyncLiar,
     validatorChanges,
+    equivocation,
+    powerLoss,
+    diskFull,
     violation,
     replay: replayCommand(options, violation === null ? undefined : faultsRun),
     dir: cluster.dir,
@@ -545,6 +679,8 @@ export function formatSummary(summary: CampaignSummary): string {
     `  API silences ≥ 10 s: ${summary.apiSilences.length === 0 ? 'none' : summary.apiSilences.map((s) => `${s.node} ${s.ms} ms (${s.after})`).join('; ')}`,
     `  state syncs past a member in the middle: ${summary.stateSyncLiar.syncs}, ${summary.stateSyncLiar.chunksTampered} chunks tampered, ${summary.stateSyncLiar.peersDropped} peers dropped by the syncing nodes`,
     `  validator-set changes by governance: ${summary.validatorChanges}`,
+    `  power cuts: ${summary.powerLoss.bytesDropped} B of unsynced writes dropped in ${summary.powerLoss.filesTouched} file(s); full disks: ${summary.diskFull.nodesStopped} node stop(s) on ENOSPC`,
+    `  Byzantine double votes: ${summary.equivocation.slots} slots, ${summary.equivocation.votesSent} forged votes sent, ${summary.equivocation.recorded} recorded on chain as evidence`,
     `  violations: ${summary.violation === null ? 'none' : summary.violation}`,
     `  replay: ${summary.replay}`,
   ];

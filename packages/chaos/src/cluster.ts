@@ -23,6 +23,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commerceGenesisSection } from '@hanglian/commerce-standards';
 import { addressFromPublicKey, type SigningKey } from '@hanglian/core';
 import {
   type InitNetworkResult,
@@ -31,6 +32,7 @@ import {
   networkPaths,
   readKeyFile,
 } from '@hanglian/node';
+import { LossyDisk } from './lossyDisk.js';
 import { LinkProxy, ProxyMesh } from './proxy.js';
 
 export const CLI_PATH = join(
@@ -122,6 +124,8 @@ export interface ClusterOptions {
   /** Node log level (their stderr goes to logs/<node>.log). */
   readonly logLevel?: string;
   readonly random: () => number;
+  /** A built lossyfs: every running node's directory is then a lossy disk (see lossyDisk.ts). */
+  readonly lossyfs?: string;
 }
 
 export class ChaosCluster {
@@ -131,6 +135,8 @@ export class ChaosCluster {
   /** The member identity of the wire observer: another full node of the manifest that never runs. */
   readonly observerName: string;
   readonly mesh = new ProxyMesh();
+  /** Each node's lossy disk, when the cluster has them. */
+  readonly disks = new Map<string, LossyDisk>();
   readonly #keys = new Map<string, SigningKey>();
   readonly #logs = new Map<string, WriteStream>();
   /** Exits the runner did not cause (a node that stopped itself), in order. */
@@ -182,6 +188,9 @@ export class ChaosCluster {
       scryptN: CAMPAIGN_SCRYPT_N,
       basePort: base,
       extraAccounts: options.accounts,
+      // The commerce standards on chain from genesis, as on a devnet: the order load registers
+      // implementations of them and sells through them.
+      registry: commerceGenesisSection(),
     });
     const cluster = new ChaosCluster(dir, net, options.logLevel ?? 'warn');
     mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -192,6 +201,18 @@ export class ChaosCluster {
         cluster.mesh.add(await LinkProxy.listen(ProxyMesh.key(from.name, to.name), port++, to.p2pPort));
       }
     for (const node of cluster.nodes) cluster.#writeView(node);
+    if (options.lossyfs !== undefined) {
+      try {
+        for (const node of cluster.nodes)
+          cluster.disks.set(
+            node.name,
+            await LossyDisk.over(options.lossyfs, networkPaths.nodeDir(cluster.netDir, node.name)),
+          );
+      } catch (error) {
+        await cluster.shutdown();
+        throw error;
+      }
+    }
     return cluster;
   }
 
@@ -402,6 +423,22 @@ export class ChaosCluster {
     rmSync(networkPaths.nodeData(this.netDir, name), { recursive: true, force: true });
   }
 
+  /** The node's lossy disk (the cluster must have been made with lossyfs). */
+  disk(name: string): LossyDisk {
+    const disk = this.disks.get(name);
+    if (disk === undefined) throw new Error(`${name} has no lossy disk (the campaign runs without lossyfs)`);
+    return disk;
+  }
+
+  /**
+   * The node may exit by itself from now on (a fault it must stop on): its exit is not counted as
+   * unexpected. `false` ends that.
+   */
+  expectExit(name: string, expected = true): void {
+    const node = this.node(name);
+    if (node.child !== undefined) node.stopping = expected;
+  }
+
   walExists(name: string): boolean {
     return existsSync(networkPaths.nodeWal(this.netDir, name));
   }
@@ -441,6 +478,7 @@ export class ChaosCluster {
       }),
     );
     await this.mesh.close();
+    await Promise.all([...this.disks.values()].map((d) => d.unmount()));
     await Promise.all([...this.#logs.values()].map((l) => new Promise<void>((r) => l.end(() => r()))));
     this.#logs.clear();
   }

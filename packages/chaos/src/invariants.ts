@@ -56,6 +56,7 @@ export class InvariantViolation extends Error {
       | 'progress'
       | 'halt'
       | 'double-sign'
+      | 'evidence'
       | 'runner',
     message: string,
   ) {

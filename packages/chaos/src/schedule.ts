@@ -37,6 +37,18 @@ export const FAULT_KINDS = [
    * 10 s drift a proposal may be ahead or beyond it, ahead or behind; then restart it with the right clock.
    */
   'clock-skew',
+  /**
+   * One validator turns Byzantine: the runner, holding its key, sends half of the nodes a second vote for
+   * an invented block in each slot it votes in (and the other half a third), while its process runs on.
+   */
+  'equivocate',
+  /**
+   * Power cut: SIGKILL one validator, or every node, and drop every write its disk had not fsynced (the
+   * node's data directory is on the runner's lossy file system), then restart.
+   */
+  'power-loss',
+  /** One validator's disk fills up (writes that need space fail with ENOSPC); then space is freed. */
+  'disk-full',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -77,6 +89,8 @@ const ONE_VALIDATOR_DURATION_MS = {
   kill: [1_000, 8_000],
   'validator-change': [2_000, 10_000],
   'forge-sync': [3_000, 8_000],
+  equivocate: [3_000, 10_000],
+  'disk-full': [3_000, 15_000],
 } as const;
 
 /** The largest number of validators that may be faulty while the rest keep a > 2/3 quorum (equal power). */
@@ -107,7 +121,9 @@ export function generateSchedule(seed: number, shape: ScheduleShape, count: numb
     switch (kind) {
       case 'kill':
       case 'validator-change':
-      case 'forge-sync': {
+      case 'forge-sync':
+      case 'equivocate':
+      case 'disk-full': {
         // One validator, for a time drawn from the kind's range (validator-change: out of the set).
         const [lo, hi] = ONE_VALIDATOR_DURATION_MS[kind];
         faults.push({
@@ -195,6 +211,16 @@ export function generateSchedule(seed: number, shape: ScheduleShape, count: numb
           settleMs,
         });
         break;
+      case 'power-loss':
+        // Most often one machine; sometimes the whole consortium at once (more than f: a data-centre outage).
+        faults.push({
+          index,
+          kind,
+          targets: random.chance(0.7) ? [random.pick(validators)] : all,
+          durationMs: random.int(500, 5_000),
+          settleMs,
+        });
+        break;
       case 'clock-skew': {
         const beyondDrift = random.chance(0.5);
         const magnitude = beyondDrift ? random.int(12_000, 40_000) : random.int(1_000, 8_000);
@@ -229,6 +255,12 @@ export function describeFault(fault: Fault): string {
       return `${base}: every node SIGKILLed and restarted, ${fault.targets.join(',')} SIGSTOPped ${fault.startPauseAfterMs} ms into their start-up`;
     case 'validator-change':
       return `${base}: removed from the validator set by governance, then added back at its power`;
+    case 'equivocate':
+      return `${base}: Byzantine, double votes for invented blocks sent to half the nodes`;
+    case 'power-loss':
+      return `${base}: power cut (SIGKILL, every write not fsynced dropped), then restarted`;
+    case 'disk-full':
+      return `${base}: its disk full (ENOSPC), then space freed`;
     case 'clock-skew':
       return `${base}: restarted with its clock ${Math.abs(fault.clockOffsetMs!)} ms ${fault.clockOffsetMs! > 0 ? 'ahead' : 'behind'} (the allowed drift is 10 s), then with the right clock`;
     default:

@@ -43,6 +43,16 @@ export const NodeErrors = defineErrorCodes('node', {
   CONFIG_INVALID: { kind: 'invalid', summary: 'A configuration file is missing or broken.' },
   KEYSTORE_BAD_PASSPHRASE: { kind: 'unauthorized', summary: 'The passphrase does not decrypt the key file.' },
   KEYSTORE_INVALID: { kind: 'invalid', summary: 'The key file is not a Hanglian keystore.' },
+  DISK_FULL: {
+    kind: 'unavailable',
+    summary:
+      "The disk holding the node's data is full: the node stopped before anything it could not write left it. Free space and restart it; it resumes from its WAL.",
+  },
+  STORAGE_FAILED: {
+    kind: 'internal',
+    summary:
+      "Writing the node's data failed (an I/O error): the node stopped before anything it could not write left it. Check the disk, then restart it.",
+  },
   STORED_BLOCK_INVALID: {
     kind: 'internal',
     summary: 'A block on disk does not replay to its recorded state.',

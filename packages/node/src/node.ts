@@ -214,6 +214,7 @@ export class HanglianNode implements ApiBackend {
       onCommitted: (prepared) => this.#onCommitted(prepared),
       onExcluded: (tx, error) => this.#recordRejection(bytesToHex(tx.id), error),
       onEvidence: (evidence) => this.#reportEvidence(evidence),
+      onStorageFault: (fault) => this.#haltOnFault(fault, 'storage fault'),
     });
     this.#queries = new QueryPool(
       {
@@ -328,16 +329,13 @@ export class HanglianNode implements ApiBackend {
     return this.#fault;
   }
 
-  #haltOnFault(fault: Error): void {
+  #haltOnFault(fault: Error, kind = 'local execution fault'): void {
     if (this.#fault !== undefined) return;
     this.#fault = fault;
     // Synchronously, from inside the block's execution: no vote may leave after this.
     this.#driverStopped = true;
     this.#driver.stop();
-    this.logger.fatal(
-      { err: fault },
-      'local execution fault: this node stopped executing and voting; restart it',
-    );
+    this.logger.fatal({ err: fault }, `${kind}: this node stopped executing and voting; restart it`);
     setImmediate(() => this.events.emit('fault', fault));
   }
 

@@ -30,6 +30,7 @@ import {
   type SigningKey,
 } from '@hanglian/core';
 import type { Chain, PreparedBlock } from '../chain/chain.js';
+import { NodeErrors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Mempool } from '../mempool/mempool.js';
 import { BlockSync, type SyncedBlock } from '../sync/blockSync.js';
@@ -81,6 +82,30 @@ export interface ConsensusDriverOptions {
   readonly onEvidence: (evidence: Evidence) => void;
   /** Called for each transaction this node's proposal left out because it failed authentication. */
   readonly onExcluded: (tx: DecodedTx, error: HanglianError) => void;
+  /**
+   * Called once when writing the WAL or committing a block failed (a full disk, an I/O error): the driver
+   * has stopped, synchronously, before anything that depended on the write left the node.
+   */
+  readonly onStorageFault?: (fault: HanglianError) => void;
+}
+
+/** Errors of the file system under the WAL and the ledger that no retry in this process will fix. */
+const STORAGE_ERROR_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EFBIG']);
+
+/** The node's error for a failed write, or undefined when `error` is not one of the file system's. */
+export function storageFault(error: unknown, what: string): HanglianError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = String((error as Error | null)?.message ?? error);
+  // lmdb reports a full disk by its message (and MDB_MAP_FULL when the map, not the disk, is full).
+  const full = code === 'ENOSPC' || code === 'EDQUOT' || /no space left on device/i.test(message);
+  if (!full && !(typeof code === 'string' && STORAGE_ERROR_CODES.has(code))) return undefined;
+  return new HanglianError(
+    full ? NodeErrors.DISK_FULL : NodeErrors.STORAGE_FAILED,
+    full
+      ? `the disk is full (no space left on device) while ${what}: free space and restart the node; it resumes from its WAL`
+      : `writing the node's data failed (${code}) while ${what}: check the disk, then restart the node`,
+    { cause: error },
+  );
 }
 
 const GOSSIP_INTERVAL_MS = 1_000;
@@ -187,6 +212,7 @@ export class ConsensusDriver {
   }
 
   stop(): void {
+    if (this.#stopped) return;
     this.#stopped = true;
     this.#sync.stop();
     for (const t of this.#timers) clearTimeout(t);
@@ -330,7 +356,20 @@ export class ConsensusDriver {
       while (!this.#stopped && !this.#halted) {
         const next = this.#inputs.shift() ?? this.#takeSynced();
         if (next === undefined) break;
-        this.#carryOut(this.#machine.step(next));
+        try {
+          this.#carryOut(this.#machine.step(next));
+        } catch (error) {
+          // A write that failed (the WAL before a vote leaves, the ledger at a commit) stops the driver
+          // here: what followed it in the outputs was not carried out, and nothing more will be. The WAL
+          // replays at the restart; a torn last record is dropped by its checksum.
+          const fault = storageFault(error, 'writing the consensus WAL or committing a block');
+          if (fault === undefined) throw error;
+          this.#halted = true;
+          this.stop();
+          this.#o.logger.fatal({ code: fault.code, err: error }, fault.message);
+          this.#o.onStorageFault?.(fault);
+          break;
+        }
         const fed = this.#fedFromSync;
         this.#fedFromSync = undefined;
         // Never offered twice: a block the machine did not take (it cannot, once verified) is dropped.

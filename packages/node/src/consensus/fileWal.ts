@@ -35,6 +35,7 @@ function frame(record: WalRecord): Buffer {
 export class FileWal implements WriteAheadLog {
   readonly path: string;
   #fd: number;
+  #closed = false;
   /** The file's records once read (then kept in step with appends). */
   #records: WalRecord[] | undefined;
 
@@ -102,7 +103,10 @@ export class FileWal implements WriteAheadLog {
     this.#records = keep;
   }
 
+  /** Closes the file; a second call does nothing (a descriptor number closed twice may be another file's). */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     closeSync(this.#fd);
   }
 }
