@@ -23,16 +23,22 @@ import {
   previewOrder,
   query,
   type Signer,
-  sealDelivery,
   signAndSubmit,
 } from '@hanglian/sdk';
-import { BATCH, BOOK, LISTING_ID } from '../demo/bookStory.js';
+import {
+  BOOK_ORDER_REQUEST,
+  LIFECYCLE_STEPS,
+  type LifecycleStep,
+  orderIdOf,
+  saleStep,
+} from '../demo/bookOrder.js';
+import { stockBookstore } from '../demo/bookStory.js';
 import { freePortBase, startDevnetProcess } from '../demo/devnetProcess.js';
 import { openNetworkMembers } from '../demo/members.js';
 
-/** The five steps of a sale, in order. */
-export const LIFECYCLE_STEPS = ['create', 'confirmPayment', 'ship', 'deliver', 'confirm'] as const;
-type Step = (typeof LIFECYCLE_STEPS)[number];
+export { LIFECYCLE_STEPS } from '../demo/bookOrder.js';
+
+type Step = LifecycleStep;
 /** Signatures each validator verifies per lifecycle: create, deliver and confirm carry the order key too. */
 export const SIGNATURES_PER_LIFECYCLE = 8;
 
@@ -146,22 +152,12 @@ export async function runCommerceBench(
     const first = 201;
     const last = Math.min(10_000, first + needed);
     log(`  the publisher ships copies ${first}-${last} to the bookstore…`);
-    for (let from = first; from <= last; from += 2_000) {
-      const to = Math.min(last, from + 1_999);
-      const shipment = `bench-${from}`;
-      await senders.bookpress.send('distribution', 'ship', {
-        shipment,
-        to: 'bookstore',
-        items: { range: { sku: BOOK.sku, batch: BATCH, from, to } },
-        where: 'Spring Press dock 3',
-      });
-      await senders.bookstore.send('distribution', 'receive', {
-        from: 'bookpress',
-        shipment,
-        accept: true,
-        where: 'Riverside Books warehouse',
-      });
-    }
+    await stockBookstore(
+      (org, call) => senders[org].send(call.module, call.command, call.params),
+      first,
+      last,
+      'bench',
+    );
     const setupSeconds = Math.round((performance.now() - setupStart) / 100) / 10;
     log(`  set up in ${setupSeconds} s`);
 
@@ -172,14 +168,7 @@ export async function runCommerceBench(
     });
     const carrierKey = { org: 'carrier-a', publicKey: hexToBytes(carrier.result.publicKey) };
     // Every order is the same book by the same carrier: the total each order key signs, quoted once.
-    const { total: maxTotal } = await previewOrder(clients[0]!, {
-      listing: LISTING_ID,
-      quantity: 1,
-      payment: 'paybank-a.payment',
-      logistics: 'carrier-a.express',
-      buyerRegion: 'CN-11',
-      weightGrams: 1_200,
-    });
+    const { total: maxTotal } = await previewOrder(clients[0]!, BOOK_ORDER_REQUEST);
     const wallet = generateWallet();
     let orderIndex = 0;
     const lifecycle = async (stepTimes: Record<Step, number[]>): Promise<number> => {
@@ -191,45 +180,19 @@ export async function runCommerceBench(
         stepTimes[step].push(performance.now() - start);
       };
       let order = '';
-      await timed('create', async () => {
-        const outcome = await senders['platform-a'].send(
-          'orders',
-          'create',
-          {
-            buyer: key.address,
-            listing: LISTING_ID,
-            quantity: 1,
-            payment: 'paybank-a.payment',
-            logistics: 'carrier-a.express',
-            platform: 'platform-a',
-            arbiter: 'regulator',
-            buyerRegion: 'CN-11',
-            // The wallet seals the address to the carrier, bound to this order key (part of the cost).
-            delivery: sealDelivery(
-              {
-                name: '李雷',
-                phone: '+86 138 0000 0000',
-                address: '北京市海淀区中关村大街 1 号',
-                region: 'CN-11',
-              },
-              [carrierKey],
-              { context: key.address },
-            ),
-            weightGrams: 1_200,
-            maxTotal,
-          },
-          [key],
-        );
-        order = outcome.txId.slice(0, 32);
-      });
-      await timed('confirmPayment', () => senders['paybank-a'].send('orders', 'confirmPayment', { order }));
-      await timed('ship', () =>
-        senders.bookstore.send('orders', 'ship', { order, where: 'Riverside Books' }),
-      );
-      await timed('deliver', () =>
-        senders['carrier-a'].send('orders', 'deliver', { order, where: 'Beijing' }, [key]),
-      );
-      await timed('confirm', () => senders['platform-a'].send('orders', 'confirm', { order }, [key]));
+      for (const name of LIFECYCLE_STEPS) {
+        await timed(name, async () => {
+          // Built inside the timing: the wallet sealing the address to the carrier is part of the cost.
+          const step = saleStep(name, order, key, carrierKey, maxTotal);
+          const outcome = await senders[step.org].send(
+            step.call.module,
+            step.call.command,
+            step.call.params,
+            step.actors,
+          );
+          if (name === 'create') order = orderIdOf(outcome.txId);
+        });
+      }
       return performance.now() - t0;
     };
 

@@ -57,6 +57,8 @@ export const BOOK = {
   attributes: { author: '曹雪芹 Cao Xueqin', publisher: 'Spring Press 春风出版社', language: 'zh' },
 };
 export const BATCH = 'b2026-11';
+/** Copies printed, one code each (`<sku>:<batch>:1` … `:10000`). */
+export const BOOK_COPIES = 10_000;
 export const LISTING_ID = 'bookstore/hlm-2026';
 
 export interface DemoStep {
@@ -64,72 +66,64 @@ export interface DemoStep {
   readonly txId: string;
 }
 
-export async function seedBookStory(args: {
-  dir: string;
-  api: string;
-  onStep?: (line: string) => void;
-}): Promise<DemoStep[]> {
-  const manifest = readManifest(args.dir);
-  const passphrase = resolvePassphrase({
-    dir: args.dir,
-    manifest,
-    envPassphrase: process.env.HANGLIAN_PASSPHRASE,
-  });
-  const keyOf = (org: string, label = 'ops'): SigningKey => {
-    const path = manifest.organisations.find((o) => o.id === org)?.keys[label];
-    if (path === undefined) throw new Error(`the demo needs organisation ${org}`);
-    return readKeyFile(join(args.dir, path), passphrase);
-  };
-  const client: Client = createClient({ url: args.api });
-  const steps: DemoStep[] = [];
-  const step = async (
-    name: string,
-    org: string,
-    module: string,
-    command: string,
-    params: unknown,
-    key = 'ops',
-    actors: readonly Signer[] = [],
-  ): Promise<string> => {
-    const outcome = await signAndSubmit(client, {
-      actors,
-      signer: memberSigner(keyOf(org, key)),
-      module,
-      command,
-      params,
-    });
-    // The node waits 30 s for the commit; a block that takes longer (a registration running its
-    // conformance vectors on a loaded machine) answers `pending`, which is not a failure: keep waiting,
-    // until the transaction commits or expires.
-    const status =
-      outcome.status.status === 'pending'
-        ? await waitForTransaction(client, {
-            txId: outcome.txId,
-            timeoutMs: STEP_COMMIT_WAIT_MS,
-            pollIntervalMs: 500,
-          })
-        : outcome.status;
-    if (status.status !== 'committed' || status.result.code !== 'OK') {
-      throw new Error(`demo step "${name}" failed: ${JSON.stringify(status)}`);
-    }
-    steps.push({ name, txId: outcome.txId });
-    args.onStep?.(`  ✓ ${name}`);
-    return outcome.txId;
-  };
-  /** A step built by an SDK builder (`items.mintBatch(…)` and the like). */
-  const run = (
-    name: string,
-    org: string,
-    call: TxCall,
-    key = 'ops',
-    actors: readonly Signer[] = [],
-  ): Promise<string> => step(name, org, call.module, call.command, call.params, key, actors);
+/**
+ * One step of the story, built by an SDK builder: `name` for the log, the organisation and key label
+ * (`ops` by default, `admin` for deployments) that sign it, and any co-signers. Resolves to its txId once
+ * it committed OK.
+ */
+export type BookStep = (
+  name: string,
+  org: string,
+  call: TxCall,
+  key?: string,
+  actors?: readonly Signer[],
+) => Promise<string>;
 
+/**
+ * Signs and submits one step as `signer` and waits for its commit; throws unless it committed OK. The node
+ * waits 30 s for the commit; a block that takes longer (a registration running its conformance vectors on
+ * a loaded machine) answers `pending`, which is not a failure: keep waiting, until the transaction commits
+ * or expires.
+ */
+export async function submitStep(
+  client: Client,
+  name: string,
+  signer: Signer,
+  call: TxCall,
+  actors: readonly Signer[] = [],
+): Promise<string> {
+  const outcome = await signAndSubmit(client, {
+    actors,
+    signer,
+    module: call.module,
+    command: call.command,
+    params: call.params,
+  });
+  const status =
+    outcome.status.status === 'pending'
+      ? await waitForTransaction(client, {
+          txId: outcome.txId,
+          timeoutMs: STEP_COMMIT_WAIT_MS,
+          pollIntervalMs: 500,
+        })
+      : outcome.status;
+  if (status.status !== 'committed' || status.result.code !== 'OK') {
+    throw new Error(`demo step "${name}" failed: ${JSON.stringify(status)}`);
+  }
+  return outcome.txId;
+}
+
+/**
+ * The book's commerce world, before anyone buys: the product and its 10,000 codes, the bookstore
+ * authorised as its channel in China and holding copies 1–200, and its listing with two carriers and a
+ * return policy. The demo plays it, and so does the chaos campaign's order load on its own network.
+ */
+export async function setUpBookCommerce(run: BookStep): Promise<void> {
   await run('the publisher registers the book', 'bookpress', items.registerProduct(BOOK));
   await run(
     'the publisher prints and mints 10,000 copies, one code each',
     'bookpress',
-    items.mintBatch({ sku: BOOK.sku, batch: BATCH, count: 10_000, site: 'Spring Press, Shanghai' }),
+    items.mintBatch({ sku: BOOK.sku, batch: BATCH, count: BOOK_COPIES, site: 'Spring Press, Shanghai' }),
   );
   await run(
     'the publisher authorises the bookstore to sell it in China',
@@ -171,21 +165,16 @@ export async function seedBookStory(args: {
       hostCommissionBps: 800,
     }),
   );
-  const now = Date.now();
-  await run(
-    'a live-stream host features the book tonight',
-    'host-a',
-    catalog.createSession({
-      session: 'reading-night',
-      title: '读书夜 Reading night with Lin',
-      startsAt: now,
-      endsAt: now + 7 * 24 * 3_600_000,
-      listings: [LISTING_ID],
-    }),
-  );
-  // Every implementation of a commerce standard is deployed and registered by its own organisation (an
-  // admin key); registration runs the standard's conformance vectors on chain.
+}
+
+/**
+ * Every implementation of a commerce standard, deployed and registered by its own organisation (an admin
+ * key); registration runs the standard's conformance vectors on chain. `only`: just these implementation
+ * ids (a network that needs one payment and one logistics implementation spares the others' time).
+ */
+export async function registerBookImplementations(run: BookStep, only?: readonly string[]): Promise<void> {
   for (const implementation of buildReferenceImplementations()) {
+    if (only !== undefined && !only.includes(implementation.id)) continue;
     // The reference merchant implementation belongs to whichever merchant runs it: here the bookstore.
     const org = implementation.org === 'shop' ? 'bookstore' : implementation.org;
     await run(
@@ -206,6 +195,94 @@ export async function seedBookStory(args: {
       'admin',
     );
   }
+}
+
+/**
+ * The publisher ships copies `first`…`last` of the book to the bookstore, which confirms it received them,
+ * 2,000 codes a shipment (`<prefix>-<first code>`). `send` submits one call as the organisation and waits
+ * for its commit.
+ */
+export async function stockBookstore(
+  send: (org: 'bookpress' | 'bookstore', call: TxCall) => Promise<unknown>,
+  first: number,
+  last: number,
+  prefix: string,
+): Promise<void> {
+  for (let from = first; from <= last; from += 2_000) {
+    const to = Math.min(last, from + 1_999);
+    const shipment = `${prefix}-${from}`;
+    await send(
+      'bookpress',
+      distribution.ship({
+        shipment,
+        to: 'bookstore',
+        items: { range: { sku: BOOK.sku, batch: BATCH, from, to } },
+        where: 'Spring Press dock 3',
+      }),
+    );
+    await send(
+      'bookstore',
+      distribution.receive({ from: 'bookpress', shipment, accept: true, where: 'Riverside Books warehouse' }),
+    );
+  }
+}
+
+export async function seedBookStory(args: {
+  dir: string;
+  api: string;
+  onStep?: (line: string) => void;
+}): Promise<DemoStep[]> {
+  const manifest = readManifest(args.dir);
+  const passphrase = resolvePassphrase({
+    dir: args.dir,
+    manifest,
+    envPassphrase: process.env.HANGLIAN_PASSPHRASE,
+  });
+  const keyOf = (org: string, label = 'ops'): SigningKey => {
+    const path = manifest.organisations.find((o) => o.id === org)?.keys[label];
+    if (path === undefined) throw new Error(`the demo needs organisation ${org}`);
+    return readKeyFile(join(args.dir, path), passphrase);
+  };
+  const client: Client = createClient({ url: args.api });
+  const steps: DemoStep[] = [];
+  const step = async (
+    name: string,
+    org: string,
+    module: string,
+    command: string,
+    params: unknown,
+    key = 'ops',
+    actors: readonly Signer[] = [],
+  ): Promise<string> => {
+    const txId = await submitStep(
+      client,
+      name,
+      memberSigner(keyOf(org, key)),
+      { module, command, params },
+      actors,
+    );
+    steps.push({ name, txId });
+    args.onStep?.(`  ✓ ${name}`);
+    return txId;
+  };
+  /** A step built by an SDK builder (`items.mintBatch(…)` and the like). */
+  const run: BookStep = (name, org, call, key = 'ops', actors = []) =>
+    step(name, org, call.module, call.command, call.params, key, actors);
+
+  await setUpBookCommerce(run);
+  const now = Date.now();
+  await run(
+    'a live-stream host features the book tonight',
+    'host-a',
+    catalog.createSession({
+      session: 'reading-night',
+      title: '读书夜 Reading night with Lin',
+      startsAt: now,
+      endsAt: now + 7 * 24 * 3_600_000,
+      listings: [LISTING_ID],
+    }),
+  );
+  await registerBookImplementations(run);
   // A consumer buys one copy through platform A during the live session, pays with PayBank A, ships with
   // Swift Logistics: the order is signed by a one-time key from the consumer's wallet, so nothing on the
   // ledger links it to the consumer or to their other orders.
