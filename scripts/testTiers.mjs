@@ -59,6 +59,7 @@ export const HEAVY_TIERS = {
   // to check crash safety, or compare runs across processes.
   'multi-process': [
     'packages/chaos/test/campaign.test.ts',
+    'packages/chaos/test/lossyDisk.test.ts',
     'packages/cli/test/cliStory.test.ts',
     'packages/cli/test/commands.test.ts',
     'packages/cli/test/consortium.test.ts',
