@@ -12,6 +12,8 @@ import { type CheckCounts, InvariantChecker, InvariantViolation } from './invari
 import { RingLoad } from './load.js';
 import { lossyDiskSupport } from './lossyDisk.js';
 import { WireObserver } from './observer.js';
+import { OrderChecker } from './orderChecks.js';
+import { OrderLoad } from './orderLoad.js';
 import { SeededRandom } from './random.js';
 import {
   describeFault,
@@ -33,6 +35,8 @@ export interface CampaignOptions {
   readonly fullNodes?: number;
   /** Load clients (each its own funded account). */
   readonly clients?: number;
+  /** Order-lifecycle clients (default 2; 0: no order load). */
+  readonly orderClients?: number;
   readonly weights?: Partial<Record<FaultKind, number>>;
   /** Blocks every node must add after a fault heals. */
   readonly progressBlocks?: number;
@@ -57,6 +61,8 @@ export interface CampaignSummary {
   readonly acked: number;
   readonly inDoubt: number;
   readonly clientErrors: number;
+  /** The order load's lifecycles: completed, in doubt when it stopped, failed in the chain; its retries. */
+  readonly orders: { clients: number; completed: number; inDoubt: number; failed: number; retries: number };
   readonly finalHeights: Record<string, number>;
   /** Longest time from a fault's heal to every node having moved on, and the highest round seen then. */
   readonly slowestRecoveryMs: number;
@@ -104,6 +110,7 @@ export function replayCommand(options: CampaignOptions, faultsRun?: number): str
   if (options.validators !== undefined) parts.push(`--validators ${options.validators}`);
   if (options.fullNodes !== undefined) parts.push(`--full-nodes ${options.fullNodes}`);
   if (options.clients !== undefined) parts.push(`--clients ${options.clients}`);
+  if (options.orderClients !== undefined) parts.push(`--order-clients ${options.orderClients}`);
   const max = faultsRun ?? options.maxFaults;
   if (max !== undefined && max > 0) parts.push(`--max-faults ${max}`);
   if (options.weights !== undefined)
@@ -186,6 +193,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     Array.from({ length: clients }, (_, i) => cluster.key(`${firstOrg}/account-${i}`)),
   );
   const checker = new InvariantChecker(cluster, load, cluster.key(`${firstOrg}/ops`));
+  const orderClients = options.orderClients ?? 2;
+  // Whole sales beside the transfers (issue 12), and their checks; none when orderClients is 0.
+  const orders = orderClients > 0 ? new OrderLoad(cluster, orderClients) : undefined;
+  const orderChecker =
+    orders === undefined
+      ? undefined
+      : new OrderChecker(cluster, orders, cluster.key(`${firstOrg}/ops`), checker.counts);
   let violation: string | null = null;
   let faultsRun = 0;
   let slowestRecoveryMs = 0;
@@ -293,6 +307,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     const common = await checker.agreement();
     await checker.exactlyOnce(common);
     await checker.money();
+    await orderChecker?.check();
     noDoubleSign();
     // The double-sign check sees only what reaches the observer: a link it lost for good would blind it
     // silently (a run once went on with the observer linked to 0 of 7 validators).
@@ -311,6 +326,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     log(
       `  checks ok: agreement to ${common} (${c.headers} headers), exactly once (${c.blocks} blocks, ${c.acked} acked), money (${c.money}), no double-sign (${c.signedMessages} signed messages seen on the wire from ${observer?.linked ?? 0} nodes); load ${load.acked.length} acked, ${load.inDoubt.size} in doubt, ${load.errors} retries`,
     );
+    if (orders !== undefined)
+      log(
+        `  orders ok: ${c.ordersFinal} completed orders final on live nodes, escrow (${c.escrow}); ${orders.completed.length} lifecycles completed, ${orders.inDoubt.size} in doubt, ${orders.errors} retries`,
+      );
   };
 
   const governance = new GovernanceDriver(cluster);
@@ -595,6 +614,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       nodes: cluster.nodes.filter((n) => n.validator),
     });
     load.start();
+    if (orders !== undefined) {
+      await orders.setUp(log);
+      orders.start();
+    }
     log('network up, load running, the wire observer linked to every validator');
     await sleep(2_000);
     await checks('start');
@@ -616,6 +639,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     }
     log('schedule done: stopping the load, final checks');
     await load.stop();
+    await orders?.stop();
     await checks('final');
   } catch (error) {
     violation =
@@ -627,6 +651,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     log(`network directory and node logs kept in ${cluster.dir}`);
   }
   await load.stop();
+  await orders?.stop();
   await observer?.stop();
   const finalHeights = await cluster.heights(cluster.live).catch(() => ({}));
   await cluster.shutdown();
@@ -642,6 +667,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     acked: load.acked.length,
     inDoubt: load.inDoubt.size,
     clientErrors: load.errors,
+    orders: {
+      clients: orderClients,
+      completed: orders?.completed.length ?? 0,
+      inDoubt: orders?.inDoubt.size ?? 0,
+      failed: orders?.failed.length ?? 0,
+      retries: orders?.errors ?? 0,
+    },
     finalHeights,
     slowestRecoveryMs,
     highestRound,
@@ -673,8 +705,11 @@ export function formatSummary(summary: CampaignSummary): string {
     `  money (at a height)   ${String(summary.checks.money).padStart(8)}`,
     `  progress after heal   ${String(summary.checks.progress).padStart(8)}`,
     `  no double-sign (msgs) ${String(summary.checks.signedMessages).padStart(8)}`,
+    `  orders final (× node) ${String(summary.checks.ordersFinal).padStart(8)}`,
+    `  escrow (at a height)  ${String(summary.checks.escrow).padStart(8)}`,
     '',
     `  load: ${summary.acked} transfers acknowledged, ${summary.inDoubt} in doubt, ${summary.clientErrors} client retries`,
+    `  order load (${summary.orders.clients} clients): ${summary.orders.completed} lifecycles completed, ${summary.orders.inDoubt} in doubt, ${summary.orders.failed} failed, ${summary.orders.retries} client retries`,
     `  slowest recovery ${summary.slowestRecoveryMs} ms, highest round seen ${summary.highestRound}; final heights ${JSON.stringify(summary.finalHeights)}`,
     `  API silences ≥ 10 s: ${summary.apiSilences.length === 0 ? 'none' : summary.apiSilences.map((s) => `${s.node} ${s.ms} ms (${s.after})`).join('; ')}`,
     `  state syncs past a member in the middle: ${summary.stateSyncLiar.syncs}, ${summary.stateSyncLiar.chunksTampered} chunks tampered, ${summary.stateSyncLiar.peersDropped} peers dropped by the syncing nodes`,

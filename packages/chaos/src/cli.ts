@@ -6,6 +6,7 @@
  *   --seed <s>          the schedule's seed (default: from the clock, printed)
  *   --validators <n>    validators (default: drawn from the seed, 4 to 7); --full-nodes <n> (default: from
  *                       the seed, 0 to 2); --clients <n> (default 4)
+ *   --order-clients <n> clients running whole order lifecycles beside the transfers (default 2; 0: none)
  *   --max-faults <n>    stop after n faults (a replay stops after the failing one)
  *   --kinds a,b         only these fault kinds (kill, pause, crash-all, crash-all-pause, partition, delay,
  *                       wipe, forge-sync, crash-all-start-pause, validator-change,
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     validators: { type: 'string' },
     'full-nodes': { type: 'string' },
     clients: { type: 'string' },
+    'order-clients': { type: 'string' },
     'max-faults': { type: 'string' },
     kinds: { type: 'string' },
     keep: { type: 'boolean', default: false },
@@ -34,7 +36,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run chaos -- [--minutes N] [--seed S] [--validators N] [--full-nodes N] [--clients N] [--max-faults N] [--kinds a,b] [--keep] [--json]\n',
+    'usage: npm run chaos -- [--minutes N] [--seed S] [--validators N] [--full-nodes N] [--clients N] [--order-clients N] [--max-faults N] [--kinds a,b] [--keep] [--json]\n',
   );
   process.exit(0);
 }
@@ -69,6 +71,7 @@ const seed = whole('seed', values.seed, 0) ?? Date.now() % 1_000_000;
 const validators = whole('validators', values.validators, 1);
 const fullNodes = whole('full-nodes', values['full-nodes'], 0);
 const clients = whole('clients', values.clients, 2);
+const orderClients = whole('order-clients', values['order-clients'], 0);
 const maxFaults = whole('max-faults', values['max-faults'], 1);
 
 const summary = await runCampaign({
@@ -77,6 +80,7 @@ const summary = await runCampaign({
   ...(validators === undefined ? {} : { validators }),
   ...(fullNodes === undefined ? {} : { fullNodes }),
   ...(clients === undefined ? {} : { clients }),
+  ...(orderClients === undefined ? {} : { orderClients }),
   ...(maxFaults === undefined ? {} : { maxFaults }),
   ...(weights === undefined ? {} : { weights }),
   keep: values.keep,

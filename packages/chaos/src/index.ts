@@ -4,6 +4,8 @@ export * from './forger.js';
 export * from './invariants.js';
 export * from './load.js';
 export * from './observer.js';
+export * from './orderChecks.js';
+export * from './orderLoad.js';
 export * from './proxy.js';
 export * from './random.js';
 export * from './schedule.js';

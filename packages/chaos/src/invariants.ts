@@ -31,7 +31,7 @@ import type { AckedTx, RingLoad } from './load.js';
  * A read that times out is tried again (a starved machine answers late); a node whose API has not
  * answered in four tries (a minute) while its process runs is a finding, not a runner error.
  */
-async function patient<T>(node: ChaosNode, path: string, read: () => Promise<T>): Promise<T> {
+export async function patient<T>(node: ChaosNode, path: string, read: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await read();
@@ -56,6 +56,8 @@ export class InvariantViolation extends Error {
       | 'progress'
       | 'halt'
       | 'double-sign'
+      | 'orders'
+      | 'escrow'
       | 'evidence'
       | 'runner',
     message: string,
@@ -78,6 +80,10 @@ export interface CheckCounts {
   progress: number;
   /** Distinct signed votes and proposals the wire observer saw, none conflicting (see observer.ts). */
   signedMessages: number;
+  /** Completed order lifecycles found completed, their escrow empty, on a live node (per order and node, each check; orderChecks.ts). */
+  ordersFinal: number;
+  /** Escrow checks: the escrow totals and every open order's escrow at one height (orderChecks.ts). */
+  escrow: number;
 }
 
 /** Runs `task` over `items`, `limit` at a time. */
@@ -101,6 +107,8 @@ export class InvariantChecker {
     money: 0,
     progress: 0,
     signedMessages: 0,
+    ordersFinal: 0,
+    escrow: 0,
   };
   /** The hash every node agreed on at each height seen so far. */
   readonly #agreed = new Map<number, string>();

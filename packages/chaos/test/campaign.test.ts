@@ -1,8 +1,10 @@
 // A short fault campaign on real processes, with a fixed seed: 4 validators and a full node under a ring
-// of transfers; a wipe (ledger deleted, WAL kept, back by block sync), every node crashed and restarted
-// then two validators paused (no quorum), a partition with no quorum on either side, and a pause. After
-// each, every node must move on within the bound and agree on every header; every acknowledged transfer
-// must be in the chain exactly once; money must be conserved. Heavy: run it alone under the lock.
+// of transfers and two clients running whole order lifecycles; a wipe (ledger deleted, WAL kept, back by
+// block sync), every node crashed and restarted then two validators paused (no quorum), a partition with
+// no quorum on either side, and a pause. After each, every node must move on within the bound and agree
+// on every header; every acknowledged transfer must be in the chain exactly once; money must be
+// conserved; every completed order must be completed on every node, and the escrows must hold what the
+// open orders owe. Heavy: run it alone under the lock.
 // HANGLIAN_CHAOS_SEED runs another seed (the replay command is printed on failure).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,7 +13,7 @@ import { formatSummary, runCampaign } from '../src/campaign.js';
 const SEED = Number(process.env.HANGLIAN_CHAOS_SEED ?? 107);
 
 describe(`a short fault campaign (seed ${SEED})`, () => {
-  it('keeps agreement, exactly-once, money and progress through 4 faults', {
+  it('keeps agreement, exactly-once, money, orders, escrow and progress through 4 faults', {
     // The schedule, not the clock, decides how many faults run: the minutes are only a generous cap
     // (about 2.5 min on an idle machine; a loaded one must not turn 4 faults into 1).
     timeout: 600_000,
@@ -23,6 +25,7 @@ describe(`a short fault campaign (seed ${SEED})`, () => {
       fullNodes: 1,
       minutes: 6,
       maxFaults: 4,
+      orderClients: 2,
       weights: { kill: 1, pause: 1, 'crash-all-pause': 1, partition: 1, delay: 1, wipe: 1 },
       log: (line) => t.diagnostic(line),
     });
@@ -38,5 +41,11 @@ describe(`a short fault campaign (seed ${SEED})`, () => {
     );
     assert.ok(summary.checks.money >= applied + 2);
     assert.ok(summary.checks.headers > 0 && summary.checks.blocks > 0);
+    // Sales completed through the faults, each found completed on the live nodes, and the escrow checked
+    // at every check (start, after each fault, final).
+    assert.ok(summary.orders.completed > 0, 'no order lifecycle completed');
+    assert.equal(summary.orders.failed, 0);
+    assert.ok(summary.checks.ordersFinal >= summary.orders.completed, 'completed orders unchecked');
+    assert.equal(summary.checks.escrow, applied + 2);
   });
 });
