@@ -35,6 +35,7 @@ export const HEAVY_TIERS = {
     'packages/indexer/test/db.test.ts',
     'packages/network/test/bench.test.ts',
     'packages/node/test/blockSync.test.ts',
+    'packages/node/test/driverSimulation.test.ts',
     'packages/node/test/catchUpApi.test.ts',
     'packages/node/test/consensus.test.ts',
     'packages/node/test/doubleSign.test.ts',

@@ -26,6 +26,7 @@ import {
   writeJsonFile,
 } from './network.js';
 import {
+  derivedKeySeed,
   initOrganisation,
   ORG_KEY_LABELS,
   type OrganisationCard,
@@ -87,6 +88,8 @@ export interface InitNetworkOptions {
   readonly genesisTime: number;
   /** scrypt cost for the key files (tests lower it to run faster). */
   readonly scryptN?: number;
+  /** SIMULATIONS AND TESTS ONLY: every key derived from this seed (see InitOrganisationOptions). */
+  readonly keySeed?: Uint8Array;
   /** Settlement unit symbol. */
   readonly currencySymbol?: string;
   /**
@@ -170,6 +173,7 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
       p2p: `${HOST}:${port(i, 'p2p')}`,
       api: `${HOST}:${port(i, 'api')}`,
       ...(scryptN === undefined ? {} : { scryptN }),
+      ...(options.keySeed === undefined ? {} : { keySeed: options.keySeed }),
     });
     // A dev network's organisation directories open without a passphrase file, as `org init --dev`'s.
     if (dev) writeFileSync(orgPaths.devPassphrase(orgDir), `${passphrase}\n`, { mode: 0o600 });
@@ -202,7 +206,10 @@ export function initNetwork(options: InitNetworkOptions): InitNetworkResult {
   const firstKeys: Record<string, string> = {};
   for (let i = 0; i < (options.extraAccounts ?? 0); i++) {
     const label = `account-${i}`;
-    const key = ed25519Sha256.generateSigningKey();
+    const key =
+      options.keySeed === undefined
+        ? ed25519Sha256.generateSigningKey()
+        : ed25519Sha256.signingKeyFromSeed(derivedKeySeed(options.keySeed, `${first.id}/${label}`));
     const path = networkPaths.orgKey(dir, first.id, label);
     writeKeyFile(path, key, passphrase, `${first.id}/${label}`, scryptN);
     firstKeys[label] = relative(dir, path);

@@ -34,6 +34,7 @@ import {
   HanglianError,
   hexToBytes,
   type SigningKey,
+  sha256,
   utf8,
 } from '@hanglian/core';
 import { signerStateHeld, signerStateOwner } from '../consensus/signerState.js';
@@ -167,6 +168,16 @@ export interface InitOrganisationOptions {
   readonly api?: string;
   /** scrypt cost for the key files (tests lower it). */
   readonly scryptN?: number;
+  /**
+   * SIMULATIONS AND TESTS ONLY: every key derived from this seed and its label instead of the system's
+   * randomness, so a network (and its genesis) is the same on every run of the seed.
+   */
+  readonly keySeed?: Uint8Array;
+}
+
+/** A key's 32-byte seed derived from a test seed and the key's label (see `keySeed`). */
+export function derivedKeySeed(keySeed: Uint8Array, label: string): Uint8Array {
+  return sha256(concatBytes(keySeed, utf8(label)));
 }
 
 export interface InitOrganisationResult {
@@ -199,7 +210,10 @@ export function initOrganisation(options: InitOrganisationOptions): InitOrganisa
   ensureDir(join(dir, 'keys'));
   ensureDir(join(dir, 'node'));
   const make = (path: string, label: string): SigningKey => {
-    const key = ed25519Sha256.generateSigningKey();
+    const key =
+      options.keySeed === undefined
+        ? ed25519Sha256.generateSigningKey()
+        : ed25519Sha256.signingKeyFromSeed(derivedKeySeed(options.keySeed, `${options.id}/${label}`));
     writeKeyFile(path, key, passphrase, `${options.id}/${label}`, options.scryptN);
     return key;
   };
@@ -207,7 +221,9 @@ export function initOrganisation(options: InitOrganisationOptions): InitOrganisa
   const admin = make(orgPaths.key(dir, 'admin'), 'admin');
   const ops = make(orgPaths.key(dir, 'ops'), 'ops');
   const node = make(orgPaths.nodeKey(dir), 'node');
-  const encryption = generateEncryptionKeyPair();
+  const encryption = generateEncryptionKeyPair(
+    options.keySeed === undefined ? undefined : derivedKeySeed(options.keySeed, `${options.id}/encryption`),
+  );
   writeEncryptionKeyFile(
     orgPaths.encryptionKey(dir),
     encryption,

@@ -38,6 +38,7 @@ import { answerSyncRequest, isSyncRequest } from '../sync/server.js';
 import { type SyncWire, syncWireCodec } from '../sync/wire.js';
 import { consensusAddressOf, Ed25519ConsensusSigner, Ed25519ConsensusVerifier } from './ed25519Signer.js';
 import type { FileWal } from './fileWal.js';
+import { eventLoopScheduler, type Scheduler, type TimerHandle } from './scheduler.js';
 import type { PeerTransport } from './transport.js';
 import { decodeConsensusMessage, encodeConsensusMessage } from './wire.js';
 
@@ -75,6 +76,8 @@ export interface ConsensusDriverOptions {
   /** Largest accepted lead of a proposed block's time over this node's clock. */
   readonly maxClockDriftMs?: number;
   readonly clock: () => number;
+  /** Timers (default: the event loop's; the driver simulation's virtual ones). */
+  readonly scheduler?: Scheduler;
   readonly logger: Logger;
   /** Called after every committed block, with what it committed. */
   readonly onCommitted: (prepared: PreparedBlock) => void;
@@ -132,10 +135,11 @@ export class ConsensusDriver {
   readonly #prepared = new Map<string, PreparedBlock>();
   /** Certified blocks fetched from peers (block sync), fed to the machine in order. */
   readonly #sync: BlockSync;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new Set<TimerHandle>();
+  readonly #scheduler: Scheduler;
   /** When each peer was last sent a decided height's precommits. */
   readonly #commitVotesSent = new Map<string, number>();
-  #nextHeightTimer: NodeJS.Timeout | undefined;
+  #nextHeightTimer: TimerHandle | undefined;
   #waitingToStart: number | undefined;
   #lastCommitAt = 0;
   #stopped = false;
@@ -145,6 +149,7 @@ export class ConsensusDriver {
 
   constructor(options: ConsensusDriverOptions) {
     this.#o = options;
+    this.#scheduler = options.scheduler ?? eventLoopScheduler;
     this.#verifier = new Ed25519ConsensusVerifier(options.chain.chainId, options.suite);
     this.#machine = this.#newMachine();
     this.#sync = new BlockSync({
@@ -153,6 +158,7 @@ export class ConsensusDriver {
       height: () => options.chain.height,
       logger: options.logger,
       clock: options.clock,
+      scheduler: this.#scheduler,
       onBlock: () => {
         // A block for the height this node waits to start: start it now, and feed it.
         if (this.#waitingToStart !== undefined && this.#sync.has(this.#waitingToStart))
@@ -215,9 +221,9 @@ export class ConsensusDriver {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#sync.stop();
-    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#timers) this.#scheduler.clearTimeout(t);
     this.#timers.clear();
-    if (this.#nextHeightTimer !== undefined) clearTimeout(this.#nextHeightTimer);
+    if (this.#nextHeightTimer !== undefined) this.#scheduler.clearTimeout(this.#nextHeightTimer);
     for (const p of this.#prepared.values()) p.overlay.discard();
     this.#prepared.clear();
     this.#o.wal.close();
@@ -237,13 +243,13 @@ export class ConsensusDriver {
     const tick = () => {
       if (this.#stopped) return;
       fn();
-      const t = setTimeout(() => {
+      const t = this.#scheduler.setTimeout(() => {
         this.#timers.delete(t);
         tick();
       }, ms);
       this.#timers.add(t);
     };
-    const t = setTimeout(() => {
+    const t = this.#scheduler.setTimeout(() => {
       this.#timers.delete(t);
       tick();
     }, ms);
@@ -251,7 +257,7 @@ export class ConsensusDriver {
   }
 
   #after(ms: number, fn: () => void): void {
-    const t = setTimeout(
+    const t = this.#scheduler.setTimeout(
       () => {
         this.#timers.delete(t);
         if (!this.#stopped) fn();
@@ -330,7 +336,7 @@ export class ConsensusDriver {
    * I/O): catching up applies one block at a time without starving the API and the network.
    */
   #startAfterTurns(height: number, turns: number): void {
-    setImmediate(() => {
+    this.#scheduler.setImmediate(() => {
       if (this.#stopped || this.#waitingToStart !== height) return;
       if (turns > 1) this.#startAfterTurns(height, turns - 1);
       else this.#startHeight(height);
@@ -338,8 +344,8 @@ export class ConsensusDriver {
   }
 
   #scheduleStart(height: number, delayMs: number): void {
-    if (this.#nextHeightTimer !== undefined) clearTimeout(this.#nextHeightTimer);
-    this.#nextHeightTimer = setTimeout(
+    if (this.#nextHeightTimer !== undefined) this.#scheduler.clearTimeout(this.#nextHeightTimer);
+    this.#nextHeightTimer = this.#scheduler.setTimeout(
       () => {
         if (this.#stopped || this.#waitingToStart !== height) return;
         this.#startHeight(height);
@@ -452,10 +458,12 @@ export class ConsensusDriver {
         );
         return;
       case 'build-proposal':
-        setImmediate(() => this.#buildProposal(output.height, output.round));
+        this.#scheduler.setImmediate(() => this.#buildProposal(output.height, output.round));
         return;
       case 'validate-proposal':
-        setImmediate(() => this.#validateProposal(output.height, output.blockHash, output.payload));
+        this.#scheduler.setImmediate(() =>
+          this.#validateProposal(output.height, output.blockHash, output.payload),
+        );
         return;
       case 'decide':
         this.#decide(output.height, output.blockHash, output.payload, output.certificate);

@@ -194,8 +194,20 @@ function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
 }
 
 /** A fresh X25519 key pair from OpenSSL's CSPRNG. */
-export function generateEncryptionKeyPair(): EncryptionKeyPair {
-  const { privateKey } = generateKeyPairSync('x25519');
+/**
+ * A new X25519 key pair; from `seed` (32 bytes) when given, for deterministic simulations and tests
+ * only (the private key is the seed).
+ */
+export function generateEncryptionKeyPair(seed?: Uint8Array): EncryptionKeyPair {
+  const privateKey =
+    seed === undefined
+      ? generateKeyPairSync('x25519').privateKey
+      : createPrivateKey({
+          // PKCS#8 wrapping of a raw X25519 private key (RFC 8410): a fixed prefix, then the 32 bytes.
+          key: Buffer.concat([Buffer.from('302e020100300506032b656e04220420', 'hex'), Buffer.from(seed)]),
+          format: 'der',
+          type: 'pkcs8',
+        });
   const jwk = privateKey.export({ format: 'jwk' });
   return {
     publicKey: new Uint8Array(Buffer.from(jwk.x as string, 'base64url')),

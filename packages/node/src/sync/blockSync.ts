@@ -24,6 +24,7 @@ import {
   commitHash,
   merkleListRoot,
 } from '@hanglian/core';
+import { eventLoopScheduler, type Scheduler, type TimerHandle } from '../consensus/scheduler.js';
 import type { PeerTransport } from '../consensus/transport.js';
 import type { Logger } from '../logger.js';
 import { SYNC_BATCH_BLOCKS, syncWireCodec } from './wire.js';
@@ -37,6 +38,8 @@ export interface BlockSyncOptions {
   /** Called when a block for the next height has been buffered. */
   readonly onBlock: () => void;
   readonly clock?: () => number;
+  /** Timers (default: the event loop's). */
+  readonly scheduler?: Scheduler;
   /** Heights past the chain's that may be asked for and buffered (default 200). */
   readonly maxAheadBlocks?: number;
   /** Bytes of buffered blocks (default 64 MiB); the block for the next height is always let in. */
@@ -58,12 +61,13 @@ export interface SyncedBlock {
 interface Outstanding {
   readonly from: number;
   readonly count: number;
-  readonly timer: NodeJS.Timeout;
+  readonly timer: TimerHandle;
 }
 
 export class BlockSync {
   readonly #o: BlockSyncOptions;
   readonly #clock: () => number;
+  readonly #scheduler: Scheduler;
   readonly #maxAhead: number;
   readonly #maxBytes: number;
   /** Peers' last announced (or shown) heights. */
@@ -88,6 +92,7 @@ export class BlockSync {
   constructor(options: BlockSyncOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
+    this.#scheduler = options.scheduler ?? eventLoopScheduler;
     this.#maxAhead = options.maxAheadBlocks ?? 200;
     this.#maxBytes = options.maxBufferedBytes ?? 64 * 1024 * 1024;
   }
@@ -106,7 +111,7 @@ export class BlockSync {
 
   stop(): void {
     this.#stopped = true;
-    for (const o of this.#outstanding.values()) clearTimeout(o.timer);
+    for (const o of this.#outstanding.values()) this.#scheduler.clearTimeout(o.timer);
     this.#outstanding.clear();
     this.#buffer.clear();
     this.#bufferedBytes = 0;
@@ -159,7 +164,7 @@ export class BlockSync {
       this.stats.unsolicited += 1;
       return true;
     }
-    clearTimeout(request.timer);
+    this.#scheduler.clearTimeout(request.timer);
     this.#outstanding.delete(peer);
     if (items.length > request.count) return this.#refuse(peer, 'more blocks than asked');
     const checked: SyncedBlock[] = [];
@@ -252,7 +257,7 @@ export class BlockSync {
   }
 
   #request(peer: string, from: number, count: number): void {
-    const timer = setTimeout(() => {
+    const timer = this.#scheduler.setTimeout(() => {
       if (this.#outstanding.get(peer)?.timer !== timer) return;
       this.#outstanding.delete(peer);
       this.stats.timeouts += 1;
@@ -260,7 +265,7 @@ export class BlockSync {
       this.#bench(peer, (this.#o.benchMs ?? 30_000) / 3, false);
       this.fill();
     }, this.#o.requestTimeoutMs ?? 10_000);
-    timer.unref?.();
+    (timer as { unref?: () => void }).unref?.();
     this.#outstanding.set(peer, { from, count, timer });
     this.stats.requests += 1;
     this.#o.transport.send(peer, 'sync', syncWireCodec.encode({ kind: 'blocks-request', from, count }));

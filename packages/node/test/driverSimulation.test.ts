@@ -1,0 +1,67 @@
+// The node's own consensus driver, chain, WAL, guarded signer and block sync in the seeded simulation
+// (src/simulation/driverSimulation.ts): a run is a pure function of its seed; each fault mix keeps
+// agreement, no honest double-sign and progress after the heal; and the seed that catches a wiped
+// validator re-signing a height it had voted in (the WAL handed to the machine only at the first height
+// after a start, before the fix) stays clean.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DRIVER_FAULT_MIXES, runDriverSimulation } from '../src/simulation/driverSimulation.js';
+
+describe('driver simulation', () => {
+  it('replays a seed exactly: the same commits in the same order', async () => {
+    const one = await runDriverSimulation({ seed: 3, mix: 'wipe' });
+    const two = await runDriverSimulation({ seed: 3, mix: 'wipe' });
+    assert.deepEqual(one.violations, []);
+    assert.equal(one.trace, two.trace);
+    assert.deepEqual(one.heights, two.heights);
+    const other = await runDriverSimulation({ seed: 4, mix: 'wipe' });
+    assert.notEqual(other.trace, one.trace);
+  });
+
+  it('a wiped validator back within the round it voted in resumes it from its WAL (seed 12)', async () => {
+    // With the WAL replayed only for the first height after a start, this seed's node1 catches up by
+    // block sync to height 46, where it had prevoted, and its machine tries to propose there again: its
+    // guard refuses, and the simulation reports the attempt.
+    const result = await runDriverSimulation({ seed: 12, mix: 'wipe' });
+    assert.deepEqual(result.violations, []);
+    assert.ok(result.wipes > 0);
+  });
+
+  for (const mix of DRIVER_FAULT_MIXES) {
+    it(`keeps agreement, no honest double-sign and progress under ${mix} (seeds 0-1)`, async () => {
+      for (let seed = 0; seed < 2; seed++) {
+        const r = await runDriverSimulation({ seed, mix });
+        const replay = `runDriverSimulation({ seed: ${seed}, mix: '${mix}' })`;
+        assert.deepEqual(r.violations, [], replay);
+        assert.ok(Math.min(...r.heights) > 10, `${replay}: heights ${r.heights}`);
+        assert.ok(r.signedMessages > 0);
+        switch (mix) {
+          case 'crashes':
+            assert.ok(r.crashes > 0, replay);
+            break;
+          case 'crash-all':
+            assert.ok(r.crashes >= 2 * r.validators, `${replay}: ${r.crashes} crashes`);
+            break;
+          case 'wipe':
+            assert.ok(r.wipes > 0, replay);
+            break;
+          case 'sync-liar':
+            assert.ok(
+              r.forgedAnswers > 0 && r.rejectedBlocks > 0,
+              `${replay}: ${r.forgedAnswers} forged, ${r.rejectedBlocks} dropped`,
+            );
+            break;
+          case 'equivocator':
+            assert.ok(
+              r.equivocations > 0 && r.evidence > 0,
+              `${replay}: ${r.equivocations} slots, ${r.evidence} proven`,
+            );
+            break;
+          case 'partitions':
+            assert.ok(r.partitions > 0, replay);
+            break;
+        }
+      }
+    });
+  }
+});
