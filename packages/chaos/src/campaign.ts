@@ -42,6 +42,11 @@ export interface CampaignOptions {
   readonly progressBlocks?: number;
   /** Consensus rounds (at the default timeouts) within which that progress must come. */
   readonly progressRounds?: number;
+  /**
+   * With full nodes, the last one joins late (after the 1st to 4th fault, drawn from the seed), by state
+   * sync or by block sync from genesis (default true).
+   */
+  readonly lateStart?: boolean;
   /** Keep the network directory even when the campaign passed. */
   readonly keep?: boolean;
   readonly parentDir?: string;
@@ -149,6 +154,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const portRandom = new SeededRandom((options.seed ^ 0x9e3779b9) >>> 0);
   const forgeRandom = new SeededRandom((options.seed + 1) >>> 0);
   const equivocationRandom = new SeededRandom((options.seed + 2) >>> 0);
+  const lateRandom = new SeededRandom((options.seed + 3) >>> 0);
   // power-loss and disk-full need the lossy disk (FUSE). Asked for by name on a machine without it: an
   // error. Among the default kinds: left out, said so, and the replay command names the kinds drawn.
   let weights = options.weights;
@@ -177,6 +183,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   });
   options.onCluster?.(cluster);
   const names = cluster.nodes.map((n) => n.name);
+  /** Nodes started at least once: a node that joins late takes no part in crashes before it joined. */
+  const joined = (list: readonly string[] = names) => list.filter((n) => cluster.node(n).starts > 0);
+  const lateNode =
+    options.lateStart !== false && cluster.fullNodes.length > 0 ? cluster.fullNodes.at(-1)!.name : undefined;
+  const late =
+    lateNode === undefined
+      ? undefined
+      : { name: lateNode, afterFault: lateRandom.int(1, 4), stateSync: lateRandom.chance(0.5) };
   const schedule = generateSchedule(
     options.seed,
     {
@@ -249,7 +263,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         if (cluster.nodes[i]!.child !== undefined) note(silences.observe(name, s !== undefined, now));
       });
       if (cluster.unexpectedExits.length > 0) break;
-      if (Object.values(last).length === names.length && Object.values(last).every((h) => h >= target)) {
+      const running = cluster.nodes.filter((n) => n.child !== undefined);
+      if (running.length > 0 && running.every((n) => (last[n.name] ?? -1) >= target)) {
         note(silences.finish(Date.now()));
         const ms = Date.now() - t0;
         slowestRecoveryMs = Math.max(slowestRecoveryMs, ms);
@@ -267,7 +282,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       (e) => `${e.name} exited by itself (${e.signal ?? `code ${e.code}`}): ${cluster.logTail(e.name, 3)}`,
     );
     if (exits.length > 0) throw new InvariantViolation('halt', exits.join('; '));
-    const behind = names.filter((n) => (last[n] ?? -1) < target);
+    const behind = joined().filter((n) => (last[n] ?? -1) < target);
     // Stuck or only slow? Watch a while longer, for the report.
     const extra = Date.now();
     let recovered = false;
@@ -367,20 +382,23 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         for (const t of fault.targets) cluster.resume(t);
         return;
       case 'crash-all':
-      case 'crash-all-pause':
-        await Promise.all(names.map((n) => cluster.stop(n, 'SIGKILL')));
+      case 'crash-all-pause': {
+        const all = joined();
+        await Promise.all(all.map((n) => cluster.stop(n, 'SIGKILL')));
         if (fault.kind === 'crash-all') await sleep(fault.durationMs);
-        await Promise.all(names.map((n) => restart(n)));
-        for (const n of names) checker.restarted(n);
+        await Promise.all(all.map((n) => restart(n)));
+        for (const n of all) checker.restarted(n);
         if (fault.kind === 'crash-all-pause') {
           for (const t of fault.targets) cluster.pause(t);
           await sleep(fault.durationMs);
           for (const t of fault.targets) cluster.resume(t);
         }
         return;
+      }
       case 'crash-all-start-pause': {
-        await Promise.all(names.map((n) => cluster.stop(n, 'SIGKILL')));
-        const started = names.map((n) => restart(n));
+        const all = joined();
+        await Promise.all(all.map((n) => cluster.stop(n, 'SIGKILL')));
+        const started = all.map((n) => restart(n));
         await sleep(fault.startPauseAfterMs!);
         const frozen = fault.targets.filter((t) => cluster.node(t).url === '');
         for (const t of fault.targets) cluster.pause(t);
@@ -390,7 +408,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         await sleep(fault.durationMs);
         for (const t of fault.targets) cluster.resume(t);
         await Promise.all(started);
-        for (const n of names) checker.restarted(n);
+        for (const n of all) checker.restarted(n);
         return;
       }
       case 'partition':
@@ -474,17 +492,18 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         return;
       }
       case 'power-loss': {
-        await Promise.all(fault.targets.map((t) => cluster.stop(t, 'SIGKILL')));
-        const dropped = await Promise.all(fault.targets.map((t) => cluster.disk(t).crash()));
+        const targets = joined(fault.targets);
+        await Promise.all(targets.map((t) => cluster.stop(t, 'SIGKILL')));
+        const dropped = await Promise.all(targets.map((t) => cluster.disk(t).crash()));
         const bytes = dropped.reduce((sum, d) => sum + d.bytes, 0);
         powerLoss.bytesDropped += bytes;
         powerLoss.filesTouched += dropped.reduce((sum, d) => sum + d.files, 0);
         log(
-          `  unsynced writes dropped: ${fault.targets.map((t, i) => `${t} ${dropped[i]!.bytes} B in ${dropped[i]!.files} file(s)`).join(', ')}`,
+          `  unsynced writes dropped: ${targets.map((t, i) => `${t} ${dropped[i]!.bytes} B in ${dropped[i]!.files} file(s)`).join(', ')}`,
         );
         await sleep(fault.durationMs);
-        await Promise.all(fault.targets.map((t) => restart(t)));
-        for (const t of fault.targets) checker.restarted(t);
+        await Promise.all(targets.map((t) => restart(t)));
+        for (const t of targets) checker.restarted(t);
         return;
       }
       case 'disk-full': {
@@ -602,7 +621,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   };
 
   try {
-    await Promise.all(names.map((n) => cluster.start(n)));
+    await Promise.all(names.filter((n) => n !== late?.name).map((n) => cluster.start(n)));
+    if (late !== undefined)
+      log(
+        `${late.name} joins late: after fault #${late.afterFault - 1}, by ${late.stateSync ? 'state sync' : 'block sync from genesis'}`,
+      );
     const startDeadline = Date.now() + 60_000;
     while (Math.min(...Object.values(await cluster.heights())) < 2) {
       if (Date.now() > startDeadline)
@@ -635,6 +658,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         for (const n of cluster.nodes) cluster.resume(n.name);
       }
       log(`  healed`);
+      if (late !== undefined && faultsRun === late.afterFault && cluster.node(late.name).starts === 0) {
+        await restart(late.name, late.stateSync ? ['--state-sync'] : []);
+        checker.wiped(late.name, late.stateSync);
+        // Its API may be slow to answer while it replays or imports: the progress check waits for it.
+        const at = await cluster.height(late.name).catch(() => 'not answering yet');
+        log(`  ${late.name} joined at height ${at}`);
+      }
       await checks(`after #${fault.index} ${fault.kind}`);
     }
     log('schedule done: stopping the load, final checks');
