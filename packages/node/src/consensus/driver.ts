@@ -47,9 +47,36 @@ export interface BlockTiming {
   readonly minBlockIntervalMs: number;
   /** With no transactions waiting, a block is still made this often, so time and deadlines move. */
   readonly emptyBlockIntervalMs: number;
+  /**
+   * A chain with no transaction for this long is idle: its empty blocks then come further apart (a
+   * quarter of the idle time, up to `maxIdleBlockIntervalMs`), so an idle consortium does not write a
+   * block a second for ever. Any transaction ends the idleness at once: the height starts after
+   * `minBlockIntervalMs`. Default 60 s.
+   */
+  readonly idleAfterMs?: number;
+  /** The longest wait between two empty blocks of an idle chain (default 30 s; at most the empty interval: no back-off). */
+  readonly maxIdleBlockIntervalMs?: number;
 }
 
-export const defaultBlockTiming: BlockTiming = { minBlockIntervalMs: 20, emptyBlockIntervalMs: 1_000 };
+export const defaultBlockTiming: BlockTiming = {
+  minBlockIntervalMs: 20,
+  emptyBlockIntervalMs: 1_000,
+  idleAfterMs: 60_000,
+  maxIdleBlockIntervalMs: 30_000,
+};
+
+/**
+ * How long after a commit an empty block is made, `idleForMs` after this node last committed a
+ * transaction (or started). Timing only: nodes may disagree on it without any harm, since a node that
+ * hears a peer working on the next height starts it at once.
+ */
+export function emptyBlockDelayMs(timing: BlockTiming, idleForMs: number): number {
+  const { emptyBlockIntervalMs } = timing;
+  const idleAfter = timing.idleAfterMs ?? defaultBlockTiming.idleAfterMs!;
+  const max = timing.maxIdleBlockIntervalMs ?? defaultBlockTiming.maxIdleBlockIntervalMs!;
+  if (idleForMs < idleAfter || max <= emptyBlockIntervalMs) return emptyBlockIntervalMs;
+  return Math.min(max, Math.max(emptyBlockIntervalMs, Math.floor(idleForMs / 4)));
+}
 
 export interface ConsensusDriverOptions {
   readonly chain: Chain;
@@ -142,6 +169,8 @@ export class ConsensusDriver {
   #nextHeightTimer: TimerHandle | undefined;
   #waitingToStart: number | undefined;
   #lastCommitAt = 0;
+  /** When this node last committed a block with transactions (or started): how long the chain is idle. */
+  #lastBusyAt = 0;
   #stopped = false;
   #halted = false;
   /** The synced block just offered to the machine, to drop it if the machine did not take it. */
@@ -208,6 +237,7 @@ export class ConsensusDriver {
     transport.onMessage('consensus', (peer, payload) => this.#onConsensusMessage(peer, payload));
     transport.onMessage('sync', (peer, payload) => this.#onSyncMessage(peer, payload));
     this.#lastCommitAt = this.#o.clock();
+    this.#lastBusyAt = this.#lastCommitAt;
     this.#startHeight(this.#o.chain.height + 1);
     this.#every(GOSSIP_INTERVAL_MS, () => {
       for (const message of this.#machine.ownMessages())
@@ -319,16 +349,14 @@ export class ConsensusDriver {
   #scheduleNextHeight(height: number): void {
     this.#waitingToStart = height;
     const sinceCommit = this.#o.clock() - this.#lastCommitAt;
-    const { minBlockIntervalMs, emptyBlockIntervalMs } = this.#o.timing;
+    const { minBlockIntervalMs } = this.#o.timing;
     const hasWork = this.#o.mempool.size > 0;
     if (this.#sync.has(height)) {
       this.#startAfterTurns(height, CATCH_UP_YIELD_TURNS);
       return;
     }
-    this.#scheduleStart(
-      height,
-      hasWork ? minBlockIntervalMs - sinceCommit : emptyBlockIntervalMs - sinceCommit,
-    );
+    const emptyMs = emptyBlockDelayMs(this.#o.timing, this.#lastCommitAt - this.#lastBusyAt);
+    this.#scheduleStart(height, hasWork ? minBlockIntervalMs - sinceCommit : emptyMs - sinceCommit);
   }
 
   /**
@@ -584,6 +612,7 @@ export class ConsensusDriver {
     for (const other of this.#prepared.values()) other.overlay.discard();
     this.#prepared.clear();
     this.#lastCommitAt = this.#o.clock();
+    if (prepared.txs.length > 0) this.#lastBusyAt = this.#lastCommitAt;
     mempool.update(prepared.txs, chain.reader(), height, prepared.overlay);
     this.#o.wal.truncateBelow(height + 1);
     this.#sync.committed(height);

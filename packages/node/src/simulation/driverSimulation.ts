@@ -32,7 +32,7 @@ import { type Application, createApplication } from '../application.js';
 import { Chain } from '../chain/chain.js';
 import { initNetwork } from '../config/init.js';
 import { networkPaths } from '../config/network.js';
-import { ConsensusDriver } from '../consensus/driver.js';
+import { type BlockTiming, ConsensusDriver } from '../consensus/driver.js';
 import { consensusAddressOf, Ed25519ConsensusSigner } from '../consensus/ed25519Signer.js';
 import { FileWal } from '../consensus/fileWal.js';
 import { GuardedSigner } from '../consensus/guardedSigner.js';
@@ -67,6 +67,10 @@ export interface DriverSimulationOptions {
   readonly progressBlocks?: number;
   /** Where the nodes' ledgers, WALs and signer states go (default: a temporary directory, removed). */
   readonly dir?: string;
+  /** Block timing (default: quick empty blocks and no idle back-off, the chain carrying no transactions). */
+  readonly timing?: Partial<BlockTiming>;
+  /** false: no fault at all (for timing checks); the mix still names the run. */
+  readonly faults?: boolean;
   /** Told every commit and fault with its virtual time, for comparing two runs line by line. */
   readonly trace?: (line: string) => void;
 }
@@ -90,6 +94,8 @@ export interface DriverSimulationResult {
   /** Signatures a wiped validator's guard refused at heights below the last it signed (harmless, counted). */
   readonly staleRefusals: number;
   readonly violations: readonly string[];
+  /** The longest time between two consecutive blocks (the first node to commit each), virtual ms. */
+  readonly longestBlockGapMs: number;
   /** SHA-256 over every node's commits in order: equal for two runs of one seed. */
   readonly trace: string;
 }
@@ -216,7 +222,11 @@ interface SimNode {
   evidence: number;
 }
 
-const BLOCK_TIMING = { minBlockIntervalMs: 20, emptyBlockIntervalMs: 400 };
+const BLOCK_TIMING: BlockTiming = {
+  minBlockIntervalMs: 20,
+  emptyBlockIntervalMs: 400,
+  maxIdleBlockIntervalMs: 0,
+};
 const GENESIS_TIME = 1_700_000_000_000;
 
 export async function runDriverSimulation(options: DriverSimulationOptions): Promise<DriverSimulationResult> {
@@ -341,6 +351,9 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
 
   // Agreement: the first hash committed at each height; every later commit must match it.
   const agreed = new Map<number, string>();
+  /** When each height was first committed, for the longest gap between blocks. */
+  const firstCommitAt = new Map<number, number>();
+  let longestGap = 0;
   const commitLog: string[] = [];
 
   const start = (node: SimNode) => {
@@ -383,7 +396,7 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
       suite: ed25519Sha256,
       transport: transportOf(node),
       wal: new FileWal(node.walPath),
-      timing: BLOCK_TIMING,
+      timing: { ...BLOCK_TIMING, ...options.timing },
       maxBlockTxs: 1_000,
       maxBlockBytes: 1_000_000,
       clock,
@@ -397,8 +410,12 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
           `${scheduler.now - GENESIS_TIME} ${node.name} committed ${height} ${hash.slice(0, 16)} round ${prepared.block.header.height}`,
         );
         const first = agreed.get(height);
-        if (first === undefined) agreed.set(height, hash);
-        else if (first !== hash)
+        if (first === undefined) {
+          agreed.set(height, hash);
+          const previous = firstCommitAt.get(height - 1);
+          if (previous !== undefined) longestGap = Math.max(longestGap, scheduler.now - previous);
+          firstCommitAt.set(height, scheduler.now);
+        } else if (first !== hash)
           violations.push(
             `agreement: ${node.name} committed ${hash.slice(0, 12)} at ${height}, another node ${first.slice(0, 12)}`,
           );
@@ -485,7 +502,11 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
   const honest = nodes.filter((x) => x !== byzantine);
   const maxDown = byzantine === undefined ? f : 0;
   const plan: Array<{ at: number; run: () => Promise<void> | void }> = [];
-  for (let t = scheduler.now + random.int(2_000, 4_000); t < faultEnd; t += random.int(2_500, 6_000)) {
+  for (
+    let t = scheduler.now + random.int(2_000, 4_000);
+    options.faults !== false && t < faultEnd;
+    t += random.int(2_500, 6_000)
+  ) {
     const duration = random.int(800, 4_000);
     if (mix === 'crash-all') {
       const order = random.shuffle(nodes);
@@ -568,6 +589,7 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
     equivocations: counts.equivocations,
     evidence: nodes.reduce((sum, x) => sum + x.evidence, 0),
     signedMessages: counts.signed,
+    longestBlockGapMs: longestGap,
     staleRefusals: counts.staleRefusals,
     violations,
     trace: bytesToHex(sha256(new TextEncoder().encode(commitLog.join('\n')))),
