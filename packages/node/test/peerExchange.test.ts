@@ -135,3 +135,51 @@ describe('peer exchange', () => {
       assert.equal(decodePeerMessage(utf8(bad)), undefined, bad);
   });
 });
+
+describe('peer exchange after a revocation', () => {
+  it('forgets a member that is no longer one: its address is not redialled and is passed on to nobody', () => {
+    const dialled: string[] = [];
+    const forgotten: string[] = [];
+    let handler: ((key: Uint8Array, payload: Uint8Array) => boolean | undefined) | undefined;
+    // Only what the exchange calls: the network under it is not the point here.
+    const network = {
+      on: () => {},
+      handle: (_channel: string, h: typeof handler) => {
+        handler = h;
+      },
+      send: () => true,
+      peers: () => [],
+      dial: (where: { host: string; port: number }) => dialled.push(`${where.host}:${where.port}`),
+      forget: (where: { host: string; port: number }) => forgotten.push(`${where.host}:${where.port}`),
+    } as unknown as Network;
+    const me = ed25519Sha256.generateSigningKey();
+    const other = ed25519Sha256.generateSigningKey();
+    const teller = ed25519Sha256.generateSigningKey();
+    const revoked = new Set<string>();
+    const exchange = new PeerExchange({
+      network,
+      ownKey: bytesToHex(me.publicKey),
+      isMemberNode: (key) => !revoked.has(bytesToHex(key)),
+    } as ConstructorParameters<typeof PeerExchange>[0]);
+    try {
+      const otherKey = bytesToHex(other.publicKey);
+      handler!(
+        teller.publicKey,
+        encodePeerMessage({
+          v: 1,
+          self: '127.0.0.1:21001',
+          known: [{ key: otherKey, address: '127.0.0.1:21002' }],
+        }),
+      );
+      assert.deepEqual(dialled, ['127.0.0.1:21002']);
+      assert.equal(exchange.revalidate(), 0, 'a member still a member was forgotten');
+      revoked.add(otherKey);
+      revoked.add(bytesToHex(teller.publicKey));
+      assert.equal(exchange.revalidate(), 1);
+      assert.deepEqual(forgotten, ['127.0.0.1:21002']);
+      assert.equal(exchange.book.has(bytesToHex(teller.publicKey)), false, 'a revoked node kept in the book');
+    } finally {
+      exchange.stop();
+    }
+  });
+});

@@ -88,6 +88,7 @@ export class NetworkTransport implements PeerTransport {
   }
 
   revalidate(): void {
+    this.peerExchange?.revalidate();
     void this.network.revalidatePeers();
   }
 

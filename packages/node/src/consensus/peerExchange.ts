@@ -94,8 +94,8 @@ export interface PeerExchangeOptions {
 export class PeerExchange {
   /** Each peer's own announced address, by key (hex). */
   readonly #book = new Map<string, string>();
-  /** Keys already handed to the network to dial (it redials them whenever their link is down). */
-  readonly #dialled = new Set<string>();
+  /** Keys already handed to the network to dial (it redials them whenever their link is down), and where. */
+  readonly #dialled = new Map<string, { host: string; port: number }>();
   /**
    * Peers that sent a well-formed message: only they get updates. A node of an older release has no
    * such channel and scores every message on it as garbage; it gets one greeting per link, well below
@@ -124,6 +124,24 @@ export class PeerExchange {
 
   stop(): void {
     clearInterval(this.#timer);
+  }
+
+  /**
+   * Forgets what it learnt of identities that are no longer member nodes (revoked, suspended, their node
+   * key rotated): the network stops redialling them and they are passed on to nobody. Called with the
+   * network's own revalidation, at the commit that changes the membership.
+   */
+  revalidate(): number {
+    let forgotten = 0;
+    for (const [key, where] of this.#dialled) {
+      if (this.#o.isMemberNode(hexToBytes(key))) continue;
+      this.#o.network.forget(where);
+      this.#dialled.delete(key);
+      forgotten++;
+    }
+    for (const key of [...this.#book.keys()])
+      if (!this.#o.isMemberNode(hexToBytes(key))) this.#book.delete(key);
+    return forgotten;
   }
 
   /** The addresses peers announced for themselves, by key (hex). */
@@ -180,7 +198,7 @@ export class PeerExchange {
       const publicKey = hexToBytes(key);
       if (!this.#o.isMemberNode(publicKey)) continue;
       const where = addressOf(address)!;
-      this.#dialled.add(key);
+      this.#dialled.set(key, where);
       this.counts.dialled++;
       this.#o.network.dial({ ...where, publicKey });
     }
