@@ -386,22 +386,59 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 
   const governance = new GovernanceDriver(cluster);
   let validatorChanges = 0;
+  /**
+   * A node's height for the runner's own bookkeeping and log: asked up to four times (a starved machine
+   * answers late; a status request gives up after 3 s), `undefined` if it never answered. Whether a node
+   * answers is judged by the progress check, not here.
+   */
+  const patientHeight = async (name: string): Promise<number | undefined> => {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        return await cluster.height(name);
+      } catch {
+        await sleep(1_000);
+      }
+    }
+    return undefined;
+  };
+  const heightText = async (name: string) => String((await patientHeight(name)) ?? 'unknown (not answering)');
+
   const restart = async (name: string, args: string[] = []) => {
     await cluster.start(name, args);
   };
 
   /** The double votes of `validatorKey` recorded on chain (evidence module), read from a live node. */
   const recordedEquivocations = async (org: string, validatorKey: string): Promise<number> => {
-    const node = cluster.live[0]!;
-    const response = await httpJson(`${node.url}/v1/query/evidence/equivocations`, {
-      method: 'POST',
-      json: { params: { org } },
-      timeoutMs: 10_000,
-    });
-    if (response.status !== 200)
-      throw new InvariantViolation('runner', `equivocations query: ${JSON.stringify(response.body)}`);
-    return (response.body.result as Array<{ validator: string }>).filter((r) => r.validator === validatorKey)
-      .length;
+    let lastError: unknown;
+    // Any live node will do; a starved one may time out, so the next is asked.
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const live = cluster.live;
+      const node = live[attempt % Math.max(1, live.length)];
+      if (node === undefined) {
+        await sleep(1_000);
+        continue;
+      }
+      try {
+        const response = await httpJson(`${node.url}/v1/query/evidence/equivocations`, {
+          method: 'POST',
+          json: { params: { org } },
+          timeoutMs: 10_000,
+        });
+        if (response.status !== 200)
+          throw new InvariantViolation('runner', `equivocations query: ${JSON.stringify(response.body)}`);
+        return (response.body.result as Array<{ validator: string }>).filter(
+          (r) => r.validator === validatorKey,
+        ).length;
+      } catch (error) {
+        if (error instanceof InvariantViolation) throw error;
+        lastError = error;
+        await sleep(1_000);
+      }
+    }
+    throw new InvariantViolation(
+      'runner',
+      `equivocations query: no live node answered (${String(lastError)})`,
+    );
   };
 
   const apply = async (fault: Fault): Promise<void> => {
@@ -497,7 +534,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           );
         } else await restart(victim, []);
         checker.wiped(victim, fault.stateSync === true);
-        log(`  ${victim} back at height ${await cluster.height(victim)}`);
+        log(`  ${victim} back at height ${await heightText(victim)}`);
         return;
       case 'clock-skew':
         await cluster.stop(victim, 'SIGKILL');
@@ -518,12 +555,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         }
         const removed = await governance.setValidator(org, publicKey, 0);
         log(
-          `  ${victim} (${org}) out of the set by proposal ${removed}, at height ${await cluster.height(victim)}`,
+          `  ${victim} (${org}) out of the set by proposal ${removed}, at height ${await heightText(victim)}`,
         );
         await sleep(fault.durationMs);
         const restored = await governance.setValidator(org, publicKey, entry.power);
         log(
-          `  ${victim} back at power ${entry.power} by proposal ${restored}, at height ${await cluster.height(victim)}`,
+          `  ${victim} back at power ${entry.power} by proposal ${restored}, at height ${await heightText(victim)}`,
         );
         validatorChanges += 2;
         return;
@@ -612,7 +649,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       case 'forge-sync': {
         await cluster.stop(victim, 'SIGKILL');
         const honest = cluster.live[0]!;
-        const downAt = await cluster.height(honest.name);
+        const downAt = (await patientHeight(honest.name)) ?? 1;
         // Let the others move ahead, so the victim has blocks to sync when it comes back.
         const deadline = Date.now() + Math.max(fault.durationMs, 30_000);
         await sleep(fault.durationMs);
@@ -625,7 +662,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           random: forgeRandom,
         });
         try {
-          const top = await cluster.height(honest.name);
+          const top = (await patientHeight(honest.name)) ?? downAt;
           await forger.learnCertificates(honest.url, Math.max(1, downAt - 25), top);
           const startPromise = restart(victim);
           // Lie from the first moment the link is up until the victim has caught up (or 15 s).
@@ -646,7 +683,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           }
           await startPromise;
           log(
-            `  forger sent ${forger.counts.answers} answers (${forger.counts.blocks} forged blocks with genuine certificates), replayed ${forger.counts.replayed} consensus messages; ${victim} at ${await cluster.height(victim)} of ${top}`,
+            `  forger sent ${forger.counts.answers} answers (${forger.counts.blocks} forged blocks with genuine certificates), replayed ${forger.counts.replayed} consensus messages; ${victim} at ${await heightText(victim)} of ${top}`,
           );
         } finally {
           await forger.stop();
