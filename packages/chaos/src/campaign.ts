@@ -127,13 +127,15 @@ export function replayCommand(options: CampaignOptions, faultsRun?: number): str
   if (options.orderClients !== undefined) parts.push(`--order-clients ${options.orderClients}`);
   const max = faultsRun ?? options.maxFaults;
   if (max !== undefined && max > 0) parts.push(`--max-faults ${max}`);
-  if (options.weights !== undefined)
-    parts.push(
-      `--kinds ${Object.entries(options.weights)
-        .filter(([, w]) => (w ?? 0) > 0)
-        .map(([k]) => k)
-        .join(',')}`,
-    );
+  // The kinds are always named, the default ones too: a later build that adds a kind (at the end of
+  // FAULT_KINDS) draws the same schedule from the same seed and list, so the replay stays exact.
+  const kinds =
+    options.weights === undefined
+      ? [...FAULT_KINDS]
+      : Object.entries(options.weights)
+          .filter(([, w]) => (w ?? 0) > 0)
+          .map(([k]) => k);
+  parts.push(`--kinds ${kinds.join(',')}`);
   return parts.join(' ');
 }
 

@@ -154,4 +154,11 @@ describe('fault schedule', () => {
       'npm run chaos -- --seed 31 --minutes 2 --validators 4 --max-faults 3 --kinds kill',
     );
   });
+
+  it('names the kinds even when the default ones ran, and that list draws the default schedule', () => {
+    const command = replayCommand({ seed: 9, minutes: 5 });
+    assert.match(command, new RegExp(`--kinds ${FAULT_KINDS.join(',')}$`));
+    const all = Object.fromEntries(FAULT_KINDS.map((k) => [k, 1]));
+    assert.deepEqual(generateSchedule(9, { ...shape, weights: all }, 300), generateSchedule(9, shape, 300));
+  });
 });
