@@ -1,5 +1,5 @@
 // The empty-block policy (issue 14): a chain with transactions makes a block after the minimum interval;
-// an idle one makes empty blocks at the empty interval for a minute, then further apart (a quarter of
+// an idle one makes empty blocks at the empty interval for a while (five minutes by default), then further apart (a quarter of
 // the idle time), up to the longest interval; an interval not above the empty one turns the back-off off.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -51,7 +51,7 @@ export interface BlockTiming {
    * A chain with no transaction for this long is idle: its empty blocks then come further apart (a
    * quarter of the idle time, up to `maxIdleBlockIntervalMs`), so an idle consortium does not write a
    * block a second for ever. Any transaction ends the idleness at once: the height starts after
-   * `minBlockIntervalMs`. Default 60 s.
+   * `minBlockIntervalMs`. Default 5 minutes.
    */
   readonly idleAfterMs?: number;
   /** The longest wait between two empty blocks of an idle chain (default 30 s; at most the empty interval: no back-off). */
@@ -61,7 +61,9 @@ export interface BlockTiming {
 export const defaultBlockTiming: BlockTiming = {
   minBlockIntervalMs: 20,
   emptyBlockIntervalMs: 1_000,
-  idleAfterMs: 60_000,
+  // Five minutes: a consortium's quiet spell, far longer than any pause of a test or a demo step, so
+  // nothing that waits for a few empty blocks meets the back-off.
+  idleAfterMs: 300_000,
   maxIdleBlockIntervalMs: 30_000,
 };
 
