@@ -63,10 +63,12 @@ describe('driver simulation', () => {
             assert.ok(r.wipes > 0, replay);
             break;
           case 'sync-liar':
+            // Forged answers pushed unasked, and forged answers to requests block sync made of the liar.
             assert.ok(
               r.forgedAnswers > 0 && r.rejectedBlocks > 0,
               `${replay}: ${r.forgedAnswers} forged, ${r.rejectedBlocks} dropped`,
             );
+            assert.ok(r.liesAsked > 0, `${replay}: block sync never asked the lying peer`);
             break;
           case 'equivocator':
             assert.ok(

@@ -85,6 +85,8 @@ export interface DriverSimulationResult {
   readonly partitions: number;
   /** Unsolicited sync answers the liar sent, and the answers and blocks block sync dropped (current incarnations). */
   readonly forgedAnswers: number;
+  /** Of those, answers to requests a node's block sync made of the liar (it announced the top height). */
+  readonly liesAsked: number;
   readonly rejectedBlocks: number;
   /** Slots the equivocator double-voted in, and the double votes the honest drivers proved. */
   readonly equivocations: number;
@@ -248,6 +250,7 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
     equivocations: 0,
     signed: 0,
     staleRefusals: 0,
+    liesAsked: 0,
   };
 
   const net = initNetwork({
@@ -329,6 +332,10 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
       );
   };
 
+  // The sync liar is a member peer too: it announces the top height, so block sync asks it, and answers
+  // every request with genuine certificates and garbage blocks.
+  const liarAddress = `member-${nodes.length}`;
+  const liarPeers = mix === 'sync-liar' ? [liarAddress] : [];
   const transportOf = (node: SimNode): PeerTransport => ({
     broadcast: (channel, payload) => {
       if (channel === 'consensus') recordSent(node, payload);
@@ -338,11 +345,13 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
       if (channel === 'consensus') recordSent(node, payload);
       const other = byAddress.get(peer);
       if (other !== undefined) deliver(node.index, other, channel, payload);
+      else if (peer === liarAddress && channel === 'sync' && liarPeers.length > 0)
+        scheduler.at(scheduler.now + random.int(2, 40), () => answerLie(node, payload));
     },
     onMessage: (channel, handler) => {
       node.handlers.set(channel, handler);
     },
-    peers: () => nodes.filter((o) => o !== node && o.up).map((o) => o.address),
+    peers: () => [...nodes.filter((o) => o !== node && o.up).map((o) => o.address), ...liarPeers],
     revalidate: () => {},
     isolate: () => {},
     restore: () => {},
@@ -450,18 +459,37 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
   // certificates of the next heights (read from the nodes' ledgers, as /v1/headers gives them to anyone)
   // with garbage bytes where the block should be.
   const liarIndex = nodes.length;
-  const lie = () => {
+  /** Garbage in place of each block of `from..from+count-1` whose certificate an honest ledger has. */
+  const forgedItems = (from: number, count: number) => {
     const top = Math.max(...nodes.filter((x) => x.up).map((x) => x.chain!.height));
     const source = nodes.find((x) => x.up && x.chain!.height === top);
+    const items: Array<{ block: Uint8Array; commit: Uint8Array }> = [];
+    for (let h = from; h < from + count && source !== undefined; h++) {
+      const commit = source.chain!.getCommit(h);
+      if (commit === undefined) break;
+      const garbage = Uint8Array.from({ length: random.int(64, 512) }, () => random.int(0, 255));
+      items.push({ block: garbage, commit: commitBytes(commit) });
+    }
+    return items;
+  };
+  const answerLie = (asker: SimNode, payload: Uint8Array) => {
+    if (!asker.up) return;
+    const request = syncWireCodec.decode(payload);
+    if (request.kind !== 'blocks-request') return;
+    const items = forgedItems(request.from, request.count);
+    if (items.length === 0) return;
+    deliver(liarIndex, asker, 'sync', syncWireCodec.encode({ kind: 'blocks', items }));
+    counts.forgedAnswers++;
+    counts.liesAsked++;
+  };
+  const lie = () => {
+    const claimed = Math.max(...nodes.filter((x) => x.up).map((x) => x.chain!.height));
+    for (const victim of nodes)
+      if (victim.up)
+        deliver(liarIndex, victim, 'sync', syncWireCodec.encode({ kind: 'status', height: claimed }));
     for (const victim of nodes) {
-      if (!victim.up || source === undefined) continue;
-      const items: Array<{ block: Uint8Array; commit: Uint8Array }> = [];
-      for (let h = victim.chain!.height + 1; h <= top && items.length < 8; h++) {
-        const commit = source.chain!.getCommit(h);
-        if (commit === undefined) break;
-        const garbage = Uint8Array.from({ length: random.int(64, 512) }, () => random.int(0, 255));
-        items.push({ block: garbage, commit: commitBytes(commit) });
-      }
+      if (!victim.up) continue;
+      const items = forgedItems(victim.chain!.height + 1, 8);
       if (items.length === 0) continue;
       deliver(liarIndex, victim, 'sync', syncWireCodec.encode({ kind: 'blocks', items }));
       counts.forgedAnswers++;
@@ -582,8 +610,13 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
     wipes: counts.wipes,
     partitions: counts.partitions,
     forgedAnswers: counts.forgedAnswers,
+    liesAsked: counts.liesAsked,
     rejectedBlocks: nodes.reduce(
-      (sum, x) => sum + (x.driver?.syncStats.rejectedBlocks ?? 0) + (x.driver?.syncStats.unsolicited ?? 0),
+      (sum, x) =>
+        sum +
+        (x.driver?.syncStats.rejectedBlocks ?? 0) +
+        (x.driver?.syncStats.rejectedAnswers ?? 0) +
+        (x.driver?.syncStats.unsolicited ?? 0),
       0,
     ),
     equivocations: counts.equivocations,
