@@ -98,6 +98,19 @@ const CATCH_UP_STALL_MS = 30_000;
 /** ...and be there within this (a replay of ~10,000 blocks at a slow 20 blocks a second). */
 const CATCH_UP_MAX_MS = 10 * 60_000;
 
+/**
+ * Whether the nodes `behind` (those short of the progress target when the bound ended) are catching up by
+ * sync: each answered, and each is more than CATCH_UP_BLOCKS behind the highest node. A node a few blocks
+ * behind is not catching up: the network itself was slow, and that is a finding.
+ */
+export function isCatchingUp(heights: Readonly<Record<string, number>>, behind: readonly string[]): boolean {
+  const lead = Math.max(...Object.values(heights));
+  return (
+    behind.length > 0 &&
+    behind.every((n) => (heights[n] ?? -1) >= 0 && lead - (heights[n] ?? -1) > CATCH_UP_BLOCKS)
+  );
+}
+
 /** A node's API that does not answer this long is noted in the log and the summary. */
 const API_SILENCE_NOTE_MS = 10_000;
 
@@ -300,10 +313,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     // replaying blocks when the bound ends: that is progress, however slow the machine. It is watched as
     // long as it keeps moving; a node that stops moving for CATCH_UP_STALL_MS, or that was only a few
     // blocks behind (the network itself was slow), is a finding.
-    const lead = Math.max(...Object.values(last));
-    const catchingUp =
-      behind.length > 0 &&
-      behind.every((n) => (last[n] ?? -1) >= 0 && lead - (last[n] ?? -1) > CATCH_UP_BLOCKS);
+    const catchingUp = isCatchingUp(last, behind);
     const extra = Date.now();
     let recovered = false;
     let lastMove = Date.now();

@@ -3,7 +3,7 @@
 // shape (victims exist, a quorum-losing pause stops f + 1 validators, a partition's sides cover the nodes).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { campaignShape, replayCommand, roundsDurationMs } from '../src/campaign.js';
+import { campaignShape, isCatchingUp, replayCommand, roundsDurationMs } from '../src/campaign.js';
 import { SeededRandom } from '../src/random.js';
 import { describeFault, FAULT_KINDS, generateSchedule, maxFaulty } from '../src/schedule.js';
 
@@ -160,5 +160,18 @@ describe('fault schedule', () => {
     assert.match(command, new RegExp(`--kinds ${FAULT_KINDS.join(',')}$`));
     const all = Object.fromEntries(FAULT_KINDS.map((k) => [k, 1]));
     assert.deepEqual(generateSchedule(9, { ...shape, weights: all }, 300), generateSchedule(9, shape, 300));
+  });
+
+  it('tells a node replaying far behind from one a few blocks short, or one that does not answer', () => {
+    const heights = { node0: 8_467, node1: 8_467, node2: 2_210, node3: 8_465 };
+    assert.equal(isCatchingUp(heights, ['node2']), true, 'a wiped node replaying from genesis');
+    assert.equal(isCatchingUp(heights, ['node3']), false, 'two blocks short: the network was slow');
+    assert.equal(isCatchingUp(heights, ['node2', 'node3']), false);
+    assert.equal(
+      isCatchingUp({ ...heights, node2: -1 }, ['node2']),
+      false,
+      'a silent node is not catching up',
+    );
+    assert.equal(isCatchingUp(heights, []), false);
   });
 });
