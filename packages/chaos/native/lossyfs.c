@@ -52,6 +52,7 @@ struct dirty_file {
   ino_t ino;
   off_t size;          /* the size readers see */
   off_t backing_size;  /* the size the backing file has */
+  off_t zero_from;     /* backing bytes from here on read as zeros (the file was truncated below them) */
   size_t page_count;
   size_t bucket_count; /* power of two */
   struct page **buckets; /* open addressing on page index */
@@ -84,6 +85,7 @@ static struct dirty_file *get_file(int fd) {
   f->ino = st.st_ino;
   f->size = st.st_size;
   f->backing_size = st.st_size;
+  f->zero_from = st.st_size;
   f->bucket_count = 64;
   f->buckets = calloc(f->bucket_count, sizeof *f->buckets);
   if (f->buckets == NULL) {
@@ -133,7 +135,7 @@ static int insert_page(struct dirty_file *f, struct page *p) {
 /* Reads backing bytes [off, off+len) into buf, zeros past the backing file's end. */
 static int read_backing(int fd, const struct dirty_file *f, unsigned char *buf, size_t len, off_t off) {
   memset(buf, 0, len);
-  off_t limit = f == NULL ? (off_t)-1 : f->backing_size;
+  off_t limit = f == NULL ? (off_t)-1 : (f->zero_from < f->backing_size ? f->zero_from : f->backing_size);
   size_t want = len;
   if (limit >= 0) {
     if (off >= limit) return 0;
@@ -172,6 +174,8 @@ static void forget_file(ino_t ino) {
 
 /* Writes a file's unsynced pages and size to the backing file and syncs it. */
 static int flush_file(int fd, struct dirty_file *f, int datasync) {
+  /* A truncation first: the backing bytes past it must not come back when the pages extend the file. */
+  if (f->zero_from < f->backing_size && ftruncate(fd, f->zero_from) != 0) return -errno;
   for (struct page *p = f->pages; p != NULL; p = p->next_in_file) {
     off_t off = p->index * PAGE;
     if (off >= f->size) continue;
@@ -343,25 +347,8 @@ static int lossy_truncate(const char *path, off_t size, struct fuse_file_info *f
       off_t keep = size > start ? size - start : 0;
       memset(p->data + keep, 0, (size_t)(PAGE - keep));
     }
-    if (size < f->backing_size) {
-      /* Bytes of the backing file past the new end must not reappear if the file grows again. */
-      for (off_t index = size / PAGE; index * PAGE < f->backing_size && result == 0; index++) {
-        if (find_page(f, index) != NULL) continue;
-        struct page *p = malloc(sizeof *p);
-        if (p == NULL) {
-          result = -ENOMEM;
-          break;
-        }
-        p->index = index;
-        if ((result = read_backing(fd, f, p->data, PAGE, index * PAGE)) != 0 ||
-            (result = insert_page(f, p)) != 0) {
-          free(p);
-          break;
-        }
-        off_t keep = size > index * PAGE ? size - index * PAGE : 0;
-        memset(p->data + keep, 0, (size_t)(PAGE - keep));
-      }
-    }
+    /* Backing bytes past the new end read as zeros from now on (O(1), whatever the file's size). */
+    if (size < f->zero_from) f->zero_from = size;
     if (result == 0) f->size = size;
   }
   pthread_mutex_unlock(&lock);

@@ -11,6 +11,7 @@ import {
   appendFileSync,
   closeSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -69,6 +70,24 @@ describe('lossyfs', () => {
       assert.deepEqual(dropped, { bytes: 16_384, files: 2 });
       assert.equal(statSync(at('unsynced')).size, 0, 'a write never fsynced survived the power cut');
       assert.equal(readFileSync(at('synced'), 'utf8'), 'y'.repeat(5_000), 'the fsynced part is not intact');
+
+      // A truncation not fsynced: the bytes past it read as zeros when the file grows again, and the
+      // power cut brings the whole synced file back.
+      const big = openSync(at('truncated'), 'w+');
+      writeSync(big, 't'.repeat(10_000));
+      fsyncSync(big);
+      ftruncateSync(big, 100);
+      writeSync(big, 'E', 5_000);
+      closeSync(big);
+      const grown = readFileSync(at('truncated'));
+      assert.equal(grown.length, 5_001);
+      assert.equal(
+        grown.subarray(100, 5_000).every((b) => b === 0),
+        true,
+        'truncated bytes came back',
+      );
+      await disk.crash();
+      assert.equal(readFileSync(at('truncated'), 'utf8'), 't'.repeat(10_000));
 
       await disk.full(true);
       assert.equal(
