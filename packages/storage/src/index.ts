@@ -1,6 +1,13 @@
 export { runStorageBench, type StorageBenchFigures, type StorageBenchOptions } from './bench.js';
 export * from './blocks/blockStore.js';
 export * from './errors.js';
+export {
+  type GrowthBenchOptions,
+  type GrowthFigures,
+  growthKey,
+  prefillState,
+  runGrowthBench,
+} from './growthBench.js';
 export * from './kv/kvStore.js';
 export * from './state/stateStore.js';
 export {

@@ -23,6 +23,9 @@ interface BenchOptions {
   /** `--search`: only the personalised search run in the wallet (Node and Chromium). */
   search?: boolean;
   runs?: string;
+  /** `--growth`: only the state's cost as the ledger grows (pre-filled to 10 million keys). */
+  growth?: boolean;
+  sizes?: string;
 }
 
 export function registerBench(program: Command): void {
@@ -55,10 +58,18 @@ export function registerBench(program: Command): void {
       'only the personalised search: a platform’s commerce.search/2 code ranking 1,000 listings with a 500-purchase history in the wallet, in Node and Chromium, beside the 200 ms target',
     )
     .option('--runs <n>', 'with --search: rankings measured per platform (default 20)')
+    .option(
+      '--growth',
+      'only the state growth: ledgers pre-filled to 1,000 … 10,000,000 keys, the same blocks of changes on each, the cost per key beside the smallest',
+    )
+    .option(
+      '--sizes <list>',
+      'with --growth: the ledger sizes in keys (default 1000,100000,1000000,10000000)',
+    )
     .allowUnknownOption()
     .addHelpText(
       'after',
-      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --search\n  hanglian bench --index --no-scale\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
+      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --search\n  hanglian bench --index --no-scale\n  hanglian bench --growth --sizes 1000,1000000\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
     )
     .action((opts: BenchOptions, command: Command) => {
       const common = [
@@ -83,6 +94,12 @@ export function registerBench(program: Command): void {
       if (opts.search === true) {
         process.exitCode = run(fileURLToPath(new URL('../bench/searchCli.js', import.meta.url)), [
           ...(opts.runs === undefined ? [] : ['--runs', opts.runs]),
+        ]);
+        return;
+      }
+      if (opts.growth === true) {
+        process.exitCode = run(fileURLToPath(new URL('../bench/growthCli.js', import.meta.url)), [
+          ...(opts.sizes === undefined ? [] : ['--sizes', opts.sizes]),
         ]);
         return;
       }

@@ -1,0 +1,65 @@
+/**
+ * `hanglian bench --growth`: the state's cost as the ledger grows (issue 14). Ledgers of 1,000 to
+ * 10,000,000 keys are pre-filled directly (sorted import, minutes not days), then the same blocks of 300
+ * changes are committed on each: CPU per changed key, tree records per key, disk and memory, each ledger's
+ * cost beside the smallest's, and SHA-256 per second measured in the same run (a key's update is mostly
+ * hashing tree nodes). `--sizes a,b,c` picks the ledgers; `--quick` stops at 100,000 keys.
+ */
+import { createHash } from 'node:crypto';
+import { runGrowthBench } from '@hanglian/storage';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const json = args.includes('--json');
+const sizesAt = args.indexOf('--sizes');
+const sizes =
+  sizesAt >= 0
+    ? args[sizesAt + 1]!.split(',').map((s) => Math.round(Number(s)))
+    : quick
+      ? [1_000, 100_000]
+      : [1_000, 100_000, 1_000_000, 10_000_000];
+if (sizes.some((n) => !Number.isFinite(n) || n < 0)) {
+  process.stderr.write('--sizes takes key counts: --sizes 1000,1e5,1e6\n');
+  process.exit(2);
+}
+
+function sha256PerSecond(): number {
+  const data = new Uint8Array(64);
+  const started = performance.now();
+  let n = 0;
+  while (performance.now() - started < 500) {
+    for (let i = 0; i < 1_000; i++) createHash('sha256').update(data).digest();
+    n += 1_000;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+const hashesBefore = sha256PerSecond();
+const figures = await runGrowthBench({
+  sizes,
+  onProgress: (line) => {
+    if (!json) process.stdout.write(`${line}\n`);
+  },
+});
+const hashesAfter = sha256PerSecond();
+const base = figures[0]!;
+if (json) {
+  process.stdout.write(
+    `${JSON.stringify({ part: 'state growth', sha256PerSecond: [hashesBefore, hashesAfter], figures })}\n`,
+  );
+} else {
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  process.stdout.write(
+    `\nstate growth (machine: SHA-256 of 64 bytes ${Math.round(hashesBefore).toLocaleString('en')}/s before, ${Math.round(hashesAfter).toLocaleString('en')}/s after)\n`,
+  );
+  process.stdout.write(
+    '  keys         fill keys/s   µs CPU/key  vs smallest  records/key  disk        bytes/key  RSS\n',
+  );
+  for (const f of figures)
+    process.stdout.write(
+      `  ${f.keys.toLocaleString('en').padEnd(12)} ${Math.round(f.fillKeysPerSecond).toLocaleString('en').padStart(11)}   ${f.cpuMicrosPerKey.toFixed(0).padStart(10)}  ${(f.cpuMicrosPerKey / base.cpuMicrosPerKey).toFixed(2).padStart(10)}×  ${(f.nodeRecordsPerKey?.toFixed(1) ?? '—').padStart(11)}  ${mib(f.diskBytes).padEnd(10)}  ${Math.round(f.diskBytesPerKey).toString().padStart(9)}  ${mib(f.rssBytes)}\n`,
+    );
+  process.stdout.write(
+    `  (target of issue 14: the cost per key at 10 million keys within 1.20× of an empty ledger's)\n`,
+  );
+}

@@ -1,0 +1,190 @@
+// The state's growth figures (issue 14): what a block's state update costs once the ledger holds N keys,
+// against a nearly empty one. Each ledger is pre-filled fast, by writing the state directly (the sorted
+// import state sync uses, bottom-up, in batches), not by transactions; then the same blocks of changes are
+// committed on top and their CPU per changed key, tree records per key, disk and memory are measured.
+// Library code prints nothing: the caller formats the figures.
+
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StateStore } from './state/stateStore.js';
+import { openStorage } from './storage.js';
+
+export interface GrowthBenchOptions {
+  /** Ledger sizes in keys (default 1,000, 100,000, 1,000,000, 10,000,000). */
+  readonly sizes?: readonly number[];
+  /** Blocks committed on each ledger, and keys changed per block (a block of ~100 transfers: ~300). */
+  readonly blocks?: number;
+  readonly blockKeys?: number;
+  readonly valueBytes?: number;
+  readonly directory?: string;
+  /** Told of each phase as it starts and ends: a 10-million-key fill takes minutes. */
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface GrowthFigures {
+  readonly keys: number;
+  /** Pre-fill: keys written per second (wall), with the sort by path. */
+  readonly fillKeysPerSecond: number;
+  readonly fillSeconds: number;
+  /** The blocks on top: CPU of this process per changed key (µs), and wall keys per second. */
+  readonly cpuMicrosPerKey: number;
+  readonly keysPerSecond: number;
+  /** Tree node records written per changed key (from the records' count before and after). */
+  readonly nodeRecordsPerKey: number | undefined;
+  /** The ledger directory's size after the blocks, and per stored key. */
+  readonly diskBytes: number;
+  readonly diskBytesPerKey: number;
+  /** This process's resident memory after the blocks. */
+  readonly rssBytes: number;
+}
+
+const KEY_BYTES = 16;
+
+/** The i-th synthetic key: "acct" and a spread counter (ids are not sequential in a real ledger). */
+export function growthKey(i: number): Uint8Array {
+  const key = new Uint8Array(KEY_BYTES);
+  const view = new DataView(key.buffer);
+  view.setUint32(0, 0x61636374); // "acct"
+  view.setBigUint64(4, (BigInt(i) * 0x9e3779b97f4a7c15n) % 2n ** 64n);
+  view.setUint32(12, i >>> 0);
+  return key;
+}
+
+/**
+ * The indexes 0..n-1 in ascending order of sha256(growthKey(i)), the order the import needs: the hashes in one
+ * buffer (32 bytes each), bucketed by their first two bytes, each bucket sorted.
+ */
+function sortedByPath(n: number): Uint32Array {
+  const hashes = Buffer.allocUnsafe(n * 32);
+  const bucketOf = new Uint16Array(n);
+  const counts = new Uint32Array(65_537);
+  for (let i = 0; i < n; i++) {
+    const hash = createHash('sha256').update(growthKey(i)).digest();
+    hash.copy(hashes, i * 32);
+    const bucket = (hash[0]! << 8) | hash[1]!;
+    bucketOf[i] = bucket;
+    counts[bucket + 1]!++;
+  }
+  for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
+  const order = new Uint32Array(n);
+  const next = counts.slice(0, 65_536);
+  for (let i = 0; i < n; i++) order[next[bucketOf[i]!]!++] = i;
+  for (let b = 0; b < 65_536; b++) {
+    const from = counts[b]!;
+    const to = counts[b + 1]!;
+    if (to - from > 1)
+      order
+        .subarray(from, to)
+        .sort((x, y) =>
+          Buffer.compare(hashes.subarray(x * 32, x * 32 + 32), hashes.subarray(y * 32, y * 32 + 32)),
+        );
+  }
+  return order;
+}
+
+/**
+ * Writes keys 0..n-1 (`growthKey`), each holding `value`, as version 0 of an empty state store: the same
+ * state, and root, that committing them by blocks would make, in a fraction of the time.
+ */
+export function prefillState(
+  state: Pick<StateStore, 'importSorted'>,
+  n: number,
+  value: Uint8Array,
+  progress: (line: string) => void = () => {},
+): void {
+  const order = sortedByPath(n);
+  state.importSorted(
+    0,
+    (function* () {
+      for (let j = 0; j < order.length; j++) {
+        if (j > 0 && j % 1_000_000 === 0) progress(`  ${j.toLocaleString('en')} imported`);
+        yield { key: growthKey(order[j]!), value };
+      }
+    })(),
+  );
+}
+
+function directoryBytes(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    total += stat.isDirectory() ? directoryBytes(path) : stat.blocks * 512;
+  }
+  return total;
+}
+
+function countRecords(
+  subDb: { iterate(prefix: Uint8Array): Iterable<unknown> },
+  limit: number,
+): number | undefined {
+  let count = 0;
+  for (const _ of subDb.iterate(new Uint8Array(0))) if (++count > limit) return undefined;
+  return count;
+}
+
+/** Records counted at most this far (counting ten million takes longer than the blocks measured). */
+const COUNT_LIMIT = 3_000_000;
+
+export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<GrowthFigures[]> {
+  const sizes = options.sizes ?? [1_000, 100_000, 1_000_000, 10_000_000];
+  const blocks = options.blocks ?? 40;
+  const blockKeys = options.blockKeys ?? 300;
+  const value = new Uint8Array(options.valueBytes ?? 100).fill(0xab);
+  const progress = options.onProgress ?? (() => {});
+  const figures: GrowthFigures[] = [];
+  for (const keys of sizes) {
+    const scratch = mkdtempSync(join(options.directory ?? tmpdir(), 'hanglian-growth-bench-'));
+    try {
+      const storage = openStorage({ path: join(scratch, 'ledger') });
+      progress(`${keys.toLocaleString('en')} keys: sorting by path and importing…`);
+      let started = performance.now();
+      prefillState(storage.state, keys, value, progress);
+      const fillSeconds = (performance.now() - started) / 1000;
+      progress(`  filled in ${fillSeconds.toFixed(1)} s; ${blocks} blocks of ${blockKeys} changes on top…`);
+      const treeNodes = storage.kv.subDb('state_tree');
+      const recordsBefore = countRecords(treeNodes, COUNT_LIMIT);
+      const cpuBefore = process.cpuUsage();
+      started = performance.now();
+      let version = 1;
+      for (let block = 0; block < blocks; block++) {
+        const overlay = storage.state.beginBlock();
+        for (let i = 0; i < blockKeys; i++) {
+          // Half new keys past the filled ones, half overwrites spread over them (an account's balance).
+          const index =
+            keys === 0 || i % 2 === 0 ? keys + block * blockKeys + i : (block * 7_919 + i * 104_729) % keys;
+          overlay.set(growthKey(index), value);
+        }
+        overlay.commit(version++);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      const recordsAfter =
+        recordsBefore === undefined
+          ? undefined
+          : countRecords(treeNodes, COUNT_LIMIT + blocks * blockKeys * 40);
+      await storage.close();
+      const changed = blocks * blockKeys;
+      const diskBytes = directoryBytes(join(scratch, 'ledger'));
+      figures.push({
+        keys,
+        fillKeysPerSecond: keys / Math.max(fillSeconds, 1e-9),
+        fillSeconds,
+        cpuMicrosPerKey: (cpu.user + cpu.system) / changed,
+        keysPerSecond: changed / seconds,
+        nodeRecordsPerKey:
+          recordsBefore === undefined || recordsAfter === undefined
+            ? undefined
+            : (recordsAfter - recordsBefore) / changed,
+        diskBytes,
+        diskBytesPerKey: diskBytes / Math.max(1, keys + changed / 2),
+        rssBytes: process.memoryUsage().rss,
+      });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return figures;
+}
