@@ -22,6 +22,8 @@ export interface Application {
   readonly identity: NodeIdentityLookup;
   /** The software upgrade governance scheduled (or last applied), if any. */
   readonly upgradePlan: (state: StateReader) => UpgradePlanView | undefined;
+  /** Lets the contract executor start getting ready in the background (see ContractExecutor.warm). */
+  readonly warmContracts: () => void;
 }
 
 /** A scheduled software upgrade: nodes without `name` stop before executing block `height`. */
@@ -79,5 +81,6 @@ export function createApplication(args: {
       current: (state) => kernel.governance.method.currentValidators(state).map(toHeaderValidator),
       next: (state) => kernel.governance.method.nextValidators(state).map(toHeaderValidator),
     },
+    warmContracts: () => executor.warm?.(),
   };
 }

@@ -266,6 +266,8 @@ export class HanglianNode implements ApiBackend {
         else logger.fatal({ err: fault }, 'local execution fault while starting');
       },
     });
+    // The contract worker builds its sandbox on its own thread while the ledger opens (and state sync runs).
+    application.warmContracts();
     const chainOptions = {
       dataDir: options.dataDir,
       genesis: options.genesis,

@@ -83,6 +83,16 @@ export class ContractExecutionThread implements ContractExecutor {
     return this.#run('query', request, host);
   }
 
+  /**
+   * Starts the worker now, without waiting: it builds its sandbox (the QuickJS engine and the prelude's
+   * snapshot) on its own thread while the node opens its ledger, instead of during the first block with a
+   * contract call, when the node's thread would block on it for that long (seconds on a loaded machine:
+   * the node's API answered nothing meanwhile, docs/reliability.md).
+   */
+  warm(): void {
+    this.#start();
+  }
+
   /** Stops the worker; the next call starts a new one. */
   async close(): Promise<void> {
     const worker = this.#worker;

@@ -11,4 +11,9 @@ export interface ContractExecutor {
   call(request: CallRequest, host: ContractHost): CallResult;
   /** A read-only call: any write or event fails it with CONTRACT_READ_ONLY. */
   query(request: CallRequest, host: ContractHost): CallResult;
+  /**
+   * Starts getting ready now, without waiting (an executor whose first call would otherwise pay its
+   * start-up, blocking its caller). Optional: an in-thread executor has nothing to prepare.
+   */
+  warm?(): void;
 }
