@@ -24,6 +24,8 @@ export interface Application {
   readonly upgradePlan: (state: StateReader) => UpgradePlanView | undefined;
   /** Lets the contract executor start getting ready in the background (see ContractExecutor.warm). */
   readonly warmContracts: () => void;
+  /** Stops the contract executor's worker (the node's stop). */
+  readonly close: () => Promise<void>;
 }
 
 /** A scheduled software upgrade: nodes without `name` stop before executing block `height`. */
@@ -82,5 +84,8 @@ export function createApplication(args: {
       next: (state) => kernel.governance.method.nextValidators(state).map(toHeaderValidator),
     },
     warmContracts: () => executor.warm?.(),
+    close: async () => {
+      await executor.close?.();
+    },
   };
 }

@@ -266,8 +266,6 @@ export class HanglianNode implements ApiBackend {
         else logger.fatal({ err: fault }, 'local execution fault while starting');
       },
     });
-    // The contract worker builds its sandbox on its own thread while the ledger opens (and state sync runs).
-    application.warmContracts();
     const chainOptions = {
       dataDir: options.dataDir,
       genesis: options.genesis,
@@ -316,6 +314,9 @@ export class HanglianNode implements ApiBackend {
       await chain.close();
       throw error;
     }
+    // The contract worker builds its sandbox on its own thread from now on, not during the first block
+    // with a contract call (the node's thread would block on it meanwhile). Only a node that started.
+    application.warmContracts();
     node.#driver.start();
     logger.info({ height: chain.height, api: node.apiUrl, chainId: chain.chainId }, 'node started');
     return node;
@@ -661,6 +662,9 @@ export class HanglianNode implements ApiBackend {
     await this.#queries.close();
     await this.#transport.close();
     await this.chain.close();
+    // Every node now starts its contract worker at once (warmContracts): a process that starts and stops
+    // many nodes (tests) must not keep one worker per node it ever ran.
+    await this.application.close();
     this.#signerState?.close();
     this.logger.info('node stopped');
   }

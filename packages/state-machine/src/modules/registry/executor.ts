@@ -16,4 +16,6 @@ export interface ContractExecutor {
    * start-up, blocking its caller). Optional: an in-thread executor has nothing to prepare.
    */
   warm?(): void;
+  /** Releases what it holds (a worker thread); the next call starts afresh. */
+  close?(): Promise<void>;
 }
