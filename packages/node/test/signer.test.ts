@@ -1,6 +1,15 @@
 // The guarded signer on a real file: what it signs, what it refuses, what survives a reopen and a torn write.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -129,6 +138,24 @@ describe('guarded signer', () => {
     }
     rmSync(lock);
     assert.equal(signerStateHeld(path), false);
+  });
+
+  it('takes over a lock copied from another directory, even when the process that holds the original lives', () => {
+    // A seeded test network copied while its nodes ran carried their locks (CI: SIGNER_IN_USE "held by
+    // process 7562" on the copy): the holder is alive and its start time matches, but it holds the original.
+    const path = join(dir, 'copied');
+    const lock = `${path}.lock`;
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    writeFileSync(lock, `${process.ppid} ${start}\n/elsewhere/orgs/carrier-a/node/signer-state.lock\n`);
+    assert.equal(signerStateHeld(path), false);
+    const { state } = open(path);
+    assert.match(readFileSync(lock, 'utf8'), new RegExp(`^${process.pid}`), 'the lock is now this process’s');
+    state.close();
+    // The same holder naming this very place does hold it.
+    writeFileSync(lock, `${process.ppid} ${start}\n${realpathSync(dir)}/copied.lock\n`);
+    assert.throws(() => SignerStateFile.open(path, identity), { code: 'SIGNER_IN_USE' });
+    rmSync(lock);
   });
 
   it('refuses a state file of another key, and a second holder', () => {

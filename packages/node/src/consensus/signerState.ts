@@ -25,11 +25,12 @@ import {
   openSync,
   readFileSync,
   readSync,
+  realpathSync,
   rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { LastSigned, SignStep } from '@hanglian/consensus';
 import { bytesEqual, bytesToHex, HanglianError, hexToBytes, sha256, utf8 } from '@hanglian/core';
 import { NodeErrors } from '../errors.js';
@@ -81,24 +82,47 @@ function processStartTime(pid: number): string | undefined {
   }
 }
 
-/** What a lock file says of its holder: `pid` or `pid start` (older locks hold the pid only). */
-function readLockHolder(lock: string): { pid: number; start?: string } | undefined {
+/**
+ * The lock's own place, through any symbolic link on the way: two processes reaching one state file by
+ * different paths name the same place, and a lock copied with its directory names the place it came from.
+ */
+function lockPlace(lock: string): string {
+  try {
+    return join(realpathSync(dirname(lock)), basename(lock));
+  } catch {
+    return resolve(lock);
+  }
+}
+
+/**
+ * What a lock file says of its holder: a first line `pid` or `pid start` (older locks hold the pid only),
+ * and a second line with the lock's place when it was taken (older locks have none).
+ */
+function readLockHolder(lock: string): { pid: number; start?: string; place?: string } | undefined {
   let text: string;
   try {
     text = readFileSync(lock, 'utf8');
   } catch {
     return undefined;
   }
-  const [pidText, start] = text.trim().split(/\s+/);
+  const [first = '', place] = text.split('\n');
+  const [pidText, start] = first.trim().split(/\s+/);
   const pid = Number(pidText);
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  return start === undefined || start === '' ? { pid } : { pid, start };
+  return {
+    pid,
+    ...(start === undefined || start === '' ? {} : { start }),
+    ...(place === undefined || place.trim() === '' ? {} : { place: place.trim() }),
+  };
 }
 
 /** The pid of the live process other than this one that holds `lock`, or undefined if none does. */
 function liveLockHolder(lock: string): number | undefined {
   const holder = readLockHolder(lock);
   if (holder === undefined || holder.pid === process.pid || !pidAlive(holder.pid)) return undefined;
+  // Taken for another place: the directory was copied (a backup, a test fixture) with its lock, and the
+  // process that holds the original, however alive, does not hold this copy.
+  if (holder.place !== undefined && holder.place !== lockPlace(lock)) return undefined;
   if (holder.start !== undefined) {
     const now = processStartTime(holder.pid);
     // The pid lives, but it is another process than the one that took the lock.
@@ -109,7 +133,7 @@ function liveLockHolder(lock: string): number | undefined {
 
 /** Takes `lock` for this process: exclusive create; a stale lock is removed and the create tried again. */
 function takeLock(path: string, lock: string): void {
-  const content = `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim();
+  const content = `${`${process.pid} ${processStartTime(process.pid) ?? ''}`.trim()}\n${lockPlace(lock)}`;
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(lock, `${content}\n`, { flag: 'wx' });
