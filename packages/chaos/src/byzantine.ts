@@ -11,9 +11,10 @@
  * alone.
  */
 import { bytesToHex, hexToBytes, type SigningKey } from '@hanglian/core';
-import { createNetwork, type Network } from '@hanglian/network';
+import type { Network } from '@hanglian/network';
 import { decodeConsensusMessage, Ed25519ConsensusSigner, encodeConsensusMessage } from '@hanglian/node';
 import { CHAOS_CHAIN_ID } from './cluster.js';
+import { runnerMemberNetwork } from './member.js';
 import type { SeededRandom } from './random.js';
 
 export interface EquivocationCounts {
@@ -52,18 +53,7 @@ export class Equivocator {
     random: SeededRandom;
     maxSlots?: number;
   }): Promise<Equivocator> {
-    const network = createNetwork({
-      chainId: CHAOS_CHAIN_ID,
-      nodeKey: args.memberKey,
-      isMember: () => true,
-      listen: null,
-      peers: args.nodes.map((n) => ({
-        host: '127.0.0.1',
-        port: n.p2pPort,
-        publicKey: hexToBytes(n.publicKey),
-      })),
-      reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
-    });
+    const network = runnerMemberNetwork(args.memberKey, args.nodes, 500);
     const equivocator = new Equivocator(
       network,
       args.validatorKey,
@@ -75,8 +65,6 @@ export class Equivocator {
       equivocator.#overheard(payload);
       return true;
     });
-    network.handle('sync', () => true);
-    network.handle('tx', () => true);
     await network.start();
     return equivocator;
   }

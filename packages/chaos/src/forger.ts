@@ -6,9 +6,10 @@
  * overhears. An honest node must drop the lies and carry on with its honest peers.
  */
 import { commitCodec, hexToBytes, type SigningKey } from '@hanglian/core';
-import { createNetwork, type Network } from '@hanglian/network';
+import type { Network } from '@hanglian/network';
 import { type SyncWire, syncWireCodec } from '@hanglian/node';
-import { CHAOS_CHAIN_ID, httpJson } from './cluster.js';
+import { httpJson } from './cluster.js';
+import { runnerMemberNetwork } from './member.js';
 import type { SeededRandom } from './random.js';
 
 export interface ForgedAnswerCounts {
@@ -47,22 +48,13 @@ export class ForgingMember {
     victim: { publicKey: string; p2pPort: number };
     random: SeededRandom;
   }): Promise<ForgingMember> {
-    const network = createNetwork({
-      chainId: CHAOS_CHAIN_ID,
-      nodeKey: args.key,
-      isMember: () => true,
-      listen: null,
-      peers: [{ host: '127.0.0.1', port: args.victim.p2pPort, publicKey: hexToBytes(args.victim.publicKey) }],
-      reconnect: { initialDelayMs: 100, maxDelayMs: 300 },
-    });
+    const network = runnerMemberNetwork(args.key, [args.victim], 300);
     const forger = new ForgingMember(network, hexToBytes(args.victim.publicKey), args.random);
     network.handle('consensus', (_peer, payload) => {
       // Replayed at once to the victim, which must treat the copy as a duplicate.
       if (network.send(forger.victimKey, 'consensus', payload)) forger.counts.replayed++;
       return true;
     });
-    network.handle('sync', () => true);
-    network.handle('tx', () => true);
     await network.start();
     return forger;
   }
@@ -133,18 +125,7 @@ export class StateSyncLiar {
     victim: { publicKey: string; p2pPort: number };
     honest: { publicKey: string; p2pPort: number };
   }): Promise<StateSyncLiar> {
-    const network = createNetwork({
-      chainId: CHAOS_CHAIN_ID,
-      nodeKey: args.key,
-      isMember: () => true,
-      listen: null,
-      peers: [args.victim, args.honest].map((n) => ({
-        host: '127.0.0.1',
-        port: n.p2pPort,
-        publicKey: hexToBytes(n.publicKey),
-      })),
-      reconnect: { initialDelayMs: 100, maxDelayMs: 300 },
-    });
+    const network = runnerMemberNetwork(args.key, [args.victim, args.honest], 300);
     const liar = new StateSyncLiar(
       network,
       hexToBytes(args.victim.publicKey),
@@ -187,8 +168,6 @@ export class StateSyncLiar {
       if (network.send(liar.victimKey, 'sync', answer)) liar.counts.relayed++;
       return true;
     });
-    network.handle('consensus', () => true);
-    network.handle('tx', () => true);
     await network.start();
     return liar;
   }

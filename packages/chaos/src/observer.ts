@@ -5,10 +5,10 @@
  * proposer two different proposals, has double-signed, whatever its ledger or WAL went through. This is
  * issue 12's "no honest double-sign, checked on what each node actually sent".
  */
-import { bytesToHex, hexToBytes, type SigningKey } from '@hanglian/core';
-import { createNetwork, type Network } from '@hanglian/network';
+import { bytesToHex, type SigningKey } from '@hanglian/core';
+import type { Network } from '@hanglian/network';
 import { decodeConsensusMessage } from '@hanglian/node';
-import { CHAOS_CHAIN_ID } from './cluster.js';
+import { runnerMemberNetwork } from './member.js';
 
 export interface DoubleSign {
   readonly validator: string;
@@ -32,25 +32,12 @@ export class WireObserver {
     key: SigningKey;
     nodes: ReadonlyArray<{ publicKey: string; p2pPort: number }>;
   }): Promise<WireObserver> {
-    const network = createNetwork({
-      chainId: CHAOS_CHAIN_ID,
-      nodeKey: args.key,
-      isMember: () => true,
-      listen: null,
-      peers: args.nodes.map((n) => ({
-        host: '127.0.0.1',
-        port: n.p2pPort,
-        publicKey: hexToBytes(n.publicKey),
-      })),
-      reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
-    });
+    const network = runnerMemberNetwork(args.key, args.nodes, 1_000);
     const observer = new WireObserver(network);
     network.handle('consensus', (peer, payload) => {
       observer.#record(bytesToHex(peer), payload);
       return true;
     });
-    network.handle('sync', () => true);
-    network.handle('tx', () => true);
     await network.start();
     return observer;
   }
