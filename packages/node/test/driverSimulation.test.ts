@@ -18,17 +18,21 @@ describe('driver simulation', () => {
     assert.notEqual(other.trace, one.trace);
   });
 
-  it('a wiped validator back within the round it voted in resumes it from its WAL (seed 12)', async () => {
-    // With the WAL replayed only for the first height after a start, this seed's node1 catches up by
-    // block sync to height 46, where it had prevoted, and its machine tries to propose there again: its
+  it('a wiped validator back within the round it voted in resumes it from its WAL (seeds 54, 55)', async () => {
+    // With the WAL replayed only for the first height after a start, node1 of each seed catches up by
+    // block sync to the height it had voted in (22, 33) and its machine tries to propose there again: its
     // guard refuses, and the simulation reports the attempt.
-    const result = await runDriverSimulation({ seed: 12, mix: 'wipe' });
-    assert.deepEqual(result.violations, []);
-    assert.ok(result.wipes > 0);
+    for (const seed of [54, 55]) {
+      const result = await runDriverSimulation({ seed, mix: 'wipe' });
+      assert.deepEqual(result.violations, [], `seed ${seed}`);
+      assert.ok(result.wipes > 0);
+    }
   });
 
-  it('an idle chain spaces its empty blocks out (5 virtual minutes without a transaction)', async () => {
-    // Without the idle back-off the same run makes a block every ~0.42 s: 621 blocks.
+  it('an idle chain spaces its empty blocks out, and a transaction starts the next block at once', async () => {
+    // Five virtual minutes without a transaction, then one 280 s in, when empty blocks are 30 s apart.
+    // Without the idle back-off the same run makes a block every ~0.46 s (658 blocks); without the start
+    // on admission the transfer waits for the next empty block (17.5 s in this run).
     const r = await runDriverSimulation({
       seed: 5,
       mix: 'crashes',
@@ -37,11 +41,16 @@ describe('driver simulation', () => {
       faultPhaseMs: 300_000,
       healMs: 120_000,
       progressBlocks: 2,
+      transactionAtMs: 280_000,
       timing: { idleAfterMs: 60_000, maxIdleBlockIntervalMs: 30_000 },
     });
     assert.deepEqual(r.violations, []);
     assert.ok(Math.max(...r.heights) < 250, `heights ${r.heights}`);
     assert.ok(r.longestBlockGapMs >= 25_000, `longest gap ${r.longestBlockGapMs} ms`);
+    assert.ok(
+      r.transactionCommittedAfterMs !== undefined && r.transactionCommittedAfterMs < 2_000,
+      `the transfer was committed ${r.transactionCommittedAfterMs} ms after it arrived`,
+    );
   });
 
   for (const mix of DRIVER_FAULT_MIXES) {

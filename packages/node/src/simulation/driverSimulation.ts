@@ -27,7 +27,16 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex, commitCodec, ed25519Sha256, type SigningKey, sha256 } from '@hanglian/core';
+import { Prng } from '@hanglian/consensus/simulator';
+import {
+  addressFromPublicKey,
+  bytesToHex,
+  commitCodec,
+  ed25519Sha256,
+  type SigningKey,
+  sha256,
+  signTx,
+} from '@hanglian/core';
 import { type Application, createApplication } from '../application.js';
 import { Chain } from '../chain/chain.js';
 import { initNetwork } from '../config/init.js';
@@ -71,6 +80,11 @@ export interface DriverSimulationOptions {
   readonly timing?: Partial<BlockTiming>;
   /** false: no fault at all (for timing checks); the mix still names the run. */
   readonly faults?: boolean;
+  /**
+   * Virtual ms after the start at which one signed transfer reaches every node's mempool (as a client's
+   * submission and its relay would): how soon a block takes it, when the chain was idle, is measured.
+   */
+  readonly transactionAtMs?: number;
   /** Told every commit and fault with its virtual time, for comparing two runs line by line. */
   readonly trace?: (line: string) => void;
 }
@@ -96,42 +110,12 @@ export interface DriverSimulationResult {
   /** Signatures a wiped validator's guard refused at heights below the last it signed (harmless, counted). */
   readonly staleRefusals: number;
   readonly violations: readonly string[];
+  /** With `transactionAtMs`: virtual ms from its arrival to the first block holding a transaction. */
+  readonly transactionCommittedAfterMs?: number;
   /** The longest time between two consecutive blocks (the first node to commit each), virtual ms. */
   readonly longestBlockGapMs: number;
   /** SHA-256 over every node's commits in order: equal for two runs of one seed. */
   readonly trace: string;
-}
-
-/** A tiny seeded generator (mulberry32): the simulation's only source of chance. */
-class Prng {
-  #state: number;
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  shuffle<T>(items: readonly T[]): T[] {
-    const out = [...items];
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [out[i], out[j]] = [out[j]!, out[i]!];
-    }
-    return out;
-  }
 }
 
 interface Timer {
@@ -220,6 +204,7 @@ interface SimNode {
   application?: Application;
   chain?: Chain;
   signerState?: SignerStateFile;
+  mempool?: Mempool;
   driver?: ConsensusDriver;
   evidence: number;
 }
@@ -232,6 +217,7 @@ const BLOCK_TIMING: BlockTiming = {
 const GENESIS_TIME = 1_700_000_000_000;
 
 export async function runDriverSimulation(options: DriverSimulationOptions): Promise<DriverSimulationResult> {
+  // The consensus simulator's generator: the simulation's only source of chance.
   const random = new Prng(options.seed ^ 0x5eed_d21e);
   const mix = options.mix ?? DRIVER_FAULT_MIXES[options.seed % DRIVER_FAULT_MIXES.length]!;
   const n = options.validators ?? random.pick([4, 4, 5, 7]);
@@ -263,6 +249,7 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
     basePort: 0,
     // Keys (and so the genesis, the proposers and every hash) from the seed: a run replays exactly.
     keySeed: sha256(new TextEncoder().encode(`driver-simulation/${options.seed}/${n}`)),
+    extraAccounts: options.transactionAtMs === undefined ? 0 : 1,
   });
   const scheduler = new VirtualScheduler(GENESIS_TIME + 1_000);
   const clock = () => scheduler.now;
@@ -291,11 +278,11 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
   // The network: per directed link a latency drawn once, jitter per message, links cut by partitions.
   const latency = new Map<string, number>();
   for (const a of nodes)
-    for (const b of nodes) if (a !== b) latency.set(`${a.index}>${b.index}`, random.int(2, 40));
+    for (const b of nodes) if (a !== b) latency.set(`${a.index}>${b.index}`, random.range(2, 40));
   const cut = new Set<string>();
   const deliver = (from: number, to: SimNode, channel: Channel, payload: Uint8Array, extraMs = 0) => {
     if (cut.has(`${from}>${to.index}`)) return;
-    const delay = (latency.get(`${from}>${to.index}`) ?? 5) + random.int(0, 10) + extraMs;
+    const delay = (latency.get(`${from}>${to.index}`) ?? 5) + random.range(0, 10) + extraMs;
     const sender = from < nodes.length ? nodes[from]!.address : `member-${from}`;
     scheduler.at(scheduler.now + delay, () => {
       if (!to.up) return;
@@ -346,7 +333,7 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
       const other = byAddress.get(peer);
       if (other !== undefined) deliver(node.index, other, channel, payload);
       else if (peer === liarAddress && channel === 'sync' && liarPeers.length > 0)
-        scheduler.at(scheduler.now + random.int(2, 40), () => answerLie(node, payload));
+        scheduler.at(scheduler.now + random.range(2, 40), () => answerLie(node, payload));
     },
     onMessage: (channel, handler) => {
       node.handlers.set(channel, handler);
@@ -363,6 +350,37 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
   /** When each height was first committed, for the longest gap between blocks. */
   const firstCommitAt = new Map<number, number>();
   let longestGap = 0;
+  let txArrivedAt: number | undefined;
+  let txCommittedAfter: number | undefined;
+  /** One transfer of 1 from the network's funded account to itself, into every running node's mempool. */
+  const submitTransfer = () => {
+    const org = net.manifest.organisations[0]!.id;
+    const key = readKeyFile(networkPaths.orgKey(join(dir, 'net'), org, 'account-0'), net.passphrase);
+    const reference = nodes.find((x) => x.up)!;
+    const tx = signTx(
+      {
+        v: 1,
+        chainId: net.genesis.chainId,
+        module: 'settlement',
+        command: 'transfer',
+        params: { to: addressFromPublicKey(key.publicKey), amount: 1 },
+        submitter: key.publicKey,
+        nonce: 0,
+        expiresAt: reference.chain!.height + 1_000,
+        actors: [],
+      },
+      key,
+    );
+    txArrivedAt = scheduler.now;
+    for (const node of nodes) {
+      if (!node.up) continue;
+      node.mempool!.add(tx, node.chain!.reader(), {
+        height: node.chain!.height + 1,
+        time: scheduler.now,
+      });
+      node.driver!.onTransactionAdmitted();
+    }
+  };
   const commitLog: string[] = [];
 
   const start = (node: SimNode) => {
@@ -424,6 +442,8 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
           const previous = firstCommitAt.get(height - 1);
           if (previous !== undefined) longestGap = Math.max(longestGap, scheduler.now - previous);
           firstCommitAt.set(height, scheduler.now);
+          if (prepared.txs.length > 0 && txArrivedAt !== undefined && txCommittedAfter === undefined)
+            txCommittedAfter = scheduler.now - txArrivedAt;
         } else if (first !== hash)
           violations.push(
             `agreement: ${node.name} committed ${hash.slice(0, 12)} at ${height}, another node ${first.slice(0, 12)}`,
@@ -434,7 +454,7 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
         node.evidence++;
       },
     });
-    Object.assign(node, { application, chain, signerState, driver, up: true });
+    Object.assign(node, { application, chain, signerState, mempool, driver, up: true });
     driver.start();
   };
 
@@ -467,8 +487,8 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
     for (let h = from; h < from + count && source !== undefined; h++) {
       const commit = source.chain!.getCommit(h);
       if (commit === undefined) break;
-      const garbage = Uint8Array.from({ length: random.int(64, 512) }, () => random.int(0, 255));
-      items.push({ block: garbage, commit: commitBytes(commit) });
+      const garbage = Uint8Array.from({ length: random.range(64, 512) }, () => random.range(0, 255));
+      items.push({ block: garbage, commit: commitCodec.encode(commit) });
     }
     return items;
   };
@@ -511,8 +531,8 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
       if (equivocated.has(slot)) continue;
       equivocated.add(slot);
       counts.equivocations++;
-      const invented = bytesToHex(Uint8Array.from({ length: 32 }, () => random.int(0, 255)));
-      random.shuffle(nodes.filter((x) => x !== byzantine)).forEach((victim, i) => {
+      const invented = bytesToHex(Uint8Array.from({ length: 32 }, () => random.range(0, 255)));
+      random.shuffled(nodes.filter((x) => x !== byzantine)).forEach((victim, i) => {
         if (i % 2 !== 0) return;
         const vote = { type, height, round, blockHash: invented, validator: byzantine.address };
         deliver(
@@ -531,13 +551,13 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
   const maxDown = byzantine === undefined ? f : 0;
   const plan: Array<{ at: number; run: () => Promise<void> | void }> = [];
   for (
-    let t = scheduler.now + random.int(2_000, 4_000);
+    let t = scheduler.now + random.range(2_000, 4_000);
     options.faults !== false && t < faultEnd;
-    t += random.int(2_500, 6_000)
+    t += random.range(2_500, 6_000)
   ) {
-    const duration = random.int(800, 4_000);
+    const duration = random.range(800, 4_000);
     if (mix === 'crash-all') {
-      const order = random.shuffle(nodes);
+      const order = random.shuffled(nodes);
       plan.push({
         at: t,
         run: async () => {
@@ -545,11 +565,11 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
         },
       });
       for (const [i, x] of order.entries())
-        plan.push({ at: t + duration + i * random.int(0, 300), run: () => start(x) });
+        plan.push({ at: t + duration + i * random.range(0, 300), run: () => start(x) });
       t += duration + order.length * 300;
     } else if (mix === 'partitions') {
-      const shuffled = random.shuffle(nodes);
-      const side = random.chance(0.5) ? random.int(1, Math.max(1, f)) : Math.ceil(n / 2);
+      const shuffled = random.shuffled(nodes);
+      const side = random.chance(0.5) ? random.range(1, Math.max(1, f)) : Math.ceil(n / 2);
       const small = shuffled.slice(0, side);
       const large = shuffled.slice(side);
       plan.push({
@@ -572,7 +592,7 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
       // the height the victim voted in when it comes back, and it must resume that height from its WAL
       // (finding "a wiped validator can sign twice").
       const stalled =
-        wipeIt && random.chance(0.5) ? random.shuffle(honest.filter((x) => x !== victim)).slice(0, f) : [];
+        wipeIt && random.chance(0.5) ? random.shuffled(honest.filter((x) => x !== victim)).slice(0, f) : [];
       const isolate = (on: boolean) => {
         for (const a of stalled)
           for (const b of nodes)
@@ -590,10 +610,10 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
       });
       // A stalled network stays in one round for seconds: back within it, the victim meets again the
       // very round it voted in.
-      const back = stalled.length > 0 ? random.int(50, 600) : duration;
+      const back = stalled.length > 0 ? random.range(50, 600) : duration;
       plan.push({ at: t + back, run: () => start(victim) });
       if (stalled.length > 0) {
-        const healAt = t + back + random.int(500, 4_000);
+        const healAt = t + back + random.range(500, 4_000);
         plan.push({ at: healAt, run: () => isolate(false) });
         t = healAt;
       }
@@ -623,6 +643,7 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
     evidence: nodes.reduce((sum, x) => sum + x.evidence, 0),
     signedMessages: counts.signed,
     longestBlockGapMs: longestGap,
+    ...(txCommittedAfter === undefined ? {} : { transactionCommittedAfterMs: txCommittedAfter }),
     staleRefusals: counts.staleRefusals,
     violations,
     trace: bytesToHex(sha256(new TextEncoder().encode(commitLog.join('\n')))),
@@ -631,6 +652,8 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
   try {
     for (const node of nodes) start(node);
     for (const step of plan) scheduler.at(step.at, step.run);
+    if (options.transactionAtMs !== undefined)
+      scheduler.at(GENESIS_TIME + 1_000 + options.transactionAtMs, submitTransfer);
     if (mix === 'sync-liar') for (let t = scheduler.now + 1_000; t < faultEnd; t += 150) scheduler.at(t, lie);
     if (mix === 'equivocator')
       for (let t = scheduler.now + 1_000; t < faultEnd; t += 100) scheduler.at(t, equivocate);
@@ -670,8 +693,4 @@ export async function runDriverSimulation(options: DriverSimulationOptions): Pro
     for (const node of nodes) if (node.up) await crash(node).catch(() => {});
     if (ownDir) rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function commitBytes(commit: NonNullable<ReturnType<Chain['getCommit']>>): Uint8Array {
-  return commitCodec.encode(commit);
 }
