@@ -4,6 +4,7 @@
  * violation ends the campaign with the seed and a command that replays it; the network directory and
  * the nodes' logs are then kept for the post-mortem.
  */
+import { NODE_FAULT_EXIT_CODE } from '@hanglian/cli';
 import { Equivocator } from './byzantine.js';
 import { ChaosCluster, httpJson, sleep } from './cluster.js';
 import { ForgingMember, StateSyncLiar } from './forger.js';
@@ -151,9 +152,6 @@ export function replayCommand(options: CampaignOptions, faultsRun?: number): str
   parts.push(`--kinds ${kinds.join(',')}`);
   return parts.join(' ');
 }
-
-/** `hanglian node start`'s exit code when it stops on a local fault (packages/cli/src/commands/node.ts). */
-const NODE_FAULT_EXIT_CODE = 70;
 
 /** Fault kinds that need every node's directory on a lossy disk. */
 const DISK_FAULT_KINDS: readonly FaultKind[] = ['power-loss', 'disk-full'];
@@ -611,7 +609,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         }
         diskFull.nodesStopped++;
         const tail = cluster.logTail(victim, 20);
-        if (exit.code !== NODE_FAULT_EXIT_CODE || !/disk is full|no space left/i.test(tail))
+        if (exit.code !== NODE_FAULT_EXIT_CODE || !tail.includes('"code":"DISK_FULL"'))
           throw new InvariantViolation(
             'halt',
             `${victim} exited on a full disk (${exit.signal ?? `code ${exit.code}`}) without the clear local-fault stop: ${tail.split('\n').slice(-4).join(' | ')}`,

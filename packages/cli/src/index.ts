@@ -15,3 +15,4 @@ export {
   stockBookstore,
   submitStep,
 } from './demo/bookStory.js';
+export { NODE_FAULT_EXIT_CODE, NODE_UPGRADE_EXIT_CODE } from './exitCodes.js';

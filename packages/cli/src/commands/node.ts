@@ -9,15 +9,10 @@ import {
 } from '@hanglian/node/offline';
 import type { Command } from 'commander';
 import { findConsoleBuild } from '../consoleBuild.js';
+import { NODE_FAULT_EXIT_CODE, NODE_UPGRADE_EXIT_CODE } from '../exitCodes.js';
 import { readGenesisFile } from './genesis.js';
 
-/** Exit code of `hanglian node start` when the node stopped itself on a local execution fault. */
-export const NODE_FAULT_EXIT_CODE = 70;
-/**
- * Exit code of `hanglian node start` / `join` when the node stopped (or would not start) at a software
- * upgrade it does not carry: start the new release on the same directory (sysexits' EX_TEMPFAIL).
- */
-export const NODE_UPGRADE_EXIT_CODE = 75;
+export { NODE_FAULT_EXIT_CODE, NODE_UPGRADE_EXIT_CODE };
 
 /** What this build of the CLI is: the software upgrades its node carries (a release adds names). */
 export interface CliBuild {
