@@ -9,7 +9,7 @@ import { Equivocator } from './byzantine.js';
 import { ChaosCluster, httpJson, sleep } from './cluster.js';
 import { ForgingMember, StateSyncLiar } from './forger.js';
 import { GovernanceDriver } from './governance.js';
-import { type CheckCounts, InvariantChecker, InvariantViolation } from './invariants.js';
+import { type CheckCounts, InvariantChecker, InvariantViolation, patient } from './invariants.js';
 import { RingLoad } from './load.js';
 import { lossyDiskSupport } from './lossyDisk.js';
 import { WireObserver } from './observer.js';
@@ -419,36 +419,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 
   /** The double votes of `validatorKey` recorded on chain (evidence module), read from a live node. */
   const recordedEquivocations = async (org: string, validatorKey: string): Promise<number> => {
-    let lastError: unknown;
-    // Any live node will do; a starved one may time out, so the next is asked.
-    for (let attempt = 0; attempt < 6; attempt++) {
-      const live = cluster.live;
-      const node = live[attempt % Math.max(1, live.length)];
-      if (node === undefined) {
-        await sleep(1_000);
-        continue;
-      }
-      try {
-        const response = await httpJson(`${node.url}/v1/query/evidence/equivocations`, {
-          method: 'POST',
-          json: { params: { org } },
-          timeoutMs: 10_000,
-        });
-        if (response.status !== 200)
-          throw new InvariantViolation('runner', `equivocations query: ${JSON.stringify(response.body)}`);
-        return (response.body.result as Array<{ validator: string }>).filter(
-          (r) => r.validator === validatorKey,
-        ).length;
-      } catch (error) {
-        if (error instanceof InvariantViolation) throw error;
-        lastError = error;
-        await sleep(1_000);
-      }
-    }
-    throw new InvariantViolation(
-      'runner',
-      `equivocations query: no live node answered (${String(lastError)})`,
+    const node = cluster.live[0]!;
+    const path = '/v1/query/evidence/equivocations';
+    const response = await patient(node, path, () =>
+      httpJson(`${node.url}${path}`, { method: 'POST', json: { params: { org } }, timeoutMs: 15_000 }),
     );
+    if (response.status !== 200)
+      throw new InvariantViolation('runner', `equivocations query: ${JSON.stringify(response.body)}`);
+    return (response.body.result as Array<{ validator: string }>).filter((r) => r.validator === validatorKey)
+      .length;
   };
 
   const apply = async (fault: Fault): Promise<void> => {
@@ -556,8 +535,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         checker.restarted(victim);
         return;
       case 'validator-change': {
-        const org = cluster.manifest.nodes.find((n) => n.name === victim)!.org;
-        const { publicKey } = cluster.node(victim);
+        const { org, publicKey } = cluster.node(victim);
         const entry = (await governance.validators()).find((v) => v.publicKey === publicKey);
         if (entry === undefined) {
           log(`  ${victim} is not in the validator set: nothing to change`);
@@ -620,8 +598,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         return;
       }
       case 'equivocate': {
-        const org = cluster.manifest.nodes.find((n) => n.name === victim)!.org;
-        const { publicKey } = cluster.node(victim);
+        const { org, publicKey } = cluster.node(victim);
         const before = await recordedEquivocations(org, publicKey);
         const equivocator = await Equivocator.start({
           memberKey: cluster.key(cluster.byzantineName),

@@ -96,6 +96,8 @@ export async function freePortRange(count: number, pick: () => number): Promise<
 
 export interface ChaosNode {
   readonly name: string;
+  /** The organisation that runs it. */
+  readonly org: string;
   readonly validator: boolean;
   readonly publicKey: string;
   readonly address: string;
@@ -156,6 +158,7 @@ export class ChaosCluster {
       .filter((n) => n.name !== byzantine.name && n.name !== observer.name)
       .map((n) => ({
         name: n.name,
+        org: n.org,
         validator: n.validator,
         publicKey: n.publicKey,
         address: addressFromPublicKey(Buffer.from(n.publicKey, 'hex')),

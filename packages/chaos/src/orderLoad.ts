@@ -442,14 +442,8 @@ export class StepSubmitter {
           json: { tx: bytesToHex(tx) },
           timeoutMs: 10_000,
         });
-        if (response.status === 200 && response.body.status === 'committed') {
-          this.height = Math.max(this.height, response.body.height as number);
-          return {
-            height: response.body.height as number,
-            code: response.body.result.code as string,
-            message: (response.body.result.message as string | undefined) ?? '',
-          };
-        }
+        if (response.status === 200 && response.body.status === 'committed')
+          return this.#committed(response.body);
         // Refused (TX_NONCE_TOO_LOW after an earlier copy committed, MEMPOOL_DUPLICATE while one waits),
         // timed out, or the node could not say: resolved before anything is sent again.
         this.errors++;
@@ -463,6 +457,12 @@ export class StepSubmitter {
     return sent ? 'stopped-in-doubt' : 'stopped';
   }
 
+  /** A committed transaction's status (from a submission or a lookup) as the step's outcome. */
+  #committed(body: { height: number; result: { code: string; message?: string } }): StepOutcome {
+    this.height = Math.max(this.height, body.height);
+    return { height: body.height, code: body.result.code, message: body.result.message ?? '' };
+  }
+
   /** What `node` knows of a step: committed there, pending in its mempool, or applied by its state. */
   async #resolve(
     node: ApiNode,
@@ -470,14 +470,7 @@ export class StepSubmitter {
     applied: (node: ApiNode) => Promise<number | undefined>,
   ): Promise<StepOutcome | Unresolved> {
     const status = await httpJson(`${node.url}/v1/txs/${txId}`, { timeoutMs: 5_000 });
-    if (status.status === 200 && status.body.status === 'committed') {
-      this.height = Math.max(this.height, status.body.height as number);
-      return {
-        height: status.body.height as number,
-        code: status.body.result.code as string,
-        message: (status.body.result.message as string | undefined) ?? '',
-      };
-    }
+    if (status.status === 200 && status.body.status === 'committed') return this.#committed(status.body);
     if (status.status === 200 && status.body.status === 'pending') return 'pending';
     // Not in its index (a node that synced from a snapshot holds no older blocks) nor its mempool: the
     // state says whether the step was applied.
