@@ -194,6 +194,14 @@ static int flush_file(int fd, struct dirty_file *f, int datasync) {
   return 0;
 }
 
+/* The part of [at, at + remaining) inside one page: its page index, its offset in the page, its length. */
+static size_t page_span(off_t at, size_t remaining, off_t *index, size_t *in_page) {
+  *index = at / PAGE;
+  *in_page = (size_t)(at % PAGE);
+  size_t len = PAGE - *in_page;
+  return len < remaining ? len : remaining;
+}
+
 /*
  * The backing file is opened for reading too (a partial page written must first be read), and without
  * O_APPEND (which would make pwrite ignore the offset the kernel computed) or O_DIRECT.
@@ -272,10 +280,9 @@ static int lossy_read(const char *path, char *buf, size_t size, off_t off, struc
   result = 0;
   while (done < size) {
     off_t at = off + (off_t)done;
-    off_t index = at / PAGE;
-    size_t in_page = (size_t)(at % PAGE);
-    size_t len = PAGE - in_page;
-    if (len > size - done) len = size - done;
+    off_t index;
+    size_t in_page;
+    size_t len = page_span(at, size - done, &index, &in_page);
     struct page *p = find_page(f, index);
     if (p != NULL) memcpy(buf + done, p->data + in_page, len);
     else if ((result = read_backing(fd, f, (unsigned char *)buf + done, len, at)) != 0) break;
@@ -303,10 +310,9 @@ static int lossy_write(const char *path, const char *buf, size_t size, off_t off
   int result = 0;
   while (done < size) {
     off_t at = off + (off_t)done;
-    off_t index = at / PAGE;
-    size_t in_page = (size_t)(at % PAGE);
-    size_t len = PAGE - in_page;
-    if (len > size - done) len = size - done;
+    off_t index;
+    size_t in_page;
+    size_t len = page_span(at, size - done, &index, &in_page);
     struct page *p = find_page(f, index);
     if (p == NULL) {
       p = malloc(sizeof *p);
