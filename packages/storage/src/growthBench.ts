@@ -5,7 +5,7 @@
 // Library code prints nothing: the caller formats the figures.
 
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StateStore } from './state/stateStore.js';
@@ -36,8 +36,14 @@ export interface GrowthFigures {
   /** The ledger directory's size after the blocks, and per stored key. */
   readonly diskBytes: number;
   readonly diskBytesPerKey: number;
-  /** This process's resident memory after the blocks. */
+  /** This process's resident memory after the blocks (LMDB's map of the file counts in it). */
   readonly rssBytes: number;
+  /**
+   * Of it, the process's own memory (Linux `RssAnon`: heap, buffers, the sort's arrays; not the file's
+   * pages LMDB maps): the highest of the samples taken before the fill, at every million keys imported,
+   * after the fill and after the blocks; undefined where /proc says nothing.
+   */
+  readonly anonPeakBytes: number | undefined;
 }
 
 const KEY_BYTES = 16;
@@ -106,6 +112,16 @@ export function prefillState(
   );
 }
 
+/** The process's anonymous resident memory (Linux), in bytes. */
+function anonBytes(): number | undefined {
+  try {
+    const match = /^RssAnon:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match === null ? undefined : Number(match[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 function directoryBytes(dir: string): number {
   let total = 0;
   for (const name of readdirSync(dir)) {
@@ -141,7 +157,16 @@ export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<
       const storage = openStorage({ path: join(scratch, 'ledger') });
       progress(`${keys.toLocaleString('en')} keys: sorting by path and importing…`);
       let started = performance.now();
-      prefillState(storage.state, keys, value, progress);
+      let anonPeak = anonBytes();
+      const sample = () => {
+        const now = anonBytes();
+        if (now !== undefined) anonPeak = Math.max(anonPeak ?? 0, now);
+      };
+      prefillState(storage.state, keys, value, (line) => {
+        sample();
+        progress(line);
+      });
+      sample();
       const fillSeconds = (performance.now() - started) / 1000;
       progress(`  filled in ${fillSeconds.toFixed(1)} s; ${blocks} blocks of ${blockKeys} changes on top…`);
       const treeNodes = storage.kv.subDb('state_tree');
@@ -159,6 +184,7 @@ export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<
         }
         overlay.commit(version++);
       }
+      sample();
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuBefore);
       const recordsAfter =
@@ -181,6 +207,7 @@ export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<
         diskBytes,
         diskBytesPerKey: diskBytes / Math.max(1, keys + changed / 2),
         rssBytes: process.memoryUsage().rss,
+        anonPeakBytes: anonPeak,
       });
     } finally {
       rmSync(scratch, { recursive: true, force: true });
