@@ -148,7 +148,7 @@ export function replayCommand(options: CampaignOptions, faultsRun?: number): str
       ? [...FAULT_KINDS]
       : Object.entries(options.weights)
           .filter(([, w]) => (w ?? 0) > 0)
-          .map(([k]) => k);
+          .map(([k, w]) => (w === 1 ? k : `${k}=${w}`));
   parts.push(`--kinds ${kinds.join(',')}`);
   return parts.join(' ');
 }

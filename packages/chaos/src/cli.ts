@@ -8,15 +8,15 @@
  *                       the seed, 0 to 2); --clients <n> (default 4)
  *   --order-clients <n> clients running whole order lifecycles beside the transfers (default 2; 0: none)
  *   --max-faults <n>    stop after n faults (a replay stops after the failing one)
- *   --kinds a,b         only these fault kinds (kill, pause, crash-all, crash-all-pause, partition, delay,
- *                       wipe, forge-sync, crash-all-start-pause, validator-change,
- *                       clock-skew)
+ *   --kinds a,b=3       only these fault kinds, each with an optional weight (kill, pause, crash-all,
+ *                       crash-all-pause, partition, delay, wipe, forge-sync, crash-all-start-pause,
+ *                       validator-change, clock-skew, equivocate, power-loss, disk-full)
  *   --keep              keep the network directory and logs even when nothing failed
  *   --json              print the summary as JSON as well
  */
 import { parseArgs } from 'node:util';
 import { formatSummary, runCampaign } from './campaign.js';
-import { FAULT_KINDS, type FaultKind } from './schedule.js';
+import { type FaultKind, parseKinds } from './schedule.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,7 +36,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run chaos -- [--minutes N] [--seed S] [--validators N] [--full-nodes N] [--clients N] [--order-clients N] [--max-faults N] [--kinds a,b] [--keep] [--json]\n',
+    'usage: npm run chaos -- [--minutes N] [--seed S] [--validators N] [--full-nodes N] [--clients N] [--order-clients N] [--max-faults N] [--kinds a,b=3] [--keep] [--json]\n',
   );
   process.exit(0);
 }
@@ -58,13 +58,11 @@ if (!(minutes > 0)) {
 }
 let weights: Partial<Record<FaultKind, number>> | undefined;
 if (values.kinds !== undefined) {
-  weights = {};
-  for (const kind of values.kinds.split(',')) {
-    if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
-      process.stderr.write(`unknown fault kind ${kind} (kinds: ${FAULT_KINDS.join(', ')})\n`);
-      process.exit(2);
-    }
-    weights[kind as FaultKind] = 1;
+  try {
+    weights = parseKinds(values.kinds) as Partial<Record<FaultKind, number>>;
+  } catch (error) {
+    process.stderr.write(`--kinds: ${(error as Error).message}\n`);
+    process.exit(2);
   }
 }
 const seed = whole('seed', values.seed, 0) ?? Date.now() % 1_000_000;

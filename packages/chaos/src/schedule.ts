@@ -52,6 +52,26 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * Parses `--kinds`: fault kinds separated by commas, each with an optional whole weight (`power-loss=3`:
+ * drawn three times as often as a kind of weight 1). Weights let a campaign aim at the kinds that have run
+ * least; the same list (weights included) draws the same schedule from the same seed.
+ */
+export function parseKinds(text: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const item of text.split(',')) {
+    const [kind = '', weightText, ...rest] = item.trim().split('=');
+    if (!(FAULT_KINDS as readonly string[]).includes(kind))
+      throw new RangeError(`unknown fault kind ${JSON.stringify(kind)} (kinds: ${FAULT_KINDS.join(', ')})`);
+    const weight = weightText === undefined ? 1 : Number(weightText);
+    if (rest.length > 0 || !Number.isInteger(weight) || weight < 1 || weight > 1000)
+      throw new RangeError(`the weight of ${kind} must be a whole number from 1 to 1000, got ${item.trim()}`);
+    if (kind in weights) throw new RangeError(`fault kind ${kind} is named twice`);
+    weights[kind] = weight;
+  }
+  return weights;
+}
+
 export interface Fault {
   /** Position in the schedule, from 0. */
   readonly index: number;

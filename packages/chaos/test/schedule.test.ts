@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { campaignShape, isCatchingUp, replayCommand, roundsDurationMs } from '../src/campaign.js';
 import { SeededRandom } from '../src/random.js';
-import { describeFault, FAULT_KINDS, generateSchedule, maxFaulty } from '../src/schedule.js';
+import { describeFault, FAULT_KINDS, generateSchedule, maxFaulty, parseKinds } from '../src/schedule.js';
 
 const shape = { validators: ['node0', 'node1', 'node2', 'node3'], fullNodes: ['node4'] };
 
@@ -153,6 +153,23 @@ describe('fault schedule', () => {
       command,
       'npm run chaos -- --seed 31 --minutes 2 --validators 4 --max-faults 3 --kinds kill',
     );
+  });
+
+  it('reads weighted kinds, draws them in proportion, and names the weights in the replay command', () => {
+    assert.deepEqual(parseKinds('kill,power-loss=3'), { kill: 1, 'power-loss': 3 });
+    assert.throws(() => parseKinds('kill,unplug'), /unknown fault kind "unplug"/);
+    assert.throws(() => parseKinds('kill=0'), /weight of kill must be a whole number/);
+    assert.throws(() => parseKinds('kill=1.5'), /weight of kill/);
+    assert.throws(() => parseKinds('kill,kill=2'), /named twice/);
+    const weights = parseKinds('kill,pause=4');
+    const drawn = generateSchedule(3, { ...shape, weights }, 500);
+    const pauses = drawn.filter((f) => f.kind === 'pause').length;
+    assert.equal(pauses + drawn.filter((f) => f.kind === 'kill').length, 500);
+    // Expected 400 of 500; a binomial spread of ±9 makes 340..460 a safe bound.
+    assert.ok(pauses > 340 && pauses < 460, `pauses drawn ${pauses} of 500`);
+    const command = replayCommand({ seed: 3, minutes: 5, weights });
+    assert.match(command, / --kinds kill,pause=4$/);
+    assert.deepEqual(parseKinds(command.split('--kinds ')[1]!), weights);
   });
 
   it('names the kinds even when the default ones ran, and that list draws the default schedule', () => {
