@@ -98,6 +98,9 @@ export async function submitStep(
     module: call.module,
     command: call.command,
     params: call.params,
+    // Not the node's wait (30 s at most, then COMMIT_TIMEOUT): the step's own, longer one below, so a
+    // very loaded machine slows the seeding down instead of failing it.
+    waitForCommit: false,
   });
   const status =
     outcome.status.status === 'pending'
