@@ -20,13 +20,16 @@ import { join, relative } from 'node:path';
 export const HEAVY_TIERS = {
   // Single-process tests that take more than ~5 s each on this 2-core machine: most run contracts in the
   // QuickJS sandbox many times, or PGlite, or four validators in one process. Correctness suites, not
-  // timing ones.
+  // timing ones. The determinism files compare the output of child processes that run a seeded sequence
+  // (no node, no timeout that matters) and the SDK's examples talk to a node in the test's own process:
+  // another file beside them changes how long they take, never what they print.
   slow: [
     'packages/cli/test/openLoop.test.ts',
     'packages/commerce-standards/test/chain.test.ts',
     'packages/commerce-standards/test/local.test.ts',
     'packages/commerce-standards/test/personalSearch.test.ts',
     'packages/contract-runtime/test/bench.test.ts',
+    'packages/contract-runtime/test/determinism.test.ts',
     'packages/contract-runtime/test/hostile.test.ts',
     'packages/contract-runtime/test/metering.test.ts',
     'packages/contract-runtime/test/sandbox.test.ts',
@@ -45,19 +48,21 @@ export const HEAVY_TIERS = {
     'packages/node/test/stateSyncChunks.test.ts',
     'packages/node/test/upgrade.test.ts',
     'packages/sdk/test/commerce.test.ts',
+    'packages/sdk/test/examples.test.ts',
     'packages/sdk/test/local.test.ts',
     'packages/state-machine/test/insights.property.test.ts',
     'packages/state-machine/test/orders.linked.test.ts',
     'packages/state-machine/test/orders.market.test.ts',
     'packages/state-machine/test/orders.property.test.ts',
     'packages/state-machine/test/registry.clock.test.ts',
+    'packages/state-machine/test/registry.determinism.test.ts',
     'packages/state-machine/test/registry.gasBound.test.ts',
     'packages/state-machine/test/registry.hostile.test.ts',
     'packages/state-machine/test/registry.nested.test.ts',
     'packages/state-machine/test/registry.test.ts',
   ],
-  // Tests that start node processes (the CLI's `node start`, devnets, the index beside a node), kill them
-  // to check crash safety, or compare runs across processes.
+  // Tests that start node processes (the CLI's `node start`, devnets, the index beside a node), or kill
+  // processes to check crash safety.
   'multi-process': [
     'packages/chaos/test/campaign.test.ts',
     'packages/chaos/test/lossyDisk.test.ts',
@@ -72,14 +77,11 @@ export const HEAVY_TIERS = {
     'packages/cli/test/privacy.test.ts',
     'packages/cli/test/scenarios.test.ts',
     'packages/cli/test/walletSearch.test.ts',
-    'packages/contract-runtime/test/determinism.test.ts',
     'packages/indexer/test/crash.test.ts',
     'packages/indexer/test/follow.test.ts',
     'packages/node/test/badPeers.test.ts',
     'packages/node/test/crash.test.ts',
     'packages/node/test/faults.test.ts',
-    'packages/sdk/test/examples.test.ts',
-    'packages/state-machine/test/registry.determinism.test.ts',
     'packages/storage/test/crash.test.ts',
   ],
   // The console in Chromium (playwright-core) on a devnet; needs the web build, which only this tier and
