@@ -134,6 +134,28 @@ async function startNode(
   return node;
 }
 
+/**
+ * Starts several nodes side by side (each links to the others as they come up, as in sequence) and adds
+ * each to `running` as soon as it listens, so that a failure leaves none unstopped; throws the first
+ * failure once every start has ended.
+ */
+async function startNodes(running: NodeProcess[], cli: string, orgs: Org[], genesis: string): Promise<void> {
+  const outcomes = await Promise.allSettled(
+    orgs.map(async (o) => {
+      const node = await startNode(
+        cli,
+        'start',
+        o,
+        orgs.filter((p) => p !== o),
+        genesis,
+      );
+      running.push(node);
+    }),
+  );
+  const failed = outcomes.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+}
+
 async function stopNode(node: NodeProcess): Promise<void> {
   if (node.child.exitCode !== null || node.child.signalCode !== null) return;
   node.child.kill('SIGTERM');
@@ -297,10 +319,10 @@ test('separate organisations form a consortium, admit and promote a fifth member
       shop: 'merchant',
       mall: 'merchant',
     };
-    // 1. Each organisation makes its own keys, in its own directory.
+    // 1. Each organisation makes its own keys, in its own directory (the five side by side).
     step('1');
-    for (const o of [acme, bank, ship, mall, shop]) {
-      const made = await hanglian(
+    const inits = [acme, bank, ship, mall, shop].map((o) =>
+      hanglian(
         'org',
         'init',
         '--dir',
@@ -317,9 +339,9 @@ test('separate organisations form a consortium, admit and promote a fifth member
         o.p2p,
         '--api',
         `${o.host}:${API_PORT}`,
-      );
-      assert.equal(made.code, 0, made.stderr);
-    }
+      ),
+    );
+    for (const made of await Promise.all(inits)) assert.equal(made.code, 0, made.stderr);
 
     // 2. The ceremony: a draft, the founders' public cards, and every founder's signature.
     step('2');
@@ -375,17 +397,7 @@ test('separate organisations form a consortium, admit and promote a fifth member
     // 3. Each founder starts its own node from its own directory.
     step('3');
     const founders = [acme, bank, ship, mall];
-    for (const o of founders) {
-      running.push(
-        await startNode(
-          CLI,
-          'start',
-          o,
-          founders.filter((p) => p !== o),
-          genesis,
-        ),
-      );
-    }
+    await startNodes(running, CLI, founders, genesis);
     await waitFor('the founders commit', async () =>
       (await Promise.all(founders.map(height))).every((h) => h >= 2) ? true : undefined,
     );
@@ -833,6 +845,7 @@ test('separate organisations form a consortium, admit and promote a fifth member
         0,
       );
     }
+    step(`8: upgrade voted (at ${upgradeAt}, now ${await height(acme)})`);
     await waitFor(
       `the upgrade scheduled at ${upgradeAt}`,
       async () => {
@@ -861,6 +874,7 @@ test('separate organisations form a consortium, admit and promote a fifth member
       );
     }
     running.length = 0;
+    step('8: every node stopped');
     // The old release refuses to start on the same data, with the same exit code.
     const old = await run(
       CLI,
@@ -883,17 +897,10 @@ test('separate organisations form a consortium, admit and promote a fifth member
     assert.equal(release.code, 0, release.stderr);
     assert.match(release.stdout, /carries upgrade v2/);
     const all = [acme, bank, mall, shop];
-    for (const o of all)
-      running.push(
-        await startNode(
-          NEXT_CLI,
-          'start',
-          o,
-          all.filter((p) => p !== o),
-          genesis,
-        ),
-      );
+    await startNodes(running, NEXT_CLI, all, genesis);
+    step('9: started');
     await assertAgree(all, upgradeAt + 3, reader);
+    step('9: agreed');
 
     // Nothing acknowledged was lost: every acknowledged transfer is committed, on the joiner's node too.
     flowing = false;
@@ -910,6 +917,7 @@ test('separate organisations form a consortium, admit and promote a fifth member
       }
       assert.equal(heights.size, 1, `${txId} committed at different heights`);
     }
+    step(`9: ${acknowledged.length} transfers checked`);
     // Every completed order is completed on every node, the joiner's included.
     for (const order of completedOrders)
       for (const o of all) {
