@@ -11,7 +11,7 @@
 //   npm run test:slow             single-process suites that take more than ~5 s each (contracts, PGlite)
 //   npm run test:multi-process    tests that start node processes, devnets or the index beside them
 //   npm run test:browser          the console in Chromium on a devnet (needs the web build)
-//   npm run test:soak             long property and timing checks (the gas schedule's worst cases)
+//   npm run test:soak             timing checks, alone (the gas schedule's worst cases)
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -22,12 +22,14 @@ export const HEAVY_TIERS = {
   // QuickJS sandbox many times, or PGlite, or four validators in one process. Correctness suites, not
   // timing ones. The determinism files compare the output of child processes that run a seeded sequence
   // (no node, no timeout that matters) and the SDK's examples talk to a node in the test's own process:
-  // another file beside them changes how long they take, never what they print.
+  // another file beside them changes how long they take, never what they print. So does the consensus
+  // simulator's 600 seeded scenarios: virtual time in one process, nothing measured.
   slow: [
     'packages/cli/test/openLoop.test.ts',
     'packages/commerce-standards/test/chain.test.ts',
     'packages/commerce-standards/test/local.test.ts',
     'packages/commerce-standards/test/personalSearch.test.ts',
+    'packages/consensus/test/simulator.test.ts',
     'packages/contract-runtime/test/bench.test.ts',
     'packages/contract-runtime/test/determinism.test.ts',
     'packages/contract-runtime/test/hostile.test.ts',
@@ -93,10 +95,8 @@ export const HEAVY_TIERS = {
     'packages/console/test/personalSearch.test.ts',
     'packages/console/test/story.test.ts',
   ],
-  // Long runs: the consensus simulator's seeded fault scenarios and the gas schedule's time bound over
-  // every generated worst case.
+  // Timing checks, alone on the machine: the gas schedule's time bound over every generated worst case.
   soak: [
-    'packages/consensus/test/simulator.test.ts',
     'packages/contract-runtime/test/gasPrice.test.ts',
     'packages/contract-runtime/test/worstCase.test.ts',
   ],
