@@ -36,6 +36,11 @@ export interface GrowthFigures {
   /** The ledger directory's size after the blocks, and per stored key. */
   readonly diskBytes: number;
   readonly diskBytesPerKey: number;
+  /** Tree node records read from storage per changed key (not from the cache or the pinned levels). */
+  readonly nodeReadsPerKey: number;
+  /** Reading the tree's upper levels into memory before the blocks (as a node does at start), and their size. */
+  readonly warmSeconds: number;
+  readonly pinnedBytes: number;
   /** This process's resident memory after the blocks (LMDB's map of the file counts in it). */
   readonly rssBytes: number;
   /**
@@ -169,8 +174,19 @@ export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<
       sample();
       const fillSeconds = (performance.now() - started) / 1000;
       progress(`  filled in ${fillSeconds.toFixed(1)} s; ${blocks} blocks of ${blockKeys} changes on top…`);
+      // As a node does at start: the tree's upper levels read into memory (StateStore.warmTree).
+      started = performance.now();
+      const warm = storage.state.warmTree();
+      let warmed = warm.next();
+      while (warmed.done !== true) warmed = warm.next();
+      const warmSeconds = (performance.now() - started) / 1000;
+      const pinnedBytes = warmed.value.bytes;
+      progress(
+        `  upper levels in memory: ${warmed.value.nodes.toLocaleString('en')} nodes read in ${warmSeconds.toFixed(1)} s`,
+      );
       const treeNodes = storage.kv.subDb('state_tree');
       const recordsBefore = countRecords(treeNodes, COUNT_LIMIT);
+      const readsBefore = storage.state.treeRecordsRead();
       const cpuBefore = process.cpuUsage();
       started = performance.now();
       let version = 1;
@@ -187,6 +203,7 @@ export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<
       sample();
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuBefore);
+      const recordsRead = storage.state.treeRecordsRead() - readsBefore;
       const recordsAfter =
         recordsBefore === undefined
           ? undefined
@@ -207,6 +224,9 @@ export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<
         diskBytes,
         diskBytesPerKey: diskBytes / Math.max(1, keys + changed / 2),
         rssBytes: process.memoryUsage().rss,
+        nodeReadsPerKey: recordsRead / (blocks * blockKeys),
+        warmSeconds,
+        pinnedBytes,
         anonPeakBytes: anonPeak,
       });
     } finally {

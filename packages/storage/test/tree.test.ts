@@ -297,3 +297,58 @@ test('tree: an update writes only new nodes, and the old nodes it reports stale 
     { numRuns: 300 },
   );
 });
+
+test('tree: the pinned upper levels answer only the node a reference names, read fewer records, and warm up from storage', () => {
+  const { nodes, apply } = newTree();
+  const refs: TreeRef[] = [];
+  let root = ZERO_HASH;
+  const keyOf = (i: number) => Uint8Array.of(i >> 8, i & 0xff, 7);
+  for (let version = 1; version <= 12; version++) {
+    root = apply(
+      root,
+      Array.from({ length: 150 }, (_, i) => ({
+        key: keyOf((version * 97 + i * 13) % 1_500),
+        value: Uint8Array.of(version, i & 0xff),
+      })),
+    );
+    refs.push({ hash: root, version });
+  }
+  // An update computed and never written (a proposal that lost its round) leaves its nodes in the slots.
+  const countingReader = () => {
+    const reader = {
+      reads: 0,
+      getNode: (key: Uint8Array) => {
+        reader.reads++;
+        return nodes.getNode(key);
+      },
+    };
+    return reader;
+  };
+  const storage = countingReader();
+  const pinned = new SparseMerkleTree(storage, { cacheSize: 0, pinnedDepth: 8 });
+  const abandoned = pinned.update(refs.at(-1)!, [{ key: keyOf(3), value: Uint8Array.of(0xee) }], 13);
+  assert.equal(abandoned.nodesToWrite.length > 0, true);
+  // Every past root reads the same through the pinned tree as through one that reads every record afresh.
+  const plain = new SparseMerkleTree(nodes, { cacheSize: 0 });
+  for (const ref of refs) {
+    for (let i = 0; i < 1_500; i += 37) {
+      assert.deepEqual(pinned.get(ref, keyOf(i)), plain.get(ref, keyOf(i)));
+      assert.deepEqual(pinned.prove(ref, keyOf(i)), plain.prove(ref, keyOf(i)));
+    }
+  }
+  // Warmed, the newest root's upper levels come from memory: reading a key reads only what lies below them.
+  const warmStorage = countingReader();
+  const warm = new SparseMerkleTree(warmStorage, { cacheSize: 0, pinnedDepth: 8 });
+  const steps = [...warm.warmUpperLevels(refs.at(-1)!, 64)];
+  assert.ok(steps.length > 0 && warm.pinnedBytes() > 0);
+  const readsToWarm = warmStorage.reads;
+  const cold = countingReader();
+  const unpinned = new SparseMerkleTree(cold, { cacheSize: 0, pinnedDepth: -1 });
+  for (let i = 0; i < 1_500; i += 7) {
+    assert.deepEqual(warm.get(refs.at(-1)!, keyOf(i)), unpinned.get(refs.at(-1)!, keyOf(i)));
+  }
+  const warmReads = warmStorage.reads - readsToWarm;
+  assert.ok(warmReads * 3 < cold.reads, `reads with the levels pinned ${warmReads}, without ${cold.reads}`);
+  // The depth is checked: a slot array per level, 2^depth slots, so past 24 it would not fit in memory.
+  assert.throws(() => new SparseMerkleTree(nodes, { pinnedDepth: 30 }), /pinned depth/);
+});

@@ -44,11 +44,11 @@ if (json) {
     `\nstate growth (machine: SHA-256 of 256 bytes ${Math.round(hashesBefore).toLocaleString('en')}/s before, ${Math.round(hashesAfter).toLocaleString('en')}/s after)\n`,
   );
   process.stdout.write(
-    '  keys         fill keys/s   µs CPU/key  vs smallest  records/key  disk        bytes/key  RSS         own memory (peak)\n',
+    '  keys         fill keys/s   µs CPU/key  vs smallest  records/key  reads/key  disk        bytes/key  RSS         own memory (peak)  upper levels\n',
   );
   for (const f of figures)
     process.stdout.write(
-      `  ${f.keys.toLocaleString('en').padEnd(12)} ${Math.round(f.fillKeysPerSecond).toLocaleString('en').padStart(11)}   ${f.cpuMicrosPerKey.toFixed(0).padStart(10)}  ${(f.cpuMicrosPerKey / base.cpuMicrosPerKey).toFixed(2).padStart(10)}×  ${(f.nodeRecordsPerKey?.toFixed(1) ?? '—').padStart(11)}  ${mib(f.diskBytes).padEnd(10)}  ${Math.round(f.diskBytesPerKey).toString().padStart(9)}  ${mib(f.rssBytes).padEnd(10)}  ${f.anonPeakBytes === undefined ? '—' : mib(f.anonPeakBytes)}\n`,
+      `  ${f.keys.toLocaleString('en').padEnd(12)} ${Math.round(f.fillKeysPerSecond).toLocaleString('en').padStart(11)}   ${f.cpuMicrosPerKey.toFixed(0).padStart(10)}  ${(f.cpuMicrosPerKey / base.cpuMicrosPerKey).toFixed(2).padStart(10)}×  ${(f.nodeRecordsPerKey?.toFixed(1) ?? '—').padStart(11)}  ${f.nodeReadsPerKey.toFixed(2).padStart(9)}  ${mib(f.diskBytes).padEnd(10)}  ${Math.round(f.diskBytesPerKey).toString().padStart(9)}  ${mib(f.rssBytes).padEnd(10)}  ${(f.anonPeakBytes === undefined ? '—' : mib(f.anonPeakBytes)).padEnd(17)}  ${mib(f.pinnedBytes)}, read in ${f.warmSeconds.toFixed(1)} s\n`,
     );
   process.stdout.write(
     `  (target of issue 14: the cost per key at 10 million keys within 1.20× of an empty ledger's)\n`,

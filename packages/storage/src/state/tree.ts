@@ -22,6 +22,7 @@
 import { HASH_LENGTH, sha256, ZERO_HASH } from '@hanglian/core';
 import { bytesEqual, compareBytes, hexOf } from '../bytes.js';
 import { StorageError, StorageErrorCode } from '../errors.js';
+import { DEFAULT_PINNED_DEPTH, UpperLevels } from './upperLevels.js';
 
 /** Deepest a leaf can sit: one level per bit of the 256-bit path. */
 export const TREE_DEPTH = 256;
@@ -145,13 +146,61 @@ export class SparseMerkleTree {
   // when the young one is full it becomes the old one and the old one is dropped; a hit in the old one
   // moves the node back to the young one, so nodes read by every update (the upper levels) stay. (Evicting
   // a Map's first key one by one costs time proportional to the deleted slots V8 keeps before it.)
-  #young = new Map<string, LeafNode | InternalNode>();
-  #old = new Map<string, LeafNode | InternalNode>();
+  // Keyed by the first 30 bits of the hash (a small integer: no string to build or hash per lookup); a hit
+  // is used only if the whole hash matches, so two nodes sharing those bits just take turns.
+  #young = new Map<number, LeafNode | InternalNode>();
+  #old = new Map<number, LeafNode | InternalNode>();
   readonly #cacheSize: number;
+  // Internal nodes of the upper levels by position (see upperLevels.ts): they are not put in the cache.
+  readonly #upper: UpperLevels;
+  #recordsRead = 0;
 
-  constructor(nodes: TreeNodeReader, options: { cacheSize?: number } = {}) {
+  constructor(nodes: TreeNodeReader, options: { cacheSize?: number; pinnedDepth?: number } = {}) {
     this.#nodes = nodes;
     this.#cacheSize = options.cacheSize ?? DEFAULT_NODE_CACHE_SIZE;
+    this.#upper = new UpperLevels(options.pinnedDepth ?? (this.#cacheSize > 0 ? DEFAULT_PINNED_DEPTH : -1));
+  }
+
+  /**
+   * Reads every internal node of the pinned upper levels under `root` into memory, level by level,
+   * yielding the count so far after each `chunk` nodes (a node spreads the work over its event loop) and
+   * returning the total. Without it the nodes arrive one by one as blocks happen to pass by them, which
+   * at millions of keys takes days of blocks.
+   */
+  *warmUpperLevels(root: TreeRef, chunk = 4_096): Generator<number, number> {
+    let level: Array<{ ref: TreeRef; path: Uint8Array }> = [{ ref: root, path: new Uint8Array(HASH_LENGTH) }];
+    let read = 0;
+    for (let depth = 0; depth <= this.#upper.maxDepth && level.length > 0; depth++) {
+      const next: Array<{ ref: TreeRef; path: Uint8Array }> = [];
+      for (const { ref, path } of level) {
+        let node: Subtree;
+        try {
+          node = this.#load(ref, depth, path);
+        } catch (error) {
+          // Pruning removed this root's nodes between two steps: newer blocks will pin their own.
+          if ((error as StorageError).code === StorageErrorCode.NodeMissing) return read;
+          throw error;
+        }
+        if (node.kind !== 'internal') continue;
+        if (++read % chunk === 0) yield read;
+        next.push(
+          { ref: node.left, path: withBit(path, depth, 0) },
+          { ref: node.right, path: withBit(path, depth, 1) },
+        );
+      }
+      level = next;
+    }
+    return read;
+  }
+
+  /** Node records read from storage so far (cache and pinned-level hits read none): for the benchmarks. */
+  get recordsRead(): number {
+    return this.#recordsRead;
+  }
+
+  /** Bytes held by the pinned upper levels (for the benchmarks' memory figures). */
+  pinnedBytes(): number {
+    return this.#upper.bytes();
   }
 
   /**
@@ -173,7 +222,7 @@ export class SparseMerkleTree {
       // A node of an update that is never committed is harmless in the cache: it is found only by a
       // reference with its hash and version, which no committed root holds unless it is the same node.
       remember: (node) => {
-        if (this.#cacheSize > 0) this.#remember(hexOf(node.hash), node);
+        if (this.#cacheSize > 0) this.#remember(cacheKeyOf(node.hash), node);
       },
     };
     if (sorted.length === 0) {
@@ -413,7 +462,8 @@ export class SparseMerkleTree {
       right: rightRef,
       version: context.version,
     };
-    context.remember(node);
+    if (depth <= this.#upper.maxDepth) this.#upper.set(depth, path, undefined, node);
+    else context.remember(node);
     return node;
   }
 
@@ -429,20 +479,24 @@ export class SparseMerkleTree {
     lastBit?: 0 | 1,
   ): EmptySubtree | LeafNode | InternalNode {
     if (bytesEqual(ref.hash, ZERO_HASH)) return EMPTY;
-    const cacheKey = this.#cacheSize > 0 ? hexOf(ref.hash) : '';
+    const pinned = this.#upper.get(depth, path, lastBit, ref.hash, ref.version);
+    if (pinned !== undefined) return { kind: 'internal', ...pinned };
+    const cacheKey = this.#cacheSize > 0 ? cacheKeyOf(ref.hash) : 0;
     if (this.#cacheSize > 0) {
       let cached = this.#young.get(cacheKey);
       if (cached === undefined) {
         cached = this.#old.get(cacheKey);
-        if (cached !== undefined) this.#remember(cacheKey, cached);
+        if (cached !== undefined && bytesEqual(cached.hash, ref.hash)) this.#remember(cacheKey, cached);
       }
       if (
         cached !== undefined &&
+        bytesEqual(cached.hash, ref.hash) &&
         (cached.kind === 'internal' ? cached.version === ref.version : isStoredAt(cached, ref.version, depth))
       )
         return cached;
     }
     const nodeKey = nodeKeyOf(ref.version, depth, path, lastBit);
+    this.#recordsRead++;
     const record = this.#nodes.getNode(nodeKey);
     if (record === undefined) {
       throw new StorageError(
@@ -453,17 +507,30 @@ export class SparseMerkleTree {
     const node = decodeNode(record, ref.version, depth);
     // Every read checks the bytes it got against the hash the parent holds: a flipped bit is caught here.
     if (!bytesEqual(node.hash, ref.hash)) throw corrupt(`tree node ${hexOf(ref.hash)} does not hash to it`);
-    if (this.#cacheSize > 0) this.#remember(cacheKey, node);
+    if (node.kind === 'internal' && depth <= this.#upper.maxDepth)
+      this.#upper.set(depth, path, lastBit, node);
+    else if (this.#cacheSize > 0) this.#remember(cacheKey, node);
     return node;
   }
 
-  #remember(cacheKey: string, node: LeafNode | InternalNode): void {
+  #remember(cacheKey: number, node: LeafNode | InternalNode): void {
     if (this.#young.size >= this.#cacheSize / 2) {
       this.#old = this.#young;
       this.#young = new Map();
     }
     this.#young.set(cacheKey, node);
   }
+}
+
+/** The node cache's key: the hash's first 30 bits, a small integer. */
+function cacheKeyOf(hash: Uint8Array): number {
+  return (
+    (((hash[0] as number) << 22) |
+      ((hash[1] as number) << 14) |
+      ((hash[2] as number) << 6) |
+      ((hash[3] as number) >> 2)) >>>
+    0
+  );
 }
 
 function isStoredAt(leaf: LeafNode, version: number, depth: number): boolean {
