@@ -92,8 +92,13 @@ export interface CampaignSummary {
   readonly dir: string;
 }
 
-/** A node this many blocks behind the others when the progress bound ends is catching up by sync. */
-const CATCH_UP_BLOCKS = 100;
+/**
+ * A node this many blocks behind the others when the progress bound ends is catching up by sync. The
+ * progress target is 3 blocks past the heights at the heal, so a network that was merely slow leaves a
+ * node a few blocks short; 20 is far past that. (It was 100 until a late joiner syncing the order load's
+ * first heavy blocks at ~2 blocks a second, on a machine at load 25, was 85 behind and moving: seed 1504.)
+ */
+const CATCH_UP_BLOCKS = 20;
 /** A catching-up node must gain a block at least this often... */
 const CATCH_UP_STALL_MS = 30_000;
 /** ...and be there within this (a replay of ~10,000 blocks at a slow 20 blocks a second). */

@@ -183,6 +183,12 @@ describe('fault schedule', () => {
     const heights = { node0: 8_467, node1: 8_467, node2: 2_210, node3: 8_465 };
     assert.equal(isCatchingUp(heights, ['node2']), true, 'a wiped node replaying from genesis');
     assert.equal(isCatchingUp(heights, ['node3']), false, 'two blocks short: the network was slow');
+    assert.equal(
+      isCatchingUp({ ...heights, node2: 8_467 - 85 }, ['node2']),
+      true,
+      'a late joiner 85 blocks behind, syncing slowly (seed 1504)',
+    );
+    assert.equal(isCatchingUp({ ...heights, node2: 8_467 - 12 }, ['node2']), false);
     assert.equal(isCatchingUp(heights, ['node2', 'node3']), false);
     assert.equal(
       isCatchingUp({ ...heights, node2: -1 }, ['node2']),
