@@ -145,45 +145,50 @@ test('an organisation rotates its validator node key while the chain runs: the o
     return out.stdout;
   };
 
-  // A chain of four validators, formed by the ceremony.
+  // A chain of four validators, formed by the ceremony: the organisations make their keys side by side,
+  // then each is added to the one genesis file and signs it, one after another.
   const genesis = join(root, 'genesis.json');
-  ok(await hanglian('genesis', 'new', '--chain-id', 'rotation-test', '--out', genesis));
-  for (const o of orgs) {
+  const inits = orgs.map((o) => {
     const [host] = o.p2p.split(':');
-    ok(
-      await hanglian(
-        'org',
-        'init',
-        '--dir',
-        o.dir,
-        '--id',
-        o.id,
-        '--name',
-        `${o.id} Co.`,
-        '--roles',
-        roles[o.id]!,
-        '--passphrase-file',
-        o.pass,
-        '--p2p',
-        o.p2p,
-        '--api',
-        `${host}:${API_PORT}`,
-      ),
+    return hanglian(
+      'org',
+      'init',
+      '--dir',
+      o.dir,
+      '--id',
+      o.id,
+      '--name',
+      `${o.id} Co.`,
+      '--roles',
+      roles[o.id]!,
+      '--passphrase-file',
+      o.pass,
+      '--p2p',
+      o.p2p,
+      '--api',
+      `${host}:${API_PORT}`,
     );
+  });
+  ok(await hanglian('genesis', 'new', '--chain-id', 'rotation-test', '--out', genesis));
+  for (const made of await Promise.all(inits)) ok(made);
+  for (const o of orgs)
     ok(await hanglian('genesis', 'add-org', genesis, orgPaths.card(o.dir), '--validator'));
-  }
   for (const o of orgs)
     ok(await hanglian('genesis', 'sign', genesis, '--dir', o.dir, '--passphrase-file', o.pass));
+  // The four nodes start side by side; each is stopped at the end even if another failed to start.
   const nodes = new Map<string, NodeProcess>();
-  for (const o of orgs) {
-    const node = await startNode(
-      o,
-      orgs.filter((p) => p !== o),
-      genesis,
-    );
-    nodes.set(o.id, node);
-    running.add(node);
-  }
+  const starts = await Promise.allSettled(
+    orgs.map(async (o) => {
+      const node = await startNode(
+        o,
+        orgs.filter((p) => p !== o),
+        genesis,
+      );
+      nodes.set(o.id, node);
+      running.add(node);
+    }),
+  );
+  for (const start of starts) if (start.status === 'rejected') throw start.reason;
   await waitFor('four nodes committing', async () =>
     (await Promise.all(orgs.map(status))).every((s) => s.height >= 2 && s.peers >= 2) ? true : undefined,
   );
