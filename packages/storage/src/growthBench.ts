@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StateStore } from './state/stateStore.js';
+import type { ExtraWrite, StateStore } from './state/stateStore.js';
 import { openStorage } from './storage.js';
 
 export interface GrowthBenchOptions {
@@ -97,23 +97,39 @@ function sortedByPath(n: number): Uint32Array {
 
 /**
  * Writes keys 0..n-1 (`growthKey`), each holding `value`, as version 0 of an empty state store: the same
- * state, and root, that committing them by blocks would make, in a fraction of the time.
+ * state, and root, that committing them by blocks would make, in a fraction of the time. `also` adds other
+ * entries to the same version (a chain's genesis state, in any order) and writes to commit with it.
  */
 export function prefillState(
   state: Pick<StateStore, 'importSorted'>,
   n: number,
   value: Uint8Array,
   progress: (line: string) => void = () => {},
+  also: {
+    readonly entries?: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>;
+    readonly extraWrites?: readonly ExtraWrite[];
+  } = {},
 ): void {
   const order = sortedByPath(n);
+  const extra = (also.entries ?? [])
+    .map((entry) => ({ ...entry, path: createHash('sha256').update(entry.key).digest() }))
+    .sort((a, b) => Buffer.compare(a.path, b.path));
   state.importSorted(
     0,
     (function* () {
+      let next = 0;
       for (let j = 0; j < order.length; j++) {
         if (j > 0 && j % 1_000_000 === 0) progress(`  ${j.toLocaleString('en')} imported`);
-        yield { key: growthKey(order[j]!), value };
+        const key = growthKey(order[j]!);
+        if (next < extra.length) {
+          const path = createHash('sha256').update(key).digest();
+          while (next < extra.length && Buffer.compare(extra[next]!.path, path) < 0) yield extra[next++]!;
+        }
+        yield { key, value };
       }
+      while (next < extra.length) yield extra[next++]!;
     })(),
+    also.extraWrites ?? [],
   );
 }
 

@@ -52,6 +52,7 @@ import {
   type StateOverlay,
   type StateProofAtVersion,
   type StatePruning,
+  type StateStore,
   type Storage,
 } from '@hanglian/storage';
 import { NodeErrors } from '../errors.js';
@@ -161,6 +162,49 @@ export class Chain {
     });
     const chain = new Chain(options, storage);
     try {
+      chain.#initOrCheckGenesis();
+      chain.#loadLatest();
+    } catch (error) {
+      void storage.close();
+      throw error;
+    }
+    return chain;
+  }
+
+  /**
+   * BENCHMARKS ONLY: creates a ledger in an empty `dataDir` whose genesis state is the document's plus
+   * whatever `fill` writes. `fill` gets the empty state store, the genesis entries and the writes that must
+   * commit with them, and must import all of it as version 0 (e.g. storage's `prefillState`, which writes
+   * millions of keys in minutes by the sorted import). The genesis hash stays the document's, so this is
+   * no real network's ledger: it measures what a block costs on a grown state.
+   */
+  static openPrefilled(
+    options: ChainOptions,
+    fill: (
+      state: StateStore,
+      genesis: {
+        entries: Array<{ key: Uint8Array; value: Uint8Array }>;
+        extraWrites: Array<readonly [string, Uint8Array, Uint8Array]>;
+      },
+    ) => void,
+  ): Chain {
+    if (existsSync(join(options.dataDir, 'data.mdb')))
+      throw new HanglianError(NodeErrors.CONFIG_INVALID, 'a prefilled ledger needs an empty directory');
+    const storage = openStorage({
+      path: options.dataDir,
+      extraSubDbs: CHAIN_SUB_DBS,
+      ...(options.durability === undefined ? {} : { durability: options.durability }),
+    });
+    const chain = new Chain(options, storage);
+    try {
+      const overlay = storage.state.beginBlock();
+      options.stateMachine.initGenesis(options.genesis, overlay);
+      const entries = overlay
+        .changes()
+        .filter((change) => change.value !== null)
+        .map((change) => ({ key: change.key, value: change.value as Uint8Array }));
+      overlay.discard();
+      fill(storage.state, { entries, extraWrites: [[META_DB, GENESIS_HASH_KEY, chain.genesisHash]] });
       chain.#initOrCheckGenesis();
       chain.#loadLatest();
     } catch (error) {

@@ -4,9 +4,9 @@
 // this each changed key re-read about a dozen nodes from LMDB, decoded them and re-hashed them to check
 // them. Here each position (depth, path prefix) down to `maxDepth` has one slot holding the newest internal
 // node seen there: its hash, its version, and its children's references. Slots live in flat typed arrays,
-// one per depth, allocated when the depth is first used: 96 bytes of hashes and 24 of versions per slot,
-// so the full 19 levels of a ten-million-key tree take 63 MiB and a small tree a few KiB, with nothing
-// for the garbage collector to trace.
+// in pages of 1,024 slots allocated where nodes are first pinned: 96 bytes of hashes and 24 of versions per
+// slot, so the full 19 levels of a ten-million-key tree take 63 MiB and a small tree a few hundred KiB,
+// with nothing for the garbage collector to trace.
 //
 // A slot answers only a reference it matches exactly (hash and version), so a stale slot, or one holding a
 // node of an update that was never committed, is a miss, never a wrong answer. Slots hold what was read and
@@ -24,12 +24,22 @@ export interface PinnedInternal {
   right: { hash: Uint8Array; version: number };
 }
 
+/** Slots per page: a level's slots are allocated a page at a time, where nodes are first pinned. */
+const PAGE_SLOTS = 1_024;
+
+interface Page {
+  /** 3 hashes per slot: the node's, its left child's, its right child's. */
+  readonly hashes: Uint8Array;
+  /** 3 versions per slot, the node's stored as version + 1 so that 0 marks an empty slot. */
+  readonly versions: Float64Array;
+}
+
 export class UpperLevels {
   readonly maxDepth: number;
-  // Per depth: 3 hashes per slot (the node's, its left child's, its right child's) and 3 versions, the
-  // node's stored as version + 1 so that 0 marks an empty slot.
-  readonly #hashes: (Uint8Array | undefined)[] = [];
-  readonly #versions: (Float64Array | undefined)[] = [];
+  // Per depth, pages of PAGE_SLOTS slots by slot >> 10, allocated when a node is first pinned there: a small
+  // tree whose few deep pairs reach depth 18 allocates a page or two there, not the level's 2^18 slots.
+  readonly #pages: Array<Array<Page | undefined> | undefined> = [];
+  #bytes = 0;
 
   constructor(maxDepth: number = DEFAULT_PINNED_DEPTH) {
     if (!Number.isInteger(maxDepth) || maxDepth < -1 || maxDepth > 24)
@@ -46,21 +56,22 @@ export class UpperLevels {
     version: number,
   ): PinnedInternal | undefined {
     if (depth > this.maxDepth) return undefined;
-    const versions = this.#versions[depth];
-    if (versions === undefined) return undefined;
     const slot = slotOf(depth, path, lastBit);
-    if (versions[slot * 3] !== version + 1) return undefined;
-    const hashes = this.#hashes[depth]!;
-    const at = slot * 3 * HASH_LENGTH;
+    const page = this.#pages[depth]?.[Math.floor(slot / PAGE_SLOTS)];
+    if (page === undefined) return undefined;
+    const { hashes, versions } = page;
+    const index = slot % PAGE_SLOTS;
+    if (versions[index * 3] !== version + 1) return undefined;
+    const at = index * 3 * HASH_LENGTH;
     for (let i = 0; i < HASH_LENGTH; i++) if (hashes[at + i] !== hash[i]) return undefined;
     // Copies: the slot is overwritten when a newer node takes the position.
     return {
       hash: hashes.slice(at, at + HASH_LENGTH),
       version,
-      left: { hash: hashes.slice(at + HASH_LENGTH, at + 2 * HASH_LENGTH), version: versions[slot * 3 + 1]! },
+      left: { hash: hashes.slice(at + HASH_LENGTH, at + 2 * HASH_LENGTH), version: versions[index * 3 + 1]! },
       right: {
         hash: hashes.slice(at + 2 * HASH_LENGTH, at + 3 * HASH_LENGTH),
-        version: versions[slot * 3 + 2]!,
+        version: versions[index * 3 + 2]!,
       },
     };
   }
@@ -68,29 +79,33 @@ export class UpperLevels {
   /** Keeps `node` as the newest internal node at its position. */
   set(depth: number, path: Uint8Array, lastBit: 0 | 1 | undefined, node: PinnedInternal): void {
     if (depth > this.maxDepth) return;
-    let versions = this.#versions[depth];
-    if (versions === undefined) {
-      versions = new Float64Array(3 * 2 ** depth);
-      this.#versions[depth] = versions;
-      this.#hashes[depth] = new Uint8Array(3 * HASH_LENGTH * 2 ** depth);
-    }
-    const hashes = this.#hashes[depth]!;
     const slot = slotOf(depth, path, lastBit);
-    const at = slot * 3 * HASH_LENGTH;
-    hashes.set(node.hash, at);
-    hashes.set(node.left.hash, at + HASH_LENGTH);
-    hashes.set(node.right.hash, at + 2 * HASH_LENGTH);
-    versions[slot * 3] = node.version + 1;
-    versions[slot * 3 + 1] = node.left.version;
-    versions[slot * 3 + 2] = node.right.version;
+    let level = this.#pages[depth];
+    if (level === undefined) {
+      level = [];
+      this.#pages[depth] = level;
+    }
+    const pageIndex = Math.floor(slot / PAGE_SLOTS);
+    let page = level[pageIndex];
+    if (page === undefined) {
+      const slots = Math.min(PAGE_SLOTS, 2 ** depth);
+      page = { hashes: new Uint8Array(3 * HASH_LENGTH * slots), versions: new Float64Array(3 * slots) };
+      level[pageIndex] = page;
+      this.#bytes += page.hashes.byteLength + page.versions.byteLength;
+    }
+    const index = slot % PAGE_SLOTS;
+    const at = index * 3 * HASH_LENGTH;
+    page.hashes.set(node.hash, at);
+    page.hashes.set(node.left.hash, at + HASH_LENGTH);
+    page.hashes.set(node.right.hash, at + 2 * HASH_LENGTH);
+    page.versions[index * 3] = node.version + 1;
+    page.versions[index * 3 + 1] = node.left.version;
+    page.versions[index * 3 + 2] = node.right.version;
   }
 
   /** Bytes allocated for slots so far. */
   bytes(): number {
-    let total = 0;
-    for (let d = 0; d < this.#versions.length; d++)
-      total += (this.#versions[d]?.byteLength ?? 0) + (this.#hashes[d]?.byteLength ?? 0);
-    return total;
+    return this.#bytes;
   }
 }
 
