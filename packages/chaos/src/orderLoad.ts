@@ -115,6 +115,23 @@ export function orderReached(order: string, status: string): (node: ApiNode) => 
   };
 }
 
+/**
+ * A set-up read tried again while the node does not answer in time (SDK_TIMEOUT) or at all (SDK_NETWORK):
+ * on a starved machine a read-only contract call (the order preview) can take longer than the client's
+ * 30 s, and the set-up has nothing to lose by asking again (seed 1505, at load 31). Five tries.
+ */
+async function retryStarved<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || (code !== 'SDK_TIMEOUT' && code !== 'SDK_NETWORK')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2_000 * attempt));
+    }
+  }
+}
+
 export class OrderLoad {
   readonly completed: CompletedLifecycle[] = [];
   /** Orders whose step was sent but its fate not learnt when the load stopped: the step, by order id. */
@@ -233,14 +250,16 @@ export class OrderLoad {
       })(),
     ]);
     this.#stocked = stocked;
-    const { result: carrier } = await query<{ publicKey: string } | null>(client, {
-      module: 'identity',
-      name: 'encryptionKey',
-      params: { org: 'carrier-a' },
-    });
+    const { result: carrier } = await retryStarved(() =>
+      query<{ publicKey: string } | null>(client, {
+        module: 'identity',
+        name: 'encryptionKey',
+        params: { org: 'carrier-a' },
+      }),
+    );
     if (carrier === null) throw new InvariantViolation('runner', 'carrier-a has no encryption key');
     // Every sale is the same book by the same carrier: the total each order key signs, quoted once.
-    const { total: maxTotal } = await previewOrder(client, BOOK_ORDER_REQUEST);
+    const { total: maxTotal } = await retryStarved(() => previewOrder(client, BOOK_ORDER_REQUEST));
     // Every set-up step committed through this node: its nonces are current.
     const signers = [
       ...identities.flatMap((keys) => Object.values(keys)),
