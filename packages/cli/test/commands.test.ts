@@ -196,11 +196,13 @@ describe('hanglian CLI against a running node', () => {
     assert.equal(proposed.code, 0, proposed.stderr);
     const id = /proposal (\d+)/.exec(proposed.stdout)?.[1];
     assert.ok(id !== undefined, proposed.stdout);
-    // Ten organisations: the proposer's yes and six more make 7 > 2/3 of 10.
-    for (const org of ['platform-a', 'paybank-a', 'carrier-a', 'bookpress', 'bookstore', 'platform-b']) {
-      const voted = await hanglian('org', 'vote', id, 'yes', ...signer(org, 'admin'));
-      assert.equal(voted.code, 0, voted.stderr);
-    }
+    // Ten organisations: the proposer's yes and six more make 7 > 2/3 of 10 (each needed). The six vote at
+    // once, each with its own admin key, and each waits for its own commit.
+    const voters = ['platform-a', 'paybank-a', 'carrier-a', 'bookpress', 'bookstore', 'platform-b'];
+    const votes = await Promise.all(
+      voters.map((org) => hanglian('org', 'vote', id, 'yes', ...signer(org, 'admin'))),
+    );
+    for (const [i, voted] of votes.entries()) assert.equal(voted.code, 0, `${voters[i]}: ${voted.stderr}`);
     const org = await hanglian(
       'query',
       'identity',
