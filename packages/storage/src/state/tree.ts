@@ -168,27 +168,33 @@ export class SparseMerkleTree {
    * at millions of keys takes days of blocks.
    */
   *warmUpperLevels(root: TreeRef, chunk = 4_096): Generator<number, number> {
-    let level: Array<{ ref: TreeRef; path: Uint8Array }> = [{ ref: root, path: new Uint8Array(HASH_LENGTH) }];
+    // Depth first, one reused path buffer per depth: memory stays O(depth) whatever the tree's size (a
+    // breadth-first walk held a whole level, 262,144 positions at depth 18, and left the process 400 MB
+    // bigger at 300,000 keys).
+    const maxDepth = this.#upper.maxDepth;
+    const paths = Array.from({ length: maxDepth + 2 }, () => new Uint8Array(HASH_LENGTH));
+    const stack: Array<{ ref: TreeRef; depth: number; bit: 0 | 1 }> = [{ ref: root, depth: 0, bit: 0 }];
     let read = 0;
-    for (let depth = 0; depth <= this.#upper.maxDepth && level.length > 0; depth++) {
-      const next: Array<{ ref: TreeRef; path: Uint8Array }> = [];
-      for (const { ref, path } of level) {
-        let node: Subtree;
-        try {
-          node = this.#load(ref, depth, path);
-        } catch (error) {
-          // Pruning removed this root's nodes between two steps: newer blocks will pin their own.
-          if ((error as StorageError).code === StorageErrorCode.NodeMissing) return read;
-          throw error;
-        }
-        if (node.kind !== 'internal') continue;
-        if (++read % chunk === 0) yield read;
-        next.push(
-          { ref: node.left, path: withBit(path, depth, 0) },
-          { ref: node.right, path: withBit(path, depth, 1) },
-        );
+    while (stack.length > 0) {
+      const { ref, depth, bit } = stack.pop()!;
+      // The parent's buffer still holds the parent's path: everything popped since it was pushed lies
+      // deeper (its left sibling's subtree), and only writes deeper buffers.
+      if (depth > 0) setChildPath(paths[depth]!, paths[depth - 1]!, depth - 1, bit);
+      let node: Subtree;
+      try {
+        node = this.#load(ref, depth, paths[depth]!);
+      } catch (error) {
+        // Pruning removed this root's nodes between two steps: newer blocks will pin their own.
+        if ((error as StorageError).code === StorageErrorCode.NodeMissing) return read;
+        throw error;
       }
-      level = next;
+      if (node.kind !== 'internal') continue;
+      if (++read % chunk === 0) yield read;
+      if (depth < maxDepth)
+        stack.push(
+          { ref: node.right, depth: depth + 1, bit: 1 },
+          { ref: node.left, depth: depth + 1, bit: 0 },
+        );
     }
     return read;
   }
@@ -650,6 +656,15 @@ export function internalHash(left: Uint8Array, right: Uint8Array): Uint8Array {
 /** Bit `index` of a path, most significant bit of byte 0 first; 0 goes left. */
 export function pathBit(path: Uint8Array, index: number): 0 | 1 {
   return (((path[index >> 3] as number) >> (7 - (index & 7))) & 1) as 0 | 1;
+}
+
+/** Writes into `out` the first `index` bits of `path` followed by `bit` (the rest zero). */
+function setChildPath(out: Uint8Array, path: Uint8Array, index: number, bit: 0 | 1): void {
+  const whole = index >> 3;
+  out.fill(0);
+  out.set(path.subarray(0, whole), 0);
+  const keep = (0xff << (8 - (index & 7))) & 0xff;
+  out[whole] = ((path[whole] as number) & keep) | (bit === 1 ? 0x80 >> (index & 7) : 0);
 }
 
 /** A copy of the first `index` bits of `path` followed by `bit` (the rest zero). */
