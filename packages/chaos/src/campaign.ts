@@ -54,6 +54,11 @@ export interface CampaignOptions {
   readonly log?: (line: string) => void;
   /** Handed the network once it exists: the CLI shuts it down on Ctrl-C. */
   readonly onCluster?: (cluster: ChaosCluster) => void;
+  /**
+   * Asked before each fault: true ends the schedule there (the CLI's first Ctrl-C), with the final checks
+   * and the summary as at the end of the minutes.
+   */
+  readonly stopRequested?: () => boolean;
 }
 
 export interface CampaignSummary {
@@ -712,6 +717,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await checks('start');
     for (const fault of schedule) {
       if (Date.now() - started > options.minutes * 60_000) break;
+      if (options.stopRequested?.() === true) {
+        log(`stop requested: no fault after #${faultsRun - 1}`);
+        break;
+      }
       await sleep(fault.settleMs);
       log(`fault ${describeFault(fault)}`);
       faultsRun = fault.index + 1;

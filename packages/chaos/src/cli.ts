@@ -12,6 +12,7 @@
  *                       crash-all-pause, partition, delay, wipe, forge-sync, crash-all-start-pause,
  *                       validator-change, clock-skew, equivocate, power-loss, disk-full)
  *   --keep              keep the network directory and logs even when nothing failed
+ * Ctrl-C (or SIGTERM) once: no new fault, the summary after the current fault's checks; twice: stop now.
  *   --json              print the summary as JSON as well
  */
 import { parseArgs } from 'node:util';
@@ -72,6 +73,7 @@ const clients = whole('clients', values.clients, 2);
 const orderClients = whole('order-clients', values['order-clients'], 0);
 const maxFaults = whole('max-faults', values['max-faults'], 1);
 
+let stopRequested = false;
 const summary = await runCampaign({
   seed,
   minutes,
@@ -82,14 +84,24 @@ const summary = await runCampaign({
   ...(maxFaults === undefined ? {} : { maxFaults }),
   ...(weights === undefined ? {} : { weights }),
   keep: values.keep,
+  stopRequested: () => stopRequested,
   onCluster: (cluster) => {
-    // Ctrl-C or SIGTERM: no node process may outlive the runner.
+    // The first Ctrl-C or SIGTERM ends the schedule after the fault in progress, its checks and the final
+    // checks, and prints the summary (minutes of faults are not thrown away); the second stops every node
+    // at once (no node process may outlive the runner).
     const stop = (signal: NodeJS.Signals) => {
+      if (!stopRequested) {
+        stopRequested = true;
+        process.stderr.write(
+          `\n${signal}: no new fault; the summary follows the current fault's checks (${signal} again: stop now)\n`,
+        );
+        return;
+      }
       process.stderr.write(`\n${signal}: stopping every node of ${cluster.dir}\n`);
       void cluster.shutdown().then(() => process.exit(130));
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   },
 });
 process.stdout.write(`\n${formatSummary(summary)}\n`);
