@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PAGE 4096
@@ -517,6 +518,9 @@ static int lossy_fsyncdir(const char *path, int datasync, struct fuse_file_info 
   return 0; /* metadata is synchronous here */
 }
 
+/* Where this disk is mounted: it unmounts itself when its runner is gone (see `commands`). */
+static const char *mountpoint_path;
+
 static void *commands(void *arg) {
   (void)arg;
   char line[128];
@@ -551,6 +555,22 @@ static void *commands(void *arg) {
     fflush(stdout);
     pthread_mutex_unlock(&lock);
   }
+  /* The end of the runner's pipe closed: it stopped us, or it died without unmounting (SIGKILL, a crash).
+     Nobody else will unmount this disk, so it does it itself (lazily: open files keep working until
+     closed); the FUSE loop then ends and the process exits. What was not fsynced is lost, as at a power
+     cut. When the runner had unmounted already, this fails quietly. */
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) {
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+    }
+    execlp("fusermount3", "fusermount3", "-u", "-z", mountpoint_path, (char *)NULL);
+    execlp("umount", "umount", "-l", mountpoint_path, (char *)NULL);
+    _exit(127);
+  }
+  if (pid > 0) waitpid(pid, NULL, 0);
   return NULL;
 }
 
@@ -605,6 +625,7 @@ int main(int argc, char *argv[]) {
     perror("backing directory");
     return 2;
   }
+  mountpoint_path = argv[2];
   umask(0);
   /* Foreground, one request at a time (the command thread shares the lock), no other options. */
   char *fuse_argv[] = {argv[0], "-f", "-s", "-o", "default_permissions", argv[2], NULL};

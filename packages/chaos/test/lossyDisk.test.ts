@@ -110,6 +110,34 @@ describe('lossyfs', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('unmounts itself and exits when its runner is gone (the end of its command pipe closed)', async (t) => {
+    const binary = await supportOrSkip(t);
+    if (binary === undefined) return;
+    const dir = mkdtempSync(join(tmpdir(), 'hanglian-lossyfs-test-'));
+    mkdirSync(join(dir, 'disk'));
+    mkdirSync(join(dir, 'mount'));
+    const mountpoint = join(dir, 'mount');
+    const mounted = () =>
+      readFileSync('/proc/mounts', 'utf8')
+        .split('\n')
+        .some((l) => l.split(' ')[1] === mountpoint);
+    const disk = await LossyDisk.mount(binary, join(dir, 'disk'), mountpoint);
+    try {
+      assert.equal(mounted(), true);
+      // What a runner killed by SIGKILL leaves: the pipe's end closes, and nobody calls unmount.
+      const exited = new Promise<number | null>((resolve) =>
+        disk.child.once('exit', (code) => resolve(code)),
+      );
+      disk.child.stdin!.end();
+      const code = await Promise.race([exited, sleep(15_000).then(() => 'still running' as const)]);
+      assert.notEqual(code, 'still running', 'lossyfs kept running after its pipe closed');
+      assert.equal(mounted(), false, 'the mount was left behind');
+    } finally {
+      await disk.unmount();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('a validator on a lossy disk', () => {
