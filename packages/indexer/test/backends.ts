@@ -3,11 +3,13 @@
  * server when HANGLIAN_TEST_PG_URL names one (CI's .ci/run starts Debian's and exports it). Each test
  * gets a fresh database of its own. In CI (CI=true) a missing server fails the run instead of skipping.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FIXTURE_CACHE_ENV } from '@hanglian/testkit';
 import pg from 'pg';
-import { type IndexDb, openIndexDb } from '../src/index.js';
+import { type IndexDb, listMigrations, openIndexDb } from '../src/index.js';
 
 export interface Backend {
   readonly name: 'embedded' | 'server';
@@ -27,6 +29,47 @@ if (process.env.CI === 'true' && (serverUrl === undefined || serverUrl === '')) 
   throw new Error('CI=true but HANGLIAN_TEST_PG_URL is not set: .ci/run must start a PostgreSQL server');
 }
 
+let template: Promise<string> | undefined;
+
+/**
+ * A new embedded database costs seconds of CPU (PostgreSQL's initdb in WebAssembly, then every migration:
+ * 9-18 s each in a CI run). The first `create` makes one, closes it and keeps it (in the run's fixture
+ * cache under `npm test`, so that every index test file of the run shares it; otherwise in this process's
+ * temporary directory); every `create` opens a copy of it, empty and already migrated. Making it is the
+ * same `openIndexDb` on an empty directory as before, so a broken initdb or migration still fails the
+ * first test that creates a database, and the migration test still reads what the migrations wrote.
+ */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const cache = process.env[FIXTURE_CACHE_ENV];
+    let root: string;
+    if (cache !== undefined && cache !== '') root = cache;
+    else {
+      const own = mkdtempSync(join(tmpdir(), 'hanglian-index-template-'));
+      process.once('exit', () => rmSync(own, { recursive: true, force: true }));
+      root = own;
+    }
+    const key = createHash('sha256').update(JSON.stringify(listMigrations())).digest('hex').slice(0, 16);
+    const path = join(root, `index-db-${key}`);
+    if (existsSync(path)) return path;
+    const scratch = mkdtempSync(join(root, 'making-index-db-'));
+    try {
+      const db = await openIndexDb({ dir: join(scratch, 'db') });
+      await db.close();
+      try {
+        // Atomic: a test file running beside this one that made it first keeps its own.
+        renameSync(join(scratch, 'db'), path);
+      } catch (error) {
+        if (!existsSync(path)) throw error;
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    return path;
+  })();
+  return template;
+}
+
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
@@ -39,6 +82,7 @@ export const backends: Backend[] = [
     skip: undefined,
     async create() {
       const dir = mkdtempSync(join(tmpdir(), 'hanglian-index-'));
+      cpSync(await migratedTemplate(), dir, { recursive: true });
       const db = await openIndexDb({ dir });
       return {
         db,
