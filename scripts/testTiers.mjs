@@ -8,8 +8,8 @@
 //
 //   npm test                      every tier: what CI runs (.ci/run)
 //   npm run test:fast             the fast tier: unit, property and single-process tests (< 2 min, 2 cores)
-//   npm run test:slow             single-process suites that take more than ~5 s each (contracts, PGlite)
-//   npm run test:multi-process    tests that start node processes, devnets or the index beside them
+//   npm run test:slow             suites of more than ~5 s each in one process or against one node
+//   npm run test:multi-process    tests that start several node processes, kill them, or fix their ports
 //   npm run test:browser          the console in Chromium on a devnet (needs the web build)
 //   npm run test:soak             timing checks, alone (the gas schedule's worst cases)
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -23,9 +23,17 @@ export const HEAVY_TIERS = {
   // timing ones. The determinism files compare the output of child processes that run a seeded sequence
   // (no node, no timeout that matters) and the SDK's examples talk to a node in the test's own process:
   // another file beside them changes how long they take, never what they print. So does the consensus
-  // simulator's 600 seeded scenarios: virtual time in one process, nothing measured.
+  // simulator's 600 seeded scenarios: virtual time in one process, nothing measured. And the files that
+  // drive one node process of one validator (the CLI's commands, story, contracts and wallet search, the
+  // index following a node): a lone validator commits its own proposals, so there is no timeout between
+  // processes for a busy neighbour to make them miss, only CLI starts that take longer; every check is on
+  // outcomes. Networks of several validators, kills, faults and fixed ports stay in multi-process.
   slow: [
+    'packages/cli/test/cliStory.test.ts',
+    'packages/cli/test/commands.test.ts',
+    'packages/cli/test/contract.test.ts',
     'packages/cli/test/openLoop.test.ts',
+    'packages/cli/test/walletSearch.test.ts',
     'packages/commerce-standards/test/chain.test.ts',
     'packages/commerce-standards/test/local.test.ts',
     'packages/commerce-standards/test/personalSearch.test.ts',
@@ -38,12 +46,13 @@ export const HEAVY_TIERS = {
     'packages/contract-runtime/test/snapshot.test.ts',
     'packages/contract-sdk/test/runner.test.ts',
     'packages/indexer/test/db.test.ts',
+    'packages/indexer/test/follow.test.ts',
     'packages/network/test/bench.test.ts',
     'packages/node/test/blockSync.test.ts',
-    'packages/node/test/driverSimulation.test.ts',
     'packages/node/test/catchUpApi.test.ts',
     'packages/node/test/consensus.test.ts',
     'packages/node/test/doubleSign.test.ts',
+    'packages/node/test/driverSimulation.test.ts',
     'packages/node/test/queries.test.ts',
     'packages/node/test/revocation.test.ts',
     'packages/node/test/stateSync.test.ts',
@@ -63,24 +72,19 @@ export const HEAVY_TIERS = {
     'packages/state-machine/test/registry.nested.test.ts',
     'packages/state-machine/test/registry.test.ts',
   ],
-  // Tests that start node processes (the CLI's `node start`, devnets, the index beside a node), or kill
-  // processes to check crash safety.
+  // Tests that start networks of several node processes (consortia, 4-validator devnets, linked chains),
+  // kill processes to check crash safety, inject faults, or hold fixed ports and addresses.
   'multi-process': [
     'packages/chaos/test/campaign.test.ts',
     'packages/chaos/test/lossyDisk.test.ts',
-    'packages/cli/test/cliStory.test.ts',
-    'packages/cli/test/commands.test.ts',
     'packages/cli/test/consortium.test.ts',
     'packages/cli/test/consortiumReadme.test.ts',
-    'packages/cli/test/contract.test.ts',
     'packages/cli/test/linkedChains.test.ts',
     'packages/cli/test/nodeKeyRotation.test.ts',
     'packages/cli/test/devnet.test.ts',
     'packages/cli/test/privacy.test.ts',
     'packages/cli/test/scenarios.test.ts',
-    'packages/cli/test/walletSearch.test.ts',
     'packages/indexer/test/crash.test.ts',
-    'packages/indexer/test/follow.test.ts',
     'packages/node/test/badPeers.test.ts',
     'packages/node/test/crash.test.ts',
     'packages/node/test/faults.test.ts',
