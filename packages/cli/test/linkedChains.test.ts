@@ -24,7 +24,7 @@ import {
   verifyInterchainPacket,
   verifyInterchainReceipt,
 } from '@hanglian/sdk';
-import { freePortRange } from '@hanglian/testkit';
+import { reservePortRange } from '@hanglian/testkit';
 import { CLI } from './helpers.js';
 
 const README = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'README.md');
@@ -113,9 +113,11 @@ describe('linking industry chains (README)', { timeout: 300_000 }, () => {
   });
 
   it('a delivery on the logistics chain releases the order on the commerce chain, through untrusted relayers', async () => {
-    const base = await freePortRange(16);
-    const commercePort = String(base);
-    const logisticsPort = String(base + 100);
+    // Each one-validator devnet takes two ports (API, P2P): both ranges held together, so that they cannot
+    // be the same, and released for the devnets to bind.
+    const ranges = [await reservePortRange(2), await reservePortRange(2)];
+    await Promise.all(ranges.map((r) => r.release()));
+    const [commercePort, logisticsPort] = ranges.map((r) => String(r.base)) as [string, string];
     const localise = (text: string) =>
       text
         .replaceAll('.hanglian/', `${dir}/`)
