@@ -24,15 +24,17 @@ export const HEAVY_TIERS = {
   // (no node, no timeout that matters) and the SDK's examples talk to a node in the test's own process:
   // another file beside them changes how long they take, never what they print. So does the consensus
   // simulator's 600 seeded scenarios: virtual time in one process, nothing measured. And the files whose
-  // chains have one validator each (the CLI's commands, story, contracts and wallet search, two linked
-  // chains and their relayers, the index following a node): a lone validator commits its own proposals,
-  // so there is no timeout between node processes for a busy neighbour to make them miss, only CLI starts
-  // and relays that take longer; every check is on outcomes, with ports from @hanglian/testkit. Networks of
-  // several validators, crash kills, faults and fixed ports or addresses stay in multi-process.
+  // chains have one validator each (the CLI's commands, story, contracts, devnet and wallet search, two
+  // linked chains and their relayers, the index following a node, and killed while it does, its kill window
+  // growing when a run wrote nothing): a lone validator commits its own proposals, so there is no timeout
+  // between node processes for a busy neighbour to make them miss, only CLI starts and relays that take
+  // longer; every check is on outcomes, with ports from @hanglian/testkit. Networks of several validators,
+  // nodes killed or faulted under load, and fixed ports or addresses stay in multi-process.
   slow: [
     'packages/cli/test/cliStory.test.ts',
     'packages/cli/test/commands.test.ts',
     'packages/cli/test/contract.test.ts',
+    'packages/cli/test/devnet.test.ts',
     'packages/cli/test/linkedChains.test.ts',
     'packages/cli/test/openLoop.test.ts',
     'packages/cli/test/walletSearch.test.ts',
@@ -47,6 +49,7 @@ export const HEAVY_TIERS = {
     'packages/contract-runtime/test/sandbox.test.ts',
     'packages/contract-runtime/test/snapshot.test.ts',
     'packages/contract-sdk/test/runner.test.ts',
+    'packages/indexer/test/crash.test.ts',
     'packages/indexer/test/db.test.ts',
     'packages/indexer/test/follow.test.ts',
     'packages/network/test/bench.test.ts',
@@ -74,18 +77,16 @@ export const HEAVY_TIERS = {
     'packages/state-machine/test/registry.nested.test.ts',
     'packages/state-machine/test/registry.test.ts',
   ],
-  // Tests that start networks of several validators (consortia, 4-validator devnets), kill processes to
-  // check what their stores keep, inject faults, or hold fixed ports and addresses.
+  // Tests that start networks of several validators (consortia, 4-validator devnets, fault campaigns),
+  // kill or fault nodes under load, kill the storage writer, or hold fixed ports and addresses.
   'multi-process': [
     'packages/chaos/test/campaign.test.ts',
     'packages/chaos/test/lossyDisk.test.ts',
     'packages/cli/test/consortium.test.ts',
     'packages/cli/test/consortiumReadme.test.ts',
     'packages/cli/test/nodeKeyRotation.test.ts',
-    'packages/cli/test/devnet.test.ts',
     'packages/cli/test/privacy.test.ts',
     'packages/cli/test/scenarios.test.ts',
-    'packages/indexer/test/crash.test.ts',
     'packages/node/test/badPeers.test.ts',
     'packages/node/test/crash.test.ts',
     'packages/node/test/faults.test.ts',
