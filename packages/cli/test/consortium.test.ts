@@ -456,55 +456,61 @@ test('separate organisations form a consortium, admit and promote a fifth member
     };
     const founderClient = createClient({ url: acme.api });
     const SKU = 'acme-kettle-1';
-    await commitOk(
-      founderClient,
-      acmeOps,
-      items.registerProduct({ sku: SKU, name: 'Kettle', category: 'kitchen', factoryPrice: 2_000 }),
-    );
-    await commitOk(
-      founderClient,
-      acmeOps,
-      items.mintBatch({ sku: SKU, batch: 'k1', count: 1_000, site: 'acme works' }),
-    );
     const mallOps = memberSigner(readOrgKey(mall.dir, 'ops', 'mall-passphrase-6'));
-    await commitOk(
-      founderClient,
-      acmeOps,
-      distribution.authoriseChannel({ org: 'mall', skus: [SKU], regions: ['CN'] }),
-    );
-    await commitOk(
-      founderClient,
-      acmeOps,
-      distribution.ship({
-        shipment: 'k-001',
-        to: 'mall',
-        items: { range: { sku: SKU, batch: 'k1', from: 1, to: 500 } },
-        where: 'acme works',
-      }),
-    );
-    await commitOk(
-      founderClient,
-      mallOps,
-      distribution.receive({ from: 'acme', shipment: 'k-001', accept: true, where: 'mall warehouse' }),
-    );
-    await commitOk(
-      founderClient,
-      mallOps,
-      catalog.createListing({
-        listing: 'kettle',
-        sku: SKU,
-        title: 'Kettle',
-        price: 4_000,
-        carriers: ['ship'],
-        shipsTo: ['CN'],
-        shipsFrom: 'CN-31',
-        returnPolicy: { days: 7, restockingFeeBps: 0 },
-      }),
-    );
-    for (const [o, pass, reference, id] of [
-      [bank, 'bank-passphrase-3', 'paybank-a.payment', 'bank.payment'],
-      [ship, 'ship-passphrase-4', 'carrier-a.express', 'ship.express'],
-    ] as const) {
+    // acme stocks mall (one key's steps, then mall's, in order) while bank and ship each deploy and
+    // register their implementation with their own admin keys: three signers, side by side.
+    const stockMall = async () => {
+      await commitOk(
+        founderClient,
+        acmeOps,
+        items.registerProduct({ sku: SKU, name: 'Kettle', category: 'kitchen', factoryPrice: 2_000 }),
+      );
+      await commitOk(
+        founderClient,
+        acmeOps,
+        items.mintBatch({ sku: SKU, batch: 'k1', count: 1_000, site: 'acme works' }),
+      );
+      await commitOk(
+        founderClient,
+        acmeOps,
+        distribution.authoriseChannel({ org: 'mall', skus: [SKU], regions: ['CN'] }),
+      );
+      await commitOk(
+        founderClient,
+        acmeOps,
+        distribution.ship({
+          shipment: 'k-001',
+          to: 'mall',
+          items: { range: { sku: SKU, batch: 'k1', from: 1, to: 500 } },
+          where: 'acme works',
+        }),
+      );
+      await commitOk(
+        founderClient,
+        mallOps,
+        distribution.receive({ from: 'acme', shipment: 'k-001', accept: true, where: 'mall warehouse' }),
+      );
+      await commitOk(
+        founderClient,
+        mallOps,
+        catalog.createListing({
+          listing: 'kettle',
+          sku: SKU,
+          title: 'Kettle',
+          price: 4_000,
+          carriers: ['ship'],
+          shipsTo: ['CN'],
+          shipsFrom: 'CN-31',
+          returnPolicy: { days: 7, restockingFeeBps: 0 },
+        }),
+      );
+    };
+    const implementations = (
+      [
+        [bank, 'bank-passphrase-3', 'paybank-a.payment', 'bank.payment'],
+        [ship, 'ship-passphrase-4', 'carrier-a.express', 'ship.express'],
+      ] as const
+    ).map(async ([o, pass, reference, id]) => {
       const admin = memberSigner(readOrgKey(o.dir, 'admin', pass));
       const implementation = referenceImplementation(reference);
       await commitOk(founderClient, admin, registry.deployCode({ source: implementation.source }));
@@ -518,7 +524,8 @@ test('separate organisations form a consortium, admit and promote a fifth member
           displayName: `${o.id} ${implementation.displayName}`,
         }),
       );
-    }
+    });
+    await Promise.all([stockMall(), ...implementations]);
 
     // Whole order lifecycles flow while the set changes (until ship, the carrier, is suspended): create
     // (acme's gateway with a one-time order key), payment, shipping, delivery, confirmation, each by its
@@ -859,11 +866,13 @@ test('separate organisations form a consortium, admit and promote a fifth member
 
     // 9. The next release continues from the same data, and has its new command.
     step('9');
-    const release = await run(NEXT_CLI, 'release');
+    const all = [acme, bank, mall, shop];
+    const [release] = await Promise.all([
+      run(NEXT_CLI, 'release'),
+      startNodes(running, NEXT_CLI, all, genesis),
+    ]);
     assert.equal(release.code, 0, release.stderr);
     assert.match(release.stdout, /carries upgrade v2/);
-    const all = [acme, bank, mall, shop];
-    await startNodes(running, NEXT_CLI, all, genesis);
     step('9: started');
     await assertAgree(all, upgradeAt + 3, reader);
     step('9: agreed');
