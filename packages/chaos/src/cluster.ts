@@ -281,12 +281,12 @@ export class ChaosCluster {
     return join(this.dir, 'logs', `${name}.log`);
   }
 
-  /** The last lines of a node's log (its stderr), for a violation report. */
   /** The whole log of `name` so far ('' when it has none). */
   logText(name: string): string {
     return existsSync(this.logPath(name)) ? readFileSync(this.logPath(name), 'utf8') : '';
   }
 
+  /** The last lines of a node's log (its stderr), for a violation report. */
   logTail(name: string, lines = 8): string {
     if (!existsSync(this.logPath(name))) return '';
     return readFileSync(this.logPath(name), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
