@@ -60,7 +60,7 @@ export function registerBench(program: Command): void {
     .option('--runs <n>', 'with --search: rankings measured per platform (default 20)')
     .option(
       '--growth',
-      'only the state growth: ledgers pre-filled to 1,000 … 10,000,000 keys, the same blocks of changes on each, the cost per key beside the smallest; then a signed transfer\'s whole cost to a node on the smallest and the largest',
+      'only the state growth: ledgers pre-filled to 1,000 … 10,000,000 keys, the same blocks of changes on each, the cost per key beside the smallest; then a signed transfer’s whole cost to a node on the smallest and the largest',
     )
     .option(
       '--sizes <list>',
