@@ -352,3 +352,24 @@ test('tree: the pinned upper levels answer only the node a reference names, read
   // The depth is checked: a slot array per level, 2^depth slots, so past 24 it would not fit in memory.
   assert.throws(() => new SparseMerkleTree(nodes, { pinnedDepth: 30 }), /pinned depth/);
 });
+
+test('tree: without stale tracking (an archival store) an update writes the same nodes and lists none left behind', () => {
+  const { nodes, apply } = newTree();
+  let root = ZERO_HASH;
+  for (let v = 1; v <= 3; v++)
+    root = apply(
+      root,
+      Array.from({ length: 50 }, (_, i) => ({ key: Uint8Array.of(i, v), value: Uint8Array.of(v) })),
+    );
+  const base = { hash: root, version: 3 };
+  const changes = Array.from({ length: 40 }, (_, i) => ({
+    key: Uint8Array.of(i, 2),
+    value: Uint8Array.of(9),
+  }));
+  const tracked = new SparseMerkleTree(nodes).update(base, changes, 4);
+  const untracked = new SparseMerkleTree(nodes).update(base, changes, 4, { trackStale: false });
+  assert.ok(tracked.staleNodeKeys.length > 0);
+  assert.deepEqual(untracked.staleNodeKeys, []);
+  assert.deepEqual(untracked.root, tracked.root);
+  assert.deepEqual(untracked.nodesToWrite, tracked.nodesToWrite);
+});

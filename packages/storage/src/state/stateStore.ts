@@ -409,7 +409,9 @@ export class StateStore {
    * proposer needs the new root for the block header before the block can be committed.
    */
   computeUpdate(changes: readonly StateChange[], version: number): TreeUpdate {
-    return this.#tree.update(this.#latestRootRef(), changes, version);
+    return this.#tree.update(this.#latestRootRef(), changes, version, {
+      trackStale: this.#pruning !== undefined,
+    });
   }
 
   /** @internal Called by `StateOverlay.commit`. */
@@ -449,7 +451,9 @@ export class StateStore {
     const update =
       precomputed !== undefined && precomputed.version === version
         ? precomputed
-        : this.#tree.update(this.#latestRootRef(), changes, version);
+        : this.#tree.update(this.#latestRootRef(), changes, version, {
+            trackStale: this.#pruning !== undefined,
+          });
     const batch = this.#kv.createBatch();
     for (const { key, value } of changes) {
       if (value === null) batch.delete(StateSubDb.Values, key);

@@ -124,7 +124,8 @@ interface PathChange {
 interface UpdateContext {
   version: number;
   writes: TreeNodeWrite[];
-  stale: Uint8Array[];
+  /** Keys of stored nodes left behind; undefined when the caller does not want them (no pruning). */
+  stale: Uint8Array[] | undefined;
   /** Caches a node this update made: the next update reads the upper ones again at once. */
   remember(node: LeafNode | InternalNode): void;
 }
@@ -214,7 +215,14 @@ export class SparseMerkleTree {
    * nodes to store and the stored nodes it leaves behind. When a key appears more than once, its last
    * change wins. Deleting an absent key changes nothing.
    */
-  update(base: TreeRef, changes: readonly StateChange[], version: number): TreeUpdate {
+  update(
+    base: TreeRef,
+    changes: readonly StateChange[],
+    version: number,
+    // An archival store never prunes: listing what each update leaves behind would cost a key per replaced
+    // node (about one per level per changed key) for nothing. `staleNodeKeys` is then empty.
+    options: { trackStale?: boolean } = {},
+  ): TreeUpdate {
     const byPath = new Map<string, PathChange>();
     for (const { key, value } of changes) {
       const keyHash = sha256(key);
@@ -224,7 +232,7 @@ export class SparseMerkleTree {
     const context: UpdateContext = {
       version,
       writes: [],
-      stale: [],
+      stale: options.trackStale === false ? undefined : [],
       // A node of an update that is never committed is harmless in the cache: it is found only by a
       // reference with its hash and version, which no committed root holds unless it is the same node.
       remember: (node) => {
@@ -242,7 +250,7 @@ export class SparseMerkleTree {
       rootRef,
       version,
       nodesToWrite: context.writes,
-      staleNodeKeys: context.stale,
+      staleNodeKeys: context.stale ?? [],
     };
   }
 
@@ -379,7 +387,7 @@ export class SparseMerkleTree {
       const left = this.#child(node.left, depth + 1, path, 0, changes, from, split, context);
       const right = this.#child(node.right, depth + 1, path, 1, changes, split, to, context);
       if (bytesEqual(left.hash, node.left.hash) && bytesEqual(right.hash, node.right.hash)) return node;
-      context.stale.push(nodeKeyOf(node.version, depth, path));
+      context.stale?.push(nodeKeyOf(node.version, depth, path));
       return this.#join(left, right, depth, path, context);
     }
     // Below an empty subtree or a single leaf, the new subtree is rebuilt from the keys that remain.
@@ -398,7 +406,7 @@ export class SparseMerkleTree {
     const single = remaining.length === 1 ? asLeaf(remaining[0]!) : undefined;
     if (node.kind === 'leaf' && single !== undefined && bytesEqual(single.hash, node.hash)) return node;
     if (node.kind === 'leaf' && existingLeafOverridden && node.stored !== undefined)
-      context.stale.push(nodeKeyOf(node.stored.version, node.stored.depth, node.keyHash));
+      context.stale?.push(nodeKeyOf(node.stored.version, node.stored.depth, node.keyHash));
     return single ?? this.#build(depth, remaining, 0, remaining.length, context);
   }
 
@@ -559,7 +567,7 @@ function place(
   if (node.kind === 'internal') return { hash: node.hash, version: node.version };
   if (node.stored !== undefined) {
     if (node.stored.depth === depth) return { hash: node.hash, version: node.stored.version };
-    context.stale.push(nodeKeyOf(node.stored.version, node.stored.depth, node.keyHash));
+    context.stale?.push(nodeKeyOf(node.stored.version, node.stored.depth, node.keyHash));
   }
   context.writes.push({
     key: nodeKeyOf(context.version, depth, path, lastBit),
