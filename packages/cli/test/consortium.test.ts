@@ -37,7 +37,7 @@ import {
   signAndSubmit,
   type TxCall,
 } from '@hanglian/sdk';
-import { CLI, hanglian } from './helpers.js';
+import { CLI, hanglian, initOrg } from './helpers.js';
 
 /** The next release of the CLI: carries the upgrade `v2` and adds `hanglian release`. */
 const NEXT_CLI = join(
@@ -360,24 +360,7 @@ test('separate organisations form a consortium, admit and promote a fifth member
     // 1. Each organisation makes its own keys, in its own directory (the five side by side).
     step('1');
     const inits = [acme, bank, ship, mall, shop].map((o) =>
-      hanglian(
-        'org',
-        'init',
-        '--dir',
-        o.dir,
-        '--id',
-        o.id,
-        '--name',
-        `${o.id} Co.`,
-        '--roles',
-        roles[o.id]!,
-        '--passphrase-file',
-        o.pass,
-        '--p2p',
-        o.p2p,
-        '--api',
-        `${o.host}:${API_PORT}`,
-      ),
+      initOrg(o, roles[o.id]!, `${o.host}:${API_PORT}`),
     );
     for (const made of await Promise.all(inits)) assert.equal(made.code, 0, made.stderr);
 

@@ -18,6 +18,35 @@ export async function hanglian(...args: string[]): Promise<{ code: number; stdou
   }
 }
 
+/**
+ * `hanglian org init` of a test organisation (`<id> Co.`, its key passphrase in a file), its node reachable
+ * at `p2p` and its API at `api` (host:port).
+ */
+export function initOrg(
+  org: { readonly id: string; readonly dir: string; readonly pass: string; readonly p2p: string },
+  roles: string,
+  api: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return hanglian(
+    'org',
+    'init',
+    '--dir',
+    org.dir,
+    '--id',
+    org.id,
+    '--name',
+    `${org.id} Co.`,
+    '--roles',
+    roles,
+    '--passphrase-file',
+    org.pass,
+    '--p2p',
+    org.p2p,
+    '--api',
+    api,
+  );
+}
+
 export interface RunningNode {
   readonly process: ChildProcess;
   readonly api: string;

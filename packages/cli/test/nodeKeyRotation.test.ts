@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { addressFromPublicKey, bytesToHex, hexToBytes } from '@hanglian/core';
 import { orgPaths, readCard, readOrgKey } from '@hanglian/node/offline';
 import { createClient, getBlock, memberSigner, query } from '@hanglian/sdk';
-import { CLI, hanglian } from './helpers.js';
+import { CLI, hanglian, initOrg } from './helpers.js';
 
 const P2P_PORT = 21211;
 const API_PORT = 21210;
@@ -148,27 +148,7 @@ test('an organisation rotates its validator node key while the chain runs: the o
   // A chain of four validators, formed by the ceremony: the organisations make their keys side by side,
   // then each is added to the one genesis file and signs it, one after another.
   const genesis = join(root, 'genesis.json');
-  const inits = orgs.map((o) => {
-    const [host] = o.p2p.split(':');
-    return hanglian(
-      'org',
-      'init',
-      '--dir',
-      o.dir,
-      '--id',
-      o.id,
-      '--name',
-      `${o.id} Co.`,
-      '--roles',
-      roles[o.id]!,
-      '--passphrase-file',
-      o.pass,
-      '--p2p',
-      o.p2p,
-      '--api',
-      `${host}:${API_PORT}`,
-    );
-  });
+  const inits = orgs.map((o) => initOrg(o, roles[o.id]!, `${o.p2p.split(':')[0]}:${API_PORT}`));
   ok(await hanglian('genesis', 'new', '--chain-id', 'rotation-test', '--out', genesis));
   for (const made of await Promise.all(inits)) ok(made);
   for (const o of orgs)
