@@ -8,38 +8,22 @@ import { after, before, describe, it } from 'node:test';
 import {
   addressFromPublicKey,
   type Block,
-  type Commit,
   decodeTx,
   ed25519Sha256,
   merkleListRoot,
   type SigningKey,
   signTx,
   type TxBody,
-  VOTE_PRECOMMIT,
-  voteSignBytes,
 } from '@hanglian/core';
 import {
   Chain,
+  commitSignedBy,
   createApplication,
   Mempool,
   networkPaths,
-  type PreparedBlock,
   SignatureCache,
 } from '../src/index.js';
 import { createTestNetwork, makeTx, type TestNetwork } from './helpers.js';
-
-function commitFor(prepared: PreparedBlock, key: SigningKey, chainId: string): Commit {
-  const height = prepared.block.header.height;
-  const signature = key.sign(
-    voteSignBytes({ chainId, type: VOTE_PRECOMMIT, height, round: 0, blockHash: prepared.hash }),
-  );
-  return {
-    height,
-    round: 0,
-    blockHash: prepared.hash,
-    signatures: [{ validator: key.publicKey, signature }],
-  };
-}
 
 describe('a block verifies with the mempool’s decoded transactions', () => {
   let net: TestNetwork;
@@ -71,7 +55,7 @@ describe('a block verifies with the mempool’s decoded transactions', () => {
       txs: [],
       lastCommit: null,
     });
-    chain.commitBlock(first, commitFor(first, validator, chain.chainId));
+    chain.commitBlock(first, commitSignedBy(first, [validator], chain.chainId));
     mempool = new Mempool(app.stateMachine, chain.chainId);
     const sink = addressFromPublicKey(net.key('host-a/ops').publicKey);
     for (const label of ['bookstore/ops', 'bookpress/ops']) {
@@ -141,7 +125,7 @@ describe('a block verifies with the mempool’s decoded transactions', () => {
 
   it('forgets a transaction once a block included it', () => {
     const prepared = chain.verifyBlock(proposal, (bytes) => mempool.decoded(bytes));
-    chain.commitBlock(prepared, commitFor(prepared, validator, chain.chainId));
+    chain.commitBlock(prepared, commitSignedBy(prepared, [validator], chain.chainId));
     mempool.update(prepared.txs, chain.reader(), chain.height);
     assert.equal(mempool.size, 0);
     for (const bytes of proposal.txs) assert.equal(mempool.decoded(bytes), undefined);

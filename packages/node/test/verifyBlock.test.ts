@@ -9,7 +9,6 @@ import {
   addressFromPublicKey,
   type Block,
   bytesToHex,
-  type Commit,
   commitHash,
   decodeTx,
   ed25519Sha256,
@@ -20,21 +19,8 @@ import {
   VOTE_PRECOMMIT,
   voteSignBytes,
 } from '@hanglian/core';
-import { Chain, createApplication, networkPaths, type PreparedBlock } from '../src/index.js';
+import { Chain, commitSignedBy, createApplication, networkPaths } from '../src/index.js';
 import { createTestNetwork, makeTx, type TestNetwork } from './helpers.js';
-
-function commitFor(prepared: PreparedBlock, key: SigningKey, chainId: string): Commit {
-  const height = prepared.block.header.height;
-  const signature = key.sign(
-    voteSignBytes({ chainId, type: VOTE_PRECOMMIT, height, round: 0, blockHash: prepared.hash }),
-  );
-  return {
-    height,
-    round: 0,
-    blockHash: prepared.hash,
-    signatures: [{ validator: key.publicKey, signature }],
-  };
-}
 
 const clone = (block: Block): Block => ({
   header: { ...block.header },
@@ -69,7 +55,7 @@ describe('Chain.verifyBlock refuses tampered proposals', () => {
       txs: [],
       lastCommit: null,
     });
-    chain.commitBlock(first, commitFor(first, validator, chain.chainId));
+    chain.commitBlock(first, commitSignedBy(first, [validator], chain.chainId));
     const sink = addressFromPublicKey(net.key('host-a/ops').publicKey);
     const txs = ['bookstore/ops', 'bookpress/ops'].map((label) =>
       decodeTx(
@@ -186,7 +172,7 @@ describe('Chain.verifyBlock refuses tampered proposals', () => {
 
   it('accepts and commits the untampered block', () => {
     const prepared = chain.verifyBlock(good);
-    chain.commitBlock(prepared, commitFor(prepared, validator, chain.chainId));
+    chain.commitBlock(prepared, commitSignedBy(prepared, [validator], chain.chainId));
     assert.equal(chain.height, 2);
     assert.equal(chain.getBlock(2)?.txs.length, 2);
   });

@@ -12,23 +12,13 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Commit,
-  decodeTx,
-  ed25519Sha256,
-  type SigningKey,
-  sha256,
-  signTx,
-  type TxBody,
-  VOTE_PRECOMMIT,
-  voteSignBytes,
-} from '@hanglian/core';
+import { type Commit, decodeTx, ed25519Sha256, sha256, signTx, type TxBody } from '@hanglian/core';
 import {
   Chain,
+  commitSignedBy,
   createApplication,
   initNetwork,
   networkPaths,
-  type PreparedBlock,
   readKeyFile,
   SignatureCache,
 } from '@hanglian/node';
@@ -67,19 +57,6 @@ function directoryBytes(dir: string): number {
     total += stat.isDirectory() ? directoryBytes(join(dir, name)) : stat.blocks * 512;
   }
   return total;
-}
-
-function commitFor(prepared: PreparedBlock, key: SigningKey): Commit {
-  const height = prepared.block.header.height;
-  const signature = key.sign(
-    voteSignBytes({ chainId: CHAIN_ID, type: VOTE_PRECOMMIT, height, round: 0, blockHash: prepared.hash }),
-  );
-  return {
-    height,
-    round: 0,
-    blockHash: prepared.hash,
-    signatures: [{ validator: key.publicKey, signature }],
-  };
 }
 
 export async function runTransferGrowth(options: TransferGrowthOptions): Promise<TransferGrowthFigures[]> {
@@ -181,7 +158,7 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
             txs: decoded,
             lastCommit,
           });
-          const commit = commitFor(prepared, validator);
+          const commit = commitSignedBy(prepared, [validator], CHAIN_ID);
           chain.commitBlock(prepared, commit);
           const used = process.cpuUsage(cpuBefore);
           if (prepared.txs.length !== perBlock || prepared.results.txResults.some((r) => r.code !== 'OK'))

@@ -29,14 +29,17 @@ import {
   encodeCanonical,
   HanglianError,
   merkleListRoot,
+  type SigningKey,
   sha256,
   type TxResult,
   txResultCodec,
   utf8,
   type Validator,
+  VOTE_PRECOMMIT,
   validatorSetCodec,
   validatorSetHash,
   verifyCommit,
+  voteSignBytes,
 } from '@hanglian/core';
 import type {
   GenesisDocument,
@@ -47,6 +50,7 @@ import type {
 } from '@hanglian/state-machine';
 import {
   BlockStore,
+  type ExtraWrite,
   type KvDurability,
   openStorage,
   type StateOverlay,
@@ -106,6 +110,32 @@ const COMMITS_DB = 'commits';
 export const CHAIN_SUB_DBS: readonly string[] = [META_DB, COMMITS_DB];
 const GENESIS_HASH_KEY = utf8('genesis_hash');
 
+/**
+ * A commit of `prepared` signed by `validators`' precommits in round 0, for chains run in one process
+ * without consensus (benchmarks and tests of a one-validator chain). A network's commits come from its
+ * consensus, never from here.
+ */
+export function commitSignedBy(
+  prepared: PreparedBlock,
+  validators: readonly SigningKey[],
+  chainId: string,
+): Commit {
+  const height = prepared.block.header.height;
+  const signBytes = voteSignBytes({
+    chainId,
+    type: VOTE_PRECOMMIT,
+    height,
+    round: 0,
+    blockHash: prepared.hash,
+  });
+  return {
+    height,
+    round: 0,
+    blockHash: prepared.hash,
+    signatures: validators.map((key) => ({ validator: key.publicKey, signature: key.sign(signBytes) })),
+  };
+}
+
 /** The hash that stands for the genesis document: the parent hash of block 1. */
 export function genesisHashOf(genesis: GenesisDocument): Uint8Array {
   return sha256(encodeCanonical(genesis));
@@ -154,21 +184,7 @@ export class Chain {
 
   /** Opens (or creates) the ledger in `dataDir`; writes the genesis state on first open. */
   static open(options: ChainOptions): Chain {
-    const storage = openStorage({
-      path: options.dataDir,
-      extraSubDbs: CHAIN_SUB_DBS,
-      ...(options.durability === undefined ? {} : { durability: options.durability }),
-      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
-    });
-    const chain = new Chain(options, storage);
-    try {
-      chain.#initOrCheckGenesis();
-      chain.#loadLatest();
-    } catch (error) {
-      void storage.close();
-      throw error;
-    }
-    return chain;
+    return Chain.#open(options, () => {});
   }
 
   /**
@@ -182,29 +198,40 @@ export class Chain {
     options: ChainOptions,
     fill: (
       state: StateStore,
-      genesis: {
-        entries: Array<{ key: Uint8Array; value: Uint8Array }>;
-        extraWrites: Array<readonly [string, Uint8Array, Uint8Array]>;
-      },
+      genesis: { entries: Array<{ key: Uint8Array; value: Uint8Array }>; extraWrites: ExtraWrite[] },
     ) => void,
   ): Chain {
     if (existsSync(join(options.dataDir, 'data.mdb')))
       throw new HanglianError(NodeErrors.CONFIG_INVALID, 'a prefilled ledger needs an empty directory');
-    const storage = openStorage({
-      path: options.dataDir,
-      extraSubDbs: CHAIN_SUB_DBS,
-      ...(options.durability === undefined ? {} : { durability: options.durability }),
-    });
-    const chain = new Chain(options, storage);
-    try {
-      const overlay = storage.state.beginBlock();
+    return Chain.#open(options, (chain) => {
+      const overlay = chain.storage.state.beginBlock();
       options.stateMachine.initGenesis(options.genesis, overlay);
       const entries = overlay
         .changes()
         .filter((change) => change.value !== null)
         .map((change) => ({ key: change.key, value: change.value as Uint8Array }));
       overlay.discard();
-      fill(storage.state, { entries, extraWrites: [[META_DB, GENESIS_HASH_KEY, chain.genesisHash]] });
+      fill(chain.storage.state, {
+        entries,
+        extraWrites: [[META_DB, GENESIS_HASH_KEY, chain.genesisHash]],
+      });
+    });
+  }
+
+  /**
+   * Opens the ledger's storage, lets `prepare` write into it, then writes or checks the genesis and loads
+   * the latest block; the storage is closed again if any of it fails.
+   */
+  static #open(options: ChainOptions, prepare: (chain: Chain) => void): Chain {
+    const storage = openStorage({
+      path: options.dataDir,
+      extraSubDbs: CHAIN_SUB_DBS,
+      ...(options.durability === undefined ? {} : { durability: options.durability }),
+      ...(options.pruning === undefined ? {} : { pruning: options.pruning }),
+    });
+    const chain = new Chain(options, storage);
+    try {
+      prepare(chain);
       chain.#initOrCheckGenesis();
       chain.#loadLatest();
     } catch (error) {
