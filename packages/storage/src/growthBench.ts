@@ -64,10 +64,10 @@ export function growthKey(i: number): Uint8Array {
 }
 
 /**
- * The indexes 0..n-1 in ascending order of sha256(growthKey(i)), the order the import needs: the hashes in one
- * buffer (32 bytes each), bucketed by their first two bytes, each bucket sorted.
+ * The indexes 0..n-1 in ascending order of sha256(growthKey(i)), the order the import needs, and those
+ * hashes (32 bytes each, by index, in one buffer): bucketed by their first two bytes, each bucket sorted.
  */
-function sortedByPath(n: number): Uint32Array {
+function sortedByPath(n: number): { order: Uint32Array; hashes: Buffer } {
   const hashes = Buffer.allocUnsafe(n * 32);
   const bucketOf = new Uint16Array(n);
   const counts = new Uint32Array(65_537);
@@ -92,7 +92,7 @@ function sortedByPath(n: number): Uint32Array {
           Buffer.compare(hashes.subarray(x * 32, x * 32 + 32), hashes.subarray(y * 32, y * 32 + 32)),
         );
   }
-  return order;
+  return { order, hashes };
 }
 
 /**
@@ -110,7 +110,7 @@ export function prefillState(
     readonly extraWrites?: readonly ExtraWrite[];
   } = {},
 ): void {
-  const order = sortedByPath(n);
+  const { order, hashes } = sortedByPath(n);
   const extra = (also.entries ?? [])
     .map((entry) => ({ ...entry, path: createHash('sha256').update(entry.key).digest() }))
     .sort((a, b) => Buffer.compare(a.path, b.path));
@@ -120,12 +120,10 @@ export function prefillState(
       let next = 0;
       for (let j = 0; j < order.length; j++) {
         if (j > 0 && j % 1_000_000 === 0) progress(`  ${j.toLocaleString('en')} imported`);
-        const key = growthKey(order[j]!);
-        if (next < extra.length) {
-          const path = createHash('sha256').update(key).digest();
-          while (next < extra.length && Buffer.compare(extra[next]!.path, path) < 0) yield extra[next++]!;
-        }
-        yield { key, value };
+        const index = order[j]!;
+        const path = hashes.subarray(index * 32, index * 32 + 32);
+        while (next < extra.length && Buffer.compare(extra[next]!.path, path) < 0) yield extra[next++]!;
+        yield { key: growthKey(index), value };
       }
       while (next < extra.length) yield extra[next++]!;
     })(),
@@ -143,7 +141,8 @@ function anonBytes(): number | undefined {
   }
 }
 
-function directoryBytes(dir: string): number {
+/** Bytes the files under `dir` occupy on disk (LMDB's file is sparse: its length is not what it uses). */
+export function directoryBytes(dir: string): number {
   let total = 0;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);

@@ -2,6 +2,7 @@ export { runStorageBench, type StorageBenchFigures, type StorageBenchOptions } f
 export * from './blocks/blockStore.js';
 export * from './errors.js';
 export {
+  directoryBytes,
   type GrowthBenchOptions,
   type GrowthFigures,
   growthKey,

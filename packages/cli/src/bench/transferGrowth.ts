@@ -9,7 +9,7 @@
  * over those steps, per transfer, is compared with the smallest ledger's. Signing the transfers happens
  * before the clock starts (it is the clients' work, not the node's).
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Commit, decodeTx, ed25519Sha256, sha256, signTx, type TxBody } from '@hanglian/core';
@@ -22,7 +22,7 @@ import {
   readKeyFile,
   SignatureCache,
 } from '@hanglian/node';
-import { prefillState } from '@hanglian/storage';
+import { directoryBytes, prefillState } from '@hanglian/storage';
 
 export interface TransferGrowthOptions {
   /** Synthetic keys pre-filled beside the genesis state, one ledger per size. */
@@ -49,15 +49,6 @@ export interface TransferGrowthFigures {
 
 const SENDERS = 64;
 const CHAIN_ID = 'hanglian-growth';
-
-function directoryBytes(dir: string): number {
-  let total = 0;
-  for (const name of readdirSync(dir)) {
-    const stat = statSync(join(dir, name));
-    total += stat.isDirectory() ? directoryBytes(join(dir, name)) : stat.blocks * 512;
-  }
-  return total;
-}
 
 export async function runTransferGrowth(options: TransferGrowthOptions): Promise<TransferGrowthFigures[]> {
   const warmupBlocks = options.warmupBlocks ?? 5;
