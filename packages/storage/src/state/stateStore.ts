@@ -451,9 +451,7 @@ export class StateStore {
     const update =
       precomputed !== undefined && precomputed.version === version
         ? precomputed
-        : this.#tree.update(this.#latestRootRef(), changes, version, {
-            trackStale: this.#pruning !== undefined,
-          });
+        : this.computeUpdate(changes, version);
     const batch = this.#kv.createBatch();
     for (const { key, value } of changes) {
       if (value === null) batch.delete(StateSubDb.Values, key);

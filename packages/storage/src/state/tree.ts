@@ -494,7 +494,7 @@ export class SparseMerkleTree {
   ): EmptySubtree | LeafNode | InternalNode {
     if (bytesEqual(ref.hash, ZERO_HASH)) return EMPTY;
     const pinned = this.#upper.get(depth, path, lastBit, ref.hash, ref.version);
-    if (pinned !== undefined) return { kind: 'internal', ...pinned };
+    if (pinned !== undefined) return pinned;
     const cacheKey = this.#cacheSize > 0 ? cacheKeyOf(ref.hash) : 0;
     if (this.#cacheSize > 0) {
       let cached = this.#young.get(cacheKey);

@@ -17,7 +17,9 @@ import { HASH_LENGTH } from '@hanglian/core';
 /** Deepest pinned level by default: 2^19 - 1 slots at most, 63 MiB when every level is full. */
 export const DEFAULT_PINNED_DEPTH = 18;
 
+/** An internal node as the tree decodes it (the tree's own node type has this shape). */
 export interface PinnedInternal {
+  kind: 'internal';
   hash: Uint8Array;
   version: number;
   left: { hash: Uint8Array; version: number };
@@ -66,6 +68,7 @@ export class UpperLevels {
     for (let i = 0; i < HASH_LENGTH; i++) if (hashes[at + i] !== hash[i]) return undefined;
     // Copies: the slot is overwritten when a newer node takes the position.
     return {
+      kind: 'internal',
       hash: hashes.slice(at, at + HASH_LENGTH),
       version,
       left: { hash: hashes.slice(at + HASH_LENGTH, at + 2 * HASH_LENGTH), version: versions[index * 3 + 1]! },
