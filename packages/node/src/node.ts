@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Evidence, TimeoutOptions } from '@hanglian/consensus';
 import {
   addressFromPublicKey,
@@ -324,7 +325,7 @@ export class HanglianNode implements ApiBackend {
     application.warmContracts();
     node.#driver.start();
     logger.info({ height: chain.height, api: node.apiUrl, chainId: chain.chainId }, 'node started');
-    node.#warmStateTree();
+    node.stateTreeWarmed = node.#warmStateTree();
     return node;
   }
 
@@ -334,22 +335,16 @@ export class HanglianNode implements ApiBackend {
    * blocks after a start read about a dozen tree nodes from disk per changed key. A cache only: nothing
    * any node computes depends on it.
    */
-  #warmStateTree(): void {
+  async #warmStateTree(): Promise<{ nodes: number; bytes: number } | undefined> {
     const started = performance.now();
     const steps = this.chain.storage.state.warmTree();
-    let settle: (warmed: { nodes: number; bytes: number } | undefined) => void = () => {};
-    this.stateTreeWarmed = new Promise((resolve) => {
-      settle = resolve;
-    });
-    const step = () => {
-      if (this.#stopping) return settle(undefined);
-      try {
+    try {
+      for (;;) {
+        // Between two steps the event loop serves consensus and the API.
+        await yieldToEventLoop();
+        if (this.#stopping) return undefined;
         const next = steps.next();
-        if (next.done !== true) {
-          setImmediate(step);
-          return;
-        }
-        settle(next.value);
+        if (next.done !== true) continue;
         this.logger.info(
           {
             nodes: next.value.nodes,
@@ -358,13 +353,13 @@ export class HanglianNode implements ApiBackend {
           },
           'state tree upper levels in memory',
         );
-      } catch (error) {
-        // A damaged record is the next block's to report (it reads the same node and halts the node).
-        settle(undefined);
-        this.logger.warn({ err: error }, 'reading the state tree upper levels stopped');
+        return next.value;
       }
-    };
-    setImmediate(step);
+    } catch (error) {
+      // A damaged record is the next block's to report (it reads the same node and halts the node).
+      this.logger.warn({ err: error }, 'reading the state tree upper levels stopped');
+      return undefined;
+    }
   }
 
   /**
