@@ -55,10 +55,10 @@ export interface CampaignOptions {
   /** Handed the network once it exists: the CLI shuts it down on Ctrl-C. */
   readonly onCluster?: (cluster: ChaosCluster) => void;
   /**
-   * Asked before each fault: true ends the schedule there (the CLI's first Ctrl-C), with the final checks
-   * and the summary as at the end of the minutes.
+   * Asked before each fault, with the number of faults run so far: true ends the schedule there (the CLI's
+   * first Ctrl-C), with the final checks and the summary as at the end of the minutes.
    */
-  readonly stopRequested?: () => boolean;
+  readonly stopRequested?: (faultsRun: number) => boolean;
 }
 
 export interface CampaignSummary {
@@ -508,12 +508,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         if (fault.stateSync) {
           // A member in the middle serves the victim's state sync with chunks that leave an entry out.
           const honest = cluster.live.find((n) => n.name !== victim)!;
-          const droppedLines = () =>
-            cluster
-              .logText(victim)
-              .split('\n')
-              .filter((l) => l.includes('state sync: peer dropped')).length;
-          const droppedBefore = droppedLines();
+          const logMark = cluster.logSize(victim);
           const liar = await StateSyncLiar.start({
             key: cluster.key(cluster.byzantineName),
             victim: cluster.node(victim),
@@ -524,7 +519,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           } finally {
             await liar.stop();
           }
-          const dropped = droppedLines() - droppedBefore;
+          const dropped = cluster
+            .logSince(victim, logMark)
+            .split('\n')
+            .filter((l) => l.includes('state sync: peer dropped')).length;
           stateSyncLiar.syncs++;
           stateSyncLiar.chunksTampered += liar.counts.chunksTampered;
           stateSyncLiar.peersDropped += dropped;
@@ -583,7 +581,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         const node = cluster.node(victim);
         // A node may stop on a full disk (it must not go on without writing what it commits), but only
         // with a clear error: a crash with a stack trace, or an exit while the disk is not full, is a halt.
-        const logMark = cluster.logText(victim).length;
+        const logMark = cluster.logSize(victim);
         cluster.expectExit(victim);
         await disk.full(true);
         const exited = node.exited!;
@@ -595,7 +593,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           // A write that failed just before the space came back stops the node moments later: its
           // DISK_FULL line is logged first, and the stop itself (closing its API, peers and ledger) took
           // 4 s at load 25 (seed 1404, where the runner took the node for running on, then saw it exit).
-          const stopping = () => cluster.logText(victim).slice(logMark).includes('"code":"DISK_FULL"');
+          const stopping = () => cluster.logSince(victim, logMark).includes('"code":"DISK_FULL"');
           await sleep(1_000);
           const deadline = Date.now() + 60_000;
           while (exit === undefined && stopping() && Date.now() < deadline) await sleep(250);
@@ -727,7 +725,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await checks('start');
     for (const fault of schedule) {
       if (Date.now() - started > options.minutes * 60_000) break;
-      if (options.stopRequested?.() === true) {
+      if (options.stopRequested?.(faultsRun) === true) {
         log(`stop requested: no fault after #${faultsRun - 1}`);
         break;
       }

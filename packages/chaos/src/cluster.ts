@@ -9,12 +9,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
+  closeSync,
   createWriteStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
+  readSync,
   rmSync,
+  statSync,
   symlinkSync,
   type WriteStream,
   writeFileSync,
@@ -284,6 +288,25 @@ export class ChaosCluster {
   /** The whole log of `name` so far ('' when it has none). */
   logText(name: string): string {
     return existsSync(this.logPath(name)) ? readFileSync(this.logPath(name), 'utf8') : '';
+  }
+
+  /** The size of `name`'s log so far, in bytes: a mark for `logSince`. */
+  logSize(name: string): number {
+    return existsSync(this.logPath(name)) ? statSync(this.logPath(name)).size : 0;
+  }
+
+  /** What `name`'s log gained after the mark `offset` (from `logSize`), without reading what came before. */
+  logSince(name: string, offset: number): string {
+    const size = this.logSize(name);
+    if (size <= offset) return '';
+    const bytes = Buffer.alloc(size - offset);
+    const fd = openSync(this.logPath(name), 'r');
+    try {
+      readSync(fd, bytes, 0, bytes.length, offset);
+    } finally {
+      closeSync(fd);
+    }
+    return bytes.toString('utf8');
   }
 
   /** The last lines of a node's log (its stderr), for a violation report. */

@@ -45,16 +45,29 @@ function errorCode(fn: () => void): string | undefined {
   }
 }
 
+/** Mounts lossyfs over a scratch directory, runs `use` on it, then unmounts and removes it. */
+async function withScratchDisk(
+  binary: string,
+  use: (disk: LossyDisk, mountpoint: string) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hanglian-lossyfs-test-'));
+  mkdirSync(join(dir, 'disk'));
+  mkdirSync(join(dir, 'mount'));
+  const disk = await LossyDisk.mount(binary, join(dir, 'disk'), join(dir, 'mount'));
+  try {
+    await use(disk, join(dir, 'mount'));
+  } finally {
+    await disk.unmount();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('lossyfs', () => {
   it('loses what was not fsynced at a crash, keeps what was; a full disk refuses new space', async (t) => {
     const binary = await supportOrSkip(t);
     if (binary === undefined) return;
-    const dir = mkdtempSync(join(tmpdir(), 'hanglian-lossyfs-test-'));
-    mkdirSync(join(dir, 'disk'));
-    mkdirSync(join(dir, 'mount'));
-    const disk = await LossyDisk.mount(binary, join(dir, 'disk'), join(dir, 'mount'));
-    try {
-      const at = (name: string) => join(dir, 'mount', name);
+    await withScratchDisk(binary, async (disk, mountpoint) => {
+      const at = (name: string) => join(mountpoint, name);
       writeFileSync(at('unsynced'), 'x'.repeat(10_000));
       const fd = openSync(at('synced'), 'w');
       writeSync(fd, 'y'.repeat(5_000));
@@ -105,25 +118,17 @@ describe('lossyfs', () => {
       await disk.full(false);
       appendFileSync(at('synced'), 'more');
       assert.equal(statSync(at('synced')).size, 5_004);
-    } finally {
-      await disk.unmount();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('unmounts itself and exits when its runner is gone (the end of its command pipe closed)', async (t) => {
     const binary = await supportOrSkip(t);
     if (binary === undefined) return;
-    const dir = mkdtempSync(join(tmpdir(), 'hanglian-lossyfs-test-'));
-    mkdirSync(join(dir, 'disk'));
-    mkdirSync(join(dir, 'mount'));
-    const mountpoint = join(dir, 'mount');
-    const mounted = () =>
-      readFileSync('/proc/mounts', 'utf8')
-        .split('\n')
-        .some((l) => l.split(' ')[1] === mountpoint);
-    const disk = await LossyDisk.mount(binary, join(dir, 'disk'), mountpoint);
-    try {
+    await withScratchDisk(binary, async (disk, mountpoint) => {
+      const mounted = () =>
+        readFileSync('/proc/mounts', 'utf8')
+          .split('\n')
+          .some((l) => l.split(' ')[1] === mountpoint);
       assert.equal(mounted(), true);
       // What a runner killed by SIGKILL leaves: the pipe's end closes, and nobody calls unmount.
       const exited = new Promise<number | null>((resolve) =>
@@ -133,10 +138,7 @@ describe('lossyfs', () => {
       const code = await Promise.race([exited, sleep(15_000).then(() => 'still running' as const)]);
       assert.notEqual(code, 'still running', 'lossyfs kept running after its pipe closed');
       assert.equal(mounted(), false, 'the mount was left behind');
-    } finally {
-      await disk.unmount();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
