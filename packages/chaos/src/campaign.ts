@@ -111,14 +111,24 @@ const CATCH_UP_MAX_MS = 10 * 60_000;
 
 /**
  * Whether the nodes `behind` (those short of the progress target when the bound ended) are catching up by
- * sync: each answered, and each is more than CATCH_UP_BLOCKS behind the highest node. A node a few blocks
- * behind is not catching up: the network itself was slow, and that is a finding.
+ * sync: each is more than CATCH_UP_BLOCKS behind the highest node, or is rebuilding its ledger (wiped, or a
+ * late joiner) and has not answered yet: a node replaying or importing at load 25–31 can leave its API
+ * unanswered for a minute (seed 1506: back by state sync at 206, silent 76 s while it replayed on to 230).
+ * A node a few blocks behind is not catching up: the network itself was slow, and that is a finding.
  */
-export function isCatchingUp(heights: Readonly<Record<string, number>>, behind: readonly string[]): boolean {
+export function isCatchingUp(
+  heights: Readonly<Record<string, number>>,
+  behind: readonly string[],
+  rebuilding: ReadonlySet<string> = new Set(),
+): boolean {
   const lead = Math.max(...Object.values(heights));
   return (
     behind.length > 0 &&
-    behind.every((n) => (heights[n] ?? -1) >= 0 && lead - (heights[n] ?? -1) > CATCH_UP_BLOCKS)
+    behind.every((n) => {
+      const height = heights[n] ?? -1;
+      if (height < 0) return rebuilding.has(n);
+      return lead - height > CATCH_UP_BLOCKS;
+    })
   );
 }
 
@@ -265,6 +275,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     `progress bound after each fault: +${progressBlocks} blocks on every node within ${boundMs} ms (${options.progressRounds ?? 8} rounds at the default timeouts)`,
   );
 
+  /** Nodes whose ledger was rebuilt (wiped, or a late joiner) since the last checks: they may be silent a while. */
+  const rebuilding = new Set<string>();
+
   /** Every node commits `progressBlocks` more blocks within the bound; throws a progress or halt violation. */
   const progress = async (label: string): Promise<void> => {
     const t0 = Date.now();
@@ -321,19 +334,27 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     // replaying blocks when the bound ends: that is progress, however slow the machine. It is watched as
     // long as it keeps moving; a node that stops moving for CATCH_UP_STALL_MS, or that was only a few
     // blocks behind (the network itself was slow), is a finding.
-    const catchingUp = isCatchingUp(last, behind);
+    const catchingUp = isCatchingUp(last, behind, rebuilding);
     const extra = Date.now();
     let recovered = false;
     let lastMove = Date.now();
     let previous = last;
+    // A silent node moves if its process used CPU since the last poll (it is replaying or importing).
+    let previousCpu = new Map(behind.map((n) => [n, cluster.cpuMs(n)]));
     while (Date.now() - extra < (catchingUp ? CATCH_UP_MAX_MS : 60_000)) {
       const now = await cluster.heights(cluster.nodes.filter((n) => n.child !== undefined));
       if (Object.values(now).every((h) => h >= target)) {
         recovered = true;
         break;
       }
-      if (behind.some((n) => (now[n] ?? -1) > (previous[n] ?? -1))) lastMove = Date.now();
+      const cpu = new Map(behind.map((n) => [n, cluster.cpuMs(n)]));
+      const moved = (n: string) =>
+        (now[n] ?? -1) < 0
+          ? rebuilding.has(n) && (cpu.get(n) ?? 0) > (previousCpu.get(n) ?? Number.POSITIVE_INFINITY)
+          : (now[n] ?? -1) > (previous[n] ?? -1);
+      if (behind.some(moved)) lastMove = Date.now();
       previous = now;
+      previousCpu = cpu;
       if (catchingUp && Date.now() - lastMove > CATCH_UP_STALL_MS) break;
       await sleep(1_000);
     }
@@ -376,6 +397,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
 
   const checks = async (label: string): Promise<void> => {
     await progress(label);
+    rebuilding.clear();
     const common = await checker.agreement();
     await checker.exactlyOnce(common);
     await checker.money();
@@ -531,6 +553,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           );
         } else await restart(victim, []);
         checker.wiped(victim, fault.stateSync === true);
+        rebuilding.add(victim);
         log(`  ${victim} back at height ${await heightText(victim)}`);
         return;
       case 'clock-skew':
@@ -744,6 +767,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       if (late !== undefined && faultsRun === late.afterFault && cluster.node(late.name).starts === 0) {
         await restart(late.name, late.stateSync ? ['--state-sync'] : []);
         checker.wiped(late.name, late.stateSync);
+        rebuilding.add(late.name);
         // Its API may be slow to answer while it replays or imports: the progress check waits for it.
         const at = await cluster.height(late.name).catch(() => 'not answering yet');
         log(`  ${late.name} joined at height ${at}`);

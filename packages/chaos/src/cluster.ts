@@ -309,6 +309,24 @@ export class ChaosCluster {
     return bytes.toString('utf8');
   }
 
+  /**
+   * CPU time (user + system, ms) `name`'s running process has used, from /proc; undefined when it is not
+   * running or /proc cannot tell (not Linux). A node whose API is silent but whose CPU time grows is working.
+   */
+  cpuMs(name: string): number | undefined {
+    const pid = this.node(name).child?.pid;
+    if (pid === undefined) return undefined;
+    try {
+      // Fields after the command name (which may hold spaces, inside parentheses): utime and stime are
+      // the 12th and 13th of them, in clock ticks (100 per second on Linux).
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The last lines of a node's log (its stderr), for a violation report. */
   logTail(name: string, lines = 8): string {
     if (!existsSync(this.logPath(name))) return '';

@@ -195,6 +195,16 @@ describe('fault schedule', () => {
       false,
       'a silent node is not catching up',
     );
+    assert.equal(
+      isCatchingUp({ ...heights, node2: -1 }, ['node2'], new Set(['node2'])),
+      true,
+      'a silent node rebuilding its ledger may be (seed 1506); the runner then watches its CPU time',
+    );
+    assert.equal(
+      isCatchingUp({ ...heights, node2: -1, node3: 8_466 }, ['node2', 'node3'], new Set(['node2'])),
+      false,
+      'not when another node is only a block short',
+    );
     assert.equal(isCatchingUp(heights, []), false);
   });
 });

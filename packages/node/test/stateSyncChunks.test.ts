@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { bytesToHex, ed25519Sha256 } from '@hanglian/core';
+import { pino } from 'pino';
 import {
   Chain,
   createApplication,
-  createLogger,
   HanglianNode,
   LoopbackHub,
   newStateSyncStats,
@@ -136,12 +136,14 @@ describe('state sync in proven chunks from several peers (loopback)', () => {
     };
     const stats = newStateSyncStats();
     const chunkEntries = 4;
+    const logLines: Array<{ msg: string; entries?: number; chunks?: number }> = [];
     const height = await stateSync({
       transport: hub.connect('joiner'),
       genesis: net.genesis,
       application,
       suite,
-      logger: createLogger('joiner', 'silent'),
+      logger: pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line)) }),
+      progressEveryChunks: 4,
       scratchPath: `${dataDir}.state-sync`,
       importSnapshot: (snapshot) => Chain.importSnapshot(chainOptions, snapshot),
       chunkEntries,
@@ -182,6 +184,19 @@ describe('state sync in proven chunks from several peers (loopback)', () => {
       servers.includes('honest') && servers.length >= 2,
       `chunks by peer ${JSON.stringify(stats.chunksByPeer)}`,
     );
+
+    // Progress shows in the log while the API is not up yet: every 4 chunks, counts rising, then the import.
+    const progress = logLines.filter((l) => l.msg === 'state sync: fetching the state');
+    assert.equal(progress.length, Math.floor(stats.chunks / 4), JSON.stringify(progress));
+    assert.deepEqual(
+      progress.map((l) => l.chunks),
+      progress.map((_, i) => 4 * (i + 1)),
+    );
+    assert.ok(progress.every((l, i) => i === 0 || l.entries! > progress[i - 1]!.entries!));
+    const importing = logLines.findIndex(
+      (l) => l.msg === 'state sync: state fetched and proven, importing it',
+    );
+    assert.ok(importing > logLines.indexOf(progress.at(-1)!), 'the import is announced after the fetch');
 
     // Bounded memory: at most one chunk per peer (4 peers) held at once, far below the state's size.
     assert.ok(

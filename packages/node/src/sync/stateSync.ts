@@ -87,6 +87,8 @@ export interface StateSyncOptions {
   readonly chunkEntries?: number;
   /** Ranges of paths fetched side by side (a power of two; default STATE_SYNC_RANGES). */
   readonly ranges?: number;
+  /** A progress line is logged every this many chunks written (default STATE_SYNC_PROGRESS_CHUNKS). */
+  readonly progressEveryChunks?: number;
   /** Filled with what the sync did (chunks, bad chunks, peers dropped, most entries held at once). */
   readonly stats?: StateSyncStats;
 }
@@ -322,6 +324,7 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
   try {
     const fetched = await fetchState(height, block.header.stateRoot, files);
     for (const f of files) f.close();
+    logger.info({ height, ...fetched }, 'state sync: state fetched and proven, importing it');
     try {
       await options.importSnapshot({
         block,
@@ -362,6 +365,7 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
     ranges: StateRange[],
   ): Promise<{ entries: number; chunks: number; peers: number }> {
     const limit = Math.min(options.chunkEntries ?? SNAPSHOT_CHUNK_ENTRIES, SNAPSHOT_CHUNK_ENTRIES);
+    const progressEvery = Math.max(1, options.progressEveryChunks ?? STATE_SYNC_PROGRESS_CHUNKS);
     const stats = options.stats ?? newStateSyncStats();
     const pending = [...ranges];
     const busy = new Set<string>();
@@ -413,6 +417,12 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
         stats.entries += inRange;
         stats.chunks++;
         stats.chunksByPeer[peer] = (stats.chunksByPeer[peer] ?? 0) + 1;
+        // A large state takes minutes to fetch, and the node's API does not listen yet: the log shows it moving.
+        if (stats.chunks % progressEvery === 0)
+          logger.info(
+            { height: at, entries: stats.entries, chunks: stats.chunks },
+            'state sync: fetching the state',
+          );
         used.add(peer);
         if (!ended) {
           range.after = last!;
@@ -456,6 +466,9 @@ export async function stateSync(options: StateSyncOptions): Promise<number | und
 
 /** Verified headers kept from the walk: the state height may be this far below the newest. */
 const RECENT_HEADERS = 20;
+
+/** A progress line every this many chunks: ~128,000 entries at the default chunk size. */
+export const STATE_SYNC_PROGRESS_CHUNKS = 64;
 
 /** The state is fetched in this many ranges of paths (by their first bits), side by side. */
 export const STATE_SYNC_RANGES = 16;
