@@ -37,6 +37,7 @@ export const HEAVY_TIERS = {
     'packages/cli/test/devnet.test.ts',
     'packages/cli/test/linkedChains.test.ts',
     'packages/cli/test/openLoop.test.ts',
+    'packages/cli/test/orderGrowth.test.ts',
     'packages/cli/test/walletSearch.test.ts',
     'packages/commerce-standards/test/chain.test.ts',
     'packages/commerce-standards/test/local.test.ts',
