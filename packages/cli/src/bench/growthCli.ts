@@ -3,11 +3,15 @@
  * 10,000,000 keys are pre-filled directly (sorted import, minutes not days), then the same blocks of 300
  * changes are committed on each: CPU per changed key, tree records per key, disk and memory, each ledger's
  * cost beside the smallest's. Beside them, the machine's SHA-256 rate (256 bytes) before and after, as the
- * chain benchmark prints it: a key's update is mostly hashing tree nodes. `--sizes a,b,c` picks the
- * ledgers; `--quick` stops at 100,000 keys.
+ * chain benchmark prints it: a key's update is mostly hashing tree nodes. Then the issue's own measures on
+ * the smallest and the largest ledger: a signed transfer's whole cost to a node, and an order lifecycle's
+ * (its five steps). `--sizes a,b,c` picks the ledgers; `--quick` stops at 100,000 keys; `--parts
+ * tree,transfers,orders` picks the parts (default all three); `--blocks n` how many blocks the transfer and
+ * order parts measure (default 30, after 5 warm-up blocks).
  */
 import { runMicroBench } from '@hanglian/node';
 import { runGrowthBench } from '@hanglian/storage';
+import { runOrderGrowth } from './orderGrowth.js';
 import { runTransferGrowth } from './transferGrowth.js';
 
 const args = process.argv.slice(2);
@@ -24,64 +28,114 @@ if (sizes.some((n) => !Number.isFinite(n) || n < 0)) {
   process.stderr.write('--sizes takes key counts: --sizes 1000,1e5,1e6\n');
   process.exit(2);
 }
+const PARTS = ['tree', 'transfers', 'orders'];
+const partsAt = args.indexOf('--parts');
+const parts = partsAt >= 0 ? (args[partsAt + 1] ?? '').split(',') : PARTS;
+if (parts.length === 0 || parts.some((p) => !PARTS.includes(p))) {
+  process.stderr.write(`--parts takes some of ${PARTS.join(',')}\n`);
+  process.exit(2);
+}
+const blocksAt = args.indexOf('--blocks');
+const blocks = blocksAt >= 0 ? Number(args[blocksAt + 1]) : undefined;
+if (blocks !== undefined && !(Number.isInteger(blocks) && blocks >= 1)) {
+  process.stderr.write('--blocks takes a whole number of blocks, at least 1\n');
+  process.exit(2);
+}
+const say = (line: string) => {
+  if (!json) process.stdout.write(`${line}\n`);
+};
+// The issue's own measures run on the smallest and the largest ledger.
+const endSizes = [...new Set([sizes[0]!, sizes[sizes.length - 1]!])];
 
 // The machine's hashing rate, as the other benchmarks print it (SHA-256 of 256 bytes), before and after.
-const hashesBefore = runMicroBench(300).sha256PerSecond256B;
-const figures = await runGrowthBench({
-  sizes,
-  onProgress: (line) => {
-    if (!json) process.stdout.write(`${line}\n`);
-  },
-});
-const hashesAfter = runMicroBench(300).sha256PerSecond256B;
-const base = figures[0]!;
-if (json) {
-  process.stdout.write(
-    `${JSON.stringify({ part: 'state growth', sha256PerSecond: [hashesBefore, hashesAfter], figures })}\n`,
-  );
-} else {
-  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-  process.stdout.write(
-    `\nstate growth (machine: SHA-256 of 256 bytes ${Math.round(hashesBefore).toLocaleString('en')}/s before, ${Math.round(hashesAfter).toLocaleString('en')}/s after)\n`,
-  );
-  process.stdout.write(
-    '  keys         fill keys/s   µs CPU/key  vs smallest  records/key  reads/key  disk        bytes/key  RSS         own memory (peak)  upper levels\n',
-  );
-  for (const f of figures)
+if (parts.includes('tree')) {
+  const hashesBefore = runMicroBench(300).sha256PerSecond256B;
+  const figures = await runGrowthBench({
+    sizes,
+    onProgress: say,
+  });
+  const hashesAfter = runMicroBench(300).sha256PerSecond256B;
+  const base = figures[0]!;
+  if (json) {
     process.stdout.write(
-      `  ${f.keys.toLocaleString('en').padEnd(12)} ${Math.round(f.fillKeysPerSecond).toLocaleString('en').padStart(11)}   ${f.cpuMicrosPerKey.toFixed(0).padStart(10)}  ${(f.cpuMicrosPerKey / base.cpuMicrosPerKey).toFixed(2).padStart(10)}×  ${(f.nodeRecordsPerKey?.toFixed(1) ?? '—').padStart(11)}  ${f.nodeReadsPerKey.toFixed(2).padStart(9)}  ${mib(f.diskBytes).padEnd(10)}  ${Math.round(f.diskBytesPerKey).toString().padStart(9)}  ${mib(f.rssBytes).padEnd(10)}  ${(f.anonPeakBytes === undefined ? '—' : mib(f.anonPeakBytes)).padEnd(17)}  ${mib(f.pinnedBytes)}, read in ${f.warmSeconds.toFixed(1)} s\n`,
+      `${JSON.stringify({ part: 'state growth', sha256PerSecond: [hashesBefore, hashesAfter], figures })}\n`,
     );
-  process.stdout.write(`  (the tree alone; issue 14's target is per transaction: the transfers below)\n`);
+  } else {
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+    process.stdout.write(
+      `\nstate growth (machine: SHA-256 of 256 bytes ${Math.round(hashesBefore).toLocaleString('en')}/s before, ${Math.round(hashesAfter).toLocaleString('en')}/s after)\n`,
+    );
+    process.stdout.write(
+      '  keys         fill keys/s   µs CPU/key  vs smallest  records/key  reads/key  disk        bytes/key  RSS         own memory (peak)  upper levels\n',
+    );
+    for (const f of figures)
+      process.stdout.write(
+        `  ${f.keys.toLocaleString('en').padEnd(12)} ${Math.round(f.fillKeysPerSecond).toLocaleString('en').padStart(11)}   ${f.cpuMicrosPerKey.toFixed(0).padStart(10)}  ${(f.cpuMicrosPerKey / base.cpuMicrosPerKey).toFixed(2).padStart(10)}×  ${(f.nodeRecordsPerKey?.toFixed(1) ?? '—').padStart(11)}  ${f.nodeReadsPerKey.toFixed(2).padStart(9)}  ${mib(f.diskBytes).padEnd(10)}  ${Math.round(f.diskBytesPerKey).toString().padStart(9)}  ${mib(f.rssBytes).padEnd(10)}  ${(f.anonPeakBytes === undefined ? '—' : mib(f.anonPeakBytes)).padEnd(17)}  ${mib(f.pinnedBytes)}, read in ${f.warmSeconds.toFixed(1)} s\n`,
+      );
+    process.stdout.write(`  (the tree alone; issue 14's target is per transaction: the transfers below)\n`);
+  }
 }
 
 // The issue's own measure: a transfer's whole cost to a node (admission's decode and signature check,
 // execution, commit) on the smallest and the largest ledger, with the machine's verify rate beside it.
-const transferSizes = [...new Set([sizes[0]!, sizes[sizes.length - 1]!])];
-const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
-const transfers = await runTransferGrowth({
-  sizes: transferSizes,
-  onProgress: (line) => {
-    if (!json) process.stdout.write(`${line}\n`);
-  },
-});
-const verifiesAfter = runMicroBench(300).ed25519VerifiesPerSecond;
-if (json) {
-  process.stdout.write(
-    `${JSON.stringify({ part: 'transfer growth', verifiesPerSecond: [verifiesBefore, verifiesAfter], figures: transfers })}\n`,
-  );
-} else {
-  const first = transfers[0]!;
-  process.stdout.write(
-    `\ntransfers on a grown ledger, one node's CPU (machine: Ed25519 verifies ${Math.round(verifiesBefore).toLocaleString('en')}/s before, ${Math.round(verifiesAfter).toLocaleString('en')}/s after, ${(1e6 / verifiesBefore).toFixed(0)} µs each)\n`,
-  );
-  process.stdout.write(
-    '  state keys   µs CPU/transfer  vs smallest  tree reads/transfer  disk per block  disk per transfer\n',
-  );
-  for (const f of transfers)
+if (parts.includes('transfers')) {
+  const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
+  const transfers = await runTransferGrowth({
+    sizes: endSizes,
+    ...(blocks === undefined ? {} : { blocks }),
+    onProgress: say,
+  });
+  const verifiesAfter = runMicroBench(300).ed25519VerifiesPerSecond;
+  if (json) {
     process.stdout.write(
-      `  ${f.keys.toLocaleString('en').padEnd(12)} ${f.cpuMicrosPerTransfer.toFixed(0).padStart(15)}  ${(f.cpuMicrosPerTransfer / first.cpuMicrosPerTransfer).toFixed(2).padStart(10)}×  ${f.treeReadsPerTransfer.toFixed(2).padStart(19)}  ${`${(f.diskBytesPerBlock / 1024).toFixed(0)} KiB`.padStart(14)}  ${`${f.diskBytesPerTransfer.toFixed(0)} B`.padStart(17)}\n`,
+      `${JSON.stringify({ part: 'transfer growth', verifiesPerSecond: [verifiesBefore, verifiesAfter], figures: transfers })}\n`,
     );
-  process.stdout.write(
-    `  (target of issue 14: a transfer's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
-  );
+  } else {
+    const first = transfers[0]!;
+    process.stdout.write(
+      `\ntransfers on a grown ledger, one node's CPU (machine: Ed25519 verifies ${Math.round(verifiesBefore).toLocaleString('en')}/s before, ${Math.round(verifiesAfter).toLocaleString('en')}/s after, ${(1e6 / verifiesBefore).toFixed(0)} µs each)\n`,
+    );
+    process.stdout.write(
+      '  state keys   µs CPU/transfer  vs smallest  tree reads/transfer  disk per block  disk per transfer\n',
+    );
+    for (const f of transfers)
+      process.stdout.write(
+        `  ${f.keys.toLocaleString('en').padEnd(12)} ${f.cpuMicrosPerTransfer.toFixed(0).padStart(15)}  ${(f.cpuMicrosPerTransfer / first.cpuMicrosPerTransfer).toFixed(2).padStart(10)}×  ${f.treeReadsPerTransfer.toFixed(2).padStart(19)}  ${`${(f.diskBytesPerBlock / 1024).toFixed(0)} KiB`.padStart(14)}  ${`${f.diskBytesPerTransfer.toFixed(0)} B`.padStart(17)}\n`,
+      );
+    process.stdout.write(
+      `  (target of issue 14: a transfer's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
+    );
+  }
+}
+
+// The same for order lifecycles: the book's sales pipelined five steps deep, every block the same mix of
+// create, confirmPayment, ship, deliver and confirm; a lifecycle's cost is its five steps'.
+if (parts.includes('orders')) {
+  const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
+  const lifecycles = await runOrderGrowth({
+    sizes: endSizes,
+    ...(blocks === undefined ? {} : { blocks }),
+    onProgress: say,
+  });
+  const verifiesAfter = runMicroBench(300).ed25519VerifiesPerSecond;
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ part: 'order growth', verifiesPerSecond: [verifiesBefore, verifiesAfter], figures: lifecycles })}\n`,
+    );
+  } else {
+    const first = lifecycles[0]!;
+    process.stdout.write(
+      `\norder lifecycles on a grown ledger, one node's CPU (machine: Ed25519 verifies ${Math.round(verifiesBefore).toLocaleString('en')}/s before, ${Math.round(verifiesAfter).toLocaleString('en')}/s after, ${(1e6 / verifiesBefore).toFixed(0)} µs each; 8 signatures per lifecycle)\n`,
+    );
+    process.stdout.write(
+      '  state keys   µs CPU/lifecycle  vs smallest  µs CPU/transaction  tree reads/lifecycle  disk per block  disk per lifecycle\n',
+    );
+    for (const f of lifecycles)
+      process.stdout.write(
+        `  ${f.keys.toLocaleString('en').padEnd(12)} ${f.cpuMicrosPerLifecycle.toFixed(0).padStart(16)}  ${(f.cpuMicrosPerLifecycle / first.cpuMicrosPerLifecycle).toFixed(2).padStart(10)}×  ${f.cpuMicrosPerTransaction.toFixed(0).padStart(18)}  ${f.treeReadsPerLifecycle.toFixed(2).padStart(20)}  ${`${(f.diskBytesPerBlock / 1024).toFixed(0)} KiB`.padStart(14)}  ${`${f.diskBytesPerLifecycle.toFixed(0)} B`.padStart(18)}\n`,
+      );
+    process.stdout.write(
+      `  (target of issue 14: a lifecycle's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
+    );
+  }
 }

@@ -26,6 +26,8 @@ interface BenchOptions {
   /** `--growth`: only the state's cost as the ledger grows (pre-filled to 10 million keys). */
   growth?: boolean;
   sizes?: string;
+  parts?: string;
+  blocks?: string;
 }
 
 export function registerBench(program: Command): void {
@@ -60,12 +62,17 @@ export function registerBench(program: Command): void {
     .option('--runs <n>', 'with --search: rankings measured per platform (default 20)')
     .option(
       '--growth',
-      'only the state growth: ledgers pre-filled to 1,000 … 10,000,000 keys, the same blocks of changes on each, the cost per key beside the smallest; then a signed transfer’s whole cost to a node on the smallest and the largest',
+      'only the state growth: ledgers pre-filled to 1,000 … 10,000,000 keys, the same blocks of changes on each, the cost per key beside the smallest; then a signed transfer’s and an order lifecycle’s whole cost to a node on the smallest and the largest',
     )
     .option(
       '--sizes <list>',
       'with --growth: the ledger sizes in keys (default 1000,100000,1000000,10000000)',
     )
+    .option(
+      '--parts <list>',
+      'with --growth: some of tree,transfers,orders (default all: the tree alone, then a transfer and an order lifecycle on the smallest and the largest ledger)',
+    )
+    .option('--blocks <n>', 'with --growth: blocks measured in the transfer and order parts (default 30)')
     .allowUnknownOption()
     .addHelpText(
       'after',
@@ -100,6 +107,8 @@ export function registerBench(program: Command): void {
       if (opts.growth === true) {
         process.exitCode = run(fileURLToPath(new URL('../bench/growthCli.js', import.meta.url)), [
           ...(opts.sizes === undefined ? [] : ['--sizes', opts.sizes]),
+          ...(opts.parts === undefined ? [] : ['--parts', opts.parts]),
+          ...(opts.blocks === undefined ? [] : ['--blocks', opts.blocks]),
         ]);
         return;
       }
