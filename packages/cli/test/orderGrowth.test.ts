@@ -34,6 +34,9 @@ describe('order growth benchmark', () => {
         assert.ok(Number.isFinite(value) && value >= 0, shown);
       assert.ok(f.cpuMicrosPerLifecycle > 0 && f.setupSeconds > 0, shown);
       assert.ok(Math.abs(f.cpuMicrosPerLifecycle - 5 * f.cpuMicrosPerTransaction) < 1e-6, shown);
+      const { admission, proposal, commit } = f.phaseMicrosPerTransaction;
+      assert.ok(proposal > 0 && commit > 0 && admission >= 0, shown);
+      assert.ok(Math.abs(admission + proposal + commit - f.cpuMicrosPerTransaction) < 1e-6, shown);
       // Four blocks fill the pipeline, one warms up, two are measured: seven batches of three sales.
       assert.equal(f.ordersCreated, 21, shown);
       assert.equal(f.ordersCompleted, f.ordersCreated, shown);

@@ -21,6 +21,10 @@ describe('transfer growth benchmark', () => {
     );
     for (const f of figures) {
       assert.ok(f.cpuMicrosPerTransfer > 0, JSON.stringify(f));
+      // The phases split the whole: a proposal executes and hashes, a commit writes.
+      const { admission, proposal, commit } = f.phaseMicrosPerTransfer;
+      assert.ok(proposal > 0 && commit > 0 && admission >= 0, JSON.stringify(f));
+      assert.ok(Math.abs(admission + proposal + commit - f.cpuMicrosPerTransfer) < 1e-6, JSON.stringify(f));
       assert.ok(f.diskBytesPerBlock >= 0 && Number.isFinite(f.diskBytesPerTransfer), JSON.stringify(f));
       // Warmed at start: a ledger this small is read from memory, not from LMDB.
       assert.equal(f.treeReadsPerTransfer, 0, JSON.stringify(f));

@@ -11,6 +11,7 @@
  */
 import { runMicroBench } from '@hanglian/node';
 import { runGrowthBench } from '@hanglian/storage';
+import type { PhaseMicros } from './growthBlock.js';
 import { runOrderGrowth } from './orderGrowth.js';
 import { runTransferGrowth } from './transferGrowth.js';
 
@@ -76,6 +77,17 @@ if (parts.includes('tree')) {
   }
 }
 
+/** Where each ledger's CPU per `unit` went, by phase, beside the smallest ledger's. */
+function phaseTable(unit: string, rows: ReadonlyArray<readonly [number, PhaseMicros]>): string {
+  const first = rows[0]![1];
+  const cell = (value: number, base: number) =>
+    `${value.toFixed(0)} (${base > 0 ? (value / base).toFixed(2) : '—'}×)`.padStart(16);
+  let text = `  by phase, µs CPU/${unit}: admission (decode, signatures) · proposal (execution, state root) · commit (LMDB write)\n`;
+  for (const [keys, p] of rows)
+    text += `  ${keys.toLocaleString('en').padEnd(12)} ${cell(p.admission, first.admission)}  ${cell(p.proposal, first.proposal)}  ${cell(p.commit, first.commit)}\n`;
+  return text;
+}
+
 // The issue's own measure: a transfer's whole cost to a node (admission's decode and signature check,
 // execution, commit) on the smallest and the largest ledger, with the machine's verify rate beside it.
 if (parts.includes('transfers')) {
@@ -102,6 +114,12 @@ if (parts.includes('transfers')) {
       process.stdout.write(
         `  ${f.keys.toLocaleString('en').padEnd(12)} ${f.cpuMicrosPerTransfer.toFixed(0).padStart(15)}  ${(f.cpuMicrosPerTransfer / first.cpuMicrosPerTransfer).toFixed(2).padStart(10)}×  ${f.treeReadsPerTransfer.toFixed(2).padStart(19)}  ${`${(f.diskBytesPerBlock / 1024).toFixed(0)} KiB`.padStart(14)}  ${`${f.diskBytesPerTransfer.toFixed(0)} B`.padStart(17)}\n`,
       );
+    process.stdout.write(
+      phaseTable(
+        'transfer',
+        transfers.map((f) => [f.keys, f.phaseMicrosPerTransfer]),
+      ),
+    );
     process.stdout.write(
       `  (target of issue 14: a transfer's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
     );
@@ -134,6 +152,12 @@ if (parts.includes('orders')) {
       process.stdout.write(
         `  ${f.keys.toLocaleString('en').padEnd(12)} ${f.cpuMicrosPerLifecycle.toFixed(0).padStart(16)}  ${(f.cpuMicrosPerLifecycle / first.cpuMicrosPerLifecycle).toFixed(2).padStart(10)}×  ${f.cpuMicrosPerTransaction.toFixed(0).padStart(18)}  ${f.treeReadsPerLifecycle.toFixed(2).padStart(20)}  ${`${(f.diskBytesPerBlock / 1024).toFixed(0)} KiB`.padStart(14)}  ${`${f.diskBytesPerLifecycle.toFixed(0)} B`.padStart(18)}\n`,
       );
+    process.stdout.write(
+      phaseTable(
+        'transaction',
+        lifecycles.map((f) => [f.keys, f.phaseMicrosPerTransaction]),
+      ),
+    );
     process.stdout.write(
       `  (target of issue 14: a lifecycle's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
     );

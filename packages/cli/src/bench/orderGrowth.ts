@@ -26,7 +26,6 @@ import { commerceGenesisSection } from '@hanglian/commerce-standards';
 import {
   addressFromPublicKey,
   bytesToHex,
-  type Commit,
   decodeTx,
   ed25519Sha256,
   hexToBytes,
@@ -36,7 +35,6 @@ import {
 } from '@hanglian/core';
 import {
   Chain,
-  commitSignedBy,
   createApplication,
   initNetwork,
   networkPaths,
@@ -63,6 +61,7 @@ import {
   stockBookstore,
 } from '../demo/bookStory.js';
 import { openNetworkMembers } from '../demo/members.js';
+import { addPhases, growthBlockRunner, NO_PHASES, type PhaseMicros, scalePhases } from './growthBlock.js';
 
 export interface OrderGrowthOptions {
   /** Synthetic keys pre-filled beside the genesis state, one ledger per size. */
@@ -86,6 +85,8 @@ export interface OrderGrowthFigures {
   /** CPU of this process per lifecycle (five transactions) over decode, signature check, execution, commit (µs). */
   readonly cpuMicrosPerLifecycle: number;
   readonly cpuMicrosPerTransaction: number;
+  /** The same by phase: admission (decode, signatures), proposal (execution, state root), commit (LMDB). */
+  readonly phaseMicrosPerTransaction: PhaseMicros;
   /** Tree node records read from LMDB per lifecycle (not from the caches or the pinned levels). */
   readonly treeReadsPerLifecycle: number;
   /** How much the ledger directory grew per measured block, and per lifecycle. */
@@ -175,37 +176,7 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
         const setupStarted = performance.now();
         progress(`  filled in ${fillSeconds.toFixed(1)} s; setting up the book's commerce world…`);
 
-        let lastCommit: Commit | null = null;
-        /** One block of these transactions through the node's code; its CPU (µs) and tree records read. */
-        const runBlock = (txs: readonly Uint8Array[], what: string) => {
-          const readsBefore = chain.storage.state.treeRecordsRead();
-          const cpuBefore = process.cpuUsage();
-          // Admission: each transaction decoded and its signatures checked once (the cache remembers it).
-          const decoded = txs.map((bytes) => {
-            const tx = decodeTx(bytes, CHAIN_ID);
-            signatures.verify(tx);
-            return tx;
-          });
-          const prepared = chain.prepareProposal({
-            time: chain.latestTime + 1_000,
-            proposer: validator.publicKey,
-            txs: decoded,
-            lastCommit,
-          });
-          const commit = commitSignedBy(prepared, [validator], CHAIN_ID);
-          chain.commitBlock(prepared, commit);
-          const used = process.cpuUsage(cpuBefore);
-          const failed = prepared.results.txResults.find((r) => r.code !== 'OK');
-          if (prepared.txs.length !== txs.length || failed !== undefined)
-            throw new Error(
-              `${what}: ${prepared.txs.length} of ${txs.length} included, ${failed === undefined ? prepared.excluded[0]?.error.message : `${failed.code}: ${failed.message}`}`,
-            );
-          lastCommit = commit;
-          return {
-            micros: used.user + used.system,
-            reads: chain.storage.state.treeRecordsRead() - readsBefore,
-          };
-        };
+        const runBlock = growthBlockRunner({ chain, chainId: CHAIN_ID, validator, signatures }).run;
 
         // Each identity's next nonce, handed out locally as the steps are signed.
         const nonces = new Map<string, number>();
@@ -286,6 +257,7 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
         const measuredFrom = STEPS - 1 + warmupBlocks;
         const measuredTo = measuredFrom + blocks;
         let micros = 0;
+        let phases = NO_PHASES;
         let reads = 0;
         let diskBefore = 0;
         let diskAfter = 0;
@@ -294,6 +266,7 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
           const used = runBlock(blockTxs[k]!, `block ${k + 1} of the lifecycles`);
           if (k >= measuredFrom && k < measuredTo) {
             micros += used.micros;
+            phases = addPhases(phases, used.phases);
             reads += used.reads;
           }
           if (k === measuredTo - 1) diskAfter = directoryBytes(dataDir);
@@ -313,6 +286,7 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
           transactions: lifecycles * STEPS,
           cpuMicrosPerLifecycle: micros / lifecycles,
           cpuMicrosPerTransaction: micros / (lifecycles * STEPS),
+          phaseMicrosPerTransaction: scalePhases(phases, lifecycles * STEPS),
           treeReadsPerLifecycle: reads / lifecycles,
           diskBytesPerBlock: diskGrowth / blocks,
           diskBytesPerLifecycle: diskGrowth / lifecycles,

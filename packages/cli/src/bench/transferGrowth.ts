@@ -12,10 +12,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Commit, decodeTx, ed25519Sha256, sha256, signTx, type TxBody } from '@hanglian/core';
+import { ed25519Sha256, sha256, signTx, type TxBody } from '@hanglian/core';
 import {
   Chain,
-  commitSignedBy,
   createApplication,
   initNetwork,
   networkPaths,
@@ -23,6 +22,7 @@ import {
   SignatureCache,
 } from '@hanglian/node';
 import { directoryBytes, prefillState } from '@hanglian/storage';
+import { addPhases, growthBlockRunner, NO_PHASES, type PhaseMicros, scalePhases } from './growthBlock.js';
 
 export interface TransferGrowthOptions {
   /** Synthetic keys pre-filled beside the genesis state, one ledger per size. */
@@ -40,6 +40,8 @@ export interface TransferGrowthFigures {
   readonly transfers: number;
   /** CPU of this process per transfer over decode, signature check, execution and commit (µs). */
   readonly cpuMicrosPerTransfer: number;
+  /** The same by phase: admission (decode, signatures), proposal (execution, state root), commit (LMDB). */
+  readonly phaseMicrosPerTransfer: PhaseMicros;
   /** Tree node records read from LMDB per transfer (not from the caches or the pinned levels). */
   readonly treeReadsPerTransfer: number;
   /** How much the ledger directory grew per measured block, and per transfer. */
@@ -129,37 +131,16 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
         progress(
           `  filled in ${fillSeconds.toFixed(1)} s; ${warmupBlocks} + ${blocks} blocks of ${perBlock} transfers…`,
         );
-        let lastCommit: Commit | null = null;
-        let cpu = { user: 0, system: 0 };
+        const blockRunner = growthBlockRunner({ chain, chainId: CHAIN_ID, validator, signatures });
+        let phases = NO_PHASES;
         let reads = 0;
         let diskBefore = 0;
         for (let b = 0; b < blockTxs.length; b++) {
           if (b === warmupBlocks) diskBefore = directoryBytes(dataDir);
-          const readsBefore = chain.storage.state.treeRecordsRead();
-          const cpuBefore = process.cpuUsage();
-          // Admission: each transaction decoded and its signatures checked once (the cache remembers it).
-          const decoded = blockTxs[b]!.map((bytes) => {
-            const tx = decodeTx(bytes, CHAIN_ID);
-            signatures.verify(tx);
-            return tx;
-          });
-          const prepared = chain.prepareProposal({
-            time: chain.latestTime + 1_000,
-            proposer: validator.publicKey,
-            txs: decoded,
-            lastCommit,
-          });
-          const commit = commitSignedBy(prepared, [validator], CHAIN_ID);
-          chain.commitBlock(prepared, commit);
-          const used = process.cpuUsage(cpuBefore);
-          if (prepared.txs.length !== perBlock || prepared.results.txResults.some((r) => r.code !== 'OK'))
-            throw new Error(
-              `block ${b + 1}: ${prepared.txs.length} of ${perBlock} included, results ${JSON.stringify(prepared.results.txResults.find((r) => r.code !== 'OK') ?? prepared.excluded[0]?.error.message)}`,
-            );
-          lastCommit = commit;
+          const used = blockRunner.run(blockTxs[b]!, `block ${b + 1}`);
           if (b >= warmupBlocks) {
-            cpu = { user: cpu.user + used.user, system: cpu.system + used.system };
-            reads += chain.storage.state.treeRecordsRead() - readsBefore;
+            phases = addPhases(phases, used.phases);
+            reads += used.reads;
           }
         }
         const transfers = blocks * perBlock;
@@ -168,7 +149,8 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
           keys,
           fillSeconds,
           transfers,
-          cpuMicrosPerTransfer: (cpu.user + cpu.system) / transfers,
+          cpuMicrosPerTransfer: (phases.admission + phases.proposal + phases.commit) / transfers,
+          phaseMicrosPerTransfer: scalePhases(phases, transfers),
           treeReadsPerTransfer: reads / transfers,
           diskBytesPerBlock: diskGrowth / blocks,
           diskBytesPerTransfer: diskGrowth / transfers,
