@@ -884,3 +884,42 @@ describe('orders: the composition rule', () => {
     );
   });
 });
+
+describe('orders: the built-in choice reads only the first holdings it needs, and chooses what it chose before', () => {
+  // The built-in (FIFO) choice used to read and decode a whole window of the merchant's holdings (up to
+  // maxAvailableOffered + 64) for every order; it now reads a few more than the quantity, and falls back
+  // to the whole window when those are not enough. The codes chosen and the errors must not change.
+  it('skips a recalled first batch through the fallback, and words out-of-stock from the whole window', async () => {
+    const own = market({ stock: 30 });
+    try {
+      const sku = 'isbn-9787020002207';
+      const place = (quantity: number) =>
+        placeOrder(own.chain, { key: orderKey(9_000 + quantity), quantity });
+      // Key order of codes is textual: b1:1, b1:10, b1:11, … b1:19, b1:2, b1:20, …
+      const first = place(2);
+      assertOk(first.result);
+      assert.deepEqual(own.chain.query<OrderView>('orders', 'order', { id: first.id }).codes, [
+        `${sku}:b1:1`,
+        `${sku}:b1:10`,
+      ]);
+      // Batch b1 recalled: the 28 codes of it still held come first in key order, far more than the short
+      // read (quantity + 8), so only the whole window finds batch b2's codes.
+      assertOk(
+        own.chain.submit(keys.brand, 'items', 'recallBatch', { sku, batch: 'b1', reason: 'misprint' }),
+      );
+      const second = place(3);
+      assertOk(second.result);
+      assert.deepEqual(own.chain.query<OrderView>('orders', 'order', { id: second.id }).codes, [
+        `${sku}:b2:1`,
+        `${sku}:b2:10`,
+        `${sku}:b2:2`,
+      ]);
+      // 7 good codes left (b2:3 … b2:9): asking for 8 fails, saying how many are available.
+      const tooMany = place(8);
+      assert.equal(tooMany.result.code, OrdersErrors.ORDERS_OUT_OF_STOCK);
+      assert.match(tooMany.result.message, /holds 7 of/);
+    } finally {
+      await own.close();
+    }
+  });
+});
