@@ -6,12 +6,21 @@ import { runTransferGrowth } from '../src/bench/transferGrowth.js';
 
 describe('transfer growth benchmark', () => {
   it('runs every transfer with OK on a small and a pre-filled ledger and reports each', async () => {
+    const measured: Array<[number, boolean]> = [];
     const figures = await runTransferGrowth({
       sizes: [0, 5_000],
       warmupBlocks: 1,
       blocks: 2,
       transfersPerBlock: 40,
+      onMeasuring: (keys, measuring) => measured.push([keys, measuring]),
     });
+    // A profiler (`--profile`) is started and stopped around each ledger's measured blocks.
+    assert.deepEqual(measured, [
+      [0, true],
+      [0, false],
+      [5_000, true],
+      [5_000, false],
+    ]);
     assert.deepEqual(
       figures.map((f) => [f.keys, f.transfers]),
       [

@@ -9,10 +9,14 @@
  * tree,transfers,orders` picks the parts (default all three); `--blocks n` how many blocks the transfer and
  * order parts measure (default 30, after 5 warm-up blocks).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { runMicroBench } from '@hanglian/node';
 import { runGrowthBench } from '@hanglian/storage';
 import type { PhaseMicros } from './growthBlock.js';
 import { runOrderGrowth } from './orderGrowth.js';
+import { breakdownsIn } from './profileBreakdown.js';
 import { runTransferGrowth } from './transferGrowth.js';
 
 const args = process.argv.slice(2);
@@ -42,6 +46,40 @@ if (blocks !== undefined && !(Number.isInteger(blocks) && blocks >= 1)) {
   process.stderr.write('--blocks takes a whole number of blocks, at least 1\n');
   process.exit(2);
 }
+const profileAt = args.indexOf('--profile');
+const profileDir = profileAt >= 0 ? args[profileAt + 1] : undefined;
+if (profileAt >= 0 && (profileDir === undefined || profileDir.startsWith('--'))) {
+  process.stderr.write('--profile takes a directory for the V8 CPU profiles\n');
+  process.exit(2);
+}
+if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
+/**
+ * With --profile, a V8 CPU profile of this process's main thread over each ledger's measured blocks
+ * (`<part>-<keys>.cpuprofile`), its breakdown by component printed after the part's table.
+ */
+const profiler = (part: string) => {
+  if (profileDir === undefined) return {};
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  return {
+    onMeasuring: (keys: number, measuring: boolean) => {
+      if (measuring) session.post('Profiler.start');
+      else
+        session.post('Profiler.stop', (error, result) => {
+          if (error === null)
+            writeFileSync(join(profileDir, `${part}-${keys}.cpuprofile`), JSON.stringify(result.profile));
+        });
+    },
+  };
+};
+const printProfiles = (part: string) => {
+  if (profileDir === undefined || json) return;
+  for (const b of breakdownsIn(profileDir).filter((b) => b.file.startsWith(`${part}-`)))
+    process.stdout.write(
+      `  profile ${join(profileDir, b.file)} (${b.busyMs} ms busy, main thread): ${b.shares.map((s) => `${s.component} ${s.percent}%`).join(', ')}\n`,
+    );
+};
 const say = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
@@ -94,6 +132,7 @@ if (parts.includes('transfers')) {
   const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
   const transfers = await runTransferGrowth({
     sizes: endSizes,
+    ...profiler('transfers'),
     ...(blocks === undefined ? {} : { blocks }),
     onProgress: say,
   });
@@ -120,6 +159,7 @@ if (parts.includes('transfers')) {
         transfers.map((f) => [f.keys, f.phaseMicrosPerTransfer]),
       ),
     );
+    printProfiles('transfers');
     process.stdout.write(
       `  (target of issue 14: a transfer's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
     );
@@ -132,6 +172,7 @@ if (parts.includes('orders')) {
   const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
   const lifecycles = await runOrderGrowth({
     sizes: endSizes,
+    ...profiler('orders'),
     ...(blocks === undefined ? {} : { blocks }),
     onProgress: say,
   });
@@ -158,6 +199,7 @@ if (parts.includes('orders')) {
         lifecycles.map((f) => [f.keys, f.phaseMicrosPerTransaction]),
       ),
     );
+    printProfiles('orders');
     process.stdout.write(
       `  (target of issue 14: a lifecycle's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
     );

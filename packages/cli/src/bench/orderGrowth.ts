@@ -72,6 +72,8 @@ export interface OrderGrowthOptions {
   /** Sales started per block: each full block holds this many of each of the five steps. */
   readonly lifecyclesPerBlock?: number;
   readonly onProgress?: (line: string) => void;
+  /** Called as the measured blocks of a ledger start (true) and end (false): where a profiler starts and stops. */
+  readonly onMeasuring?: (keys: number, measuring: boolean) => void;
 }
 
 export interface OrderGrowthFigures {
@@ -262,14 +264,20 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
         let diskBefore = 0;
         let diskAfter = 0;
         for (let k = 0; k < blockTxs.length; k++) {
-          if (k === measuredFrom) diskBefore = directoryBytes(dataDir);
+          if (k === measuredFrom) {
+            diskBefore = directoryBytes(dataDir);
+            options.onMeasuring?.(keys, true);
+          }
           const used = runBlock(blockTxs[k]!, `block ${k + 1} of the lifecycles`);
           if (k >= measuredFrom && k < measuredTo) {
             micros += used.micros;
             phases = addPhases(phases, used.phases);
             reads += used.reads;
           }
-          if (k === measuredTo - 1) diskAfter = directoryBytes(dataDir);
+          if (k === measuredTo - 1) {
+            options.onMeasuring?.(keys, false);
+            diskAfter = directoryBytes(dataDir);
+          }
         }
         let completed = 0;
         for (const id of orders) {

@@ -32,6 +32,8 @@ export interface TransferGrowthOptions {
   readonly blocks?: number;
   readonly transfersPerBlock?: number;
   readonly onProgress?: (line: string) => void;
+  /** Called as the measured blocks of a ledger start (true) and end (false): where a profiler starts and stops. */
+  readonly onMeasuring?: (keys: number, measuring: boolean) => void;
 }
 
 export interface TransferGrowthFigures {
@@ -136,13 +138,17 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
         let reads = 0;
         let diskBefore = 0;
         for (let b = 0; b < blockTxs.length; b++) {
-          if (b === warmupBlocks) diskBefore = directoryBytes(dataDir);
+          if (b === warmupBlocks) {
+            diskBefore = directoryBytes(dataDir);
+            options.onMeasuring?.(keys, true);
+          }
           const used = blockRunner.run(blockTxs[b]!, `block ${b + 1}`);
           if (b >= warmupBlocks) {
             phases = addPhases(phases, used.phases);
             reads += used.reads;
           }
         }
+        options.onMeasuring?.(keys, false);
         const transfers = blocks * perBlock;
         const diskGrowth = directoryBytes(dataDir) - diskBefore;
         figures.push({
