@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExtraWrite, StateStore } from './state/stateStore.js';
+import type { ImportExtraWrites, StateStore } from './state/stateStore.js';
 import { openStorage } from './storage.js';
 
 export interface GrowthBenchOptions {
@@ -96,9 +96,11 @@ function sortedByPath(n: number): { order: Uint32Array; hashes: Buffer } {
 }
 
 /**
- * Writes keys 0..n-1 (`growthKey`), each holding `value`, as version 0 of an empty state store: the same
- * state, and root, that committing them by blocks would make, in a fraction of the time. `also` adds other
- * entries to the same version (a chain's genesis state, in any order) and writes to commit with it.
+ * Writes keys 0..n-1 (`growthKey`), each holding `value`, as the first version of an empty state store
+ * (0 unless `also.version` says otherwise: a ledger with history below it): the same state, and root,
+ * that committing them by blocks would make, in a fraction of the time. `also` adds other entries to the
+ * same version (a chain's genesis state, in any order) and writes to commit with it (given, or made from
+ * the root, like the block whose header carries it).
  */
 export function prefillState(
   state: Pick<StateStore, 'importSorted'>,
@@ -107,7 +109,8 @@ export function prefillState(
   progress: (line: string) => void = () => {},
   also: {
     readonly entries?: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>;
-    readonly extraWrites?: readonly ExtraWrite[];
+    readonly extraWrites?: ImportExtraWrites;
+    readonly version?: number;
   } = {},
 ): void {
   const { order, hashes } = sortedByPath(n);
@@ -115,7 +118,7 @@ export function prefillState(
     .map((entry) => ({ ...entry, path: createHash('sha256').update(entry.key).digest() }))
     .sort((a, b) => Buffer.compare(a.path, b.path));
   state.importSorted(
-    0,
+    also.version ?? 0,
     (function* () {
       let next = 0;
       for (let j = 0; j < order.length; j++) {

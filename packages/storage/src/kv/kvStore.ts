@@ -204,6 +204,44 @@ export class KvEnvironment {
     });
   }
 
+  /**
+   * Applies a batch of puts (no deletes) in one LMDB transaction, as `commit` does, for bulk imports: each
+   * sub-database's puts are written in ascending key order (of equal keys, the last put wins), and when
+   * they all lie past the sub-database's greatest key they are appended (MDB_APPEND: no search, pages
+   * filled instead of split in half). Keys arriving in random order (hashes) still land in order, so a
+   * large batch touches each page once. Same atomicity and durability as `commit`.
+   */
+  commitSorted(batch: KvWriteBatch): void {
+    this.assertOpen();
+    const bySubDb = new Map<string, { key: Buffer; value: Buffer }[]>();
+    for (const { subDb, key, value } of batch.operations()) {
+      if (value === null)
+        throw new StorageError(StorageErrorCode.InvalidArgument, 'a sorted commit holds puts only');
+      let puts = bySubDb.get(subDb);
+      if (puts === undefined) bySubDb.set(subDb, (puts = []));
+      puts.push({ key: asBuffer(key), value: asBuffer(value) });
+    }
+    if (bySubDb.size === 0) return;
+    const runs = [...bySubDb].map(([name, unsorted]) => {
+      // Stable: of equal keys, the later put stays after the earlier one, and only the last is kept.
+      const { puts, duplicates } = sortedByKey(unsorted);
+      const kept = duplicates
+        ? puts.filter((put, i) => i + 1 === puts.length || !put.key.equals(puts[i + 1]!.key))
+        : puts;
+      const db = this.#dbs.get(name)!;
+      let greatest: Buffer | undefined;
+      for (const key of db.getKeys({ reverse: true, limit: 1, snapshot: false })) greatest = key as Buffer;
+      const append = greatest === undefined || Buffer.compare(kept[0]!.key, greatest) > 0;
+      return { db, kept, append };
+    });
+    this.#root.transactionSync(() => {
+      for (const { db, kept, append } of runs) {
+        if (append) for (const { key, value } of kept) db.putSync(key, value, { append: true });
+        else for (const { key, value } of kept) db.putSync(key, value);
+      }
+    });
+  }
+
   /** Forces every commit so far to stable storage (fsync). Needed only with `process-crash` durability. */
   flush(): Promise<void> {
     this.assertOpen();
@@ -228,6 +266,53 @@ export class KvEnvironment {
   assertOpen(): void {
     if (this.#closed) throw new StorageError(StorageErrorCode.Closed, `storage at ${this.path} is closed`);
   }
+}
+
+/** Entries packed with their first four key bytes in one float64 sort: up to 2^21 per sort. */
+const PACKED_SORT_LIMIT = 2 ** 21;
+
+/**
+ * `puts` in ascending byte order of key, stably (equal keys keep their order). Already sorted (heights
+ * arriving in order): as they are. Otherwise by a numeric sort of each key's first four bytes packed with
+ * its position, ten times faster than comparing buffers for random keys (hashes), then runs of equal
+ * first bytes put in order by comparing their keys.
+ */
+function sortedByKey<T extends { key: Buffer }>(puts: T[]): { puts: T[]; duplicates: boolean } {
+  let sorted = true;
+  let duplicates = false;
+  for (let i = 1; i < puts.length && sorted; i++) {
+    const order = Buffer.compare(puts[i - 1]!.key, puts[i]!.key);
+    sorted = order <= 0;
+    duplicates ||= order === 0;
+  }
+  if (sorted) return { puts, duplicates };
+  // Whether keys repeat is left to the caller's check of neighbours once sorted.
+  if (puts.length > PACKED_SORT_LIMIT)
+    return { puts: puts.sort((a, b) => Buffer.compare(a.key, b.key)), duplicates: true };
+  const prefixOf = (key: Buffer) =>
+    key.length >= 4 ? key.readUInt32BE(0) : Buffer.concat([key, Buffer.alloc(4)]).readUInt32BE(0);
+  const packed = new Float64Array(puts.length);
+  for (let i = 0; i < puts.length; i++) packed[i] = prefixOf(puts[i]!.key) * PACKED_SORT_LIMIT + i;
+  packed.sort();
+  const out = Array.from(packed, (p) => puts[p % PACKED_SORT_LIMIT]!);
+  // Equal keys have equal first bytes: they can only meet in these runs.
+  for (let start = 0; start < out.length; ) {
+    const prefix = Math.floor(packed[start]! / PACKED_SORT_LIMIT);
+    let end = start + 1;
+    while (end < out.length && Math.floor(packed[end]! / PACKED_SORT_LIMIT) === prefix) end++;
+    if (end - start > 1) {
+      const run = out.slice(start, end).sort((a, b) => {
+        const order = Buffer.compare(a.key, b.key);
+        duplicates ||= order === 0;
+        return order;
+      });
+      for (let i = 0; i < run.length; i++) out[start + i] = run[i]!;
+      // A sort may never compare two neighbours it finds in order: check them.
+      for (let i = start + 1; i < end && !duplicates; i++) duplicates = out[i - 1]!.key.equals(out[i]!.key);
+    }
+    start = end;
+  }
+  return { puts: out, duplicates };
 }
 
 /**

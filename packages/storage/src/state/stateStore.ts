@@ -85,6 +85,12 @@ export const STATE_FORMAT = 2;
 /** A record the caller lands in the same transaction as a version: `null` deletes the key. */
 export type ExtraWrite = readonly [subDb: string, key: Uint8Array, value: Uint8Array | null];
 
+/**
+ * The caller's records of an imported version: given, or made from the root the import built (a block
+ * whose header carries that state root, written in the same transaction as the state it commits to).
+ */
+export type ImportExtraWrites = readonly ExtraWrite[] | ((root: Uint8Array) => readonly ExtraWrite[]);
+
 export interface CommittedVersion {
   version: number;
   root: Uint8Array;
@@ -290,14 +296,15 @@ export class StateStore {
    * ascending by path (sha256 of the key), read once: the tree is built bottom-up as they stream by and
    * written in transactions of `batchEntries` entries, so memory stays bounded (a stack of at most 256
    * subtrees and one batch) whatever the state's size. The last transaction lands the root, the version
-   * markers and `extraWrites` (the block); until it lands the store has no version. Returns the root built:
+   * markers and `extraWrites` (the block; a function of the root built when the block must carry it); until
+   * it lands the store has no version. Returns the root built:
    * the caller compares it with the one it trusts before anything reads the store (an import that fails
    * or does not match leaves records behind: import into a fresh directory, and move it in place after).
    */
   importSorted(
     version: number,
     entries: Iterable<{ key: Uint8Array; value: Uint8Array }>,
-    extraWrites: readonly ExtraWrite[] = [],
+    extraWrites: ImportExtraWrites = [],
     batchEntries = 10_000,
   ): CommittedVersion {
     checkVersion(version);
@@ -381,7 +388,9 @@ export class StateStore {
     batch.put(StateSubDb.Roots, encodeVersion(version), rootRecord);
     batch.put(StateSubDb.Meta, LATEST_VERSION_KEY, encodeVersion(version));
     batch.put(StateSubDb.Meta, FORMAT_KEY, Uint8Array.of(STATE_FORMAT));
-    for (const [subDb, key, value] of extraWrites) {
+    for (const [subDb, key, value] of typeof extraWrites === 'function'
+      ? extraWrites(root.hash)
+      : extraWrites) {
       if (value === null) batch.delete(subDb, key);
       else batch.put(subDb, key, value);
     }
@@ -656,8 +665,22 @@ export class StateOverlay {
 export function encodeVersion(version: number): Uint8Array {
   checkVersion(version);
   const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(version));
+  writeVersion(bytes, 0, version);
   return bytes;
+}
+
+/** Writes a checked version as u64 big-endian at `at`, without a BigInt or a DataView (hot: every record). */
+export function writeVersion(into: Uint8Array, at: number, version: number): void {
+  const high = Math.floor(version / 0x100000000);
+  const low = version >>> 0;
+  into[at] = high >>> 24;
+  into[at + 1] = (high >>> 16) & 0xff;
+  into[at + 2] = (high >>> 8) & 0xff;
+  into[at + 3] = high & 0xff;
+  into[at + 4] = low >>> 24;
+  into[at + 5] = (low >>> 16) & 0xff;
+  into[at + 6] = (low >>> 8) & 0xff;
+  into[at + 7] = low & 0xff;
 }
 
 export function decodeVersion(bytes: Uint8Array): number {
