@@ -5,6 +5,7 @@
  * votes are gathered: that is the consensus engine's (or the solo producer's) job.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   type Address,
@@ -51,6 +52,7 @@ import type {
 import {
   BlockStore,
   type ExtraWrite,
+  type ImportExtraWrites,
   type KvDurability,
   openStorage,
   type StateOverlay,
@@ -60,6 +62,13 @@ import {
   type Storage,
 } from '@hanglian/storage';
 import { NodeErrors } from '../errors.js';
+import {
+  historyFromWorkers,
+  type SyntheticBlock,
+  type SyntheticCheckpoint,
+  SyntheticHistory,
+  type SyntheticHistoryOptions,
+} from './historyPrefill.js';
 
 /** Where the chain finds the validator sets; the governance module's methods in a real node. */
 export interface ValidatorSource {
@@ -88,6 +97,36 @@ export interface LedgerSnapshot {
   readonly results: BlockResults;
   /** The state's entries; may be read lazily (state sync streams them from a file). */
   readonly entries: Iterable<{ key: Uint8Array; value: Uint8Array }>;
+}
+
+/** Synthetic history below a benchmark's pre-filled state (`Chain.openPrefilled`). */
+export interface HistoryPrefill {
+  /** Blocks of history: heights 1..blocks, the state imported at the last. */
+  readonly blocks: number;
+  /** Synthetic settlement transfers per block (default 20). */
+  readonly transactionsPerBlock?: number;
+  /** Milliseconds between two blocks' times (default 1,000). */
+  readonly blockMillis?: number;
+  /** Keys of genesis validators holding more than 2/3 of the power: they sign the last block's commit. */
+  readonly signers: readonly SigningKey[];
+  /** Threads that make the blocks' bodies while this one writes (default: one per core). */
+  readonly workers?: number;
+  /** Told of progress every `progressEvery` blocks (default 100,000, or a tenth of a shorter history). */
+  readonly onProgress?: (line: string) => void;
+  readonly progressEvery?: number;
+  /**
+   * Told once the history is written, before the state is imported: blocks, their transactions, the
+   * seconds and CPU seconds it took, and the bytes of the records written (keys and values, before
+   * LMDB's overhead).
+   */
+  readonly onWritten?: (figures: {
+    blocks: number;
+    transactions: number;
+    seconds: number;
+    /** CPU of this process meanwhile (all its threads: the one that writes, those that make bodies). */
+    cpuSeconds: number;
+    recordBytes: number;
+  }) => void;
 }
 
 /** A block executed over an uncommitted overlay, waiting for its commit certificate. */
@@ -189,20 +228,46 @@ export class Chain {
 
   /**
    * BENCHMARKS ONLY: creates a ledger in an empty `dataDir` whose genesis state is the document's plus
-   * whatever `fill` writes. `fill` gets the empty state store, the genesis entries and the writes that must
-   * commit with them, and must import all of it as version 0 (e.g. storage's `prefillState`, which writes
-   * millions of keys in minutes by the sorted import). The genesis hash stays the document's, so this is
-   * no real network's ledger: it measures what a block costs on a grown state.
+   * whatever `fill` writes. `fill` gets the empty state store, the genesis entries, the writes that must
+   * commit with them and the version to import them as, and must import all of it as that version (e.g.
+   * storage's `prefillState`, which writes millions of keys in minutes by the sorted import). The genesis
+   * hash stays the document's, so this is no real network's ledger: it measures what a block costs on a
+   * grown state.
+   *
+   * With `history`, the ledger also gets `history.blocks` blocks of synthetic history below that state
+   * (`SyntheticHistory`: blocks, results, commits, validator sets and the transaction index, as a node
+   * keeps them; their bodies made by worker threads), written directly in bulk (`BlockStore.importHistory`)
+   * before the state. Why the state is imported at the last height, not at 0 with history below it: a
+   * version is a height, so the state at version 0 is what block 1 executes on, and no block can lie
+   * below it; and the next block needs, from
+   * the latest one, its hash, its time, its commit certificate (carried by the next block and checked
+   * against the latest block's validators by `verifyBlock`) and a state root in its header that is the
+   * state's. So the ledger is shaped like a state-synced one (`importSnapshot`: the state at height N with
+   * block N, no state kept below it) that also keeps blocks 1..N: the genesis state, pre-filled keys
+   * included, is imported as version N, in one transaction with block N, whose header carries the root the
+   * import built (storage calls back with it) and whose commit the validators' keys (`history.signers`)
+   * sign for real. The chain then continues at N + 1 like any other: `prepareProposal`, `verifyBlock` and
+   * `commitBlock` see a latest block, its commit and its validators. Older blocks' state roots and
+   * signatures are synthetic (nothing re-executes or re-verifies them; `SyntheticHistory` says what is
+   * real), and their times are the genesis time plus a block interval each, so the latest time moves on.
    */
   static openPrefilled(
     options: ChainOptions,
     fill: (
       state: StateStore,
-      genesis: { entries: Array<{ key: Uint8Array; value: Uint8Array }>; extraWrites: ExtraWrite[] },
+      genesis: {
+        entries: Array<{ key: Uint8Array; value: Uint8Array }>;
+        extraWrites: ImportExtraWrites;
+        version: number;
+      },
     ) => void,
+    history?: HistoryPrefill,
   ): Chain {
     if (existsSync(join(options.dataDir, 'data.mdb')))
       throw new HanglianError(NodeErrors.CONFIG_INVALID, 'a prefilled ledger needs an empty directory');
+    const blocks = history?.blocks ?? 0;
+    if (!Number.isSafeInteger(blocks) || blocks < 0)
+      throw new HanglianError(NodeErrors.CONFIG_INVALID, 'history blocks must be a whole number');
     return Chain.#open(options, (chain) => {
       const overlay = chain.storage.state.beginBlock();
       options.stateMachine.initGenesis(options.genesis, overlay);
@@ -210,12 +275,124 @@ export class Chain {
         .changes()
         .filter((change) => change.value !== null)
         .map((change) => ({ key: change.key, value: change.value as Uint8Array }));
+      const validators = options.validators.current(overlay);
+      const nextValidators = options.validators.next(overlay);
       overlay.discard();
+      const genesisWrites: ExtraWrite[] = [[META_DB, GENESIS_HASH_KEY, chain.genesisHash]];
+      if (history === undefined || blocks === 0) {
+        fill(chain.storage.state, { entries, extraWrites: genesisWrites, version: 0 });
+        return;
+      }
+      const lastBlockWrites = chain.#prefillHistory(history, validators, nextValidators);
       fill(chain.storage.state, {
         entries,
-        extraWrites: [[META_DB, GENESIS_HASH_KEY, chain.genesisHash]],
+        extraWrites: (root) => [...lastBlockWrites(root), ...genesisWrites],
+        version: blocks,
       });
+      if (chain.storage.state.latestVersion() !== blocks)
+        throw new HanglianError(
+          NodeErrors.CONFIG_INVALID,
+          `with ${blocks} blocks of history, the state must be imported as version ${blocks}`,
+        );
     });
+  }
+
+  /**
+   * Writes blocks 1..N-1 of synthetic history and returns the writes of block N, made from the root of
+   * the state imported with it (see `openPrefilled`).
+   */
+  #prefillHistory(
+    history: HistoryPrefill,
+    validators: readonly Validator[],
+    nextValidators: readonly Validator[],
+  ): (stateRoot: Uint8Array) => ExtraWrite[] {
+    const blocks = history.blocks;
+    // One signature per validator whose key was given, in the set's order.
+    const signers = validators.flatMap((v) => {
+      const key = history.signers.find((k) => bytesEqual(k.publicKey, v.publicKey));
+      return key === undefined ? [] : [{ key, power: v.power }];
+    });
+    const total = validators.reduce((sum, v) => sum + v.power, 0);
+    const signed = signers.reduce((sum, s) => sum + s.power, 0);
+    if (signed * 3 <= total * 2)
+      throw new HanglianError(
+        NodeErrors.CONFIG_INVALID,
+        "history's signers must be genesis validators holding more than 2/3 of the power",
+      );
+    const progress = history.onProgress ?? (() => {});
+    const perBlock = history.transactionsPerBlock ?? 20;
+    const syntheticOptions: SyntheticHistoryOptions = {
+      chainId: this.chainId,
+      genesisHash: this.genesisHash,
+      genesisTime: this.genesis.genesisTime,
+      blockMillis: history.blockMillis ?? 1_000,
+      transactionsPerBlock: perBlock,
+      validators,
+      nextValidators,
+      lastHeight: blocks,
+    };
+    const validatorSet = validatorSetCodec.encode([...validators]);
+    const writesOf = (block: SyntheticBlock) => ({
+      record: {
+        height: block.height,
+        hash: block.hash,
+        block: block.block,
+        transactionIds: block.transactionIds,
+        results: block.results,
+      },
+      extraWrites: [
+        [COMMITS_DB, heightKey(block.height), block.commit],
+        [META_DB, validatorsKey(block.height), validatorSet],
+      ] as ExtraWrite[],
+    });
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    // A line every 100,000 blocks, or every tenth of a shorter history.
+    const every = history.progressEvery ?? Math.min(100_000, Math.max(1_000, Math.ceil(blocks / 10)));
+    let nextLine = every;
+    // Blocks 1..N-1: their bodies are made by worker threads (one per core) while this one chains and
+    // writes them; block N here, once the state's root is known.
+    let checkpoint: SyntheticCheckpoint | undefined;
+    const workers = history.workers ?? availableParallelism();
+    const written = this.storage.blocks.importHistory(
+      (function* () {
+        const made = historyFromWorkers(syntheticOptions, blocks - 1, workers);
+        for (let next = made.next(); ; next = made.next()) {
+          if (next.done === true) {
+            checkpoint = next.value;
+            return;
+          }
+          yield writesOf(next.value);
+        }
+      })(),
+      {
+        onBatch: (count) => {
+          if (count < nextLine) return;
+          const seconds = (performance.now() - started) / 1000;
+          progress(
+            `  history: ${count.toLocaleString('en')} of ${blocks.toLocaleString('en')} blocks in ${seconds.toFixed(1)} s (${Math.round(count / seconds).toLocaleString('en')} blocks/s)`,
+          );
+          nextLine = (Math.floor(count / every) + 1) * every;
+        },
+        onIndex: (subDb, records) =>
+          progress(
+            `  history: ${records.toLocaleString('en')} records of ${subDb} sorted and written in key order (at ${((performance.now() - started) / 1000).toFixed(1)} s)…`,
+          ),
+      },
+    );
+    history.onWritten?.({
+      blocks,
+      transactions: blocks * perBlock,
+      seconds: (performance.now() - started) / 1000,
+      cpuSeconds: ((cpu) => (cpu.user + cpu.system) / 1e6)(process.cpuUsage(cpuBefore)),
+      recordBytes: written.bytes,
+    });
+    if (checkpoint === undefined) throw new Error('the history generator did not say where it stopped');
+    const synthetic = new SyntheticHistory(syntheticOptions, checkpoint);
+    return (stateRoot) => {
+      const last = writesOf(synthetic.next({ stateRoot, signers: signers.map((s) => s.key) }));
+      return [...BlockStore.writesFor(last.record), ...last.extraWrites];
+    };
   }
 
   /**
