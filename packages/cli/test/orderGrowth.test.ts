@@ -9,6 +9,8 @@ describe('order growth benchmark', () => {
   it('runs every step of every sale with OK on a small and a pre-filled ledger and reports each', async () => {
     const figures = await runOrderGrowth({
       sizes: [0, 2_000],
+      // The larger ledger also has history below its state: the sales run on top of it.
+      historyBlocks: 1_000,
       warmupBlocks: 1,
       blocks: 2,
       lifecyclesPerBlock: 3,
@@ -41,6 +43,9 @@ describe('order growth benchmark', () => {
       assert.equal(f.ordersCreated, 21, shown);
       assert.equal(f.ordersCompleted, f.ordersCreated, shown);
     }
+    assert.equal(figures[0]!.history, undefined);
+    assert.equal(figures[1]!.history?.blocks, 1_000);
+    assert.ok(figures[1]!.ledgerBytes > figures[1]!.history!.diskBytes, JSON.stringify(figures[1]));
     assert.ok(
       figures[1]!.treeReadsPerLifecycle >= figures[0]!.treeReadsPerLifecycle,
       JSON.stringify(figures),

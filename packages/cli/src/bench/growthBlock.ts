@@ -6,8 +6,111 @@
  * thread, the contract worker's included) is taken per phase, so a ledger's extra cost can be told apart:
  * execution and the tree's hashing in the proposal, LMDB's page writes in the commit.
  */
-import { type Commit, decodeTx, type SigningKey } from '@hanglian/core';
-import { type Chain, commitSignedBy, type SignatureCache } from '@hanglian/node';
+import { type Commit, decodeTx, ed25519Sha256, type SigningKey } from '@hanglian/core';
+import { Chain, commitSignedBy, type createApplication, type SignatureCache } from '@hanglian/node';
+import type { GenesisDocument } from '@hanglian/state-machine';
+import { directoryBytes, prefillState } from '@hanglian/storage';
+
+/** A ledger's history pre-fill, measured (`openGrowthLedger`). */
+export interface HistoryFigures {
+  readonly blocks: number;
+  readonly transactions: number;
+  /** Writing the history (making and writing blocks 1..N-1; block N lands with the state). */
+  readonly seconds: number;
+  readonly blocksPerSecond: number;
+  /** CPU of the process meanwhile, all its threads (making bodies, writing): less load-dependent. */
+  readonly cpuSeconds: number;
+  /** The ledger directory's size once the history is written, before the state, and per block. */
+  readonly diskBytes: number;
+  readonly diskBytesPerBlock: number;
+}
+
+export interface GrowthLedger {
+  readonly chain: Chain;
+  /** The whole pre-fill: history, then the state's keys. */
+  readonly fillSeconds: number;
+  readonly history: HistoryFigures | undefined;
+  /** The ledger directory's size after the pre-fill (state and history), before any block runs. */
+  readonly ledgerBytes: number;
+}
+
+/**
+ * The history each ledger of `sizes` gets: `historyBlocks` for every ledger but the first of several,
+ * which stays without history (the smallest: the empty ledger issue 14 compares with, "within 20% of the
+ * cost on an empty ledger"); a ledger alone gets it.
+ */
+export function historyFor(sizes: readonly number[], historyBlocks: number): (index: number) => number {
+  if (!Number.isSafeInteger(historyBlocks) || historyBlocks < 0)
+    throw new Error('history blocks must be a whole number');
+  return (index) => (sizes.length > 1 && index === 0 ? 0 : historyBlocks);
+}
+
+/**
+ * Creates a growth benchmark's ledger in `dataDir`: the genesis state plus `keys` synthetic keys
+ * (storage's `prefillState`: the sorted import), and with `historyBlocks` > 0, that many blocks of
+ * synthetic history below them (`Chain.openPrefilled`'s history: blocks, results, commits and the
+ * transaction index written directly, the state imported at the last height, whose commit `validator`
+ * signs). The chain continues at the next height; its tree's upper levels are read into memory, as a
+ * node does at start.
+ */
+export function openGrowthLedger(args: {
+  readonly dataDir: string;
+  readonly genesis: GenesisDocument;
+  readonly application: ReturnType<typeof createApplication>;
+  readonly keys: number;
+  readonly historyBlocks: number;
+  readonly historyTransactionsPerBlock?: number;
+  readonly validator: SigningKey;
+  readonly progress: (line: string) => void;
+}): GrowthLedger {
+  const { dataDir, keys, historyBlocks, progress } = args;
+  let history: HistoryFigures | undefined;
+  const started = performance.now();
+  const chain = Chain.openPrefilled(
+    {
+      dataDir,
+      genesis: args.genesis,
+      stateMachine: args.application.stateMachine,
+      suite: ed25519Sha256,
+      validators: args.application.validators,
+    },
+    (state, genesis) => {
+      if (historyBlocks > 0) progress(`  history written; importing the state at height ${genesis.version}…`);
+      prefillState(state, keys, new Uint8Array(100).fill(0xab), progress, genesis);
+    },
+    historyBlocks > 0
+      ? {
+          blocks: historyBlocks,
+          ...(args.historyTransactionsPerBlock === undefined
+            ? {}
+            : { transactionsPerBlock: args.historyTransactionsPerBlock }),
+          signers: [args.validator],
+          onProgress: progress,
+          onWritten: (written) => {
+            const diskBytes = directoryBytes(dataDir);
+            history = {
+              blocks: written.blocks,
+              transactions: written.transactions,
+              seconds: written.seconds,
+              cpuSeconds: written.cpuSeconds,
+              blocksPerSecond: written.blocks / Math.max(written.seconds, 1e-9),
+              diskBytes,
+              diskBytesPerBlock: diskBytes / written.blocks,
+            };
+          },
+        }
+      : undefined,
+  );
+  const fillSeconds = (performance.now() - started) / 1000;
+  try {
+    const warm = chain.storage.state.warmTree();
+    while (warm.next().done !== true);
+    return { chain, fillSeconds, history, ledgerBytes: directoryBytes(dataDir) };
+  } catch (error) {
+    void chain.close();
+    throw error;
+  }
+}
 
 /** CPU per phase of a block, in µs. */
 export interface PhaseMicros {
@@ -45,7 +148,8 @@ export function growthBlockRunner(args: {
   signatures: SignatureCache;
 }): GrowthBlockRunner {
   const { chain, chainId, validator, signatures } = args;
-  let lastCommit: Commit | null = null;
+  // On a ledger with history, the next block carries the latest one's commit, as on any chain.
+  let lastCommit: Commit | null = chain.height > 0 ? (chain.getCommit(chain.height) ?? null) : null;
   const cpu = () => {
     const { user, system } = process.cpuUsage();
     return user + system;

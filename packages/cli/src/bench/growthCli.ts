@@ -7,14 +7,17 @@
  * the smallest and the largest ledger: a signed transfer's whole cost to a node, and an order lifecycle's
  * (its five steps). `--sizes a,b,c` picks the ledgers; `--quick` stops at 100,000 keys; `--parts
  * tree,transfers,orders` picks the parts (default all three); `--blocks n` how many blocks the transfer and
- * order parts measure (default 30, after 5 warm-up blocks).
+ * order parts measure (default 30, after 5 warm-up blocks); `--history n` gives the largest ledger of
+ * the transfer and order parts n blocks of synthetic history below its state (written directly, as the
+ * state is; the smallest ledger stays empty, the baseline), and prints the history pre-fill's time, rate
+ * and disk. The issue's full run: `--sizes 1000,10000000 --history 1000000`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { runMicroBench } from '@hanglian/node';
 import { runGrowthBench } from '@hanglian/storage';
-import type { PhaseMicros } from './growthBlock.js';
+import type { HistoryFigures, PhaseMicros } from './growthBlock.js';
 import { runOrderGrowth } from './orderGrowth.js';
 import { breakdownsIn } from './profileBreakdown.js';
 import { runTransferGrowth } from './transferGrowth.js';
@@ -44,6 +47,12 @@ const blocksAt = args.indexOf('--blocks');
 const blocks = blocksAt >= 0 ? Number(args[blocksAt + 1]) : undefined;
 if (blocks !== undefined && !(Number.isInteger(blocks) && blocks >= 1)) {
   process.stderr.write('--blocks takes a whole number of blocks, at least 1\n');
+  process.exit(2);
+}
+const historyAt = args.indexOf('--history');
+const historyBlocks = historyAt >= 0 ? Number(args[historyAt + 1]) : 0;
+if (!(Number.isSafeInteger(historyBlocks) && historyBlocks >= 0)) {
+  process.stderr.write('--history takes a whole number of blocks: --history 1000000\n');
   process.exit(2);
 }
 const profileAt = args.indexOf('--profile');
@@ -115,6 +124,29 @@ if (parts.includes('tree')) {
   }
 }
 
+/**
+ * Each ledger's pre-fill: the state's keys and history, the time, the history's rate and disk (measured
+ * once the history is written, before the state: per block, what the node keeps of one), and the whole
+ * ledger's size once pre-filled.
+ */
+function prefillTable(
+  rows: ReadonlyArray<{
+    keys: number;
+    fillSeconds: number;
+    history: HistoryFigures | undefined;
+    ledgerBytes: number;
+  }>,
+): string {
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  let text =
+    '  pre-fill:  state keys   history blocks  fill s (all)  history s  CPU s  blocks/s  history disk  disk bytes/block  ledger disk\n';
+  for (const r of rows) {
+    const h = r.history;
+    text += `  ${''.padEnd(10)} ${r.keys.toLocaleString('en').padEnd(12)} ${(h?.blocks ?? 0).toLocaleString('en').padStart(14)}  ${r.fillSeconds.toFixed(1).padStart(12)}  ${(h === undefined ? '—' : h.seconds.toFixed(1)).padStart(9)}  ${(h === undefined ? '—' : h.cpuSeconds.toFixed(0)).padStart(5)}  ${(h === undefined ? '—' : Math.round(h.blocksPerSecond).toLocaleString('en')).padStart(8)}  ${(h === undefined ? '—' : mib(h.diskBytes)).padStart(12)}  ${(h === undefined ? '—' : Math.round(h.diskBytesPerBlock).toLocaleString('en')).padStart(16)}  ${mib(r.ledgerBytes).padStart(11)}\n`;
+  }
+  return text;
+}
+
 /** Where each ledger's CPU per `unit` went, by phase, beside the smallest ledger's. */
 function phaseTable(unit: string, rows: ReadonlyArray<readonly [number, PhaseMicros]>): string {
   const first = rows[0]![1];
@@ -132,6 +164,7 @@ if (parts.includes('transfers')) {
   const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
   const transfers = await runTransferGrowth({
     sizes: endSizes,
+    historyBlocks,
     ...profiler('transfers'),
     ...(blocks === undefined ? {} : { blocks }),
     onProgress: say,
@@ -159,6 +192,7 @@ if (parts.includes('transfers')) {
         transfers.map((f) => [f.keys, f.phaseMicrosPerTransfer]),
       ),
     );
+    process.stdout.write(prefillTable(transfers));
     printProfiles('transfers');
     process.stdout.write(
       `  (target of issue 14: a transfer's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
@@ -172,6 +206,7 @@ if (parts.includes('orders')) {
   const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
   const lifecycles = await runOrderGrowth({
     sizes: endSizes,
+    historyBlocks,
     ...profiler('orders'),
     ...(blocks === undefined ? {} : { blocks }),
     onProgress: say,
@@ -199,6 +234,7 @@ if (parts.includes('orders')) {
         lifecycles.map((f) => [f.keys, f.phaseMicrosPerTransaction]),
       ),
     );
+    process.stdout.write(prefillTable(lifecycles));
     printProfiles('orders');
     process.stdout.write(
       `  (target of issue 14: a lifecycle's cost at 10 million keys within 1.20× of an empty ledger's)\n`,

@@ -2,8 +2,9 @@
  * What an order lifecycle costs one node as the ledger grows (issue 14: "the per-transaction cost of a
  * transfer AND of an order lifecycle"), measured as transferGrowth.ts measures a transfer. A one-validator
  * chain of the book story's organisations, with the commerce standards in its genesis, is created whose
- * genesis state also holds N synthetic keys (`Chain.openPrefilled` with storage's `prefillState`), and its
- * tree's upper levels are read into memory as a node does at start. The book's commerce world is then set
+ * genesis state also holds N synthetic keys (`Chain.openPrefilled` with storage's `prefillState`),
+ * optionally above M blocks of synthetic history (`historyBlocks`), and its tree's upper levels are read
+ * into memory as a node does at start. The book's commerce world is then set
  * up in this process, one transaction a block, unmeasured: the book story's product, codes, channel and
  * listing (`setUpBookCommerce`), PayBank A's payment and Swift Logistics' express implementations
  * registered (`registerBookImplementations`, as the chaos campaign's order load does), and the bookstore
@@ -34,7 +35,7 @@ import {
   toJsonValue,
 } from '@hanglian/core';
 import {
-  Chain,
+  type Chain,
   createApplication,
   initNetwork,
   networkPaths,
@@ -51,7 +52,7 @@ import {
   type RequestFunction,
   type TxCall,
 } from '@hanglian/sdk';
-import { directoryBytes, prefillState } from '@hanglian/storage';
+import { directoryBytes } from '@hanglian/storage';
 import { BOOK_ORDER_REQUEST, LIFECYCLE_STEPS, orderIdOf, saleStep } from '../demo/bookOrder.js';
 import {
   BOOK_COPIES,
@@ -61,7 +62,16 @@ import {
   stockBookstore,
 } from '../demo/bookStory.js';
 import { openNetworkMembers } from '../demo/members.js';
-import { addPhases, growthBlockRunner, NO_PHASES, type PhaseMicros, scalePhases } from './growthBlock.js';
+import {
+  addPhases,
+  growthBlockRunner,
+  type HistoryFigures,
+  historyFor,
+  NO_PHASES,
+  openGrowthLedger,
+  type PhaseMicros,
+  scalePhases,
+} from './growthBlock.js';
 
 export interface OrderGrowthOptions {
   /** Synthetic keys pre-filled beside the genesis state, one ledger per size. */
@@ -71,6 +81,12 @@ export interface OrderGrowthOptions {
   readonly blocks?: number;
   /** Sales started per block: each full block holds this many of each of the five steps. */
   readonly lifecyclesPerBlock?: number;
+  /**
+   * Blocks of synthetic history below the state (default 0), for every ledger but the first of several
+   * (the smallest stays the empty baseline), as for transfers (`TransferGrowthOptions.historyBlocks`).
+   */
+  readonly historyBlocks?: number;
+  readonly historyTransactionsPerBlock?: number;
   readonly onProgress?: (line: string) => void;
   /** Called as the measured blocks of a ledger start (true) and end (false): where a profiler starts and stops. */
   readonly onMeasuring?: (keys: number, measuring: boolean) => void;
@@ -78,7 +94,11 @@ export interface OrderGrowthOptions {
 
 export interface OrderGrowthFigures {
   readonly keys: number;
+  /** The whole pre-fill (history, then state), and the history's own figures when it had any. */
   readonly fillSeconds: number;
+  readonly history: HistoryFigures | undefined;
+  /** The ledger directory's size after the pre-fill, before any block ran. */
+  readonly ledgerBytes: number;
   /** The commerce world's set-up (unmeasured): world, implementations, stock, signing every step. */
   readonly setupSeconds: number;
   /** Lifecycles' worth of steps in the measured blocks (blocks × lifecyclesPerBlock). */
@@ -138,7 +158,8 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
       `${sales} sales need more than the book's ${BOOK_COPIES} copies: fewer blocks or lifecycles per block`,
     );
   const figures: OrderGrowthFigures[] = [];
-  for (const keys of options.sizes) {
+  const historyOf = historyFor(options.sizes, options.historyBlocks ?? 0);
+  for (const [index, keys] of options.sizes.entries()) {
     const dir = mkdtempSync(join(tmpdir(), 'hanglian-order-growth-'));
     try {
       const net = initNetwork({
@@ -159,22 +180,23 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
         verifySignatures: (tx) => signatures.verify(tx),
       });
       const dataDir = networkPaths.nodeData(dir, 'node0');
-      progress(`order lifecycles on ${keys.toLocaleString('en')} keys: pre-filling…`);
-      const fillStarted = performance.now();
-      const chain = Chain.openPrefilled(
-        {
-          dataDir,
-          genesis: net.genesis,
-          stateMachine: application.stateMachine,
-          suite: ed25519Sha256,
-          validators: application.validators,
-        },
-        (state, genesis) => prefillState(state, keys, new Uint8Array(100).fill(0xab), progress, genesis),
+      const historyBlocks = historyOf(index);
+      progress(
+        `order lifecycles on ${keys.toLocaleString('en')} keys${historyBlocks > 0 ? ` and ${historyBlocks.toLocaleString('en')} blocks of history` : ''}: pre-filling…`,
       );
-      const fillSeconds = (performance.now() - fillStarted) / 1000;
+      const { chain, fillSeconds, history, ledgerBytes } = openGrowthLedger({
+        dataDir,
+        genesis: net.genesis,
+        application,
+        keys,
+        historyBlocks,
+        ...(options.historyTransactionsPerBlock === undefined
+          ? {}
+          : { historyTransactionsPerBlock: options.historyTransactionsPerBlock }),
+        validator,
+        progress,
+      });
       try {
-        const warm = chain.storage.state.warmTree();
-        while (warm.next().done !== true);
         const setupStarted = performance.now();
         progress(`  filled in ${fillSeconds.toFixed(1)} s; setting up the book's commerce world…`);
 
@@ -289,6 +311,8 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
         figures.push({
           keys,
           fillSeconds,
+          history,
+          ledgerBytes,
           setupSeconds,
           lifecycles,
           transactions: lifecycles * STEPS,

@@ -2,27 +2,31 @@
  * What a settlement transfer costs one node as the ledger grows (issue 14's growth target is per
  * transaction, not per tree key). A one-validator chain is created whose genesis state also holds N
  * synthetic keys (`Chain.openPrefilled` with storage's `prefillState`: the sorted import, minutes for ten
- * million), its tree's upper levels are read into memory as a node does at start, and then the same blocks
- * of signed transfers are run through the node's own code in this process: decode and signature check
- * (admission: once per transaction per node), the proposal's execution, and the commit (state, tree, block,
- * results, transaction index, commit certificate) with a real signed precommit. The CPU of this process
- * over those steps, per transfer, is compared with the smallest ledger's. Signing the transfers happens
- * before the clock starts (it is the clients' work, not the node's).
+ * million), optionally above M blocks of synthetic history (`historyBlocks`, written directly: issue 14's
+ * "1 million blocks of history"), its tree's upper levels are read into memory as a node does at start,
+ * and then the same blocks of signed transfers are run through the node's own code in this process:
+ * decode and signature check (admission: once per transaction per node), the proposal's execution, and
+ * the commit (state, tree, block, results, transaction index, commit certificate) with a real signed
+ * precommit. The CPU of this process over those steps, per transfer, is compared with the smallest
+ * ledger's. Signing the transfers happens before the clock starts (it is the clients' work, not the
+ * node's).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519Sha256, sha256, signTx, type TxBody } from '@hanglian/core';
+import { createApplication, initNetwork, networkPaths, readKeyFile, SignatureCache } from '@hanglian/node';
+import { directoryBytes } from '@hanglian/storage';
 import {
-  Chain,
-  createApplication,
-  initNetwork,
-  networkPaths,
-  readKeyFile,
-  SignatureCache,
-} from '@hanglian/node';
-import { directoryBytes, prefillState } from '@hanglian/storage';
-import { addPhases, growthBlockRunner, NO_PHASES, type PhaseMicros, scalePhases } from './growthBlock.js';
+  addPhases,
+  growthBlockRunner,
+  type HistoryFigures,
+  historyFor,
+  NO_PHASES,
+  openGrowthLedger,
+  type PhaseMicros,
+  scalePhases,
+} from './growthBlock.js';
 
 export interface TransferGrowthOptions {
   /** Synthetic keys pre-filled beside the genesis state, one ledger per size. */
@@ -31,6 +35,14 @@ export interface TransferGrowthOptions {
   readonly warmupBlocks?: number;
   readonly blocks?: number;
   readonly transfersPerBlock?: number;
+  /**
+   * Blocks of synthetic history below the state (default 0), for every ledger but the first of several:
+   * that one, the smallest, stays an empty ledger, the baseline issue 14 compares with. Alone, a ledger
+   * gets the history.
+   */
+  readonly historyBlocks?: number;
+  /** Synthetic transfers per history block (default 20). */
+  readonly historyTransactionsPerBlock?: number;
   readonly onProgress?: (line: string) => void;
   /** Called as the measured blocks of a ledger start (true) and end (false): where a profiler starts and stops. */
   readonly onMeasuring?: (keys: number, measuring: boolean) => void;
@@ -38,7 +50,11 @@ export interface TransferGrowthOptions {
 
 export interface TransferGrowthFigures {
   readonly keys: number;
+  /** The whole pre-fill (history, then state), and the history's own figures when it had any. */
   readonly fillSeconds: number;
+  readonly history: HistoryFigures | undefined;
+  /** The ledger directory's size after the pre-fill, before any block ran. */
+  readonly ledgerBytes: number;
   readonly transfers: number;
   /** CPU of this process per transfer over decode, signature check, execution and commit (µs). */
   readonly cpuMicrosPerTransfer: number;
@@ -60,7 +76,8 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
   const perBlock = options.transfersPerBlock ?? 300;
   const progress = options.onProgress ?? (() => {});
   const figures: TransferGrowthFigures[] = [];
-  for (const keys of options.sizes) {
+  const historyOf = historyFor(options.sizes, options.historyBlocks ?? 0);
+  for (const [index, keys] of options.sizes.entries()) {
     const dir = mkdtempSync(join(tmpdir(), 'hanglian-transfer-growth-'));
     try {
       const net = initNetwork({
@@ -84,22 +101,23 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
         verifySignatures: (tx) => signatures.verify(tx),
       });
       const dataDir = networkPaths.nodeData(dir, 'node0');
-      progress(`transfers on ${keys.toLocaleString('en')} keys: pre-filling…`);
-      const fillStarted = performance.now();
-      const chain = Chain.openPrefilled(
-        {
-          dataDir,
-          genesis: net.genesis,
-          stateMachine: application.stateMachine,
-          suite: ed25519Sha256,
-          validators: application.validators,
-        },
-        (state, genesis) => prefillState(state, keys, new Uint8Array(100).fill(0xab), progress, genesis),
+      const historyBlocks = historyOf(index);
+      progress(
+        `transfers on ${keys.toLocaleString('en')} keys${historyBlocks > 0 ? ` and ${historyBlocks.toLocaleString('en')} blocks of history` : ''}: pre-filling…`,
       );
-      const fillSeconds = (performance.now() - fillStarted) / 1000;
+      const { chain, fillSeconds, history, ledgerBytes } = openGrowthLedger({
+        dataDir,
+        genesis: net.genesis,
+        application,
+        keys,
+        historyBlocks,
+        ...(options.historyTransactionsPerBlock === undefined
+          ? {}
+          : { historyTransactionsPerBlock: options.historyTransactionsPerBlock }),
+        validator,
+        progress,
+      });
       try {
-        const warm = chain.storage.state.warmTree();
-        while (warm.next().done !== true);
         // Every transfer of every block, signed before the clock starts: sender i sends to a fresh address.
         const nonces = senders.map(() => 0);
         let recipient = 0;
@@ -123,7 +141,7 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
               },
               submitter: senders[i]!.publicKey,
               nonce: nonces[i]!++,
-              expiresAt: 5_000,
+              expiresAt: chain.height + 5_000,
               actors: [],
             };
             txs.push(signTx(body, senders[i]!));
@@ -154,6 +172,8 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
         figures.push({
           keys,
           fillSeconds,
+          history,
+          ledgerBytes,
           transfers,
           cpuMicrosPerTransfer: (phases.admission + phases.proposal + phases.commit) / transfers,
           phaseMicrosPerTransfer: scalePhases(phases, transfers),

@@ -28,6 +28,7 @@ interface BenchOptions {
   sizes?: string;
   parts?: string;
   blocks?: string;
+  history?: string;
 }
 
 export function registerBench(program: Command): void {
@@ -73,13 +74,17 @@ export function registerBench(program: Command): void {
       'with --growth: some of tree,transfers,orders (default all: the tree alone, then a transfer and an order lifecycle on the smallest and the largest ledger)',
     )
     .option('--blocks <n>', 'with --growth: blocks measured in the transfer and order parts (default 30)')
+    .option(
+      '--history <blocks>',
+      'with --growth: blocks of synthetic history written below the largest ledger of the transfer and order parts (default 0; the issue: 1000000)',
+    )
     // The chain part's own flags (--profile <dir>, --step-seconds <n>, --rates <list>, --network-only…)
     // pass through to it with their values: unknown options, and their values as excess arguments.
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText(
       'after',
-      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --search\n  hanglian bench --index --no-scale\n  hanglian bench --growth --sizes 1000,1000000 --profile ./profiles\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
+      '\nExamples:\n  hanglian bench --quick\n  hanglian bench --gas\n  hanglian bench --search\n  hanglian bench --index --no-scale\n  hanglian bench --growth --sizes 1000,1000000 --profile ./profiles\n  hanglian bench --growth --parts transfers,orders --sizes 1000,10000000 --history 1000000\n  hanglian bench --commerce --seconds 10\n  hanglian bench --api --quick\n  hanglian bench --no-network --no-commerce --json\n',
     )
     .action((opts: BenchOptions, command: Command) => {
       const common = [
@@ -112,6 +117,7 @@ export function registerBench(program: Command): void {
           ...(opts.sizes === undefined ? [] : ['--sizes', opts.sizes]),
           ...(opts.parts === undefined ? [] : ['--parts', opts.parts]),
           ...(opts.blocks === undefined ? [] : ['--blocks', opts.blocks]),
+          ...(opts.history === undefined ? [] : ['--history', opts.history]),
           // --profile <dir> is the chain part's flag too: passed through as an unknown option.
           ...(command.args.includes('--profile')
             ? ['--profile', command.args[command.args.indexOf('--profile') + 1] ?? '']
