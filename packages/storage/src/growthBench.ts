@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { orderByHash } from './hashOrder.js';
 import type { ImportExtraWrites, StateStore } from './state/stateStore.js';
 import { openStorage } from './storage.js';
 
@@ -65,34 +66,16 @@ export function growthKey(i: number): Uint8Array {
 
 /**
  * The indexes 0..n-1 in ascending order of sha256(growthKey(i)), the order the import needs, and those
- * hashes (32 bytes each, by index, in one buffer): bucketed by their first two bytes, each bucket sorted.
+ * hashes (32 bytes each, by index, in one buffer).
  */
 function sortedByPath(n: number): { order: Uint32Array; hashes: Buffer } {
   const hashes = Buffer.allocUnsafe(n * 32);
-  const bucketOf = new Uint16Array(n);
-  const counts = new Uint32Array(65_537);
-  for (let i = 0; i < n; i++) {
-    const hash = createHash('sha256').update(growthKey(i)).digest();
-    hash.copy(hashes, i * 32);
-    const bucket = (hash[0]! << 8) | hash[1]!;
-    bucketOf[i] = bucket;
-    counts[bucket + 1]!++;
-  }
-  for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
-  const order = new Uint32Array(n);
-  const next = counts.slice(0, 65_536);
-  for (let i = 0; i < n; i++) order[next[bucketOf[i]!]!++] = i;
-  for (let b = 0; b < 65_536; b++) {
-    const from = counts[b]!;
-    const to = counts[b + 1]!;
-    if (to - from > 1)
-      order
-        .subarray(from, to)
-        .sort((x, y) =>
-          Buffer.compare(hashes.subarray(x * 32, x * 32 + 32), hashes.subarray(y * 32, y * 32 + 32)),
-        );
-  }
-  return { order, hashes };
+  for (let i = 0; i < n; i++)
+    createHash('sha256')
+      .update(growthKey(i))
+      .digest()
+      .copy(hashes, i * 32);
+  return { order: orderByHash(n, (i) => hashes.subarray(i * 32, i * 32 + 32)), hashes };
 }
 
 /**

@@ -4,6 +4,7 @@
 // `importHistory`, for benchmarks: blocks below the state's first version, written in bulk before it.
 
 import { HASH_LENGTH } from '@hanglian/core';
+import { writeU64 } from '../bytes.js';
 import { StorageError, StorageErrorCode } from '../errors.js';
 import type { KvEnvironment, KvSubDb } from '../kv/kvStore.js';
 import {
@@ -13,7 +14,6 @@ import {
   encodeVersion,
   STATE_SUB_DBS,
   type StateOverlay,
-  writeVersion,
 } from '../state/stateStore.js';
 import { HashKeyedRun } from './hashKeyedRun.js';
 
@@ -223,7 +223,7 @@ export class BlockStore {
 
 function encodeLocation(height: number, index: number): Uint8Array {
   const bytes = new Uint8Array(12);
-  writeVersion(bytes, 0, height);
+  writeU64(bytes, 0, height);
   bytes[8] = index >>> 24;
   bytes[9] = (index >>> 16) & 0xff;
   bytes[10] = (index >>> 8) & 0xff;

@@ -5,12 +5,10 @@
 // once, in key order, into an empty sub-database, every record is appended to a fresh page instead.
 
 import { HASH_LENGTH } from '@hanglian/core';
+import { orderByHash } from '../hashOrder.js';
 
 /** Records per chunk of memory: chunks are never copied as the run grows. */
 const CHUNK = 2 ** 20;
-/** Local positions packed beside 32 bits of key in one float64 sort. */
-const PACKED_LIMIT = 2 ** 21;
-
 export class HashKeyedRun {
   readonly valueLength: number;
   readonly #recordLength: number;
@@ -57,44 +55,7 @@ export class HashKeyedRun {
    */
   *sorted(): Generator<[Buffer, Buffer]> {
     const n = this.#count;
-    const bucketOf = new Uint16Array(n);
-    const starts = new Uint32Array(65_537);
-    for (let i = 0; i < n; i++) {
-      const record = this.#record(i);
-      const bucket = (record[0]! << 8) | record[1]!;
-      bucketOf[i] = bucket;
-      starts[bucket + 1]!++;
-    }
-    for (let b = 1; b < starts.length; b++) starts[b]! += starts[b - 1]!;
-    const order = new Uint32Array(n);
-    const next = starts.slice(0, 65_536);
-    for (let i = 0; i < n; i++) order[next[bucketOf[i]!]!++] = i;
-    const compare = (x: number, y: number) =>
-      Buffer.compare(this.#record(x).subarray(0, HASH_LENGTH), this.#record(y).subarray(0, HASH_LENGTH)) ||
-      x - y;
-    for (let b = 0; b < 65_536; b++) {
-      const from = starts[b]!;
-      const to = starts[b + 1]!;
-      if (to - from < 2) continue;
-      const bucket = order.subarray(from, to);
-      if (bucket.length >= PACKED_LIMIT) {
-        bucket.sort(compare);
-        continue;
-      }
-      const packed = new Float64Array(bucket.length);
-      for (let j = 0; j < bucket.length; j++)
-        packed[j] = this.#record(bucket[j]!).readUInt32BE(2) * PACKED_LIMIT + j;
-      packed.sort();
-      const sorted = Uint32Array.from(packed, (p) => bucket[p % PACKED_LIMIT]!);
-      for (let j = 0; j < sorted.length; ) {
-        const prefix = Math.floor(packed[j]! / PACKED_LIMIT);
-        let end = j + 1;
-        while (end < sorted.length && Math.floor(packed[end]! / PACKED_LIMIT) === prefix) end++;
-        if (end - j > 1) sorted.subarray(j, end).sort(compare);
-        j = end;
-      }
-      bucket.set(sorted);
-    }
+    const order = orderByHash(n, (i) => this.#record(i).subarray(0, HASH_LENGTH));
     for (let j = 0; j < n; j++) {
       const record = this.#record(order[j]!);
       const key = record.subarray(0, HASH_LENGTH);

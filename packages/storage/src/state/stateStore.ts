@@ -9,7 +9,7 @@
 // version, never a mix, because LMDB commits a transaction by one meta-page switch.
 
 import { HASH_LENGTH, sha256, ZERO_HASH } from '@hanglian/core';
-import { bytesEqual, compareBytes, hexOf } from '../bytes.js';
+import { bytesEqual, compareBytes, hexOf, writeU64 } from '../bytes.js';
 import { StorageError, StorageErrorCode } from '../errors.js';
 import {
   type KvEntry,
@@ -665,22 +665,8 @@ export class StateOverlay {
 export function encodeVersion(version: number): Uint8Array {
   checkVersion(version);
   const bytes = new Uint8Array(8);
-  writeVersion(bytes, 0, version);
+  writeU64(bytes, 0, version);
   return bytes;
-}
-
-/** Writes a checked version as u64 big-endian at `at`, without a BigInt or a DataView (hot: every record). */
-export function writeVersion(into: Uint8Array, at: number, version: number): void {
-  const high = Math.floor(version / 0x100000000);
-  const low = version >>> 0;
-  into[at] = high >>> 24;
-  into[at + 1] = (high >>> 16) & 0xff;
-  into[at + 2] = (high >>> 8) & 0xff;
-  into[at + 3] = high & 0xff;
-  into[at + 4] = low >>> 24;
-  into[at + 5] = (low >>> 16) & 0xff;
-  into[at + 6] = (low >>> 8) & 0xff;
-  into[at + 7] = low & 0xff;
 }
 
 export function decodeVersion(bytes: Uint8Array): number {

@@ -20,7 +20,7 @@
 // still checks that the record hashes to what its parent says.
 
 import { HASH_LENGTH, sha256, ZERO_HASH } from '@hanglian/core';
-import { bytesEqual, compareBytes, hexOf } from '../bytes.js';
+import { bytesEqual, compareBytes, hexOf, readU64, writeU64 } from '../bytes.js';
 import { StorageError, StorageErrorCode } from '../errors.js';
 import { DEFAULT_PINNED_DEPTH, UpperLevels } from './upperLevels.js';
 
@@ -720,29 +720,6 @@ function decodeNode(record: Uint8Array, version: number, depth: number): LeafNod
 /** A plain Uint8Array view of part of `bytes` (a Buffer's `slice` would not copy; this one's does). */
 function plainView(bytes: Uint8Array, offset: number, length: number): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset + offset, length);
-}
-
-function writeU64(bytes: Uint8Array, offset: number, value: number): void {
-  const high = Math.floor(value / 0x1_0000_0000);
-  const low = value >>> 0;
-  bytes[offset] = high >>> 24;
-  bytes[offset + 1] = (high >>> 16) & 0xff;
-  bytes[offset + 2] = (high >>> 8) & 0xff;
-  bytes[offset + 3] = high & 0xff;
-  bytes[offset + 4] = low >>> 24;
-  bytes[offset + 5] = (low >>> 16) & 0xff;
-  bytes[offset + 6] = (low >>> 8) & 0xff;
-  bytes[offset + 7] = low & 0xff;
-}
-
-function readU64(bytes: Uint8Array, offset: number): number {
-  let high = 0;
-  let low = 0;
-  for (let i = 0; i < 4; i++) {
-    high = high * 256 + (bytes[offset + i] as number);
-    low = low * 256 + (bytes[offset + 4 + i] as number);
-  }
-  return high * 0x1_0000_0000 + low;
 }
 
 /** Index in [from, to) of the first item whose path has bit `depth` set (or `to`); items are sorted by path. */
