@@ -11,6 +11,38 @@ import { Chain, commitSignedBy, type createApplication, type SignatureCache } fr
 import type { GenesisDocument } from '@hanglian/state-machine';
 import { directoryBytes, prefillState } from '@hanglian/storage';
 
+/** What every growth part (transfers, order lifecycles) takes. */
+export interface GrowthRunOptions {
+  /** Synthetic keys pre-filled beside the genesis state, one ledger per size. */
+  readonly sizes: readonly number[];
+  /** Blocks run before measuring (caches and the JIT settle), then blocks measured. */
+  readonly warmupBlocks?: number;
+  readonly blocks?: number;
+  /**
+   * Blocks of synthetic history below the state (default 0), for every ledger but the first of several:
+   * that one, the smallest, stays an empty ledger, the baseline issue 14 compares with. Alone, a ledger
+   * gets the history.
+   */
+  readonly historyBlocks?: number;
+  /** Synthetic transfers per history block (default 20). */
+  readonly historyTransactionsPerBlock?: number;
+  readonly onProgress?: (line: string) => void;
+  /** Called as the measured blocks of a ledger start (true) and end (false): where a profiler starts and stops. */
+  readonly onMeasuring?: (keys: number, measuring: boolean) => void;
+}
+
+/** What every growth part reports of a ledger besides its own figures. */
+export interface GrowthLedgerFigures {
+  readonly keys: number;
+  /** The whole pre-fill (history, then state), and the history's own figures when it had any. */
+  readonly fillSeconds: number;
+  readonly history: HistoryFigures | undefined;
+  /** The ledger directory's size after the pre-fill, before any block ran. */
+  readonly ledgerBytes: number;
+  /** How much the ledger directory grew per measured block. */
+  readonly diskBytesPerBlock: number;
+}
+
 /** A ledger's history pre-fill, measured (`openGrowthLedger`). */
 export interface HistoryFigures {
   readonly blocks: number;
@@ -138,7 +170,50 @@ export interface GrowthBlockRunner {
    * Runs `txs` as the next block; throws unless every one is included with OK (`what` names the block in
    * the error). Returns the block's CPU by phase and the tree records it read from LMDB.
    */
-  run(txs: readonly Uint8Array[], what: string): { phases: PhaseMicros; micros: number; reads: number };
+  run(txs: readonly Uint8Array[], what: string): { phases: PhaseMicros; reads: number };
+}
+
+/** The whole CPU of some phases. */
+export function totalMicros(phases: PhaseMicros): number {
+  return phases.admission + phases.proposal + phases.commit;
+}
+
+/**
+ * Runs every block of `blockTxs` in order and measures blocks `from` … `to - 1`: their CPU by phase, the tree
+ * records they read and how much the ledger directory grew over them. `measuring` is told as they start and
+ * end (a profiler's start and stop). Blocks after `to` run unmeasured (a pipeline draining).
+ */
+export function runGrowthBlocks(
+  runner: GrowthBlockRunner,
+  blockTxs: readonly (readonly Uint8Array[])[],
+  args: {
+    readonly from: number;
+    readonly to: number;
+    readonly dataDir: string;
+    readonly what: (index: number) => string;
+    readonly measuring?: (measuring: boolean) => void;
+  },
+): { phases: PhaseMicros; reads: number; diskGrowth: number } {
+  let phases = NO_PHASES;
+  let reads = 0;
+  let diskBefore = 0;
+  let diskGrowth = 0;
+  for (let k = 0; k < blockTxs.length; k++) {
+    if (k === args.from) {
+      diskBefore = directoryBytes(args.dataDir);
+      args.measuring?.(true);
+    }
+    const used = runner.run(blockTxs[k]!, args.what(k));
+    if (k >= args.from && k < args.to) {
+      phases = addPhases(phases, used.phases);
+      reads += used.reads;
+    }
+    if (k === args.to - 1) {
+      args.measuring?.(false);
+      diskGrowth = directoryBytes(args.dataDir) - diskBefore;
+    }
+  }
+  return { phases, reads, diskGrowth };
 }
 
 export function growthBlockRunner(args: {
@@ -182,7 +257,6 @@ export function growthBlockRunner(args: {
       lastCommit = commit;
       return {
         phases: { admission: t1 - t0, proposal: t2 - t1, commit: t3 - t2 },
-        micros: t3 - t0,
         reads: chain.storage.state.treeRecordsRead() - readsBefore,
       };
     },

@@ -17,10 +17,10 @@ import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { runMicroBench } from '@hanglian/node';
 import { runGrowthBench } from '@hanglian/storage';
-import type { HistoryFigures, PhaseMicros } from './growthBlock.js';
-import { runOrderGrowth } from './orderGrowth.js';
+import type { GrowthLedgerFigures, GrowthRunOptions, PhaseMicros } from './growthBlock.js';
+import { type OrderGrowthFigures, runOrderGrowth } from './orderGrowth.js';
 import { breakdownsIn } from './profileBreakdown.js';
-import { runTransferGrowth } from './transferGrowth.js';
+import { runTransferGrowth, type TransferGrowthFigures } from './transferGrowth.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -129,14 +129,7 @@ if (parts.includes('tree')) {
  * once the history is written, before the state: per block, what the node keeps of one), and the whole
  * ledger's size once pre-filled.
  */
-function prefillTable(
-  rows: ReadonlyArray<{
-    keys: number;
-    fillSeconds: number;
-    history: HistoryFigures | undefined;
-    ledgerBytes: number;
-  }>,
-): string {
+function prefillTable(rows: readonly GrowthLedgerFigures[]): string {
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
   let text =
     '  pre-fill:  state keys   history blocks  fill s (all)  history s  CPU s  blocks/s  history disk  disk bytes/block  ledger disk\n';
@@ -158,86 +151,86 @@ function phaseTable(unit: string, rows: ReadonlyArray<readonly [number, PhaseMic
   return text;
 }
 
-// The issue's own measure: a transfer's whole cost to a node (admission's decode and signature check,
-// execution, commit) on the smallest and the largest ledger, with the machine's verify rate beside it.
-if (parts.includes('transfers')) {
+/**
+ * One of the issue's own measures (a transfer, an order lifecycle) on the smallest and the largest ledger:
+ * run with the machine's verify rate measured before and after, then printed as its table, the CPU by
+ * phase, the pre-fill, the profiles, and the target; or one JSON line.
+ */
+async function runPart<F extends GrowthLedgerFigures>(part: {
+  readonly name: 'transfers' | 'orders';
+  readonly jsonName: string;
+  readonly title: string;
+  readonly header: string;
+  readonly run: (options: GrowthRunOptions) => Promise<F[]>;
+  readonly row: (figures: F, first: F) => string;
+  readonly phases: (figures: F) => PhaseMicros;
+  readonly unit: string;
+  readonly target: string;
+}): Promise<void> {
   const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
-  const transfers = await runTransferGrowth({
+  const figures = await part.run({
     sizes: endSizes,
     historyBlocks,
-    ...profiler('transfers'),
+    ...profiler(part.name),
     ...(blocks === undefined ? {} : { blocks }),
     onProgress: say,
   });
   const verifiesAfter = runMicroBench(300).ed25519VerifiesPerSecond;
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ part: 'transfer growth', verifiesPerSecond: [verifiesBefore, verifiesAfter], figures: transfers })}\n`,
+      `${JSON.stringify({ part: part.jsonName, verifiesPerSecond: [verifiesBefore, verifiesAfter], figures })}\n`,
     );
-  } else {
-    const first = transfers[0]!;
-    process.stdout.write(
-      `\ntransfers on a grown ledger, one node's CPU (machine: Ed25519 verifies ${Math.round(verifiesBefore).toLocaleString('en')}/s before, ${Math.round(verifiesAfter).toLocaleString('en')}/s after, ${(1e6 / verifiesBefore).toFixed(0)} µs each)\n`,
-    );
-    process.stdout.write(
-      '  state keys   µs CPU/transfer  vs smallest  tree reads/transfer  disk per block  disk per transfer\n',
-    );
-    for (const f of transfers)
-      process.stdout.write(
-        `  ${f.keys.toLocaleString('en').padEnd(12)} ${f.cpuMicrosPerTransfer.toFixed(0).padStart(15)}  ${(f.cpuMicrosPerTransfer / first.cpuMicrosPerTransfer).toFixed(2).padStart(10)}×  ${f.treeReadsPerTransfer.toFixed(2).padStart(19)}  ${`${(f.diskBytesPerBlock / 1024).toFixed(0)} KiB`.padStart(14)}  ${`${f.diskBytesPerTransfer.toFixed(0)} B`.padStart(17)}\n`,
-      );
-    process.stdout.write(
-      phaseTable(
-        'transfer',
-        transfers.map((f) => [f.keys, f.phaseMicrosPerTransfer]),
-      ),
-    );
-    process.stdout.write(prefillTable(transfers));
-    printProfiles('transfers');
-    process.stdout.write(
-      `  (target of issue 14: a transfer's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
-    );
+    return;
   }
+  const first = figures[0]!;
+  process.stdout.write(
+    `\n${part.title}, one node's CPU (machine: Ed25519 verifies ${Math.round(verifiesBefore).toLocaleString('en')}/s before, ${Math.round(verifiesAfter).toLocaleString('en')}/s after, ${(1e6 / verifiesBefore).toFixed(0)} µs each)\n`,
+  );
+  process.stdout.write(`  state keys   ${part.header}\n`);
+  for (const f of figures)
+    process.stdout.write(`  ${f.keys.toLocaleString('en').padEnd(12)} ${part.row(f, first)}\n`);
+  process.stdout.write(
+    phaseTable(
+      part.unit,
+      figures.map((f) => [f.keys, part.phases(f)]),
+    ),
+  );
+  process.stdout.write(prefillTable(figures));
+  printProfiles(part.name);
+  process.stdout.write(`  (target of issue 14: ${part.target})\n`);
 }
 
-// The same for order lifecycles: the book's sales pipelined five steps deep, every block the same mix of
-// create, confirmPayment, ship, deliver and confirm; a lifecycle's cost is its five steps'.
-if (parts.includes('orders')) {
-  const verifiesBefore = runMicroBench(300).ed25519VerifiesPerSecond;
-  const lifecycles = await runOrderGrowth({
-    sizes: endSizes,
-    historyBlocks,
-    ...profiler('orders'),
-    ...(blocks === undefined ? {} : { blocks }),
-    onProgress: say,
+const diskCell = (bytesPerBlock: number) => `${(bytesPerBlock / 1024).toFixed(0)} KiB`.padStart(14);
+
+// The issue's own measure: a transfer's whole cost to a node (admission's decode and signature check,
+// execution, commit) on the smallest and the largest ledger.
+if (parts.includes('transfers'))
+  await runPart<TransferGrowthFigures>({
+    name: 'transfers',
+    jsonName: 'transfer growth',
+    title: 'transfers on a grown ledger',
+    header: 'µs CPU/transfer  vs smallest  tree reads/transfer  disk per block  disk per transfer',
+    run: runTransferGrowth,
+    row: (f, first) =>
+      `${f.cpuMicrosPerTransfer.toFixed(0).padStart(15)}  ${(f.cpuMicrosPerTransfer / first.cpuMicrosPerTransfer).toFixed(2).padStart(10)}×  ${f.treeReadsPerTransfer.toFixed(2).padStart(19)}  ${diskCell(f.diskBytesPerBlock)}  ${`${f.diskBytesPerTransfer.toFixed(0)} B`.padStart(17)}`,
+    phases: (f) => f.phaseMicrosPerTransfer,
+    unit: 'transfer',
+    target: "a transfer's cost at 10 million keys within 1.20× of an empty ledger's",
   });
-  const verifiesAfter = runMicroBench(300).ed25519VerifiesPerSecond;
-  if (json) {
-    process.stdout.write(
-      `${JSON.stringify({ part: 'order growth', verifiesPerSecond: [verifiesBefore, verifiesAfter], figures: lifecycles })}\n`,
-    );
-  } else {
-    const first = lifecycles[0]!;
-    process.stdout.write(
-      `\norder lifecycles on a grown ledger, one node's CPU (machine: Ed25519 verifies ${Math.round(verifiesBefore).toLocaleString('en')}/s before, ${Math.round(verifiesAfter).toLocaleString('en')}/s after, ${(1e6 / verifiesBefore).toFixed(0)} µs each; 8 signatures per lifecycle)\n`,
-    );
-    process.stdout.write(
-      '  state keys   µs CPU/lifecycle  vs smallest  µs CPU/transaction  tree reads/lifecycle  disk per block  disk per lifecycle\n',
-    );
-    for (const f of lifecycles)
-      process.stdout.write(
-        `  ${f.keys.toLocaleString('en').padEnd(12)} ${f.cpuMicrosPerLifecycle.toFixed(0).padStart(16)}  ${(f.cpuMicrosPerLifecycle / first.cpuMicrosPerLifecycle).toFixed(2).padStart(10)}×  ${f.cpuMicrosPerTransaction.toFixed(0).padStart(18)}  ${f.treeReadsPerLifecycle.toFixed(2).padStart(20)}  ${`${(f.diskBytesPerBlock / 1024).toFixed(0)} KiB`.padStart(14)}  ${`${f.diskBytesPerLifecycle.toFixed(0)} B`.padStart(18)}\n`,
-      );
-    process.stdout.write(
-      phaseTable(
-        'transaction',
-        lifecycles.map((f) => [f.keys, f.phaseMicrosPerTransaction]),
-      ),
-    );
-    process.stdout.write(prefillTable(lifecycles));
-    printProfiles('orders');
-    process.stdout.write(
-      `  (target of issue 14: a lifecycle's cost at 10 million keys within 1.20× of an empty ledger's)\n`,
-    );
-  }
-}
+
+// The same for order lifecycles: the book's sales pipelined five steps deep, every block the same mix of
+// create, confirmPayment, ship, deliver and confirm; a lifecycle's cost is its five steps' (8 signatures).
+if (parts.includes('orders'))
+  await runPart<OrderGrowthFigures>({
+    name: 'orders',
+    jsonName: 'order growth',
+    title: 'order lifecycles on a grown ledger (8 signatures per lifecycle)',
+    header:
+      'µs CPU/lifecycle  vs smallest  µs CPU/transaction  tree reads/lifecycle  disk per block  disk per lifecycle',
+    run: runOrderGrowth,
+    row: (f, first) =>
+      `${f.cpuMicrosPerLifecycle.toFixed(0).padStart(16)}  ${(f.cpuMicrosPerLifecycle / first.cpuMicrosPerLifecycle).toFixed(2).padStart(10)}×  ${f.cpuMicrosPerTransaction.toFixed(0).padStart(18)}  ${f.treeReadsPerLifecycle.toFixed(2).padStart(20)}  ${diskCell(f.diskBytesPerBlock)}  ${`${f.diskBytesPerLifecycle.toFixed(0)} B`.padStart(18)}`,
+    phases: (f) => f.phaseMicrosPerTransaction,
+    unit: 'transaction',
+    target: "a lifecycle's cost at 10 million keys within 1.20× of an empty ledger's",
+  });

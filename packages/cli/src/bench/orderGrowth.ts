@@ -52,7 +52,6 @@ import {
   type RequestFunction,
   type TxCall,
 } from '@hanglian/sdk';
-import { directoryBytes } from '@hanglian/storage';
 import { BOOK_ORDER_REQUEST, LIFECYCLE_STEPS, orderIdOf, saleStep } from '../demo/bookOrder.js';
 import {
   BOOK_COPIES,
@@ -63,42 +62,24 @@ import {
 } from '../demo/bookStory.js';
 import { openNetworkMembers } from '../demo/members.js';
 import {
-  addPhases,
+  type GrowthLedgerFigures,
+  type GrowthRunOptions,
   growthBlockRunner,
-  type HistoryFigures,
   historyFor,
-  NO_PHASES,
   openGrowthLedger,
   type PhaseMicros,
+  runGrowthBlocks,
   scalePhases,
+  totalMicros,
 } from './growthBlock.js';
 
-export interface OrderGrowthOptions {
-  /** Synthetic keys pre-filled beside the genesis state, one ledger per size. */
-  readonly sizes: readonly number[];
-  /** Full blocks run before measuring (after the four that fill the pipeline), then blocks measured. */
-  readonly warmupBlocks?: number;
-  readonly blocks?: number;
-  /** Sales started per block: each full block holds this many of each of the five steps. */
+export interface OrderGrowthOptions extends GrowthRunOptions {
+  /** Sales started per block: each full block holds this many of each of the five steps. (The warm-up
+   * blocks follow the four that fill the pipeline.) */
   readonly lifecyclesPerBlock?: number;
-  /**
-   * Blocks of synthetic history below the state (default 0), for every ledger but the first of several
-   * (the smallest stays the empty baseline), as for transfers (`TransferGrowthOptions.historyBlocks`).
-   */
-  readonly historyBlocks?: number;
-  readonly historyTransactionsPerBlock?: number;
-  readonly onProgress?: (line: string) => void;
-  /** Called as the measured blocks of a ledger start (true) and end (false): where a profiler starts and stops. */
-  readonly onMeasuring?: (keys: number, measuring: boolean) => void;
 }
 
-export interface OrderGrowthFigures {
-  readonly keys: number;
-  /** The whole pre-fill (history, then state), and the history's own figures when it had any. */
-  readonly fillSeconds: number;
-  readonly history: HistoryFigures | undefined;
-  /** The ledger directory's size after the pre-fill, before any block ran. */
-  readonly ledgerBytes: number;
+export interface OrderGrowthFigures extends GrowthLedgerFigures {
   /** The commerce world's set-up (unmeasured): world, implementations, stock, signing every step. */
   readonly setupSeconds: number;
   /** Lifecycles' worth of steps in the measured blocks (blocks × lifecyclesPerBlock). */
@@ -111,8 +92,7 @@ export interface OrderGrowthFigures {
   readonly phaseMicrosPerTransaction: PhaseMicros;
   /** Tree node records read from LMDB per lifecycle (not from the caches or the pinned levels). */
   readonly treeReadsPerLifecycle: number;
-  /** How much the ledger directory grew per measured block, and per lifecycle. */
-  readonly diskBytesPerBlock: number;
+  /** How much the ledger directory grew per measured lifecycle. */
   readonly diskBytesPerLifecycle: number;
   /** Sales created over the whole run, and those the chain shows completed once the pipeline drained. */
   readonly ordersCreated: number;
@@ -200,7 +180,7 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
         const setupStarted = performance.now();
         progress(`  filled in ${fillSeconds.toFixed(1)} s; setting up the book's commerce world…`);
 
-        const runBlock = growthBlockRunner({ chain, chainId: CHAIN_ID, validator, signatures }).run;
+        const blockRunner = growthBlockRunner({ chain, chainId: CHAIN_ID, validator, signatures });
 
         // Each identity's next nonce, handed out locally as the steps are signed.
         const nonces = new Map<string, number>();
@@ -222,7 +202,7 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
         const run: BookStep = async (name, org, call, label = 'ops', actors = []) => {
           if (actors.length > 0) throw new Error(`${name}: the set-up here signs with member keys only`);
           const tx = sign(members.key(org, label), call, []);
-          runBlock([tx], `set-up step "${name}"`);
+          blockRunner.run([tx], `set-up step "${name}"`);
           return bytesToHex(decodeTx(tx).id);
         };
         await setUpBookCommerce(run);
@@ -279,35 +259,19 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
         );
 
         const measuredFrom = STEPS - 1 + warmupBlocks;
-        const measuredTo = measuredFrom + blocks;
-        let micros = 0;
-        let phases = NO_PHASES;
-        let reads = 0;
-        let diskBefore = 0;
-        let diskAfter = 0;
-        for (let k = 0; k < blockTxs.length; k++) {
-          if (k === measuredFrom) {
-            diskBefore = directoryBytes(dataDir);
-            options.onMeasuring?.(keys, true);
-          }
-          const used = runBlock(blockTxs[k]!, `block ${k + 1} of the lifecycles`);
-          if (k >= measuredFrom && k < measuredTo) {
-            micros += used.micros;
-            phases = addPhases(phases, used.phases);
-            reads += used.reads;
-          }
-          if (k === measuredTo - 1) {
-            options.onMeasuring?.(keys, false);
-            diskAfter = directoryBytes(dataDir);
-          }
-        }
+        const { phases, reads, diskGrowth } = runGrowthBlocks(blockRunner, blockTxs, {
+          from: measuredFrom,
+          to: measuredFrom + blocks,
+          dataDir,
+          what: (k) => `block ${k + 1} of the lifecycles`,
+          measuring: (measuring) => options.onMeasuring?.(keys, measuring),
+        });
         let completed = 0;
         for (const id of orders) {
           const order = chain.query('orders', 'order', { id }).result as { status: string } | null;
           if (order?.status === 'completed') completed++;
         }
         const lifecycles = blocks * perBlock;
-        const diskGrowth = diskAfter - diskBefore;
         figures.push({
           keys,
           fillSeconds,
@@ -316,8 +280,8 @@ export async function runOrderGrowth(options: OrderGrowthOptions): Promise<Order
           setupSeconds,
           lifecycles,
           transactions: lifecycles * STEPS,
-          cpuMicrosPerLifecycle: micros / lifecycles,
-          cpuMicrosPerTransaction: micros / (lifecycles * STEPS),
+          cpuMicrosPerLifecycle: totalMicros(phases) / lifecycles,
+          cpuMicrosPerTransaction: totalMicros(phases) / (lifecycles * STEPS),
           phaseMicrosPerTransaction: scalePhases(phases, lifecycles * STEPS),
           treeReadsPerLifecycle: reads / lifecycles,
           diskBytesPerBlock: diskGrowth / blocks,

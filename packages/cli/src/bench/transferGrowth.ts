@@ -16,45 +16,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ed25519Sha256, sha256, signTx, type TxBody } from '@hanglian/core';
 import { createApplication, initNetwork, networkPaths, readKeyFile, SignatureCache } from '@hanglian/node';
-import { directoryBytes } from '@hanglian/storage';
 import {
-  addPhases,
+  type GrowthLedgerFigures,
+  type GrowthRunOptions,
   growthBlockRunner,
-  type HistoryFigures,
   historyFor,
-  NO_PHASES,
   openGrowthLedger,
   type PhaseMicros,
+  runGrowthBlocks,
   scalePhases,
+  totalMicros,
 } from './growthBlock.js';
 
-export interface TransferGrowthOptions {
-  /** Synthetic keys pre-filled beside the genesis state, one ledger per size. */
-  readonly sizes: readonly number[];
-  /** Blocks run before measuring (caches and the JIT settle), then blocks measured. */
-  readonly warmupBlocks?: number;
-  readonly blocks?: number;
+export interface TransferGrowthOptions extends GrowthRunOptions {
   readonly transfersPerBlock?: number;
-  /**
-   * Blocks of synthetic history below the state (default 0), for every ledger but the first of several:
-   * that one, the smallest, stays an empty ledger, the baseline issue 14 compares with. Alone, a ledger
-   * gets the history.
-   */
-  readonly historyBlocks?: number;
-  /** Synthetic transfers per history block (default 20). */
-  readonly historyTransactionsPerBlock?: number;
-  readonly onProgress?: (line: string) => void;
-  /** Called as the measured blocks of a ledger start (true) and end (false): where a profiler starts and stops. */
-  readonly onMeasuring?: (keys: number, measuring: boolean) => void;
 }
 
-export interface TransferGrowthFigures {
-  readonly keys: number;
-  /** The whole pre-fill (history, then state), and the history's own figures when it had any. */
-  readonly fillSeconds: number;
-  readonly history: HistoryFigures | undefined;
-  /** The ledger directory's size after the pre-fill, before any block ran. */
-  readonly ledgerBytes: number;
+export interface TransferGrowthFigures extends GrowthLedgerFigures {
   readonly transfers: number;
   /** CPU of this process per transfer over decode, signature check, execution and commit (µs). */
   readonly cpuMicrosPerTransfer: number;
@@ -62,8 +40,7 @@ export interface TransferGrowthFigures {
   readonly phaseMicrosPerTransfer: PhaseMicros;
   /** Tree node records read from LMDB per transfer (not from the caches or the pinned levels). */
   readonly treeReadsPerTransfer: number;
-  /** How much the ledger directory grew per measured block, and per transfer. */
-  readonly diskBytesPerBlock: number;
+  /** How much the ledger directory grew per measured transfer. */
   readonly diskBytesPerTransfer: number;
 }
 
@@ -152,30 +129,21 @@ export async function runTransferGrowth(options: TransferGrowthOptions): Promise
           `  filled in ${fillSeconds.toFixed(1)} s; ${warmupBlocks} + ${blocks} blocks of ${perBlock} transfers…`,
         );
         const blockRunner = growthBlockRunner({ chain, chainId: CHAIN_ID, validator, signatures });
-        let phases = NO_PHASES;
-        let reads = 0;
-        let diskBefore = 0;
-        for (let b = 0; b < blockTxs.length; b++) {
-          if (b === warmupBlocks) {
-            diskBefore = directoryBytes(dataDir);
-            options.onMeasuring?.(keys, true);
-          }
-          const used = blockRunner.run(blockTxs[b]!, `block ${b + 1}`);
-          if (b >= warmupBlocks) {
-            phases = addPhases(phases, used.phases);
-            reads += used.reads;
-          }
-        }
-        options.onMeasuring?.(keys, false);
+        const { phases, reads, diskGrowth } = runGrowthBlocks(blockRunner, blockTxs, {
+          from: warmupBlocks,
+          to: warmupBlocks + blocks,
+          dataDir,
+          what: (b) => `block ${b + 1}`,
+          measuring: (measuring) => options.onMeasuring?.(keys, measuring),
+        });
         const transfers = blocks * perBlock;
-        const diskGrowth = directoryBytes(dataDir) - diskBefore;
         figures.push({
           keys,
           fillSeconds,
           history,
           ledgerBytes,
           transfers,
-          cpuMicrosPerTransfer: (phases.admission + phases.proposal + phases.commit) / transfers,
+          cpuMicrosPerTransfer: totalMicros(phases) / transfers,
           phaseMicrosPerTransfer: scalePhases(phases, transfers),
           treeReadsPerTransfer: reads / transfers,
           diskBytesPerBlock: diskGrowth / blocks,
