@@ -859,6 +859,27 @@ test('separate organisations form a consortium, admit and promote a fifth member
     step('9: started');
     await assertAgree(all, upgradeAt + 3, reader);
     step('9: agreed');
+    // The chain records the upgrade as in effect from its height; the old release sees that it lacks it.
+    const [nextView, oldView] = await Promise.all(
+      [NEXT_CLI, CLI].map((cli) => run(cli, 'org', 'upgrades', '--api', acme.api, '--json')),
+    );
+    assert.equal(nextView!.code, 0, nextView!.stderr);
+    const upgrades = JSON.parse(nextView!.stdout) as {
+      applied: Array<{ name: string; height: number }>;
+      scheduled: unknown;
+      missing: string[];
+    };
+    assert.deepEqual(
+      upgrades.applied.find((u) => u.name === 'v2'),
+      { name: 'v2', height: upgradeAt },
+    );
+    assert.ok(
+      upgrades.applied.some((u) => u.name === 'stock-index' && u.height === 0),
+      nextView!.stdout,
+    );
+    assert.equal(upgrades.scheduled, null);
+    assert.deepEqual(upgrades.missing, []);
+    assert.deepEqual((JSON.parse(oldView!.stdout) as { missing: string[] }).missing, ['v2']);
 
     // Nothing acknowledged was lost: every acknowledged transfer is committed, on the joiner's node too.
     flowing = false;

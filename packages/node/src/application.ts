@@ -8,6 +8,7 @@ import {
   ContractExecutionThread,
   type ContractExecutor,
   createKernel,
+  KERNEL_UPGRADE_NAMES,
   RegistryModule,
   StateMachine,
   type StateReader,
@@ -55,6 +56,8 @@ export function createApplication(args: {
   contractExecutor?: ContractExecutor;
   /** The node's cap on a read-only contract call's gas (the registry's `queryGasCap`). */
   queryGasCap?: number;
+  /** The software upgrades this build carries (default the kernel's, `KERNEL_UPGRADE_NAMES`). */
+  upgrades?: readonly string[];
 }): Application {
   // The registry brings the commerce processes: orders call implementations of standards through it.
   const executor =
@@ -73,6 +76,8 @@ export function createApplication(args: {
     modules: kernel.modules,
     membership: kernel.membership,
     suite: args.suite,
+    upgrades: args.upgrades ?? KERNEL_UPGRADE_NAMES,
+    upgradePlan: kernel.upgradePlan,
     ...(args.verifySignatures === undefined ? {} : { verifySignatures: args.verifySignatures }),
   });
   return {

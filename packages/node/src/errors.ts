@@ -115,7 +115,7 @@ export const NodeErrors = defineErrorCodes('node', {
   UPGRADE_REQUIRED: {
     kind: 'unavailable',
     summary:
-      'Governance scheduled a software upgrade at this height and this node runs another version: start the new version on the same data.',
+      'The chain runs a software upgrade this node does not carry (scheduled by governance at this height, or in the genesis): start the release that carries it on the same data.',
   },
   STATE_SYNC_ANCHOR_EXPIRED: {
     kind: 'invalid',

@@ -22,7 +22,12 @@ import {
   VOTE_PRECOMMIT,
   VOTE_PREVOTE,
 } from '@hanglian/core';
-import type { GenesisDocument, QueryAuthorizer, StateMachine } from '@hanglian/state-machine';
+import {
+  type GenesisDocument,
+  KERNEL_UPGRADE_NAMES,
+  type QueryAuthorizer,
+  type StateMachine,
+} from '@hanglian/state-machine';
 import type { KvDurability, StatePruning } from '@hanglian/storage';
 import type { ApiBackend } from './api/backend.js';
 import { type ApiOptions, type ApiServer, startApiServer } from './api/server.js';
@@ -114,7 +119,7 @@ export interface NodeOptions {
  * The software upgrades this build of the node carries, oldest first. A release that implements an
  * upgrade governance scheduled adds its name here; nodes running an older release stop at its height.
  */
-export const SOFTWARE_UPGRADES: readonly string[] = [];
+export const SOFTWARE_UPGRADES: readonly string[] = KERNEL_UPGRADE_NAMES;
 
 const REJECTIONS_KEPT = 10_000;
 
@@ -260,9 +265,20 @@ export class HanglianNode implements ApiBackend {
     const logger = createLogger(options.name, options.logLevel);
     const signatures = new SignatureCache(suite);
     let started: HanglianNode | undefined;
+    const carried = options.softwareUpgrades ?? SOFTWARE_UPGRADES;
+    const missing = (options.genesis.upgrades ?? []).filter((name) => !carried.includes(name));
+    if (missing.length > 0) {
+      throw new HanglianError(
+        NodeErrors.UPGRADE_REQUIRED,
+        `the chain is born with software upgrade${missing.length === 1 ? '' : 's'} ${missing.map((n) => `"${n}"`).join(', ')}, ` +
+          'which this node does not carry: start a release that does',
+        { details: { upgrades: missing, stoppedAt: 0 } },
+      );
+    }
     const application = createApplication({
       chainId: options.genesis.chainId,
       suite,
+      upgrades: carried,
       verifySignatures: (tx) => signatures.verify(tx),
       ...(options.contractReplyTimeoutMs === undefined
         ? {}

@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { HanglianError } from '@hanglian/core';
-import { HanglianNode, initNetwork, type NodeOptions, networkPaths, readKeyFile } from '../src/index.js';
+import { appliedUpgrades } from '@hanglian/state-machine';
+import {
+  HanglianNode,
+  initNetwork,
+  type NodeOptions,
+  networkPaths,
+  readKeyFile,
+  SOFTWARE_UPGRADES,
+} from '../src/index.js';
 import { makeTx, submitHex, TEST_SCRYPT_N } from './helpers.js';
 
 describe('a software upgrade at a height', () => {
@@ -70,17 +78,64 @@ describe('a software upgrade at a height', () => {
     await assert.rejects(start(), (e: HanglianError) => e.code === 'UPGRADE_REQUIRED');
 
     // The release that carries the upgrade continues from it.
-    const next = await start({ softwareUpgrades: ['v2'] });
+    const next = await start({ softwareUpgrades: [...SOFTWARE_UPGRADES, 'v2'] });
     try {
       assert.equal(next.chain.height, upgradeAt - 1);
+      assert.deepEqual(
+        appliedUpgrades(next.chain.reader()).map((u) => u.name),
+        [...SOFTWARE_UPGRADES].sort(),
+        'before its height, only what the chain was born with is in effect',
+      );
       const deadline = Date.now() + 20_000;
       while (next.chain.height < upgradeAt + 2 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
       }
       assert.ok(next.chain.height >= upgradeAt + 2, `stuck at ${next.chain.height}`);
       assert.equal(next.upgradeRequired, undefined);
+      // The block at the upgrade's height recorded it as in effect from there.
+      assert.deepEqual(
+        appliedUpgrades(next.chain.reader()).find((u) => u.name === 'v2'),
+        { name: 'v2', height: upgradeAt },
+      );
     } finally {
       await next.stop();
+    }
+  });
+
+  it('refuses to start on a chain born with an upgrade its release does not carry', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'hanglian-upgrade-born-'));
+    try {
+      const born = initNetwork({
+        dir: other,
+        chainId: 'hanglian-test',
+        organisations: [{ id: 'solo', name: 'Solo Co.', roles: ['regulator'] }],
+        validators: 1,
+        genesisTime: 1_700_000_000_000,
+        scryptN: TEST_SCRYPT_N,
+        basePort: 0,
+      });
+      assert.deepEqual(
+        born.genesis.upgrades,
+        [...SOFTWARE_UPGRADES],
+        'a new chain is born with every upgrade',
+      );
+      const key = readKeyFile(networkPaths.key(other, 'node0'), born.passphrase);
+      await assert.rejects(
+        HanglianNode.start({
+          name: 'node0',
+          dataDir: networkPaths.nodeData(other, 'node0'),
+          walPath: networkPaths.nodeWal(other, 'node0'),
+          genesis: born.genesis,
+          validatorKey: key,
+          api: { host: '127.0.0.1', port: 0 },
+          logLevel: 'silent',
+          softwareUpgrades: [],
+        }),
+        (e: HanglianError) =>
+          e.code === 'UPGRADE_REQUIRED' && e.message.includes(`"${SOFTWARE_UPGRADES[0]}"`),
+      );
+    } finally {
+      rmSync(other, { recursive: true, force: true });
     }
   });
 });

@@ -7,6 +7,7 @@ export { queryList } from './framework/module.js';
 export * from './framework/publicState.js';
 export * from './framework/state.js';
 export * from './framework/store.js';
+export * from './framework/upgrades.js';
 export * from './kernel.js';
 export * from './modules/catalog/index.js';
 export * from './modules/distribution/index.js';

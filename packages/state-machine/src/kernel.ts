@@ -28,6 +28,8 @@
 import { type CryptoSuite, ed25519Sha256 } from '@hanglian/core';
 import type { MembershipOracle } from './execution/stateMachine.js';
 import type { Module } from './framework/module.js';
+import type { StateReader } from './framework/state.js';
+import type { UpgradeDescription } from './framework/upgrades.js';
 import { CatalogModule } from './modules/catalog/module.js';
 import { DistributionMethod } from './modules/distribution/method.js';
 import { DistributionModule } from './modules/distribution/module.js';
@@ -39,6 +41,7 @@ import type { InterchainApp } from './modules/interchain/expected.js';
 import { InterchainMethod } from './modules/interchain/method.js';
 import { InterchainModule } from './modules/interchain/module.js';
 import { ItemsModule } from './modules/items/module.js';
+import { STOCK_INDEX_UPGRADE } from './modules/items/stores.js';
 import { LightClientsModule } from './modules/lightclients/module.js';
 import { OrdersModule } from './modules/orders/module.js';
 import { PrivacyModule } from './modules/privacy/module.js';
@@ -46,6 +49,23 @@ import type { RegistryModule } from './modules/registry/module.js';
 import { ReviewsMethod } from './modules/reviews/method.js';
 import { ReviewsModule } from './modules/reviews/module.js';
 import { SettlementModule } from './modules/settlement/module.js';
+
+/**
+ * The software upgrades this release of the kernel carries, oldest first (framework/upgrades.ts and
+ * docs/decisions/0012-upgrades-with-migrations.md). A new chain is born with all of them (its genesis
+ * lists them); a chain from before one takes it at the height governance schedules. Names are never
+ * reused or removed: a release must still replay a chain from its genesis.
+ */
+export const KERNEL_UPGRADES: readonly UpgradeDescription[] = [
+  {
+    name: STOCK_INDEX_UPGRADE,
+    summary:
+      "Items' owner index keeps the status in the key, so a merchant's stock is one prefix however many of its copies are in open orders.",
+  },
+];
+
+/** The names of KERNEL_UPGRADES: what a release carries, and what a new genesis lists. */
+export const KERNEL_UPGRADE_NAMES: readonly string[] = KERNEL_UPGRADES.map((upgrade) => upgrade.name);
 
 export interface KernelOptions {
   /** The chain's crypto suite, for modules that check signatures inside transactions (evidence). */
@@ -85,6 +105,10 @@ export interface Kernel {
   readonly modules: readonly Module[];
   /** Who may submit transactions: active identities of active organisations, not expired. */
   readonly membership: MembershipOracle;
+  /** The upgrade governance scheduled, for the StateMachine's `upgradePlan` (its migrations run at its height). */
+  readonly upgradePlan: (
+    state: StateReader,
+  ) => { readonly name: string; readonly height: number } | undefined;
 }
 
 export function createKernel(options: KernelOptions = {}): Kernel {
@@ -163,5 +187,6 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       ...(options.extraModules ?? []),
     ],
     membership: identity,
+    upgradePlan: (state) => governance.method.upgradePlan(state),
   };
 }

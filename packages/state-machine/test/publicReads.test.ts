@@ -73,6 +73,7 @@ function samples(): Record<string, unknown[]> {
     'governance.validators': [{}],
     'governance.parameters': [{}],
     'governance.upgradePlan': [{}],
+    'governance.upgrades': [{}],
     'settlement.balance': [{ address: address(keys.pay) }],
     'settlement.supply': [{}],
     'settlement.issuer': [{ org: 'pay' }],

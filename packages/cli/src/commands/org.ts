@@ -34,6 +34,7 @@ import {
 } from '@hanglian/sdk';
 import type { Command } from 'commander';
 import { loadMemberSigner, type MemberKeyOptions, withMemberKeyOptions } from '../signing.js';
+import type { CliBuild } from './node.js';
 
 /** Submits a proposal and prints its id (the proposer's organisation has voted yes by proposing). */
 async function propose(opts: MemberKeyOptions, title: string, action: ProposalAction): Promise<void> {
@@ -96,7 +97,13 @@ interface IdentityView {
   status: string;
 }
 
-export function registerOrg(program: Command): void {
+/** What `governance.upgrades` answers (the state machine's UpgradesView, as JSON). */
+interface UpgradesAnswer {
+  applied: Array<{ name: string; height: number }>;
+  scheduled: { name: string; height: number; info?: string; scheduledAt: number } | null;
+}
+
+export function registerOrg(program: Command, build: CliBuild = {}): void {
   const org = program
     .command('org')
     .description(
@@ -441,6 +448,47 @@ export function registerOrg(program: Command): void {
           `${String(p.id).padStart(4)}  ${p.status.padEnd(8)}  yes ${p.yes.join(',') || '-'}  no ${p.no.join(',') || '-'}  ${p.title}\n`,
         );
       }
+    });
+
+  org
+    .command('upgrades')
+    .description(
+      'the software upgrades the chain runs (born with, or taken at a height), the one scheduled, and whether this release carries them',
+    )
+    .requiredOption('--api <url>', 'a node API')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  hanglian org upgrades --api http://127.0.0.1:26657\n')
+    .action(async (opts: { api: string; json?: boolean }) => {
+      const client = createClient({ url: opts.api });
+      const { result } = await query<UpgradesAnswer>(client, { module: 'governance', name: 'upgrades' });
+      // The node package is heavy to load: only this command needs its list.
+      const carried = build.softwareUpgrades ?? (await import('@hanglian/node')).SOFTWARE_UPGRADES;
+      const missing = [
+        ...result.applied.map((u) => u.name),
+        ...(result.scheduled ? [result.scheduled.name] : []),
+      ].filter((name) => !carried.includes(name));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ ...result, carried, missing })}\n`);
+        return;
+      }
+      const out: string[] = ['in effect:'];
+      for (const u of result.applied) {
+        out.push(`  ${u.name.padEnd(24)} ${u.height === 0 ? 'since genesis' : `since height ${u.height}`}`);
+      }
+      if (result.applied.length === 0) out.push('  none');
+      const plan = result.scheduled;
+      out.push(
+        plan === null
+          ? 'scheduled: none'
+          : `scheduled: ${plan.name} at height ${plan.height}${plan.info === undefined ? '' : ` (${plan.info})`}`,
+      );
+      out.push(`this release carries: ${carried.join(', ') || 'none'}`);
+      if (missing.length > 0) {
+        out.push(
+          `this release lacks ${missing.join(', ')}: its node stops at (or refuses) the chain; install the release that carries ${missing.length === 1 ? 'it' : 'them'}`,
+        );
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
     });
 
   withMemberKeyOptions(

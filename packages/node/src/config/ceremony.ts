@@ -21,7 +21,7 @@ import {
   sha256,
   utf8,
 } from '@hanglian/core';
-import type { GenesisDocument } from '@hanglian/state-machine';
+import { type GenesisDocument, KERNEL_UPGRADE_NAMES } from '@hanglian/state-machine';
 import { NodeErrors } from '../errors.js';
 import type { OrganisationCard } from './organisation.js';
 
@@ -66,6 +66,11 @@ export interface NewGenesisOptions {
   readonly registry?: unknown;
   /** The insights module's section. */
   readonly insights?: unknown;
+  /**
+   * The software upgrades the chain is born with (default every one this release carries,
+   * `KERNEL_UPGRADE_NAMES`): a new chain starts with the newest layouts and never migrates.
+   */
+  readonly upgrades?: readonly string[];
 }
 
 /** A draft genesis with no organisation yet. */
@@ -97,6 +102,7 @@ export function newGenesis(options: NewGenesisOptions): GenesisDocument {
     genesisTime: options.genesisTime,
     cryptoSuite: 'ed25519-sha256',
     ...(options.dev === true ? { dev: true } : {}),
+    upgrades: [...(options.upgrades ?? KERNEL_UPGRADE_NAMES)],
     modules: {
       identity,
       governance,

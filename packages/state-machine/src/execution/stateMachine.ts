@@ -37,6 +37,7 @@ import type {
 } from '../framework/module.js';
 import { PublicStateView } from '../framework/publicState.js';
 import { StateOverlay, type StateReader, type StateWriter } from '../framework/state.js';
+import { appliedUpgradeStore, upgradeApplied } from '../framework/upgrades.js';
 import { KernelGas, SimpleGasMeter } from './gas.js';
 import { nonceStore } from './nonceStore.js';
 
@@ -100,6 +101,14 @@ export const GenesisDocumentSchema = Type.Object(
      * such as the insights module's fast calendar. Part of the genesis hash, so no node can flip it.
      */
     dev: Type.Optional(Type.Boolean()),
+    /**
+     * The software upgrades the chain is born with (framework/upgrades.ts): their layouts and rules apply
+     * from the first block and they never migrate. A genesis made before an upgrade lacks it, so a release
+     * that carries it still replays that chain as it was, and migrates at the height governance sets.
+     */
+    upgrades: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }), { maxItems: 256 }),
+    ),
     modules: Type.Record(Type.String(), Type.Unknown()),
     /**
      * The founders' consent: each founding organisation's root key signs the document without this
@@ -135,6 +144,15 @@ export interface StateMachineOptions {
   /** How far ahead of the current height a transaction's expiry may be. */
   readonly maxTxLifetime?: number;
   readonly txGasLimit?: number;
+  /**
+   * The names of the software upgrades this release carries (default none). A chain whose genesis or whose
+   * scheduled upgrade names another one cannot be run by it (UPGRADE_NOT_CARRIED).
+   */
+  readonly upgrades?: readonly string[];
+  /** The upgrade governance scheduled, if any: at its height, the modules' migrations for it run. */
+  readonly upgradePlan?: (
+    state: StateReader,
+  ) => { readonly name: string; readonly height: number } | undefined;
 }
 
 export interface BlockExecution {
@@ -170,6 +188,9 @@ export const MEMO_TEXT_RULE: TextRule = { maxChars: 256, maxBytes: 768 };
 
 export const DEFAULT_MAX_TX_LIFETIME = 10_000;
 
+/** The executor's own stores (no module's): whose nonce is next, which upgrades are in effect. Public. */
+const EXECUTOR_STORES = [nonceStore, appliedUpgradeStore] as const;
+
 export class StateMachine {
   readonly chainId: string;
   readonly modules: readonly Module[];
@@ -177,6 +198,8 @@ export class StateMachine {
   readonly #verifySignatures: (tx: DecodedTx) => void;
   readonly #maxTxLifetime: number;
   readonly #txGasLimit: number;
+  readonly #upgrades: readonly string[];
+  readonly #upgradePlan: StateMachineOptions['upgradePlan'];
   readonly #commands = new Map<string, CompiledCommand>();
   readonly #queries = new Map<string, CompiledQuery>();
 
@@ -187,6 +210,8 @@ export class StateMachine {
     this.#verifySignatures = options.verifySignatures ?? ((tx) => verifyTxSignatures(tx, options.suite));
     this.#maxTxLifetime = options.maxTxLifetime ?? DEFAULT_MAX_TX_LIFETIME;
     this.#txGasLimit = options.txGasLimit ?? KernelGas.defaultTxLimit;
+    this.#upgrades = options.upgrades ?? [];
+    this.#upgradePlan = options.upgradePlan;
     const names = new Set<string>();
     for (const module of options.modules) {
       if (names.has(module.name)) throw new Error(`module ${module.name} registered twice`);
@@ -225,6 +250,16 @@ export class StateMachine {
       if (!this.modules.some((m) => m.name === name)) {
         throw new HanglianError(ExecutionErrors.GENESIS_INVALID, `genesis names unknown module ${name}`);
       }
+    }
+    for (const name of genesis.upgrades ?? []) {
+      if (!this.#upgrades.includes(name)) {
+        throw new HanglianError(
+          ExecutionErrors.UPGRADE_NOT_CARRIED,
+          `the chain is born with software upgrade "${name}", which this release does not carry`,
+          { details: { upgrade: name } },
+        );
+      }
+      appliedUpgradeStore.set(state, name, { height: 0 });
     }
     for (const module of this.modules) {
       // An absent section is an empty one: modules with defaults accept it, others name what is missing.
@@ -393,6 +428,7 @@ export class StateMachine {
         blockEvents.push({ module: module.name, name, topics: [...topics], data });
       },
     });
+    this.#applyScheduledUpgrade(block, state, blockEvents);
     for (const module of this.modules) module.beforeTransactions?.(hookContext(module));
 
     const txResults: TxResult[] = [];
@@ -428,6 +464,42 @@ export class StateMachine {
 
     for (const module of this.modules) module.afterTransactions?.(hookContext(module));
     return { txResults, blockEvents, excluded, included };
+  }
+
+  /**
+   * At the height of the upgrade governance scheduled, before anything else of the block: every module's
+   * migration for it, in module order, then the record that it is in effect (event `upgrades.applied`).
+   * A node whose release lacks the upgrade stops before this height (the node's UPGRADE_REQUIRED); the
+   * error here is the state machine's own guard, never a block's result.
+   */
+  #applyScheduledUpgrade(block: BlockInfo, state: StateWriter, blockEvents: ChainEvent[]): void {
+    const plan = this.#upgradePlan?.(state);
+    if (plan === undefined || plan.height !== block.height || upgradeApplied(state, plan.name)) return;
+    if (!this.#upgrades.includes(plan.name)) {
+      throw new HanglianError(
+        ExecutionErrors.UPGRADE_NOT_CARRIED,
+        `software upgrade "${plan.name}" takes effect at height ${plan.height} and this release does not carry it`,
+        { details: { upgrade: plan.name, height: plan.height } },
+      );
+    }
+    for (const module of this.modules) {
+      const migrate = module.migrations?.[plan.name];
+      if (migrate === undefined) continue;
+      migrate({
+        block,
+        state,
+        emit: (name, data, topics = []) => {
+          blockEvents.push({ module: module.name, name, topics: [...topics], data });
+        },
+      });
+    }
+    appliedUpgradeStore.set(state, plan.name, { height: block.height });
+    blockEvents.push({
+      module: appliedUpgradeStore.module,
+      name: 'applied',
+      topics: [`upgrade:${plan.name}`],
+      data: { upgrade: plan.name, height: block.height },
+    });
   }
 
   #runCommand(tx: DecodedTx, block: BlockInfo, state: StateWriter): TxResult {
@@ -560,7 +632,7 @@ export class StateMachine {
    * personal (consumers' one-time keys sign as actors and have no nonce).
    */
   stateAccess(key: string): ReadAccess {
-    if (key.startsWith(`${nonceStore.module}/${nonceStore.name}/`)) return 'public';
+    if (EXECUTOR_STORES.some((store) => key.startsWith(`${store.module}/${store.name}/`))) return 'public';
     for (const module of this.modules) {
       if (!key.startsWith(`${module.name}/`)) continue;
       for (const store of module.stores) {
@@ -572,7 +644,9 @@ export class StateMachine {
 
   /** Every store with its access, as `<module>/<store>`: what queries may declare they read. */
   storeAccess(): Map<string, ReadAccess> {
-    const out = new Map<string, ReadAccess>([[`${nonceStore.module}/${nonceStore.name}`, 'public']]);
+    const out = new Map<string, ReadAccess>(
+      EXECUTOR_STORES.map((store) => [`${store.module}/${store.name}`, 'public']),
+    );
     for (const module of this.modules) {
       for (const store of module.stores) out.set(`${module.name}/${store.name}`, store.access ?? 'members');
     }

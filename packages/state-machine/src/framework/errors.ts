@@ -39,5 +39,10 @@ export const ExecutionErrors = defineErrorCodes('execution', {
       'A query answered to someone who is not a member touched a members-only store (docs/privacy.md: the public-read rule).',
   },
   GENESIS_INVALID: { kind: 'invalid', summary: 'The genesis document breaks a rule.' },
+  UPGRADE_NOT_CARRIED: {
+    kind: 'internal',
+    summary:
+      'The chain runs a software upgrade (from its genesis, or scheduled at this height) that this release does not carry: run a release that does.',
+  },
   BLOCK_TX_INVALID: { kind: 'invalid', summary: 'A block contains a transaction that fails authentication.' },
 });

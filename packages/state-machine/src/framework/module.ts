@@ -166,6 +166,13 @@ export interface Module {
   initGenesis?(ctx: GenesisContext, genesis: unknown): void;
   beforeTransactions?(ctx: BlockHookContext): void;
   afterTransactions?(ctx: BlockHookContext): void;
+  /**
+   * State migrations, by the name of the software upgrade that brings them (framework/upgrades.ts): run
+   * once, at the start of the block at the upgrade's height, before any block hook. A chain born with the
+   * upgrade never runs them, so the module must write the new layout from genesis on when the upgrade is
+   * in effect (`upgradeApplied`). Deterministic like any execution: state in, state out.
+   */
+  readonly migrations?: Readonly<Record<string, (ctx: BlockHookContext) => void>>;
 }
 
 export type { ChainEvent };

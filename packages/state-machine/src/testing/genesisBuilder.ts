@@ -1,5 +1,6 @@
 import { bytesToHex } from '@hanglian/core';
 import type { GenesisDocument } from '../execution/stateMachine.js';
+import { KERNEL_UPGRADE_NAMES } from '../kernel.js';
 import type { GovernanceGenesis } from '../modules/governance/module.js';
 import type { GovernanceParameters } from '../modules/governance/stores.js';
 import type { IdentityGenesis } from '../modules/identity/module.js';
@@ -22,10 +23,20 @@ export class GenesisBuilder {
   readonly #identity: IdentityGenesis = { organisations: [], identities: [] };
   readonly #governance: GovernanceGenesis = { validators: [] };
   readonly #settlement: SettlementGenesis = { symbol: 'CNYS', decimals: 2, issuers: [], balances: [] };
+  #upgrades: readonly string[] = KERNEL_UPGRADE_NAMES;
 
   constructor(options: { chainId?: string; genesisTime?: number } = {}) {
     this.chainId = options.chainId ?? TEST_CHAIN_ID;
     this.genesisTime = options.genesisTime ?? TEST_GENESIS_TIME;
+  }
+
+  /**
+   * The software upgrades the chain is born with (default all the kernel carries, as a new chain's
+   * genesis). `[]` makes a chain from before every upgrade: one that must migrate when they are scheduled.
+   */
+  upgrades(names: readonly string[]): this {
+    this.#upgrades = [...names];
+    return this;
   }
 
   organisation(id: string, roles: readonly BusinessRole[], name = id): this {
@@ -92,6 +103,7 @@ export class GenesisBuilder {
       chainId: this.chainId,
       genesisTime: this.genesisTime,
       cryptoSuite: 'ed25519-sha256' as const,
+      ...(this.#upgrades.length === 0 ? {} : { upgrades: [...this.#upgrades] }),
       modules: { identity: this.#identity, governance: this.#governance, settlement: this.#settlement },
     });
   }

@@ -18,7 +18,7 @@ import { nonceStore } from '../execution/nonceStore.js';
 import { type BlockExecution, type GenesisDocument, StateMachine } from '../execution/stateMachine.js';
 import type { BlockInfo } from '../framework/module.js';
 import { MemoryState, StateOverlay } from '../framework/state.js';
-import { createKernel, type Kernel } from '../kernel.js';
+import { createKernel, KERNEL_UPGRADE_NAMES, type Kernel } from '../kernel.js';
 import { standardTestNetwork } from './genesisBuilder.js';
 
 export interface TestChainOptions {
@@ -64,6 +64,8 @@ export class TestChain {
       modules: this.kernel.modules,
       membership: this.kernel.membership,
       suite: ed25519Sha256,
+      upgrades: KERNEL_UPGRADE_NAMES,
+      upgradePlan: this.kernel.upgradePlan,
       ...(options.maxTxLifetime === undefined ? {} : { maxTxLifetime: options.maxTxLifetime }),
     });
     this.machine.initGenesis(genesis, this.state);

@@ -15,6 +15,12 @@ export interface ListingView extends Listing {
   category: string;
 }
 
+/**
+ * What counting a merchant's stock reads (items' `stock`): the owner index, `held` from the stock-index
+ * upgrade on and `holdings` before it, and the record of which is in effect.
+ */
+const STOCK_READS = ['items/held', 'items/holdings', 'upgrades/applied'];
+
 const ListingsParams = Type.Object(
   {
     sku: Type.Optional(Type.String({ maxLength: 64 })),
@@ -51,7 +57,7 @@ export function createCatalogQueries(items: ItemsForCatalog, distribution: Distr
 
   const listing = {
     name: 'listing',
-    reads: { public: ['catalog/listings', 'distribution/channels', 'items/holdings', 'items/products'] },
+    reads: { public: ['catalog/listings', 'distribution/channels', ...STOCK_READS, 'items/products'] },
     access: 'public',
     summary: 'A listing with its stock and channel verdict.',
     paramsSchema: Type.Object({ id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
@@ -68,7 +74,7 @@ export function createCatalogQueries(items: ItemsForCatalog, distribution: Distr
         'catalog/bySku',
         'catalog/listings',
         'distribution/channels',
-        'items/holdings',
+        ...STOCK_READS,
         'items/products',
       ],
     },

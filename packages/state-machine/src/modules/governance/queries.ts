@@ -1,6 +1,7 @@
 import { UintSchema } from '@hanglian/core';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { Query } from '../../framework/module.js';
+import { appliedUpgrades } from '../../framework/upgrades.js';
 import type { GovernanceMethod } from './method.js';
 import {
   type GovernanceParameters,
@@ -11,6 +12,7 @@ import {
   ProposalStatusSchema,
   proposalStore,
   type UpgradePlan,
+  UpgradePlanSchema,
   type Validator,
 } from './stores.js';
 import { pendingChanges } from './validators.js';
@@ -33,6 +35,18 @@ export interface ValidatorsView {
   /** Approved changes that reach `next` at the end of the current block. */
   pending: Array<{ publicKey: Uint8Array; power: number; org: string }>;
 }
+
+const UpgradesViewSchema = Type.Object(
+  {
+    applied: Type.Array(
+      Type.Object({ name: Type.String(), height: UintSchema }, { additionalProperties: false }),
+    ),
+    scheduled: Type.Union([UpgradePlanSchema, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+/** What `governance.upgrades` answers. */
+export type UpgradesView = Static<typeof UpgradesViewSchema>;
 
 export function createGovernanceQueries(governance: GovernanceMethod) {
   const proposal = {
@@ -100,5 +114,20 @@ export function createGovernanceQueries(governance: GovernanceMethod) {
     paramsSchema: NoParams,
     execute: (ctx) => governance.upgradePlan(ctx.state) ?? null,
   } satisfies Query<typeof NoParams, UpgradePlan | null>;
-  return { proposal, proposals, validators, parameters, upgradePlan };
+  const upgrades = {
+    name: 'upgrades',
+    reads: { public: ['governance/upgrade', 'upgrades/applied'] },
+    resultSchema: UpgradesViewSchema,
+    access: 'public',
+    summary:
+      'The software upgrades in effect (each with the height it took effect at; 0: the chain was born with it) and the one scheduled ahead, if any.',
+    paramsSchema: NoParams,
+    execute: (ctx): UpgradesView => {
+      const applied = appliedUpgrades(ctx.state);
+      const plan = governance.upgradePlan(ctx.state);
+      const ahead = plan !== undefined && !applied.some((u) => u.name === plan.name) ? plan : undefined;
+      return { applied, scheduled: ahead ?? null };
+    },
+  } satisfies Query<typeof NoParams, UpgradesView>;
+  return { proposal, proposals, validators, parameters, upgradePlan, upgrades };
 }

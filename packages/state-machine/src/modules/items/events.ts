@@ -7,4 +7,6 @@ export const ItemsEvents = {
   sentAcross: 'sentAcross',
   receivedAcross: 'receivedAcross',
   returnedAcross: 'returnedAcross',
+  /** The stock-index upgrade's migration moved the owner index (`holdings` to `held`): how many entries. */
+  holdingsMoved: 'holdingsMoved',
 } as const;

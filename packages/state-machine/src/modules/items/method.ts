@@ -5,12 +5,15 @@
  */
 import { HanglianError } from '@hanglian/core';
 import type { StateReader, StateWriter } from '../../framework/state.js';
+import { upgradeApplied } from '../../framework/upgrades.js';
 import { ItemsErrors } from './errors.js';
 import type { ChannelJudgement, ChannelsForItems } from './expected.js';
 import {
   type Batch,
   batchStore,
   batchTraceStore,
+  heldId,
+  heldStore,
   holdingsStore,
   type ItemState,
   type ItemStatus,
@@ -20,6 +23,7 @@ import {
   type Product,
   parseItemCode,
   productStore,
+  STOCK_INDEX_UPGRADE,
   sequenceKey,
   type TraceEvent,
   traceStore,
@@ -149,8 +153,16 @@ export class ItemsMethod {
       disposition: next.status,
     });
     itemStore.set(state, item.code, next);
-    holdingsStore.delete(state, `${item.state.owner}/${item.product.sku}/${item.code}`);
-    holdingsStore.set(state, `${next.owner}/${item.product.sku}/${item.code}`, { status: next.status });
+    const sku = item.product.sku;
+    if (upgradeApplied(state, STOCK_INDEX_UPGRADE)) {
+      if (next.owner !== item.state.owner || next.status !== item.state.status) {
+        heldStore.delete(state, heldId(item.state.owner, sku, item.state.status, item.code));
+        heldStore.set(state, heldId(next.owner, sku, next.status, item.code), {});
+      }
+    } else {
+      holdingsStore.delete(state, `${item.state.owner}/${sku}/${item.code}`);
+      holdingsStore.set(state, `${next.owner}/${sku}/${item.code}`, { status: next.status });
+    }
     return next;
   }
 
@@ -166,6 +178,14 @@ export class ItemsMethod {
     status: ItemStatus = 'in-stock',
   ): string[] {
     const codes: string[] = [];
+    if (upgradeApplied(state, STOCK_INDEX_UPGRADE)) {
+      const prefix = heldId(owner, sku, status, '');
+      for (const [key] of heldStore.entries(state, prefix)) {
+        codes.push(key.slice(prefix.length));
+        if (codes.length >= limit) break;
+      }
+      return codes;
+    }
     for (const [key, holding] of holdingsStore.entries(state, `${owner}/${sku}/`)) {
       if (holding.status !== status) continue;
       codes.push(key.slice(owner.length + sku.length + 2));
@@ -177,9 +197,29 @@ export class ItemsMethod {
   /** How many items of `sku` `owner` holds in stock. */
   stock(state: StateReader, owner: Party, sku: string): number {
     let count = 0;
+    if (upgradeApplied(state, STOCK_INDEX_UPGRADE)) {
+      for (const _ of heldStore.entries(state, heldId(owner, sku, 'in-stock', ''))) count++;
+      return count;
+    }
     for (const [, holding] of holdingsStore.entries(state, `${owner}/${sku}/`))
       if (holding.status === 'in-stock') count++;
     return count;
+  }
+
+  /**
+   * The migration of STOCK_INDEX_UPGRADE: every entry of `holdings` moves to `held`, under its status.
+   * Read in full before writing, so the scan never sees its own writes. Returns how many moved.
+   */
+  moveHoldingsToHeld(state: StateWriter): number {
+    const entries = [...holdingsStore.entries(state)];
+    for (const [id, { status }] of entries) {
+      const owner = id.slice(0, id.indexOf('/'));
+      const code = id.slice(id.lastIndexOf('/') + 1);
+      const sku = id.slice(owner.length + 1, id.lastIndexOf('/'));
+      holdingsStore.delete(state, id);
+      heldStore.set(state, heldId(owner, sku, status, code), {});
+    }
+    return entries.length;
   }
 
   /** The item's history: its batch's events (commissioning, recall) and its own, in time order. */

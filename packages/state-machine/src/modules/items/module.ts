@@ -1,4 +1,5 @@
 import {
+  type BlockHookContext,
   type Command,
   type Module,
   type Query,
@@ -9,11 +10,12 @@ import { MintBatchCommand } from './commands/mintBatch.js';
 import { RecallBatchCommand } from './commands/recallBatch.js';
 import { RecordEventCommand } from './commands/recordEvent.js';
 import { RegisterProductCommand } from './commands/registerProduct.js';
+import { ItemsEvents } from './events.js';
 import type { ChannelsForItems, IdentityForItems, ItemsLinks } from './expected.js';
 import { ItemsInterchainApp, SendAcrossCommand } from './interchain.js';
 import { ItemsMethod } from './method.js';
 import { createItemsQueries } from './queries.js';
-import { ITEMS_MODULE } from './stores.js';
+import { ITEMS_MODULE, STOCK_INDEX_UPGRADE } from './stores.js';
 
 /**
  * One code per physical item (一物一码): products, batches minted as ranges, the state of each item
@@ -66,9 +68,23 @@ export class ItemsModule implements Module {
       name: 'holdings',
       access: 'public',
       keyLayout: 'items/holdings/<owner party>/<sku>/<code>',
-      summary: "Items that left their producer, by owner (a merchant's stock is one prefix scan).",
+      summary: 'Items that left their producer, by owner, with their status (until the stock-index upgrade).',
+    },
+    {
+      name: 'held',
+      access: 'public',
+      keyLayout: 'items/held/<owner party>/<sku>/<status>/<code>',
+      summary:
+        "Items that left their producer, by owner and status (from the stock-index upgrade): a merchant's stock is one prefix.",
     },
   ];
+  /** The stock-index upgrade moves the owner index under each item's status (`ItemsMethod.moveHoldingsToHeld`). */
+  readonly migrations = {
+    [STOCK_INDEX_UPGRADE]: (ctx: BlockHookContext): void => {
+      const moved = this.method.moveHoldingsToHeld(ctx.state);
+      ctx.emit(ItemsEvents.holdingsMoved, { upgrade: STOCK_INDEX_UPGRADE, moved });
+    },
+  };
 
   /**
    * `channels` judges an item's position against its producer's channels (the distribution module's

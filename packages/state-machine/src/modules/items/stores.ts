@@ -180,7 +180,8 @@ export const productsByProducerStore = new Store(
 
 /**
  * `items/holdings/<owner party>/<sku>/<code>` → status: every item that left its producer, indexed by
- * owner, so a merchant's stock of a product is one prefix scan. Kept in step by `ItemsMethod.apply`.
+ * owner. Kept in step by `ItemsMethod.apply` until STOCK_INDEX_UPGRADE, whose migration moves it to
+ * `held`; a chain born with that upgrade never writes here.
  */
 export const holdingsStore = new Store(
   ITEMS_MODULE,
@@ -189,6 +190,29 @@ export const holdingsStore = new Store(
     maxBytes: 64,
   }),
 );
+
+/**
+ * The software upgrade that moves the owner index from `holdings` to `held` (framework/upgrades.ts). Before
+ * it, finding a merchant's stock read past every copy it still owns for an open order (reserved, shipped,
+ * delivered); with the status in the key, its stock is exactly one prefix.
+ */
+export const STOCK_INDEX_UPGRADE = 'stock-index';
+
+/**
+ * `items/held/<owner party>/<sku>/<status>/<code>`: the owner index once STOCK_INDEX_UPGRADE is in effect
+ * (it replaces `holdings`, which the upgrade's migration empties). Key order within a status is code
+ * order, as in `holdings`, so the first codes in stock are the same ones.
+ */
+export const heldStore = new Store(
+  ITEMS_MODULE,
+  'held',
+  createCodec('Empty', Type.Object({}, { additionalProperties: false }), { maxBytes: 8 }),
+);
+
+/** The id in `heldStore` of `code` of `sku` held by `owner` with `status`. */
+export function heldId(owner: Party, sku: string, status: ItemStatus, code: string): string {
+  return `${owner}/${sku}/${status}/${code}`;
+}
 
 /** Sequence numbers are zero-padded in keys so that key order is event order. */
 export function sequenceKey(sequence: number): string {
