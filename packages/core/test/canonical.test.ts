@@ -179,6 +179,25 @@ describe('schema codecs', () => {
     { maxBytes: 64 },
   );
 
+  it('reads stored bytes without checking the schema again, but never oversized or malformed ones', () => {
+    // What encode checked is not checked again on every state read; bytes from outside use decode.
+    const outside = encodeCanonical({ v: 2, n: 1, s: 'ok' });
+    assert.deepEqual(codec.decodeStored(outside), { v: 2, n: 1, s: 'ok' });
+    assert.equal(
+      codeOf(() => codec.decode(outside)),
+      CoreErrors.SCHEMA_MISMATCH,
+    );
+    assert.deepEqual(codec.decodeStored(codec.encode({ v: 1, n: 5, s: 'ok' })), { v: 1, n: 5, s: 'ok' });
+    assert.equal(
+      codeOf(() => codec.decodeStored(encodeCanonical({ v: 1, n: 1, s: 'x'.repeat(80) }))),
+      CoreErrors.ENCODING_TOO_LARGE,
+    );
+    assert.equal(
+      codeOf(() => codec.decodeStored(new Uint8Array([0xff, 0x01]))),
+      CoreErrors.ENCODING_MALFORMED,
+    );
+  });
+
   it('checks values on encode and decode', () => {
     const bytes = codec.encode({ v: 1, n: 5, s: 'ok' });
     assert.deepEqual(codec.decode(bytes), { v: 1, n: 5, s: 'ok' });
