@@ -20,19 +20,18 @@ import {
 } from '../kv/kvStore.js';
 import {
   EMPTY_TREE,
-  encodeInternalRecord,
+  encodeGroupRecord,
   encodeLeafRecord,
+  type GroupChild,
   internalHash,
+  isGroupTop,
   leafHash,
   nodeKeyOf,
   pathBit,
-  SparseMerkleTree,
-  type StateChange,
-  type StateProof,
   type TreeRef,
-  type TreeUpdate,
   versionOfNodeKey,
-} from './tree.js';
+} from './nodeRecords.js';
+import { SparseMerkleTree, type StateChange, type StateProof, type TreeUpdate } from './tree.js';
 
 /** Sub-databases the state store owns. Their key layouts are specified in README.md. */
 export const StateSubDb = {
@@ -77,10 +76,11 @@ export interface StateStoreOptions {
 }
 /**
  * The layout of the state's records. Format 1 (before December 2026) stored tree nodes under their hash;
- * format 2 stores them under version and position. A directory of another format is refused, never
- * converted: the node re-syncs (state sync or block replay) into a fresh directory.
+ * format 2 stored each node under its version and position; format 3 stores internal nodes four levels to
+ * a record (nodeRecords.ts). A directory of another format is refused, never converted: the node re-syncs
+ * (state sync or block replay) into a fresh directory.
  */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 
 /** A record the caller lands in the same transaction as a version: `null` deletes the key. */
 export type ExtraWrite = readonly [subDb: string, key: Uint8Array, value: Uint8Array | null];
@@ -313,13 +313,16 @@ export class StateStore {
         StorageErrorCode.InvalidArgument,
         'a state is imported into an empty store only',
       );
-    // Completed subtrees, left to right: each is the whole of the tree below its position so far.
-    const stack: Array<{ depth: number; path: Uint8Array; hash: Uint8Array }> = [];
+    // Completed subtrees, left to right: each is the whole of the tree below its position so far. An
+    // internal node below a group's top is not written on its own: it waits, as `child`, inside its
+    // parent until the group's top is made and the group is written as one record (format 3).
+    const stack: Array<{ depth: number; path: Uint8Array; hash: Uint8Array; child: GroupChild }> = [];
     let batch = this.#kv.createBatch();
     let inBatch = 0;
     const writeNode = (depth: number, path: Uint8Array, record: Uint8Array) =>
       batch.put(StateSubDb.TreeNodes, nodeKeyOf(version, depth, path), record);
-    const ref = (hash: Uint8Array): TreeRef => (bytesEqual(hash, ZERO_HASH) ? EMPTY_TREE : { hash, version });
+    const stored = (hash: Uint8Array): TreeRef =>
+      bytesEqual(hash, ZERO_HASH) ? EMPTY_TREE : { hash, version };
     // Joins the subtrees on top of the stack into one at depth `target` (their leaves are all in).
     const close = (target: number) => {
       for (;;) {
@@ -327,24 +330,29 @@ export class StateStore {
         if (top.depth <= target) return;
         const depth = top.depth - 1;
         const below = stack[stack.length - 2];
-        let left = ZERO_HASH;
-        let right = top.hash;
+        let left: GroupChild = EMPTY_TREE;
+        let right: GroupChild = top.child;
         let count = 1;
         if (pathBit(top.path, depth) === 0) {
-          left = top.hash;
-          right = ZERO_HASH;
+          left = top.child;
+          right = EMPTY_TREE;
         } else if (
           below !== undefined &&
           below.depth === top.depth &&
           sharesBits(below.path, top.path, depth)
         ) {
-          left = below.hash;
+          left = below.child;
           count = 2;
         }
-        const hash = internalHash(left, right);
-        writeNode(depth, top.path, encodeInternalRecord(ref(left), ref(right)));
+        const hash = internalHash(left.hash, right.hash);
+        const node = { hash, left, right };
+        let child: GroupChild = node;
+        if (isGroupTop(depth)) {
+          writeNode(depth, top.path, encodeGroupRecord(node));
+          child = stored(hash);
+        }
         stack.length -= count;
-        stack.push({ depth, path: top.path, hash });
+        stack.push({ depth, path: top.path, hash, child });
       }
     };
     const flushIfFull = () => {
@@ -360,7 +368,8 @@ export class StateStore {
       const depth = Math.max(previousSplit, nextSplit) + 1;
       batch.put(StateSubDb.Values, leaf.key, leaf.value);
       writeNode(depth, leaf.keyHash, encodeLeafRecord(leaf.key, leaf.value));
-      stack.push({ depth, path: leaf.keyHash, hash: leafHash(leaf.keyHash, sha256(leaf.value)) });
+      const hash = leafHash(leaf.keyHash, sha256(leaf.value));
+      stack.push({ depth, path: leaf.keyHash, hash, child: stored(hash) });
       close(nextSplit + 1);
       previousSplit = nextSplit;
       inBatch++;
