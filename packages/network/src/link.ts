@@ -53,7 +53,9 @@ const CONTROL_FRAME_LIMIT = 2;
 /** After a goodbye, how long the socket may take to flush before it is destroyed. */
 const GOODBYE_FLUSH_MS = 1000;
 
-type LinkState = 'hello' | 'auth' | 'authorizing' | 'awaiting-ready' | 'open' | 'closed';
+// 'draining': closed for this side (nothing more is sent, the owner was told), still reading the remote's
+// data frames until its FIN: see `close`'s `drain`.
+type LinkState = 'hello' | 'auth' | 'authorizing' | 'awaiting-ready' | 'open' | 'draining' | 'closed';
 
 export interface LinkParams {
   readonly socket: Socket;
@@ -121,7 +123,7 @@ export class Link {
   }
 
   get isClosed(): boolean {
-    return this.#state === 'closed';
+    return this.#state === 'closed' || this.#state === 'draining';
   }
 
   /** Bytes waiting in the socket; the peer's send queues hold frames back above their high-water mark. */
@@ -145,27 +147,40 @@ export class Link {
 
   /**
    * Closes the link. With `goodbye`, and once keys exist, the remote is first told why, so it can tell a
-   * refusal from a network fault.
+   * refusal from a network fault. With `drain` as well (an open link replaced by a duplicate), the data
+   * frames the remote sent before it saw the goodbye are still delivered, up to its FIN: it kept sending
+   * on this link until then, and a message dropped here would be lost, not resent.
    */
-  close(reason: DisconnectReason, options: { goodbye?: boolean } = {}): void {
+  close(reason: DisconnectReason, options: { goodbye?: boolean; drain?: boolean } = {}): void {
+    if (this.#state === 'draining') {
+      // The remote's FIN, an error or the flush timer: the owner was told when draining began.
+      this.#state = 'closed';
+      this.#incoming.clear();
+      this.#socket.destroy();
+      return;
+    }
     if (this.#state === 'closed') return;
     const wasOpen = this.#state === 'open';
     this.#state = 'closed';
     this.#clearTimers();
-    this.#incoming.clear();
     this.#ephemeral = null;
     const reasonCode = GOODBYE_REASONS.indexOf(reason);
     if (options.goodbye === true && this.#sendCipher !== null && reasonCode >= 0 && !this.#socket.destroyed) {
       this.#socket.end(this.#sendCipher.seal(Uint8Array.of(FrameType.goodbye, reasonCode)));
-      // Read on (and discard) so the remote's FIN is seen and the socket closes at once; the timer bounds
-      // how long a remote that never closes can hold it (and keeps a stopping server.close() moving).
+      if (options.drain === true && wasOpen) this.#state = 'draining';
+      else this.#incoming.clear();
+      // Read on (and discard, unless draining) so the remote's FIN is seen and the socket closes at once;
+      // the timer bounds how long a remote that never closes can hold it (and keeps a stopping
+      // server.close() moving).
       this.#socket.resume();
       const destroyTimer = setTimeout(() => this.#socket.destroy(), GOODBYE_FLUSH_MS);
       this.#socket.once('close', () => clearTimeout(destroyTimer));
     } else {
+      this.#incoming.clear();
       this.#socket.destroy();
     }
     this.#params.onClose(this, reason, wasOpen);
+    if (this.#state === 'draining') this.#pump(); // frames already read
   }
 
   #clearTimers(): void {
@@ -212,6 +227,15 @@ export class Link {
           const frame = this.#readFrame(this.#params.maxFrameBytes, 'frame-too-large');
           if (frame === null) return;
           this.#onOpenFrame(frame);
+          break;
+        }
+        case 'draining': {
+          const frame = this.#readFrame(this.#params.maxFrameBytes, 'frame-too-large');
+          if (frame === null) return;
+          // Data only: nothing is sent any more (a ping stays unanswered), a goodbye ends the drain.
+          if (frame[0] === FrameType.goodbye) this.close('remote-goodbye');
+          else if (frame[0] !== FrameType.ping && frame[0] !== FrameType.pong)
+            this.#params.onFrame(this, frame);
           break;
         }
         case 'authorizing':

@@ -493,12 +493,14 @@ export class Network {
     if (target !== undefined && target.keyHex === null) target.keyHex = hex;
     const existing = this.#peers.get(hex);
     if (existing !== undefined) {
+      // Both ends pick the same link to keep; what the remote sent on the other before it learnt which is
+      // still delivered (`drain`).
       if (!this.#keepNewLink(existing.link, link)) {
-        link.close('duplicate', { goodbye: true });
+        link.close('duplicate', { goodbye: true, drain: true });
         return;
       }
       this.#peers.delete(hex); // replaced silently: the peer stays connected
-      existing.link.close('duplicate', { goodbye: true });
+      existing.link.close('duplicate', { goodbye: true, drain: true });
     }
     const peer = new Peer(link, this.#channelList, this.options.socketHighWaterBytes, Date.now());
     this.#peers.set(hex, peer);
@@ -548,8 +550,11 @@ export class Network {
   // ---- frames ----
 
   #onFrame(link: Link, plaintext: Buffer): void {
-    const peer = this.#peerByLink.get(link);
-    if (peer === undefined || this.#peers.get(peer.publicKeyHex) !== peer) return; // a replaced duplicate
+    // A frame of a link replaced by a duplicate (draining) is delivered like any: the same authenticated
+    // identity sent it before it learnt of the replacement. A link refused as a duplicate at once has
+    // no peer of its own: its frames count for the one kept.
+    const peer = this.#peerByLink.get(link) ?? this.#peers.get(bytesToHex(link.remotePublicKey!));
+    if (peer === undefined) return;
     if (plaintext[0] !== FrameType.message || plaintext.byteLength < 2) {
       this.#counters.malformedFrames += 1;
       this.#penalise(peer.publicKeyHex, 'malformed');
@@ -602,7 +607,8 @@ export class Network {
     }
     if (channel.options.relay) {
       for (const other of this.#peers.values()) {
-        if (other !== peer && this.#enqueue(other, channel, plaintext)) counters.relayed += 1;
+        if (other.publicKeyHex !== peer.publicKeyHex && this.#enqueue(other, channel, plaintext))
+          counters.relayed += 1;
       }
     }
   }

@@ -185,6 +185,50 @@ describe('peer manager', () => {
     }
   });
 
+  it('delivers what a node sends on a link the remote is replacing with a duplicate', async () => {
+    // Both dial at once: each end sees one link open, sends on it at once, and the two ends then keep the
+    // same one of the two links. A message sent on the one dropped must still arrive.
+    const membership = createMembership(2);
+    for (let round = 0; round < 12; round++) {
+      const a = testNetwork(membership.keys[0]!, membership);
+      const b = testNetwork(membership.keys[1]!, membership);
+      const gotAtA: string[] = [];
+      const gotAtB: string[] = [];
+      a.handle('consensus', (_from, payload) => void gotAtA.push(Buffer.from(payload).toString()));
+      b.handle('consensus', (_from, payload) => void gotAtB.push(Buffer.from(payload).toString()));
+      try {
+        await Promise.all([a.start(), b.start()]);
+        a.dial(addressOf(b));
+        b.dial(addressOf(a));
+        let sentByA = 0;
+        let sentByB = 0;
+        // Send on whatever link each end holds, every millisecond, until the two ends have settled.
+        await waitFor('settled link while sending', () => {
+          sentByA += a.broadcast('consensus', Buffer.from(`a${sentByA}`));
+          sentByB += b.broadcast('consensus', Buffer.from(`b${sentByB}`));
+          return (
+            a.isConnected(b.publicKey) &&
+            b.isConnected(a.publicKey) &&
+            a.pendingHandshakes() + b.pendingHandshakes() === 0
+          );
+        });
+        await waitFor(`round ${round}: every message (${sentByA} and ${sentByB} sent)`, () => {
+          return gotAtB.length >= sentByA && gotAtA.length >= sentByB;
+        });
+        assert.deepEqual(
+          gotAtB,
+          Array.from({ length: sentByA }, (_, i) => `a${i}`),
+        );
+        assert.deepEqual(
+          gotAtA,
+          Array.from({ length: sentByB }, (_, i) => `b${i}`),
+        );
+      } finally {
+        await stopAll([a, b]);
+      }
+    }
+  });
+
   it('block cuts a link both ways until unblock restores it', async () => {
     const membership = createMembership(2);
     const a = testNetwork(membership.keys[0]!, membership);
