@@ -47,6 +47,7 @@ function newTree() {
       const update = tree.update(root, changes);
       helper.last = update;
       for (const { key, record } of update.nodesToWrite) nodes.records.set(hex(key), record);
+      inner.adopt(update);
       refs.set(hex(update.root), update.rootRef);
       return update.root;
     },
@@ -454,4 +455,46 @@ test('tree: a group record round-trips, and a damaged one is corruption, never a
   assert.throws(() => decodeGroupRecord(Uint8Array.of(0x02, 0x03), 1), { code: 'STORAGE_CORRUPT' });
   assert.throws(() => decodeGroupRecord(Uint8Array.of(0x02, 0x0c, 0x00), 1), { code: 'STORAGE_CORRUPT' });
   assert.throws(() => decodeGroupRecord(Uint8Array.of(0x02, 0x05), 1), { code: 'STORAGE_CORRUPT' });
+});
+
+test('tree: an update changes nothing in memory until it is committed (adopt): computing it twice reads no more the second time', () => {
+  const { nodes, apply } = newTree();
+  const keyOf = (i: number) => Uint8Array.of(i >> 8, i & 0xff, 5);
+  let root = ZERO_HASH;
+  for (let start = 0; start < 6_000; start += 2_000)
+    root = apply(
+      root,
+      Array.from({ length: 2_000 }, (_, i) => ({ key: keyOf(start + i), value: Uint8Array.of(1) })),
+    );
+  const base = { hash: root, version: 3 };
+  const reader = {
+    reads: 0,
+    getNode(key: Uint8Array) {
+      reader.reads++;
+      return nodes.getNode(key);
+    },
+  };
+  // Pinned down to depth 7 only, so the groups below it are read from storage and cached.
+  const tree = new SparseMerkleTree(reader, { pinnedDepth: 7 });
+  const changes = Array.from({ length: 300 }, (_, i) => ({ key: keyOf(i * 19), value: Uint8Array.of(2) }));
+  const proposed = tree.update(base, changes, 4);
+  const readsFirst = reader.reads;
+  // The same block executed again to commit it: a proposal that had taken the slots and cache entries of
+  // the unchanged nodes beside its changes would make this one read them all again.
+  const again = tree.update(base, changes, 4);
+  assert.equal(hex(again.root), hex(proposed.root));
+  assert.ok(
+    reader.reads - readsFirst <= readsFirst / 10,
+    `${readsFirst} reads, then ${reader.reads - readsFirst}`,
+  );
+  // Committed and adopted, the next block over it reads only what it had not met.
+  for (const { key, record } of again.nodesToWrite) nodes.records.set(hex(key), record);
+  tree.adopt(again);
+  const beforeNext = reader.reads;
+  tree.update(
+    again.rootRef,
+    changes.map((c) => ({ ...c, value: Uint8Array.of(3) })),
+    5,
+  );
+  assert.ok(reader.reads - beforeNext <= readsFirst / 10, `${reader.reads - beforeNext} reads after adopt`);
 });

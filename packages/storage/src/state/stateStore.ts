@@ -488,6 +488,7 @@ export class StateStore {
       else batch.put(subDb, key, value);
     }
     this.#kv.commit(batch);
+    this.#tree.adopt(update);
     return { version, root: update.root };
   }
 

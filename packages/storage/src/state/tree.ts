@@ -150,8 +150,11 @@ interface UpdateContext {
   writes: TreeNodeWrite[];
   /** Keys of stored nodes left behind; undefined when the caller does not want them (no pruning). */
   stale: Uint8Array[] | undefined;
-  /** Caches a node this update made: the next update reads the upper ones again at once. */
-  remember(node: LeafNode | InternalNode): void;
+  /**
+   * The nodes this update made, as stored, to pin or cache once it is committed (`adopt`): the next update
+   * reads them again at once. `path` is the position of an internal node (to pin it).
+   */
+  toAdopt: Array<{ node: LeafNode | InternalNode; depth: number; path: Uint8Array }>;
   /** The children, as this update holds them, of each internal node it made (for `#writeGroups`). */
   made: Map<InternalNode, readonly [Subtree, Subtree]>;
   /** The group tops this update made, where they sit: each is a group record to write. */
@@ -179,6 +182,8 @@ export class SparseMerkleTree {
   // Internal nodes of the upper levels by position (see upperLevels.ts): they are not put in the cache.
   readonly #upper: UpperLevels;
   #recordsRead = 0;
+  // What each update made, until it is committed (`adopt`) or dropped with the update.
+  readonly #toAdopt = new WeakMap<TreeUpdate, UpdateContext['toAdopt']>();
 
   constructor(nodes: TreeNodeReader, options: { cacheSize?: number; pinnedDepth?: number } = {}) {
     this.#nodes = nodes;
@@ -257,11 +262,7 @@ export class SparseMerkleTree {
       version,
       writes: [],
       stale: options.trackStale === false ? undefined : [],
-      // A node of an update that is never committed is harmless in the cache: it is found only by a
-      // reference with its hash and version, which no committed root holds unless it is the same node.
-      remember: (node) => {
-        if (this.#cacheSize > 0) this.#remember(cacheKeyOf(node.hash), node);
-      },
+      toAdopt: [],
       made: new Map(),
       groupTops: [],
     };
@@ -272,13 +273,33 @@ export class SparseMerkleTree {
     const result = this.#updateSubtree(top, 0, sorted, 0, sorted.length, context);
     const rootRef = place(result, 0, sorted[0]!.keyHash, undefined, context);
     for (const top of context.groupTops) this.#writeGroup(top.node, top.depth, top.path, context);
-    return {
+    const update = {
       root: rootRef.hash,
       rootRef,
       version,
       nodesToWrite: context.writes,
       staleNodeKeys: context.stale ?? [],
     };
+    this.#toAdopt.set(update, context.toAdopt);
+    return update;
+  }
+
+  /**
+   * Tells the tree that `update` was committed (its records stored): the nodes it made are pinned and
+   * cached as stored, so the next update finds them in memory. Until then an update changes nothing in
+   * memory. That matters because a rewritten group stores its unchanged nodes again, by the new version: a
+   * proposal computed and never committed, or computed twice (proposed, then executed again to commit),
+   * would otherwise take the pinned slots of the committed nodes beside what it changed.
+   */
+  adopt(update: TreeUpdate): void {
+    const made = this.#toAdopt.get(update);
+    if (made === undefined) return;
+    this.#toAdopt.delete(update);
+    for (const { node, depth, path } of made) {
+      if (node.kind === 'internal' && depth <= this.#upper.maxDepth)
+        this.#upper.set(depth, path, undefined, node);
+      else if (this.#cacheSize > 0) this.#remember(cacheKeyOf(node.hash), node);
+    }
   }
 
   /** The value of `key` under `root`, or undefined when the key is absent. */
@@ -545,8 +566,7 @@ export class SparseMerkleTree {
         right: asStored(member.node.right),
         version: context.version,
       };
-      if (member.depth <= this.#upper.maxDepth) this.#upper.set(member.depth, member.path, undefined, node);
-      else context.remember(node);
+      context.toAdopt.push({ node, depth: member.depth, path: member.path });
     }
   }
 
@@ -686,7 +706,7 @@ function place(
     key: nodeKeyOf(context.version, depth, path, lastBit),
     record: encodeLeafRecord(node.key, node.value),
   });
-  context.remember({ ...node, stored: { version: context.version, depth } });
+  context.toAdopt.push({ node: { ...node, stored: { version: context.version, depth } }, depth, path });
   return { hash: node.hash, version: context.version };
 }
 
