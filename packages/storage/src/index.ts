@@ -10,25 +10,23 @@ export {
   runGrowthBench,
 } from './growthBench.js';
 export * from './kv/kvStore.js';
+export * from './state/stateStore.js';
 export {
   EMPTY_TREE,
+  encodeInternalRecord,
   encodeLeafRecord,
-  GROUP_LEVELS,
   internalHash,
   leafHash,
   nodeKeyOf,
   pathBit,
-  type TreeRef,
-  versionOfNodeKey,
-} from './state/nodeRecords.js';
-export * from './state/stateStore.js';
-export {
   SparseMerkleTree,
   type StateChange,
   type StateProof,
   TREE_DEPTH,
   type TreeNodeReader,
   type TreeNodeWrite,
+  type TreeRef,
   type TreeUpdate,
+  versionOfNodeKey,
 } from './state/tree.js';
 export * from './storage.js';

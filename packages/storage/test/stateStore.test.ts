@@ -235,7 +235,7 @@ test('state: a directory of another storage format is refused with STORAGE_CORRU
     const overlay = storage.state.beginBlock();
     overlay.set(utf8('k'), utf8('v'));
     overlay.commit(0);
-    // What a format-1 directory looks like to this version: state committed, and no format marker.
+    // What a format-1 directory looks like to this version: state committed, and no format 2 marker.
     const batch = storage.kv.createBatch();
     batch.delete('state_meta', utf8('format'));
     storage.kv.commit(batch);
@@ -244,7 +244,7 @@ test('state: a directory of another storage format is refused with STORAGE_CORRU
       () => openStorage({ path: dir.path }),
       (error: Error & { code?: string }) => {
         assert.equal(error.code, 'STORAGE_CORRUPT');
-        assert.match(error.message, /storage format 1; this version reads format 3/);
+        assert.match(error.message, /storage format 1; this version reads format 2/);
         return true;
       },
     );
@@ -252,18 +252,10 @@ test('state: a directory of another storage format is refused with STORAGE_CORRU
     const marked = openStorage({ path: join(dir.path, 'other') });
     marked.state.beginBlock().commit(0);
     const mark = marked.kv.createBatch();
-    mark.put('state_meta', utf8('format'), Uint8Array.of(2));
+    mark.put('state_meta', utf8('format'), Uint8Array.of(3));
     marked.kv.commit(mark);
     await marked.close();
-    // Format 2 (one record per internal node) is the layout before group records: refused the same way.
-    assert.throws(
-      () => openStorage({ path: join(dir.path, 'other') }),
-      (error: Error & { code?: string }) => {
-        assert.equal(error.code, 'STORAGE_CORRUPT');
-        assert.match(error.message, /storage format 2; this version reads format 3/);
-        return true;
-      },
-    );
+    assert.throws(() => openStorage({ path: join(dir.path, 'other') }), { code: 'STORAGE_CORRUPT' });
   } finally {
     dir.remove();
   }

@@ -3,14 +3,12 @@ import { test } from 'node:test';
 import { sha256, sha256Concat, ZERO_HASH } from '@hanglian/core';
 import fc from 'fast-check';
 import {
-  GROUP_LEVELS,
   pathBit,
   SparseMerkleTree,
   type StateChange,
   type TreeNodeReader,
   type TreeRef,
 } from '../src/index.js';
-import { decodeGroupRecord, encodeGroupRecord, type GroupNode } from '../src/state/nodeRecords.js';
 import { hex, verifyStateProof } from './helpers.js';
 
 /** Node records in memory, as the state store keeps them in LMDB. */
@@ -47,7 +45,6 @@ function newTree() {
       const update = tree.update(root, changes);
       helper.last = update;
       for (const { key, record } of update.nodesToWrite) nodes.records.set(hex(key), record);
-      inner.adopt(update);
       refs.set(hex(update.root), update.rootRef);
       return update.root;
     },
@@ -375,126 +372,4 @@ test('tree: without stale tracking (an archival store) an update writes the same
   assert.deepEqual(untracked.staleNodeKeys, []);
   assert.deepEqual(untracked.root, tracked.root);
   assert.deepEqual(untracked.nodesToWrite, tracked.nodesToWrite);
-});
-
-test('tree: a changed key rewrites one record per four levels and its leaf; a cold read fetches as many', () => {
-  const { tree, nodes, apply } = newTree();
-  const keyOf = (i: number) => Uint8Array.of(i >> 8, i & 0xff, 3);
-  let root = ZERO_HASH;
-  for (let start = 0; start < 4_096; start += 1_024)
-    root = apply(
-      root,
-      Array.from({ length: 1_024 }, (_, i) => ({ key: keyOf(start + i), value: Uint8Array.of(1) })),
-    );
-  const rootRef = { hash: root, version: 4 };
-  for (const i of [0, 1, 77, 1_000, 2_048, 4_095]) {
-    // The leaf's depth is its proof's length: one internal node per level above it.
-    const leafDepth = tree.prove(root, keyOf(i)).siblings.length;
-    const records = Math.ceil(leafDepth / GROUP_LEVELS) + 1;
-    const update = new SparseMerkleTree(nodes).update(
-      rootRef,
-      [{ key: keyOf(i), value: Uint8Array.of(2) }],
-      5,
-    );
-    assert.equal(update.nodesToWrite.length, records, `key ${i}: leaf at depth ${leafDepth}`);
-    assert.equal(update.staleNodeKeys.length, records);
-    const cold = new SparseMerkleTree(nodes);
-    assert.deepEqual(cold.get(rootRef, keyOf(i)), Uint8Array.of(1));
-    assert.equal(cold.recordsRead, records, `key ${i}: leaf at depth ${leafDepth}`);
-  }
-});
-
-test('tree: a group record round-trips, and a damaged one is corruption, never a wrong node', () => {
-  const { nodes, apply } = newTree();
-  const keyOf = (i: number) => Uint8Array.of(i, 9);
-  const root = apply(
-    ZERO_HASH,
-    Array.from({ length: 200 }, (_, i) => ({ key: keyOf(i), value: Uint8Array.of(i) })),
-  );
-  const rootRef = { hash: root, version: 1 };
-  const groups = [...nodes.records].filter(([, record]) => record[0] === 0x02);
-  assert.ok(groups.length > 1);
-  // Each group's record is what the encoder makes of what the decoder reads from it.
-  for (const [, record] of groups) {
-    const decoded = decodeGroupRecord(record, 1);
-    const rebuild = (index: number): GroupNode => {
-      const node = decoded[index]!;
-      const child = (ref: TreeRef, bit: number): GroupNode | TreeRef => {
-        const inner = decoded.findIndex(
-          (d) => d.level === node.level + 1 && d.bits === ((node.bits << 1) | bit),
-        );
-        return inner >= 0 && hex(decoded[inner]!.hash) === hex(ref.hash) ? rebuild(inner) : ref;
-      };
-      return { hash: node.hash, left: child(node.left, 0), right: child(node.right, 1) };
-    };
-    assert.equal(hex(encodeGroupRecord(rebuild(0))), hex(record));
-  }
-  // Every byte of a group record matters: a flipped bit is caught by the hashes or the layout checks, or
-  // (in a reference's version, which no hash covers) leads to a record that is not there. Never a wrong value.
-  const [groupKey, record] = groups.find(([key]) => key.slice(16, 20) === '0000')!;
-  for (let at = 1; at < record.length; at += 3) {
-    const damaged = record.slice();
-    damaged[at]! ^= 0x10;
-    nodes.records.set(groupKey, damaged);
-    const reader = new SparseMerkleTree(nodes, { cacheSize: 0 });
-    let caught = 0;
-    for (let i = 0; i < 200; i++) {
-      try {
-        assert.deepEqual(reader.get(rootRef, keyOf(i)), Uint8Array.of(i), `byte ${at}: key ${i}`);
-      } catch (error) {
-        assert.ok(
-          ['STORAGE_CORRUPT', 'STORAGE_NODE_MISSING'].includes((error as { code?: string }).code ?? ''),
-          `byte ${at}: ${(error as Error).message}`,
-        );
-        caught++;
-      }
-    }
-    assert.ok(caught > 0, `byte ${at} of ${record.length} changed nothing`);
-  }
-  nodes.records.set(groupKey, record);
-  assert.throws(() => decodeGroupRecord(Uint8Array.of(0x02, 0x03), 1), { code: 'STORAGE_CORRUPT' });
-  assert.throws(() => decodeGroupRecord(Uint8Array.of(0x02, 0x0c, 0x00), 1), { code: 'STORAGE_CORRUPT' });
-  assert.throws(() => decodeGroupRecord(Uint8Array.of(0x02, 0x05), 1), { code: 'STORAGE_CORRUPT' });
-});
-
-test('tree: an update changes nothing in memory until it is committed (adopt): computing it twice reads no more the second time', () => {
-  const { nodes, apply } = newTree();
-  const keyOf = (i: number) => Uint8Array.of(i >> 8, i & 0xff, 5);
-  let root = ZERO_HASH;
-  for (let start = 0; start < 6_000; start += 2_000)
-    root = apply(
-      root,
-      Array.from({ length: 2_000 }, (_, i) => ({ key: keyOf(start + i), value: Uint8Array.of(1) })),
-    );
-  const base = { hash: root, version: 3 };
-  const reader = {
-    reads: 0,
-    getNode(key: Uint8Array) {
-      reader.reads++;
-      return nodes.getNode(key);
-    },
-  };
-  // Pinned down to depth 7 only, so the groups below it are read from storage and cached.
-  const tree = new SparseMerkleTree(reader, { pinnedDepth: 7 });
-  const changes = Array.from({ length: 300 }, (_, i) => ({ key: keyOf(i * 19), value: Uint8Array.of(2) }));
-  const proposed = tree.update(base, changes, 4);
-  const readsFirst = reader.reads;
-  // The same block executed again to commit it: a proposal that had taken the slots and cache entries of
-  // the unchanged nodes beside its changes would make this one read them all again.
-  const again = tree.update(base, changes, 4);
-  assert.equal(hex(again.root), hex(proposed.root));
-  assert.ok(
-    reader.reads - readsFirst <= readsFirst / 10,
-    `${readsFirst} reads, then ${reader.reads - readsFirst}`,
-  );
-  // Committed and adopted, the next block over it reads only what it had not met.
-  for (const { key, record } of again.nodesToWrite) nodes.records.set(hex(key), record);
-  tree.adopt(again);
-  const beforeNext = reader.reads;
-  tree.update(
-    again.rootRef,
-    changes.map((c) => ({ ...c, value: Uint8Array.of(3) })),
-    5,
-  );
-  assert.ok(reader.reads - beforeNext <= readsFirst / 10, `${reader.reads - beforeNext} reads after adopt`);
 });

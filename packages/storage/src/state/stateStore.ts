@@ -20,18 +20,19 @@ import {
 } from '../kv/kvStore.js';
 import {
   EMPTY_TREE,
-  encodeGroupRecord,
+  encodeInternalRecord,
   encodeLeafRecord,
-  type GroupChild,
   internalHash,
-  isGroupTop,
   leafHash,
   nodeKeyOf,
   pathBit,
+  SparseMerkleTree,
+  type StateChange,
+  type StateProof,
   type TreeRef,
+  type TreeUpdate,
   versionOfNodeKey,
-} from './nodeRecords.js';
-import { SparseMerkleTree, type StateChange, type StateProof, type TreeUpdate } from './tree.js';
+} from './tree.js';
 
 /** Sub-databases the state store owns. Their key layouts are specified in README.md. */
 export const StateSubDb = {
@@ -76,11 +77,10 @@ export interface StateStoreOptions {
 }
 /**
  * The layout of the state's records. Format 1 (before December 2026) stored tree nodes under their hash;
- * format 2 stored each node under its version and position; format 3 stores internal nodes four levels to
- * a record (nodeRecords.ts). A directory of another format is refused, never converted: the node re-syncs
- * (state sync or block replay) into a fresh directory.
+ * format 2 stores them under version and position. A directory of another format is refused, never
+ * converted: the node re-syncs (state sync or block replay) into a fresh directory.
  */
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 2;
 
 /** A record the caller lands in the same transaction as a version: `null` deletes the key. */
 export type ExtraWrite = readonly [subDb: string, key: Uint8Array, value: Uint8Array | null];
@@ -313,16 +313,13 @@ export class StateStore {
         StorageErrorCode.InvalidArgument,
         'a state is imported into an empty store only',
       );
-    // Completed subtrees, left to right: each is the whole of the tree below its position so far. An
-    // internal node below a group's top is not written on its own: it waits, as `child`, inside its
-    // parent until the group's top is made and the group is written as one record (format 3).
-    const stack: Array<{ depth: number; path: Uint8Array; hash: Uint8Array; child: GroupChild }> = [];
+    // Completed subtrees, left to right: each is the whole of the tree below its position so far.
+    const stack: Array<{ depth: number; path: Uint8Array; hash: Uint8Array }> = [];
     let batch = this.#kv.createBatch();
     let inBatch = 0;
     const writeNode = (depth: number, path: Uint8Array, record: Uint8Array) =>
       batch.put(StateSubDb.TreeNodes, nodeKeyOf(version, depth, path), record);
-    const stored = (hash: Uint8Array): TreeRef =>
-      bytesEqual(hash, ZERO_HASH) ? EMPTY_TREE : { hash, version };
+    const ref = (hash: Uint8Array): TreeRef => (bytesEqual(hash, ZERO_HASH) ? EMPTY_TREE : { hash, version });
     // Joins the subtrees on top of the stack into one at depth `target` (their leaves are all in).
     const close = (target: number) => {
       for (;;) {
@@ -330,29 +327,24 @@ export class StateStore {
         if (top.depth <= target) return;
         const depth = top.depth - 1;
         const below = stack[stack.length - 2];
-        let left: GroupChild = EMPTY_TREE;
-        let right: GroupChild = top.child;
+        let left = ZERO_HASH;
+        let right = top.hash;
         let count = 1;
         if (pathBit(top.path, depth) === 0) {
-          left = top.child;
-          right = EMPTY_TREE;
+          left = top.hash;
+          right = ZERO_HASH;
         } else if (
           below !== undefined &&
           below.depth === top.depth &&
           sharesBits(below.path, top.path, depth)
         ) {
-          left = below.child;
+          left = below.hash;
           count = 2;
         }
-        const hash = internalHash(left.hash, right.hash);
-        const node = { hash, left, right };
-        let child: GroupChild = node;
-        if (isGroupTop(depth)) {
-          writeNode(depth, top.path, encodeGroupRecord(node));
-          child = stored(hash);
-        }
+        const hash = internalHash(left, right);
+        writeNode(depth, top.path, encodeInternalRecord(ref(left), ref(right)));
         stack.length -= count;
-        stack.push({ depth, path: top.path, hash, child });
+        stack.push({ depth, path: top.path, hash });
       }
     };
     const flushIfFull = () => {
@@ -368,8 +360,7 @@ export class StateStore {
       const depth = Math.max(previousSplit, nextSplit) + 1;
       batch.put(StateSubDb.Values, leaf.key, leaf.value);
       writeNode(depth, leaf.keyHash, encodeLeafRecord(leaf.key, leaf.value));
-      const hash = leafHash(leaf.keyHash, sha256(leaf.value));
-      stack.push({ depth, path: leaf.keyHash, hash, child: stored(hash) });
+      stack.push({ depth, path: leaf.keyHash, hash: leafHash(leaf.keyHash, sha256(leaf.value)) });
       close(nextSplit + 1);
       previousSplit = nextSplit;
       inBatch++;
@@ -488,7 +479,6 @@ export class StateStore {
       else batch.put(subDb, key, value);
     }
     this.#kv.commit(batch);
-    this.#tree.adopt(update);
     return { version, root: update.root };
   }
 

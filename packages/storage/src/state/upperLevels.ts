@@ -5,7 +5,7 @@
 // them. Here each position (depth, path prefix) down to `maxDepth` has one slot holding the newest internal
 // node seen there: its hash, its version, and its children's references. Slots live in flat typed arrays,
 // in pages of 1,024 slots allocated where nodes are first pinned: 96 bytes of hashes and 24 of versions per
-// slot, so the full 20 levels of a ten-million-key tree take 126 MiB and a small tree a few hundred KiB,
+// slot, so the full 19 levels of a ten-million-key tree take 63 MiB and a small tree a few hundred KiB,
 // with nothing for the garbage collector to trace.
 //
 // A slot answers only a reference it matches exactly (hash and version), so a stale slot, or one holding a
@@ -14,12 +14,8 @@
 
 import { HASH_LENGTH } from '@hanglian/core';
 
-/**
- * Deepest pinned level by default: the last level of the group under depth 16, so every group down to it is
- * read from memory (a group read for one level's sake would cost its record and up to 15 hashes); 2^20 - 1
- * slots at most, 126 MiB when every level is full.
- */
-export const DEFAULT_PINNED_DEPTH = 19;
+/** Deepest pinned level by default: 2^19 - 1 slots at most, 63 MiB when every level is full. */
+export const DEFAULT_PINNED_DEPTH = 18;
 
 /** An internal node as the tree decodes it (the tree's own node type has this shape). */
 export interface PinnedInternal {
