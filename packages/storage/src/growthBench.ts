@@ -50,7 +50,20 @@ export interface GrowthFigures {
    * after the fill and after the blocks; undefined where /proc says nothing.
    */
   readonly anonPeakBytes: number | undefined;
+  /**
+   * Where a block's CPU goes, per changed key (µs, medians of `SPLIT_ROUNDS` blocks after the measured
+   * ones): computing the tree update, and LMDB committing the tree's records alone or the flat values
+   * alone (each in a batch of its own, so the next limit of the commit phase is visible).
+   */
+  readonly split: {
+    readonly treeUpdate: number;
+    readonly treeRecordsCommit: number;
+    readonly valuesCommit: number;
+  };
 }
+
+/** Blocks of the commit split, alternately the tree's records and the values (the first two left out). */
+const SPLIT_ROUNDS = 12;
 
 const KEY_BYTES = 16;
 
@@ -147,6 +160,57 @@ function countRecords(
   return count;
 }
 
+/**
+ * The commit split (`GrowthFigures.split`), measured last because it leaves the store inconsistent: the
+ * tree's records of a version that is never committed, and values the tree does not hold. Blocks of the same
+ * shape as the measured ones; each is computed over the latest root, then either its tree records or its
+ * values are committed in a batch alone.
+ */
+function commitSplit(
+  storage: ReturnType<typeof openStorage>,
+  keys: number,
+  firstBlock: number,
+  blockKeys: number,
+  value: Uint8Array,
+  version: number,
+): GrowthFigures['split'] {
+  const cpuMicros = () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  };
+  const update: number[] = [];
+  const records: number[] = [];
+  const values: number[] = [];
+  for (let round = 0; round < SPLIT_ROUNDS; round++) {
+    const block = firstBlock + round;
+    const changes = Array.from({ length: blockKeys }, (_, i) => ({
+      key: growthKey(
+        keys === 0 || i % 2 === 0 ? keys + block * blockKeys + i : (block * 7_919 + i * 104_729) % keys,
+      ),
+      value,
+    }));
+    let started = cpuMicros();
+    const computed = storage.state.computeUpdate(changes, version);
+    const updateMicros = cpuMicros() - started;
+    const batch = storage.kv.createBatch();
+    const treeRound = round % 2 === 0;
+    if (treeRound) for (const { key, record } of computed.nodesToWrite) batch.put('state_tree', key, record);
+    else for (const change of changes) batch.put('state', change.key, change.value);
+    started = cpuMicros();
+    storage.kv.commit(batch);
+    const commitMicros = cpuMicros() - started;
+    if (round < 2) continue; // the page cache and the node cache settle
+    update.push(updateMicros / blockKeys);
+    (treeRound ? records : values).push(commitMicros / blockKeys);
+  }
+  return { treeUpdate: median(update), treeRecordsCommit: median(records), valuesCommit: median(values) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 /** Records counted at most this far (counting ten million takes longer than the blocks measured). */
 const COUNT_LIMIT = 3_000_000;
 
@@ -209,6 +273,7 @@ export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<
         recordsBefore === undefined
           ? undefined
           : countRecords(treeNodes, COUNT_LIMIT + blocks * blockKeys * 40);
+      const split = commitSplit(storage, keys, blocks, blockKeys, value, version);
       await storage.close();
       const changed = blocks * blockKeys;
       const diskBytes = directoryBytes(join(scratch, 'ledger'));
@@ -229,6 +294,7 @@ export async function runGrowthBench(options: GrowthBenchOptions = {}): Promise<
         warmSeconds,
         pinnedBytes,
         anonPeakBytes: anonPeak,
+        split,
       });
     } finally {
       rmSync(scratch, { recursive: true, force: true });
