@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
 const secondsFlag = args.indexOf('--seconds');
-const stepSeconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : quick ? 6 : 15;
+const stepSeconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : quick ? 5 : 15;
 const log = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
