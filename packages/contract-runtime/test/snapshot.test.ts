@@ -135,6 +135,36 @@ describe('ContractSandbox: every call starts from the same state', () => {
     assert.deepEqual(sandbox.call(request('nest', [2]), host), deeper);
   });
 
+  it('restores the regions a word-by-word scan of the memory at snapshot time finds', async () => {
+    // The snapshot skips all-zero blocks without reading their words: the regions must be the ones the
+    // plain scan gives (the longest zero run below the last non-zero word is the stack's dead part).
+    const sandbox = await ContractSandbox.create();
+    for (const engine of (sandbox as unknown as { engines: Engine[] }).engines) {
+      const { regions, memory } = engine.inspect(); // no call yet: the memory is the snapshot's
+      const words = new Uint32Array(memory.buffer, memory.byteOffset, memory.byteLength / 4);
+      let last = words.length - 1;
+      while (last >= 0 && words[last] === 0) last--;
+      let gapStart = 0;
+      let gapEnd = 0;
+      let runStart = -1;
+      for (let i = 0; i < last; i++) {
+        if (words[i] === 0) {
+          if (runStart < 0) runStart = i;
+        } else if (runStart >= 0) {
+          if (i - runStart > gapEnd - gapStart) [gapStart, gapEnd] = [runStart, i];
+          runStart = -1;
+        }
+      }
+      const end = (last + 1) * 4;
+      const low = Math.min(gapStart * 4 + 256 * 1024, end);
+      const high = Math.max(gapEnd * 4 - 256 * 1024, low);
+      assert.deepEqual(regions, [
+        { start: 0, length: low },
+        { start: high, length: end - high },
+      ]);
+    }
+  });
+
   it('memory it does not copy back is only the dead shadow stack and the free heap top', async () => {
     const sandbox = await ContractSandbox.create();
     const engine = (sandbox as unknown as { engines: Engine[] }).engines[0]!;
