@@ -17,3 +17,6 @@ console.log(row('kernel: same logic, TypeScript on a Map', figures.kernelEquival
 console.log(`sandbox / kernel ratio: ${figures.sandboxToKernelRatio}x`);
 console.log(row('fresh QuickJS runtime + context (before)', figures.freshRuntimeAndContext));
 console.log(row('pooled runtime, fresh context (not used)', figures.pooledRuntimeFreshContext));
+console.log(
+  `start, once per worker: metering the engine ${figures.start.meterMillis.toFixed(0)} ms CPU; a sandbox (its engines) ${figures.start.sandboxCreateMillis.toFixed(0)} ms CPU`,
+);

@@ -6,6 +6,8 @@ import type {
   HostCallRequest,
   HostCallResult,
 } from './interface.js';
+import { originalEngineWasm } from './metering/engineWasm.node.js';
+import { DEFAULT_INSTRUCTION_WEIGHTS, meterWasm } from './metering/wasmMeter.js';
 import { CONTRACT_INTRINSICS, ContractSandbox } from './sandbox/sandbox.js';
 
 export interface Throughput {
@@ -26,6 +28,12 @@ export interface SandboxBenchmark {
   readonly freshRuntimeAndContext: Throughput;
   /** Only a fresh context in a reused runtime (an alternative considered; see README). */
   readonly pooledRuntimeFreshContext: Throughput;
+  /**
+   * What a node's execution worker pays once at start, in ms of this process's CPU (median of 3): metering
+   * the QuickJS engine (`meterWasm`, done once per thread) and creating a sandbox (its engines, each
+   * instantiated, given the prelude and snapshotted).
+   */
+  readonly start: { readonly meterMillis: number; readonly sandboxCreateMillis: number };
 }
 
 const EMPTY_CONTRACT = 'var contract = { empty() { return null; } };';
@@ -120,6 +128,24 @@ export async function benchmarkSandbox(options: { iterations?: number } = {}): P
   });
   pooled.dispose();
 
+  const cpuMillis = (fn: () => unknown): number => {
+    const before = process.cpuUsage();
+    fn();
+    const { user, system } = process.cpuUsage(before);
+    return (user + system) / 1000;
+  };
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const meterMillis = median(
+    [0, 1, 2].map(() => cpuMillis(() => meterWasm(originalEngineWasm(), DEFAULT_INSTRUCTION_WEIGHTS))),
+  );
+  const creates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const before = process.cpuUsage();
+    await ContractSandbox.create(); // dropped at once: the garbage collector frees its instances
+    const { user, system } = process.cpuUsage(before);
+    creates.push((user + system) / 1000);
+  }
+
   return {
     emptyCall: { ...emptyCall, gasUsed: emptyGas },
     typicalCall: { ...typicalCall, gasUsed: typicalResult.gasUsed },
@@ -127,5 +153,6 @@ export async function benchmarkSandbox(options: { iterations?: number } = {}): P
     sandboxToKernelRatio: Math.round(typicalCall.microsPerCall / kernelEquivalent.microsPerCall),
     freshRuntimeAndContext,
     pooledRuntimeFreshContext,
+    start: { meterMillis, sandboxCreateMillis: median(creates) },
   };
 }

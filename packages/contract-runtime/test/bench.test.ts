@@ -13,4 +13,8 @@ it('the benchmark returns positive figures', async () => {
     assert.ok(t.microsPerCall > 0 && t.callsPerSecond > 0);
   }
   assert.ok(figures.typicalCall.gasUsed > figures.emptyCall.gasUsed);
+  assert.ok(
+    figures.start.meterMillis > 0 && figures.start.sandboxCreateMillis > 0,
+    JSON.stringify(figures.start),
+  );
 });
