@@ -71,9 +71,6 @@ const STATIC_MARGIN_BYTES = 256 * 1024;
 const STACK_TOP_MARGIN_BYTES = 256 * 1024;
 /** A zero run at least this long is taken for the shadow stack between static data and heap. */
 const MIN_STACK_GAP_BYTES = 1024 * 1024;
-/** Words per block the snapshot's scan compares with zeros at once. */
-const ZERO_BLOCK_WORDS = 4096;
-const ZERO_BLOCK = Buffer.alloc(ZERO_BLOCK_WORDS * 4);
 
 /**
  * One QuickJS WebAssembly instance holding one runtime and one context in which the prelude has been
@@ -161,32 +158,19 @@ export class Engine {
     let last = words.length - 1;
     while (last >= 0 && words[last] === 0) last--;
     const end = (last + 1) * 4;
-    // The longest run of zero words below `end` is the shadow stack's unused part. Most of the 128 MiB is
-    // zero: whole blocks are compared with a zero block at memcmp speed and only blocks with data are read
-    // word by word (the same runs as a word-by-word scan, which took ~1 s per engine, four per sandbox).
+    // The longest run of zero words below `end` is the shadow stack's unused part.
     let gapStart = 0;
     let gapEnd = 0;
     let runStart = -1;
-    const bytes = Buffer.from(memory.buffer);
-    for (let block = 0; block < last; block += ZERO_BLOCK_WORDS) {
-      const blockEnd = Math.min(block + ZERO_BLOCK_WORDS, last);
-      if (
-        blockEnd - block === ZERO_BLOCK_WORDS &&
-        bytes.compare(ZERO_BLOCK, 0, ZERO_BLOCK.length, block * 4, blockEnd * 4) === 0
-      ) {
-        if (runStart < 0) runStart = block;
-        continue;
-      }
-      for (let i = block; i < blockEnd; i++) {
-        if (words[i] === 0) {
-          if (runStart < 0) runStart = i;
-        } else if (runStart >= 0) {
-          if (i - runStart > gapEnd - gapStart) {
-            gapStart = runStart;
-            gapEnd = i;
-          }
-          runStart = -1;
+    for (let i = 0; i < last; i++) {
+      if (words[i] === 0) {
+        if (runStart < 0) runStart = i;
+      } else if (runStart >= 0) {
+        if (i - runStart > gapEnd - gapStart) {
+          gapStart = runStart;
+          gapEnd = i;
         }
+        runStart = -1;
       }
     }
     const low = Math.min(gapStart * 4 + STATIC_MARGIN_BYTES, end);
