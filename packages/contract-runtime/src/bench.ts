@@ -1,4 +1,5 @@
 import { newQuickJSWASMModule, RELEASE_SYNC } from 'quickjs-emscripten';
+import { originalEngineWasm } from '#engine-wasm';
 import type {
   CallRequest,
   ContractEvent,
@@ -6,7 +7,6 @@ import type {
   HostCallRequest,
   HostCallResult,
 } from './interface.js';
-import { originalEngineWasm } from './metering/engineWasm.node.js';
 import { DEFAULT_INSTRUCTION_WEIGHTS, meterWasm } from './metering/wasmMeter.js';
 import { CONTRACT_INTRINSICS, ContractSandbox } from './sandbox/sandbox.js';
 
