@@ -5,7 +5,12 @@
  * Replay stops at the first torn or corrupt frame (a crash mid-append) and cuts the file there.
  * It lives beside the ledger, not inside it: wiping a node's ledger must not forget what it signed.
  * The records are mirrored in memory once read, because the driver asks for them at every height it
- * starts; the file is rewritten on `truncateBelow` only when it holds a record to drop.
+ * starts.
+ *
+ * `truncateBelow` drops the decided heights from memory at once but rewrites the file only once it has
+ * grown past `compactAtBytes`. The rewrite (a temporary file, two fsyncs and a rename) ran at every commit
+ * before, on the event loop between a block's commit and the next height's start; records of decided heights
+ * left in the file are harmless, since a height's recovery takes only that height's records.
  */
 import {
   closeSync,
@@ -15,6 +20,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -23,6 +29,13 @@ import { bytesEqual, decodeCanonical, encodeCanonical, sha256 } from '@hanglian/
 
 const HEADER_BYTES = 8;
 const MAX_RECORD_BYTES = 32 * 1024 * 1024;
+/** Default size past which `truncateBelow` rewrites the file: hundreds of quiet heights, a few busy ones. */
+export const DEFAULT_WAL_COMPACT_AT_BYTES = 1024 * 1024;
+
+export interface FileWalOptions {
+  /** The file is rewritten without decided heights once it is at least this large (default 1 MiB). */
+  readonly compactAtBytes?: number;
+}
 
 function frame(record: WalRecord): Buffer {
   const body = encodeCanonical(record);
@@ -36,16 +49,37 @@ export class FileWal implements WriteAheadLog {
   readonly path: string;
   #fd: number;
   #closed = false;
-  /** The file's records once read (then kept in step with appends). */
+  /**
+   * The records of undecided heights once read (then kept in step with appends and truncations); the file
+   * may still hold decided ones until it is compacted.
+   */
   #records: WalRecord[] | undefined;
+  /** The file's size: what decides when `truncateBelow` rewrites it. */
+  #fileBytes: number;
+  readonly #compactAtBytes: number;
+  /** Times the file was rewritten (for tests and metrics). */
+  #compactions = 0;
 
-  constructor(path: string) {
+  constructor(path: string, options: FileWalOptions = {}) {
     this.path = path;
+    this.#compactAtBytes = options.compactAtBytes ?? DEFAULT_WAL_COMPACT_AT_BYTES;
     this.#fd = openSync(path, 'a+');
+    this.#fileBytes = statSync(path).size;
+  }
+
+  /** Bytes in the file now, decided heights included until the next compaction. */
+  get fileBytes(): number {
+    return this.#fileBytes;
+  }
+
+  get compactions(): number {
+    return this.#compactions;
   }
 
   append(record: WalRecord): void {
-    writeSync(this.#fd, frame(record));
+    const framed = frame(record);
+    writeSync(this.#fd, framed);
+    this.#fileBytes += framed.byteLength;
     this.#records?.push(record);
   }
 
@@ -80,18 +114,24 @@ export class FileWal implements WriteAheadLog {
       // A torn tail from a crash mid-append: drop it so later appends follow a whole record.
       ftruncateSync(this.#fd, offset);
       fsyncSync(this.#fd);
+      this.#fileBytes = offset;
     }
     return records;
   }
 
-  /** Keeps only records of `height` and above: rewritten to a temporary file, fsynced, then renamed. */
+  /**
+   * Keeps only records of `height` and above. In memory at once; on disk when the file has grown past
+   * `compactAtBytes`: rewritten to a temporary file, fsynced, then renamed.
+   */
   truncateBelow(height: number): void {
-    const all = this.replay();
-    const keep = all.filter((r) => r.height >= height);
-    if (keep.length === all.length) return;
+    if (this.#records === undefined) this.#records = this.#read();
+    const keep = this.#records.filter((r) => r.height >= height);
+    this.#records = keep;
+    if (this.#fileBytes < this.#compactAtBytes) return;
     const temporary = `${this.path}.tmp`;
     const fd = openSync(temporary, 'w');
-    for (const record of keep) writeSync(fd, frame(record));
+    let bytes = 0;
+    for (const record of keep) bytes += writeSync(fd, frame(record));
     fsyncSync(fd);
     closeSync(fd);
     renameSync(temporary, this.path);
@@ -100,7 +140,8 @@ export class FileWal implements WriteAheadLog {
     closeSync(dirFd);
     closeSync(this.#fd);
     this.#fd = openSync(this.path, 'a+');
-    this.#records = keep;
+    this.#fileBytes = bytes;
+    this.#compactions++;
   }
 
   /** Closes the file; a second call does nothing (a descriptor number closed twice may be another file's). */
