@@ -223,6 +223,9 @@ export class HanglianNode implements ApiBackend {
       clock: this.#clock,
       logger,
       onCommitted: (prepared) => this.#onCommitted(prepared),
+      onHeightTimeline: ({ steps }) => {
+        for (const [step, ms] of Object.entries(steps)) this.metrics.heightSteps.observe({ step }, ms / 1000);
+      },
       onExcluded: (tx, error) => this.#recordRejection(bytesToHex(tx.id), error),
       onEvidence: (evidence) => this.#reportEvidence(evidence),
       onStorageFault: (fault) => this.#haltOnFault(fault, 'storage fault'),

@@ -10,7 +10,7 @@ import {
   signedTxCodec,
   txIdOf,
 } from '@hanglian/core';
-import { HanglianNode } from '../src/index.js';
+import { HanglianNode, HEIGHT_STEPS } from '../src/index.js';
 import {
   createTestNetwork,
   http,
@@ -133,6 +133,25 @@ describe('subscriptions and metrics', () => {
     assert.equal(value('hanglian_tx_commit_latency_seconds_count'), 1);
     assert.ok(value('hanglian_storage_bytes') > 0);
     assert.match(text, /hanglian_process_resident_memory_bytes/);
+  });
+
+  it('times every step of each height it decides, in one histogram labelled by step', async () => {
+    const text = await (await fetch(`${node.apiUrl}/metrics`)).text();
+    const series = (name: string, step: string) =>
+      Number(new RegExp(`^${name}\\{[^}]*step="${step}"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    const blocks = Number(/^hanglian_blocks_committed_total\{[^}]*\} (\S+)$/m.exec(text)?.[1]);
+    assert.ok(blocks >= 1);
+    // The only validator proposes, verifies, votes and commits every height: each step once per block
+    // (the histogram is read in one pass, so the counts agree even while blocks are being committed).
+    for (const step of HEIGHT_STEPS) {
+      assert.equal(series('hanglian_height_step_seconds_count', step), blocks, `step ${step}`);
+      assert.ok(series('hanglian_height_step_seconds_sum', step) >= 0, `step ${step}`);
+    }
+    const total = HEIGHT_STEPS.reduce(
+      (sum, step) => sum + series('hanglian_height_step_seconds_sum', step),
+      0,
+    );
+    assert.ok(total > 0, 'the steps add up to the time the heights took');
   });
 
   it('refuses a client over its rate limit with 429 RATE_LIMITED', async () => {

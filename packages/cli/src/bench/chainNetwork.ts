@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
+import { HEIGHT_STEPS, type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
 
 // This package's own binary (dist/src/bench → bin).
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
@@ -48,6 +48,11 @@ export interface RateStep {
   readonly generatorCpuPercent: number;
   /** The most transactions node0's mempool held at once during the step (sampled every 250 ms). */
   readonly peakMempool: number;
+  /**
+   * A height's steps on a validator, mean milliseconds over the heights the validators decided during the
+   * step (their `hanglian_height_step_seconds` histograms): where a block's time goes.
+   */
+  readonly heightMs: Partial<Record<HeightStep, number>>;
   readonly nodes: readonly NodeUsage[];
 }
 
@@ -163,6 +168,58 @@ async function mempoolSize(url: string): Promise<number | undefined> {
   }
 }
 
+/** Sum (seconds) and count of each height step in a node's metrics text. */
+export type HeightStepTotals = Partial<Record<HeightStep, { readonly sum: number; readonly count: number }>>;
+
+export function heightStepTotals(metricsText: string): HeightStepTotals {
+  const totals: Record<string, { sum: number; count: number }> = {};
+  const pattern = /^hanglian_height_step_seconds_(sum|count)\{([^}]*)\} (\S+)$/gm;
+  for (const [, kind, labels, value] of metricsText.matchAll(pattern)) {
+    const step = /(?:^|,)step="([^"]+)"/.exec(labels!)?.[1];
+    if (step === undefined) continue;
+    const entry = (totals[step] ??= { sum: 0, count: 0 });
+    entry[kind as 'sum' | 'count'] = Number(value);
+  }
+  return totals;
+}
+
+/** Mean milliseconds of each step between two readings of several nodes (pooled: heights, not nodes). */
+export function heightStepMeans(
+  before: readonly HeightStepTotals[],
+  after: readonly HeightStepTotals[],
+): Partial<Record<HeightStep, number>> {
+  const means: Partial<Record<HeightStep, number>> = {};
+  for (const step of HEIGHT_STEPS) {
+    let sum = 0;
+    let count = 0;
+    after.forEach((reading, i) => {
+      sum += (reading[step]?.sum ?? 0) - (before[i]?.[step]?.sum ?? 0);
+      count += (reading[step]?.count ?? 0) - (before[i]?.[step]?.count ?? 0);
+    });
+    if (count > 0) means[step] = Math.round((10_000 * sum) / count) / 10;
+  }
+  return means;
+}
+
+async function readHeightSteps(url: string): Promise<HeightStepTotals> {
+  try {
+    return heightStepTotals(
+      await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text(),
+    );
+  } catch {
+    return {};
+  }
+}
+
+/** `wait 20.1, proposal 9.3, … = 69.0 ms`. */
+export function formatHeightSteps(means: Partial<Record<HeightStep, number>>): string {
+  const parts = HEIGHT_STEPS.flatMap((step) =>
+    means[step] === undefined ? [] : [`${step} ${means[step]!.toFixed(1)}`],
+  );
+  const total = HEIGHT_STEPS.reduce((sum, step) => sum + (means[step] ?? 0), 0);
+  return `${parts.join(', ')} = ${total.toFixed(1)} ms`;
+}
+
 export async function runNetworkBench(
   options: {
     rates?: readonly number[];
@@ -272,6 +329,7 @@ export async function runNetworkBench(
       }
 
       const pids = nodes.map((n) => n.child.pid!);
+      const stepsBefore = await Promise.all(nodes.map((n) => readHeightSteps(n.url)));
       const cpuBefore = pids.map(cpuTicks);
       const heightBefore = height;
       const latencies: number[] = [];
@@ -357,6 +415,7 @@ export async function runNetworkBench(
       sampling = false;
       await sampler;
       const heightAfter = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
+      const stepsAfter = await Promise.all(nodes.map((n) => readHeightSteps(n.url)));
       latencies.sort((a, b) => a - b);
       const step: RateStep = {
         offeredPerSecond: rate,
@@ -378,6 +437,7 @@ export async function runNetworkBench(
           ) / 10,
         generatorCpuPercent: Math.round((generatorCpu.user + generatorCpu.system) / 1e4 / elapsed),
         peakMempool,
+        heightMs: heightStepMeans(stepsBefore, stepsAfter),
         nodes: nodes.map((n, i) => ({
           name: n.name,
           cpuPercent: Math.round(((cpuAfter[i]! - cpuBefore[i]!) / CLK_TCK / elapsed) * 100),
@@ -396,6 +456,7 @@ export async function runNetworkBench(
       log(
         `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
+      log(`    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}`);
       // Commits no longer keep up with the offer: stop raising it.
       if (pastSaturation) break;
       if (step.committedPerSecond < 0.8 * rate || step.latencyMs.p99 > 5_000 || failed > 0.05 * total) {

@@ -80,6 +80,37 @@ export function emptyBlockDelayMs(timing: BlockTiming, idleForMs: number): numbe
   return Math.min(max, Math.max(emptyBlockIntervalMs, Math.floor(idleForMs / 4)));
 }
 
+/**
+ * The steps of one height on one node, in order, each timed from the end of the one before (clock readings;
+ * the driver decides nothing by them). A step this node did not see is absent: a full node sends no votes,
+ * a height taken from block sync has no proposal.
+ */
+export const HEIGHT_STEPS = [
+  /** From the previous commit to the height's start: the minimum block interval, or waiting for work. */
+  'wait',
+  /** To the proposal: built and executed here (the proposer), or received from the proposer. */
+  'proposal',
+  /** To the proposal's verdict: the block executed and checked (nothing for this node's own proposal). */
+  'verify',
+  /** To this node's prevote leaving it (WAL and signer fsyncs). */
+  'prevote',
+  /** To this node's precommit leaving it: prevotes of more than 2/3 of the power gathered, fsyncs. */
+  'prevotes',
+  /** To the decision: precommits of more than 2/3 of the power gathered. */
+  'precommits',
+  /** To the block written (the ledger's commit and fsync), the mempool updated and waiters answered. */
+  'commit',
+] as const;
+export type HeightStep = (typeof HEIGHT_STEPS)[number];
+
+/** How long each step of one decided height took on this node, in milliseconds of its clock. */
+export interface HeightTimeline {
+  readonly height: number;
+  /** The round the height was decided in (0 when its first proposal was decided). */
+  readonly round: number;
+  readonly steps: Partial<Record<HeightStep, number>>;
+}
+
 export interface ConsensusDriverOptions {
   readonly chain: Chain;
   readonly mempool: Mempool;
@@ -110,6 +141,8 @@ export interface ConsensusDriverOptions {
   readonly logger: Logger;
   /** Called after every committed block, with what it committed. */
   readonly onCommitted: (prepared: PreparedBlock) => void;
+  /** Called after every height decided here with the time each of its steps took (metrics). */
+  readonly onHeightTimeline?: (timeline: HeightTimeline) => void;
   /** Called when the machine proves a validator signed two conflicting votes. */
   readonly onEvidence: (evidence: Evidence) => void;
   /** Called for each transaction this node's proposal left out because it failed authentication. */
@@ -177,6 +210,10 @@ export class ConsensusDriver {
   #halted = false;
   /** The synced block just offered to the machine, to drop it if the machine did not take it. */
   #fedFromSync: SyncedBlock | undefined;
+  /** Clock readings of the current height's steps: when each ended (`wait` ends when the height starts). */
+  #marks: { height: number; since: number; at: Partial<Record<HeightStep, number>> } | undefined;
+  /** When the last height's steps ended (its block committed and reported), or the driver started. */
+  #stepsEndedAt = 0;
 
   constructor(options: ConsensusDriverOptions) {
     this.#o = options;
@@ -240,6 +277,7 @@ export class ConsensusDriver {
     transport.onMessage('sync', (peer, payload) => this.#onSyncMessage(peer, payload));
     this.#lastCommitAt = this.#o.clock();
     this.#lastBusyAt = this.#lastCommitAt;
+    this.#stepsEndedAt = this.#lastCommitAt;
     this.#startHeight(this.#o.chain.height + 1);
     this.#every(GOSSIP_INTERVAL_MS, () => {
       for (const message of this.#machine.ownMessages())
@@ -333,6 +371,8 @@ export class ConsensusDriver {
   #startHeight(height: number): void {
     this.#waitingToStart = undefined;
     this.#nextHeightTimer = undefined;
+    this.#marks = { height, since: this.#stepsEndedAt, at: {} };
+    this.#mark(height, 'wait');
     const recovered = recordsForHeight(this.#o.wal.replay() as WalRecord[], height);
     if (recovered.length > 0)
       this.#o.logger.info({ height, records: recovered.length }, 'resuming the height from the WAL');
@@ -382,6 +422,30 @@ export class ConsensusDriver {
       },
       Math.max(0, delayMs),
     );
+  }
+
+  /** Notes when `step` of `height` ended, the first time only (later rounds add to the steps after it). */
+  #mark(height: number, step: HeightStep): void {
+    const marks = this.#marks;
+    if (marks === undefined || marks.height !== height || marks.at[step] !== undefined) return;
+    marks.at[step] = this.#o.clock();
+  }
+
+  /** The decided height's steps, each from the end of the last one before it that this node saw. */
+  #reportTimeline(height: number, round: number): void {
+    const marks = this.#marks;
+    this.#marks = undefined;
+    this.#stepsEndedAt = marks?.at.commit ?? this.#o.clock();
+    if (marks === undefined || marks.height !== height || this.#o.onHeightTimeline === undefined) return;
+    const steps: Partial<Record<HeightStep, number>> = {};
+    let previous = marks.since;
+    for (const step of HEIGHT_STEPS) {
+      const at = marks.at[step];
+      if (at === undefined) continue;
+      steps[step] = Math.max(0, at - previous);
+      previous = at;
+    }
+    this.#o.onHeightTimeline({ height, round, steps });
   }
 
   #feed(input?: ConsensusInput): void {
@@ -476,6 +540,10 @@ export class ConsensusDriver {
     switch (output.type) {
       case 'broadcast':
         this.#o.transport.broadcast('consensus', encodeConsensusMessage(output.message));
+        if (output.message.kind === 'vote') {
+          const { vote } = output.message;
+          this.#mark(vote.height, vote.type === 'prevote' ? 'prevote' : 'prevotes');
+        }
         return;
       case 'schedule-timeout':
         this.#after(output.delayMs, () =>
@@ -529,6 +597,9 @@ export class ConsensusDriver {
       }
       const hash = bytesToHex(prepared.hash);
       this.#keepPrepared(hash, prepared);
+      // Built here is executed here: the proposer's own block needs no verdict.
+      this.#mark(height, 'proposal');
+      this.#mark(height, 'verify');
       this.#feed({
         type: 'proposal-built',
         height,
@@ -582,11 +653,13 @@ export class ConsensusDriver {
         'invalid proposal',
       );
     }
+    if (result === 'valid') this.#mark(height, 'verify');
     this.#feed({ type: 'validation-result', height, blockHash: blockHashHex, result });
   }
 
   #decide(height: number, blockHashHex: string, payload: Uint8Array, certificate: CommitCertificate): void {
     const { chain, mempool } = this.#o;
+    this.#mark(height, 'precommits');
     let prepared: PreparedBlock;
     try {
       prepared = this.#verifyPayload(blockHashHex, payload);
@@ -619,6 +692,8 @@ export class ConsensusDriver {
     this.#o.wal.truncateBelow(height + 1);
     this.#sync.committed(height);
     this.#o.onCommitted(prepared);
+    this.#mark(height, 'commit');
+    this.#reportTimeline(height, certificate.round);
     this.#scheduleNextHeight(height + 1);
   }
 
@@ -638,6 +713,7 @@ export class ConsensusDriver {
     else if (at < mine) this.#sendCommitVotes(peer, at);
     // A peer already working on the height this node waits to start: start it now.
     if (at === this.#waitingToStart) this.#startHeight(at);
+    if (message.kind === 'proposal') this.#mark(at, 'proposal');
     this.#feed(
       message.kind === 'vote' ? { type: 'vote-received', message } : { type: 'proposal-received', message },
     );

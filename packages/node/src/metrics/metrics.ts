@@ -26,6 +26,8 @@ export class NodeMetrics {
   readonly commitLatency: Histogram;
   readonly blockTransactions: Histogram;
   readonly evidenceSeen: Counter;
+  /** Each step of a decided height on this node (label `step`: the driver's HEIGHT_STEPS). */
+  readonly heightSteps: Histogram<'step'>;
 
   constructor(source: NodeMetricsSource, labels: { node: string; chainId: string }) {
     const registers = [this.registry];
@@ -124,6 +126,15 @@ export class NodeMetrics {
       name: 'hanglian_block_transactions',
       help: 'Transactions per committed block',
       buckets: [0, 1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+      registers,
+    });
+    this.heightSteps = new Histogram({
+      name: 'hanglian_height_step_seconds',
+      help:
+        'Time each step of a decided height took on this node, from the end of the step before: wait, ' +
+        'proposal, verify, prevote, prevotes, precommits, commit (the sum is the block interval)',
+      labelNames: ['step'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
     this.evidenceSeen = new Counter({
