@@ -244,7 +244,7 @@ export async function runNetworkBench(
      * Seconds of load at the first rate before the first measured step, reported apart (default: one step;
      * 0 for none). Just started, the validators compile their code paths and fill their caches: without
      * it the first step measured the start, not the chain (57/s committed at 100/s offered, p50 1.8 s, 32
-     * ms of CPU per transfer in 3-s steps).
+     * ms of CPU per transfer in 3-s steps). The CLI gives 20 s (2 in quick mode).
      */
     warmupSeconds?: number;
     onProgress?: (line: string) => void;
