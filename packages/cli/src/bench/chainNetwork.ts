@@ -37,6 +37,8 @@ export interface RateStep {
   readonly failed: number;
   /** Refused at admission with MEMPOOL_BACKLOG (back-pressure: the client should retry later). */
   readonly refused: number;
+  /** The failed ones by reason (error code, answer status or socket error). */
+  readonly failures: Readonly<Record<string, number>>;
   /** True for the step run past saturation (twice the rate at which commits stopped keeping up). */
   readonly pastSaturation: boolean;
   readonly latencyMs: { readonly p50: number; readonly p99: number };
@@ -307,8 +309,11 @@ export async function runNetworkBench(
   const nonces = keys.map(() => 0);
 
   const nodes: Array<{ name: string; child: ChildProcess; url: string }> = [];
-  // One keep-alive pool per node: a transfer waiting for its commit holds its connection until then.
-  const agents = Array.from({ length: validators }, () => new Agent({ keepAlive: true }));
+  // One keep-alive pool of 256 connections per node, as a fleet of clients behind it would hold: a transfer
+  // waiting for its commit holds its connection until then, and past saturation the others queue here.
+  // Unbounded, thousands of connections per node at 1,600/s offered ended in ~675 ECONNRESET in a 6-s step
+  // (2026-12-07; the nodes' cause not found, see docs/benchmarks.md).
+  const agents = Array.from({ length: validators }, () => new Agent({ keepAlive: true, maxSockets: 256 }));
   try {
     // Each node is recorded as soon as it runs, so a failed start still stops the others.
     await Promise.all(
@@ -371,6 +376,12 @@ export async function runNetworkBench(
       const latencies: number[] = [];
       let failed = 0;
       let refused = 0;
+      /** Why transfers failed: the node's error code, the answer's status, or the client's socket error. */
+      const failures: Record<string, number> = {};
+      const fail = (why: string) => {
+        failed++;
+        failures[why] = (failures[why] ?? 0) + 1;
+      };
       const inFlight: Promise<void>[] = [];
       let peakMempool = 0;
       let sampling = true;
@@ -432,11 +443,9 @@ export async function runNetworkBench(
                 }
                 if (answer.status === 'committed' && answer.result?.code === 'OK')
                   latencies.push(performance.now() - sentAt);
-                else failed++;
+                else fail(answer.code ?? answer.result?.code ?? `status ${answer.status}`);
               })
-              .catch(() => {
-                failed++;
-              });
+              .catch((error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
           inFlight.push(held.has(sender) && !options.naiveClients ? heldSend(sender, nonce, send) : send());
         }
         await new Promise((r) => setTimeout(r, 10));
@@ -460,6 +469,7 @@ export async function runNetworkBench(
         committedPerSecond: Math.round(latencies.length / Math.max(elapsed, (sendEnd - t0) / 1000)),
         failed,
         refused,
+        failures,
         pastSaturation,
         latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
         blocks: heightAfter - heightBefore,
@@ -489,7 +499,13 @@ export async function runNetworkBench(
       }
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${
+          failed > 0
+            ? ` (${Object.entries(failures)
+                .map(([why, n]) => `${why} ${n}`)
+                .join(', ')})`
+            : ''
+        }, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       log(`    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}`);
       // Commits no longer keep up with the offer: stop raising it.
