@@ -237,7 +237,8 @@ export function heightStepMeans(
   return means;
 }
 
-async function readHeightSteps(url: string): Promise<HeightStepTotals> {
+/** A node's height-step totals from its `/metrics`; empty when it does not answer in time. */
+export async function readHeightSteps(url: string): Promise<HeightStepTotals> {
   try {
     return heightStepTotals(
       await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text(),

@@ -35,6 +35,7 @@ import {
 import { stockBookstore } from '../demo/bookStory.js';
 import { freePortBase, startDevnetProcess } from '../demo/devnetProcess.js';
 import { openNetworkMembers } from '../demo/members.js';
+import { formatHeightSteps, heightStepMeans, readHeightSteps } from './chainNetwork.js';
 
 export { LIFECYCLE_STEPS } from '../demo/bookOrder.js';
 
@@ -58,6 +59,8 @@ export interface CommerceRateStep {
   /** Median commit latency of each step. */
   readonly stepP50Ms: Readonly<Record<Step, number>>;
   readonly blocks: number;
+  /** A height's steps on a validator, mean ms over the heights decided during the step (as the network part). */
+  readonly heightMs: ReturnType<typeof heightStepMeans>;
   /** The first failure's code and message, if any. */
   readonly firstError?: string;
 }
@@ -200,6 +203,7 @@ export async function runCommerceBench(
     for (const rate of rates) {
       const total = Math.round(rate * stepSeconds);
       const heightBefore = (await getStatus(clients[0]!)).height;
+      const stepsBefore = await Promise.all(devnet.apis.map(readHeightSteps));
       const stepTimes = Object.fromEntries(LIFECYCLE_STEPS.map((s) => [s, [] as number[]])) as Record<
         Step,
         number[]
@@ -235,6 +239,7 @@ export async function runCommerceBench(
       const windowEnd = t0 + stepSeconds * 1000;
       const inWindow = completedAt.filter((t) => t >= windowStart && t <= windowEnd).length;
       const heightAfter = (await getStatus(clients[0]!)).height;
+      const stepsAfter = await Promise.all(devnet.apis.map(readHeightSteps));
       durations.sort((a, b) => a - b);
       for (const times of Object.values(stepTimes)) times.sort((a, b) => a - b);
       const step: CommerceRateStep = {
@@ -248,12 +253,14 @@ export async function runCommerceBench(
           LIFECYCLE_STEPS.map((s) => [s, percentile(stepTimes[s], 50)]),
         ) as Record<Step, number>,
         blocks: heightAfter - heightBefore,
+        heightMs: heightStepMeans(stepsBefore, stepsAfter),
         ...(firstError === undefined ? {} : { firstError }),
       };
       steps.push(step);
       log(
         `  offered ${String(rate).padStart(3)}/s: completed ${String(step.completedPerSecond).padStart(5)}/s (${step.completed}/${total}, ${failed} failed), lifecycle p50 ${step.lifecycleMs.p50} ms p99 ${step.lifecycleMs.p99} ms; step p50 ${LIFECYCLE_STEPS.map((s) => `${s} ${step.stepP50Ms[s]}`).join(', ')} ms; ${step.blocks} blocks`,
       );
+      log(`    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}`);
       if (firstError !== undefined) log(`    first failure: ${firstError}`);
       // Completions no longer keep up with the offer, or lifecycles queue up: stop raising it.
       if (
