@@ -118,6 +118,47 @@ describe('client actions against a real node', () => {
     assert.equal(sends, 2, 'one retry, then the refusal is thrown');
   });
 
+  it('submitTransaction waits for a nonce window that moves, and throws a nonce that is just wrong', async () => {
+    let sends = 0;
+    /** A node that refuses the first `refusals` sends as too far ahead, with the submitter's next nonces. */
+    const tooFar = (nexts: readonly number[]) =>
+      createClient({
+        url: chain.url,
+        fetch: async (input, init) => {
+          if (new URL(input).pathname === '/v1/txs') {
+            const next = nexts[sends++];
+            if (next !== undefined) {
+              const body = {
+                code: 'MEMPOOL_NONCE_TOO_FAR',
+                message: `nonce 200 is more than 64 ahead of the next one, ${next}`,
+                details: { nonce: 200, next, window: 64 },
+              };
+              return new Response(JSON.stringify(body), { status: 400 });
+            }
+          }
+          return fetch(input, init);
+        },
+      });
+    // The window moves (the account's earlier transactions commit): sent again until the real node answers.
+    await rejectsWithCode(tooFar([100, 120, 130]).submitTransaction({ tx: '00' }), 'SCHEMA_MISMATCH');
+    assert.equal(sends, 4);
+    // The next nonce does not move between two refusals: the nonce is wrong, thrown after one wait.
+    sends = 0;
+    const stuck = await rejectsWithCode(
+      tooFar([100, 100, 100]).submitTransaction({ tx: '00' }),
+      'MEMPOOL_NONCE_TOO_FAR',
+    );
+    assert.equal(sends, 2);
+    assert.deepEqual(stuck.details, { nonce: 200, next: 100, window: 64 });
+    // No retries asked for: thrown at once.
+    sends = 0;
+    await rejectsWithCode(
+      tooFar([100, 120]).submitTransaction({ tx: '00', nonceWindowRetries: 0 }),
+      'MEMPOOL_NONCE_TOO_FAR',
+    );
+    assert.equal(sends, 1);
+  });
+
   it('calls go through the given fetch, to the paths of the API definition', async () => {
     const seen: string[] = [];
     const spied = createClient({

@@ -20,12 +20,22 @@ export interface SubmitTransactionParameters {
    * 0 throws at once). Other refusals are thrown at once.
    */
   readonly backlogRetries?: number;
+  /**
+   * How many times to send again when the node answers MEMPOOL_NONCE_TOO_FAR (the nonce is further ahead of
+   * the submitter's next one than the mempool keeps waiting) while that next nonce is moving: the account's
+   * earlier transactions are being committed, so the window is coming to this one. Waits 250 ms doubled at
+   * each attempt, with jitter (default 5). A refusal whose next nonce has not moved since the one before is
+   * thrown: the nonce is wrong, not early.
+   */
+  readonly nonceWindowRetries?: number;
 }
 export type SubmitTransactionReturnType = ResponseOf<typeof endpoints.submitTransaction>;
 
 const DEFAULT_COMMIT_WAIT_MS = 30_000;
 const DEFAULT_BACKLOG_RETRIES = 5;
 const DEFAULT_RETRY_AFTER_MS = 1_000;
+const DEFAULT_NONCE_WINDOW_RETRIES = 5;
+const NONCE_WINDOW_WAIT_MS = 250;
 
 /**
  * Submits a signed transaction. A transaction the node refuses (bad signature, nonce, expiry, params...)
@@ -42,17 +52,31 @@ export async function submitTransaction(
   client: BaseClient,
   parameters: SubmitTransactionParameters,
 ): Promise<SubmitTransactionReturnType> {
-  const retries = parameters.backlogRetries ?? DEFAULT_BACKLOG_RETRIES;
-  for (let attempt = 0; ; attempt++) {
+  const backlogRetries = parameters.backlogRetries ?? DEFAULT_BACKLOG_RETRIES;
+  const windowRetries = parameters.nonceWindowRetries ?? DEFAULT_NONCE_WINDOW_RETRIES;
+  let backlogAttempt = 0;
+  let windowAttempt = 0;
+  /** The submitter's next nonce at the last MEMPOOL_NONCE_TOO_FAR, to tell a moving window from a wrong nonce. */
+  let lastNext: unknown;
+  for (;;) {
     try {
       return await submitOnce(client, parameters);
     } catch (error) {
-      if (!(error instanceof HanglianSdkError) || error.code !== 'MEMPOOL_BACKLOG' || attempt >= retries)
+      if (!(error instanceof HanglianSdkError)) throw error;
+      let delay: number;
+      if (error.code === 'MEMPOOL_BACKLOG' && backlogAttempt < backlogRetries) {
+        // Back off as the node asks, doubling each time; jitter spreads clients that were refused together.
+        const hint = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+        const base = typeof hint === 'number' && hint > 0 ? hint : DEFAULT_RETRY_AFTER_MS;
+        delay = base * 2 ** backlogAttempt++ * (0.5 + Math.random());
+      } else if (error.code === 'MEMPOOL_NONCE_TOO_FAR' && windowAttempt < windowRetries) {
+        const next = (error.details as { next?: unknown } | undefined)?.next;
+        if (typeof next !== 'number' || (windowAttempt > 0 && next === lastNext)) throw error;
+        lastNext = next;
+        delay = NONCE_WINDOW_WAIT_MS * 2 ** windowAttempt++ * (0.5 + Math.random());
+      } else {
         throw error;
-      // Back off as the node asks, doubling each time; jitter spreads clients that were refused together.
-      const hint = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-      const base = typeof hint === 'number' && hint > 0 ? hint : DEFAULT_RETRY_AFTER_MS;
-      const delay = base * 2 ** attempt * (0.5 + Math.random());
+      }
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
