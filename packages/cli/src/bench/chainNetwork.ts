@@ -132,8 +132,7 @@ function startNode(
       dir,
       '--node',
       name,
-      '--api-port',
-      '0',
+      // The manifest's API port (below the ephemeral range, checked free by freeBase), not port 0.
       '--json',
       '--log-level',
       'error',
@@ -312,8 +311,8 @@ export async function runNetworkBench(
   const nodes: Array<{ name: string; child: ChildProcess; url: string }> = [];
   // One keep-alive pool of 256 connections per node, as a fleet of clients behind it would hold: a transfer
   // waiting for its commit holds its connection until then, and past saturation the others queue here.
-  // Unbounded, thousands of connections per node at 1,600/s offered ended in ~675 ECONNRESET in a 6-s step
-  // (2026-12-07; the nodes' cause not found, see docs/benchmarks.md).
+  // (Unbounded, thousands of connections per node at 1,600/s offered overflowed the nodes' accept queue of
+  // 511 and ended in ~675 ECONNRESET in a 6-s step, before the API listened with a queue of 4,096.)
   const agents = Array.from({ length: validators }, () => new Agent({ keepAlive: true, maxSockets: 256 }));
   try {
     // Each node is recorded as soon as it runs, so a failed start still stops the others.

@@ -96,6 +96,9 @@ type RequestOf<E extends EndpointDefinition> = FastifyRequest<{
   Body: StaticOf<E['body']>;
 }>;
 
+/** Connections waiting to be accepted, at most (the kernel's net.core.somaxconn caps it). */
+export const API_LISTEN_BACKLOG = 4096;
+
 /** Serves the API of `node` (what it needs of a node: api/backend.ts). */
 export async function startApiServer(
   node: ApiBackend,
@@ -513,7 +516,11 @@ export async function startApiServer(
     });
   }
 
-  await app.listen({ host: listen.host, port: listen.port });
+  // A burst of new clients (a wallet fleet, a load generator) waits in the kernel's accept queue while the
+  // event loop is busy. Node's default queue of 511 overflowed at 1,600 transfers/s offered on the bench
+  // (the kernel logged SYN flooding on the API ports and clients got ECONNRESET); the kernel caps this at
+  // net.core.somaxconn.
+  await app.listen({ host: listen.host, port: listen.port, backlog: API_LISTEN_BACKLOG });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : listen.port;
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
