@@ -1,7 +1,7 @@
 /** The network bench's height breakdown: read from the validators' metrics before and after a step. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatHeightSteps, heightStepMeans, heightStepTotals } from '../src/bench/chainNetwork.js';
+import { formatHeightSteps, heightStepMeans, heightStepTotals } from '../src/bench/heightSteps.js';
 
 const metrics = (node: string, commitSum: number, commitCount: number, waitSum: number, waitCount: number) =>
   [

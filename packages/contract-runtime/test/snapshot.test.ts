@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { type CallResult, ContractSandbox } from '../src/index.js';
-import type { Engine } from '../src/sandbox/engine.js';
+import { type Engine, snapshotRanges } from '../src/sandbox/engine.js';
 import { MemoryHost, request } from './support/memoryHost.js';
 
 /** Calls start from a copy of the instance's memory (engine.ts): these pin what that must guarantee. */
@@ -135,34 +135,33 @@ describe('ContractSandbox: every call starts from the same state', () => {
     assert.deepEqual(sandbox.call(request('nest', [2]), host), deeper);
   });
 
-  it('restores the regions a word-by-word scan of the memory at snapshot time finds', async () => {
-    // The snapshot skips all-zero blocks without reading their words: the regions must be the ones the
-    // plain scan gives (the longest zero run below the last non-zero word is the stack's dead part).
-    const sandbox = await ContractSandbox.create();
-    for (const engine of (sandbox as unknown as { engines: Engine[] }).engines) {
-      const { regions, memory } = engine.inspect(); // no call yet: the memory is the snapshot's
-      const words = new Uint32Array(memory.buffer, memory.byteOffset, memory.byteLength / 4);
-      let last = words.length - 1;
-      while (last >= 0 && words[last] === 0) last--;
-      let gapStart = 0;
-      let gapEnd = 0;
-      let runStart = -1;
-      for (let i = 0; i < last; i++) {
-        if (words[i] === 0) {
-          if (runStart < 0) runStart = i;
-        } else if (runStart >= 0) {
-          if (i - runStart > gapEnd - gapStart) [gapStart, gapEnd] = [runStart, i];
-          runStart = -1;
-        }
-      }
-      const end = (last + 1) * 4;
-      const low = Math.min(gapStart * 4 + 256 * 1024, end);
-      const high = Math.max(gapEnd * 4 - 256 * 1024, low);
-      assert.deepEqual(regions, [
-        { start: 0, length: low },
-        { start: high, length: end - high },
-      ]);
-    }
+  it('keeps static data and heap and skips a long zero run between them, with margins', () => {
+    const KiB = 1024;
+    const words = new Uint32Array((8 * 1024 * KiB) / 4); // 8 MiB of memory
+    const put = (byte: number) => {
+      words[byte / 4] = 1;
+    };
+    put(0);
+    put(100 * KiB); // static data ends here
+    put(5 * 1024 * KiB); // the live stack top and heap start here
+    put(6 * 1024 * KiB - 4); // the last non-zero word
+    // The gap runs from the word after 100 KiB to 5 MiB; 256 KiB of margin on each side of it.
+    assert.deepEqual(snapshotRanges(words), [
+      [0, 100 * KiB + 4 + 256 * KiB],
+      [5 * 1024 * KiB - 256 * KiB, 6 * 1024 * KiB],
+    ]);
+    // With the stack top moved down, the gap ends at the new first heap word.
+    words[(5 * 1024 * KiB) / 4] = 0;
+    put(2 * 1024 * KiB);
+    assert.deepEqual(snapshotRanges(words), [
+      [0, 100 * KiB + 4 + 256 * KiB],
+      [2 * 1024 * KiB - 256 * KiB, 6 * 1024 * KiB],
+    ]);
+    // No zero run of 1 MiB: not a stack, one range up to the last non-zero word.
+    const small = new Uint32Array((4 * 1024 * KiB) / 4);
+    for (const byte of [0, 512 * KiB, 1024 * KiB, 1536 * KiB - 4]) small[byte / 4] = 1;
+    assert.deepEqual(snapshotRanges(small), [[0, 1536 * KiB]]);
+    assert.deepEqual(snapshotRanges(new Uint32Array(16)), [[0, 0]], 'all zeros: nothing to keep');
   });
 
   it('memory it does not copy back is only the dead shadow stack and the free heap top', async () => {

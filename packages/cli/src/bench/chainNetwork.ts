@@ -7,13 +7,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
-import { HEIGHT_STEPS, type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
+import { type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
+import { formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
+import { createAgent, sendRequest } from './openLoop.js';
 
 // This package's own binary (dist/src/bench → bin).
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
@@ -155,39 +156,6 @@ function startNode(
   });
 }
 
-/**
- * POSTs a JSON body over a keep-alive connection of `agent` and parses the JSON answer. The load generator
- * shares the cores with the validators: with `fetch` (undici: WHATWG streams, Response objects) it used 28-39%
- * of a core at 200-400/s offered, with node:http 13-16% (2026-12-07, two alternating runs each), CPU the
- * validators then did not get.
- */
-export function postJson(agent: Agent, url: string, body: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        agent,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (error) {
-            reject(error);
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function getJson(url: string): Promise<any> {
   return (await fetch(url, { signal: AbortSignal.timeout(10_000) })).json();
 }
@@ -201,59 +169,6 @@ async function mempoolSize(url: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** Sum (seconds) and count of each height step in a node's metrics text. */
-export type HeightStepTotals = Partial<Record<HeightStep, { readonly sum: number; readonly count: number }>>;
-
-export function heightStepTotals(metricsText: string): HeightStepTotals {
-  const totals: Record<string, { sum: number; count: number }> = {};
-  const pattern = /^hanglian_height_step_seconds_(sum|count)\{([^}]*)\} (\S+)$/gm;
-  for (const [, kind, labels, value] of metricsText.matchAll(pattern)) {
-    const step = /(?:^|,)step="([^"]+)"/.exec(labels!)?.[1];
-    if (step === undefined) continue;
-    const entry = (totals[step] ??= { sum: 0, count: 0 });
-    entry[kind as 'sum' | 'count'] = Number(value);
-  }
-  return totals;
-}
-
-/** Mean milliseconds of each step between two readings of several nodes (pooled: heights, not nodes). */
-export function heightStepMeans(
-  before: readonly HeightStepTotals[],
-  after: readonly HeightStepTotals[],
-): Partial<Record<HeightStep, number>> {
-  const means: Partial<Record<HeightStep, number>> = {};
-  for (const step of HEIGHT_STEPS) {
-    let sum = 0;
-    let count = 0;
-    after.forEach((reading, i) => {
-      sum += (reading[step]?.sum ?? 0) - (before[i]?.[step]?.sum ?? 0);
-      count += (reading[step]?.count ?? 0) - (before[i]?.[step]?.count ?? 0);
-    });
-    if (count > 0) means[step] = Math.round((10_000 * sum) / count) / 10;
-  }
-  return means;
-}
-
-/** A node's height-step totals from its `/metrics`; empty when it does not answer in time. */
-export async function readHeightSteps(url: string): Promise<HeightStepTotals> {
-  try {
-    return heightStepTotals(
-      await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text(),
-    );
-  } catch {
-    return {};
-  }
-}
-
-/** `wait 20.1, proposal 9.3, … = 69.0 ms`. */
-export function formatHeightSteps(means: Partial<Record<HeightStep, number>>): string {
-  const parts = HEIGHT_STEPS.flatMap((step) =>
-    means[step] === undefined ? [] : [`${step} ${means[step]!.toFixed(1)}`],
-  );
-  const total = HEIGHT_STEPS.reduce((sum, step) => sum + (means[step] ?? 0), 0);
-  return `${parts.join(', ')} = ${total.toFixed(1)} ms`;
 }
 
 export async function runNetworkBench(
@@ -313,7 +228,9 @@ export async function runNetworkBench(
   // waiting for its commit holds its connection until then, and past saturation the others queue here.
   // (Unbounded, thousands of connections per node at 1,600/s offered overflowed the nodes' accept queue of
   // 511 and ended in ~675 ECONNRESET in a 6-s step, before the API listened with a queue of 4,096.)
-  const agents = Array.from({ length: validators }, () => new Agent({ keepAlive: true, maxSockets: 256 }));
+  // node:http, not fetch: with `fetch` (undici) the load generator, which shares the cores with the
+  // validators, used 28-39% of a core at 200-400/s offered, with node:http 13-16% (2026-12-07).
+  const agents = Array.from({ length: validators }, () => createAgent(256));
   try {
     // Each node is recorded as soon as it runs, so a failed start still stops the others.
     await Promise.all(
@@ -418,34 +335,44 @@ export async function runNetworkBench(
           // transactions no block can take; 0.55 of the maximum at 4x the saturating rate).
           let attempt = 0;
           const send = (): Promise<void> =>
-            postJson(
+            sendRequest(
               agents[node]!,
-              `${nodes[node]!.url}/v1/txs?wait=commit&timeoutMs=20000`,
-              `{"tx":"${hex}"}`,
-            )
-              .then(async (answer) => {
-                if (answer.code === 'MEMPOOL_BACKLOG') {
-                  refused++;
-                  const hint = answer.details?.retryAfterMs ?? 1_000;
-                  const wait = Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random());
-                  if (options.naiveClients) {
-                    await new Promise((r) => setTimeout(r, wait));
-                    return send();
-                  }
-                  if (held.has(sender)) return heldSend(sender, nonce, send);
-                  held.set(sender, []);
+              {
+                method: 'POST',
+                url: `${nodes[node]!.url}/v1/txs?wait=commit&timeoutMs=20000`,
+                body: `{"tx":"${hex}"}`,
+              },
+              // The node answers within its 20-s wait; the client gives it 10 s more.
+              30_000,
+            ).then(async ({ status, body, error }) => {
+              if (error !== undefined) return fail(error);
+              let answer: any;
+              try {
+                answer = JSON.parse(body);
+              } catch {
+                return fail(`HTTP ${status}, not JSON`);
+              }
+              if (answer.code === 'MEMPOOL_BACKLOG') {
+                refused++;
+                const hint = answer.details?.retryAfterMs ?? 1_000;
+                const wait = Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random());
+                if (options.naiveClients) {
                   await new Promise((r) => setTimeout(r, wait));
-                  const resent = send();
-                  const later = held.get(sender)!;
-                  held.delete(sender);
-                  for (const item of later) item.go();
-                  return resent;
+                  return send();
                 }
-                if (answer.status === 'committed' && answer.result?.code === 'OK')
-                  latencies.push(performance.now() - sentAt);
-                else fail(answer.code ?? answer.result?.code ?? `status ${answer.status}`);
-              })
-              .catch((error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
+                if (held.has(sender)) return heldSend(sender, nonce, send);
+                held.set(sender, []);
+                await new Promise((r) => setTimeout(r, wait));
+                const resent = send();
+                const later = held.get(sender)!;
+                held.delete(sender);
+                for (const item of later) item.go();
+                return resent;
+              }
+              if (answer.status === 'committed' && answer.result?.code === 'OK')
+                latencies.push(performance.now() - sentAt);
+              else fail(answer.code ?? answer.result?.code ?? `status ${answer.status}`);
+            });
           inFlight.push(held.has(sender) && !options.naiveClients ? heldSend(sender, nonce, send) : send());
         }
         await new Promise((r) => setTimeout(r, 10));

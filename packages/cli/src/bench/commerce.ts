@@ -35,7 +35,7 @@ import {
 import { stockBookstore } from '../demo/bookStory.js';
 import { freePortBase, startDevnetProcess } from '../demo/devnetProcess.js';
 import { openNetworkMembers } from '../demo/members.js';
-import { formatHeightSteps, heightStepMeans, readHeightSteps } from './chainNetwork.js';
+import { formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
 
 export { LIFECYCLE_STEPS } from '../demo/bookOrder.js';
 

@@ -113,8 +113,11 @@ interface TagState {
   firstError?: string;
 }
 
-/** Sends one request; resolves with the status (0 when it failed) and body. Never rejects. */
-function send(
+/**
+ * Sends one request over a keep-alive connection of `agent`; resolves with the status (0 when it failed)
+ * and body. Never rejects.
+ */
+export function sendRequest(
   agent: Agent,
   req: LoadRequest,
   timeoutMs: number,
@@ -180,7 +183,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopFig
     sent++;
     inFlight++;
     peakInFlight = Math.max(peakInFlight, inFlight);
-    const answered = send(agent, req, timeoutMs).then(({ status, body, error }) => {
+    const answered = sendRequest(agent, req, timeoutMs).then(({ status, body, error }) => {
       const now = performance.now();
       inFlight--;
       state.lastAnswerAt = Math.max(state.lastAnswerAt, now);

@@ -73,6 +73,39 @@ const STACK_TOP_MARGIN_BYTES = 256 * 1024;
 const MIN_STACK_GAP_BYTES = 1024 * 1024;
 
 /**
+ * The byte ranges of an engine's memory (as 32-bit words) that a snapshot keeps: everything up to the
+ * last non-zero word, less the longest run of zero words below it when that run is long enough to be the
+ * shadow stack's unused part (then two ranges: static data with a margin, and the stack top and heap).
+ */
+export function snapshotRanges(words: Uint32Array): Array<[number, number]> {
+  let last = words.length - 1;
+  while (last >= 0 && words[last] === 0) last--;
+  const end = (last + 1) * 4;
+  let gapStart = 0;
+  let gapEnd = 0;
+  let runStart = -1;
+  for (let i = 0; i < last; i++) {
+    if (words[i] === 0) {
+      if (runStart < 0) runStart = i;
+    } else if (runStart >= 0) {
+      if (i - runStart > gapEnd - gapStart) {
+        gapStart = runStart;
+        gapEnd = i;
+      }
+      runStart = -1;
+    }
+  }
+  const low = Math.min(gapStart * 4 + STATIC_MARGIN_BYTES, end);
+  const high = Math.max(gapEnd * 4 - STACK_TOP_MARGIN_BYTES, low);
+  return (gapEnd - gapStart) * 4 >= MIN_STACK_GAP_BYTES && high > low
+    ? [
+        [0, low],
+        [high, end],
+      ]
+    : [[0, end]];
+}
+
+/**
  * One QuickJS WebAssembly instance holding one runtime and one context in which the prelude has been
  * evaluated, and a copy of the instance's memory taken right then. Before every call the memory is copied
  * back, so each call starts from the byte-identical state (same objects, same allocator layout, same
@@ -154,35 +187,10 @@ export class Engine {
 
   private snapshot(): void {
     const memory = this.memory();
-    const words = new Uint32Array(memory.buffer);
-    let last = words.length - 1;
-    while (last >= 0 && words[last] === 0) last--;
-    const end = (last + 1) * 4;
-    // The longest run of zero words below `end` is the shadow stack's unused part.
-    let gapStart = 0;
-    let gapEnd = 0;
-    let runStart = -1;
-    for (let i = 0; i < last; i++) {
-      if (words[i] === 0) {
-        if (runStart < 0) runStart = i;
-      } else if (runStart >= 0) {
-        if (i - runStart > gapEnd - gapStart) {
-          gapStart = runStart;
-          gapEnd = i;
-        }
-        runStart = -1;
-      }
-    }
-    const low = Math.min(gapStart * 4 + STATIC_MARGIN_BYTES, end);
-    const high = Math.max(gapEnd * 4 - STACK_TOP_MARGIN_BYTES, low);
-    const ranges: Array<[number, number]> =
-      (gapEnd - gapStart) * 4 >= MIN_STACK_GAP_BYTES && high > low
-        ? [
-            [0, low],
-            [high, end],
-          ]
-        : [[0, end]];
-    this.regions = ranges.map(([start, stop]) => ({ start, bytes: memory.slice(start, stop) }));
+    this.regions = snapshotRanges(new Uint32Array(memory.buffer)).map(([start, stop]) => ({
+      start,
+      bytes: memory.slice(start, stop),
+    }));
   }
 
   /** Bytes copied back before each call (for the benchmark and the README). */

@@ -106,8 +106,6 @@ export type HeightStep = (typeof HEIGHT_STEPS)[number];
 /** How long each step of one decided height took on this node, in milliseconds of its clock. */
 export interface HeightTimeline {
   readonly height: number;
-  /** The round the height was decided in (0 when its first proposal was decided). */
-  readonly round: number;
   readonly steps: Partial<Record<HeightStep, number>>;
 }
 
@@ -432,7 +430,7 @@ export class ConsensusDriver {
   }
 
   /** The decided height's steps, each from the end of the last one before it that this node saw. */
-  #reportTimeline(height: number, round: number): void {
+  #reportTimeline(height: number): void {
     const marks = this.#marks;
     this.#marks = undefined;
     this.#stepsEndedAt = marks?.at.commit ?? this.#o.clock();
@@ -445,7 +443,7 @@ export class ConsensusDriver {
       steps[step] = Math.max(0, at - previous);
       previous = at;
     }
-    this.#o.onHeightTimeline({ height, round, steps });
+    this.#o.onHeightTimeline({ height, steps });
   }
 
   #feed(input?: ConsensusInput): void {
@@ -693,7 +691,7 @@ export class ConsensusDriver {
     this.#sync.committed(height);
     this.#o.onCommitted(prepared);
     this.#mark(height, 'commit');
-    this.#reportTimeline(height, certificate.round);
+    this.#reportTimeline(height);
     this.#scheduleNextHeight(height + 1);
   }
 

@@ -4,25 +4,15 @@
  * and `sync()` fsyncs the file, so the driver can make its own votes durable before they leave the node.
  * Replay stops at the first torn or corrupt frame (a crash mid-append) and cuts the file there.
  * It lives beside the ledger, not inside it: wiping a node's ledger must not forget what it signed.
- * The records are mirrored in memory once read, because the driver asks for them at every height it
- * starts.
+ * The records are read once when the file is opened and mirrored in memory, because the driver asks for
+ * them at every height it starts.
  *
  * `truncateBelow` drops the decided heights from memory at once but rewrites the file only once it has
  * grown past `compactAtBytes`. The rewrite (a temporary file, two fsyncs and a rename) ran at every commit
  * before, on the event loop between a block's commit and the next height's start; records of decided heights
  * left in the file are harmless, since a height's recovery takes only that height's records.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { WalRecord, WriteAheadLog } from '@hanglian/consensus';
 import { bytesEqual, decodeCanonical, encodeCanonical, sha256 } from '@hanglian/core';
@@ -50,21 +40,21 @@ export class FileWal implements WriteAheadLog {
   #fd: number;
   #closed = false;
   /**
-   * The records of undecided heights once read (then kept in step with appends and truncations); the file
-   * may still hold decided ones until it is compacted.
+   * The file's records, read once at opening, then kept in step with appends and truncations (without the
+   * decided heights the file may still hold until it is compacted).
    */
-  #records: WalRecord[] | undefined;
+  #records: WalRecord[];
   /** The file's size: what decides when `truncateBelow` rewrites it. */
-  #fileBytes: number;
+  #fileBytes = 0;
   readonly #compactAtBytes: number;
-  /** Times the file was rewritten (for tests and metrics). */
+  /** Times the file was rewritten (for tests). */
   #compactions = 0;
 
   constructor(path: string, options: FileWalOptions = {}) {
     this.path = path;
     this.#compactAtBytes = options.compactAtBytes ?? DEFAULT_WAL_COMPACT_AT_BYTES;
     this.#fd = openSync(path, 'a+');
-    this.#fileBytes = statSync(path).size;
+    this.#records = this.#read();
   }
 
   /** Bytes in the file now, decided heights included until the next compaction. */
@@ -80,7 +70,7 @@ export class FileWal implements WriteAheadLog {
     const framed = frame(record);
     writeSync(this.#fd, framed);
     this.#fileBytes += framed.byteLength;
-    this.#records?.push(record);
+    this.#records.push(record);
   }
 
   sync(): void {
@@ -88,12 +78,10 @@ export class FileWal implements WriteAheadLog {
   }
 
   replay(): readonly WalRecord[] {
-    if (this.#records === undefined) this.#records = this.#read();
     return [...this.#records];
   }
 
   #read(): WalRecord[] {
-    if (!existsSync(this.path)) return [];
     const bytes = readFileSync(this.path);
     const records: WalRecord[] = [];
     let offset = 0;
@@ -114,8 +102,8 @@ export class FileWal implements WriteAheadLog {
       // A torn tail from a crash mid-append: drop it so later appends follow a whole record.
       ftruncateSync(this.#fd, offset);
       fsyncSync(this.#fd);
-      this.#fileBytes = offset;
     }
+    this.#fileBytes = offset;
     return records;
   }
 
@@ -124,7 +112,6 @@ export class FileWal implements WriteAheadLog {
    * `compactAtBytes`: rewritten to a temporary file, fsynced, then renamed.
    */
   truncateBelow(height: number): void {
-    if (this.#records === undefined) this.#records = this.#read();
     const keep = this.#records.filter((r) => r.height >= height);
     this.#records = keep;
     if (this.#fileBytes < this.#compactAtBytes) return;

@@ -37,6 +37,9 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
 const DEFAULT_NONCE_WINDOW_RETRIES = 5;
 const NONCE_WINDOW_WAIT_MS = 250;
 
+/** `baseMs` doubled `attempt` times, with jitter: clients refused together do not come back together. */
+const backoffMs = (baseMs: number, attempt: number): number => baseMs * 2 ** attempt * (0.5 + Math.random());
+
 /**
  * Submits a signed transaction. A transaction the node refuses (bad signature, nonce, expiry, params...)
  * throws a `HanglianSdkError` with the node's code; a committed transaction whose command failed is
@@ -57,7 +60,7 @@ export async function submitTransaction(
   let backlogAttempt = 0;
   let windowAttempt = 0;
   /** The submitter's next nonce at the last MEMPOOL_NONCE_TOO_FAR, to tell a moving window from a wrong nonce. */
-  let lastNext: unknown;
+  let lastNext: number | undefined;
   for (;;) {
     try {
       return await submitOnce(client, parameters);
@@ -65,15 +68,17 @@ export async function submitTransaction(
       if (!(error instanceof HanglianSdkError)) throw error;
       let delay: number;
       if (error.code === 'MEMPOOL_BACKLOG' && backlogAttempt < backlogRetries) {
-        // Back off as the node asks, doubling each time; jitter spreads clients that were refused together.
+        // Back off as the node asks.
         const hint = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-        const base = typeof hint === 'number' && hint > 0 ? hint : DEFAULT_RETRY_AFTER_MS;
-        delay = base * 2 ** backlogAttempt++ * (0.5 + Math.random());
+        delay = backoffMs(
+          typeof hint === 'number' && hint > 0 ? hint : DEFAULT_RETRY_AFTER_MS,
+          backlogAttempt++,
+        );
       } else if (error.code === 'MEMPOOL_NONCE_TOO_FAR' && windowAttempt < windowRetries) {
         const next = (error.details as { next?: unknown } | undefined)?.next;
-        if (typeof next !== 'number' || (windowAttempt > 0 && next === lastNext)) throw error;
+        if (typeof next !== 'number' || next === lastNext) throw error;
         lastNext = next;
-        delay = NONCE_WINDOW_WAIT_MS * 2 ** windowAttempt++ * (0.5 + Math.random());
+        delay = backoffMs(NONCE_WINDOW_WAIT_MS, windowAttempt++);
       } else {
         throw error;
       }
