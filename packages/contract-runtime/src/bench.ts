@@ -128,23 +128,20 @@ export async function benchmarkSandbox(options: { iterations?: number } = {}): P
   });
   pooled.dispose();
 
-  const cpuMillis = (fn: () => unknown): number => {
+  const cpuMillis = async (fn: () => unknown): Promise<number> => {
     const before = process.cpuUsage();
-    fn();
+    await fn();
     const { user, system } = process.cpuUsage(before);
     return (user + system) / 1000;
   };
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const meterMillis = median(
-    [0, 1, 2].map(() => cpuMillis(() => meterWasm(originalEngineWasm(), DEFAULT_INSTRUCTION_WEIGHTS))),
-  );
-  const creates: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const before = process.cpuUsage();
-    await ContractSandbox.create(); // dropped at once: the garbage collector frees its instances
-    const { user, system } = process.cpuUsage(before);
-    creates.push((user + system) / 1000);
-  }
+  const medianOfThree = async (fn: () => unknown): Promise<number> => {
+    const values: number[] = [];
+    for (let i = 0; i < 3; i++) values.push(await cpuMillis(fn));
+    return values.sort((a, b) => a - b)[1]!;
+  };
+  const meterMillis = await medianOfThree(() => meterWasm(originalEngineWasm(), DEFAULT_INSTRUCTION_WEIGHTS));
+  // Each sandbox is dropped at once: the garbage collector frees its instances.
+  const sandboxCreateMillis = await medianOfThree(() => ContractSandbox.create());
 
   return {
     emptyCall: { ...emptyCall, gasUsed: emptyGas },
@@ -153,6 +150,6 @@ export async function benchmarkSandbox(options: { iterations?: number } = {}): P
     sandboxToKernelRatio: Math.round(typicalCall.microsPerCall / kernelEquivalent.microsPerCall),
     freshRuntimeAndContext,
     pooledRuntimeFreshContext,
-    start: { meterMillis, sandboxCreateMillis: median(creates) },
+    start: { meterMillis, sandboxCreateMillis },
   };
 }
