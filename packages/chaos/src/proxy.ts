@@ -43,7 +43,7 @@ export class LinkProxy {
         resolve();
       });
     });
-    // Port 0 (tests) picks a free port: report the one bound.
+    // The port bound: the kernel's choice when asked for port 0.
     return new LinkProxy(name, (server.address() as { port: number }).port, targetPort, server);
   }
 

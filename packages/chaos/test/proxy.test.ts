@@ -3,14 +3,18 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { listenBelowEphemeral, listenOn } from '@hanglian/testkit';
 import { LinkProxy, ProxyMesh } from '../src/proxy.js';
 
-/** An echo server on a free port. */
+/** An echo server on a free port below the ephemeral range. */
 async function echoServer(): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => socket.pipe(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as { port: number }).port };
+  return { server, port: await listenBelowEphemeral((port) => listenOn(server, port)) };
 }
+
+/** A link proxy to `targetPort` on a free port below the ephemeral range. */
+const proxyTo = (name: string, targetPort: number) =>
+  listenBelowEphemeral((port) => LinkProxy.listen(name, port, targetPort));
 
 function dial(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -38,7 +42,7 @@ describe('link proxy', () => {
 
   before(async () => {
     echo = await echoServer();
-    proxy = await LinkProxy.listen('a>b', 0, echo.port);
+    proxy = await proxyTo('a>b', echo.port);
   });
 
   after(async () => {
@@ -95,8 +99,7 @@ describe('proxy mesh', () => {
     const mesh = new ProxyMesh();
     const names = ['n0', 'n1', 'n2'];
     for (const from of names)
-      for (const to of names)
-        if (from !== to) mesh.add(await LinkProxy.listen(ProxyMesh.key(from, to), 0, 1));
+      for (const to of names) if (from !== to) mesh.add(await proxyTo(ProxyMesh.key(from, to), 1));
     try {
       mesh.cut(['n0'], ['n1', 'n2'], true);
       assert.deepEqual(

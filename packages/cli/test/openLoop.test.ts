@@ -3,6 +3,7 @@
 // the in-flight cap and orders its percentiles.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { listenBelowEphemeral } from '@hanglian/testkit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAgent, percentile, percentiles, runOpenLoop } from '../src/bench/openLoop.js';
 
@@ -30,7 +31,7 @@ describe('open-loop load generator', () => {
       if (n === 2) return reply.status(500).send({ code: 'INTERNAL' });
       return { ok: n === 0 };
     });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    url = await listenBelowEphemeral((port) => app.listen({ host: '127.0.0.1', port }));
   });
 
   after(async () => {

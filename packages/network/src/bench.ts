@@ -5,7 +5,7 @@
 import { ed25519Sha256 } from '@hanglian/core';
 import type { Network } from './network.js';
 import { createNetwork } from './network.js';
-import type { ChannelOptions } from './options.js';
+import type { ChannelOptions, NetworkOptions } from './options.js';
 
 export interface ThroughputResult {
   readonly payloadBytes: number;
@@ -38,18 +38,41 @@ const benchChannel: ChannelOptions = {
   maxQueuedMessages: 4096,
 };
 
+/** A node that only dials (`listen` null) or that listens where `listen` says. */
 function benchNode(
   isMember: (key: Uint8Array) => boolean,
+  listen: NetworkOptions['listen'],
   key = ed25519Sha256.generateSigningKey(),
 ): Network {
   return createNetwork({
     chainId: 'hanglian-bench',
     nodeKey: key,
     isMember,
-    listen: { host: '127.0.0.1', port: 0 },
+    listen,
     channels: { bench: benchChannel },
     reconnect: { initialDelayMs: 10, maxDelayMs: 100 },
   });
+}
+
+/**
+ * A started node listening on a random port in 10000-31999, below Linux's ephemeral range (32768-60999)
+ * from which outgoing connections, the bench's own and those of anything else on the machine, take their
+ * local ports; a port found taken is exchanged for another. (@hanglian/testkit's listenBelowEphemeral does
+ * this for tests; this package may not depend on it outside its tests.)
+ */
+async function startListeningNode(isMember: (key: Uint8Array) => boolean): Promise<Network> {
+  const tries = 20;
+  for (let attempt = 0; attempt < tries; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
+    const node = benchNode(isMember, { host: '127.0.0.1', port });
+    try {
+      await node.start();
+      return node;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  throw new Error(`the network bench found no free port between 10000 and 31999 in ${tries} tries`);
 }
 
 function waitUntil(condition: () => boolean): Promise<void> {
@@ -60,13 +83,12 @@ function waitUntil(condition: () => boolean): Promise<void> {
 }
 
 async function measureHandshakes(count: number): Promise<number> {
-  const server = benchNode(() => true);
-  await server.start();
+  const server = await startListeningNode(() => true);
   const port = server.listenAddress()!.port;
   let totalMs = 0;
   try {
     for (let i = 0; i < count; i++) {
-      const client = benchNode(() => true);
+      const client = benchNode(() => true, null);
       await client.start();
       const started = performance.now();
       client.dial({ host: '127.0.0.1', port, publicKey: server.publicKey });
@@ -82,15 +104,14 @@ async function measureHandshakes(count: number): Promise<number> {
 }
 
 async function measureThroughput(payloadBytes: number, seconds: number): Promise<ThroughputResult> {
-  const sender = benchNode(() => true);
-  const receiver = benchNode(() => true);
+  const sender = benchNode(() => true, null);
+  const receiver = await startListeningNode(() => true);
   let received = 0;
   receiver.handle('bench', () => {
     received += 1;
     return undefined;
   });
   await sender.start();
-  await receiver.start();
   try {
     sender.dial({ host: '127.0.0.1', port: receiver.listenAddress()!.port, publicKey: receiver.publicKey });
     await waitUntil(() => sender.isConnected(receiver.publicKey) && receiver.isConnected(sender.publicKey));

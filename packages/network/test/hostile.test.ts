@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { ed25519Sha256, type SigningKey } from '@hanglian/core';
+import { listenBelowEphemeral, listenOn } from '@hanglian/testkit';
 import type { DisconnectReason, Network } from '../src/index.js';
 import { chainIdHash, defaultChannels, defaultScoringOptions, FrameType, Link } from '../src/index.js';
 import { addressOf, CHAIN_ID, createMembership, sleep, stopAll, testNetwork, waitFor } from './harness.js';
@@ -90,8 +91,7 @@ describe('tampering on the path', () => {
     try {
       await a.start();
       await b.start();
-      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-      const proxyPort = (proxy.address() as { port: number }).port;
+      const proxyPort = await listenBelowEphemeral((port) => listenOn(proxy, port));
       a.dial({ host: '127.0.0.1', port: proxyPort, publicKey: b.publicKey });
       await waitFor('link through the proxy', () => b.isConnected(a.publicKey) && a.isConnected(b.publicKey));
       a.broadcast('tx', Buffer.from('clean'));

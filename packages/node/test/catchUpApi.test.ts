@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bytesToHex } from '@hanglian/core';
-import { HanglianNode, LoopbackHub } from '../src/index.js';
-import { createTestNetwork, type TestNetwork } from './helpers.js';
+import { type HanglianNode, LoopbackHub } from '../src/index.js';
+import { createTestNetwork, startNodeBelowEphemeral, type TestNetwork } from './helpers.js';
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -26,13 +26,12 @@ describe('the API answers while the node catches up', () => {
   let validator: HanglianNode;
 
   function start(name: string, id: string, key?: ReturnType<TestNetwork['key']>): Promise<HanglianNode> {
-    return HanglianNode.start({
+    return startNodeBelowEphemeral({
       name,
       dataDir: `${net.dir}/${name}-data`,
       walPath: `${net.dir}/${name}.wal`,
       genesis: net.genesis,
       ...(key === undefined ? {} : { validatorKey: key }),
-      api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
       transport: hub.connect(id),
       blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 20 },

@@ -4,8 +4,14 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey, bytesToHex } from '@hanglian/core';
-import { HanglianNode, LoopbackHub, networkPaths } from '../src/index.js';
-import { createTestNetwork, makeTx, submitHex, type TestNetwork } from './helpers.js';
+import { type HanglianNode, LoopbackHub, networkPaths } from '../src/index.js';
+import {
+  createTestNetwork,
+  makeTx,
+  startNodeBelowEphemeral,
+  submitHex,
+  type TestNetwork,
+} from './helpers.js';
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -31,13 +37,12 @@ describe('BFT consensus among 4 validators (loopback)', () => {
 
   async function startNode(name: string, stateSync = false): Promise<HanglianNode> {
     const key = net.key(name);
-    return HanglianNode.start({
+    return startNodeBelowEphemeral({
       name,
       dataDir: networkPaths.nodeData(net.dir, name),
       walPath: networkPaths.nodeWal(net.dir, name),
       genesis: net.genesis,
       validatorKey: key,
-      api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
       transport: hub.connect(bytesToHex(key.publicKey)),
       blockTiming: { minBlockIntervalMs: 10, emptyBlockIntervalMs: 200 },

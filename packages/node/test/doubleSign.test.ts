@@ -16,8 +16,8 @@ import { Ed25519ConsensusSigner } from '../src/consensus/ed25519Signer.js';
 import { FileWal } from '../src/consensus/fileWal.js';
 import type { PeerTransport } from '../src/consensus/transport.js';
 import { decodeConsensusMessage } from '../src/consensus/wire.js';
-import { HanglianNode, LoopbackHub, networkPaths } from '../src/index.js';
-import { createTestNetwork, type TestNetwork } from './helpers.js';
+import { type HanglianNode, LoopbackHub, networkPaths } from '../src/index.js';
+import { createTestNetwork, startNodeBelowEphemeral, type TestNetwork } from './helpers.js';
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -70,14 +70,13 @@ describe('a wiped validator does not sign twice (loopback, real files)', () => {
   }
 
   async function startValidator(): Promise<HanglianNode> {
-    validator = await HanglianNode.start({
+    validator = await startNodeBelowEphemeral({
       name: 'node0',
       dataDir: networkPaths.nodeData(net.dir, 'node0'),
       walPath: networkPaths.nodeWal(net.dir, 'node0'),
       signerStatePath: networkPaths.nodeSignerState(net.dir, 'node0'),
       genesis: net.genesis,
       validatorKey: net.key('node0'),
-      api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
       transport: recording(hub.connect(validatorId)),
       blockTiming: { minBlockIntervalMs: 10, emptyBlockIntervalMs: 100 },
@@ -107,12 +106,11 @@ describe('a wiped validator does not sign twice (loopback, real files)', () => {
   before(async () => {
     net = createTestNetwork({ validators: 1 });
     validatorId = bytesToHex(net.key('node0').publicKey);
-    follower = await HanglianNode.start({
+    follower = await startNodeBelowEphemeral({
       name: 'follower',
       dataDir: `${net.dir}/follower-data`,
       walPath: `${net.dir}/follower.wal`,
       genesis: net.genesis,
-      api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
       transport: hub.connect('follower'),
     });
@@ -186,14 +184,13 @@ describe('a wiped validator does not sign twice (loopback, real files)', () => {
 
   it('refuses a second process on the same signer state', async () => {
     await assert.rejects(
-      HanglianNode.start({
+      startNodeBelowEphemeral({
         name: 'twin',
         dataDir: `${net.dir}/twin-data`,
         walPath: `${net.dir}/twin.wal`,
         signerStatePath: networkPaths.nodeSignerState(net.dir, 'node0'),
         genesis: net.genesis,
         validatorKey: net.key('node0'),
-        api: { host: '127.0.0.1', port: 0 },
         logLevel: 'silent',
       }),
       (error: Error & { code?: string }) => error.code === 'SIGNER_IN_USE',

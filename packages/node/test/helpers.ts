@@ -12,6 +12,7 @@ import {
   type TxBody,
   utf8,
 } from '@hanglian/core';
+import { listenBelowEphemeral } from '@hanglian/testkit';
 import {
   HanglianNode,
   type InitNetworkResult,
@@ -148,17 +149,36 @@ export function submitHex(base: string, tx: Uint8Array, wait = true): Promise<Ht
   return http(base, `/v1/txs${wait ? '?wait=commit&timeoutMs=20000' : ''}`, { json: { tx: bytesToHex(tx) } });
 }
 
+/** Node options whose API port is left to `startNodeBelowEphemeral` (the host defaults to 127.0.0.1). */
+export type NodeOptionsWithoutApiPort = Omit<NodeOptions, 'api'> & {
+  readonly api?: Omit<Partial<NodeOptions['api']>, 'port'>;
+};
+
 /**
- * Starts node0 of a test network in this process, API on a free port, quick blocks; `options` override
- * any field (a second node of the same network needs its own `name`, `dataDir` and `walPath`).
+ * `HanglianNode.start` with the API on a random port below the ephemeral range (testkit's
+ * `listenBelowEphemeral`). A start that finds the port taken closes its ledger and signer state before it
+ * fails, and the next start takes over the transport's handlers, so it can be started again on another port.
  */
-export function startTestNode(net: TestNetwork, options: Partial<NodeOptions> = {}): Promise<HanglianNode> {
-  return HanglianNode.start({
+export function startNodeBelowEphemeral(options: NodeOptionsWithoutApiPort): Promise<HanglianNode> {
+  return listenBelowEphemeral((port) =>
+    HanglianNode.start({ ...options, api: { host: '127.0.0.1', ...options.api, port } }),
+  );
+}
+
+/**
+ * Starts node0 of a test network in this process, API below the ephemeral range, quick blocks; `options`
+ * override any field but the API port (a second node of the same network needs its own `name`, `dataDir`
+ * and `walPath`).
+ */
+export function startTestNode(
+  net: TestNetwork,
+  options: Partial<NodeOptionsWithoutApiPort> = {},
+): Promise<HanglianNode> {
+  return startNodeBelowEphemeral({
     name: 'node0',
     dataDir: networkPaths.nodeData(net.dir, 'node0'),
     genesis: net.genesis,
     validatorKey: net.key('node0'),
-    api: { host: '127.0.0.1', port: 0 },
     logLevel: 'silent',
     blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },
     ...options,

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey } from '@hanglian/core';
 import { createNetwork, type Network } from '@hanglian/network';
+import { listenBelowEphemeral } from '@hanglian/testkit';
 import { type HanglianNode, launchNode } from '../src/index.js';
 import { createTestNetwork, makeTx, submitHex, type TestNetwork } from './helpers.js';
 
@@ -26,13 +27,10 @@ describe('revocation drops a member’s links at once (real TCP links)', () => {
 
   before(async () => {
     net = createTestNetwork({ validators: 1, fullNodes: 1, basePort: BASE_PORT });
-    node = await launchNode({
-      dir: net.dir,
-      node: 'node0',
-      passphrase: net.passphrase,
-      apiPort: 0,
-      logLevel: 'silent',
-    });
+    // Only the API port is chosen here: the peer port stays the manifest's, which the member below dials.
+    node = await listenBelowEphemeral((apiPort) =>
+      launchNode({ dir: net.dir, node: 'node0', passphrase: net.passphrase, apiPort, logLevel: 'silent' }),
+    );
   });
 
   after(async () => {

@@ -24,9 +24,9 @@ import {
   VOTE_PRECOMMIT,
   validatorSetCodec,
 } from '@hanglian/core';
-import { genesisHashOf, HanglianNode, LoopbackHub } from '../src/index.js';
+import { genesisHashOf, type HanglianNode, LoopbackHub } from '../src/index.js';
 import { syncWireCodec } from '../src/sync/wire.js';
-import { createTestNetwork, type TestNetwork } from './helpers.js';
+import { createTestNetwork, startNodeBelowEphemeral, type TestNetwork } from './helpers.js';
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -46,13 +46,12 @@ describe('state sync from a trusted checkpoint, past lying peers (loopback)', ()
 
   function start(name: string, options: { key?: boolean; stateSync?: unknown } = {}): Promise<HanglianNode> {
     const id = options.key ? bytesToHex(net.key('node0').publicKey) : name;
-    return HanglianNode.start({
+    return startNodeBelowEphemeral({
       name,
       dataDir: `${net.dir}/${name}-data`,
       walPath: `${net.dir}/${name}.wal`,
       genesis: net.genesis,
       ...(options.key ? { validatorKey: net.key('node0') } : {}),
-      api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
       transport: hub.connect(id),
       blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 30 },

@@ -15,14 +15,14 @@ import { pino } from 'pino';
 import {
   Chain,
   createApplication,
-  HanglianNode,
+  type HanglianNode,
   LoopbackHub,
   newStateSyncStats,
   stateSync,
 } from '../src/index.js';
 import { answerSyncRequest, isSyncRequest } from '../src/sync/server.js';
 import { type SyncWire, syncWireCodec } from '../src/sync/wire.js';
-import { createTestNetwork, type TestNetwork } from './helpers.js';
+import { createTestNetwork, startNodeBelowEphemeral, type TestNetwork } from './helpers.js';
 
 type SnapshotRequest = Extract<SyncWire, { kind: 'snapshot-request' }>;
 
@@ -44,13 +44,12 @@ describe('state sync in proven chunks from several peers (loopback)', () => {
   let muteAsked = 0;
 
   function start(name: string, key: boolean): Promise<HanglianNode> {
-    return HanglianNode.start({
+    return startNodeBelowEphemeral({
       name,
       dataDir: `${net.dir}/${name}-data`,
       walPath: `${net.dir}/${name}.wal`,
       genesis: net.genesis,
       ...(key ? { validatorKey: net.key('node0') } : {}),
-      api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
       transport: hub.connect(key ? bytesToHex(net.key('node0').publicKey) : name),
       blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 200 },

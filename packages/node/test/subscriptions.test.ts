@@ -10,12 +10,13 @@ import {
   signedTxCodec,
   txIdOf,
 } from '@hanglian/core';
-import { HanglianNode, HEIGHT_STEPS } from '../src/index.js';
+import { type HanglianNode, HEIGHT_STEPS } from '../src/index.js';
 import {
   createTestNetwork,
   http,
   makeTx,
   readerHeader,
+  startNodeBelowEphemeral,
   startTestNode,
   submitHex,
   type TestNetwork,
@@ -155,13 +156,13 @@ describe('subscriptions and metrics', () => {
   });
 
   it('refuses a client over its rate limit with 429 RATE_LIMITED', async () => {
-    const limited = await HanglianNode.start({
+    const limited = await startNodeBelowEphemeral({
       name: 'limited',
       dataDir: `${net.dir}/limited-data`,
       walPath: `${net.dir}/limited.wal`,
       genesis: net.genesis,
       validatorKey: net.key('node0'),
-      api: { host: '127.0.0.1', port: 0, rateLimit: { max: 5, windowMs: 60_000 } },
+      api: { rateLimit: { max: 5, windowMs: 60_000 } },
       logLevel: 'silent',
     });
     try {

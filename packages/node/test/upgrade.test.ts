@@ -12,15 +12,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { HanglianError } from '@hanglian/core';
 import { appliedUpgrades } from '@hanglian/state-machine';
-import {
-  HanglianNode,
-  initNetwork,
-  type NodeOptions,
-  networkPaths,
-  readKeyFile,
-  SOFTWARE_UPGRADES,
-} from '../src/index.js';
-import { makeTx, submitHex, TEST_SCRYPT_N } from './helpers.js';
+import { initNetwork, type NodeOptions, networkPaths, readKeyFile, SOFTWARE_UPGRADES } from '../src/index.js';
+import { makeTx, startNodeBelowEphemeral, submitHex, TEST_SCRYPT_N } from './helpers.js';
 
 describe('a software upgrade at a height', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-upgrade-'));
@@ -37,13 +30,12 @@ describe('a software upgrade at a height', () => {
   const admin = readKeyFile(networkPaths.key(dir, 'solo/admin'), net.passphrase);
   const nodeKey = readKeyFile(networkPaths.key(dir, 'node0'), net.passphrase);
   const start = (options: Partial<NodeOptions> = {}) =>
-    HanglianNode.start({
+    startNodeBelowEphemeral({
       name: 'node0',
       dataDir: networkPaths.nodeData(dir, 'node0'),
       walPath: networkPaths.nodeWal(dir, 'node0'),
       genesis: net.genesis,
       validatorKey: nodeKey,
-      api: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
       blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 20 },
       ...options,
@@ -121,13 +113,12 @@ describe('a software upgrade at a height', () => {
       );
       const key = readKeyFile(networkPaths.key(other, 'node0'), born.passphrase);
       await assert.rejects(
-        HanglianNode.start({
+        startNodeBelowEphemeral({
           name: 'node0',
           dataDir: networkPaths.nodeData(other, 'node0'),
           walPath: networkPaths.nodeWal(other, 'node0'),
           genesis: born.genesis,
           validatorKey: key,
-          api: { host: '127.0.0.1', port: 0 },
           logLevel: 'silent',
           softwareUpgrades: [],
         }),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SigningKey } from '@hanglian/core';
 import { HanglianNode, type InitNetworkResult, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
+import { listenBelowEphemeral } from '@hanglian/testkit';
 
 /** A cheap scrypt cost for the scratch network's key files only. */
 const TEST_SCRYPT_N = 1024;
@@ -19,8 +20,8 @@ export interface TestChain extends InitNetworkResult {
 }
 
 /**
- * Starts a one-validator chain with the book story's organisations, API on a free port; `registry` is the
- * registry's genesis section (standards and parameters), absent by default.
+ * Starts a one-validator chain with the book story's organisations, API on a free port below the ephemeral
+ * range; `registry` is the registry's genesis section (standards and parameters), absent by default.
  */
 export async function startTestChain(options: { registry?: unknown } = {}): Promise<TestChain> {
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-sdk-'));
@@ -42,15 +43,18 @@ export async function startTestChain(options: { registry?: unknown } = {}): Prom
     }
     return k;
   };
-  const node = await HanglianNode.start({
-    name: 'node0',
-    dataDir: networkPaths.nodeData(dir, 'node0'),
-    genesis: result.genesis,
-    validatorKey: key('node0'),
-    api: { host: '127.0.0.1', port: 0 },
-    logLevel: 'silent',
-    blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 },
-  });
+  // A start that finds its API port taken fails having closed its ledger, so it can start again elsewhere.
+  const node = await listenBelowEphemeral((port) =>
+    HanglianNode.start({
+      name: 'node0',
+      dataDir: networkPaths.nodeData(dir, 'node0'),
+      genesis: result.genesis,
+      validatorKey: key('node0'),
+      api: { host: '127.0.0.1', port },
+      logLevel: 'silent',
+      blockTiming: { minBlockIntervalMs: 5, emptyBlockIntervalMs: 100 },
+    }),
+  );
   return {
     ...result,
     dir,

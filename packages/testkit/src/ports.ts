@@ -6,7 +6,9 @@
  *   local ports and could steal one between the choice and the bind;
  * - a range is **bound** while it is held (`reservePortRange`): nothing else on the machine can take it
  *   until the test releases it, right before the processes it starts bind those ports themselves.
- *   `freePortRange` is the short form for a caller that starts them at once.
+ *   `freePortRange` is the short form for a caller that starts them at once;
+ * - a server started in this process binds a random port itself (`listenBelowEphemeral`) and takes
+ *   another if that one is taken: there is no moment between the choice and the bind at all.
  */
 import { createServer, type Server } from 'node:net';
 
@@ -80,4 +82,59 @@ export async function freePortRange(count: number, random: () => number = Math.r
   const range = await reservePortRange(count, random);
   await range.release();
   return range.base;
+}
+
+/**
+ * `server.listen(port, host)` as a promise of the port: it rejects with the bind's error (EADDRINUSE with
+ * its port) where a bare `listen` would emit it, so that `listenBelowEphemeral` can try another port.
+ */
+export function listenOn(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(port);
+    });
+  });
+}
+
+/** Ports `listenBelowEphemeral` tries before it gives up. */
+const LISTEN_ATTEMPTS = 20;
+
+/** True when `error` says `port` itself is taken (not some other port the listen also binds). */
+function isPortInUse(error: unknown, port: number): boolean {
+  const { code, port: errorPort } = (error ?? {}) as { code?: unknown; port?: unknown };
+  return code === 'EADDRINUSE' && (errorPort === undefined || errorPort === port);
+}
+
+/**
+ * Binds a server this process starts to a random port below the ephemeral range: `listen(port)` binds it
+ * (`(port) => app.listen({ host, port })`, or starts a node whose API is on `port`) and its result is
+ * returned. Better than a port reserved and released when the caller binds it itself: no gap in which
+ * another process takes it. A port found taken (EADDRINUSE on that port) is exchanged for another, up to
+ * 20 tries; any other failure, including EADDRINUSE on a port the caller fixed, is thrown at once.
+ * `random` chooses the ports (seed it to replay a run).
+ */
+export async function listenBelowEphemeral<T>(
+  listen: (port: number) => Promise<T>,
+  random: () => number = Math.random,
+): Promise<T> {
+  const taken: number[] = [];
+  let lastError: unknown;
+  for (let attempt = 0; attempt < LISTEN_ATTEMPTS; attempt++) {
+    const port = TEST_PORT_FLOOR + Math.floor(random() * (TEST_PORT_CEILING - TEST_PORT_FLOOR));
+    if (FETCH_BLOCKED_PORTS.includes(port)) continue;
+    try {
+      return await listen(port);
+    } catch (error) {
+      if (!isPortInUse(error, port)) throw error;
+      taken.push(port);
+      lastError = error;
+    }
+  }
+  throw new Error(
+    `no free port between ${TEST_PORT_FLOOR} and ${TEST_PORT_CEILING - 1} after ${LISTEN_ATTEMPTS} tries ` +
+      `(in use: ${taken.join(', ') || 'none; every pick was a port fetch refuses'})`,
+    { cause: lastError },
+  );
 }
