@@ -20,7 +20,7 @@ export const NodeErrors = defineErrorCodes('node', {
   MEMPOOL_NONCE_TOO_FAR: {
     kind: 'invalid',
     summary:
-      "The nonce is further ahead of the submitter's next one than the mempool keeps waiting transactions (64 by default).",
+      'The nonce is further past the first nonce of the submitter the node has not received than the mempool keeps waiting transactions (64 by default); details.next is that missing nonce.',
   },
   NOT_FOUND: { kind: 'not_found', summary: 'No such block, transaction or record.' },
   STATE_PRUNED: {

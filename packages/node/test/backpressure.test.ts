@@ -121,4 +121,36 @@ describe('mempool back-pressure (backlog floor 5)', () => {
     }
     assert.equal(mempool.backlogLimit, 40);
   });
+
+  // Found by the commerce benchmark: the window counted from the committed nonce, so one account sending
+  // more than 64 transactions per commit latency (a platform's order gateway) was refused; the nonce it
+  // gave up then left a gap that stalled every later one of the account for good.
+  it('bounds a gap by the nonce window, not an unbroken run of a busy account', () => {
+    const mempool = new Mempool(node.stateMachine, node.chain.chainId, {
+      backlogFloor: 1_000,
+      nonceWindow: 8,
+      clock: () => 0,
+    });
+    const state = node.chain.reader();
+    const next = { height: node.chain.height + 1, time: Date.now() };
+    const key = 'carrier-a/ops';
+    // An unbroken run three times the window: all admitted, all ready.
+    for (let nonce = 0; nonce < 24; nonce++) mempool.add(transfer(key, nonce), state, next);
+    assert.equal(mempool.ready, 24);
+    // A gap: up to the window past the first missing nonce (24) waits, one further is refused.
+    mempool.add(transfer(key, 24 + 8), state, next);
+    assert.throws(
+      () => mempool.add(transfer(key, 24 + 9), state, next),
+      (error: { code: string; details: { next: number; committedNext: number; window: number } }) =>
+        error.code === 'MEMPOOL_NONCE_TOO_FAR' &&
+        error.details.next === 24 &&
+        error.details.committedNext === 0 &&
+        error.details.window === 8,
+    );
+    assert.equal(mempool.size, 25, 'nothing was kept of the refused one');
+    // The gap fills: the window moves with the first missing nonce.
+    for (let nonce = 24; nonce < 32; nonce++) mempool.add(transfer(key, nonce), state, next);
+    mempool.add(transfer(key, 24 + 9), state, next);
+    assert.equal(mempool.ready, 34);
+  });
 });

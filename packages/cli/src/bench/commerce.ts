@@ -63,6 +63,8 @@ export interface CommerceRateStep {
   readonly heightMs: ReturnType<typeof heightStepMeans>;
   /** The first failure's code and message, if any. */
   readonly firstError?: string;
+  /** Failed lifecycles by the step that failed and the error's code (`create MEMPOOL_BACKLOG`). */
+  readonly failures: Readonly<Record<string, number>>;
 }
 
 export interface CommerceBenchFigures {
@@ -99,6 +101,7 @@ class MemberSender {
     return new MemberSender(signer, client, nextNonce, chainId, expiresAt);
   }
   send(module: string, command: string, params: unknown, actors: readonly Signer[] = []) {
+    const nonce = this.#next;
     return signAndSubmit(this.client, {
       signer: this.signer,
       actors,
@@ -109,6 +112,9 @@ class MemberSender {
       chainId: this.chainId,
       expiresAt: this.expiresAt,
       timeoutMs: 60_000,
+    }).catch((error: Error) => {
+      // Which nonce failed, and when: a refused nonce leaves a gap that stalls the sender's later ones.
+      throw Object.assign(error, { nonce, failedAt: performance.now() });
     });
   }
 }
@@ -176,6 +182,7 @@ export async function runCommerceBench(
     let orderIndex = 0;
     const lifecycle = async (stepTimes: Record<Step, number[]>): Promise<number> => {
       const key = wallet.orderKey(orderIndex++);
+      let failingStep: Step = 'create';
       const t0 = performance.now();
       const timed = async (step: Step, run: () => Promise<unknown>) => {
         const start = performance.now();
@@ -183,20 +190,25 @@ export async function runCommerceBench(
         stepTimes[step].push(performance.now() - start);
       };
       let order = '';
-      for (const name of LIFECYCLE_STEPS) {
-        await timed(name, async () => {
-          // Built inside the timing: the wallet sealing the address to the carrier is part of the cost.
-          const step = saleStep(name, order, key, carrierKey, maxTotal);
-          const outcome = await senders[step.org].send(
-            step.call.module,
-            step.call.command,
-            step.call.params,
-            step.actors,
-          );
-          if (name === 'create') order = orderIdOf(outcome.txId);
-        });
+      try {
+        for (const name of LIFECYCLE_STEPS) {
+          await timed(name, async () => {
+            failingStep = name;
+            // Built inside the timing: the wallet sealing the address to the carrier is part of the cost.
+            const step = saleStep(name, order, key, carrierKey, maxTotal);
+            const outcome = await senders[step.org].send(
+              step.call.module,
+              step.call.command,
+              step.call.params,
+              step.actors,
+            );
+            if (name === 'create') order = orderIdOf(outcome.txId);
+          });
+        }
+        return performance.now() - t0;
+      } catch (error) {
+        throw Object.assign(error as Error, { step: failingStep });
       }
-      return performance.now() - t0;
     };
 
     const steps: CommerceRateStep[] = [];
@@ -212,6 +224,8 @@ export async function runCommerceBench(
       const completedAt: number[] = [];
       let failed = 0;
       let firstError: string | undefined;
+      const failures: Record<string, number> = {};
+      const earliest: { at: number; text: string }[] = [];
       const running: Promise<void>[] = [];
       const t0 = performance.now();
       let started = 0;
@@ -225,8 +239,14 @@ export async function runCommerceBench(
                 durations.push(ms);
                 completedAt.push(performance.now());
               },
-              (error: Error & { code?: string }) => {
+              (error: Error & { code?: string; step?: Step; nonce?: number; failedAt?: number }) => {
                 failed++;
+                earliest.push({
+                  at: error.failedAt ?? performance.now(),
+                  text: `${error.step} nonce ${error.nonce}: ${error.code ?? error.name} ${error.message}`,
+                });
+                const reason = `${error.step ?? '?'} ${error.code ?? error.name}`;
+                failures[reason] = (failures[reason] ?? 0) + 1;
                 firstError ??= `${error.code ?? 'ERROR'}: ${error.message}`;
               },
             ),
@@ -254,6 +274,7 @@ export async function runCommerceBench(
         ) as Record<Step, number>,
         blocks: heightAfter - heightBefore,
         heightMs: heightStepMeans(stepsBefore, stepsAfter),
+        failures,
         ...(firstError === undefined ? {} : { firstError }),
       };
       steps.push(step);
@@ -261,7 +282,17 @@ export async function runCommerceBench(
         `  offered ${String(rate).padStart(3)}/s: completed ${String(step.completedPerSecond).padStart(5)}/s (${step.completed}/${total}, ${failed} failed), lifecycle p50 ${step.lifecycleMs.p50} ms p99 ${step.lifecycleMs.p99} ms; step p50 ${LIFECYCLE_STEPS.map((s) => `${s} ${step.stepP50Ms[s]}`).join(', ')} ms; ${step.blocks} blocks`,
       );
       log(`    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}`);
-      if (firstError !== undefined) log(`    first failure: ${firstError}`);
+      if (firstError !== undefined) {
+        log(`    first failure: ${firstError}`);
+        earliest.sort((a, b) => a.at - b.at);
+        for (const e of earliest.slice(0, 5)) log(`    at ${Math.round(e.at - t0)} ms: ${e.text}`);
+        log(
+          `    failures by step and code: ${Object.entries(failures)
+            .sort((a, b) => b[1] - a[1])
+            .map(([reason, count]) => `${reason} ${count}`)
+            .join(', ')}`,
+        );
+      }
       // Completions no longer keep up with the offer, or lifecycles queue up: stop raising it.
       if (
         step.completedPerSecond < 0.8 * rate ||

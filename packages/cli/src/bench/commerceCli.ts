@@ -1,7 +1,8 @@
 /**
  * `hanglian bench --commerce` (and the last part of `npm run bench`): order lifecycles per second on a
  * 4-validator network beside the signature bound measured in the same run.
- * Flags: --json (one JSON object), --seconds N (per rate step), --quick (two short steps).
+ * Flags: --json (one JSON object), --seconds N (per rate step), --rates a,b,c (offered lifecycles per second,
+ * rising), --quick (two short steps).
  */
 import { cpus } from 'node:os';
 import { runMicroBench } from '@hanglian/node';
@@ -12,6 +13,21 @@ const json = args.includes('--json');
 const quick = args.includes('--quick');
 const secondsFlag = args.indexOf('--seconds');
 const stepSeconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : quick ? 5 : 15;
+const ratesFlag = args.indexOf('--rates');
+const rates =
+  ratesFlag >= 0
+    ? (args[ratesFlag + 1] ?? '').split(',').map(Number)
+    : quick
+      ? [2, 8]
+      : [2, 4, 8, 16, 32, 64];
+if (!Number.isFinite(stepSeconds) || stepSeconds < 1) {
+  process.stderr.write('--seconds takes a number of seconds, at least 1\n');
+  process.exit(2);
+}
+if (rates.length === 0 || rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) {
+  process.stderr.write('--rates takes offered lifecycles per second, e.g. --rates 16,32,48\n');
+  process.exit(2);
+}
 const log = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
@@ -29,7 +45,7 @@ const micro = runMicroBench(quick ? 150 : 400);
 const figures = await runCommerceBench({
   validators,
   stepSeconds,
-  rates: quick ? [2, 8] : [2, 4, 8, 16, 32, 64],
+  rates,
   onProgress: log,
 });
 // Every validator verifies every signature of every lifecycle, and the validators share the cores.

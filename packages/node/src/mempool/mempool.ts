@@ -1,9 +1,10 @@
 /**
  * Pending transactions. Admission runs every check a block would (chain, command, params, expiry,
  * membership, signatures) against the latest committed state, except that a nonce ahead of the next
- * expected one is accepted and waits for its predecessors, if it is at most `nonceWindow` ahead
- * (MEMPOOL_NONCE_TOO_FAR beyond: issue 16, a far-ahead nonce was reported pending and then silently
- * dropped at its expiry). A waiting transaction's status says the nonce it waits for, and one dropped
+ * expected one is accepted and waits for its predecessors, if it is at most `nonceWindow` past the first
+ * nonce this node is missing (MEMPOOL_NONCE_TOO_FAR beyond: issue 16, a far-ahead nonce was reported
+ * pending and then silently dropped at its expiry). The window bounds a gap, not a busy account: an
+ * unbroken run of pending nonces is bounded by `perSubmitterLimit` and by back-pressure. A waiting transaction's status says the nonce it waits for, and one dropped
  * (expired, or its nonce used by another) is reported to `onDrop` with the reason. Blocks take transactions in arrival order of
  * submitters, each submitter's in nonce order, so nonces are never reordered.
  */
@@ -16,7 +17,12 @@ export interface MempoolOptions {
   readonly capacity: number;
   /** Most pending transactions of one submitter. */
   readonly perSubmitterLimit: number;
-  /** How far ahead of the submitter's next nonce a transaction may be admitted to wait. */
+  /**
+   * How far past the first nonce this node is missing for the submitter (the end of its unbroken run of
+   * pending nonces from the committed next one) a transaction may be admitted to wait. Counted from the
+   * committed nonce instead, one account sending faster than 64 per commit latency (a platform's order
+   * gateway) was refused, and the nonce it then gave up left a gap that stalled every later one.
+   */
   readonly nonceWindow: number;
   /**
    * Back-pressure: a client's transaction is refused with MEMPOOL_BACKLOG (503, retryable) while the
@@ -194,11 +200,19 @@ export class Mempool {
     }
     this.#sm.checkTx(tx, state, next, this.memo);
     const expected = this.#sm.nextNonce(state, tx.submitter);
-    if (tx.body.nonce > expected + this.#options.nonceWindow) {
+    const missing = this.nextNonce(tx.submitter, expected);
+    if (tx.body.nonce > missing + this.#options.nonceWindow) {
       throw new HanglianError(
         NodeErrors.MEMPOOL_NONCE_TOO_FAR,
-        `nonce ${tx.body.nonce} is more than ${this.#options.nonceWindow} ahead of the next one, ${expected}`,
-        { details: { nonce: tx.body.nonce, next: expected, window: this.#options.nonceWindow } },
+        `nonce ${tx.body.nonce} is more than ${this.#options.nonceWindow} past ${missing}, the first nonce of this submitter the node has not received (the next to commit is ${expected})`,
+        {
+          details: {
+            nonce: tx.body.nonce,
+            next: missing,
+            committedNext: expected,
+            window: this.#options.nonceWindow,
+          },
+        },
       );
     }
     this.#insert(tx, id);
