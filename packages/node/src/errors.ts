@@ -58,6 +58,11 @@ export const NodeErrors = defineErrorCodes('node', {
     summary: 'A block on disk does not replay to its recorded state.',
   },
   RATE_LIMITED: { kind: 'rate_limited', summary: 'Too many requests; slow down.' },
+  TOO_MANY_CONNECTIONS: {
+    kind: 'unavailable',
+    summary:
+      "The node's API holds as many connections as it is set to (api maxConnections); retry shortly, or reuse a keep-alive connection.",
+  },
   QUERY_BUSY: {
     kind: 'unavailable',
     summary:

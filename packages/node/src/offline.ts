@@ -4,6 +4,7 @@
  * root keeps storage, networking and the HTTP server out of a command-line tool's start-up (the CLI
  * answers in a fraction of the time).
  */
+export { DEFAULT_API_MAX_CONNECTIONS } from './api/connectionCap.js';
 export * from './config/ceremony.js';
 export * from './config/network.js';
 export * from './config/organisation.js';

@@ -4,6 +4,7 @@
  * gathers them with the node's own, so the defaults are read, compared and changed here. The CLI maps its
  * flags onto `NodeOptions` (node.ts); whatever is unset falls back to `NODE_DEFAULTS`.
  */
+import { DEFAULT_API_MAX_CONNECTIONS } from './api/connectionCap.js';
 import { defaultBlockTiming } from './consensus/driver.js';
 import { defaultMempoolOptions } from './mempool/mempool.js';
 import { DEFAULT_QUERY_POOL_OPTIONS } from './query/queryPool.js';
@@ -39,4 +40,6 @@ export const NODE_DEFAULTS = Object.freeze({
   query: DEFAULT_QUERY_POOL_OPTIONS,
   /** `api.rateLimit`. */
   apiRateLimit: DEFAULT_RATE_LIMIT,
+  /** `api.maxConnections` (api/connectionCap.ts). */
+  apiMaxConnections: DEFAULT_API_MAX_CONNECTIONS,
 });

@@ -1,6 +1,7 @@
 import { HanglianError } from '@hanglian/core';
 import type { HanglianNode, LaunchOptions, LogLevel, StateSyncTrust } from '@hanglian/node';
 import {
+  DEFAULT_API_MAX_CONNECTIONS,
   isOrganisationDir,
   NodeErrors,
   readManifest,
@@ -28,6 +29,7 @@ interface NodeStartOptions {
   api?: string;
   host: string;
   apiPort?: string;
+  apiMaxConnections?: string;
   passphraseFile?: string;
   logLevel: string;
   stateSync?: boolean;
@@ -71,6 +73,10 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
     .option('--node <name>', 'network directory: which node of the network to run', 'node0')
     .option('--host <host>', 'address the API listens on', '127.0.0.1')
     .option('--api-port <port>', 'API port (default: from network.json; 0 picks a free one)')
+    .option(
+      '--api-max-connections <n>',
+      `most API connections held open at once; one more is answered 503 TOO_MANY_CONNECTIONS (default ${DEFAULT_API_MAX_CONNECTIONS.toLocaleString('en-US')}; keep it under ulimit -n)`,
+    )
     .option(
       '--passphrase-file <file>',
       'file holding the key passphrase (else HANGLIAN_PASSPHRASE, else the dev file)',
@@ -142,6 +148,7 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         throw new HanglianError(NodeErrors.CONFIG_INVALID, '--api-port must be 0-65535');
       }
       const pruning = pruningOption(opts);
+      const apiMaxConnections = apiMaxConnectionsOption(opts);
       const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
       const consoleIndexUrl = consoleIndexOption(opts);
       const stateSync = stateSyncOption(opts);
@@ -152,6 +159,7 @@ export function registerNode(program: Command, build: CliBuild = {}): void {
         passphrase,
         host: opts.host,
         ...(port === undefined ? {} : { apiPort: port }),
+        ...(apiMaxConnections === undefined ? {} : { apiMaxConnections }),
         logLevel: opts.logLevel as LogLevel,
         stateSync,
         peerExchange: opts.peerExchange !== false,
@@ -260,6 +268,19 @@ function pruningOption(opts: NodeStartOptions): LaunchOptions['pruning'] {
   return keepRecent === undefined ? undefined : { keepRecent, snapshotEvery };
 }
 
+/** `--api-max-connections N`: a whole number of connections, at least 1. */
+function apiMaxConnectionsOption(opts: NodeStartOptions): number | undefined {
+  if (opts.apiMaxConnections === undefined) return undefined;
+  const max = Number(opts.apiMaxConnections);
+  if (!Number.isSafeInteger(max) || max < 1) {
+    throw new HanglianError(
+      NodeErrors.CONFIG_INVALID,
+      `--api-max-connections must be a whole number ≥ 1, got "${opts.apiMaxConnections}"`,
+    );
+  }
+  return max;
+}
+
 /** `--console-index URL`, without its trailing slashes. */
 function consoleIndexOption(opts: NodeStartOptions): string | undefined {
   if (opts.consoleIndex === undefined) return undefined;
@@ -354,6 +375,7 @@ async function runOrganisationNode(opts: NodeStartOptions, build: CliBuild): Pro
   }
   const genesis = readGenesisFile(opts.genesis);
   const pruning = pruningOption(opts);
+  const apiMaxConnections = apiMaxConnectionsOption(opts);
   const consoleDir = opts.console ? (opts.consoleDir ?? findConsoleBuild()) : undefined;
   const consoleIndexUrl = consoleIndexOption(opts);
   const { launchOrganisationNode, parsePeerList } = await import('@hanglian/node');
@@ -365,6 +387,7 @@ async function runOrganisationNode(opts: NodeStartOptions, build: CliBuild): Pro
     peerExchange: opts.peerExchange !== false,
     ...(opts.p2p === undefined ? {} : { p2p: opts.p2p }),
     ...(opts.api === undefined ? {} : { api: opts.api }),
+    ...(apiMaxConnections === undefined ? {} : { apiMaxConnections }),
     logLevel: opts.logLevel as LogLevel,
     stateSync: stateSyncOption(opts),
     ...(pruning === undefined ? {} : { pruning }),

@@ -47,7 +47,12 @@ export interface ApiBackend {
     unlinkedValidators: Array<{ org: string; publicKey: string }>;
   };
   /** Prometheus text of the node's metrics. */
-  readonly metrics: { readonly registry: { metrics(): Promise<string> } };
+  readonly metrics: {
+    readonly registry: { metrics(): Promise<string> };
+    /** Open API connections, and those refused at the cap (api/connectionCap.ts). */
+    readonly apiConnections: { inc(): void; dec(): void };
+    readonly apiConnectionsRefused: { inc(): void };
+  };
   /** Emits `block` (a `CommittedBlockEvent`) after every commit: subscriptions follow it. */
   readonly events: Pick<EventEmitter, 'on' | 'off'>;
   readonly logger: { error(fields: object, message: string): void };

@@ -31,6 +31,7 @@ import { DEFAULT_RATE_LIMIT } from '../options.js';
 import type { CommittedBlockEvent, TxStatus } from '../status.js';
 import type { ApiBackend } from './backend.js';
 import { answerClientError } from './clientErrors.js';
+import { capConnections, DEFAULT_API_MAX_CONNECTIONS, isRefusedConnection } from './connectionCap.js';
 import { type ConsoleOptions, registerConsole } from './console.js';
 import { RAW_BODY, type ReaderCheckContext, requireReader } from './readerAuth.js';
 
@@ -85,6 +86,12 @@ export interface ApiOptions {
   readonly rateLimit?: { readonly max: number; readonly windowMs: number };
   /** Serve the web console's build at `/` (packages/node/src/api/console.ts). */
   readonly console?: ConsoleOptions;
+  /**
+   * Most connections held open at once; one more is answered 503 TOO_MANY_CONNECTIONS and closed (default:
+   * options.ts). Keep it under the process's open-file limit (`ulimit -n`), with room for the ledger,
+   * the WAL and peer links.
+   */
+  readonly maxConnections?: number;
 }
 
 /** The static type of an endpoint's schema part (`unknown` where it has none). */
@@ -113,6 +120,15 @@ export async function startApiServer(
     forceCloseConnections: true,
     // Requests refused by the HTTP parser (431 and the like) get a coded answer too.
     clientErrorHandler: answerClientError,
+  });
+  const maxConnections = listen.maxConnections ?? DEFAULT_API_MAX_CONNECTIONS;
+  capConnections(app.server, maxConnections, node.metrics.apiConnections, () =>
+    node.metrics.apiConnectionsRefused.inc(),
+  );
+  // Before every other hook (the rate limit's included): a connection refused at the cap was answered 503,
+  // so nothing it sends may run.
+  app.addHook('onRequest', async (request, reply) => {
+    if (isRefusedConnection(request.raw.socket)) return reply.hijack();
   });
   const limit = listen.rateLimit ?? DEFAULT_RATE_LIMIT;
   await app.register(rateLimit, {

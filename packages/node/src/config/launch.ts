@@ -33,6 +33,8 @@ export interface LaunchOptions {
   readonly host?: string;
   /** Overrides the manifest's API port (0 picks a free one). */
   readonly apiPort?: number;
+  /** Most API connections held open at once (default `DEFAULT_API_MAX_CONNECTIONS`). */
+  readonly apiMaxConnections?: number;
   readonly logLevel?: LogLevel;
   /** State sync on an empty ledger; with a trusted checkpoint, trust starts there (see NodeOptions). */
   readonly stateSync?: boolean | StateSyncTrust;
@@ -84,6 +86,7 @@ export async function launchNode(options: LaunchOptions): Promise<HanglianNode> 
     peers: others.length === 0 ? 'none' : peers,
     p2p: `${entry.host}:${entry.p2pPort}`,
     api: `${options.host ?? entry.host}:${options.apiPort ?? entry.apiPort}`,
+    ...(options.apiMaxConnections === undefined ? {} : { apiMaxConnections: options.apiMaxConnections }),
     name: entry.name,
     // A full node of a local network never votes, even if a vote later made its key a validator's.
     validator: entry.validator,
@@ -143,6 +146,8 @@ export interface LaunchOrganisationNodeOptions {
   /** Override the card's addresses (HOST:PORT). */
   readonly p2p?: string;
   readonly api?: string;
+  /** Most API connections held open at once (default `DEFAULT_API_MAX_CONNECTIONS`). */
+  readonly apiMaxConnections?: number;
   /** The node's name in its status and logs (default: the organisation's id). */
   readonly name?: string;
   /**
@@ -223,6 +228,7 @@ export async function launchOrganisationNode(options: LaunchOrganisationNodeOpti
       api: {
         host: api.host,
         port: api.port,
+        ...(options.apiMaxConnections === undefined ? {} : { maxConnections: options.apiMaxConnections }),
         ...(options.consoleDir === undefined
           ? {}
           : {

@@ -28,6 +28,9 @@ export class NodeMetrics {
   readonly evidenceSeen: Counter;
   /** Each step of a decided height on this node (label `step`: the driver's HEIGHT_STEPS). */
   readonly heightSteps: Histogram<'step'>;
+  /** Connections the API holds open now, and those it refused at its cap (api/connectionCap.ts). */
+  readonly apiConnections: Gauge;
+  readonly apiConnectionsRefused: Counter;
 
   constructor(source: NodeMetricsSource, labels: { node: string; chainId: string }) {
     const registers = [this.registry];
@@ -135,6 +138,16 @@ export class NodeMetrics {
         'proposal, verify, prevote, prevotes, precommits, commit (the sum is the block interval)',
       labelNames: ['step'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.apiConnections = new Gauge({
+      name: 'hanglian_api_connections',
+      help: 'HTTP connections the API holds open (waiting requests, subscriptions and idle keep-alive ones)',
+      registers,
+    });
+    this.apiConnectionsRefused = new Counter({
+      name: 'hanglian_api_connections_refused_total',
+      help: 'HTTP connections answered 503 TOO_MANY_CONNECTIONS and closed because the API held its maximum',
       registers,
     });
     this.evidenceSeen = new Counter({
