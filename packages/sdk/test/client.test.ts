@@ -87,9 +87,10 @@ describe('client actions against a real node', () => {
     assert.equal(error.status, 502);
   });
 
-  it('submitTransaction backs off and sends again while the node answers MEMPOOL_BACKLOG', async () => {
+  it('submitTransaction backs off and sends again while the node answers MEMPOOL_BACKLOG or TOO_MANY_CONNECTIONS', async () => {
     let refusals = 0;
     let sends = 0;
+    let code = 'MEMPOOL_BACKLOG';
     const backlogged = (left: number) =>
       createClient({
         url: chain.url,
@@ -98,7 +99,7 @@ describe('client actions against a real node', () => {
             sends++;
             if (refusals < left) {
               refusals++;
-              const body = { code: 'MEMPOOL_BACKLOG', message: 'busy', details: { retryAfterMs: 5 } };
+              const body = { code, message: 'busy', details: { retryAfterMs: 5 } };
               return new Response(JSON.stringify(body), { status: 503 });
             }
           }
@@ -116,6 +117,12 @@ describe('client actions against a real node', () => {
     );
     assert.equal(error.status, 503);
     assert.equal(sends, 2, 'one retry, then the refusal is thrown');
+    // A node at its connection cap: the same back-off.
+    code = 'TOO_MANY_CONNECTIONS';
+    refusals = 0;
+    sends = 0;
+    await rejectsWithCode(backlogged(2).submitTransaction({ tx: '00' }), 'SCHEMA_MISMATCH');
+    assert.equal(sends, 3);
   });
 
   it('submitTransaction waits for a nonce window that moves, and throws a nonce that is just wrong', async () => {

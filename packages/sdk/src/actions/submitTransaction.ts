@@ -16,8 +16,9 @@ export interface SubmitTransactionParameters {
   readonly timeoutMs?: number;
   /**
    * How many times to send again when the node answers MEMPOOL_BACKLOG (503: more is waiting than its next
-   * few blocks can take), waiting the node's `retryAfterMs` doubled at each attempt, with jitter (default 5;
-   * 0 throws at once). Other refusals are thrown at once.
+   * few blocks can take) or TOO_MANY_CONNECTIONS (503: its API holds its maximum of connections), waiting
+   * the node's `retryAfterMs` doubled at each attempt, with jitter (default 5; 0 throws at once). Other
+   * refusals are thrown at once.
    */
   readonly backlogRetries?: number;
   /**
@@ -37,6 +38,8 @@ const DEFAULT_BACKLOG_RETRIES = 5;
 const DEFAULT_RETRY_AFTER_MS = 1_000;
 const DEFAULT_NONCE_WINDOW_RETRIES = 5;
 const NONCE_WINDOW_WAIT_MS = 250;
+/** Refusals of a busy node, sent again after its `retryAfterMs`: nothing of the transaction was kept. */
+const RETRY_AFTER_HINT = new Set(['MEMPOOL_BACKLOG', 'TOO_MANY_CONNECTIONS']);
 
 /** `baseMs` doubled `attempt` times, with jitter: clients refused together do not come back together. */
 const backoffMs = (baseMs: number, attempt: number): number => baseMs * 2 ** attempt * (0.5 + Math.random());
@@ -68,7 +71,7 @@ export async function submitTransaction(
     } catch (error) {
       if (!(error instanceof HanglianSdkError)) throw error;
       let delay: number;
-      if (error.code === 'MEMPOOL_BACKLOG' && backlogAttempt < backlogRetries) {
+      if (RETRY_AFTER_HINT.has(error.code) && backlogAttempt < backlogRetries) {
         // Back off as the node asks.
         const hint = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
         delay = backoffMs(
