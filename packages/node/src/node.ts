@@ -335,6 +335,11 @@ export class HanglianNode implements ApiBackend {
     try {
       node.#api = await startApiServer(node, options.api, options.adminToken);
     } catch (error) {
+      // Whatever the node opened goes with it (the driver holds the WAL's file), so that a start retried on
+      // another port (the API's port taken) leaks nothing. The transport is the caller's.
+      node.#driver.stop();
+      node.#driverStopped = true;
+      await node.#queries.close();
       node.#signerState?.close();
       await chain.close();
       throw error;

@@ -536,7 +536,13 @@ export async function startApiServer(
   // event loop is busy. Node's default queue of 511 overflowed at 1,600 transfers/s offered on the bench
   // (the kernel logged SYN flooding on the API ports and clients got ECONNRESET); the kernel caps this at
   // net.core.somaxconn.
-  await app.listen({ host: listen.host, port: listen.port, backlog: API_LISTEN_BACKLOG });
+  try {
+    await app.listen({ host: listen.host, port: listen.port, backlog: API_LISTEN_BACKLOG });
+  } catch (error) {
+    // The port is taken (or not ours to bind): the app and its plugins go, so a retried start leaks nothing.
+    await app.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : listen.port;
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
