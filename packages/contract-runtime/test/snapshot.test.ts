@@ -164,6 +164,34 @@ describe('ContractSandbox: every call starts from the same state', () => {
     assert.deepEqual(snapshotRanges(new Uint32Array(16)), [[0, 0]], 'all zeros: nothing to keep');
   });
 
+  it('engines built alike on a thread share one snapshot, each exactly what a scan of its memory finds', async () => {
+    const engines = (sandbox: ContractSandbox) => (sandbox as unknown as { engines: Engine[] }).engines;
+    const regionsOf = (engine: Engine) => (engine as unknown as { regions: unknown }).regions;
+    const scanned = (engine: Engine) =>
+      snapshotRanges(new Uint32Array(engine.inspect().memory.buffer)).map(([start, end]) => ({
+        start,
+        length: end - start,
+      }));
+    const alike = await ContractSandbox.create();
+    const unlike = await ContractSandbox.create({ maxStackBytes: 64 * 1024 });
+    // Checked before any call, while memory is still what each engine's snapshot was taken from.
+    const [first, ...others] = engines(alike);
+    for (const engine of [first!, ...others]) assert.deepEqual(engine.inspect().regions, scanned(engine));
+    for (const engine of others)
+      assert.equal(regionsOf(engine), regionsOf(first!), 'the first engine’s snapshot is shared');
+    // Another stack limit is other bytes in the runtime: its engines are scanned, not given the shared one.
+    for (const engine of engines(unlike)) {
+      assert.deepEqual(engine.inspect().regions, scanned(engine));
+      assert.notEqual(regionsOf(engine), regionsOf(first!));
+    }
+    // Both still run a call alike from their snapshots, again and again.
+    for (const sandbox of [alike, unlike]) {
+      const once = run(sandbox, 'loop', [1_000]);
+      disturb(sandbox);
+      assert.deepEqual(run(sandbox, 'loop', [1_000]), once);
+    }
+  });
+
   it('memory it does not copy back is only the dead shadow stack and the free heap top', async () => {
     const sandbox = await ContractSandbox.create();
     const engine = (sandbox as unknown as { engines: Engine[] }).engines[0]!;

@@ -73,6 +73,46 @@ const STACK_TOP_MARGIN_BYTES = 256 * 1024;
 const MIN_STACK_GAP_BYTES = 1024 * 1024;
 
 /**
+ * The snapshot of the first engine built on this thread, shared by the engines built after it whose memory
+ * holds the same bytes in its regions. Finding the regions reads the whole 128 MiB, and almost all of it was
+ * never touched: the kernel maps every such page on its first read, which made each scan cost ~0.7 s of CPU
+ * (a second scan of the same memory takes ~50 ms), ~2.5 s for a sandbox's four engines, on every node start
+ * and in every contract worker. The engines of a thread are built alike (the same binary, prelude, empty
+ * environment and clock at 0, which is what makes every node's engines byte-identical), so they have the
+ * same regions. An engine whose regions differ, or that wrote just past them, is scanned as before.
+ */
+let threadSnapshot: Region[] | undefined;
+
+/** Bytes checked to be zero on each side of the shared regions' gaps: a heap or stack that grew past them. */
+const GUARD_BYTES = 4096;
+
+function wordsEqual(memory: Uint8Array, region: Region): boolean {
+  const length = region.bytes.length >>> 2;
+  const live = new Uint32Array(memory.buffer, memory.byteOffset + region.start, length);
+  const kept = new Uint32Array(region.bytes.buffer, region.bytes.byteOffset, length);
+  for (let i = 0; i < length; i++) if (live[i] !== kept[i]) return false;
+  for (let i = length << 2; i < region.bytes.length; i++)
+    if (memory[region.start + i] !== region.bytes[i]) return false;
+  return true;
+}
+
+function zeroBetween(memory: Uint8Array, start: number, end: number): boolean {
+  for (let i = Math.max(0, start); i < Math.min(end, memory.length); i++) if (memory[i] !== 0) return false;
+  return true;
+}
+
+/** True when `memory` holds exactly `regions`' bytes and zeros right past each of them. */
+function matchesSnapshot(memory: Uint8Array, regions: readonly Region[]): boolean {
+  for (const region of regions) {
+    if (!wordsEqual(memory, region)) return false;
+    const end = region.start + region.bytes.length;
+    if (!zeroBetween(memory, end, end + GUARD_BYTES)) return false;
+    if (region.start > 0 && !zeroBetween(memory, region.start - GUARD_BYTES, region.start)) return false;
+  }
+  return true;
+}
+
+/**
  * The byte ranges of an engine's memory (as 32-bit words) that a snapshot keeps: everything up to the
  * last non-zero word, less the longest run of zero words below it when that run is long enough to be the
  * shadow stack's unused part (then two ranges: static data with a margin, and the stack top and heap).
@@ -187,10 +227,16 @@ export class Engine {
 
   private snapshot(): void {
     const memory = this.memory();
+    // The bytes are only ever copied from, so engines may share them.
+    if (threadSnapshot !== undefined && matchesSnapshot(memory, threadSnapshot)) {
+      this.regions = threadSnapshot;
+      return;
+    }
     this.regions = snapshotRanges(new Uint32Array(memory.buffer)).map(([start, stop]) => ({
       start,
       bytes: memory.slice(start, stop),
     }));
+    threadSnapshot ??= this.regions;
   }
 
   /** Bytes copied back before each call (for the benchmark and the README). */
