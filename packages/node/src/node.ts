@@ -223,8 +223,9 @@ export class HanglianNode implements ApiBackend {
       clock: this.#clock,
       logger,
       onCommitted: (prepared) => this.#onCommitted(prepared),
-      onHeightTimeline: ({ steps }) => {
+      onHeightTimeline: ({ round, steps }) => {
         for (const [step, ms] of Object.entries(steps)) this.metrics.heightSteps.observe({ step }, ms / 1000);
+        if (round > 0) this.metrics.failedRounds.inc(round);
       },
       onExcluded: (tx, error) => this.#recordRejection(bytesToHex(tx.id), error),
       onEvidence: (evidence) => this.#reportEvidence(evidence),

@@ -85,9 +85,13 @@ describe('BFT consensus among 4 validators (loopback)', () => {
 
   it('keeps committing with one validator cut off, which then catches up', async () => {
     const cut = nodes[3]!;
+    const failedRounds = async () => (await nodes[0]!.metrics.failedRounds.get()).values[0]?.value ?? 0;
+    const failedBefore = await failedRounds();
     hub.setCut(bytesToHex(net.key('node3').publicKey), true);
     const start = nodes[0]!.chain.height;
     await waitFor(() => nodes[0]!.chain.height >= start + 5, 15_000, 'three validators to commit 5 blocks');
+    // Its turns to propose came in those blocks: each ended without a decision, and the metric says so.
+    assert.ok((await failedRounds()) > failedBefore, 'the cut proposer’s rounds are counted as failed');
     const cutHeight = cut.chain.height;
     assert.ok(cutHeight < nodes[0]!.chain.height, 'the cut node fell behind');
     hub.setCut(bytesToHex(net.key('node3').publicKey), false);

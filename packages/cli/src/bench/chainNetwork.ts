@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
 import { type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
-import { formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
+import { failedRoundsBetween, formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
 import { createAgent, sendRequest } from './openLoop.js';
 
 // This package's own binary (dist/src/bench → bin).
@@ -57,6 +57,8 @@ export interface RateStep {
    * step (their `hanglian_height_step_seconds` histograms): where a block's time goes.
    */
   readonly heightMs: Partial<Record<HeightStep, number>>;
+  /** Rounds that ended without a decision during the step (each a timeout added to its height). */
+  readonly failedRounds: number;
   readonly nodes: readonly NodeUsage[];
 }
 
@@ -410,6 +412,7 @@ export async function runNetworkBench(
         generatorCpuPercent: Math.round((generatorCpu.user + generatorCpu.system) / 1e4 / elapsed),
         peakMempool,
         heightMs: heightStepMeans(stepsBefore, stepsAfter),
+        failedRounds: failedRoundsBetween(stepsBefore, stepsAfter),
         nodes: nodes.map((n, i) => ({
           name: n.name,
           cpuPercent: Math.round(((cpuAfter[i]! - cpuBefore[i]!) / CLK_TCK / elapsed) * 100),
@@ -434,7 +437,9 @@ export async function runNetworkBench(
             : ''
         }, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
-      log(`    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}`);
+      log(
+        `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts)`,
+      );
       // Commits no longer keep up with the offer: stop raising it.
       if (pastSaturation) break;
       if (step.committedPerSecond < 0.8 * rate || step.latencyMs.p99 > 5_000 || failed > 0.05 * total) {

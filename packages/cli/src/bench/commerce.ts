@@ -35,7 +35,7 @@ import {
 import { stockBookstore } from '../demo/bookStory.js';
 import { freePortBase, startDevnetProcess } from '../demo/devnetProcess.js';
 import { openNetworkMembers } from '../demo/members.js';
-import { formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
+import { failedRoundsBetween, formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
 
 export { LIFECYCLE_STEPS } from '../demo/bookOrder.js';
 
@@ -61,6 +61,8 @@ export interface CommerceRateStep {
   readonly blocks: number;
   /** A height's steps on a validator, mean ms over the heights decided during the step (as the network part). */
   readonly heightMs: ReturnType<typeof heightStepMeans>;
+  /** Rounds that ended without a decision during the step (each a timeout added to its height). */
+  readonly failedRounds: number;
   /** The first failure's code and message, if any. */
   readonly firstError?: string;
   /** Failed lifecycles by the step that failed and the error's code (`create MEMPOOL_BACKLOG`). */
@@ -274,6 +276,7 @@ export async function runCommerceBench(
         ) as Record<Step, number>,
         blocks: heightAfter - heightBefore,
         heightMs: heightStepMeans(stepsBefore, stepsAfter),
+        failedRounds: failedRoundsBetween(stepsBefore, stepsAfter),
         failures,
         ...(firstError === undefined ? {} : { firstError }),
       };
@@ -281,7 +284,9 @@ export async function runCommerceBench(
       log(
         `  offered ${String(rate).padStart(3)}/s: completed ${String(step.completedPerSecond).padStart(5)}/s (${step.completed}/${total}, ${failed} failed), lifecycle p50 ${step.lifecycleMs.p50} ms p99 ${step.lifecycleMs.p99} ms; step p50 ${LIFECYCLE_STEPS.map((s) => `${s} ${step.stepP50Ms[s]}`).join(', ')} ms; ${step.blocks} blocks`,
       );
-      log(`    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}`);
+      log(
+        `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts)`,
+      );
       if (firstError !== undefined) {
         log(`    first failure: ${firstError}`);
         earliest.sort((a, b) => a.at - b.at);

@@ -1,7 +1,8 @@
 /**
  * Where a height's time goes, from the outside: each node's `hanglian_height_step_seconds` histogram (the
  * consensus driver's HEIGHT_STEPS) read before and after a benchmark step, and the mean of each step over
- * the heights decided between the two readings.
+ * the heights decided between the two readings; and the rounds that failed meanwhile
+ * (`hanglian_consensus_failed_rounds_total`), each a timeout added to its height.
  */
 import { HEIGHT_STEPS, type HeightStep } from '@hanglian/node';
 
@@ -20,32 +21,64 @@ export function heightStepTotals(metricsText: string): HeightStepTotals {
   return totals;
 }
 
+/** A node's `hanglian_consensus_failed_rounds_total` (0 when it reports none yet). */
+export function failedRoundsTotal(metricsText: string): number {
+  const match = /^hanglian_consensus_failed_rounds_total(?:\{[^}]*\})? (\S+)$/m.exec(metricsText);
+  return match === null ? 0 : Number(match[1]);
+}
+
+/** What a node's metrics say of its decided heights at one moment. */
+export interface HeightReading {
+  readonly steps: HeightStepTotals;
+  readonly failedRounds: number;
+}
+
+export function heightReading(metricsText: string): HeightReading {
+  return { steps: heightStepTotals(metricsText), failedRounds: failedRoundsTotal(metricsText) };
+}
+
+/**
+ * Rounds that failed on the chain between two readings of several nodes: each node counts every height it
+ * decides, so the nodes' mean (rounded), not their sum.
+ */
+export function failedRoundsBetween(
+  before: readonly HeightReading[],
+  after: readonly HeightReading[],
+): number {
+  if (after.length === 0) return 0;
+  const total = after.reduce(
+    (sum, reading, i) => sum + reading.failedRounds - (before[i]?.failedRounds ?? 0),
+    0,
+  );
+  return Math.round(total / after.length);
+}
+
 /** Mean milliseconds of each step between two readings of several nodes (pooled: heights, not nodes). */
 export function heightStepMeans(
-  before: readonly HeightStepTotals[],
-  after: readonly HeightStepTotals[],
+  before: readonly HeightReading[],
+  after: readonly HeightReading[],
 ): Partial<Record<HeightStep, number>> {
   const means: Partial<Record<HeightStep, number>> = {};
   for (const step of HEIGHT_STEPS) {
     let sum = 0;
     let count = 0;
-    after.forEach((reading, i) => {
-      sum += (reading[step]?.sum ?? 0) - (before[i]?.[step]?.sum ?? 0);
-      count += (reading[step]?.count ?? 0) - (before[i]?.[step]?.count ?? 0);
+    after.forEach(({ steps }, i) => {
+      sum += (steps[step]?.sum ?? 0) - (before[i]?.steps[step]?.sum ?? 0);
+      count += (steps[step]?.count ?? 0) - (before[i]?.steps[step]?.count ?? 0);
     });
     if (count > 0) means[step] = Math.round((10_000 * sum) / count) / 10;
   }
   return means;
 }
 
-/** A node's height-step totals from its `/metrics`; empty when it does not answer in time. */
-export async function readHeightSteps(url: string): Promise<HeightStepTotals> {
+/** A node's height reading from its `/metrics`; empty when it does not answer in time. */
+export async function readHeightSteps(url: string): Promise<HeightReading> {
   try {
-    return heightStepTotals(
+    return heightReading(
       await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text(),
     );
   } catch {
-    return {};
+    return { steps: {}, failedRounds: 0 };
   }
 }
 

@@ -106,6 +106,8 @@ export type HeightStep = (typeof HEIGHT_STEPS)[number];
 /** How long each step of one decided height took on this node, in milliseconds of its clock. */
 export interface HeightTimeline {
   readonly height: number;
+  /** The round that decided the height: each round before it ended without a decision (timeouts). */
+  readonly round: number;
   readonly steps: Partial<Record<HeightStep, number>>;
 }
 
@@ -430,7 +432,7 @@ export class ConsensusDriver {
   }
 
   /** The decided height's steps, each from the end of the last one before it that this node saw. */
-  #reportTimeline(height: number): void {
+  #reportTimeline(height: number, round: number): void {
     const marks = this.#marks;
     this.#marks = undefined;
     this.#stepsEndedAt = marks?.at.commit ?? this.#o.clock();
@@ -443,7 +445,7 @@ export class ConsensusDriver {
       steps[step] = Math.max(0, at - previous);
       previous = at;
     }
-    this.#o.onHeightTimeline({ height, steps });
+    this.#o.onHeightTimeline({ height, round, steps });
   }
 
   #feed(input?: ConsensusInput): void {
@@ -691,7 +693,7 @@ export class ConsensusDriver {
     this.#sync.committed(height);
     this.#o.onCommitted(prepared);
     this.#mark(height, 'commit');
-    this.#reportTimeline(height);
+    this.#reportTimeline(height, certificate.round);
     this.#scheduleNextHeight(height + 1);
   }
 

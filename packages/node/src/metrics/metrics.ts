@@ -28,6 +28,8 @@ export class NodeMetrics {
   readonly evidenceSeen: Counter;
   /** Each step of a decided height on this node (label `step`: the driver's HEIGHT_STEPS). */
   readonly heightSteps: Histogram<'step'>;
+  /** Rounds that ended without a decision, counted when a later round of the height decides. */
+  readonly failedRounds: Counter;
   /** Connections the API holds open now, and those it refused at its cap (api/connectionCap.ts). */
   readonly apiConnections: Gauge;
   readonly apiConnectionsRefused: Counter;
@@ -138,6 +140,13 @@ export class NodeMetrics {
         'proposal, verify, prevote, prevotes, precommits, commit (the sum is the block interval)',
       labelNames: ['step'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.failedRounds = new Counter({
+      name: 'hanglian_consensus_failed_rounds_total',
+      help:
+        'Rounds that ended without a decision (a proposal or votes too late: timeouts fired), counted when ' +
+        'a later round of the height decides; each adds a timeout to that height',
       registers,
     });
     this.apiConnections = new Gauge({
