@@ -51,7 +51,11 @@ describe('privacy through the node API', () => {
   });
 
   it("a transaction's fate streamed to the public carries no events either", async () => {
-    const response = await fetch(`${node.apiUrl}/v1/subscribe?tx=${transfer.txId}`);
+    // Bounded: a stream that never carries the event fails here, instead of holding the file until its
+    // watchdog (a CI run's copy of this file hung for 900 s without a word; cause not found).
+    const response = await fetch(`${node.apiUrl}/v1/subscribe?tx=${transfer.txId}`, {
+      signal: AbortSignal.timeout(30_000),
+    });
     assert.equal(response.status, 200);
     const reader = response.body!.getReader();
     let text = '';
