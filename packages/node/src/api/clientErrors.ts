@@ -24,17 +24,28 @@ function answerOf(error: NodeJS.ErrnoException): { status: number; code: string;
   return { status: 400, code: NodeErrors.BAD_REQUEST, message: 'the request is not valid HTTP' };
 }
 
+/**
+ * Writes a whole `{ code, message, details? }` answer straight to a connection no route will answer, and
+ * ends it: the HTTP parser refused the request, or the connection cap refused the connection.
+ */
+export function writeRawAnswer(
+  socket: Socket,
+  status: number,
+  answer: { code: string; message: string; details?: unknown },
+  headers = '',
+): void {
+  const body = JSON.stringify(answer);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${headers}Connection: close\r\n\r\n${body}`,
+  );
+}
+
 /** The server's `clientError` handler: writes the coded answer and closes the connection. */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   // A reset connection has nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, code, message } = answerOf(error);
-  const body = JSON.stringify({ code, message });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
+  if (socket.writable) writeRawAnswer(socket, status, { code, message });
   socket.destroy();
 }

@@ -11,9 +11,10 @@
  * never reaches a route (`isRefusedConnection`, checked first thing in `onRequest`): the client was told
  * 503, so nothing it sent may take effect.
  */
-import { type Server, STATUS_CODES } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { NodeErrors } from '../errors.js';
+import { writeRawAnswer } from './clientErrors.js';
 
 /**
  * Most API connections held open at once, by default. Under a process's usual open-file limits (20,000 on
@@ -54,14 +55,15 @@ export function capConnections(
     if (count >= max) {
       refused.add(socket);
       onRefused();
-      const body = JSON.stringify({
-        code: NodeErrors.TOO_MANY_CONNECTIONS,
-        message: `the node's API holds its maximum of ${max} connections; retry shortly`,
-        details: { maxConnections: max, retryAfterMs: TOO_MANY_CONNECTIONS_RETRY_MS },
-      });
-      socket.end(
-        `HTTP/1.1 503 ${STATUS_CODES[503]}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n${body}`,
+      writeRawAnswer(
+        socket,
+        503,
+        {
+          code: NodeErrors.TOO_MANY_CONNECTIONS,
+          message: `the node's API holds its maximum of ${max} connections; retry shortly`,
+          details: { maxConnections: max, retryAfterMs: TOO_MANY_CONNECTIONS_RETRY_MS },
+        },
+        'Retry-After: 1\r\n',
       );
       socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
       return;
