@@ -6,6 +6,7 @@
 import { cpus, loadavg } from 'node:os';
 import { runMicroBench } from '@hanglian/node';
 import { runStorageBench } from '@hanglian/storage';
+import { numberFlag, ratesFlag } from './flags.js';
 import { runSoloChainBench } from './soloChain.js';
 
 const args = process.argv.slice(2);
@@ -20,31 +21,14 @@ const profileDir = profileFlag >= 0 ? args[profileFlag + 1] : undefined;
 // `--step-seconds N` and `--rates a,b,c`: the network part's step length and offered rates (a step must be
 // longer than the commit latency for its rate to mean the chain's throughput); `--network-only` runs only
 // the primitives (the bound) and the network part.
-const stepFlag = args.indexOf('--step-seconds');
-const stepSeconds = stepFlag >= 0 ? Number(args[stepFlag + 1]) : quick ? 3 : 6;
-const ratesFlag = args.indexOf('--rates');
-const rates =
-  ratesFlag >= 0
-    ? (args[ratesFlag + 1] ?? '').split(',').map(Number)
-    : quick
-      ? [100, 400]
-      : [100, 200, 400, 800, 1600, 3200];
+const stepSeconds = numberFlag(args, '--step-seconds', quick ? 3 : 6, 1);
+const rates = ratesFlag(args, quick ? [100, 400] : [100, 200, 400, 800, 1600, 3200], 'transfers');
 const networkOnly = args.includes('--network-only');
 // `--warmup-seconds N`: unmeasured load at the first rate before the measured steps. Default 20 s: just
 // started, validators compile their hot paths for about that long (2026-12-07, 5-s windows at 100/s from
 // the start: p50 2.2 s, then 185, 149, 140, 106, 118, 99 ms; each step of a height shrank alike). Quick
 // mode keeps 2 s to stay under its 5 minutes, so its network figures are those of a young chain.
-const warmupFlag = args.indexOf('--warmup-seconds');
-const warmupSeconds = warmupFlag >= 0 ? Number(args[warmupFlag + 1]) : quick ? 2 : 20;
-for (const [flag, value, least] of [
-  ['--step-seconds', stepSeconds, 1],
-  ['--warmup-seconds', warmupSeconds, 0],
-] as const) {
-  if (!Number.isFinite(value) || value < least) {
-    process.stderr.write(`${flag} takes a number of seconds, at least ${least}\n`);
-    process.exit(2);
-  }
-}
+const warmupSeconds = numberFlag(args, '--warmup-seconds', quick ? 2 : 20, 0);
 // `--node-flags "<flags>"`: extra Node flags for each validator process (e.g. `--max-semi-space-size=32`),
 // to measure a runtime setting beside the same run's bound.
 // `--past-factor F`: the past-saturation step offers F times the rate where commits stopped keeping up

@@ -7,27 +7,13 @@
 import { cpus } from 'node:os';
 import { runMicroBench } from '@hanglian/node';
 import { runCommerceBench, SIGNATURES_PER_LIFECYCLE } from './commerce.js';
+import { numberFlag, ratesFlag } from './flags.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
-const secondsFlag = args.indexOf('--seconds');
-const stepSeconds = secondsFlag >= 0 ? Number(args[secondsFlag + 1]) : quick ? 5 : 15;
-const ratesFlag = args.indexOf('--rates');
-const rates =
-  ratesFlag >= 0
-    ? (args[ratesFlag + 1] ?? '').split(',').map(Number)
-    : quick
-      ? [2, 8]
-      : [2, 4, 8, 16, 32, 64];
-if (!Number.isFinite(stepSeconds) || stepSeconds < 1) {
-  process.stderr.write('--seconds takes a number of seconds, at least 1\n');
-  process.exit(2);
-}
-if (rates.length === 0 || rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) {
-  process.stderr.write('--rates takes offered lifecycles per second, e.g. --rates 16,32,48\n');
-  process.exit(2);
-}
+const stepSeconds = numberFlag(args, '--seconds', quick ? 5 : 15, 1);
+const rates = ratesFlag(args, quick ? [2, 8] : [2, 4, 8, 16, 32, 64], 'lifecycles');
 const log = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
