@@ -86,13 +86,12 @@ let threadSnapshot: Region[] | undefined;
 /** Bytes checked to be zero on each side of the shared regions' gaps: a heap or stack that grew past them. */
 const GUARD_BYTES = 4096;
 
+/** Regions start and end on whole words (`snapshotRanges` counts in words), so they compare word by word. */
 function wordsEqual(memory: Uint8Array, region: Region): boolean {
   const length = region.bytes.length >>> 2;
   const live = new Uint32Array(memory.buffer, memory.byteOffset + region.start, length);
   const kept = new Uint32Array(region.bytes.buffer, region.bytes.byteOffset, length);
   for (let i = 0; i < length; i++) if (live[i] !== kept[i]) return false;
-  for (let i = length << 2; i < region.bytes.length; i++)
-    if (memory[region.start + i] !== region.bytes[i]) return false;
   return true;
 }
 
