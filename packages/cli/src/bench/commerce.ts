@@ -69,7 +69,7 @@ export interface CommerceRateStep {
   readonly heightMs: ReturnType<typeof heightStepMeans>;
   /** Rounds that ended without a decision during the step (each a timeout added to its height). */
   readonly failedRounds: number;
-  /** The first failure's code and message, if any. */
+  /** The earliest failure in time (its step, nonce, code and message), if any. */
   readonly firstError?: string;
   /** Failed lifecycles by the step that failed and the error's code (`create MEMPOOL_BACKLOG`). */
   readonly failures: Readonly<Record<string, number>>;
@@ -231,7 +231,6 @@ export async function runCommerceBench(
       const durations: number[] = [];
       const completedAt: number[] = [];
       let failed = 0;
-      let firstError: string | undefined;
       const failures: Record<string, number> = {};
       const earliest: { at: number; text: string }[] = [];
       const running: Promise<void>[] = [];
@@ -255,7 +254,6 @@ export async function runCommerceBench(
                 });
                 const reason = `${error.step ?? '?'} ${error.code ?? error.name}`;
                 failures[reason] = (failures[reason] ?? 0) + 1;
-                firstError ??= `${error.code ?? 'ERROR'}: ${error.message}`;
               },
             ),
           );
@@ -268,6 +266,9 @@ export async function runCommerceBench(
       const inWindow = completedAt.filter((t) => t >= windowStart && t <= windowEnd).length;
       const heightAfter = (await getStatus(clients[0]!)).height;
       const stepsAfter = await Promise.all(devnet.apis.map(readHeightSteps));
+      // In the order they happened, not the order they settled (a commit timeout settles a minute late).
+      earliest.sort((a, b) => a.at - b.at);
+      const firstError = earliest[0]?.text;
       durations.sort((a, b) => a - b);
       for (const times of Object.values(stepTimes)) times.sort((a, b) => a - b);
       const step: CommerceRateStep = {
@@ -298,9 +299,7 @@ export async function runCommerceBench(
         `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts)`,
       );
       if (firstError !== undefined) {
-        log(`    first failure: ${firstError}`);
-        earliest.sort((a, b) => a.at - b.at);
-        for (const e of earliest.slice(0, 5)) log(`    at ${Math.round(e.at - t0)} ms: ${e.text}`);
+        for (const e of earliest.slice(0, 5)) log(`    failed at ${Math.round(e.at - t0)} ms: ${e.text}`);
         log(
           `    failures by step and code: ${Object.entries(failures)
             .sort((a, b) => b[1] - a[1])
