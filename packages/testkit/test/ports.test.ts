@@ -91,18 +91,24 @@ describe('listening below the ephemeral range', () => {
     }
   });
 
+  /** listenBelowEphemeral whose first pick is `first` and later ones random, noting every port it tried. */
+  async function listenPickingFirst(first: number) {
+    let picks = 0;
+    const tried: number[] = [];
+    const server = await listenBelowEphemeral(
+      (port) => {
+        tried.push(port);
+        return serverOn(port);
+      },
+      () => (picks++ === 0 ? pickOf(first) : Math.random()),
+    );
+    return { server, tried, picks };
+  }
+
   it('moves on from a taken port to another', async () => {
     const taken = await reservePortRange(1);
     try {
-      let picks = 0;
-      const tried: number[] = [];
-      const server = await listenBelowEphemeral(
-        (port) => {
-          tried.push(port);
-          return serverOn(port);
-        },
-        () => (picks++ === 0 ? pickOf(taken.base) : Math.random()),
-      );
+      const { server, tried } = await listenPickingFirst(taken.base);
       try {
         assert.equal(tried[0], taken.base, 'the taken port was tried first');
         // Then random ones: usually one, more if a random one is in use too.
@@ -119,15 +125,7 @@ describe('listening below the ephemeral range', () => {
   });
 
   it('never hands out a port fetch refuses (10080)', async () => {
-    let picks = 0;
-    const tried: number[] = [];
-    const server = await listenBelowEphemeral(
-      (port) => {
-        tried.push(port);
-        return serverOn(port);
-      },
-      () => (picks++ === 0 ? pickOf(10_080) : Math.random()),
-    );
+    const { server, tried, picks } = await listenPickingFirst(10_080);
     await closeServer(server);
     assert.equal(picks, 2, 'a second port was picked');
     assert.equal(tried.length, 1);
