@@ -25,9 +25,8 @@ export interface SubmitTransactionParameters {
    * How many times to send again when the node answers MEMPOOL_NONCE_TOO_FAR (the nonce is further past the
    * first nonce of the submitter the node has not received than the mempool keeps waiting) while that
    * missing nonce is moving: the account's earlier transactions are arriving, so the window is coming to
-   * this one. Waits 250 ms doubled at
-   * each attempt, with jitter (default 5). A refusal whose next nonce has not moved since the one before is
-   * thrown: the nonce is wrong, not early.
+   * this one. Waits 250 ms doubled at each attempt, with jitter (default 5). A refusal whose missing nonce
+   * has not moved since the one before is thrown: the nonce is wrong, not early.
    */
   readonly nonceWindowRetries?: number;
 }
