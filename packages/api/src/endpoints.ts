@@ -148,9 +148,14 @@ export const endpoints = {
       "events (`module`, `name`, `topic`) are members' reads. " +
       '`event: subscribed` first, then `event: block` for each block when ' +
       '`blocks=true`, `event: tx` once the transaction named by `tx` is committed or rejected, and `event: chain-event` ' +
-      'for each event of a committed transaction matching every filter given (`module`, `name`, `topic`).',
+      'for each event of a committed transaction matching every filter given (`module`, `name`, `topic`). ' +
+      'With `txs=true` each block event also lists its transactions, `txs: [{ id, code }]` (`code` is `OK` or the ' +
+      "error code of the transaction's result): a client submitting at a high rate follows all its commits on one " +
+      'stream instead of holding a request open per transaction (`wait=commit`).',
     query: Type.Object({
       blocks: Type.Optional(Type.Boolean()),
+      /** Block events list their transactions' ids and result codes (implies `blocks`). */
+      txs: Type.Optional(Type.Boolean()),
       tx: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
       module: Type.Optional(Type.String({ maxLength: 48 })),
       name: Type.Optional(Type.String({ maxLength: 48 })),

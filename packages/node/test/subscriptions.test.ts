@@ -176,4 +176,54 @@ describe('subscriptions and metrics', () => {
       await limited.stop();
     }
   });
+
+  // A client sending at a high rate follows its commits on one stream rather than a request held per
+  // transaction; each listed transaction carries its result's code, so a failure is seen too.
+  it("lists each block's transactions with their result codes when asked (txs=true)", async () => {
+    const bob = addressFromPublicKey(net.key('bookpress/ops').publicKey);
+    const sender = net.key('bookstore/ops');
+    const nonce = (await http(node.apiUrl, `/v1/accounts/${addressFromPublicKey(sender.publicKey)}`)).body
+      .nextNonce;
+    const paid = makeTx(sender, {
+      module: 'settlement',
+      command: 'transfer',
+      params: { to: bob, amount: 1 },
+      nonce,
+    });
+    // Admission does not read balances: this one is taken, then fails in its block.
+    const overdrawn = makeTx(sender, {
+      module: 'settlement',
+      command: 'transfer',
+      params: { to: bob, amount: 10 ** 15 },
+      nonce: nonce + 1,
+    });
+    const idOf = (tx: Uint8Array) => bytesToHex(txIdOf(signedTxCodec.decode(tx).body));
+    const listed = (events: Array<{ event: string; data: any }>) =>
+      events
+        .filter((e) => e.event === 'block')
+        .flatMap((e) => e.data.txs as Array<{ id: string; code: string }>);
+    const events = await collectEvents(
+      `${node.apiUrl}/v1/subscribe?txs=true`,
+      (es) => listed(es).length >= 2,
+      10_000,
+      async () => {
+        assert.equal((await submitHex(node.apiUrl, paid, false)).status, 202);
+        assert.equal((await submitHex(node.apiUrl, overdrawn, false)).status, 202);
+      },
+    );
+    assert.deepEqual(listed(events), [
+      { id: idOf(paid), code: 'OK' },
+      { id: idOf(overdrawn), code: 'SETTLEMENT_INSUFFICIENT_BALANCE' },
+    ]);
+    const block = events.find((e) => e.event === 'block' && e.data.txs.length > 0)!;
+    assert.equal(block.data.txCount, block.data.txs.length);
+    // Without the flag a block event stays as it was: no list.
+    const plain = await collectEvents(
+      `${node.apiUrl}/v1/subscribe?blocks=true`,
+      (es) => es.some((e) => e.event === 'block'),
+      10_000,
+      async () => {},
+    );
+    assert.equal(plain.find((e) => e.event === 'block')?.data.txs, undefined);
+  });
 });

@@ -2,8 +2,9 @@
  * A 4-validator network of real node processes under OPEN-loop load: transfers are offered at a fixed
  * rate (whatever the chain does), in steps of rising rates, spread over the validators' APIs, each sender
  * pinned to one node (its nonces stay in order). For each rate: committed transfers per second, commit
- * latency p50/p99 (from sending to the `wait=commit` answer), and per node CPU (utime+stime deltas from
- * /proc/<pid>/stat) and resident memory. Stops raising the rate once commits no longer keep up.
+ * latency p50/p99 (from sending to the commit's notice on the node's commit stream, `commitStream.ts`), and
+ * per node CPU (utime+stime deltas from /proc/<pid>/stat) and resident memory. Stops raising the rate once
+ * commits no longer keep up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -11,8 +12,17 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addressFromPublicKey, bytesToHex, type SigningKey, signTx, type TxBody } from '@hanglian/core';
+import {
+  addressFromPublicKey,
+  bytesToHex,
+  type SigningKey,
+  signTx,
+  type TxBody,
+  txBodyCodec,
+  txIdOf,
+} from '@hanglian/core';
 import { type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
+import { type CommitStream, followCommits } from './commitStream.js';
 import { failedRoundsBetween, formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
 import { createAgent, sendRequest } from './openLoop.js';
 
@@ -38,7 +48,7 @@ export interface RateStep {
   readonly failed: number;
   /** Refused at admission with MEMPOOL_BACKLOG (back-pressure: the client should retry later). */
   readonly refused: number;
-  /** The failed ones by reason (error code, answer status or socket error). */
+  /** The failed ones by reason (error code, a socket error, or not committed by the step's end). */
   readonly failures: Readonly<Record<string, number>>;
   /** True for the step run past saturation (twice the rate at which commits stopped keeping up). */
   readonly pastSaturation: boolean;
@@ -84,6 +94,12 @@ function diskBytes(path: string): number {
  * with it, in the same minutes), so the figures are those of a node run as documented.
  */
 export const VALIDATOR_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+
+/** ` (CODE n, …)` for the failures by reason, or nothing when there were none. */
+function formatFailures(failures: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(failures);
+  return entries.length === 0 ? '' : ` (${entries.map(([why, n]) => `${why} ${n}`).join(', ')})`;
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -226,13 +242,16 @@ export async function runNetworkBench(
   const nonces = keys.map(() => 0);
 
   const nodes: Array<{ name: string; child: ChildProcess; url: string }> = [];
-  // One keep-alive pool of 256 connections per node, as a fleet of clients behind it would hold: a transfer
-  // waiting for its commit holds its connection until then, and past saturation the others queue here.
-  // (Unbounded, thousands of connections per node at 1,600/s offered overflowed the nodes' accept queue of
-  // 511 and ended in ~675 ECONNRESET in a 6-s step, before the API listened with a queue of 4,096.)
+  // One keep-alive pool of 256 connections per node. A submission is answered at admission and its commit
+  // arrives on the node's commit stream, so a connection is held for one admission, not until the commit:
+  // held until the commit (`wait=commit`), the pool capped the offer at 256 per node over the commit
+  // latency, and a sender's transfer queued behind its own later nonces stalled them (commitStream.ts).
   // node:http, not fetch: with `fetch` (undici) the load generator, which shares the cores with the
   // validators, used 28-39% of a core at 200-400/s offered, with node:http 13-16% (2026-12-07).
   const agents = Array.from({ length: validators }, () => createAgent(256));
+  // Per node, the transfers sent there and not yet seen committed: id → what to do with its result code.
+  const awaiting = Array.from({ length: validators }, () => new Map<string, (code: string) => void>());
+  const streams: CommitStream[] = [];
   try {
     // Each node is recorded as soon as it runs, so a failed start still stops the others.
     await Promise.all(
@@ -244,6 +263,15 @@ export async function runNetworkBench(
       }),
     );
     nodes.sort((a, b) => a.name.localeCompare(b.name));
+    for (const [index, n] of nodes.entries()) {
+      const waiting = awaiting[index]!;
+      streams.push(
+        followCommits(n.url, (txs) => {
+          for (const { id, code } of txs) waiting.get(id)?.(code);
+        }),
+      );
+    }
+    await Promise.all(streams.map((stream) => stream.ready));
     const deadline = Date.now() + 30_000;
     while (((await getJson(`${nodes[0]!.url}/v1/status`)).height as number) < 2) {
       if (Date.now() > deadline) throw new Error('the network made no block in 30 s');
@@ -265,7 +293,7 @@ export async function runNetworkBench(
       // Sign the step's transfers first: the load generator shares the machine with the nodes.
       const total = Math.round(rate * (warmup ? warmupSeconds : stepSeconds));
       const height = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
-      const planned: Array<{ node: number; hex: string; sender: number; nonce: number }> = [];
+      const planned: Array<{ node: number; hex: string; id: string; sender: number; nonce: number }> = [];
       for (let i = 0; i < total; i++) {
         const s = sender++ % senderCount;
         const key = keys[s]!;
@@ -283,6 +311,7 @@ export async function runNetworkBench(
         planned.push({
           node: s % nodes.length,
           hex: bytesToHex(signTx(body, key)),
+          id: bytesToHex(txIdOf(txBodyCodec.encode(body))),
           sender: s,
           nonce: body.nonce,
         });
@@ -302,6 +331,7 @@ export async function runNetworkBench(
         failures[why] = (failures[why] ?? 0) + 1;
       };
       const inFlight: Promise<void>[] = [];
+      const abandon: Array<(why: string) => void> = [];
       let peakMempool = 0;
       let sampling = true;
       const sampler = (async () => {
@@ -326,33 +356,52 @@ export async function runNetworkBench(
       while (next < planned.length) {
         const due = Math.min(planned.length, Math.floor(((performance.now() - t0) / 1000) * rate));
         for (; next < due; next++) {
-          const { node, hex, sender, nonce } = planned[next]!;
+          const { node, hex, id, sender, nonce } = planned[next]!;
           const sentAt = performance.now();
+          const waiting = awaiting[node]!;
+          // Settled by its commit's notice on the node's stream, or by a refusal this client gives up on.
+          let giveUp!: (why: string) => void;
+          const settled = new Promise<void>((resolve) => {
+            waiting.set(id, (code) => {
+              waiting.delete(id);
+              if (code === 'OK') latencies.push(performance.now() - sentAt);
+              else fail(code);
+              resolve();
+            });
+            giveUp = (why) => {
+              if (!waiting.delete(id)) return;
+              fail(why);
+              resolve();
+            };
+          });
+          abandon.push(giveUp);
           // A client backs off as the node asks when refused with MEMPOOL_BACKLOG, then sends again: later
           // nonces of the same sender wait for this one, so giving up would strand them. Like the SDK, it
           // doubles the hint at each further refusal (with jitter), so that refused clients thin out. And
           // like a wallet submitting in order, it holds the sender's later transactions meanwhile and
           // sends them after this one, in nonce order: sent on their own schedule, they would reach the
           // node while there is room, be admitted, and wait there for the refused one (a mempool full of
-          // transactions no block can take; 0.55 of the maximum at 4x the saturating rate).
+          // transactions no block can take; 0.55 of the maximum at 4x the saturating rate). A request
+          // that failed on the way (a socket error, no answer in 10 s) is sent again for the same reason:
+          // the node may not have it, and its nonce would hold every later one of the sender.
           let attempt = 0;
+          let lost = 0;
           const send = (): Promise<void> =>
             sendRequest(
               agents[node]!,
-              {
-                method: 'POST',
-                url: `${nodes[node]!.url}/v1/txs?wait=commit&timeoutMs=20000`,
-                body: `{"tx":"${hex}"}`,
-              },
-              // The node answers within its 20-s wait; the client gives it 10 s more.
-              30_000,
+              { method: 'POST', url: `${nodes[node]!.url}/v1/txs`, body: `{"tx":"${hex}"}` },
+              10_000,
             ).then(async ({ status, body, error }) => {
-              if (error !== undefined) return fail(error);
+              if (error !== undefined) {
+                if (++lost > 5) return giveUp(error);
+                await new Promise((r) => setTimeout(r, 250 * 2 ** lost));
+                return send();
+              }
               let answer: any;
               try {
                 answer = JSON.parse(body);
               } catch {
-                return fail(`HTTP ${status}, not JSON`);
+                return giveUp(`HTTP ${status}, not JSON`);
               }
               if (answer.code === 'MEMPOOL_BACKLOG') {
                 refused++;
@@ -371,17 +420,22 @@ export async function runNetworkBench(
                 for (const item of later) item.go();
                 return resent;
               }
-              if (answer.status === 'committed' && answer.result?.code === 'OK')
-                latencies.push(performance.now() - sentAt);
-              else fail(answer.code ?? answer.result?.code ?? `status ${answer.status}`);
+              // Admitted (or already pending after a resend): its commit comes on the stream.
+              if (answer.status === 'pending' || answer.code === 'MEMPOOL_DUPLICATE') return;
+              giveUp(answer.code ?? `HTTP ${status}`);
             });
-          inFlight.push(held.has(sender) && !options.naiveClients ? heldSend(sender, nonce, send) : send());
+          void (held.has(sender) && !options.naiveClients ? heldSend(sender, nonce, send) : send());
+          inFlight.push(settled);
         }
         await new Promise((r) => setTimeout(r, 10));
       }
       const sendEnd = performance.now();
-      // Let the step's transfers settle (bounded), so the next step starts from an empty pipeline.
+      // Let the step's transfers settle (bounded), so the next step starts from an empty pipeline; what is
+      // not committed by then counts as failed.
       await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 15_000))]);
+      for (const giveUp of abandon) giveUp("not committed by the step's end");
+      const lostStream = streams.map((stream) => stream.error()).find((why) => why !== undefined);
+      if (lostStream !== undefined) throw new Error(`a node's commit stream ended: ${lostStream}`);
       const elapsed = (performance.now() - t0) / 1000;
       const cpuAfter = pids.map(cpuTicks);
       const generatorCpu = process.cpuUsage(generatorCpuBefore);
@@ -421,7 +475,7 @@ export async function runNetworkBench(
       };
       if (warmup) {
         log(
-          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
+          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
         );
         diskBefore = diskBytes(ledgerFile);
         heightAtStart = heightAfter;
@@ -429,13 +483,7 @@ export async function runNetworkBench(
       }
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${
-          failed > 0
-            ? ` (${Object.entries(failures)
-                .map(([why, n]) => `${why} ${n}`)
-                .join(', ')})`
-            : ''
-        }, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       log(
         `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts)`,
@@ -462,6 +510,7 @@ export async function runNetworkBench(
       diskBytesPerTransfer: Math.round(grown / Math.max(1, transfers)),
     };
   } finally {
+    for (const stream of streams) stream.close();
     for (const agent of agents) agent.destroy();
     await Promise.all(
       nodes.map(

@@ -288,12 +288,16 @@ export async function startApiServer(
     const txId = q.tx?.toLowerCase();
     const wantsEvents = q.module !== undefined || q.name !== undefined || q.topic !== undefined;
     const onBlock = (block: CommittedBlockEvent) => {
-      if (q.blocks)
+      if (q.blocks || q.txs)
         send('block', {
           height: block.height,
           hash: block.hash,
           time: block.time,
           txCount: block.txIds.length,
+          // Ids and result codes are public, as each transaction's status is; events stay members'.
+          ...(q.txs
+            ? { txs: block.txIds.map((id, i) => ({ id, code: block.results.txResults[i]!.code })) }
+            : {}),
         });
       if (txId !== undefined && block.txIds.includes(txId))
         send('tx', statusFor(node.txStatus(txId), reader));

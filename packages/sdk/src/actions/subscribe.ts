@@ -6,6 +6,11 @@ import type { FetchFunction } from '../transport.js';
 export interface SubscribeFilter {
   /** Every new block's height, hash, time and transaction count. */
   readonly blocks?: boolean;
+  /**
+   * Every new block with its transactions' ids and result codes (`BlockNotice.txs`; implies `blocks`): one
+   * stream follows every commit of a client that submits many transactions without waiting on each.
+   */
+  readonly txs?: boolean;
   /** One transaction's fate: an event once it is committed or rejected (at once if it already is). */
   readonly tx?: string;
   /** Chain events of committed transactions matching every filter given. */
@@ -19,6 +24,8 @@ export interface BlockNotice {
   readonly hash: string;
   readonly time: number;
   readonly txCount: number;
+  /** The block's transactions in order, with their result codes (`OK` or an error code); with `txs`. */
+  readonly txs?: ReadonlyArray<{ readonly id: string; readonly code: string }>;
 }
 
 export interface ChainEventNotice {
@@ -70,6 +77,7 @@ export function subscribe(
 ): Subscription {
   const query = new URLSearchParams();
   if (filter.blocks) query.set('blocks', 'true');
+  if (filter.txs) query.set('txs', 'true');
   for (const key of ['tx', 'module', 'name', 'topic'] as const) {
     const value = filter[key];
     if (value !== undefined) query.set(key, key === 'tx' ? value.toLowerCase() : value);
