@@ -257,8 +257,9 @@ export class HanglianNode implements ApiBackend {
         round: () => this.#driver.round,
         peers: () => this.#transport.peers().length,
         unlinkedValidators: () => this.unlinkedValidators().length,
-        mempool: () => ({ size: this.mempool.size, bytes: this.mempool.bytes }),
+        mempool: () => ({ size: this.mempool.size, bytes: this.mempool.bytes, ready: this.mempool.ready }),
         signatureCache: () => ({ hits: this.signatures.hits, misses: this.signatures.misses }),
+        droppedMessages: () => this.#transport.dropped?.() ?? [],
       },
       { node: options.name, chainId: chain.chainId },
     );
@@ -494,6 +495,7 @@ export class HanglianNode implements ApiBackend {
       // Refusals are normal (a duplicate, a nonce raced by a block); only garbage counts against a peer.
       const code = (error as HanglianError).code;
       this.logger.trace({ code }, 'gossiped transaction refused');
+      this.metrics.relayedTxsRefused.inc({ code: typeof code === 'string' ? code : 'UNKNOWN' });
       if (code === 'ENCODING_MALFORMED' || code === 'ENCODING_NOT_CANONICAL' || code === 'TX_BAD_SIGNATURE')
         return false;
     }

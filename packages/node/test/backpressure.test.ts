@@ -62,6 +62,31 @@ describe('mempool back-pressure (backlog floor 5)', () => {
     assert.equal(node.mempool.ready, 6);
   });
 
+  it("takes past the backlog the nonce that a submitter's waiting transactions wait for, and nothing else", async () => {
+    const key = 'platform-a/ops';
+    const next = { height: node.chain.height + 1, time: Date.now() };
+    // Nonces 1 and 2 arrived (relayed here) while nonce 0 was refused: they wait for it.
+    for (const nonce of [1, 2]) node.mempool.add(transfer(key, nonce), node.chain.reader(), next, 'peer');
+    assert.ok(node.mempool.ready >= node.mempool.backlogLimit, 'the backlog is full');
+    const readyBefore = node.mempool.ready;
+    const filled = await submitHex(node.apiUrl, transfer(key, 0), false);
+    assert.equal(filled.status, 202, JSON.stringify(filled.body));
+    assert.equal(node.mempool.ready, readyBefore + 3, 'nonce 0 released the two waiting for it');
+    // Past the backlog, the submitter's next nonce is refused as any other client's transaction.
+    const more = await submitHex(node.apiUrl, transfer(key, 3), false);
+    assert.equal(more.status, 503, JSON.stringify(more.body));
+    assert.equal(more.body.code, 'MEMPOOL_BACKLOG');
+    // A nonce nothing waits for is refused too, even when it is the submitter's next.
+    const alone = await submitHex(node.apiUrl, transfer('bookpress/ops', 0), false);
+    assert.equal(alone.body.code, 'MEMPOOL_BACKLOG', JSON.stringify(alone.body));
+    // Operators see what back-pressure counts: the ready transactions, apart from those waiting.
+    const metrics = await (await fetch(`${node.apiUrl}/metrics`)).text();
+    const gauge = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    assert.equal(gauge('hanglian_mempool_ready_transactions'), node.mempool.ready);
+    assert.equal(gauge('hanglian_mempool_transactions'), node.mempool.size);
+    assert.ok(node.mempool.size > node.mempool.ready, 'bookpress/ops waits for its nonce 0');
+  });
+
   it('counts a run of nonces as ready once its missing nonce arrives, and recounts after blocks', () => {
     const now = 0;
     const mempool = new Mempool(node.stateMachine, node.chain.chainId, {

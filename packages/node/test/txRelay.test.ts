@@ -150,4 +150,23 @@ describe('a node relays and admits transactions in batches', () => {
     const truncated = encodeTxBatch([waiting('bookpress/ops', 7)]);
     assert.equal(transport.deliver('tx', truncated.subarray(0, truncated.byteLength - 1)), false);
   });
+
+  it('counts the relayed transactions it refuses, by code, in its metrics', async () => {
+    const refused = async () => {
+      const text = await (await fetch(`${node.apiUrl}/metrics`)).text();
+      const counts: Record<string, number> = {};
+      for (const match of text.matchAll(
+        /^hanglian_relayed_txs_refused_total\{[^}]*code="([^"]+)"[^}]*\} (\d+)$/gm,
+      ))
+        counts[match[1]!] = Number(match[2]);
+      return counts;
+    };
+    const before = await refused();
+    // Twice the same, and one ahead of the nonce window: a duplicate and a nonce too far.
+    const tx = waiting('platform-a/ops', 0);
+    transport.deliver('tx', encodeTxBatch([tx, tx, waiting('platform-a/ops', 1_000)]));
+    const after = await refused();
+    assert.equal((after.MEMPOOL_DUPLICATE ?? 0) - (before.MEMPOOL_DUPLICATE ?? 0), 1);
+    assert.equal((after.MEMPOOL_NONCE_TOO_FAR ?? 0) - (before.MEMPOOL_NONCE_TOO_FAR ?? 0), 1);
+  });
 });

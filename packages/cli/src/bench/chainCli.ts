@@ -35,8 +35,8 @@ const warmupSeconds = numberFlag(args, '--warmup-seconds', quick ? 2 : 20, 0);
 // (default 2; on a loaded machine saturation comes early, and twice it may still be near the maximum).
 const pastFactorFlag = args.indexOf('--past-factor');
 const pastFactor = pastFactorFlag >= 0 ? Number(args[pastFactorFlag + 1]) : 2;
-// `--naive-clients`: a refused transaction's later ones of the same sender go on their own schedule
-// (by default they wait for it and follow it in nonce order, as a wallet submitting in order does).
+// `--naive-clients`: each transfer goes on its own schedule and is resent on its own when refused (by
+// default a sender's transfers go one at a time, each once the one before was admitted, as a wallet does).
 const naiveClients = args.includes('--naive-clients');
 const nodeFlagsFlag = args.indexOf('--node-flags');
 const extraNodeFlags = nodeFlagsFlag >= 0 ? (args[nodeFlagsFlag + 1] ?? '').split(' ').filter(Boolean) : [];

@@ -62,6 +62,15 @@ export interface RateStep {
   readonly generatorCpuPercent: number;
   /** The most transactions node0's mempool held at once during the step (sampled every 250 ms). */
   readonly peakMempool: number;
+  /** node0's mempool transactions the next blocks could take (no missing nonce before them), at that peak. */
+  readonly readyAtPeak: number;
+  /**
+   * Transactions relayed between the validators that admission refused during the step, by code, summed
+   * over the validators (`hanglian_relayed_txs_refused_total`). Duplicates and used nonces are normal.
+   */
+  readonly relayRefusals: Readonly<Record<string, number>>;
+  /** Peer messages the validators dropped during the step, by `channel reason` (`hanglian_peer_messages_dropped_total`). */
+  readonly droppedMessages: Readonly<Record<string, number>>;
   /**
    * A height's steps on a validator, mean milliseconds over the heights the validators decided during the
    * step (their `hanglian_height_step_seconds` histograms): where a block's time goes.
@@ -178,15 +187,57 @@ async function getJson(url: string): Promise<any> {
   return (await fetch(url, { signal: AbortSignal.timeout(10_000) })).json();
 }
 
-/** Transactions in a node's mempool, from its metrics; undefined when it does not answer in time. */
-async function mempoolSize(url: string): Promise<number | undefined> {
+interface MempoolReading {
+  /** Transactions in the mempool, and those of them the next blocks can take. */
+  readonly size: number;
+  readonly ready: number;
+  /** Relayed transactions refused so far, by code. */
+  readonly relayRefusals: Record<string, number>;
+  /** Peer messages dropped so far, by `channel reason`. */
+  readonly droppedMessages: Record<string, number>;
+}
+
+/** A node's mempool figures, from its metrics; undefined when it does not answer in time. */
+async function readMempool(url: string): Promise<MempoolReading | undefined> {
   try {
     const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
-    const match = /^hanglian_mempool_transactions(?:\{[^}]*\})? (\d+)/m.exec(text);
-    return match === null ? undefined : Number(match[1]);
+    const gauge = (name: string) =>
+      Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    const relayRefusals: Record<string, number> = {};
+    for (const match of text.matchAll(
+      /^hanglian_relayed_txs_refused_total\{[^}]*code="([^"]+)"[^}]*\} (\d+)/gm,
+    ))
+      relayRefusals[match[1]!] = Number(match[2]);
+    const droppedMessages: Record<string, number> = {};
+    for (const match of text.matchAll(/^hanglian_peer_messages_dropped_total\{([^}]*)\} (\d+)/gm)) {
+      const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(match[1]!)?.[1];
+      droppedMessages[`${label('channel')} ${label('reason')}`] = Number(match[2]);
+    }
+    return {
+      size: gauge('hanglian_mempool_transactions'),
+      ready: gauge('hanglian_mempool_ready_transactions'),
+      relayRefusals,
+      droppedMessages,
+    };
   } catch {
     return undefined;
   }
+}
+
+/** What counters of the validators grew by between two readings of each, summed by key. */
+function grownBetween(
+  before: ReadonlyArray<MempoolReading | undefined>,
+  after: ReadonlyArray<MempoolReading | undefined>,
+  counters: 'relayRefusals' | 'droppedMessages',
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  after.forEach((reading, i) => {
+    for (const [code, n] of Object.entries(reading?.[counters] ?? {})) {
+      const grown = n - (before[i]?.[counters][code] ?? 0);
+      if (grown > 0) out[code] = (out[code] ?? 0) + grown;
+    }
+  });
+  return out;
 }
 
 export async function runNetworkBench(
@@ -203,8 +254,8 @@ export async function runNetworkBench(
     /** Run one step at twice the rate where commits stopped keeping up (default true). */
     pastSaturation?: boolean;
     /**
-     * Clients resend a refused transaction on their own, while the sender's later transactions go on
-     * their schedule (default false: a sender's later transactions wait for the refused one).
+     * Each transfer is sent on its own schedule and resent on its own when refused (default false: a
+     * sender's transfers go one at a time, each once the one before was admitted).
      */
     naiveClients?: boolean;
     /** The past-saturation step offers this many times the rate where commits stopped keeping up (2). */
@@ -287,13 +338,36 @@ export async function runNetworkBench(
     // The warm-up is the plan's first step, at the first rate, for its own length; it is not a figure.
     const plan = warmupSeconds > 0 ? [rates[0]!, ...rates] : [...rates];
     let pastSaturation = false;
+    // A sender's transfers go one at a time, each once the one before was admitted, as a wallet submits:
+    // nonces reach the node in order, so none waits there behind a nonce refused for back-pressure.
+    // (Sent on their own schedule, later nonces were taken between two blocks while the one they waited
+    // for was refused again; a client holding its later transfers only while one was refused deadlocked
+    // when a lower nonce was refused behind a higher one refused for the gap.) `--naive-clients` sends
+    // each on its own schedule instead. Queues last across steps: a sender's nonces run on.
+    const senderQueues = new Map<number, Array<() => Promise<void>>>();
+    const submitInOrder = (sender: number, submit: () => Promise<void>): void => {
+      let queue = senderQueues.get(sender);
+      if (queue === undefined) {
+        queue = [];
+        senderQueues.set(sender, queue);
+      }
+      queue.push(submit);
+      if (queue.length > 1) return;
+      void (async (running: Array<() => Promise<void>>) => {
+        while (running.length > 0) {
+          await running[0]!();
+          running.shift();
+        }
+        senderQueues.delete(sender);
+      })(queue);
+    };
     for (let stepIndex = 0; stepIndex < plan.length; stepIndex++) {
       const rate = plan[stepIndex]!;
       const warmup = warmupSeconds > 0 && stepIndex === 0;
       // Sign the step's transfers first: the load generator shares the machine with the nodes.
       const total = Math.round(rate * (warmup ? warmupSeconds : stepSeconds));
       const height = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
-      const planned: Array<{ node: number; hex: string; id: string; sender: number; nonce: number }> = [];
+      const planned: Array<{ node: number; hex: string; id: string; sender: number }> = [];
       for (let i = 0; i < total; i++) {
         const s = sender++ % senderCount;
         const key = keys[s]!;
@@ -313,7 +387,6 @@ export async function runNetworkBench(
           hex: bytesToHex(signTx(body, key)),
           id: bytesToHex(txIdOf(txBodyCodec.encode(body))),
           sender: s,
-          nonce: body.nonce,
         });
       }
 
@@ -333,30 +406,27 @@ export async function runNetworkBench(
       const inFlight: Promise<void>[] = [];
       const abandon: Array<(why: string) => void> = [];
       let peakMempool = 0;
+      let readyAtPeak = 0;
+      const mempoolsBefore = await Promise.all(nodes.map((n) => readMempool(n.url)));
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          peakMempool = Math.max(peakMempool, (await mempoolSize(nodes[0]!.url)) ?? 0);
+          const reading = await readMempool(nodes[0]!.url);
+          if (reading !== undefined && reading.size > peakMempool) {
+            peakMempool = reading.size;
+            readyAtPeak = reading.ready;
+          }
           await new Promise((r) => setTimeout(r, 250));
         }
       })();
       const generatorCpuBefore = process.cpuUsage();
       const t0 = performance.now();
-      // Senders with a transaction waiting to be resent after a refusal: their later transactions wait
-      // with it, then go in nonce order (unless the clients are naive).
-      const held = new Map<number, Array<{ nonce: number; go: () => void }>>();
-      const heldSend = (sender: number, nonce: number, send: () => Promise<void>): Promise<void> =>
-        new Promise<void>((resolve) => {
-          const queue = held.get(sender)!;
-          queue.push({ nonce, go: () => void send().then(resolve) });
-          queue.sort((a, b) => a.nonce - b.nonce);
-        });
       // Open loop: each 10 ms, send what the offered rate owes by now, answered or not.
       let next = 0;
       while (next < planned.length) {
         const due = Math.min(planned.length, Math.floor(((performance.now() - t0) / 1000) * rate));
         for (; next < due; next++) {
-          const { node, hex, id, sender, nonce } = planned[next]!;
+          const { node, hex, id, sender } = planned[next]!;
           const sentAt = performance.now();
           const waiting = awaiting[node]!;
           // Settled by its commit's notice on the node's stream, or by a refusal this client gives up on.
@@ -375,27 +445,21 @@ export async function runNetworkBench(
             };
           });
           abandon.push(giveUp);
-          // A client backs off as the node asks when refused with MEMPOOL_BACKLOG, then sends again: later
-          // nonces of the same sender wait for this one, so giving up would strand them. Like the SDK, it
-          // doubles the hint at each further refusal (with jitter), so that refused clients thin out. And
-          // like a wallet submitting in order, it holds the sender's later transactions meanwhile and
-          // sends them after this one, in nonce order: sent on their own schedule, they would reach the
-          // node while there is room, be admitted, and wait there for the refused one (a mempool full of
-          // transactions no block can take; 0.55 of the maximum at 4x the saturating rate). A request
-          // that failed on the way (a socket error, no answer in 10 s) is sent again for the same reason:
-          // the node may not have it, and its nonce would hold every later one of the sender.
-          let attempt = 0;
-          let lost = 0;
-          const send = (): Promise<void> =>
-            sendRequest(
-              agents[node]!,
-              { method: 'POST', url: `${nodes[node]!.url}/v1/txs`, body: `{"tx":"${hex}"}` },
-              10_000,
-            ).then(async ({ status, body, error }) => {
+          // Until admitted: a refusal with MEMPOOL_BACKLOG is sent again after the node's hint, doubled at
+          // each further refusal (with jitter) as the SDK does, so that refused clients thin out; a request
+          // that failed on the way (a socket error, no answer in 10 s) is sent again too, since the node may
+          // not have it. Giving up would leave a nonce missing that every later one of the sender waits for.
+          const submit = async (): Promise<void> => {
+            for (let attempt = 0, lost = 0; ; ) {
+              const { status, body, error } = await sendRequest(
+                agents[node]!,
+                { method: 'POST', url: `${nodes[node]!.url}/v1/txs`, body: `{"tx":"${hex}"}` },
+                10_000,
+              );
               if (error !== undefined) {
                 if (++lost > 5) return giveUp(error);
                 await new Promise((r) => setTimeout(r, 250 * 2 ** lost));
-                return send();
+                continue;
               }
               let answer: any;
               try {
@@ -403,28 +467,21 @@ export async function runNetworkBench(
               } catch {
                 return giveUp(`HTTP ${status}, not JSON`);
               }
-              if (answer.code === 'MEMPOOL_BACKLOG') {
+              if (answer.code === 'MEMPOOL_BACKLOG' || answer.code === 'MEMPOOL_NONCE_TOO_FAR') {
                 refused++;
                 const hint = answer.details?.retryAfterMs ?? 1_000;
-                const wait = Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random());
-                if (options.naiveClients) {
-                  await new Promise((r) => setTimeout(r, wait));
-                  return send();
-                }
-                if (held.has(sender)) return heldSend(sender, nonce, send);
-                held.set(sender, []);
-                await new Promise((r) => setTimeout(r, wait));
-                const resent = send();
-                const later = held.get(sender)!;
-                held.delete(sender);
-                for (const item of later) item.go();
-                return resent;
+                await new Promise((r) =>
+                  setTimeout(r, Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random())),
+                );
+                continue;
               }
               // Admitted (or already pending after a resend): its commit comes on the stream.
               if (answer.status === 'pending' || answer.code === 'MEMPOOL_DUPLICATE') return;
-              giveUp(answer.code ?? `HTTP ${status}`);
-            });
-          void (held.has(sender) && !options.naiveClients ? heldSend(sender, nonce, send) : send());
+              return giveUp(answer.code ?? `HTTP ${status}`);
+            }
+          };
+          if (options.naiveClients) void submit();
+          else submitInOrder(sender, submit);
           inFlight.push(settled);
         }
         await new Promise((r) => setTimeout(r, 10));
@@ -443,6 +500,7 @@ export async function runNetworkBench(
       await sampler;
       const heightAfter = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
       const stepsAfter = await Promise.all(nodes.map((n) => readHeightSteps(n.url)));
+      const mempoolsAfter = await Promise.all(nodes.map((n) => readMempool(n.url)));
       latencies.sort((a, b) => a - b);
       const step: RateStep = {
         offeredPerSecond: rate,
@@ -465,6 +523,9 @@ export async function runNetworkBench(
           ) / 10,
         generatorCpuPercent: Math.round((generatorCpu.user + generatorCpu.system) / 1e4 / elapsed),
         peakMempool,
+        readyAtPeak,
+        relayRefusals: grownBetween(mempoolsBefore, mempoolsAfter, 'relayRefusals'),
+        droppedMessages: grownBetween(mempoolsBefore, mempoolsAfter, 'droppedMessages'),
         heightMs: heightStepMeans(stepsBefore, stepsAfter),
         failedRounds: failedRoundsBetween(stepsBefore, stepsAfter),
         nodes: nodes.map((n, i) => ({
@@ -475,7 +536,7 @@ export async function runNetworkBench(
       };
       if (warmup) {
         log(
-          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
+          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${step.peakMempool} (${step.readyAtPeak} ready), relayed transactions refused: ${formatFailures(step.relayRefusals).slice(2, -1) || 'none'}; peer messages dropped: ${formatFailures(step.droppedMessages).slice(2, -1) || 'none'}, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
         );
         diskBefore = diskBytes(ledgerFile);
         heightAtStart = heightAfter;
@@ -483,10 +544,10 @@ export async function runNetworkBench(
       }
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${peakMempool}${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${peakMempool} (${readyAtPeak} ready)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       log(
-        `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts)`,
+        `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts); relayed transactions refused: ${formatFailures(step.relayRefusals).slice(2, -1) || 'none'}; peer messages dropped: ${formatFailures(step.droppedMessages).slice(2, -1) || 'none'}`,
       );
       // Commits no longer keep up with the offer: stop raising it.
       if (pastSaturation) break;

@@ -87,6 +87,14 @@ export class NetworkTransport implements PeerTransport {
     return this.network.peers().map((p) => bytesToHex(p.publicKey));
   }
 
+  dropped(): Array<{ channel: string; reason: 'queue-full' | 'rate-limited' | 'oversized'; count: number }> {
+    return Object.entries(this.network.counters().channels).flatMap(([channel, c]) => [
+      { channel, reason: 'queue-full' as const, count: c.droppedQueueFull },
+      { channel, reason: 'rate-limited' as const, count: c.droppedRateLimited },
+      { channel, reason: 'oversized' as const, count: c.droppedOversized },
+    ]);
+  }
+
   revalidate(): void {
     this.peerExchange?.revalidate();
     void this.network.revalidatePeers();

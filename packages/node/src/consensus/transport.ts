@@ -19,6 +19,11 @@ export interface PeerTransport {
   penalise?(peer: string): void;
   /** Public keys (hex) of the peers connected now. */
   peers(): string[];
+  /**
+   * Messages dropped so far, by channel and reason (`queue-full`: a full send queue; `rate-limited`: a
+   * peer over its inbound limit; `oversized`). Only a real network drops messages.
+   */
+  dropped?(): Array<{ channel: string; reason: 'queue-full' | 'rate-limited' | 'oversized'; count: number }>;
   /** Asks again whether each linked peer is still a member, and drops those that are not (after revocations). */
   revalidate(): void;
   /** Cuts every link and refuses new ones until `restore` (an operator's tool, and the fault tests'). */

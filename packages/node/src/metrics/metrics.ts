@@ -14,8 +14,11 @@ export interface NodeMetricsSource {
   peers(): number;
   /** Validators in force this node has no link to (its own key left out). */
   unlinkedValidators(): number;
-  mempool(): { size: number; bytes: number };
+  /** `ready`: the transactions the next blocks can take (each submitter's unbroken run of nonces). */
+  mempool(): { size: number; bytes: number; ready: number };
   signatureCache(): { hits: number; misses: number };
+  /** Peer messages dropped so far, by channel and reason (the transport's counters). */
+  droppedMessages(): ReadonlyArray<{ channel: string; reason: string; count: number }>;
 }
 
 export class NodeMetrics {
@@ -33,6 +36,8 @@ export class NodeMetrics {
   /** Connections the API holds open now, and those it refused at its cap (api/connectionCap.ts). */
   readonly apiConnections: Gauge;
   readonly apiConnectionsRefused: Counter;
+  /** Transactions relayed by peers that this node's admission refused, by error code. */
+  readonly relayedTxsRefused: Counter<'code'>;
 
   constructor(source: NodeMetricsSource, labels: { node: string; chainId: string }) {
     const registers = [this.registry];
@@ -76,6 +81,16 @@ export class NodeMetrics {
       registers,
       collect() {
         this.set(source.mempool().size);
+      },
+    });
+    new Gauge({
+      name: 'hanglian_mempool_ready_transactions',
+      help:
+        "Transactions of the mempool the next blocks can take: each submitter's unbroken run of nonces from " +
+        'its committed one (the rest wait for a missing nonce); back-pressure counts these',
+      registers,
+      collect() {
+        this.set(source.mempool().ready);
       },
     });
     new Gauge({
@@ -157,6 +172,28 @@ export class NodeMetrics {
     this.apiConnectionsRefused = new Counter({
       name: 'hanglian_api_connections_refused_total',
       help: 'HTTP connections answered 503 TOO_MANY_CONNECTIONS and closed because the API held its maximum',
+      registers,
+    });
+    new Counter({
+      name: 'hanglian_peer_messages_dropped_total',
+      help:
+        'Messages to or from peers dropped, by channel and reason: queue-full (a send queue at its bound; a ' +
+        'gossip channel drops its oldest), rate-limited (a peer over its inbound limit), oversized',
+      labelNames: ['channel', 'reason'],
+      registers,
+      // Read from the transport's own counters when scraped.
+      collect() {
+        this.reset();
+        for (const { channel, reason, count } of source.droppedMessages())
+          if (count > 0) this.inc({ channel, reason }, count);
+      },
+    });
+    this.relayedTxsRefused = new Counter({
+      name: 'hanglian_relayed_txs_refused_total',
+      help:
+        'Transactions relayed by peers that admission here refused, by code: duplicates and nonces a block ' +
+        'used are normal; any other code means this node lacks transactions its peers hold',
+      labelNames: ['code'],
       registers,
     });
     this.evidenceSeen = new Counter({
