@@ -87,6 +87,7 @@ export const HEAVY_TIERS = {
     'packages/chaos/test/lossyDisk.test.ts',
     'packages/cli/test/consortium.test.ts',
     'packages/cli/test/consortiumReadme.test.ts',
+    'packages/cli/test/networkBench.test.ts',
     'packages/cli/test/nodeKeyRotation.test.ts',
     'packages/cli/test/privacy.test.ts',
     'packages/cli/test/scenarios.test.ts',

@@ -303,6 +303,8 @@ export async function runNetworkBench(
   // Per node, the transfers sent there and not yet seen committed: id → what to do with its result code.
   const awaiting = Array.from({ length: validators }, () => new Map<string, (code: string) => void>());
   const streams: CommitStream[] = [];
+  // Set when the bench ends: transfers still queued or being resent stop there.
+  let benchOver = false;
   try {
     // Each node is recorded as soon as it runs, so a failed start still stops the others.
     await Promise.all(
@@ -354,7 +356,7 @@ export async function runNetworkBench(
       queue.push(submit);
       if (queue.length > 1) return;
       void (async (running: Array<() => Promise<void>>) => {
-        while (running.length > 0) {
+        while (running.length > 0 && !benchOver) {
           await running[0]!();
           running.shift();
         }
@@ -404,7 +406,8 @@ export async function runNetworkBench(
         failures[why] = (failures[why] ?? 0) + 1;
       };
       const inFlight: Promise<void>[] = [];
-      const abandon: Array<(why: string) => void> = [];
+      /** Gives up on the step's transfers still unsettled: `admitted` says whether the node took it. */
+      const abandon: Array<() => void> = [];
       let peakMempool = 0;
       let readyAtPeak = 0;
       const mempoolsBefore = await Promise.all(nodes.map((n) => readMempool(n.url)));
@@ -444,13 +447,16 @@ export async function runNetworkBench(
               resolve();
             };
           });
-          abandon.push(giveUp);
+          let admitted = false;
+          abandon.push(() =>
+            giveUp(admitted ? "admitted, not committed by the step's end" : "not admitted by the step's end"),
+          );
           // Until admitted: a refusal with MEMPOOL_BACKLOG is sent again after the node's hint, doubled at
           // each further refusal (with jitter) as the SDK does, so that refused clients thin out; a request
           // that failed on the way (a socket error, no answer in 10 s) is sent again too, since the node may
           // not have it. Giving up would leave a nonce missing that every later one of the sender waits for.
           const submit = async (): Promise<void> => {
-            for (let attempt = 0, lost = 0; ; ) {
+            for (let attempt = 0, lost = 0; !benchOver; ) {
               const { status, body, error } = await sendRequest(
                 agents[node]!,
                 { method: 'POST', url: `${nodes[node]!.url}/v1/txs`, body: `{"tx":"${hex}"}` },
@@ -476,7 +482,10 @@ export async function runNetworkBench(
                 continue;
               }
               // Admitted (or already pending after a resend): its commit comes on the stream.
-              if (answer.status === 'pending' || answer.code === 'MEMPOOL_DUPLICATE') return;
+              if (answer.status === 'pending' || answer.code === 'MEMPOOL_DUPLICATE') {
+                admitted = true;
+                return;
+              }
               return giveUp(answer.code ?? `HTTP ${status}`);
             }
           };
@@ -490,7 +499,7 @@ export async function runNetworkBench(
       // Let the step's transfers settle (bounded), so the next step starts from an empty pipeline; what is
       // not committed by then counts as failed.
       await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 15_000))]);
-      for (const giveUp of abandon) giveUp("not committed by the step's end");
+      for (const giveUp of abandon) giveUp();
       const lostStream = streams.map((stream) => stream.error()).find((why) => why !== undefined);
       if (lostStream !== undefined) throw new Error(`a node's commit stream ended: ${lostStream}`);
       const elapsed = (performance.now() - t0) / 1000;
@@ -571,6 +580,7 @@ export async function runNetworkBench(
       diskBytesPerTransfer: Math.round(grown / Math.max(1, transfers)),
     };
   } finally {
+    benchOver = true;
     for (const stream of streams) stream.close();
     for (const agent of agents) agent.destroy();
     await Promise.all(
