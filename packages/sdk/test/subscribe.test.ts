@@ -60,6 +60,25 @@ describe('subscribe', () => {
     assert.equal(blocks.length, count, 'nothing arrives after close');
   });
 
+  it('lists each block’s transactions with their result codes when asked (txs)', async () => {
+    const to = addressFromPublicKey(chain.key('bookpress/ops').publicKey);
+    const listed: Array<{ id: string; code: string }> = [];
+    const sub = subscribe(client, { txs: true }, { onBlock: (b) => listed.push(...(b.txs ?? [])) });
+    await sub.ready;
+    const paid = await signAndSubmit(client, {
+      signer: memberSigner(chain.key('carrier-a/ops')),
+      ...settlement.transfer({ to, amount: 7 }),
+    });
+    const deadline = Date.now() + 5_000;
+    while (!listed.some((t) => t.id === paid.txId) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    sub.close();
+    assert.deepEqual(
+      listed.find((t) => t.id === paid.txId),
+      { id: paid.txId, code: 'OK' },
+    );
+  });
+
   it('tells a transaction’s fate, at once when it is already final', async () => {
     const to = addressFromPublicKey(chain.key('carrier-a/ops').publicKey);
     const paid = await signAndSubmit(client, {
