@@ -7,7 +7,7 @@ import { addressFromPublicKey, bytesToHex, hexToBytes, type SigningKey } from '@
 import { createNetwork, type Network, type PeerAddress } from '@hanglian/network';
 import type { StateReader } from '@hanglian/state-machine';
 import { advertisedAddress, PeerExchange } from './peerExchange.js';
-import type { Channel, MessageHandler, PeerTransport } from './transport.js';
+import type { Channel, DroppedMessages, MessageHandler, PeerTransport } from './transport.js';
 
 export interface NodeIdentityLookup {
   getIdentity(state: StateReader, address: string): { kind: string } | undefined;
@@ -87,7 +87,7 @@ export class NetworkTransport implements PeerTransport {
     return this.network.peers().map((p) => bytesToHex(p.publicKey));
   }
 
-  dropped(): Array<{ channel: string; reason: 'queue-full' | 'rate-limited' | 'oversized'; count: number }> {
+  dropped(): DroppedMessages[] {
     return Object.entries(this.network.counters().channels).flatMap(([channel, c]) => [
       { channel, reason: 'queue-full' as const, count: c.droppedQueueFull },
       { channel, reason: 'rate-limited' as const, count: c.droppedRateLimited },

@@ -5,6 +5,14 @@
  */
 export type Channel = 'consensus' | 'sync' | 'tx' | 'peers';
 
+/** Messages dropped on one channel for one reason, counted since the transport started. */
+export interface DroppedMessages {
+  readonly channel: string;
+  /** `queue-full`: a send queue at its bound; `rate-limited`: a peer over its inbound limit; `oversized`. */
+  readonly reason: 'queue-full' | 'rate-limited' | 'oversized';
+  readonly count: number;
+}
+
 /** Handles one message; returning false says the peer sent garbage (the network lowers its score). */
 export type MessageHandler = (peer: string, payload: Uint8Array) => boolean | undefined;
 
@@ -19,11 +27,8 @@ export interface PeerTransport {
   penalise?(peer: string): void;
   /** Public keys (hex) of the peers connected now. */
   peers(): string[];
-  /**
-   * Messages dropped so far, by channel and reason (`queue-full`: a full send queue; `rate-limited`: a
-   * peer over its inbound limit; `oversized`). Only a real network drops messages.
-   */
-  dropped?(): Array<{ channel: string; reason: 'queue-full' | 'rate-limited' | 'oversized'; count: number }>;
+  /** Messages dropped so far, by channel and reason. Only a real network drops messages. */
+  dropped?(): DroppedMessages[];
   /** Asks again whether each linked peer is still a member, and drops those that are not (after revocations). */
   revalidate(): void;
   /** Cuts every link and refuses new ones until `restore` (an operator's tool, and the fault tests'). */

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DroppedMessages } from '../consensus/transport.js';
 
 export interface NodeMetricsSource {
   readonly dataDir: string;
@@ -18,7 +19,7 @@ export interface NodeMetricsSource {
   mempool(): { size: number; bytes: number; ready: number };
   signatureCache(): { hits: number; misses: number };
   /** Peer messages dropped so far, by channel and reason (the transport's counters). */
-  droppedMessages(): ReadonlyArray<{ channel: string; reason: string; count: number }>;
+  droppedMessages(): readonly DroppedMessages[];
 }
 
 export class NodeMetrics {
