@@ -77,8 +77,16 @@ describe('mempool back-pressure (backlog floor 5)', () => {
     assert.equal(more.status, 503, JSON.stringify(more.body));
     assert.equal(more.body.code, 'MEMPOOL_BACKLOG');
     // A nonce nothing waits for is refused too, even when it is the submitter's next.
-    const alone = await submitHex(node.apiUrl, transfer('bookpress/ops', 0), false);
+    const alone = await submitHex(node.apiUrl, transfer('carrier-a/ops', 0), false);
     assert.equal(alone.body.code, 'MEMPOOL_BACKLOG', JSON.stringify(alone.body));
+    // A gap of two: nonce 0 is taken (nonce 2 waits beyond it), then nonce 1, which releases all three.
+    node.mempool.add(transfer('carrier-a/ops', 2), node.chain.reader(), next, 'peer');
+    const readyThen = node.mempool.ready;
+    for (const nonce of [0, 1]) {
+      const { status, body } = await submitHex(node.apiUrl, transfer('carrier-a/ops', nonce), false);
+      assert.equal(status, 202, `nonce ${nonce}: ${JSON.stringify(body)}`);
+    }
+    assert.equal(node.mempool.ready, readyThen + 3);
     // Operators see what back-pressure counts: the ready transactions, apart from those waiting.
     const metrics = await (await fetch(`${node.apiUrl}/metrics`)).text();
     const gauge = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1]);

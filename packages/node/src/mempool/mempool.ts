@@ -225,11 +225,16 @@ export class Mempool {
     return tx;
   }
 
-  /** Whether `tx` is the nonce its submitter's pending transactions wait for (the one after its run). */
+  /**
+   * Whether `tx` is the nonce its submitter's waiting transactions wait for: the first one missing after
+   * its run from the committed nonce, with pending ones beyond it (those the run does not hold).
+   */
   #fillsGap(tx: DecodedTx, state: StateReader): boolean {
     const queue = this.#bySubmitter.get(tx.submitter);
-    if (queue === undefined || !queue.byNonce.has(tx.body.nonce + 1)) return false;
-    return tx.body.nonce === this.nextNonce(tx.submitter, this.#sm.nextNonce(state, tx.submitter));
+    if (queue === undefined) return false;
+    const committed = this.#sm.nextNonce(state, tx.submitter);
+    const missing = this.nextNonce(tx.submitter, committed);
+    return tx.body.nonce === missing && queue.byNonce.size > missing - committed;
   }
 
   /**
