@@ -89,6 +89,25 @@ export const TxStatusView = Type.Union(
 );
 export type TxStatusView = Static<typeof TxStatusView>;
 
+/** What `POST /v1/txs/batch` answers: one outcome per submitted transaction, in order. */
+export const TxBatchView = Type.Object(
+  {
+    results: Type.Array(
+      Type.Union([
+        Type.Object({ status: Type.Literal('pending'), txId: Hash }),
+        Type.Object({
+          status: Type.Literal('refused'),
+          code: Type.String(),
+          message: Type.String(),
+          details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        }),
+      ]),
+    ),
+  },
+  { $id: 'TxBatch' },
+);
+export type TxBatchView = Static<typeof TxBatchView>;
+
 export const AccountView = Type.Object(
   { address: Address, height: Uint, nextNonce: Uint },
   { $id: 'Account' },

@@ -75,6 +75,17 @@ describe('API description matches the server', () => {
       });
       return { url: path + queries.submitTransaction, body: { tx: Buffer.from(tx).toString('hex') } };
     }
+    if (endpoint.id === 'submitTransactions') {
+      const to = addressFromPublicKey(net.key('bookstore/ops').publicKey);
+      // Ahead of the next nonce (waiting, admitted), and one that is not a transaction (refused).
+      const tx = makeTx(net.key('platform-a/ops'), {
+        module: 'settlement',
+        command: 'transfer',
+        params: { to, amount: 1 },
+        nonce: 5,
+      });
+      return { url: path, body: { txs: [Buffer.from(tx).toString('hex'), 'a2ffff'] } };
+    }
     if (endpoint.method === 'POST')
       return {
         url: path + (queries[endpoint.id] ?? ''),

@@ -151,6 +151,43 @@ describe('a node relays and admits transactions in batches', () => {
     assert.equal(transport.deliver('tx', truncated.subarray(0, truncated.byteLength - 1)), false);
   });
 
+  it("takes a client's batch in one request, answers each transaction in order, and relays those it admitted as one message", async () => {
+    const sentBefore = transport.sent.length;
+    const good = [waiting('carrier-a/ops', 0), waiting('carrier-a/ops', 1)];
+    const garbage = Uint8Array.of(0xa2, 0xff, 0xff);
+    const response = await fetch(`${node.apiUrl}/v1/txs/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ txs: [good[0]!, garbage, good[1]!, good[0]!].map(bytesToHex) }),
+    });
+    assert.equal(response.status, 200);
+    const { results } = (await response.json()) as { results: Array<Record<string, unknown>> };
+    assert.deepEqual(
+      results.map((r) => (r.status === 'pending' ? r.txId : r.code)),
+      [
+        bytesToHex(decodeTx(good[0]!).id),
+        'ENCODING_MALFORMED',
+        bytesToHex(decodeTx(good[1]!).id),
+        'MEMPOOL_DUPLICATE',
+      ],
+    );
+    assert.equal(results[1]!.status, 'refused');
+    assert.equal(typeof results[1]!.message, 'string');
+    for (const tx of good) assert.ok(node.mempool.has(bytesToHex(decodeTx(tx).id)));
+    await turn();
+    const relayed = transport.sent.slice(sentBefore).filter((m) => m.channel === 'tx');
+    assert.equal(relayed.length, 1, 'the admitted ones went to peers as one message');
+    assert.deepEqual(decodeTxPayload(relayed[0]!.payload)!.map(bytesToHex), good.map(bytesToHex));
+    // More than the most a batch holds is refused whole, before anything is admitted.
+    const tooMany = await fetch(`${node.apiUrl}/v1/txs/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ txs: Array.from({ length: 257 }, () => bytesToHex(good[0]!)) }),
+    });
+    assert.equal(tooMany.status, 400);
+    assert.equal(((await tooMany.json()) as { code: string }).code, 'BAD_REQUEST');
+  });
+
   it('counts the relayed transactions it refuses, by code, in its metrics', async () => {
     const refused = async () => {
       const text = await (await fetch(`${node.apiUrl}/metrics`)).text();

@@ -15,6 +15,7 @@ import { getTransaction } from './actions/getTransaction.js';
 import { listErrors } from './actions/listErrors.js';
 import { type ChainQueryArgs, type QueryParameters, type QueryReturnType, query } from './actions/query.js';
 import { submitTransaction } from './actions/submitTransaction.js';
+import { submitTransactions } from './actions/submitTransactions.js';
 import { waitForTransaction } from './actions/waitForTransaction.js';
 import type { BaseClient } from './baseClient.js';
 import { createReadHeaderFunction, createRequestFunction, type TransportOptions } from './transport.js';
@@ -31,6 +32,7 @@ export interface Client extends BaseClient {
   readonly getHeader: Bound<typeof getHeader>;
   readonly getTransaction: Bound<typeof getTransaction>;
   readonly submitTransaction: Bound<typeof submitTransaction>;
+  readonly submitTransactions: Bound<typeof submitTransactions>;
   readonly waitForTransaction: Bound<typeof waitForTransaction>;
   readonly getAccount: Bound<typeof getAccount>;
   readonly getStateProof: Bound<typeof getStateProof>;
@@ -73,6 +75,7 @@ export function createClient(options: ClientOptions): Client {
     getHeader: (...args) => getHeader(base, ...args),
     getTransaction: (...args) => getTransaction(base, ...args),
     submitTransaction: (...args) => submitTransaction(base, ...args),
+    submitTransactions: (...args) => submitTransactions(base, ...args),
     waitForTransaction: (...args) => waitForTransaction(base, ...args),
     getAccount: (...args) => getAccount(base, ...args),
     getStateProof: (...args) => getStateProof(base, ...args),

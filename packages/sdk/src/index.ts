@@ -16,6 +16,7 @@ export * from './actions/listErrors.js';
 export * from './actions/previewOrder.js';
 export * from './actions/query.js';
 export * from './actions/submitTransaction.js';
+export * from './actions/submitTransactions.js';
 export * from './actions/subscribe.js';
 export * from './actions/verifyItem.js';
 export * from './actions/waitForTransaction.js';

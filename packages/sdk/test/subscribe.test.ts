@@ -2,9 +2,10 @@
 // filtered chain events arrive as it commits, closing stops the stream, and a dead node is reported.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { addressFromPublicKey } from '@hanglian/core';
+import { addressFromPublicKey, signTx } from '@hanglian/core';
 import {
   type BlockNotice,
+  buildTxBody,
   type ChainEventNotice,
   type Client,
   createClient,
@@ -12,6 +13,7 @@ import {
   memberSigner,
   settlement,
   signAndSubmit,
+  submitTransactions,
   subscribe,
 } from '../src/index.js';
 import { startTestChain, type TestChain } from './helpers.js';
@@ -76,6 +78,50 @@ describe('subscribe', () => {
     assert.deepEqual(
       listed.find((t) => t.id === paid.txId),
       { id: paid.txId, code: 'OK' },
+    );
+  });
+
+  it('submits a batch in one request and follows its commits on the stream (a gateway’s way)', async () => {
+    const signer = memberSigner(chain.key('platform-a/ops'));
+    const to = addressFromPublicKey(chain.key('bookpress/ops').publicKey);
+    const { nextNonce } = await client.getAccount({ address: signer.address });
+    const { height } = await client.getStatus();
+    const signed = [0, 1, 2].map((i) =>
+      signTx(
+        buildTxBody(settlement.transfer({ to, amount: 1 + i }), {
+          chainId: 'hanglian-test',
+          submitter: signer.publicKey,
+          nonce: nextNonce + i,
+          expiresAt: height + 100,
+        }),
+        chain.key('platform-a/ops'),
+      ),
+    );
+    const committed = new Map<string, string>();
+    const sub = subscribe(
+      client,
+      { txs: true },
+      {
+        onBlock: (b) => {
+          for (const t of b.txs ?? []) committed.set(t.id, t.code);
+        },
+      },
+    );
+    await sub.ready;
+    const { results } = await submitTransactions(client, { txs: [...signed, signed[0]!] });
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['pending', 'pending', 'pending', 'refused'],
+    );
+    assert.equal(results[3]!.status === 'refused' && results[3]!.code, 'MEMPOOL_DUPLICATE');
+    const ids = results.slice(0, 3).map((r) => (r.status === 'pending' ? r.txId : ''));
+    const deadline = Date.now() + 5_000;
+    while (!ids.every((id) => committed.has(id)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    sub.close();
+    assert.deepEqual(
+      ids.map((id) => committed.get(id)),
+      ['OK', 'OK', 'OK'],
     );
   });
 

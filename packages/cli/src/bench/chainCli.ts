@@ -38,6 +38,9 @@ const pastFactor = pastFactorFlag >= 0 ? Number(args[pastFactorFlag + 1]) : 2;
 // `--naive-clients`: each transfer goes on its own schedule and is resent on its own when refused (by
 // default a sender's transfers go one at a time, each once the one before was admitted, as a wallet does).
 const naiveClients = args.includes('--naive-clients');
+// `--batch-ms N`: clients gather what they submit to a node within N ms into one `POST /v1/txs/batch`
+// (default 20, as a gateway would); 0 sends one `POST /v1/txs` per transfer.
+const batchMs = numberFlag(args, '--batch-ms', 20, 0);
 const nodeFlagsFlag = args.indexOf('--node-flags');
 const extraNodeFlags = nodeFlagsFlag >= 0 ? (args[nodeFlagsFlag + 1] ?? '').split(' ').filter(Boolean) : [];
 const log = (line: string) => {
@@ -117,7 +120,7 @@ if (!args.includes('--no-network')) {
   const { runNetworkBench, VALIDATOR_NODE_FLAGS } = await import('./chainNetwork.js');
   const validators = 4;
   log(
-    `\n${validators}-validator network (processes, node ${[...VALIDATOR_NODE_FLAGS, ...extraNodeFlags].join(' ')}), open-loop transfers at rising offered rates:`,
+    `\n${validators}-validator network (processes, node ${[...VALIDATOR_NODE_FLAGS, ...extraNodeFlags].join(' ')}), open-loop transfers at rising offered rates, ${batchMs > 0 ? `submitted in batches gathered over ${batchMs} ms` : 'one request each'}:`,
   );
   const network = await runNetworkBench({
     validators,
@@ -125,6 +128,7 @@ if (!args.includes('--no-network')) {
     warmupSeconds,
     pastSaturationFactor: pastFactor,
     naiveClients,
+    batchMs,
     rates,
     onProgress: log,
     nodeFlags: [

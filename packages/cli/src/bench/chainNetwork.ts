@@ -24,7 +24,8 @@ import {
 import { type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
 import { type CommitStream, followCommits } from './commitStream.js';
 import { failedRoundsBetween, formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
-import { createAgent, sendRequest } from './openLoop.js';
+import { createAgent } from './openLoop.js';
+import { batchSubmitter, singleSubmitter, type TxSubmitter } from './txSubmitter.js';
 
 // This package's own binary (dist/src/bench → bin).
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
@@ -258,6 +259,11 @@ export async function runNetworkBench(
      * sender's transfers go one at a time, each once the one before was admitted).
      */
     naiveClients?: boolean;
+    /**
+     * Clients gather what they submit to a node within this many milliseconds into one `POST /v1/txs/batch`
+     * (default 20); 0 sends one `POST /v1/txs` per transfer.
+     */
+    batchMs?: number;
     /** The past-saturation step offers this many times the rate where commits stopped keeping up (2). */
     pastSaturationFactor?: number;
     /**
@@ -300,6 +306,8 @@ export async function runNetworkBench(
   // node:http, not fetch: with `fetch` (undici) the load generator, which shares the cores with the
   // validators, used 28-39% of a core at 200-400/s offered, with node:http 13-16% (2026-12-07).
   const agents = Array.from({ length: validators }, () => createAgent(256));
+  const batchMs = options.batchMs ?? 20;
+  let submitters: TxSubmitter[] = [];
   // Per node, the transfers sent there and not yet seen committed: id → what to do with its result code.
   const awaiting = Array.from({ length: validators }, () => new Map<string, (code: string) => void>());
   const streams: CommitStream[] = [];
@@ -316,6 +324,9 @@ export async function runNetworkBench(
       }),
     );
     nodes.sort((a, b) => a.name.localeCompare(b.name));
+    submitters = nodes.map((n, i) =>
+      batchMs > 0 ? batchSubmitter(agents[i]!, n.url, batchMs) : singleSubmitter(agents[i]!, n.url),
+    );
     for (const [index, n] of nodes.entries()) {
       const waiting = awaiting[index]!;
       streams.push(
@@ -457,36 +468,25 @@ export async function runNetworkBench(
           // not have it. Giving up would leave a nonce missing that every later one of the sender waits for.
           const submit = async (): Promise<void> => {
             for (let attempt = 0, lost = 0; !benchOver; ) {
-              const { status, body, error } = await sendRequest(
-                agents[node]!,
-                { method: 'POST', url: `${nodes[node]!.url}/v1/txs`, body: `{"tx":"${hex}"}` },
-                10_000,
-              );
-              if (error !== undefined) {
-                if (++lost > 5) return giveUp(error);
+              const admission = await submitters[node]!.submit(hex);
+              if (admission.kind === 'lost') {
+                if (++lost > 5) return giveUp(admission.error);
                 await new Promise((r) => setTimeout(r, 250 * 2 ** lost));
                 continue;
               }
-              let answer: any;
-              try {
-                answer = JSON.parse(body);
-              } catch {
-                return giveUp(`HTTP ${status}, not JSON`);
-              }
-              if (answer.code === 'MEMPOOL_BACKLOG' || answer.code === 'MEMPOOL_NONCE_TOO_FAR') {
+              if (admission.kind === 'refused') {
+                if (admission.code !== 'MEMPOOL_BACKLOG' && admission.code !== 'MEMPOOL_NONCE_TOO_FAR')
+                  return giveUp(admission.code);
                 refused++;
-                const hint = answer.details?.retryAfterMs ?? 1_000;
+                const hint = admission.retryAfterMs ?? 1_000;
                 await new Promise((r) =>
                   setTimeout(r, Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random())),
                 );
                 continue;
               }
               // Admitted (or already pending after a resend): its commit comes on the stream.
-              if (answer.status === 'pending' || answer.code === 'MEMPOOL_DUPLICATE') {
-                admitted = true;
-                return;
-              }
-              return giveUp(answer.code ?? `HTTP ${status}`);
+              admitted = true;
+              return;
             }
           };
           if (options.naiveClients) void submit();

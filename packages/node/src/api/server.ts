@@ -351,6 +351,22 @@ export async function startApiServer(
     return toJsonValue(await node.waitForTx(txId, query.timeoutMs ?? DEFAULT_WAIT_MS));
   });
 
+  // Each in order, as one request each would be: a refusal answers that transaction only. Admitted in one
+  // event-loop turn, they go to peers as one relay batch too.
+  route(endpoints.submitTransactions, async (request) => {
+    const { txs } = request.body as { txs: string[] };
+    const results = txs.map((hex) => {
+      try {
+        return { status: 'pending' as const, txId: bytesToHex(node.submit(hexToBytes(hex)).id) };
+      } catch (error) {
+        // Only admission's own refusals are answers; anything else is this node's fault, not the batch's.
+        if (!(error instanceof HanglianError)) throw error;
+        return { status: 'refused' as const, ...error.toJSON() };
+      }
+    });
+    return { results };
+  });
+
   route(endpoints.getTransaction, async (request) => {
     const { id } = request.params;
     // A result's events (settlement transfers: payer, payee, amount) are block results: members-only.
