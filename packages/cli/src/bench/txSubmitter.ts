@@ -88,8 +88,14 @@ export function batchSubmitter(agent: Agent, nodeUrl: string, windowMs: number):
     }
     batch.forEach(({ answer: tell }, i) => {
       if (answer === undefined) tell({ kind: 'lost', error: error ?? `HTTP ${status}, not JSON` });
-      else if (answer.results !== undefined) tell(admissionOf(answer.results[i] as object));
-      else tell(admissionOf(answer));
+      else if (answer.results !== undefined) {
+        const result = answer.results[i];
+        tell(
+          typeof result === 'object' && result !== null
+            ? admissionOf(result)
+            : { kind: 'lost', error: `no result for item ${i} of ${batch.length}` },
+        );
+      } else tell(admissionOf(answer));
     });
   };
   return {
