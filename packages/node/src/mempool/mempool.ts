@@ -155,6 +155,10 @@ export class Mempool {
     source: TxSource = 'client',
   ): DecodedTx {
     const tx = decodeTx(bytes, this.#chainId);
+    const queue = this.#bySubmitter.get(tx.submitter);
+    // The submitter's next nonce to commit, and the first one after it that this node has not received.
+    const expected = this.#sm.nextNonce(state, tx.submitter);
+    const missing = this.nextNonce(tx.submitter, expected);
     // Only transactions the next blocks can take count: a client refused for one nonce sends its next
     // nonces on, which wait for it without delaying anyone, and counting them would refuse ever more.
     // The nonce those wait for is taken even past the backlog. Refused, it held every one of them, and
@@ -162,7 +166,9 @@ export class Mempool {
     // were taken between two blocks while the one they waited for was refused again at its resend (in
     // the network bench, hundreds of a sender's transfers waited 30 s behind one nonce refused five
     // times). What it releases is at most the nonce window, admitted under the limit.
-    if (source === 'client' && this.#ready >= this.backlogLimit && !this.#fillsGap(tx, state)) {
+    // (`missing`, with pending nonces beyond the run the queue holds from `expected`.)
+    const fillsGap = tx.body.nonce === missing && (queue?.byNonce.size ?? 0) > missing - expected;
+    if (source === 'client' && this.#ready >= this.backlogLimit && !fillsGap) {
       throw new HanglianError(
         NodeErrors.MEMPOOL_BACKLOG,
         `${this.#ready} transactions are ready for the next blocks, more than ${this.#options.backlogSeconds} s of commits; retry shortly`,
@@ -183,7 +189,6 @@ export class Mempool {
         details: { txId: id },
       });
     }
-    const queue = this.#bySubmitter.get(tx.submitter);
     if (queue?.byNonce.has(tx.body.nonce)) {
       throw new HanglianError(
         NodeErrors.MEMPOOL_NONCE_TAKEN,
@@ -204,8 +209,6 @@ export class Mempool {
       this.#memoHeight = next.height;
     }
     this.#sm.checkTx(tx, state, next, this.memo);
-    const expected = this.#sm.nextNonce(state, tx.submitter);
-    const missing = this.nextNonce(tx.submitter, expected);
     if (tx.body.nonce > missing + this.#options.nonceWindow) {
       throw new HanglianError(
         NodeErrors.MEMPOOL_NONCE_TOO_FAR,
@@ -223,18 +226,6 @@ export class Mempool {
     this.#insert(tx, id);
     this.#refreshReady(this.#bySubmitter.get(tx.submitter)!, expected);
     return tx;
-  }
-
-  /**
-   * Whether `tx` is the nonce its submitter's waiting transactions wait for: the first one missing after
-   * its run from the committed nonce, with pending ones beyond it (those the run does not hold).
-   */
-  #fillsGap(tx: DecodedTx, state: StateReader): boolean {
-    const queue = this.#bySubmitter.get(tx.submitter);
-    if (queue === undefined) return false;
-    const committed = this.#sm.nextNonce(state, tx.submitter);
-    const missing = this.nextNonce(tx.submitter, committed);
-    return tx.body.nonce === missing && queue.byNonce.size > missing - committed;
   }
 
   /**
