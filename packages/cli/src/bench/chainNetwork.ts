@@ -23,7 +23,14 @@ import {
 } from '@hanglian/core';
 import { type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
 import { type CommitStream, followCommits } from './commitStream.js';
-import { failedRoundsBetween, formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
+import {
+  EMPTY_HEIGHT_READING,
+  failedRoundsBetween,
+  formatHeightSteps,
+  type HeightReading,
+  heightReading,
+  heightStepMeans,
+} from './heightSteps.js';
 import { createAgent } from './openLoop.js';
 import { batchSubmitter, singleSubmitter, type TxSubmitter } from './txSubmitter.js';
 
@@ -107,8 +114,13 @@ export const VALIDATOR_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=3
 
 /** ` (CODE n, …)` for the failures by reason, or nothing when there were none. */
 function formatFailures(failures: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(failures);
-  return entries.length === 0 ? '' : ` (${entries.map(([why, n]) => `${why} ${n}`).join(', ')})`;
+  return Object.keys(failures).length === 0 ? '' : ` (${listCounts(failures)})`;
+}
+
+/** `CODE n, …` for counts by key, or `none`. */
+function listCounts(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? 'none' : entries.map(([key, n]) => `${key} ${n}`).join(', ');
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -198,31 +210,46 @@ interface MempoolReading {
   readonly droppedMessages: Record<string, number>;
 }
 
-/** A node's mempool figures, from its metrics; undefined when it does not answer in time. */
-async function readMempool(url: string): Promise<MempoolReading | undefined> {
+/** A node's `/metrics` text; undefined when it does not answer in time. */
+async function metricsText(url: string): Promise<string | undefined> {
   try {
-    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
-    const gauge = (name: string) =>
-      Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-    const relayRefusals: Record<string, number> = {};
-    for (const match of text.matchAll(
-      /^hanglian_relayed_txs_refused_total\{[^}]*code="([^"]+)"[^}]*\} (\d+)/gm,
-    ))
-      relayRefusals[match[1]!] = Number(match[2]);
-    const droppedMessages: Record<string, number> = {};
-    for (const match of text.matchAll(/^hanglian_peer_messages_dropped_total\{([^}]*)\} (\d+)/gm)) {
-      const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(match[1]!)?.[1];
-      droppedMessages[`${label('channel')} ${label('reason')}`] = Number(match[2]);
-    }
-    return {
-      size: gauge('hanglian_mempool_transactions'),
-      ready: gauge('hanglian_mempool_ready_transactions'),
-      relayRefusals,
-      droppedMessages,
-    };
+    return await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
   } catch {
     return undefined;
   }
+}
+
+/** What the validators' metrics say at one moment: their heights' steps and their mempools (one scrape each). */
+async function readValidators(
+  urls: readonly string[],
+): Promise<{ heights: HeightReading[]; mempools: Array<MempoolReading | undefined> }> {
+  const texts = await Promise.all(urls.map(metricsText));
+  return {
+    heights: texts.map((text) => (text === undefined ? EMPTY_HEIGHT_READING : heightReading(text))),
+    mempools: texts.map((text) => (text === undefined ? undefined : mempoolReadingOf(text))),
+  };
+}
+
+/** A node's mempool figures, from its metrics' text. */
+function mempoolReadingOf(text: string): MempoolReading {
+  const gauge = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  const relayRefusals: Record<string, number> = {};
+  for (const match of text.matchAll(
+    /^hanglian_relayed_txs_refused_total\{[^}]*code="([^"]+)"[^}]*\} (\d+)/gm,
+  ))
+    relayRefusals[match[1]!] = Number(match[2]);
+  const droppedMessages: Record<string, number> = {};
+  for (const match of text.matchAll(/^hanglian_peer_messages_dropped_total\{([^}]*)\} (\d+)/gm)) {
+    const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(match[1]!)?.[1];
+    droppedMessages[`${label('channel')} ${label('reason')}`] = Number(match[2]);
+  }
+  return {
+    size: gauge('hanglian_mempool_transactions'),
+    ready: gauge('hanglian_mempool_ready_transactions'),
+    relayRefusals,
+    droppedMessages,
+  };
 }
 
 /** What counters of the validators grew by between two readings of each, summed by key. */
@@ -404,7 +431,7 @@ export async function runNetworkBench(
       }
 
       const pids = nodes.map((n) => n.child.pid!);
-      const stepsBefore = await Promise.all(nodes.map((n) => readHeightSteps(n.url)));
+      const before = await readValidators(nodes.map((n) => n.url));
       const cpuBefore = pids.map(cpuTicks);
       const heightBefore = height;
       const latencies: number[] = [];
@@ -421,11 +448,11 @@ export async function runNetworkBench(
       const abandon: Array<() => void> = [];
       let peakMempool = 0;
       let readyAtPeak = 0;
-      const mempoolsBefore = await Promise.all(nodes.map((n) => readMempool(n.url)));
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          const reading = await readMempool(nodes[0]!.url);
+          const text = await metricsText(nodes[0]!.url);
+          const reading = text === undefined ? undefined : mempoolReadingOf(text);
           if (reading !== undefined && reading.size > peakMempool) {
             peakMempool = reading.size;
             readyAtPeak = reading.ready;
@@ -508,8 +535,7 @@ export async function runNetworkBench(
       sampling = false;
       await sampler;
       const heightAfter = (await getJson(`${nodes[0]!.url}/v1/status`)).height as number;
-      const stepsAfter = await Promise.all(nodes.map((n) => readHeightSteps(n.url)));
-      const mempoolsAfter = await Promise.all(nodes.map((n) => readMempool(n.url)));
+      const after = await readValidators(nodes.map((n) => n.url));
       latencies.sort((a, b) => a - b);
       const step: RateStep = {
         offeredPerSecond: rate,
@@ -533,10 +559,10 @@ export async function runNetworkBench(
         generatorCpuPercent: Math.round((generatorCpu.user + generatorCpu.system) / 1e4 / elapsed),
         peakMempool,
         readyAtPeak,
-        relayRefusals: grownBetween(mempoolsBefore, mempoolsAfter, 'relayRefusals'),
-        droppedMessages: grownBetween(mempoolsBefore, mempoolsAfter, 'droppedMessages'),
-        heightMs: heightStepMeans(stepsBefore, stepsAfter),
-        failedRounds: failedRoundsBetween(stepsBefore, stepsAfter),
+        relayRefusals: grownBetween(before.mempools, after.mempools, 'relayRefusals'),
+        droppedMessages: grownBetween(before.mempools, after.mempools, 'droppedMessages'),
+        heightMs: heightStepMeans(before.heights, after.heights),
+        failedRounds: failedRoundsBetween(before.heights, after.heights),
         nodes: nodes.map((n, i) => ({
           name: n.name,
           cpuPercent: Math.round(((cpuAfter[i]! - cpuBefore[i]!) / CLK_TCK / elapsed) * 100),
@@ -545,7 +571,7 @@ export async function runNetworkBench(
       };
       if (warmup) {
         log(
-          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${step.peakMempool} (${step.readyAtPeak} ready), relayed transactions refused: ${formatFailures(step.relayRefusals).slice(2, -1) || 'none'}; peer messages dropped: ${formatFailures(step.droppedMessages).slice(2, -1) || 'none'}, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
+          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${step.peakMempool} (${step.readyAtPeak} ready), relayed transactions refused: ${listCounts(step.relayRefusals)}; peer messages dropped: ${listCounts(step.droppedMessages)}, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
         );
         diskBefore = diskBytes(ledgerFile);
         heightAtStart = heightAfter;
@@ -556,7 +582,7 @@ export async function runNetworkBench(
         `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${peakMempool} (${readyAtPeak} ready)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       log(
-        `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts); relayed transactions refused: ${formatFailures(step.relayRefusals).slice(2, -1) || 'none'}; peer messages dropped: ${formatFailures(step.droppedMessages).slice(2, -1) || 'none'}`,
+        `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts); relayed transactions refused: ${listCounts(step.relayRefusals)}; peer messages dropped: ${listCounts(step.droppedMessages)}`,
       );
       // Commits no longer keep up with the offer: stop raising it.
       if (pastSaturation) break;

@@ -71,6 +71,9 @@ export function heightStepMeans(
   return means;
 }
 
+/** The reading of a node that did not answer: nothing decided, nothing failed. */
+export const EMPTY_HEIGHT_READING: HeightReading = { steps: {}, failedRounds: 0 };
+
 /** A node's height reading from its `/metrics`; empty when it does not answer in time. */
 export async function readHeightSteps(url: string): Promise<HeightReading> {
   try {
@@ -78,7 +81,7 @@ export async function readHeightSteps(url: string): Promise<HeightReading> {
       await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text(),
     );
   } catch {
-    return { steps: {}, failedRounds: 0 };
+    return EMPTY_HEIGHT_READING;
   }
 }
 
