@@ -24,8 +24,10 @@ describe('the network bench on four validator processes', () => {
     assert.equal(step.committed, step.sent, "every transfer was seen committed on its node's stream");
     assert.ok(step.latencyMs.p50 > 0 && step.latencyMs.p50 <= step.latencyMs.p99);
     assert.ok(step.blocks > 0);
-    // Transfers relayed between the validators are refused only as duplicates, if at all.
-    for (const code of Object.keys(step.relayRefusals)) assert.equal(code, 'MEMPOOL_DUPLICATE');
+    // Transfers relayed between the validators are refused only for the normal reasons, if at all: a copy
+    // already held, or a nonce a block used before the relay arrived (18 of these in one run at 1,050/s).
+    for (const code of Object.keys(step.relayRefusals))
+      assert.ok(['MEMPOOL_DUPLICATE', 'TX_NONCE_TOO_LOW'].includes(code), `relay refused: ${code}`);
     assert.deepEqual(step.droppedMessages, {});
     assert.match(
       lines.join('\n'),
