@@ -94,6 +94,23 @@ export function makeTx(
   return signTx(body, key, args.actors ?? []);
 }
 
+/** A signed settlement transfer of `amount` from `key` to `to`: the transaction most tests send. */
+export function transferTx(
+  key: SigningKey,
+  to: string,
+  amount: number,
+  nonce: number,
+  extra: { memo?: string; expiresAt?: number } = {},
+): Uint8Array {
+  return makeTx(key, {
+    module: 'settlement',
+    command: 'transfer',
+    params: { to, amount, ...(extra.memo === undefined ? {} : { memo: extra.memo }) },
+    nonce,
+    ...(extra.expiresAt === undefined ? {} : { expiresAt: extra.expiresAt }),
+  });
+}
+
 export interface HttpResult {
   readonly status: number;
   readonly body: any;

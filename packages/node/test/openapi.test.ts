@@ -8,11 +8,11 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { HanglianNode } from '../src/index.js';
 import {
   createTestNetwork,
-  makeTx,
   readerHeader,
   startTestNode,
   submitHex,
   type TestNetwork,
+  transferTx,
 } from './helpers.js';
 
 async function firstChunk(response: Response): Promise<string> {
@@ -31,12 +31,7 @@ describe('API description matches the server', () => {
     net = createTestNetwork();
     node = await startTestNode(net, { adminToken: 'openapi-test-token' });
     const to = addressFromPublicKey(net.key('bookpress/ops').publicKey);
-    const tx = makeTx(net.key('bookstore/ops'), {
-      module: 'settlement',
-      command: 'transfer',
-      params: { to, amount: 7 },
-      nonce: 0,
-    });
+    const tx = transferTx(net.key('bookstore/ops'), to, 7, 0);
     const response = await submitHex(node.apiUrl, tx);
     committed = { txId: response.body.txId, height: response.body.height };
   });
@@ -67,23 +62,13 @@ describe('API description matches the server', () => {
     const headers = endpoint.auth === 'admin' ? { authorization: 'Bearer openapi-test-token' } : undefined;
     if (endpoint.id === 'submitTransaction') {
       const to = addressFromPublicKey(net.key('bookpress/ops').publicKey);
-      const tx = makeTx(net.key('carrier-a/ops'), {
-        module: 'settlement',
-        command: 'transfer',
-        params: { to, amount: 1 },
-        nonce: 0,
-      });
+      const tx = transferTx(net.key('carrier-a/ops'), to, 1, 0);
       return { url: path + queries.submitTransaction, body: { tx: Buffer.from(tx).toString('hex') } };
     }
     if (endpoint.id === 'submitTransactions') {
       const to = addressFromPublicKey(net.key('bookstore/ops').publicKey);
       // Ahead of the next nonce (waiting, admitted), and one that is not a transaction (refused).
-      const tx = makeTx(net.key('platform-a/ops'), {
-        module: 'settlement',
-        command: 'transfer',
-        params: { to, amount: 1 },
-        nonce: 5,
-      });
+      const tx = transferTx(net.key('platform-a/ops'), to, 1, 5);
       return { url: path, body: { txs: [Buffer.from(tx).toString('hex'), 'a2ffff'] } };
     }
     if (endpoint.method === 'POST')

@@ -5,7 +5,14 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { addressFromPublicKey } from '@hanglian/core';
 import type { HanglianNode } from '../src/index.js';
-import { createTestNetwork, http, makeTx, startTestNode, submitHex, type TestNetwork } from './helpers.js';
+import {
+  createTestNetwork,
+  http,
+  startTestNode,
+  submitHex,
+  type TestNetwork,
+  transferTx,
+} from './helpers.js';
 
 describe('privacy through the node API', () => {
   const member = () => ({ key: net.key('bookstore/ops'), chainId: 'hanglian-test' });
@@ -16,12 +23,7 @@ describe('privacy through the node API', () => {
     net = createTestNetwork();
     node = await startTestNode(net);
     const to = addressFromPublicKey(net.key('bookpress/ops').publicKey);
-    const tx = makeTx(net.key('bookstore/ops'), {
-      module: 'settlement',
-      command: 'transfer',
-      params: { to, amount: 777 },
-      nonce: 0,
-    });
+    const tx = transferTx(net.key('bookstore/ops'), to, 777, 0);
     const submitted = await submitHex(node.apiUrl, tx);
     assert.equal(submitted.body.result?.code, 'OK', JSON.stringify(submitted.body));
     // The submitter (who holds the signed bytes) sees its own transaction's events.
@@ -89,16 +91,13 @@ describe('privacy through the node API', () => {
       node.apiUrl,
       `/v1/accounts/${addressFromPublicKey(net.key('bookpress/ops').publicKey)}`,
     );
-    const tx = makeTx(net.key('bookpress/ops'), {
-      module: 'settlement',
-      command: 'transfer',
-      params: {
-        to: addressFromPublicKey(net.key('bookstore/ops').publicKey),
-        amount: 1,
-        memo: 'pay\u202eexe.',
-      },
-      nonce: account.body.nextNonce,
-    });
+    const tx = transferTx(
+      net.key('bookpress/ops'),
+      addressFromPublicKey(net.key('bookstore/ops').publicKey),
+      1,
+      account.body.nextNonce,
+      { memo: 'pay\u202eexe.' },
+    );
     const refused = await submitHex(node.apiUrl, tx, false);
     assert.deepEqual(
       [refused.status, refused.body.code],
@@ -114,12 +113,7 @@ describe('privacy through the node API', () => {
     const to = addressFromPublicKey(net.key('bookstore/ops').publicKey);
     const next = (await http(node.apiUrl, `/v1/accounts/${addressFromPublicKey(key.publicKey)}`)).body
       .nextNonce;
-    const far = makeTx(key, {
-      module: 'settlement',
-      command: 'transfer',
-      params: { to, amount: 1 },
-      nonce: next + 65,
-    });
+    const far = transferTx(key, to, 1, next + 65);
     const refused = await submitHex(node.apiUrl, far, false);
     assert.deepEqual(
       [refused.status, refused.body.code],
@@ -128,13 +122,7 @@ describe('privacy through the node API', () => {
     );
     assert.equal(refused.body.details.next, next);
     const height = (await http(node.apiUrl, '/v1/status')).body.height as number;
-    const waiting = makeTx(key, {
-      module: 'settlement',
-      command: 'transfer',
-      params: { to, amount: 1 },
-      nonce: next + 2,
-      expiresAt: height + 3,
-    });
+    const waiting = transferTx(key, to, 1, next + 2, { expiresAt: height + 3 });
     const admitted = await submitHex(node.apiUrl, waiting, false);
     assert.equal(admitted.status, 202, JSON.stringify(admitted.body));
     const pending = await http(node.apiUrl, `/v1/txs/${admitted.body.txId}`);

@@ -14,12 +14,12 @@ import { type HanglianNode, HEIGHT_STEPS } from '../src/index.js';
 import {
   createTestNetwork,
   http,
-  makeTx,
   readerHeader,
   startNodeBelowEphemeral,
   startTestNode,
   submitHex,
   type TestNetwork,
+  transferTx,
 } from './helpers.js';
 
 let signingMember: () => SigningKey;
@@ -88,12 +88,7 @@ describe('subscriptions and metrics', () => {
 
   it('streams blocks, the fate of one transaction and the filtered chain events', async () => {
     const bob = addressFromPublicKey(net.key('bookpress/ops').publicKey);
-    const tx = makeTx(net.key('bookstore/ops'), {
-      module: 'settlement',
-      command: 'transfer',
-      params: { to: bob, amount: 42 },
-      nonce: 0,
-    });
+    const tx = transferTx(net.key('bookstore/ops'), bob, 42, 0);
     const txId = bytesToHex(txIdOf(signedTxCodec.decode(tx).body));
     const url = `${node.apiUrl}/v1/subscribe?blocks=true&tx=${txId}&module=settlement&name=transferred&topic=${bob}`;
     const events = await collectEvents(
@@ -184,19 +179,9 @@ describe('subscriptions and metrics', () => {
     const sender = net.key('bookstore/ops');
     const nonce = (await http(node.apiUrl, `/v1/accounts/${addressFromPublicKey(sender.publicKey)}`)).body
       .nextNonce;
-    const paid = makeTx(sender, {
-      module: 'settlement',
-      command: 'transfer',
-      params: { to: bob, amount: 1 },
-      nonce,
-    });
+    const paid = transferTx(sender, bob, 1, nonce);
     // Admission does not read balances: this one is taken, then fails in its block.
-    const overdrawn = makeTx(sender, {
-      module: 'settlement',
-      command: 'transfer',
-      params: { to: bob, amount: 10 ** 15 },
-      nonce: nonce + 1,
-    });
+    const overdrawn = transferTx(sender, bob, 10 ** 15, nonce + 1);
     const idOf = (tx: Uint8Array) => bytesToHex(txIdOf(signedTxCodec.decode(tx).body));
     const listed = (events: Array<{ event: string; data: any }>) =>
       events
