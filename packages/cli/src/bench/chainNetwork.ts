@@ -51,7 +51,7 @@ export interface RateStep {
   readonly offeredPerSecond: number;
   readonly sent: number;
   readonly committed: number;
-  /** Commits answered during the step window, per second of the window. */
+  /** Transfers seen committed on the commit streams, per second of the step and its drain. */
   readonly committedPerSecond: number;
   readonly failed: number;
   /** Refused at admission with MEMPOOL_BACKLOG (back-pressure: the client should retry later). */

@@ -53,8 +53,20 @@ export function followCommits(url: string, onBlock: (txs: readonly CommittedTx[]
         const event = /^event: (.*)$/m.exec(frame)?.[1];
         const data = /^data: (.*)$/m.exec(frame)?.[1];
         if (event === 'subscribed') settleReady();
-        else if (event === 'block' && data !== undefined)
-          onBlock((JSON.parse(data) as { txs: CommittedTx[] }).txs);
+        else if (event === 'block' && data !== undefined) {
+          let txs: CommittedTx[] | undefined;
+          try {
+            txs = (JSON.parse(data) as { txs?: CommittedTx[] }).txs;
+          } catch {
+            // Below: the stream is given up, and the bench says so at the step's end.
+          }
+          if (txs === undefined) {
+            end('the node sent a block event without its transactions');
+            outgoing.destroy();
+            return;
+          }
+          onBlock(txs);
+        }
       }
     });
     response.on('end', () => end('the node closed the commit stream'));
