@@ -170,12 +170,23 @@ describe('state sync in proven chunks from several peers (loopback)', () => {
     assert.equal(stats.entries, stateEntries, 'every entry written once');
     assert.ok(!existsSync(`${dataDir}.state-sync.0`), 'the scratch files are removed');
 
-    // The liar: one bad chunk, dropped at once; the mute one: dropped after two timeouts.
+    // The liar: one bad chunk, dropped at once.
     assert.equal(stats.badChunks, 1, JSON.stringify(stats));
     assert.equal(liarChunks.length, 1, 'the liar was asked once and never again');
     assert.ok(stats.peersDropped.includes('liar'), `dropped ${stats.peersDropped}`);
-    assert.ok(stats.peersDropped.includes('mute'), `dropped ${stats.peersDropped}`);
-    assert.equal(muteAsked, 2);
+    // The mute one: its range went back to the queue at each timeout, and it is dropped at its second.
+    // Whether it is asked a second time depends on the order of the idle peers when its range comes back:
+    // on a loaded machine the others can have finished every other range by then, and the range goes to
+    // whichever idle peer comes first (CI saw it asked once). Either way it served nothing and the sync
+    // completed without it.
+    assert.ok(muteAsked === 1 || muteAsked === 2, `the mute one was asked ${muteAsked} times`);
+    assert.equal(stats.timeouts, muteAsked, JSON.stringify(stats));
+    assert.equal(
+      stats.peersDropped.includes('mute'),
+      muteAsked === 2,
+      `dropped ${stats.peersDropped} after ${muteAsked} requests`,
+    );
+    assert.equal(stats.chunksByPeer.mute, undefined, 'no chunk came from the mute one');
     assert.equal(stats.chunksByPeer.liar, undefined, 'no chunk of the liar was taken');
     // Several peers served proven chunks.
     const servers = Object.keys(stats.chunksByPeer);
