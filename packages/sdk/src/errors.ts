@@ -16,6 +16,11 @@ export const SdkErrors = defineErrorCodes('sdk', {
     summary: 'The node answered something that is not the API response.',
   },
   SDK_TIMEOUT: { kind: 'unavailable', summary: 'The operation did not finish in the time allowed.' },
+  SDK_SENDER_CLOSED: {
+    kind: 'unavailable',
+    summary:
+      'The account sender was closed, or lost its commit stream for good: what it still held was not sent, or its commit not seen.',
+  },
   SDK_VERIFY_FAILED: {
     kind: 'forbidden',
     summary: 'A node answer did not verify (proof, header hash, commit signatures or validator set).',

@@ -31,6 +31,7 @@ export * from './privacy/seal.js';
 export * from './privacy/share.js';
 export * from './relay/relayer.js';
 export * from './signer.js';
+export * from './transactions/accountSender.js';
 export * from './transactions/call.js';
 export * from './transactions/catalog.js';
 export * from './transactions/distribution.js';

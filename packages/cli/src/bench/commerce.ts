@@ -5,7 +5,9 @@
  * and lifecycles are started OPEN-loop at rising rates: each lifecycle is the five transactions of a sale —
  * create (platform gateway + one-time order key; the inventory, payment and logistics contracts run),
  * confirmPayment (payment provider), ship (merchant), deliver (carrier + order key), confirm (order key:
- * the escrow pays out by the composition) — each sent once the previous one committed. Reported per rate:
+ * the escrow pays out by the composition) — each sent once the previous one committed. Each role sends from
+ * one account through the SDK's account sender (batched, in nonce order, commits followed on one event
+ * stream per sender), as a member's gateway would. Reported per rate:
  * completed lifecycles per second, lifecycle latency p50/p99, each step's commit latency p50, blocks,
  * and the signature bound measured in the same run (cores × Ed25519 verifies per second ÷ validators ÷
  * signatures per lifecycle), since every validator verifies every signature.
@@ -15,15 +17,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexToBytes } from '@hanglian/core';
 import {
-  type Client,
+  type AccountSender,
   createClient,
   generateWallet,
-  getAccount,
   getStatus,
+  openAccountSender,
   previewOrder,
   query,
   type Signer,
-  signAndSubmit,
+  type TxCall,
 } from '@hanglian/sdk';
 import {
   BOOK_ORDER_REQUEST,
@@ -89,42 +91,20 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /**
- * One member key sending many transactions at once: nonces are handed out locally in send order, and every
- * transaction of the key goes to the same node, so the node's mempool sees them in order (it holds a
- * nonce ahead of the next one until the gap fills).
+ * Sends one role's transactions through the SDK's account sender (nonces handed out in send order,
+ * submitted in order in batches, commits followed on one stream) and resolves at the commit, as a member's
+ * gateway does: no HTTP request waits on a commit. A failure says which nonce failed, and when.
  */
-class MemberSender {
-  #next: number;
-  constructor(
-    readonly signer: Signer,
-    readonly client: Client,
-    firstNonce: number,
-    readonly chainId: string,
-    readonly expiresAt: number,
-  ) {
-    this.#next = firstNonce;
-  }
-  static async open(signer: Signer, client: Client, chainId: string, expiresAt: number) {
-    const { nextNonce } = await getAccount(client, { address: signer.address });
-    return new MemberSender(signer, client, nextNonce, chainId, expiresAt);
-  }
-  send(module: string, command: string, params: unknown, actors: readonly Signer[] = []) {
-    const nonce = this.#next;
-    return signAndSubmit(this.client, {
-      signer: this.signer,
-      actors,
-      module,
-      command,
-      params,
-      nonce: this.#next++,
-      chainId: this.chainId,
-      expiresAt: this.expiresAt,
-      timeoutMs: 60_000,
-    }).catch((error: Error) => {
-      // Which nonce failed, and when: a refused nonce leaves a gap that stalls the sender's later ones.
-      throw Object.assign(error, { nonce, failedAt: performance.now() });
-    });
-  }
+function committedVia(sender: AccountSender) {
+  return async (call: TxCall, actors: readonly Signer[] = []) => {
+    const sent = await sender.send(call, { actors });
+    try {
+      await sent.committed;
+    } catch (error) {
+      throw Object.assign(error as Error, { nonce: sent.nonce, failedAt: performance.now() });
+    }
+    return sent;
+  };
 }
 
 export async function runCommerceBench(
@@ -143,38 +123,32 @@ export async function runCommerceBench(
   const setupStart = performance.now();
   log(`  starting ${validators} validators and playing the book story…`);
   const devnet = await startDevnetProcess({ dir, validators, basePort: await freePortBase(2 * validators) });
+  let accountSenders: AccountSender[] = [];
   try {
     const members = openNetworkMembers(dir);
     const clients = devnet.apis.map((url) => createClient({ url }));
     const status = await getStatus(clients[0]!);
-    const expiresAt = status.height + 10_000;
     // Each member sends through its own node: the load spreads over the validators.
     const roles = ['platform-a', 'paybank-a', 'bookstore', 'carrier-a', 'bookpress'] as const;
-    const senders = Object.fromEntries(
-      await Promise.all(
-        roles.map(async (org, i) => [
-          org,
-          await MemberSender.open(
-            members.signer(org),
-            clients[i % clients.length]!,
-            status.chainId,
-            expiresAt,
-          ),
-        ]),
+    accountSenders = await Promise.all(
+      roles.map((org, i) =>
+        openAccountSender(clients[i % clients.length]!, {
+          signer: members.signer(org),
+          chainId: status.chainId,
+          expiresInBlocks: 10_000,
+        }),
       ),
-    ) as Record<(typeof roles)[number], MemberSender>;
+    );
+    const senders = Object.fromEntries(
+      roles.map((org, i) => [org, committedVia(accountSenders[i]!)]),
+    ) as Record<(typeof roles)[number], ReturnType<typeof committedVia>>;
 
     // Stock for every lifecycle the rates can start: the demo shipped copies 1-200 (one is sold).
     const needed = Math.ceil(rates.reduce((sum, rate) => sum + rate * stepSeconds, 0) * 1.1);
     const first = 201;
     const last = Math.min(10_000, first + needed);
     log(`  the publisher ships copies ${first}-${last} to the bookstore…`);
-    await stockBookstore(
-      (org, call) => senders[org].send(call.module, call.command, call.params),
-      first,
-      last,
-      'bench',
-    );
+    await stockBookstore((org, call) => senders[org](call), first, last, 'bench');
     const setupSeconds = Math.round((performance.now() - setupStart) / 100) / 10;
     log(`  set up in ${setupSeconds} s`);
 
@@ -204,12 +178,7 @@ export async function runCommerceBench(
             failingStep = name;
             // Built inside the timing: the wallet sealing the address to the carrier is part of the cost.
             const step = saleStep(name, order, key, carrierKey, maxTotal);
-            const outcome = await senders[step.org].send(
-              step.call.module,
-              step.call.command,
-              step.call.params,
-              step.actors,
-            );
+            const outcome = await senders[step.org](step.call, step.actors);
             if (name === 'create') order = orderIdOf(outcome.txId);
           });
         }
@@ -324,6 +293,7 @@ export async function runCommerceBench(
       maxCompletedPerSecond: Math.max(0, ...steps.map((s) => s.completedPerSecond)),
     };
   } finally {
+    for (const sender of accountSenders) sender.close();
     await devnet.stop();
     rmSync(dir, { recursive: true, force: true });
   }

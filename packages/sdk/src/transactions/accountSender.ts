@@ -1,0 +1,449 @@
+/**
+ * One account sending many transactions without waiting for each: a platform's order gateway, a carrier's
+ * scanning station, a payment provider confirming payments. `signAndSubmit` fetches the nonce and waits
+ * for the commit on one HTTP request per transaction; at tens of transactions per second from one account
+ * that is slow, and two sends in flight race for the same nonce. An account sender instead:
+ *
+ * - hands out the account's nonces itself, in the order `send` is called;
+ * - submits in nonce order, gathering what is ready into one `POST /v1/txs/batch` (at most 256), one batch
+ *   at a time, so the node sees the account's nonces in order;
+ * - sends a refused transaction again when the node says it is busy (`MEMPOOL_BACKLOG`,
+ *   `TOO_MANY_CONNECTIONS`, ...: after its `retryAfterMs`, doubled at each attempt, with jitter) and when a
+ *   request is lost on the way (a resend of one that got in is answered `MEMPOOL_DUPLICATE`: admitted);
+ * - follows every commit on one event stream (`subscribe` with `txs`) instead of a request per transaction.
+ *
+ * A transaction the node refuses for good (`TX_EXPIRED`, a bad parameter shape, ...) fails alone. Its nonce
+ * is not used, so the account's later transactions wait for it at the node: the sender's next transaction
+ * takes that nonce and lets them through. Only one sender (or one process) should send for an account.
+ */
+import { bytesToHex, HanglianError, signedTxCodec, txBodyCodec, txIdOf, txSignBytes } from '@hanglian/core';
+import { getAccount } from '../actions/getAccount.js';
+import { getStatus } from '../actions/getStatus.js';
+import { getTransaction } from '../actions/getTransaction.js';
+import { submitTransactions } from '../actions/submitTransactions.js';
+import { type BlockNotice, type Subscription, subscribe } from '../actions/subscribe.js';
+import type { BaseClient } from '../baseClient.js';
+import { HanglianSdkError, SdkErrors } from '../errors.js';
+import type { Signer } from '../signer.js';
+import { buildTxBody, type TxCall } from './call.js';
+import { DEFAULT_EXPIRY_BLOCKS, MAX_EXPIRY_BLOCKS } from './signAndSubmit.js';
+
+export interface AccountSenderOptions {
+  /** The member identity whose account sends (it signs first and pays the nonces). */
+  readonly signer: Signer;
+  /** Default: the node's chain id. */
+  readonly chainId?: string;
+  /** The first nonce to use; default: the account's next nonce on the node. */
+  readonly nextNonce?: number;
+  /** Blocks past the newest height seen that each transaction stays valid; default 1,000, at most 10,000. */
+  readonly expiresInBlocks?: number;
+  /**
+   * How long to gather transactions into one batch after the first is ready, ms (default 5; 0 sends what
+   * is ready at once). Only one batch is in flight at a time, so a busy sender gathers more while it waits.
+   */
+  readonly batchWindowMs?: number;
+  /** How many times one transaction is sent again after a busy node's refusal or a lost request (default 8). */
+  readonly retries?: number;
+}
+
+/** A transaction the sender signed and queued. Both promises are safe to leave unawaited. */
+export interface SentTransaction {
+  readonly txId: string;
+  readonly nonce: number;
+  readonly expiresAt: number;
+  /** Resolves once the node holds it; rejects with the node's code if it was refused for good. */
+  readonly admitted: Promise<void>;
+  /**
+   * Resolves when it is committed with result OK. Rejects with the command's code when it committed and
+   * failed (`details.committed` true), with the refusal when it was not admitted, and with `SDK_TIMEOUT` when
+   * the chain passed its expiry height without it.
+   */
+  readonly committed: Promise<{ readonly height: number }>;
+}
+
+export interface AccountSender {
+  readonly address: string;
+  /** The nonce the next `send` will use. */
+  readonly nextNonce: number;
+  /** Signs `call` with the next nonce (the account's co-signers in `actors`) and queues it. */
+  send(call: TxCall, options?: { readonly actors?: readonly Signer[] }): Promise<SentTransaction>;
+  /** Transactions queued and not yet admitted, and admitted ones whose commit is awaited. */
+  pending(): { readonly unadmitted: number; readonly uncommitted: number };
+  /** Stops following commits and sending: what is still queued or awaited is rejected. */
+  close(): void;
+}
+
+/** Refusals of a busy node: nothing of the transaction was kept, and it is sent again after the hint. */
+const BUSY = new Set([
+  'MEMPOOL_BACKLOG',
+  'MEMPOOL_FULL',
+  'MEMPOOL_SENDER_LIMIT',
+  'RATE_LIMITED',
+  'TOO_MANY_CONNECTIONS',
+  // Past the nonce window: an earlier nonce of the account is not at the node yet (a refused one that the
+  // next send fills, or one still on its way).
+  'MEMPOOL_NONCE_TOO_FAR',
+]);
+/** Requests whose answer did not arrive: the node may hold the transactions or not; sending again is safe. */
+const LOST = new Set<string>([SdkErrors.SDK_NETWORK, SdkErrors.SDK_TIMEOUT, SdkErrors.SDK_BAD_RESPONSE]);
+/** The nonce was used by another transaction of the account: not a nonce the sender should use again. */
+const NONCE_USED = new Set(['TX_NONCE_TOO_LOW', 'MEMPOOL_NONCE_TAKEN']);
+const MAX_BATCH = 256;
+const DEFAULT_RETRY_AFTER_MS = 1_000;
+/** The longest wait between two attempts, whatever the doubling gives. */
+const MAX_RETRY_DELAY_MS = 8_000;
+const STREAM_RETRIES = 5;
+
+/**
+ * The wait before attempt `attempt + 1`: the node's hint (or 1 s) doubled at each attempt, at most 8 s,
+ * with jitter so that clients refused together do not come back together.
+ */
+export function retryDelayMs(hintMs: number | undefined, attempt: number): number {
+  const base = hintMs !== undefined && hintMs > 0 ? hintMs : DEFAULT_RETRY_AFTER_MS;
+  return Math.min(MAX_RETRY_DELAY_MS, base * 2 ** attempt) * (0.5 + Math.random());
+}
+
+interface Entry {
+  readonly nonce: number;
+  readonly expiresAt: number;
+  txId: string;
+  hex: string | undefined;
+  signing: Promise<void>;
+  attempts: number;
+  admitted: boolean;
+  readonly admit: () => void;
+  readonly refuse: (error: HanglianSdkError) => void;
+  readonly commit: (height: number) => void;
+  readonly fail: (error: HanglianSdkError) => void;
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Rejections reach whoever awaits; a caller that awaits neither must not crash on an unhandled one.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+function asSdkError(error: unknown): HanglianSdkError {
+  if (error instanceof HanglianSdkError) return error;
+  if (error instanceof HanglianError)
+    return new HanglianSdkError(error.code, error.message, { cause: error, details: error.details });
+  return new HanglianSdkError(SdkErrors.SDK_NETWORK, String((error as Error)?.message ?? error), {
+    cause: error,
+  });
+}
+
+/**
+ * Opens a sender for `options.signer`'s account: reads the chain id, height and next nonce it was not
+ * given, and starts following commits.
+ *
+ * @example
+ * ```ts
+ * const gateway = await openAccountSender(client, { signer: memberSigner(platformKey) });
+ * const sent = await gateway.send(orders.create(request), { actors: [orderKey] });
+ * await sent.committed; // { height }
+ * gateway.close();
+ * ```
+ */
+export async function openAccountSender(
+  client: BaseClient,
+  options: AccountSenderOptions,
+): Promise<AccountSender> {
+  const { signer } = options;
+  const [status, account] = await Promise.all([
+    getStatus(client),
+    options.nextNonce === undefined ? getAccount(client, { address: signer.address }) : undefined,
+  ]);
+  const chainId = options.chainId ?? status.chainId;
+  const expiresInBlocks = Math.min(options.expiresInBlocks ?? DEFAULT_EXPIRY_BLOCKS, MAX_EXPIRY_BLOCKS);
+  const batchWindowMs = options.batchWindowMs ?? 5;
+  const retries = options.retries ?? 8;
+  let next = options.nextNonce ?? account!.nextNonce;
+  let height = status.height;
+  /** Nonces of transactions refused for good: the next sends take them first, so later ones are not stuck. */
+  const holes: number[] = [];
+  /** Queued, in nonce order, until admitted. */
+  const queue: Entry[] = [];
+  /** Admitted (or queued) and not yet committed, by id. */
+  const awaiting = new Map<string, Entry>();
+  let closed: HanglianSdkError | undefined;
+  let pumping = false;
+
+  const settleBlock = (block: BlockNotice) => {
+    height = Math.max(height, block.height);
+    for (const tx of block.txs ?? []) {
+      const entry = awaiting.get(tx.id);
+      if (entry === undefined) continue;
+      awaiting.delete(tx.id);
+      // Committed while queued for a resend (its request's answer was lost): nothing more to send.
+      remove(entry);
+      entry.admit();
+      if (tx.code === 'OK') entry.commit(block.height);
+      else
+        entry.fail(
+          new HanglianSdkError(tx.code, `the transaction committed and failed with ${tx.code}`, {
+            details: { txId: tx.id, committed: true, height: block.height },
+          }),
+        );
+    }
+    // Past its expiry height an admitted transaction can no longer be committed: ask once, then give up.
+    for (const entry of awaiting.values())
+      if (entry.admitted && entry.expiresAt < block.height) void settleFromNode(entry, true);
+  };
+
+  /** Settles an awaited transaction from the node's answer; `final` rejects one the node does not have. */
+  const settleFromNode = async (entry: Entry, final: boolean) => {
+    let answer: Awaited<ReturnType<typeof getTransaction>>;
+    try {
+      answer = await getTransaction(client, { txId: entry.txId });
+    } catch {
+      return; // Asked again at the next block or stream reconnection.
+    }
+    if (!awaiting.has(entry.txId)) return;
+    if (answer.status === 'committed') {
+      awaiting.delete(entry.txId);
+      const result = (answer as { result: { code: string; message?: string } }).result;
+      const at = (answer as { height: number }).height;
+      if (result.code === 'OK') entry.commit(at);
+      else
+        entry.fail(
+          new HanglianSdkError(result.code, result.message ?? result.code, {
+            details: { txId: entry.txId, committed: true, height: at },
+          }),
+        );
+    } else if (final && answer.status !== 'pending') {
+      awaiting.delete(entry.txId);
+      entry.fail(
+        new HanglianSdkError(
+          SdkErrors.SDK_TIMEOUT,
+          `transaction ${entry.txId} was not committed by its expiry height ${entry.expiresAt}`,
+          { details: { txId: entry.txId, expiresAt: entry.expiresAt, status: answer.status } },
+        ),
+      );
+    }
+  };
+
+  let subscription: Subscription;
+  const follow = async (attempt: number): Promise<void> => {
+    subscription = subscribe(
+      client,
+      { txs: true },
+      {
+        onBlock: settleBlock,
+        onError: (error) => {
+          if (closed !== undefined) return;
+          if (attempt >= STREAM_RETRIES) {
+            shutDown(
+              new HanglianSdkError(
+                SdkErrors.SDK_SENDER_CLOSED,
+                `the commit stream failed ${attempt + 1} times: ${error.message}`,
+                { cause: error },
+              ),
+            );
+            return;
+          }
+          setTimeout(
+            () => {
+              if (closed !== undefined) return;
+              void follow(attempt + 1).then(
+                // Commits may have happened while the stream was down: ask for each awaited one.
+                () => {
+                  for (const entry of awaiting.values())
+                    if (entry.admitted) void settleFromNode(entry, false);
+                },
+                () => {},
+              );
+            },
+            retryDelayMs(undefined, attempt),
+          );
+        },
+      },
+    );
+    await subscription.ready;
+  };
+  await follow(0);
+
+  const shutDown = (reason: HanglianSdkError) => {
+    if (closed !== undefined) return;
+    closed = reason;
+    subscription.close();
+    for (const entry of queue) entry.refuse(reason);
+    queue.length = 0;
+    for (const entry of awaiting.values()) entry.fail(reason);
+    awaiting.clear();
+  };
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** Submits the queue in order, one batch at a time, until it is empty. */
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (queue.length > 0 && closed === undefined) {
+        await queue[0]!.signing;
+        if (batchWindowMs > 0) await sleep(batchWindowMs);
+        if (closed !== undefined) break;
+        const batch: Entry[] = [];
+        for (const entry of queue) {
+          if (entry.hex === undefined || batch.length === MAX_BATCH) break;
+          batch.push(entry);
+        }
+        if (batch.length === 0) continue; // The head failed to sign and was removed.
+        let results: Awaited<ReturnType<typeof submitTransactions>>['results'] | undefined;
+        let wholeRefusal: HanglianSdkError | undefined;
+        try {
+          ({ results } = await submitTransactions(client, { txs: batch.map((e) => e.hex!) }));
+        } catch (error) {
+          wholeRefusal = asSdkError(error);
+        }
+        let wait = 0;
+        for (let i = 0; i < batch.length; i++) {
+          const entry = batch[i]!;
+          const result = results?.[i];
+          const refusal =
+            result === undefined
+              ? (wholeRefusal ??
+                new HanglianSdkError(SdkErrors.SDK_BAD_RESPONSE, `no result for item ${i} of the batch`))
+              : result.status === 'pending' || result.code === 'MEMPOOL_DUPLICATE'
+                ? undefined
+                : new HanglianSdkError(result.code, result.message, {
+                    ...(result.details === undefined ? {} : { details: result.details }),
+                  });
+          if (refusal === undefined) {
+            remove(entry);
+            entry.admit();
+            continue;
+          }
+          const retryable = BUSY.has(refusal.code) || LOST.has(refusal.code);
+          if (retryable && entry.attempts < retries) {
+            const hint = (refusal.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+            wait = Math.max(
+              wait,
+              retryDelayMs(typeof hint === 'number' ? hint : undefined, entry.attempts++),
+            );
+            continue;
+          }
+          // A resend after a lost answer can find its own transaction committed meanwhile.
+          if (NONCE_USED.has(refusal.code) && entry.attempts > 0) {
+            const answer = await getTransaction(client, { txId: entry.txId }).catch(() => undefined);
+            if (answer !== undefined && (answer.status === 'pending' || answer.status === 'committed')) {
+              remove(entry);
+              entry.admit();
+              if (answer.status === 'committed') void settleFromNode(entry, false);
+              continue;
+            }
+          }
+          remove(entry);
+          awaiting.delete(entry.txId);
+          if (!NONCE_USED.has(refusal.code)) takeBack(entry.nonce);
+          entry.refuse(refusal);
+        }
+        if (wait > 0) await sleep(wait);
+      }
+    } finally {
+      pumping = false;
+    }
+  };
+
+  const remove = (entry: Entry) => {
+    const at = queue.indexOf(entry);
+    if (at >= 0) queue.splice(at, 1);
+  };
+  const takeBack = (nonce: number) => {
+    holes.push(nonce);
+    holes.sort((a, b) => a - b);
+  };
+
+  return {
+    address: signer.address,
+    get nextNonce() {
+      return holes[0] ?? next;
+    },
+    async send(call, sendOptions = {}) {
+      if (closed !== undefined) throw closed;
+      const actors = sendOptions.actors ?? [];
+      const nonce = holes.length > 0 ? holes.shift()! : next++;
+      const expiresAt = height + expiresInBlocks;
+      let bodyBytes: Uint8Array;
+      try {
+        bodyBytes = txBodyCodec.encode(
+          buildTxBody(call, {
+            chainId,
+            submitter: signer.publicKey,
+            nonce,
+            expiresAt,
+            actors: actors.map((a) => a.publicKey),
+          }),
+        );
+      } catch (error) {
+        // Not a transaction (a parameter the schema refuses): nothing was queued, the nonce is free again.
+        takeBack(nonce);
+        throw error;
+      }
+      const admitted = deferred<void>();
+      const committed = deferred<{ height: number }>();
+      const entry: Entry = {
+        nonce,
+        expiresAt,
+        txId: bytesToHex(txIdOf(bodyBytes)),
+        hex: undefined,
+        signing: Promise.resolve(),
+        attempts: 0,
+        admitted: false,
+        admit: () => {
+          entry.admitted = true;
+          admitted.resolve();
+        },
+        refuse: (error) => {
+          admitted.reject(error);
+          committed.reject(error);
+        },
+        commit: (at) => committed.resolve({ height: at }),
+        fail: (error) => committed.reject(error),
+      };
+      // Queued before it is signed, in nonce order: a filled hole goes before later nonces still queued.
+      const at = queue.findIndex((e) => e.nonce > nonce);
+      queue.splice(at < 0 ? queue.length : at, 0, entry);
+      // Awaited from now on, so that a commit seen before the admission's answer is not missed.
+      awaiting.set(entry.txId, entry);
+      const message = txSignBytes(bodyBytes);
+      let signFailure: HanglianSdkError | undefined;
+      entry.signing = Promise.all([signer, ...actors].map((s) => s.sign(message))).then(
+        (signatures) => {
+          entry.hex = bytesToHex(signedTxCodec.encode({ body: bodyBytes, signatures }));
+        },
+        (error: unknown) => {
+          signFailure = asSdkError(error);
+          remove(entry);
+          awaiting.delete(entry.txId);
+          takeBack(nonce);
+          entry.refuse(signFailure);
+        },
+      );
+      void pump();
+      await entry.signing;
+      if (signFailure !== undefined) throw signFailure;
+      return {
+        txId: entry.txId,
+        nonce,
+        expiresAt,
+        admitted: admitted.promise,
+        committed: committed.promise,
+      };
+    },
+    pending() {
+      let uncommitted = 0;
+      for (const entry of awaiting.values()) if (entry.admitted) uncommitted++;
+      return { unadmitted: queue.length, uncommitted };
+    },
+    close() {
+      shutDown(new HanglianSdkError(SdkErrors.SDK_SENDER_CLOSED, 'the account sender was closed'));
+    },
+  };
+}

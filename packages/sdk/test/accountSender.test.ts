@@ -1,0 +1,149 @@
+// An account sender against a real node: many transactions of one account without waiting for each, in
+// batches, their commits followed on one stream; a command that fails, a refusal whose nonce the next send
+// takes, a busy node and a lost request sent again.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { addressFromPublicKey } from '@hanglian/core';
+import {
+  type Client,
+  createClient,
+  type FetchFunction,
+  memberSigner,
+  openAccountSender,
+  settlement,
+} from '../src/index.js';
+import { rejectsWithCode, startTestChain, type TestChain } from './helpers.js';
+
+describe('openAccountSender', () => {
+  let chain: TestChain;
+  let client: Client;
+  before(async () => {
+    chain = await startTestChain();
+    client = createClient({ url: chain.url, reader: memberSigner(chain.key('bookstore/ops')) });
+  });
+  after(() => chain.stop());
+
+  const balanceOf = async (address: string) =>
+    (
+      await client.query<{ amount: number }>({
+        module: 'settlement',
+        name: 'balance',
+        params: { address },
+      })
+    ).result.amount;
+
+  it('sends 300 transfers of one account unawaited, in far fewer requests, all committed in nonce order', async () => {
+    const batches: number[] = [];
+    const counting: FetchFunction = async (input, init) => {
+      if (String(input).endsWith('/v1/txs/batch'))
+        batches.push((JSON.parse(String(init?.body)) as { txs: string[] }).txs.length);
+      return globalThis.fetch(input, init);
+    };
+    const sendingClient = createClient({ url: chain.url, fetch: counting });
+    const signer = memberSigner(chain.key('platform-a/ops'));
+    const to = addressFromPublicKey(chain.key('bookpress/ops').publicKey);
+    const before = await balanceOf(to);
+    const sender = await openAccountSender(sendingClient, { signer });
+    const first = sender.nextNonce;
+    const sent = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => sender.send(settlement.transfer({ to, amount: i + 1 }))),
+    );
+    assert.deepEqual(
+      sent.map((s) => s.nonce),
+      Array.from({ length: 300 }, (_, i) => first + i),
+    );
+    await Promise.all(sent.map((s) => s.admitted));
+    const heights = await Promise.all(sent.map((s) => s.committed));
+    // Nonce order is commit order: heights never go down.
+    for (let i = 1; i < heights.length; i++) assert.ok(heights[i]!.height >= heights[i - 1]!.height);
+    assert.equal(await balanceOf(to), before + (300 * 301) / 2);
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      300,
+      `each sent once: ${batches}`,
+    );
+    assert.ok(batches.length < 300 / 4, `${batches.length} batch requests for 300 transfers`);
+    assert.deepEqual(sender.pending(), { unadmitted: 0, uncommitted: 0 });
+    sender.close();
+  });
+
+  it("a command that fails rejects its commit with the command's code; the next ones go on", async () => {
+    const signer = memberSigner(chain.key('carrier-a/ops'));
+    const to = addressFromPublicKey(chain.key('bookstore/ops').publicKey);
+    const sender = await openAccountSender(client, { signer });
+    const tooMuch = await sender.send(settlement.transfer({ to, amount: 10 ** 15 }));
+    const fine = await sender.send(settlement.transfer({ to, amount: 5 }));
+    await tooMuch.admitted;
+    const error = await rejectsWithCode(tooMuch.committed, 'SETTLEMENT_INSUFFICIENT_BALANCE');
+    assert.equal(error.details?.committed, true);
+    assert.ok((await fine.committed).height >= 1);
+    sender.close();
+  });
+
+  it('a transaction refused for good fails alone: its nonce goes to the next send, which lets the later ones through', async () => {
+    const signer = memberSigner(chain.key('paybank-a/ops'));
+    const to = addressFromPublicKey(chain.key('bookstore/ops').publicKey);
+    const sender = await openAccountSender(client, { signer, batchWindowMs: 20 });
+    const first = sender.nextNonce;
+    // Gathered into one batch: the node refuses the first (its params are not a transfer's), and holds the
+    // second waiting for the first's nonce.
+    const [bad, later] = await Promise.all([
+      sender.send({ module: 'settlement', command: 'transfer', params: { to, amount: 'ten' } }),
+      sender.send(settlement.transfer({ to, amount: 7 })),
+    ]);
+    assert.equal(bad.nonce, first);
+    assert.equal(later.nonce, first + 1);
+    await rejectsWithCode(bad.admitted, 'TX_BAD_PARAMS');
+    await rejectsWithCode(bad.committed, 'TX_BAD_PARAMS');
+    await later.admitted;
+    assert.equal(sender.nextNonce, first, 'the refused nonce is handed out again');
+    const filler = await sender.send(settlement.transfer({ to, amount: 3 }));
+    assert.equal(filler.nonce, first);
+    const [filled, went] = await Promise.all([filler.committed, later.committed]);
+    assert.ok(went.height >= filled.height);
+    assert.equal(sender.nextNonce, first + 2);
+    sender.close();
+  });
+
+  it('sends again after a busy answer and after a lost request, each transaction committed once', async () => {
+    let calls = 0;
+    const flaky: FetchFunction = async (input, init) => {
+      if (!String(input).endsWith('/v1/txs/batch')) return globalThis.fetch(input, init);
+      calls++;
+      if (calls === 1)
+        return new Response(
+          JSON.stringify({ code: 'MEMPOOL_BACKLOG', message: 'busy', details: { retryAfterMs: 10 } }),
+          { status: 503, headers: { 'content-type': 'application/json' } },
+        );
+      if (calls === 2) {
+        // The node takes it, and the answer is lost on the way back.
+        await globalThis.fetch(input, init);
+        throw new TypeError('fetch failed');
+      }
+      return globalThis.fetch(input, init);
+    };
+    const signer = memberSigner(chain.key('bookpress/ops'));
+    const to = addressFromPublicKey(chain.key('carrier-a/ops').publicKey);
+    const before = await balanceOf(to);
+    const sender = await openAccountSender(createClient({ url: chain.url, fetch: flaky }), { signer });
+    const sent = await Promise.all(
+      [1, 2, 3].map((amount) => sender.send(settlement.transfer({ to, amount }))),
+    );
+    await Promise.all(sent.map((s) => s.committed));
+    // The busy answer, the lost one, and a resend unless the commit stream saw them committed first.
+    assert.ok(calls >= 2, `${calls} batch requests`);
+    assert.deepEqual(sender.pending(), { unadmitted: 0, uncommitted: 0 });
+    assert.equal(await balanceOf(to), before + 6);
+    sender.close();
+  });
+
+  it('close rejects what is still awaited, and later sends', async () => {
+    const signer = memberSigner(chain.key('platform-a/admin'));
+    const sender = await openAccountSender(client, { signer, batchWindowMs: 1_000 });
+    const to = addressFromPublicKey(chain.key('bookstore/ops').publicKey);
+    const queued = await sender.send(settlement.transfer({ to, amount: 1 }));
+    sender.close();
+    await rejectsWithCode(queued.admitted, 'SDK_SENDER_CLOSED');
+    await rejectsWithCode(sender.send(settlement.transfer({ to, amount: 1 })), 'SDK_SENDER_CLOSED');
+  });
+});
