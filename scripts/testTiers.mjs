@@ -85,6 +85,7 @@ export const HEAVY_TIERS = {
   'multi-process': [
     'packages/chaos/test/campaign.test.ts',
     'packages/chaos/test/lossyDisk.test.ts',
+    'packages/cli/test/commerceBench.test.ts',
     'packages/cli/test/consortium.test.ts',
     'packages/cli/test/consortiumReadme.test.ts',
     'packages/cli/test/networkBench.test.ts',

@@ -66,6 +66,7 @@ export function createClient(options: ClientOptions): Client {
     url: options.url,
     request: createRequestFunction(options, readHeaders),
     readHeaders,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   };
   return {
     ...base,

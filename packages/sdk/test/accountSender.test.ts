@@ -137,6 +137,49 @@ describe('openAccountSender', () => {
     sender.close();
   });
 
+  it('follows commits across a lost event stream: it connects again and asks for what it missed', async () => {
+    let streams = 0;
+    let cut: (() => void) | undefined;
+    const cutting: FetchFunction = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      if (!String(input).includes('/v1/subscribe')) return response;
+      streams++;
+      if (streams > 1) return response;
+      // The first stream passes events on until cut, then fails as a dropped connection would.
+      const reader = response.body!.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          cut = () => {
+            void reader.cancel();
+            controller.error(new TypeError('terminated'));
+          };
+          void (async () => {
+            for (;;) {
+              const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+              if (done) return;
+              try {
+                controller.enqueue(value!);
+              } catch {
+                return;
+              }
+            }
+          })();
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const signer = memberSigner(chain.key('bookstore/ops'));
+    const to = addressFromPublicKey(chain.key('paybank-a/ops').publicKey);
+    const sender = await openAccountSender(createClient({ url: chain.url, fetch: cutting }), { signer });
+    cut!();
+    // Sent while the stream is down: their commits are not seen on it.
+    const sent = await Promise.all([1, 2].map((amount) => sender.send(settlement.transfer({ to, amount }))));
+    const heights = await Promise.all(sent.map((s) => s.committed));
+    assert.ok(heights.every((h) => h.height > 0));
+    assert.equal(streams, 2, 'one new stream after the cut');
+    sender.close();
+  });
+
   it('close rejects what is still awaited, and later sends', async () => {
     const signer = memberSigner(chain.key('platform-a/admin'));
     const sender = await openAccountSender(client, { signer, batchWindowMs: 1_000 });

@@ -22,6 +22,7 @@ import {
   txIdOf,
 } from '@hanglian/core';
 import { type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
+import { retryDelayMs } from '@hanglian/sdk';
 import { type CommitStream, followCommits } from './commitStream.js';
 import {
   EMPTY_HEIGHT_READING,
@@ -31,7 +32,7 @@ import {
   heightReading,
   heightStepMeans,
 } from './heightSteps.js';
-import { createAgent } from './openLoop.js';
+import { createAgent, waitAtMost } from './openLoop.js';
 import { batchSubmitter, singleSubmitter, type TxSubmitter } from './txSubmitter.js';
 
 // This package's own binary (dist/src/bench → bin).
@@ -505,10 +506,8 @@ export async function runNetworkBench(
                 if (admission.code !== 'MEMPOOL_BACKLOG' && admission.code !== 'MEMPOOL_NONCE_TOO_FAR')
                   return giveUp(admission.code);
                 refused++;
-                const hint = admission.retryAfterMs ?? 1_000;
-                await new Promise((r) =>
-                  setTimeout(r, Math.min(8_000, hint * 2 ** attempt++) * (0.5 + Math.random())),
-                );
+                // The SDK's back-off, as a client of the node would wait.
+                await new Promise((r) => setTimeout(r, retryDelayMs(admission.retryAfterMs, attempt++)));
                 continue;
               }
               // Admitted (or already pending after a resend): its commit comes on the stream.
@@ -525,7 +524,7 @@ export async function runNetworkBench(
       const sendEnd = performance.now();
       // Let the step's transfers settle (bounded), so the next step starts from an empty pipeline; what is
       // not committed by then counts as failed.
-      await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 15_000))]);
+      await waitAtMost(Promise.all(inFlight), 15_000);
       for (const giveUp of abandon) giveUp();
       const lostStream = streams.map((stream) => stream.error()).find((why) => why !== undefined);
       if (lostStream !== undefined) throw new Error(`a node's commit stream ended: ${lostStream}`);

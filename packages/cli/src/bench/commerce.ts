@@ -38,6 +38,7 @@ import { stockBookstore } from '../demo/bookStory.js';
 import { freePortBase, startDevnetProcess } from '../demo/devnetProcess.js';
 import { openNetworkMembers } from '../demo/members.js';
 import { failedRoundsBetween, formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
+import { waitAtMost } from './openLoop.js';
 
 export { LIFECYCLE_STEPS } from '../demo/bookOrder.js';
 
@@ -47,6 +48,8 @@ export const SIGNATURES_PER_LIFECYCLE = 8;
 
 export interface CommerceRateStep {
   readonly offeredPerSecond: number;
+  /** The step after the last that kept up, at `pastSaturationFactor` times its rate: does throughput hold? */
+  readonly pastSaturation: boolean;
   readonly started: number;
   readonly completed: number;
   readonly failed: number;
@@ -66,6 +69,8 @@ export interface CommerceRateStep {
   readonly lifecycleMs: { readonly p50: number; readonly p99: number };
   /** Median commit latency of each step. */
   readonly stepP50Ms: Readonly<Record<Step, number>>;
+  /** 99th percentile of each step's commit latency (the target: every step under 1 s at 80% of the max). */
+  readonly stepP99Ms: Readonly<Record<Step, number>>;
   readonly blocks: number;
   /** A height's steps on a validator, mean ms over the heights decided during the step (as the network part). */
   readonly heightMs: ReturnType<typeof heightStepMeans>;
@@ -82,7 +87,10 @@ export interface CommerceBenchFigures {
   readonly stepSeconds: number;
   readonly setupSeconds: number;
   readonly steps: readonly CommerceRateStep[];
+  /** The most completed per second in a step before saturation (the past-saturation step left out). */
   readonly maxCompletedPerSecond: number;
+  /** The past-saturation step's completions per second over that max (the target: at least 0.9). */
+  readonly pastSaturationRatio?: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -111,6 +119,11 @@ export async function runCommerceBench(
   options: {
     rates?: readonly number[];
     stepSeconds?: number;
+    /**
+     * Once completions stop keeping up, one more step at this many times that step's rate, to see whether
+     * throughput holds past saturation (default 2; 1 or less: none).
+     */
+    pastSaturationFactor?: number;
     validators?: number;
     onProgress?: (line: string) => void;
   } = {},
@@ -118,6 +131,7 @@ export async function runCommerceBench(
   const rates = options.rates ?? [2, 4, 8, 16, 32, 64];
   const stepSeconds = options.stepSeconds ?? 8;
   const validators = options.validators ?? 4;
+  const pastFactor = options.pastSaturationFactor ?? 2;
   const log = options.onProgress ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), 'hanglian-bench-commerce-'));
   const setupStart = performance.now();
@@ -144,7 +158,8 @@ export async function runCommerceBench(
     ) as Record<(typeof roles)[number], ReturnType<typeof committedVia>>;
 
     // Stock for every lifecycle the rates can start: the demo shipped copies 1-200 (one is sold).
-    const needed = Math.ceil(rates.reduce((sum, rate) => sum + rate * stepSeconds, 0) * 1.1);
+    const pastMost = pastFactor > 1 ? Math.max(...rates) * pastFactor * stepSeconds : 0;
+    const needed = Math.ceil((rates.reduce((sum, rate) => sum + rate * stepSeconds, 0) + pastMost) * 1.1);
     const first = 201;
     const last = Math.min(10_000, first + needed);
     log(`  the publisher ships copies ${first}-${last} to the bookstore…`);
@@ -189,7 +204,10 @@ export async function runCommerceBench(
     };
 
     const steps: CommerceRateStep[] = [];
-    for (const rate of rates) {
+    const plan = [...rates];
+    let pastSaturation = false;
+    for (let stepIndex = 0; stepIndex < plan.length; stepIndex++) {
+      const rate = plan[stepIndex]!;
       const total = Math.round(rate * stepSeconds);
       const heightBefore = (await getStatus(clients[0]!)).height;
       const stepsBefore = await Promise.all(devnet.apis.map(readHeightSteps));
@@ -229,7 +247,7 @@ export async function runCommerceBench(
         }
         await new Promise((r) => setTimeout(r, 10));
       }
-      await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, 120_000))]);
+      await waitAtMost(Promise.all(running), 120_000);
       const windowStart = t0 + (stepSeconds * 1000) / 3;
       const windowEnd = t0 + stepSeconds * 1000;
       const inWindow = completedAt.filter((t) => t >= windowStart && t <= windowEnd).length;
@@ -242,6 +260,7 @@ export async function runCommerceBench(
       for (const times of Object.values(stepTimes)) times.sort((a, b) => a - b);
       const step: CommerceRateStep = {
         offeredPerSecond: rate,
+        pastSaturation,
         started: total,
         completed: durations.length,
         failed,
@@ -254,6 +273,9 @@ export async function runCommerceBench(
         stepP50Ms: Object.fromEntries(
           LIFECYCLE_STEPS.map((s) => [s, percentile(stepTimes[s], 50)]),
         ) as Record<Step, number>,
+        stepP99Ms: Object.fromEntries(
+          LIFECYCLE_STEPS.map((s) => [s, percentile(stepTimes[s], 99)]),
+        ) as Record<Step, number>,
         blocks: heightAfter - heightBefore,
         heightMs: heightStepMeans(stepsBefore, stepsAfter),
         failedRounds: failedRoundsBetween(stepsBefore, stepsAfter),
@@ -262,7 +284,7 @@ export async function runCommerceBench(
       };
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(3)}/s: completed ${String(step.completedPerSecond).padStart(5)}/s (${step.completed}/${total}, ${failed} failed; ${step.completedOverallPerSecond}/s from the first start to the last completion), lifecycle p50 ${step.lifecycleMs.p50} ms p99 ${step.lifecycleMs.p99} ms; step p50 ${LIFECYCLE_STEPS.map((s) => `${s} ${step.stepP50Ms[s]}`).join(', ')} ms; ${step.blocks} blocks`,
+        `  offered ${String(rate).padStart(3)}/s${pastSaturation ? ' [past saturation]' : ''}: completed ${String(step.completedPerSecond).padStart(5)}/s (${step.completed}/${total}, ${failed} failed; ${step.completedOverallPerSecond}/s from the first start to the last completion), lifecycle p50 ${step.lifecycleMs.p50} ms p99 ${step.lifecycleMs.p99} ms; step p50 ${LIFECYCLE_STEPS.map((s) => `${s} ${step.stepP50Ms[s]}`).join(', ')} ms, p99 ${LIFECYCLE_STEPS.map((s) => step.stepP99Ms[s]).join(', ')} ms; ${step.blocks} blocks`,
       );
       log(
         `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts)`,
@@ -276,21 +298,34 @@ export async function runCommerceBench(
             .join(', ')}`,
         );
       }
-      // Completions no longer keep up with the offer, or lifecycles queue up: stop raising it.
+      if (pastSaturation) break;
+      // Completions no longer keep up with the offer, or lifecycles queue up: stop raising it, after one
+      // step further past it.
       if (
         step.completedPerSecond < 0.8 * rate ||
         failed > 0.05 * total ||
         step.completed < total ||
         step.lifecycleMs.p99 > 20_000
-      )
-        break;
+      ) {
+        if (pastFactor <= 1) break;
+        pastSaturation = true;
+        plan.splice(stepIndex + 1, plan.length, Math.round(rate * pastFactor));
+      }
     }
+    const before = steps.filter((s) => !s.pastSaturation);
+    const past = steps.find((s) => s.pastSaturation);
+    const maxCompletedPerSecond = Math.max(0, ...before.map((s) => s.completedPerSecond));
     return {
       validators,
       stepSeconds,
       setupSeconds,
       steps,
-      maxCompletedPerSecond: Math.max(0, ...steps.map((s) => s.completedPerSecond)),
+      maxCompletedPerSecond,
+      ...(past === undefined || maxCompletedPerSecond === 0
+        ? {}
+        : {
+            pastSaturationRatio: Math.round((past.completedPerSecond / maxCompletedPerSecond) * 100) / 100,
+          }),
     };
   } finally {
     for (const sender of accountSenders) sender.close();

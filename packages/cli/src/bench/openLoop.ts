@@ -81,6 +81,24 @@ export interface OpenLoopOptions {
   readonly onSkipped?: (i: number) => void;
 }
 
+/**
+ * Waits for `promise`, or `ms` at most; the bound's timer is cleared either way, so that a bench that is done
+ * does not stay alive for it (a pending 120-s bound kept the commerce bench's process up two minutes).
+ */
+export async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      promise,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Nearest-rank percentile of an ascending array; 0 for none. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;

@@ -17,7 +17,7 @@ export interface SubmitTransactionParameters {
   /**
    * How many times to send again when the node answers MEMPOOL_BACKLOG (503: more is waiting than its next
    * few blocks can take) or TOO_MANY_CONNECTIONS (503: its API holds its maximum of connections), waiting
-   * the node's `retryAfterMs` doubled at each attempt, with jitter (default 5; 0 throws at once). Other
+   * the node's `retryAfterMs` doubled at each attempt (at most 8 s), with jitter (default 5; 0 throws at once). Other
    * refusals are thrown at once.
    */
   readonly backlogRetries?: number;
@@ -40,8 +40,23 @@ const NONCE_WINDOW_WAIT_MS = 250;
 /** Refusals of a busy node, sent again after its `retryAfterMs`: nothing of the transaction was kept. */
 const RETRY_AFTER_HINT = new Set(['MEMPOOL_BACKLOG', 'TOO_MANY_CONNECTIONS']);
 
-/** `baseMs` doubled `attempt` times, with jitter: clients refused together do not come back together. */
-const backoffMs = (baseMs: number, attempt: number): number => baseMs * 2 ** attempt * (0.5 + Math.random());
+/** The longest wait between two attempts, whatever the doubling gives. */
+const MAX_RETRY_DELAY_MS = 8_000;
+
+/**
+ * The wait before attempt `attempt + 1`: the node's hint (or 1 s) doubled at each attempt, at most 8 s,
+ * with jitter so that clients refused together do not come back together.
+ *
+ * @example
+ * ```ts
+ * const hint = error.details?.retryAfterMs; // a MEMPOOL_BACKLOG refusal's
+ * await new Promise((r) => setTimeout(r, retryDelayMs(hint, attempt++)));
+ * ```
+ */
+export function retryDelayMs(hintMs: number | undefined, attempt: number): number {
+  const base = hintMs !== undefined && hintMs > 0 ? hintMs : DEFAULT_RETRY_AFTER_MS;
+  return Math.min(MAX_RETRY_DELAY_MS, base * 2 ** attempt) * (0.5 + Math.random());
+}
 
 /**
  * Submits a signed transaction. A transaction the node refuses (bad signature, nonce, expiry, params...)
@@ -73,15 +88,12 @@ export async function submitTransaction(
       if (RETRY_AFTER_HINT.has(error.code) && backlogAttempt < backlogRetries) {
         // Back off as the node asks.
         const hint = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-        delay = backoffMs(
-          typeof hint === 'number' && hint > 0 ? hint : DEFAULT_RETRY_AFTER_MS,
-          backlogAttempt++,
-        );
+        delay = retryDelayMs(typeof hint === 'number' ? hint : undefined, backlogAttempt++);
       } else if (error.code === 'MEMPOOL_NONCE_TOO_FAR' && windowAttempt < windowRetries) {
         const next = (error.details as { next?: unknown } | undefined)?.next;
         if (typeof next !== 'number' || next === lastNext) throw error;
         lastNext = next;
-        delay = backoffMs(NONCE_WINDOW_WAIT_MS, windowAttempt++);
+        delay = retryDelayMs(NONCE_WINDOW_WAIT_MS, windowAttempt++);
       } else {
         throw error;
       }

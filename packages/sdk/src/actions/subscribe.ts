@@ -83,7 +83,8 @@ export function subscribe(
     if (value !== undefined) query.set(key, key === 'tx' ? value.toLowerCase() : value);
   }
   const controller = new AbortController();
-  const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchFn: FetchFunction =
+    options.fetch ?? client.fetch ?? ((input, init) => globalThis.fetch(input, init));
   let resolveReady!: (height: number) => void;
   let rejectReady!: (error: unknown) => void;
   const ready = new Promise<number>((resolve, reject) => {

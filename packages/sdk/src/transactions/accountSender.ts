@@ -20,6 +20,7 @@ import { bytesToHex, HanglianError, signedTxCodec, txBodyCodec, txIdOf, txSignBy
 import { getAccount } from '../actions/getAccount.js';
 import { getStatus } from '../actions/getStatus.js';
 import { getTransaction } from '../actions/getTransaction.js';
+import { retryDelayMs } from '../actions/submitTransaction.js';
 import { submitTransactions } from '../actions/submitTransactions.js';
 import { type BlockNotice, type Subscription, subscribe } from '../actions/subscribe.js';
 import type { BaseClient } from '../baseClient.js';
@@ -89,19 +90,7 @@ const LOST = new Set<string>([SdkErrors.SDK_NETWORK, SdkErrors.SDK_TIMEOUT, SdkE
 /** The nonce was used by another transaction of the account: not a nonce the sender should use again. */
 const NONCE_USED = new Set(['TX_NONCE_TOO_LOW', 'MEMPOOL_NONCE_TAKEN']);
 const MAX_BATCH = 256;
-const DEFAULT_RETRY_AFTER_MS = 1_000;
-/** The longest wait between two attempts, whatever the doubling gives. */
-const MAX_RETRY_DELAY_MS = 8_000;
 const STREAM_RETRIES = 5;
-
-/**
- * The wait before attempt `attempt + 1`: the node's hint (or 1 s) doubled at each attempt, at most 8 s,
- * with jitter so that clients refused together do not come back together.
- */
-export function retryDelayMs(hintMs: number | undefined, attempt: number): number {
-  const base = hintMs !== undefined && hintMs > 0 ? hintMs : DEFAULT_RETRY_AFTER_MS;
-  return Math.min(MAX_RETRY_DELAY_MS, base * 2 ** attempt) * (0.5 + Math.random());
-}
 
 interface Entry {
   readonly nonce: number;
@@ -229,19 +218,23 @@ export async function openAccountSender(
   };
 
   let subscription: Subscription;
-  const follow = async (attempt: number): Promise<void> => {
+  /** The stream's failures since it last came up; the sender gives up after STREAM_RETRIES in a row. */
+  let streamFailures = 0;
+  let opened = false;
+  const follow = async (): Promise<void> => {
     subscription = subscribe(
       client,
       { txs: true },
       {
         onBlock: settleBlock,
         onError: (error) => {
-          if (closed !== undefined) return;
-          if (attempt >= STREAM_RETRIES) {
+          // Before the sender is open, the failure is the open's: it throws.
+          if (closed !== undefined || !opened) return;
+          if (++streamFailures > STREAM_RETRIES) {
             shutDown(
               new HanglianSdkError(
                 SdkErrors.SDK_SENDER_CLOSED,
-                `the commit stream failed ${attempt + 1} times: ${error.message}`,
+                `the commit stream failed ${streamFailures} times in a row: ${error.message}`,
                 { cause: error },
               ),
             );
@@ -250,7 +243,7 @@ export async function openAccountSender(
           setTimeout(
             () => {
               if (closed !== undefined) return;
-              void follow(attempt + 1).then(
+              void follow().then(
                 // Commits may have happened while the stream was down: ask for each awaited one.
                 () => {
                   for (const entry of awaiting.values())
@@ -259,14 +252,16 @@ export async function openAccountSender(
                 () => {},
               );
             },
-            retryDelayMs(undefined, attempt),
+            retryDelayMs(undefined, streamFailures - 1),
           );
         },
       },
     );
     await subscription.ready;
+    streamFailures = 0;
   };
-  await follow(0);
+  await follow();
+  opened = true;
 
   const shutDown = (reason: HanglianSdkError) => {
     if (closed !== undefined) return;
