@@ -70,6 +70,8 @@ const QueryPathParams = Type.Object({
 const MAX_WAIT_MS = 120_000;
 /** Most transactions in one `POST /v1/txs/batch`. */
 export const MAX_BATCH_TXS = 256;
+/** Largest request body a node takes: a transaction is at most 64 KiB, and hex doubles it. */
+export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
 function define<const E extends EndpointDefinition>(endpoint: E): E {
   return endpoint;

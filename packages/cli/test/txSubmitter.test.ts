@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { MAX_BATCH_TXS, MAX_REQUEST_BODY_BYTES } from '@hanglian/api';
 import { listenBelowEphemeral, listenOn } from '@hanglian/testkit';
 import { createAgent } from '../src/bench/openLoop.js';
 import { batchSubmitter, singleSubmitter } from '../src/bench/txSubmitter.js';
@@ -71,6 +72,23 @@ describe('the bench clients’ transaction submitters', () => {
       { kind: 'admitted' },
       { kind: 'admitted' },
     ]);
+  });
+
+  it("splits a window's submissions by count and by the node's body limit, in order", async () => {
+    requests.length = 0;
+    mode = 'answer';
+    const submitter = batchSubmitter(agent, url, 20);
+    // 300 small ones (more than MAX_BATCH_TXS), then 200 of 2 KB of hex (more than a body takes).
+    const small = Array.from({ length: 300 }, (_, i) => `aa${String(i).padStart(4, '0')}`);
+    const large = Array.from({ length: 200 }, (_, i) => `cc${String(i).padStart(4, '0')}`.padEnd(2_048, '0'));
+    const answers = await Promise.all([...small, ...large].map((hex) => submitter.submit(hex)));
+    assert.ok(answers.every((a) => a.kind === 'admitted'));
+    const sent = requests.flatMap((r) => r.body.txs as string[]);
+    assert.deepEqual(sent, [...small, ...large], 'each sent once, in order');
+    for (const r of requests) {
+      assert.ok(r.body.txs.length <= MAX_BATCH_TXS);
+      assert.ok(JSON.stringify(r.body).length <= MAX_REQUEST_BODY_BYTES);
+    }
   });
 
   it('answers each with the refusal of the whole request, and a body that is not JSON as lost', async () => {

@@ -3,6 +3,7 @@
 // takes, a busy node and a lost request sent again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MAX_REQUEST_BODY_BYTES } from '@hanglian/api';
 import { addressFromPublicKey } from '@hanglian/core';
 import {
   type Client,
@@ -134,6 +135,66 @@ describe('openAccountSender', () => {
     assert.ok(calls >= 2, `${calls} batch requests`);
     assert.deepEqual(sender.pending(), { unadmitted: 0, uncommitted: 0 });
     assert.equal(await balanceOf(to), before + 6);
+    sender.close();
+  });
+
+  it("keeps each request within the node's body limit", async () => {
+    const bodies: number[] = [];
+    const measuring: FetchFunction = async (input, init) => {
+      if (String(input).endsWith('/v1/txs/batch')) bodies.push(String(init?.body).length);
+      return globalThis.fetch(input, init);
+    };
+    const signer = memberSigner(chain.key('carrier-a/ops'));
+    const to = addressFromPublicKey(chain.key('bookstore/ops').publicKey);
+    const sender = await openAccountSender(createClient({ url: chain.url, fetch: measuring }), { signer });
+    // With a 256-character memo a transfer is ~1.2 KB of hex: 256 of them, a batch's most, would not fit.
+    const memo = 'm'.repeat(256);
+    const sent = await Promise.all(
+      Array.from({ length: 300 }, () => sender.send({ ...settlement.transfer({ to, amount: 1 }), memo })),
+    );
+    await Promise.all(sent.map((s) => s.committed));
+    assert.ok(Math.max(...bodies) <= MAX_REQUEST_BODY_BYTES, `bodies ${bodies}`);
+    assert.ok(Math.max(...bodies) > MAX_REQUEST_BODY_BYTES / 2, `bodies ${bodies}: full batches were sent`);
+    sender.close();
+  });
+
+  it('sends fewer at a time when a node refuses a request as too large', async () => {
+    const sizes: number[] = [];
+    let refusedOne = false;
+    const smallLimit: FetchFunction = async (input, init) => {
+      if (!String(input).endsWith('/v1/txs/batch')) return globalThis.fetch(input, init);
+      sizes.push((JSON.parse(String(init?.body)) as { txs: string[] }).txs.length);
+      // A node configured with a body limit of about three transfers.
+      if (sizes.at(-1)! > 3) {
+        refusedOne = true;
+        return new Response(
+          JSON.stringify({ code: 'ENCODING_TOO_LARGE', message: 'request body exceeds 1500 bytes' }),
+          { status: 413, headers: { 'content-type': 'application/json' } },
+        );
+      }
+      return globalThis.fetch(input, init);
+    };
+    const signer = memberSigner(chain.key('bookstore/ops'));
+    const to = addressFromPublicKey(chain.key('carrier-a/ops').publicKey);
+    const before = await balanceOf(to);
+    const sender = await openAccountSender(createClient({ url: chain.url, fetch: smallLimit }), {
+      signer,
+      batchWindowMs: 30,
+    });
+    const sent = await Promise.all(
+      Array.from({ length: 12 }, () => sender.send(settlement.transfer({ to, amount: 1 }))),
+    );
+    await Promise.all(sent.map((s) => s.committed));
+    assert.ok(refusedOne, `batches ${sizes}`);
+    // Halved at each refusal (12, 6, 3 when all were gathered at once), and what got in was sent once.
+    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i]! <= sizes[i - 1]!, `batches ${sizes}`);
+    const taken = sizes.filter((n) => n <= 3);
+    assert.equal(
+      taken.reduce((a, b) => a + b, 0),
+      12,
+      `batches ${sizes}`,
+    );
+    assert.equal(await balanceOf(to), before + 12);
     sender.close();
   });
 

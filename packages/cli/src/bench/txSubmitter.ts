@@ -6,6 +6,7 @@
  * admitted, refused with the node's code, or lost on the way (to be sent again).
  */
 import type { Agent } from 'node:http';
+import { MAX_BATCH_TXS, MAX_REQUEST_BODY_BYTES } from '@hanglian/api';
 import { sendRequest } from './openLoop.js';
 
 export type Admission =
@@ -19,8 +20,6 @@ export interface TxSubmitter {
   submit(hex: string): Promise<Admission>;
 }
 
-/** Most transactions one batch request carries (the node's MAX_BATCH_TXS). */
-const MAX_BATCH = 256;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** What one transaction's answer says: `{ status: 'pending' }`, or a refusal `{ code, details? }`. */
@@ -68,7 +67,20 @@ export function batchSubmitter(agent: Agent, nodeUrl: string, windowMs: number):
     scheduled = false;
     const taken = pending;
     pending = [];
-    for (let at = 0; at < taken.length; at += MAX_BATCH) void send(taken.slice(at, at + MAX_BATCH));
+    // At most MAX_BATCH_TXS a request, within the node's body limit (`{"txs":[…]}`, quotes and commas).
+    let batch: typeof pending = [];
+    let bytes = 10;
+    for (const item of taken) {
+      const size = item.hex.length + 3;
+      if (batch.length === MAX_BATCH_TXS || (batch.length > 0 && bytes + size > MAX_REQUEST_BODY_BYTES)) {
+        void send(batch);
+        batch = [];
+        bytes = 10;
+      }
+      batch.push(item);
+      bytes += size;
+    }
+    if (batch.length > 0) void send(batch);
   };
   const send = async (batch: typeof pending) => {
     const { status, body, error } = await sendRequest(

@@ -7,7 +7,13 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import { type EndpointDefinition, endpoints, openApiDocument, openApiHtml } from '@hanglian/api';
+import {
+  type EndpointDefinition,
+  endpoints,
+  MAX_REQUEST_BODY_BYTES,
+  openApiDocument,
+  openApiHtml,
+} from '@hanglian/api';
 import {
   blockHash,
   bytesToHex,
@@ -52,8 +58,6 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
   internal: 500,
 };
 
-/** Largest request body: a transaction is at most 64 KiB, hex doubles it. */
-const BODY_LIMIT = 256 * 1024;
 const DEFAULT_WAIT_MS = 15_000;
 const MAX_SUBSCRIBERS = 1_000;
 
@@ -114,7 +118,7 @@ export async function startApiServer(
 ): Promise<ApiServer> {
   const app: FastifyInstance = Fastify({
     logger: false,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: MAX_REQUEST_BODY_BYTES,
     // A stopping node ends every connection: waiting requests (`wait=commit`, subscriptions) and idle
     // keep-alive ones would otherwise hold `close()` (and SIGTERM) for up to the 72 s keep-alive timeout.
     forceCloseConnections: true,
@@ -180,7 +184,10 @@ export async function startApiServer(
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       void reply
         .status(413)
-        .send({ code: 'ENCODING_TOO_LARGE', message: `request body exceeds ${BODY_LIMIT} bytes` });
+        .send({
+          code: 'ENCODING_TOO_LARGE',
+          message: `request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes`,
+        });
       return;
     }
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {

@@ -16,6 +16,7 @@
  * is not used, so the account's later transactions wait for it at the node: the sender's next transaction
  * takes that nonce and lets them through. Only one sender (or one process) should send for an account.
  */
+import { MAX_BATCH_TXS, MAX_REQUEST_BODY_BYTES } from '@hanglian/api';
 import { bytesToHex, HanglianError, signedTxCodec, txBodyCodec, txIdOf, txSignBytes } from '@hanglian/core';
 import { getAccount } from '../actions/getAccount.js';
 import { getStatus } from '../actions/getStatus.js';
@@ -89,7 +90,9 @@ const BUSY = new Set([
 const LOST = new Set<string>([SdkErrors.SDK_NETWORK, SdkErrors.SDK_TIMEOUT, SdkErrors.SDK_BAD_RESPONSE]);
 /** The nonce was used by another transaction of the account: not a nonce the sender should use again. */
 const NONCE_USED = new Set(['TX_NONCE_TOO_LOW', 'MEMPOOL_NONCE_TAKEN']);
-const MAX_BATCH = 256;
+/** The JSON around a batch's transactions, `{"txs":[]}`, and around each one, its quotes and comma. */
+const BATCH_OVERHEAD_BYTES = 10;
+const ITEM_OVERHEAD_BYTES = 3;
 const STREAM_RETRIES = 5;
 
 interface Entry {
@@ -162,6 +165,8 @@ export async function openAccountSender(
   const awaiting = new Map<string, Entry>();
   let closed: HanglianSdkError | undefined;
   let pumping = false;
+  /** Most transactions in one request. */
+  let batchLimit = MAX_BATCH_TXS;
 
   const settleBlock = (block: BlockNotice) => {
     height = Math.max(height, block.height);
@@ -284,9 +289,14 @@ export async function openAccountSender(
         await queue[0]!.signing;
         if (batchWindowMs > 0) await sleep(batchWindowMs);
         if (closed !== undefined) break;
+        // As many ready ones as a request carries: at most MAX_BATCH_TXS (or fewer, after a node refused a
+        // body as too large), within the node's body limit (an order with its sealed delivery is ~3 KB of hex).
         const batch: Entry[] = [];
+        let bytes = BATCH_OVERHEAD_BYTES;
         for (const entry of queue) {
-          if (entry.hex === undefined || batch.length === MAX_BATCH) break;
+          if (entry.hex === undefined || batch.length === batchLimit) break;
+          bytes += entry.hex.length + ITEM_OVERHEAD_BYTES;
+          if (batch.length > 0 && bytes > MAX_REQUEST_BODY_BYTES) break;
           batch.push(entry);
         }
         if (batch.length === 0) continue; // The head failed to sign and was removed.
@@ -296,6 +306,11 @@ export async function openAccountSender(
           ({ results } = await submitTransactions(client, { txs: batch.map((e) => e.hex!) }));
         } catch (error) {
           wholeRefusal = asSdkError(error);
+          // A node with a smaller body limit than the default: send half as many at a time, at once.
+          if (wholeRefusal.code === 'ENCODING_TOO_LARGE' && batch.length > 1) {
+            batchLimit = Math.ceil(batch.length / 2);
+            continue;
+          }
         }
         let wait = 0;
         for (let i = 0; i < batch.length; i++) {
