@@ -182,12 +182,10 @@ export async function startApiServer(
       return;
     }
     if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      void reply
-        .status(413)
-        .send({
-          code: 'ENCODING_TOO_LARGE',
-          message: `request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes`,
-        });
+      void reply.status(413).send({
+        code: 'ENCODING_TOO_LARGE',
+        message: `request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes`,
+      });
       return;
     }
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
