@@ -89,7 +89,10 @@ export interface CommerceBenchFigures {
   readonly steps: readonly CommerceRateStep[];
   /** The most completed per second in a step before saturation (the past-saturation step left out). */
   readonly maxCompletedPerSecond: number;
-  /** The past-saturation step's completions per second over that max (the target: at least 0.9). */
+  /**
+   * The past-saturation step's completions per second over the whole step and its drain, over the best
+   * step's before it measured the same way (the target: at least 0.9).
+   */
   readonly pastSaturationRatio?: number;
 }
 
@@ -314,17 +317,19 @@ export async function runCommerceBench(
     }
     const before = steps.filter((s) => !s.pastSaturation);
     const past = steps.find((s) => s.pastSaturation);
-    const maxCompletedPerSecond = Math.max(0, ...before.map((s) => s.completedPerSecond));
+    // Past saturation a lifecycle takes longer than the step, so few complete inside the step's window:
+    // the past step is compared over the whole step and its drain, with the best step before it the same way.
+    const bestOverall = Math.max(0, ...before.map((s) => s.completedOverallPerSecond));
     return {
       validators,
       stepSeconds,
       setupSeconds,
       steps,
-      maxCompletedPerSecond,
-      ...(past === undefined || maxCompletedPerSecond === 0
+      maxCompletedPerSecond: Math.max(0, ...before.map((s) => s.completedPerSecond)),
+      ...(past === undefined || bestOverall === 0
         ? {}
         : {
-            pastSaturationRatio: Math.round((past.completedPerSecond / maxCompletedPerSecond) * 100) / 100,
+            pastSaturationRatio: Math.round((past.completedOverallPerSecond / bestOverall) * 100) / 100,
           }),
     };
   } finally {

@@ -54,7 +54,7 @@ log(`  ratio to the bound        ${(figures.maxCompletedPerSecond / bound).toFix
 const past = figures.steps.find((step) => step.pastSaturation);
 if (past !== undefined)
   log(
-    `  past saturation           ${past.completedPerSecond}/s completed at ${past.offeredPerSecond}/s offered = ${figures.pastSaturationRatio} of the max (target: at least 0.9)`,
+    `  past saturation           ${past.completedOverallPerSecond}/s completed at ${past.offeredPerSecond}/s offered, from its first start to its last completion = ${figures.pastSaturationRatio} of the best step before it measured so (target: at least 0.9)`,
   );
 if (json)
   process.stdout.write(
