@@ -214,6 +214,7 @@ export const endpoints = {
       'MEMPOOL_NONCE_TOO_FAR',
       'MEMPOOL_FULL',
       'COMMIT_TIMEOUT',
+      'RATE_LIMITED',
     ],
   }),
   submitTransactions: define({
@@ -225,8 +226,9 @@ export const endpoints = {
     summary: 'Submit several signed transactions in one request',
     description:
       `The body is \`{"txs": ["<hex of a signed transaction>", …]}\`: at most ${MAX_BATCH_TXS}, within the ` +
-      "request body's 256 KiB. Each is admitted in order as `POST /v1/txs` would admit it alone, and the answer " +
-      'lists, in the same order, `{ status: "pending", txId }` for each admitted or the refusal ' +
+      "request body's 256 KiB. Each is admitted in order as `POST /v1/txs` would admit it alone, and counts " +
+      "against the address's transactions per window (`api.rateLimit`) as one request would: past it, the rest " +
+      'are refused `RATE_LIMITED` with `details.retryAfterMs`. The answer lists, in the same order, `{ status: "pending", txId }` for each admitted or the refusal ' +
       '`{ status: "refused", code, message, details? }` (a retryable `MEMPOOL_BACKLOG` carries ' +
       '`details.retryAfterMs`). One request for many: at a thousand transfers a second the HTTP work of one ' +
       "request per transaction was a ninth of a validator's CPU (docs/benchmarks.md). Follow the commits on " +

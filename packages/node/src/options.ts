@@ -21,7 +21,10 @@ export const DEFAULT_MAX_BLOCK_GAS = 120_000_000;
 export const DEFAULT_MAX_BLOCK_TXS = 5_000;
 /** Most bytes of transactions one proposal takes: 8 MiB (a transaction is at most 64 KiB). */
 export const DEFAULT_MAX_BLOCK_BYTES = 8 * 1024 * 1024;
-/** API requests per client address per window before 429: generous, since a node's own apps and load tests come from one address. */
+/**
+ * API requests per client address per window before 429, and as many submitted transactions (a batch counts
+ * as many as it carries: api/txBudget.ts): generous, since a node's own apps and load tests come from one address.
+ */
 export const DEFAULT_RATE_LIMIT: { readonly max: number; readonly windowMs: number } = Object.freeze({
   max: 100_000,
   windowMs: 60_000,

@@ -172,6 +172,40 @@ describe('subscriptions and metrics', () => {
     }
   });
 
+  it("counts a batch's transactions against the address's limit, as many requests would", async () => {
+    const limited = await startNodeBelowEphemeral({
+      name: 'batch-limited',
+      dataDir: `${net.dir}/batch-limited-data`,
+      walPath: `${net.dir}/batch-limited.wal`,
+      genesis: net.genesis,
+      validatorKey: net.key('node0'),
+      api: { rateLimit: { max: 5, windowMs: 60_000 } },
+      logLevel: 'silent',
+    });
+    try {
+      const sender = net.key('carrier-a/ops');
+      const to = addressFromPublicKey(net.key('bookstore/ops').publicKey);
+      const txs = Array.from({ length: 7 }, (_, i) => bytesToHex(transferTx(sender, to, 1, i)));
+      const batch = await http(limited.apiUrl, '/v1/txs/batch', { method: 'POST', json: { txs } });
+      assert.equal(batch.status, 200);
+      const results = batch.body.results as Array<{ status: string; code?: string; details?: any }>;
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['pending', 'pending', 'pending', 'pending', 'pending', 'refused', 'refused'],
+      );
+      for (const refused of results.slice(5)) {
+        assert.equal(refused.code, 'RATE_LIMITED');
+        assert.ok(refused.details.retryAfterMs > 0 && refused.details.retryAfterMs <= 60_000);
+      }
+      // One request in, five transactions used: a single submission is over the limit too.
+      const single = await http(limited.apiUrl, '/v1/txs', { method: 'POST', json: { tx: txs[5] } });
+      assert.equal(single.status, 429);
+      assert.equal(single.body.code, 'RATE_LIMITED');
+    } finally {
+      await limited.stop();
+    }
+  });
+
   // A client sending at a high rate follows its commits on one stream rather than a request held per
   // transaction; each listed transaction carries its result's code, so a failure is seen too.
   it("lists each block's transactions with their result codes when asked (txs=true)", async () => {

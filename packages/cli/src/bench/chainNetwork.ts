@@ -35,6 +35,8 @@ import {
 import { createAgent, waitAtMost } from './openLoop.js';
 import { batchSubmitter, singleSubmitter, type TxSubmitter } from './txSubmitter.js';
 
+/** Refusals the bench's clients send again after the node's hint, as the SDK's account sender does. */
+const RESENT_REFUSALS = new Set(['MEMPOOL_BACKLOG', 'MEMPOOL_NONCE_TOO_FAR', 'RATE_LIMITED']);
 // This package's own binary (dist/src/bench → bin).
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 const CHAIN_ID = 'hanglian-bench-net';
@@ -503,8 +505,9 @@ export async function runNetworkBench(
                 continue;
               }
               if (admission.kind === 'refused') {
-                if (admission.code !== 'MEMPOOL_BACKLOG' && admission.code !== 'MEMPOOL_NONCE_TOO_FAR')
-                  return giveUp(admission.code);
+                // Busy answers, sent again after the hint: the backlog, a nonce ahead of the window, and the
+                // address's transactions per window (a batch counts as many as it carries).
+                if (!RESENT_REFUSALS.has(admission.code)) return giveUp(admission.code);
                 refused++;
                 // The SDK's back-off, as a client of the node would wait.
                 await new Promise((r) => setTimeout(r, retryDelayMs(admission.retryAfterMs, attempt++)));

@@ -40,6 +40,7 @@ import { answerClientError } from './clientErrors.js';
 import { capConnections, DEFAULT_API_MAX_CONNECTIONS, isRefusedConnection } from './connectionCap.js';
 import { type ConsoleOptions, registerConsole } from './console.js';
 import { RAW_BODY, type ReaderCheckContext, requireReader } from './readerAuth.js';
+import { TxBudget } from './txBudget.js';
 
 export interface ApiServer {
   readonly url: string;
@@ -135,6 +136,14 @@ export async function startApiServer(
     if (isRefusedConnection(request.raw.socket)) return reply.hijack();
   });
   const limit = listen.rateLimit ?? DEFAULT_RATE_LIMIT;
+  // Transactions per address per window, apart from requests: a batch counts as many as it carries.
+  const txBudget = new TxBudget(limit.max, limit.windowMs);
+  const overTxBudget = (retryAfterMs: number) =>
+    new HanglianError(
+      NodeErrors.RATE_LIMITED,
+      `more than ${limit.max} transactions in ${limit.windowMs} ms from this address`,
+      { details: { retryAfterMs } },
+    );
   await app.register(rateLimit, {
     global: true,
     max: limit.max,
@@ -346,6 +355,8 @@ export async function startApiServer(
         'send {"tx": "<hex of the signed transaction>"} or raw bytes',
       );
     }
+    const grant = txBudget.take(request.ip, 1);
+    if (grant.granted === 0) throw overTxBudget(grant.retryAfterMs);
     const tx = node.submit(bytes);
     const txId = bytesToHex(tx.id);
     const query = request.query;
@@ -360,7 +371,11 @@ export async function startApiServer(
   // event-loop turn, they go to peers as one relay batch too.
   route(endpoints.submitTransactions, async (request) => {
     const { txs } = request.body as { txs: string[] };
-    const results = txs.map((hex) => {
+    const grant = txBudget.take(request.ip, txs.length);
+    const results = txs.map((hex, i) => {
+      // Past the address's budget: refused before anything is decoded, to be sent again after the hint.
+      if (i >= grant.granted)
+        return { status: 'refused' as const, ...overTxBudget(grant.retryAfterMs).toJSON() };
       try {
         return { status: 'pending' as const, txId: bytesToHex(node.submit(hexToBytes(hex)).id) };
       } catch (error) {

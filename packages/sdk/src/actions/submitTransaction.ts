@@ -16,8 +16,9 @@ export interface SubmitTransactionParameters {
   readonly timeoutMs?: number;
   /**
    * How many times to send again when the node answers MEMPOOL_BACKLOG (503: more is waiting than its next
-   * few blocks can take) or TOO_MANY_CONNECTIONS (503: its API holds its maximum of connections), waiting
-   * the node's `retryAfterMs` doubled at each attempt (at most 8 s), with jitter (default 5; 0 throws at once). Other
+   * few blocks can take), TOO_MANY_CONNECTIONS (503: its API holds its maximum of connections) or
+   * RATE_LIMITED (429: this address's requests or transactions per window), waiting the node's
+   * `retryAfterMs` doubled at each attempt (at most 8 s), with jitter (default 5; 0 throws at once). Other
    * refusals are thrown at once.
    */
   readonly backlogRetries?: number;
@@ -38,7 +39,7 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
 const DEFAULT_NONCE_WINDOW_RETRIES = 5;
 const NONCE_WINDOW_WAIT_MS = 250;
 /** Refusals of a busy node, sent again after its `retryAfterMs`: nothing of the transaction was kept. */
-const RETRY_AFTER_HINT = new Set(['MEMPOOL_BACKLOG', 'TOO_MANY_CONNECTIONS']);
+const RETRY_AFTER_HINT = new Set(['MEMPOOL_BACKLOG', 'TOO_MANY_CONNECTIONS', 'RATE_LIMITED']);
 
 /** The longest wait between two attempts, whatever the doubling gives. */
 const MAX_RETRY_DELAY_MS = 8_000;
