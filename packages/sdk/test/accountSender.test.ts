@@ -138,6 +138,52 @@ describe('openAccountSender', () => {
     sender.close();
   });
 
+  it('counts an attempt for the first refusal of a batch only: the ones behind it do not run out while it retries', async () => {
+    const refused = (code: string) => ({
+      status: 'refused',
+      code,
+      message: code,
+      details: { retryAfterMs: 10 },
+    });
+    let calls = 0;
+    const scripted: FetchFunction = async (input, init) => {
+      if (!String(input).endsWith('/v1/txs/batch')) return globalThis.fetch(input, init);
+      calls++;
+      // First: the first is refused busy, the two behind it too far past it (nothing reaches the node).
+      if (calls === 1)
+        return Response.json({
+          results: [
+            refused('MEMPOOL_BACKLOG'),
+            refused('MEMPOOL_NONCE_TOO_FAR'),
+            refused('MEMPOOL_NONCE_TOO_FAR'),
+          ],
+        });
+      const response = await globalThis.fetch(input, init);
+      if (calls > 2) return response;
+      // Second: the node takes all three, but the answer says the second and third were refused again.
+      const { results } = (await response.json()) as { results: unknown[] };
+      return Response.json({
+        results: [results[0], refused('MEMPOOL_BACKLOG'), refused('MEMPOOL_NONCE_TOO_FAR')],
+      });
+    };
+    const signer = memberSigner(chain.key('platform-a/ops'));
+    const to = addressFromPublicKey(chain.key('carrier-a/ops').publicKey);
+    const sender = await openAccountSender(createClient({ url: chain.url, fetch: scripted }), {
+      signer,
+      retries: 1,
+      batchWindowMs: 20,
+    });
+    const sent = await Promise.all(
+      [1, 2, 3].map((amount) => sender.send(settlement.transfer({ to, amount }))),
+    );
+    // Each was the first refusal of a batch once at most: one attempt each, within `retries: 1`. Counting
+    // every refusal, the second and third ran out at the second batch and were failed (though the node had
+    // them). A third request is sent only if the commits were not seen first.
+    await Promise.all(sent.map((s) => s.committed));
+    assert.ok(calls >= 2, `${calls} batch requests`);
+    sender.close();
+  });
+
   it("keeps each request within the node's body limit", async () => {
     const bodies: number[] = [];
     const measuring: FetchFunction = async (input, init) => {

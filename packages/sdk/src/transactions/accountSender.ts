@@ -313,6 +313,11 @@ export async function openAccountSender(
           }
         }
         let wait = 0;
+        /**
+         * Only the first refusal of a batch counts as an attempt: the ones after it (a nonce too far past the
+         * refused one, the same busy answer) follow from it, and must not run out of attempts while it retries.
+         */
+        let refusedBefore = false;
         for (let i = 0; i < batch.length; i++) {
           const entry = batch[i]!;
           const result = results?.[i];
@@ -333,10 +338,9 @@ export async function openAccountSender(
           const retryable = BUSY.has(refusal.code) || LOST.has(refusal.code);
           if (retryable && entry.attempts < retries) {
             const hint = (refusal.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-            wait = Math.max(
-              wait,
-              retryDelayMs(typeof hint === 'number' ? hint : undefined, entry.attempts++),
-            );
+            const attempt = refusedBefore ? entry.attempts : entry.attempts++;
+            refusedBefore = true;
+            wait = Math.max(wait, retryDelayMs(typeof hint === 'number' ? hint : undefined, attempt));
             continue;
           }
           // A resend after a lost answer can find its own transaction committed meanwhile.
