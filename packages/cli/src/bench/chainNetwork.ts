@@ -57,8 +57,10 @@ export interface RateStep {
   /** Transfers seen committed on the commit streams, per second of the step and its drain. */
   readonly committedPerSecond: number;
   readonly failed: number;
-  /** Refused at admission with MEMPOOL_BACKLOG (back-pressure: the client should retry later). */
+  /** Refused at admission with a busy answer and sent again after the hint (RESENT_REFUSALS). */
   readonly refused: number;
+  /** Those refusals by code: MEMPOOL_BACKLOG, MEMPOOL_NONCE_TOO_FAR, RATE_LIMITED. */
+  readonly refusedByCode: Readonly<Record<string, number>>;
   /** The failed ones by reason (error code, a socket error, or not committed by the step's end). */
   readonly failures: Readonly<Record<string, number>>;
   /** True for the step run past saturation (twice the rate at which commits stopped keeping up). */
@@ -121,7 +123,7 @@ function formatFailures(failures: Readonly<Record<string, number>>): string {
 }
 
 /** `CODE n, …` for counts by key, or `none`. */
-function listCounts(counts: Readonly<Record<string, number>>): string {
+export function listCounts(counts: Readonly<Record<string, number>>): string {
   const entries = Object.entries(counts);
   return entries.length === 0 ? 'none' : entries.map(([key, n]) => `${key} ${n}`).join(', ');
 }
@@ -440,6 +442,7 @@ export async function runNetworkBench(
       const latencies: number[] = [];
       let failed = 0;
       let refused = 0;
+      const refusedByCode: Record<string, number> = {};
       /** Why transfers failed: the node's error code, the answer's status, or the client's socket error. */
       const failures: Record<string, number> = {};
       const fail = (why: string) => {
@@ -509,6 +512,7 @@ export async function runNetworkBench(
                 // address's transactions per window (a batch counts as many as it carries).
                 if (!RESENT_REFUSALS.has(admission.code)) return giveUp(admission.code);
                 refused++;
+                refusedByCode[admission.code] = (refusedByCode[admission.code] ?? 0) + 1;
                 // The SDK's back-off, as a client of the node would wait.
                 await new Promise((r) => setTimeout(r, retryDelayMs(admission.retryAfterMs, attempt++)));
                 continue;
@@ -547,6 +551,7 @@ export async function runNetworkBench(
         committedPerSecond: Math.round(latencies.length / Math.max(elapsed, (sendEnd - t0) / 1000)),
         failed,
         refused,
+        refusedByCode,
         failures,
         pastSaturation,
         latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
@@ -573,7 +578,7 @@ export async function runNetworkBench(
       };
       if (warmup) {
         log(
-          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${step.peakMempool} (${step.readyAtPeak} ready), relayed transactions refused: ${listCounts(step.relayRefusals)}; peer messages dropped: ${listCounts(step.droppedMessages)}, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
+          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${refused} refused and resent (${listCounts(refusedByCode)}), mempool peak ${step.peakMempool} (${step.readyAtPeak} ready), relayed transactions refused: ${listCounts(step.relayRefusals)}; peer messages dropped: ${listCounts(step.droppedMessages)}, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
         );
         diskBefore = diskBytes(ledgerFile);
         heightAtStart = heightAfter;
@@ -581,7 +586,7 @@ export async function runNetworkBench(
       }
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${formatFailures(failures)}, ${refused} refused (backlog), mempool peak ${peakMempool} (${readyAtPeak} ready)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${formatFailures(failures)}, ${refused} refused and resent (${listCounts(refusedByCode)}), mempool peak ${peakMempool} (${readyAtPeak} ready)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       log(
         `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts); relayed transactions refused: ${listCounts(step.relayRefusals)}; peer messages dropped: ${listCounts(step.droppedMessages)}`,
