@@ -12,8 +12,12 @@ export interface TxBudgetGrant {
   readonly retryAfterMs: number;
 }
 
-/** Addresses kept before windows that ended are swept out. */
-const SWEEP_AT = 10_000;
+/**
+ * Addresses kept at most. At this many, windows that ended are swept out, and if all are still running the
+ * address seen first is dropped (it starts a new window: lenient, as the request limit's own LRU of
+ * addresses is), so that many client addresses cannot grow the node's memory without bound.
+ */
+export const TX_BUDGET_ADDRESSES = 10_000;
 
 export class TxBudget {
   readonly #max: number;
@@ -32,7 +36,7 @@ export class TxBudget {
     const now = this.#now();
     let window = this.#windows.get(address);
     if (window === undefined || now - window.start >= this.#windowMs) {
-      if (window === undefined && this.#windows.size >= SWEEP_AT) this.#sweep(now);
+      if (window === undefined && this.#windows.size >= TX_BUDGET_ADDRESSES) this.#makeRoom(now);
       window = { start: now, used: 0 };
       this.#windows.set(address, window);
     }
@@ -46,8 +50,13 @@ export class TxBudget {
     return this.#windows.size;
   }
 
-  #sweep(now: number): void {
+  #makeRoom(now: number): void {
     for (const [address, window] of this.#windows)
       if (now - window.start >= this.#windowMs) this.#windows.delete(address);
+    // The first in the map's order is the address seen first (a window renewed in place keeps its place).
+    if (this.#windows.size >= TX_BUDGET_ADDRESSES) {
+      const oldest = this.#windows.keys().next().value;
+      if (oldest !== undefined) this.#windows.delete(oldest);
+    }
   }
 }
