@@ -15,9 +15,10 @@ export interface SubmitTransactionParameters {
   /** How long the node waits for the commit, in milliseconds (default 30,000; at most 120,000). */
   readonly timeoutMs?: number;
   /**
-   * How many times to send again when the node answers MEMPOOL_BACKLOG (503: more is waiting than its next
-   * few blocks can take), TOO_MANY_CONNECTIONS (503: its API holds its maximum of connections) or
-   * RATE_LIMITED (429: this address's requests or transactions per window), waiting the node's
+   * How many times to send again when the node answers a busy refusal (`BUSY_REFUSALS`): MEMPOOL_BACKLOG
+   * (503: more is waiting than its next few blocks can take), MEMPOOL_FULL, MEMPOOL_SENDER_LIMIT,
+   * TOO_MANY_CONNECTIONS (503: its API holds its maximum of connections) or RATE_LIMITED (429: this
+   * address's requests or transactions per window), waiting the node's
    * `retryAfterMs` doubled at each attempt (at most 8 s), with jitter (default 5; 0 throws at once). Other
    * refusals are thrown at once.
    */
@@ -38,8 +39,17 @@ const DEFAULT_BACKLOG_RETRIES = 5;
 const DEFAULT_RETRY_AFTER_MS = 1_000;
 const DEFAULT_NONCE_WINDOW_RETRIES = 5;
 const NONCE_WINDOW_WAIT_MS = 250;
-/** Refusals of a busy node, sent again after its `retryAfterMs`: nothing of the transaction was kept. */
-const RETRY_AFTER_HINT = new Set(['MEMPOOL_BACKLOG', 'TOO_MANY_CONNECTIONS', 'RATE_LIMITED']);
+/**
+ * Refusals of a busy node, sent again after its `retryAfterMs`: nothing of the transaction was kept. The
+ * account sender and the network bench resend the same ones.
+ */
+export const BUSY_REFUSALS: ReadonlySet<string> = new Set([
+  'MEMPOOL_BACKLOG',
+  'MEMPOOL_FULL',
+  'MEMPOOL_SENDER_LIMIT',
+  'RATE_LIMITED',
+  'TOO_MANY_CONNECTIONS',
+]);
 
 /** The longest wait between two attempts, whatever the doubling gives. */
 const MAX_RETRY_DELAY_MS = 8_000;
@@ -86,7 +96,7 @@ export async function submitTransaction(
     } catch (error) {
       if (!(error instanceof HanglianSdkError)) throw error;
       let delay: number;
-      if (RETRY_AFTER_HINT.has(error.code) && backlogAttempt < backlogRetries) {
+      if (BUSY_REFUSALS.has(error.code) && backlogAttempt < backlogRetries) {
         // Back off as the node asks.
         const hint = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
         delay = retryDelayMs(typeof hint === 'number' ? hint : undefined, backlogAttempt++);

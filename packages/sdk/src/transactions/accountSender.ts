@@ -21,7 +21,7 @@ import { bytesToHex, HanglianError, signedTxCodec, txBodyCodec, txIdOf, txSignBy
 import { getAccount } from '../actions/getAccount.js';
 import { getStatus } from '../actions/getStatus.js';
 import { getTransaction } from '../actions/getTransaction.js';
-import { retryDelayMs } from '../actions/submitTransaction.js';
+import { BUSY_REFUSALS, retryDelayMs } from '../actions/submitTransaction.js';
 import { submitTransactions } from '../actions/submitTransactions.js';
 import { type BlockNotice, type Subscription, subscribe } from '../actions/subscribe.js';
 import type { BaseClient } from '../baseClient.js';
@@ -75,17 +75,11 @@ export interface AccountSender {
   close(): void;
 }
 
-/** Refusals of a busy node: nothing of the transaction was kept, and it is sent again after the hint. */
-const BUSY = new Set([
-  'MEMPOOL_BACKLOG',
-  'MEMPOOL_FULL',
-  'MEMPOOL_SENDER_LIMIT',
-  'RATE_LIMITED',
-  'TOO_MANY_CONNECTIONS',
-  // Past the nonce window: an earlier nonce of the account is not at the node yet (a refused one that the
-  // next send fills, or one still on its way).
-  'MEMPOOL_NONCE_TOO_FAR',
-]);
+/**
+ * Sent again after the hint: a busy node's refusals, and a nonce past the window (an earlier nonce of the
+ * account is not at the node yet: a refused one that the next send fills, or one still on its way).
+ */
+const RESENT = new Set([...BUSY_REFUSALS, 'MEMPOOL_NONCE_TOO_FAR']);
 /** Requests whose answer did not arrive: the node may hold the transactions or not; sending again is safe. */
 const LOST = new Set<string>([SdkErrors.SDK_NETWORK, SdkErrors.SDK_TIMEOUT, SdkErrors.SDK_BAD_RESPONSE]);
 /** The nonce was used by another transaction of the account: not a nonce the sender should use again. */
@@ -98,11 +92,13 @@ const STREAM_RETRIES = 5;
 interface Entry {
   readonly nonce: number;
   readonly expiresAt: number;
-  txId: string;
+  readonly txId: string;
   hex: string | undefined;
   signing: Promise<void>;
   attempts: number;
   admitted: boolean;
+  /** A request for its status is on its way (after its expiry): not asked again meanwhile. */
+  asking: boolean;
   readonly admit: () => void;
   readonly refuse: (error: HanglianSdkError) => void;
   readonly commit: (height: number) => void;
@@ -168,56 +164,56 @@ export async function openAccountSender(
   /** Most transactions in one request. */
   let batchLimit = MAX_BATCH_TXS;
 
+  /** Settles a committed transaction, seen on the stream or asked of the node: OK, or its command's code. */
+  const settleCommitted = (entry: Entry, at: number, code: string, message: string) => {
+    awaiting.delete(entry.txId);
+    // Committed while queued for a resend (its request's answer was lost): nothing more to send.
+    remove(entry);
+    entry.admit();
+    if (code === 'OK') entry.commit(at);
+    else
+      entry.fail(
+        new HanglianSdkError(code, message, { details: { txId: entry.txId, committed: true, height: at } }),
+      );
+  };
+
   const settleBlock = (block: BlockNotice) => {
     height = Math.max(height, block.height);
     for (const tx of block.txs ?? []) {
       const entry = awaiting.get(tx.id);
-      if (entry === undefined) continue;
-      awaiting.delete(tx.id);
-      // Committed while queued for a resend (its request's answer was lost): nothing more to send.
-      remove(entry);
-      entry.admit();
-      if (tx.code === 'OK') entry.commit(block.height);
-      else
-        entry.fail(
-          new HanglianSdkError(tx.code, `the transaction committed and failed with ${tx.code}`, {
-            details: { txId: tx.id, committed: true, height: block.height },
-          }),
-        );
+      if (entry !== undefined)
+        settleCommitted(entry, block.height, tx.code, `the transaction committed and failed with ${tx.code}`);
     }
-    // Past its expiry height an admitted transaction can no longer be committed: ask once, then give up.
+    // Past its expiry height an admitted transaction can no longer be committed: ask the node, one request
+    // at a time per transaction, until it answers.
     for (const entry of awaiting.values())
-      if (entry.admitted && entry.expiresAt < block.height) void settleFromNode(entry, true);
+      if (entry.admitted && !entry.asking && entry.expiresAt < block.height) void settleFromNode(entry, true);
   };
 
   /** Settles an awaited transaction from the node's answer; `final` rejects one the node does not have. */
   const settleFromNode = async (entry: Entry, final: boolean) => {
+    entry.asking = true;
     let answer: Awaited<ReturnType<typeof getTransaction>>;
     try {
       answer = await getTransaction(client, { txId: entry.txId });
     } catch {
       return; // Asked again at the next block or stream reconnection.
+    } finally {
+      entry.asking = false;
     }
     if (!awaiting.has(entry.txId)) return;
     if (answer.status === 'committed') {
-      awaiting.delete(entry.txId);
-      const result = (answer as { result: { code: string; message?: string } }).result;
-      const at = (answer as { height: number }).height;
-      if (result.code === 'OK') entry.commit(at);
-      else
-        entry.fail(
-          new HanglianSdkError(result.code, result.message ?? result.code, {
-            details: { txId: entry.txId, committed: true, height: at },
-          }),
-        );
+      settleCommitted(entry, answer.height, answer.result.code, answer.result.message);
     } else if (final && answer.status !== 'pending') {
       awaiting.delete(entry.txId);
       entry.fail(
-        new HanglianSdkError(
-          SdkErrors.SDK_TIMEOUT,
-          `transaction ${entry.txId} was not committed by its expiry height ${entry.expiresAt}`,
-          { details: { txId: entry.txId, expiresAt: entry.expiresAt, status: answer.status } },
-        ),
+        answer.status === 'rejected'
+          ? new HanglianSdkError(answer.code, answer.message, { details: { txId: entry.txId } })
+          : new HanglianSdkError(
+              SdkErrors.SDK_TIMEOUT,
+              `transaction ${entry.txId} was not committed by its expiry height ${entry.expiresAt}`,
+              { details: { txId: entry.txId, expiresAt: entry.expiresAt, status: answer.status } },
+            ),
       );
     }
   };
@@ -335,7 +331,7 @@ export async function openAccountSender(
             entry.admit();
             continue;
           }
-          const retryable = BUSY.has(refusal.code) || LOST.has(refusal.code);
+          const retryable = RESENT.has(refusal.code) || LOST.has(refusal.code);
           if (retryable && entry.attempts < retries) {
             const hint = (refusal.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
             const attempt = refusedBefore ? entry.attempts : entry.attempts++;
@@ -410,6 +406,7 @@ export async function openAccountSender(
         signing: Promise.resolve(),
         attempts: 0,
         admitted: false,
+        asking: false,
         admit: () => {
           entry.admitted = true;
           admitted.resolve();
