@@ -372,10 +372,13 @@ export async function startApiServer(
   route(endpoints.submitTransactions, async (request) => {
     const { txs } = request.body as { txs: string[] };
     const grant = txBudget.take(request.ip, txs.length);
+    // Past the address's budget the rest are refused before anything is decoded, with one answer built once.
+    const overBudget =
+      grant.granted < txs.length
+        ? { status: 'refused' as const, ...overTxBudget(grant.retryAfterMs).toJSON() }
+        : undefined;
     const results = txs.map((hex, i) => {
-      // Past the address's budget: refused before anything is decoded, to be sent again after the hint.
-      if (i >= grant.granted)
-        return { status: 'refused' as const, ...overTxBudget(grant.retryAfterMs).toJSON() };
+      if (overBudget !== undefined && i >= grant.granted) return overBudget;
       try {
         return { status: 'pending' as const, txId: bytesToHex(node.submit(hexToBytes(hex)).id) };
       } catch (error) {
