@@ -24,11 +24,6 @@ describe('the network bench on four validator processes', () => {
     assert.equal(step.committed, step.sent, "every transfer was seen committed on its node's stream");
     assert.ok(step.latencyMs.p50 > 0 && step.latencyMs.p50 <= step.latencyMs.p99);
     assert.ok(step.blocks > 0);
-    // Busy refusals (resent after the hint) are counted by code, and add up.
-    assert.equal(
-      Object.values(step.refusedByCode).reduce((a, b) => a + b, 0),
-      step.refused,
-    );
     // Transfers relayed between the validators are refused only for the normal reasons, if at all: a copy
     // already held, or a nonce a block used before the relay arrived (18 of these in one run at 1,050/s).
     for (const code of Object.keys(step.relayRefusals))

@@ -117,7 +117,7 @@ if (!networkOnly) {
 
 // ---- a 4-validator network of processes under open-loop load (skipped with --no-network) ----
 if (!args.includes('--no-network')) {
-  const { listCounts, runNetworkBench, VALIDATOR_NODE_FLAGS } = await import('./chainNetwork.js');
+  const { listCounts, runNetworkBench, sumOf, VALIDATOR_NODE_FLAGS } = await import('./chainNetwork.js');
   const validators = 4;
   log(
     `\n${validators}-validator network (processes, node ${[...VALIDATOR_NODE_FLAGS, ...extraNodeFlags].join(' ')}), open-loop transfers at rising offered rates, ${batchMs > 0 ? `submitted in batches gathered over ${batchMs} ms` : 'one request each'}:`,
@@ -164,7 +164,7 @@ if (!args.includes('--no-network')) {
       `  past saturation vs before  ${(past.committedPerSecond / Math.max(1, before)).toFixed(2)} of the best step before it (${fmt(before)}/s)`,
     );
     log(
-      `  past saturation           ${fmt(past.committedPerSecond)}/s committed at ${fmt(past.offeredPerSecond)}/s offered = ${(past.committedPerSecond / Math.max(1, network.maxCommittedPerSecond)).toFixed(2)} of the max (${fmt(past.refused)} busy refusals, resent after the hint: ${listCounts(past.refusedByCode)})`,
+      `  past saturation           ${fmt(past.committedPerSecond)}/s committed at ${fmt(past.offeredPerSecond)}/s offered = ${(past.committedPerSecond / Math.max(1, network.maxCommittedPerSecond)).toFixed(2)} of the max (${fmt(sumOf(past.refusedByCode))} busy refusals, resent after the hint: ${listCounts(past.refusedByCode)})`,
     );
   }
   if (json)

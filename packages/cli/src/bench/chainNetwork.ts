@@ -22,7 +22,7 @@ import {
   txIdOf,
 } from '@hanglian/core';
 import { type HeightStep, initNetwork, networkPaths, readKeyFile } from '@hanglian/node';
-import { retryDelayMs } from '@hanglian/sdk';
+import { BUSY_REFUSALS, retryDelayMs } from '@hanglian/sdk';
 import { type CommitStream, followCommits } from './commitStream.js';
 import {
   EMPTY_HEIGHT_READING,
@@ -32,11 +32,11 @@ import {
   heightReading,
   heightStepMeans,
 } from './heightSteps.js';
-import { createAgent, waitAtMost } from './openLoop.js';
+import { createAgent, percentile, waitAtMost } from './openLoop.js';
 import { batchSubmitter, singleSubmitter, type TxSubmitter } from './txSubmitter.js';
 
 /** Refusals the bench's clients send again after the node's hint, as the SDK's account sender does. */
-const RESENT_REFUSALS = new Set(['MEMPOOL_BACKLOG', 'MEMPOOL_NONCE_TOO_FAR', 'RATE_LIMITED']);
+const RESENT_REFUSALS = new Set([...BUSY_REFUSALS, 'MEMPOOL_NONCE_TOO_FAR']);
 // This package's own binary (dist/src/bench → bin).
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'hanglian.js');
 const CHAIN_ID = 'hanglian-bench-net';
@@ -57,9 +57,7 @@ export interface RateStep {
   /** Transfers seen committed on the commit streams, per second of the step and its drain. */
   readonly committedPerSecond: number;
   readonly failed: number;
-  /** Refused at admission with a busy answer and sent again after the hint (RESENT_REFUSALS). */
-  readonly refused: number;
-  /** Those refusals by code: MEMPOOL_BACKLOG, MEMPOOL_NONCE_TOO_FAR, RATE_LIMITED. */
+  /** Refused at admission with a busy answer and sent again after the hint (RESENT_REFUSALS), by code. */
   readonly refusedByCode: Readonly<Record<string, number>>;
   /** The failed ones by reason (error code, a socket error, or not committed by the step's end). */
   readonly failures: Readonly<Record<string, number>>;
@@ -122,15 +120,15 @@ function formatFailures(failures: Readonly<Record<string, number>>): string {
   return Object.keys(failures).length === 0 ? '' : ` (${listCounts(failures)})`;
 }
 
+/** The total of counts by key. */
+export function sumOf(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
 /** `CODE n, …` for counts by key, or `none`. */
 export function listCounts(counts: Readonly<Record<string, number>>): string {
   const entries = Object.entries(counts);
   return entries.length === 0 ? 'none' : entries.map(([key, n]) => `${key} ${n}`).join(', ');
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 }
 
 async function freeBase(count: number): Promise<number> {
@@ -441,7 +439,6 @@ export async function runNetworkBench(
       const heightBefore = height;
       const latencies: number[] = [];
       let failed = 0;
-      let refused = 0;
       const refusedByCode: Record<string, number> = {};
       /** Why transfers failed: the node's error code, the answer's status, or the client's socket error. */
       const failures: Record<string, number> = {};
@@ -511,7 +508,6 @@ export async function runNetworkBench(
                 // Busy answers, sent again after the hint: the backlog, a nonce ahead of the window, and the
                 // address's transactions per window (a batch counts as many as it carries).
                 if (!RESENT_REFUSALS.has(admission.code)) return giveUp(admission.code);
-                refused++;
                 refusedByCode[admission.code] = (refusedByCode[admission.code] ?? 0) + 1;
                 // The SDK's back-off, as a client of the node would wait.
                 await new Promise((r) => setTimeout(r, retryDelayMs(admission.retryAfterMs, attempt++)));
@@ -550,11 +546,10 @@ export async function runNetworkBench(
         // Transfers answered as committed, over the time from the first send to the last answer.
         committedPerSecond: Math.round(latencies.length / Math.max(elapsed, (sendEnd - t0) / 1000)),
         failed,
-        refused,
         refusedByCode,
         failures,
         pastSaturation,
-        latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+        latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)) },
         blocks: heightAfter - heightBefore,
         loadAverage: Math.round(loadavg()[0]! * 10) / 10,
         cpuMsPerTransfer:
@@ -578,7 +573,7 @@ export async function runNetworkBench(
       };
       if (warmup) {
         log(
-          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${refused} refused and resent (${listCounts(refusedByCode)}), mempool peak ${step.peakMempool} (${step.readyAtPeak} ready), relayed transactions refused: ${listCounts(step.relayRefusals)}; peer messages dropped: ${listCounts(step.droppedMessages)}, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
+          `  warm-up at ${rate}/s for ${warmupSeconds} s (not a figure): committed ${step.committedPerSecond}/s, p50 ${step.latencyMs.p50} ms, ${failed} failed${formatFailures(failures)}, ${sumOf(refusedByCode)} refused and resent (${listCounts(refusedByCode)}), mempool peak ${step.peakMempool} (${step.readyAtPeak} ready), relayed transactions refused: ${listCounts(step.relayRefusals)}; peer messages dropped: ${listCounts(step.droppedMessages)}, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer`,
         );
         diskBefore = diskBytes(ledgerFile);
         heightAtStart = heightAfter;
@@ -586,7 +581,7 @@ export async function runNetworkBench(
       }
       steps.push(step);
       log(
-        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${formatFailures(failures)}, ${refused} refused and resent (${listCounts(refusedByCode)}), mempool peak ${peakMempool} (${readyAtPeak} ready)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
+        `  offered ${String(rate).padStart(5)}/s: committed ${String(step.committedPerSecond).padStart(5)}/s, p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, ${step.blocks} blocks (${Math.round((1000 * elapsed) / Math.max(1, step.blocks))} ms, ${Math.round(step.committed / Math.max(1, step.blocks))} transfers each), load ${step.loadAverage}, ${failed} failed${formatFailures(failures)}, ${sumOf(refusedByCode)} refused and resent (${listCounts(refusedByCode)}), mempool peak ${peakMempool} (${readyAtPeak} ready)${pastSaturation ? ' [past saturation]' : ''}; CPU ${step.nodes.map((n) => `${n.cpuPercent}%`).join(' ')} + load generator ${step.generatorCpuPercent}%, validators' CPU ${step.cpuMsPerTransfer} ms per committed transfer; RSS ${step.nodes.map((n) => `${n.rssMiB}`).join('/')} MiB`,
       );
       log(
         `    a height on a validator (mean): ${formatHeightSteps(step.heightMs)}; ${step.failedRounds} rounds failed (timeouts); relayed transactions refused: ${listCounts(step.relayRefusals)}; peer messages dropped: ${listCounts(step.droppedMessages)}`,

@@ -38,7 +38,7 @@ import { stockBookstore } from '../demo/bookStory.js';
 import { freePortBase, startDevnetProcess } from '../demo/devnetProcess.js';
 import { openNetworkMembers } from '../demo/members.js';
 import { failedRoundsBetween, formatHeightSteps, heightStepMeans, readHeightSteps } from './heightSteps.js';
-import { waitAtMost } from './openLoop.js';
+import { percentile, waitAtMost } from './openLoop.js';
 
 export { LIFECYCLE_STEPS } from '../demo/bookOrder.js';
 
@@ -94,11 +94,6 @@ export interface CommerceBenchFigures {
    * step's before it measured the same way (the target: at least 0.9).
    */
   readonly pastSaturationRatio?: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 }
 
 /**
@@ -261,6 +256,10 @@ export async function runCommerceBench(
       const firstError = earliest[0]?.text;
       durations.sort((a, b) => a - b);
       for (const times of Object.values(stepTimes)) times.sort((a, b) => a - b);
+      const stepPercentile = (p: number) =>
+        Object.fromEntries(
+          LIFECYCLE_STEPS.map((s) => [s, Math.round(percentile(stepTimes[s], p))]),
+        ) as Record<Step, number>;
       const step: CommerceRateStep = {
         offeredPerSecond: rate,
         pastSaturation,
@@ -272,13 +271,12 @@ export async function runCommerceBench(
           completedAt.length === 0
             ? 0
             : Math.round((completedAt.length / ((Math.max(...completedAt) - t0) / 1000)) * 10) / 10,
-        lifecycleMs: { p50: percentile(durations, 50), p99: percentile(durations, 99) },
-        stepP50Ms: Object.fromEntries(
-          LIFECYCLE_STEPS.map((s) => [s, percentile(stepTimes[s], 50)]),
-        ) as Record<Step, number>,
-        stepP99Ms: Object.fromEntries(
-          LIFECYCLE_STEPS.map((s) => [s, percentile(stepTimes[s], 99)]),
-        ) as Record<Step, number>,
+        lifecycleMs: {
+          p50: Math.round(percentile(durations, 50)),
+          p99: Math.round(percentile(durations, 99)),
+        },
+        stepP50Ms: stepPercentile(50),
+        stepP99Ms: stepPercentile(99),
         blocks: heightAfter - heightBefore,
         heightMs: heightStepMeans(stepsBefore, stepsAfter),
         failedRounds: failedRoundsBetween(stepsBefore, stepsAfter),
