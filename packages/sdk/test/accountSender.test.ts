@@ -3,9 +3,10 @@
 // takes, a busy node and a lost request sent again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MAX_REQUEST_BODY_BYTES } from '@hanglian/api';
+import { MAX_BATCH_TXS, MAX_REQUEST_BODY_BYTES } from '@hanglian/api';
 import { addressFromPublicKey } from '@hanglian/core';
 import {
+  batchLength,
   type Client,
   createClient,
   type FetchFunction,
@@ -14,6 +15,25 @@ import {
   settlement,
 } from '../src/index.js';
 import { rejectsWithCode, startTestChain, type TestChain } from './helpers.js';
+
+describe('batchLength', () => {
+  it("takes as many leading transactions as one request carries: by count, and by the node's body", () => {
+    assert.equal(batchLength([]), 0);
+    assert.equal(batchLength(['aa']), 1);
+    assert.equal(batchLength(Array.from({ length: 300 }, () => 'aa')), MAX_BATCH_TXS);
+    assert.equal(batchLength(['aa', 'bb', 'cc'], 2), 2);
+    // 2,000 bytes of hex each: the body is {"txs":[ … ]} with quotes and commas around each.
+    const kb = Array.from({ length: 300 }, () => 'a'.repeat(2_000));
+    const n = batchLength(kb);
+    assert.ok(
+      10 + n * 2_003 <= MAX_REQUEST_BODY_BYTES && 10 + (n + 1) * 2_003 > MAX_REQUEST_BODY_BYTES,
+      `${n}`,
+    );
+    assert.ok(JSON.stringify({ txs: kb.slice(0, n) }).length <= MAX_REQUEST_BODY_BYTES);
+    // One larger than the body still goes alone (the node answers for it).
+    assert.equal(batchLength(['a'.repeat(MAX_REQUEST_BODY_BYTES), 'aa']), 1);
+  });
+});
 
 describe('openAccountSender', () => {
   let chain: TestChain;

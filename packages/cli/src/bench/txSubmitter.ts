@@ -6,7 +6,8 @@
  * admitted, refused with the node's code, or lost on the way (to be sent again).
  */
 import type { Agent } from 'node:http';
-import { MAX_BATCH_TXS, MAX_REQUEST_BODY_BYTES } from '@hanglian/api';
+import { MAX_BATCH_TXS } from '@hanglian/api';
+import { batchLength } from '@hanglian/sdk';
 import { sendRequest } from './openLoop.js';
 
 export type Admission =
@@ -67,20 +68,13 @@ export function batchSubmitter(agent: Agent, nodeUrl: string, windowMs: number):
     scheduled = false;
     const taken = pending;
     pending = [];
-    // At most MAX_BATCH_TXS a request, within the node's body limit (`{"txs":[…]}`, quotes and commas).
-    let batch: typeof pending = [];
-    let bytes = 10;
-    for (const item of taken) {
-      const size = item.hex.length + 3;
-      if (batch.length === MAX_BATCH_TXS || (batch.length > 0 && bytes + size > MAX_REQUEST_BODY_BYTES)) {
-        void send(batch);
-        batch = [];
-        bytes = 10;
-      }
-      batch.push(item);
-      bytes += size;
+    // As many a request as the node takes: at most MAX_BATCH_TXS, within its body limit (the SDK's rule).
+    for (let at = 0; at < taken.length; ) {
+      const next = taken.slice(at, at + MAX_BATCH_TXS);
+      const batch = next.slice(0, batchLength(next.map((item) => item.hex)));
+      void send(batch);
+      at += batch.length;
     }
-    if (batch.length > 0) void send(batch);
   };
   const send = async (batch: typeof pending) => {
     const { status, body, error } = await sendRequest(

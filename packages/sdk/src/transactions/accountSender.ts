@@ -16,13 +16,13 @@
  * is not used, so the account's later transactions wait for it at the node: the sender's next transaction
  * takes that nonce and lets them through. Only one sender (or one process) should send for an account.
  */
-import { MAX_BATCH_TXS, MAX_REQUEST_BODY_BYTES } from '@hanglian/api';
+import { MAX_BATCH_TXS } from '@hanglian/api';
 import { bytesToHex, HanglianError, signedTxCodec, txBodyCodec, txIdOf, txSignBytes } from '@hanglian/core';
 import { getAccount } from '../actions/getAccount.js';
 import { getStatus } from '../actions/getStatus.js';
 import { getTransaction } from '../actions/getTransaction.js';
 import { BUSY_REFUSALS, retryDelayMs } from '../actions/submitTransaction.js';
-import { submitTransactions } from '../actions/submitTransactions.js';
+import { batchLength, submitTransactions } from '../actions/submitTransactions.js';
 import { type BlockNotice, type Subscription, subscribe } from '../actions/subscribe.js';
 import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
@@ -84,9 +84,6 @@ const RESENT = new Set([...BUSY_REFUSALS, 'MEMPOOL_NONCE_TOO_FAR']);
 const LOST = new Set<string>([SdkErrors.SDK_NETWORK, SdkErrors.SDK_TIMEOUT, SdkErrors.SDK_BAD_RESPONSE]);
 /** The nonce was used by another transaction of the account: not a nonce the sender should use again. */
 const NONCE_USED = new Set(['TX_NONCE_TOO_LOW', 'MEMPOOL_NONCE_TAKEN']);
-/** The JSON around a batch's transactions, `{"txs":[]}`, and around each one, its quotes and comma. */
-const BATCH_OVERHEAD_BYTES = 10;
-const ITEM_OVERHEAD_BYTES = 3;
 const STREAM_RETRIES = 5;
 
 interface Entry {
@@ -287,14 +284,18 @@ export async function openAccountSender(
         if (closed !== undefined) break;
         // As many ready ones as a request carries: at most MAX_BATCH_TXS (or fewer, after a node refused a
         // body as too large), within the node's body limit (an order with its sealed delivery is ~3 KB of hex).
-        const batch: Entry[] = [];
-        let bytes = BATCH_OVERHEAD_BYTES;
+        const ready: Entry[] = [];
         for (const entry of queue) {
-          if (entry.hex === undefined || batch.length === batchLimit) break;
-          bytes += entry.hex.length + ITEM_OVERHEAD_BYTES;
-          if (batch.length > 0 && bytes > MAX_REQUEST_BODY_BYTES) break;
-          batch.push(entry);
+          if (entry.hex === undefined || ready.length === batchLimit) break;
+          ready.push(entry);
         }
+        const batch = ready.slice(
+          0,
+          batchLength(
+            ready.map((e) => e.hex!),
+            batchLimit,
+          ),
+        );
         if (batch.length === 0) continue; // The head failed to sign and was removed.
         let results: Awaited<ReturnType<typeof submitTransactions>>['results'] | undefined;
         let wholeRefusal: HanglianSdkError | undefined;
