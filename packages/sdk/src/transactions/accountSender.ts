@@ -17,7 +17,7 @@
  * takes that nonce and lets them through. Only one sender (or one process) should send for an account.
  */
 import { MAX_BATCH_TXS } from '@hanglian/api';
-import { bytesToHex, HanglianError, signedTxCodec, txBodyCodec, txIdOf, txSignBytes } from '@hanglian/core';
+import { bytesToHex, HanglianError, txBodyCodec, txIdOf } from '@hanglian/core';
 import { getAccount } from '../actions/getAccount.js';
 import { getStatus } from '../actions/getStatus.js';
 import { getTransaction } from '../actions/getTransaction.js';
@@ -28,7 +28,7 @@ import type { BaseClient } from '../baseClient.js';
 import { HanglianSdkError, SdkErrors } from '../errors.js';
 import type { Signer } from '../signer.js';
 import { buildTxBody, type TxCall } from './call.js';
-import { DEFAULT_EXPIRY_BLOCKS, MAX_EXPIRY_BLOCKS } from './signAndSubmit.js';
+import { DEFAULT_EXPIRY_BLOCKS, MAX_EXPIRY_BLOCKS, signBodyBytes } from './signAndSubmit.js';
 
 export interface AccountSenderOptions {
   /** The member identity whose account sends (it signs first and pays the nonces). */
@@ -424,11 +424,10 @@ export async function openAccountSender(
       queue.splice(at < 0 ? queue.length : at, 0, entry);
       // Awaited from now on, so that a commit seen before the admission's answer is not missed.
       awaiting.set(entry.txId, entry);
-      const message = txSignBytes(bodyBytes);
       let signFailure: HanglianSdkError | undefined;
-      entry.signing = Promise.all([signer, ...actors].map((s) => s.sign(message))).then(
-        (signatures) => {
-          entry.hex = bytesToHex(signedTxCodec.encode({ body: bodyBytes, signatures }));
+      entry.signing = signBodyBytes(bodyBytes, signer, actors).then(
+        (tx) => {
+          entry.hex = bytesToHex(tx);
         },
         (error: unknown) => {
           signFailure = asSdkError(error);

@@ -73,10 +73,7 @@ export async function signAndSubmit(
     actors: actors.map((a) => a.publicKey),
   });
   const bodyBytes = txBodyCodec.encode(body);
-  const message = txSignBytes(bodyBytes);
-  // Submitter first, then actors in body order: the order the executor checks them in.
-  const signatures = await Promise.all([signer, ...actors].map((s) => s.sign(message)));
-  const tx = signedTxCodec.encode({ body: bodyBytes, signatures });
+  const tx = await signBodyBytes(bodyBytes, signer, actors);
   const txId = bytesToHex(txIdOf(bodyBytes));
 
   const waitForCommit = parameters.waitForCommit ?? true;
@@ -94,4 +91,24 @@ export async function signAndSubmit(
     });
   }
   return { txId, nonce, expiresAt, status: answer };
+}
+
+/**
+ * Signs a transaction's encoded body: the submitter first, then each actor in the body's order (the order
+ * the executor checks them in), and returns the signed transaction's bytes.
+ *
+ * @example
+ * ```ts
+ * const bodyBytes = txBodyCodec.encode(buildTxBody(call, context));
+ * const tx = await signBodyBytes(bodyBytes, gateway, [orderKey]);
+ * ```
+ */
+export async function signBodyBytes(
+  bodyBytes: Uint8Array,
+  submitter: Signer,
+  actors: readonly Signer[] = [],
+): Promise<Uint8Array> {
+  const message = txSignBytes(bodyBytes);
+  const signatures = await Promise.all([submitter, ...actors].map((s) => s.sign(message)));
+  return signedTxCodec.encode({ body: bodyBytes, signatures });
 }
